@@ -1,0 +1,118 @@
+import { z } from 'zod';
+
+export const HTTP_METHODS = ['GET', 'HEAD', 'POST', 'PUT', 'PATCH', 'DELETE', 'OPTIONS'] as const;
+export const ZHttpMethod = z.enum(HTTP_METHODS);
+export type HttpMethod = z.infer<typeof ZHttpMethod>;
+
+/** `/`, or `/segment(/segment)*` without a trailing slash, dot segments or encoded characters. */
+export const ZBasePath = z
+  .string()
+  .max(200)
+  .regex(
+    /^\/$|^(\/[a-zA-Z0-9._~!$&'()*+,;=:@-]+)+$/,
+    'must be "/" or start with "/", have no trailing slash and use only unreserved path characters',
+  )
+  .refine((p) => !p.split('/').some((s) => s === '.' || s === '..'), 'must not contain "." or ".." segments');
+
+/** Host names an API answers on; `*.example.com` matches one label. Empty list = any host. */
+export const ZApiHost = z
+  .string()
+  .max(253)
+  .regex(/^(\*\.)?([a-z0-9]([a-z0-9-]*[a-z0-9])?\.)*[a-z0-9]([a-z0-9-]*[a-z0-9])?(:\d{1,5})?$/, 'must be a lower-case host name, optionally starting with "*."');
+
+/**
+ * Route path pattern relative to the API's base path: literal segments, `:param` for one
+ * segment, and a final `*` for the rest of the path.
+ */
+export const ZRoutePath = z
+  .string()
+  .max(500)
+  .regex(/^\/(([a-zA-Z0-9._~!$&'()+,;=@-]+|:[a-zA-Z_][a-zA-Z0-9_]*)(\/|$))*(\*)?$/, 'must start with "/" and use literal segments, ":param" segments and an optional final "*"');
+
+export const ZRoute = z.object({
+  name: z.string().max(100).optional(),
+  methods: z.array(ZHttpMethod).default([]),
+  path: ZRoutePath.default('/*'),
+});
+export type Route = z.infer<typeof ZRoute>;
+
+export const ZKeyAuth = z.object({
+  type: z.literal('key'),
+  /** Name of a query parameter that may carry the key; off unless set. */
+  queryParam: z.string().max(64).optional(),
+});
+
+export const ZJwtAuth = z
+  .object({
+    type: z.literal('jwt'),
+    jwksUrl: z.url().optional(),
+    /** Shared HS256/384/512 secret; stored encrypted, delivered to gateways as a secret. */
+    secretRef: z.string().max(100).optional(),
+    issuer: z.string().max(500).optional(),
+    audience: z.string().max(500).optional(),
+    algorithms: z.array(z.string().max(10)).default(['RS256', 'ES256']),
+    consumerClaim: z.string().max(100).default('sub'),
+    clockSkewSeconds: z.number().int().min(0).max(300).default(30),
+  })
+  .refine((a) => a.jwksUrl !== undefined || a.secretRef !== undefined, {
+    message: 'jwt auth needs either jwksUrl or a shared secret',
+  });
+
+export const ZNoAuth = z.object({ type: z.literal('none') });
+
+export const ZApiAuth = z.discriminatedUnion('type', [ZKeyAuth, ZJwtAuth, ZNoAuth]);
+export type ApiAuth = z.infer<typeof ZApiAuth>;
+
+export const ZCors = z.object({
+  allowOrigins: z.array(z.string().max(300)).default([]),
+  allowMethods: z.array(ZHttpMethod).default(['GET', 'HEAD', 'POST', 'PUT', 'PATCH', 'DELETE']),
+  allowHeaders: z.array(z.string().max(100)).default([]),
+  exposeHeaders: z.array(z.string().max(100)).default([]),
+  allowCredentials: z.boolean().default(false),
+  maxAgeSeconds: z.number().int().min(0).max(86_400).default(600),
+});
+
+export const ZHeaderTransform = z.object({
+  add: z.record(z.string().max(100), z.string().max(4096)).default({}),
+  remove: z.array(z.string().max(100)).default([]),
+});
+
+export const ZRateLimitPeriod = z.enum(['second', 'minute', 'hour']);
+export const ZQuotaPeriod = z.enum(['day', 'month']);
+
+export const ZRateLimit = z.object({
+  requests: z.number().int().min(1).max(1_000_000_000),
+  per: ZRateLimitPeriod,
+});
+export type RateLimit = z.infer<typeof ZRateLimit>;
+
+export const ZQuota = z.object({
+  requests: z.number().int().min(1).max(1_000_000_000_000),
+  per: ZQuotaPeriod,
+});
+export type Quota = z.infer<typeof ZQuota>;
+
+/** Per-API policies, the `plugins` block of the declarative file. */
+export const ZApiPolicies = z.object({
+  cors: ZCors.optional(),
+  ipAllow: z.array(z.string().max(50)).default([]),
+  ipDeny: z.array(z.string().max(50)).default([]),
+  requestHeaders: ZHeaderTransform.prefault({}),
+  responseHeaders: ZHeaderTransform.prefault({}),
+  cache: z
+    .object({
+      enabled: z.boolean().default(false),
+      ttlSeconds: z.number().int().min(1).max(86_400).default(60),
+      store: z.enum(['memory', 'redis']).default('memory'),
+    })
+    .optional(),
+  maxHeaderBytes: z.number().int().min(1024).max(1_048_576).default(16_384),
+  maxBodyBytes: z.number().int().min(0).max(107_374_182_400).default(10_485_760),
+  /** Applies per client IP where auth is `none`, and to anonymous callers. */
+  anonymousRateLimit: ZRateLimit.optional(),
+  trustedProxies: z.array(z.string().max(50)).default([]),
+});
+export type ApiPolicies = z.infer<typeof ZApiPolicies>;
+
+/** What happens when Redis cannot answer within the limiter's budget. */
+export const ZRedisFailurePolicy = z.enum(['open', 'closed']);

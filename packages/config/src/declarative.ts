@@ -1,0 +1,167 @@
+import { z } from 'zod';
+import {
+  ZApiAuth,
+  ZApiHost,
+  ZApiPolicies,
+  ZBasePath,
+  ZQuota,
+  ZRateLimit,
+  ZRedisFailurePolicy,
+  ZRoute,
+} from './api-settings';
+import { describeCollision, findApiCollisions } from './api-collisions';
+import { ZDiscoveryRef, ZName, ZPort, ZRegistryType, ZServiceSettings, ZTarget } from './service-settings';
+import { forbiddenTargetReason } from './target-address';
+
+/** `"host:port"` or `"[v6]:port"` in the file; `{ host, port, weight }` everywhere else. */
+const ZTargetShorthand = z.string().transform((value, ctx) => {
+  const match = /^(\[[0-9a-fA-F:.]+\]|[^:\s]+):(\d{1,5})$/.exec(value);
+  const port = match ? Number(match[2]) : Number.NaN;
+  if (!match?.[1] || !ZPort.safeParse(port).success) {
+    ctx.addIssue({ code: 'custom', message: `target ${JSON.stringify(value)} must look like "host:port"` });
+    return z.NEVER;
+  }
+  const host = match[1].replace(/^\[|\]$/g, '');
+  const reason = forbiddenTargetReason(host);
+  if (reason) {
+    ctx.addIssue({ code: 'custom', message: `target host ${host} ${reason}; refused` });
+    return z.NEVER;
+  }
+  return { host, port, weight: 100 };
+});
+
+export const ZDeclarativeRegistry = z.object({
+  name: ZName,
+  type: ZRegistryType,
+  address: z.string().max(2000).default(''),
+  options: z.record(z.string(), z.unknown()).default({}),
+  /** Write-only: applied when present, never dumped; absent keeps what is stored. */
+  credentials: z.record(z.string(), z.string()).optional(),
+});
+
+export const ZDeclarativeService = ZServiceSettings.extend({
+  name: ZName,
+  description: z.string().max(2000).optional(),
+  targets: z.array(z.union([ZTargetShorthand, ZTarget])).max(1000).default([]),
+  discovery: ZDiscoveryRef.optional(),
+}).superRefine((service, ctx) => {
+  const hasTargets = service.targets.length > 0;
+  if (hasTargets === (service.discovery !== undefined)) {
+    ctx.addIssue({
+      code: 'custom',
+      path: ['targets'],
+      message: `service ${service.name} needs either static targets or a discovery reference, not ${hasTargets ? 'both' : 'neither'}`,
+    });
+  }
+});
+export type DeclarativeService = z.infer<typeof ZDeclarativeService>;
+
+export const ZDeclarativeApi = z.object({
+  name: ZName,
+  description: z.string().max(5000).optional(),
+  version: z.string().max(50).default('v1'),
+  basePath: ZBasePath,
+  hosts: z.array(ZApiHost).default([]),
+  service: ZName,
+  stripBasePath: z.boolean().default(true),
+  visibility: z.enum(['public', 'private']).default('public'),
+  auth: ZApiAuth.default({ type: 'key' }),
+  routes: z.array(ZRoute).default([]),
+  plugins: ZApiPolicies.prefault({}),
+});
+export type DeclarativeApi = z.infer<typeof ZDeclarativeApi>;
+
+export const ZDeclarativePlan = z.object({
+  name: ZName,
+  description: z.string().max(2000).optional(),
+  apis: z.array(ZName).default([]),
+  rateLimit: ZRateLimit.optional(),
+  quota: ZQuota.optional(),
+  public: z.boolean().default(true),
+  approval: z.boolean().default(false),
+  redisFailurePolicy: ZRedisFailurePolicy.default('open'),
+});
+export type DeclarativePlan = z.infer<typeof ZDeclarativePlan>;
+
+export const ZDeclarativeConsumer = z.object({
+  name: ZName,
+  description: z.string().max(2000).optional(),
+  status: z.enum(['active', 'suspended']).default('active'),
+  plans: z.array(ZName).default([]),
+});
+export type DeclarativeConsumer = z.infer<typeof ZDeclarativeConsumer>;
+
+/**
+ * The `portico apply` file. Names are the identity of every entity, so the same file applied
+ * twice changes nothing, and `portico dump` writes a file that applies as a no-op.
+ */
+export const ZDeclarativeConfig = z
+  .object({
+    registries: z.array(ZDeclarativeRegistry).default([]),
+    services: z.array(ZDeclarativeService).default([]),
+    apis: z.array(ZDeclarativeApi).default([]),
+    plans: z.array(ZDeclarativePlan).default([]),
+    consumers: z.array(ZDeclarativeConsumer).default([]),
+  })
+  .strict()
+  .superRefine((doc, ctx) => {
+    for (const kind of ['registries', 'services', 'apis', 'plans', 'consumers'] as const) {
+      const firstIndex = new Map<string, number>();
+      doc[kind].forEach((entity, index) => {
+        const earlier = firstIndex.get(entity.name);
+        if (earlier !== undefined) {
+          ctx.addIssue({
+            code: 'custom',
+            path: [kind, index, 'name'],
+            message: `duplicate name ${entity.name}: ${kind}[${earlier}] already uses it`,
+          });
+        } else {
+          firstIndex.set(entity.name, index);
+        }
+      });
+    }
+    const registries = new Set(doc.registries.map((r) => r.name));
+    const services = new Set(doc.services.map((s) => s.name));
+    const apis = new Set(doc.apis.map((a) => a.name));
+    const plans = new Set(doc.plans.map((p) => p.name));
+    doc.services.forEach((s, i) => {
+      if (s.discovery && !registries.has(s.discovery.registry)) {
+        ctx.addIssue({ code: 'custom', path: ['services', i, 'discovery', 'registry'], message: `unknown registry ${s.discovery.registry}` });
+      }
+    });
+    doc.apis.forEach((a, i) => {
+      if (!services.has(a.service)) {
+        ctx.addIssue({ code: 'custom', path: ['apis', i, 'service'], message: `unknown service ${a.service}` });
+      }
+    });
+    doc.plans.forEach((p, i) => {
+      p.apis.forEach((name, j) => {
+        if (!apis.has(name)) ctx.addIssue({ code: 'custom', path: ['plans', i, 'apis', j], message: `unknown API ${name}` });
+      });
+    });
+    doc.consumers.forEach((c, i) => {
+      c.plans.forEach((name, j) => {
+        if (!plans.has(name)) ctx.addIssue({ code: 'custom', path: ['consumers', i, 'plans', j], message: `unknown plan ${name}` });
+      });
+    });
+    for (const collision of findApiCollisions(doc.apis)) {
+      const index = doc.apis.findIndex((a) => a.name === collision.second);
+      ctx.addIssue({ code: 'custom', path: ['apis', index, 'basePath'], message: describeCollision(collision) });
+    }
+  });
+export type DeclarativeConfig = z.infer<typeof ZDeclarativeConfig>;
+export type DeclarativeConfigInput = z.input<typeof ZDeclarativeConfig>;
+
+/** Formats zod issues as `path.to[0].field: message` lines a person can act on. */
+export function formatIssues(error: z.ZodError): string[] {
+  return error.issues.map((issue) => `${formatPath(issue.path)}: ${issue.message}`);
+}
+
+export function formatPath(path: readonly PropertyKey[]): string {
+  let out = '';
+  for (const part of path) {
+    if (typeof part === 'number') out += `[${part}]`;
+    else out += out.length === 0 ? String(part) : `.${String(part)}`;
+  }
+  return out.length === 0 ? '(root)' : out;
+}

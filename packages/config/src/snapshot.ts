@@ -1,0 +1,97 @@
+import { z } from 'zod';
+import {
+  ZApiAuth,
+  ZApiHost,
+  ZApiPolicies,
+  ZBasePath,
+  ZQuota,
+  ZRateLimit,
+  ZRedisFailurePolicy,
+  ZRoute,
+} from './api-settings';
+import { ZDiscoveryRef, ZName, ZRegistryType, ZServiceSettings, ZTarget } from './service-settings';
+
+export const SNAPSHOT_SCHEMA_VERSION = 1;
+
+export const ZSnapshotRegistry = z.object({
+  id: z.string(),
+  name: ZName,
+  type: ZRegistryType,
+  address: z.string().max(2000),
+  options: z.record(z.string(), z.unknown()).default({}),
+  /** Credentials never live in a snapshot; gateways get them beside it as `secrets.registries[id]`. */
+  hasCredentials: z.boolean().default(false),
+});
+export type SnapshotRegistry = z.infer<typeof ZSnapshotRegistry>;
+
+export const ZSnapshotService = ZServiceSettings.extend({
+  id: z.string(),
+  name: ZName,
+  targets: z.array(ZTarget).max(1000).default([]),
+  discovery: ZDiscoveryRef.extend({ registryId: z.string() }).nullable().default(null),
+});
+export type SnapshotService = z.infer<typeof ZSnapshotService>;
+
+export const ZSnapshotRoute = ZRoute.extend({ id: z.string() });
+export type SnapshotRoute = z.infer<typeof ZSnapshotRoute>;
+
+export const ZSnapshotApi = z.object({
+  id: z.string(),
+  name: ZName,
+  slug: z.string(),
+  version: z.string().max(50).default('v1'),
+  basePath: ZBasePath,
+  hosts: z.array(ZApiHost).default([]),
+  stripBasePath: z.boolean().default(true),
+  serviceId: z.string(),
+  auth: ZApiAuth,
+  routes: z.array(ZSnapshotRoute).default([]),
+  policies: ZApiPolicies.prefault({}),
+});
+export type SnapshotApi = z.infer<typeof ZSnapshotApi>;
+
+export const ZSnapshotPlan = z.object({
+  id: z.string(),
+  name: ZName,
+  apiIds: z.array(z.string()),
+  rateLimit: ZRateLimit.nullable().default(null),
+  quota: ZQuota.nullable().default(null),
+  redisFailurePolicy: ZRedisFailurePolicy.default('open'),
+});
+export type SnapshotPlan = z.infer<typeof ZSnapshotPlan>;
+
+/**
+ * One published, immutable config version as every gateway sees it. Gateways validate it with
+ * this schema before use and apply it whole or not at all.
+ */
+export const ZConfigSnapshot = z
+  .object({
+    schemaVersion: z.literal(SNAPSHOT_SCHEMA_VERSION),
+    registries: z.array(ZSnapshotRegistry).default([]),
+    services: z.array(ZSnapshotService).default([]),
+    apis: z.array(ZSnapshotApi).default([]),
+    plans: z.array(ZSnapshotPlan).default([]),
+  })
+  .superRefine((snapshot, ctx) => {
+    const serviceIds = new Set(snapshot.services.map((s) => s.id));
+    const registryIds = new Set(snapshot.registries.map((r) => r.id));
+    const apiIds = new Set(snapshot.apis.map((a) => a.id));
+    snapshot.apis.forEach((api, index) => {
+      if (!serviceIds.has(api.serviceId)) {
+        ctx.addIssue({ code: 'custom', path: ['apis', index, 'serviceId'], message: `API ${api.name} references unknown service ${api.serviceId}` });
+      }
+    });
+    snapshot.services.forEach((service, index) => {
+      if (service.discovery && !registryIds.has(service.discovery.registryId)) {
+        ctx.addIssue({ code: 'custom', path: ['services', index, 'discovery', 'registryId'], message: `service ${service.name} references unknown registry ${service.discovery.registryId}` });
+      }
+    });
+    snapshot.plans.forEach((plan, index) => {
+      for (const apiId of plan.apiIds) {
+        if (!apiIds.has(apiId)) {
+          ctx.addIssue({ code: 'custom', path: ['plans', index, 'apiIds'], message: `plan ${plan.name} references unknown API ${apiId}` });
+        }
+      }
+    });
+  });
+export type ConfigSnapshot = z.infer<typeof ZConfigSnapshot>;

@@ -1,0 +1,39 @@
+#!/usr/bin/env node
+// Bundles one Node app or CLI into a single ESM file. Workspace packages (@portico/*) ship as
+// TypeScript source, so they are bundled in; everything from npm stays external and is
+// resolved from node_modules at run time.
+import { build } from 'esbuild';
+import { readFileSync } from 'node:fs';
+
+const [entry, outfile] = process.argv.slice(2);
+if (!entry || !outfile) {
+  console.error('usage: build-node-app.mjs <entry.ts> <outfile.mjs>');
+  process.exit(2);
+}
+
+const workspacePackages = {
+  name: 'externalise-npm-packages',
+  setup(b) {
+    b.onResolve({ filter: /^[^./]/ }, (args) => {
+      if (args.path.startsWith('@portico/')) return undefined;
+      return { path: args.path, external: true };
+    });
+  },
+};
+
+const pkg = JSON.parse(readFileSync('package.json', 'utf8'));
+await build({
+  entryPoints: [entry],
+  outfile,
+  bundle: true,
+  platform: 'node',
+  format: 'esm',
+  target: 'node20',
+  sourcemap: true,
+  plugins: [workspacePackages],
+  banner: {
+    js: "import { createRequire as __portico_createRequire } from 'node:module'; const require = __portico_createRequire(import.meta.url);",
+  },
+  define: { 'process.env.PORTICO_BUILD_VERSION': JSON.stringify(pkg.version ?? '0.0.0') },
+  logLevel: 'warning',
+});
