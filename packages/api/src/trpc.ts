@@ -1,0 +1,102 @@
+import { initTRPC, TRPCError } from '@trpc/server';
+import type { Db } from '@portico/db';
+import { ZodError } from 'zod';
+
+export const OPERATOR_ROLES = ['viewer', 'editor', 'admin', 'owner'] as const;
+export type OperatorRole = (typeof OPERATOR_ROLES)[number];
+
+/** Who is calling. Resolved once per request by the control plane from a session cookie or a PAT. */
+export type Actor =
+  | {
+      kind: 'operator';
+      userId: string;
+      email: string;
+      role: OperatorRole;
+      via: 'session' | 'token';
+      sessionId: string | null;
+      tokenId: string | null;
+    }
+  | {
+      kind: 'developer';
+      userId: string;
+      email: string;
+      via: 'session' | 'token';
+      sessionId: string | null;
+      tokenId: string | null;
+    };
+
+/** Cookies a procedure asks the HTTP layer to set (sign-in) or clear (sign-out). */
+export interface CookieWriter {
+  setSession(value: string, expiresAt: Date): void;
+  clearSession(): void;
+}
+
+/** Long-lived collaborators built in the control plane's `main` and passed to every call. */
+export interface ApiServices {
+  db: Db;
+  /** HS256 key that signs session cookies. */
+  sessionSigningKey: Uint8Array;
+  /** 32-byte AES-256-GCM key that seals registry credentials and JWT secrets at rest. */
+  secretKey: Buffer;
+  /** Wall clock, injectable so expiry can be tested without waiting. */
+  now: () => Date;
+}
+
+export interface ApiContext extends ApiServices {
+  actor: Actor | null;
+  requestId: string;
+  clientIp: string;
+  userAgent: string | null;
+  cookies: CookieWriter;
+}
+
+const t = initTRPC.context<ApiContext>().create({
+  errorFormatter({ shape, error }) {
+    const zodError = error.cause instanceof ZodError ? error.cause : null;
+    return {
+      ...shape,
+      data: {
+        ...shape.data,
+        stack: undefined,
+        issues: zodError?.issues.map((i) => ({ path: i.path.map(String), message: i.message })) ?? null,
+      },
+    };
+  },
+});
+
+export const router = t.router;
+export const createCallerFactory = t.createCallerFactory;
+export const publicProcedure = t.procedure;
+
+const ROLE_RANK: Record<OperatorRole, number> = { viewer: 0, editor: 1, admin: 2, owner: 3 };
+
+/** True when `role` is at least `minimum` in viewer < editor < admin < owner. */
+export function roleAtLeast(role: OperatorRole, minimum: OperatorRole): boolean {
+  return ROLE_RANK[role] >= ROLE_RANK[minimum];
+}
+
+/** Any signed-in caller, operator or developer. */
+export const authedProcedure = t.procedure.use(({ ctx, next }) => {
+  if (!ctx.actor) throw new TRPCError({ code: 'UNAUTHORIZED', message: 'sign in or send a personal access token' });
+  return next({ ctx: { ...ctx, actor: ctx.actor } });
+});
+
+/**
+ * Operators with at least `minimum` role. Queries use 'viewer'; config mutations 'editor';
+ * members, tokens and data-plane credentials 'admin'.
+ */
+export function operatorProcedure(minimum: OperatorRole) {
+  return authedProcedure.use(({ ctx, next }) => {
+    const actor = ctx.actor;
+    if (actor.kind !== 'operator') {
+      throw new TRPCError({ code: 'FORBIDDEN', message: 'this needs an operator account' });
+    }
+    if (!roleAtLeast(actor.role, minimum)) {
+      throw new TRPCError({ code: 'FORBIDDEN', message: `this needs the ${minimum} role or higher; you are ${actor.role}` });
+    }
+    return next({ ctx: { ...ctx, actor } });
+  });
+}
+
+/** Developers of the portal (operators may use portal procedures too, acting for themselves). */
+export const developerProcedure = authedProcedure;
