@@ -1,0 +1,107 @@
+import type { CredentialChange } from '@portico/config';
+import type { Prisma } from '@portico/db';
+
+/**
+ * The credential change log: every mutation of a consumer, key or subscription appends the
+ * entity's new state here inside its own transaction, so gateways get it as a delta within a
+ * second and no operator publish is needed. Entries are computed from the row as it is now in
+ * `tx` (not from what the caller meant to do), so a log entry can never disagree with the table.
+ */
+
+/** A log entry before the database gives it its sequence number. */
+export type CredentialChangeEntry = CredentialChange extends infer C
+  ? C extends { seq: number }
+    ? Omit<C, 'seq'>
+    : never
+  : never;
+
+/** The channel long-polls listen on; the payload says what changed ('credentials' | 'config'). */
+export const CHANGES_CHANNEL = 'portico_changes';
+
+async function append(
+  tx: Prisma.TransactionClient,
+  entityId: string,
+  entry: CredentialChangeEntry,
+): Promise<void> {
+  await tx.credentialChange.create({
+    data: { type: entry.type, entityId, payload: entry as Prisma.InputJsonValue },
+  });
+  // pg_notify inside the transaction is delivered on commit and dropped on rollback: a waiter
+  // wakes exactly when the change becomes visible.
+  await tx.$executeRaw`SELECT pg_notify(${CHANGES_CHANNEL}, 'credentials')`;
+}
+
+/** Logs a consumer's current state (upsert with its status) or its deletion. */
+export async function logConsumerChange(
+  tx: Prisma.TransactionClient,
+  consumerId: string,
+): Promise<void> {
+  const consumer = await tx.consumer.findUnique({
+    where: { id: consumerId },
+    select: { id: true, name: true, status: true },
+  });
+  // Keys and subscriptions are not re-logged: gateways join them to the consumer by id, and a
+  // deleted consumer's keys stop matching because the consumer is gone.
+  await append(
+    tx,
+    consumerId,
+    consumer
+      ? {
+          type: 'consumer.upsert',
+          consumer: { id: consumer.id, name: consumer.name, status: consumer.status },
+        }
+      : { type: 'consumer.delete', id: consumerId },
+  );
+}
+
+/** Logs a key as usable (upsert) or not (delete: missing, revoked, or already expired). */
+export async function logKeyChange(tx: Prisma.TransactionClient, keyId: string): Promise<void> {
+  const key = await tx.apiKey.findUnique({
+    where: { id: keyId },
+    select: { id: true, consumerId: true, hash: true, expiresAt: true, revokedAt: true },
+  });
+  const live =
+    key !== null &&
+    key.revokedAt === null &&
+    (key.expiresAt === null || key.expiresAt.getTime() > Date.now());
+  await append(
+    tx,
+    keyId,
+    live
+      ? {
+          type: 'key.upsert',
+          key: {
+            id: key.id,
+            consumerId: key.consumerId,
+            hash: key.hash,
+            expiresAt: key.expiresAt ? key.expiresAt.toISOString() : null,
+          },
+        }
+      : { type: 'key.delete', id: keyId },
+  );
+}
+
+/** Logs a subscription as active (upsert) or as anything else (delete: gateways only hold active ones). */
+export async function logSubscriptionChange(
+  tx: Prisma.TransactionClient,
+  subscriptionId: string,
+): Promise<void> {
+  const subscription = await tx.subscription.findUnique({
+    where: { id: subscriptionId },
+    select: { id: true, consumerId: true, planId: true, status: true },
+  });
+  await append(
+    tx,
+    subscriptionId,
+    subscription && subscription.status === 'active'
+      ? {
+          type: 'subscription.upsert',
+          subscription: {
+            id: subscription.id,
+            consumerId: subscription.consumerId,
+            planId: subscription.planId,
+          },
+        }
+      : { type: 'subscription.delete', id: subscriptionId },
+  );
+}
