@@ -10,25 +10,21 @@ import {
   ZRoute,
 } from './api-settings';
 import { describeCollision, findApiCollisions } from './api-collisions';
-import { ZDiscoveryRef, ZName, ZPort, ZRegistryType, ZServiceSettings, ZTarget } from './service-settings';
-import { forbiddenTargetReason } from './target-address';
+import { ZDiscoveryRef, ZName, ZRegistryType, ZServiceSettings, ZTarget } from './service-settings';
 
-/** `"host:port"` or `"[v6]:port"` in the file; `{ host, port, weight }` everywhere else. */
-const ZTargetShorthand = z.string().transform((value, ctx) => {
+/**
+ * A target is `"host:port"` or `"[v6]:port"` in the file and `{ host, port, weight }` everywhere
+ * else. The string form is unpacked first so both forms share one schema and one set of messages.
+ */
+const ZTargetEntry = z.preprocess((value, ctx) => {
+  if (typeof value !== 'string') return value;
   const match = /^(\[[0-9a-fA-F:.]+\]|[^:\s]+):(\d{1,5})$/.exec(value);
-  const port = match ? Number(match[2]) : Number.NaN;
-  if (!match?.[1] || !ZPort.safeParse(port).success) {
+  if (!match?.[1]) {
     ctx.addIssue({ code: 'custom', message: `target ${JSON.stringify(value)} must look like "host:port"` });
     return z.NEVER;
   }
-  const host = match[1].replace(/^\[|\]$/g, '');
-  const reason = forbiddenTargetReason(host);
-  if (reason) {
-    ctx.addIssue({ code: 'custom', message: `target host ${host} ${reason}; refused` });
-    return z.NEVER;
-  }
-  return { host, port, weight: 100 };
-});
+  return { host: match[1].replace(/^\[|\]$/g, ''), port: Number(match[2]) };
+}, ZTarget);
 
 export const ZDeclarativeRegistry = z.object({
   name: ZName,
@@ -42,7 +38,7 @@ export const ZDeclarativeRegistry = z.object({
 export const ZDeclarativeService = ZServiceSettings.extend({
   name: ZName,
   description: z.string().max(2000).optional(),
-  targets: z.array(z.union([ZTargetShorthand, ZTarget])).max(1000).default([]),
+  targets: z.array(ZTargetEntry).max(1000).default([]),
   discovery: ZDiscoveryRef.optional(),
 }).superRefine((service, ctx) => {
   const hasTargets = service.targets.length > 0;

@@ -1,0 +1,53 @@
+#!/usr/bin/env node
+// Runs every suite (unit, integration, end-to-end) and ends with one plain line,
+// "N passed, N failed", summed over every workspace's Vitest JSON report.
+import { spawnSync } from 'node:child_process';
+import { existsSync, readdirSync, readFileSync, rmSync } from 'node:fs';
+import { join } from 'node:path';
+
+const root = new URL('../..', import.meta.url).pathname;
+const workspaceDirs = ['apps', 'packages']
+  .flatMap((group) => readdirSync(join(root, group)).map((name) => join(root, group, name)))
+  .concat([join(root, 'e2e')])
+  .filter((dir) => existsSync(join(dir, 'package.json')));
+
+for (const dir of workspaceDirs) rmSync(join(dir, '.test-results'), { recursive: true, force: true });
+
+const concurrency = process.env.PORTICO_TEST_CONCURRENCY ?? '1';
+const turbo = spawnSync(
+  'npx',
+  ['turbo', 'run', 'test', `--concurrency=${concurrency}`, '--continue', '--output-logs=full'],
+  { cwd: root, stdio: 'inherit' },
+);
+
+let passed = 0;
+let failed = 0;
+let skipped = 0;
+const missing = [];
+for (const dir of workspaceDirs) {
+  const pkg = JSON.parse(readFileSync(join(dir, 'package.json'), 'utf8'));
+  if (!pkg.scripts?.test) continue;
+  const report = join(dir, '.test-results', 'vitest.json');
+  if (!existsSync(report)) {
+    missing.push(pkg.name);
+    continue;
+  }
+  const result = JSON.parse(readFileSync(report, 'utf8'));
+  passed += result.numPassedTests ?? 0;
+  failed += result.numFailedTests ?? 0;
+  skipped += (result.numPendingTests ?? 0) + (result.numTodoTests ?? 0);
+  // A file that fails to load has no tests to count; count it as one failure so it shows.
+  for (const file of result.testResults ?? []) {
+    if (file.status === 'failed' && (file.assertionResults?.length ?? 0) === 0) failed += 1;
+  }
+}
+for (const name of missing) {
+  console.error(`no test report from ${name}: counted as one failed suite`);
+  failed += 1;
+}
+if (turbo.status !== 0 && failed === 0) {
+  console.error(`turbo exited with ${turbo.status} although no test failed: counted as one failure`);
+  failed += 1;
+}
+console.log(`${passed} passed, ${failed} failed${skipped > 0 ? `, ${skipped} skipped` : ''}`);
+process.exit(failed > 0 ? 1 : 0);
