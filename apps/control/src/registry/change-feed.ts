@@ -1,0 +1,73 @@
+import type { Redis } from 'ioredis';
+
+type Waiter = (index: number) => void;
+
+/**
+ * Fans Redis pub/sub change announcements out to the blocking queries waiting in this process.
+ * One subscriber connection per control replica, however many watchers; a change made through
+ * any replica (or found by any replica's sweeper) reaches watchers on all of them.
+ */
+export class ChangeFeed {
+  private readonly waiters = new Map<string, Set<Waiter>>();
+  private subscriber: Redis | null = null;
+
+  constructor(
+    private readonly redis: Redis,
+    private readonly channel: string,
+  ) {}
+
+  async start(): Promise<void> {
+    const subscriber = this.redis.duplicate();
+    this.subscriber = subscriber;
+    subscriber.on('message', (_channel: string, message: string) => {
+      const space = message.lastIndexOf(' ');
+      const service = message.slice(0, space);
+      const index = Number(message.slice(space + 1));
+      const set = this.waiters.get(service);
+      if (!set) return;
+      for (const waiter of [...set]) waiter(index);
+    });
+    // A dropped subscriber must not crash the process; ioredis reconnects and resubscribes.
+    subscriber.on('error', () => {});
+    await subscriber.subscribe(this.channel);
+  }
+
+  /**
+   * Resolves with the new index once `service` changes past `afterIndex`, or with null when
+   * `waitMs` passes or `signal` aborts (the client went away).
+   */
+  waitForChange(
+    service: string,
+    afterIndex: number,
+    waitMs: number,
+    signal: AbortSignal,
+  ): Promise<number | null> {
+    return new Promise((resolve) => {
+      let set = this.waiters.get(service);
+      if (!set) {
+        set = new Set();
+        this.waiters.set(service, set);
+      }
+      const done = (value: number | null) => {
+        clearTimeout(timer);
+        signal.removeEventListener('abort', onAbort);
+        set.delete(waiter);
+        if (set.size === 0 && this.waiters.get(service) === set) this.waiters.delete(service);
+        resolve(value);
+      };
+      const waiter: Waiter = (index) => {
+        if (index !== afterIndex) done(index);
+      };
+      const onAbort = () => done(null);
+      const timer = setTimeout(() => done(null), waitMs);
+      set.add(waiter);
+      signal.addEventListener('abort', onAbort, { once: true });
+    });
+  }
+
+  async stop(): Promise<void> {
+    const subscriber = this.subscriber;
+    this.subscriber = null;
+    if (subscriber) subscriber.disconnect();
+  }
+}

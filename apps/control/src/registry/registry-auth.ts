@@ -1,0 +1,68 @@
+import type { Db } from '@portico/db';
+import { hashSecret } from '@portico/keys';
+
+export type RegistryScope = 'register' | 'read';
+
+export type TokenCheck =
+  | { ok: true }
+  | { ok: false; code: 'REG_UNAUTHORIZED' | 'REG_FORBIDDEN'; detail: string };
+
+interface CachedToken {
+  scopes: readonly string[] | null;
+  cachedAt: number;
+}
+
+const CACHE_TTL_MS = 30_000;
+const CACHE_MAX_ENTRIES = 10_000;
+
+/**
+ * Checks registry bearer tokens (MachineToken rows of kind `registry`). Results are cached for
+ * 30 s per token hash so heartbeats from thousands of instances do not each cost a Postgres
+ * read; the price is that a revoked token keeps working for up to 30 s on each replica.
+ */
+export class RegistryTokenVerifier {
+  private readonly cache = new Map<string, CachedToken>();
+
+  constructor(
+    private readonly db: Pick<Db, 'machineToken'>,
+    private readonly now: () => number = Date.now,
+  ) {}
+
+  async check(authorization: string | undefined, scope: RegistryScope): Promise<TokenCheck> {
+    const match = /^Bearer\s+(\S+)$/i.exec(authorization ?? '');
+    const token = match?.[1];
+    if (!token) {
+      return {
+        ok: false,
+        code: 'REG_UNAUTHORIZED',
+        detail: 'send a registry token as "Authorization: Bearer <token>"',
+      };
+    }
+    const scopes = await this.scopesOf(hashSecret(token));
+    if (scopes === null) {
+      return {
+        ok: false,
+        code: 'REG_UNAUTHORIZED',
+        detail: 'the registry token is unknown or revoked',
+      };
+    }
+    if (!scopes.includes(scope)) {
+      return {
+        ok: false,
+        code: 'REG_FORBIDDEN',
+        detail: `the registry token lacks the "${scope}" scope`,
+      };
+    }
+    return { ok: true };
+  }
+
+  private async scopesOf(hash: string): Promise<readonly string[] | null> {
+    const cached = this.cache.get(hash);
+    if (cached && this.now() - cached.cachedAt < CACHE_TTL_MS) return cached.scopes;
+    const row = await this.db.machineToken.findUnique({ where: { hash } });
+    const scopes = row && row.kind === 'registry' && row.revokedAt === null ? row.scopes : null;
+    if (this.cache.size >= CACHE_MAX_ENTRIES) this.cache.clear();
+    this.cache.set(hash, { scopes, cachedAt: this.now() });
+    return scopes;
+  }
+}

@@ -1,0 +1,125 @@
+import type { Redis } from 'ioredis';
+import { DEREGISTER_SCRIPT, READ_SCRIPT, REGISTER_SCRIPT } from './registry-scripts';
+
+/** What an instance registered with; stored as JSON in the service's instances hash. */
+export interface InstanceRecord {
+  id: string;
+  address: string;
+  port: number;
+  metadata: Record<string, string>;
+  ttlSeconds: number;
+}
+
+export interface LiveInstance extends InstanceRecord {
+  /** Epoch ms at which the instance disappears unless it heartbeats again. */
+  expiresAt: number;
+}
+
+export interface ServiceView {
+  service: string;
+  /** Grows on every change to the service's instance set; 0 for a service never seen. */
+  index: number;
+  instances: LiveInstance[];
+}
+
+/**
+ * The registry's state in Redis. Every key carries the same hash tag so the scripts, which touch
+ * a service's keys and the service set together, stay valid on Redis Cluster (one slot; registry
+ * traffic is small next to quotas).
+ */
+export class RegistryStore {
+  private readonly base: string;
+  readonly channel: string;
+
+  constructor(
+    private readonly redis: Redis,
+    keyPrefix: string,
+  ) {
+    this.base = `${keyPrefix}{registry}`;
+    this.channel = `${this.base}:changes`;
+  }
+
+  private keys(service: string): string[] {
+    const svc = `${this.base}:svc:${service}`;
+    return [`${svc}:instances`, `${svc}:expiry`, `${svc}:index`, `${this.base}:services`];
+  }
+
+  /** Registers or renews; `changed` is false for a pure heartbeat. */
+  async register(
+    service: string,
+    record: InstanceRecord,
+  ): Promise<{ changed: boolean; index: number }> {
+    const json = JSON.stringify(record);
+    const result = await this.redis.eval(
+      REGISTER_SCRIPT,
+      4,
+      ...this.keys(service),
+      this.channel,
+      service,
+      record.id,
+      json,
+      String(record.ttlSeconds * 1000),
+    );
+    const [changed, index] = asNumbers(result);
+    return { changed: changed === 1, index };
+  }
+
+  /** Removes an instance; `removed` is false when it was not (or no longer) registered. */
+  async deregister(
+    service: string,
+    instanceId: string,
+  ): Promise<{ removed: boolean; index: number }> {
+    const result = await this.redis.eval(
+      DEREGISTER_SCRIPT,
+      4,
+      ...this.keys(service),
+      this.channel,
+      service,
+      instanceId,
+    );
+    const [removed, index] = asNumbers(result);
+    return { removed: removed === 1, index };
+  }
+
+  /** Live instances of a service, expired ones pruned (and announced) first. */
+  async read(service: string): Promise<ServiceView> {
+    const result = await this.redis.eval(
+      READ_SCRIPT,
+      4,
+      ...this.keys(service),
+      this.channel,
+      service,
+    );
+    if (!Array.isArray(result)) throw new Error('registry read script returned a non-array');
+    const index = Number(result[0]);
+    const instances: LiveInstance[] = [];
+    for (let i = 1; i + 2 < result.length; i += 3) {
+      const record = JSON.parse(String(result[i + 1])) as InstanceRecord;
+      instances.push({ ...record, expiresAt: Number(result[i + 2]) });
+    }
+    instances.sort((a, b) => a.id.localeCompare(b.id));
+    return { service, index, instances };
+  }
+
+  /** Names of services with at least one instance (as of their last prune). */
+  async services(): Promise<string[]> {
+    const names = await this.redis.smembers(`${this.base}:services`);
+    return names.sort();
+  }
+
+  /**
+   * Prunes every service once. Safe on every control replica at once: pruning is atomic and
+   * idempotent, so a second replica finds nothing left to remove and publishes nothing.
+   */
+  async sweep(): Promise<void> {
+    for (const service of await this.services()) {
+      await this.read(service);
+    }
+  }
+}
+
+function asNumbers(result: unknown): [number, number] {
+  if (!Array.isArray(result) || result.length < 2)
+    throw new Error('registry script returned an unexpected shape');
+  return [Number(result[0]), Number(result[1])];
+}

@@ -1,0 +1,104 @@
+import { randomBytes } from 'node:crypto';
+import { createDb, type Db } from '@portico/db';
+import { generateSecret } from '@portico/keys';
+import Fastify, { type FastifyInstance } from 'fastify';
+import { Redis } from 'ioredis';
+import { builtinRegistryPlugin } from './plugin';
+
+const ADMIN_URL = 'postgresql://postgres@127.0.0.1:5432/postgres';
+
+/**
+ * The machine_tokens table exactly as prisma/schema.prisma maps it. The repository has no
+ * committed migrations yet, so registry tests create just this table in a fresh database of
+ * their own; once `createTestDatabase()` exists this harness should switch to it.
+ */
+const MACHINE_TOKENS_DDL = [
+  `CREATE TYPE "MachineTokenKind" AS ENUM ('dataplane', 'registry')`,
+  `CREATE TABLE "machine_tokens" (
+    "id" TEXT PRIMARY KEY, "kind" "MachineTokenKind" NOT NULL, "name" TEXT NOT NULL,
+    "scopes" TEXT[], "hash" TEXT NOT NULL UNIQUE, "start" TEXT NOT NULL, "createdBy" TEXT,
+    "lastUsedAt" TIMESTAMP(3), "revokedAt" TIMESTAMP(3),
+    "createdAt" TIMESTAMP(3) NOT NULL DEFAULT CURRENT_TIMESTAMP)`,
+];
+
+export interface RegistryHarness {
+  app: FastifyInstance;
+  /** http://127.0.0.1:PORT of the listening control app. */
+  url: string;
+  redis: Redis;
+  db: Db;
+  keyPrefix: string;
+  tokens: { register: string; read: string; both: string; revoked: string; dataplane: string };
+  close(): Promise<void>;
+}
+
+async function createToken(
+  db: Db,
+  kind: 'registry' | 'dataplane',
+  scopes: string[],
+  revoked = false,
+): Promise<string> {
+  const secret = generateSecret('registryToken');
+  await db.machineToken.create({
+    data: {
+      id: `mtk_${randomBytes(8).toString('hex')}`,
+      kind,
+      name: `test ${scopes.join('+')}`,
+      scopes,
+      hash: secret.hash,
+      start: secret.start,
+      revokedAt: revoked ? new Date() : null,
+    },
+  });
+  return secret.clear;
+}
+
+/** A real control app with only the registry plugin, on real Redis (random prefix) and Postgres. */
+export async function startRegistryHarness(
+  options: { sweepIntervalMs?: number } = {},
+): Promise<RegistryHarness> {
+  const dbName = `portico_registry_${randomBytes(6).toString('hex')}`;
+  const admin = createDb({ databaseUrl: ADMIN_URL, maxConnections: 1 });
+  await admin.$executeRawUnsafe(`CREATE DATABASE "${dbName}"`);
+  await admin.$disconnect();
+  const db = createDb({
+    databaseUrl: `postgresql://postgres@127.0.0.1:5432/${dbName}`,
+    maxConnections: 2,
+  });
+  for (const statement of MACHINE_TOKENS_DDL) await db.$executeRawUnsafe(statement);
+  const tokens = {
+    register: await createToken(db, 'registry', ['register']),
+    read: await createToken(db, 'registry', ['read']),
+    both: await createToken(db, 'registry', ['register', 'read']),
+    revoked: await createToken(db, 'registry', ['register', 'read'], true),
+    dataplane: await createToken(db, 'dataplane', ['register', 'read']),
+  };
+  const redis = new Redis({ host: '127.0.0.1', port: 6379, lazyConnect: false });
+  const keyPrefix = `test:${randomBytes(6).toString('hex')}:`;
+  const app = Fastify({ logger: false, genReqId: () => `req_${randomBytes(8).toString('hex')}` });
+  await app.register(builtinRegistryPlugin, {
+    redis,
+    db,
+    keyPrefix,
+    sweepIntervalMs: options.sweepIntervalMs ?? 200,
+  });
+  const url = await app.listen({ host: '127.0.0.1', port: 0 });
+  return {
+    app,
+    url,
+    redis,
+    db,
+    keyPrefix,
+    tokens,
+    async close() {
+      await app.close();
+      const keys = await redis.keys(`${keyPrefix}*`);
+      if (keys.length > 0) await redis.del(...keys);
+      redis.disconnect();
+      await db.$disconnect();
+      const cleanup = createDb({ databaseUrl: ADMIN_URL, maxConnections: 1 });
+      await cleanup.$executeRawUnsafe(`DROP DATABASE IF EXISTS "${dbName}" WITH (FORCE)`);
+      await cleanup.$disconnect();
+    },
+  };
+}
