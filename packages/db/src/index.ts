@@ -1,8 +1,8 @@
 import { PrismaPg } from '@prisma/adapter-pg';
-import { PrismaClient } from './generated/prisma/client';
+import { PrismaClient, Prisma as PrismaNamespace } from './generated/prisma/client';
 
-export * from './generated/prisma/client';
 export type { Prisma } from './generated/prisma/client';
+export * from './generated/prisma/client';
 
 export interface CreateDbOptions {
   databaseUrl: string;
@@ -20,3 +20,6 @@ export function createDb(options: CreateDbOptions): PrismaClient {
 }
 
 export type Db = PrismaClient;
+
+/** Writes SQL NULL into a nullable Json column (Prisma needs this sentinel; plain null is refused). */
+export const DbNull = PrismaNamespace.DbNull;
