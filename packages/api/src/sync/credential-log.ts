@@ -18,11 +18,20 @@ export type CredentialChangeEntry = CredentialChange extends infer C
 /** The channel long-polls listen on; the payload says what changed ('credentials' | 'config'). */
 export const CHANGES_CHANNEL = 'portico_changes';
 
+/**
+ * Advisory lock key (arbitrary, fixed) that orders log appends. Sequence numbers are handed out at
+ * insert time but become visible at commit; without this lock a transaction holding seq 10 could
+ * commit after one holding seq 11, and a gateway already at 11 would never see 10. Holding the
+ * lock until commit makes commit order equal sequence order, so call these late in a transaction.
+ */
+export const CREDENTIAL_LOG_LOCK_KEY = 7_413_220_001;
+
 async function append(
   tx: Prisma.TransactionClient,
   entityId: string,
   entry: CredentialChangeEntry,
 ): Promise<void> {
+  await tx.$executeRaw`SELECT pg_advisory_xact_lock(${CREDENTIAL_LOG_LOCK_KEY}::bigint)`;
   await tx.credentialChange.create({
     data: { type: entry.type, entityId, payload: entry as Prisma.InputJsonValue },
   });

@@ -1,0 +1,104 @@
+import {
+  type ConfigSnapshot,
+  type DiscoveryRef,
+  formatIssues,
+  SNAPSHOT_SCHEMA_VERSION,
+  snapshotHash,
+  ZConfigSnapshot,
+  ZDiscoveryRef,
+} from '@portico/config';
+import type { Prisma } from '@portico/db';
+
+/** The draft as a snapshot, or the reasons it cannot become one. */
+export type DraftSnapshotResult =
+  | { ok: true; snapshot: ConfigSnapshot; hash: string }
+  | { ok: false; issues: string[] };
+
+/** A stored discovery reference without its registry name, which comes from the relation. */
+const ZStoredDiscovery = ZDiscoveryRef.omit({ registry: true });
+
+function byName<T extends { name: string }>(a: T, b: T): number {
+  return a.name < b.name ? -1 : a.name > b.name ? 1 : 0;
+}
+
+function asObject(value: Prisma.JsonValue | null): Record<string, unknown> {
+  return value !== null && typeof value === 'object' && !Array.isArray(value) ? value : {};
+}
+
+/**
+ * Reads the draft (the live config tables) into the snapshot every gateway will run, validated by
+ * the contract schema. Lists are sorted by name so the same draft always hashes the same.
+ * Registry credentials are left out on purpose: gateways receive them beside the snapshot.
+ */
+export async function loadDraftSnapshot(
+  tx: Prisma.TransactionClient,
+): Promise<DraftSnapshotResult> {
+  const [registries, services, apis, plans] = await Promise.all([
+    tx.registryConnection.findMany(),
+    tx.service.findMany({ include: { registry: { select: { name: true } } } }),
+    tx.api.findMany({ include: { routes: { orderBy: { position: 'asc' } } } }),
+    tx.plan.findMany({ include: { apis: { select: { apiId: true } } } }),
+  ]);
+
+  const raw = {
+    schemaVersion: SNAPSHOT_SCHEMA_VERSION,
+    registries: registries.sort(byName).map((r) => ({
+      id: r.id,
+      name: r.name,
+      type: r.type,
+      address: r.address,
+      options: asObject(r.options),
+      hasCredentials: r.credentialsSealed !== null,
+    })),
+    services: services.sort(byName).map((s) => ({
+      ...asObject(s.settings),
+      id: s.id,
+      name: s.name,
+      targets: s.targets,
+      discovery: discoveryOf(s.registryId, s.registry?.name ?? null, s.discovery),
+    })),
+    apis: apis.sort(byName).map((a) => ({
+      id: a.id,
+      name: a.name,
+      slug: a.slug,
+      version: a.version,
+      basePath: a.basePath,
+      hosts: a.hosts,
+      stripBasePath: a.stripBasePath,
+      serviceId: a.serviceId,
+      auth: a.auth,
+      routes: a.routes.map((r) => ({
+        id: r.id,
+        ...(r.name === null ? {} : { name: r.name }),
+        methods: r.methods,
+        path: r.path,
+      })),
+      policies: asObject(a.policies),
+    })),
+    plans: plans.sort(byName).map((p) => ({
+      id: p.id,
+      name: p.name,
+      apiIds: p.apis.map((link) => link.apiId).sort(),
+      rateLimit: p.rateLimit,
+      quota: p.quota,
+      redisFailurePolicy: p.redisFailurePolicy,
+    })),
+  };
+
+  const parsed = ZConfigSnapshot.safeParse(raw);
+  if (!parsed.success) return { ok: false, issues: formatIssues(parsed.error) };
+  return { ok: true, snapshot: parsed.data, hash: snapshotHash(parsed.data) };
+}
+
+function discoveryOf(
+  registryId: string | null,
+  registryName: string | null,
+  stored: Prisma.JsonValue | null,
+): (DiscoveryRef & { registryId: string }) | Record<string, unknown> | null {
+  if (registryId === null || registryName === null || stored === null) return null;
+  const parsed = ZStoredDiscovery.safeParse(stored);
+  // An unreadable stored reference is passed through as is, so the snapshot schema reports it
+  // with its path instead of it silently disappearing from the published config.
+  if (!parsed.success) return { ...asObject(stored), registry: registryName, registryId };
+  return { ...parsed.data, registry: registryName, registryId };
+}
