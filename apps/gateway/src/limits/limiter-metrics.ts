@@ -1,0 +1,83 @@
+/** Why a check could not use Redis. */
+export type UnavailableCause = 'no_connection' | 'timeout' | 'error' | 'overload';
+
+const CAUSES: readonly UnavailableCause[] = ['no_connection', 'timeout', 'error', 'overload'];
+const RESULTS = ['allowed', 'rate_limit', 'quota'] as const;
+
+/**
+ * Counters of the limiter, kept as plain numbers (no label maps on the hot path) and rendered as
+ * Prometheus text on demand.
+ */
+export class LimiterMetrics {
+  /** Decisions answered by Redis, by result: [allowed, rate_limit, quota]. */
+  readonly redisDecisions = [0, 0, 0];
+  /** Decisions answered by the local limiter while failing open, by result. */
+  readonly localDecisions = [0, 0, 0];
+  /** Every check Redis could not answer, by failure policy and cause. */
+  readonly unavailableOpen: Record<UnavailableCause, number> = {
+    no_connection: 0,
+    timeout: 0,
+    error: 0,
+    overload: 0,
+  };
+  readonly unavailableClosed: Record<UnavailableCause, number> = {
+    no_connection: 0,
+    timeout: 0,
+    error: 0,
+    overload: 0,
+  };
+  /** Redis replies that arrived after the budget had already decided the request. */
+  lateReplies = 0;
+
+  unavailable(policy: 'open' | 'closed', cause: UnavailableCause): void {
+    if (policy === 'open') this.unavailableOpen[cause] += 1;
+    else this.unavailableClosed[cause] += 1;
+  }
+
+  /** Total decisions taken without Redis (both policies). */
+  unavailableTotal(): number {
+    let total = 0;
+    for (const cause of CAUSES)
+      total += this.unavailableOpen[cause] + this.unavailableClosed[cause];
+    return total;
+  }
+
+  render(gauges: { localSubjects: number; inFlight: number }): string {
+    const lines: string[] = [
+      '# HELP portico_limiter_decisions_total Limit decisions, by where they were taken and their result.',
+      '# TYPE portico_limiter_decisions_total counter',
+    ];
+    RESULTS.forEach((result, i) => {
+      lines.push(
+        `portico_limiter_decisions_total{source="redis",result="${result}"} ${this.redisDecisions[i] ?? 0}`,
+      );
+      lines.push(
+        `portico_limiter_decisions_total{source="local",result="${result}"} ${this.localDecisions[i] ?? 0}`,
+      );
+    });
+    lines.push(
+      '# HELP portico_limiter_unavailable_total Checks Redis could not answer within the budget, by plan failure policy and cause.',
+      '# TYPE portico_limiter_unavailable_total counter',
+    );
+    for (const cause of CAUSES) {
+      lines.push(
+        `portico_limiter_unavailable_total{policy="open",cause="${cause}"} ${this.unavailableOpen[cause]}`,
+      );
+      lines.push(
+        `portico_limiter_unavailable_total{policy="closed",cause="${cause}"} ${this.unavailableClosed[cause]}`,
+      );
+    }
+    lines.push(
+      '# HELP portico_limiter_late_replies_total Redis replies that arrived after the budget had decided.',
+      '# TYPE portico_limiter_late_replies_total counter',
+      `portico_limiter_late_replies_total ${this.lateReplies}`,
+      '# HELP portico_limiter_local_subjects Subjects tracked by the local fail-open limiter.',
+      '# TYPE portico_limiter_local_subjects gauge',
+      `portico_limiter_local_subjects ${gauges.localSubjects}`,
+      '# HELP portico_limiter_in_flight Limiter calls sent to Redis and not yet answered.',
+      '# TYPE portico_limiter_in_flight gauge',
+      `portico_limiter_in_flight ${gauges.inFlight}`,
+    );
+    return `${lines.join('\n')}\n`;
+  }
+}
