@@ -1,0 +1,4 @@
+import { router } from '../../trpc';
+import { listDataPlanesProcedure } from './list-data-planes';
+
+export const dataPlanesRouter = router({ list: listDataPlanesProcedure });

@@ -1,0 +1,22 @@
+/** What the control plane's /dp/v1 sync endpoints and entity mutations need from this package. */
+export {
+  CHANGES_CHANNEL,
+  logConsumerChange,
+  logKeyChange,
+  logSubscriptionChange,
+} from './credential-log';
+export {
+  authenticateDataPlaneToken,
+  type DataPlaneTokenCheck,
+  NODE_ID_PATTERN,
+  recordNodeStatus,
+  touchDataPlaneNode,
+} from './data-plane-nodes';
+export {
+  computeSyncAnswer,
+  loadChangesSince,
+  loadCredentialSet,
+  loadPublishedConfig,
+  MAX_DELTA_CHANGES,
+  type SyncAnswerDeps,
+} from './sync-answer';

@@ -1,0 +1,174 @@
+import {
+  type ConfigSnapshot,
+  type CredentialChange,
+  type CredentialSet,
+  type PublishedConfig,
+  type SyncQuery,
+  type SyncResponse,
+  ZConfigSnapshot,
+  ZCredentialChange,
+} from '@portico/config';
+import type { Db, Prisma } from '@portico/db';
+import { openSealed } from '../crypto/seal';
+
+/** Beyond this many changes a full set is smaller and cheaper to apply than the delta. */
+export const MAX_DELTA_CHANGES = 5_000;
+
+export interface SyncAnswerDeps {
+  db: Db;
+  /** Opens RegistryConnection.credentialsSealed (AES-256-GCM, see crypto/seal.ts). */
+  secretKey: Buffer;
+  /** Told about registry credentials that cannot be opened (wrong key); they are left out. */
+  onSecretError?: (registryId: string, error: unknown) => void;
+}
+
+/**
+ * What a gateway at `query` (version, hash, seq) needs now, or null when it is up to date.
+ * Config comes whole (snapshot + secrets) when the latest version differs from the gateway's;
+ * credentials come as the changes since its seq, or as a full set when it has none, is ahead of
+ * this database, or is further behind than the retained log.
+ */
+export async function computeSyncAnswer(
+  deps: SyncAnswerDeps,
+  query: SyncQuery,
+): Promise<SyncResponse | null> {
+  const { db } = deps;
+  const [latest, bounds] = await Promise.all([
+    db.configVersion.findFirst({
+      orderBy: { number: 'desc' },
+      select: { number: true, hash: true },
+    }),
+    db.credentialChange.aggregate({ _max: { seq: true }, _min: { seq: true } }),
+  ]);
+  const seqNow = Number(bounds._max.seq ?? 0n);
+  const oldestRetained = bounds._min.seq === null ? null : Number(bounds._min.seq);
+  const configChanged =
+    latest !== null &&
+    (latest.number !== query.version || (query.hash !== undefined && query.hash !== latest.hash));
+  const credentialsChanged = seqNow !== query.seq;
+  if (!configChanged && !credentialsChanged) return null;
+
+  const config = configChanged && latest ? await loadPublishedConfig(deps, latest.number) : null;
+  let credentials: SyncResponse['credentials'];
+  const needsFull =
+    query.seq === 0 ||
+    query.seq > seqNow ||
+    (oldestRetained !== null && query.seq < oldestRetained - 1) ||
+    seqNow - query.seq > MAX_DELTA_CHANGES;
+  if (!credentialsChanged) {
+    credentials = { mode: 'delta', seq: query.seq, changes: [] };
+  } else if (needsFull) {
+    credentials = { mode: 'full', ...(await loadCredentialSet(db)) };
+  } else {
+    credentials = { mode: 'delta', ...(await loadChangesSince(db, query.seq)) };
+  }
+  return { config, credentials };
+}
+
+/** A published version with the secrets its registries need, as gateways receive it. */
+export async function loadPublishedConfig(
+  deps: SyncAnswerDeps,
+  number: number,
+): Promise<PublishedConfig | null> {
+  const row = await deps.db.configVersion.findUnique({ where: { number } });
+  if (!row) return null;
+  // Stored snapshots were validated at publish; parsing again refuses a row edited by hand
+  // rather than shipping it to every gateway.
+  const snapshot: ConfigSnapshot = ZConfigSnapshot.parse(row.snapshot);
+  return {
+    version: row.number,
+    hash: row.hash,
+    publishedAt: row.createdAt.toISOString(),
+    snapshot,
+    secrets: { registries: await loadRegistrySecrets(deps, snapshot), jwtSecrets: {} },
+  };
+}
+
+async function loadRegistrySecrets(
+  deps: SyncAnswerDeps,
+  snapshot: ConfigSnapshot,
+): Promise<Record<string, Record<string, string>>> {
+  const ids = snapshot.registries.filter((r) => r.hasCredentials).map((r) => r.id);
+  if (ids.length === 0) return {};
+  const rows = await deps.db.registryConnection.findMany({
+    where: { id: { in: ids }, credentialsSealed: { not: null } },
+    select: { id: true, credentialsSealed: true },
+  });
+  const secrets: Record<string, Record<string, string>> = {};
+  for (const row of rows) {
+    if (row.credentialsSealed === null) continue;
+    try {
+      const parsed: unknown = JSON.parse(openSealed(deps.secretKey, row.credentialsSealed));
+      if (parsed !== null && typeof parsed === 'object' && !Array.isArray(parsed)) {
+        secrets[row.id] = Object.fromEntries(
+          Object.entries(parsed).filter(
+            (entry): entry is [string, string] => typeof entry[1] === 'string',
+          ),
+        );
+      }
+    } catch (error) {
+      deps.onSecretError?.(row.id, error);
+    }
+  }
+  return secrets;
+}
+
+/**
+ * Every live credential with the log position it corresponds to, read in one repeatable-read
+ * snapshot: log appends share their mutation's transaction, so the set is exactly the state at
+ * `seq`, and a delta from `seq` later misses nothing.
+ */
+export async function loadCredentialSet(db: Db): Promise<{ seq: number; set: CredentialSet }> {
+  return db.$transaction(
+    async (tx) => {
+      const bounds = await tx.credentialChange.aggregate({ _max: { seq: true } });
+      const now = new Date();
+      const consumers = await tx.consumer.findMany({
+        select: { id: true, name: true, status: true },
+        orderBy: { id: 'asc' },
+      });
+      const keys = await tx.apiKey.findMany({
+        where: { revokedAt: null, OR: [{ expiresAt: null }, { expiresAt: { gt: now } }] },
+        select: { id: true, consumerId: true, hash: true, expiresAt: true },
+        orderBy: { id: 'asc' },
+      });
+      const subscriptions = await tx.subscription.findMany({
+        where: { status: 'active' },
+        select: { id: true, consumerId: true, planId: true },
+        orderBy: { id: 'asc' },
+      });
+      return {
+        seq: Number(bounds._max.seq ?? 0n),
+        set: {
+          consumers,
+          keys: keys.map((k) => ({
+            ...k,
+            expiresAt: k.expiresAt ? k.expiresAt.toISOString() : null,
+          })),
+          subscriptions,
+        },
+      };
+    },
+    { isolationLevel: 'RepeatableRead' },
+  );
+}
+
+/** The log entries after `seq`, oldest first, in the contract's shape. */
+export async function loadChangesSince(
+  db: Pick<Prisma.TransactionClient, 'credentialChange'>,
+  seq: number,
+): Promise<{ seq: number; changes: CredentialChange[] }> {
+  const rows = await db.credentialChange.findMany({
+    where: { seq: { gt: BigInt(seq) } },
+    orderBy: { seq: 'asc' },
+    take: MAX_DELTA_CHANGES,
+  });
+  const changes = rows.map((row) => {
+    const payload =
+      row.payload !== null && typeof row.payload === 'object' && !Array.isArray(row.payload)
+        ? row.payload
+        : {};
+    return ZCredentialChange.parse({ ...payload, seq: Number(row.seq) });
+  });
+  return { seq: changes.at(-1)?.seq ?? seq, changes };
+}
