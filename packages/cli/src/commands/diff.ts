@@ -1,0 +1,39 @@
+import { type CommandSpec, printJson, stringOption } from '../command';
+import { requireOption } from '../input-values';
+import { renderChanges, summariseChanges } from './changes';
+import { readDeclarativeFile } from './declarative-input';
+
+export const diffCommand: CommandSpec = {
+  path: ['diff'],
+  summary: 'Show what `portico apply -f FILE` would change, changing nothing',
+  synopsis: 'diff -f FILE',
+  positionals: [],
+  options: {
+    file: {
+      type: 'string',
+      short: 'f',
+      value: 'FILE',
+      description: 'declarative YAML file ("-" reads stdin)',
+    },
+  },
+  details: [
+    'Like `deck gateway diff`, the exit code is 0 whether or not there are differences;',
+    '1 and 2 keep their usual meaning (server failure, bad input). Use --json and check',
+    '`changes.length` to branch on differences in a script.',
+  ].join('\n'),
+  async run(ctx) {
+    const file = requireOption('-f/--file', stringOption(ctx, 'file'), 'the YAML file to compare');
+    const document = await readDeclarativeFile(ctx, file);
+    const result = await ctx.call((api) => api.config.apply.mutate({ document, dryRun: true }));
+    if (ctx.json) {
+      printJson(ctx, { changes: result.changes });
+      return;
+    }
+    if (result.changes.length === 0) {
+      ctx.io.writeOut('no differences\n');
+      return;
+    }
+    ctx.io.writeOut(renderChanges(ctx, result.changes));
+    ctx.io.writeOut(`${summariseChanges(result.changes)}\n`);
+  },
+};
