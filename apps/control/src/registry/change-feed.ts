@@ -65,7 +65,15 @@ export class ChangeFeed {
     });
   }
 
+  /** Answers every parked query now (with "no change"), so a closing server is not held open. */
+  releaseAll(): void {
+    for (const set of [...this.waiters.values()]) {
+      for (const waiter of [...set]) waiter(Number.NaN);
+    }
+  }
+
   async stop(): Promise<void> {
+    this.releaseAll();
     const subscriber = this.subscriber;
     this.subscriber = null;
     if (subscriber) subscriber.disconnect();

@@ -67,6 +67,10 @@ export const builtinRegistryPlugin: FastifyPluginAsync<BuiltinRegistryOptions> =
   }, options.sweepIntervalMs ?? 1000);
   sweeper.unref();
 
+  // Parked blocking queries would otherwise hold app.close() open for up to maxWaitMs.
+  app.addHook('preClose', async () => {
+    feed.releaseAll();
+  });
   app.addHook('onClose', async () => {
     clearInterval(sweeper);
     await feed.stop();
@@ -131,7 +135,10 @@ export const builtinRegistryPlugin: FastifyPluginAsync<BuiltinRegistryOptions> =
   }
 
   function sendView(reply: FastifyReply, view: ServiceView) {
-    return reply.header('x-portico-index', String(view.index)).send(view);
+    return reply
+      .header('x-portico-index', String(view.index))
+      .header('x-portico-epoch', view.epoch)
+      .send(view);
   }
 
   app.put<{ Params: { service: string; instanceId: string } }>(
@@ -152,14 +159,12 @@ export const builtinRegistryPlugin: FastifyPluginAsync<BuiltinRegistryOptions> =
       const record = { id: instanceId.data, ...body.data };
       const result = await withStore(request, reply, () => store.register(service.data, record));
       if (!result) return reply;
-      return reply
-        .header('x-portico-index', String(result.index))
-        .send({
-          service: service.data,
-          instance: record,
-          changed: result.changed,
-          index: result.index,
-        });
+      return reply.header('x-portico-index', String(result.index)).send({
+        service: service.data,
+        instance: record,
+        changed: result.changed,
+        index: result.index,
+      });
     },
   );
 

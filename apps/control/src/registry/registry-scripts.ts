@@ -5,8 +5,13 @@
  * replicas', so clock skew between control replicas cannot shorten or stretch a TTL.
  *
  * KEYS for every script: [1] instances hash (id -> JSON record), [2] expiry sorted set
- * (id -> expiry ms), [3] change index counter, [4] set of service names.
- * The change is published on ARGV[1] (channel) as "<service> <index>".
+ * (id -> expiry ms), [3] change index counter, [4] set of service names, [5] the store's epoch.
+ * ARGV for every script: [1] pub/sub channel, [2] service, [3] a fresh random epoch candidate.
+ * The change is published on ARGV[1] as "<service> <index>".
+ *
+ * The epoch is a random id written once per store. Watchers compare it between answers: a new
+ * epoch means the store was wiped (a flushed or replaced Redis), so change indexes restarted and
+ * an empty answer must not be taken as a deliberate deregistration.
  */
 
 /** Shared prologue: current time in ms and removal of every expired instance. */
@@ -15,6 +20,11 @@ local t = redis.call('TIME')
 local now = tonumber(t[1]) * 1000 + math.floor(tonumber(t[2]) / 1000)
 local expired = redis.call('ZRANGEBYSCORE', KEYS[2], '-inf', now)
 local changed = 0
+local epoch = redis.call('GET', KEYS[5])
+if not epoch then
+  epoch = ARGV[3]
+  redis.call('SET', KEYS[5], epoch)
+end
 if #expired > 0 then
   redis.call('ZREMRANGEBYSCORE', KEYS[2], '-inf', now)
   redis.call('HDEL', KEYS[1], unpack(expired))
@@ -34,38 +44,38 @@ end
 `;
 
 /**
- * Register or renew. ARGV: [1] channel, [2] service, [3] instance id, [4] record JSON, [5] ttl ms.
+ * Register or renew. ARGV: [4] instance id, [5] record JSON, [6] ttl ms.
  * A renewal with an unchanged record only moves the expiry: no index bump, no publish, so
- * heartbeats never wake watchers. Returns [changed, index].
+ * heartbeats never wake watchers. Returns [changed, index, epoch].
  */
 export const REGISTER_SCRIPT = `${PRUNE}
-local previous = redis.call('HGET', KEYS[1], ARGV[3])
-if previous ~= ARGV[4] then
-  redis.call('HSET', KEYS[1], ARGV[3], ARGV[4])
+local previous = redis.call('HGET', KEYS[1], ARGV[4])
+if previous ~= ARGV[5] then
+  redis.call('HSET', KEYS[1], ARGV[4], ARGV[5])
   changed = 1
 end
-redis.call('ZADD', KEYS[2], now + tonumber(ARGV[5]), ARGV[3])
+redis.call('ZADD', KEYS[2], now + tonumber(ARGV[6]), ARGV[4])
 redis.call('SADD', KEYS[4], ARGV[2])
 ${FINISH}
-return {changed, index}
+return {changed, index, epoch}
 `;
 
-/** Deregister. ARGV: [1] channel, [2] service, [3] instance id. Returns [removed, index]. */
+/** Deregister. ARGV: [4] instance id. Returns [removed, index, epoch]. */
 export const DEREGISTER_SCRIPT = `${PRUNE}
-local removed = redis.call('HDEL', KEYS[1], ARGV[3])
-redis.call('ZREM', KEYS[2], ARGV[3])
+local removed = redis.call('HDEL', KEYS[1], ARGV[4])
+redis.call('ZREM', KEYS[2], ARGV[4])
 if removed == 1 then changed = 1 end
 ${FINISH}
-return {removed, index}
+return {removed, index, epoch}
 `;
 
 /**
- * Prune expired instances and read what is left. ARGV: [1] channel, [2] service.
- * Returns [index, id1, json1, expiresAt1, id2, ...].
+ * Prune expired instances and read what is left.
+ * Returns [index, epoch, id1, json1, expiresAt1, id2, ...].
  */
 export const READ_SCRIPT = `${PRUNE}
 ${FINISH}
-local out = {index}
+local out = {index, epoch}
 local entries = redis.call('HGETALL', KEYS[1])
 for i = 1, #entries, 2 do
   out[#out + 1] = entries[i]

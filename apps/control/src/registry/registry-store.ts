@@ -1,3 +1,4 @@
+import { randomUUID } from 'node:crypto';
 import type { Redis } from 'ioredis';
 import { DEREGISTER_SCRIPT, READ_SCRIPT, REGISTER_SCRIPT } from './registry-scripts';
 
@@ -19,6 +20,8 @@ export interface ServiceView {
   service: string;
   /** Grows on every change to the service's instance set; 0 for a service never seen. */
   index: number;
+  /** Random id of this store's lifetime; a new one means indexes restarted (see registry-scripts). */
+  epoch: string;
   instances: LiveInstance[];
 }
 
@@ -41,7 +44,13 @@ export class RegistryStore {
 
   private keys(service: string): string[] {
     const svc = `${this.base}:svc:${service}`;
-    return [`${svc}:instances`, `${svc}:expiry`, `${svc}:index`, `${this.base}:services`];
+    return [
+      `${svc}:instances`,
+      `${svc}:expiry`,
+      `${svc}:index`,
+      `${this.base}:services`,
+      `${this.base}:epoch`,
+    ];
   }
 
   /** Registers or renews; `changed` is false for a pure heartbeat. */
@@ -52,10 +61,11 @@ export class RegistryStore {
     const json = JSON.stringify(record);
     const result = await this.redis.eval(
       REGISTER_SCRIPT,
-      4,
+      5,
       ...this.keys(service),
       this.channel,
       service,
+      randomUUID(),
       record.id,
       json,
       String(record.ttlSeconds * 1000),
@@ -71,10 +81,11 @@ export class RegistryStore {
   ): Promise<{ removed: boolean; index: number }> {
     const result = await this.redis.eval(
       DEREGISTER_SCRIPT,
-      4,
+      5,
       ...this.keys(service),
       this.channel,
       service,
+      randomUUID(),
       instanceId,
     );
     const [removed, index] = asNumbers(result);
@@ -85,20 +96,22 @@ export class RegistryStore {
   async read(service: string): Promise<ServiceView> {
     const result = await this.redis.eval(
       READ_SCRIPT,
-      4,
+      5,
       ...this.keys(service),
       this.channel,
       service,
+      randomUUID(),
     );
     if (!Array.isArray(result)) throw new Error('registry read script returned a non-array');
     const index = Number(result[0]);
+    const epoch = String(result[1]);
     const instances: LiveInstance[] = [];
-    for (let i = 1; i + 2 < result.length; i += 3) {
+    for (let i = 2; i + 2 < result.length; i += 3) {
       const record = JSON.parse(String(result[i + 1])) as InstanceRecord;
       instances.push({ ...record, expiresAt: Number(result[i + 2]) });
     }
     instances.sort((a, b) => a.id.localeCompare(b.id));
-    return { service, index, instances };
+    return { service, index, epoch, instances };
   }
 
   /** Names of services with at least one instance (as of their last prune). */

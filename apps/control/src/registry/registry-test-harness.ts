@@ -29,6 +29,10 @@ export interface RegistryHarness {
   db: Db;
   keyPrefix: string;
   tokens: { register: string; read: string; both: string; revoked: string; dataplane: string };
+  /** Takes the control app down (the port stops answering); Redis state stays. */
+  stopServer(): Promise<void>;
+  /** Brings a fresh control app up on the same port. */
+  startServer(): Promise<void>;
   close(): Promise<void>;
 }
 
@@ -73,25 +77,43 @@ export async function startRegistryHarness(
     revoked: await createToken(db, 'registry', ['register', 'read'], true),
     dataplane: await createToken(db, 'dataplane', ['register', 'read']),
   };
-  const redis = new Redis({ host: '127.0.0.1', port: 6379, lazyConnect: false });
+  const redis = new Redis({ host: '127.0.0.1', port: 6379 });
   const keyPrefix = `test:${randomBytes(6).toString('hex')}:`;
-  const app = Fastify({ logger: false, genReqId: () => `req_${randomBytes(8).toString('hex')}` });
-  await app.register(builtinRegistryPlugin, {
-    redis,
-    db,
-    keyPrefix,
-    sweepIntervalMs: options.sweepIntervalMs ?? 200,
-  });
-  const url = await app.listen({ host: '127.0.0.1', port: 0 });
+  const build = async (port: number) => {
+    const app = Fastify({ logger: false, genReqId: () => `req_${randomBytes(8).toString('hex')}` });
+    await app.register(builtinRegistryPlugin, {
+      redis,
+      db,
+      keyPrefix,
+      sweepIntervalMs: options.sweepIntervalMs ?? 200,
+    });
+    const url = await app.listen({ host: '127.0.0.1', port });
+    return { app, url };
+  };
+  const built = await build(0);
+  let app = built.app;
+  const url = built.url;
+  let running = true;
+  const port = Number(new URL(url).port);
   return {
-    app,
+    get app() {
+      return app;
+    },
     url,
     redis,
     db,
     keyPrefix,
     tokens,
+    async stopServer() {
+      if (running) await app.close();
+      running = false;
+    },
+    async startServer() {
+      ({ app } = await build(port));
+      running = true;
+    },
     async close() {
-      await app.close();
+      if (running) await app.close();
       const keys = await redis.keys(`${keyPrefix}*`);
       if (keys.length > 0) await redis.del(...keys);
       redis.disconnect();

@@ -1,0 +1,117 @@
+import {
+  type AdapterContext,
+  DiscoveryError,
+  stringRecord,
+  WatchingAdapter,
+  weightFrom,
+} from './adapter-base';
+import { requestJson } from './http-json';
+import type { InstanceTracker } from './instance-tracker';
+import type { ServiceInstance, ServiceRef } from './types';
+
+interface BuiltinView {
+  index: number;
+  epoch?: string;
+  instances: Array<{
+    id: string;
+    address: string;
+    port: number;
+    metadata?: Record<string, string>;
+  }>;
+}
+
+/**
+ * Portico's own registry (`/registry/v1` on the control plane). Follows a service with the
+ * registry's blocking query: `?index=N&wait=…` parks until the service's change index moves.
+ * Options: `waitSeconds` (default 30). Secrets: `token` (a registry token with the read scope).
+ */
+export class BuiltinAdapter extends WatchingAdapter {
+  private readonly waitSeconds: number;
+
+  constructor(ctx: AdapterContext) {
+    super(ctx);
+    const wait = Number(ctx.registry.options.waitSeconds ?? 30);
+    this.waitSeconds = Number.isFinite(wait) && wait >= 1 ? Math.min(wait, 300) : 30;
+  }
+
+  private url(path: string): URL {
+    const base = this.ctx.registry.address.replace(/\/+$/, '');
+    return new URL(`${base}/registry/v1${path}`);
+  }
+
+  private headers(): Record<string, string> {
+    const token = this.ctx.secrets.token;
+    return token ? { authorization: `Bearer ${token}` } : {};
+  }
+
+  private async fetchView(
+    service: string,
+    signal: AbortSignal,
+    index: number | null,
+  ): Promise<BuiltinView> {
+    const url = this.url(`/services/${encodeURIComponent(service)}`);
+    if (index !== null) {
+      url.searchParams.set('index', String(index));
+      url.searchParams.set('wait', `${this.waitSeconds}s`);
+    }
+    const timeoutMs = index === null ? 10_000 : (this.waitSeconds + 10) * 1000;
+    const res = await requestJson<BuiltinView>(this.ctx.fetch, url, {
+      headers: this.headers(),
+      signal,
+      timeoutMs,
+    });
+    const body = res.body;
+    if (!body || !Array.isArray(body.instances) || typeof body.index !== 'number') {
+      throw new DiscoveryError('the built-in registry answered an unexpected document');
+    }
+    return body;
+  }
+
+  protected async runWatch(
+    ref: ServiceRef,
+    tracker: InstanceTracker,
+    signal: AbortSignal,
+  ): Promise<void> {
+    let cursor: number | null = null;
+    let epoch: string | undefined;
+    await this.reconnectLoop(ref, tracker, signal, async (progress) => {
+      const view = await this.fetchView(ref.service, signal, cursor);
+      progress();
+      // An empty set is a deliberate removal only when the store is the same one (same epoch)
+      // and its change index moved on; a new epoch means Redis was wiped and indexes restarted.
+      const authoritative = cursor !== null && view.epoch === epoch && view.index > cursor;
+      tracker.accept(view.instances.map(toInstance), { authoritative });
+      cursor = view.index;
+      epoch = view.epoch;
+    });
+  }
+
+  async list(ref: ServiceRef): Promise<ServiceInstance[]> {
+    const view = await this.fetchView(ref.service, AbortSignal.timeout(15_000), null);
+    return view.instances.map(toInstance);
+  }
+
+  async listServices(): Promise<string[]> {
+    const res = await requestJson<{ services?: unknown }>(this.ctx.fetch, this.url('/services'), {
+      headers: this.headers(),
+      signal: AbortSignal.timeout(15_000),
+      timeoutMs: 10_000,
+    });
+    const services = res.body?.services;
+    if (!Array.isArray(services))
+      throw new DiscoveryError('the built-in registry answered an unexpected document');
+    return services.filter((s): s is string => typeof s === 'string');
+  }
+}
+
+function toInstance(raw: BuiltinView['instances'][number]): ServiceInstance {
+  const metadata = stringRecord(raw.metadata);
+  return {
+    id: raw.id,
+    address: raw.address,
+    port: raw.port,
+    weight: weightFrom(metadata.weight),
+    metadata,
+    zone: metadata.zone ?? null,
+  };
+}

@@ -1,0 +1,23 @@
+import type { SnapshotRegistry } from '@portico/config';
+import { adapterContext } from './adapter-base';
+import { BuiltinAdapter } from './builtin-adapter';
+import type { DiscoveryAdapter, DiscoveryDeps } from './types';
+
+/**
+ * One adapter per registry connection. `secrets` are that registry's credentials
+ * (`secrets.registries[registry.id]` of the sync payload); they are only ever sent to the
+ * registry and are blanked out of every error the adapter reports.
+ */
+export function createDiscoveryAdapter(
+  registry: SnapshotRegistry,
+  secrets: Record<string, string>,
+  deps: DiscoveryDeps = {},
+): DiscoveryAdapter {
+  const ctx = adapterContext(registry, secrets, deps);
+  switch (registry.type) {
+    case 'builtin':
+      return new BuiltinAdapter(ctx);
+    default:
+      throw new Error(`registry type ${registry.type} is not supported yet`);
+  }
+}

@@ -1,0 +1,1 @@
+export { endpoints, eventually, UpdateRecorder } from './update-recorder';

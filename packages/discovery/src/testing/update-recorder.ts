@@ -1,0 +1,64 @@
+import type { InstanceUpdate } from '../types';
+
+/** Collects a watch's updates and lets a test wait for one that matches, with a deadline. */
+export class UpdateRecorder {
+  readonly updates: InstanceUpdate[] = [];
+  private waiters: Array<() => void> = [];
+
+  readonly listener = (update: InstanceUpdate): void => {
+    this.updates.push(update);
+    const waiters = this.waiters;
+    this.waiters = [];
+    for (const wake of waiters) wake();
+  };
+
+  get last(): InstanceUpdate | undefined {
+    return this.updates.at(-1);
+  }
+
+  /** Resolves with the first update (already seen or future) satisfying `predicate`. */
+  async waitFor(
+    predicate: (update: InstanceUpdate) => boolean,
+    timeoutMs = 10_000,
+    what = 'update',
+  ): Promise<InstanceUpdate> {
+    const deadline = Date.now() + timeoutMs;
+    let checked = 0;
+    for (;;) {
+      for (; checked < this.updates.length; checked++) {
+        const update = this.updates[checked];
+        if (update && predicate(update)) return update;
+      }
+      const remaining = deadline - Date.now();
+      if (remaining <= 0) {
+        throw new Error(`timed out waiting for ${what}; last update: ${JSON.stringify(this.last)}`);
+      }
+      await new Promise<void>((resolve) => {
+        const timer = setTimeout(resolve, remaining);
+        this.waiters.push(() => {
+          clearTimeout(timer);
+          resolve();
+        });
+      });
+    }
+  }
+}
+
+/** Sorted `address:port` list, the shape most assertions want. */
+export function endpoints(update: InstanceUpdate | undefined): string[] {
+  return (update?.instances ?? []).map((i) => `${i.address}:${i.port}`).sort();
+}
+
+/** Polls `check` until it returns true, failing after `timeoutMs`. */
+export async function eventually(
+  check: () => boolean | Promise<boolean>,
+  timeoutMs = 10_000,
+  what = 'condition',
+): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  while (Date.now() < deadline) {
+    if (await check()) return;
+    await new Promise((r) => setTimeout(r, 50));
+  }
+  throw new Error(`timed out waiting for ${what}`);
+}
