@@ -4,9 +4,26 @@ import type { LimitOutcome } from './limiter-types.js';
 import { quotaPeriodAt } from './quota-period.js';
 import { ratePeriodMs } from './rate-limit-headers.js';
 
+/** floor(a / b) for non-negative integers below 2^53, corrected for rounding of the division. */
+function floorDiv(a: number, b: number): number {
+  let q = Math.floor(a / b);
+  if (q * b > a) q -= 1;
+  else if ((q + 1) * b <= a) q += 1;
+  return q;
+}
+
+function ceilDiv(a: number, b: number): number {
+  const q = floorDiv(a, b);
+  return q * b < a ? q + 1 : q;
+}
+
 interface LocalState {
-  /** GCRA theoretical arrival time, ms. */
-  tatMs: number;
+  /**
+   * GCRA theoretical arrival time as whole ms plus a fraction in units of 1/requests ms: the
+   * same exact integer scheme as the Lua script, so float rounding never admits or drops one.
+   */
+  tatBaseMs: number;
+  tatFraction: number;
   quotaPeriodId: number;
   quotaUsed: number;
 }
@@ -42,7 +59,7 @@ export class LocalLimiter {
   ): LimitOutcome {
     let state = this.#states.get(stateKey);
     if (state === undefined) {
-      state = { tatMs: 0, quotaPeriodId: -1, quotaUsed: 0 };
+      state = { tatBaseMs: 0, tatFraction: 0, quotaPeriodId: -1, quotaUsed: 0 };
       this.#states.set(stateKey, state);
     }
     const outcome: LimitOutcome = {
@@ -71,18 +88,22 @@ export class LocalLimiter {
       quotaDenied = used + 1 > quota.requests;
     }
 
+    // Rate state in units of 1/requests ms: one emission interval is `periodMs` units and the
+    // burst capacity `periodMs * requests` units, all exact integers below 2^53.
     let rateDenied = false;
-    let offsetMs = 0;
-    let newOffsetMs = 0;
-    let intervalMs = 0;
+    let offset = 0;
+    let newOffset = 0;
     let periodMs = 0;
+    let requests = 0;
     if (rateLimit !== null) {
       periodMs = ratePeriodMs(rateLimit.per);
-      intervalMs = periodMs / rateLimit.requests;
-      offsetMs = Math.min(Math.max(state.tatMs - nowMs, 0), periodMs);
-      newOffsetMs = offsetMs + intervalMs;
-      // The epsilon absorbs float rounding so a full burst of exactly `requests` is admitted.
-      rateDenied = newOffsetMs > periodMs + 1e-6;
+      requests = rateLimit.requests;
+      const capacity = periodMs * requests;
+      if (state.tatBaseMs >= nowMs) {
+        offset = Math.min((state.tatBaseMs - nowMs) * requests + state.tatFraction, capacity);
+      }
+      newOffset = offset + periodMs;
+      rateDenied = newOffset > capacity;
     }
 
     if (quotaDenied) {
@@ -92,14 +113,16 @@ export class LocalLimiter {
     } else if (rateDenied) {
       outcome.allowed = false;
       outcome.reasonCode = 1;
-      outcome.retryAfterMs = newOffsetMs - periodMs;
+      outcome.retryAfterMs = ceilDiv(newOffset - periodMs * requests, requests);
     }
 
     if (outcome.allowed) {
       if (rateLimit !== null) {
-        state.tatMs = nowMs + newOffsetMs;
-        outcome.rateResetMs = newOffsetMs;
-        outcome.rateRemaining = Math.floor((periodMs - newOffsetMs) / intervalMs + 1e-6);
+        const whole = floorDiv(newOffset, requests);
+        state.tatBaseMs = nowMs + whole;
+        state.tatFraction = newOffset - whole * requests;
+        outcome.rateResetMs = ceilDiv(newOffset, requests);
+        outcome.rateRemaining = floorDiv(periodMs * requests - newOffset, periodMs);
       }
       if (quota !== null) {
         used += 1;
@@ -107,10 +130,8 @@ export class LocalLimiter {
         state.quotaUsed = used;
       }
     } else if (rateLimit !== null) {
-      outcome.rateResetMs = offsetMs;
-      outcome.rateRemaining = rateDenied
-        ? 0
-        : Math.floor((periodMs - offsetMs) / intervalMs + 1e-6);
+      outcome.rateResetMs = ceilDiv(offset, requests);
+      outcome.rateRemaining = rateDenied ? 0 : floorDiv(periodMs * requests - offset, periodMs);
     }
     if (quota !== null) outcome.quotaRemaining = Math.max(quota.requests - used, 0);
     return outcome;

@@ -103,7 +103,7 @@ export function createLimiter(opts: LimiterOptions): Limiter {
     cause: UnavailableCause,
   ): LimitDecision {
     metrics.unavailable(req.failurePolicy, cause);
-    const nowMs = clock();
+    const nowMs = Math.floor(clock());
     if (req.failurePolicy === 'closed') {
       let quotaWindowMs = 0;
       if (req.quota !== null) {

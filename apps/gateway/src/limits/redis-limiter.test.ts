@@ -1,0 +1,64 @@
+import { describe, expect, it } from 'vitest';
+import { createLimiter, type LimitCheck } from './index.js';
+
+// Without Redis (redis: null) the limiter never does I/O, so its failure paths are unit-testable.
+const req = (failurePolicy: 'open' | 'closed', subject = 'con_1'): LimitCheck => ({
+  planId: 'pln_1',
+  subject,
+  rateLimit: { requests: 3, per: 'minute' },
+  quota: null,
+  failurePolicy,
+});
+
+describe('createLimiter without Redis', () => {
+  it('fails open under the local limiter and counts every such decision', async () => {
+    const limiter = createLimiter({ redis: null, keyPrefix: 'unit', now: () => 0 });
+    const decisions = await Promise.all(
+      Array.from({ length: 5 }, () => limiter.check(req('open'))),
+    );
+    expect(decisions.map((d) => d.allowed)).toEqual([true, true, true, false, false]);
+    expect(decisions[3]?.headers['Retry-After']).toBe('20');
+    expect(limiter.metricsText()).toContain(
+      'portico_limiter_unavailable_total{policy="open",cause="no_connection"} 5',
+    );
+  });
+
+  it('fails closed with reason unavailable', async () => {
+    const limiter = createLimiter({ redis: null, keyPrefix: 'unit' });
+    const decision = await limiter.check(req('closed'));
+    expect(decision.reason).toBe('unavailable');
+    expect(decision.retryAfterSeconds).toBe(1);
+    expect(limiter.metricsText()).toContain(
+      'portico_limiter_unavailable_total{policy="closed",cause="no_connection"} 1',
+    );
+  });
+
+  it('keeps separate local state per plan for the same subject', async () => {
+    const limiter = createLimiter({ redis: null, keyPrefix: 'unit', now: () => 0 });
+    const a = { ...req('open'), rateLimit: { requests: 1, per: 'hour' as const } };
+    const b = { ...a, planId: 'pln_2' };
+    expect((await limiter.check(a)).allowed).toBe(true);
+    expect((await limiter.check(b)).allowed).toBe(true);
+    expect((await limiter.check(a)).allowed).toBe(false);
+    expect((await limiter.check(b)).allowed).toBe(false);
+  });
+
+  it('bounds local state by maxLocalEntries however many subjects call', async () => {
+    const limiter = createLimiter({ redis: null, keyPrefix: 'unit', maxLocalEntries: 64 });
+    for (let i = 0; i < 10_000; i++) await limiter.check(req('open', `ip:192.0.2.${i}`));
+    expect(limiter.metricsText()).toContain('portico_limiter_local_subjects 64\n');
+  });
+
+  it('renders every counter as Prometheus text', () => {
+    const text = createLimiter({ redis: null, keyPrefix: 'unit' }).metricsText();
+    expect(text).toContain('# TYPE portico_limiter_decisions_total counter\n');
+    expect(text).toContain('# TYPE portico_limiter_unavailable_total counter\n');
+    expect(text).toContain('# TYPE portico_limiter_local_subjects gauge\n');
+    expect(text.endsWith('\n')).toBe(true);
+    for (const line of text.trimEnd().split('\n')) {
+      expect(line).toMatch(
+        /^(# (HELP|TYPE) .+|portico_limiter_[a-z_]+(\{[a-z]+="[a-z_]+"(,[a-z]+="[a-z_]+")*\})? \d+)$/,
+      );
+    }
+  });
+});
