@@ -39,22 +39,32 @@ export const applyCommand: CommandSpec = {
       printJson(ctx, { dryRun, ...result });
       return;
     }
-    if (result.changes.length === 0) {
-      ctx.io.writeOut('no changes\n');
-      return;
+    if (result.changes.length > 0) {
+      ctx.io.writeOut(renderChanges(ctx, result.changes));
+      ctx.io.writeOut(`${summariseChanges(result.changes)}\n`);
     }
-    ctx.io.writeOut(renderChanges(ctx, result.changes));
-    ctx.io.writeOut(`${summariseChanges(result.changes)}\n`);
-    if (dryRun) {
-      ctx.io.writeOut('dry run: nothing was changed\n');
-    } else if (result.published) {
-      ctx.io.writeOut(
-        `published version ${result.published.number} (sha256 ${result.published.hash.slice(0, 12)})\n`,
-      );
-    } else {
-      ctx.io.writeOut(
-        'applied; the gateway configuration is unchanged, so no version was published\n',
-      );
-    }
+    ctx.io.writeOut(`${describeOutcome(dryRun, result)}\n`);
   },
 };
+
+interface ApplyOutcome {
+  changes: readonly unknown[];
+  published: { number: number; hash: string } | null;
+  wouldPublish: boolean;
+}
+
+/** The last line of `apply`: what happened to the published configuration. */
+export function describeOutcome(dryRun: boolean, result: ApplyOutcome): string {
+  if (dryRun) {
+    if (result.changes.length === 0 && !result.wouldPublish) return 'no changes';
+    return result.wouldPublish
+      ? 'dry run: nothing was changed; applying would publish a new version'
+      : 'dry run: nothing was changed; applying would not publish a new version';
+  }
+  if (result.published) {
+    return `published version ${result.published.number} (sha256 ${result.published.hash.slice(0, 12)})`;
+  }
+  return result.changes.length === 0
+    ? 'no changes'
+    : 'applied; the gateway configuration is unchanged, so no version was published';
+}

@@ -26,11 +26,15 @@ export const diffCommand: CommandSpec = {
     const document = await readDeclarativeFile(ctx, file);
     const result = await ctx.call((api) => api.config.apply.mutate({ document, dryRun: true }));
     if (ctx.json) {
-      printJson(ctx, { changes: result.changes });
+      printJson(ctx, { changes: result.changes, wouldPublish: result.wouldPublish });
       return;
     }
     if (result.changes.length === 0) {
-      ctx.io.writeOut('no differences\n');
+      ctx.io.writeOut(
+        result.wouldPublish
+          ? 'no differences from the draft; unpublished draft changes would be published by apply\n'
+          : 'no differences\n',
+      );
       return;
     }
     ctx.io.writeOut(renderChanges(ctx, result.changes));

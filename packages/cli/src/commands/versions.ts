@@ -2,7 +2,7 @@ import { type CommandSpec, printJson, stringOption } from '../command';
 import { formatTimestamp } from '../format-time';
 import { parsePositiveInt } from '../input-values';
 import { renderTable } from '../table';
-import { renderChanges, summariseChanges } from './changes';
+import { versionDiffRows } from './versions-diff-rows';
 
 export const versionsListCommand: CommandSpec = {
   path: ['versions', 'list'],
@@ -55,12 +55,11 @@ export const versionsDiffCommand: CommandSpec = {
       printJson(ctx, diff);
       return;
     }
-    if (diff.changes.length === 0) {
+    if (diff.identical) {
       ctx.io.writeOut(`versions ${a} and ${b} are identical\n`);
       return;
     }
-    ctx.io.writeOut(renderChanges(ctx, diff.changes));
-    ctx.io.writeOut(`${summariseChanges(diff.changes)} going from ${a} to ${b}\n`);
+    ctx.io.writeOut(renderTable(['change', 'kind', 'name', 'fields'], versionDiffRows(diff)));
   },
 };
 
