@@ -1,6 +1,7 @@
-import { initTRPC, TRPCError } from '@trpc/server';
 import type { Db } from '@portico/db';
+import { initTRPC, TRPCError } from '@trpc/server';
 import { ZodError } from 'zod';
+import { describeZodIssues, mapKnownError } from './errors/map-known-error';
 
 export const OPERATOR_ROLES = ['viewer', 'editor', 'admin', 'owner'] as const;
 export type OperatorRole = (typeof OPERATOR_ROLES)[number];
@@ -55,10 +56,13 @@ const t = initTRPC.context<ApiContext>().create({
     const zodError = error.cause instanceof ZodError ? error.cause : null;
     return {
       ...shape,
+      // tRPC's default message for input errors is the raw issue JSON; say "field.path: problem".
+      message: zodError ? describeZodIssues(zodError) : shape.message,
       data: {
         ...shape.data,
         stack: undefined,
-        issues: zodError?.issues.map((i) => ({ path: i.path.map(String), message: i.message })) ?? null,
+        issues:
+          zodError?.issues.map((i) => ({ path: i.path.map(String), message: i.message })) ?? null,
       },
     };
   },
@@ -66,7 +70,18 @@ const t = initTRPC.context<ApiContext>().create({
 
 export const router = t.router;
 export const createCallerFactory = t.createCallerFactory;
-export const publicProcedure = t.procedure;
+/**
+ * Every procedure starts here: validation errors and unique-constraint violations raised anywhere
+ * below (input parsing, services, Prisma) become BAD_REQUEST / CONFLICT naming the field.
+ */
+export const publicProcedure = t.procedure.use(async ({ next }) => {
+  const result = await next();
+  if (!result.ok) {
+    const mapped = mapKnownError(result.error);
+    if (mapped) throw mapped;
+  }
+  return result;
+});
 
 const ROLE_RANK: Record<OperatorRole, number> = { viewer: 0, editor: 1, admin: 2, owner: 3 };
 
@@ -77,7 +92,11 @@ export function roleAtLeast(role: OperatorRole, minimum: OperatorRole): boolean 
 
 /** Any signed-in caller, operator or developer. */
 export const authedProcedure = t.procedure.use(({ ctx, next }) => {
-  if (!ctx.actor) throw new TRPCError({ code: 'UNAUTHORIZED', message: 'sign in or send a personal access token' });
+  if (!ctx.actor)
+    throw new TRPCError({
+      code: 'UNAUTHORIZED',
+      message: 'sign in or send a personal access token',
+    });
   return next({ ctx: { ...ctx, actor: ctx.actor } });
 });
 
@@ -92,7 +111,10 @@ export function operatorProcedure(minimum: OperatorRole) {
       throw new TRPCError({ code: 'FORBIDDEN', message: 'this needs an operator account' });
     }
     if (!roleAtLeast(actor.role, minimum)) {
-      throw new TRPCError({ code: 'FORBIDDEN', message: `this needs the ${minimum} role or higher; you are ${actor.role}` });
+      throw new TRPCError({
+        code: 'FORBIDDEN',
+        message: `this needs the ${minimum} role or higher; you are ${actor.role}`,
+      });
     }
     return next({ ctx: { ...ctx, actor } });
   });

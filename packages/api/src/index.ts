@@ -1,0 +1,22 @@
+export { type AppRouter, appRouter, createAppCaller } from './root';
+export { MAX_OPENAPI_BYTES } from './services/apis/openapi-routes';
+export {
+  BOOTSTRAP_OWNER_EMAIL,
+  type BootstrapOutcome,
+  bootstrapOwner,
+} from './services/auth/bootstrap-owner';
+export {
+  type Credentials,
+  type ResolveActorDeps,
+  resolveActor,
+} from './services/auth/resolve-actor';
+export { SESSION_COOKIE_NAME, SESSION_TTL_SECONDS } from './services/auth/session-cookie';
+export {
+  type Actor,
+  type ApiContext,
+  type ApiServices,
+  type CookieWriter,
+  OPERATOR_ROLES,
+  type OperatorRole,
+  roleAtLeast,
+} from './trpc';

@@ -1,0 +1,36 @@
+import { apisRouter } from './routers/apis';
+import { auditRouter } from './routers/audit';
+import { authRouter } from './routers/auth';
+import { configRouter } from './routers/config';
+import { consumersRouter } from './routers/consumers';
+import { dataPlanesRouter } from './routers/data-planes';
+import { keysRouter } from './routers/keys';
+import { plansRouter } from './routers/plans';
+import { registriesRouter } from './routers/registries';
+import { servicesRouter } from './routers/services';
+import { subscriptionsRouter } from './routers/subscriptions';
+import { tokensRouter } from './routers/tokens';
+import { usersRouter } from './routers/users';
+import { createCallerFactory, router } from './trpc';
+
+/** Every use case of the control plane, mounted by apps/control at /trpc. */
+export const appRouter = router({
+  auth: authRouter,
+  users: usersRouter,
+  tokens: tokensRouter,
+  registries: registriesRouter,
+  services: servicesRouter,
+  apis: apisRouter,
+  plans: plansRouter,
+  consumers: consumersRouter,
+  subscriptions: subscriptionsRouter,
+  keys: keysRouter,
+  config: configRouter,
+  dataPlanes: dataPlanesRouter,
+  audit: auditRouter,
+});
+
+export type AppRouter = typeof appRouter;
+
+/** Calls procedures in-process with a given context (tests, seeds, server-side rendering). */
+export const createAppCaller = createCallerFactory(appRouter);

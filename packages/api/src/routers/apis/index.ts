@@ -1,0 +1,16 @@
+import { router } from '../../trpc';
+import { createApiProcedure } from './create-api';
+import { deleteApiProcedure } from './delete-api';
+import { getApiProcedure } from './get-api';
+import { importOpenApiProcedure } from './import-openapi';
+import { listApisProcedure } from './list-apis';
+import { updateApiProcedure } from './update-api';
+
+export const apisRouter = router({
+  list: listApisProcedure,
+  get: getApiProcedure,
+  create: createApiProcedure,
+  update: updateApiProcedure,
+  delete: deleteApiProcedure,
+  importOpenApi: importOpenApiProcedure,
+});

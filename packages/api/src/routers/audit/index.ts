@@ -1,0 +1,4 @@
+import { router } from '../../trpc';
+import { listAuditProcedure } from './list-audit';
+
+export const auditRouter = router({ list: listAuditProcedure });

@@ -1,0 +1,9 @@
+import { notFound } from '../../services/shared/domain-errors';
+import { toUserView } from '../../services/users/user-view';
+import { authedProcedure } from '../../trpc';
+
+export const meProcedure = authedProcedure.query(async ({ ctx }) => {
+  const user = await ctx.db.user.findUnique({ where: { id: ctx.actor.userId } });
+  if (!user) throw notFound('user', ctx.actor.userId);
+  return { user: toUserView(user), via: ctx.actor.via };
+});

@@ -1,0 +1,14 @@
+import { z } from 'zod';
+import { ZId } from '../../services/shared/schemas';
+
+export const ZRotateKeyInput = z.object({
+  id: ZId,
+  /** How long the old key keeps working; 0 revokes it at once. */
+  gracePeriodSeconds: z
+    .number()
+    .int()
+    .min(0)
+    .max(30 * 86_400)
+    .default(0),
+});
+export const ZKeyIdInput = z.object({ id: ZId });

@@ -1,0 +1,16 @@
+import { router } from '../../trpc';
+import { createRegistryProcedure } from './create-registry';
+import { deleteRegistryProcedure } from './delete-registry';
+import { getRegistryProcedure } from './get-registry';
+import { listRegistriesProcedure } from './list-registries';
+import { testRegistryProcedure } from './test-registry';
+import { updateRegistryProcedure } from './update-registry';
+
+export const registriesRouter = router({
+  list: listRegistriesProcedure,
+  get: getRegistryProcedure,
+  create: createRegistryProcedure,
+  update: updateRegistryProcedure,
+  delete: deleteRegistryProcedure,
+  test: testRegistryProcedure,
+});

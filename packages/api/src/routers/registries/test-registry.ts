@@ -1,0 +1,32 @@
+import { recordAudit } from '../../audit/record-audit';
+import { loadRegistry, toRegistryView } from '../../services/registries/registries';
+import { checkRegistryReachable } from '../../services/registries/registry-check';
+import { operatorProcedure } from '../../trpc';
+import { ZRegistryIdInput } from './get-registry.types';
+
+/** Checks the registry now and stores the outcome (lastCheckedAt, lastStatus, lastError). */
+export const testRegistryProcedure = operatorProcedure('editor')
+  .input(ZRegistryIdInput)
+  .mutation(async ({ ctx, input }) => {
+    const registry = await loadRegistry(ctx.db, input.id);
+    // The network check runs outside the transaction so no row lock is held while waiting.
+    const result = await checkRegistryReachable(registry, ctx.now);
+    const updated = await ctx.db.$transaction(async (tx) => {
+      const row = await tx.registryConnection.update({
+        where: { id: registry.id },
+        data: {
+          lastCheckedAt: result.checkedAt,
+          lastStatus: result.status,
+          lastError: result.error,
+        },
+      });
+      await recordAudit(tx, ctx, {
+        action: 'registry.test',
+        targetType: 'registry',
+        targetId: row.id,
+        after: result,
+      });
+      return row;
+    });
+    return { ...result, registry: toRegistryView(updated) };
+  });

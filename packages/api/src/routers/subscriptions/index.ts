@@ -1,0 +1,14 @@
+import { router } from '../../trpc';
+import { approveSubscriptionProcedure } from './approve-subscription';
+import { cancelSubscriptionProcedure } from './cancel-subscription';
+import { createSubscriptionProcedure } from './create-subscription';
+import { listSubscriptionsProcedure } from './list-subscriptions';
+import { rejectSubscriptionProcedure } from './reject-subscription';
+
+export const subscriptionsRouter = router({
+  list: listSubscriptionsProcedure,
+  create: createSubscriptionProcedure,
+  approve: approveSubscriptionProcedure,
+  reject: rejectSubscriptionProcedure,
+  cancel: cancelSubscriptionProcedure,
+});

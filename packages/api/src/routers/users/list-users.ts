@@ -1,0 +1,4 @@
+import { listUsers } from '../../services/users/members';
+import { operatorProcedure } from '../../trpc';
+
+export const listUsersProcedure = operatorProcedure('admin').query(({ ctx }) => listUsers(ctx.db));

@@ -1,0 +1,66 @@
+import type { ApiAuth, ApiPolicies } from '@portico/config';
+import type { Api, Route } from '@portico/db';
+
+export interface RouteView {
+  id: string;
+  name: string | null;
+  methods: string[];
+  path: string;
+  position: number;
+}
+
+export interface ApiView {
+  id: string;
+  name: string;
+  slug: string;
+  description: string | null;
+  version: string;
+  basePath: string;
+  hosts: string[];
+  stripBasePath: boolean;
+  visibility: 'public' | 'private';
+  serviceId: string;
+  serviceName: string;
+  auth: ApiAuth;
+  policies: ApiPolicies;
+  routes: RouteView[];
+  hasOpenApiDocument: boolean;
+  createdAt: Date;
+  updatedAt: Date;
+}
+
+export type ApiRow = Api & { routes: Route[]; service: { name: string } };
+
+export const API_INCLUDE = {
+  routes: { orderBy: { position: 'asc' } },
+  service: { select: { name: true } },
+} as const;
+
+export function toApiView(row: ApiRow): ApiView {
+  return {
+    id: row.id,
+    name: row.name,
+    slug: row.slug,
+    description: row.description,
+    version: row.version,
+    basePath: row.basePath,
+    hosts: row.hosts,
+    stripBasePath: row.stripBasePath,
+    visibility: row.visibility,
+    serviceId: row.serviceId,
+    serviceName: row.service.name,
+    // Stored only after validation with ZApiAuth / ZApiPolicies.
+    auth: row.auth as unknown as ApiAuth,
+    policies: row.policies as unknown as ApiPolicies,
+    routes: row.routes.map((r) => ({
+      id: r.id,
+      name: r.name,
+      methods: r.methods,
+      path: r.path,
+      position: r.position,
+    })),
+    hasOpenApiDocument: row.openApiDocument !== null,
+    createdAt: row.createdAt,
+    updatedAt: row.updatedAt,
+  };
+}

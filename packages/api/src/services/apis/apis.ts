@@ -1,0 +1,225 @@
+import {
+  type ApiAuth,
+  type ApiPolicies,
+  describeCollision,
+  findApiCollisions,
+  type Route,
+} from '@portico/config';
+import type { Prisma } from '@portico/db';
+import { newId } from '@portico/id';
+import { badRequest, conflict, notFound } from '../shared/domain-errors';
+import { API_INCLUDE, type ApiView, toApiView } from './api-view';
+
+/** Serialises API writes so two concurrent writes cannot both pass the collision check. */
+const API_ROUTING_LOCK_KEY = 7_413_220_201;
+
+export async function listApis(tx: Prisma.TransactionClient, search?: string): Promise<ApiView[]> {
+  const rows = await tx.api.findMany({
+    where: search
+      ? {
+          OR: [
+            { name: { contains: search, mode: 'insensitive' } },
+            { basePath: { contains: search, mode: 'insensitive' } },
+            { description: { contains: search, mode: 'insensitive' } },
+          ],
+        }
+      : undefined,
+    orderBy: { name: 'asc' },
+    include: API_INCLUDE,
+  });
+  return rows.map(toApiView);
+}
+
+export async function getApi(
+  tx: Prisma.TransactionClient,
+  id: string,
+): Promise<ApiView & { openApiDocument: string | null }> {
+  const row = await tx.api.findUnique({ where: { id }, include: API_INCLUDE });
+  if (!row) throw notFound('API', id);
+  return { ...toApiView(row), openApiDocument: row.openApiDocument };
+}
+
+/** `Payments API` -> `payments-api`. */
+export function slugFromName(name: string): string {
+  const slug = name
+    .toLowerCase()
+    .replace(/[^a-z0-9]+/g, '-')
+    .replace(/^-+|-+$/g, '');
+  return slug.length > 0 ? slug.slice(0, 100) : 'api';
+}
+
+export interface ApiInput {
+  name: string;
+  slug?: string | undefined;
+  description?: string | null | undefined;
+  version: string;
+  basePath: string;
+  hosts: string[];
+  stripBasePath: boolean;
+  visibility: 'public' | 'private';
+  serviceId: string;
+  auth: ApiAuth;
+  policies: ApiPolicies;
+  routes: Route[];
+  openApiDocument?: string | undefined;
+}
+
+async function assertUnique(
+  tx: Prisma.TransactionClient,
+  name: string,
+  slug: string,
+  exceptId: string | null,
+): Promise<void> {
+  const byName = await tx.api.findUnique({ where: { name }, select: { id: true } });
+  if (byName && byName.id !== exceptId) throw conflict(`name: an API named ${name} already exists`);
+  const bySlug = await tx.api.findUnique({ where: { slug }, select: { id: true, name: true } });
+  if (bySlug && bySlug.id !== exceptId)
+    throw conflict(`slug: API ${bySlug.name} already uses the slug ${slug}`);
+}
+
+async function assertServiceExists(tx: Prisma.TransactionClient, serviceId: string): Promise<void> {
+  const service = await tx.service.findUnique({ where: { id: serviceId }, select: { id: true } });
+  if (!service) throw badRequest(`serviceId: no service with id ${serviceId}`);
+}
+
+/** Refuses a base path + host combination another API already answers on, naming both. */
+async function assertNoCollision(
+  tx: Prisma.TransactionClient,
+  candidate: { id: string | null; name: string; basePath: string; hosts: string[] },
+): Promise<void> {
+  await tx.$executeRaw`SELECT pg_advisory_xact_lock(${API_ROUTING_LOCK_KEY}::bigint)`;
+  const others = await tx.api.findMany({
+    where: candidate.id ? { id: { not: candidate.id } } : undefined,
+    select: { name: true, basePath: true, hosts: true },
+  });
+  const collision = findApiCollisions([...others, candidate]).find(
+    (c) => c.first === candidate.name || c.second === candidate.name,
+  );
+  if (collision) throw conflict(`basePath: ${describeCollision(collision)}`);
+}
+
+function routeRows(
+  apiId: string,
+  routes: readonly Route[],
+  now: Date,
+): Prisma.RouteCreateManyInput[] {
+  return routes.map((route, position) => ({
+    id: newId('route', now.getTime()),
+    apiId,
+    name: route.name ?? null,
+    methods: route.methods,
+    path: route.path,
+    position,
+  }));
+}
+
+export async function createApi(
+  tx: Prisma.TransactionClient,
+  input: ApiInput,
+  now: Date,
+): Promise<ApiView> {
+  const slug = input.slug ?? slugFromName(input.name);
+  await assertUnique(tx, input.name, slug, null);
+  await assertServiceExists(tx, input.serviceId);
+  await assertNoCollision(tx, {
+    id: null,
+    name: input.name,
+    basePath: input.basePath,
+    hosts: input.hosts,
+  });
+  const id = newId('api', now.getTime());
+  await tx.api.create({
+    data: {
+      id,
+      name: input.name,
+      slug,
+      description: input.description ?? null,
+      version: input.version,
+      basePath: input.basePath,
+      hosts: input.hosts,
+      stripBasePath: input.stripBasePath,
+      visibility: input.visibility,
+      serviceId: input.serviceId,
+      auth: input.auth as unknown as Prisma.InputJsonValue,
+      policies: input.policies as unknown as Prisma.InputJsonValue,
+      openApiDocument: input.openApiDocument ?? null,
+    },
+  });
+  await tx.route.createMany({ data: routeRows(id, input.routes, now) });
+  const { openApiDocument: _document, ...api } = await getApi(tx, id);
+  return api;
+}
+
+export type ApiPatch = { id: string } & Partial<Omit<ApiInput, 'openApiDocument'>>;
+
+/** Updates an API; `routes`, when given, replaces the whole route list in order. */
+export async function updateApi(
+  tx: Prisma.TransactionClient,
+  patch: ApiPatch,
+  now: Date,
+): Promise<{ before: ApiView; after: ApiView }> {
+  const { openApiDocument: _document, ...before } = await getApi(tx, patch.id);
+  const name = patch.name ?? before.name;
+  const slug = patch.slug ?? before.slug;
+  await assertUnique(tx, name, slug, before.id);
+  if (patch.serviceId !== undefined) await assertServiceExists(tx, patch.serviceId);
+  const basePath = patch.basePath ?? before.basePath;
+  const hosts = patch.hosts ?? before.hosts;
+  await assertNoCollision(tx, { id: before.id, name, basePath, hosts });
+  await tx.api.update({
+    where: { id: before.id },
+    data: {
+      name,
+      slug,
+      description: patch.description,
+      version: patch.version,
+      basePath,
+      hosts,
+      stripBasePath: patch.stripBasePath,
+      visibility: patch.visibility,
+      serviceId: patch.serviceId,
+      auth: patch.auth === undefined ? undefined : (patch.auth as unknown as Prisma.InputJsonValue),
+      policies:
+        patch.policies === undefined
+          ? undefined
+          : (patch.policies as unknown as Prisma.InputJsonValue),
+    },
+  });
+  if (patch.routes !== undefined) {
+    await tx.route.deleteMany({ where: { apiId: before.id } });
+    await tx.route.createMany({ data: routeRows(before.id, patch.routes, now) });
+  }
+  const { openApiDocument: _after, ...after } = await getApi(tx, before.id);
+  return { before, after };
+}
+
+/** Stores a new OpenAPI document on an API and sets (or appends) its routes. */
+export async function attachOpenApi(
+  tx: Prisma.TransactionClient,
+  apiId: string,
+  document: string,
+  routes: readonly Route[],
+  replaceRoutes: boolean,
+  now: Date,
+): Promise<{ before: ApiView; after: ApiView }> {
+  const { openApiDocument: _document, ...before } = await getApi(tx, apiId);
+  await tx.api.update({ where: { id: apiId }, data: { openApiDocument: document } });
+  if (replaceRoutes) {
+    await tx.route.deleteMany({ where: { apiId } });
+    await tx.route.createMany({ data: routeRows(apiId, routes, now) });
+  } else {
+    const offset = before.routes.length;
+    await tx.route.createMany({
+      data: routeRows(apiId, routes, now).map((r) => ({ ...r, position: r.position + offset })),
+    });
+  }
+  const { openApiDocument: _after, ...after } = await getApi(tx, apiId);
+  return { before, after };
+}
+
+/** Deletes an API; plans lose it from their list (the join rows cascade). */
+export async function deleteApi(tx: Prisma.TransactionClient, id: string): Promise<ApiView> {
+  const { openApiDocument: _document, ...before } = await getApi(tx, id);
+  await tx.api.delete({ where: { id } });
+  return before;
+}

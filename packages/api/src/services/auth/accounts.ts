@@ -1,0 +1,130 @@
+import type { Prisma } from '@portico/db';
+import { newId } from '@portico/id';
+import { hashSecret } from '@portico/keys';
+import { TRPCError } from '@trpc/server';
+import { conflict } from '../shared/domain-errors';
+import { toUserView, type UserView } from '../users/user-view';
+import { hashPassword, verifyPassword } from './passwords';
+
+/** Serialises first-owner creation (setup and bootstrap) so two racing calls make one owner. */
+const FIRST_OWNER_LOCK_KEY = 7_413_220_101;
+
+export async function lockFirstOwner(tx: Prisma.TransactionClient): Promise<void> {
+  await tx.$executeRaw`SELECT pg_advisory_xact_lock(${FIRST_OWNER_LOCK_KEY}::bigint)`;
+}
+
+export async function operatorCount(tx: Prisma.TransactionClient): Promise<number> {
+  return tx.user.count({ where: { kind: 'operator' } });
+}
+
+export interface NewAccount {
+  email: string;
+  password: string;
+  name: string;
+}
+
+async function assertEmailFree(tx: Prisma.TransactionClient, email: string): Promise<void> {
+  const existing = await tx.user.findUnique({ where: { email }, select: { id: true } });
+  if (existing) throw conflict(`email: an account with email ${email} already exists`);
+}
+
+/** Creates the first owner; refused once any operator exists. */
+export async function createFirstOwner(
+  tx: Prisma.TransactionClient,
+  input: NewAccount,
+  now: Date,
+): Promise<UserView> {
+  await lockFirstOwner(tx);
+  if ((await operatorCount(tx)) > 0) {
+    throw new TRPCError({
+      code: 'PRECONDITION_FAILED',
+      message: 'setup is already done: an operator exists; sign in instead',
+    });
+  }
+  await assertEmailFree(tx, input.email);
+  const user = await tx.user.create({
+    data: {
+      id: newId('user', now.getTime()),
+      email: input.email,
+      name: input.name,
+      passwordHash: await hashPassword(input.password),
+      kind: 'operator',
+      role: 'owner',
+    },
+  });
+  return toUserView(user);
+}
+
+/** Self-service developer account for the portal. */
+export async function createDeveloper(
+  tx: Prisma.TransactionClient,
+  input: NewAccount,
+  now: Date,
+): Promise<UserView> {
+  await assertEmailFree(tx, input.email);
+  const user = await tx.user.create({
+    data: {
+      id: newId('user', now.getTime()),
+      email: input.email,
+      name: input.name,
+      passwordHash: await hashPassword(input.password),
+      kind: 'developer',
+    },
+  });
+  return toUserView(user);
+}
+
+const BAD_CREDENTIALS = 'email or password is wrong, or the account is disabled';
+
+/** The user whose password matches; one message for every failure so nothing leaks which part was wrong. */
+export async function checkCredentials(
+  tx: Prisma.TransactionClient,
+  email: string,
+  password: string,
+): Promise<UserView> {
+  const user = await tx.user.findUnique({ where: { email } });
+  const ok = await verifyPassword(user?.passwordHash ?? null, password);
+  if (!user || !ok || user.disabledAt)
+    throw new TRPCError({ code: 'UNAUTHORIZED', message: BAD_CREDENTIALS });
+  return toUserView(user);
+}
+
+export interface InviteAcceptance {
+  token: string;
+  password: string;
+  name: string;
+}
+
+/** Turns a pending invite into an operator account with the invited role. */
+export async function acceptInvite(
+  tx: Prisma.TransactionClient,
+  input: InviteAcceptance,
+  now: Date,
+): Promise<UserView> {
+  const invite = await tx.invite.findUnique({ where: { hash: hashSecret(input.token) } });
+  if (!invite || invite.acceptedAt || invite.expiresAt <= now) {
+    throw new TRPCError({
+      code: 'NOT_FOUND',
+      message: 'token: this invite does not exist, was used already or has expired',
+    });
+  }
+  await assertEmailFree(tx, invite.email);
+  // Guarded update: two racing accepts of one invite cannot both succeed.
+  const claimed = await tx.invite.updateMany({
+    where: { id: invite.id, acceptedAt: null },
+    data: { acceptedAt: now },
+  });
+  if (claimed.count !== 1)
+    throw new TRPCError({ code: 'NOT_FOUND', message: 'token: this invite was used already' });
+  const user = await tx.user.create({
+    data: {
+      id: newId('user', now.getTime()),
+      email: invite.email,
+      name: input.name,
+      passwordHash: await hashPassword(input.password),
+      kind: 'operator',
+      role: invite.role,
+    },
+  });
+  return toUserView(user);
+}

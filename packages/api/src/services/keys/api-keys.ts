@@ -1,0 +1,157 @@
+import type { ApiKey, Prisma } from '@portico/db';
+import { newId } from '@portico/id';
+import { generateSecret } from '@portico/keys';
+import { logKeyChange } from '../../sync/credential-log';
+import { loadConsumer } from '../consumers/consumers';
+import { notFound, preconditionFailed } from '../shared/domain-errors';
+
+export interface ApiKeyView {
+  id: string;
+  consumerId: string;
+  name: string;
+  /** Public prefix (`pk_` + first characters) to recognise and find a leaked key. */
+  start: string;
+  expiresAt: Date | null;
+  lastUsedAt: Date | null;
+  revokedAt: Date | null;
+  rotatedFrom: string | null;
+  createdAt: Date;
+  status: 'active' | 'expired' | 'revoked';
+}
+
+export function toApiKeyView(k: ApiKey, now: Date): ApiKeyView {
+  const status = k.revokedAt ? 'revoked' : k.expiresAt && k.expiresAt <= now ? 'expired' : 'active';
+  return {
+    id: k.id,
+    consumerId: k.consumerId,
+    name: k.name,
+    start: k.start,
+    expiresAt: k.expiresAt,
+    lastUsedAt: k.lastUsedAt,
+    revokedAt: k.revokedAt,
+    rotatedFrom: k.rotatedFrom,
+    createdAt: k.createdAt,
+    status,
+  };
+}
+
+export async function listKeys(
+  tx: Prisma.TransactionClient,
+  ownerScope: string | null,
+  consumerId: string | undefined,
+  now: Date,
+): Promise<ApiKeyView[]> {
+  const rows = await tx.apiKey.findMany({
+    where: { consumerId, consumer: ownerScope === null ? undefined : { ownerId: ownerScope } },
+    orderBy: { createdAt: 'desc' },
+  });
+  return rows.map((k) => toApiKeyView(k, now));
+}
+
+async function loadKey(
+  tx: Prisma.TransactionClient,
+  id: string,
+  ownerScope: string | null,
+): Promise<ApiKey> {
+  const key = await tx.apiKey.findUnique({
+    where: { id },
+    include: { consumer: { select: { ownerId: true } } },
+  });
+  if (!key || (ownerScope !== null && key.consumer.ownerId !== ownerScope))
+    throw notFound('key', id);
+  const { consumer: _consumer, ...row } = key;
+  return row;
+}
+
+export interface IssuedKey {
+  key: ApiKeyView;
+  /** The clear key: returned by this call only, never stored. */
+  clear: string;
+}
+
+async function issueKey(
+  tx: Prisma.TransactionClient,
+  fields: { consumerId: string; name: string; expiresAt: Date | null; rotatedFrom: string | null },
+  now: Date,
+): Promise<IssuedKey> {
+  const secret = generateSecret('apiKey');
+  const row = await tx.apiKey.create({
+    data: {
+      id: newId('key', now.getTime()),
+      consumerId: fields.consumerId,
+      name: fields.name,
+      start: secret.start,
+      hash: secret.hash,
+      expiresAt: fields.expiresAt,
+      rotatedFrom: fields.rotatedFrom,
+    },
+  });
+  await logKeyChange(tx, row.id);
+  return { key: toApiKeyView(row, now), clear: secret.clear };
+}
+
+export async function createKey(
+  tx: Prisma.TransactionClient,
+  ownerScope: string | null,
+  input: { consumerId: string; name: string; expiresInSeconds?: number | undefined },
+  now: Date,
+): Promise<IssuedKey> {
+  const consumer = await loadConsumer(tx, input.consumerId, ownerScope);
+  const expiresAt =
+    input.expiresInSeconds === undefined
+      ? null
+      : new Date(now.getTime() + input.expiresInSeconds * 1000);
+  return issueKey(
+    tx,
+    { consumerId: consumer.id, name: input.name, expiresAt, rotatedFrom: null },
+    now,
+  );
+}
+
+/**
+ * Issues a replacement key; the old one stops working now (grace 0) or after the grace period,
+ * so clients can switch over without an outage.
+ */
+export async function rotateKey(
+  tx: Prisma.TransactionClient,
+  ownerScope: string | null,
+  input: { id: string; gracePeriodSeconds: number },
+  now: Date,
+): Promise<IssuedKey & { before: ApiKeyView; old: ApiKeyView }> {
+  const old = await loadKey(tx, input.id, ownerScope);
+  const before = toApiKeyView(old, now);
+  if (before.status !== 'active')
+    throw preconditionFailed(
+      `id: key ${old.start}… is ${before.status}; only an active key can be rotated`,
+    );
+  const graceEnd = new Date(now.getTime() + input.gracePeriodSeconds * 1000);
+  const updatedOld =
+    input.gracePeriodSeconds === 0
+      ? await tx.apiKey.update({ where: { id: old.id }, data: { revokedAt: now } })
+      : await tx.apiKey.update({
+          where: { id: old.id },
+          data: { expiresAt: old.expiresAt && old.expiresAt < graceEnd ? old.expiresAt : graceEnd },
+        });
+  await logKeyChange(tx, old.id);
+  const issued = await issueKey(
+    tx,
+    { consumerId: old.consumerId, name: old.name, expiresAt: old.expiresAt, rotatedFrom: old.id },
+    now,
+  );
+  return { ...issued, before, old: toApiKeyView(updatedOld, now) };
+}
+
+/** Revokes a key at once; revoking a revoked key changes nothing. */
+export async function revokeKey(
+  tx: Prisma.TransactionClient,
+  ownerScope: string | null,
+  id: string,
+  now: Date,
+): Promise<{ before: ApiKeyView; after: ApiKeyView; changed: boolean }> {
+  const key = await loadKey(tx, id, ownerScope);
+  if (key.revokedAt)
+    return { before: toApiKeyView(key, now), after: toApiKeyView(key, now), changed: false };
+  const updated = await tx.apiKey.update({ where: { id }, data: { revokedAt: now } });
+  await logKeyChange(tx, id);
+  return { before: toApiKeyView(key, now), after: toApiKeyView(updated, now), changed: true };
+}

@@ -1,0 +1,172 @@
+import type { Quota, RateLimit } from '@portico/config';
+import { DbNull, type Plan, type Prisma } from '@portico/db';
+import { newId } from '@portico/id';
+import { logSubscriptionChange } from '../../sync/credential-log';
+import { badRequest, conflict, notFound } from '../shared/domain-errors';
+
+export interface PlanView {
+  id: string;
+  name: string;
+  description: string | null;
+  rateLimit: RateLimit | null;
+  quota: Quota | null;
+  public: boolean;
+  approvalRequired: boolean;
+  redisFailurePolicy: 'open' | 'closed';
+  apiIds: string[];
+  createdAt: Date;
+  updatedAt: Date;
+}
+
+type PlanRow = Plan & { apis: { apiId: string }[] };
+const PLAN_INCLUDE = { apis: { select: { apiId: true }, orderBy: { apiId: 'asc' } } } as const;
+
+export function toPlanView(row: PlanRow): PlanView {
+  return {
+    id: row.id,
+    name: row.name,
+    description: row.description,
+    // Stored only after validation with ZRateLimit / ZQuota.
+    rateLimit: (row.rateLimit as unknown as RateLimit | null) ?? null,
+    quota: (row.quota as unknown as Quota | null) ?? null,
+    public: row.public,
+    approvalRequired: row.approvalRequired,
+    redisFailurePolicy: row.redisFailurePolicy,
+    apiIds: row.apis.map((a) => a.apiId),
+    createdAt: row.createdAt,
+    updatedAt: row.updatedAt,
+  };
+}
+
+export async function listPlans(
+  tx: Prisma.TransactionClient,
+  onlyPublic: boolean,
+): Promise<PlanView[]> {
+  const rows = await tx.plan.findMany({
+    where: onlyPublic ? { public: true } : undefined,
+    orderBy: { name: 'asc' },
+    include: PLAN_INCLUDE,
+  });
+  return rows.map(toPlanView);
+}
+
+export async function getPlan(tx: Prisma.TransactionClient, id: string): Promise<PlanView> {
+  const row = await tx.plan.findUnique({ where: { id }, include: PLAN_INCLUDE });
+  if (!row) throw notFound('plan', id);
+  return toPlanView(row);
+}
+
+async function assertNameFree(
+  tx: Prisma.TransactionClient,
+  name: string,
+  exceptId?: string,
+): Promise<void> {
+  const other = await tx.plan.findUnique({ where: { name }, select: { id: true } });
+  if (other && other.id !== exceptId) throw conflict(`name: a plan named ${name} already exists`);
+}
+
+async function assertApisExist(
+  tx: Prisma.TransactionClient,
+  apiIds: readonly string[],
+): Promise<void> {
+  const found = new Set(
+    (await tx.api.findMany({ where: { id: { in: [...apiIds] } }, select: { id: true } })).map(
+      (a) => a.id,
+    ),
+  );
+  const missing = apiIds.findIndex((id) => !found.has(id));
+  if (missing !== -1) throw badRequest(`apiIds.${missing}: no API with id ${apiIds[missing]}`);
+}
+
+function jsonOrNull(
+  value: RateLimit | Quota | null | undefined,
+): Prisma.InputJsonValue | typeof DbNull | undefined {
+  if (value === undefined) return undefined;
+  return value === null ? DbNull : (value as unknown as Prisma.InputJsonValue);
+}
+
+export interface PlanInput {
+  name: string;
+  description?: string | null | undefined;
+  rateLimit?: RateLimit | null | undefined;
+  quota?: Quota | null | undefined;
+  public: boolean;
+  approvalRequired: boolean;
+  redisFailurePolicy: 'open' | 'closed';
+  apiIds: string[];
+}
+
+export async function createPlan(
+  tx: Prisma.TransactionClient,
+  input: PlanInput,
+  now: Date,
+): Promise<PlanView> {
+  await assertNameFree(tx, input.name);
+  const apiIds = [...new Set(input.apiIds)];
+  await assertApisExist(tx, apiIds);
+  const id = newId('plan', now.getTime());
+  await tx.plan.create({
+    data: {
+      id,
+      name: input.name,
+      description: input.description ?? null,
+      rateLimit: jsonOrNull(input.rateLimit ?? null),
+      quota: jsonOrNull(input.quota ?? null),
+      public: input.public,
+      approvalRequired: input.approvalRequired,
+      redisFailurePolicy: input.redisFailurePolicy,
+      apis: { create: apiIds.map((apiId) => ({ apiId })) },
+    },
+  });
+  return getPlan(tx, id);
+}
+
+export type PlanPatch = { id: string } & Partial<PlanInput>;
+
+export async function updatePlan(
+  tx: Prisma.TransactionClient,
+  patch: PlanPatch,
+): Promise<{ before: PlanView; after: PlanView }> {
+  const before = await getPlan(tx, patch.id);
+  if (patch.name !== undefined) await assertNameFree(tx, patch.name, before.id);
+  await tx.plan.update({
+    where: { id: before.id },
+    data: {
+      name: patch.name,
+      description: patch.description,
+      rateLimit: jsonOrNull(patch.rateLimit),
+      quota: jsonOrNull(patch.quota),
+      public: patch.public,
+      approvalRequired: patch.approvalRequired,
+      redisFailurePolicy: patch.redisFailurePolicy,
+    },
+  });
+  if (patch.apiIds !== undefined) {
+    const apiIds = [...new Set(patch.apiIds)];
+    await assertApisExist(tx, apiIds);
+    await tx.planApi.deleteMany({ where: { planId: before.id } });
+    await tx.planApi.createMany({ data: apiIds.map((apiId) => ({ planId: before.id, apiId })) });
+  }
+  return { before, after: await getPlan(tx, before.id) };
+}
+
+/**
+ * Refused while the plan has active or pending subscriptions (cancel or move them first).
+ * Ended subscriptions (cancelled, rejected) go with the plan.
+ */
+export async function deletePlan(tx: Prisma.TransactionClient, id: string): Promise<PlanView> {
+  const before = await getPlan(tx, id);
+  const live = await tx.subscription.count({
+    where: { planId: id, status: { in: ['active', 'pending'] } },
+  });
+  if (live > 0) {
+    throw conflict(
+      `id: plan ${before.name} has ${live} active or pending subscription(s); cancel them before deleting the plan`,
+    );
+  }
+  const ended = await tx.subscription.findMany({ where: { planId: id }, select: { id: true } });
+  await tx.subscription.deleteMany({ where: { planId: id } });
+  await tx.plan.delete({ where: { id } });
+  for (const sub of ended) await logSubscriptionChange(tx, sub.id);
+  return before;
+}
