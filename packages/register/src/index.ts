@@ -1,1 +1,1 @@
-export {};
+export { type RegisterOptions, type Registration, register } from './register';
