@@ -20,3 +20,4 @@ export {
   type OperatorRole,
   roleAtLeast,
 } from './trpc';
+export * from './sync';
