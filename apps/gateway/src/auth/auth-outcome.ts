@@ -1,0 +1,25 @@
+import type { CredentialConsumer } from '@portico/config';
+import type { CompiledPlan } from '../config/compiled-config';
+import type { GatewayErrorCode } from '../errors/gateway-errors';
+
+export type AuthOutcome =
+  | {
+      ok: true;
+      consumer: CredentialConsumer | null;
+      keyId: string | null;
+      plan: CompiledPlan | null;
+      /** Request header carrying the credential, removed before forwarding (never the upstream's business). */
+      credentialHeader: 'x-api-key' | 'authorization' | null;
+      /** Query parameter carrying the key, removed from the forwarded query. */
+      credentialQueryParam: string | null;
+    }
+  | { ok: false; code: GatewayErrorCode; detail: string };
+
+export const ANONYMOUS: AuthOutcome = {
+  ok: true,
+  consumer: null,
+  keyId: null,
+  plan: null,
+  credentialHeader: null,
+  credentialQueryParam: null,
+};

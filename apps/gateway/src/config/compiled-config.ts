@@ -1,0 +1,163 @@
+import type {
+  ApiAuth,
+  PublishedConfig,
+  SnapshotApi,
+  SnapshotPlan,
+  SnapshotService,
+} from '@portico/config';
+import type { Pool } from 'undici';
+import { CidrList } from '../policies/cidr-list';
+import { type CompiledCors, compileCors } from '../policies/cors';
+import { type CompiledHeaderTransform, compileHeaderTransform } from '../policies/header-transform';
+import { type ConnectionPools, poolKey } from '../upstream/connection-pools';
+import type { UpstreamInstance, UpstreamSelector } from '../upstream/upstream-selector';
+import { WeightedRoundRobinSelector } from '../upstream/weighted-round-robin';
+import {
+  type CompiledRoute,
+  compileRoute,
+  type RoutableApi,
+  RoutingTable,
+  sortRoutes,
+} from './routing-table';
+
+export interface CompiledService {
+  readonly service: SnapshotService;
+  readonly selector: UpstreamSelector;
+  poolFor(instance: UpstreamInstance): Pool;
+}
+
+export interface CompiledApi extends RoutableApi {
+  readonly api: SnapshotApi;
+  readonly routes: readonly CompiledRoute[];
+  readonly service: CompiledService;
+  readonly auth: ApiAuth;
+  readonly ipAllow: CidrList | null;
+  readonly ipDeny: CidrList | null;
+  readonly trustedProxies: CidrList;
+  readonly requestHeaders: CompiledHeaderTransform;
+  readonly responseHeaders: CompiledHeaderTransform;
+  readonly cors: CompiledCors | null;
+  readonly cacheTtlSeconds: number | null;
+  readonly maxHeaderBytes: number;
+  readonly maxBodyBytes: number;
+}
+
+export interface CompiledPlan {
+  readonly plan: SnapshotPlan;
+  readonly apiIds: ReadonlySet<string>;
+}
+
+/** One config version, compiled for the hot path. Immutable once built. */
+export interface CompiledConfig {
+  readonly version: number;
+  readonly hash: string;
+  readonly published: PublishedConfig;
+  readonly router: RoutingTable<CompiledApi>;
+  readonly apis: readonly CompiledApi[];
+  readonly services: ReadonlyMap<string, CompiledService>;
+  readonly plans: ReadonlyMap<string, CompiledPlan>;
+  readonly jwtSecrets: Readonly<Record<string, string>>;
+}
+
+export interface CompileDeps {
+  pools: ConnectionPools;
+  /** Selectors of the previous version, reused when a service's targets did not change. */
+  previous: CompiledConfig | null;
+  globalTrustedProxies: readonly string[];
+}
+
+/**
+ * Compiles a validated published config. Throws with a message naming the offending entity
+ * when something cannot be compiled (a bad CIDR, say): the caller refuses the version.
+ */
+export function compileConfig(published: PublishedConfig, deps: CompileDeps): CompiledConfig {
+  const snapshot = published.snapshot;
+  const services = new Map<string, CompiledService>();
+  const poolKeysInUse = new Set<string>();
+  for (const service of snapshot.services) {
+    const reusable = deps.previous?.services.get(service.id);
+    const selector =
+      reusable && sameUpstreams(reusable.service, service)
+        ? reusable.selector
+        : new WeightedRoundRobinSelector(service.targets, service.scheme, {
+            ...service.healthCheck.passive,
+            maxEjectionPercent: service.healthCheck.maxEjectionPercent,
+          });
+    for (const target of selector.health())
+      poolKeysInUse.add(poolKey(originOf(service.scheme, target.address, target.port), service));
+    const poolsByOrigin = new Map<string, Pool>();
+    services.set(service.id, {
+      service,
+      selector,
+      poolFor(instance) {
+        let pool = poolsByOrigin.get(instance.origin);
+        if (pool === undefined) {
+          pool = deps.pools.get(instance.origin, service);
+          poolsByOrigin.set(instance.origin, pool);
+        }
+        return pool;
+      },
+    });
+  }
+
+  const apis: CompiledApi[] = snapshot.apis.map((api) => {
+    const where = `API ${api.name}`;
+    const service = services.get(api.serviceId);
+    if (!service) throw new Error(`${where}: unknown service ${api.serviceId}`);
+    const policies = api.policies;
+    return {
+      api,
+      routes: sortRoutes(api.routes.map(compileRoute)),
+      service,
+      auth: api.auth,
+      ipAllow: policies.ipAllow.length > 0 ? cidrs(policies.ipAllow, `${where} ipAllow`) : null,
+      ipDeny: policies.ipDeny.length > 0 ? cidrs(policies.ipDeny, `${where} ipDeny`) : null,
+      trustedProxies: cidrs(
+        [...deps.globalTrustedProxies, ...policies.trustedProxies],
+        `${where} trustedProxies`,
+      ),
+      requestHeaders: compileHeaderTransform(policies.requestHeaders),
+      responseHeaders: compileHeaderTransform(policies.responseHeaders),
+      cors: policies.cors ? compileCors(policies.cors) : null,
+      cacheTtlSeconds: policies.cache?.enabled ? policies.cache.ttlSeconds : null,
+      maxHeaderBytes: policies.maxHeaderBytes,
+      maxBodyBytes: policies.maxBodyBytes,
+    };
+  });
+
+  const plans = new Map<string, CompiledPlan>(
+    snapshot.plans.map((plan) => [plan.id, { plan, apiIds: new Set(plan.apiIds) }]),
+  );
+  deps.pools.retainOnly(poolKeysInUse);
+  return {
+    version: published.version,
+    hash: published.hash,
+    published,
+    router: new RoutingTable(apis),
+    apis,
+    services,
+    plans,
+    jwtSecrets: published.secrets.jwtSecrets,
+  };
+}
+
+function cidrs(entries: readonly string[], where: string): CidrList {
+  try {
+    return new CidrList(entries);
+  } catch (error) {
+    throw new Error(`${where}: ${(error as Error).message}`);
+  }
+}
+
+function originOf(scheme: string, host: string, port: number): string {
+  const bracketed = host.includes(':') && !host.startsWith('[') ? `[${host}]` : host;
+  return `${scheme}://${bracketed}:${port}`;
+}
+
+function sameUpstreams(a: SnapshotService, b: SnapshotService): boolean {
+  return (
+    a.scheme === b.scheme &&
+    JSON.stringify(a.targets) === JSON.stringify(b.targets) &&
+    JSON.stringify(a.healthCheck) === JSON.stringify(b.healthCheck)
+  );
+}

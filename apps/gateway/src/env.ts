@@ -1,0 +1,64 @@
+import { availableParallelism } from 'node:os';
+import { z } from 'zod';
+
+const ZBooleanString = z
+  .enum(['true', 'false', '1', '0'])
+  .transform((value) => value === 'true' || value === '1');
+
+const ZCidrList = z
+  .string()
+  .default('')
+  .transform((value) =>
+    value
+      .split(',')
+      .map((entry) => entry.trim())
+      .filter((entry) => entry.length > 0),
+  );
+
+export const ZGatewayEnv = z.object({
+  PORTICO_CONTROL_URL: z.url().transform((url) => url.replace(/\/+$/, '')),
+  PORTICO_DP_TOKEN: z.string().min(1),
+  PORTICO_GATEWAY_PORT: z.coerce.number().int().min(0).max(65535).default(8080),
+  PORTICO_GATEWAY_STATUS_PORT: z.coerce.number().int().min(0).max(65535).default(8081),
+  PORTICO_GATEWAY_HOST: z.string().default('0.0.0.0'),
+  PORTICO_GATEWAY_STATUS_HOST: z.string().default('0.0.0.0'),
+  PORTICO_GATEWAY_STATE_DIR: z.string().min(1).default('.portico/gateway-state'),
+  PORTICO_GATEWAY_WORKERS: z.coerce.number().int().min(1).max(256).default(availableParallelism()),
+  PORTICO_GATEWAY_NODE_ID: z
+    .string()
+    .regex(/^[a-zA-Z0-9._-]{1,100}$/, 'letters, digits, ".", "_" and "-" only')
+    .optional(),
+  /** Comma-separated CIDRs whose X-Forwarded-* / Forwarded headers are believed. */
+  PORTICO_GATEWAY_TRUSTED_PROXIES: ZCidrList,
+  PORTICO_GATEWAY_SYNC_WAIT_SECONDS: z.coerce.number().int().min(1).max(60).default(25),
+  PORTICO_GATEWAY_SHUTDOWN_GRACE_MS: z.coerce.number().int().min(0).max(600_000).default(30_000),
+  /** Ceiling for request headers on the listener (per-API limits sit below it). */
+  PORTICO_GATEWAY_MAX_HEADER_BYTES: z.coerce
+    .number()
+    .int()
+    .min(1024)
+    .max(1_048_576)
+    .default(65_536),
+  PORTICO_GATEWAY_LIMITER_BUDGET_MS: z.coerce.number().int().min(1).max(1000).default(50),
+  REDIS_URL: z.url().optional(),
+  PORTICO_ANALYTICS_ENABLED: ZBooleanString.default(true),
+  PORTICO_ANALYTICS_BUFFER_MAX: z.coerce.number().int().min(1).max(10_000_000).default(100_000),
+  PORTICO_ANALYTICS_ANONYMISE_IP: ZBooleanString.default(false),
+  LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
+});
+export type GatewayEnv = z.infer<typeof ZGatewayEnv>;
+
+/** Parses the gateway's environment once at boot; the error names every bad variable. */
+export function parseGatewayEnv(source: Record<string, string | undefined>): GatewayEnv {
+  const result = ZGatewayEnv.safeParse(source);
+  if (!result.success) {
+    const lines = result.error.issues.map((issue) => `  ${issue.path.join('.')}: ${issue.message}`);
+    throw new Error(`invalid gateway environment:\n${lines.join('\n')}`);
+  }
+  return result.data;
+}
+
+/** The only place the gateway reads process.env. */
+export function loadGatewayEnv(): GatewayEnv {
+  return parseGatewayEnv(process.env);
+}

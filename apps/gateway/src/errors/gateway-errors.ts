@@ -1,0 +1,51 @@
+/**
+ * The closed list of errors the gateway answers itself, and the one table mapping them to HTTP.
+ * Codes are stable strings clients and dashboards can rely on; titles are for people.
+ */
+export const GATEWAY_ERRORS = {
+  GW_BAD_REQUEST: { status: 400, title: 'Bad request' },
+  GW_KEY_MISSING: { status: 401, title: 'API key missing' },
+  GW_KEY_INVALID: { status: 401, title: 'API key invalid' },
+  GW_TOKEN_MISSING: { status: 401, title: 'Bearer token missing' },
+  GW_TOKEN_INVALID: { status: 401, title: 'Bearer token invalid' },
+  GW_FORBIDDEN: { status: 403, title: 'Forbidden' },
+  GW_ROUTE_NOT_FOUND: { status: 404, title: 'No route matches this request' },
+  GW_PAYLOAD_TOO_LARGE: { status: 413, title: 'Request body too large' },
+  GW_QUOTA_EXCEEDED: { status: 429, title: 'Quota exceeded' },
+  GW_RATE_LIMITED: { status: 429, title: 'Rate limit exceeded' },
+  GW_HEADERS_TOO_LARGE: { status: 431, title: 'Request headers too large' },
+  GW_INTERNAL: { status: 500, title: 'Internal gateway error' },
+  GW_UPSTREAM_UNAVAILABLE: { status: 502, title: 'Upstream unavailable' },
+  GW_NO_HEALTHY_UPSTREAM: { status: 503, title: 'No healthy upstream instance' },
+  GW_NOT_READY: { status: 503, title: 'Gateway has no configuration yet' },
+  GW_LIMITER_UNAVAILABLE: { status: 503, title: 'Rate limiter unavailable' },
+  GW_UPSTREAM_TIMEOUT: { status: 504, title: 'Upstream timed out' },
+} as const satisfies Record<string, { status: number; title: string }>;
+
+export type GatewayErrorCode = keyof typeof GATEWAY_ERRORS;
+
+export interface GatewayProblem {
+  type: string;
+  title: string;
+  status: number;
+  code: GatewayErrorCode;
+  detail: string;
+  requestId: string;
+  instance?: string;
+}
+
+/** RFC 9457 body for a gateway error; `detail` says what to do about it. */
+export function problemBody(code: GatewayErrorCode, detail: string, requestId: string): string {
+  const { status, title } = GATEWAY_ERRORS[code];
+  const problem: GatewayProblem = {
+    type: `https://portico.dev/errors/${code}`,
+    title,
+    status,
+    code,
+    detail,
+    requestId,
+  };
+  return JSON.stringify(problem);
+}
+
+export const PROBLEM_CONTENT_TYPE = 'application/problem+json';

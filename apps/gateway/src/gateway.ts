@@ -1,0 +1,135 @@
+import { hostname } from 'node:os';
+import type { AnalyticsRecorder } from '@portico/analytics';
+import type { FastifyInstance } from 'fastify';
+import { RuntimeState } from './config/runtime-state';
+import { SnapshotStore } from './config/snapshot-store';
+import { ConfigSyncClient } from './config/sync-client';
+import type { Limiter } from './limits/limiter-types';
+import { ResponseCache } from './policies/response-cache';
+import { createProxyHandler } from './proxy/proxy-handler';
+import { buildProxyServer } from './proxy/proxy-server';
+import { GatewayMetrics } from './status/gateway-metrics';
+import { buildStatusServer } from './status/status-server';
+import { ConnectionPools } from './upstream/connection-pools';
+
+export const GATEWAY_VERSION = '0.1.0';
+
+export interface GatewayOptions {
+  controlUrl: string;
+  token: string;
+  nodeId: string;
+  stateDir: string;
+  syncWaitSeconds: number;
+  trustedProxies: readonly string[];
+  maxHeaderBytes: number;
+  logLevel: string;
+  limiter: Limiter | null;
+  analytics: AnalyticsRecorder;
+  /** Sync back-off bounds (tests shorten them). */
+  minBackoffMs?: number;
+  maxBackoffMs?: number;
+}
+
+export interface Gateway {
+  proxy: FastifyInstance;
+  status: FastifyInstance;
+  runtime: RuntimeState;
+  sync: ConfigSyncClient;
+  metrics: GatewayMetrics;
+  /** Loads the last-known-good snapshot (if any) and starts syncing. */
+  start(): Promise<void>;
+  /** Stops accepting, lets in-flight requests finish (up to `graceMs`), flushes analytics. */
+  close(graceMs: number): Promise<void>;
+}
+
+/** Wires one gateway process: runtime state, sync, proxy and status listeners (not listening yet). */
+export function createGateway(options: GatewayOptions): Gateway {
+  const pools = new ConnectionPools();
+  const runtime = new RuntimeState({ pools, globalTrustedProxies: options.trustedProxies });
+  const metrics = new GatewayMetrics();
+  let draining = false;
+
+  const proxy = buildProxyServer({
+    maxHeaderBytes: options.maxHeaderBytes,
+    logLevel: options.logLevel,
+    handler: createProxyHandler({
+      runtime,
+      limiter: options.limiter,
+      analytics: options.analytics,
+      metrics,
+      cache: new ResponseCache(),
+      log: { error: (message, error) => proxy.log.error({ err: error }, message) },
+    }),
+  });
+  const log = {
+    info: (message: string) => proxy.log.info(message),
+    warn: (message: string) => proxy.log.warn(message),
+  };
+  const store = new SnapshotStore(options.stateDir, log);
+  const serviceHealth = () => {
+    const config = runtime.current.config;
+    if (!config) return [];
+    return [...config.services.values()].map((s) => ({
+      serviceId: s.service.id,
+      instances: s.selector.health(),
+    }));
+  };
+  const sync = new ConfigSyncClient({
+    controlUrl: options.controlUrl,
+    token: options.token,
+    nodeId: options.nodeId,
+    hostname: hostname(),
+    gatewayVersion: GATEWAY_VERSION,
+    waitSeconds: options.syncWaitSeconds,
+    runtime,
+    store,
+    log,
+    serviceHealth,
+    ...(options.minBackoffMs !== undefined ? { minBackoffMs: options.minBackoffMs } : {}),
+    ...(options.maxBackoffMs !== undefined ? { maxBackoffMs: options.maxBackoffMs } : {}),
+  });
+  const status = buildStatusServer({
+    runtime,
+    sync,
+    metrics,
+    nodeId: options.nodeId,
+    gatewayVersion: GATEWAY_VERSION,
+    isDraining: () => draining,
+    extraMetrics: () => (options.limiter?.metricsText() ?? '') + options.analytics.metricsText(),
+  });
+
+  return {
+    proxy,
+    status,
+    runtime,
+    sync,
+    metrics,
+    async start() {
+      const saved = await store.load();
+      if (saved) {
+        const result = runtime.applyPublished(saved.published);
+        if (result.ok) {
+          runtime.replaceCredentials(saved.credentials.set, saved.credentials.seq);
+          log.info(
+            `serving last-known-good config version ${runtime.current.config?.version} from ${store.filePath}`,
+          );
+        } else {
+          log.warn(`ignoring last-known-good snapshot: ${result.reason}`);
+        }
+      }
+      sync.start();
+    },
+    async close(graceMs) {
+      draining = true;
+      const closing = proxy.close();
+      const timer = setTimeout(() => proxy.server.closeAllConnections(), graceMs);
+      await closing;
+      clearTimeout(timer);
+      await sync.stop();
+      await options.analytics.close(Math.min(graceMs, 5_000)).catch(() => undefined);
+      await options.limiter?.close().catch(() => undefined);
+      await pools.closeAll();
+      await status.close();
+    },
+  };
+}

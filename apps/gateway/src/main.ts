@@ -1,0 +1,103 @@
+import cluster from 'node:cluster';
+import { hostname } from 'node:os';
+import { createAnalyticsRecorder, noopAnalyticsRecorder } from '@portico/analytics';
+import { Redis } from 'ioredis';
+import { loadGatewayEnv } from './env';
+import { createGateway } from './gateway';
+import { createLimiter, limiterRedisOptions } from './limits/index';
+
+const env = loadGatewayEnv();
+const baseNodeId =
+  env.PORTICO_GATEWAY_NODE_ID ??
+  hostname()
+    .replace(/[^a-zA-Z0-9._-]/g, '-')
+    .slice(0, 80);
+const clustered = env.PORTICO_GATEWAY_WORKERS > 1;
+
+if (clustered && cluster.isPrimary) runPrimary();
+else await runWorker();
+
+/** Forks one worker per core, replaces crashed ones, and on SIGTERM drains them all. */
+function runPrimary(): void {
+  let stopping = false;
+  const fork = (index: number) => {
+    const worker = cluster.fork({ PORTICO_GATEWAY_WORKER_INDEX: String(index) });
+    worker.on('exit', (code, signal) => {
+      if (stopping) return;
+      console.error(`gateway worker ${index} exited (${signal ?? code}); starting a new one`);
+      fork(index);
+    });
+  };
+  for (let i = 0; i < env.PORTICO_GATEWAY_WORKERS; i++) fork(i);
+  const stop = () => {
+    if (stopping) return;
+    stopping = true;
+    for (const worker of Object.values(cluster.workers ?? {})) worker?.process.kill('SIGTERM');
+    const deadline = setTimeout(
+      () => process.exit(1),
+      env.PORTICO_GATEWAY_SHUTDOWN_GRACE_MS + 10_000,
+    );
+    deadline.unref();
+    cluster.on('exit', () => {
+      if (Object.keys(cluster.workers ?? {}).length === 0) process.exit(0);
+    });
+  };
+  process.on('SIGTERM', stop);
+  process.on('SIGINT', stop);
+}
+
+async function runWorker(): Promise<void> {
+  const workerIndex = cluster.isWorker ? (cluster.worker?.id ?? 0) : 0;
+  const nodeId = clustered ? `${baseNodeId}-w${workerIndex}` : baseNodeId;
+  const limiterRedis = env.REDIS_URL
+    ? new Redis(env.REDIS_URL, { ...limiterRedisOptions, lazyConnect: false })
+    : null;
+  limiterRedis?.on('error', () => undefined);
+  const limiter = createLimiter({
+    redis: limiterRedis,
+    keyPrefix: 'portico:rl',
+    budgetMs: env.PORTICO_GATEWAY_LIMITER_BUDGET_MS,
+  });
+  const analytics =
+    env.PORTICO_ANALYTICS_ENABLED && env.REDIS_URL
+      ? createAnalyticsRecorder({
+          connection: env.REDIS_URL,
+          nodeId,
+          maxBufferedEvents: env.PORTICO_ANALYTICS_BUFFER_MAX,
+          anonymiseIp: env.PORTICO_ANALYTICS_ANONYMISE_IP,
+        })
+      : noopAnalyticsRecorder();
+  const gateway = createGateway({
+    controlUrl: env.PORTICO_CONTROL_URL,
+    token: env.PORTICO_DP_TOKEN,
+    nodeId,
+    stateDir: env.PORTICO_GATEWAY_STATE_DIR,
+    syncWaitSeconds: env.PORTICO_GATEWAY_SYNC_WAIT_SECONDS,
+    trustedProxies: env.PORTICO_GATEWAY_TRUSTED_PROXIES,
+    maxHeaderBytes: env.PORTICO_GATEWAY_MAX_HEADER_BYTES,
+    logLevel: env.LOG_LEVEL,
+    limiter,
+    analytics,
+  });
+  await gateway.start();
+  await gateway.proxy.listen({ port: env.PORTICO_GATEWAY_PORT, host: env.PORTICO_GATEWAY_HOST });
+  await gateway.status.listen({
+    port: env.PORTICO_GATEWAY_STATUS_PORT,
+    host: env.PORTICO_GATEWAY_STATUS_HOST,
+  });
+  gateway.proxy.log.info(
+    `gateway ${nodeId} proxy on :${env.PORTICO_GATEWAY_PORT}, status on :${env.PORTICO_GATEWAY_STATUS_PORT}`,
+  );
+
+  let closing = false;
+  const shutdown = async (signal: string) => {
+    if (closing) return;
+    closing = true;
+    gateway.proxy.log.info(`${signal}: draining in-flight requests`);
+    await gateway.close(env.PORTICO_GATEWAY_SHUTDOWN_GRACE_MS);
+    limiterRedis?.disconnect();
+    process.exit(0);
+  };
+  process.on('SIGTERM', () => void shutdown('SIGTERM'));
+  process.on('SIGINT', () => void shutdown('SIGINT'));
+}

@@ -1,0 +1,77 @@
+import type { ApiPolicies } from '@portico/config';
+
+type CorsSettings = NonNullable<ApiPolicies['cors']>;
+
+export interface CompiledCors {
+  readonly anyOrigin: boolean;
+  readonly origins: ReadonlySet<string>;
+  readonly methods: ReadonlySet<string>;
+  readonly allowMethodsHeader: string;
+  readonly allowHeadersHeader: string | null;
+  readonly exposeHeadersHeader: string | null;
+  readonly allowCredentials: boolean;
+  readonly maxAgeSeconds: string;
+}
+
+export function compileCors(cors: CorsSettings): CompiledCors {
+  return {
+    anyOrigin: cors.allowOrigins.includes('*'),
+    origins: new Set(cors.allowOrigins.map((o) => o.toLowerCase())),
+    methods: new Set(cors.allowMethods),
+    allowMethodsHeader: cors.allowMethods.join(', '),
+    allowHeadersHeader: cors.allowHeaders.length > 0 ? cors.allowHeaders.join(', ') : null,
+    exposeHeadersHeader: cors.exposeHeaders.length > 0 ? cors.exposeHeaders.join(', ') : null,
+    allowCredentials: cors.allowCredentials,
+    maxAgeSeconds: String(cors.maxAgeSeconds),
+  };
+}
+
+function originAllowed(cors: CompiledCors, origin: string): boolean {
+  return cors.anyOrigin || cors.origins.has(origin.toLowerCase());
+}
+
+/** The value for Access-Control-Allow-Origin, or null when this origin gets no CORS headers. */
+function allowOriginValue(cors: CompiledCors, origin: string): string | null {
+  if (!originAllowed(cors, origin)) return null;
+  // A credentialed response may not use "*": echo the origin instead.
+  return cors.anyOrigin && !cors.allowCredentials ? '*' : origin;
+}
+
+/**
+ * Answers a preflight at the gateway. Disallowed origins or methods get a 204 without CORS
+ * headers, which is how a browser learns "no" without the upstream ever seeing the request.
+ */
+export function preflightHeaders(
+  cors: CompiledCors,
+  origin: string,
+  requestMethod: string,
+  requestHeaders: string | undefined,
+): Record<string, string> {
+  const headers: Record<string, string> = {
+    vary: 'Origin, Access-Control-Request-Method, Access-Control-Request-Headers',
+  };
+  const allowOrigin = allowOriginValue(cors, origin);
+  if (allowOrigin === null || !cors.methods.has(requestMethod.toUpperCase())) return headers;
+  headers['access-control-allow-origin'] = allowOrigin;
+  headers['access-control-allow-methods'] = cors.allowMethodsHeader;
+  const allowHeaders = cors.allowHeadersHeader ?? requestHeaders;
+  if (allowHeaders) headers['access-control-allow-headers'] = allowHeaders;
+  if (cors.allowCredentials) headers['access-control-allow-credentials'] = 'true';
+  headers['access-control-max-age'] = cors.maxAgeSeconds;
+  return headers;
+}
+
+/** Adds CORS headers to a proxied response for an allowed origin. */
+export function addCorsResponseHeaders(
+  cors: CompiledCors,
+  origin: string,
+  headers: Record<string, string | string[]>,
+): void {
+  const allowOrigin = allowOriginValue(cors, origin);
+  if (allowOrigin === null) return;
+  headers['access-control-allow-origin'] = allowOrigin;
+  if (allowOrigin !== '*')
+    headers.vary = headers.vary ? `${String(headers.vary)}, Origin` : 'Origin';
+  if (cors.allowCredentials) headers['access-control-allow-credentials'] = 'true';
+  if (cors.exposeHeadersHeader) headers['access-control-expose-headers'] = cors.exposeHeadersHeader;
+}

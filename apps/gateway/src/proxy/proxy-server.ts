@@ -1,0 +1,76 @@
+import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
+import type { Socket } from 'node:net';
+import Fastify, { type FastifyInstance } from 'fastify';
+import { PROBLEM_CONTENT_TYPE, problemBody } from '../errors/gateway-errors';
+import { requestIdFrom } from './request-identity';
+
+export interface ProxyServerOptions {
+  handler: (req: IncomingMessage, res: ServerResponse) => void;
+  /** Node's header-size ceiling for the listener; per-API limits sit below it. */
+  maxHeaderBytes: number;
+  logLevel: string;
+}
+
+/**
+ * The proxy listener. Every request goes to the one proxy handler: the URL is rewritten to "/"
+ * for Fastify's router (the original stays in `req.originalUrl`), bodies are left unread for
+ * streaming, and nothing else (no admin, no status) is mounted here.
+ */
+export function buildProxyServer(options: ProxyServerOptions): FastifyInstance {
+  const app = Fastify({
+    logger: { level: options.logLevel },
+    disableRequestLogging: true,
+    requestIdHeader: false,
+    genReqId: () => '',
+    rewriteUrl: () => '/',
+    return503OnClosing: true,
+    forceCloseConnections: 'idle',
+    serverFactory: (handler) =>
+      createServer(
+        {
+          maxHeaderSize: options.maxHeaderBytes,
+          // Streams of any length: no whole-request deadline, a generous header deadline.
+          requestTimeout: 0,
+          headersTimeout: 30_000,
+          keepAliveTimeout: 72_000,
+        },
+        handler,
+      ),
+    clientErrorHandler: (error, socket) =>
+      answerClientError(error as NodeJS.ErrnoException, socket),
+  });
+  // Leave every body unread: the proxy streams it to the upstream.
+  app.removeAllContentTypeParsers();
+  app.addContentTypeParser('*', (_request, _payload, done) => done(null));
+  app.all('/', (request, reply) => {
+    reply.hijack();
+    options.handler(request.raw, reply.raw);
+  });
+  return app;
+}
+
+/**
+ * Malformed requests Node's parser rejects before any handler runs: smuggling shapes (both
+ * Content-Length and Transfer-Encoding, bad or duplicate lengths, obs-fold, bare LF) and
+ * oversize headers. They still get problem+json, and the connection is closed.
+ */
+function answerClientError(error: NodeJS.ErrnoException, socket: Socket): void {
+  if (error.code === 'ECONNRESET' || !socket.writable) {
+    socket.destroy();
+    return;
+  }
+  const tooLarge = error.code === 'HPE_HEADER_OVERFLOW';
+  const code = tooLarge ? 'GW_HEADERS_TOO_LARGE' : 'GW_BAD_REQUEST';
+  const status = tooLarge ? 431 : 400;
+  const reason = tooLarge ? 'Request Header Fields Too Large' : 'Bad Request';
+  const body = problemBody(
+    code,
+    tooLarge
+      ? 'request headers are too large'
+      : `malformed HTTP request (${error.code ?? 'parse error'})`,
+    requestIdFrom(undefined),
+  );
+  socket.end(
+    `HTTP/1.1 ${status} ${reason}\r\ncontent-type: ${PROBLEM_CONTENT_TYPE}\r\ncontent-length: ${Buffer.byteLength(body)}\r\nconnection: close\r\n\r\n${body}`,
+  );
+}

@@ -1,0 +1,25 @@
+import { randomBytes } from 'node:crypto';
+import { newId } from '@portico/id';
+
+const REQUEST_ID = /^[A-Za-z0-9._:-]{1,128}$/;
+const TRACEPARENT = /^00-([0-9a-f]{32})-([0-9a-f]{16})-([0-9a-f]{2})$/;
+
+/** A client-sent X-Request-Id is kept when it is short and plain; otherwise a fresh `req_…` id. */
+export function requestIdFrom(header: string | string[] | undefined): string {
+  if (typeof header === 'string' && REQUEST_ID.test(header)) return header;
+  return newId('request');
+}
+
+/**
+ * W3C trace context: continue the caller's trace with the gateway as the new parent span, or
+ * start a trace. Returns the traceparent to send upstream.
+ */
+export function nextTraceparent(header: string | string[] | undefined): string {
+  const spanId = randomBytes(8).toString('hex');
+  if (typeof header === 'string') {
+    const match = TRACEPARENT.exec(header);
+    if (match && match[1] !== '00000000000000000000000000000000')
+      return `00-${match[1]}-${spanId}-${match[3]}`;
+  }
+  return `00-${randomBytes(16).toString('hex')}-${spanId}-01`;
+}

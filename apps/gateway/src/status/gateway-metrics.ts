@@ -1,0 +1,73 @@
+const LATENCY_BUCKETS_MS = [1, 2, 5, 10, 25, 50, 100, 250, 500, 1000, 2500, 5000, 10000];
+
+/**
+ * The gateway's own counters, kept as plain numbers (no per-request allocation) and rendered
+ * in Prometheus text format on the status listener.
+ */
+export class GatewayMetrics {
+  private readonly byStatus = new Map<number, number>();
+  private readonly byErrorCode = new Map<string, number>();
+  private readonly latencyCounts = new Array<number>(LATENCY_BUCKETS_MS.length + 1).fill(0);
+  private latencySumMs = 0;
+  private latencyCount = 0;
+  inFlight = 0;
+  configApplied = 0;
+  configRefused = 0;
+
+  observe(status: number, errorCode: string | null, totalMs: number): void {
+    this.byStatus.set(status, (this.byStatus.get(status) ?? 0) + 1);
+    if (errorCode !== null)
+      this.byErrorCode.set(errorCode, (this.byErrorCode.get(errorCode) ?? 0) + 1);
+    let bucket = 0;
+    while (bucket < LATENCY_BUCKETS_MS.length && totalMs > (LATENCY_BUCKETS_MS[bucket] as number))
+      bucket++;
+    this.latencyCounts[bucket] = (this.latencyCounts[bucket] ?? 0) + 1;
+    this.latencySumMs += totalMs;
+    this.latencyCount++;
+  }
+
+  text(extra: { configVersion: number; credentialSeq: number; ready: boolean }): string {
+    const lines: string[] = [
+      '# HELP portico_gateway_requests_total Requests answered, by HTTP status.',
+      '# TYPE portico_gateway_requests_total counter',
+    ];
+    for (const [status, count] of this.byStatus)
+      lines.push(`portico_gateway_requests_total{status="${status}"} ${count}`);
+    lines.push(
+      '# HELP portico_gateway_errors_total Requests the gateway answered itself, by error code.',
+    );
+    lines.push('# TYPE portico_gateway_errors_total counter');
+    for (const [code, count] of this.byErrorCode)
+      lines.push(`portico_gateway_errors_total{code="${code}"} ${count}`);
+    lines.push(
+      '# HELP portico_gateway_request_duration_ms Total request time as seen by the gateway.',
+    );
+    lines.push('# TYPE portico_gateway_request_duration_ms histogram');
+    let cumulative = 0;
+    LATENCY_BUCKETS_MS.forEach((le, i) => {
+      cumulative += this.latencyCounts[i] ?? 0;
+      lines.push(`portico_gateway_request_duration_ms_bucket{le="${le}"} ${cumulative}`);
+    });
+    cumulative += this.latencyCounts[LATENCY_BUCKETS_MS.length] ?? 0;
+    lines.push(`portico_gateway_request_duration_ms_bucket{le="+Inf"} ${cumulative}`);
+    lines.push(`portico_gateway_request_duration_ms_sum ${this.latencySumMs}`);
+    lines.push(`portico_gateway_request_duration_ms_count ${this.latencyCount}`);
+    lines.push(
+      '# TYPE portico_gateway_in_flight_requests gauge',
+      `portico_gateway_in_flight_requests ${this.inFlight}`,
+    );
+    lines.push(
+      '# TYPE portico_gateway_config_version gauge',
+      `portico_gateway_config_version ${extra.configVersion}`,
+    );
+    lines.push(
+      '# TYPE portico_gateway_credential_seq gauge',
+      `portico_gateway_credential_seq ${extra.credentialSeq}`,
+    );
+    lines.push(
+      '# TYPE portico_gateway_ready gauge',
+      `portico_gateway_ready ${extra.ready ? 1 : 0}`,
+    );
+    return `${lines.join('\n')}\n`;
+  }
+}
