@@ -1,4 +1,8 @@
 /** What the control plane's /dp/v1 sync endpoints and entity mutations need from this package. */
+
+/** Publishing and declarative apply, for scripts (demo seed) and the sync tests that publish. */
+export { applyDeclarative, parseDeclarativeDocument } from '../services/config/declarative-apply';
+export { publishDraft } from '../services/config/publish';
 export {
   CHANGES_CHANNEL,
   logConsumerChange,

@@ -1,0 +1,33 @@
+import type { FastifyReply, FastifyRequest } from 'fastify';
+
+/** The sync API's closed list of error codes and their HTTP status. */
+export const DP_ERRORS = {
+  DP_INVALID_INPUT: { status: 400, title: 'Invalid input' },
+  DP_UNAUTHORIZED: { status: 401, title: 'Unauthorized' },
+  DP_INTERNAL: { status: 500, title: 'Internal error' },
+} as const;
+export type DataPlaneErrorCode = keyof typeof DP_ERRORS;
+
+/** Sends an RFC 9457 problem document carrying the request id. */
+export function sendDpProblem(
+  reply: FastifyReply,
+  request: FastifyRequest,
+  code: DataPlaneErrorCode,
+  detail: string,
+) {
+  const { status, title } = DP_ERRORS[code];
+  if (status === 401) reply.header('www-authenticate', 'Bearer realm="portico-dp"');
+  return reply
+    .code(status)
+    .header('content-type', 'application/problem+json')
+    .header('x-request-id', request.id)
+    .send({
+      type: `https://portico.dev/problems/${code.toLowerCase().replaceAll('_', '-')}`,
+      title,
+      status,
+      code,
+      detail,
+      instance: request.url.split('?')[0],
+      requestId: request.id,
+    });
+}

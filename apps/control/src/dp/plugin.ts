@@ -1,0 +1,136 @@
+import {
+  authenticateDataPlaneToken,
+  computeSyncAnswer,
+  NODE_ID_PATTERN,
+  recordNodeStatus,
+  type SyncAnswerDeps,
+  touchDataPlaneNode,
+} from '@portico/api';
+import {
+  DATA_PLANE_NODE_HEADER,
+  formatIssues,
+  ZNodeStatusReport,
+  ZSyncQuery,
+} from '@portico/config';
+import type { Db } from '@portico/db';
+import type { FastifyPluginAsync, FastifyReply, FastifyRequest } from 'fastify';
+import type { ChangeFeed } from './change-feed';
+import { sendDpProblem } from './dp-problem';
+import { waitForAnswer } from './long-poll';
+
+/**
+ * Options of the data-plane sync plugin (routes under /dp/v1; register it without a prefix).
+ *
+ * - `db`: the Prisma client. Reads published versions, the credential change log and live
+ *   credentials; writes DataPlaneNode rows and MachineToken.lastUsedAt.
+ * - `changeFeed`: from `createChangeFeed(DATABASE_URL)` (./change-feed.ts), built once in `main`
+ *   and closed on shutdown; the plugin only subscribes to it. Long-polls wake on its events.
+ * - `secretKey`: the 32-byte AES-256-GCM key (ApiServices.secretKey, from PORTICO_SECRET_KEY)
+ *   that opens registry credentials; gateways receive them in `config.secrets`, never in the
+ *   snapshot.
+ * - `now`: wall clock (default `() => new Date()`), for node last-seen times.
+ *
+ * Routes: `GET /dp/v1/config` (ZSyncQuery; 200 ZSyncResponse or 204 after `waitSeconds`) and
+ * `POST /dp/v1/nodes/:nodeId/status` (ZNodeStatusReport; 204). Both need
+ * `Authorization: Bearer <data-plane machine token>`; anything else gets a 401 problem+json.
+ */
+export interface DataPlaneSyncOptions {
+  db: Db;
+  changeFeed: ChangeFeed;
+  secretKey: Buffer;
+  now?: () => Date;
+}
+
+export const dataPlaneSyncPlugin: FastifyPluginAsync<DataPlaneSyncOptions> = async (app, opts) => {
+  const now = opts.now ?? (() => new Date());
+  const answerDeps: SyncAnswerDeps = {
+    db: opts.db,
+    secretKey: opts.secretKey,
+    onSecretError: (registryId, error) =>
+      app.log.error(
+        { registryId, err: error },
+        'registry credentials cannot be opened; sent without them',
+      ),
+  };
+
+  async function authenticate(
+    request: FastifyRequest,
+    reply: FastifyReply,
+  ): Promise<string | null> {
+    const check = await authenticateDataPlaneToken(opts.db, request.headers.authorization, now());
+    if (!check.ok) {
+      await sendDpProblem(reply, request, 'DP_UNAUTHORIZED', check.detail);
+      return null;
+    }
+    return check.tokenId;
+  }
+
+  app.get('/dp/v1/config', async (request, reply) => {
+    const tokenId = await authenticate(request, reply);
+    if (tokenId === null) return reply;
+    const nodeId = request.headers[DATA_PLANE_NODE_HEADER];
+    if (typeof nodeId !== 'string' || !NODE_ID_PATTERN.test(nodeId)) {
+      return sendDpProblem(
+        reply,
+        request,
+        'DP_INVALID_INPUT',
+        `header ${DATA_PLANE_NODE_HEADER}: required, 1-100 characters of letters, digits, ".", "_", ":" and "-"`,
+      );
+    }
+    const query = ZSyncQuery.safeParse(request.query);
+    if (!query.success) {
+      return sendDpProblem(
+        reply,
+        request,
+        'DP_INVALID_INPUT',
+        formatIssues(query.error).join('; '),
+      );
+    }
+    await touchDataPlaneNode(opts.db, nodeId, tokenId, now());
+
+    // Stop waiting when the gateway hangs up, so an abandoned poll holds nothing.
+    const abort = new AbortController();
+    const onClose = () => abort.abort();
+    reply.raw.once('close', onClose);
+    try {
+      const answer = await waitForAnswer(
+        opts.changeFeed,
+        () => computeSyncAnswer(answerDeps, query.data),
+        query.data.waitSeconds * 1000,
+        abort.signal,
+      );
+      if (answer === null) return reply.code(204).header('cache-control', 'no-store').send();
+      return reply.code(200).header('cache-control', 'no-store').send(answer);
+    } finally {
+      reply.raw.off('close', onClose);
+    }
+  });
+
+  app.post<{ Params: { nodeId: string } }>(
+    '/dp/v1/nodes/:nodeId/status',
+    async (request, reply) => {
+      const tokenId = await authenticate(request, reply);
+      if (tokenId === null) return reply;
+      const { nodeId } = request.params;
+      if (!NODE_ID_PATTERN.test(nodeId)) {
+        return sendDpProblem(
+          reply,
+          request,
+          'DP_INVALID_INPUT',
+          'nodeId: 1-100 characters of letters, digits, ".", "_", ":" and "-"',
+        );
+      }
+      const report = ZNodeStatusReport.safeParse(request.body);
+      if (!report.success) {
+        return sendDpProblem(
+          reply,
+          request,
+          'DP_INVALID_INPUT',
+          formatIssues(report.error).join('; '),
+        );
+      }
+      await recordNodeStatus(opts.db, nodeId, tokenId, report.data, now());
+      return reply.code(204).send();
+    },
+  );
+};

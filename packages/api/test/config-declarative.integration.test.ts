@@ -1,0 +1,207 @@
+import { ZDeclarativeConfig } from '@portico/config';
+import { TRPCError } from '@trpc/server';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { stringify as toYaml } from 'yaml';
+import { baseDocument, type ConfigHarness, countRows, createConfigHarness } from './config-harness';
+
+let h: ConfigHarness;
+beforeAll(async () => {
+  h = await createConfigHarness();
+});
+afterAll(async () => {
+  await h?.drop();
+});
+
+async function trpcError(promise: Promise<unknown>): Promise<TRPCError> {
+  const error = await promise.then(
+    () => null,
+    (e: unknown) => e,
+  );
+  expect(error).toBeInstanceOf(TRPCError);
+  return error as TRPCError;
+}
+
+describe('config.apply and config.dump', () => {
+  it('creates every entity in dependency order and publishes version 1', async () => {
+    const result = await h
+      .as('editor')
+      .config.apply({ document: baseDocument(), message: 'first' });
+    expect(result.published?.number).toBe(1);
+    expect(result.changes).toEqual(
+      expect.arrayContaining([
+        { kind: 'registry', name: 'consul-main', action: 'create' },
+        { kind: 'service', name: 'orders', action: 'create' },
+        { kind: 'service', name: 'billing', action: 'create' },
+        { kind: 'api', name: 'orders-api', action: 'create' },
+        { kind: 'plan', name: 'pro', action: 'create' },
+        { kind: 'consumer', name: 'acme', action: 'create' },
+      ]),
+    );
+    expect(result.changes).toHaveLength(8);
+    const version = await h.as('viewer').config.get({ number: 1 });
+    expect(version.message).toBe('first');
+    expect(version.snapshot.apis.map((a) => a.name)).toEqual(['billing-api', 'orders-api']);
+    // Registry credentials are sealed at rest and never part of the snapshot.
+    expect(JSON.stringify(version.snapshot)).not.toContain('consul-secret-token');
+    expect(version.snapshot.registries[0]?.hasCredentials).toBe(true);
+    const registry = await h.db.registryConnection.findUniqueOrThrow({
+      where: { name: 'consul-main' },
+    });
+    expect(registry.credentialsSealed).not.toContain('consul-secret-token');
+    // The consumer got an active subscription, and gateways were told through the credential log.
+    const acme = await h.db.consumer.findUniqueOrThrow({
+      where: { name: 'acme' },
+      include: { subscriptions: true },
+    });
+    expect(acme.subscriptions.map((s) => s.status)).toEqual(['active']);
+    const logged = await h.db.credentialChange.findMany({ orderBy: { seq: 'asc' } });
+    expect(logged.map((c) => c.type)).toEqual(['consumer.upsert', 'subscription.upsert']);
+  });
+
+  it('applying the same document again changes nothing and publishes nothing', async () => {
+    const before = await countRows(h.db);
+    const result = await h.as('editor').config.apply({ document: toYaml(baseDocument()) });
+    expect(result).toMatchObject({ changes: [], published: null, wouldPublish: false });
+    expect(await countRows(h.db)).toEqual(before);
+  });
+
+  it('dump then apply is a no-op: no change, no new version', async () => {
+    const dumped = await h.as('viewer').config.dump();
+    // Fully explicit and secret-free.
+    expect(JSON.stringify(dumped)).not.toContain('consul-secret-token');
+    expect(dumped.registries[0]).not.toHaveProperty('credentials');
+    expect(dumped.services.find((s) => s.name === 'orders')?.timeouts).toEqual({
+      connectMs: 2000,
+      firstByteMs: 30000,
+      totalMs: 60000,
+    });
+    expect(ZDeclarativeConfig.safeParse(dumped).success).toBe(true);
+    const before = await countRows(h.db);
+    const result = await h.as('editor').config.apply({ document: toYaml(dumped) });
+    expect(result).toMatchObject({ changes: [], published: null });
+    expect(await countRows(h.db)).toEqual(before);
+    // Credentials absent from the file were kept, not cleared.
+    const registry = await h.db.registryConnection.findUniqueOrThrow({
+      where: { name: 'consul-main' },
+    });
+    expect(registry.credentialsSealed).not.toBeNull();
+  });
+
+  it('a dry run reports the changes and writes nothing', async () => {
+    const doc = baseDocument();
+    doc.apis.push({
+      name: 'extra-api',
+      basePath: '/extra',
+      service: 'orders',
+    } as (typeof doc.apis)[number]);
+    const before = await countRows(h.db);
+    const result = await h.as('editor').config.apply({ document: doc, dryRun: true });
+    expect(result).toEqual({
+      changes: [{ kind: 'api', name: 'extra-api', action: 'create' }],
+      published: null,
+      wouldPublish: true,
+      dryRun: true,
+    });
+    expect(await countRows(h.db)).toEqual(before);
+  });
+
+  it('updates, deletes and re-subscribes by name, and publishes the next version', async () => {
+    const doc = baseDocument();
+    doc.services[0] = { name: 'orders', targets: ['127.0.0.1:9301'] };
+    doc.plans = doc.plans.filter((p) => p.name !== 'pro');
+    doc.consumers = [{ name: 'acme', plans: [] }];
+    const result = await h.as('editor').config.apply({ document: doc });
+    expect(result.changes).toEqual(
+      expect.arrayContaining([
+        { kind: 'consumer', name: 'acme', action: 'update' },
+        { kind: 'plan', name: 'pro', action: 'delete' },
+        { kind: 'service', name: 'orders', action: 'update' },
+      ]),
+    );
+    expect(result.published?.number).toBe(2);
+    const sub = await h.db.subscription.findFirstOrThrow({ where: { consumer: { name: 'acme' } } });
+    expect(sub.status).toBe('cancelled');
+    const last = await h.db.credentialChange.findFirstOrThrow({ orderBy: { seq: 'desc' } });
+    expect(last).toMatchObject({ type: 'subscription.delete', entityId: sub.id });
+    // Back to the base document for the tests that follow.
+    const restored = await h.as('editor').config.apply({ document: baseDocument() });
+    expect(restored.published?.number).toBe(3);
+  });
+
+  it('refuses an unknown registry type naming the field, and writes nothing', async () => {
+    const before = await countRows(h.db);
+    const doc = { ...baseDocument(), registries: [{ name: 'weird', type: 'nacos', address: 'x' }] };
+    const error = await trpcError(h.as('editor').config.apply({ document: doc }));
+    expect(error.code).toBe('BAD_REQUEST');
+    expect(error.message).toContain('registries[0].type');
+    expect(error.message).toContain('unknown registry type "nacos"');
+    expect(await countRows(h.db)).toEqual(before);
+  });
+
+  it('refuses colliding APIs naming both, and writes nothing', async () => {
+    const before = await countRows(h.db);
+    const doc = baseDocument();
+    doc.apis.push({
+      name: 'orders-v2',
+      basePath: '/orders',
+      service: 'orders',
+    } as (typeof doc.apis)[number]);
+    const error = await trpcError(h.as('editor').config.apply({ document: doc }));
+    expect(error.code).toBe('BAD_REQUEST');
+    expect(error.message).toContain('orders-api');
+    expect(error.message).toContain('orders-v2');
+    expect(await countRows(h.db)).toEqual(before);
+  });
+
+  it('refuses a target on a metadata address and invalid YAML, writing nothing', async () => {
+    const before = await countRows(h.db);
+    const doc = baseDocument();
+    doc.services[0] = { name: 'orders', targets: ['169.254.169.254:80'] };
+    const metadata = await trpcError(h.as('editor').config.apply({ document: doc }));
+    expect(metadata.code).toBe('BAD_REQUEST');
+    expect(metadata.message).toContain('services[0].targets[0]');
+    const yaml = await trpcError(h.as('editor').config.apply({ document: 'apis: [unclosed' }));
+    expect(yaml.code).toBe('BAD_REQUEST');
+    expect(yaml.message).toMatch(/^document: not valid YAML/);
+    expect(await countRows(h.db)).toEqual(before);
+  });
+
+  it('refuses to delete a plan that a developer-owned consumer still uses, and rolls everything back', async () => {
+    const pro = await h.db.plan.findUniqueOrThrow({ where: { name: 'pro' } });
+    await h.db.user.create({
+      data: {
+        id: 'usr_dev1',
+        email: 'dev@example.test',
+        name: 'Dev',
+        passwordHash: 'x',
+        kind: 'developer',
+      },
+    });
+    await h.db.consumer.create({
+      data: {
+        id: 'con_dev_app',
+        name: 'dev-app',
+        ownerId: 'usr_dev1',
+        subscriptions: { create: { id: 'sub_dev_pro', planId: pro.id, status: 'active' } },
+      },
+    });
+    const before = await countRows(h.db);
+    const doc = baseDocument();
+    doc.plans = doc.plans.filter((p) => p.name !== 'pro');
+    doc.services[0] = { name: 'orders', targets: ['127.0.0.1:9999'] };
+    const error = await trpcError(h.as('editor').config.apply({ document: doc }));
+    expect(error.code).toBe('CONFLICT');
+    expect(error.message).toContain('plans: plan pro has 1 active subscription');
+    expect(await countRows(h.db)).toEqual(before);
+    const orders = await h.db.service.findUniqueOrThrow({ where: { name: 'orders' } });
+    expect(JSON.stringify(orders.targets)).not.toContain('9999');
+    // The developer's consumer is not operator config: dump leaves it out and apply keeps it.
+    const dumped = await h.as('viewer').config.dump();
+    expect(dumped.consumers.map((c) => c.name)).toEqual(['acme']);
+  });
+
+  it('refuses apply to a viewer', async () => {
+    const error = await trpcError(h.as('viewer').config.apply({ document: baseDocument() }));
+    expect(error.code).toBe('FORBIDDEN');
+  });
+});

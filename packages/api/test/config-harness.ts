@@ -1,0 +1,130 @@
+import { randomBytes } from 'node:crypto';
+import type { Db } from '@portico/db';
+import { createTestDatabase } from '@portico/db/testing';
+import { configRouter } from '../src/routers/config';
+import { dataPlanesRouter } from '../src/routers/data-planes';
+import { type ApiContext, createCallerFactory, type OperatorRole, router } from '../src/trpc';
+
+/** The config and dataPlanes routers alone, as the control plane mounts them. */
+const testRouter = router({ config: configRouter, dataPlanes: dataPlanesRouter });
+const createCaller = createCallerFactory(testRouter);
+
+export interface ConfigHarness {
+  db: Db;
+  url: string;
+  secretKey: Buffer;
+  /** A caller acting as an operator with `role`; `now` shifts the clock the procedures see. */
+  as(role: OperatorRole, now?: () => Date): ReturnType<typeof createCaller>;
+  drop(): Promise<void>;
+}
+
+export async function createConfigHarness(): Promise<ConfigHarness> {
+  const database = await createTestDatabase();
+  const secretKey = randomBytes(32);
+  return {
+    db: database.db,
+    url: database.url,
+    secretKey,
+    as(role, now = () => new Date()) {
+      const ctx: ApiContext = {
+        db: database.db,
+        sessionSigningKey: randomBytes(32),
+        secretKey,
+        now,
+        actor: {
+          kind: 'operator',
+          userId: `usr_test_${role}`,
+          email: `${role}@example.test`,
+          role,
+          via: 'token',
+          sessionId: null,
+          tokenId: null,
+        },
+        requestId: `req_test_${randomBytes(4).toString('hex')}`,
+        clientIp: '127.0.0.1',
+        userAgent: 'vitest',
+        cookies: { setSession() {}, clearSession() {} },
+      };
+      return createCaller(ctx);
+    },
+    drop: () => database.drop(),
+  };
+}
+
+/** A small but complete declarative file: every kind, discovery, credentials and a consumer. */
+export function baseDocument() {
+  return {
+    registries: [
+      {
+        name: 'consul-main',
+        type: 'consul' as const,
+        address: 'http://127.0.0.1:8500',
+        credentials: { token: 'consul-secret-token' },
+      },
+    ],
+    services: [
+      {
+        name: 'orders',
+        targets: ['127.0.0.1:9201', { host: '127.0.0.1', port: 9202, weight: 50 }],
+      },
+      { name: 'billing', discovery: { registry: 'consul-main', service: 'billing' } },
+    ],
+    apis: [
+      {
+        name: 'orders-api',
+        basePath: '/orders',
+        service: 'orders',
+        routes: [{ name: 'list', methods: ['GET' as const], path: '/' }],
+      },
+      { name: 'billing-api', basePath: '/billing', hosts: ['api.example.com'], service: 'billing' },
+    ],
+    plans: [
+      { name: 'free', apis: ['orders-api'], rateLimit: { requests: 10, per: 'second' as const } },
+      {
+        name: 'pro',
+        apis: ['orders-api', 'billing-api'],
+        quota: { requests: 1000, per: 'month' as const },
+      },
+    ],
+    consumers: [{ name: 'acme', plans: ['free'] }],
+  };
+}
+
+/** Row counts of everything apply or publish may write, to prove a failure wrote nothing. */
+export async function countRows(db: Db) {
+  const [
+    registries,
+    services,
+    apis,
+    routes,
+    plans,
+    consumers,
+    subscriptions,
+    versions,
+    changes,
+    audit,
+  ] = await Promise.all([
+    db.registryConnection.count(),
+    db.service.count(),
+    db.api.count(),
+    db.route.count(),
+    db.plan.count(),
+    db.consumer.count(),
+    db.subscription.count(),
+    db.configVersion.count(),
+    db.credentialChange.count(),
+    db.auditLog.count(),
+  ]);
+  return {
+    registries,
+    services,
+    apis,
+    routes,
+    plans,
+    consumers,
+    subscriptions,
+    versions,
+    changes,
+    audit,
+  };
+}
