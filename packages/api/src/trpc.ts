@@ -52,7 +52,7 @@ export interface ApiContext extends ApiServices {
 }
 
 const t = initTRPC.context<ApiContext>().create({
-  errorFormatter({ shape, error }) {
+  errorFormatter({ shape, error, ctx }) {
     const zodError = error.cause instanceof ZodError ? error.cause : null;
     return {
       ...shape,
@@ -61,6 +61,8 @@ const t = initTRPC.context<ApiContext>().create({
       data: {
         ...shape.data,
         stack: undefined,
+        // Same id as the x-request-id header and the server log line, so a report can be traced.
+        requestId: ctx?.requestId ?? null,
         issues:
           zodError?.issues.map((i) => ({ path: i.path.map(String), message: i.message })) ?? null,
       },
