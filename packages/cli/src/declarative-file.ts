@@ -15,7 +15,7 @@ export type LoadedDeclarativeFile =
   | {
       ok: true;
       /** The document as written (defaults not filled in): what the server validates and applies. */
-      document: unknown;
+      document: Record<string, unknown>;
       config: DeclarativeConfig;
     }
   | { ok: false; problems: FileProblem[] };
@@ -69,7 +69,8 @@ export function loadDeclarativeYaml(text: string): LoadedDeclarativeFile {
       }),
     };
   }
-  return { ok: true, document, config: result.data };
+  // The schema accepted it, so the root is a mapping.
+  return { ok: true, document: document as Record<string, unknown>, config: result.data };
 }
 
 /** `file:line:col: path: message`, the shape editors and CI logs link to. */

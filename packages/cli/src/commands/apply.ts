@@ -33,10 +33,11 @@ export const applyCommand: CommandSpec = {
     const file = requireOption('-f/--file', stringOption(ctx, 'file'), 'the YAML file to apply');
     const document = await readDeclarativeFile(ctx, file);
     const dryRun = booleanOption(ctx, 'dry-run');
-    const message = stringOption(ctx, 'message') ?? `portico apply ${file}`;
+    // The server caps messages at 500 characters; a long path must not make apply fail.
+    const message = stringOption(ctx, 'message') ?? `portico apply ${file}`.slice(0, 200);
     const result = await ctx.call((api) => api.config.apply.mutate({ document, dryRun, message }));
     if (ctx.json) {
-      printJson(ctx, { dryRun, ...result });
+      printJson(ctx, result);
       return;
     }
     if (result.changes.length > 0) {

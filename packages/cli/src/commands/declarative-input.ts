@@ -3,7 +3,10 @@ import { formatProblem, loadDeclarativeYaml } from '../declarative-file';
 import { badInput } from '../exit-codes';
 
 /** Reads and validates `-f FILE` (or stdin for `-`); any problem is exit 2, before any request. */
-export async function readDeclarativeFile(ctx: CommandContext, path: string): Promise<unknown> {
+export async function readDeclarativeFile(
+  ctx: CommandContext,
+  path: string,
+): Promise<Record<string, unknown>> {
   let text: string;
   try {
     text = await ctx.io.readText(path);

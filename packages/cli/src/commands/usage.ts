@@ -1,7 +1,8 @@
-import { type CommandSpec, printJson, stringOption } from '../command';
+import { getUntypedClient } from '@trpc/client';
+import { type CommandContext, type CommandSpec, printJson, stringOption } from '../command';
 import { badInput } from '../exit-codes';
+import { renderGeneric } from '../generic-render';
 import { parseDurationOption } from '../input-values';
-import { renderTable } from '../table';
 import { resolveConsumer } from './consumer-lookup';
 
 export const usageCommand: CommandSpec = {
@@ -18,41 +19,38 @@ export const usageCommand: CommandSpec = {
       description: 'how far back, e.g. 90m, 24h, 7d (default 1h)',
     },
   },
+  details:
+    'Calls usage.summary({ from, to, apiId?, consumerId? }) on the control plane and prints its answer.',
   async run(ctx) {
     const sinceSeconds = parseDurationOption('--since', stringOption(ctx, 'since') ?? '1h');
-    const from = new Date(ctx.io.now().getTime() - sinceSeconds * 1000).toISOString();
+    const to = ctx.io.now();
+    const from = new Date(to.getTime() - sinceSeconds * 1000);
     const apiName = stringOption(ctx, 'api');
     const consumerName = stringOption(ctx, 'consumer');
     const apiId = apiName === undefined ? undefined : await resolveApiId(ctx, apiName);
     const consumerId =
       consumerName === undefined ? undefined : (await resolveConsumer(ctx, consumerName)).id;
-    const summary = await ctx.call((api) =>
-      api.usage.summary.query({
-        from,
-        ...(apiId === undefined ? {} : { apiId }),
-        ...(consumerId === undefined ? {} : { consumerId }),
-      }),
+    const input = {
+      from: from.toISOString(),
+      to: to.toISOString(),
+      ...(apiId === undefined ? {} : { apiId }),
+      ...(consumerId === undefined ? {} : { consumerId }),
+    };
+    // usage.summary belongs to the analytics work and is not part of the typed router yet, so
+    // it is called by path; a control plane without it answers NOT_FOUND (exit 1).
+    const summary: unknown = await ctx.call((api) =>
+      getUntypedClient(api).query('usage.summary', input),
     );
     if (ctx.json) {
       printJson(ctx, summary);
       return;
     }
-    if (summary.rows.length === 0) {
-      ctx.io.writeOut(`no requests since ${from}\n`);
-      return;
-    }
-    const rows = summary.rows.map((row) => [
-      row.apiName,
-      row.consumerName ?? '(anonymous)',
-      String(row.requests),
-      String(row.errors),
-      row.p95Ms === null ? '-' : String(row.p95Ms),
-    ]);
-    ctx.io.writeOut(renderTable(['api', 'consumer', 'requests', 'errors', 'p95 ms'], rows));
+    ctx.io.writeOut(`usage from ${input.from} to ${input.to}\n`);
+    ctx.io.writeOut(renderGeneric(summary));
   },
 };
 
-async function resolveApiId(ctx: Parameters<CommandSpec['run']>[0], name: string): Promise<string> {
+async function resolveApiId(ctx: CommandContext, name: string): Promise<string> {
   const apis = await ctx.call((api) => api.apis.list.query({ search: name }));
   const match = apis.find((candidate) => candidate.name === name);
   if (!match) throw badInput(`--api: no API named ${JSON.stringify(name)}`);
