@@ -25,7 +25,7 @@ describe('config.apply and config.dump', () => {
   it('creates every entity in dependency order and publishes version 1', async () => {
     const result = await h
       .as('editor')
-      .config.apply({ document: baseDocument(), message: 'first' });
+      .config.applyDocument({ document: baseDocument(), message: 'first' });
     expect(result.published?.number).toBe(1);
     expect(result.changes).toEqual(
       expect.arrayContaining([
@@ -60,7 +60,7 @@ describe('config.apply and config.dump', () => {
 
   it('applying the same document again changes nothing and publishes nothing', async () => {
     const before = await countRows(h.db);
-    const result = await h.as('editor').config.apply({ document: toYaml(baseDocument()) });
+    const result = await h.as('editor').config.applyDocument({ document: toYaml(baseDocument()) });
     expect(result).toMatchObject({ changes: [], published: null, wouldPublish: false });
     expect(await countRows(h.db)).toEqual(before);
   });
@@ -77,7 +77,7 @@ describe('config.apply and config.dump', () => {
     });
     expect(ZDeclarativeConfig.safeParse(dumped).success).toBe(true);
     const before = await countRows(h.db);
-    const result = await h.as('editor').config.apply({ document: toYaml(dumped) });
+    const result = await h.as('editor').config.applyDocument({ document: toYaml(dumped) });
     expect(result).toMatchObject({ changes: [], published: null });
     expect(await countRows(h.db)).toEqual(before);
     // Credentials absent from the file were kept, not cleared.
@@ -95,7 +95,7 @@ describe('config.apply and config.dump', () => {
       service: 'orders',
     } as (typeof doc.apis)[number]);
     const before = await countRows(h.db);
-    const result = await h.as('editor').config.apply({ document: doc, dryRun: true });
+    const result = await h.as('editor').config.applyDocument({ document: doc, dryRun: true });
     expect(result).toEqual({
       changes: [{ kind: 'api', name: 'extra-api', action: 'create' }],
       published: null,
@@ -110,7 +110,7 @@ describe('config.apply and config.dump', () => {
     doc.services[0] = { name: 'orders', targets: ['127.0.0.1:9301'] };
     doc.plans = doc.plans.filter((p) => p.name !== 'pro');
     doc.consumers = [{ name: 'acme', plans: [] }];
-    const result = await h.as('editor').config.apply({ document: doc });
+    const result = await h.as('editor').config.applyDocument({ document: doc });
     expect(result.changes).toEqual(
       expect.arrayContaining([
         { kind: 'consumer', name: 'acme', action: 'update' },
@@ -124,14 +124,14 @@ describe('config.apply and config.dump', () => {
     const last = await h.db.credentialChange.findFirstOrThrow({ orderBy: { seq: 'desc' } });
     expect(last).toMatchObject({ type: 'subscription.delete', entityId: sub.id });
     // Back to the base document for the tests that follow.
-    const restored = await h.as('editor').config.apply({ document: baseDocument() });
+    const restored = await h.as('editor').config.applyDocument({ document: baseDocument() });
     expect(restored.published?.number).toBe(3);
   });
 
   it('refuses an unknown registry type naming the field, and writes nothing', async () => {
     const before = await countRows(h.db);
     const doc = { ...baseDocument(), registries: [{ name: 'weird', type: 'nacos', address: 'x' }] };
-    const error = await trpcError(h.as('editor').config.apply({ document: doc }));
+    const error = await trpcError(h.as('editor').config.applyDocument({ document: doc }));
     expect(error.code).toBe('BAD_REQUEST');
     expect(error.message).toContain('registries[0].type');
     expect(error.message).toContain('unknown registry type "nacos"');
@@ -146,7 +146,7 @@ describe('config.apply and config.dump', () => {
       basePath: '/orders',
       service: 'orders',
     } as (typeof doc.apis)[number]);
-    const error = await trpcError(h.as('editor').config.apply({ document: doc }));
+    const error = await trpcError(h.as('editor').config.applyDocument({ document: doc }));
     expect(error.code).toBe('BAD_REQUEST');
     expect(error.message).toContain('orders-api');
     expect(error.message).toContain('orders-v2');
@@ -157,10 +157,12 @@ describe('config.apply and config.dump', () => {
     const before = await countRows(h.db);
     const doc = baseDocument();
     doc.services[0] = { name: 'orders', targets: ['169.254.169.254:80'] };
-    const metadata = await trpcError(h.as('editor').config.apply({ document: doc }));
+    const metadata = await trpcError(h.as('editor').config.applyDocument({ document: doc }));
     expect(metadata.code).toBe('BAD_REQUEST');
     expect(metadata.message).toContain('services[0].targets[0]');
-    const yaml = await trpcError(h.as('editor').config.apply({ document: 'apis: [unclosed' }));
+    const yaml = await trpcError(
+      h.as('editor').config.applyDocument({ document: 'apis: [unclosed' }),
+    );
     expect(yaml.code).toBe('BAD_REQUEST');
     expect(yaml.message).toMatch(/^document: not valid YAML/);
     expect(await countRows(h.db)).toEqual(before);
@@ -189,7 +191,7 @@ describe('config.apply and config.dump', () => {
     const doc = baseDocument();
     doc.plans = doc.plans.filter((p) => p.name !== 'pro');
     doc.services[0] = { name: 'orders', targets: ['127.0.0.1:9999'] };
-    const error = await trpcError(h.as('editor').config.apply({ document: doc }));
+    const error = await trpcError(h.as('editor').config.applyDocument({ document: doc }));
     expect(error.code).toBe('CONFLICT');
     expect(error.message).toContain('plans: plan pro has 1 active subscription');
     expect(await countRows(h.db)).toEqual(before);
@@ -201,7 +203,9 @@ describe('config.apply and config.dump', () => {
   });
 
   it('refuses apply to a viewer', async () => {
-    const error = await trpcError(h.as('viewer').config.apply({ document: baseDocument() }));
+    const error = await trpcError(
+      h.as('viewer').config.applyDocument({ document: baseDocument() }),
+    );
     expect(error.code).toBe('FORBIDDEN');
   });
 });

@@ -1,9 +1,9 @@
 import { randomBytes } from 'node:crypto';
 import type { Db } from '@portico/db';
-import { createTestDatabase } from '@portico/db/testing';
 import { configRouter } from '../src/routers/config';
 import { dataPlanesRouter } from '../src/routers/data-planes';
 import { type ApiContext, createCallerFactory, type OperatorRole, router } from '../src/trpc';
+import { createTestDatabase } from '@portico/db/testing';
 
 /** The config and dataPlanes routers alone, as the control plane mounts them. */
 const testRouter = router({ config: configRouter, dataPlanes: dataPlanesRouter });

@@ -25,7 +25,7 @@ describe('publish, diff and rollback', () => {
   it('publishes the draft, refuses to publish it twice, and diffs versions by field path', async () => {
     const editor = h.as('editor');
     expect((await h.as('viewer').config.versions()).items).toEqual([]);
-    await editor.config.apply({ document: baseDocument(), message: 'initial' });
+    await editor.config.applyDocument({ document: baseDocument(), message: 'initial' });
 
     const nothing = await trpcError(editor.config.publish({ message: 'again' }));
     expect(nothing.code).toBe('CONFLICT');
@@ -103,8 +103,8 @@ describe('publish, diff and rollback', () => {
     const docB = baseDocument();
     docB.services[0] = { name: 'orders', targets: ['127.0.0.1:9402'] };
     const [a, b] = await Promise.all([
-      h.as('editor').config.apply({ document: docA }),
-      h.as('editor').config.apply({ document: docB }),
+      h.as('editor').config.applyDocument({ document: docA }),
+      h.as('editor').config.applyDocument({ document: docB }),
     ]);
     expect([a.published?.number, b.published?.number].sort()).toEqual([latest + 1, latest + 2]);
     // And two concurrent rollbacks to different versions.

@@ -15,6 +15,7 @@ export const configRouter = router({
   get: getVersionProcedure,
   diff: diffVersionsProcedure,
   rollback: rollbackConfigProcedure,
-  apply: applyConfigProcedure,
+  // tRPC reserves `apply` (with `call` and `then`) as a procedure name, hence applyDocument.
+  applyDocument: applyConfigProcedure,
   dump: dumpConfigProcedure,
 });
