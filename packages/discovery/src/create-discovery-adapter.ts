@@ -1,6 +1,7 @@
 import type { SnapshotRegistry } from '@portico/config';
 import { adapterContext } from './adapter-base';
 import { BuiltinAdapter } from './builtin-adapter';
+import { ConsulAdapter } from './consul-adapter';
 import type { DiscoveryAdapter, DiscoveryDeps } from './types';
 
 /**
@@ -17,6 +18,8 @@ export function createDiscoveryAdapter(
   switch (registry.type) {
     case 'builtin':
       return new BuiltinAdapter(ctx);
+    case 'consul':
+      return new ConsulAdapter(ctx);
     default:
       throw new Error(`registry type ${registry.type} is not supported yet`);
   }
