@@ -1,6 +1,5 @@
 import { describe, expect, it } from 'vitest';
 import { formatAge, formatTimestamp } from '../src/format-time';
-import { renderGeneric } from '../src/generic-render';
 import { createStyle } from '../src/style';
 import { renderTable } from '../src/table';
 
@@ -50,18 +49,5 @@ describe('formatTimestamp and formatAge', () => {
     ['2025-12-30T12:00:00Z', '2d ago'],
   ])('shows %s as %s', (value, age) => {
     expect(formatAge(value, now)).toBe(age);
-  });
-});
-
-describe('renderGeneric', () => {
-  it('prints scalars as key: value and lists of records as tables', () => {
-    expect(
-      renderGeneric({
-        requests: 12,
-        p95Ms: null,
-        byApi: [{ api: 'orders', requests: 12 }],
-        none: [],
-      }),
-    ).toBe('requests: 12\np95Ms: -\nbyApi:\n  API     REQUESTS\n  orders  12\nnone:\n  (none)\n');
   });
 });

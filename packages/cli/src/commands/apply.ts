@@ -35,7 +35,9 @@ export const applyCommand: CommandSpec = {
     const dryRun = booleanOption(ctx, 'dry-run');
     // The server caps messages at 500 characters; a long path must not make apply fail.
     const message = stringOption(ctx, 'message') ?? `portico apply ${file}`.slice(0, 200);
-    const result = await ctx.call((api) => api.config.apply.mutate({ document, dryRun, message }));
+    const result = await ctx.call((api) =>
+      api.config.applyDocument.mutate({ document, dryRun, message }),
+    );
     if (ctx.json) {
       printJson(ctx, result);
       return;

@@ -24,7 +24,9 @@ export const diffCommand: CommandSpec = {
   async run(ctx) {
     const file = requireOption('-f/--file', stringOption(ctx, 'file'), 'the YAML file to compare');
     const document = await readDeclarativeFile(ctx, file);
-    const result = await ctx.call((api) => api.config.apply.mutate({ document, dryRun: true }));
+    const result = await ctx.call((api) =>
+      api.config.applyDocument.mutate({ document, dryRun: true }),
+    );
     if (ctx.json) {
       printJson(ctx, { changes: result.changes, wouldPublish: result.wouldPublish });
       return;

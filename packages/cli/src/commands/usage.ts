@@ -1,13 +1,24 @@
 import { getUntypedClient } from '@trpc/client';
-import { type CommandContext, type CommandSpec, printJson, stringOption } from '../command';
-import { badInput } from '../exit-codes';
-import { renderGeneric } from '../generic-render';
+import { z } from 'zod';
+import { type CommandSpec, printJson, stringOption } from '../command';
+import { CliError, EXIT_SERVER_FAILURE } from '../exit-codes';
 import { parseDurationOption } from '../input-values';
-import { resolveConsumer } from './consumer-lookup';
+import { renderTable } from '../table';
+
+/** The answer of usage.summary (packages/api/src/services/usage/usage-summary.ts). */
+const ZUsageSummary = z.object({
+  from: z.string(),
+  to: z.string(),
+  requests: z.number(),
+  errors: z.number(),
+  p50Ms: z.number().nullable(),
+  p95Ms: z.number().nullable(),
+  p99Ms: z.number().nullable(),
+});
 
 export const usageCommand: CommandSpec = {
   path: ['usage'],
-  summary: 'Show request counts, errors and latency per API and consumer',
+  summary: 'Show requests, errors and latency percentiles over a recent window',
   synopsis: 'usage [--api NAME] [--consumer NAME] [--since 1h]',
   positionals: [],
   options: {
@@ -20,39 +31,53 @@ export const usageCommand: CommandSpec = {
     },
   },
   details:
-    'Calls usage.summary({ from, to, apiId?, consumerId? }) on the control plane and prints its answer.',
+    'Figures come from per-minute rollups, so the window starts at the whole minute and may\ncover up to one minute more than asked. An unknown API or consumer name exits 1 (NOT_FOUND).',
   async run(ctx) {
     const sinceSeconds = parseDurationOption('--since', stringOption(ctx, 'since') ?? '1h');
-    const to = ctx.io.now();
-    const from = new Date(to.getTime() - sinceSeconds * 1000);
     const apiName = stringOption(ctx, 'api');
     const consumerName = stringOption(ctx, 'consumer');
-    const apiId = apiName === undefined ? undefined : await resolveApiId(ctx, apiName);
-    const consumerId =
-      consumerName === undefined ? undefined : (await resolveConsumer(ctx, consumerName)).id;
     const input = {
-      from: from.toISOString(),
-      to: to.toISOString(),
-      ...(apiId === undefined ? {} : { apiId }),
-      ...(consumerId === undefined ? {} : { consumerId }),
+      sinceSeconds,
+      ...(apiName === undefined ? {} : { apiName }),
+      ...(consumerName === undefined ? {} : { consumerName }),
     };
-    // usage.summary belongs to the analytics work and is not part of the typed router yet, so
-    // it is called by path; a control plane without it answers NOT_FOUND (exit 1).
-    const summary: unknown = await ctx.call((api) =>
+    // usage.summary belongs to the analytics work and is called by path so the CLI builds
+    // whether or not the router in this checkout has it yet; the answer is validated instead.
+    const raw: unknown = await ctx.call((api) =>
       getUntypedClient(api).query('usage.summary', input),
     );
+    const parsed = ZUsageSummary.safeParse(raw);
+    if (!parsed.success) {
+      throw new CliError(EXIT_SERVER_FAILURE, [
+        'the control plane answered usage.summary in an unexpected shape; is the CLI older than the server?',
+      ]);
+    }
+    const summary = parsed.data;
     if (ctx.json) {
       printJson(ctx, summary);
       return;
     }
-    ctx.io.writeOut(`usage from ${input.from} to ${input.to}\n`);
-    ctx.io.writeOut(renderGeneric(summary));
+    const scope = [apiName && `api ${apiName}`, consumerName && `consumer ${consumerName}`]
+      .filter(Boolean)
+      .join(', ');
+    ctx.io.writeOut(`usage from ${summary.from} to ${summary.to}${scope ? ` (${scope})` : ''}\n`);
+    const errorRate =
+      summary.requests === 0 ? '-' : `${((summary.errors / summary.requests) * 100).toFixed(2)}%`;
+    const ms = (value: number | null) => (value === null ? '-' : String(value));
+    ctx.io.writeOut(
+      renderTable(
+        ['requests', 'errors', 'error rate', 'p50 ms', 'p95 ms', 'p99 ms'],
+        [
+          [
+            String(summary.requests),
+            String(summary.errors),
+            errorRate,
+            ms(summary.p50Ms),
+            ms(summary.p95Ms),
+            ms(summary.p99Ms),
+          ],
+        ],
+      ),
+    );
   },
 };
-
-async function resolveApiId(ctx: CommandContext, name: string): Promise<string> {
-  const apis = await ctx.call((api) => api.apis.list.query({ search: name }));
-  const match = apis.find((candidate) => candidate.name === name);
-  if (!match) throw badInput(`--api: no API named ${JSON.stringify(name)}`);
-  return match.id;
-}
