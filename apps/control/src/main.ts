@@ -1,0 +1,79 @@
+import { bootstrapOwner } from '@portico/api';
+import { createDb } from '@portico/db';
+import { Redis } from 'ioredis';
+import { createChangeFeed } from './dp/change-feed';
+import { EnvError, loadControlEnv } from './env';
+import { buildControlServer } from './server';
+
+/** How long in-flight requests (long-polls included) may take to finish on shutdown. */
+const SHUTDOWN_GRACE_MS = 10_000;
+
+async function main(): Promise<void> {
+  let env: ReturnType<typeof loadControlEnv>;
+  try {
+    env = loadControlEnv();
+  } catch (error) {
+    if (error instanceof EnvError) {
+      console.error(`portico control: ${error.message}`);
+      process.exit(2);
+    }
+    throw error;
+  }
+
+  const db = createDb({ databaseUrl: env.DATABASE_URL });
+  const changeFeed = createChangeFeed(env.DATABASE_URL, {
+    onError: (error) => console.error('portico control: change feed error', error),
+  });
+  const redis = env.REDIS_URL ? new Redis(env.REDIS_URL, { maxRetriesPerRequest: 2 }) : null;
+
+  if (env.PORTICO_BOOTSTRAP_TOKEN) {
+    const outcome = await bootstrapOwner(db, env.PORTICO_BOOTSTRAP_TOKEN);
+    console.log(
+      outcome === 'created'
+        ? 'portico control: created owner admin@portico.local; PORTICO_BOOTSTRAP_TOKEN is its personal access token'
+        : 'portico control: operators exist; PORTICO_BOOTSTRAP_TOKEN ignored',
+    );
+  }
+
+  const app = await buildControlServer({
+    db,
+    secretKey: Buffer.from(env.PORTICO_SECRET_KEY, 'hex'),
+    sessionSigningKey: new TextEncoder().encode(env.PORTICO_SESSION_SECRET),
+    consoleOrigins: env.PORTICO_CONSOLE_ORIGINS,
+    cookieSecure: env.PORTICO_COOKIE_SECURE,
+    changeFeed,
+    redis,
+    logger: { level: env.PORTICO_LOG_LEVEL },
+  });
+
+  let shuttingDown = false;
+  const shutdown = async (signal: string) => {
+    if (shuttingDown) return;
+    shuttingDown = true;
+    app.log.info({ signal }, 'shutting down');
+    const deadline = setTimeout(() => {
+      app.log.error('shutdown took too long; exiting');
+      process.exit(1);
+    }, SHUTDOWN_GRACE_MS);
+    deadline.unref();
+    try {
+      await app.close();
+      await changeFeed.close();
+      if (redis) await redis.quit();
+      await db.$disconnect();
+      process.exit(0);
+    } catch (error) {
+      app.log.error({ err: error }, 'shutdown failed');
+      process.exit(1);
+    }
+  };
+  process.once('SIGTERM', () => void shutdown('SIGTERM'));
+  process.once('SIGINT', () => void shutdown('SIGINT'));
+
+  await app.listen({ port: env.PORTICO_CONTROL_PORT, host: env.PORTICO_CONTROL_HOST });
+}
+
+main().catch((error: unknown) => {
+  console.error('portico control: failed to start', error);
+  process.exit(1);
+});

@@ -1,0 +1,177 @@
+import {
+  type Actor,
+  type ApiContext,
+  appRouter,
+  resolveActor,
+  SESSION_COOKIE_NAME,
+} from '@portico/api';
+import type { Db } from '@portico/db';
+import { newId } from '@portico/id';
+import { type FastifyTRPCPluginOptions, fastifyTRPCPlugin } from '@trpc/server/adapters/fastify';
+import Fastify, { type FastifyInstance, type FastifyServerOptions } from 'fastify';
+import type { Redis } from 'ioredis';
+import type { ChangeFeed } from './dp/change-feed';
+import { dataPlaneSyncPlugin } from './dp/plugin';
+import { readCookie, serializeClearedCookie, serializeSessionCookie } from './http/cookies';
+import { HttpMetrics } from './http/metrics';
+import { createMutationGuard } from './http/mutation-guard';
+import { sendProblem } from './http/problem';
+import { builtinRegistryPlugin } from './registry/plugin';
+
+/** Larger than the 5 MB OpenAPI limit plus JSON escaping, so that limit answers with its own message. */
+const TRPC_BODY_LIMIT_BYTES = 12 * 1024 * 1024;
+
+export interface ControlServerDeps {
+  db: Db;
+  /** 32-byte AES-256-GCM key (PORTICO_SECRET_KEY). */
+  secretKey: Buffer;
+  /** HS256 key for session cookies (PORTICO_SESSION_SECRET). */
+  sessionSigningKey: Uint8Array;
+  /** Origins besides the control's own that may send mutations (PORTICO_CONSOLE_ORIGINS). */
+  consoleOrigins: readonly string[];
+  cookieSecure: boolean;
+  /** Mounts /dp/v1 when given (built in `main` from DATABASE_URL). */
+  changeFeed?: ChangeFeed | null;
+  /** Mounts the built-in registry at /registry/v1 when given (REDIS_URL). */
+  redis?: Redis | null;
+  /** Redis key prefix of the built-in registry; tests pass a random one. */
+  registryKeyPrefix?: string;
+  now?: () => Date;
+  logger?: FastifyServerOptions['logger'];
+}
+
+/**
+ * The control plane's HTTP surface, not yet listening: tests call `inject()` or `listen({port: 0})`.
+ * /trpc (console, CLI), /dp/v1 (gateways), /registry/v1 (service instances), /healthz, /metrics.
+ */
+export async function buildControlServer(deps: ControlServerDeps): Promise<FastifyInstance> {
+  const now = deps.now ?? (() => new Date());
+  const app = Fastify({
+    logger: deps.logger ?? false,
+    genReqId: () => newId('request'),
+    requestIdLogLabel: 'requestId',
+    bodyLimit: 1024 * 1024,
+    // Closing stops accepting, answers 503 to new requests on kept-alive sockets, and lets
+    // in-flight requests finish; idle keep-alive sockets are closed at once.
+    return503OnClosing: true,
+    forceCloseConnections: 'idle',
+  });
+  const metrics = new HttpMetrics();
+
+  app.addHook('onRequest', async (request, reply) => {
+    reply.header('x-request-id', request.id);
+  });
+  app.addHook('onResponse', async (request, reply) => {
+    metrics.observe(
+      request.method,
+      request.routeOptions.url ?? 'unmatched',
+      reply.statusCode,
+      reply.elapsedTime / 1000,
+    );
+  });
+
+  app.setErrorHandler(async (error: unknown, request, reply) => {
+    const statusCode =
+      error instanceof Error && 'statusCode' in error ? error.statusCode : undefined;
+    const status =
+      typeof statusCode === 'number' && statusCode >= 400 && statusCode < 600 ? statusCode : 500;
+    if (status >= 500) {
+      request.log.error({ err: error }, 'request failed');
+      return sendProblem(
+        reply,
+        request,
+        status,
+        'something went wrong on our side; quote the request id when reporting it',
+      );
+    }
+    return sendProblem(
+      reply,
+      request,
+      status,
+      error instanceof Error ? error.message : 'the request was refused',
+    );
+  });
+  app.setNotFoundHandler(async (request, reply) =>
+    sendProblem(reply, request, 404, `no route ${request.method} ${request.url.split('?')[0]}`),
+  );
+
+  app.get('/healthz', async (request, reply) => {
+    try {
+      await deps.db.$queryRaw`SELECT 1`;
+      return reply.send({ status: 'ok', checks: { database: 'ok' } });
+    } catch (error) {
+      request.log.error({ err: error }, 'health check: database unreachable');
+      return sendProblem(reply, request, 503, 'database unreachable');
+    }
+  });
+
+  app.get('/metrics', async (_request, reply) =>
+    reply.header('content-type', 'text/plain; version=0.0.4; charset=utf-8').send(metrics.render()),
+  );
+
+  const cookieOptions = { name: SESSION_COOKIE_NAME, secure: deps.cookieSecure };
+  await app.register(async (trpcScope) => {
+    trpcScope.addHook('onRoute', (route) => {
+      route.bodyLimit = TRPC_BODY_LIMIT_BYTES;
+    });
+    trpcScope.addHook('onRequest', createMutationGuard(deps.consoleOrigins));
+    const options: FastifyTRPCPluginOptions<typeof appRouter> = {
+      prefix: '/trpc',
+      trpcOptions: {
+        router: appRouter,
+        async createContext({ req, res }): Promise<ApiContext> {
+          const actor: Actor | null = await resolveActor(
+            { db: deps.db, sessionSigningKey: deps.sessionSigningKey, now },
+            {
+              sessionCookie: readCookie(req.headers.cookie, SESSION_COOKIE_NAME),
+              authorization: req.headers.authorization ?? null,
+            },
+          );
+          return {
+            db: deps.db,
+            sessionSigningKey: deps.sessionSigningKey,
+            secretKey: deps.secretKey,
+            now,
+            actor,
+            requestId: req.id,
+            clientIp: req.ip,
+            userAgent: req.headers['user-agent'] ?? null,
+            cookies: {
+              setSession: (value, expiresAt) => {
+                res.header(
+                  'set-cookie',
+                  serializeSessionCookie(cookieOptions, value, expiresAt, now()),
+                );
+              },
+              clearSession: () => {
+                res.header('set-cookie', serializeClearedCookie(cookieOptions));
+              },
+            },
+          };
+        },
+        onError({ error, req }) {
+          if (error.code === 'INTERNAL_SERVER_ERROR')
+            req.log.error({ err: error.cause ?? error }, 'procedure failed');
+        },
+      },
+    };
+    await trpcScope.register(fastifyTRPCPlugin, options);
+  });
+
+  if (deps.changeFeed) {
+    await app.register(dataPlaneSyncPlugin, {
+      db: deps.db,
+      changeFeed: deps.changeFeed,
+      secretKey: deps.secretKey,
+      now,
+    });
+  }
+  if (deps.redis) {
+    await app.register(builtinRegistryPlugin, {
+      redis: deps.redis,
+      db: deps.db,
+      ...(deps.registryKeyPrefix ? { keyPrefix: deps.registryKeyPrefix } : {}),
+    });
+  }
+  return app;
+}
