@@ -4,4 +4,5 @@ export * from './batch-codec';
 export * from './event-ring-buffer';
 export * from './latency-histogram';
 export * from './queue-names';
+export * from './quota-period';
 export * from './request-event';

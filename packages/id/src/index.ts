@@ -19,6 +19,7 @@ export const ID_PREFIXES = {
   request: 'req',
   batch: 'bat',
   invite: 'inv',
+  quotaNotification: 'qnt',
 } as const;
 export type IdKind = keyof typeof ID_PREFIXES;
 

@@ -1,0 +1,39 @@
+import { z } from 'zod';
+
+const ZWorkerEnv = z.object({
+  DATABASE_URL: z.string().url(),
+  REDIS_URL: z.string().url(),
+  /** Days the raw request log (request explorer) and processed-batch records are kept. */
+  PORTICO_ANALYTICS_RETENTION_DAYS: z.coerce.number().int().min(1).max(3650).default(7),
+  /** Minute rollups older than this are folded into hourly rollups. */
+  PORTICO_ROLLUP_COMPACT_AFTER_HOURS: z.coerce
+    .number()
+    .int()
+    .min(1)
+    .max(24 * 365)
+    .default(48),
+  /** Batches processed in parallel per worker process. */
+  PORTICO_WORKER_CONCURRENCY: z.coerce.number().int().min(1).max(64).default(4),
+  /** BullMQ key prefix; must match the gateways'. */
+  PORTICO_QUEUE_PREFIX: z.string().min(1).default('{portico}'),
+  /** How long a job's lock lives without renewal; after it a dead worker's job is redelivered. */
+  PORTICO_WORKER_LOCK_DURATION_MS: z.coerce.number().int().min(200).default(30_000),
+  /** How often workers look for jobs whose worker died. */
+  PORTICO_WORKER_STALLED_INTERVAL_MS: z.coerce.number().int().min(100).default(30_000),
+  /** HMAC-SHA256 key for quota webhooks; without it notifications are recorded but not sent. */
+  PORTICO_WEBHOOK_SIGNING_SECRET: z.string().min(16).optional(),
+  /** Set to "false" to run a worker without registering the scheduled jobs (they are shared). */
+  PORTICO_WORKER_SCHEDULES: z.enum(['true', 'false']).default('true'),
+  LOG_LEVEL: z.enum(['debug', 'info', 'warn', 'error']).default('info'),
+});
+export type WorkerEnv = z.infer<typeof ZWorkerEnv>;
+
+/** Parses the worker's environment once at boot; the error names every bad variable. */
+export function loadWorkerEnv(source: Record<string, string | undefined> = process.env): WorkerEnv {
+  const parsed = ZWorkerEnv.safeParse(source);
+  if (!parsed.success) {
+    const problems = parsed.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`).join('; ');
+    throw new Error(`invalid worker environment: ${problems}`);
+  }
+  return parsed.data;
+}

@@ -1,0 +1,62 @@
+import { createDb } from '@portico/db';
+import { Redis } from 'ioredis';
+import { loadWorkerEnv } from './env';
+import { createLogger } from './logger';
+import { startWorkerRuntime } from './worker-runtime';
+
+/** Builds the clients, starts the workers, and closes them cleanly on SIGTERM/SIGINT. */
+async function main(): Promise<void> {
+  const env = loadWorkerEnv();
+  const logger = createLogger(env.LOG_LEVEL);
+  const db = createDb({
+    databaseUrl: env.DATABASE_URL,
+    maxConnections: env.PORTICO_WORKER_CONCURRENCY + 2,
+  });
+  const connection = new Redis(env.REDIS_URL, { maxRetriesPerRequest: null });
+  connection.on('error', (err: Error) =>
+    logger.warn({ err: err.message }, 'redis connection error'),
+  );
+
+  const runtime = await startWorkerRuntime({
+    db,
+    connection,
+    prefix: env.PORTICO_QUEUE_PREFIX,
+    concurrency: env.PORTICO_WORKER_CONCURRENCY,
+    lockDurationMs: env.PORTICO_WORKER_LOCK_DURATION_MS,
+    stalledIntervalMs: env.PORTICO_WORKER_STALLED_INTERVAL_MS,
+    schedules: env.PORTICO_WORKER_SCHEDULES === 'true',
+    settings: {
+      retentionDays: env.PORTICO_ANALYTICS_RETENTION_DAYS,
+      compactAfterHours: env.PORTICO_ROLLUP_COMPACT_AFTER_HOURS,
+      webhookSigningSecret: env.PORTICO_WEBHOOK_SIGNING_SECRET ?? null,
+    },
+    logger,
+  });
+  logger.info({ pid: process.pid, prefix: env.PORTICO_QUEUE_PREFIX }, 'worker ready');
+
+  let stopping = false;
+  const stop = async (signal: string) => {
+    if (stopping) return;
+    stopping = true;
+    logger.info({ signal }, 'worker stopping: finishing running jobs');
+    try {
+      await runtime.close();
+      await db.$disconnect();
+      connection.disconnect();
+      logger.info({}, 'worker stopped');
+      process.exit(0);
+    } catch (err) {
+      logger.error({ err: String(err) }, 'worker did not stop cleanly');
+      process.exit(1);
+    }
+  };
+  process.on('SIGTERM', () => void stop('SIGTERM'));
+  process.on('SIGINT', () => void stop('SIGINT'));
+}
+
+main().catch((err: unknown) => {
+  process.stderr.write(
+    `worker failed to start: ${err instanceof Error ? err.message : String(err)}\n`,
+  );
+  process.exit(1);
+});

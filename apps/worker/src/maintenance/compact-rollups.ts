@@ -1,0 +1,75 @@
+import type { Db } from '@portico/db';
+
+const HOUR_MS = 3_600_000;
+const HOURS_PER_STEP = 6;
+const MAX_STEPS = 2_000;
+
+/**
+ * Folds minute rollups of whole hours older than `compactAfterHours` into hourly rollups.
+ *
+ * Each step moves rows with DELETE … RETURNING and upserts their sums in the same statement, so
+ * a row is either still a minute row or already part of an hour row — never both, never
+ * neither, even with several workers compacting at once. Minute rows that arrive late for an
+ * already-compacted hour are added to it on the next run.
+ */
+export async function compactRollups(db: Db, now: Date, compactAfterHours: number) {
+  const cutoff = new Date(
+    Math.floor((now.getTime() - compactAfterHours * HOUR_MS) / HOUR_MS) * HOUR_MS,
+  );
+  let minuteRows = 0;
+  for (let step = 0; step < MAX_STEPS; step++) {
+    const oldest = await db.$queryRaw<{ minute: Date | null }[]>`
+      SELECT min(minute) AS minute FROM usage_minutes WHERE minute < ${cutoff}`;
+    const from = oldest[0]?.minute;
+    if (!from) break;
+    const upTo = new Date(
+      Math.min(
+        cutoff.getTime(),
+        Math.floor(from.getTime() / HOUR_MS) * HOUR_MS + HOURS_PER_STEP * HOUR_MS,
+      ),
+    );
+    const moved = await db.$queryRaw<{ moved: bigint }[]>`
+      WITH moved AS (
+        DELETE FROM usage_minutes WHERE minute < ${upTo}
+        RETURNING minute, "apiId", "routeId", "consumerId", "keyId", "statusClass", count, "errorCount",
+          "bytesIn", "bytesOut", "latencyBuckets"
+      ),
+      cells AS (
+        SELECT date_trunc('hour', minute) AS hour, "apiId", "routeId", "consumerId", "keyId", "statusClass",
+          sum(count)::int AS count, sum("errorCount")::int AS "errorCount",
+          sum("bytesIn")::bigint AS "bytesIn", sum("bytesOut")::bigint AS "bytesOut"
+        FROM moved GROUP BY 1, 2, 3, 4, 5, 6
+      ),
+      buckets AS (
+        SELECT date_trunc('hour', minute) AS hour, "apiId", "routeId", "consumerId", "keyId", "statusClass",
+          b.i, sum(b.v)::int AS v
+        FROM moved, unnest("latencyBuckets") WITH ORDINALITY AS b(v, i)
+        GROUP BY 1, 2, 3, 4, 5, 6, 7
+      ),
+      histograms AS (
+        SELECT hour, "apiId", "routeId", "consumerId", "keyId", "statusClass", array_agg(v ORDER BY i) AS h
+        FROM buckets GROUP BY 1, 2, 3, 4, 5, 6
+      ),
+      upserted AS (
+        INSERT INTO usage_hours AS u (hour, "apiId", "routeId", "consumerId", "keyId", "statusClass", count,
+          "errorCount", "bytesIn", "bytesOut", "latencyBuckets")
+        SELECT c.hour, c."apiId", c."routeId", c."consumerId", c."keyId", c."statusClass", c.count,
+          c."errorCount", c."bytesIn", c."bytesOut", h.h
+        FROM cells c JOIN histograms h USING (hour, "apiId", "routeId", "consumerId", "keyId", "statusClass")
+        ORDER BY 1, 2, 3, 4, 5, 6
+        ON CONFLICT (hour, "apiId", "routeId", "consumerId", "keyId", "statusClass") DO UPDATE SET
+          count = u.count + EXCLUDED.count,
+          "errorCount" = u."errorCount" + EXCLUDED."errorCount",
+          "bytesIn" = u."bytesIn" + EXCLUDED."bytesIn",
+          "bytesOut" = u."bytesOut" + EXCLUDED."bytesOut",
+          "latencyBuckets" = (
+            SELECT array_agg(COALESCE(p, 0) + COALESCE(q, 0) ORDER BY i)
+            FROM unnest(u."latencyBuckets", EXCLUDED."latencyBuckets") WITH ORDINALITY AS t(p, q, i)
+          )
+        RETURNING 1
+      )
+      SELECT count(*)::bigint AS moved FROM moved`;
+    minuteRows += Number(moved[0]?.moved ?? 0n);
+  }
+  return { minuteRows, cutoff };
+}

@@ -1,0 +1,19 @@
+import { router } from '../../trpc';
+import { usageErrorsProcedure } from './errors';
+import { usageLatencyProcedure } from './latency';
+import { quotaUsageProcedure } from './quota-usage';
+import { usageRequestsProcedure } from './requests';
+import { usageSeriesProcedure } from './series';
+import { usageSummaryProcedure } from './summary';
+import { topConsumersProcedure } from './top-consumers';
+
+/** Usage analytics read from the worker's rollups and raw request log. */
+export const usageRouter = router({
+  series: usageSeriesProcedure,
+  topConsumers: topConsumersProcedure,
+  latency: usageLatencyProcedure,
+  errors: usageErrorsProcedure,
+  quotaUsage: quotaUsageProcedure,
+  requests: usageRequestsProcedure,
+  summary: usageSummaryProcedure,
+});
