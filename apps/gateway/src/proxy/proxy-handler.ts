@@ -162,6 +162,7 @@ export function createProxyHandler(
   }
 
   function fail(
+    req: IncomingMessage,
     res: ServerResponse,
     ex: Exchange,
     code: GatewayErrorCode,
@@ -169,7 +170,9 @@ export function createProxyHandler(
     extra?: Record<string, string> | null,
   ): void {
     ex.errorCode = code;
-    sendProblem(res, code, detail, ex.requestId, extra);
+    // A body left unread cannot be skipped safely on a kept-alive connection: close it instead.
+    const headers = req.complete ? extra : { ...extra, connection: 'close' };
+    sendProblem(res, code, detail, ex.requestId, headers);
   }
 
   return function handle(req: IncomingMessage, res: ServerResponse): void {
@@ -196,6 +199,7 @@ export function createProxyHandler(
     const config = current.config;
     if (config === null) {
       fail(
+        req,
         res,
         ex,
         'GW_NOT_READY',
@@ -210,25 +214,26 @@ export function createProxyHandler(
     const query = queryStart === -1 ? '' : url.slice(queryStart + 1);
     const normalised = normalisePath(rawPath);
     if (!normalised.ok) {
-      fail(res, ex, 'GW_BAD_REQUEST', normalised.reason);
+      fail(req, res, ex, 'GW_BAD_REQUEST', normalised.reason);
       return;
     }
     const method = req.method ?? 'GET';
     const match = config.router.match(req.headers.host, method, normalised.path);
     if (match.kind !== 'matched') {
       if (match.kind === 'no-route') ex.entry = match.entry;
-      fail(res, ex, 'GW_ROUTE_NOT_FOUND', `no route matches ${method} ${normalised.path}`);
+      fail(req, res, ex, 'GW_ROUTE_NOT_FOUND', `no route matches ${method} ${normalised.path}`);
       return;
     }
     const entry = match.entry;
     ex.entry = entry;
     ex.routeId = match.route.id;
     if (normalised.hadDots && !isUnderBasePath(normalised.beforeDots, entry.api.basePath)) {
-      fail(res, ex, 'GW_BAD_REQUEST', 'the path uses ".." to leave the API base path');
+      fail(req, res, ex, 'GW_BAD_REQUEST', 'the path uses ".." to leave the API base path');
       return;
     }
     if (headerBytes(req.rawHeaders) > entry.maxHeaderBytes) {
       fail(
+        req,
         res,
         ex,
         'GW_HEADERS_TOO_LARGE',
@@ -240,6 +245,7 @@ export function createProxyHandler(
     const contentLength = contentLengthHeader === undefined ? -1 : Number(contentLengthHeader);
     if (contentLength > entry.maxBodyBytes) {
       fail(
+        req,
         res,
         ex,
         'GW_PAYLOAD_TOO_LARGE',
@@ -260,7 +266,7 @@ export function createProxyHandler(
       (entry.ipDeny?.has(view.clientIp) ?? false) ||
       (entry.ipAllow !== null && !entry.ipAllow.has(view.clientIp))
     ) {
-      fail(res, ex, 'GW_FORBIDDEN', 'requests from your address are not allowed for this API');
+      fail(req, res, ex, 'GW_FORBIDDEN', 'requests from your address are not allowed for this API');
       return;
     }
 
@@ -298,7 +304,7 @@ export function createProxyHandler(
         afterAuth,
         (error: unknown) => {
           deps.log.error(`jwt authentication failed unexpectedly (${ex.requestId})`, error);
-          fail(res, ex, 'GW_INTERNAL', 'internal gateway error');
+          fail(req, res, ex, 'GW_INTERNAL', 'internal gateway error');
         },
       );
     } else {
@@ -308,6 +314,7 @@ export function createProxyHandler(
     function afterAuth(outcome: AuthOutcome): void {
       if (!outcome.ok) {
         fail(
+          req,
           res,
           ex,
           outcome.code,
@@ -336,6 +343,7 @@ export function createProxyHandler(
             (error: unknown) => {
               deps.log.error(`limiter failed unexpectedly (${ex.requestId})`, error);
               fail(
+                req,
                 res,
                 ex,
                 'GW_LIMITER_UNAVAILABLE',
@@ -361,6 +369,7 @@ export function createProxyHandler(
             (error: unknown) => {
               deps.log.error(`limiter failed unexpectedly (${ex.requestId})`, error);
               fail(
+                req,
                 res,
                 ex,
                 'GW_LIMITER_UNAVAILABLE',
@@ -382,7 +391,7 @@ export function createProxyHandler(
             : decision.reason === 'unavailable'
               ? 'GW_LIMITER_UNAVAILABLE'
               : 'GW_RATE_LIMITED';
-        fail(res, ex, code, decision.detail ?? GATEWAY_ERRORS[code].title, decision.headers);
+        fail(req, res, ex, code, decision.detail ?? GATEWAY_ERRORS[code].title, decision.headers);
         return;
       }
       ex.limitHeaders = decision.headers;
@@ -420,6 +429,7 @@ export function createProxyHandler(
       const instance = service.selector.pick();
       if (instance === null) {
         fail(
+          req,
           res,
           ex,
           'GW_NO_HEALTHY_UPSTREAM',
@@ -515,6 +525,7 @@ export function createProxyHandler(
               (error as { cause?: unknown }).cause instanceof BodyTooLargeError
             ) {
               fail(
+                req,
                 res,
                 ex,
                 'GW_PAYLOAD_TOO_LARGE',
@@ -525,6 +536,7 @@ export function createProxyHandler(
             service.selector.reportFailure(instance);
             const code = upstreamErrorCode(error);
             fail(
+              req,
               res,
               ex,
               code,

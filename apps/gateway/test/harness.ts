@@ -1,0 +1,240 @@
+import { mkdtemp, rm } from 'node:fs/promises';
+import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import type { AnalyticsRecorder, RecordedRequest } from '@portico/analytics';
+import { type CredentialSet, snapshotHash } from '@portico/config';
+import { createGateway, type Gateway } from '../src/gateway';
+import type { Limiter } from '../src/limits/limiter-types';
+
+export interface Upstream {
+  url: string;
+  port: number;
+  server: Server;
+  close(): Promise<void>;
+}
+
+/** A real HTTP server on an ephemeral loopback port. */
+export async function startUpstream(
+  handler: (req: IncomingMessage, res: ServerResponse) => void,
+): Promise<Upstream> {
+  const server = createServer(handler);
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  const port = (server.address() as AddressInfo).port;
+  return {
+    url: `http://127.0.0.1:${port}`,
+    port,
+    server,
+    close: () =>
+      new Promise((resolve) => {
+        server.closeAllConnections();
+        server.close(() => resolve());
+      }),
+  };
+}
+
+/** Upstream answering JSON describing the request it received. */
+export function echoHandler(req: IncomingMessage, res: ServerResponse): void {
+  const chunks: Buffer[] = [];
+  req.on('data', (c: Buffer) => chunks.push(c));
+  req.on('end', () => {
+    const body = JSON.stringify({
+      method: req.method,
+      url: req.url,
+      headers: req.headers,
+      body: Buffer.concat(chunks).toString(),
+    });
+    res.writeHead(200, {
+      'content-type': 'application/json',
+      'content-length': Buffer.byteLength(body),
+    });
+    res.end(body);
+  });
+}
+
+export interface EchoBody {
+  method: string;
+  url: string;
+  headers: Record<string, string>;
+  body: string;
+}
+
+/** A published config as the control plane sends it: version, hash over the snapshot, secrets. */
+export function published(
+  version: number,
+  snapshot: Record<string, unknown>,
+  jwtSecrets: Record<string, string> = {},
+) {
+  const full = { schemaVersion: 1, registries: [], ...snapshot };
+  return {
+    version,
+    hash: snapshotHash(full),
+    publishedAt: new Date().toISOString(),
+    snapshot: full,
+    secrets: { registries: {}, jwtSecrets },
+  };
+}
+
+export function service(
+  id: string,
+  targets: { host: string; port: number; weight?: number }[],
+  extra: Record<string, unknown> = {},
+) {
+  return { id, name: id, targets, ...extra };
+}
+
+export function apiOf(
+  id: string,
+  basePath: string,
+  serviceId: string,
+  extra: Record<string, unknown> = {},
+) {
+  return {
+    id,
+    name: id,
+    slug: id,
+    basePath,
+    serviceId,
+    auth: { type: 'none' },
+    routes: [{ id: `${id}-all`, path: '/*' }],
+    ...extra,
+  };
+}
+
+/** Records events in memory: the analytics interface the proxy calls, observed directly. */
+export class CapturingAnalytics implements AnalyticsRecorder {
+  readonly events: RecordedRequest[] = [];
+  record(event: RecordedRequest): void {
+    this.events.push(event);
+  }
+  async flush(): Promise<void> {}
+  async close(): Promise<void> {}
+  stats() {
+    return {
+      recorded: this.events.length,
+      dropped: 0,
+      sent: 0,
+      batchesSent: 0,
+      sendFailures: 0,
+      buffered: 0,
+      redisReady: false,
+    };
+  }
+  metricsText(): string {
+    return '';
+  }
+}
+
+export interface TestGateway {
+  gateway: Gateway;
+  url: string;
+  port: number;
+  statusUrl: string;
+  stateDir: string;
+  analytics: CapturingAnalytics;
+  /** Applies a sync response as if the control plane had sent it. */
+  feed(
+    config: unknown,
+    credentials?: { seq: number; set: CredentialSet } | { seq: number; changes: unknown[] },
+  ): Promise<boolean>;
+  close(): Promise<void>;
+}
+
+export const EMPTY_CREDENTIALS: CredentialSet = { consumers: [], keys: [], subscriptions: [] };
+
+export async function startGateway(
+  options: {
+    controlUrl?: string;
+    token?: string;
+    limiter?: Limiter | null;
+    stateDir?: string;
+    trustedProxies?: string[];
+    start?: boolean;
+  } = {},
+): Promise<TestGateway> {
+  const stateDir = options.stateDir ?? (await mkdtemp(join(tmpdir(), 'portico-gw-')));
+  const analytics = new CapturingAnalytics();
+  const gateway = createGateway({
+    // Port 9 (discard) on loopback refuses connections: "control plane down" unless one is given.
+    controlUrl: options.controlUrl ?? 'http://127.0.0.1:9',
+    token: options.token ?? 'pdp_test',
+    nodeId: `test-${process.pid}`,
+    stateDir,
+    syncWaitSeconds: 5,
+    trustedProxies: options.trustedProxies ?? [],
+    maxHeaderBytes: 65_536,
+    logLevel: 'silent',
+    limiter: options.limiter ?? null,
+    analytics,
+    minBackoffMs: 50,
+    maxBackoffMs: 500,
+  });
+  if (options.start !== false) await gateway.start();
+  await gateway.proxy.listen({ port: 0, host: '127.0.0.1' });
+  await gateway.status.listen({ port: 0, host: '127.0.0.1' });
+  const port = (gateway.proxy.server.address() as AddressInfo).port;
+  const statusPort = (gateway.status.server.address() as AddressInfo).port;
+  return {
+    gateway,
+    url: `http://127.0.0.1:${port}`,
+    port,
+    statusUrl: `http://127.0.0.1:${statusPort}`,
+    stateDir,
+    analytics,
+    feed: (config, credentials) =>
+      gateway.sync.applyResponse({
+        config,
+        credentials: credentials
+          ? 'set' in credentials
+            ? { mode: 'full', ...credentials }
+            : { mode: 'delta', ...credentials }
+          : { mode: 'delta', seq: gateway.runtime.current.credentials.seq, changes: [] },
+      }),
+    async close() {
+      await gateway.close(1000);
+      if (!options.stateDir) await rm(stateDir, { recursive: true, force: true });
+    },
+  };
+}
+
+/** Polls `check` until it returns true or the deadline passes (no fixed sleeps). */
+export async function eventually(
+  check: () => boolean | Promise<boolean>,
+  timeoutMs = 5000,
+  what = 'condition',
+): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  while (Date.now() < deadline) {
+    if (await check()) return;
+    await new Promise((r) => setTimeout(r, 10));
+  }
+  throw new Error(`timed out waiting for ${what}`);
+}
+
+/** Sends bytes exactly as given on a fresh connection and returns everything the server answered. */
+export async function rawExchange(
+  port: number,
+  payload: string,
+  timeoutMs = 3000,
+): Promise<string> {
+  const { connect } = await import('node:net');
+  return new Promise((resolve, reject) => {
+    const socket = connect(port, '127.0.0.1');
+    const chunks: Buffer[] = [];
+    const timer = setTimeout(() => {
+      socket.destroy();
+      resolve(Buffer.concat(chunks).toString('latin1'));
+    }, timeoutMs);
+    socket.on('data', (c: Buffer) => chunks.push(c));
+    socket.on('error', (error) => {
+      clearTimeout(timer);
+      reject(error);
+    });
+    socket.on('close', () => {
+      clearTimeout(timer);
+      resolve(Buffer.concat(chunks).toString('latin1'));
+    });
+    socket.write(payload, 'latin1');
+  });
+}
