@@ -2,6 +2,7 @@ import type { SnapshotRegistry } from '@portico/config';
 import { adapterContext } from './adapter-base';
 import { BuiltinAdapter } from './builtin-adapter';
 import { ConsulAdapter } from './consul-adapter';
+import { EtcdAdapter } from './etcd-adapter';
 import type { DiscoveryAdapter, DiscoveryDeps } from './types';
 
 /**
@@ -20,6 +21,8 @@ export function createDiscoveryAdapter(
       return new BuiltinAdapter(ctx);
     case 'consul':
       return new ConsulAdapter(ctx);
+    case 'etcd':
+      return new EtcdAdapter(ctx);
     default:
       throw new Error(`registry type ${registry.type} is not supported yet`);
   }

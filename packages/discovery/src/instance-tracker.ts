@@ -1,3 +1,4 @@
+import { forbiddenTargetReason } from '@portico/config';
 import type { InstanceUpdate, ServiceInstance } from './types';
 
 /**
@@ -32,7 +33,16 @@ export class InstanceTracker {
   }
 
   /** A successful answer from the registry. Returns false when it was refused as a blip. */
-  accept(instances: ServiceInstance[], options: { authoritative: boolean }): boolean {
+  accept(found: ServiceInstance[], options: { authoritative: boolean }): boolean {
+    // Registries are written by many hands: never hand the gateway a metadata address or a
+    // port it cannot connect to, whatever the registry says.
+    const instances = found.filter(
+      (i) =>
+        i.port >= 1 &&
+        i.port <= 65535 &&
+        i.address.length > 0 &&
+        forbiddenTargetReason(i.address) === null,
+    );
     if (instances.length === 0 && this.instances.length > 0 && !options.authoritative) {
       this.fail('registry answered with no instances; keeping the last known set');
       return false;

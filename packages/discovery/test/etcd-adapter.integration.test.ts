@@ -1,0 +1,103 @@
+import { Etcd3 } from 'etcd3';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { createDiscoveryAdapter, type DiscoveryAdapter } from '../src/index';
+import { endpoints, UpdateRecorder } from '../src/testing/index';
+import { recordingLogger, registryOf } from './doubles/registry-fixture';
+import { createEtcd, hasBinary, type LocalServer, warnMissing } from './support/local-servers';
+
+const available = hasBinary('etcd');
+if (!available) warnMissing('etcd', 'etcd-server');
+
+describe.skipIf(!available)('etcd adapter against a real etcd server', () => {
+  let etcd: { server: LocalServer; url: string };
+  let writer: Etcd3;
+  let adapter: DiscoveryAdapter;
+  const log = recordingLogger();
+
+  beforeAll(async () => {
+    etcd = await createEtcd();
+    await etcd.server.start();
+    writer = new Etcd3({ hosts: etcd.url });
+    adapter = createDiscoveryAdapter(
+      registryOf('etcd', etcd.url, { prefix: '/services/' }),
+      {},
+      { logger: log.logger, random: () => 0 },
+    );
+  });
+  afterAll(async () => {
+    await adapter?.close();
+    writer?.close();
+    await etcd?.server.dispose();
+  });
+
+  const put = (service: string, id: string, port: number, extra: Record<string, unknown> = {}) =>
+    writer
+      .put(`/services/${service}/${id}`)
+      .value(JSON.stringify({ address: '127.0.0.1', port, ...extra }));
+
+  it('lists, follows puts and deletes, keeps the last set while etcd is down, and re-lists after recovery', async () => {
+    await put('pay', 'a', 8001, { weight: 3, zone: 'z1', metadata: { version: '1' } });
+    await put('pay', 'b', 8002);
+    await writer.put('/services/pay/garbage').value('not json');
+
+    const listed = await adapter.list({ service: 'pay' });
+    expect(listed.map((i) => i.port).sort()).toEqual([8001, 8002]);
+    expect(listed.find((i) => i.port === 8001)).toMatchObject({
+      id: 'a',
+      weight: 3,
+      zone: 'z1',
+      metadata: { version: '1' },
+    });
+    expect(await adapter.listServices()).toEqual(['pay']);
+
+    const rec = new UpdateRecorder();
+    const stop = adapter.watch({ service: 'pay' }, rec.listener);
+    await rec.waitFor((u) => u.status === 'ok' && endpoints(u).length === 2, 5000, 'initial set');
+
+    await put('pay', 'c', 8003);
+    await rec.waitFor((u) => endpoints(u).includes('127.0.0.1:8003'), 3000, 'added instance');
+
+    await writer.delete().key('/services/pay/a');
+    await rec.waitFor(
+      (u) => endpoints(u).join() === '127.0.0.1:8002,127.0.0.1:8003',
+      3000,
+      'removed instance',
+    );
+
+    await etcd.server.stop();
+    const degraded = await rec.waitFor(
+      (u) => u.status === 'degraded',
+      15_000,
+      'degraded while etcd is down',
+    );
+    expect(endpoints(degraded)).toEqual(['127.0.0.1:8002', '127.0.0.1:8003']);
+
+    await etcd.server.start();
+    await put('pay', 'd', 8004);
+    const recovered = await rec.waitFor(
+      (u) => u.status === 'ok' && endpoints(u).includes('127.0.0.1:8004'),
+      20_000,
+      'recovery',
+    );
+    expect(endpoints(recovered)).toEqual(['127.0.0.1:8002', '127.0.0.1:8003', '127.0.0.1:8004']);
+
+    // Deleting every key is etcd reporting DELETE events: an authoritative empty set.
+    await writer.delete().prefix('/services/pay/');
+    const empty = await rec.waitFor((u) => u.instances.length === 0, 5000, 'authoritative empty');
+    expect(empty.status).toBe('ok');
+    stop();
+  });
+
+  it('drops an instance whose lease expires (the registering process died)', async () => {
+    const lease = writer.lease(2, { autoKeepAlive: false });
+    await lease
+      .put('/services/leased/x')
+      .value(JSON.stringify({ address: '127.0.0.1', port: 8101 }));
+    await put('leased', 'y', 8102);
+    const rec = new UpdateRecorder();
+    const stop = adapter.watch({ service: 'leased' }, rec.listener);
+    await rec.waitFor((u) => endpoints(u).length === 2, 5000, 'both');
+    await rec.waitFor((u) => endpoints(u).join() === '127.0.0.1:8102', 10_000, 'lease expiry');
+    stop();
+  });
+});
