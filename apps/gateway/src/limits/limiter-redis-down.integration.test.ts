@@ -183,13 +183,13 @@ describe('Redis hung (process paused: connection up, no replies)', () => {
       'the late replies',
     );
     // The three fail-closed requests were refused, so their late admissions are given back.
-    const quotaKey = `{${keyPrefix}:pln_down:con_closed}:q`;
-    const periodId = quotaPeriodAt(Date.now(), 'day').id;
+    const quotaKey = `{${keyPrefix}:pln_down:con_closed}:q:day`;
+    const day = quotaPeriodAt(Date.now(), 'day');
+    const drained = `${day.startMs}:${day.endMs}:0`;
     const deadline = performance.now() + 5_000;
     let stored = await redis.get(quotaKey);
-    while (stored !== `${periodId}:0` && performance.now() < deadline)
-      stored = await redis.get(quotaKey);
-    expect(stored).toBe(`${periodId}:0`);
+    while (stored !== drained && performance.now() < deadline) stored = await redis.get(quotaKey);
+    expect(stored).toBe(drained);
     expect(await redis.exists(`{${keyPrefix}:pln_down:con_closed}:rl`)).toBe(0);
 
     const back = await limiter.check(rateLimited('closed', 'con_closed'));

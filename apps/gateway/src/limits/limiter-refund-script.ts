@@ -2,8 +2,8 @@
  * Gives back one admission counted by LIMITER_LUA. Used only when a check's reply arrives after
  * the budget already answered "unavailable" under a fail-closed plan: the client was refused, so
  * the request must not keep consuming rate or quota. KEYS and ARGV[1..4] as in the check script;
- * ARGV[5] is the quota period id the check counted in (taken from the check's reply time), so a
- * refund that lands after midnight never takes from the next period.
+ * ARGV[5] is the start (ms) of the quota period the check counted in (from the check's reply
+ * time), so a refund that lands after midnight never takes from the next period.
  */
 export const LIMITER_REFUND_LUA = `
 local now
@@ -37,10 +37,11 @@ end
 if q > 0 then
   local cur = redis.call('GET', KEYS[2])
   if cur then
-    local sep = string.find(cur, ':', 1, true)
-    local used = tonumber(string.sub(cur, sep + 1))
-    if string.sub(cur, 1, sep - 1) == ARGV[5] and used > 0 then
-      redis.call('SET', KEYS[2], string.sub(cur, 1, sep) .. string.format('%.0f', used - 1), 'KEEPTTL')
+    local s1 = string.find(cur, ':', 1, true)
+    local s2 = string.find(cur, ':', s1 + 1, true)
+    local used = tonumber(string.sub(cur, s2 + 1))
+    if string.sub(cur, 1, s1 - 1) == ARGV[5] and used > 0 then
+      redis.call('SET', KEYS[2], string.sub(cur, 1, s2) .. string.format('%.0f', used - 1), 'KEEPTTL')
     end
   end
 end

@@ -127,8 +127,9 @@ describe('exactness across two processes (Redis TIME)', () => {
       unavailable: 0,
       errors: 0,
     });
-    const stored = await redis.get(`{${keyPrefix}:pln_exact:con_exact}:q`);
-    expect(stored).toBe(`${quotaPeriodAt(Date.now(), 'day').id}:1000`);
+    const stored = await redis.get(`{${keyPrefix}:pln_exact:con_exact}:q:day`);
+    const day = quotaPeriodAt(Date.now(), 'day');
+    expect(stored).toBe(`${day.startMs}:${day.endMs}:1000`);
   });
 });
 
@@ -143,8 +144,9 @@ describe('a request denied by one limit consumes nothing from the other', () => 
     const decisions = await checkMany(() => limiter.check(req), 30);
     expect(decisions.filter((d) => d.allowed)).toHaveLength(10);
     expect(decisions.filter((d) => d.reason === 'rate_limit')).toHaveLength(20);
-    const stored = await redis.get(`{${keyPrefix}:pln_test:con_test}:q`);
-    expect(stored).toBe(`${quotaPeriodAt(Date.now(), 'day').id}:10`);
+    const stored = await redis.get(`{${keyPrefix}:pln_test:con_test}:q:day`);
+    const day = quotaPeriodAt(Date.now(), 'day');
+    expect(stored).toBe(`${day.startMs}:${day.endMs}:10`);
     const denied = decisions.find((d) => !d.allowed);
     expect(denied?.headers.RateLimit).toMatch(/, "quota";r=990;t=\d+$/);
   });
@@ -318,6 +320,33 @@ describe('calendar quotas (UTC)', () => {
   });
 });
 
+describe('plan changes', () => {
+  it('starts a fresh counter when a plan switches from a daily to a monthly quota', async () => {
+    const limiter = createLimiter({
+      redis,
+      keyPrefix: prefix(),
+      now: () => Date.parse('2026-11-22T10:00:00Z'),
+    });
+    const daily = limitCheck({ quota: { requests: 1, per: 'day' } });
+    expect((await limiter.check(daily)).allowed).toBe(true);
+    expect((await limiter.check(daily)).reason).toBe('quota');
+    const monthly = await limiter.check(limitCheck({ quota: { requests: 1, per: 'month' } }));
+    expect(monthly.allowed).toBe(true);
+    expect(monthly.headers['RateLimit-Policy']).toBe('"quota";q=1;w=2592000');
+  });
+
+  it("does not lock a subject out when its plan's rate limit is lowered", async () => {
+    const limiter = createLimiter({ redis, keyPrefix: prefix(), now: () => Date.UTC(2026, 0, 1) });
+    expect(
+      (await limiter.check(limitCheck({ rateLimit: { requests: 1_000_000, per: 'second' } })))
+        .allowed,
+    ).toBe(true);
+    // The stored TAT is 1 microsecond ahead; under 1/second that must not read as a second or more.
+    const lowered = await limiter.check(limitCheck({ rateLimit: { requests: 1, per: 'second' } }));
+    expect(lowered.allowed).toBe(true);
+  });
+});
+
 describe('Redis keys', () => {
   it('puts the rate and quota keys of one subject under one hash tag, with expiries', async () => {
     const keyPrefix = prefix();
@@ -332,7 +361,7 @@ describe('Redis keys', () => {
     );
     const tag = `{${keyPrefix}:pln_k:ip:2001:db8::1}`;
     const rateTtl = await redis.pttl(`${tag}:rl`);
-    const quotaTtl = await redis.pttl(`${tag}:q`);
+    const quotaTtl = await redis.pttl(`${tag}:q:day`);
     // TAT is 36 s ahead after one request at 100/hour; the key lives just that long.
     expect(rateTtl).toBeGreaterThan(30_000);
     expect(rateTtl).toBeLessThanOrEqual(36_001);

@@ -23,7 +23,8 @@ interface LimiterCommands {
 interface SubjectKeys {
   planId: string;
   rateKey: string;
-  quotaKey: string;
+  quotaDayKey: string;
+  quotaMonthKey: string;
 }
 
 const DEFAULT_BUDGET_MS = 50;
@@ -91,7 +92,12 @@ export function createLimiter(opts: LimiterOptions): Limiter {
     let keys = keyCache.get(subject);
     if (keys === undefined || keys.planId !== planId) {
       const tag = `{${opts.keyPrefix}:${planId}:${subject}}`;
-      keys = { planId, rateKey: `${tag}:rl`, quotaKey: `${tag}:q` };
+      keys = {
+        planId,
+        rateKey: `${tag}:rl`,
+        quotaDayKey: `${tag}:q:day`,
+        quotaMonthKey: `${tag}:q:month`,
+      };
       keyCache.set(subject, keys);
     }
     return keys;
@@ -125,16 +131,16 @@ export function createLimiter(opts: LimiterOptions): Limiter {
     outcome: LimitOutcome,
   ) {
     if (redis === null) return;
-    const periodId =
-      req.quota === null ? '' : String(quotaPeriodAt(outcome.nowMs, req.quota.per).id);
+    const periodStart =
+      req.quota === null ? '' : String(quotaPeriodAt(outcome.nowMs, req.quota.per).startMs);
     redis[LIMITER_REFUND_COMMAND](
       keys.rateKey,
-      keys.quotaKey,
+      req.quota?.per === 'month' ? keys.quotaMonthKey : keys.quotaDayKey,
       args[0] ?? '',
       args[1] ?? 0,
       args[2] ?? 0,
       args[3] ?? 0,
-      periodId,
+      periodStart,
     ).catch(() => {
       // Best effort: a refund that cannot reach Redis leaves one request counted too many.
     });
@@ -166,7 +172,7 @@ export function createLimiter(opts: LimiterOptions): Limiter {
       try {
         call = redis[LIMITER_COMMAND](
           keys.rateKey,
-          keys.quotaKey,
+          req.quota?.per === 'month' ? keys.quotaMonthKey : keys.quotaDayKey,
           nowArg,
           rateRequests,
           ratePeriod,

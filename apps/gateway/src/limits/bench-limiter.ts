@@ -1,0 +1,79 @@
+/**
+ * Micro-benchmark of the limiter through one Redis connection: `concurrency` callers check in a
+ * loop for `seconds`, spread over `subjects` subjects, with a plan that has both a rate limit and a
+ * quota (so every call runs the full script). Runs once with auto-pipelining and once without.
+ *
+ *   npx tsx src/limits/bench-limiter.ts [--port 6379] [--seconds 5] [--concurrency 256] [--subjects 10000]
+ *
+ * Only talks to 127.0.0.1. Uses a random key prefix and deletes its keys afterwards.
+ */
+import { parseArgs } from 'node:util';
+import { Redis } from 'ioredis';
+import { createLimiter, limiterRedisOptions } from './index.js';
+import { deleteLimiterKeys, randomKeyPrefix } from './testing/redis-test-prefix.js';
+
+const { values } = parseArgs({
+  options: {
+    port: { type: 'string', default: '6379' },
+    seconds: { type: 'string', default: '5' },
+    concurrency: { type: 'string', default: '256' },
+    subjects: { type: 'string', default: '10000' },
+  },
+});
+const port = Number(values.port);
+const seconds = Number(values.seconds);
+const concurrency = Number(values.concurrency);
+const subjectCount = Number(values.subjects);
+
+const subjects = Array.from({ length: subjectCount }, (_, i) => `con_bench_${i}`);
+const rateLimit = { requests: 1_000_000, per: 'second' as const };
+const quota = { requests: 1_000_000_000, per: 'month' as const };
+
+async function run(autoPipelining: boolean) {
+  const redis = new Redis({
+    host: '127.0.0.1',
+    port,
+    ...limiterRedisOptions,
+    enableAutoPipelining: autoPipelining,
+  });
+  await new Promise<void>((resolve) => redis.once('ready', () => resolve()));
+  const keyPrefix = randomKeyPrefix();
+  const limiter = createLimiter({ redis, keyPrefix, budgetMs: 1_000 });
+  const latencies = new Float64Array(5_000_000);
+  let count = 0;
+  let denied = 0;
+  const deadline = performance.now() + seconds * 1000;
+  const startedAt = performance.now();
+  const caller = async (offset: number) => {
+    let i = offset;
+    while (performance.now() < deadline && count < latencies.length) {
+      const t = performance.now();
+      const decision = await limiter.check({
+        planId: 'pln_bench',
+        subject: subjects[i % subjectCount] ?? 'con_bench',
+        rateLimit,
+        quota,
+        failurePolicy: 'closed',
+      });
+      latencies[count++] = performance.now() - t;
+      if (!decision.allowed) denied += 1;
+      i += concurrency;
+    }
+  };
+  await Promise.all(Array.from({ length: concurrency }, (_, k) => caller(k)));
+  const elapsedS = (performance.now() - startedAt) / 1000;
+  const sorted = latencies.subarray(0, count).sort();
+  const pct = (p: number) => sorted[Math.min(count - 1, Math.floor(count * p))] ?? 0;
+  const unavailable = limiter.metricsText().match(/cause="timeout"\} (\d+)/g) ?? [];
+  console.log(
+    `${autoPipelining ? 'auto-pipelining on ' : 'auto-pipelining off'}: ${Math.round(count / elapsedS)} checks/s ` +
+      `(${count} in ${elapsedS.toFixed(2)} s, concurrency ${concurrency}), ` +
+      `p50 ${pct(0.5).toFixed(2)} ms, p99 ${pct(0.99).toFixed(2)} ms, denied ${denied}, ${unavailable.join(' ')}`,
+  );
+  await limiter.close();
+  await deleteLimiterKeys(redis, keyPrefix);
+  redis.disconnect();
+}
+
+await run(true);
+await run(false);
