@@ -4,6 +4,7 @@ import { BuiltinAdapter } from './builtin-adapter';
 import { ConsulAdapter } from './consul-adapter';
 import { EtcdAdapter } from './etcd-adapter';
 import type { DiscoveryAdapter, DiscoveryDeps } from './types';
+import { ZookeeperAdapter } from './zookeeper-adapter';
 
 /**
  * One adapter per registry connection. `secrets` are that registry's credentials
@@ -23,6 +24,8 @@ export function createDiscoveryAdapter(
       return new ConsulAdapter(ctx);
     case 'etcd':
       return new EtcdAdapter(ctx);
+    case 'zookeeper':
+      return new ZookeeperAdapter(ctx);
     default:
       throw new Error(`registry type ${registry.type} is not supported yet`);
   }
