@@ -16,7 +16,7 @@ type JwtAuth = Extract<ApiAuth, { type: 'jwt' }>;
 const remoteKeySets = new Map<string, ReturnType<typeof createRemoteJWKSet>>();
 const secretKeys = new Map<string, Uint8Array>();
 
-export const JWKS_COOLDOWN_MS = 30_000;
+export const JWKS_COOLDOWN_MS = 10_000;
 
 function remoteKeySet(url: string) {
   let set = remoteKeySets.get(url);
