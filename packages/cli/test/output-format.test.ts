@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest';
+import { orderDumpedDocument } from '../src/dump-order';
 import { formatAge, formatTimestamp } from '../src/format-time';
 import { createStyle } from '../src/style';
 import { renderTable } from '../src/table';
@@ -49,5 +50,23 @@ describe('formatTimestamp and formatAge', () => {
     ['2025-12-30T12:00:00Z', '2d ago'],
   ])('shows %s as %s', (value, age) => {
     expect(formatAge(value, now)).toBe(age);
+  });
+});
+
+describe('orderDumpedDocument', () => {
+  it('puts name, description and type first in each entity and keeps every value', () => {
+    const dumped = {
+      services: [{ scheme: 'http', targets: [], description: 'd', name: 'orders' }],
+      registries: [{ address: '', type: 'builtin', name: 'builtin' }],
+    };
+    const ordered = orderDumpedDocument(dumped) as typeof dumped;
+    expect(ordered).toEqual(dumped);
+    expect(Object.keys(ordered.services[0] ?? {})).toEqual([
+      'name',
+      'description',
+      'scheme',
+      'targets',
+    ]);
+    expect(Object.keys(ordered.registries[0] ?? {})).toEqual(['name', 'type', 'address']);
   });
 });

@@ -7,7 +7,13 @@ export interface ConfigChange {
   action: 'create' | 'update' | 'delete';
 }
 
-const ORDER = { create: 0, update: 1, delete: 2 } as const;
+const ACTION_ORDER = { create: 0, update: 1, delete: 2 } as const;
+/** Dependency order, the order in which apply creates things. */
+const KIND_ORDER = ['registry', 'service', 'api', 'plan', 'consumer'];
+const kindRank = (kind: string) => {
+  const rank = KIND_ORDER.indexOf(kind);
+  return rank === -1 ? KIND_ORDER.length : rank;
+};
 
 /** The change list of apply/diff, one aligned row per entity. */
 export function renderChanges(ctx: CommandContext, changes: readonly ConfigChange[]): string {
@@ -17,7 +23,12 @@ export function renderChanges(ctx: CommandContext, changes: readonly ConfigChang
     delete: ctx.style.red,
   };
   const rows = [...changes]
-    .sort((a, b) => ORDER[a.action] - ORDER[b.action] || a.kind.localeCompare(b.kind))
+    .sort(
+      (a, b) =>
+        ACTION_ORDER[a.action] - ACTION_ORDER[b.action] ||
+        kindRank(a.kind) - kindRank(b.kind) ||
+        a.name.localeCompare(b.name),
+    )
     .map((change) => [colour[change.action](change.action), change.kind, change.name]);
   return renderTable(['action', 'kind', 'name'], rows);
 }

@@ -1,5 +1,6 @@
 import { stringify } from 'yaml';
 import { type CommandSpec, stringOption } from '../command';
+import { orderDumpedDocument } from '../dump-order';
 import { CliError, EXIT_SERVER_FAILURE } from '../exit-codes';
 
 export const dumpCommand: CommandSpec = {
@@ -20,7 +21,7 @@ export const dumpCommand: CommandSpec = {
     '"no changes". Registry credentials are write-only and never dumped.',
   ].join('\n'),
   async run(ctx) {
-    const document = await ctx.call((api) => api.config.dump.query());
+    const document = orderDumpedDocument(await ctx.call((api) => api.config.dump.query()));
     const output = stringOption(ctx, 'output');
     const text = ctx.json
       ? `${JSON.stringify(document, null, 2)}\n`

@@ -51,7 +51,7 @@ export const keysCreateCommand: CommandSpec = {
       [
         `created key ${created.key.id} for consumer ${consumer.name}`,
         `  prefix:  ${created.key.start}`,
-        `  expires: ${formatTimestamp(created.key.expiresAt)}`,
+        `  expires: ${created.key.expiresAt ? formatTimestamp(created.key.expiresAt) : 'never'}`,
         'the key above is shown only this once: store it now',
         '',
       ].join('\n'),
