@@ -1,7 +1,13 @@
 /** Why a check could not use Redis. */
-export type UnavailableCause = 'no_connection' | 'timeout' | 'error' | 'overload';
+export type UnavailableCause = 'no_connection' | 'timeout' | 'error' | 'overload' | 'circuit_open';
 
-const CAUSES: readonly UnavailableCause[] = ['no_connection', 'timeout', 'error', 'overload'];
+const CAUSES: readonly UnavailableCause[] = [
+  'no_connection',
+  'timeout',
+  'error',
+  'overload',
+  'circuit_open',
+];
 const RESULTS = ['allowed', 'rate_limit', 'quota'] as const;
 
 /**
@@ -19,12 +25,14 @@ export class LimiterMetrics {
     timeout: 0,
     error: 0,
     overload: 0,
+    circuit_open: 0,
   };
   readonly unavailableClosed: Record<UnavailableCause, number> = {
     no_connection: 0,
     timeout: 0,
     error: 0,
     overload: 0,
+    circuit_open: 0,
   };
   /** Redis replies that arrived after the budget had already decided the request. */
   lateReplies = 0;

@@ -152,7 +152,13 @@ describe('Redis hung (process paused: connection up, no replies)', () => {
   it('answers both policies within the budget, then returns to Redis when it recovers', async () => {
     const { server: redisServer, redis } = await startWithClient();
     const keyPrefix = randomKeyPrefix();
-    const limiter = createLimiter({ redis, keyPrefix, budgetMs: BUDGET_MS });
+    // The breaker is kept out of this test (see the last one) so every check waits the budget.
+    const limiter = createLimiter({
+      redis,
+      keyPrefix,
+      budgetMs: BUDGET_MS,
+      openCircuitAfterFailures: 100,
+    });
     expect((await limiter.check(rateLimited('open'))).allowed).toBe(true);
 
     redisServer.pause();
@@ -206,6 +212,7 @@ describe('Redis hung (process paused: connection up, no replies)', () => {
       keyPrefix: randomKeyPrefix(),
       budgetMs: 20,
       maxInFlight: 10,
+      openCircuitAfterFailures: 100,
     });
     redisServer.pause();
     await Promise.all(Array.from({ length: 25 }, () => limiter.check(rateLimited('open'))));
@@ -218,5 +225,50 @@ describe('Redis hung (process paused: connection up, no replies)', () => {
       15,
     );
     redisServer.resume();
+  });
+
+  it('stops waiting on a hung Redis after consecutive timeouts and tries it again after the cooldown', async () => {
+    const { server: redisServer, redis } = await startWithClient();
+    const limiter = createLimiter({
+      redis,
+      keyPrefix: randomKeyPrefix(),
+      budgetMs: 30,
+      openCircuitAfterFailures: 3,
+      circuitCooldownMs: 300,
+    });
+    redisServer.pause();
+    const waited = await timedChecks(() => limiter.check(rateLimited('open')), 3);
+    expect(waited.maxMs).toBeGreaterThanOrEqual(28);
+    const openedAt = performance.now();
+    const skipped = await timedChecks(() => limiter.check(rateLimited('open')), 20);
+    console.log(`circuit open: slowest check ${skipped.maxMs.toFixed(2)} ms`);
+    expect(skipped.maxMs).toBeLessThan(10);
+    // Still under the local limiter (5 per hour): 3 + 2 admitted, the rest refused.
+    expect(skipped.decisions.filter((d) => d.allowed)).toHaveLength(2);
+    let text = limiter.metricsText();
+    expect(metric(text, 'portico_limiter_unavailable_total{policy="open",cause="timeout"}')).toBe(
+      3,
+    );
+    expect(
+      metric(text, 'portico_limiter_unavailable_total{policy="open",cause="circuit_open"}'),
+    ).toBe(20);
+
+    redisServer.resume();
+    await waitFor(
+      () => metric(limiter.metricsText(), 'portico_limiter_in_flight') === 0,
+      5_000,
+      'replies',
+    );
+    const fresh = rateLimited('open', 'con_after');
+    const redisAllowed = 'portico_limiter_decisions_total{source="redis",result="allowed"}';
+    let decision = await limiter.check(fresh);
+    const deadline = performance.now() + 5_000;
+    while (metric(limiter.metricsText(), redisAllowed) === 0 && performance.now() < deadline) {
+      decision = await limiter.check(fresh);
+    }
+    expect(performance.now() - openedAt).toBeGreaterThanOrEqual(300);
+    expect(decision.allowed).toBe(true);
+    text = limiter.metricsText();
+    expect(metric(text, redisAllowed)).toBe(1);
   });
 });

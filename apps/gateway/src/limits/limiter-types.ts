@@ -47,6 +47,12 @@ export interface LimiterOptions {
   maxLocalEntries?: number;
   /** Most Redis checks in flight before new checks skip Redis (a hung server). Default 10000. */
   maxInFlight?: number;
+  /**
+   * After this many consecutive timeouts or errors, checks skip Redis for `circuitCooldownMs`
+   * (the failure policy decides at once), then try it again. Defaults 5 and 1000.
+   */
+  openCircuitAfterFailures?: number;
+  circuitCooldownMs?: number;
 }
 
 /**

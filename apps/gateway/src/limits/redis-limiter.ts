@@ -30,6 +30,8 @@ interface SubjectKeys {
 const DEFAULT_BUDGET_MS = 50;
 const DEFAULT_MAX_LOCAL_ENTRIES = 10_000;
 const DEFAULT_MAX_IN_FLIGHT = 10_000;
+const DEFAULT_BREAKER_FAILURES = 5;
+const DEFAULT_BREAKER_COOLDOWN_MS = 1_000;
 
 /** Shared answer for plans with neither limit: nothing to count, no headers to send. */
 const UNLIMITED: LimitDecision = Object.freeze({
@@ -86,6 +88,30 @@ export function createLimiter(opts: LimiterOptions): Limiter {
   const metrics = new LimiterMetrics();
   let inFlight = 0;
   let closed = false;
+  // Circuit breaker: after consecutive timeouts or errors, stop waiting on Redis for a while so a
+  // hung server costs each request nothing instead of the whole budget. Measured on the
+  // monotonic clock, never on the injectable one.
+  const breakerFailures = opts.openCircuitAfterFailures ?? DEFAULT_BREAKER_FAILURES;
+  const breakerCooldownMs = opts.circuitCooldownMs ?? DEFAULT_BREAKER_COOLDOWN_MS;
+  let consecutiveFailures = 0;
+  let circuitOpenUntil = 0;
+
+  function redisFailed(): void {
+    consecutiveFailures += 1;
+    if (consecutiveFailures >= breakerFailures) {
+      circuitOpenUntil = performance.now() + breakerCooldownMs;
+      // Half-open after the cooldown: one more failure reopens at once.
+      consecutiveFailures = breakerFailures - 1;
+    }
+  }
+
+  if (redis !== null && redis.status === 'wait') {
+    // A lazyConnect client only connects on its first command, which the limiter never sends
+    // while the client is not ready.
+    redis.connect().catch(() => {
+      // Connection errors surface as status changes; checks fall back until it is ready.
+    });
+  }
 
   function keysFor(planId: string, subject: string): SubjectKeys {
     // Keyed by subject alone so a hit builds no string; a subject seen under another plan rebuilds.
@@ -153,6 +179,12 @@ export function createLimiter(opts: LimiterOptions): Limiter {
     if (closed || redis === null || redis.status !== 'ready') {
       return Promise.resolve(withoutRedis(req, keys, 'no_connection'));
     }
+    if (circuitOpenUntil !== 0) {
+      if (performance.now() < circuitOpenUntil) {
+        return Promise.resolve(withoutRedis(req, keys, 'circuit_open'));
+      }
+      circuitOpenUntil = 0;
+    }
     if (inFlight >= maxInFlight) return Promise.resolve(withoutRedis(req, keys, 'overload'));
 
     const nowArg = injectedNow === undefined ? '' : String(Math.floor(injectedNow()));
@@ -166,6 +198,7 @@ export function createLimiter(opts: LimiterOptions): Limiter {
       inFlight += 1;
       const timer = setTimeout(() => {
         settled = true;
+        redisFailed();
         resolve(withoutRedis(req, keys, 'timeout'));
       }, budgetMs);
       let call: Promise<unknown>;
@@ -198,9 +231,11 @@ export function createLimiter(opts: LimiterOptions): Limiter {
           settled = true;
           clearTimeout(timer);
           if (outcome === null) {
+            redisFailed();
             resolve(withoutRedis(req, keys, 'error'));
             return;
           }
+          consecutiveFailures = 0;
           metrics.redisDecisions[outcome.reasonCode] =
             (metrics.redisDecisions[outcome.reasonCode] ?? 0) + 1;
           resolve(decisionFromOutcome(req, outcome));
@@ -210,6 +245,7 @@ export function createLimiter(opts: LimiterOptions): Limiter {
           if (settled) return;
           settled = true;
           clearTimeout(timer);
+          redisFailed();
           resolve(withoutRedis(req, keys, 'error'));
         },
       );
