@@ -2,6 +2,7 @@ import type { SnapshotRegistry } from '@portico/config';
 import { adapterContext } from './adapter-base';
 import { BuiltinAdapter } from './builtin-adapter';
 import { ConsulAdapter } from './consul-adapter';
+import { DnsAdapter } from './dns-adapter';
 import { EtcdAdapter } from './etcd-adapter';
 import type { DiscoveryAdapter, DiscoveryDeps } from './types';
 import { ZookeeperAdapter } from './zookeeper-adapter';
@@ -26,6 +27,8 @@ export function createDiscoveryAdapter(
       return new EtcdAdapter(ctx);
     case 'zookeeper':
       return new ZookeeperAdapter(ctx);
+    case 'dns':
+      return new DnsAdapter(ctx);
     default:
       throw new Error(`registry type ${registry.type} is not supported yet`);
   }
