@@ -53,6 +53,15 @@ export const dataPlaneSyncPlugin: FastifyPluginAsync<DataPlaneSyncOptions> = asy
       ),
   };
 
+  // Polls in flight, so shutting down answers them at once (204) instead of holding the
+  // process for up to `waitSeconds`; gateways simply poll again, likely another replica.
+  const inFlight = new Set<AbortController>();
+  let closing = false;
+  app.addHook('preClose', async () => {
+    closing = true;
+    for (const controller of inFlight) controller.abort();
+  });
+
   async function authenticate(
     request: FastifyRequest,
     reply: FastifyReply,
@@ -92,6 +101,7 @@ export const dataPlaneSyncPlugin: FastifyPluginAsync<DataPlaneSyncOptions> = asy
     const abort = new AbortController();
     const onClose = () => abort.abort();
     reply.raw.once('close', onClose);
+    inFlight.add(abort);
     try {
       const answer = await waitForAnswer(
         opts.changeFeed,
@@ -99,9 +109,13 @@ export const dataPlaneSyncPlugin: FastifyPluginAsync<DataPlaneSyncOptions> = asy
         query.data.waitSeconds * 1000,
         abort.signal,
       );
+      // While shutting down, close the connection after answering: a kept-alive socket that
+      // turns idle after server.close() started would hold the shutdown open.
+      if (closing) reply.header('connection', 'close');
       if (answer === null) return reply.code(204).header('cache-control', 'no-store').send();
       return reply.code(200).header('cache-control', 'no-store').send(answer);
     } finally {
+      inFlight.delete(abort);
       reply.raw.off('close', onClose);
     }
   });
