@@ -1,3 +1,21 @@
+/**
+ * Plan rate limits and quotas for the gateway's hot path.
+ *
+ * Usage (built once in main, one dedicated Redis connection per process):
+ *
+ *   const redis = new Redis(redisUrl, limiterRedisOptions);
+ *   const limiter = createLimiter({ redis, keyPrefix: 'portico:rl' });
+ *   const decision = await limiter.check({ planId, subject, rateLimit, quota, failurePolicy });
+ *   reply.headers(decision.headers); // on every limited response, admitted or not
+ *   if (!decision.allowed) {
+ *     // reason 'rate_limit' -> 429 GW_RATE_LIMITED, 'quota' -> 429 GW_QUOTA_EXCEEDED,
+ *     // 'unavailable' -> 503 GW_LIMITER_UNAVAILABLE; decision.detail is the problem detail.
+ *   }
+ *   statusServer: limiter.metricsText() appended to /metrics.
+ *
+ * `check` never throws and answers within `budgetMs` (default 50) whatever Redis does; plans
+ * without limits resolve at once with no headers.
+ */
 export { limiterRedisOptions } from './limiter-redis-options.js';
 export type {
   LimitCheck,

@@ -50,7 +50,7 @@ export class LimiterMetrics {
     return total;
   }
 
-  render(gauges: { localSubjects: number; inFlight: number }): string {
+  render(gauges: { localSubjects: number; keyCacheEntries: number; inFlight: number }): string {
     const lines: string[] = [
       '# HELP portico_limiter_decisions_total Limit decisions, by where they were taken and their result.',
       '# TYPE portico_limiter_decisions_total counter',
@@ -82,6 +82,9 @@ export class LimiterMetrics {
       '# HELP portico_limiter_local_subjects Subjects tracked by the local fail-open limiter.',
       '# TYPE portico_limiter_local_subjects gauge',
       `portico_limiter_local_subjects ${gauges.localSubjects}`,
+      '# HELP portico_limiter_key_cache_entries Subjects whose Redis key names are cached.',
+      '# TYPE portico_limiter_key_cache_entries gauge',
+      `portico_limiter_key_cache_entries ${gauges.keyCacheEntries}`,
       '# HELP portico_limiter_in_flight Limiter calls sent to Redis and not yet answered.',
       '# TYPE portico_limiter_in_flight gauge',
       `portico_limiter_in_flight ${gauges.inFlight}`,

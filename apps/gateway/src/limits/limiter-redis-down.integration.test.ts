@@ -142,6 +142,7 @@ describe('Redis stopped', () => {
     }
     const text = limiter.metricsText();
     expect(metric(text, 'portico_limiter_local_subjects')).toBe(500);
+    expect(metric(text, 'portico_limiter_key_cache_entries')).toBe(500);
     expect(
       metric(text, 'portico_limiter_unavailable_total{policy="open",cause="no_connection"}'),
     ).toBe(20_000);

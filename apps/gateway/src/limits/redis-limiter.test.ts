@@ -47,6 +47,7 @@ describe('createLimiter without Redis', () => {
     const limiter = createLimiter({ redis: null, keyPrefix: 'unit', maxLocalEntries: 64 });
     for (let i = 0; i < 10_000; i++) await limiter.check(req('open', `ip:192.0.2.${i}`));
     expect(limiter.metricsText()).toContain('portico_limiter_local_subjects 64\n');
+    expect(limiter.metricsText()).toContain('portico_limiter_key_cache_entries 64\n');
   });
 
   it('renders every counter as Prometheus text', () => {

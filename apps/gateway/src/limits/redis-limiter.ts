@@ -254,7 +254,8 @@ export function createLimiter(opts: LimiterOptions): Limiter {
 
   return {
     check,
-    metricsText: () => metrics.render({ localSubjects: local.size, inFlight }),
+    metricsText: () =>
+      metrics.render({ localSubjects: local.size, keyCacheEntries: keyCache.size, inFlight }),
     async close() {
       closed = true;
       local.clear();
