@@ -1,5 +1,5 @@
 import { randomBytes } from 'node:crypto';
-import { type ApiContext, createAppCaller } from '@portico/api';
+import { type ApiContext, createAppCaller, pruneCredentialLog } from '@portico/api';
 import { type SyncResponse, ZSyncResponse } from '@portico/config';
 import type { Db } from '@portico/db';
 import { generateSecret } from '@portico/keys';
@@ -289,6 +289,20 @@ describe('GET /dp/v1/config answers', () => {
       // The revoked key from the previous test is gone; the live one is there.
       expect(full.body.credentials.set.keys.map((k) => k.id)).toEqual([live.key.id]);
     }
+  });
+
+  it('sends the full set to a gateway further behind than the retained log', async () => {
+    const position = await latestPosition();
+    const pruned = await pruneCredentialLog(db, new Date(Date.now() + 60_000));
+    expect(pruned).toBeGreaterThan(1);
+    const oldest = Number((await db.credentialChange.aggregate({ _min: { seq: true } }))._min.seq);
+    expect(oldest).toBe(position.seq);
+    // One behind the oldest kept entry can still be served as a delta; two behind cannot.
+    const justInside = await poll({ ...position, seq: position.seq - 1, waitSeconds: 0 });
+    expect(justInside.body?.credentials.mode).toBe('delta');
+    const outside = await poll({ ...position, seq: position.seq - 2, waitSeconds: 0 });
+    expect(outside.body?.credentials.mode).toBe('full');
+    expect(outside.body?.credentials.seq).toBe(position.seq);
   });
 
   it('answers at once when the gateway holds the right version number with a different hash', async () => {

@@ -16,6 +16,7 @@ export {
   recordNodeStatus,
   touchDataPlaneNode,
 } from './data-plane-nodes';
+export { pruneCredentialLog } from './prune-credential-log';
 export {
   computeSyncAnswer,
   loadChangesSince,
