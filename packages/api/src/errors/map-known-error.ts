@@ -1,13 +1,48 @@
 import { TRPCError } from '@trpc/server';
 import { ZodError } from 'zod';
 
+export interface ValidationIssue {
+  path: string[];
+  message: string;
+}
+
+function pathSegment(segment: unknown): string {
+  if (typeof segment === 'object' && segment !== null && 'key' in segment)
+    return String(segment.key);
+  return String(segment);
+}
+
+/**
+ * The issues of a validation failure: a ZodError thrown by a service, or the Standard Schema
+ * error tRPC raises when it validates procedure input. Null for anything else.
+ */
+export function validationIssues(cause: unknown): ValidationIssue[] | null {
+  if (
+    cause instanceof ZodError ||
+    (typeof cause === 'object' && cause !== null && 'issues' in cause)
+  ) {
+    const issues = (cause as { issues: unknown }).issues;
+    if (!Array.isArray(issues)) return null;
+    return issues.map((issue: unknown) => {
+      const record = (typeof issue === 'object' && issue !== null ? issue : {}) as {
+        path?: unknown;
+        message?: unknown;
+      };
+      return {
+        path: Array.isArray(record.path) ? record.path.map(pathSegment) : [],
+        message: typeof record.message === 'string' ? record.message : 'is invalid',
+      };
+    });
+  }
+  return null;
+}
+
 /** `field.path: message; other.field: message` — what a person needs to fix the input. */
-export function describeZodIssues(error: ZodError): string {
-  return error.issues
-    .map((issue) => {
-      const path = issue.path.map(String).join('.');
-      return path.length > 0 ? `${path}: ${issue.message}` : issue.message;
-    })
+export function describeIssues(issues: readonly ValidationIssue[]): string {
+  return issues
+    .map((issue) =>
+      issue.path.length > 0 ? `${issue.path.join('.')}: ${issue.message}` : issue.message,
+    )
     .join('; ');
 }
 
@@ -27,12 +62,42 @@ function isPrismaKnownError(value: unknown): value is PrismaLikeError {
   );
 }
 
+/** Tables of prisma/schema.prisma (their @@map names), longest first so prefixes match correctly. */
+const TABLE_NAMES = [
+  'personal_access_tokens',
+  'registry_connections',
+  'credential_changes',
+  'data_plane_nodes',
+  'config_versions',
+  'machine_tokens',
+  'subscriptions',
+  'audit_log',
+  'plan_apis',
+  'consumers',
+  'api_keys',
+  'sessions',
+  'services',
+  'invites',
+  'routes',
+  'plans',
+  'users',
+  'apis',
+];
+
+/** `users_email_key` -> ['email']; `subscriptions_consumerId_planId_key` -> ['consumerId', 'planId']. */
+export function fieldsFromIndexName(index: string): string[] {
+  const withoutSuffix = index.replace(/_key$/, '');
+  const table = TABLE_NAMES.find((t) => withoutSuffix.startsWith(`${t}_`));
+  if (!table) return [index];
+  return withoutSuffix.slice(table.length + 1).split('_');
+}
+
 /** Field names of a violated unique constraint, wherever this Prisma version puts them. */
 export function uniqueViolationFields(error: PrismaLikeError): string[] {
   const meta = error.meta ?? {};
   const target = meta.target;
   if (Array.isArray(target)) return target.map(String);
-  if (typeof target === 'string') return [target];
+  if (typeof target === 'string') return fieldsFromIndexName(target);
   const adapterError = meta.driverAdapterError;
   if (typeof adapterError === 'object' && adapterError !== null && 'cause' in adapterError) {
     const cause = adapterError.cause;
@@ -42,7 +107,7 @@ export function uniqueViolationFields(error: PrismaLikeError): string[] {
         if ('fields' in constraint && Array.isArray(constraint.fields))
           return constraint.fields.map(String);
         if ('index' in constraint && typeof constraint.index === 'string')
-          return [constraint.index];
+          return fieldsFromIndexName(constraint.index);
       }
     }
   }
@@ -68,9 +133,14 @@ const ENTITY_NAMES: Record<string, string> = {
  */
 export function mapKnownError(error: TRPCError): TRPCError | null {
   const cause = error.cause;
-  if (cause instanceof ZodError) {
+  const issues = validationIssues(cause);
+  if (issues) {
     // Also rewrites tRPC's own input errors, whose message is the raw issue JSON.
-    return new TRPCError({ code: 'BAD_REQUEST', message: describeZodIssues(cause), cause });
+    return new TRPCError({
+      code: 'BAD_REQUEST',
+      message: describeIssues(issues),
+      cause: cause as Error,
+    });
   }
   if (isPrismaKnownError(cause)) {
     if (cause.code === 'P2002') {

@@ -88,7 +88,10 @@ export function routesFromOpenApi(document: string): ParsedOpenApi {
       .map((op) => op.operationId)
       .filter((id): id is string => typeof id === 'string');
     routes.push({
-      name: operationIds.length === 1 ? operationIds[0]?.slice(0, 100) : undefined,
+      name:
+        methods.length === 1 && operationIds.length === 1
+          ? operationIds[0]?.slice(0, 100)
+          : undefined,
       methods: methods as HttpMethod[],
       path: routePath,
     });
