@@ -140,7 +140,7 @@ async function call(path: string, headers: Record<string, string> = {}) {
 describe('API key authentication', () => {
   it('admits a valid key and sends consumer identity upstream, never the key', async () => {
     for (const headers of [
-      { 'x-api-key': keys.valid.clear },
+      { 'x-api-key': keys.valid.clear } as Record<string, string>,
       { authorization: `Bearer ${keys.valid.clear}` },
     ]) {
       const res = await call('/keyed/a', headers);
@@ -296,7 +296,7 @@ describe('JWT authentication', () => {
   it('follows a rotating JWKS: a new kid triggers one refresh, and made-up kids do not flood it', async () => {
     const first = await generateKeyPair('ES256');
     jwks = { keys: [{ ...(await exportJWK(first.publicKey)), kid: 'k1', alg: 'ES256' }] };
-    const tokenFor = (key: CryptoKey, kid: string) =>
+    const tokenFor = (key: Parameters<SignJWT['sign']>[0], kid: string) =>
       new SignJWT({ sub: 'con_a' })
         .setProtectedHeader({ alg: 'ES256', kid })
         .setExpirationTime('5m')

@@ -1,6 +1,6 @@
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import type { Socket } from 'node:net';
-import Fastify, { type FastifyInstance } from 'fastify';
+import Fastify, { type FastifyInstance, LogController } from 'fastify';
 import { PROBLEM_CONTENT_TYPE, problemBody } from '../errors/gateway-errors';
 import { requestIdFrom } from './request-identity';
 
@@ -19,7 +19,8 @@ export interface ProxyServerOptions {
 export function buildProxyServer(options: ProxyServerOptions): FastifyInstance {
   const app = Fastify({
     logger: { level: options.logLevel },
-    disableRequestLogging: true,
+    // No per-request log lines on the hot path; errors are logged where they happen.
+    logController: new LogController({ disableRequestLogging: true }),
     requestIdHeader: false,
     genReqId: () => '',
     rewriteUrl: () => '/',
