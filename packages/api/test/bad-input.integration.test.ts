@@ -5,6 +5,7 @@ import { MAX_OPENAPI_BYTES } from '../src/services/apis/openapi-routes';
 import { type Fixtures, fixtures } from './fixtures';
 import {
   type ApiHarness,
+  type AppCaller,
   createApiHarness,
   databaseFingerprint,
   expectTrpcError,
@@ -106,18 +107,13 @@ describe('validation errors', () => {
   });
 
   it('an unknown registry type is BAD_REQUEST listing the known types', async () => {
-    const error = await refusedWithoutWrites(
-      // @ts-expect-error: the type is deliberately not one of the enum's members
-      () =>
-        h
-          .as('editor')
-          .registries.create({
-            name: uniqueName('reg'),
-            type: 'nacos',
-            address: 'http://127.0.0.1:8848',
-          }),
-      'BAD_REQUEST',
-    );
+    const error = await refusedWithoutWrites(() => {
+      // Deliberately not one of the enum's members, as a hand-written HTTP request could send.
+      const input = { name: uniqueName('reg'), type: 'nacos', address: 'http://127.0.0.1:8848' };
+      return h
+        .as('editor')
+        .registries.create(input as unknown as Parameters<AppCaller['registries']['create']>[0]);
+    }, 'BAD_REQUEST');
     expect(error.message).toContain('type: unknown registry type "nacos"');
     expect(error.message).toContain('consul');
   });
@@ -204,12 +200,10 @@ describe('service instance sources', () => {
   it('discovery through an unknown registry is refused naming the field', async () => {
     const error = await refusedWithoutWrites(
       () =>
-        h
-          .as('editor')
-          .services.create({
-            name: uniqueName('svc'),
-            discovery: { registry: 'nope', service: 'payments' },
-          }),
+        h.as('editor').services.create({
+          name: uniqueName('svc'),
+          discovery: { registry: 'nope', service: 'payments' },
+        }),
       'BAD_REQUEST',
     );
     expect(error.message).toBe('discovery.registry: no registry named nope');
@@ -257,22 +251,18 @@ describe('API base path collisions', () => {
 
   it('the same base path on disjoint hosts is fine, and moving onto a taken host is refused', async () => {
     const service = await fx.service();
-    const a = await h
-      .as('editor')
-      .apis.create({
-        name: uniqueName('a'),
-        basePath: '/shop',
-        hosts: ['a.example.com'],
-        serviceId: service.id,
-      });
-    const b = await h
-      .as('editor')
-      .apis.create({
-        name: uniqueName('b'),
-        basePath: '/shop',
-        hosts: ['b.example.com'],
-        serviceId: service.id,
-      });
+    const a = await h.as('editor').apis.create({
+      name: uniqueName('a'),
+      basePath: '/shop',
+      hosts: ['a.example.com'],
+      serviceId: service.id,
+    });
+    const b = await h.as('editor').apis.create({
+      name: uniqueName('b'),
+      basePath: '/shop',
+      hosts: ['b.example.com'],
+      serviceId: service.id,
+    });
     const error = await refusedWithoutWrites(
       () => h.as('editor').apis.update({ id: b.id, hosts: ['a.example.com'] }),
       'CONFLICT',
