@@ -3,7 +3,8 @@ import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { DATA_PLANE_NODE_HEADER } from '@portico/config';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { generateSecret } from '@portico/keys';
+import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { parse as parseYaml, stringify as toYaml } from 'yaml';
 import { buildCli } from './harness/build-cli';
 import { type RunningControlPlane, startControlPlane } from './harness/control-plane';
@@ -21,6 +22,12 @@ beforeAll(async () => {
     buildCli(),
   ]).then(([c, dir]) => [c, dir] as const);
 }, 120_000);
+
+afterEach((context) => {
+  if (context.task.result?.state === 'fail') {
+    console.error(`control plane output so far:\n${control?.output() ?? '(not started)'}`);
+  }
+});
 
 afterAll(async () => {
   await control?.stop();
@@ -59,7 +66,7 @@ describe('portico against a real control plane', () => {
     const example = await writeWorkFile('portico.yaml', await readFile(EXAMPLE, 'utf8'));
     const run = await portico(['apply', '-f', example, '-m', 'first import']);
     expect(run.stderr).toBe('');
-    expect(run.exitCode).toBe(0);
+    expect(run.exitCode, run.stderr).toBe(0);
     expect(run.stdout).toMatch(/^ACTION\s+KIND\s+NAME$/m);
     expect(run.stdout).toMatch(/^create\s+service\s+orders$/m);
     expect(run.stdout).toMatch(/^create\s+api\s+payments-api$/m);
@@ -72,14 +79,14 @@ describe('portico against a real control plane', () => {
 
   it('apply of the same file again prints "no changes" and publishes nothing', async () => {
     const run = await portico(['apply', '-f', 'portico.yaml']);
-    expect(run.exitCode).toBe(0);
+    expect(run.exitCode, run.stderr).toBe(0);
     expect(run.stdout).toBe('no changes\n');
     expect(await versionCount()).toBe(1);
   });
 
   it('dump then apply of the dump changes nothing', async () => {
     const dump = await portico(['dump', '-o', 'dumped.yaml']);
-    expect(dump.exitCode).toBe(0);
+    expect(dump.exitCode, dump.stderr).toBe(0);
     expect(dump.stderr).toBe('wrote dumped.yaml\n');
     const dumped = parseYaml(await readFile(join(workDir, 'dumped.yaml'), 'utf8')) as {
       apis: { name: string }[];
@@ -95,14 +102,14 @@ describe('portico against a real control plane', () => {
     );
 
     const apply = await portico(['apply', '-f', 'dumped.yaml']);
-    expect(apply.exitCode).toBe(0);
+    expect(apply.exitCode, apply.stderr).toBe(0);
     expect(apply.stdout).toBe('no changes\n');
     expect(await versionCount()).toBe(1);
   });
 
   it('dump --json prints the same document as JSON', async () => {
     const run = await portico(['dump', '--json']);
-    expect(run.exitCode).toBe(0);
+    expect(run.exitCode, run.stderr).toBe(0);
     const yaml = parseYaml(await readFile(join(workDir, 'dumped.yaml'), 'utf8'));
     expect(JSON.parse(run.stdout)).toEqual(yaml);
   });
@@ -111,7 +118,7 @@ describe('portico against a real control plane', () => {
     const changed = await writeWorkFile('changed.yaml', await changedExample());
     const servicesBefore = await control.db.service.count();
     const run = await portico(['diff', '-f', changed]);
-    expect(run.exitCode).toBe(0);
+    expect(run.exitCode, run.stderr).toBe(0);
     expect(run.stdout).toMatch(/^create\s+service\s+audit-sink$/m);
     expect(run.stdout).toMatch(/^update\s+service\s+orders$/m);
     expect(run.stdout).toContain('1 to create, 1 to update, 0 to delete');
@@ -125,13 +132,13 @@ describe('portico against a real control plane', () => {
     });
 
     const same = await portico(['diff', '-f', 'portico.yaml']);
-    expect(same.exitCode).toBe(0);
+    expect(same.exitCode, same.stderr).toBe(0);
     expect(same.stdout).toBe('no differences\n');
   });
 
   it('apply --dry-run changes nothing', async () => {
     const run = await portico(['apply', '-f', 'changed.yaml', '--dry-run']);
-    expect(run.exitCode).toBe(0);
+    expect(run.exitCode, run.stderr).toBe(0);
     expect(run.stdout).toContain(
       'dry run: nothing was changed; applying would publish a new version',
     );
@@ -141,14 +148,14 @@ describe('portico against a real control plane', () => {
 
   it('apply of the changed file publishes version 2', async () => {
     const run = await portico(['apply', '-f', 'changed.yaml', '-m', 'tighter connect timeout']);
-    expect(run.exitCode).toBe(0);
+    expect(run.exitCode, run.stderr).toBe(0);
     expect(run.stdout).toMatch(/^published version 2 /m);
     expect(await control.db.service.findUnique({ where: { name: 'audit-sink' } })).not.toBeNull();
   });
 
   it('versions list, diff and rollback', async () => {
     const list = await portico(['versions', 'list']);
-    expect(list.exitCode).toBe(0);
+    expect(list.exitCode, list.stderr).toBe(0);
     expect(list.stdout).toMatch(/^VERSION\s+CREATED\s+AUTHOR\s+SHA256\s+MESSAGE$/m);
     expect(list.stdout).toMatch(/^2\s+.*tighter connect timeout$/m);
     expect(list.stdout).toMatch(/^1\s+.*first import$/m);
@@ -158,12 +165,12 @@ describe('portico against a real control plane', () => {
     expect(listJson.items.map((v) => v.number)).toEqual([2, 1]);
 
     const diff = await portico(['versions', 'diff', '1', '2']);
-    expect(diff.exitCode).toBe(0);
+    expect(diff.exitCode, diff.stderr).toBe(0);
     expect(diff.stdout).toMatch(/^added\s+service\s+audit-sink\s*$/m);
     expect(diff.stdout).toMatch(/^changed\s+service\s+orders\s+.*timeouts\.connectMs/m);
 
     const rollback = await portico(['versions', 'rollback', '1', '-m', 'undo timeout change']);
-    expect(rollback.exitCode).toBe(0);
+    expect(rollback.exitCode, rollback.stderr).toBe(0);
     expect(rollback.stdout).toMatch(/^rolled back to version 1: published as version 3 /);
     const v3 = await control.db.configVersion.findUniqueOrThrow({ where: { number: 3 } });
     const v1 = await control.db.configVersion.findUniqueOrThrow({ where: { number: 1 } });
@@ -185,7 +192,7 @@ describe('portico against a real control plane', () => {
       '--expires',
       '30d',
     ]);
-    expect(create.exitCode).toBe(0);
+    expect(create.exitCode, create.stderr).toBe(0);
     const clear = create.stdout.trim();
     expect(clear).toMatch(/^pk_[0-9A-Za-z]+$/);
     expect(create.stderr).toContain('shown only this once');
@@ -198,14 +205,14 @@ describe('portico against a real control plane', () => {
     expect(create.stderr).toContain(row.id);
 
     const list = await portico(['keys', 'list', '--consumer', 'acme-shop']);
-    expect(list.exitCode).toBe(0);
+    expect(list.exitCode, list.stderr).toBe(0);
     expect(list.stdout).toMatch(
       new RegExp(`^${row.id}\\s+acme-shop\\s+ci\\s+${row.start}\\s+active\\s`, 'm'),
     );
     expect(list.stdout).not.toContain(clear);
 
     const revoke = await portico(['keys', 'revoke', row.id]);
-    expect(revoke.exitCode).toBe(0);
+    expect(revoke.exitCode, revoke.stderr).toBe(0);
     expect(revoke.stdout).toBe(`revoked key ${row.id}\n`);
     expect(
       (await control.db.apiKey.findUniqueOrThrow({ where: { id: row.id } })).revokedAt,
@@ -218,7 +225,7 @@ describe('portico against a real control plane', () => {
   it('keys create for an unknown consumer exits 2 and creates nothing', async () => {
     const before = await control.db.apiKey.count();
     const run = await portico(['keys', 'create', '--consumer', 'nobody']);
-    expect(run.exitCode).toBe(2);
+    expect(run.exitCode, run.stderr).toBe(2);
     expect(run.stderr).toContain(
       '--consumer: no consumer named "nobody" (known: acme-shop, globex)',
     );
@@ -227,7 +234,7 @@ describe('portico against a real control plane', () => {
 
   it('tokens create prints data-plane, registry and personal tokens once; a personal token works', async () => {
     const dp = await portico(['tokens', 'create', '--type', 'dataplane', '--name', 'gw-eu']);
-    expect(dp.exitCode).toBe(0);
+    expect(dp.exitCode, dp.stderr).toBe(0);
     expect(dp.stdout.trim()).toMatch(/^pdp_/);
     const registry = await portico([
       'tokens',
@@ -239,7 +246,7 @@ describe('portico against a real control plane', () => {
       '--scopes',
       'register',
     ]);
-    expect(registry.exitCode).toBe(0);
+    expect(registry.exitCode, registry.stderr).toBe(0);
     expect(registry.stdout.trim()).toMatch(/^prg_/);
     const machine = await control.db.machineToken.findMany({ orderBy: { createdAt: 'asc' } });
     expect(machine.map((t) => [t.kind, t.name, t.scopes])).toEqual([
@@ -258,11 +265,11 @@ describe('portico against a real control plane', () => {
       '7d',
       '--json',
     ]);
-    expect(personal.exitCode).toBe(0);
+    expect(personal.exitCode, personal.stderr).toBe(0);
     const created = JSON.parse(personal.stdout) as { token: string; id: string };
     expect(created.token).toMatch(/^pat_/);
     const status = await portico(['status'], created.token);
-    expect(status.exitCode).toBe(0);
+    expect(status.exitCode, status.stderr).toBe(0);
   });
 
   it('status lists data-plane nodes with their versions and flags stale ones', async () => {
@@ -303,7 +310,7 @@ describe('portico against a real control plane', () => {
     });
 
     const run = await portico(['status']);
-    expect(run.exitCode).toBe(0);
+    expect(run.exitCode, run.stderr).toBe(0);
     expect(run.stdout).toContain('latest published version: 3');
     expect(run.stdout).toMatch(/^gw-1\s+gw-host-1\s+3\s+a{12}\s+\d+s ago\s+ok\s*$/m);
     expect(run.stdout).toMatch(/^gw-old\s+gw-host-2\s+1\s+-\s+10m ago\s+STALE\s*$/m);
@@ -329,7 +336,7 @@ describe('portico exit codes against a real control plane', () => {
     );
     const before = await versionCount();
     const run = await portico(['apply', '-f', file]);
-    expect(run.exitCode).toBe(2);
+    expect(run.exitCode, run.stderr).toBe(2);
     expect(run.stderr).toBe(
       'error: bad.yaml:3:33: services[0].targets[1]: target "10.0.0.1" must look like "host:port"\n',
     );
@@ -342,20 +349,92 @@ describe('portico exit codes against a real control plane', () => {
     await portico(['apply', '-f', 'portico.yaml']);
     const before = await versionCount();
     const run = await portico(['publish', '-m', 'again']);
-    expect(run.exitCode).toBe(1);
+    expect(run.exitCode, run.stderr).toBe(1);
     expect(run.stderr).toMatch(/^error: CONFLICT: .*nothing to publish/m);
     expect(await versionCount()).toBe(before);
   });
 
+  it('apply that would delete a plan with active subscriptions exits 1 and changes nothing', async () => {
+    // A developer's portal app subscribed to "free": apply never deletes it, so the plan must stay.
+    const developer = await control.db.user.create({
+      data: {
+        id: 'usr_cli_dev',
+        email: 'dev@example.test',
+        name: 'Dev',
+        passwordHash: 'unused',
+        kind: 'developer',
+      },
+    });
+    const free = await control.db.plan.findUniqueOrThrow({ where: { name: 'free' } });
+    const app = await control.db.consumer.create({
+      data: { id: 'csm_cli_dev_app', name: 'dev-app', ownerId: developer.id },
+    });
+    await control.db.subscription.create({
+      data: { id: 'sub_cli_dev_app', consumerId: app.id, planId: free.id, status: 'active' },
+    });
+    const document = parseYaml(await readFile(EXAMPLE, 'utf8')) as {
+      plans: { name: string }[];
+      consumers: { name: string; plans: string[] }[];
+    };
+    document.plans = document.plans.filter((p) => p.name !== 'free');
+    for (const consumer of document.consumers)
+      consumer.plans = consumer.plans.filter((p) => p !== 'free');
+    const file = await writeWorkFile('without-free.yaml', toYaml(document));
+    const before = await versionCount();
+
+    const run = await portico(['apply', '-f', file]);
+    expect(run.exitCode, run.stderr).toBe(1);
+    expect(run.stderr).toBe(
+      'error: CONFLICT: plans: plan free has 1 active subscription(s); cancel them or keep the plan in the file\n',
+    );
+    expect(run.stdout).toBe('');
+    // The whole apply rolled back: the plan is there and acme-shop is still subscribed to it.
+    expect(await control.db.plan.findUnique({ where: { name: 'free' } })).not.toBeNull();
+    const acme = await control.db.consumer.findUniqueOrThrow({
+      where: { name: 'acme-shop' },
+      include: { subscriptions: { include: { plan: true } } },
+    });
+    expect(acme.subscriptions.map((sub) => [sub.plan.name, sub.status])).toEqual([
+      ['free', 'active'],
+    ]);
+    expect(await versionCount()).toBe(before);
+  });
+
+  it('a viewer token cannot apply: exit 1 FORBIDDEN, nothing written', async () => {
+    const secret = generateSecret('personalToken');
+    await control.db.user.create({
+      data: {
+        id: 'usr_cli_viewer',
+        email: 'viewer@example.test',
+        name: 'Viewer',
+        passwordHash: 'unused',
+        kind: 'operator',
+        role: 'viewer',
+        personalTokens: {
+          create: { id: 'pat_cli_viewer', name: 'cli', hash: secret.hash, start: secret.start },
+        },
+      },
+    });
+    const before = await versionCount();
+    const run = await portico(['apply', '-f', 'changed.yaml'], secret.clear);
+    expect(run.exitCode, run.stderr).toBe(1);
+    expect(run.stderr).toBe(
+      'error: FORBIDDEN: this needs the editor role or higher; you are viewer\n',
+    );
+    expect(await versionCount()).toBe(before);
+    // Reading is allowed.
+    expect((await portico(['versions', 'list'], secret.clear)).exitCode).toBe(0);
+  });
+
   it('rollback to a version that does not exist exits 1 (NOT_FOUND)', async () => {
     const run = await portico(['versions', 'rollback', '999']);
-    expect(run.exitCode).toBe(1);
+    expect(run.exitCode, run.stderr).toBe(1);
     expect(run.stderr).toBe('error: NOT_FOUND: config version 999 does not exist\n');
   });
 
   it('a wrong token exits 1 with UNAUTHORIZED', async () => {
     const run = await portico(['status'], 'pat_not-a-real-token');
-    expect(run.exitCode).toBe(1);
+    expect(run.exitCode, run.stderr).toBe(1);
     expect(run.stderr).toMatch(/^error: UNAUTHORIZED: /);
   });
 
@@ -365,7 +444,7 @@ describe('portico exit codes against a real control plane', () => {
       token: control.token,
       cwd: workDir,
     });
-    expect(run.exitCode).toBe(1);
+    expect(run.exitCode, run.stderr).toBe(1);
     expect(run.stderr).toContain(
       'cannot reach the control plane at http://127.0.0.1:59999: ECONNREFUSED',
     );
@@ -374,7 +453,7 @@ describe('portico exit codes against a real control plane', () => {
   it('a server-side BAD_REQUEST exits 2', async () => {
     // The CLI checks version numbers itself; an over-long message is only refused by the server.
     const run = await portico(['publish', '-m', 'x'.repeat(600)]);
-    expect(run.exitCode).toBe(2);
+    expect(run.exitCode, run.stderr).toBe(2);
     expect(run.stderr).toMatch(/^error: BAD_REQUEST: /);
   });
 });

@@ -16,6 +16,8 @@ export interface RunningControlPlane {
   token: string;
   /** The control plane's own database, for asserting what was (not) written. */
   db: Db;
+  /** Everything the control plane printed so far, to explain a failing test. */
+  output(): string;
   stop(): Promise<void>;
 }
 
@@ -60,6 +62,7 @@ export async function startControlPlane(): Promise<RunningControlPlane> {
     url,
     token,
     db: database.db,
+    output: () => output,
     async stop() {
       await stopChild(child);
       await database.drop();
