@@ -17,6 +17,8 @@ export interface WorkerJob {
   quota: Quota | null;
   callers: number;
   callsPerCaller: number;
+  /** Freezes the limiter clock (passed to Redis) at this instant; null uses Redis TIME. */
+  fixedNowMs: number | null;
 }
 
 export interface WorkerTally {
@@ -33,7 +35,13 @@ async function run(job: WorkerJob): Promise<void> {
   const redis = new Redis({ host: '127.0.0.1', port: job.redisPort, ...limiterRedisOptions });
   await new Promise<void>((resolve) => redis.once('ready', () => resolve()));
   // A generous budget: this process measures exactness, not latency, on a busy 2-core machine.
-  const limiter = createLimiter({ redis, keyPrefix: job.keyPrefix, budgetMs: 5_000 });
+  const fixedNowMs = job.fixedNowMs;
+  const limiter = createLimiter({
+    redis,
+    keyPrefix: job.keyPrefix,
+    budgetMs: 5_000,
+    ...(fixedNowMs === null ? {} : { now: () => fixedNowMs }),
+  });
   const tally: WorkerTally = {
     allowed: 0,
     rateLimited: 0,
