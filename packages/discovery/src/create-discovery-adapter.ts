@@ -4,6 +4,7 @@ import { BuiltinAdapter } from './builtin-adapter';
 import { ConsulAdapter } from './consul-adapter';
 import { DnsAdapter } from './dns-adapter';
 import { EtcdAdapter } from './etcd-adapter';
+import { KubernetesAdapter } from './kubernetes-adapter';
 import type { DiscoveryAdapter, DiscoveryDeps } from './types';
 import { ZookeeperAdapter } from './zookeeper-adapter';
 
@@ -27,6 +28,8 @@ export function createDiscoveryAdapter(
       return new EtcdAdapter(ctx);
     case 'zookeeper':
       return new ZookeeperAdapter(ctx);
+    case 'kubernetes':
+      return new KubernetesAdapter(ctx);
     case 'dns':
       return new DnsAdapter(ctx);
     default:

@@ -12,6 +12,39 @@ import type { ServiceInstance, ServiceRef } from './types';
 type ZkClient = zookeeper.Client;
 
 const CONNECT_TIMEOUT_MS = 5000;
+const OPERATION_TIMEOUT_MS = 10_000;
+
+/**
+ * The client queues operations while disconnected and may never call back; a watch must still
+ * notice the outage (to report it) and stop promptly when closed.
+ */
+function bounded<T>(operation: Promise<T>, signal: AbortSignal, timeoutMs: number): Promise<T> {
+  return new Promise<T>((resolve, reject) => {
+    const done = () => {
+      clearTimeout(timer);
+      signal.removeEventListener('abort', onAbort);
+    };
+    const onAbort = () => {
+      done();
+      reject(new DiscoveryError('aborted'));
+    };
+    const timer = setTimeout(() => {
+      done();
+      reject(new DiscoveryError(`ZooKeeper did not answer within ${timeoutMs} ms`));
+    }, timeoutMs);
+    signal.addEventListener('abort', onAbort, { once: true });
+    operation.then(
+      (value) => {
+        done();
+        resolve(value);
+      },
+      (error: unknown) => {
+        done();
+        reject(error);
+      },
+    );
+  });
+}
 
 /**
  * ZooKeeper in Apache Curator's service-discovery layout: one znode per instance at
@@ -136,7 +169,11 @@ export class ZookeeperAdapter extends WatchingAdapter {
       const changed = new Promise<void>((resolve) => {
         fired = resolve;
       });
-      const instances = await this.read(client, path, watcher);
+      const instances = await bounded(
+        this.read(client, path, watcher),
+        signal,
+        OPERATION_TIMEOUT_MS,
+      );
       progress();
       // A successful listing of an existing parent on a live session is ZooKeeper's own truth:
       // ephemeral znodes vanish only when their owner deregisters or its session expires.
@@ -160,8 +197,9 @@ export class ZookeeperAdapter extends WatchingAdapter {
   }
 
   async list(ref: ServiceRef): Promise<ServiceInstance[]> {
-    const client = await this.connected(AbortSignal.timeout(CONNECT_TIMEOUT_MS + 1000));
-    return this.read(client, this.servicePath(ref));
+    const signal = AbortSignal.timeout(CONNECT_TIMEOUT_MS + OPERATION_TIMEOUT_MS);
+    const client = await this.connected(signal);
+    return bounded(this.read(client, this.servicePath(ref)), signal, OPERATION_TIMEOUT_MS);
   }
 
   async listServices(): Promise<string[]> {

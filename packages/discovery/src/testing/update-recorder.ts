@@ -4,6 +4,8 @@ import type { InstanceUpdate } from '../types';
 export class UpdateRecorder {
   readonly updates: InstanceUpdate[] = [];
   private waiters: Array<() => void> = [];
+  /** Index after the last update a waitFor matched: each wait looks only at what came later. */
+  private consumed = 0;
 
   readonly listener = (update: InstanceUpdate): void => {
     this.updates.push(update);
@@ -16,18 +18,24 @@ export class UpdateRecorder {
     return this.updates.at(-1);
   }
 
-  /** Resolves with the first update (already seen or future) satisfying `predicate`. */
+  /**
+   * Resolves with the first update satisfying `predicate` among those after the previous
+   * match (already received or still to come), so successive waits follow the story in order.
+   */
   async waitFor(
     predicate: (update: InstanceUpdate) => boolean,
     timeoutMs = 10_000,
     what = 'update',
   ): Promise<InstanceUpdate> {
     const deadline = Date.now() + timeoutMs;
-    let checked = 0;
+    let checked = this.consumed;
     for (;;) {
       for (; checked < this.updates.length; checked++) {
         const update = this.updates[checked];
-        if (update && predicate(update)) return update;
+        if (update && predicate(update)) {
+          this.consumed = checked + 1;
+          return update;
+        }
       }
       const remaining = deadline - Date.now();
       if (remaining <= 0) {
