@@ -1,5 +1,11 @@
 /** Keys whose values never reach the audit log, at any depth. */
 const SECRET_KEY_PATTERN = /password|secret|token|hash|credential|clear|sealed|privatekey|apikey/i;
+/** Flags about secrets (`hasCredentials`) say nothing secret and stay readable. */
+const FLAG_KEY_PATTERN = /^has[A-Z]/;
+
+function isSecretKey(key: string): boolean {
+  return SECRET_KEY_PATTERN.test(key) && !FLAG_KEY_PATTERN.test(key);
+}
 
 export const REDACTED = '[redacted]';
 
@@ -16,7 +22,7 @@ export function redactForAudit(value: unknown): unknown {
     const out: Record<string, unknown> = {};
     for (const [key, inner] of Object.entries(value)) {
       if (inner === undefined) continue;
-      out[key] = SECRET_KEY_PATTERN.test(key) && inner !== null ? REDACTED : redactForAudit(inner);
+      out[key] = isSecretKey(key) && inner !== null ? REDACTED : redactForAudit(inner);
     }
     return out;
   }
