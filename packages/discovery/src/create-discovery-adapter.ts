@@ -4,6 +4,7 @@ import { BuiltinAdapter } from './builtin-adapter';
 import { ConsulAdapter } from './consul-adapter';
 import { DnsAdapter } from './dns-adapter';
 import { EtcdAdapter } from './etcd-adapter';
+import { EurekaAdapter } from './eureka-adapter';
 import { KubernetesAdapter } from './kubernetes-adapter';
 import type { DiscoveryAdapter, DiscoveryDeps } from './types';
 import { ZookeeperAdapter } from './zookeeper-adapter';
@@ -28,11 +29,11 @@ export function createDiscoveryAdapter(
       return new EtcdAdapter(ctx);
     case 'zookeeper':
       return new ZookeeperAdapter(ctx);
+    case 'eureka':
+      return new EurekaAdapter(ctx);
     case 'kubernetes':
       return new KubernetesAdapter(ctx);
     case 'dns':
       return new DnsAdapter(ctx);
-    default:
-      throw new Error(`registry type ${registry.type} is not supported yet`);
   }
 }
