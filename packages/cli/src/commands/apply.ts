@@ -26,8 +26,10 @@ export const applyCommand: CommandSpec = {
   details: [
     'The file is validated locally first; a broken file exits 2 with one line per problem',
     '(file:line:column: field.path: message) and the control plane is never contacted.',
-    'Entities are matched by name. Applying the same file twice changes nothing and publishes',
-    'no new version.',
+    'The file is the whole truth: entities are matched by name, and registries, services,',
+    'APIs, plans and operator-created consumers missing from it are deleted. Applying the',
+    'same file twice changes nothing and publishes no new version. Use --dry-run or',
+    '`portico diff` to preview.',
   ].join('\n'),
   async run(ctx) {
     const file = requireOption('-f/--file', stringOption(ctx, 'file'), 'the YAML file to apply');
