@@ -103,7 +103,7 @@ export class EurekaDouble {
     }));
   }
 
-  private handle(req: IncomingMessage, res: ServerResponse, url: URL): void {
+  private handle(req: IncomingMessage, res: ServerResponse, url: URL): undefined {
     const expected = `Basic ${Buffer.from(`${this.credentials.username}:${this.credentials.password}`).toString('base64')}`;
     if (req.headers.authorization !== expected) {
       res.writeHead(401, { 'www-authenticate': 'Basic realm="eureka"' });
