@@ -1,0 +1,143 @@
+// Seeds a Portico database. Idempotent: safe on every `npm run dev` and every container start.
+//
+//   tsx prisma/seed.ts            ensure the owner (PORTICO_BOOTSTRAP_TOKEN becomes their token)
+//                                 and the machine tokens named by PORTICO_DP_TOKEN and
+//                                 PORTICO_REGISTRY_TOKEN
+//   tsx prisma/seed.ts --demo     also apply prisma/demo-config.yaml through config.applyDocument
+//                                 and make a demo API key (written to .portico/demo-key)
+//
+// Everything goes through the control plane's own procedures, so demo data is validated,
+// audited and published exactly as an operator's would be.
+import { randomBytes } from 'node:crypto';
+import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { dirname, join } from 'node:path';
+import { type ApiContext, bootstrapOwner, createAppCaller } from '@portico/api';
+import { createDb, type Db } from '@portico/db';
+import { newId } from '@portico/id';
+import { hashSecret } from '@portico/keys';
+
+const root = join(import.meta.dirname, '..');
+const demo = process.argv.includes('--demo');
+const env = {
+  databaseUrl: required('DATABASE_URL'),
+  bootstrapToken: process.env.PORTICO_BOOTSTRAP_TOKEN,
+  dataPlaneToken: process.env.PORTICO_DP_TOKEN,
+  registryToken: process.env.PORTICO_REGISTRY_TOKEN,
+  demoPassword: process.env.PORTICO_DEMO_PASSWORD,
+  secretKey: process.env.PORTICO_SECRET_KEY,
+};
+
+function required(name: string): string {
+  const value = process.env[name];
+  if (!value) {
+    console.error(`seed: ${name} is not set`);
+    process.exit(2);
+  }
+  return value;
+}
+
+function context(db: Db, actor: ApiContext['actor']): ApiContext {
+  return {
+    db,
+    actor,
+    secretKey: env.secretKey ? Buffer.from(env.secretKey, 'hex') : randomBytes(32),
+    sessionSigningKey: randomBytes(32),
+    now: () => new Date(),
+    requestId: newId('request'),
+    clientIp: '127.0.0.1',
+    userAgent: 'portico-seed',
+    cookies: { setSession() {}, clearSession() {} },
+  };
+}
+
+async function ensureOwner(db: Db): Promise<{ id: string; email: string }> {
+  const anonymous = createAppCaller(context(db, null));
+  const { needsSetup } = await anonymous.auth.setupStatus();
+  if (needsSetup && env.demoPassword) {
+    await anonymous.auth.setup({
+      email: 'admin@portico.local',
+      password: env.demoPassword,
+      name: 'Portico admin',
+    });
+    console.log('seed: created owner admin@portico.local');
+  } else if (needsSetup && env.bootstrapToken) {
+    await bootstrapOwner(db, env.bootstrapToken);
+    console.log('seed: created owner admin@portico.local from PORTICO_BOOTSTRAP_TOKEN');
+  }
+  const owner = await db.user.findFirst({
+    where: { kind: 'operator', role: 'owner', disabledAt: null },
+    orderBy: { createdAt: 'asc' },
+  });
+  if (!owner) throw new Error('no owner exists and neither PORTICO_DEMO_PASSWORD nor PORTICO_BOOTSTRAP_TOKEN is set');
+  if (env.bootstrapToken) {
+    const hash = hashSecret(env.bootstrapToken);
+    if (!(await db.personalAccessToken.findUnique({ where: { hash } }))) {
+      await db.personalAccessToken.create({
+        data: { id: newId('token'), userId: owner.id, name: 'bootstrap', hash, start: env.bootstrapToken.slice(0, 12) },
+      });
+      console.log(`seed: PORTICO_BOOTSTRAP_TOKEN is a personal access token of ${owner.email}`);
+    }
+  }
+  return { id: owner.id, email: owner.email };
+}
+
+async function ensureMachineToken(db: Db, kind: 'dataplane' | 'registry', clear: string | undefined) {
+  if (!clear) return;
+  const hash = hashSecret(clear);
+  if (await db.machineToken.findUnique({ where: { hash } })) return;
+  await db.machineToken.create({
+    data: {
+      id: newId('token'),
+      kind,
+      name: kind === 'dataplane' ? 'local gateways' : 'local services',
+      scopes: kind === 'registry' ? ['register', 'read'] : [],
+      hash,
+      start: clear.slice(0, 12),
+    },
+  });
+  console.log(`seed: ${kind} token registered`);
+}
+
+async function seedDemo(db: Db, owner: { id: string; email: string }) {
+  const caller = createAppCaller(
+    context(db, {
+      kind: 'operator',
+      userId: owner.id,
+      email: owner.email,
+      role: 'owner',
+      via: 'token',
+      sessionId: null,
+      tokenId: null,
+    }),
+  );
+  const document = readFileSync(join(root, 'prisma/demo-config.yaml'), 'utf8');
+  const result = await caller.config.applyDocument({ document, message: 'demo data' });
+  console.log(
+    result.published
+      ? `seed: demo config published as version ${result.published.number}`
+      : 'seed: demo config already in place',
+  );
+
+  const keyFile = join(root, '.portico/demo-key');
+  const consumer = await db.consumer.findUnique({ where: { name: 'demo-app' } });
+  if (!consumer) return;
+  const existing = existsSync(keyFile) ? readFileSync(keyFile, 'utf8').trim() : null;
+  const live = existing
+    ? await db.apiKey.findFirst({ where: { hash: hashSecret(existing), revokedAt: null } })
+    : null;
+  if (live) return;
+  const issued = await caller.keys.create({ consumerId: consumer.id, name: 'demo' });
+  mkdirSync(dirname(keyFile), { recursive: true });
+  writeFileSync(keyFile, `${issued.clear}\n`, { mode: 0o600 });
+  console.log('seed: demo API key written to .portico/demo-key');
+}
+
+const db = createDb({ databaseUrl: env.databaseUrl, maxConnections: 2 });
+try {
+  const owner = await ensureOwner(db);
+  await ensureMachineToken(db, 'dataplane', env.dataPlaneToken);
+  await ensureMachineToken(db, 'registry', env.registryToken);
+  if (demo) await seedDemo(db, owner);
+} finally {
+  await db.$disconnect();
+}
