@@ -4,8 +4,8 @@ import { once } from 'node:events';
 import { createServer } from 'node:net';
 import { fileURLToPath } from 'node:url';
 import type { Db } from '@portico/db';
-import { generateSecret } from '@portico/keys';
 import { createTestDatabase } from '@portico/db/testing';
+import { generateSecret } from '@portico/keys';
 
 const CONTROL_DIR = fileURLToPath(new URL('../../../../apps/control/', import.meta.url));
 const STARTUP_DEADLINE_MS = 30_000;
