@@ -29,6 +29,13 @@ const subjects = Array.from({ length: subjectCount }, (_, i) => `con_bench_${i}`
 const rateLimit = { requests: 1_000_000, per: 'second' as const };
 const quota = { requests: 1_000_000_000, per: 'month' as const };
 
+/** EVALSHA calls and the server time they took, from INFO commandstats (all clients). */
+async function evalshaStats(redis: Redis): Promise<{ calls: number; usec: number }> {
+  const info = await redis.info('commandstats');
+  const match = /cmdstat_evalsha:calls=(\d+),usec=(\d+)/.exec(info);
+  return { calls: Number(match?.[1] ?? 0), usec: Number(match?.[2] ?? 0) };
+}
+
 async function run(autoPipelining: boolean) {
   const redis = new Redis({
     host: '127.0.0.1',
@@ -39,6 +46,7 @@ async function run(autoPipelining: boolean) {
   await new Promise<void>((resolve) => redis.once('ready', () => resolve()));
   const keyPrefix = randomKeyPrefix();
   const limiter = createLimiter({ redis, keyPrefix, budgetMs: 1_000 });
+  const before = await evalshaStats(redis);
   const latencies = new Float64Array(5_000_000);
   let count = 0;
   let denied = 0;
@@ -62,13 +70,20 @@ async function run(autoPipelining: boolean) {
   };
   await Promise.all(Array.from({ length: concurrency }, (_, k) => caller(k)));
   const elapsedS = (performance.now() - startedAt) / 1000;
+  const after = await evalshaStats(redis);
+  const serverUsPerCall = (after.usec - before.usec) / Math.max(1, after.calls - before.calls);
   const sorted = latencies.subarray(0, count).sort();
   const pct = (p: number) => sorted[Math.min(count - 1, Math.floor(count * p))] ?? 0;
-  const unavailable = limiter.metricsText().match(/cause="timeout"\} (\d+)/g) ?? [];
+  const fallbacks = [
+    ...limiter.metricsText().matchAll(/^portico_limiter_unavailable_total\S* (\d+)$/gm),
+  ]
+    .map((m) => Number(m[1]))
+    .reduce((a, b) => a + b, 0);
   console.log(
     `${autoPipelining ? 'auto-pipelining on ' : 'auto-pipelining off'}: ${Math.round(count / elapsedS)} checks/s ` +
       `(${count} in ${elapsedS.toFixed(2)} s, concurrency ${concurrency}), ` +
-      `p50 ${pct(0.5).toFixed(2)} ms, p99 ${pct(0.99).toFixed(2)} ms, denied ${denied}, ${unavailable.join(' ')}`,
+      `p50 ${pct(0.5).toFixed(2)} ms, p99 ${pct(0.99).toFixed(2)} ms, denied ${denied}, ` +
+      `Redis ${serverUsPerCall.toFixed(1)} µs per EVALSHA, budget fallbacks ${fallbacks}`,
   );
   await limiter.close();
   await deleteLimiterKeys(redis, keyPrefix);
