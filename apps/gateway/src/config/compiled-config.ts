@@ -20,6 +20,15 @@ import {
   sortRoutes,
 } from './routing-table';
 
+/** Stands in for "every method, every path" on APIs that declare no routes; it has no route id. */
+const CATCH_ALL_ROUTE: CompiledRoute = {
+  id: '',
+  name: null,
+  methods: null,
+  segments: [],
+  rest: true,
+};
+
 export interface CompiledService {
   readonly service: SnapshotService;
   readonly selector: UpstreamSelector;
@@ -107,7 +116,8 @@ export function compileConfig(published: PublishedConfig, deps: CompileDeps): Co
     const policies = api.policies;
     return {
       api,
-      routes: sortRoutes(api.routes.map(compileRoute)),
+      // An API without routes forwards everything under its base path.
+      routes: api.routes.length > 0 ? sortRoutes(api.routes.map(compileRoute)) : [CATCH_ALL_ROUTE],
       service,
       auth: api.auth,
       ipAllow: policies.ipAllow.length > 0 ? cidrs(policies.ipAllow, `${where} ipAllow`) : null,

@@ -226,7 +226,7 @@ export function createProxyHandler(
     }
     const entry = match.entry;
     ex.entry = entry;
-    ex.routeId = match.route.id;
+    ex.routeId = match.route.id === '' ? null : match.route.id;
     if (normalised.hadDots && !isUnderBasePath(normalised.beforeDots, entry.api.basePath)) {
       fail(req, res, ex, 'GW_BAD_REQUEST', 'the path uses ".." to leave the API base path');
       return;
