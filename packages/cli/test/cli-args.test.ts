@@ -153,6 +153,16 @@ describe('portico apply and diff with a bad file', () => {
     expect(lines[1]).toContain('bad.yaml:6:15: services[0].targets[0]');
   });
 
+  it('exits 2 for a file over 5 MB without parsing or sending it', async () => {
+    const huge = `# ${'x'.repeat(5 * 1024 * 1024)}\n{}\n`;
+    const run = await runInMemory(['apply', '-f', 'huge.yaml'], { 'huge.yaml': huge });
+    expect(run.exitCode).toBe(2);
+    expect(run.stderr).toBe(
+      'error: huge.yaml: larger than 5 MB; split it or remove what is not configuration\n',
+    );
+    expect(run.connections).toEqual([]);
+  });
+
   it('exits 2 when the file cannot be read', async () => {
     const run = await runInMemory(['apply', '-f', 'missing.yaml']);
     expect(run.exitCode).toBe(2);
