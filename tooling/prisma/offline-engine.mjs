@@ -22,6 +22,23 @@ const PG_TEXT_OID = 25;
 const SHADOW_DB_PREFIX = 'prisma_migrate_shadow_db_';
 const MISSING_SHADOW_FACTORY = 'PostgreSQL shadow DB must be provided through an external factory';
 
+/**
+ * The engine's Rust panic hook reports the panic message here before the wasm traps (the glue
+ * calls `global.PRISMA_WASM_PANIC_REGISTRY.set_message`; without it the report itself crashes).
+ */
+const panicRegistry = {
+  message: '',
+  set_message(message) {
+    this.message = message;
+  },
+};
+globalThis.PRISMA_WASM_PANIC_REGISTRY ??= panicRegistry;
+
+/** The message of the last engine panic, or '' if none happened. */
+export function lastPanicMessage() {
+  return globalThis.PRISMA_WASM_PANIC_REGISTRY?.message ?? '';
+}
+
 /** @type {Promise<string> | undefined} */
 let wasmLoaded;
 
@@ -187,7 +204,8 @@ export async function openSchemaEngine({ datamodels, connectionString, log = () 
   await loadSchemaEngineWasm();
   const factory = new OfflinePgAdapterFactory(connectionString);
   const engine = await glue.SchemaEngine.new(
-    { datamodels },
+    // `migrate diff` starts the engine without --datamodels; an empty list makes it panic.
+    { datamodels: datamodels.length > 0 ? datamodels : undefined },
     log,
     bindMigrationAwareSqlAdapterFactory(factory),
   );

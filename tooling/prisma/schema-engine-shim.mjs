@@ -14,7 +14,12 @@
 import { readFile } from 'node:fs/promises';
 import { createInterface } from 'node:readline';
 import pg from 'pg';
-import { openSchemaEngine, schemaEngineVersion, withDatabase } from './offline-engine.mjs';
+import {
+  lastPanicMessage,
+  openSchemaEngine,
+  schemaEngineVersion,
+  withDatabase,
+} from './offline-engine.mjs';
 
 // The CLI cancels a whole command if disposal hangs; keep shutdown bounded.
 const SHUTDOWN_TIMEOUT_MS = 10_000;
@@ -150,6 +155,27 @@ async function serveRpc({ datamodels, datasourceUrl }) {
     // The Wasm engine reaches the database through a driver adapter it opens at start-up.
     throw new Error('The offline schema engine needs a datasource URL (set DATABASE_URL).');
   }
+  const send = (message) => process.stdout.write(`${JSON.stringify(message)}\n`);
+  /** @type {{ id: unknown } | undefined} */
+  let current;
+  // A Rust panic traps the wasm, sometimes outside any awaited promise, and leaves the instance
+  // unusable. Answer the request in flight as a panic (the CLI then reports it, and exits non-zero)
+  // and exit with the native engine's panic status.
+  process.on('uncaughtException', (error) => {
+    const message = lastPanicMessage() || error.stack || String(error);
+    if (current) {
+      send({
+        jsonrpc: '2.0',
+        id: current.id,
+        error: { code: 4466, message, data: { is_panic: true, message, error: { message } } },
+      });
+    }
+    process.stderr.write(
+      `${JSON.stringify({ level: 'ERROR', target: 'schema_engine::logger', fields: { message } })}\n`,
+    );
+    process.exit(101);
+  });
+
   const schemaFiles = await Promise.all(
     datamodels.map(async (file) => [file, await readFile(file, 'utf8')]),
   );
@@ -160,7 +186,6 @@ async function serveRpc({ datamodels, datasourceUrl }) {
     log: (line) => process.stderr.write(`${line}\n`),
   });
 
-  const send = (message) => process.stdout.write(`${JSON.stringify(message)}\n`);
   // The engine asks the CLI to print (for `migrate diff`) by sending it a request; the CLI's
   // replies arrive on stdin beside its own requests, told apart by having no `method`.
   const pendingPrints = new Map();
@@ -173,6 +198,7 @@ async function serveRpc({ datamodels, datasourceUrl }) {
     });
 
   async function handle(request) {
+    current = request;
     try {
       if (request.method === 'createDatabase') {
         return send({
@@ -192,6 +218,8 @@ async function serveRpc({ datamodels, datasourceUrl }) {
       send({ jsonrpc: '2.0', id: request.id, result: result ?? null });
     } catch (error) {
       send(errorReply(request.id, error));
+    } finally {
+      current = undefined;
     }
   }
 
@@ -223,7 +251,12 @@ async function serveRpc({ datamodels, datasourceUrl }) {
     }
     queue = queue.then(() => handle(message));
   });
-  lines.on('close', shutdown);
+  lines.on('close', () => {
+    // Nobody is left to answer print requests; let their handlers finish.
+    for (const resolve of pendingPrints.values()) resolve();
+    pendingPrints.clear();
+    shutdown();
+  });
   // The CLI ends stdin and then terminates the engine at once; still close pools and shadows.
   process.on('SIGTERM', shutdown);
   process.on('SIGINT', shutdown);
