@@ -29,6 +29,9 @@ export class ChangeFeed {
     });
     // A dropped subscriber must not crash the process; ioredis reconnects and resubscribes.
     subscriber.on('error', () => {});
+    // Announcements sent while the subscriber was reconnecting are lost: answer every parked
+    // query so its client re-reads (and re-parks) instead of sleeping through a change.
+    subscriber.on('ready', () => this.releaseAll());
     await subscriber.subscribe(this.channel);
   }
 

@@ -203,3 +203,37 @@ describe('built-in registry on real Redis and Postgres', () => {
     expect(await h.redis.keys(`${h.keyPrefix}*svc:${service}:*`)).toEqual([]);
   });
 });
+
+describe('built-in registry with two control replicas on one Redis', () => {
+  it('a blocking query on one replica is woken by a registration through the other', async () => {
+    const Fastify = (await import('fastify')).default;
+    const { builtinRegistryPlugin } = await import('./plugin');
+    const replica = Fastify({ logger: false });
+    await replica.register(builtinRegistryPlugin, {
+      redis: h.redis,
+      db: h.db,
+      keyPrefix: h.keyPrefix,
+      sweepIntervalMs: 200,
+    });
+    const replicaUrl = await replica.listen({ host: '127.0.0.1', port: 0 });
+    try {
+      const service = uniqueService();
+      await put(service, 'a', { address: '127.0.0.1', port: 8001 });
+      const { index } = await list(service);
+      const waiting = fetch(
+        `${replicaUrl}/registry/v1/services/${service}?index=${index}&wait=20s`,
+        {
+          headers: { authorization: `Bearer ${h.tokens.read}` },
+        },
+      );
+      await new Promise((r) => setTimeout(r, 150));
+      const started = Date.now();
+      await put(service, 'b', { address: '127.0.0.1', port: 8002 });
+      const body = (await (await waiting).json()) as { instances: Array<{ id: string }> };
+      expect(Date.now() - started).toBeLessThan(3000);
+      expect(body.instances.map((i) => i.id)).toEqual(['a', 'b']);
+    } finally {
+      await replica.close();
+    }
+  });
+});
