@@ -2,6 +2,9 @@ import { type DeclarativeConfig, formatPath, ZDeclarativeConfig } from '@portico
 import { type Document, isMap, isNode, isScalar, LineCounter, parseDocument } from 'yaml';
 import type { z } from 'zod';
 
+const UNKNOWN_KEY_MESSAGE =
+  'unknown key: not part of the declarative format (see docs/yaml-format.md)';
+
 /** One thing wrong with the file, located as precisely as the YAML allows. */
 export interface FileProblem {
   /** `services[0].targets[1]`, or `(root)`; null for YAML syntax errors. */
@@ -63,7 +66,7 @@ export function loadDeclarativeYaml(text: string): LoadedDeclarativeFile {
         const position = locate(doc, lineCounter, path, true);
         return {
           path: formatPath(path),
-          message: 'unknown key: not part of the declarative format (see docs/yaml-format.md)',
+          message: UNKNOWN_KEY_MESSAGE,
           ...position,
         };
       }),
@@ -95,7 +98,10 @@ function locateIssues(
         const path = [...issue.path, key];
         problems.push({
           path: formatPath(path),
-          message: `unknown key: expected one of registries, services, apis, plans, consumers`,
+          message:
+            issue.path.length === 0
+              ? 'unknown key: expected one of registries, services, apis, plans, consumers'
+              : UNKNOWN_KEY_MESSAGE,
           ...locate(doc, lineCounter, path, true),
         });
       }

@@ -3,6 +3,11 @@ import type { CliIo } from './io';
 
 /** The real process: stdout/stderr, the file system and stdin. */
 export function createNodeIo(): CliIo {
+  // `portico dump | head` closes the pipe early; that is the reader's choice, not a failure.
+  process.stdout.on('error', (error: NodeJS.ErrnoException) => {
+    if (error.code === 'EPIPE') process.exit(0);
+    throw error;
+  });
   return {
     writeOut: (text) => void process.stdout.write(text),
     writeErr: (text) => void process.stderr.write(text),
