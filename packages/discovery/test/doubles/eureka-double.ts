@@ -103,7 +103,7 @@ export class EurekaDouble {
     }));
   }
 
-  private handle(req: IncomingMessage, res: ServerResponse, url: URL): undefined {
+  private handle(req: IncomingMessage, res: ServerResponse, url: URL): void {
     const expected = `Basic ${Buffer.from(`${this.credentials.username}:${this.credentials.password}`).toString('base64')}`;
     if (req.headers.authorization !== expected) {
       res.writeHead(401, { 'www-authenticate': 'Basic realm="eureka"' });
@@ -118,13 +118,14 @@ export class EurekaDouble {
     if (url.pathname === '/eureka/apps') {
       this.fullRequests += 1;
       const list = [...this.instances.values()].map((instance) => ({ instance }));
-      return sendJson(res, 200, {
+      sendJson(res, 200, {
         applications: {
           versions__delta: '1',
           apps__hashcode: this.hashcode(),
           application: this.group(list),
         },
       });
+      return;
     }
     if (url.pathname === '/eureka/apps/delta') {
       this.deltaRequests += 1;
@@ -132,13 +133,14 @@ export class EurekaDouble {
       const list = this.recent
         .filter((c) => c.at >= since)
         .map((c) => ({ instance: c.instance, action: c.action }));
-      return sendJson(res, 200, {
+      sendJson(res, 200, {
         applications: {
           versions__delta: String(this.recent.length),
           apps__hashcode: this.hashcode(),
           application: this.group(list),
         },
       });
+      return;
     }
     res.writeHead(404);
     res.end();
