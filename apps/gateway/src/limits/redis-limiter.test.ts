@@ -62,4 +62,21 @@ describe('createLimiter without Redis', () => {
       );
     }
   });
+
+  it('refuses options that would break keys or the budget, naming the option', () => {
+    expect(() => createLimiter({ redis: null, keyPrefix: 'a}b' })).toThrow(
+      'keyPrefix must be 1-100 characters without braces or spaces',
+    );
+    expect(() => createLimiter({ redis: null, keyPrefix: '' })).toThrow('keyPrefix');
+    expect(() => createLimiter({ redis: null, keyPrefix: 'p', budgetMs: 0 })).toThrow(
+      'createLimiter: budgetMs must be an integer from 1 to 60000, got 0',
+    );
+    expect(() => createLimiter({ redis: null, keyPrefix: 'p', budgetMs: 2.5 })).toThrow('budgetMs');
+    expect(() => createLimiter({ redis: null, keyPrefix: 'p', maxLocalEntries: -1 })).toThrow(
+      'maxLocalEntries',
+    );
+    expect(() =>
+      createLimiter({ redis: null, keyPrefix: 'p', circuitCooldownMs: Number.NaN }),
+    ).toThrow('circuitCooldownMs');
+  });
 });

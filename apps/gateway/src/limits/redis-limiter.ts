@@ -70,6 +70,21 @@ function outcomeFromReply(reply: unknown): LimitOutcome | null {
   };
 }
 
+function positiveInteger(
+  name: string,
+  value: number | undefined,
+  fallback: number,
+  max: number,
+): number {
+  const chosen = value ?? fallback;
+  if (!Number.isInteger(chosen) || chosen < 1 || chosen > max) {
+    throw new RangeError(
+      `createLimiter: ${name} must be an integer from 1 to ${max}, got ${chosen}`,
+    );
+  }
+  return chosen;
+}
+
 /**
  * Plan rate limits and quotas, counted in Redis with one Lua call per request (see
  * limiter-script.ts), with the plan's failure policy deciding whenever Redis cannot answer
@@ -77,12 +92,40 @@ function outcomeFromReply(reply: unknown): LimitOutcome | null {
  * reason 'unavailable'. `check` never throws and never takes longer than the budget.
  */
 export function createLimiter(opts: LimiterOptions): Limiter {
+  // Options are checked once here, so a misconfiguration fails at boot rather than per request.
+  if (!/^[^{}\s]{1,100}$/.test(opts.keyPrefix)) {
+    throw new RangeError(
+      `createLimiter: keyPrefix must be 1-100 characters without braces or spaces (it sits inside a Redis Cluster hash tag), got ${JSON.stringify(opts.keyPrefix)}`,
+    );
+  }
+  const budgetMs = positiveInteger('budgetMs', opts.budgetMs, DEFAULT_BUDGET_MS, 60_000);
+  const maxInFlight = positiveInteger(
+    'maxInFlight',
+    opts.maxInFlight,
+    DEFAULT_MAX_IN_FLIGHT,
+    1_000_000,
+  );
+  const maxLocalEntries = positiveInteger(
+    'maxLocalEntries',
+    opts.maxLocalEntries,
+    DEFAULT_MAX_LOCAL_ENTRIES,
+    10_000_000,
+  );
+  const breakerFailures = positiveInteger(
+    'openCircuitAfterFailures',
+    opts.openCircuitAfterFailures,
+    DEFAULT_BREAKER_FAILURES,
+    1_000_000,
+  );
+  const breakerCooldownMs = positiveInteger(
+    'circuitCooldownMs',
+    opts.circuitCooldownMs,
+    DEFAULT_BREAKER_COOLDOWN_MS,
+    3_600_000,
+  );
   const redis = opts.redis === null ? null : installCommands(opts.redis);
-  const budgetMs = opts.budgetMs ?? DEFAULT_BUDGET_MS;
   const injectedNow = opts.now;
   const clock = injectedNow ?? Date.now;
-  const maxInFlight = opts.maxInFlight ?? DEFAULT_MAX_IN_FLIGHT;
-  const maxLocalEntries = opts.maxLocalEntries ?? DEFAULT_MAX_LOCAL_ENTRIES;
   const keyCache = new BoundedMap<string, SubjectKeys>(maxLocalEntries);
   const local = new LocalLimiter(maxLocalEntries);
   const metrics = new LimiterMetrics();
@@ -91,8 +134,6 @@ export function createLimiter(opts: LimiterOptions): Limiter {
   // Circuit breaker: after consecutive timeouts or errors, stop waiting on Redis for a while so a
   // hung server costs each request nothing instead of the whole budget. Measured on the
   // monotonic clock, never on the injectable one.
-  const breakerFailures = opts.openCircuitAfterFailures ?? DEFAULT_BREAKER_FAILURES;
-  const breakerCooldownMs = opts.circuitCooldownMs ?? DEFAULT_BREAKER_COOLDOWN_MS;
   let consecutiveFailures = 0;
   let circuitOpenUntil = 0;
 
