@@ -1,9 +1,9 @@
 import { randomBytes } from 'node:crypto';
 import type { Db } from '@portico/db';
+import { createTestDatabase } from '@portico/db/testing';
 import { configRouter } from '../src/routers/config';
 import { dataPlanesRouter } from '../src/routers/data-planes';
 import { type ApiContext, createCallerFactory, type OperatorRole, router } from '../src/trpc';
-import { createTestDatabase } from '@portico/db/testing';
 
 /** The config and dataPlanes routers alone, as the control plane mounts them. */
 const testRouter = router({ config: configRouter, dataPlanes: dataPlanesRouter });
@@ -13,8 +13,8 @@ export interface ConfigHarness {
   db: Db;
   url: string;
   secretKey: Buffer;
-  /** A caller acting as an operator with `role`; `now` shifts the clock the procedures see. */
-  as(role: OperatorRole, now?: () => Date): ReturnType<typeof createCaller>;
+  /** A caller acting as an operator with `role` (or a portal developer); `now` shifts the clock. */
+  as(role: OperatorRole | 'developer', now?: () => Date): ReturnType<typeof createCaller>;
   drop(): Promise<void>;
 }
 
@@ -31,15 +31,25 @@ export async function createConfigHarness(): Promise<ConfigHarness> {
         sessionSigningKey: randomBytes(32),
         secretKey,
         now,
-        actor: {
-          kind: 'operator',
-          userId: `usr_test_${role}`,
-          email: `${role}@example.test`,
-          role,
-          via: 'token',
-          sessionId: null,
-          tokenId: null,
-        },
+        actor:
+          role === 'developer'
+            ? {
+                kind: 'developer',
+                userId: 'usr_test_developer',
+                email: 'developer@example.test',
+                via: 'token',
+                sessionId: null,
+                tokenId: null,
+              }
+            : {
+                kind: 'operator',
+                userId: `usr_test_${role}`,
+                email: `${role}@example.test`,
+                role,
+                via: 'token',
+                sessionId: null,
+                tokenId: null,
+              },
         requestId: `req_test_${randomBytes(4).toString('hex')}`,
         clientIp: '127.0.0.1',
         userAgent: 'vitest',

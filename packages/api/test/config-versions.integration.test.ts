@@ -157,6 +157,20 @@ describe('publish, diff and rollback', () => {
     expect(draft.valid).toBe(false);
   });
 
+  it('refuses every config procedure to a portal developer', async () => {
+    const developer = h.as('developer');
+    const calls: Promise<unknown>[] = [
+      developer.config.publish({ message: 'x' }),
+      developer.config.rollback({ to: 1 }),
+      developer.config.applyDocument({ document: {} }),
+      developer.config.dump(),
+      developer.config.versions(),
+      developer.config.draftDiff(),
+      developer.dataPlanes.list(),
+    ];
+    for (const call of calls) expect((await trpcError(call)).code).toBe('FORBIDDEN');
+  });
+
   it('refuses publish and rollback to a viewer', async () => {
     expect((await trpcError(h.as('viewer').config.publish({ message: 'x' }))).code).toBe(
       'FORBIDDEN',

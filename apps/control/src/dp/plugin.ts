@@ -2,6 +2,7 @@ import {
   authenticateDataPlaneToken,
   computeSyncAnswer,
   NODE_ID_PATTERN,
+  PublishedSnapshotCache,
   recordNodeStatus,
   type SyncAnswerDeps,
   touchDataPlaneNode,
@@ -46,6 +47,7 @@ export const dataPlaneSyncPlugin: FastifyPluginAsync<DataPlaneSyncOptions> = asy
   const answerDeps: SyncAnswerDeps = {
     db: opts.db,
     secretKey: opts.secretKey,
+    snapshotCache: new PublishedSnapshotCache(),
     onSecretError: (registryId, error) =>
       app.log.error(
         { registryId, err: error },

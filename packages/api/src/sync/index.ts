@@ -23,5 +23,6 @@ export {
   loadCredentialSet,
   loadPublishedConfig,
   MAX_DELTA_CHANGES,
+  PublishedSnapshotCache,
   type SyncAnswerDeps,
 } from './sync-answer';

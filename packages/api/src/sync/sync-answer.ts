@@ -20,6 +20,21 @@ export interface SyncAnswerDeps {
   secretKey: Buffer;
   /** Told about registry credentials that cannot be opened (wrong key); they are left out. */
   onSecretError?: (registryId: string, error: unknown) => void;
+  /** Keeps the latest parsed snapshot, so a publish woken by many gateways is read and parsed once. */
+  snapshotCache?: PublishedSnapshotCache;
+}
+
+/** Holds one published snapshot by number; versions are immutable, so it never goes stale. */
+export class PublishedSnapshotCache {
+  private entry: { number: number; snapshot: ConfigSnapshot } | null = null;
+
+  get(number: number): ConfigSnapshot | null {
+    return this.entry?.number === number ? this.entry.snapshot : null;
+  }
+
+  set(number: number, snapshot: ConfigSnapshot): void {
+    if (this.entry === null || number >= this.entry.number) this.entry = { number, snapshot };
+  }
 }
 
 /**
@@ -70,11 +85,16 @@ export async function loadPublishedConfig(
   deps: SyncAnswerDeps,
   number: number,
 ): Promise<PublishedConfig | null> {
-  const row = await deps.db.configVersion.findUnique({ where: { number } });
+  const cached = deps.snapshotCache?.get(number) ?? null;
+  const row = await deps.db.configVersion.findUnique({
+    where: { number },
+    select: { number: true, hash: true, createdAt: true, snapshot: cached === null },
+  });
   if (!row) return null;
   // Stored snapshots were validated at publish; parsing again refuses a row edited by hand
   // rather than shipping it to every gateway.
-  const snapshot: ConfigSnapshot = ZConfigSnapshot.parse(row.snapshot);
+  const snapshot: ConfigSnapshot = cached ?? ZConfigSnapshot.parse(row.snapshot);
+  if (cached === null) deps.snapshotCache?.set(number, snapshot);
   return {
     version: row.number,
     hash: row.hash,
