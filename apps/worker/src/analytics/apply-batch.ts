@@ -11,70 +11,75 @@ export interface ApplyBatchResult {
 
 /**
  * Applies one batch: the processed-batch record, the minute rollups, the error-code rollups and
- * the raw request log, all in ONE transaction. The processed-batch insert comes first: when the id
- * is already there (a redelivered job) nothing else is written, so no event is counted twice. A
- * second worker applying the same batch at the same moment blocks on that insert until the first
- * commits, then sees the row and skips.
+ * the raw request log, in ONE statement (so one transaction, and one round trip).
+ *
+ * The processed-batch insert comes first and everything else is gated on it having inserted a
+ * row: when the id is already there (a redelivered job) nothing is written, so no event is
+ * counted twice. A second worker applying the same batch at the same moment blocks on that
+ * insert until the first commits, then finds the row and writes nothing.
  */
 export async function applyBatch(
   db: Db,
   batch: DecodedBatch,
   aggregate: BatchAggregate = aggregateBatch(batch.events),
 ): Promise<ApplyBatchResult> {
-  const applied = await db.$transaction(
-    async (tx) => {
-      const claimed = await tx.$executeRaw`
-        INSERT INTO analytics_batches (id, "nodeId", "eventCount", "processedAt")
-        VALUES (${batch.id}, ${batch.nodeId}, ${batch.events.length}, now())
-        ON CONFLICT (id) DO NOTHING`;
-      if (claimed === 0) return false;
-
-      await tx.$executeRaw`
-        INSERT INTO usage_minutes AS u (minute, "apiId", "routeId", "consumerId", "keyId", "statusClass",
-          count, "errorCount", "bytesIn", "bytesOut", "latencyBuckets")
-        SELECT to_timestamp(x.m / 1000.0) AT TIME ZONE 'UTC', x.a, x.r, x.c, x.k, x.s, x.n, x.e, x.bi, x.bo, x.h
-        FROM jsonb_to_recordset(${JSON.stringify(aggregate.rollups)}::jsonb)
-          AS x(m bigint, a text, r text, c text, k text, s int, n int, e int, bi bigint, bo bigint, h int[])
-        ORDER BY x.m, x.a, x.r, x.c, x.k, x.s
-        ON CONFLICT (minute, "apiId", "routeId", "consumerId", "keyId", "statusClass") DO UPDATE SET
-          count = u.count + EXCLUDED.count,
-          "errorCount" = u."errorCount" + EXCLUDED."errorCount",
-          "bytesIn" = u."bytesIn" + EXCLUDED."bytesIn",
-          "bytesOut" = u."bytesOut" + EXCLUDED."bytesOut",
-          "latencyBuckets" = (
-            SELECT array_agg(COALESCE(p, 0) + COALESCE(q, 0) ORDER BY i)
-            FROM unnest(u."latencyBuckets", EXCLUDED."latencyBuckets") WITH ORDINALITY AS t(p, q, i)
-          )`;
-
-      if (aggregate.errors.length > 0) {
-        await tx.$executeRaw`
-          INSERT INTO usage_error_minutes AS u (minute, "apiId", "routeId", "consumerId", "keyId", "errorCode", count)
-          SELECT to_timestamp(x.m / 1000.0) AT TIME ZONE 'UTC', x.a, x.r, x.c, x.k, x.code, x.n
-          FROM jsonb_to_recordset(${JSON.stringify(aggregate.errors)}::jsonb)
-            AS x(m bigint, a text, r text, c text, k text, code text, n int)
-          ORDER BY x.m, x.a, x.r, x.c, x.k, x.code
-          ON CONFLICT (minute, "apiId", "routeId", "consumerId", "keyId", "errorCode") DO UPDATE SET
-            count = u.count + EXCLUDED.count`;
-      }
-
-      // The request id is unique per request; a clash means a gateway reused one, and the log
-      // keeps the first (the rollups above still count both).
-      await tx.$executeRaw`
-        INSERT INTO request_log ("requestId", time, "nodeId", "apiId", "routeId", "serviceId", instance,
-          "consumerId", "keyId", method, status, "totalMs", "upstreamMs", "bytesIn", "bytesOut", "clientIp",
-          "errorCode", "batchId")
-        SELECT x."requestId", to_timestamp(x.time / 1000.0) AT TIME ZONE 'UTC', x."nodeId", x."apiId", x."routeId",
-          x."serviceId", x.instance, x."consumerId", x."keyId", x.method, x.status, x."totalMs", x."upstreamMs",
-          x."bytesIn", x."bytesOut", x."clientIp", x."errorCode", ${batch.id}
-        FROM jsonb_to_recordset(${JSON.stringify(batch.events)}::jsonb) AS x("requestId" text, time bigint,
-          "nodeId" text, "apiId" text, "routeId" text, "serviceId" text, instance text, "consumerId" text,
-          "keyId" text, method text, status int, "totalMs" double precision, "upstreamMs" double precision,
-          "bytesIn" int, "bytesOut" int, "clientIp" text, "errorCode" text)
-        ON CONFLICT ("requestId") DO NOTHING`;
-      return true;
-    },
-    { maxWait: 10_000, timeout: 60_000 },
-  );
+  const rows = await db.$queryRaw<{ claimed: bigint }[]>`
+    WITH claimed AS (
+      INSERT INTO analytics_batches (id, "nodeId", "eventCount", "processedAt")
+      VALUES (${batch.id}, ${batch.nodeId}, ${batch.events.length}, now())
+      ON CONFLICT (id) DO NOTHING
+      RETURNING id
+    ),
+    rollups AS (
+      INSERT INTO usage_minutes AS u (minute, "apiId", "routeId", "consumerId", "keyId", "statusClass",
+        count, "errorCount", "bytesIn", "bytesOut", "latencyBuckets")
+      SELECT to_timestamp(x.m / 1000.0) AT TIME ZONE 'UTC', x.a, x.r, x.c, x.k, x.s, x.n, x.e, x.bi, x.bo, x.h
+      FROM jsonb_to_recordset(${JSON.stringify(aggregate.rollups)}::jsonb)
+        AS x(m bigint, a text, r text, c text, k text, s int, n int, e int, bi bigint, bo bigint, h int[])
+      WHERE EXISTS (SELECT 1 FROM claimed)
+      -- Sorted by key so concurrent batches lock shared cells in one order and cannot deadlock.
+      ORDER BY x.m, x.a, x.r, x.c, x.k, x.s
+      ON CONFLICT (minute, "apiId", "routeId", "consumerId", "keyId", "statusClass") DO UPDATE SET
+        count = u.count + EXCLUDED.count,
+        "errorCount" = u."errorCount" + EXCLUDED."errorCount",
+        "bytesIn" = u."bytesIn" + EXCLUDED."bytesIn",
+        "bytesOut" = u."bytesOut" + EXCLUDED."bytesOut",
+        "latencyBuckets" = (
+          SELECT array_agg(COALESCE(p, 0) + COALESCE(q, 0) ORDER BY i)
+          FROM unnest(u."latencyBuckets", EXCLUDED."latencyBuckets") WITH ORDINALITY AS t(p, q, i)
+        )
+      RETURNING 1
+    ),
+    error_rollups AS (
+      INSERT INTO usage_error_minutes AS u (minute, "apiId", "routeId", "consumerId", "keyId", "errorCode", count)
+      SELECT to_timestamp(x.m / 1000.0) AT TIME ZONE 'UTC', x.a, x.r, x.c, x.k, x.code, x.n
+      FROM jsonb_to_recordset(${JSON.stringify(aggregate.errors)}::jsonb)
+        AS x(m bigint, a text, r text, c text, k text, code text, n int)
+      WHERE EXISTS (SELECT 1 FROM claimed)
+      ORDER BY x.m, x.a, x.r, x.c, x.k, x.code
+      ON CONFLICT (minute, "apiId", "routeId", "consumerId", "keyId", "errorCode") DO UPDATE SET
+        count = u.count + EXCLUDED.count
+      RETURNING 1
+    ),
+    logged AS (
+      -- The request id is unique per request; a clash means a gateway reused one, and the log
+      -- keeps the first (the rollups still count both).
+      INSERT INTO request_log ("requestId", time, "nodeId", "apiId", "routeId", "serviceId", instance,
+        "consumerId", "keyId", method, status, "totalMs", "upstreamMs", "bytesIn", "bytesOut", "clientIp",
+        "errorCode", "batchId")
+      SELECT x."requestId", to_timestamp(x.time / 1000.0) AT TIME ZONE 'UTC', x."nodeId", x."apiId", x."routeId",
+        x."serviceId", x.instance, x."consumerId", x."keyId", x.method, x.status, x."totalMs", x."upstreamMs",
+        x."bytesIn", x."bytesOut", x."clientIp", x."errorCode", ${batch.id}
+      FROM jsonb_to_recordset(${JSON.stringify(batch.events)}::jsonb) AS x("requestId" text, time bigint,
+        "nodeId" text, "apiId" text, "routeId" text, "serviceId" text, instance text, "consumerId" text,
+        "keyId" text, method text, status int, "totalMs" double precision, "upstreamMs" double precision,
+        "bytesIn" int, "bytesOut" int, "clientIp" text, "errorCode" text)
+      WHERE EXISTS (SELECT 1 FROM claimed)
+      ON CONFLICT ("requestId") DO NOTHING
+      RETURNING 1
+    )
+    SELECT (SELECT count(*) FROM claimed)::bigint AS claimed`;
+  const applied = Number(rows[0]?.claimed ?? 0n) === 1;
   return { applied, events: batch.events.length, rollupCells: aggregate.rollups.length };
 }
 

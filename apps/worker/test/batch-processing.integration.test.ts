@@ -1,0 +1,118 @@
+import { decodeBatch, encodeBatch, LATENCY_BUCKET_COUNT } from '@portico/analytics';
+import { newId } from '@portico/id';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { applyBatch } from '../src/analytics/apply-batch';
+import { createWorkerHarness, requestEvent, type WorkerHarness, waitFor } from './worker-harness';
+
+let h: WorkerHarness;
+beforeAll(async () => {
+  h = await createWorkerHarness();
+});
+afterAll(async () => {
+  await h?.close();
+});
+
+async function resetTables() {
+  await h.db.$executeRawUnsafe(
+    'TRUNCATE usage_minutes, usage_hours, usage_error_minutes, request_log, analytics_batches',
+  );
+}
+
+describe('analytics batches into Postgres', () => {
+  it('counts exactly N events recorded through a real recorder, including those sent on close', async () => {
+    await resetTables();
+    const consumer = await h.db.consumer.create({
+      data: { id: newId('consumer'), name: 'conservation' },
+    });
+    const key = await h.db.apiKey.create({
+      data: {
+        id: newId('key'),
+        consumerId: consumer.id,
+        name: 'k',
+        start: 'pk_abc',
+        hash: newId('key'),
+      },
+    });
+    await h.startRuntime();
+    const recorder = h.recorder({ batchMaxEvents: 250, flushIntervalMs: 60_000 });
+    const N = 1_234;
+    for (let i = 0; i < N; i++) {
+      recorder.record(
+        requestEvent({
+          consumerId: consumer.id,
+          keyId: key.id,
+          status: i % 10 === 0 ? 502 : 200,
+          errorCode: i % 10 === 0 ? 'GW_UPSTREAM_UNAVAILABLE' : null,
+        }),
+      );
+    }
+    // 4 full batches go out at once; the last 234 events only leave because close() flushes.
+    await recorder.close(10_000);
+    expect(recorder.stats()).toMatchObject({ recorded: N, sent: N, dropped: 0, batchesSent: 5 });
+
+    await waitFor('all events in the rollups', async () => (await h.rollupTotal()) === N);
+    expect(await h.count('request_log')).toBe(N);
+    expect(await h.count('analytics_batches')).toBe(5);
+    const [errors] = await h.db.$queryRaw<{ e: bigint; code: bigint }[]>`
+      SELECT (SELECT sum("errorCount") FROM usage_minutes)::bigint AS e,
+        (SELECT sum(count) FROM usage_error_minutes WHERE "errorCode" = 'GW_UPSTREAM_UNAVAILABLE')::bigint AS code`;
+    expect(Number(errors?.e)).toBe(124);
+    expect(Number(errors?.code)).toBe(124);
+    const histogram = await h.db.usageMinute.findFirst({ where: { consumerId: consumer.id } });
+    expect(histogram?.latencyBuckets).toHaveLength(LATENCY_BUCKET_COUNT);
+    const updatedKey = await h.db.apiKey.findUniqueOrThrow({ where: { id: key.id } });
+    expect(updatedKey.lastUsedAt).not.toBeNull();
+  });
+
+  it('does not count a redelivered batch twice, even when two workers apply it at once', async () => {
+    await resetTables();
+    const events = Array.from({ length: 40 }, () => requestEvent());
+    const batch = decodeBatch(
+      JSON.parse(JSON.stringify(encodeBatch(newId('batch'), 'dpn_test', events))),
+    );
+    const [first, second] = await Promise.all([applyBatch(h.db, batch), applyBatch(h.db, batch)]);
+    expect([first.applied, second.applied].sort()).toEqual([false, true]);
+    const third = await applyBatch(h.db, batch);
+    expect(third.applied).toBe(false);
+    expect(await h.rollupTotal()).toBe(40);
+    expect(await h.count('request_log')).toBe(40);
+    expect(await h.count('analytics_batches')).toBe(1);
+  });
+
+  it('fails a malformed batch once, visibly, writes nothing for it, and keeps the queue moving', async () => {
+    await resetTables();
+    await h.startRuntime();
+    const queue = h.analyticsQueue();
+
+    await queue.add(
+      'analytics.batch@1',
+      { v: 1, id: 'bat_nope', e: 'garbage' },
+      { jobId: 'bad-payload', attempts: 5 },
+    );
+    await queue.add(
+      'analytics.batch@9',
+      { anything: true },
+      { jobId: 'unknown-version', attempts: 5 },
+    );
+    const good = encodeBatch(newId('batch'), 'dpn_test', [requestEvent(), requestEvent()]);
+    await queue.add('analytics.batch@1', good, { jobId: good.id, attempts: 5 });
+
+    await waitFor('the good batch counted', async () => (await h.rollupTotal()) === 2);
+    await waitFor('both bad jobs failed', async () => (await queue.getFailedCount()) === 2);
+    const bad = await queue.getJob('bad-payload');
+    expect(await bad?.getState()).toBe('failed');
+    expect(bad?.attemptsMade).toBe(1);
+    expect(bad?.failedReason).toMatch(/analytics\.batch@1 job bad-payload: invalid payload at id/);
+    const unknown = await queue.getJob('unknown-version');
+    expect(await unknown?.getState()).toBe('failed');
+    expect(unknown?.attemptsMade).toBe(1);
+    expect(unknown?.failedReason).toMatch(/unknown job "analytics.batch@9"/);
+    expect(await h.count('analytics_batches')).toBe(1);
+    expect(await h.count('request_log')).toBe(2);
+    expect(await queue.getJobCounts('wait', 'delayed', 'active')).toEqual({
+      wait: 0,
+      delayed: 0,
+      active: 0,
+    });
+  });
+});

@@ -1,0 +1,136 @@
+import { randomBytes } from 'node:crypto';
+import {
+  ANALYTICS_QUEUE_NAME,
+  type AnalyticsRecorderOptions,
+  createAnalyticsRecorder,
+  type RequestEvent,
+} from '@portico/analytics';
+import type { Db } from '@portico/db';
+import { createTestDatabase } from '@portico/db/testing';
+import { Queue } from 'bullmq';
+import { Redis } from 'ioredis';
+import { silentLogger } from '../src/logger';
+import {
+  startWorkerRuntime,
+  type WorkerRuntime,
+  type WorkerRuntimeOptions,
+} from '../src/worker-runtime';
+
+export const REDIS_URL = process.env.REDIS_URL ?? 'redis://127.0.0.1:6379';
+
+/** A fresh database and a fresh BullMQ prefix per test file, torn down by `close()`. */
+export async function createWorkerHarness() {
+  const database = await createTestDatabase();
+  const prefix = `{test-worker-${randomBytes(6).toString('hex')}}`;
+  const connection = new Redis(REDIS_URL, { maxRetriesPerRequest: null });
+  const closers: (() => Promise<unknown>)[] = [];
+
+  const harness = {
+    db: database.db as Db,
+    url: database.url,
+    prefix,
+    connection,
+
+    async startRuntime(overrides: Partial<WorkerRuntimeOptions> = {}): Promise<WorkerRuntime> {
+      const runtime = await startWorkerRuntime({
+        db: database.db,
+        connection,
+        prefix,
+        concurrency: 2,
+        lockDurationMs: 30_000,
+        stalledIntervalMs: 30_000,
+        settings: { retentionDays: 7, compactAfterHours: 48, webhookSigningSecret: null },
+        logger: silentLogger,
+        schedules: false,
+        ...overrides,
+      });
+      closers.push(() => runtime.close());
+      return runtime;
+    },
+
+    recorder(overrides: Partial<AnalyticsRecorderOptions> = {}) {
+      const recorder = createAnalyticsRecorder({
+        connection: REDIS_URL,
+        prefix,
+        nodeId: 'dpn_test',
+        flushIntervalMs: 50,
+        logger: silentLogger,
+        ...overrides,
+      });
+      closers.push(() => recorder.close(1_000));
+      return recorder;
+    },
+
+    analyticsQueue(): Queue {
+      const queue = new Queue(ANALYTICS_QUEUE_NAME, { connection, prefix });
+      closers.push(() => queue.close());
+      return queue;
+    },
+
+    /** Requests counted in minute plus hour rollups. */
+    async rollupTotal(): Promise<number> {
+      const [row] = await database.db.$queryRaw<{ n: bigint }[]>`
+        SELECT (COALESCE((SELECT sum(count) FROM usage_minutes), 0)
+          + COALESCE((SELECT sum(count) FROM usage_hours), 0))::bigint AS n`;
+      return Number(row?.n ?? 0n);
+    },
+
+    async count(table: 'request_log' | 'analytics_batches' | 'usage_minutes'): Promise<number> {
+      const rows = await database.db.$queryRawUnsafe<{ n: bigint }[]>(
+        `SELECT count(*)::bigint AS n FROM ${table}`,
+      );
+      return Number(rows[0]?.n ?? 0n);
+    },
+
+    async close(): Promise<void> {
+      for (const close of closers.reverse()) await close().catch(() => undefined);
+      const keys = await connection.keys(`${prefix}:*`);
+      if (keys.length > 0) await connection.del(...keys);
+      connection.disconnect();
+      await database.drop();
+    },
+  };
+  return harness;
+}
+
+export type WorkerHarness = Awaited<ReturnType<typeof createWorkerHarness>>;
+
+/** Polls until `check` holds; the error names what did not happen. */
+export async function waitFor(
+  what: string,
+  check: () => boolean | Promise<boolean>,
+  timeoutMs = 20_000,
+) {
+  const deadline = Date.now() + timeoutMs;
+  while (Date.now() < deadline) {
+    if (await check()) return;
+    await new Promise((resolve) => setTimeout(resolve, 25));
+  }
+  throw new Error(`timed out after ${timeoutMs} ms waiting for ${what}`);
+}
+
+let sequence = 0;
+/** A request event for tests with unique request ids. */
+export function requestEvent(overrides: Partial<RequestEvent> = {}): RequestEvent {
+  sequence++;
+  return {
+    time: Date.now(),
+    requestId: `req_${process.pid}_${sequence}_${randomBytes(3).toString('hex')}`,
+    nodeId: 'dpn_test',
+    apiId: 'api_one',
+    routeId: 'rte_one',
+    serviceId: 'svc_one',
+    instance: '127.0.0.1:9001',
+    consumerId: 'con_one',
+    keyId: 'key_one',
+    method: 'GET',
+    status: 200,
+    totalMs: 12,
+    upstreamMs: 10,
+    bytesIn: 100,
+    bytesOut: 1000,
+    clientIp: '127.0.0.1',
+    errorCode: null,
+    ...overrides,
+  };
+}
