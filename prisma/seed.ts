@@ -68,12 +68,21 @@ async function ensureOwner(db: Db): Promise<{ id: string; email: string }> {
     where: { kind: 'operator', role: 'owner', disabledAt: null },
     orderBy: { createdAt: 'asc' },
   });
-  if (!owner) throw new Error('no owner exists and neither PORTICO_DEMO_PASSWORD nor PORTICO_BOOTSTRAP_TOKEN is set');
+  if (!owner)
+    throw new Error(
+      'no owner exists and neither PORTICO_DEMO_PASSWORD nor PORTICO_BOOTSTRAP_TOKEN is set',
+    );
   if (env.bootstrapToken) {
     const hash = hashSecret(env.bootstrapToken);
     if (!(await db.personalAccessToken.findUnique({ where: { hash } }))) {
       await db.personalAccessToken.create({
-        data: { id: newId('token'), userId: owner.id, name: 'bootstrap', hash, start: env.bootstrapToken.slice(0, 12) },
+        data: {
+          id: newId('token'),
+          userId: owner.id,
+          name: 'bootstrap',
+          hash,
+          start: env.bootstrapToken.slice(0, 12),
+        },
       });
       console.log(`seed: PORTICO_BOOTSTRAP_TOKEN is a personal access token of ${owner.email}`);
     }
@@ -81,7 +90,11 @@ async function ensureOwner(db: Db): Promise<{ id: string; email: string }> {
   return { id: owner.id, email: owner.email };
 }
 
-async function ensureMachineToken(db: Db, kind: 'dataplane' | 'registry', clear: string | undefined) {
+async function ensureMachineToken(
+  db: Db,
+  kind: 'dataplane' | 'registry',
+  clear: string | undefined,
+) {
   if (!clear) return;
   const hash = hashSecret(clear);
   if (await db.machineToken.findUnique({ where: { hash } })) return;

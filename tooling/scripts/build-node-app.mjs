@@ -1,9 +1,9 @@
 #!/usr/bin/env node
+import { readFileSync } from 'node:fs';
 // Bundles one Node app or CLI into a single ESM file. Workspace packages (@portico/*) ship as
 // TypeScript source, so they are bundled in; everything from npm stays external and is
 // resolved from node_modules at run time.
 import { build } from 'esbuild';
-import { readFileSync } from 'node:fs';
 
 const [entry, outfile] = process.argv.slice(2);
 if (!entry || !outfile) {

@@ -31,7 +31,12 @@ function token(prefix) {
   // Same shape as @portico/keys secrets; the tsx step below re-checks them where it matters.
   const out = spawnSync(
     process.execPath,
-    ['--import', 'tsx', '-e', `import('@portico/keys').then(k => process.stdout.write(k.generateSecret(${JSON.stringify(prefix)}).clear))`],
+    [
+      '--import',
+      'tsx',
+      '-e',
+      `import('@portico/keys').then(k => process.stdout.write(k.generateSecret(${JSON.stringify(prefix)}).clear))`,
+    ],
     { cwd: root, encoding: 'utf8' },
   );
   if (out.status !== 0) {
@@ -63,4 +68,6 @@ const secrets = Object.fromEntries(
 const env = { ...process.env, ...secrets };
 run('npm', ['run', '--silent', 'db:migrate'], env);
 run(process.execPath, ['--import', 'tsx', 'prisma/seed.ts'], env);
-console.log(`init: owner admin@portico.local, personal access token ${secrets.PORTICO_BOOTSTRAP_TOKEN}`);
+console.log(
+  `init: owner admin@portico.local, personal access token ${secrets.PORTICO_BOOTSTRAP_TOKEN}`,
+);

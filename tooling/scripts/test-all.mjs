@@ -11,7 +11,8 @@ const workspaceDirs = ['apps', 'packages']
   .concat([join(root, 'e2e')])
   .filter((dir) => existsSync(join(dir, 'package.json')));
 
-for (const dir of workspaceDirs) rmSync(join(dir, '.test-results'), { recursive: true, force: true });
+for (const dir of workspaceDirs)
+  rmSync(join(dir, '.test-results'), { recursive: true, force: true });
 
 const concurrency = process.env.PORTICO_TEST_CONCURRENCY ?? '1';
 const turbo = spawnSync(
@@ -46,7 +47,9 @@ for (const name of missing) {
   failed += 1;
 }
 if (turbo.status !== 0 && failed === 0) {
-  console.error(`turbo exited with ${turbo.status} although no test failed: counted as one failure`);
+  console.error(
+    `turbo exited with ${turbo.status} although no test failed: counted as one failure`,
+  );
   failed += 1;
 }
 console.log(`${passed} passed, ${failed} failed${skipped > 0 ? `, ${skipped} skipped` : ''}`);

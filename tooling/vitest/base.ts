@@ -5,7 +5,10 @@ import { defineConfig } from 'vitest/config';
  * One Vitest setup for every workspace: the default reporter for people, plus a JSON report
  * per package that `npm test` sums into the final "N passed, N failed" line.
  */
-export function definePorticoVitestConfig(configUrl: string, overrides: { testTimeoutMs?: number } = {}) {
+export function definePorticoVitestConfig(
+  configUrl: string,
+  overrides: { testTimeoutMs?: number } = {},
+) {
   const root = fileURLToPath(new URL('.', configUrl));
   return defineConfig({
     root,

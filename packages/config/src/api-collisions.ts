@@ -21,7 +21,8 @@ export function findApiCollisions(apis: readonly RoutableApi[]): ApiCollision[] 
       const b = apis[j];
       if (!a || !b || normaliseBasePath(a.basePath) !== normaliseBasePath(b.basePath)) continue;
       const host = sharedHost(a.hosts, b.hosts);
-      if (host !== null) collisions.push({ first: a.name, second: b.name, basePath: a.basePath, host });
+      if (host !== null)
+        collisions.push({ first: a.name, second: b.name, basePath: a.basePath, host });
     }
   }
   return collisions;

@@ -12,13 +12,19 @@ export const ZBasePath = z
     /^\/$|^(\/[a-zA-Z0-9._~!$&'()*+,;=:@-]+)+$/,
     'must be "/" or start with "/", have no trailing slash and use only unreserved path characters',
   )
-  .refine((p) => !p.split('/').some((s) => s === '.' || s === '..'), 'must not contain "." or ".." segments');
+  .refine(
+    (p) => !p.split('/').some((s) => s === '.' || s === '..'),
+    'must not contain "." or ".." segments',
+  );
 
 /** Host names an API answers on; `*.example.com` matches one label. Empty list = any host. */
 export const ZApiHost = z
   .string()
   .max(253)
-  .regex(/^(\*\.)?([a-z0-9]([a-z0-9-]*[a-z0-9])?\.)*[a-z0-9]([a-z0-9-]*[a-z0-9])?(:\d{1,5})?$/, 'must be a lower-case host name, optionally starting with "*."');
+  .regex(
+    /^(\*\.)?([a-z0-9]([a-z0-9-]*[a-z0-9])?\.)*[a-z0-9]([a-z0-9-]*[a-z0-9])?(:\d{1,5})?$/,
+    'must be a lower-case host name, optionally starting with "*."',
+  );
 
 /**
  * Route path pattern relative to the API's base path: literal segments, `:param` for one
@@ -27,7 +33,10 @@ export const ZApiHost = z
 export const ZRoutePath = z
   .string()
   .max(500)
-  .regex(/^\/(([a-zA-Z0-9._~!$&'()+,;=@-]+|:[a-zA-Z_][a-zA-Z0-9_]*)(\/|$))*(\*)?$/, 'must start with "/" and use literal segments, ":param" segments and an optional final "*"');
+  .regex(
+    /^\/(([a-zA-Z0-9._~!$&'()+,;=@-]+|:[a-zA-Z_][a-zA-Z0-9_]*)(\/|$))*(\*)?$/,
+    'must start with "/" and use literal segments, ":param" segments and an optional final "*"',
+  );
 
 export const ZRoute = z.object({
   name: z.string().max(100).optional(),

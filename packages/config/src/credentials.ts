@@ -35,11 +35,19 @@ export type CredentialSet = z.infer<typeof ZCredentialSet>;
 
 /** One entry of the credential change log; `seq` is strictly increasing. */
 export const ZCredentialChange = z.discriminatedUnion('type', [
-  z.object({ seq: z.number().int(), type: z.literal('consumer.upsert'), consumer: ZCredentialConsumer }),
+  z.object({
+    seq: z.number().int(),
+    type: z.literal('consumer.upsert'),
+    consumer: ZCredentialConsumer,
+  }),
   z.object({ seq: z.number().int(), type: z.literal('consumer.delete'), id: z.string() }),
   z.object({ seq: z.number().int(), type: z.literal('key.upsert'), key: ZCredentialKey }),
   z.object({ seq: z.number().int(), type: z.literal('key.delete'), id: z.string() }),
-  z.object({ seq: z.number().int(), type: z.literal('subscription.upsert'), subscription: ZCredentialSubscription }),
+  z.object({
+    seq: z.number().int(),
+    type: z.literal('subscription.upsert'),
+    subscription: ZCredentialSubscription,
+  }),
   z.object({ seq: z.number().int(), type: z.literal('subscription.delete'), id: z.string() }),
 ]);
 export type CredentialChange = z.infer<typeof ZCredentialChange>;

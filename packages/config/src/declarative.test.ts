@@ -29,22 +29,37 @@ describe('ZDeclarativeConfig', () => {
   });
 
   it('names the path of a malformed target', () => {
-    const issues = issuesOf({ ...base, services: [{ name: 'pay', targets: ['127.0.0.1:9000', '10.0.0.1'] }] });
-    expect(issues).toContain('services[0].targets[1]: target "10.0.0.1" must look like "host:port"');
+    const issues = issuesOf({
+      ...base,
+      services: [{ name: 'pay', targets: ['127.0.0.1:9000', '10.0.0.1'] }],
+    });
+    expect(issues).toContain(
+      'services[0].targets[1]: target "10.0.0.1" must look like "host:port"',
+    );
   });
 
   it('refuses a link-local target and names it', () => {
-    const issues = issuesOf({ ...base, services: [{ name: 'pay', targets: ['169.254.169.254:80'] }] });
-    expect(issues.join('\n')).toMatch(/services\[0\]\.targets\[0\]\.host: target host 169\.254\.169\.254 is a link-local/);
+    const issues = issuesOf({
+      ...base,
+      services: [{ name: 'pay', targets: ['169.254.169.254:80'] }],
+    });
+    expect(issues.join('\n')).toMatch(
+      /services\[0\]\.targets\[0\]\.host: target host 169\.254\.169\.254 is a link-local/,
+    );
   });
 
   it('refuses an unknown registry type naming the allowed ones', () => {
     const issues = issuesOf({ registries: [{ name: 'r', type: 'zeroconf', address: 'x' }] });
-    expect(issues[0]).toMatch(/^registries\[0\]\.type: unknown registry type "zeroconf": expected one of builtin/);
+    expect(issues[0]).toMatch(
+      /^registries\[0\]\.type: unknown registry type "zeroconf": expected one of builtin/,
+    );
   });
 
   it('refuses duplicate names, naming both places', () => {
-    const issues = issuesOf({ ...base, services: [...base.services, { name: 'pay', targets: ['127.0.0.1:9001'] }] });
+    const issues = issuesOf({
+      ...base,
+      services: [...base.services, { name: 'pay', targets: ['127.0.0.1:9001'] }],
+    });
     expect(issues).toContain('services[1].name: duplicate name pay: services[0] already uses it');
   });
 
@@ -53,7 +68,9 @@ describe('ZDeclarativeConfig', () => {
       ...base,
       apis: [...base.apis, { name: 'payments-v2', basePath: '/pay', service: 'pay' }],
     });
-    expect(issues).toContain('apis[1].basePath: APIs payments and payments-v2 both claim base path /pay on host *');
+    expect(issues).toContain(
+      'apis[1].basePath: APIs payments and payments-v2 both claim base path /pay on host *',
+    );
   });
 
   it('allows the same base path on disjoint hosts', () => {
@@ -70,13 +87,18 @@ describe('ZDeclarativeConfig', () => {
   });
 
   it('refuses references to things that do not exist', () => {
-    const issues = issuesOf({ ...base, apis: [{ name: 'payments', basePath: '/pay', service: 'nope' }] });
+    const issues = issuesOf({
+      ...base,
+      apis: [{ name: 'payments', basePath: '/pay', service: 'nope' }],
+    });
     expect(issues).toContain('apis[0].service: unknown service nope');
   });
 
   it('needs either targets or discovery on a service', () => {
     const issues = issuesOf({ services: [{ name: 'empty' }] });
-    expect(issues[0]).toMatch(/services\[0\]\.targets: service empty needs either static targets or a discovery reference, not neither/);
+    expect(issues[0]).toMatch(
+      /services\[0\]\.targets: service empty needs either static targets or a discovery reference, not neither/,
+    );
   });
 
   it('refuses unknown top-level keys', () => {
@@ -84,6 +106,9 @@ describe('ZDeclarativeConfig', () => {
   });
 
   it('refuses base paths that try to escape', () => {
-    expect(issuesOf({ ...base, apis: [{ name: 'payments', basePath: '/pay/../admin', service: 'pay' }] }).length).toBeGreaterThan(0);
+    expect(
+      issuesOf({ ...base, apis: [{ name: 'payments', basePath: '/pay/../admin', service: 'pay' }] })
+        .length,
+    ).toBeGreaterThan(0);
   });
 });

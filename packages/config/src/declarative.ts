@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { describeCollision, findApiCollisions } from './api-collisions';
 import {
   ZApiAuth,
   ZApiHost,
@@ -9,7 +10,6 @@ import {
   ZRedisFailurePolicy,
   ZRoute,
 } from './api-settings';
-import { describeCollision, findApiCollisions } from './api-collisions';
 import { ZDiscoveryRef, ZName, ZRegistryType, ZServiceSettings, ZTarget } from './service-settings';
 
 /**
@@ -20,7 +20,10 @@ const ZTargetEntry = z.preprocess((value, ctx) => {
   if (typeof value !== 'string') return value;
   const match = /^(\[[0-9a-fA-F:.]+\]|[^:\s]+):(\d{1,5})$/.exec(value);
   if (!match?.[1]) {
-    ctx.addIssue({ code: 'custom', message: `target ${JSON.stringify(value)} must look like "host:port"` });
+    ctx.addIssue({
+      code: 'custom',
+      message: `target ${JSON.stringify(value)} must look like "host:port"`,
+    });
     return z.NEVER;
   }
   return { host: match[1].replace(/^\[|\]$/g, ''), port: Number(match[2]) };
@@ -122,27 +125,49 @@ export const ZDeclarativeConfig = z
     const plans = new Set(doc.plans.map((p) => p.name));
     doc.services.forEach((s, i) => {
       if (s.discovery && !registries.has(s.discovery.registry)) {
-        ctx.addIssue({ code: 'custom', path: ['services', i, 'discovery', 'registry'], message: `unknown registry ${s.discovery.registry}` });
+        ctx.addIssue({
+          code: 'custom',
+          path: ['services', i, 'discovery', 'registry'],
+          message: `unknown registry ${s.discovery.registry}`,
+        });
       }
     });
     doc.apis.forEach((a, i) => {
       if (!services.has(a.service)) {
-        ctx.addIssue({ code: 'custom', path: ['apis', i, 'service'], message: `unknown service ${a.service}` });
+        ctx.addIssue({
+          code: 'custom',
+          path: ['apis', i, 'service'],
+          message: `unknown service ${a.service}`,
+        });
       }
     });
     doc.plans.forEach((p, i) => {
       p.apis.forEach((name, j) => {
-        if (!apis.has(name)) ctx.addIssue({ code: 'custom', path: ['plans', i, 'apis', j], message: `unknown API ${name}` });
+        if (!apis.has(name))
+          ctx.addIssue({
+            code: 'custom',
+            path: ['plans', i, 'apis', j],
+            message: `unknown API ${name}`,
+          });
       });
     });
     doc.consumers.forEach((c, i) => {
       c.plans.forEach((name, j) => {
-        if (!plans.has(name)) ctx.addIssue({ code: 'custom', path: ['consumers', i, 'plans', j], message: `unknown plan ${name}` });
+        if (!plans.has(name))
+          ctx.addIssue({
+            code: 'custom',
+            path: ['consumers', i, 'plans', j],
+            message: `unknown plan ${name}`,
+          });
       });
     });
     for (const collision of findApiCollisions(doc.apis)) {
       const index = doc.apis.findIndex((a) => a.name === collision.second);
-      ctx.addIssue({ code: 'custom', path: ['apis', index, 'basePath'], message: describeCollision(collision) });
+      ctx.addIssue({
+        code: 'custom',
+        path: ['apis', index, 'basePath'],
+        message: describeCollision(collision),
+      });
     }
   });
 export type DeclarativeConfig = z.infer<typeof ZDeclarativeConfig>;

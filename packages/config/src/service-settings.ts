@@ -21,7 +21,10 @@ export const ZName = z
   .string()
   .min(1, 'must not be empty')
   .max(100, 'must be at most 100 characters')
-  .regex(/^[a-zA-Z0-9][a-zA-Z0-9._-]*$/, 'must start with a letter or digit and use only letters, digits, ".", "_" and "-"');
+  .regex(
+    /^[a-zA-Z0-9][a-zA-Z0-9._-]*$/,
+    'must start with a letter or digit and use only letters, digits, ".", "_" and "-"',
+  );
 
 export const ZHost = z
   .string()

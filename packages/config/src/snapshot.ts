@@ -21,6 +21,12 @@ export const ZSnapshotRegistry = z.object({
   options: z.record(z.string(), z.unknown()).default({}),
   /** Credentials never live in a snapshot; gateways get them beside it as `secrets.registries[id]`. */
   hasCredentials: z.boolean().default(false),
+  /**
+   * Changes whenever the stored credentials change (a digest of their sealed form, which reveals
+   * nothing about them), so a credentials-only change still makes a new version and gateways
+   * receive the new `secrets` with it.
+   */
+  credentialsFingerprint: z.string().max(64).optional(),
 });
 export type SnapshotRegistry = z.infer<typeof ZSnapshotRegistry>;
 
@@ -78,18 +84,30 @@ export const ZConfigSnapshot = z
     const apiIds = new Set(snapshot.apis.map((a) => a.id));
     snapshot.apis.forEach((api, index) => {
       if (!serviceIds.has(api.serviceId)) {
-        ctx.addIssue({ code: 'custom', path: ['apis', index, 'serviceId'], message: `API ${api.name} references unknown service ${api.serviceId}` });
+        ctx.addIssue({
+          code: 'custom',
+          path: ['apis', index, 'serviceId'],
+          message: `API ${api.name} references unknown service ${api.serviceId}`,
+        });
       }
     });
     snapshot.services.forEach((service, index) => {
       if (service.discovery && !registryIds.has(service.discovery.registryId)) {
-        ctx.addIssue({ code: 'custom', path: ['services', index, 'discovery', 'registryId'], message: `service ${service.name} references unknown registry ${service.discovery.registryId}` });
+        ctx.addIssue({
+          code: 'custom',
+          path: ['services', index, 'discovery', 'registryId'],
+          message: `service ${service.name} references unknown registry ${service.discovery.registryId}`,
+        });
       }
     });
     snapshot.plans.forEach((plan, index) => {
       for (const apiId of plan.apiIds) {
         if (!apiIds.has(apiId)) {
-          ctx.addIssue({ code: 'custom', path: ['plans', index, 'apiIds'], message: `plan ${plan.name} references unknown API ${apiId}` });
+          ctx.addIssue({
+            code: 'custom',
+            path: ['plans', index, 'apiIds'],
+            message: `plan ${plan.name} references unknown API ${apiId}`,
+          });
         }
       }
     });

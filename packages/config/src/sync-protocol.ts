@@ -37,7 +37,11 @@ export const ZSyncResponse = z.object({
   config: ZPublishedConfig.nullable(),
   credentials: z.discriminatedUnion('mode', [
     z.object({ mode: z.literal('full'), seq: z.number().int().min(0), set: ZCredentialSet }),
-    z.object({ mode: z.literal('delta'), seq: z.number().int().min(0), changes: z.array(ZCredentialChange) }),
+    z.object({
+      mode: z.literal('delta'),
+      seq: z.number().int().min(0),
+      changes: z.array(ZCredentialChange),
+    }),
   ]),
 });
 export type SyncResponse = z.infer<typeof ZSyncResponse>;

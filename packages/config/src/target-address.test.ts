@@ -21,10 +21,16 @@ describe('forbiddenTargetReason', () => {
     expect(forbiddenTargetReason(host)).not.toBeNull();
   });
 
-  it.each(['127.0.0.1', '10.0.0.5', 'api.internal', '::1', '2001:db8::1', 'localhost', '169.255.0.1', '0x7f000001'])(
-    'allows the ordinary host %s',
-    (host) => {
-      expect(forbiddenTargetReason(host)).toBeNull();
-    },
-  );
+  it.each([
+    '127.0.0.1',
+    '10.0.0.5',
+    'api.internal',
+    '::1',
+    '2001:db8::1',
+    'localhost',
+    '169.255.0.1',
+    '0x7f000001',
+  ])('allows the ordinary host %s', (host) => {
+    expect(forbiddenTargetReason(host)).toBeNull();
+  });
 });

@@ -6,7 +6,11 @@ import { isIP } from 'node:net';
  * Attackers spell those addresses many ways, so every spelling is normalised first.
  */
 export function forbiddenTargetReason(host: string): string | null {
-  const trimmed = host.trim().toLowerCase().replace(/^\[|\]$/g, '').replace(/\.$/, '');
+  const trimmed = host
+    .trim()
+    .toLowerCase()
+    .replace(/^\[|\]$/g, '')
+    .replace(/\.$/, '');
   if (trimmed === 'metadata.google.internal' || trimmed === 'metadata') {
     return 'is a cloud metadata host name';
   }

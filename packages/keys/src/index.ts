@@ -35,7 +35,11 @@ export function generateSecret(kind: SecretKind): GeneratedSecret {
   let body = '';
   for (const byte of bytes) body += BASE62.charAt(byte % 62);
   const clear = `${prefix}${body}${checksum(body)}`;
-  return { clear, hash: hashSecret(clear), start: clear.slice(0, prefix.length + VISIBLE_START_LENGTH) };
+  return {
+    clear,
+    hash: hashSecret(clear),
+    start: clear.slice(0, prefix.length + VISIBLE_START_LENGTH),
+  };
 }
 
 /** SHA-256 hex of the clear secret. Keys are random enough that a slow hash buys nothing. */
