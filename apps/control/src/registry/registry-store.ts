@@ -1,4 +1,4 @@
-import { randomUUID } from 'node:crypto';
+import { createHash, randomUUID } from 'node:crypto';
 import type { Redis } from 'ioredis';
 import { DEREGISTER_SCRIPT, READ_SCRIPT, REGISTER_SCRIPT } from './registry-scripts';
 
@@ -59,17 +59,14 @@ export class RegistryStore {
     record: InstanceRecord,
   ): Promise<{ changed: boolean; index: number }> {
     const json = JSON.stringify(record);
-    const result = await this.redis.eval(
-      REGISTER_SCRIPT,
-      5,
-      ...this.keys(service),
+    const result = await runScript(this.redis, REGISTER_SCRIPT, this.keys(service), [
       this.channel,
       service,
       randomUUID(),
       record.id,
       json,
       String(record.ttlSeconds * 1000),
-    );
+    ]);
     const [changed, index] = asNumbers(result);
     return { changed: changed === 1, index };
   }
@@ -79,29 +76,23 @@ export class RegistryStore {
     service: string,
     instanceId: string,
   ): Promise<{ removed: boolean; index: number }> {
-    const result = await this.redis.eval(
-      DEREGISTER_SCRIPT,
-      5,
-      ...this.keys(service),
+    const result = await runScript(this.redis, DEREGISTER_SCRIPT, this.keys(service), [
       this.channel,
       service,
       randomUUID(),
       instanceId,
-    );
+    ]);
     const [removed, index] = asNumbers(result);
     return { removed: removed === 1, index };
   }
 
   /** Live instances of a service, expired ones pruned (and announced) first. */
   async read(service: string): Promise<ServiceView> {
-    const result = await this.redis.eval(
-      READ_SCRIPT,
-      5,
-      ...this.keys(service),
+    const result = await runScript(this.redis, READ_SCRIPT, this.keys(service), [
       this.channel,
       service,
       randomUUID(),
-    );
+    ]);
     if (!Array.isArray(result)) throw new Error('registry read script returned a non-array');
     const index = Number(result[0]);
     const epoch = String(result[1]);
@@ -128,6 +119,31 @@ export class RegistryStore {
     for (const service of await this.services()) {
       await this.read(service);
     }
+  }
+}
+
+const SHAS = new Map<string, string>();
+
+/**
+ * EVALSHA with a one-time EVAL fallback: a heartbeat then sends a 40-byte digest instead of
+ * the whole script, and a Redis that restarted (script cache empty) is reloaded transparently.
+ */
+async function runScript(
+  redis: Redis,
+  script: string,
+  keys: string[],
+  args: string[],
+): Promise<unknown> {
+  let sha = SHAS.get(script);
+  if (!sha) {
+    sha = createHash('sha1').update(script).digest('hex');
+    SHAS.set(script, sha);
+  }
+  try {
+    return await redis.evalsha(sha, keys.length, ...keys, ...args);
+  } catch (error) {
+    if (!(error instanceof Error) || !error.message.startsWith('NOSCRIPT')) throw error;
+    return redis.eval(script, keys.length, ...keys, ...args);
   }
 }
 
