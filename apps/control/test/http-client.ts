@@ -1,0 +1,73 @@
+/** Small helpers to call the control plane over real HTTP the way the console and CLI do. */
+export interface TrpcReply {
+  status: number;
+  headers: Headers;
+  body: {
+    result?: { data: unknown };
+    error?: {
+      message: string;
+      code: number;
+      data: { code: string; httpStatus: number; requestId: string | null };
+    };
+  } & Record<string, unknown>;
+}
+
+export interface CallOptions {
+  cookie?: string;
+  token?: string;
+  origin?: string;
+  contentType?: string;
+  rawBody?: string;
+}
+
+async function toReply(response: Response): Promise<TrpcReply> {
+  const text = await response.text();
+  let body: TrpcReply['body'] = {};
+  try {
+    body = JSON.parse(text) as TrpcReply['body'];
+  } catch {
+    body = { raw: text };
+  }
+  return { status: response.status, headers: response.headers, body };
+}
+
+function headersFor(options: CallOptions): Record<string, string> {
+  const headers: Record<string, string> = {};
+  if (options.cookie) headers.cookie = options.cookie;
+  if (options.token) headers.authorization = `Bearer ${options.token}`;
+  if (options.origin) headers.origin = options.origin;
+  return headers;
+}
+
+export async function mutate(
+  base: string,
+  path: string,
+  input: unknown,
+  options: CallOptions = {},
+): Promise<TrpcReply> {
+  const response = await fetch(`${base}/trpc/${path}`, {
+    method: 'POST',
+    headers: { 'content-type': options.contentType ?? 'application/json', ...headersFor(options) },
+    body: options.rawBody ?? JSON.stringify(input ?? {}),
+  });
+  return toReply(response);
+}
+
+export async function query(
+  base: string,
+  path: string,
+  input: unknown,
+  options: CallOptions = {},
+): Promise<TrpcReply> {
+  const search = input === undefined ? '' : `?input=${encodeURIComponent(JSON.stringify(input))}`;
+  const response = await fetch(`${base}/trpc/${path}${search}`, { headers: headersFor(options) });
+  return toReply(response);
+}
+
+/** `name=value` of the session cookie a response set, for the next request's Cookie header. */
+export function sessionCookieFrom(headers: Headers): { pair: string; attributes: string } | null {
+  const line = headers.getSetCookie().find((c) => c.startsWith('portico_session='));
+  if (!line) return null;
+  const [pair = '', ...rest] = line.split(';');
+  return { pair: pair.trim(), attributes: rest.map((a) => a.trim()).join('; ') };
+}
