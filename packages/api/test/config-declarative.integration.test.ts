@@ -202,6 +202,24 @@ describe('config.apply and config.dump', () => {
     expect(dumped.consumers.map((c) => c.name)).toEqual(['acme']);
   });
 
+  it('publishes a credentials-only change so gateways receive the new secret', async () => {
+    const before = await h.db.configVersion.findFirstOrThrow({ orderBy: { number: 'desc' } });
+    const doc = baseDocument();
+    doc.registries[0] = {
+      ...doc.registries[0],
+      credentials: { token: 'rotated-token' },
+    } as (typeof doc.registries)[number];
+    const result = await h.as('editor').config.applyDocument({ document: doc });
+    expect(result.changes).toEqual([{ kind: 'registry', name: 'consul-main', action: 'update' }]);
+    expect(result.published?.number).toBe(before.number + 1);
+    const after = await h.as('viewer').config.get({ number: before.number + 1 });
+    const diff = await h.as('viewer').config.diff({ a: before.number, b: before.number + 1 });
+    expect(diff.registries.changed[0]?.fields.map((f) => f.path)).toEqual([
+      'credentialsFingerprint',
+    ]);
+    expect(JSON.stringify(after.snapshot)).not.toContain('rotated-token');
+  });
+
   it('refuses apply to a viewer', async () => {
     const error = await trpcError(
       h.as('viewer').config.applyDocument({ document: baseDocument() }),

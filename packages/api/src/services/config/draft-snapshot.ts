@@ -1,3 +1,4 @@
+import { createHash } from 'node:crypto';
 import {
   type ConfigSnapshot,
   type DiscoveryRef,
@@ -49,6 +50,9 @@ export async function loadDraftSnapshot(
       address: r.address,
       options: asObject(r.options),
       hasCredentials: r.credentialsSealed !== null,
+      ...(r.credentialsSealed === null
+        ? {}
+        : { credentialsFingerprint: credentialsFingerprint(r.credentialsSealed) }),
     })),
     services: services.sort(byName).map((s) => ({
       ...asObject(s.settings),
@@ -88,6 +92,11 @@ export async function loadDraftSnapshot(
   const parsed = ZConfigSnapshot.safeParse(raw);
   if (!parsed.success) return { ok: false, issues: formatIssues(parsed.error) };
   return { ok: true, snapshot: parsed.data, hash: snapshotHash(parsed.data) };
+}
+
+/** A digest of the sealed (encrypted) credentials: changes with them, says nothing about them. */
+function credentialsFingerprint(sealed: string): string {
+  return createHash('sha256').update(sealed).digest('hex').slice(0, 16);
 }
 
 function discoveryOf(
