@@ -84,18 +84,30 @@ export const ZConfigSnapshot = z
     const apiIds = new Set(snapshot.apis.map((a) => a.id));
     snapshot.apis.forEach((api, index) => {
       if (!serviceIds.has(api.serviceId)) {
-        ctx.addIssue({ code: 'custom', path: ['apis', index, 'serviceId'], message: `API ${api.name} references unknown service ${api.serviceId}` });
+        ctx.addIssue({
+          code: 'custom',
+          path: ['apis', index, 'serviceId'],
+          message: `API ${api.name} references unknown service ${api.serviceId}`,
+        });
       }
     });
     snapshot.services.forEach((service, index) => {
       if (service.discovery && !registryIds.has(service.discovery.registryId)) {
-        ctx.addIssue({ code: 'custom', path: ['services', index, 'discovery', 'registryId'], message: `service ${service.name} references unknown registry ${service.discovery.registryId}` });
+        ctx.addIssue({
+          code: 'custom',
+          path: ['services', index, 'discovery', 'registryId'],
+          message: `service ${service.name} references unknown registry ${service.discovery.registryId}`,
+        });
       }
     });
     snapshot.plans.forEach((plan, index) => {
       for (const apiId of plan.apiIds) {
         if (!apiIds.has(apiId)) {
-          ctx.addIssue({ code: 'custom', path: ['plans', index, 'apiIds'], message: `plan ${plan.name} references unknown API ${apiId}` });
+          ctx.addIssue({
+            code: 'custom',
+            path: ['plans', index, 'apiIds'],
+            message: `plan ${plan.name} references unknown API ${apiId}`,
+          });
         }
       }
     });
