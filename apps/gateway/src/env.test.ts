@@ -1,0 +1,25 @@
+import { describe, expect, it } from 'vitest';
+import { parseGatewayEnv } from './env';
+
+const minimal = { PORTICO_CONTROL_URL: 'http://control:4000/', PORTICO_DP_TOKEN: 'pdp_x' };
+
+describe('parseGatewayEnv', () => {
+  it('fills defaults and trims the control URL', () => {
+    const env = parseGatewayEnv({ ...minimal, PORTICO_GATEWAY_TRUSTED_PROXIES: '10.0.0.0/8, ::1' });
+    expect(env.PORTICO_CONTROL_URL).toBe('http://control:4000');
+    expect(env.PORTICO_GATEWAY_PORT).toBe(8080);
+    expect(env.PORTICO_GATEWAY_STATUS_PORT).toBe(8081);
+    expect(env.PORTICO_GATEWAY_WORKERS).toBeGreaterThanOrEqual(1);
+    expect(env.PORTICO_GATEWAY_TRUSTED_PROXIES).toEqual(['10.0.0.0/8', '::1']);
+    expect(env.REDIS_URL).toBeUndefined();
+  });
+
+  it('names every bad variable', () => {
+    expect(() => parseGatewayEnv({ PORTICO_GATEWAY_PORT: 'eighty' })).toThrow(
+      /PORTICO_CONTROL_URL[\s\S]*PORTICO_DP_TOKEN[\s\S]*PORTICO_GATEWAY_PORT/,
+    );
+    expect(() => parseGatewayEnv({ ...minimal, PORTICO_GATEWAY_WORKERS: '0' })).toThrow(
+      /PORTICO_GATEWAY_WORKERS/,
+    );
+  });
+});
