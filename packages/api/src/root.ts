@@ -10,6 +10,7 @@ import { registriesRouter } from './routers/registries';
 import { servicesRouter } from './routers/services';
 import { subscriptionsRouter } from './routers/subscriptions';
 import { tokensRouter } from './routers/tokens';
+import { usageRouter } from './routers/usage';
 import { usersRouter } from './routers/users';
 import { createCallerFactory, router } from './trpc';
 
@@ -28,6 +29,7 @@ export const appRouter = router({
   config: configRouter,
   dataPlanes: dataPlanesRouter,
   audit: auditRouter,
+  usage: usageRouter,
 });
 
 export type AppRouter = typeof appRouter;
