@@ -32,9 +32,15 @@ export function ratePolicyItem(rateLimit: RateLimit): string {
   return item;
 }
 
+const quotaPolicyCache = new WeakMap<Quota, { windowMs: number; item: string }>();
+
 /** `"quota";q=50000;w=2592000` — a calendar month's window is that month's length. */
 export function quotaPolicyItem(quota: Quota, windowMs: number): string {
-  return `"${QUOTA_POLICY_NAME}";q=${quota.requests};w=${Math.round(windowMs / 1000)}`;
+  const cached = quotaPolicyCache.get(quota);
+  if (cached !== undefined && cached.windowMs === windowMs) return cached.item;
+  const item = `"${QUOTA_POLICY_NAME}";q=${quota.requests};w=${Math.round(windowMs / 1000)}`;
+  quotaPolicyCache.set(quota, { windowMs, item });
+  return item;
 }
 
 function seconds(ms: number): number {
