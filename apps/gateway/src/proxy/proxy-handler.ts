@@ -48,6 +48,10 @@ const REPLACED_REQUEST_HEADERS = new Set([
   'content-length',
 ]);
 
+/** Set on requests that arrived through the server's 'upgrade' event: the bytes read past the headers. */
+export const UPGRADE_HEAD = Symbol('portico.upgradeHead');
+type UpgradeRequest = IncomingMessage & { [UPGRADE_HEAD]?: Buffer };
+
 /** Per-request facts the analytics event and the error path need. */
 interface Exchange {
   requestId: string;
@@ -487,6 +491,12 @@ export function createProxyHandler(
         (entry.api.stripBasePath ? relative : normalised.ok ? normalised.path : '/') +
         (upstreamQuery.length > 0 ? `?${upstreamQuery}` : '');
 
+      const upgradeHead = (req as UpgradeRequest)[UPGRADE_HEAD];
+      if (upgradeHead !== undefined) {
+        forwardUpgrade(instance, headers, upstreamPath, upgradeHead);
+        return;
+      }
+
       const hasBody = contentLength > 0 || req.headers['transfer-encoding'] !== undefined;
       let body: IncomingMessage | BodyLimit | null = null;
       let limiterStream: BodyLimit | null = null;
@@ -552,6 +562,80 @@ export function createProxyHandler(
           respond(data, cacheKey);
         },
       );
+    }
+
+    /**
+     * WebSocket: the same routing, policies, auth and limits as any request, then an upgrade to
+     * the upstream; on its 101 the two sockets are joined and bytes flow both ways untouched.
+     */
+    function forwardUpgrade(
+      instance: UpstreamInstance,
+      headers: string[],
+      upstreamPath: string,
+      head: Buffer,
+    ): void {
+      const service = entry.service;
+      const clientSocket = req.socket;
+      ex.upstreamStartedAt = performance.now();
+      service
+        .poolFor(instance)
+        .upgrade({
+          path: upstreamPath,
+          method: 'GET',
+          headers,
+          protocol: req.headers.upgrade ?? 'websocket',
+        })
+        .then(
+          ({ headers: upstreamHeaders, socket: upstreamSocket }) => {
+            ex.upstreamMs = performance.now() - ex.upstreamStartedAt;
+            service.selector.reportSuccess(instance);
+            if (clientSocket.destroyed) {
+              upstreamSocket.destroy();
+              return;
+            }
+            let head101 = 'HTTP/1.1 101 Switching Protocols\r\n';
+            for (const name in upstreamHeaders) {
+              const value = upstreamHeaders[name];
+              for (const v of Array.isArray(value) ? value : [value])
+                if (v !== undefined) head101 += `${name}: ${v}\r\n`;
+            }
+            head101 += `x-request-id: ${ex.requestId}\r\n\r\n`;
+            // The 101 is written by hand: mark the exchange answered for metrics and analytics.
+            res.statusCode = 101;
+            (res as { _header?: string })._header = head101;
+            res.detachSocket(clientSocket);
+            clientSocket.write(head101);
+            if (head.length > 0) upstreamSocket.write(head);
+            clientSocket.on('data', (chunk: Buffer) => {
+              ex.bytesIn += chunk.length;
+            });
+            upstreamSocket.on('data', (chunk: Buffer) => {
+              ex.bytesOut += chunk.length;
+            });
+            const closeBoth = () => {
+              clientSocket.destroy();
+              upstreamSocket.destroy();
+              res.emit('close');
+            };
+            clientSocket.once('close', closeBoth);
+            upstreamSocket.once('close', closeBoth);
+            clientSocket.on('error', closeBoth);
+            upstreamSocket.on('error', closeBoth);
+            clientSocket.pipe(upstreamSocket);
+            upstreamSocket.pipe(clientSocket);
+          },
+          (error: unknown) => {
+            service.selector.reportFailure(instance);
+            const code = upstreamErrorCode(error);
+            fail(
+              req,
+              res,
+              ex,
+              code,
+              `service ${service.service.name} did not accept the WebSocket upgrade`,
+            );
+          },
+        );
     }
 
     function respond(data: Dispatcher.ResponseData, cacheKey: string | null): void {

@@ -1,7 +1,8 @@
-import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
+import { createServer, type IncomingMessage, ServerResponse } from 'node:http';
 import type { Socket } from 'node:net';
 import Fastify, { type FastifyInstance, LogController } from 'fastify';
 import { PROBLEM_CONTENT_TYPE, problemBody } from '../errors/gateway-errors';
+import { UPGRADE_HEAD } from './proxy-handler';
 import { requestIdFrom } from './request-identity';
 
 export interface ProxyServerOptions {
@@ -46,6 +47,17 @@ export function buildProxyServer(options: ProxyServerOptions): FastifyInstance {
   app.all('/', (request, reply) => {
     reply.hijack();
     options.handler(request.raw, reply.raw);
+  });
+  // Upgrades bypass Fastify: a response object is bound to the raw socket so the same handler
+  // (and its problem+json errors) serves them; on success the handler joins the sockets.
+  app.server.on('upgrade', (req: IncomingMessage, socket: Socket, head: Buffer) => {
+    (req as IncomingMessage & { [UPGRADE_HEAD]?: Buffer })[UPGRADE_HEAD] = head;
+    const res = new ServerResponse(req);
+    res.shouldKeepAlive = false;
+    res.assignSocket(socket);
+    socket.on('error', () => socket.destroy());
+    res.once('finish', () => socket.destroySoon());
+    options.handler(req, res);
   });
   return app;
 }
