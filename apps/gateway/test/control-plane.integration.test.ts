@@ -195,4 +195,29 @@ describe('gateway synced from the real control plane', () => {
       'new version applied after the outage',
     );
   }, 120_000);
+
+  it('reports a refused version, with the reason, to the control plane', async () => {
+    const before = gw.gateway.runtime.current.config?.version;
+    const bad = {
+      version: 999,
+      hash: 'a'.repeat(64),
+      publishedAt: new Date().toISOString(),
+      snapshot: { schemaVersion: 1, services: [], apis: [], plans: [], registries: [] },
+    };
+    expect(await gw.feed(bad)).toBe(false);
+    expect(gw.gateway.runtime.current.config?.version).toBe(before);
+    await eventually(
+      async () => {
+        const list = await control.query<{ nodes: { id: string; lastError: string | null }[] }>(
+          'dataPlanes.list',
+          {},
+        );
+        return list.nodes.some(
+          (n) => n.id === `test-${process.pid}` && (n.lastError ?? '').includes('hash mismatch'),
+        );
+      },
+      10_000,
+      'refusal reported',
+    );
+  });
 });
