@@ -2,10 +2,10 @@ import { randomBytes } from 'node:crypto';
 import { type ApiContext, createAppCaller, pruneCredentialLog } from '@portico/api';
 import { type SyncResponse, ZSyncResponse } from '@portico/config';
 import type { Db } from '@portico/db';
+import { createTestDatabase } from '@portico/db/testing';
 import { generateSecret } from '@portico/keys';
 import Fastify, { type FastifyInstance } from 'fastify';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createTestDatabase } from '@portico/db/testing';
 import { type ChangeFeed, createChangeFeed } from '../src/dp/change-feed';
 import { dataPlaneSyncPlugin } from '../src/dp/plugin';
 
@@ -352,6 +352,19 @@ describe('POST /dp/v1/nodes/:nodeId/status', () => {
       appliedVersion: 2,
       stale: false,
     });
+  });
+
+  it('answers a body that is not JSON with a 400 problem+json carrying the request id', async () => {
+    const response = await fetch(`${baseUrl}/dp/v1/nodes/gw-test-1/status`, {
+      method: 'POST',
+      headers: { authorization: `Bearer ${dpToken}`, 'content-type': 'application/json' },
+      body: '{"hostname":',
+    });
+    expect(response.status).toBe(400);
+    expect(response.headers.get('content-type')).toContain('application/problem+json');
+    const problem = (await response.json()) as { code: string; requestId: string };
+    expect(problem.code).toBe('DP_INVALID_INPUT');
+    expect(problem.requestId).toBe(response.headers.get('x-request-id'));
   });
 
   it('refuses a malformed report with a 400 problem naming the field and leaves the row as it was', async () => {

@@ -16,7 +16,7 @@ import {
 import type { Db } from '@portico/db';
 import type { FastifyPluginAsync, FastifyReply, FastifyRequest } from 'fastify';
 import type { ChangeFeed } from './change-feed';
-import { sendDpProblem } from './dp-problem';
+import { codeForStatus, sendDpProblem } from './dp-problem';
 import { waitForAnswer } from './long-poll';
 
 /**
@@ -62,6 +62,21 @@ export const dataPlaneSyncPlugin: FastifyPluginAsync<DataPlaneSyncOptions> = asy
   app.addHook('preClose', async () => {
     closing = true;
     for (const controller of inFlight) controller.abort();
+  });
+
+  // Every error leaves as problem+json with the request id; unexpected ones are logged and say
+  // nothing about their cause (gateways retry with back-off either way).
+  app.setErrorHandler((error: { statusCode?: number; message?: string }, request, reply) => {
+    const code = codeForStatus(error.statusCode ?? 500);
+    if (code !== 'DP_INTERNAL')
+      return sendDpProblem(reply, request, code, error.message ?? 'invalid request');
+    request.log.error({ err: error }, 'data-plane sync request failed');
+    return sendDpProblem(
+      reply,
+      request,
+      'DP_INTERNAL',
+      'the control plane could not answer; retry later',
+    );
   });
 
   async function authenticate(
