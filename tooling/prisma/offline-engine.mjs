@@ -214,9 +214,7 @@ export async function openSchemaEngine({ datamodels, connectionString, log = () 
   async function call(method, params) {
     const name = method === 'getDatabaseVersion' ? 'version' : method;
     if (typeof engine[name] !== 'function' || name === 'free' || name === 'constructor') {
-      throw Object.assign(new Error(`The offline schema engine does not support "${method}".`), {
-        code: 'P1012',
-      });
+      throw new Error(`The offline schema engine does not support "${method}".`);
     }
     try {
       return await engine[name](params);

@@ -120,7 +120,8 @@ describe('dropStaleTestDatabases', () => {
     const fresh = await createTestDatabase();
 
     try {
-      const dropped = await dropStaleTestDatabases(60);
+      // Templates stay: other suites on this server may be copying them right now.
+      const dropped = await dropStaleTestDatabases(60, { oldTemplates: false });
 
       expect(dropped).toContain(stale);
       expect(dropped).not.toContain(fresh.name);
