@@ -324,6 +324,68 @@ describe('portico against a real control plane', () => {
       ['gw-old', true],
     ]);
   });
+
+  it('usage sums the rollups for one API over the window', async () => {
+    const orders = await control.db.api.findUniqueOrThrow({ where: { name: 'orders-api' } });
+    const payments = await control.db.api.findUniqueOrThrow({ where: { name: 'payments-api' } });
+    const acme = await control.db.consumer.findUniqueOrThrow({ where: { name: 'acme-shop' } });
+    const minute = new Date(Math.floor(Date.now() / 60_000) * 60_000 - 120_000);
+    // 26 latency buckets (bounds in @portico/analytics); every request here took at most 10 ms.
+    const buckets = (n: number) => Array.from({ length: 26 }, (_, i) => (i === 5 ? n : 0));
+    const row = { minute, routeId: '', keyId: '', bytesIn: 0n, bytesOut: 0n };
+    await control.db.usageMinute.createMany({
+      data: [
+        {
+          ...row,
+          apiId: orders.id,
+          consumerId: acme.id,
+          statusClass: 2,
+          count: 8,
+          errorCount: 0,
+          latencyBuckets: buckets(8),
+        },
+        {
+          ...row,
+          apiId: orders.id,
+          consumerId: acme.id,
+          statusClass: 5,
+          count: 2,
+          errorCount: 2,
+          latencyBuckets: buckets(2),
+        },
+        {
+          ...row,
+          apiId: payments.id,
+          consumerId: acme.id,
+          statusClass: 2,
+          count: 5,
+          errorCount: 0,
+          latencyBuckets: buckets(5),
+        },
+      ],
+    });
+
+    const run = await portico(['usage', '--api', 'orders-api', '--since', '1h']);
+    expect(run.exitCode, run.stderr).toBe(0);
+    expect(run.stdout).toMatch(/^usage from \S+ to \S+ \(api orders-api\)$/m);
+    expect(run.stdout).toMatch(/^REQUESTS\s+ERRORS\s+ERROR RATE\s+P50 MS\s+P95 MS\s+P99 MS$/m);
+    expect(run.stdout).toMatch(/^10\s+2\s+20\.00%\s+[\d.]+\s+[\d.]+\s+[\d.]+$/m);
+
+    const all = JSON.parse(
+      (await portico(['usage', '--consumer', 'acme-shop', '--json'])).stdout,
+    ) as {
+      requests: number;
+      errors: number;
+      p99Ms: number | null;
+    };
+    expect(all).toMatchObject({ requests: 15, errors: 2 });
+    expect(all.p99Ms).not.toBeNull();
+    expect(all.p99Ms ?? Number.POSITIVE_INFINITY).toBeLessThanOrEqual(10);
+
+    const unknown = await portico(['usage', '--api', 'no-such-api']);
+    expect(unknown.exitCode).toBe(1);
+    expect(unknown.stderr).toBe('error: NOT_FOUND: apiName: no API named no-such-api\n');
+  });
 });
 
 describe('portico exit codes against a real control plane', () => {

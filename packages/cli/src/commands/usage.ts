@@ -1,20 +1,6 @@
-import { getUntypedClient } from '@trpc/client';
-import { z } from 'zod';
 import { type CommandSpec, printJson, stringOption } from '../command';
-import { CliError, EXIT_SERVER_FAILURE } from '../exit-codes';
 import { parseDurationOption } from '../input-values';
 import { renderTable } from '../table';
-
-/** The answer of usage.summary (packages/api/src/services/usage/usage-summary.ts). */
-const ZUsageSummary = z.object({
-  from: z.string(),
-  to: z.string(),
-  requests: z.number(),
-  errors: z.number(),
-  p50Ms: z.number().nullable(),
-  p95Ms: z.number().nullable(),
-  p99Ms: z.number().nullable(),
-});
 
 export const usageCommand: CommandSpec = {
   path: ['usage'],
@@ -41,18 +27,7 @@ export const usageCommand: CommandSpec = {
       ...(apiName === undefined ? {} : { apiName }),
       ...(consumerName === undefined ? {} : { consumerName }),
     };
-    // usage.summary belongs to the analytics work and is called by path so the CLI builds
-    // whether or not the router in this checkout has it yet; the answer is validated instead.
-    const raw: unknown = await ctx.call((api) =>
-      getUntypedClient(api).query('usage.summary', input),
-    );
-    const parsed = ZUsageSummary.safeParse(raw);
-    if (!parsed.success) {
-      throw new CliError(EXIT_SERVER_FAILURE, [
-        'the control plane answered usage.summary in an unexpected shape; is the CLI older than the server?',
-      ]);
-    }
-    const summary = parsed.data;
+    const summary = await ctx.call((api) => api.usage.summary.query(input));
     if (ctx.json) {
       printJson(ctx, summary);
       return;
