@@ -1,4 +1,4 @@
-import { randomBytes } from 'node:crypto';
+import { randomFillSync } from 'node:crypto';
 import { newId } from '@portico/id';
 
 const REQUEST_ID = /^[A-Za-z0-9._:-]{1,128}$/;
@@ -10,16 +10,31 @@ export function requestIdFrom(header: string | string[] | undefined): string {
   return newId('request');
 }
 
+// Trace and span ids come from one refilled pool of random bytes: two fresh buffers per request
+// would be two allocations on the hot path.
+const pool = Buffer.alloc(4096);
+let poolOffset = pool.length;
+
+function randomHex(bytes: number): string {
+  if (poolOffset + bytes > pool.length) {
+    randomFillSync(pool);
+    poolOffset = 0;
+  }
+  const hex = pool.toString('hex', poolOffset, poolOffset + bytes);
+  poolOffset += bytes;
+  return hex;
+}
+
 /**
  * W3C trace context: continue the caller's trace with the gateway as the new parent span, or
  * start a trace. Returns the traceparent to send upstream.
  */
 export function nextTraceparent(header: string | string[] | undefined): string {
-  const spanId = randomBytes(8).toString('hex');
+  const spanId = randomHex(8);
   if (typeof header === 'string') {
     const match = TRACEPARENT.exec(header);
     if (match && match[1] !== '00000000000000000000000000000000')
       return `00-${match[1]}-${spanId}-${match[3]}`;
   }
-  return `00-${randomBytes(16).toString('hex')}-${spanId}-01`;
+  return `00-${randomHex(16)}-${spanId}-01`;
 }
