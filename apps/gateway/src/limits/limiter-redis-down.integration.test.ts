@@ -36,7 +36,8 @@ async function waitFor(condition: () => boolean, deadlineMs: number, what: strin
   const deadline = performance.now() + deadlineMs;
   while (!condition()) {
     if (performance.now() > deadline) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((resolve) => setImmediate(resolve));
+    // Poll gently: the machine is shared.
+    await new Promise((resolve) => setTimeout(resolve, 5));
   }
 }
 
