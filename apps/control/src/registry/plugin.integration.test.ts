@@ -165,6 +165,16 @@ describe('built-in registry on real Redis and Postgres', () => {
     expect((await list(service)).instances).toHaveLength(0);
   });
 
+  it('answers unknown registry routes with problem+json and leaves the host app its own 404', async () => {
+    const res = await call('GET', '/nope', h.tokens.read);
+    expect(res.status).toBe(404);
+    expect(res.headers.get('content-type')).toContain('application/problem+json');
+    expect(((await res.json()) as { code: string }).code).toBe('REG_NOT_FOUND');
+    const host = await fetch(`${h.url}/elsewhere`);
+    expect(host.status).toBe(404);
+    expect(await host.json()).toEqual({ host: 'not found' });
+  });
+
   it('rejects bad input with a clear message and writes nothing', async () => {
     const service = uniqueService();
     const bad: Array<[unknown, RegExp]> = [

@@ -41,11 +41,18 @@ export interface BuiltinRegistryOptions {
 
 const DEFAULT_WAIT_MS = 30_000;
 
-/** Exported as a plain async plugin so the registry's error handler stays encapsulated. */
+/**
+ * The built-in registry under `/registry/v1`. The routes, their error handler and their
+ * problem+json 404 live in their own prefixed context, so the host app's handlers are untouched.
+ */
 export const builtinRegistryPlugin: FastifyPluginAsync<BuiltinRegistryOptions> = async (
   app,
   options,
 ) => {
+  await app.register(registryRoutes, { ...options, prefix: '/registry/v1' });
+};
+
+const registryRoutes: FastifyPluginAsync<BuiltinRegistryOptions> = async (app, options) => {
   const store = new RegistryStore(options.redis, options.keyPrefix ?? 'portico:');
   const verifier = new RegistryTokenVerifier(options.db);
   const feed = new ChangeFeed(options.redis, store.channel);
@@ -142,7 +149,7 @@ export const builtinRegistryPlugin: FastifyPluginAsync<BuiltinRegistryOptions> =
   }
 
   app.put<{ Params: { service: string; instanceId: string } }>(
-    '/registry/v1/services/:service/instances/:instanceId',
+    '/services/:service/instances/:instanceId',
     async (request, reply) => {
       if (!(await authorize(request, reply, 'register'))) return reply;
       const service = ZServiceName.safeParse(request.params.service);
@@ -169,7 +176,7 @@ export const builtinRegistryPlugin: FastifyPluginAsync<BuiltinRegistryOptions> =
   );
 
   app.delete<{ Params: { service: string; instanceId: string } }>(
-    '/registry/v1/services/:service/instances/:instanceId',
+    '/services/:service/instances/:instanceId',
     async (request, reply) => {
       if (!(await authorize(request, reply, 'register'))) return reply;
       const service = ZServiceName.safeParse(request.params.service);
@@ -190,7 +197,7 @@ export const builtinRegistryPlugin: FastifyPluginAsync<BuiltinRegistryOptions> =
   );
 
   app.get<{ Params: { service: string }; Querystring: { index?: string; wait?: string } }>(
-    '/registry/v1/services/:service',
+    '/services/:service',
     async (request, reply) => {
       if (!(await authorize(request, reply, 'read'))) return reply;
       const service = ZServiceName.safeParse(request.params.service);
@@ -258,7 +265,7 @@ export const builtinRegistryPlugin: FastifyPluginAsync<BuiltinRegistryOptions> =
     }
   }
 
-  app.get('/registry/v1/services', async (request, reply) => {
+  app.get('/services', async (request, reply) => {
     if (!(await authorize(request, reply, 'read'))) return reply;
     const services = await withStore(request, reply, () => store.services());
     return services ? reply.send({ services }) : reply;

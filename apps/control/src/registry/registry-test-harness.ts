@@ -81,6 +81,8 @@ export async function startRegistryHarness(
   const keyPrefix = `test:${randomBytes(6).toString('hex')}:`;
   const build = async (port: number) => {
     const app = Fastify({ logger: false, genReqId: () => `req_${randomBytes(8).toString('hex')}` });
+    // The host app's own 404, as server.ts will have: the registry must not clash with it.
+    app.setNotFoundHandler((_request, reply) => reply.code(404).send({ host: 'not found' }));
     await app.register(builtinRegistryPlugin, {
       redis,
       db,
