@@ -1,0 +1,177 @@
+import { type ChildProcess, spawn } from 'node:child_process';
+import { createHash } from 'node:crypto';
+import { once } from 'node:events';
+import { mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { createServer, type Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { snapshotHash } from '@portico/config';
+import { createTestDatabase, type TestDatabase } from '@portico/db/testing';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { freePort } from './free-port';
+import { PrivateRedisServer } from './private-redis-server';
+import { waitFor } from './worker-harness';
+import { spawnWorker, type WorkerProcess } from './worker-process';
+
+const GATEWAY_DIR = fileURLToPath(new URL('../../gateway/', import.meta.url));
+
+let redis: PrivateRedisServer;
+let database: TestDatabase;
+let upstream: Server;
+let stateDir: string;
+const processes: ChildProcess[] = [];
+
+/** The gateway boots from a last-known-good snapshot on disk: no control plane needed. */
+async function writeSnapshot(dir: string, upstreamPort: number): Promise<void> {
+  const snapshot = {
+    schemaVersion: 1,
+    registries: [],
+    services: [
+      { id: 'svc_up', name: 'svc_up', targets: [{ host: '127.0.0.1', port: upstreamPort }] },
+    ],
+    apis: [
+      {
+        id: 'api_conservation',
+        name: 'conservation',
+        slug: 'conservation',
+        basePath: '/',
+        serviceId: 'svc_up',
+        auth: { type: 'none' },
+        routes: [{ id: 'rte_all', path: '/*' }],
+      },
+    ],
+  };
+  const payload = JSON.stringify({
+    published: {
+      version: 1,
+      hash: snapshotHash(snapshot),
+      publishedAt: new Date().toISOString(),
+      snapshot,
+      secrets: { registries: {}, jwtSecrets: {} },
+    },
+    credentials: { seq: 0, set: { consumers: [], keys: [], subscriptions: [] } },
+  });
+  const envelope = {
+    format: 1,
+    savedAt: new Date().toISOString(),
+    checksum: createHash('sha256').update(payload).digest('hex'),
+    payload,
+  };
+  await writeFile(join(dir, 'last-known-good.json'), JSON.stringify(envelope));
+}
+
+async function startGatewayProcess(): Promise<{
+  child: ChildProcess;
+  url: string;
+  statusUrl: string;
+  exited: Promise<number | null>;
+}> {
+  const [port, statusPort] = [await freePort(), await freePort()];
+  const child = spawn(process.execPath, ['--import', 'tsx', 'src/main.ts'], {
+    cwd: GATEWAY_DIR,
+    env: {
+      PATH: process.env.PATH ?? '',
+      // Port 9 refuses connections: the gateway serves from its snapshot, as when control is down.
+      PORTICO_CONTROL_URL: 'http://127.0.0.1:9',
+      PORTICO_DP_TOKEN: 'pdp_test',
+      PORTICO_GATEWAY_PORT: String(port),
+      PORTICO_GATEWAY_STATUS_PORT: String(statusPort),
+      PORTICO_GATEWAY_HOST: '127.0.0.1',
+      PORTICO_GATEWAY_STATUS_HOST: '127.0.0.1',
+      PORTICO_GATEWAY_STATE_DIR: stateDir,
+      PORTICO_GATEWAY_WORKERS: '1',
+      PORTICO_GATEWAY_NODE_ID: 'dpn_conservation',
+      REDIS_URL: redis.url,
+      PORTICO_ANALYTICS_ENABLED: 'true',
+      LOG_LEVEL: 'warn',
+    },
+    stdio: ['ignore', 'ignore', 'inherit'],
+  });
+  processes.push(child);
+  const exited = once(child, 'exit').then(([code]) => code as number | null);
+  await waitFor(
+    'the gateway ready',
+    async () => {
+      const res = await fetch(`http://127.0.0.1:${statusPort}/readyz`).catch(() => null);
+      return res?.status === 200;
+    },
+    30_000,
+  );
+  return {
+    child,
+    url: `http://127.0.0.1:${port}`,
+    statusUrl: `http://127.0.0.1:${statusPort}`,
+    exited,
+  };
+}
+
+beforeAll(async () => {
+  redis = await PrivateRedisServer.start();
+  database = await createTestDatabase();
+  upstream = createServer((_req, res) => res.end('ok'));
+  upstream.listen(0, '127.0.0.1');
+  await once(upstream, 'listening');
+  stateDir = await mkdtemp(join(tmpdir(), 'portico-analytics-e2e-'));
+  await writeSnapshot(stateDir, (upstream.address() as AddressInfo).port);
+});
+
+afterAll(async () => {
+  for (const p of processes) if (p.exitCode === null) p.kill('SIGKILL');
+  upstream?.close();
+  await database?.drop();
+  await redis?.stop();
+  if (stateDir) await rm(stateDir, { recursive: true, force: true });
+});
+
+async function rollupTotal(): Promise<number> {
+  const [row] = await database.db.$queryRaw<{ n: bigint }[]>`
+    SELECT COALESCE(sum(count), 0)::bigint AS n FROM usage_minutes`;
+  return Number(row?.n ?? 0n);
+}
+
+describe('conservation through a real gateway', () => {
+  it('counts exactly the N proxied requests, including those still buffered when the gateway got SIGTERM', async () => {
+    const worker: WorkerProcess = await spawnWorker(database.url, '{portico}', {
+      REDIS_URL: redis.url,
+    });
+    processes.push(worker.child);
+    const gateway = await startGatewayProcess();
+
+    const N = 1_500;
+    const CONCURRENCY = 20;
+    let sent = 0;
+    let ok = 0;
+    await Promise.all(
+      Array.from({ length: CONCURRENCY }, async () => {
+        while (sent < N) {
+          sent++;
+          const res = await fetch(`${gateway.url}/items/${sent}`);
+          await res.text();
+          if (res.status === 200) ok++;
+        }
+      }),
+    );
+    expect(ok).toBe(N);
+    // Straight after the last answer, the events since the last one-second flush are still in
+    // the gateway's buffer; they only reach Redis because shutdown flushes them.
+    const metrics = await (await fetch(`${gateway.statusUrl}/metrics`)).text();
+    gateway.child.kill('SIGTERM');
+    const buffered = Number(/^portico_analytics_buffered_events (\d+)$/m.exec(metrics)?.[1] ?? -1);
+    expect(buffered).toBeGreaterThan(0);
+    expect(metrics).toMatch(/^portico_analytics_dropped_total 0$/m);
+    expect(await gateway.exited).toBe(0);
+
+    await waitFor('every proxied request counted', async () => (await rollupTotal()) >= N, 60_000);
+    expect(await rollupTotal()).toBe(N);
+    const [log] = await database.db.$queryRaw<{ n: bigint; apis: bigint }[]>`
+      SELECT count(*)::bigint AS n, count(*) FILTER (WHERE "apiId" = 'api_conservation')::bigint AS apis
+      FROM request_log`;
+    expect(Number(log?.n)).toBe(N);
+    expect(Number(log?.apis)).toBe(N);
+
+    worker.child.kill('SIGTERM');
+    expect(await worker.exited).toBe(0);
+  }, 120_000);
+});
