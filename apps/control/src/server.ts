@@ -2,6 +2,7 @@ import {
   type Actor,
   type ApiContext,
   appRouter,
+  type RegistryProbe,
   resolveActor,
   SESSION_COOKIE_NAME,
 } from '@portico/api';
@@ -10,6 +11,7 @@ import { newId } from '@portico/id';
 import { type FastifyTRPCPluginOptions, fastifyTRPCPlugin } from '@trpc/server/adapters/fastify';
 import Fastify, { type FastifyInstance, type FastifyServerOptions } from 'fastify';
 import type { Redis } from 'ioredis';
+import { createDiscoveryRegistryProbe } from './discovery-registry-probe';
 import type { ChangeFeed } from './dp/change-feed';
 import { dataPlaneSyncPlugin } from './dp/plugin';
 import { readCookie, serializeClearedCookie, serializeSessionCookie } from './http/cookies';
@@ -38,6 +40,8 @@ export interface ControlServerDeps {
   registryKeyPrefix?: string;
   now?: () => Date;
   logger?: FastifyServerOptions['logger'];
+  /** How `registries.test` asks a registry for its services; defaults to the discovery adapters. */
+  probeRegistry?: RegistryProbe;
 }
 
 /**
@@ -46,6 +50,7 @@ export interface ControlServerDeps {
  */
 export async function buildControlServer(deps: ControlServerDeps): Promise<FastifyInstance> {
   const now = deps.now ?? (() => new Date());
+  const probeRegistry = deps.probeRegistry ?? createDiscoveryRegistryProbe();
   const app = Fastify({
     logger: deps.logger ?? false,
     genReqId: () => newId('request'),
@@ -132,6 +137,7 @@ export async function buildControlServer(deps: ControlServerDeps): Promise<Fasti
             sessionSigningKey: deps.sessionSigningKey,
             secretKey: deps.secretKey,
             now,
+            probeRegistry,
             actor,
             requestId: req.id,
             clientIp: req.ip,

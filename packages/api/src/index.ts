@@ -11,6 +11,8 @@ export {
   resolveActor,
 } from './services/auth/resolve-actor';
 export { SESSION_COOKIE_NAME, SESSION_TTL_SECONDS } from './services/auth/session-cookie';
+export type { RegistryProbe, RegistryProbeTarget } from './services/registries/registry-probe';
+export * from './sync';
 export {
   type Actor,
   type ApiContext,
@@ -20,4 +22,3 @@ export {
   type OperatorRole,
   roleAtLeast,
 } from './trpc';
-export * from './sync';

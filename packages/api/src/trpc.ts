@@ -1,6 +1,7 @@
 import type { Db } from '@portico/db';
 import { initTRPC, TRPCError } from '@trpc/server';
 import { describeIssues, mapKnownError, validationIssues } from './errors/map-known-error';
+import type { RegistryProbe } from './services/registries/registry-probe';
 
 export const OPERATOR_ROLES = ['viewer', 'editor', 'admin', 'owner'] as const;
 export type OperatorRole = (typeof OPERATOR_ROLES)[number];
@@ -40,6 +41,8 @@ export interface ApiServices {
   secretKey: Buffer;
   /** Wall clock, injectable so expiry can be tested without waiting. */
   now: () => Date;
+  /** Lists a registry's services for `registries.test`; without it the test checks reachability only. */
+  probeRegistry?: RegistryProbe;
 }
 
 export interface ApiContext extends ApiServices {

@@ -5,6 +5,7 @@ import { newId } from '@portico/id';
 import { TRPCError } from '@trpc/server';
 import { expect } from 'vitest';
 import { createAppCaller } from '../src/root';
+import type { RegistryProbe } from '../src/services/registries/registry-probe';
 import type { Actor, ApiContext, OperatorRole } from '../src/trpc';
 
 /** The six kinds of caller the role matrix runs through. */
@@ -31,7 +32,10 @@ export interface ApiHarness {
   /** One user per role plus a developer; `otherDeveloper` owns things the developer must not reach. */
   users: Record<Exclude<CallerName, 'anonymous'> | 'otherDeveloper', TestUser>;
   /** A caller acting as `who`; `now` shifts the clock the procedures see. */
-  as(who: CallerName | 'otherDeveloper', options?: { now?: () => Date }): AppCaller;
+  as(
+    who: CallerName | 'otherDeveloper',
+    options?: { now?: () => Date; probeRegistry?: RegistryProbe },
+  ): AppCaller;
   /** Cookie writes the procedures asked for, newest last. */
   cookieCalls: SetCookieCall[];
   drop(): Promise<void>;
@@ -105,6 +109,7 @@ export async function createApiHarness(): Promise<ApiHarness> {
         sessionSigningKey,
         secretKey,
         now: options.now ?? (() => new Date()),
+        ...(options.probeRegistry ? { probeRegistry: options.probeRegistry } : {}),
         actor: actorFor(who, who === 'anonymous' ? undefined : users[who]),
         requestId: newId('request'),
         clientIp: '127.0.0.1',

@@ -1,6 +1,7 @@
 import { hashSecret, isWellFormedSecret } from '@portico/keys';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { openSealed } from '../src/crypto/seal';
+import type { RegistryProbe } from '../src/services/registries/registry-probe';
 import { type Fixtures, fixtures } from './fixtures';
 import {
   type ApiHarness,
@@ -124,15 +125,61 @@ describe('registry credentials', () => {
   });
 
   it('a sealed value opened with another key fails instead of returning garbage', async () => {
-    const created = await h
-      .as('editor')
-      .registries.create({
-        name: uniqueName('etcd'),
-        type: 'etcd',
-        credentials: { password: 'pw' },
-      });
+    const created = await h.as('editor').registries.create({
+      name: uniqueName('etcd'),
+      type: 'etcd',
+      credentials: { password: 'pw' },
+    });
     const row = await h.db.registryConnection.findUniqueOrThrow({ where: { id: created.id } });
     expect(() => openSealed(Buffer.alloc(32, 7), row.credentialsSealed ?? '')).toThrow();
+  });
+
+  it('registries.test lists services through the probe, handing it the opened credentials', async () => {
+    const created = await h.as('editor').registries.create({
+      name: uniqueName('consul'),
+      type: 'consul',
+      address: 'http://127.0.0.1:8500',
+      options: { datacenter: 'dc1' },
+      credentials: { token: 'acl-token' },
+    });
+    const seen: unknown[] = [];
+    const probe: RegistryProbe = async (registry, secrets) => {
+      seen.push({ registry, secrets });
+      return { services: ['orders', 'payments'] };
+    };
+    const result = await h
+      .as('editor', { probeRegistry: probe })
+      .registries.test({ id: created.id });
+    expect(seen).toEqual([
+      {
+        registry: {
+          id: created.id,
+          name: created.name,
+          type: 'consul',
+          address: 'http://127.0.0.1:8500',
+          options: { datacenter: 'dc1' },
+          hasCredentials: true,
+        },
+        secrets: { token: 'acl-token' },
+      },
+    ]);
+    expect(result).toMatchObject({
+      ok: true,
+      services: ['orders', 'payments'],
+      registry: { lastStatus: 'ok: 2 service(s) listed', lastError: null },
+    });
+
+    const failing: RegistryProbe = async () => {
+      throw new Error('ACL not found');
+    };
+    const failed = await h
+      .as('editor', { probeRegistry: failing })
+      .registries.test({ id: created.id });
+    expect(failed).toMatchObject({
+      ok: false,
+      services: null,
+      registry: { lastStatus: 'failed', lastError: 'ACL not found' },
+    });
   });
 
   it('registries.test records an unreachable registry without failing the call', async () => {
@@ -250,24 +297,20 @@ describe('audit', () => {
     expect(page.items[0]).toMatchObject({ action: 'service.update', actorId: h.users.editor.id });
     expect(page.items[0]?.before).toMatchObject({ description: null });
     expect(page.items[0]?.after).toMatchObject({ description: 'second' });
-    const next = await h
-      .as('viewer')
-      .audit.list({
-        targetType: 'service',
-        targetId: service.id,
-        limit: 1,
-        cursor: page.nextCursor ?? '',
-      });
+    const next = await h.as('viewer').audit.list({
+      targetType: 'service',
+      targetId: service.id,
+      limit: 1,
+      cursor: page.nextCursor ?? '',
+    });
     expect(next.items[0]?.action).toBe('service.create');
     expect(next.nextCursor).toBeNull();
 
-    const registry = await h
-      .as('editor')
-      .registries.create({
-        name: uniqueName('reg'),
-        type: 'consul',
-        credentials: { token: 'abc' },
-      });
+    const registry = await h.as('editor').registries.create({
+      name: uniqueName('reg'),
+      type: 'consul',
+      credentials: { token: 'abc' },
+    });
     const entry = (await h.as('viewer').audit.list({ targetId: registry.id })).items[0];
     expect(entry?.after).toMatchObject({ hasCredentials: true });
   });

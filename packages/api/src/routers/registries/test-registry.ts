@@ -1,16 +1,40 @@
 import { recordAudit } from '../../audit/record-audit';
+import { openSealed } from '../../crypto/seal';
 import { loadRegistry, toRegistryView } from '../../services/registries/registries';
-import { checkRegistryReachable } from '../../services/registries/registry-check';
+import {
+  checkRegistryReachable,
+  probeRegistryServices,
+} from '../../services/registries/registry-check';
 import { operatorProcedure } from '../../trpc';
 import { ZRegistryIdInput } from './get-registry.types';
 
-/** Checks the registry now and stores the outcome (lastCheckedAt, lastStatus, lastError). */
+function openCredentials(secretKey: Buffer, sealed: string | null): Record<string, string> {
+  if (!sealed) return {};
+  const parsed: unknown = JSON.parse(openSealed(secretKey, sealed));
+  if (typeof parsed !== 'object' || parsed === null) return {};
+  return Object.fromEntries(
+    Object.entries(parsed).filter((e): e is [string, string] => typeof e[1] === 'string'),
+  );
+}
+
+/**
+ * Checks the registry now — listing its services through its discovery adapter when the control
+ * plane provides one, else checking that its endpoint accepts connections — and stores the
+ * outcome (lastCheckedAt, lastStatus, lastError). A failing registry is a result, not an error.
+ */
 export const testRegistryProcedure = operatorProcedure('editor')
   .input(ZRegistryIdInput)
   .mutation(async ({ ctx, input }) => {
     const registry = await loadRegistry(ctx.db, input.id);
-    // The network check runs outside the transaction so no row lock is held while waiting.
-    const result = await checkRegistryReachable(registry, ctx.now);
+    // The network call runs outside the transaction so no row lock is held while waiting.
+    const result = ctx.probeRegistry
+      ? await probeRegistryServices(
+          registry,
+          ctx.probeRegistry,
+          openCredentials(ctx.secretKey, registry.credentialsSealed),
+          ctx.now,
+        )
+      : await checkRegistryReachable(registry, ctx.now);
     const updated = await ctx.db.$transaction(async (tx) => {
       const row = await tx.registryConnection.update({
         where: { id: registry.id },

@@ -1,11 +1,14 @@
 import { Socket } from 'node:net';
 import type { RegistryConnection } from '@portico/db';
+import type { RegistryProbe } from './registry-probe';
 
 export interface RegistryCheckResult {
   ok: boolean;
   status: string;
   error: string | null;
   checkedAt: Date;
+  /** Service names the registry reported; null when only reachability was checked. */
+  services: string[] | null;
 }
 
 const CHECK_TIMEOUT_MS = 3_000;
@@ -38,6 +41,47 @@ export function registryEndpoint(
   }
 }
 
+/** Lists the registry's services through the injected probe (its own protocol and credentials). */
+export async function probeRegistryServices(
+  registry: RegistryConnection,
+  probe: RegistryProbe,
+  secrets: Record<string, string>,
+  now: () => Date,
+): Promise<RegistryCheckResult> {
+  const target = {
+    id: registry.id,
+    name: registry.name,
+    type: registry.type,
+    address: registry.address,
+    options:
+      typeof registry.options === 'object' &&
+      registry.options !== null &&
+      !Array.isArray(registry.options)
+        ? (registry.options as Record<string, unknown>)
+        : {},
+    hasCredentials: registry.credentialsSealed !== null,
+  };
+  try {
+    const { services } = await probe(target, secrets);
+    return {
+      ok: true,
+      status: `ok: ${services.length} service(s) listed`,
+      error: null,
+      checkedAt: now(),
+      services,
+    };
+  } catch (error) {
+    const message = error instanceof Error ? error.message : String(error);
+    return {
+      ok: false,
+      status: 'failed',
+      error: message.slice(0, 1000),
+      checkedAt: now(),
+      services: null,
+    };
+  }
+}
+
 /**
  * Whether the registry's endpoint accepts connections. A reachability check only: listing
  * services through the registry's own protocol belongs to the discovery adapters.
@@ -52,6 +96,7 @@ export async function checkRegistryReachable(
       status: 'builtin registry served by this control plane',
       error: null,
       checkedAt: now(),
+      services: null,
     };
   }
   const endpoint = registryEndpoint(registry.type, registry.address);
@@ -61,6 +106,7 @@ export async function checkRegistryReachable(
       status: 'unreachable',
       error: `address ${JSON.stringify(registry.address)} has no host`,
       checkedAt: now(),
+      services: null,
     };
   const error = await new Promise<string | null>((resolve) => {
     const socket = new Socket();
@@ -80,6 +126,7 @@ export async function checkRegistryReachable(
         status: `reachable at ${endpoint.host}:${endpoint.port}`,
         error: null,
         checkedAt: now(),
+        services: null,
       }
-    : { ok: false, status: 'unreachable', error, checkedAt: now() };
+    : { ok: false, status: 'unreachable', error, checkedAt: now(), services: null };
 }
