@@ -7,6 +7,7 @@ import {
   apiOf,
   type EchoBody,
   echoHandler,
+  eventually,
   published,
   rawExchange,
   service,
@@ -21,6 +22,7 @@ let gw: TestGateway;
 /** Requests the upstream saw, by path: proves rejected requests never reached it. */
 const seen: string[] = [];
 let lastHeaders: Record<string, string | string[] | undefined> = {};
+let endlessClosed = 0;
 
 beforeAll(async () => {
   upstream = await startUpstream((req, res) => {
@@ -55,6 +57,15 @@ beforeAll(async () => {
         res.end();
       };
       pump();
+      return;
+    }
+    if (req.url === '/endless') {
+      res.writeHead(200, { 'content-type': 'application/octet-stream' });
+      const timer = setInterval(() => res.write(Buffer.alloc(1024)), 5);
+      res.once('close', () => {
+        clearInterval(timer);
+        endlessClosed++;
+      });
       return;
     }
     if (req.url === '/count') {
@@ -212,6 +223,14 @@ describe('streaming', () => {
     // Gateway, upstream and client all live in this process: 512 MB buffered anywhere would show.
     expect(peak - before).toBeLessThan(150 * 1024 * 1024);
   }, 120_000);
+});
+
+describe('client disconnects', () => {
+  it('abort the upstream exchange when the client goes away mid-response', async () => {
+    const res = await request(`${gw.url}/endless`);
+    for await (const _chunk of res.body) break;
+    await eventually(() => endlessClosed === 1, 5000, 'upstream response closed');
+  });
 });
 
 describe('size limits per API', () => {

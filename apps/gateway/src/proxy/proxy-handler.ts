@@ -514,7 +514,8 @@ export function createProxyHandler(
 
       const abort = new AbortController();
       res.once('close', () => {
-        if (!res.writableFinished) abort.abort();
+        // writableEnded, not writableFinished: the latter is still false while the socket flushes.
+        if (!res.writableEnded) abort.abort();
       });
       ex.upstreamStartedAt = performance.now();
       const pool = service.poolFor(instance);
