@@ -100,15 +100,20 @@ async function freeSlug(tx: Prisma.TransactionClient, name: string): Promise<str
   throw new TRPCError({ code: 'CONFLICT', message: `apis: no free slug for API ${name}` });
 }
 
+/** The registry is stored as a relation (registryId), so the JSON keeps only what is looked up in it. */
+function withoutRegistryName(discovery: NonNullable<DeclarativeServiceView['discovery']>) {
+  const { registry: _name, ...within } = discovery;
+  return within;
+}
+
 function serviceData(s: DeclarativeServiceView, registryId: string | null) {
   const { name, description, targets, discovery, ...settings } = s;
-  const stored = discovery ? (({ registry: _registry, ...rest }) => rest)(discovery) : null;
   return {
     name,
     description: description ?? null,
     targets: targets as Prisma.InputJsonValue,
     registryId,
-    discovery: jsonOrDbNull(stored),
+    discovery: jsonOrDbNull(discovery ? withoutRegistryName(discovery) : null),
     settings: settings as Prisma.InputJsonValue,
   };
 }
