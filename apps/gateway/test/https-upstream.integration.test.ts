@@ -1,0 +1,94 @@
+import { execFileSync } from 'node:child_process';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { createServer, type Server } from 'node:https';
+import type { AddressInfo } from 'node:net';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { request } from 'undici';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { apiOf, published, service, startGateway, type TestGateway } from './harness';
+
+let dir: string;
+let cert: string;
+let server: Server;
+let port: number;
+let gw: TestGateway;
+
+beforeAll(async () => {
+  // A throw-away self-signed certificate for 127.0.0.1, made with the system's openssl.
+  dir = mkdtempSync(join(tmpdir(), 'portico-tls-'));
+  execFileSync(
+    'openssl',
+    [
+      'req',
+      '-x509',
+      '-newkey',
+      'ec',
+      '-pkeyopt',
+      'ec_paramgen_curve:P-256',
+      '-nodes',
+      '-days',
+      '1',
+      '-subj',
+      '/CN=127.0.0.1',
+      '-addext',
+      'subjectAltName=IP:127.0.0.1',
+      '-keyout',
+      join(dir, 'key.pem'),
+      '-out',
+      join(dir, 'cert.pem'),
+    ],
+    { stdio: 'ignore' },
+  );
+  cert = readFileSync(join(dir, 'cert.pem'), 'utf8');
+  server = createServer({ key: readFileSync(join(dir, 'key.pem')), cert }, (req, res) =>
+    res.end(`tls ${req.url}`),
+  );
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  port = (server.address() as AddressInfo).port;
+  gw = await startGateway();
+  await gw.feed(
+    published(1, {
+      services: [
+        service('trusted', [{ host: '127.0.0.1', port }], {
+          scheme: 'https',
+          tls: { caBundlePem: cert },
+        }),
+        service('untrusted', [{ host: '127.0.0.1', port }], { scheme: 'https' }),
+        service('unverified', [{ host: '127.0.0.1', port }], {
+          scheme: 'https',
+          tls: { verify: false },
+        }),
+      ],
+      apis: [
+        apiOf('a', '/trusted', 'trusted'),
+        apiOf('b', '/untrusted', 'untrusted'),
+        apiOf('c', '/unverified', 'unverified'),
+      ],
+    }),
+  );
+});
+afterAll(async () => {
+  await gw.close();
+  server.closeAllConnections();
+  server.close();
+  rmSync(dir, { recursive: true, force: true });
+});
+
+describe('HTTPS upstreams', () => {
+  it('verify the upstream certificate against the service CA bundle', async () => {
+    const res = await request(`${gw.url}/trusted/x`);
+    expect(res.statusCode).toBe(200);
+    expect(await res.body.text()).toBe('tls /x');
+  });
+  it('refuse an upstream whose certificate does not verify (verification is on by default) with 502', async () => {
+    const res = await request(`${gw.url}/untrusted/x`);
+    expect(res.statusCode).toBe(502);
+    expect(((await res.body.json()) as { code: string }).code).toBe('GW_UPSTREAM_UNAVAILABLE');
+  });
+  it('skip verification only where a service turns it off', async () => {
+    const res = await request(`${gw.url}/unverified/x`);
+    expect(res.statusCode).toBe(200);
+    await res.body.dump();
+  });
+});
