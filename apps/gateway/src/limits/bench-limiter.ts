@@ -5,6 +5,10 @@
  *
  *   npx tsx src/limits/bench-limiter.ts [--port 6379] [--seconds 5] [--concurrency 256] [--subjects 10000]
  *
+ * Then, without Redis, it runs fail-open checks for ever-new subjects and prints the heap after
+ * each round, to show the local limiter's memory stays flat (run node with --expose-gc, e.g.
+ * `node --expose-gc --import tsx src/limits/bench-limiter.ts`, for exact heap figures).
+ *
  * Only talks to 127.0.0.1. Uses a random key prefix and deletes its keys afterwards.
  */
 import { parseArgs } from 'node:util';
@@ -90,5 +94,30 @@ async function run(autoPipelining: boolean) {
   redis.disconnect();
 }
 
+async function outageMemory(rounds: number, checksPerRound: number) {
+  const limiter = createLimiter({ redis: null, keyPrefix: 'bench' });
+  const gc = (globalThis as { gc?: () => void }).gc;
+  const heaps: string[] = [];
+  let subject = 0;
+  for (let round = 0; round < rounds; round++) {
+    for (let i = 0; i < checksPerRound; i++) {
+      await limiter.check({
+        planId: 'pln_bench',
+        subject: `ip:${subject++}`,
+        rateLimit,
+        quota,
+        failurePolicy: 'open',
+      });
+    }
+    gc?.();
+    heaps.push((process.memoryUsage().heapUsed / 1_048_576).toFixed(1));
+  }
+  console.log(
+    `fail-open without Redis: ${rounds} x ${checksPerRound} checks, each a new subject; heap MB after each round` +
+      `${gc === undefined ? ' (no --expose-gc, includes garbage)' : ''}: ${heaps.join(', ')}`,
+  );
+}
+
 await run(true);
 await run(false);
+await outageMemory(6, 100_000);
