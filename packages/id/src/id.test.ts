@@ -9,13 +9,13 @@ describe('newId', () => {
   });
 
   it('sorts by creation time', () => {
-    const earlier = newId('req', 1_700_000_000_000);
-    const later = newId('req', 1_700_000_000_001);
+    const earlier = newId('request', 1_700_000_000_000);
+    const later = newId('request', 1_700_000_000_001);
     expect(earlier < later).toBe(true);
   });
 
   it('does not repeat', () => {
-    const ids = new Set(Array.from({ length: 10_000 }, () => newId('req')));
+    const ids = new Set(Array.from({ length: 10_000 }, () => newId('request')));
     expect(ids.size).toBe(10_000);
   });
 });
