@@ -62,7 +62,7 @@ async function writeSnapshot(dir: string, upstreamPort: number): Promise<void> {
   await writeFile(join(dir, 'last-known-good.json'), JSON.stringify(envelope));
 }
 
-async function startGatewayProcess(): Promise<{
+async function startGatewayProcess(extraEnv: Record<string, string> = {}): Promise<{
   child: ChildProcess;
   url: string;
   statusUrl: string;
@@ -86,6 +86,7 @@ async function startGatewayProcess(): Promise<{
       REDIS_URL: redis.url,
       PORTICO_ANALYTICS_ENABLED: 'true',
       LOG_LEVEL: 'warn',
+      ...extraEnv,
     },
     stdio: ['ignore', 'ignore', 'inherit'],
   });
@@ -124,6 +125,31 @@ afterAll(async () => {
   await redis?.stop();
   if (stateDir) await rm(stateDir, { recursive: true, force: true });
 });
+
+/** Sends `n` GETs, `concurrency` at a time; answers the statuses seen and the slowest answer. */
+async function drive(url: string, n: number, concurrency = 20) {
+  let sent = 0;
+  const statuses = new Map<number, number>();
+  let slowestMs = 0;
+  await Promise.all(
+    Array.from({ length: concurrency }, async () => {
+      while (sent < n) {
+        sent++;
+        const started = performance.now();
+        const res = await fetch(`${url}/items/${sent}`);
+        await res.text();
+        slowestMs = Math.max(slowestMs, performance.now() - started);
+        statuses.set(res.status, (statuses.get(res.status) ?? 0) + 1);
+      }
+    }),
+  );
+  return { statuses: Object.fromEntries(statuses), slowestMs };
+}
+
+function metric(text: string, name: string): number {
+  const match = new RegExp(`^${name} (\\d+)$`, 'm').exec(text);
+  return match ? Number(match[1]) : Number.NaN;
+}
 
 async function rollupTotal(): Promise<number> {
   const [row] = await database.db.$queryRaw<{ n: bigint }[]>`
@@ -174,4 +200,42 @@ describe('conservation through a real gateway', () => {
     worker.child.kill('SIGTERM');
     expect(await worker.exited).toBe(0);
   }, 120_000);
+
+  it('keeps proxying while Redis is down, delivers the buffered events when it returns and counts the drops beyond the bound', async () => {
+    await database.db.$executeRawUnsafe('TRUNCATE usage_minutes, request_log, analytics_batches');
+    const worker: WorkerProcess = await spawnWorker(database.url, '{portico}', {
+      REDIS_URL: redis.url,
+    });
+    processes.push(worker.child);
+    const gateway = await startGatewayProcess({ PORTICO_ANALYTICS_BUFFER_MAX: '2000' });
+
+    expect((await drive(gateway.url, 200)).statuses).toEqual({ 200: 200 });
+    await waitFor('the first 200 counted', async () => (await rollupTotal()) === 200, 30_000);
+
+    await redis.stop();
+    const during = await drive(gateway.url, 3_000);
+    expect(during.statuses).toEqual({ 200: 3_000 });
+    // Nothing on the request path waits for Redis: no answer comes close to a connect timeout.
+    expect(during.slowestMs).toBeLessThan(2_000);
+    const whileDown = await (await fetch(`${gateway.statusUrl}/metrics`)).text();
+    expect(metric(whileDown, 'portico_analytics_buffered_events')).toBe(2_000);
+    expect(metric(whileDown, 'portico_analytics_dropped_total')).toBe(1_000);
+
+    await redis.start();
+    await waitFor(
+      'the buffered events counted',
+      async () => (await rollupTotal()) === 2_200,
+      60_000,
+    );
+    const after = await (await fetch(`${gateway.statusUrl}/metrics`)).text();
+    expect(metric(after, 'portico_analytics_buffered_events')).toBe(0);
+    expect(metric(after, 'portico_analytics_events_total')).toBe(3_200);
+    expect(metric(after, 'portico_analytics_dropped_total')).toBe(1_000);
+    expect(await rollupTotal()).toBe(2_200);
+
+    gateway.child.kill('SIGTERM');
+    worker.child.kill('SIGTERM');
+    expect(await gateway.exited).toBe(0);
+    expect(await worker.exited).toBe(0);
+  }, 180_000);
 });

@@ -14,15 +14,22 @@ export class PrivateRedisServer {
 
   static async start(): Promise<PrivateRedisServer> {
     const server = new PrivateRedisServer(await freePort());
+    await server.start();
+    return server;
+  }
+
+  /** Starts (again) on the same port; without persistence, a restarted server starts empty. */
+  async start(): Promise<void> {
+    if (this.process) return;
     const child = spawn(
       'redis-server',
-      ['--port', String(server.port), '--bind', '127.0.0.1', '--save', '', '--appendonly', 'no'],
+      ['--port', String(this.port), '--bind', '127.0.0.1', '--save', '', '--appendonly', 'no'],
       { stdio: 'ignore' },
     );
-    server.process = child;
+    this.process = child;
     const deadline = Date.now() + 10_000;
     while (Date.now() < deadline) {
-      const client = new Redis({ port: server.port, lazyConnect: true, retryStrategy: () => null });
+      const client = new Redis({ port: this.port, lazyConnect: true, retryStrategy: () => null });
       client.on('error', () => undefined);
       const ok = await client
         .connect()
@@ -30,11 +37,11 @@ export class PrivateRedisServer {
         .then((pong) => pong === 'PONG')
         .catch(() => false);
       client.disconnect();
-      if (ok) return server;
+      if (ok) return;
       await new Promise((resolve) => setTimeout(resolve, 25));
     }
     child.kill('SIGKILL');
-    throw new Error(`redis-server on port ${server.port} did not answer PING within 10 s`);
+    throw new Error(`redis-server on port ${this.port} did not answer PING within 10 s`);
   }
 
   get url(): string {
