@@ -4,7 +4,7 @@ import { createTestDatabase, type TestDatabase } from '@portico/db/testing';
 import type { FastifyInstance } from 'fastify';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { buildControlServer } from '../src/server';
-import { mutate, query, sessionCookieFrom } from './http-client';
+import { dataOf, mutate, query, sessionCookieFrom } from './http-client';
 
 const CONSOLE_ORIGIN = 'http://console.example.test';
 const OWNER = { email: 'owner@example.test', password: 'a long enough password', name: 'Owner' };
@@ -88,7 +88,7 @@ describe('personal access tokens over HTTP', () => {
       { cookie: ownerCookie },
     );
     expect(created.status).toBe(200);
-    const token = (created.body.result?.data as { token: string }).token;
+    const token = dataOf<{ token: string }>(created).token;
     const me = await query(base, 'auth.me', undefined, { token });
     expect(me.body.result?.data).toMatchObject({ user: { email: OWNER.email }, via: 'token' });
     const bogus = await query(base, 'services.list', undefined, {
@@ -104,7 +104,7 @@ describe('personal access tokens over HTTP', () => {
       { email: 'viewer@example.test', role: 'viewer' },
       { cookie: ownerCookie },
     );
-    const inviteToken = (invite.body.result?.data as { inviteToken: string }).inviteToken;
+    const inviteToken = dataOf<{ inviteToken: string }>(invite).inviteToken;
     const accepted = await mutate(base, 'auth.acceptInvite', {
       token: inviteToken,
       password: 'a long enough password',
@@ -204,7 +204,7 @@ describe('errors', () => {
       { name: 'pets', targets: [{ host: '127.0.0.1', port: 9 }] },
       { cookie: ownerCookie },
     );
-    const serviceId = (service.body.result?.data as { id: string }).id;
+    const serviceId = dataOf<{ id: string }>(service).id;
     const document = JSON.stringify({
       openapi: '3.0.0',
       info: { title: 'x' },

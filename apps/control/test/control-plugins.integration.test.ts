@@ -6,7 +6,7 @@ import { Redis } from 'ioredis';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type ChangeFeed, createChangeFeed } from '../src/dp/change-feed';
 import { buildControlServer } from '../src/server';
-import { mutate, sessionCookieFrom } from './http-client';
+import { dataOf, mutate, sessionCookieFrom } from './http-client';
 
 let database: TestDatabase;
 let redis: Redis;
@@ -62,7 +62,7 @@ describe('feature plugins mounted by buildControlServer', () => {
       { kind: 'registry', name: 'probe', scopes: ['read', 'register'] },
       { cookie },
     );
-    const clear = (token.body.result?.data as { token: string }).token;
+    const clear = dataOf<{ token: string }>(token).token;
     const register = await fetch(`${base}/registry/v1/services/orders/instances/orders-1`, {
       method: 'PUT',
       headers: { authorization: `Bearer ${clear}`, 'content-type': 'application/json' },
@@ -76,7 +76,7 @@ describe('feature plugins mounted by buildControlServer', () => {
       { name: 'builtin', type: 'builtin', address: base, credentials: { token: clear } },
       { cookie },
     );
-    const registryId = (created.body.result?.data as { id: string }).id;
+    const registryId = dataOf<{ id: string }>(created).id;
     const tested = await mutate(base, 'registries.test', { id: registryId }, { cookie });
     expect(tested.body.result?.data).toMatchObject({ ok: true, services: ['orders'] });
 

@@ -71,3 +71,10 @@ export function sessionCookieFrom(headers: Headers): { pair: string; attributes:
   const [pair = '', ...rest] = line.split(';');
   return { pair: pair.trim(), attributes: rest.map((a) => a.trim()).join('; ') };
 }
+
+/** The procedure's result, or a failure naming what came back instead. */
+export function dataOf<T>(reply: TrpcReply): T {
+  if (!reply.body.result)
+    throw new Error(`expected a result, got ${reply.status}: ${JSON.stringify(reply.body)}`);
+  return reply.body.result.data as T;
+}
