@@ -28,6 +28,7 @@ const keys = {
   suspended: generateSecret('apiKey'),
   unsubscribed: generateSecret('apiKey'),
   limited: generateSecret('apiKey'),
+  quota: generateSecret('apiKey'),
   unknown: generateSecret('apiKey'),
 };
 const JWT_SECRET = randomBytes(32).toString('hex');
@@ -72,6 +73,7 @@ beforeAll(async () => {
           apiOf('keyed', '/keyed', 'svc', { auth: { type: 'key', queryParam: 'apikey' } }),
           apiOf('other', '/other', 'svc', { auth: { type: 'key' } }),
           apiOf('limited', '/limited', 'svc', { auth: { type: 'key' } }),
+          apiOf('quota', '/quota', 'svc', { auth: { type: 'key' } }),
           apiOf('hs', '/hs', 'svc', {
             auth: {
               type: 'jwt',
@@ -92,6 +94,13 @@ beforeAll(async () => {
             rateLimit: { requests: 3, per: 'minute' },
             quota: { requests: 1000, per: 'day' },
           },
+          {
+            id: 'small-quota',
+            name: 'small-quota',
+            apiIds: ['quota'],
+            rateLimit: { requests: 1000, per: 'second' },
+            quota: { requests: 2, per: 'day' },
+          },
         ],
       },
       { hs: JWT_SECRET },
@@ -104,6 +113,7 @@ beforeAll(async () => {
           { id: 'con_s', name: 'sleepy', status: 'suspended' },
           { id: 'con_u', name: 'loner', status: 'active' },
           { id: 'con_l', name: 'limited', status: 'active' },
+          { id: 'con_q', name: 'quota', status: 'active' },
         ],
         keys: [
           key('key_valid', 'con_a', keys.valid),
@@ -112,11 +122,13 @@ beforeAll(async () => {
           key('key_susp', 'con_s', keys.suspended),
           key('key_unsub', 'con_u', keys.unsubscribed),
           key('key_lim', 'con_l', keys.limited),
+          key('key_quota', 'con_q', keys.quota),
         ],
         subscriptions: [
           { id: 'sub_a', consumerId: 'con_a', planId: 'gold' },
           { id: 'sub_s', consumerId: 'con_s', planId: 'gold' },
           { id: 'sub_l', consumerId: 'con_l', planId: 'tight' },
+          { id: 'sub_q', consumerId: 'con_q', planId: 'small-quota' },
         ],
       },
     },
@@ -244,6 +256,21 @@ describe('rate limit and quota through the real limiter on Redis', () => {
     expect(last?.body.code).toBe('GW_RATE_LIMITED');
     expect(last?.headers['retry-after']).toBeDefined();
     expect(last?.headers['content-type']).toBe('application/problem+json');
+  });
+});
+
+describe('quota through the real limiter on Redis', () => {
+  it('admits the quota and then answers 429 GW_QUOTA_EXCEEDED saying when it resets', async () => {
+    const statuses: number[] = [];
+    let last: Awaited<ReturnType<typeof call>> | null = null;
+    for (let i = 0; i < 3; i++) {
+      last = await call('/quota/x', { 'x-api-key': keys.quota.clear });
+      statuses.push(last.status);
+    }
+    expect(statuses).toEqual([200, 200, 429]);
+    expect(last?.body.code).toBe('GW_QUOTA_EXCEEDED');
+    expect(last?.headers['retry-after']).toBeDefined();
+    expect(last?.body.detail).toBeTruthy();
   });
 });
 
