@@ -86,6 +86,9 @@ describe('publish, diff and rollback', () => {
     expect(again.code).toBe('CONFLICT');
     const missing = await trpcError(h.as('editor').config.rollback({ to: 99 }));
     expect(missing.code).toBe('NOT_FOUND');
+    expect(missing.message).toBe('config version 99 does not exist');
+    expect((await trpcError(h.as('viewer').config.get({ number: 99 }))).code).toBe('NOT_FOUND');
+    expect((await trpcError(h.as('viewer').config.diff({ a: 1, b: 99 }))).code).toBe('NOT_FOUND');
     const page = await h.as('viewer').config.versions({ limit: 2 });
     expect(page.items.map((v) => v.number)).toEqual([3, 2]);
     expect(page.nextCursor).toBe(2);
