@@ -34,6 +34,10 @@ import { waitForAnswer } from './long-poll';
  * Routes: `GET /dp/v1/config` (ZSyncQuery; 200 ZSyncResponse or 204 after `waitSeconds`) and
  * `POST /dp/v1/nodes/:nodeId/status` (ZNodeStatusReport; 204). Both need
  * `Authorization: Bearer <data-plane machine token>`; anything else gets a 401 problem+json.
+ * `GET` also needs the `x-portico-node-id` header (registers or refreshes the DataPlaneNode).
+ * Errors are problem+json with codes DP_INVALID_INPUT (400), DP_UNAUTHORIZED (401),
+ * DP_PAYLOAD_TOO_LARGE (413), DP_UNSUPPORTED_MEDIA_TYPE (415) and DP_INTERNAL (500).
+ * On `app.close()` polls in flight are answered 204 with `Connection: close` at once.
  */
 export interface DataPlaneSyncOptions {
   db: Db;
