@@ -19,8 +19,14 @@ afterAll(async () => {
 });
 
 /** Starts the fixture service as a real child process and waits for its first registration. */
-async function startService(service: string, ttlSeconds: number) {
-  const settings = { controlUrl: h.url, token: h.tokens.register, service, ttlSeconds };
+async function startService(service: string, ttlSeconds: number, ownShutdown = false) {
+  const settings = {
+    controlUrl: h.url,
+    token: h.tokens.register,
+    service,
+    ttlSeconds,
+    ownShutdown,
+  };
   const child = spawn(process.execPath, ['--import', 'tsx', fixture, JSON.stringify(settings)], {
     stdio: ['ignore', 'pipe', 'inherit'],
   });
@@ -90,5 +96,16 @@ describe('@portico/register in a real child process', () => {
     const goneAfterMs = Date.now() - killedAt;
     // Its last heartbeat was at most a third of the TTL before the kill.
     expect(goneAfterMs).toBeGreaterThan((ttlSeconds * 1000 * 2) / 3 - 100);
+  });
+
+  it("with the application's own SIGTERM handler, the instance is deregistered and the app exits its own way", async () => {
+    const service = `own-${Date.now().toString(36)}`;
+    const { child, instanceId } = await startService(service, 10, true);
+    expect((await instances(service)).map((i) => i.id)).toEqual([instanceId]);
+    const exited = once(child, 'exit');
+    child.kill('SIGTERM');
+    const [code, signal] = (await exited) as [number | null, NodeJS.Signals | null];
+    expect({ code, signal }).toEqual({ code: 0, signal: null });
+    expect(await instances(service)).toEqual([]);
   });
 });

@@ -84,3 +84,9 @@ for i = 1, #entries, 2 do
 end
 return out
 `;
+
+/** Prune only, for the sweeper: returns the index without shipping the instance list back. */
+export const PRUNE_SCRIPT = `${PRUNE}
+${FINISH}
+return index
+`;

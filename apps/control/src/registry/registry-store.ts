@@ -1,6 +1,6 @@
 import { createHash, randomUUID } from 'node:crypto';
 import type { Redis } from 'ioredis';
-import { DEREGISTER_SCRIPT, READ_SCRIPT, REGISTER_SCRIPT } from './registry-scripts';
+import { DEREGISTER_SCRIPT, PRUNE_SCRIPT, READ_SCRIPT, REGISTER_SCRIPT } from './registry-scripts';
 
 /** What an instance registered with; stored as JSON in the service's instances hash. */
 export interface InstanceRecord {
@@ -117,7 +117,11 @@ export class RegistryStore {
    */
   async sweep(): Promise<void> {
     for (const service of await this.services()) {
-      await this.read(service);
+      await runScript(this.redis, PRUNE_SCRIPT, this.keys(service), [
+        this.channel,
+        service,
+        randomUUID(),
+      ]);
     }
   }
 }
