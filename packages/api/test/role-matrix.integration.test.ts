@@ -393,3 +393,48 @@ describe('role matrix: every mutating procedure × every kind of caller', () => 
     },
   );
 });
+
+interface QueryCase {
+  procedure: string;
+  allowed: readonly CallerName[];
+  run(caller: AppCaller): Promise<unknown>;
+}
+
+const VIEWERS: readonly CallerName[] = ['owner', 'admin', 'editor', 'viewer'];
+
+const QUERIES: QueryCase[] = [
+  { procedure: 'auth.setupStatus', allowed: EVERYONE, run: (c) => c.auth.setupStatus() },
+  { procedure: 'auth.me', allowed: SIGNED_IN, run: (c) => c.auth.me() },
+  { procedure: 'users.list', allowed: ADMINS, run: (c) => c.users.list() },
+  { procedure: 'tokens.listPersonal', allowed: SIGNED_IN, run: (c) => c.tokens.listPersonal() },
+  { procedure: 'tokens.listMachine', allowed: ADMINS, run: (c) => c.tokens.listMachine() },
+  { procedure: 'registries.list', allowed: VIEWERS, run: (c) => c.registries.list() },
+  { procedure: 'services.list', allowed: VIEWERS, run: (c) => c.services.list() },
+  { procedure: 'apis.list', allowed: VIEWERS, run: (c) => c.apis.list({}) },
+  { procedure: 'plans.list', allowed: SIGNED_IN, run: (c) => c.plans.list() },
+  { procedure: 'consumers.list', allowed: SIGNED_IN, run: (c) => c.consumers.list({}) },
+  { procedure: 'subscriptions.list', allowed: SIGNED_IN, run: (c) => c.subscriptions.list({}) },
+  { procedure: 'keys.list', allowed: SIGNED_IN, run: (c) => c.keys.list({}) },
+  { procedure: 'audit.list', allowed: VIEWERS, run: (c) => c.audit.list({}) },
+];
+
+describe('role matrix: queries', () => {
+  const rows = QUERIES.flatMap((q) =>
+    CALLERS.map(
+      (who) =>
+        [
+          q.procedure,
+          who,
+          q.allowed.includes(who) ? 'ok' : who === 'anonymous' ? 'UNAUTHORIZED' : 'FORBIDDEN',
+          q,
+        ] as const,
+    ),
+  );
+  it.each(rows)('%s as %s → %s', async (_p, who, expected, q) => {
+    if (expected === 'ok') {
+      await expect(q.run(h.as(who))).resolves.toBeDefined();
+    } else {
+      await expectTrpcError(q.run(h.as(who)), expected);
+    }
+  });
+});
