@@ -15,7 +15,7 @@ import { createHash } from 'node:crypto';
 import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import type { AddressInfo } from 'node:net';
 import { createServer } from 'node:net';
-import { tmpdir } from 'node:os';
+import { availableParallelism, loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
@@ -409,7 +409,12 @@ async function main(): Promise<void> {
   const result = {
     benchmark: 'gateway',
     at: new Date().toISOString(),
-    machine: { cores: (await import('node:os')).availableParallelism(), node: process.version },
+    // Other work on the machine skews every figure: the load average says how busy it was.
+    machine: {
+      cores: availableParallelism(),
+      node: process.version,
+      loadAverageAtEnd: loadavg().map((l) => round(l)),
+    },
     settings: {
       seconds: SECONDS,
       connections: CONNECTIONS,
