@@ -24,6 +24,12 @@ interface Run {
   changes: AppliedChange[];
   /** Consumers whose subscriptions or fields changed (reported once as an update). */
   consumerChanged: Set<string>;
+  /**
+   * `consumer:<id>` / `subscription:<id>` to write to the credential log at the end, in first-seen
+   * order. Logging last keeps the log's lock (which orders all credential writers) for the
+   * shortest time, and each entity is logged once, in its final state.
+   */
+  credentialLog: Set<string>;
   now: Date;
   ids: {
     registries: Map<string, string>;
@@ -49,6 +55,7 @@ export async function reconcile(
     state: await loadDeclarativeState(tx),
     changes: [],
     consumerChanged: new Set(),
+    credentialLog: new Set(),
     now: new Date(),
     ids: { registries: new Map(), services: new Map(), apis: new Map(), plans: new Map() },
   };
@@ -62,6 +69,11 @@ export async function reconcile(
   await deleteUnlistedServicesAndRegistries(run);
   await upsertPlans(run);
   await upsertConsumers(run);
+  for (const entry of run.credentialLog) {
+    const [kind, id = ''] = entry.split(':', 2);
+    if (kind === 'consumer') await logConsumerChange(tx, id);
+    else await logSubscriptionChange(tx, id);
+  }
   return run.changes;
 }
 
@@ -150,12 +162,18 @@ function planData(p: DeclarativePlanView) {
 }
 
 /** Consumers made by operators that the file no longer lists go (their keys with them). */
-async function deleteUnlistedConsumers({ tx, doc, state, changes }: Run): Promise<void> {
+async function deleteUnlistedConsumers({
+  tx,
+  doc,
+  state,
+  changes,
+  credentialLog,
+}: Run): Promise<void> {
   const listed = new Set(doc.consumers.map((c) => c.name));
   for (const [name, current] of state.consumers) {
     if (listed.has(name) || !current.operatorOwned) continue;
     await tx.consumer.delete({ where: { id: current.id } });
-    await logConsumerChange(tx, current.id);
+    credentialLog.add(`consumer:${current.id}`);
     changes.push({ kind: 'consumer', name, action: 'delete' });
   }
 }
@@ -168,6 +186,7 @@ async function cancelUnlistedSubscriptions({
   state,
   now,
   consumerChanged,
+  credentialLog,
 }: Run): Promise<void> {
   for (const c of doc.consumers) {
     const current = state.consumers.get(c.name);
@@ -181,7 +200,7 @@ async function cancelUnlistedSubscriptions({
         where: { id: sub.id },
         data: { status: 'cancelled', decidedBy: ctx.actor?.userId ?? null, decidedAt: now },
       });
-      await logSubscriptionChange(tx, sub.id);
+      credentialLog.add(`subscription:${sub.id}`);
       consumerChanged.add(c.name);
     }
   }
@@ -358,6 +377,7 @@ async function upsertConsumers({
   ids,
   now,
   consumerChanged,
+  credentialLog,
 }: Run): Promise<void> {
   for (const c of doc.consumers) {
     const current = state.consumers.get(c.name);
@@ -372,7 +392,7 @@ async function upsertConsumers({
           status: c.status,
         },
       });
-      await logConsumerChange(tx, consumerId);
+      credentialLog.add(`consumer:${consumerId}`);
     } else {
       consumerId = current.id;
       const { plans: _wanted, ...fields } = c;
@@ -382,7 +402,7 @@ async function upsertConsumers({
           where: { id: consumerId },
           data: { description: c.description ?? null, status: c.status },
         });
-        await logConsumerChange(tx, consumerId);
+        credentialLog.add(`consumer:${consumerId}`);
         consumerChanged.add(c.name);
       }
     }
@@ -401,7 +421,7 @@ async function upsertConsumers({
         update: decided,
         select: { id: true },
       });
-      await logSubscriptionChange(tx, sub.id);
+      credentialLog.add(`subscription:${sub.id}`);
       consumerChanged.add(c.name);
     }
     if (!current) changes.push({ kind: 'consumer', name: c.name, action: 'create' });
