@@ -54,7 +54,6 @@ export async function buildControlServer(deps: ControlServerDeps): Promise<Fasti
   const app = Fastify({
     logger: deps.logger ?? false,
     genReqId: () => newId('request'),
-    requestIdLogLabel: 'requestId',
     bodyLimit: 1024 * 1024,
     // Closing stops accepting, answers 503 to new requests on kept-alive sockets, and lets
     // in-flight requests finish; idle keep-alive sockets are closed at once.
