@@ -115,4 +115,34 @@ describe('analytics batches into Postgres', () => {
       active: 0,
     });
   });
+
+  it('counts exactly N when several workers consume the same queue at once', async () => {
+    await resetTables();
+    const failedBefore = await h.analyticsQueue().getFailedCount();
+    await Promise.all([h.startRuntime({ concurrency: 3 }), h.startRuntime({ concurrency: 3 })]);
+    const recorder = h.recorder({ batchMaxEvents: 200 });
+    const N = 6_000;
+    // Few distinct cells, so concurrent batches keep upserting the same rollup rows.
+    for (let i = 0; i < N; i++) recorder.record(requestEvent({ consumerId: `con_${i % 3}` }));
+    await recorder.close(20_000);
+    await waitFor(
+      'all events counted',
+      async () => (await h.count('analytics_batches')) === N / 200,
+      60_000,
+    );
+    expect(await h.rollupTotal()).toBe(N);
+    expect(await h.count('request_log')).toBe(N);
+    expect(await h.analyticsQueue().getFailedCount()).toBe(failedBefore);
+  }, 90_000);
+
+  it('registers the scheduled jobs once however many workers start', async () => {
+    const first = await h.startRuntime({ schedules: true });
+    await h.startRuntime({ schedules: true });
+    const schedulers = await first.maintenanceQueue.getJobSchedulers();
+    expect(schedulers.map((s) => [s.key, s.name, s.every]).sort()).toEqual([
+      ['analytics.compact-rollups', 'analytics.compact-rollups@1', 900_000],
+      ['analytics.prune-request-log', 'analytics.prune-request-log@1', 3_600_000],
+      ['quota.check', 'quota.check@1', 60_000],
+    ]);
+  });
 });

@@ -9,7 +9,7 @@ import {
   ANALYTICS_QUEUE_NAME,
   DEFAULT_QUEUE_PREFIX,
 } from './queue-names';
-import type { RequestEvent } from './request-event';
+import { type RequestEvent, ZRequestEvent } from './request-event';
 
 /** What the gateway hands over per request; the recorder stamps its own node id. */
 export type RecordedRequest = Omit<RequestEvent, 'nodeId'> & { nodeId?: string };
@@ -39,8 +39,10 @@ export interface AnalyticsRecorderOptions {
 export interface AnalyticsRecorderStats {
   /** Events handed to record(). */
   recorded: number;
-  /** Events discarded: buffer overflow, recorder closed, or analytics disabled. */
+  /** Events discarded: buffer overflow, malformed, recorder closed, or analytics disabled. */
   dropped: number;
+  /** Of those, events that failed the ZRequestEvent schema (optional so test doubles may omit it). */
+  invalid?: number;
   /** Events in a batch Redis acknowledged. */
   sent: number;
   batchesSent: number;
@@ -102,7 +104,14 @@ export function createAnalyticsRecorder(options: AnalyticsRecorderOptions): Anal
     return disabledRecorder();
   }
 
-  const counters = { recorded: 0, dropped: 0, sent: 0, batchesSent: 0, sendFailures: 0 };
+  const counters = {
+    recorded: 0,
+    dropped: 0,
+    invalid: 0,
+    sent: 0,
+    batchesSent: 0,
+    sendFailures: 0,
+  };
   const ring = new EventRingBuffer<RecordedRequest>(maxBuffered);
   let pending: PendingBatch | null = null;
   let inFlight: Promise<void> | null = null;
@@ -131,6 +140,21 @@ export function createAnalyticsRecorder(options: AnalyticsRecorderOptions): Anal
       { err: err instanceof Error ? err.message : String(err), buffered: bufferedCount() },
       'analytics: cannot reach Redis, events wait in the bounded buffer',
     );
+  }
+
+  /**
+   * Checks events when a batch is cut (off the request path): one malformed event would make
+   * the worker refuse its whole batch, so it is dropped and counted here instead.
+   */
+  function validEvents(events: RecordedRequest[]): RecordedRequest[] {
+    const valid = events.filter((event) => ZRequestEvent.safeParse({ ...event, nodeId }).success);
+    const invalid = events.length - valid.length;
+    if (invalid > 0) {
+      counters.dropped += invalid;
+      counters.invalid += invalid;
+      logger.error({ invalid }, 'analytics: dropped malformed request events (a gateway bug)');
+    }
+    return valid;
   }
 
   function bufferedCount(): number {
@@ -171,7 +195,9 @@ export function createAnalyticsRecorder(options: AnalyticsRecorderOptions): Anal
     if (pending === null) {
       if (ring.size === 0) return;
       if (!intervalDue && ring.size < batchMax) return;
-      pending = { id: newId('batch'), events: ring.take(batchMax), attempts: 0 };
+      const events = validEvents(ring.take(batchMax));
+      if (events.length === 0) return;
+      pending = { id: newId('batch'), events, attempts: 0 };
     }
     const waitMs = retryAt - Date.now();
     if (waitMs > 0) {
@@ -284,6 +310,7 @@ function disabledRecorder(): AnalyticsRecorder {
   const counters = { recorded: 0, dropped: 0 };
   const stats = (): AnalyticsRecorderStats => ({
     ...counters,
+    invalid: 0,
     sent: 0,
     batchesSent: 0,
     sendFailures: 0,

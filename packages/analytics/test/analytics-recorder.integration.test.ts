@@ -123,6 +123,26 @@ describe('analytics recorder on a real Redis', () => {
     expect(await deliveredRequestIds(SHARED_REDIS, prefix)).toHaveLength(17);
   });
 
+  it('drops and counts a malformed event instead of letting it spoil its batch', async () => {
+    const prefix = freshPrefix();
+    cleanups.push(() => dropPrefix(SHARED_REDIS, prefix));
+    const recorder = createAnalyticsRecorder({
+      connection: SHARED_REDIS,
+      prefix,
+      nodeId: 'dpn_test',
+      logger: silent,
+    });
+    recorder.record(event(1));
+    recorder.record({ ...event(2), status: 42 });
+    recorder.record(event(3));
+    await recorder.close(5_000);
+    expect(recorder.stats()).toMatchObject({ recorded: 3, sent: 2, dropped: 1, invalid: 1 });
+    expect(await deliveredRequestIds(SHARED_REDIS, prefix)).toEqual([
+      event(1).requestId,
+      event(3).requestId,
+    ]);
+  });
+
   it('anonymises client addresses when asked', async () => {
     const prefix = freshPrefix();
     cleanups.push(() => dropPrefix(SHARED_REDIS, prefix));
@@ -165,17 +185,20 @@ describe('analytics recorder while Redis is unavailable (private redis-server)',
     await redis.stop();
     await waitFor('the recorder to notice Redis is gone', () => !recorder.stats().redisReady);
 
-    let slowestCallMs = 0;
+    const callMs: number[] = [];
     const started = performance.now();
     for (let i = 0; i < 8_000; i++) {
       const before = performance.now();
-      recorder.record(event(i));
-      slowestCallMs = Math.max(slowestCallMs, performance.now() - before);
+      const returned: unknown = recorder.record(event(i));
+      callMs.push(performance.now() - before);
+      expect(returned).toBeUndefined(); // no promise to await, nothing pending per call
     }
     const totalMs = performance.now() - started;
     // 8,000 calls with Redis down: nothing waits on the network, so this is microseconds each.
-    expect(totalMs).toBeLessThan(250);
-    expect(slowestCallMs).toBeLessThan(20);
+    // (The p99 rather than the maximum: a busy shared machine can pause any process briefly.)
+    callMs.sort((a, b) => a - b);
+    expect(totalMs).toBeLessThan(500);
+    expect(callMs[Math.floor(callMs.length * 0.99)]).toBeLessThan(1);
     expect(recorder.stats()).toMatchObject({
       recorded: 8_000,
       dropped: 3_000,
