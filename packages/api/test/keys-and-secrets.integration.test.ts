@@ -100,6 +100,34 @@ describe('API keys', () => {
   });
 });
 
+describe('credential change log', () => {
+  it('consumer suspension, subscription changes and consumer deletion reach the log without a publish', async () => {
+    const consumer = await fx.consumer();
+    const plan = await fx.plan();
+    const key = await fx.key(consumer.id);
+    const editor = h.as('editor');
+    const sub = await editor.subscriptions.create({ consumerId: consumer.id, planId: plan.id });
+    await editor.consumers.suspend({ id: consumer.id });
+    await editor.subscriptions.cancel({ id: sub.id });
+    await editor.consumers.delete({ id: consumer.id });
+    const changes = await h.db.credentialChange.findMany({
+      where: { entityId: { in: [consumer.id, sub.id, key.row.id] } },
+      orderBy: { seq: 'asc' },
+    });
+    expect(changes.map((c) => c.type)).toEqual([
+      'subscription.upsert',
+      'consumer.upsert',
+      'subscription.delete',
+      'key.delete',
+      'subscription.delete',
+      'consumer.delete',
+    ]);
+    expect(changes[1]?.payload).toMatchObject({
+      consumer: { id: consumer.id, status: 'suspended' },
+    });
+  });
+});
+
 describe('registry credentials', () => {
   it('are sealed with AES-256-GCM, never returned, and only their presence shows', async () => {
     const secret = `s3cret-${uniqueName('pw')}`;
