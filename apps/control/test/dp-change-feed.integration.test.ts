@@ -1,9 +1,9 @@
 import { randomBytes } from 'node:crypto';
+import { createTestDatabase } from '@portico/db/testing';
 import { generateSecret } from '@portico/keys';
 import Fastify from 'fastify';
 import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createTestDatabase } from '@portico/db/testing';
 import { type ChangeEvent, createChangeFeed } from '../src/dp/change-feed';
 import { dataPlaneSyncPlugin } from '../src/dp/plugin';
 
