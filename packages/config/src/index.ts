@@ -1,3 +1,4 @@
+export * from './account-schemas';
 export * from './api-collisions';
 export * from './api-settings';
 export * from './canonical-json';

@@ -1,22 +1,8 @@
 import { z } from 'zod';
 
-/** Emails compare case-insensitively; store them lower-cased and trimmed. */
-export const ZEmail = z
-  .string()
-  .trim()
-  .max(254)
-  .pipe(z.email('must be an email address'))
-  .transform((e) => e.toLowerCase());
-
-export const ZPassword = z
-  .string()
-  .min(10, 'must be at least 10 characters')
-  .max(1000, 'must be at most 1000 characters');
-
-export const ZPersonName = z.string().trim().min(1, 'must not be empty').max(200);
+// Account fields live in @portico/config so the console's forms apply the same rules.
+export { ZEmail, ZOperatorRole, ZPassword, ZPersonName } from '@portico/config';
 
 export const ZId = z.string().min(1).max(100);
-
-export const ZOperatorRole = z.enum(['owner', 'admin', 'editor', 'viewer']);
 
 export const ZListLimit = z.number().int().min(1).max(200).default(50);

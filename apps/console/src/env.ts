@@ -1,0 +1,25 @@
+import { z } from 'zod';
+
+/**
+ * The only place the console reads process.env. Read on the server side (next.config.ts), never
+ * shipped to the browser: the browser always talks to its own origin and Next proxies /trpc.
+ */
+const ZConsoleEnv = z.object({
+  PORTICO_CONTROL_URL: z
+    .url({ protocol: /^https?$/, error: 'must be an http(s) URL of the control plane' })
+    .default('http://127.0.0.1:4000')
+    .transform((url) => url.replace(/\/+$/, '')),
+});
+export type ConsoleEnv = z.infer<typeof ZConsoleEnv>;
+
+/** Parses the environment once; the error names each bad variable. */
+export function loadConsoleEnv(
+  source: Record<string, string | undefined> = process.env,
+): ConsoleEnv {
+  const parsed = ZConsoleEnv.safeParse(source);
+  if (!parsed.success) {
+    const problems = parsed.error.issues.map((i) => `  ${i.path.join('.')}: ${i.message}`);
+    throw new Error(`invalid console environment:\n${problems.join('\n')}`);
+  }
+  return parsed.data;
+}
