@@ -12,6 +12,7 @@ import type { ServiceInstance, ServiceRef } from './types';
 interface BuiltinView {
   index: number;
   epoch?: string;
+  emptiedBy?: 'deregistered' | 'expired' | null;
   instances: Array<{
     id: string;
     address: string;
@@ -77,9 +78,15 @@ export class BuiltinAdapter extends WatchingAdapter {
     await this.reconnectLoop(ref, tracker, signal, async (progress) => {
       const view = await this.fetchView(ref.service, signal, cursor);
       progress();
-      // An empty set is a deliberate removal only when the store is the same one (same epoch)
-      // and its change index moved on; a new epoch means Redis was wiped and indexes restarted.
-      const authoritative = cursor !== null && view.epoch === epoch && view.index > cursor;
+      // An empty set is a deliberate removal only when the registry says its last instance was
+      // explicitly deregistered, in the same store (same epoch) after what we saw (index moved
+      // on). Instances that merely expired may have lost their heartbeats to a control-plane
+      // outage, and a new epoch means Redis was wiped: both keep the last known set.
+      const authoritative =
+        cursor !== null &&
+        view.epoch === epoch &&
+        view.index > cursor &&
+        view.emptiedBy === 'deregistered';
       tracker.accept(view.instances.map(toInstance), { authoritative });
       cursor = view.index;
       epoch = view.epoch;

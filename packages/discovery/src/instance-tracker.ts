@@ -8,8 +8,11 @@ import type { InstanceUpdate, ServiceInstance } from './types';
  * non-empty one keep the last known set and mark the watch `degraded`, because a gateway that
  * swaps in an empty pool turns a registry blip into a full outage. The one exception is an
  * authoritative removal, which the adapter vouches for with `authoritative: true`:
- * - builtin and Consul: a successful answer whose change index moved forward past the index of
- *   the last non-empty answer (a recorded deregistration or TTL expiry, not a reset registry);
+ * - builtin: the registry reports the service `emptiedBy: 'deregistered'` (an explicit DELETE
+ *   of its last instance, not TTL expiry, which a control-plane outage can cause) in the same
+ *   store epoch, with a change index past the last one seen;
+ * - Consul: `X-Consul-Index` moved forward and the service has no registered instance at all,
+ *   passing or not (every check critical is an agent or network blip, not a deregistration);
  * - etcd: DELETE events on the watch, or a re-list at a revision not older than the last seen;
  * - ZooKeeper: a successful child listing of an existing parent znode on a live session.
  * Kubernetes, Eureka and DNS cannot tell "scaled to zero" from a blip (rollouts mark endpoints

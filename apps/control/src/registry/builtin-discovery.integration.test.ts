@@ -112,4 +112,22 @@ describe('builtin discovery adapter against the real control-plane registry', ()
     expect(endpoints(update)).toEqual(['127.0.0.1:7101']);
     stop();
   });
+
+  it('keeps the last set (degraded) when the last instances merely expire, since heartbeats may have failed on the registry side', async () => {
+    const service = `expire-${Date.now().toString(36)}`;
+    await register(service, 'a', 7201, 2);
+    const rec = new UpdateRecorder();
+    const stop = adapter.watch({ service }, rec.listener);
+    await rec.waitFor((u) => endpoints(u).join() === '127.0.0.1:7201', 5000, 'initial');
+    const update = await rec.waitFor((u) => u.status === 'degraded', 8000, 'degraded after expiry');
+    expect(endpoints(update)).toEqual(['127.0.0.1:7201']);
+    // The instance comes back (its heartbeat got through again): ok with the same set.
+    await register(service, 'a', 7201, 30);
+    await rec.waitFor(
+      (u) => u.status === 'ok' && endpoints(u).join() === '127.0.0.1:7201',
+      5000,
+      'back',
+    );
+    stop();
+  });
 });

@@ -31,6 +31,7 @@ async function list(service: string) {
   expect(res.status).toBe(200);
   const body = (await res.json()) as {
     index: number;
+    emptiedBy: string | null;
     instances: Array<{ id: string; port: number }>;
   };
   expect(res.headers.get('x-portico-index')).toBe(String(body.index));
@@ -78,6 +79,9 @@ describe('built-in registry on real Redis and Postgres', () => {
     expect(
       (await call('DELETE', `/services/${service}/instances/i-1`, h.tokens.register)).status,
     ).toBe(204);
+    expect(after.emptiedBy).toBeNull();
+    await call('DELETE', `/services/${service}/instances/i-2`, h.tokens.register);
+    expect((await list(service)).emptiedBy).toBe('deregistered');
   });
 
   it('drops an instance whose heartbeats stop once its TTL passes, and the service leaves the list', async () => {
@@ -93,6 +97,7 @@ describe('built-in registry on real Redis and Postgres', () => {
     }
     expect(instances).toBe(0);
     expect(Date.now() - registeredAt).toBeGreaterThanOrEqual(1900);
+    expect((await list(service)).emptiedBy).toBe('expired');
     const services = (await (await call('GET', '/services', h.tokens.read)).json()) as {
       services: string[];
     };

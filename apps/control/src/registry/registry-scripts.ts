@@ -5,13 +5,19 @@
  * replicas', so clock skew between control replicas cannot shorten or stretch a TTL.
  *
  * KEYS for every script: [1] instances hash (id -> JSON record), [2] expiry sorted set
- * (id -> expiry ms), [3] change index counter, [4] set of service names, [5] the store's epoch.
+ * (id -> expiry ms), [3] change index counter, [4] set of service names, [5] the store's epoch,
+ * [6] how the service last became empty ("deregistered" or "expired"; absent while it has
+ * instances).
  * ARGV for every script: [1] pub/sub channel, [2] service, [3] a fresh random epoch candidate.
  * The change is published on ARGV[1] as "<service> <index>".
  *
  * The epoch is a random id written once per store. Watchers compare it between answers: a new
  * epoch means the store was wiped (a flushed or replaced Redis), so change indexes restarted and
  * an empty answer must not be taken as a deliberate deregistration.
+ *
+ * Only an explicit DELETE of the last instance marks the service "deregistered". When the last
+ * instances expire instead, the cause may be the control plane itself (heartbeats failing while
+ * it was down), so watchers are told "expired" and keep their last known set.
  */
 
 /** Shared prologue: current time in ms and removal of every expired instance. */
@@ -29,6 +35,7 @@ if #expired > 0 then
   redis.call('ZREMRANGEBYSCORE', KEYS[2], '-inf', now)
   redis.call('HDEL', KEYS[1], unpack(expired))
   changed = 1
+  if redis.call('HLEN', KEYS[1]) == 0 then redis.call('SET', KEYS[6], 'expired') end
 end
 `;
 
@@ -55,6 +62,7 @@ if previous ~= ARGV[5] then
   changed = 1
 end
 redis.call('ZADD', KEYS[2], now + tonumber(ARGV[6]), ARGV[4])
+redis.call('DEL', KEYS[6])
 redis.call('SADD', KEYS[4], ARGV[2])
 ${FINISH}
 return {changed, index, epoch}
@@ -64,18 +72,21 @@ return {changed, index, epoch}
 export const DEREGISTER_SCRIPT = `${PRUNE}
 local removed = redis.call('HDEL', KEYS[1], ARGV[4])
 redis.call('ZREM', KEYS[2], ARGV[4])
-if removed == 1 then changed = 1 end
+if removed == 1 then
+  changed = 1
+  if redis.call('HLEN', KEYS[1]) == 0 then redis.call('SET', KEYS[6], 'deregistered') end
+end
 ${FINISH}
 return {removed, index, epoch}
 `;
 
 /**
  * Prune expired instances and read what is left.
- * Returns [index, epoch, id1, json1, expiresAt1, id2, ...].
+ * Returns [index, epoch, emptiedBy or '', id1, json1, expiresAt1, id2, ...].
  */
 export const READ_SCRIPT = `${PRUNE}
 ${FINISH}
-local out = {index, epoch}
+local out = {index, epoch, redis.call('GET', KEYS[6]) or ''}
 local entries = redis.call('HGETALL', KEYS[1])
 for i = 1, #entries, 2 do
   out[#out + 1] = entries[i]

@@ -22,6 +22,12 @@ export interface ServiceView {
   index: number;
   /** Random id of this store's lifetime; a new one means indexes restarted (see registry-scripts). */
   epoch: string;
+  /**
+   * How the service last became empty: `deregistered` (an explicit DELETE of its last instance,
+   * which watchers may act on) or `expired` (TTLs ran out, possibly because the control plane was
+   * down); null while it has instances or was never seen.
+   */
+  emptiedBy: 'deregistered' | 'expired' | null;
   instances: LiveInstance[];
 }
 
@@ -50,6 +56,7 @@ export class RegistryStore {
       `${svc}:index`,
       `${this.base}:services`,
       `${this.base}:epoch`,
+      `${svc}:emptied`,
     ];
   }
 
@@ -96,13 +103,21 @@ export class RegistryStore {
     if (!Array.isArray(result)) throw new Error('registry read script returned a non-array');
     const index = Number(result[0]);
     const epoch = String(result[1]);
+    const emptied = String(result[2]);
+    const emptiedBy = emptied === 'deregistered' || emptied === 'expired' ? emptied : null;
     const instances: LiveInstance[] = [];
-    for (let i = 2; i + 2 < result.length; i += 3) {
+    for (let i = 3; i + 2 < result.length; i += 3) {
       const record = JSON.parse(String(result[i + 1])) as InstanceRecord;
       instances.push({ ...record, expiresAt: Number(result[i + 2]) });
     }
     instances.sort((a, b) => a.id.localeCompare(b.id));
-    return { service, index, epoch, instances };
+    return {
+      service,
+      index,
+      epoch,
+      emptiedBy: instances.length === 0 ? emptiedBy : null,
+      instances,
+    };
   }
 
   /** Names of services with at least one instance (as of their last prune). */
