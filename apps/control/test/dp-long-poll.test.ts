@@ -13,7 +13,10 @@ function memoryFeed() {
     },
     async close() {},
   };
-  return { feed, listeners, emit: () => listeners.forEach((l) => l('credentials')) };
+  const emit = () => {
+    for (const listener of listeners) listener('credentials');
+  };
+  return { feed, listeners, emit };
 }
 
 describe('waitForAnswer', () => {
