@@ -4,6 +4,7 @@ import type { FastifyInstance } from 'fastify';
 import { RuntimeState } from './config/runtime-state';
 import { SnapshotStore } from './config/snapshot-store';
 import { ConfigSyncClient } from './config/sync-client';
+import { DiscoveryManager } from './discovery/discovery-manager';
 import type { Limiter } from './limits/limiter-types';
 import { ResponseCache } from './policies/response-cache';
 import { createProxyHandler } from './proxy/proxy-handler';
@@ -45,7 +46,14 @@ export interface Gateway {
 /** Wires one gateway process: runtime state, sync, proxy and status listeners (not listening yet). */
 export function createGateway(options: GatewayOptions): Gateway {
   const pools = new ConnectionPools();
-  const runtime = new RuntimeState({ pools, globalTrustedProxies: options.trustedProxies });
+  const discovery = new DiscoveryManager({
+    log: { warn: (message) => proxy.log.warn(message) },
+  });
+  const runtime = new RuntimeState({
+    pools,
+    globalTrustedProxies: options.trustedProxies,
+    discovery,
+  });
   const metrics = new GatewayMetrics();
   let draining = false;
 
@@ -126,6 +134,8 @@ export function createGateway(options: GatewayOptions): Gateway {
       await closing;
       clearTimeout(timer);
       await sync.stop();
+      await discovery.close();
+      for (const s of runtime.current.config?.services.values() ?? []) s.selector.close();
       await options.analytics.close(Math.min(graceMs, 5_000)).catch(() => undefined);
       await options.limiter?.close().catch(() => undefined);
       await pools.closeAll();

@@ -6,12 +6,13 @@ import type {
   SnapshotService,
 } from '@portico/config';
 import type { Pool } from 'undici';
+import type { DiscoveryManager } from '../discovery/discovery-manager';
 import { CidrList } from '../policies/cidr-list';
 import { type CompiledCors, compileCors } from '../policies/cors';
 import { type CompiledHeaderTransform, compileHeaderTransform } from '../policies/header-transform';
 import { type ConnectionPools, poolKey } from '../upstream/connection-pools';
+import { ServiceBalancer } from '../upstream/service-balancer';
 import type { UpstreamInstance, UpstreamSelector } from '../upstream/upstream-selector';
-import { WeightedRoundRobinSelector } from '../upstream/weighted-round-robin';
 import {
   type CompiledRoute,
   compileRoute,
@@ -73,6 +74,8 @@ export interface CompileDeps {
   /** Selectors of the previous version, reused when a service's targets did not change. */
   previous: CompiledConfig | null;
   globalTrustedProxies: readonly string[];
+  /** Follows registries for services with a discovery reference (absent: static targets only). */
+  discovery?: DiscoveryManager;
 }
 
 /**
@@ -83,15 +86,14 @@ export function compileConfig(published: PublishedConfig, deps: CompileDeps): Co
   const snapshot = published.snapshot;
   const services = new Map<string, CompiledService>();
   const poolKeysInUse = new Set<string>();
+  const reused = new Set<UpstreamSelector>();
   for (const service of snapshot.services) {
     const reusable = deps.previous?.services.get(service.id);
     const selector =
       reusable && sameUpstreams(reusable.service, service)
         ? reusable.selector
-        : new WeightedRoundRobinSelector(service.targets, service.scheme, {
-            ...service.healthCheck.passive,
-            maxEjectionPercent: service.healthCheck.maxEjectionPercent,
-          });
+        : new ServiceBalancer(service);
+    if (selector === reusable?.selector) reused.add(selector);
     for (const target of selector.health())
       poolKeysInUse.add(poolKey(originOf(service.scheme, target.address, target.port), service));
     const poolsByOrigin = new Map<string, Pool>();
@@ -139,6 +141,11 @@ export function compileConfig(published: PublishedConfig, deps: CompileDeps): Co
     snapshot.plans.map((plan) => [plan.id, { plan, apiIds: new Set(plan.apiIds) }]),
   );
   deps.pools.retainOnly(poolKeysInUse);
+  // Nothing below can fail: this version goes live, so start and stop background work now.
+  for (const s of services.values()) if (!reused.has(s.selector)) s.selector.start();
+  for (const s of deps.previous?.services.values() ?? [])
+    if (!reused.has(s.selector)) s.selector.close();
+  deps.discovery?.reconcile(published, services.values());
   return {
     version: published.version,
     hash: published.hash,
@@ -165,9 +172,15 @@ function originOf(scheme: string, host: string, port: number): string {
 }
 
 function sameUpstreams(a: SnapshotService, b: SnapshotService): boolean {
+  // Everything the balancer holds state for; timeouts and TLS live in the connection pools.
   return (
     a.scheme === b.scheme &&
     JSON.stringify(a.targets) === JSON.stringify(b.targets) &&
-    JSON.stringify(a.healthCheck) === JSON.stringify(b.healthCheck)
+    JSON.stringify(a.healthCheck) === JSON.stringify(b.healthCheck) &&
+    JSON.stringify(a.loadBalancer) === JSON.stringify(b.loadBalancer) &&
+    JSON.stringify(a.retries) === JSON.stringify(b.retries) &&
+    JSON.stringify(a.circuitBreaker) === JSON.stringify(b.circuitBreaker) &&
+    JSON.stringify(a.discovery) === JSON.stringify(b.discovery) &&
+    JSON.stringify(a.tls) === JSON.stringify(b.tls)
   );
 }

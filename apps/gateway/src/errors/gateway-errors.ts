@@ -19,6 +19,7 @@ export const GATEWAY_ERRORS = {
   GW_NO_HEALTHY_UPSTREAM: { status: 503, title: 'No healthy upstream instance' },
   GW_NOT_READY: { status: 503, title: 'Gateway has no configuration yet' },
   GW_LIMITER_UNAVAILABLE: { status: 503, title: 'Rate limiter unavailable' },
+  GW_CIRCUIT_OPEN: { status: 503, title: 'Circuit breaker open' },
   GW_UPSTREAM_TIMEOUT: { status: 504, title: 'Upstream timed out' },
 } as const satisfies Record<string, { status: number; title: string }>;
 

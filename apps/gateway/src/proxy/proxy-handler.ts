@@ -48,6 +48,21 @@ const REPLACED_REQUEST_HEADERS = new Set([
   'content-length',
 ]);
 
+/** Methods retried by default: repeating them has the same effect as sending them once. */
+const IDEMPOTENT = new Set(['GET', 'HEAD', 'OPTIONS', 'PUT', 'DELETE', 'TRACE']);
+
+/** Failures where the upstream most likely never processed the request: worth another instance. */
+const RETRYABLE_ERRORS = new Set([
+  'ECONNREFUSED',
+  'ECONNRESET',
+  'EPIPE',
+  'EHOSTUNREACH',
+  'ENETUNREACH',
+  'UND_ERR_CONNECT_TIMEOUT',
+  'UND_ERR_SOCKET',
+  'UND_ERR_CLOSED',
+]);
+
 /** Set on requests that arrived through the server's 'upgrade' event: the bytes read past the headers. */
 export const UPGRADE_HEAD = Symbol('portico.upgradeHead');
 type UpgradeRequest = IncomingMessage & { [UPGRADE_HEAD]?: Buffer };
@@ -430,7 +445,22 @@ export function createProxyHandler(
         }
       }
 
-      const instance = service.selector.pick();
+      if (!service.selector.admit()) {
+        fail(
+          req,
+          res,
+          ex,
+          'GW_CIRCUIT_OPEN',
+          `service ${service.service.name} is failing; the gateway stopped sending it requests for now`,
+          {
+            'retry-after': String(
+              Math.max(1, Math.ceil(service.service.circuitBreaker.openMs / 1000)),
+            ),
+          },
+        );
+        return;
+      }
+      const instance = service.selector.pick(ex, req.headers);
       if (instance === null) {
         fail(
           req,
@@ -518,51 +548,92 @@ export function createProxyHandler(
         if (!res.writableEnded) abort.abort();
       });
       ex.upstreamStartedAt = performance.now();
-      const pool = service.poolFor(instance);
-      pool.request(
-        {
-          method: method as Dispatcher.HttpMethod,
-          path: upstreamPath,
-          headers,
-          body,
-          signal: abort.signal,
-        },
-        (error, data) => {
-          if (limiterStream !== null) ex.bytesIn = limiterStream.bytes;
-          if (error) {
-            if (abort.signal.aborted) return;
-            if (
-              error instanceof BodyTooLargeError ||
-              (error as { cause?: unknown }).cause instanceof BodyTooLargeError
-            ) {
+      // Retries only replay what can be replayed: a request without a body (a streamed body is
+      // never buffered for a second attempt), idempotent unless the service allows otherwise.
+      const retries = service.service.retries;
+      let retriesLeft =
+        body === null && (IDEMPOTENT.has(method) || retries.retryNonIdempotent)
+          ? retries.attempts
+          : 0;
+      const mayRetry = (from: UpstreamInstance): UpstreamInstance | null => {
+        if (retriesLeft <= 0 || res.destroyed) return null;
+        if (performance.now() - ex.upstreamStartedAt >= service.service.timeouts.totalMs)
+          return null;
+        if (!service.selector.tryRetry()) return null;
+        const next = service.selector.pick(ex, req.headers, from);
+        if (next !== null) retriesLeft--;
+        return next;
+      };
+      send(instance);
+
+      function send(instance: UpstreamInstance): void {
+        ex.instance = instance;
+        const pool = service.poolFor(instance);
+        pool.request(
+          {
+            method: method as Dispatcher.HttpMethod,
+            path: upstreamPath,
+            headers,
+            body,
+            signal: abort.signal,
+          },
+          (error, data) => {
+            if (limiterStream !== null) ex.bytesIn = limiterStream.bytes;
+            if (error) {
+              if (abort.signal.aborted) {
+                service.selector.release(instance);
+                return;
+              }
+              if (
+                error instanceof BodyTooLargeError ||
+                (error as { cause?: unknown }).cause instanceof BodyTooLargeError
+              ) {
+                service.selector.release(instance);
+                fail(
+                  req,
+                  res,
+                  ex,
+                  'GW_PAYLOAD_TOO_LARGE',
+                  `request body exceeds this API's limit of ${entry.maxBodyBytes} bytes`,
+                );
+                return;
+              }
+              service.selector.reportFailure(instance);
+              if (RETRYABLE_ERRORS.has((error as { code?: string }).code ?? '')) {
+                const next = mayRetry(instance);
+                if (next !== null) {
+                  send(next);
+                  return;
+                }
+              }
+              const code = upstreamErrorCode(error);
               fail(
                 req,
                 res,
                 ex,
-                'GW_PAYLOAD_TOO_LARGE',
-                `request body exceeds this API's limit of ${entry.maxBodyBytes} bytes`,
+                code,
+                code === 'GW_UPSTREAM_TIMEOUT'
+                  ? `service ${service.service.name} did not answer in time`
+                  : `service ${service.service.name} could not be reached`,
               );
               return;
             }
-            service.selector.reportFailure(instance);
-            const code = upstreamErrorCode(error);
-            fail(
-              req,
-              res,
-              ex,
-              code,
-              code === 'GW_UPSTREAM_TIMEOUT'
-                ? `service ${service.service.name} did not answer in time`
-                : `service ${service.service.name} could not be reached`,
-            );
-            return;
-          }
-          ex.upstreamMs = performance.now() - ex.upstreamStartedAt;
-          if (data.statusCode >= 500) service.selector.reportFailure(instance);
-          else service.selector.reportSuccess(instance);
-          respond(data, cacheKey);
-        },
-      );
+            ex.upstreamMs = performance.now() - ex.upstreamStartedAt;
+            if (data.statusCode >= 500) {
+              service.selector.reportFailure(instance);
+              if (retries.onStatuses.includes(data.statusCode)) {
+                const next = mayRetry(instance);
+                if (next !== null) {
+                  data.body.dump().catch(() => undefined);
+                  send(next);
+                  return;
+                }
+              }
+            } else service.selector.reportSuccess(instance);
+            respond(data, cacheKey);
+          },
+        );
+      }
     }
 
     /**

@@ -1,6 +1,9 @@
+import type { IncomingHttpHeaders } from 'node:http';
+
 /**
- * How the proxy picks an upstream instance. Discovery and richer load balancing (issue 4) plug
- * in behind this interface; the proxy only picks, then reports how the attempt went.
+ * How the proxy picks an upstream instance. The proxy asks the service to admit a request
+ * (circuit breaker), picks, then reports exactly once per pick how the attempt went (or
+ * releases it when the attempt ended without a verdict), so in-flight counts stay exact.
  */
 export interface UpstreamInstance {
   readonly id: string;
@@ -18,10 +21,61 @@ export interface InstanceHealth {
   reason: string | null;
 }
 
+/**
+ * What consistent hashing keys on. The proxy passes its per-request exchange record, which
+ * already carries these fields, so picking allocates nothing.
+ */
+export interface PickContext {
+  readonly consumerId: string | null;
+  readonly clientIp: string | null;
+}
+
+/** An instance as a registry (or the static target list) announces it. */
+export interface AnnouncedInstance {
+  id: string;
+  address: string;
+  port: number;
+  weight: number;
+}
+
+/** Where the instance set comes from and how that source is doing, for /status. */
+export interface DiscoveryView {
+  registryId: string;
+  service: string;
+  status: 'pending' | 'ok' | 'degraded';
+  error: string | null;
+  lastSyncAt: number | null;
+}
+
 export interface UpstreamSelector {
-  pick(): UpstreamInstance | null;
+  /**
+   * Counts the request towards the retry budget and asks the circuit breaker; false means
+   * the breaker is open and the request must be answered without contacting the service.
+   */
+  admit(): boolean;
+  /**
+   * An instance for one attempt, or null when none may be used. `exclude` (the instance a
+   * retry is moving away from) is never returned.
+   */
+  pick(
+    ctx: PickContext | null,
+    headers: IncomingHttpHeaders | null,
+    exclude?: UpstreamInstance | null,
+  ): UpstreamInstance | null;
   reportSuccess(instance: UpstreamInstance): void;
-  /** A connect failure, reset or timeout seen on real traffic (passive health). */
+  /** A connect failure, reset, timeout or 5xx seen on real traffic (passive health). */
   reportFailure(instance: UpstreamInstance): void;
+  /** The attempt ended without a verdict (client went away, body refused): frees its slot. */
+  release(instance: UpstreamInstance): void;
+  /** Spends one retry from the budget; false when the budget is empty or the breaker not closed. */
+  tryRetry(): boolean;
   health(): InstanceHealth[];
+  /** Replaces the instance set (discovery); instances that stay keep their state. */
+  setInstances(instances: readonly AnnouncedInstance[]): void;
+  setDiscoveryView(view: DiscoveryView | null): void;
+  discoveryView(): DiscoveryView | null;
+  /** Starts background work (active health checks) once the config is going live. */
+  start(): void;
+  /** Stops background work; called when a config swap drops this selector. */
+  close(): void;
 }
