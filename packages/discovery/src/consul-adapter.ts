@@ -58,9 +58,14 @@ export class ConsulAdapter extends WatchingAdapter {
     return url;
   }
 
-  private async health(ref: ServiceRef, signal: AbortSignal, index: number | null) {
+  private async health(
+    ref: ServiceRef,
+    signal: AbortSignal,
+    index: number | null,
+    passingOnly = true,
+  ) {
     const url = this.url(`/v1/health/service/${encodeURIComponent(ref.service)}`, ref);
-    url.searchParams.set('passing', 'true');
+    if (passingOnly) url.searchParams.set('passing', 'true');
     for (const tag of ref.tags ?? []) url.searchParams.append('tag', tag);
     if (index !== null) {
       url.searchParams.set('index', String(index));
@@ -94,7 +99,14 @@ export class ConsulAdapter extends WatchingAdapter {
       // rebuilt (reset to 0 and take nothing as a deliberate removal); an index of 0 or less is
       // treated as 1 so the next query still blocks.
       const wentBack = cursor !== null && index < cursor;
-      const authoritative = cursor !== null && !wentBack && index > cursor;
+      let authoritative = cursor !== null && !wentBack && index > cursor;
+      if (authoritative && entries.length === 0 && tracker.hasInstances) {
+        // Nothing passing is not the same as nothing registered: every check going critical at
+        // once is what an agent or network partition looks like. Only a service with no
+        // registered instance at all was really deregistered.
+        const all = await this.health(ref, signal, null, false);
+        authoritative = all.entries.length === 0;
+      }
       tracker.accept(entries.map(toInstance), { authoritative });
       cursor = wentBack ? 0 : Math.max(index, 1);
       // A query that returns at once without a new index would spin; pace it.

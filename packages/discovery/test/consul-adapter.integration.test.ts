@@ -85,12 +85,35 @@ describe('consul adapter against an in-process Consul API double', () => {
     expect(recovered.lastSyncAt).not.toBeNull();
 
     // Deregistering the last instance moves the index forward: a real, authoritative change.
+    // web-1 is still registered (critical), so deregister it too: then nothing is left at all.
+    consul.deregister('n1', 'web-1');
     consul.deregister('n3', 'web-3');
     const empty = await rec.waitFor((u) => u.instances.length === 0, 3000, 'authoritative empty');
     expect(empty.status).toBe('ok');
     stop();
     expect(consul.tokensSeen.every((t) => t === TOKEN)).toBe(true);
     expect(log.lines.join('\n')).not.toContain(TOKEN);
+  });
+
+  it('keeps the last set when every instance turns critical at once, and empties only on deregistration', async () => {
+    consul.upsert({ node: 'n1', id: 'q-1', service: 'queue', address: '127.0.0.1', port: 9301 });
+    consul.upsert({ node: 'n2', id: 'q-2', service: 'queue', address: '127.0.0.1', port: 9302 });
+    const rec = new UpdateRecorder();
+    const stop = adapter.watch({ service: 'queue' }, rec.listener);
+    await rec.waitFor((u) => endpoints(u).length === 2, 3000, 'initial');
+    consul.setCheck('n1', 'q-1', 'critical');
+    consul.setCheck('n2', 'q-2', 'critical');
+    const kept = await rec.waitFor((u) => u.status === 'degraded', 3000, 'all critical refused');
+    expect(endpoints(kept)).toEqual(['127.0.0.1:9301', '127.0.0.1:9302']);
+    consul.deregister('n1', 'q-1');
+    consul.deregister('n2', 'q-2');
+    const empty = await rec.waitFor(
+      (u) => u.status === 'ok' && u.instances.length === 0,
+      3000,
+      'deregistered',
+    );
+    expect(empty.error).toBeNull();
+    stop();
   });
 
   it('applies tag and datacenter filters and reports a wrong datacenter as degraded', async () => {
