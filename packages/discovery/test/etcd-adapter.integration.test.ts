@@ -100,4 +100,51 @@ describe.skipIf(!available)('etcd adapter against a real etcd server', () => {
     await rec.waitFor((u) => endpoints(u).join() === '127.0.0.1:8102', 10_000, 'lease expiry');
     stop();
   });
+
+  it('authenticates with username and password, and a wrong password is reported without it', async () => {
+    const secured = await createEtcd();
+    await secured.server.start();
+    const admin = new Etcd3({ hosts: secured.url });
+    try {
+      await admin.user('root').create('root-pass-9c2e');
+      await admin.user('root').addRole('root');
+      await admin.auth.authEnable();
+      const authed = new Etcd3({
+        hosts: secured.url,
+        auth: { username: 'root', password: 'root-pass-9c2e' },
+      });
+      await authed
+        .put('/services/secure/a')
+        .value(JSON.stringify({ address: '127.0.0.1', port: 8201 }));
+      authed.close();
+
+      const good = createDiscoveryAdapter(registryOf('etcd', secured.url), {
+        username: 'root',
+        password: 'root-pass-9c2e',
+      });
+      expect((await good.list({ service: 'secure' })).map((i) => i.port)).toEqual([8201]);
+      await good.close();
+
+      const wrongLog = recordingLogger();
+      const wrong = createDiscoveryAdapter(
+        registryOf('etcd', secured.url),
+        { username: 'root', password: 'not-the-password-77' },
+        { logger: wrongLog.logger, random: () => 0 },
+      );
+      const rec = new UpdateRecorder();
+      const stop = wrong.watch({ service: 'secure' }, rec.listener);
+      const failed = await rec.waitFor(
+        (u) => u.status === 'degraded',
+        10_000,
+        'auth failure reported',
+      );
+      expect(failed.error).not.toContain('not-the-password-77');
+      expect(wrongLog.lines.join('\n')).not.toContain('not-the-password-77');
+      stop();
+      await wrong.close();
+    } finally {
+      admin.close();
+      await secured.server.dispose();
+    }
+  });
 });
