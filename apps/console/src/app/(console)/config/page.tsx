@@ -1,0 +1,246 @@
+'use client';
+
+import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
+import { useState } from 'react';
+import { z } from 'zod';
+import { DataPlanesTable } from '../../../components/data-planes-table';
+import { SnapshotDiffView } from '../../../components/draft-diff';
+import { TextInput, useForm } from '../../../components/fields';
+import { useSession } from '../../../components/session';
+import {
+  Badge,
+  ConfirmButton,
+  ErrorAlert,
+  formatDate,
+  PageHeader,
+  Skeleton,
+} from '../../../components/ui';
+import { useTRPC } from '../../../lib/trpc';
+
+const ZPublish = z.object({ message: z.string().trim().min(1, 'must not be empty').max(500) });
+
+function PublishForm() {
+  const trpc = useTRPC();
+  const queryClient = useQueryClient();
+  const form = useForm(ZPublish, { message: '' });
+  const publish = useMutation(
+    trpc.config.publish.mutationOptions({
+      onSuccess: () => queryClient.invalidateQueries({ queryKey: trpc.config.pathKey() }),
+    }),
+  );
+  return (
+    <form
+      className="form"
+      noValidate
+      onSubmit={async (e) => {
+        e.preventDefault();
+        const input = form.submit();
+        if (!input) return;
+        try {
+          await publish.mutateAsync(input);
+          form.setDraft({ message: '' });
+          form.touched.reset();
+        } catch {
+          // Shown below.
+        }
+      }}
+    >
+      <ErrorAlert error={publish.error} />
+      {publish.data ? (
+        <div className="alert ok" role="status">
+          Published v{publish.data.number}. Gateways pick it up within seconds.
+        </div>
+      ) : null}
+      <div className="form-row" style={{ alignItems: 'end' }}>
+        <TextInput
+          form={form}
+          path="message"
+          label="Publish message"
+          placeholder="What changed and why"
+        />
+        <div>
+          <button type="submit" className="primary" disabled={publish.isPending}>
+            Publish
+          </button>
+        </div>
+      </div>
+    </form>
+  );
+}
+
+export default function ConfigPage() {
+  const trpc = useTRPC();
+  const session = useSession();
+  const queryClient = useQueryClient();
+  const draft = useQuery(trpc.config.draftDiff.queryOptions());
+  const [cursors, setCursors] = useState<(number | undefined)[]>([undefined]);
+  const cursor = cursors.at(-1);
+  const versions = useQuery(
+    trpc.config.versions.queryOptions(cursor === undefined ? { limit: 10 } : { cursor, limit: 10 }),
+  );
+  const nodes = useQuery({ ...trpc.dataPlanes.list.queryOptions(), refetchInterval: 5_000 });
+  const [pair, setPair] = useState<{ a: number; b: number } | null>(null);
+  const diff = useQuery({
+    ...trpc.config.diff.queryOptions(pair ?? { a: 1, b: 1 }),
+    enabled: pair !== null,
+  });
+  const rollback = useMutation(
+    trpc.config.rollback.mutationOptions({
+      onSuccess: () => queryClient.invalidateQueries({ queryKey: trpc.config.pathKey() }),
+    }),
+  );
+  const [a, setA] = useState('');
+  const [b, setB] = useState('');
+  const runningOn = new Map<number, string[]>();
+  for (const n of nodes.data?.nodes ?? []) {
+    runningOn.set(n.appliedVersion, [...(runningOn.get(n.appliedVersion) ?? []), n.hostname]);
+  }
+
+  return (
+    <>
+      <PageHeader
+        title="Config"
+        description="Changes are drafts until published; gateways run published versions only."
+      />
+      <section className="panel">
+        <h2>Pending changes</h2>
+        <ErrorAlert error={draft.error} />
+        {draft.isPending ? (
+          <div className="skeleton" />
+        ) : draft.data?.valid === false ? (
+          <div className="alert">The draft cannot be published: {draft.data.issues.join('; ')}</div>
+        ) : draft.data?.valid ? (
+          <>
+            {draft.data.diff.identical ? (
+              <p className="muted" data-testid="nothing-to-publish">
+                Nothing to publish: the draft matches{' '}
+                {draft.data.latestVersion ? `v${draft.data.latestVersion}` : 'the (empty) start'}.
+              </p>
+            ) : (
+              <SnapshotDiffView diff={draft.data.diff} />
+            )}
+            {session.canEdit && !draft.data.diff.identical ? <PublishForm /> : null}
+          </>
+        ) : null}
+      </section>
+
+      <section className="panel">
+        <h2>Version history</h2>
+        <ErrorAlert error={versions.error ?? rollback.error} />
+        {versions.isPending ? (
+          <Skeleton rows={3} />
+        ) : versions.data?.items.length === 0 ? (
+          <p className="muted">No version published yet. Publish the draft above to create v1.</p>
+        ) : (
+          <div className="table-wrap">
+            <table data-testid="versions">
+              <thead>
+                <tr>
+                  <th>Version</th>
+                  <th>Message</th>
+                  <th>Author</th>
+                  <th>Published</th>
+                  <th>Running on</th>
+                  <th />
+                </tr>
+              </thead>
+              <tbody>
+                {versions.data?.items.map((v) => (
+                  <tr key={v.number}>
+                    <td>
+                      <strong>v{v.number}</strong>{' '}
+                      {v.number === versions.data?.items[0]?.number && cursor === undefined ? (
+                        <Badge tone="ok">latest</Badge>
+                      ) : null}
+                      {v.rollbackOf ? <Badge tone="warn">rollback of v{v.rollbackOf}</Badge> : null}
+                      <div className="muted mono">{v.hash.slice(0, 12)}</div>
+                    </td>
+                    <td>{v.message}</td>
+                    <td>{v.author}</td>
+                    <td>{formatDate(v.createdAt)}</td>
+                    <td>{runningOn.get(v.number)?.join(', ') ?? '—'}</td>
+                    <td className="actions">
+                      {session.canEdit &&
+                      !(v.number === versions.data?.items[0]?.number && cursor === undefined) ? (
+                        <ConfirmButton
+                          label="Roll back"
+                          className="small"
+                          title={`Roll back to v${v.number}?`}
+                          message={`v${v.number}'s configuration is published again as a new version. Your draft is kept; publishing it later brings the newer changes back.`}
+                          onConfirm={() => rollback.mutateAsync({ to: v.number })}
+                        />
+                      ) : null}
+                    </td>
+                  </tr>
+                ))}
+              </tbody>
+            </table>
+            <nav className="pager" aria-label="Version pages">
+              <span>Newest first</span>
+              <span className="toolbar" style={{ margin: 0 }}>
+                <button
+                  type="button"
+                  className="small"
+                  disabled={cursors.length <= 1}
+                  onClick={() => setCursors((c) => c.slice(0, -1))}
+                >
+                  Newer
+                </button>
+                <button
+                  type="button"
+                  className="small"
+                  disabled={!versions.data?.nextCursor}
+                  onClick={() => {
+                    const next = versions.data?.nextCursor;
+                    if (next) setCursors((c) => [...c, next]);
+                  }}
+                >
+                  Older
+                </button>
+              </span>
+            </nav>
+          </div>
+        )}
+      </section>
+
+      <section className="panel">
+        <h2>Compare two versions</h2>
+        <form
+          className="toolbar"
+          onSubmit={(e) => {
+            e.preventDefault();
+            const na = Number(a);
+            const nb = Number(b);
+            if (Number.isInteger(na) && Number.isInteger(nb) && na >= 1 && nb >= 1)
+              setPair({ a: na, b: nb });
+          }}
+        >
+          <label htmlFor="diff-a">From v</label>
+          <input
+            id="diff-a"
+            inputMode="numeric"
+            value={a}
+            onChange={(e) => setA(e.target.value)}
+            style={{ width: 80 }}
+          />
+          <label htmlFor="diff-b">to v</label>
+          <input
+            id="diff-b"
+            inputMode="numeric"
+            value={b}
+            onChange={(e) => setB(e.target.value)}
+            style={{ width: 80 }}
+          />
+          <button type="submit">Compare</button>
+        </form>
+        <ErrorAlert error={diff.error} />
+        {pair && diff.data ? <SnapshotDiffView diff={diff.data} /> : null}
+      </section>
+
+      <section>
+        <h2>Data planes</h2>
+        {nodes.data ? <DataPlanesTable data={nodes.data} /> : <Skeleton rows={2} />}
+      </section>
+    </>
+  );
+}

@@ -1,0 +1,280 @@
+'use client';
+
+import { ZName, ZQuota, ZRateLimit, ZRedisFailurePolicy } from '@portico/config';
+import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
+import { useState } from 'react';
+import { z } from 'zod';
+import { Checkbox, NumberInput, Select, TextInput, useForm } from '../../../components/fields';
+import { useSession } from '../../../components/session';
+import {
+  Badge,
+  ConfirmButton,
+  Dialog,
+  EmptyState,
+  ErrorAlert,
+  PageHeader,
+  Skeleton,
+  usePaged,
+} from '../../../components/ui';
+import { type RouterOutputs, useTRPC } from '../../../lib/trpc';
+
+type PlanView = RouterOutputs['plans']['list'][number];
+
+const ZPlanForm = z.object({
+  name: ZName,
+  description: z.string().max(2000).optional(),
+  rateLimit: ZRateLimit.nullable(),
+  quota: ZQuota.nullable(),
+  public: z.boolean(),
+  approvalRequired: z.boolean(),
+  redisFailurePolicy: ZRedisFailurePolicy,
+  apiIds: z.array(z.string().min(1)).max(1000),
+});
+
+interface Draft {
+  name: string;
+  description: string;
+  limitOn: boolean;
+  rateLimit: { requests: number | undefined; per: string };
+  quotaOn: boolean;
+  quota: { requests: number | undefined; per: string };
+  public: boolean;
+  approvalRequired: boolean;
+  redisFailurePolicy: string;
+  apiIds: string[];
+}
+
+function PlanForm({ plan, onDone }: { plan: PlanView | null; onDone: () => void }) {
+  const trpc = useTRPC();
+  const queryClient = useQueryClient();
+  const apis = useQuery(trpc.apis.list.queryOptions({}));
+  const form = useForm(
+    ZPlanForm,
+    {
+      name: plan?.name ?? '',
+      description: plan?.description ?? '',
+      limitOn: plan ? plan.rateLimit !== null : true,
+      rateLimit: plan?.rateLimit ?? { requests: 100, per: 'minute' },
+      quotaOn: plan?.quota != null,
+      quota: plan?.quota ?? { requests: 10_000, per: 'month' },
+      public: plan?.public ?? true,
+      approvalRequired: plan?.approvalRequired ?? false,
+      redisFailurePolicy: plan?.redisFailurePolicy ?? 'open',
+      apiIds: plan?.apiIds ?? [],
+    } satisfies Draft as Draft,
+    (d: Draft) => ({
+      name: d.name,
+      description: d.description === '' ? undefined : d.description,
+      rateLimit: d.limitOn ? d.rateLimit : null,
+      quota: d.quotaOn ? d.quota : null,
+      public: d.public,
+      approvalRequired: d.approvalRequired,
+      redisFailurePolicy: d.redisFailurePolicy,
+      apiIds: d.apiIds,
+    }),
+  );
+  const invalidate = () => queryClient.invalidateQueries({ queryKey: trpc.plans.pathKey() });
+  const create = useMutation(trpc.plans.create.mutationOptions({ onSuccess: invalidate }));
+  const update = useMutation(trpc.plans.update.mutationOptions({ onSuccess: invalidate }));
+  const d = form.draft;
+  return (
+    <form
+      className="form"
+      noValidate
+      onSubmit={async (e) => {
+        e.preventDefault();
+        const input = form.submit();
+        if (!input) return;
+        try {
+          if (plan)
+            await update.mutateAsync({
+              id: plan.id,
+              ...input,
+              description: input.description ?? null,
+            });
+          else await create.mutateAsync(input);
+          onDone();
+        } catch {
+          // Shown below.
+        }
+      }}
+    >
+      <ErrorAlert error={create.error ?? update.error} />
+      <div className="form-row">
+        <TextInput form={form} path="name" label="Name" placeholder="gold" />
+        <TextInput form={form} path="description" label="Description" />
+      </div>
+      <fieldset>
+        <legend>Rate limit</legend>
+        <Checkbox form={form} path="limitOn" label="Limit requests per key" />
+        {d.limitOn ? (
+          <div className="form-row">
+            <NumberInput form={form} path="rateLimit.requests" label="Requests" />
+            <Select
+              form={form}
+              path="rateLimit.per"
+              label="Per"
+              options={['second', 'minute', 'hour']}
+            />
+          </div>
+        ) : null}
+      </fieldset>
+      <fieldset>
+        <legend>Quota</legend>
+        <Checkbox form={form} path="quotaOn" label="Cap requests per period" />
+        {d.quotaOn ? (
+          <div className="form-row">
+            <NumberInput form={form} path="quota.requests" label="Requests" />
+            <Select form={form} path="quota.per" label="Per" options={['day', 'month']} />
+          </div>
+        ) : null}
+      </fieldset>
+      <div className="toolbar">
+        <Checkbox form={form} path="public" label="Listed in the portal" />
+        <Checkbox form={form} path="approvalRequired" label="Subscriptions need approval" />
+      </div>
+      <Select
+        form={form}
+        path="redisFailurePolicy"
+        label="When the limiter store is unreachable"
+        options={[
+          { value: 'open', label: 'Let requests through (fail open)' },
+          { value: 'closed', label: 'Refuse requests (fail closed)' },
+        ]}
+      />
+      <fieldset>
+        <legend>APIs in this plan</legend>
+        {apis.data?.length === 0 ? <p className="muted">Create an API first.</p> : null}
+        <div className="toolbar">
+          {(apis.data ?? []).map((a) => (
+            <label key={a.id} className="check">
+              <input
+                type="checkbox"
+                checked={d.apiIds.includes(a.id)}
+                onChange={(e) =>
+                  form.set(
+                    'apiIds',
+                    e.target.checked ? [...d.apiIds, a.id] : d.apiIds.filter((x) => x !== a.id),
+                  )
+                }
+              />
+              {a.name}
+            </label>
+          ))}
+        </div>
+      </fieldset>
+      <div className="form-actions">
+        <button type="button" onClick={onDone}>
+          Cancel
+        </button>
+        <button type="submit" className="primary" disabled={create.isPending || update.isPending}>
+          {plan ? 'Save plan' : 'Create plan'}
+        </button>
+      </div>
+    </form>
+  );
+}
+
+export default function PlansPage() {
+  const trpc = useTRPC();
+  const session = useSession();
+  const queryClient = useQueryClient();
+  const plans = useQuery(trpc.plans.list.queryOptions());
+  const apis = useQuery(trpc.apis.list.queryOptions({}));
+  const [editing, setEditing] = useState<PlanView | 'new' | null>(null);
+  const remove = useMutation(
+    trpc.plans.delete.mutationOptions({
+      onSuccess: () => queryClient.invalidateQueries({ queryKey: trpc.plans.pathKey() }),
+    }),
+  );
+  const apiName = new Map((apis.data ?? []).map((a) => [a.id, a.name]));
+  const { rows, pager } = usePaged(plans.data ?? []);
+  return (
+    <>
+      <PageHeader
+        title="Plans"
+        description="Rate limits and quotas that consumers subscribe to, per set of APIs."
+        actions={
+          session.canEdit ? (
+            <button type="button" className="primary" onClick={() => setEditing('new')}>
+              New plan
+            </button>
+          ) : null
+        }
+      />
+      <ErrorAlert error={plans.error} />
+      {plans.isPending ? (
+        <Skeleton />
+      ) : rows.length === 0 ? (
+        <div className="panel">
+          <EmptyState title="No plans yet">
+            Create a plan with the APIs it covers, then subscribe consumers to it.
+          </EmptyState>
+        </div>
+      ) : (
+        <div className="table-wrap">
+          <table>
+            <thead>
+              <tr>
+                <th>Name</th>
+                <th>Rate limit</th>
+                <th>Quota</th>
+                <th>APIs</th>
+                <th>Access</th>
+                <th />
+              </tr>
+            </thead>
+            <tbody>
+              {rows.map((p) => (
+                <tr key={p.id}>
+                  <td>
+                    <strong>{p.name}</strong>
+                    {p.description ? <div className="muted">{p.description}</div> : null}
+                  </td>
+                  <td>
+                    {p.rateLimit ? `${p.rateLimit.requests} / ${p.rateLimit.per}` : 'unlimited'}
+                  </td>
+                  <td>{p.quota ? `${p.quota.requests} / ${p.quota.per}` : '—'}</td>
+                  <td>{p.apiIds.map((id) => apiName.get(id) ?? id).join(', ') || '—'}</td>
+                  <td>
+                    {p.public ? <Badge tone="info">public</Badge> : <Badge>private</Badge>}{' '}
+                    {p.approvalRequired ? <Badge tone="warn">approval</Badge> : null}
+                  </td>
+                  <td className="actions">
+                    {session.canEdit ? (
+                      <>
+                        <button type="button" className="small" onClick={() => setEditing(p)}>
+                          Edit
+                        </button>
+                        <ConfirmButton
+                          label="Delete"
+                          title={`Delete plan ${p.name}?`}
+                          message="Refused while consumers have active subscriptions to it."
+                          onConfirm={() => remove.mutateAsync({ id: p.id })}
+                        />
+                      </>
+                    ) : null}
+                  </td>
+                </tr>
+              ))}
+            </tbody>
+          </table>
+          {pager}
+        </div>
+      )}
+      <Dialog
+        open={editing !== null}
+        title={editing === 'new' ? 'New plan' : `Edit ${editing?.name ?? ''}`}
+        onClose={() => setEditing(null)}
+      >
+        {editing !== null ? (
+          <PlanForm
+            key={editing === 'new' ? 'new' : editing.id}
+            plan={editing === 'new' ? null : editing}
+            onDone={() => setEditing(null)}
+          />
+        ) : null}
+      </Dialog>
+    </>
+  );
+}
