@@ -167,5 +167,53 @@ describe.skipIf(!available)(
       other.close();
       stop();
     }, 30_000);
+    it('reads ACL-protected znodes with a digest credential; with a wrong one the watch is degraded', async () => {
+      const owner = zookeeper.createClient(zk.connectString, {
+        sessionTimeout: 4000,
+        spinDelay: 200,
+        retries: 0,
+      });
+      owner.addAuthInfo('digest', Buffer.from('svc:zk-digest-pw-31'));
+      await new Promise<void>((resolve) => {
+        owner.once('connected', () => resolve());
+        owner.connect();
+      });
+      const onlyOwner = [new zookeeper.ACL(zookeeper.Permission.ALL, new zookeeper.Id('auth', ''))];
+      const body = { name: 'locked', id: 'l1', address: '127.0.0.1', port: 8301, payload: null };
+      await new Promise<void>((resolve, reject) =>
+        owner.mkdirp('/services/locked', onlyOwner, zookeeper.CreateMode.PERSISTENT, (e) =>
+          e ? reject(e) : resolve(),
+        ),
+      );
+      await new Promise<void>((resolve, reject) =>
+        owner.create(
+          '/services/locked/l1',
+          Buffer.from(JSON.stringify(body)),
+          onlyOwner,
+          zookeeper.CreateMode.EPHEMERAL,
+          (e) => (e ? reject(e) : resolve()),
+        ),
+      );
+      const withDigest = createDiscoveryAdapter(registryOf('zookeeper', zk.connectString), {
+        digest: 'svc:zk-digest-pw-31',
+      });
+      expect((await withDigest.list({ service: 'locked' })).map((i) => i.port)).toEqual([8301]);
+      await withDigest.close();
+
+      const wrongLog = recordingLogger();
+      const wrong = createDiscoveryAdapter(
+        registryOf('zookeeper', zk.connectString),
+        { digest: 'svc:wrong-pw-00' },
+        { logger: wrongLog.logger, random: () => 0 },
+      );
+      const rec = new UpdateRecorder();
+      const stop = wrong.watch({ service: 'locked' }, rec.listener);
+      const update = await rec.waitFor((u) => u.status === 'degraded', 10_000, 'no auth');
+      expect(update.error).toMatch(/NO_AUTH/);
+      expect(wrongLog.lines.join('\n')).not.toContain('wrong-pw-00');
+      stop();
+      await wrong.close();
+      owner.close();
+    }, 30_000);
   },
 );
