@@ -100,7 +100,9 @@ export class LocalLimiter {
       requests = rateLimit.requests;
       const capacity = periodMs * requests;
       if (state.tatBaseMs >= nowMs) {
-        offset = Math.min((state.tatBaseMs - nowMs) * requests + state.tatFraction, capacity);
+        // As in the script: a fraction from a since-changed limit is clamped (error < 1 ms).
+        const fraction = Math.min(state.tatFraction, requests - 1);
+        offset = Math.min((state.tatBaseMs - nowMs) * requests + fraction, capacity);
       }
       newOffset = offset + periodMs;
       rateDenied = newOffset > capacity;
