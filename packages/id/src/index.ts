@@ -20,6 +20,7 @@ export const ID_PREFIXES = {
   batch: 'bat',
   invite: 'inv',
   quotaNotification: 'qnt',
+  secret: 'sec',
 } as const;
 export type IdKind = keyof typeof ID_PREFIXES;
 
