@@ -1,25 +1,10 @@
 import { randomBytes } from 'node:crypto';
-import { createDb, type Db } from '@portico/db';
+import type { Db } from '@portico/db';
+import { createTestDatabase } from '@portico/db/testing';
 import { generateSecret } from '@portico/keys';
 import Fastify, { type FastifyInstance } from 'fastify';
 import { Redis } from 'ioredis';
 import { builtinRegistryPlugin } from './plugin';
-
-const ADMIN_URL = 'postgresql://postgres@127.0.0.1:5432/postgres';
-
-/**
- * The machine_tokens table exactly as prisma/schema.prisma maps it. The repository has no
- * committed migrations yet, so registry tests create just this table in a fresh database of
- * their own; once `createTestDatabase()` exists this harness should switch to it.
- */
-const MACHINE_TOKENS_DDL = [
-  `CREATE TYPE "MachineTokenKind" AS ENUM ('dataplane', 'registry')`,
-  `CREATE TABLE "machine_tokens" (
-    "id" TEXT PRIMARY KEY, "kind" "MachineTokenKind" NOT NULL, "name" TEXT NOT NULL,
-    "scopes" TEXT[], "hash" TEXT NOT NULL UNIQUE, "start" TEXT NOT NULL, "createdBy" TEXT,
-    "lastUsedAt" TIMESTAMP(3), "revokedAt" TIMESTAMP(3),
-    "createdAt" TIMESTAMP(3) NOT NULL DEFAULT CURRENT_TIMESTAMP)`,
-];
 
 export interface RegistryHarness {
   app: FastifyInstance;
@@ -61,15 +46,8 @@ async function createToken(
 export async function startRegistryHarness(
   options: { sweepIntervalMs?: number } = {},
 ): Promise<RegistryHarness> {
-  const dbName = `portico_registry_${randomBytes(6).toString('hex')}`;
-  const admin = createDb({ databaseUrl: ADMIN_URL, maxConnections: 1 });
-  await admin.$executeRawUnsafe(`CREATE DATABASE "${dbName}"`);
-  await admin.$disconnect();
-  const db = createDb({
-    databaseUrl: `postgresql://postgres@127.0.0.1:5432/${dbName}`,
-    maxConnections: 2,
-  });
-  for (const statement of MACHINE_TOKENS_DDL) await db.$executeRawUnsafe(statement);
+  const database = await createTestDatabase({ maxConnections: 2 });
+  const db = database.db;
   const tokens = {
     register: await createToken(db, 'registry', ['register']),
     read: await createToken(db, 'registry', ['read']),
@@ -119,10 +97,7 @@ export async function startRegistryHarness(
       const keys = await redis.keys(`${keyPrefix}*`);
       if (keys.length > 0) await redis.del(...keys);
       redis.disconnect();
-      await db.$disconnect();
-      const cleanup = createDb({ databaseUrl: ADMIN_URL, maxConnections: 1 });
-      await cleanup.$executeRawUnsafe(`DROP DATABASE IF EXISTS "${dbName}" WITH (FORCE)`);
-      await cleanup.$disconnect();
+      await database.drop();
     },
   };
 }
