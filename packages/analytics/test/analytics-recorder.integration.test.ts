@@ -186,19 +186,22 @@ describe('analytics recorder while Redis is unavailable (private redis-server)',
     await waitFor('the recorder to notice Redis is gone', () => !recorder.stats().redisReady);
 
     const callMs: number[] = [];
+    const returned = new Set<unknown>();
     const started = performance.now();
     for (let i = 0; i < 8_000; i++) {
       const before = performance.now();
-      const returned: unknown = recorder.record(event(i));
+      returned.add(recorder.record(event(i)));
       callMs.push(performance.now() - before);
-      expect(returned).toBeUndefined(); // no promise to await, nothing pending per call
     }
     const totalMs = performance.now() - started;
-    // 8,000 calls with Redis down: nothing waits on the network, so this is microseconds each.
-    // (The p99 rather than the maximum: a busy shared machine can pause any process briefly.)
+    // No promise to await and nothing pending per call.
+    expect([...returned]).toEqual([undefined]);
+    // Nothing waits on the network: microseconds per call. The p99 rather than the maximum, and
+    // a generous total, because a busy shared machine can pause any process for a while; a call
+    // that waited on Redis would take a connect timeout (seconds) or never return.
     callMs.sort((a, b) => a - b);
-    expect(totalMs).toBeLessThan(500);
     expect(callMs[Math.floor(callMs.length * 0.99)]).toBeLessThan(1);
+    expect(totalMs).toBeLessThan(3_000);
     expect(recorder.stats()).toMatchObject({
       recorded: 8_000,
       dropped: 3_000,
