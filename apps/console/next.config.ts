@@ -6,6 +6,7 @@ const env = loadConsoleEnv();
 const nextConfig: NextConfig = {
   poweredByHeader: false,
   reactStrictMode: true,
+  typescript: { ignoreBuildErrors: env.PORTICO_CONSOLE_SKIP_TYPECHECK },
   // The shared zod rules in @portico/config import node:net and node:crypto for server-side
   // checks; in the browser they resolve to small stand-ins (see src/shims).
   turbopack: {

@@ -9,6 +9,14 @@ const ZConsoleEnv = z.object({
     .url({ protocol: /^https?$/, error: 'must be an http(s) URL of the control plane' })
     .default('http://127.0.0.1:4000')
     .transform((url) => url.replace(/\/+$/, '')),
+  /**
+   * "true" skips `next build`'s own type check. The end-to-end harness sets it because it builds
+   * for a throwaway stack and `tsc -p apps/console` is run as its own step.
+   */
+  PORTICO_CONSOLE_SKIP_TYPECHECK: z
+    .enum(['true', 'false', ''])
+    .default('false')
+    .transform((v) => v === 'true'),
 });
 export type ConsoleEnv = z.infer<typeof ZConsoleEnv>;
 

@@ -1,0 +1,293 @@
+'use client';
+
+import { keepPreviousData, useQuery } from '@tanstack/react-query';
+import { useMemo, useState } from 'react';
+import { BarList, LineChart } from '../../../components/charts';
+import { EmptyState, ErrorAlert, formatDate, PageHeader, Skeleton } from '../../../components/ui';
+import { useTRPC } from '../../../lib/trpc';
+
+const RANGES = {
+  '1h': { ms: 3_600_000, granularity: 'minute' },
+  '24h': { ms: 86_400_000, granularity: 'hour' },
+  '7d': { ms: 7 * 86_400_000, granularity: 'hour' },
+  '30d': { ms: 30 * 86_400_000, granularity: 'day' },
+} as const;
+type Range = keyof typeof RANGES;
+
+/** The window ends at the next whole minute so refetches within a minute share one query key. */
+function windowFor(range: Range, now: number) {
+  const to = Math.ceil(now / 60_000) * 60_000;
+  return { from: new Date(to - RANGES[range].ms).toISOString(), to: new Date(to).toISOString() };
+}
+
+export default function AnalyticsPage() {
+  const trpc = useTRPC();
+  const [range, setRange] = useState<Range>('1h');
+  const [apiId, setApiId] = useState('');
+  const [statusClass, setStatusClass] = useState('');
+  const [tick, setTick] = useState(() => Date.now());
+  const span = useMemo(() => windowFor(range, tick), [range, tick]);
+  const apis = useQuery(trpc.apis.list.queryOptions({}));
+  const filters = {
+    ...span,
+    ...(apiId ? { apiId } : {}),
+  };
+  const live = { refetchInterval: 15_000, placeholderData: keepPreviousData };
+  const series = useQuery({
+    ...trpc.usage.series.queryOptions({ ...filters, granularity: RANGES[range].granularity }),
+    ...live,
+  });
+  const latency = useQuery({ ...trpc.usage.latency.queryOptions(filters), ...live });
+  const top = useQuery({
+    ...trpc.usage.topConsumers.queryOptions({ ...filters, limit: 10 }),
+    ...live,
+  });
+  const errors = useQuery({ ...trpc.usage.errors.queryOptions(filters), ...live });
+  const [cursors, setCursors] = useState<(string | undefined)[]>([undefined]);
+  const cursor = cursors.at(-1);
+  const requests = useQuery({
+    ...trpc.usage.requests.queryOptions({
+      from: span.from,
+      to: span.to,
+      limit: 25,
+      ...(apiId ? { apiId } : {}),
+      ...(statusClass ? { statusClass: Number(statusClass) } : {}),
+      ...(cursor ? { cursor } : {}),
+    }),
+    ...live,
+  });
+
+  const points = series.data ?? [];
+  const total = points.reduce((sum, p) => sum + p.requests, 0);
+  const totalErrors = points.reduce((sum, p) => sum + p.errors, 0);
+  const apiName = new Map((apis.data ?? []).map((a) => [a.id, a.name]));
+
+  return (
+    <>
+      <PageHeader
+        title="Analytics"
+        description="Traffic through the gateways, from the analytics rollups. Refreshes every 15 s."
+        actions={
+          <button type="button" onClick={() => setTick(Date.now())}>
+            Refresh now
+          </button>
+        }
+      />
+      <div className="toolbar">
+        <label htmlFor="range">Range</label>
+        <select
+          id="range"
+          value={range}
+          onChange={(e) => setRange(e.target.value as Range)}
+          style={{ width: 120 }}
+        >
+          {Object.keys(RANGES).map((r) => (
+            <option key={r} value={r}>
+              Last {r}
+            </option>
+          ))}
+        </select>
+        <label htmlFor="api-filter">API</label>
+        <select
+          id="api-filter"
+          value={apiId}
+          onChange={(e) => setApiId(e.target.value)}
+          style={{ width: 200 }}
+        >
+          <option value="">All APIs</option>
+          {(apis.data ?? []).map((a) => (
+            <option key={a.id} value={a.id}>
+              {a.name}
+            </option>
+          ))}
+        </select>
+      </div>
+      <ErrorAlert error={series.error ?? latency.error ?? top.error ?? errors.error} />
+      <div className="grid cols-4" style={{ marginBottom: 16 }}>
+        <div className="stat">
+          <div className="label">Requests</div>
+          <div className="value" data-testid="total-requests">
+            {series.data ? total : '…'}
+          </div>
+        </div>
+        <div className="stat">
+          <div className="label">Error rate</div>
+          <div className="value">
+            {total > 0 ? `${((totalErrors / total) * 100).toFixed(1)}%` : '—'}
+          </div>
+        </div>
+        <div className="stat">
+          <div className="label">p50 / p95</div>
+          <div className="value">
+            {latency.data ? `${latency.data.p50Ms ?? '—'} / ${latency.data.p95Ms ?? '—'} ms` : '…'}
+          </div>
+        </div>
+        <div className="stat">
+          <div className="label">p99</div>
+          <div className="value">{latency.data ? `${latency.data.p99Ms ?? '—'} ms` : '…'}</div>
+        </div>
+      </div>
+      <div className="grid cols-2">
+        <section className="panel">
+          <h2>Requests and errors</h2>
+          {series.isPending ? (
+            <Skeleton rows={3} />
+          ) : (
+            <LineChart
+              label="Requests and errors over time"
+              points={points}
+              series={[
+                { name: 'requests', values: points.map((p) => p.requests) },
+                { name: 'errors', values: points.map((p) => p.errors), className: 'err' },
+              ]}
+            />
+          )}
+        </section>
+        <section className="panel">
+          <h2>Latency distribution</h2>
+          {latency.data ? (
+            <BarList
+              rows={latency.data.buckets
+                .filter((b) => b.count > 0)
+                .map((b) => ({
+                  label: b.leMs === null ? 'slower' : `≤ ${b.leMs} ms`,
+                  value: b.count,
+                }))}
+            />
+          ) : (
+            <Skeleton rows={3} />
+          )}
+        </section>
+        <section className="panel">
+          <h2>Top consumers</h2>
+          {top.data?.length === 0 ? (
+            <p className="muted">No keyed traffic in this range.</p>
+          ) : (
+            <BarList
+              rows={(top.data ?? []).map((c) => ({
+                label: c.consumerName ?? `${c.consumerId} (deleted)`,
+                value: c.requests,
+              }))}
+            />
+          )}
+        </section>
+        <section className="panel">
+          <h2>Errors</h2>
+          {errors.data ? (
+            <>
+              <BarList
+                rows={errors.data.byStatusClass.map((s) => ({
+                  label: `${s.statusClass}xx`,
+                  value: s.requests,
+                }))}
+              />
+              {errors.data.byErrorCode.length > 0 ? (
+                <>
+                  <h3 style={{ marginTop: 12 }}>By error code</h3>
+                  <BarList
+                    rows={errors.data.byErrorCode.map((e) => ({
+                      label: e.errorCode,
+                      value: e.count,
+                    }))}
+                  />
+                </>
+              ) : null}
+            </>
+          ) : (
+            <Skeleton rows={2} />
+          )}
+        </section>
+      </div>
+      <section>
+        <div className="toolbar" style={{ justifyContent: 'space-between' }}>
+          <h2 style={{ margin: 0 }}>Request explorer</h2>
+          <span className="toolbar" style={{ margin: 0 }}>
+            <label htmlFor="status-class">Status</label>
+            <select
+              id="status-class"
+              value={statusClass}
+              onChange={(e) => {
+                setStatusClass(e.target.value);
+                setCursors([undefined]);
+              }}
+              style={{ width: 120 }}
+            >
+              <option value="">All</option>
+              {[2, 3, 4, 5].map((c) => (
+                <option key={c} value={c}>
+                  {c}xx
+                </option>
+              ))}
+            </select>
+          </span>
+        </div>
+        <ErrorAlert error={requests.error} />
+        {requests.isPending ? (
+          <Skeleton />
+        ) : requests.data?.items.length === 0 ? (
+          <div className="panel">
+            <EmptyState title="No requests in this range">
+              Calls through a gateway appear here within seconds of the analytics worker processing
+              them.
+            </EmptyState>
+          </div>
+        ) : (
+          <div className="table-wrap">
+            <table data-testid="request-explorer">
+              <thead>
+                <tr>
+                  <th>Time</th>
+                  <th>Method</th>
+                  <th>Status</th>
+                  <th>API</th>
+                  <th>Total</th>
+                  <th>Upstream</th>
+                  <th>Client</th>
+                  <th>Error</th>
+                </tr>
+              </thead>
+              <tbody>
+                {requests.data?.items.map((r) => (
+                  <tr key={r.requestId}>
+                    <td title={r.requestId}>{formatDate(r.time)}</td>
+                    <td className="mono">{r.method}</td>
+                    <td>{r.status}</td>
+                    <td>{r.apiId ? (apiName.get(r.apiId) ?? r.apiId) : '—'}</td>
+                    <td>{r.totalMs} ms</td>
+                    <td>{r.upstreamMs === null ? '—' : `${r.upstreamMs} ms`}</td>
+                    <td className="mono">{r.clientIp}</td>
+                    <td>{r.errorCode ?? '—'}</td>
+                  </tr>
+                ))}
+              </tbody>
+            </table>
+            <nav className="pager" aria-label="Request pages">
+              <span>Newest first</span>
+              <span className="toolbar" style={{ margin: 0 }}>
+                <button
+                  type="button"
+                  className="small"
+                  disabled={cursors.length <= 1}
+                  onClick={() => setCursors((c) => c.slice(0, -1))}
+                >
+                  Newer
+                </button>
+                <button
+                  type="button"
+                  className="small"
+                  disabled={!requests.data?.nextCursor}
+                  onClick={() => {
+                    const next = requests.data?.nextCursor;
+                    if (next) setCursors((c) => [...c, next]);
+                  }}
+                >
+                  Older
+                </button>
+              </span>
+            </nav>
+          </div>
+        )}
+      </section>
+    </>
+  );
+}

@@ -1,0 +1,273 @@
+import type { Browser, Page } from 'playwright-core';
+import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
+import { trpcQuery } from '../stack/trpc-http';
+import { waitFor } from '../stack/wait';
+import { launchChromium, screenshot, signedInPage } from './browser';
+
+const stack = inject('stack');
+
+/** Status and JSON body of a call through the gateway. */
+async function callGateway(path: string, key?: string): Promise<{ status: number; body: unknown }> {
+  const response = await fetch(`${stack.gatewayUrl}${path}`, {
+    headers: key ? { 'x-api-key': key } : {},
+    signal: AbortSignal.timeout(5_000),
+  });
+  const text = await response.text();
+  let body: unknown = text;
+  try {
+    body = JSON.parse(text);
+  } catch {
+    // Not JSON: keep the text for the assertion message.
+  }
+  return { status: response.status, body };
+}
+
+async function waitForGatewayStatus(path: string, status: number, key?: string) {
+  return waitFor(
+    `${path} through the gateway to answer ${status}`,
+    async () => {
+      const result = await callGateway(path, key);
+      return result.status === status ? result : undefined;
+    },
+    { timeoutMs: 30_000, intervalMs: 250 },
+  );
+}
+
+/** Waits until the Data planes page shows the gateway running `version`, in sync. */
+async function waitForNodeVersion(page: Page, version: number) {
+  await page.goto('/data-planes');
+  await page
+    .getByTestId('node-version')
+    .filter({ hasText: `v${version}` })
+    .waitFor({ timeout: 30_000 });
+  await page.getByText('in sync').first().waitFor({ timeout: 30_000 });
+}
+
+function dialog(page: Page) {
+  return page.locator('dialog[open]');
+}
+
+describe('operator console against the whole running stack', () => {
+  let browser: Browser;
+  let admin: Page;
+  let clearKey = '';
+
+  beforeAll(async () => {
+    browser = await launchChromium();
+  });
+  afterAll(async () => {
+    await browser?.close();
+  });
+
+  it('signs an admin in and shows the overview with their role', async () => {
+    admin = await signedInPage(browser, stack, stack.admin);
+    expect(await admin.getByTestId('my-role').textContent()).toBe('admin');
+    await admin.getByRole('heading', { name: 'Unpublished changes' }).waitFor();
+    await screenshot(admin, stack, '01-overview-signed-in');
+  });
+
+  it('refuses a wrong password with the server message and stays on sign-in', async () => {
+    const context = await browser.newContext({ baseURL: stack.consoleUrl });
+    const page = await context.newPage();
+    await page.goto('/sign-in');
+    await page.getByLabel('Email').fill(stack.admin.email);
+    await page.getByLabel('Password').fill('not the password');
+    await page.getByRole('button', { name: 'Sign in' }).click();
+    const alert = page.getByRole('alert');
+    await alert.waitFor();
+    expect((await alert.textContent())?.length).toBeGreaterThan(0);
+    expect(new URL(page.url()).pathname).toBe('/sign-in');
+    await screenshot(page, stack, '02-sign-in-refused');
+    await context.close();
+  });
+
+  it('creates a service, an API (validating as the user types) and a plan', async () => {
+    await admin.goto('/services');
+    await admin.getByRole('button', { name: 'New service' }).click();
+    const d = dialog(admin);
+    await d.getByLabel('Name', { exact: true }).fill('orders-svc');
+    await d.getByLabel('Target 1 host').fill('127.0.0.1');
+    await d.getByLabel('Port', { exact: true }).fill(String(stack.upstreamPort));
+    await d.getByRole('button', { name: 'Create service' }).click();
+    await admin.getByRole('cell', { name: /orders-svc/ }).waitFor();
+    await screenshot(admin, stack, '03-services');
+
+    await admin.goto('/apis');
+    await admin.getByRole('button', { name: 'New API' }).click();
+    await d.getByLabel('Name', { exact: true }).fill('orders');
+    await d.getByLabel('Service').selectOption({ label: 'orders-svc' });
+    await d.getByLabel('Base path').fill('orders');
+    // The shared ZBasePath rule answers while typing, before any submit.
+    await d.getByText('must be "/" or start with "/"').waitFor();
+    await d.getByLabel('Base path').fill('/orders');
+    expect(await d.getByText('must be "/" or start with "/"').count()).toBe(0);
+    await d.getByRole('button', { name: 'Create API' }).click();
+    await admin.getByRole('cell', { name: '/orders' }).waitFor();
+    await screenshot(admin, stack, '04-apis');
+
+    await admin.goto('/plans');
+    await admin.getByRole('button', { name: 'New plan' }).click();
+    await d.getByLabel('Name', { exact: true }).fill('gold');
+    await d.getByLabel('orders', { exact: true }).check();
+    await d.getByRole('button', { name: 'Create plan' }).click();
+    await admin.getByRole('cell', { name: /gold/ }).waitFor();
+    await screenshot(admin, stack, '05-plans');
+  });
+
+  it('publishes the draft and the data plane picks up the version', async () => {
+    await admin.goto('/config');
+    await admin
+      .getByTestId('snapshot-diff')
+      .getByText('orders', { exact: false })
+      .first()
+      .waitFor();
+    await admin.getByLabel('Publish message').fill('first APIs');
+    await admin.getByRole('button', { name: 'Publish' }).click();
+    await admin.getByText('Published v1').waitFor();
+    await admin.getByTestId('nothing-to-publish').waitFor();
+    await screenshot(admin, stack, '06-config-published');
+
+    await waitForNodeVersion(admin, 1);
+    await screenshot(admin, stack, '07-data-planes-v1');
+  });
+
+  it('creates a consumer, subscribes it and creates a key shown once with a copy button', async () => {
+    await admin.goto('/consumers');
+    await admin.getByRole('button', { name: 'New consumer' }).click();
+    const d = dialog(admin);
+    await d.getByLabel('Name', { exact: true }).fill('acme');
+    await d.getByRole('button', { name: 'Create consumer' }).click();
+    const row = admin.getByRole('row', { name: /acme/ });
+    await row.waitFor();
+    await row.getByRole('button', { name: 'Subscribe' }).click();
+    await d.getByLabel('Plan').selectOption({ label: 'gold' });
+    await d.getByRole('button', { name: 'Subscribe' }).click();
+    await d.waitFor({ state: 'detached' });
+
+    await admin.goto('/keys');
+    await admin.getByRole('button', { name: 'New key' }).click();
+    await d.getByLabel('Consumer').selectOption({ label: 'acme' });
+    await d.getByRole('button', { name: 'Create key' }).click();
+    const secret = d.getByTestId('once-secret');
+    await secret.waitFor();
+    clearKey = (await secret.textContent())?.trim() ?? '';
+    expect(clearKey).toMatch(/^pk_/);
+    await d.getByRole('button', { name: 'Copy key' }).click();
+    await d.getByRole('button', { name: 'Copied' }).waitFor();
+    expect(await admin.evaluate(() => navigator.clipboard.readText())).toBe(clearKey);
+    await screenshot(admin, stack, '08-key-shown-once');
+    await d.getByRole('button', { name: 'Done' }).click();
+    await admin.getByTestId('keys-table').getByText('active').waitFor();
+  });
+
+  it('calls the gateway with that key, and the call shows up in analytics', async () => {
+    const ok = await waitForGatewayStatus('/orders/hello', 200, clearKey);
+    expect(ok.body).toMatchObject({ upstream: 'e2e', method: 'GET' });
+    expect((await callGateway('/orders/hello')).status).toBe(401);
+
+    // Gateway → Redis queue → worker → rollups → usage.summary.
+    await waitFor(
+      'the call to reach usage.summary',
+      async () => {
+        const summary = await trpcQuery<{ requests: number }>(
+          stack.controlUrl,
+          'usage.summary',
+          { sinceSeconds: 3600 },
+          { bearer: stack.ownerToken },
+        );
+        return summary.requests >= 1 ? summary : undefined;
+      },
+      { timeoutMs: 60_000, intervalMs: 500 },
+    );
+    await admin.goto('/analytics');
+    await admin.getByRole('heading', { name: 'Analytics' }).waitFor();
+    await admin
+      .getByTestId('total-requests')
+      .filter({ hasNotText: /^0$/ })
+      .waitFor({ timeout: 30_000 });
+    await screenshot(admin, stack, '09-analytics');
+  });
+
+  it('revokes the key after confirmation, and the next call is refused with 401', async () => {
+    await admin.goto('/keys');
+    await admin.getByRole('button', { name: 'Revoke' }).click();
+    const d = dialog(admin);
+    await d.getByText('Calls with this key are refused').waitFor();
+    await d.getByRole('button', { name: 'Revoke' }).click();
+    await admin.getByTestId('keys-table').getByText('revoked').waitFor();
+    await screenshot(admin, stack, '10-key-revoked');
+    const refused = await waitForGatewayStatus('/orders/hello', 401, clearKey);
+    expect(refused.status).toBe(401);
+  });
+
+  it('rolls back to an earlier version and the gateway follows', async () => {
+    // v2 adds an open API; rolling back to v1 must take it away again.
+    await admin.goto('/apis');
+    await admin.getByRole('button', { name: 'New API' }).click();
+    const d = dialog(admin);
+    await d.getByLabel('Name', { exact: true }).fill('status');
+    await d.getByLabel('Service').selectOption({ label: 'orders-svc' });
+    await d.getByLabel('Base path').fill('/status');
+    await d.getByLabel('Auth type').selectOption('none');
+    await d.getByRole('button', { name: 'Create API' }).click();
+    await admin.getByRole('cell', { name: '/status' }).waitFor();
+    await admin.goto('/config');
+    await admin.getByLabel('Publish message').fill('open status API');
+    await admin.getByRole('button', { name: 'Publish' }).click();
+    await admin.getByText('Published v2').waitFor();
+    await waitForGatewayStatus('/status/ping', 200);
+
+    await admin.goto('/config');
+    const v1 = admin.getByTestId('versions').getByRole('row', { name: /v1\b/ });
+    await v1.getByRole('button', { name: 'Roll back' }).click();
+    await dialog(admin).getByRole('button', { name: 'Roll back' }).click();
+    await admin.getByText('rollback of v1').waitFor();
+    await screenshot(admin, stack, '11-config-rolled-back');
+    await waitForGatewayStatus('/status/ping', 404);
+    await waitForNodeVersion(admin, 3);
+    await screenshot(admin, stack, '12-data-planes-v3');
+  });
+
+  it('shows a viewer no mutating control, and the server refuses their mutation', async () => {
+    const viewer = await signedInPage(browser, stack, stack.viewer);
+    expect(await viewer.getByTestId('my-role').textContent()).toBe('viewer');
+    await viewer.goto('/apis');
+    await viewer.getByRole('cell', { name: '/orders' }).waitFor();
+    for (const name of ['New API', 'Import OpenAPI', 'Edit', 'Delete']) {
+      expect(await viewer.getByRole('button', { name }).count(), name).toBe(0);
+    }
+    await screenshot(viewer, stack, '13-viewer-apis');
+    for (const [path, button] of [
+      ['/services', 'New service'],
+      ['/plans', 'New plan'],
+      ['/consumers', 'New consumer'],
+      ['/keys', 'New key'],
+    ] as const) {
+      await viewer.goto(path);
+      await viewer.getByRole('heading', { level: 1 }).waitFor();
+      await viewer.locator('table, .empty').first().waitFor();
+      expect(await viewer.getByRole('button', { name: button }).count(), button).toBe(0);
+      expect(await viewer.getByRole('button', { name: 'Delete' }).count()).toBe(0);
+    }
+    await viewer.goto('/config');
+    await viewer.getByTestId('versions').waitFor();
+    expect(await viewer.getByRole('button', { name: 'Roll back' }).count()).toBe(0);
+    expect(await viewer.getByRole('button', { name: 'Publish' }).count()).toBe(0);
+
+    // A hand-made mutation from the viewer's own session is refused by the control plane.
+    const attempt = await viewer.evaluate(async () => {
+      const response = await fetch('/trpc/consumers.create', {
+        method: 'POST',
+        headers: { 'content-type': 'application/json' },
+        body: JSON.stringify({ name: 'sneaky' }),
+      });
+      return { status: response.status, body: await response.json() };
+    });
+    expect(attempt.status).toBe(403);
+    expect(attempt.body).toMatchObject({ error: { data: { code: 'FORBIDDEN' } } });
+    await viewer.goto('/consumers');
+    await viewer.getByRole('cell', { name: /acme/ }).waitFor();
+    expect(await viewer.getByText('sneaky').count()).toBe(0);
+    await viewer.context().close();
+  });
+});
