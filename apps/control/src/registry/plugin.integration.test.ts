@@ -1,3 +1,4 @@
+import { eventually } from '@portico/discovery/testing';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type RegistryHarness, startRegistryHarness } from './registry-test-harness';
 
@@ -61,6 +62,15 @@ describe('built-in registry on real Redis and Postgres', () => {
       ttlSeconds: 30,
     });
     expect(await renewal.json()).toMatchObject({ changed: false, index: view.index });
+
+    // lastUsedAt is touched in the background of the token lookup.
+    await eventually(
+      async () =>
+        (await h.db.machineToken.findFirst({ where: { name: 'test register' } }))?.lastUsedAt !=
+        null,
+      5000,
+      'lastUsedAt set on the register token',
+    );
 
     const services = await call('GET', '/services', h.tokens.read);
     expect(((await services.json()) as { services: string[] }).services).toContain(service);

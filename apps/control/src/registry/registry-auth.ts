@@ -19,6 +19,7 @@ const CACHE_MAX_ENTRIES = 10_000;
  * Checks registry bearer tokens (MachineToken rows of kind `registry`). Results are cached for
  * 30 s per token hash so heartbeats from thousands of instances do not each cost a Postgres
  * read; the price is that a revoked token keeps working for up to 30 s on each replica.
+ * `lastUsedAt` is refreshed on those lookups, so it is accurate to about 30 s.
  */
 export class RegistryTokenVerifier {
   private readonly cache = new Map<string, CachedToken>();
@@ -61,6 +62,13 @@ export class RegistryTokenVerifier {
     if (cached && this.now() - cached.cachedAt < CACHE_TTL_MS) return cached.scopes;
     const row = await this.db.machineToken.findUnique({ where: { hash } });
     const scopes = row && row.kind === 'registry' && row.revokedAt === null ? row.scopes : null;
+    if (row && scopes) {
+      // At most one write per token per cache period and replica, never one per heartbeat; a
+      // failed touch must not fail the request it rides on.
+      this.db.machineToken
+        .update({ where: { id: row.id }, data: { lastUsedAt: new Date(this.now()) } })
+        .catch(() => {});
+    }
     if (this.cache.size >= CACHE_MAX_ENTRIES) this.cache.clear();
     this.cache.set(hash, { scopes, cachedAt: this.now() });
     return scopes;
