@@ -253,6 +253,14 @@ describe('health and metrics', () => {
       const reply = await server.inject({ method: 'GET', url: '/healthz' });
       expect(reply.statusCode).toBe(503);
       expect(reply.headers['content-type']).toContain('application/problem+json');
+      // An unexpected failure inside tRPC answers 500 with a message that reveals nothing.
+      const trpc = await server.inject({ method: 'GET', url: '/trpc/auth.setupStatus' });
+      expect(trpc.statusCode).toBe(500);
+      const body = trpc.json<{ error: { message: string; data: { requestId: string } } }>();
+      expect(body.error.message).toBe(
+        'something went wrong on our side; quote the request id when reporting it',
+      );
+      expect(trpc.body).not.toMatch(/database|prisma|postgres/i);
     } finally {
       await server.close();
     }

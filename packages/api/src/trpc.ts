@@ -53,13 +53,21 @@ export interface ApiContext extends ApiServices {
   cookies: CookieWriter;
 }
 
+export const INTERNAL_ERROR_MESSAGE =
+  'something went wrong on our side; quote the request id when reporting it';
+
 const t = initTRPC.context<ApiContext>().create({
   errorFormatter({ shape, error, ctx }) {
     const issues = validationIssues(error.cause);
     return {
       ...shape,
       // tRPC's default message for input errors is the raw issue JSON; say "field.path: problem".
-      message: issues ? describeIssues(issues) : shape.message,
+      // Unexpected failures say nothing about their cause (it is logged with the request id).
+      message: issues
+        ? describeIssues(issues)
+        : error.code === 'INTERNAL_SERVER_ERROR'
+          ? INTERNAL_ERROR_MESSAGE
+          : shape.message,
       data: {
         ...shape.data,
         stack: undefined,
