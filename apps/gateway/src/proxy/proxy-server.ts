@@ -13,22 +13,21 @@ export interface ProxyServerOptions {
 }
 
 /**
- * The proxy listener. Every request goes to the one proxy handler: the URL is rewritten to "/"
- * for Fastify's router (the original stays in `req.originalUrl`), bodies are left unread for
- * streaming, and nothing else (no admin, no status) is mounted here.
+ * The proxy listener. Every request goes to the one proxy handler, bodies unread (they stream to
+ * the upstream), and nothing else (no admin, no status) is reachable here.
  */
 export function buildProxyServer(options: ProxyServerOptions): FastifyInstance {
+  // The hot path skips Fastify's router, hooks and request/reply objects: there is one route,
+  // so the node server hands every request straight to the proxy handler. Fastify still owns
+  // the listener's lifecycle (listen, close with idle connections dropped) and its logger.
   const app = Fastify({
     logger: { level: options.logLevel },
-    // No per-request log lines on the hot path; errors are logged where they happen.
     logController: new LogController({ disableRequestLogging: true }),
-    requestIdHeader: false,
-    genReqId: () => '',
-    rewriteUrl: () => '/',
-    return503OnClosing: true,
     forceCloseConnections: 'idle',
-    serverFactory: (handler) =>
-      createServer(
+    clientErrorHandler: (error, socket) =>
+      answerClientError(error as NodeJS.ErrnoException, socket),
+    serverFactory: () => {
+      const server = createServer(
         {
           maxHeaderSize: options.maxHeaderBytes,
           // Streams of any length: no whole-request deadline, a generous header deadline.
@@ -36,28 +35,21 @@ export function buildProxyServer(options: ProxyServerOptions): FastifyInstance {
           headersTimeout: 30_000,
           keepAliveTimeout: 72_000,
         },
-        handler,
-      ),
-    clientErrorHandler: (error, socket) =>
-      answerClientError(error as NodeJS.ErrnoException, socket),
-  });
-  // Leave every body unread: the proxy streams it to the upstream.
-  app.removeAllContentTypeParsers();
-  app.addContentTypeParser('*', (_request, _payload, done) => done(null));
-  app.all('/', (request, reply) => {
-    reply.hijack();
-    options.handler(request.raw, reply.raw);
-  });
-  // Upgrades bypass Fastify: a response object is bound to the raw socket so the same handler
-  // (and its problem+json errors) serves them; on success the handler joins the sockets.
-  app.server.on('upgrade', (req: IncomingMessage, socket: Socket, head: Buffer) => {
-    (req as IncomingMessage & { [UPGRADE_HEAD]?: Buffer })[UPGRADE_HEAD] = head;
-    const res = new ServerResponse(req);
-    res.shouldKeepAlive = false;
-    res.assignSocket(socket);
-    socket.on('error', () => socket.destroy());
-    res.once('finish', () => socket.destroySoon());
-    options.handler(req, res);
+        options.handler,
+      );
+      // Upgrades get a response object bound to the raw socket so the same handler (and its
+      // problem+json errors) serves them; on success the handler joins the sockets.
+      server.on('upgrade', (req: IncomingMessage, socket: Socket, head: Buffer) => {
+        (req as IncomingMessage & { [UPGRADE_HEAD]?: Buffer })[UPGRADE_HEAD] = head;
+        const res = new ServerResponse(req);
+        res.shouldKeepAlive = false;
+        res.assignSocket(socket);
+        socket.on('error', () => socket.destroy());
+        res.once('finish', () => socket.destroySoon());
+        options.handler(req, res);
+      });
+      return server;
+    },
   });
   return app;
 }
