@@ -60,6 +60,10 @@ export class LocalServer {
   async start(): Promise<void> {
     const child = spawn(this.command, this.args, { stdio: ['ignore', 'pipe', 'pipe'] });
     this.child = child;
+    // A test worker that dies mid-run must not leave registries running on the machine.
+    const killOnExit = () => child.kill('SIGKILL');
+    process.once('exit', killOnExit);
+    child.once('exit', () => process.off('exit', killOnExit));
     const collect = (chunk: Buffer) => {
       this.output = (this.output + chunk.toString()).slice(-4000);
     };
