@@ -2,6 +2,7 @@ import { bootstrapOwner } from '@portico/api';
 import { createDb } from '@portico/db';
 import { Redis } from 'ioredis';
 import { createChangeFeed } from './dp/change-feed';
+import { startCredentialLogPruner } from './dp/credential-log-pruner';
 import { EnvError, loadControlEnv } from './env';
 import { buildControlServer } from './server';
 
@@ -23,6 +24,11 @@ async function main(): Promise<void> {
   const db = createDb({ databaseUrl: env.DATABASE_URL });
   const changeFeed = createChangeFeed(env.DATABASE_URL, {
     onError: (error) => console.error('portico control: change feed error', error),
+  });
+  const credentialLogPruner = startCredentialLogPruner({
+    db,
+    onPruned: (deleted) => console.log(`portico control: pruned ${deleted} credential log entries`),
+    onError: (error) => console.error('portico control: credential log pruning failed', error),
   });
   const redis = env.REDIS_URL ? new Redis(env.REDIS_URL, { maxRetriesPerRequest: 2 }) : null;
 
@@ -57,6 +63,7 @@ async function main(): Promise<void> {
     }, SHUTDOWN_GRACE_MS);
     deadline.unref();
     try {
+      credentialLogPruner.stop();
       await app.close();
       await changeFeed.close();
       if (redis) await redis.quit();

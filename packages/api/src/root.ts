@@ -7,6 +7,7 @@ import { dataPlanesRouter } from './routers/data-planes';
 import { keysRouter } from './routers/keys';
 import { plansRouter } from './routers/plans';
 import { registriesRouter } from './routers/registries';
+import { secretsRouter } from './routers/secrets';
 import { servicesRouter } from './routers/services';
 import { subscriptionsRouter } from './routers/subscriptions';
 import { tokensRouter } from './routers/tokens';
@@ -20,6 +21,7 @@ export const appRouter = router({
   users: usersRouter,
   tokens: tokensRouter,
   registries: registriesRouter,
+  secrets: secretsRouter,
   services: servicesRouter,
   apis: apisRouter,
   plans: plansRouter,

@@ -51,6 +51,13 @@ export const ZSnapshotApi = z.object({
   stripBasePath: z.boolean().default(true),
   serviceId: z.string(),
   auth: ZApiAuth,
+  /**
+   * With `auth.secretRef`: a digest of the referenced secret's sealed (encrypted) value, which
+   * reveals nothing about it. Rotating the secret changes it, so the draft differs and the next
+   * publish delivers the new `secrets.jwtSecrets[secretRef]`. Optional so versions published
+   * before it existed keep their hash.
+   */
+  jwtSecretFingerprint: z.string().max(64).optional(),
   routes: z.array(ZSnapshotRoute).default([]),
   policies: ZApiPolicies.prefault({}),
 });

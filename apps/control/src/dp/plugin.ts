@@ -57,6 +57,8 @@ export const dataPlaneSyncPlugin: FastifyPluginAsync<DataPlaneSyncOptions> = asy
         { registryId, err: error },
         'registry credentials cannot be opened; sent without them',
       ),
+    onJwtSecretError: (secretName, error) =>
+      app.log.error({ secretName, err: error }, 'jwt secret cannot be opened; sent without it'),
   };
 
   // Polls in flight, so shutting down answers them at once (204) instead of holding the

@@ -77,6 +77,7 @@ const TABLE_NAMES = [
   'api_keys',
   'sessions',
   'services',
+  'secrets',
   'invites',
   'routes',
   'plans',
@@ -117,6 +118,7 @@ export function uniqueViolationFields(error: PrismaLikeError): string[] {
 const ENTITY_NAMES: Record<string, string> = {
   User: 'a user',
   RegistryConnection: 'a registry',
+  Secret: 'a secret',
   Service: 'a service',
   Api: 'an API',
   Plan: 'a plan',

@@ -10,6 +10,7 @@ import {
 } from '@portico/config';
 import type { Db, Prisma } from '@portico/db';
 import { openSealed } from '../crypto/seal';
+import { jwtSecretRefOf } from '../services/secrets/secret-refs';
 
 /** Beyond this many changes a full set is smaller and cheaper to apply than the delta. */
 export const MAX_DELTA_CHANGES = 5_000;
@@ -20,6 +21,8 @@ export interface SyncAnswerDeps {
   secretKey: Buffer;
   /** Told about registry credentials that cannot be opened (wrong key); they are left out. */
   onSecretError?: (registryId: string, error: unknown) => void;
+  /** Told about jwt secrets that cannot be opened (wrong key); they are left out. */
+  onJwtSecretError?: (name: string, error: unknown) => void;
   /** Keeps the latest parsed snapshot, so a publish woken by many gateways is read and parsed once. */
   snapshotCache?: PublishedSnapshotCache;
 }
@@ -100,7 +103,10 @@ export async function loadPublishedConfig(
     hash: row.hash,
     publishedAt: row.createdAt.toISOString(),
     snapshot,
-    secrets: { registries: await loadRegistrySecrets(deps, snapshot), jwtSecrets: {} },
+    secrets: {
+      registries: await loadRegistrySecrets(deps, snapshot),
+      jwtSecrets: await loadJwtSecrets(deps, snapshot),
+    },
   };
 }
 
@@ -128,6 +134,40 @@ async function loadRegistrySecrets(
       }
     } catch (error) {
       deps.onSecretError?.(row.id, error);
+    }
+  }
+  return secrets;
+}
+
+/**
+ * The shared secrets the snapshot's jwt APIs reference, by name, opened with the same key as
+ * registry credentials. The value sent is the one stored now: a rotation reaches gateways that
+ * fetch this config after it, and all gateways with the next publish (the snapshot's
+ * jwtSecretFingerprint changes, so the new version differs from the one they run).
+ */
+async function loadJwtSecrets(
+  deps: SyncAnswerDeps,
+  snapshot: ConfigSnapshot,
+): Promise<Record<string, string>> {
+  const names = [
+    ...new Set(
+      snapshot.apis.flatMap((api) => {
+        const ref = jwtSecretRefOf(api.auth);
+        return ref === null ? [] : [ref];
+      }),
+    ),
+  ];
+  if (names.length === 0) return {};
+  const rows = await deps.db.secret.findMany({
+    where: { name: { in: names } },
+    select: { name: true, valueSealed: true },
+  });
+  const secrets: Record<string, string> = {};
+  for (const row of rows) {
+    try {
+      secrets[row.name] = openSealed(deps.secretKey, row.valueSealed);
+    } catch (error) {
+      deps.onJwtSecretError?.(row.name, error);
     }
   }
   return secrets;

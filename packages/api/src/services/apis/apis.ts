@@ -7,6 +7,7 @@ import {
 } from '@portico/config';
 import type { Prisma } from '@portico/db';
 import { newId } from '@portico/id';
+import { assertJwtSecretExists } from '../secrets/secret-refs';
 import { badRequest, conflict, notFound } from '../shared/domain-errors';
 import { API_INCLUDE, type ApiView, toApiView } from './api-view';
 
@@ -121,6 +122,7 @@ export async function createApi(
   const slug = input.slug ?? slugFromName(input.name);
   await assertUnique(tx, input.name, slug, null);
   await assertServiceExists(tx, input.serviceId);
+  await assertJwtSecretExists(tx, input.auth);
   await assertNoCollision(tx, {
     id: null,
     name: input.name,
@@ -163,6 +165,7 @@ export async function updateApi(
   const slug = patch.slug ?? before.slug;
   await assertUnique(tx, name, slug, before.id);
   if (patch.serviceId !== undefined) await assertServiceExists(tx, patch.serviceId);
+  if (patch.auth !== undefined) await assertJwtSecretExists(tx, patch.auth);
   const basePath = patch.basePath ?? before.basePath;
   const hosts = patch.hosts ?? before.hosts;
   await assertNoCollision(tx, { id: before.id, name, basePath, hosts });

@@ -9,6 +9,8 @@ import {
   ZDiscoveryRef,
 } from '@portico/config';
 import type { Prisma } from '@portico/db';
+import { sealedFingerprint } from '../../crypto/sealed-fingerprint';
+import { jwtSecretRefOf } from '../secrets/secret-refs';
 
 /** The draft as a snapshot, or the reasons it cannot become one. */
 export type DraftSnapshotResult =
@@ -34,12 +36,25 @@ function asObject(value: Prisma.JsonValue | null): Record<string, unknown> {
 export async function loadDraftSnapshot(
   tx: Prisma.TransactionClient,
 ): Promise<DraftSnapshotResult> {
-  const [registries, services, apis, plans] = await Promise.all([
+  const [registries, services, apis, plans, secrets] = await Promise.all([
     tx.registryConnection.findMany(),
     tx.service.findMany({ include: { registry: { select: { name: true } } } }),
     tx.api.findMany({ include: { routes: { orderBy: { position: 'asc' } } } }),
     tx.plan.findMany({ include: { apis: { select: { apiId: true } } } }),
+    tx.secret.findMany({ select: { name: true, valueSealed: true } }),
   ]);
+  const secretFingerprints = new Map(
+    secrets.map((s) => [s.name, sealedFingerprint(s.valueSealed)] as const),
+  );
+  // Checked here as well as on API writes: declarative apply writes APIs without that check, and
+  // a version must never reference a secret gateways will not receive.
+  const missingSecrets = apis.flatMap((a) => {
+    const ref = jwtSecretRefOf(a.auth);
+    return ref !== null && !secretFingerprints.has(ref)
+      ? [`apis.${a.name}.auth.secretRef: no secret named ${ref}`]
+      : [];
+  });
+  if (missingSecrets.length > 0) return { ok: false, issues: missingSecrets };
 
   const raw = {
     schemaVersion: SNAPSHOT_SCHEMA_VERSION,
@@ -71,6 +86,7 @@ export async function loadDraftSnapshot(
       stripBasePath: a.stripBasePath,
       serviceId: a.serviceId,
       auth: a.auth,
+      ...jwtSecretFingerprintOf(a.auth, secretFingerprints),
       routes: a.routes.map((r) => ({
         id: r.id,
         ...(r.name === null ? {} : { name: r.name }),
@@ -92,6 +108,16 @@ export async function loadDraftSnapshot(
   const parsed = ZConfigSnapshot.safeParse(raw);
   if (!parsed.success) return { ok: false, issues: formatIssues(parsed.error) };
   return { ok: true, snapshot: parsed.data, hash: snapshotHash(parsed.data) };
+}
+
+/** The fingerprint of the secret an API's jwt auth references, so rotating it changes the draft. */
+function jwtSecretFingerprintOf(
+  auth: Prisma.JsonValue,
+  fingerprints: ReadonlyMap<string, string>,
+): { jwtSecretFingerprint?: string } {
+  const ref = jwtSecretRefOf(auth);
+  const fingerprint = ref === null ? undefined : fingerprints.get(ref);
+  return fingerprint === undefined ? {} : { jwtSecretFingerprint: fingerprint };
 }
 
 /** A digest of the sealed (encrypted) credentials: changes with them, says nothing about them. */
