@@ -3,7 +3,7 @@ import type { FastifyPluginAsync, FastifyReply, FastifyRequest } from 'fastify';
 import type { Redis } from 'ioredis';
 import { ChangeFeed } from './change-feed';
 import { sendProblem } from './problem';
-import { type RegistryScope, RegistryTokenVerifier } from './registry-auth';
+import { type RegistryScope, RegistryTokenVerifier, TokenStoreUnavailable } from './registry-auth';
 import {
   describeIssues,
   parseWaitMs,
@@ -115,7 +115,20 @@ const registryRoutes: FastifyPluginAsync<BuiltinRegistryOptions> = async (app, o
     reply: FastifyReply,
     scope: RegistryScope,
   ): Promise<boolean> {
-    const result = await verifier.check(request.headers.authorization, scope);
+    let result: Awaited<ReturnType<typeof verifier.check>>;
+    try {
+      result = await verifier.check(request.headers.authorization, scope);
+    } catch (error) {
+      if (!(error instanceof TokenStoreUnavailable)) throw error;
+      request.log.error({ err: error.cause }, 'registry token lookup failed');
+      await sendProblem(
+        reply,
+        request,
+        'REG_UNAVAILABLE',
+        'registry tokens cannot be checked right now; retry shortly',
+      );
+      return false;
+    }
     if (result.ok) return true;
     await sendProblem(reply, request, result.code, result.detail);
     return false;

@@ -60,7 +60,15 @@ export class RegistryTokenVerifier {
   private async scopesOf(hash: string): Promise<readonly string[] | null> {
     const cached = this.cache.get(hash);
     if (cached && this.now() - cached.cachedAt < CACHE_TTL_MS) return cached.scopes;
-    const row = await this.db.machineToken.findUnique({ where: { hash } });
+    let row: Awaited<ReturnType<typeof this.db.machineToken.findUnique>>;
+    try {
+      row = await this.db.machineToken.findUnique({ where: { hash } });
+    } catch (error) {
+      // Postgres down: keep accepting what we knew (stale-while-revalidate), so instances keep
+      // heartbeating through a database outage; unknown tokens cannot be checked at all.
+      if (cached) return cached.scopes;
+      throw new TokenStoreUnavailable(error);
+    }
     const scopes = row && row.kind === 'registry' && row.revokedAt === null ? row.scopes : null;
     if (row && scopes) {
       // At most one write per token per cache period and replica, never one per heartbeat; a
@@ -72,5 +80,12 @@ export class RegistryTokenVerifier {
     if (this.cache.size >= CACHE_MAX_ENTRIES) this.cache.clear();
     this.cache.set(hash, { scopes, cachedAt: this.now() });
     return scopes;
+  }
+}
+
+/** The token store (Postgres) could not be asked and nothing was cached for this token. */
+export class TokenStoreUnavailable extends Error {
+  constructor(cause: unknown) {
+    super('the registry token store did not answer', { cause });
   }
 }
