@@ -8,8 +8,10 @@ export const signInProcedure = publicProcedure
   .input(ZSignInInput)
   .mutation(async ({ ctx, input }) => {
     const now = ctx.now();
-    const { user, session } = await ctx.db.$transaction(async (tx) => {
-      const user = await checkCredentials(tx, input.email, input.password);
+    // Verified outside the transaction: Argon2 takes tens of milliseconds, and failed guesses
+    // should not hold database connections.
+    const user = await checkCredentials(ctx.db, input.email, input.password);
+    const { session } = await ctx.db.$transaction(async (tx) => {
       const session = await startSession(tx, user.id, { ...ctx, now });
       await recordAudit(tx, ctx, {
         action: 'auth.sign_in',
@@ -17,7 +19,7 @@ export const signInProcedure = publicProcedure
         targetId: session.id,
         after: { userId: user.id, email: user.email, ip: ctx.clientIp },
       });
-      return { user, session };
+      return { session };
     });
     ctx.cookies.setSession(session.cookie, session.expiresAt);
     return { user, expiresAt: session.expiresAt };

@@ -4,7 +4,7 @@ import { hashSecret } from '@portico/keys';
 import { TRPCError } from '@trpc/server';
 import { conflict } from '../shared/domain-errors';
 import { toUserView, type UserView } from '../users/user-view';
-import { hashPassword, verifyPassword } from './passwords';
+import { verifyPassword } from './passwords';
 
 /** Serialises first-owner creation (setup and bootstrap) so two racing calls make one owner. */
 const FIRST_OWNER_LOCK_KEY = 7_413_220_101;
@@ -17,9 +17,10 @@ export async function operatorCount(tx: Prisma.TransactionClient): Promise<numbe
   return tx.user.count({ where: { kind: 'operator' } });
 }
 
+/** Passwords are hashed before the transaction starts, so no connection waits on Argon2. */
 export interface NewAccount {
   email: string;
-  password: string;
+  passwordHash: string;
   name: string;
 }
 
@@ -47,7 +48,7 @@ export async function createFirstOwner(
       id: newId('user', now.getTime()),
       email: input.email,
       name: input.name,
-      passwordHash: await hashPassword(input.password),
+      passwordHash: input.passwordHash,
       kind: 'operator',
       role: 'owner',
     },
@@ -67,7 +68,7 @@ export async function createDeveloper(
       id: newId('user', now.getTime()),
       email: input.email,
       name: input.name,
-      passwordHash: await hashPassword(input.password),
+      passwordHash: input.passwordHash,
       kind: 'developer',
     },
   });
@@ -91,7 +92,7 @@ export async function checkCredentials(
 
 export interface InviteAcceptance {
   token: string;
-  password: string;
+  passwordHash: string;
   name: string;
 }
 
@@ -121,7 +122,7 @@ export async function acceptInvite(
       id: newId('user', now.getTime()),
       email: invite.email,
       name: input.name,
-      passwordHash: await hashPassword(input.password),
+      passwordHash: input.passwordHash,
       kind: 'operator',
       role: invite.role,
     },
