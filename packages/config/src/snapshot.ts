@@ -73,6 +73,31 @@ export const ZSnapshotPlan = z.object({
 });
 export type SnapshotPlan = z.infer<typeof ZSnapshotPlan>;
 
+/** SNI names a certificate serves: exact host names or one leading `*.` wildcard label. */
+export const ZCertificateHost = z
+  .string()
+  .trim()
+  .toLowerCase()
+  .max(253)
+  .regex(
+    /^(\*\.)?([a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?\.)*[a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?$/,
+    'a host name, optionally starting with "*." for one wildcard label',
+  );
+
+/**
+ * A TLS certificate the proxy listener serves for `hosts` (SNI). The private key never lives in
+ * a snapshot: gateways get it beside it as `secrets.tlsKeys[id]`; `keyFingerprint` changes with
+ * the key so a rotation makes a new version.
+ */
+export const ZSnapshotCertificate = z.object({
+  id: z.string(),
+  name: ZName,
+  hosts: z.array(ZCertificateHost).min(1),
+  certPem: z.string().max(65_536),
+  keyFingerprint: z.string().max(64),
+});
+export type SnapshotCertificate = z.infer<typeof ZSnapshotCertificate>;
+
 /**
  * One published, immutable config version as every gateway sees it. Gateways validate it with
  * this schema before use and apply it whole or not at all.
@@ -84,6 +109,11 @@ export const ZConfigSnapshot = z
     services: z.array(ZSnapshotService).default([]),
     apis: z.array(ZSnapshotApi).default([]),
     plans: z.array(ZSnapshotPlan).default([]),
+    /**
+     * Optional rather than defaulted so versions published before TLS existed keep their hash;
+     * absent means no certificate (the TLS listener refuses handshakes).
+     */
+    certificates: z.array(ZSnapshotCertificate).optional(),
   })
   .superRefine((snapshot, ctx) => {
     const serviceIds = new Set(snapshot.services.map((s) => s.id));

@@ -19,6 +19,8 @@ export type SyncQuery = z.infer<typeof ZSyncQuery>;
 export const ZSyncSecrets = z.object({
   registries: z.record(z.string(), z.record(z.string(), z.string())).default({}),
   jwtSecrets: z.record(z.string(), z.string()).default({}),
+  /** PEM private keys of the snapshot's certificates, by certificate id. */
+  tlsKeys: z.record(z.string(), z.string()).default({}),
 });
 export type SyncSecrets = z.infer<typeof ZSyncSecrets>;
 

@@ -21,6 +21,7 @@ export const ID_PREFIXES = {
   invite: 'inv',
   quotaNotification: 'qnt',
   secret: 'sec',
+  certificate: 'crt',
 } as const;
 export type IdKind = keyof typeof ID_PREFIXES;
 
