@@ -19,9 +19,3 @@ export function ownedResourceProcedure(minOperatorRole: OperatorRole) {
     return next({ ctx: { ...ctx, actor, ownerScope } });
   });
 }
-
-/** Refuses developers on an owned-resource procedure that only operators may call. */
-export function assertOperator(ownerScope: string | null, what: string): void {
-  if (ownerScope !== null)
-    throw new TRPCError({ code: 'FORBIDDEN', message: `only operators may ${what}` });
-}

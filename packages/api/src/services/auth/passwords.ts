@@ -4,8 +4,6 @@ import { hash, verify } from '@node-rs/argon2';
 // @node-rs/argon2 defaults to Argon2id (m=19456 KiB, t=2, p=1), the OWASP baseline.
 // Its Algorithm enum is a `const enum`, which isolated modules cannot import; the default is relied on.
 
-export const MIN_PASSWORD_LENGTH = 10;
-
 /** Argon2id hash in PHC string form (`$argon2id$v=19$...`). */
 export function hashPassword(password: string): Promise<string> {
   return hash(password);

@@ -5,4 +5,3 @@ export { ZEmail, ZOperatorRole, ZPassword, ZPersonName } from '@portico/config';
 
 export const ZId = z.string().min(1).max(100);
 
-export const ZListLimit = z.number().int().min(1).max(200).default(50);
