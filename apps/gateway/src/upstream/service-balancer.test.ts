@@ -205,7 +205,7 @@ describe('health: passive ejection, half-open return, cap and panic', () => {
     clock.t = 1001 + 1999;
     expect(b.health().find((h) => h.port === bad.port)?.state).toBe('ejected');
     clock.t = 1001 + 2001;
-    const trial2 = countPicks(b, 3, false);
+    const trial2 = countPicks(b, 6, false);
     expect(trial2.get(bad.port)).toBe(1);
   });
 
