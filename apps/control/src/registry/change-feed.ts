@@ -16,8 +16,17 @@ export class ChangeFeed {
     private readonly channel: string,
   ) {}
 
-  async start(): Promise<void> {
-    const subscriber = this.redis.duplicate();
+  /**
+   * Starts listening without waiting for Redis: a control plane must boot (and answer 503 on
+   * the registry) while Redis is down. The subscriber queues its SUBSCRIBE until it connects
+   * and renews it after every reconnect.
+   */
+  start(): void {
+    const subscriber = this.redis.duplicate({
+      enableOfflineQueue: true,
+      maxRetriesPerRequest: null,
+      lazyConnect: false,
+    });
     this.subscriber = subscriber;
     subscriber.on('message', (_channel: string, message: string) => {
       const space = message.lastIndexOf(' ');
@@ -32,7 +41,9 @@ export class ChangeFeed {
     // Announcements sent while the subscriber was reconnecting are lost: answer every parked
     // query so its client re-reads (and re-parks) instead of sleeping through a change.
     subscriber.on('ready', () => this.releaseAll());
-    await subscriber.subscribe(this.channel);
+    subscriber.subscribe(this.channel).catch(() => {
+      // Only fails once the subscriber is closed; reconnects resubscribe on their own.
+    });
   }
 
   /**

@@ -262,3 +262,41 @@ describe('built-in registry with two control replicas on one Redis', () => {
     }
   });
 });
+
+describe('built-in registry while Redis is unreachable', () => {
+  it('boots, and answers 503 problem+json instead of hanging', async () => {
+    const Fastify = (await import('fastify')).default;
+    const { Redis } = await import('ioredis');
+    const { builtinRegistryPlugin } = await import('./plugin');
+    // Nothing listens on port 1 on loopback: every command fails fast.
+    const deadRedis = new Redis({
+      host: '127.0.0.1',
+      port: 1,
+      maxRetriesPerRequest: 0,
+      enableOfflineQueue: false,
+      lazyConnect: true,
+      retryStrategy: () => 200,
+    });
+    deadRedis.on('error', () => {});
+    const app = Fastify({ logger: false });
+    await app.register(builtinRegistryPlugin, {
+      redis: deadRedis,
+      db: h.db,
+      keyPrefix: h.keyPrefix,
+    });
+    try {
+      const res = await app.inject({
+        method: 'PUT',
+        url: '/registry/v1/services/svc/instances/i-1',
+        headers: { authorization: `Bearer ${h.tokens.register}` },
+        payload: { address: '127.0.0.1', port: 8080 },
+      });
+      expect(res.statusCode).toBe(503);
+      expect(res.headers['content-type']).toContain('application/problem+json');
+      expect(res.json()).toMatchObject({ code: 'REG_UNAVAILABLE' });
+    } finally {
+      await app.close();
+      deadRedis.disconnect();
+    }
+  });
+});

@@ -57,7 +57,7 @@ const registryRoutes: FastifyPluginAsync<BuiltinRegistryOptions> = async (app, o
   const verifier = new RegistryTokenVerifier(options.db);
   const feed = new ChangeFeed(options.redis, store.channel);
   const maxWaitMs = options.maxWaitMs ?? 60_000;
-  await feed.start();
+  feed.start();
 
   let sweeping = false;
   const sweeper = setInterval(() => {
