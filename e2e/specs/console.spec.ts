@@ -73,7 +73,8 @@ describe('operator console against the whole running stack', () => {
     await page.getByLabel('Email').fill(stack.admin.email);
     await page.getByLabel('Password').fill('not the password');
     await page.getByRole('button', { name: 'Sign in' }).click();
-    const alert = page.getByRole('alert');
+    // Next's route announcer also has role=alert; the form's own alert carries the class.
+    const alert = page.locator('.alert[role=alert]');
     await alert.waitFor();
     expect((await alert.textContent())?.length).toBeGreaterThan(0);
     expect(new URL(page.url()).pathname).toBe('/sign-in');
@@ -96,10 +97,10 @@ describe('operator console against the whole running stack', () => {
     await admin.getByRole('button', { name: 'New API' }).click();
     await d.getByLabel('Name', { exact: true }).fill('orders');
     await d.getByLabel('Service').selectOption({ label: 'orders-svc' });
-    await d.getByLabel('Base path').fill('orders');
+    await d.getByLabel('Base path', { exact: true }).fill('orders');
     // The shared ZBasePath rule answers while typing, before any submit.
     await d.getByText('must be "/" or start with "/"').waitFor();
-    await d.getByLabel('Base path').fill('/orders');
+    await d.getByLabel('Base path', { exact: true }).fill('/orders');
     expect(await d.getByText('must be "/" or start with "/"').count()).toBe(0);
     await d.getByRole('button', { name: 'Create API' }).click();
     await admin.getByRole('cell', { name: '/orders' }).waitFor();
@@ -207,7 +208,7 @@ describe('operator console against the whole running stack', () => {
     const d = dialog(admin);
     await d.getByLabel('Name', { exact: true }).fill('status');
     await d.getByLabel('Service').selectOption({ label: 'orders-svc' });
-    await d.getByLabel('Base path').fill('/status');
+    await d.getByLabel('Base path', { exact: true }).fill('/status');
     await d.getByLabel('Auth type').selectOption('none');
     await d.getByRole('button', { name: 'Create API' }).click();
     await admin.getByRole('cell', { name: '/status' }).waitFor();

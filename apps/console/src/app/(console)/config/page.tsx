@@ -19,7 +19,7 @@ import { useTRPC } from '../../../lib/trpc';
 
 const ZPublish = z.object({ message: z.string().trim().min(1, 'must not be empty').max(500) });
 
-function PublishForm() {
+function PublishForm({ nothingToPublish }: { nothingToPublish: boolean }) {
   const trpc = useTRPC();
   const queryClient = useQueryClient();
   const form = useForm(ZPublish, { message: '' });
@@ -59,7 +59,11 @@ function PublishForm() {
           placeholder="What changed and why"
         />
         <div>
-          <button type="submit" className="primary" disabled={publish.isPending}>
+          <button
+            type="submit"
+            className="primary"
+            disabled={publish.isPending || nothingToPublish}
+          >
             Publish
           </button>
         </div>
@@ -119,7 +123,7 @@ export default function ConfigPage() {
             ) : (
               <SnapshotDiffView diff={draft.data.diff} />
             )}
-            {session.canEdit && !draft.data.diff.identical ? <PublishForm /> : null}
+            {session.canEdit ? <PublishForm nothingToPublish={draft.data.diff.identical} /> : null}
           </>
         ) : null}
       </section>
