@@ -4,4 +4,3 @@ import { z } from 'zod';
 export { ZEmail, ZOperatorRole, ZPassword, ZPersonName } from '@portico/config';
 
 export const ZId = z.string().min(1).max(100);
-
