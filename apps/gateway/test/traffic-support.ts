@@ -1,0 +1,131 @@
+import { type ChildProcess, spawn } from 'node:child_process';
+import { fileURLToPath } from 'node:url';
+import { snapshotHash } from '@portico/config';
+import { request } from 'undici';
+
+/** A published config carrying registries and their secrets, as the control plane sends it. */
+export function publishedWithRegistries(
+  version: number,
+  snapshot: Record<string, unknown>,
+  registrySecrets: Record<string, Record<string, string>>,
+) {
+  const full = { schemaVersion: 1, registries: [], ...snapshot };
+  return {
+    version,
+    hash: snapshotHash(full),
+    publishedAt: new Date().toISOString(),
+    snapshot: full,
+    secrets: { registries: registrySecrets, jwtSecrets: {} },
+  };
+}
+
+export interface ChildInstance {
+  id: string;
+  port: number;
+  registeredAt: number;
+  child: ChildProcess;
+  kill(signal?: NodeJS.Signals): Promise<void>;
+}
+
+const FIXTURE = fileURLToPath(new URL('./fixtures/registering-upstream.ts', import.meta.url));
+
+/** Starts the self-registering upstream fixture as its own process; resolves once registered. */
+export async function startRegisteringUpstream(settings: {
+  controlUrl: string;
+  token: string;
+  service: string;
+  instanceId: string;
+  ttlSeconds: number;
+}): Promise<ChildInstance> {
+  const child = spawn(process.execPath, ['--import', 'tsx', FIXTURE, JSON.stringify(settings)], {
+    stdio: ['ignore', 'pipe', 'inherit'],
+  });
+  const line = await new Promise<string>((resolve, reject) => {
+    let buffered = '';
+    const timer = setTimeout(() => reject(new Error('upstream fixture did not start')), 30_000);
+    child.stdout?.on('data', (chunk: Buffer) => {
+      buffered += chunk.toString();
+      const newline = buffered.indexOf('\n');
+      if (newline !== -1) {
+        clearTimeout(timer);
+        resolve(buffered.slice(0, newline));
+      }
+    });
+    child.once('exit', (code) => reject(new Error(`upstream fixture exited with ${code}`)));
+  });
+  const parsed = JSON.parse(line) as { instanceId: string; port: number; registeredAt: number };
+  return {
+    id: parsed.instanceId,
+    port: parsed.port,
+    registeredAt: parsed.registeredAt,
+    child,
+    async kill(signal: NodeJS.Signals = 'SIGKILL') {
+      if (child.exitCode !== null || child.signalCode !== null) return;
+      const exited = new Promise((resolve) => child.once('exit', resolve));
+      child.kill(signal);
+      await exited;
+    },
+  };
+}
+
+export interface Sample {
+  sentAt: number;
+  doneAt: number;
+  status: number;
+  instance: string | null;
+  error: string | null;
+}
+
+/**
+ * Sends GETs at a steady rate (one every `intervalMs`, at most `count`), without waiting for
+ * answers before sending the next, and records every outcome.
+ */
+export function steadyClient(url: string, intervalMs: number, count: number) {
+  const samples: Sample[] = [];
+  let sent = 0;
+  let pending = 0;
+  let resolveDone: () => void = () => {};
+  const done = new Promise<void>((resolve) => {
+    resolveDone = resolve;
+  });
+  const fire = async () => {
+    const sentAt = Date.now();
+    pending++;
+    try {
+      const res = await request(url, { headersTimeout: 10_000, bodyTimeout: 10_000 });
+      const text = await res.body.text();
+      let instance: string | null = null;
+      try {
+        instance = (JSON.parse(text) as { instance?: string }).instance ?? null;
+      } catch {}
+      samples.push({ sentAt, doneAt: Date.now(), status: res.statusCode, instance, error: null });
+    } catch (error) {
+      samples.push({ sentAt, doneAt: Date.now(), status: 0, instance: null, error: String(error) });
+    } finally {
+      pending--;
+      if (sent >= count && pending === 0) resolveDone();
+    }
+  };
+  const timer = setInterval(() => {
+    if (sent >= count) {
+      clearInterval(timer);
+      return;
+    }
+    sent++;
+    void fire();
+  }, intervalMs);
+  return { samples, done };
+}
+
+/** The gateway's /status view of one service. */
+export async function serviceStatus(statusUrl: string, serviceId: string) {
+  const res = await request(`${statusUrl}/status`);
+  const body = (await res.body.json()) as {
+    services: Array<{
+      id: string;
+      instances: Array<{ id: string; port: number; state: string; reason: string | null }>;
+      discovery?: { status: string } | null;
+    }>;
+  };
+  return body.services.find((s) => s.id === serviceId) ?? null;
+}
