@@ -5,6 +5,7 @@ import {
   WatchingAdapter,
   weightFrom,
 } from './adapter-base';
+import { sleep } from './backoff';
 import { requestJson } from './http-json';
 import type { InstanceTracker } from './instance-tracker';
 import type { ServiceInstance, ServiceRef } from './types';
@@ -76,6 +77,8 @@ export class BuiltinAdapter extends WatchingAdapter {
     let cursor: number | null = null;
     let epoch: string | undefined;
     await this.reconnectLoop(ref, tracker, signal, async (progress) => {
+      const started = Date.now();
+      const previous = cursor;
       const view = await this.fetchView(ref.service, signal, cursor);
       progress();
       // An empty set is a deliberate removal only when the registry says its last instance was
@@ -90,6 +93,10 @@ export class BuiltinAdapter extends WatchingAdapter {
       tracker.accept(view.instances.map(toInstance), { authoritative });
       cursor = view.index;
       epoch = view.epoch;
+      // A registry that answers a blocking query at once with nothing new would make this loop
+      // spin; pace it (a well-behaved one parks the query instead).
+      if (previous !== null && view.index === previous && Date.now() - started < 50)
+        await sleep(50, signal);
     });
   }
 

@@ -1,4 +1,5 @@
 import { type AdapterContext, DiscoveryError, WatchingAdapter } from './adapter-base';
+import { sleep } from './backoff';
 import type { InstanceTracker } from './instance-tracker';
 import {
   type KubernetesAccess,
@@ -118,6 +119,7 @@ export class KubernetesAdapter extends WatchingAdapter {
       }
       progress();
       publish();
+      const watchStarted = Date.now();
       let buffer = '';
       for await (const chunk of res) {
         buffer += (chunk as Buffer).toString('utf8');
@@ -148,6 +150,8 @@ export class KubernetesAdapter extends WatchingAdapter {
           publish();
         }
       }
+      // A watch the server ends at once (instead of at timeoutSeconds) would make this loop spin.
+      if (Date.now() - watchStarted < 1000) await sleep(1000, signal);
     });
   }
 
