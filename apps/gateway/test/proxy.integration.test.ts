@@ -90,6 +90,14 @@ describe('routing and forwarding', () => {
     expect(((await wrongMethod.body.json()) as { code: string }).code).toBe('GW_ROUTE_NOT_FOUND');
   });
 
+  it('serves no status, metrics or admin paths on the proxy port', async () => {
+    for (const path of ['/healthz', '/readyz', '/metrics', '/status', '/admin', '/dp/v1/config']) {
+      const res = await get(path);
+      expect(res.status).toBe(404);
+      expect(res.json().code).toBe('GW_ROUTE_NOT_FOUND');
+    }
+  });
+
   it.each([
     ['/orders/a%2Fb', 'encoded slash'],
     ['/orders/%2e%2e/keep/x', 'escape from the base path through encoded dots'],
