@@ -1,21 +1,21 @@
-import { type ChildProcess, spawn } from 'node:child_process';
-import { createHash } from 'node:crypto';
+import type { ChildProcess } from 'node:child_process';
 import { once } from 'node:events';
-import { mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { mkdtemp, rm } from 'node:fs/promises';
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { fileURLToPath } from 'node:url';
-import { snapshotHash } from '@portico/config';
 import { createTestDatabase, type TestDatabase } from '@portico/db/testing';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { freePort } from './free-port';
+import {
+  CONSERVATION_API_ID,
+  type GatewayProcess,
+  startGatewayProcess,
+  writeGatewaySnapshot,
+} from './gateway-process';
 import { PrivateRedisServer } from './private-redis-server';
 import { waitFor } from './worker-harness';
 import { spawnWorker, type WorkerProcess } from './worker-process';
-
-const GATEWAY_DIR = fileURLToPath(new URL('../../gateway/', import.meta.url));
 
 let redis: PrivateRedisServer;
 let database: TestDatabase;
@@ -23,89 +23,14 @@ let upstream: Server;
 let stateDir: string;
 const processes: ChildProcess[] = [];
 
-/** The gateway boots from a last-known-good snapshot on disk: no control plane needed. */
-async function writeSnapshot(dir: string, upstreamPort: number): Promise<void> {
-  const snapshot = {
-    schemaVersion: 1,
-    registries: [],
-    services: [
-      { id: 'svc_up', name: 'svc_up', targets: [{ host: '127.0.0.1', port: upstreamPort }] },
-    ],
-    apis: [
-      {
-        id: 'api_conservation',
-        name: 'conservation',
-        slug: 'conservation',
-        basePath: '/',
-        serviceId: 'svc_up',
-        auth: { type: 'none' },
-        routes: [{ id: 'rte_all', path: '/*' }],
-      },
-    ],
-  };
-  const payload = JSON.stringify({
-    published: {
-      version: 1,
-      hash: snapshotHash(snapshot),
-      publishedAt: new Date().toISOString(),
-      snapshot,
-      secrets: { registries: {}, jwtSecrets: {} },
-    },
-    credentials: { seq: 0, set: { consumers: [], keys: [], subscriptions: [] } },
+async function startGateway(extraEnv: Record<string, string> = {}): Promise<GatewayProcess> {
+  const gateway = await startGatewayProcess(stateDir, {
+    REDIS_URL: redis.url,
+    PORTICO_ANALYTICS_ENABLED: 'true',
+    ...extraEnv,
   });
-  const envelope = {
-    format: 1,
-    savedAt: new Date().toISOString(),
-    checksum: createHash('sha256').update(payload).digest('hex'),
-    payload,
-  };
-  await writeFile(join(dir, 'last-known-good.json'), JSON.stringify(envelope));
-}
-
-async function startGatewayProcess(extraEnv: Record<string, string> = {}): Promise<{
-  child: ChildProcess;
-  url: string;
-  statusUrl: string;
-  exited: Promise<number | null>;
-}> {
-  const [port, statusPort] = [await freePort(), await freePort()];
-  const child = spawn(process.execPath, ['--import', 'tsx', 'src/main.ts'], {
-    cwd: GATEWAY_DIR,
-    env: {
-      PATH: process.env.PATH ?? '',
-      // Port 9 refuses connections: the gateway serves from its snapshot, as when control is down.
-      PORTICO_CONTROL_URL: 'http://127.0.0.1:9',
-      PORTICO_DP_TOKEN: 'pdp_test',
-      PORTICO_GATEWAY_PORT: String(port),
-      PORTICO_GATEWAY_STATUS_PORT: String(statusPort),
-      PORTICO_GATEWAY_HOST: '127.0.0.1',
-      PORTICO_GATEWAY_STATUS_HOST: '127.0.0.1',
-      PORTICO_GATEWAY_STATE_DIR: stateDir,
-      PORTICO_GATEWAY_WORKERS: '1',
-      PORTICO_GATEWAY_NODE_ID: 'dpn_conservation',
-      REDIS_URL: redis.url,
-      PORTICO_ANALYTICS_ENABLED: 'true',
-      LOG_LEVEL: 'warn',
-      ...extraEnv,
-    },
-    stdio: ['ignore', 'ignore', 'inherit'],
-  });
-  processes.push(child);
-  const exited = once(child, 'exit').then(([code]) => code as number | null);
-  await waitFor(
-    'the gateway ready',
-    async () => {
-      const res = await fetch(`http://127.0.0.1:${statusPort}/readyz`).catch(() => null);
-      return res?.status === 200;
-    },
-    30_000,
-  );
-  return {
-    child,
-    url: `http://127.0.0.1:${port}`,
-    statusUrl: `http://127.0.0.1:${statusPort}`,
-    exited,
-  };
+  processes.push(gateway.child);
+  return gateway;
 }
 
 beforeAll(async () => {
@@ -115,7 +40,7 @@ beforeAll(async () => {
   upstream.listen(0, '127.0.0.1');
   await once(upstream, 'listening');
   stateDir = await mkdtemp(join(tmpdir(), 'portico-analytics-e2e-'));
-  await writeSnapshot(stateDir, (upstream.address() as AddressInfo).port);
+  await writeGatewaySnapshot(stateDir, (upstream.address() as AddressInfo).port);
 });
 
 afterAll(async () => {
@@ -163,7 +88,7 @@ describe('conservation through a real gateway', () => {
       REDIS_URL: redis.url,
     });
     processes.push(worker.child);
-    const gateway = await startGatewayProcess();
+    const gateway = await startGateway();
 
     const N = 1_500;
     const CONCURRENCY = 20;
@@ -192,7 +117,7 @@ describe('conservation through a real gateway', () => {
     await waitFor('every proxied request counted', async () => (await rollupTotal()) >= N, 60_000);
     expect(await rollupTotal()).toBe(N);
     const [log] = await database.db.$queryRaw<{ n: bigint; apis: bigint }[]>`
-      SELECT count(*)::bigint AS n, count(*) FILTER (WHERE "apiId" = 'api_conservation')::bigint AS apis
+      SELECT count(*)::bigint AS n, count(*) FILTER (WHERE "apiId" = ${CONSERVATION_API_ID})::bigint AS apis
       FROM request_log`;
     expect(Number(log?.n)).toBe(N);
     expect(Number(log?.apis)).toBe(N);
@@ -207,7 +132,7 @@ describe('conservation through a real gateway', () => {
       REDIS_URL: redis.url,
     });
     processes.push(worker.child);
-    const gateway = await startGatewayProcess({ PORTICO_ANALYTICS_BUFFER_MAX: '2000' });
+    const gateway = await startGateway({ PORTICO_ANALYTICS_BUFFER_MAX: '2000' });
 
     expect((await drive(gateway.url, 200)).statuses).toEqual({ 200: 200 });
     await waitFor('the first 200 counted', async () => (await rollupTotal()) === 200, 30_000);

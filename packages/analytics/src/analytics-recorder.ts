@@ -9,7 +9,8 @@ import {
   ANALYTICS_QUEUE_NAME,
   DEFAULT_QUEUE_PREFIX,
 } from './queue-names';
-import { type RequestEvent, ZRequestEvent } from './request-event';
+import type { RequestEvent } from './request-event';
+import { requestEventProblem } from './request-event-check';
 
 /** What the gateway hands over per request; the recorder stamps its own node id. */
 export type RecordedRequest = Omit<RequestEvent, 'nodeId'> & { nodeId?: string };
@@ -147,7 +148,7 @@ export function createAnalyticsRecorder(options: AnalyticsRecorderOptions): Anal
    * the worker refuse its whole batch, so it is dropped and counted here instead.
    */
   function validEvents(events: RecordedRequest[]): RecordedRequest[] {
-    const valid = events.filter((event) => ZRequestEvent.safeParse({ ...event, nodeId }).success);
+    const valid = events.filter((event) => requestEventProblem({ ...event, nodeId }) === null);
     const invalid = events.length - valid.length;
     if (invalid > 0) {
       counters.dropped += invalid;

@@ -64,6 +64,14 @@ describe('batch codec v1', () => {
     expect(() => decodeBatch(badStatus)).toThrow(/e\.0\.status/);
   });
 
+  it('rejects an event that is not a 16-field tuple', () => {
+    const good = encodeBatch(newId('batch'), 'dpn_test', [sampleEvent()]);
+    expect(() => decodeBatch({ ...good, e: [[1, 2, 3]] })).toThrow(
+      /e\.0: must be a 16-field event tuple/,
+    );
+    expect(() => decodeBatch({ ...good, e: ['x'] })).toThrow(MalformedBatchError);
+  });
+
   it('rejects an empty batch and a bad batch id', () => {
     const good = encodeBatch(newId('batch'), 'dpn_test', [sampleEvent()]);
     expect(() => decodeBatch({ ...good, e: [] })).toThrow(/at e:/);

@@ -1,5 +1,6 @@
 import { z } from 'zod';
-import { type RequestEvent, ZRequestEvent } from './request-event';
+import type { RequestEvent } from './request-event';
+import { requestEventProblem } from './request-event-check';
 
 /**
  * Version 1 of the wire format of one analytics batch (the data of one BullMQ job).
@@ -13,27 +14,24 @@ import { type RequestEvent, ZRequestEvent } from './request-event';
  */
 export const BATCH_CODEC_VERSION = 1;
 
-const ZIndex = z.number().int().min(-1);
-
-const ZEventTupleV1 = z.tuple([
-  z.number().int().nonnegative(),
-  z.string(),
-  ZIndex,
-  ZIndex,
-  ZIndex,
-  ZIndex,
-  ZIndex,
-  ZIndex,
-  ZIndex,
-  z.number().int(),
-  z.number(),
-  z.number().nullable(),
-  z.number().int(),
-  z.number().int(),
-  z.string().nullable(),
-  ZIndex,
-]);
-type EventTupleV1 = z.infer<typeof ZEventTupleV1>;
+type EventTupleV1 = [
+  dtMs: number,
+  requestId: string,
+  api: number,
+  route: number,
+  service: number,
+  instance: number,
+  consumer: number,
+  key: number,
+  method: number,
+  status: number,
+  totalMs: number,
+  upstreamMs: number | null,
+  bytesIn: number,
+  bytesOut: number,
+  clientIp: string | null,
+  errorCode: number,
+];
 
 export const ZEncodedBatchV1 = z.object({
   v: z.literal(BATCH_CODEC_VERSION),
@@ -41,9 +39,11 @@ export const ZEncodedBatchV1 = z.object({
   node: z.string().min(1).max(64),
   t0: z.number().int().nonnegative(),
   s: z.array(z.string().max(300)),
-  e: z.array(ZEventTupleV1).min(1).max(100_000),
+  // The envelope is checked by the schema; each tuple by hand in decodeBatch, because a
+  // per-element schema costs ~100 µs an event (~0.1 s a batch) where the hand check costs ~1 µs.
+  e: z.array(z.unknown()).min(1).max(100_000),
 });
-export type EncodedBatch = z.infer<typeof ZEncodedBatchV1>;
+export type EncodedBatch = Omit<z.infer<typeof ZEncodedBatchV1>, 'e'> & { e: EventTupleV1[] };
 
 /** A batch as the worker processes it. */
 export interface DecodedBatch {
@@ -112,18 +112,29 @@ export function decodeBatch(payload: unknown): DecodedBatch {
     );
   }
   const batch = parsed.data;
-  const lookup = (index: number, position: number, field: string): string | null => {
+  const lookup = (index: unknown, position: number, field: string): string | null => {
     if (index === -1) return null;
-    const value = batch.s[index];
+    const value = typeof index === 'number' && Number.isInteger(index) ? batch.s[index] : undefined;
     if (value === undefined) {
       throw new MalformedBatchError(
-        `malformed analytics batch at e.${position}: ${field} refers to missing string ${index}`,
+        `malformed analytics batch at e.${position}: ${field} refers to missing string ${String(index)}`,
       );
     }
     return value;
   };
-  const events = batch.e.map((tuple, position): RequestEvent => {
+  const events = batch.e.map((raw, position): RequestEvent => {
+    if (!Array.isArray(raw) || raw.length !== 16) {
+      throw new MalformedBatchError(
+        `malformed analytics batch at e.${position}: must be a 16-field event tuple`,
+      );
+    }
+    const tuple: unknown[] = raw;
     const [dt, requestId, api, route, service, instance, consumer, key, method] = tuple;
+    if (typeof dt !== 'number' || !Number.isInteger(dt) || dt < 0) {
+      throw new MalformedBatchError(
+        `malformed analytics batch at e.${position}.0: must be a time offset in ms`,
+      );
+    }
     const candidate = {
       time: batch.t0 + dt,
       requestId,
@@ -143,14 +154,10 @@ export function decodeBatch(payload: unknown): DecodedBatch {
       clientIp: tuple[14],
       errorCode: lookup(tuple[15], position, 'errorCode'),
     };
-    const event = ZRequestEvent.safeParse(candidate);
-    if (!event.success) {
-      const issue = event.error.issues[0];
-      throw new MalformedBatchError(
-        `malformed analytics batch at e.${position}.${issue?.path.join('.') ?? ''}: ${issue?.message ?? 'invalid'}`,
-      );
-    }
-    return event.data;
+    const problem = requestEventProblem(candidate);
+    if (problem !== null)
+      throw new MalformedBatchError(`malformed analytics batch at e.${position}.${problem}`);
+    return candidate as RequestEvent;
   });
   return { id: batch.id, nodeId: batch.node, events };
 }

@@ -6,3 +6,4 @@ export * from './latency-histogram';
 export * from './queue-names';
 export * from './quota-period';
 export * from './request-event';
+export * from './request-event-check';

@@ -220,7 +220,7 @@ describe('analytics recorder while Redis is unavailable (private redis-server)',
     expect(delivered).toEqual(newest);
     expect(recorder.stats()).toMatchObject({ dropped: 3_000, buffered: 0 });
     expect(recorder.metricsText()).toContain('portico_analytics_dropped_total 3000');
-  });
+  }, 90_000);
 
   it('starts without Redis and delivers what was recorded once Redis comes up', async () => {
     const redis = await PrivateRedisServer.reserve();
@@ -246,5 +246,5 @@ describe('analytics recorder while Redis is unavailable (private redis-server)',
     await redis.start();
     await waitFor('events sent', () => recorder.stats().sent === 300, 30_000);
     expect(await deliveredRequestIds(redis.url, prefix)).toHaveLength(300);
-  });
+  }, 90_000);
 });
