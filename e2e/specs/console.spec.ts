@@ -182,11 +182,31 @@ describe('operator console against the whole running stack', () => {
     );
     await admin.goto('/analytics');
     await admin.getByRole('heading', { name: 'Analytics' }).waitFor();
+    // The stat shows "…" while loading; wait for a positive count, then for the explorer row.
     await admin
       .getByTestId('total-requests')
-      .filter({ hasNotText: /^0$/ })
+      .filter({ hasText: /^[1-9]\d*$/ })
       .waitFor({ timeout: 30_000 });
+    await admin
+      .getByTestId('request-explorer')
+      .getByRole('cell', { name: '200' })
+      .first()
+      .waitFor();
     await screenshot(admin, stack, '09-analytics');
+  });
+
+  it('shows the service instance the gateway reports, live', async () => {
+    await admin.goto('/services');
+    await admin
+      .getByRole('row', { name: /orders-svc/ })
+      .getByRole('button', { name: 'Instances' })
+      .click();
+    const d = dialog(admin);
+    await d
+      .getByRole('cell', { name: `127.0.0.1:${stack.upstreamPort}` })
+      .waitFor({ timeout: 30_000 });
+    await d.getByText('healthy').first().waitFor();
+    await screenshot(admin, stack, '09b-service-instances');
   });
 
   it('revokes the key after confirmation, and the next call is refused with 401', async () => {

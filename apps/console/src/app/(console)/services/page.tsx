@@ -14,6 +14,7 @@ import {
   usePaged,
 } from '../../../components/ui';
 import { type RouterOutputs, useTRPC } from '../../../lib/trpc';
+import { ServiceInstances } from './instances';
 import { ServiceForm } from './service-form';
 
 type ServiceView = RouterOutputs['services']['list'][number];
@@ -24,6 +25,7 @@ export default function ServicesPage() {
   const queryClient = useQueryClient();
   const services = useQuery(trpc.services.list.queryOptions());
   const [editing, setEditing] = useState<ServiceView | 'new' | null>(null);
+  const [watching, setWatching] = useState<ServiceView | null>(null);
   const remove = useMutation(
     trpc.services.delete.mutationOptions({
       onSuccess: () => queryClient.invalidateQueries({ queryKey: trpc.services.pathKey() }),
@@ -93,6 +95,9 @@ export default function ServicesPage() {
                     {s.settings.circuitBreaker.enabled ? <Badge tone="warn">breaker</Badge> : null}
                   </td>
                   <td className="actions">
+                    <button type="button" className="small" onClick={() => setWatching(s)}>
+                      Instances
+                    </button>
                     {session.canEdit ? (
                       <>
                         <button type="button" className="small" onClick={() => setEditing(s)}>
@@ -114,6 +119,25 @@ export default function ServicesPage() {
           {pager}
         </div>
       )}
+      <Dialog
+        open={watching !== null}
+        title={`Live instances of ${watching?.name ?? ''}`}
+        onClose={() => setWatching(null)}
+      >
+        {watching ? (
+          <div className="form">
+            <p className="muted" style={{ margin: 0 }}>
+              Reported by gateways; refreshes every 5 s.
+            </p>
+            <ServiceInstances serviceId={watching.id} />
+            <div className="form-actions">
+              <button type="button" onClick={() => setWatching(null)}>
+                Close
+              </button>
+            </div>
+          </div>
+        ) : null}
+      </Dialog>
       <Dialog
         open={editing !== null}
         title={editing === 'new' ? 'New service' : `Edit ${editing?.name ?? ''}`}
