@@ -36,6 +36,7 @@ export async function startRegisteringUpstream(settings: {
   service: string;
   instanceId: string;
   ttlSeconds: number;
+  register?: boolean;
 }): Promise<ChildInstance> {
   const child = spawn(process.execPath, ['--import', 'tsx', FIXTURE, JSON.stringify(settings)], {
     stdio: ['ignore', 'pipe', 'inherit'],
@@ -128,4 +129,89 @@ export async function serviceStatus(statusUrl: string, serviceId: string) {
     }>;
   };
   return body.services.find((s) => s.id === serviceId) ?? null;
+}
+
+/** An upstream process that does not register itself (another registry announces it). */
+export function startPlainUpstream(instanceId: string): Promise<ChildInstance> {
+  return startRegisteringUpstream({
+    controlUrl: 'http://127.0.0.1:9',
+    token: '',
+    service: 'unused',
+    instanceId,
+    ttlSeconds: 3,
+    register: false,
+  });
+}
+
+export interface ScenarioResult {
+  requests: number;
+  failed: Sample[];
+  outAfterMs: number;
+  trafficAfterMs: number;
+  servedByVictimAfterKill: number;
+}
+
+/**
+ * The issue's kill/start scenario against any registry: 50 req/s for 8 s through the gateway;
+ * after 1.5 s the victim is SIGKILLed (time until /status shows it out of rotation is
+ * measured), then `announceFresh` starts and announces a new instance (time from its
+ * announcement to the first response it serves is measured).
+ */
+export async function killAndStartScenario(options: {
+  gatewayUrl: string;
+  statusUrl: string;
+  serviceId: string;
+  victim: ChildInstance;
+  announceFresh: () => Promise<{ instanceId: string; announcedAt: number }>;
+}): Promise<ScenarioResult> {
+  const client = steadyClient(`${options.gatewayUrl}/orders/items`, 20, 400);
+  await waitFor(() => client.samples.length >= 75, 10_000, 'steady traffic');
+  const killedAt = Date.now();
+  await options.victim.kill('SIGKILL');
+  let outAfterMs = -1;
+  await waitFor(
+    async () => {
+      const status = await serviceStatus(options.statusUrl, options.serviceId);
+      const entry = status?.instances.find((i) => i.port === options.victim.port);
+      if (entry === undefined || entry.state !== 'healthy') {
+        outAfterMs = Date.now() - killedAt;
+        return true;
+      }
+      return false;
+    },
+    5_000,
+    'killed instance out of rotation',
+  );
+  const fresh = await options.announceFresh();
+  await waitFor(
+    () => client.samples.some((s) => s.instance === fresh.instanceId),
+    5_000,
+    'new instance receives traffic',
+  );
+  const firstServed = Math.min(
+    ...client.samples.filter((s) => s.instance === fresh.instanceId).map((s) => s.doneAt),
+  );
+  await client.done;
+  return {
+    requests: client.samples.length,
+    failed: client.samples.filter((s) => s.status !== 200),
+    outAfterMs,
+    trafficAfterMs: firstServed - fresh.announcedAt,
+    servedByVictimAfterKill: client.samples.filter(
+      (s) => s.instance === options.victim.id && s.sentAt > killedAt,
+    ).length,
+  };
+}
+
+async function waitFor(
+  check: () => boolean | Promise<boolean>,
+  timeoutMs: number,
+  what: string,
+): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  while (Date.now() < deadline) {
+    if (await check()) return;
+    await new Promise((r) => setTimeout(r, 10));
+  }
+  throw new Error(`timed out waiting for ${what}`);
 }

@@ -1,0 +1,216 @@
+import { randomBytes } from 'node:crypto';
+import { Etcd3 } from 'etcd3';
+import zookeeper from 'node-zookeeper-client';
+import { afterAll, afterEach, describe, expect, it } from 'vitest';
+import { apiOf, eventually, startGateway, type TestGateway } from './harness';
+import {
+  createDnsmasq,
+  createEtcd,
+  createZookeeper,
+  hasBinary,
+  hasZookeeper,
+  type LocalServer,
+} from './registry-servers';
+import {
+  type ChildInstance,
+  killAndStartScenario,
+  publishedWithRegistries,
+  serviceStatus,
+  startPlainUpstream,
+} from './traffic-support';
+
+/**
+ * The kill/start scenario with etcd, ZooKeeper and DNS (dnsmasq) as the source: real registry
+ * servers on loopback, real upstream processes, a real gateway following the registry.
+ */
+
+const SERVICE_ID = 'svc_orders';
+
+function configFor(registry: Record<string, unknown>, discoveryService: string) {
+  return publishedWithRegistries(
+    1,
+    {
+      registries: [{ id: 'reg_1', name: 'source', ...registry }],
+      services: [
+        {
+          id: SERVICE_ID,
+          name: 'orders',
+          targets: [],
+          discovery: { registry: 'source', registryId: 'reg_1', service: discoveryService },
+          healthCheck: { passive: { consecutiveFailures: 3, baseEjectionMs: 5000 } },
+        },
+      ],
+      apis: [apiOf('api_orders', '/orders', SERVICE_ID)],
+    },
+    {},
+  );
+}
+
+const children: ChildInstance[] = [];
+const servers: LocalServer[] = [];
+let gw: TestGateway | null = null;
+
+async function upstreams(ids: string[]): Promise<ChildInstance[]> {
+  const started = await Promise.all(ids.map((id) => startPlainUpstream(id)));
+  children.push(...started);
+  return started;
+}
+
+async function gatewayFollowing(registry: Record<string, unknown>, service: string) {
+  gw = await startGateway();
+  expect(await gw.feed(configFor(registry, service))).toBe(true);
+  const statusUrl = gw.statusUrl;
+  await eventually(
+    async () => (await serviceStatus(statusUrl, SERVICE_ID))?.instances.length === 3,
+    10_000,
+    'three instances discovered',
+  );
+  return gw;
+}
+
+function expectScenario(source: string, result: Awaited<ReturnType<typeof killAndStartScenario>>) {
+  console.log(
+    `${source}: ${result.requests} requests, ${result.failed.length} failed; dead instance out after ${result.outAfterMs} ms; new instance served ${result.trafficAfterMs} ms after it was announced`,
+  );
+  expect(result.failed).toEqual([]);
+  expect(result.requests).toBe(400);
+  expect(result.outAfterMs).toBeLessThanOrEqual(2000);
+  expect(result.trafficAfterMs).toBeLessThanOrEqual(1000);
+  expect(result.servedByVictimAfterKill).toBe(0);
+}
+
+afterEach(async () => {
+  await Promise.all(children.splice(0).map((c) => c.kill()));
+  await gw?.close();
+  gw = null;
+});
+afterAll(async () => {
+  await Promise.all(servers.splice(0).map((s) => s.dispose()));
+});
+
+describe.skipIf(!hasBinary('etcd'))('instances from etcd (real etcd server)', () => {
+  it('loses no request when an instance is SIGKILLed and serves a newly announced one within 1 s', async () => {
+    const { server, url } = await createEtcd();
+    servers.push(server);
+    await server.start();
+    const etcd = new Etcd3({ hosts: url });
+    const prefix = `/portico-test-${randomBytes(4).toString('hex')}/`;
+    const announce = (c: ChildInstance) =>
+      etcd
+        .put(`${prefix}orders/${c.id}`)
+        .value(JSON.stringify({ address: '127.0.0.1', port: c.port, weight: 1 }));
+    try {
+      const [a, b, c] = await upstreams(['etcd-a', 'etcd-b', 'etcd-c']);
+      for (const inst of [a, b, c]) await announce(inst as ChildInstance);
+      const g = await gatewayFollowing(
+        { type: 'etcd', address: url, options: { prefix } },
+        'orders',
+      );
+      const result = await killAndStartScenario({
+        gatewayUrl: g.url,
+        statusUrl: g.statusUrl,
+        serviceId: SERVICE_ID,
+        // The dead process's record stays in etcd (nothing removed it): passive health ejects it.
+        victim: a as ChildInstance,
+        announceFresh: async () => {
+          const [fresh] = await upstreams(['etcd-d']);
+          await announce(fresh as ChildInstance);
+          return { instanceId: 'etcd-d', announcedAt: Date.now() };
+        },
+      });
+      expectScenario('etcd', result);
+    } finally {
+      etcd.close();
+    }
+  }, 90_000);
+});
+
+describe.skipIf(!hasZookeeper())('instances from ZooKeeper (real ZooKeeper server)', () => {
+  it('loses no request when an instance is SIGKILLed and serves a newly announced one within 1 s', async () => {
+    const { server, connectString } = await createZookeeper();
+    servers.push(server);
+    await server.start();
+    const zk = zookeeper.createClient(connectString, { sessionTimeout: 5000 });
+    await new Promise<void>((resolve) => {
+      zk.once('connected', () => resolve());
+      zk.connect();
+    });
+    const zkDo = <T>(op: (cb: (error: unknown, value?: T) => void) => void) =>
+      new Promise<T | undefined>((resolve, reject) =>
+        op((error, value) => (error ? reject(error) : resolve(value))),
+      );
+    const announce = async (c: ChildInstance) => {
+      const record = { name: 'orders', id: c.id, address: '127.0.0.1', port: c.port };
+      await zkDo<string>((cb) =>
+        zk.create(
+          `/services/orders/${c.id}`,
+          Buffer.from(JSON.stringify(record)),
+          zookeeper.CreateMode.EPHEMERAL,
+          cb,
+        ),
+      );
+    };
+    try {
+      await zkDo<string>((cb) => zk.mkdirp('/services/orders', cb));
+      const [a, b, c] = await upstreams(['zk-a', 'zk-b', 'zk-c']);
+      for (const inst of [a, b, c]) await announce(inst as ChildInstance);
+      const g = await gatewayFollowing(
+        { type: 'zookeeper', address: connectString, options: { basePath: '/services' } },
+        'orders',
+      );
+      const result = await killAndStartScenario({
+        gatewayUrl: g.url,
+        statusUrl: g.statusUrl,
+        serviceId: SERVICE_ID,
+        // Its ephemeral znode belongs to the test's session and stays: passive health ejects it.
+        victim: a as ChildInstance,
+        announceFresh: async () => {
+          const [fresh] = await upstreams(['zk-d']);
+          await announce(fresh as ChildInstance);
+          return { instanceId: 'zk-d', announcedAt: Date.now() };
+        },
+      });
+      expectScenario('zookeeper', result);
+    } finally {
+      zk.close();
+    }
+  }, 120_000);
+});
+
+describe.skipIf(!hasBinary('dnsmasq'))('instances from DNS SRV records (real dnsmasq)', () => {
+  it('loses no request when an instance is SIGKILLed and serves a newly published one within 1 s', async () => {
+    const name = '_http._tcp.orders.portico.test';
+    const records = (list: ChildInstance[]) =>
+      list.flatMap((c) => [
+        `srv-host=${name},${c.id}.portico.test,${c.port},0,10`,
+        `host-record=${c.id}.portico.test,127.0.0.1`,
+      ]);
+    const [a, b, c] = await upstreams(['dns-a', 'dns-b', 'dns-c']);
+    const live = [a, b, c] as ChildInstance[];
+    const dns = await createDnsmasq(records(live));
+    servers.push(dns.server);
+    await dns.server.start();
+    const g = await gatewayFollowing(
+      {
+        type: 'dns',
+        address: `127.0.0.1:${dns.port}`,
+        options: { minTtlSeconds: 1, srvTtlSeconds: 1 },
+      },
+      name,
+    );
+    const result = await killAndStartScenario({
+      gatewayUrl: g.url,
+      statusUrl: g.statusUrl,
+      serviceId: SERVICE_ID,
+      // The SRV record of the dead process stays published: passive health ejects it.
+      victim: a as ChildInstance,
+      announceFresh: async () => {
+        const [fresh] = await upstreams(['dns-d']);
+        // dnsmasq reads records at start: the new set is live once it has restarted.
+        await dns.setRecords(records([...live, fresh as ChildInstance]));
+        return { instanceId: 'dns-d', announcedAt: Date.now() };
+      },
+    });
+    expectScenario('dns', result);
+  }, 90_000);
+});
