@@ -20,6 +20,8 @@ export const ZGatewayEnv = z.object({
   PORTICO_DP_TOKEN: z.string().min(1),
   PORTICO_GATEWAY_PORT: z.coerce.number().int().min(0).max(65535).default(8080),
   PORTICO_GATEWAY_STATUS_PORT: z.coerce.number().int().min(0).max(65535).default(8081),
+  /** Also serve the proxy over TLS (HTTP/2 and HTTP/1.1 by ALPN) on this port; unset = no TLS. */
+  PORTICO_GATEWAY_TLS_PORT: z.coerce.number().int().min(1).max(65535).optional(),
   PORTICO_GATEWAY_HOST: z.string().default('0.0.0.0'),
   PORTICO_GATEWAY_STATUS_HOST: z.string().default('0.0.0.0'),
   PORTICO_GATEWAY_STATE_DIR: z.string().min(1).default('.portico/gateway-state'),

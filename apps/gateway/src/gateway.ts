@@ -11,6 +11,7 @@ import { createProxyHandler } from './proxy/proxy-handler';
 import { buildProxyServer } from './proxy/proxy-server';
 import { GatewayMetrics } from './status/gateway-metrics';
 import { buildStatusServer } from './status/status-server';
+import { buildTlsProxyServer, type TlsProxyServer } from './tls/tls-proxy-server';
 import { ConnectionPools } from './upstream/connection-pools';
 
 export const GATEWAY_VERSION = '0.1.0';
@@ -33,6 +34,8 @@ export interface GatewayOptions {
 
 export interface Gateway {
   proxy: FastifyInstance;
+  /** The proxy listener over TLS (HTTP/2 + HTTP/1.1); listens only when the caller makes it. */
+  tlsProxy: TlsProxyServer;
   status: FastifyInstance;
   runtime: RuntimeState;
   sync: ConfigSyncClient;
@@ -57,17 +60,24 @@ export function createGateway(options: GatewayOptions): Gateway {
   const metrics = new GatewayMetrics();
   let draining = false;
 
+  const proxyHandler = createProxyHandler({
+    runtime,
+    limiter: options.limiter,
+    analytics: options.analytics,
+    metrics,
+    cache: new ResponseCache(),
+    log: { error: (message, error) => proxy.log.error({ err: error }, message) },
+  });
   const proxy = buildProxyServer({
     maxHeaderBytes: options.maxHeaderBytes,
     logLevel: options.logLevel,
-    handler: createProxyHandler({
-      runtime,
-      limiter: options.limiter,
-      analytics: options.analytics,
-      metrics,
-      cache: new ResponseCache(),
-      log: { error: (message, error) => proxy.log.error({ err: error }, message) },
-    }),
+    handler: proxyHandler,
+  });
+  const tlsProxy = buildTlsProxyServer({
+    handler: proxyHandler,
+    currentConfig: () => runtime.current.config?.published ?? null,
+    maxHeaderBytes: options.maxHeaderBytes,
+    log: { warn: (message) => proxy.log.warn(message) },
   });
   const log = {
     info: (message: string) => proxy.log.info(message),
@@ -108,6 +118,7 @@ export function createGateway(options: GatewayOptions): Gateway {
 
   return {
     proxy,
+    tlsProxy,
     status,
     runtime,
     sync,
@@ -130,8 +141,10 @@ export function createGateway(options: GatewayOptions): Gateway {
     async close(graceMs) {
       draining = true;
       const closing = proxy.close();
+      const tlsClosing = tlsProxy.close(graceMs);
       const timer = setTimeout(() => proxy.server.closeAllConnections(), graceMs);
       await closing;
+      await tlsClosing;
       clearTimeout(timer);
       await sync.stop();
       await discovery.close();

@@ -88,6 +88,14 @@ async function runWorker(): Promise<void> {
   gateway.proxy.log.info(
     `gateway ${nodeId} proxy on :${env.PORTICO_GATEWAY_PORT}, status on :${env.PORTICO_GATEWAY_STATUS_PORT}`,
   );
+  const tlsPort = env.PORTICO_GATEWAY_TLS_PORT;
+  if (tlsPort !== undefined) {
+    await new Promise<void>((resolve, reject) => {
+      gateway.tlsProxy.server.once('error', reject);
+      gateway.tlsProxy.server.listen(tlsPort, env.PORTICO_GATEWAY_HOST, () => resolve());
+    });
+    gateway.proxy.log.info(`gateway ${nodeId} TLS proxy (HTTP/2, HTTP/1.1) on :${tlsPort}`);
+  }
 
   let closing = false;
   const shutdown = async (signal: string) => {

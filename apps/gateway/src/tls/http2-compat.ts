@@ -1,0 +1,71 @@
+import type { IncomingMessage, ServerResponse } from 'node:http';
+import type { Http2ServerRequest, Http2ServerResponse } from 'node:http2';
+
+type ProxyHandler = (req: IncomingMessage, res: ServerResponse) => void;
+
+/**
+ * Headers HTTP/2 forbids (RFC 9113 §8.2.2): they describe an HTTP/1.1 connection. Node throws
+ * when a response sets one, so they are dropped before the handler's headers reach the stream.
+ */
+const CONNECTION_SPECIFIC = new Set([
+  'connection',
+  'keep-alive',
+  'proxy-connection',
+  'transfer-encoding',
+  'upgrade',
+]);
+
+/**
+ * Lets the proxy handler, written against node:http, serve an HTTP/2 request through the
+ * compatibility API:
+ * - `:authority` becomes `host` (HTTP/2 clients send the pseudo-header instead), so routing by
+ *   host works and the upstream, always reached over HTTP/1.1, receives a Host header;
+ * - pseudo-headers (`:method`, `:path`, …) leave `rawHeaders`, which is what is forwarded;
+ * - connection-specific response headers are dropped instead of making Node throw.
+ * HTTP/1.1 requests on the same TLS listener (ALPN `http/1.1`) go to the handler unchanged.
+ */
+export function withHttp2Compat(handler: ProxyHandler) {
+  return (req: IncomingMessage | Http2ServerRequest, res: ServerResponse | Http2ServerResponse) => {
+    if (req.httpVersionMajor !== 2) {
+      handler(req as IncomingMessage, res as ServerResponse);
+      return;
+    }
+    const h2req = req as Http2ServerRequest;
+    const h2res = res as Http2ServerResponse;
+    const headers = h2req.headers;
+    const authority = headers[':authority'];
+    if (headers.host === undefined && typeof authority === 'string') headers.host = authority;
+    const raw: string[] = [];
+    for (const [name, value] of Object.entries(headers)) {
+      if (name.startsWith(':') || value === undefined) continue;
+      if (Array.isArray(value)) for (const v of value) raw.push(name, v);
+      else raw.push(name, String(value));
+    }
+    // An own property shadows the prototype getter, so every later read sees the cleaned list.
+    Object.defineProperty(h2req, 'rawHeaders', { value: raw, configurable: true });
+
+    const writeHead = h2res.writeHead.bind(h2res);
+    // HTTP/2 has no reason phrase: a status message argument is dropped with the bad headers.
+    const patched = (status: number, first?: unknown, second?: unknown) => {
+      const given = typeof first === 'string' ? second : first;
+      if (given === null || typeof given !== 'object') return writeHead(status);
+      const kept: Record<string, string | number | string[]> = {};
+      for (const [name, value] of Object.entries(given as Record<string, unknown>)) {
+        if (CONNECTION_SPECIFIC.has(name.toLowerCase())) continue;
+        if (typeof value === 'string' || typeof value === 'number' || Array.isArray(value))
+          kept[name] = value as string | number | string[];
+      }
+      return writeHead(status, kept);
+    };
+    Object.defineProperty(h2res, 'writeHead', { value: patched, configurable: true });
+    const setHeader = h2res.setHeader.bind(h2res);
+    Object.defineProperty(h2res, 'setHeader', {
+      value: (name: string, value: number | string | readonly string[]) =>
+        CONNECTION_SPECIFIC.has(name.toLowerCase()) ? h2res : setHeader(name, value),
+      configurable: true,
+    });
+    // The handler uses only the members both response kinds share (writeHead, setHeader, end,
+    // destroy, headersSent, writableEnded, 'close', piping into it).
+    handler(h2req as unknown as IncomingMessage, h2res as unknown as ServerResponse);
+  };
+}

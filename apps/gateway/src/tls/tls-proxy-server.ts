@@ -1,0 +1,102 @@
+import type { IncomingMessage, ServerResponse } from 'node:http';
+import { createSecureServer, type Http2SecureServer, type ServerHttp2Session } from 'node:http2';
+import type { Socket } from 'node:net';
+import type { SecureContext } from 'node:tls';
+import type { PublishedConfig } from '@portico/config';
+import {
+  buildCertificateIndex,
+  type CertificateIndex,
+  contextFor,
+  EMPTY_CERTIFICATE_INDEX,
+} from './certificate-index';
+import { withHttp2Compat } from './http2-compat';
+
+export interface TlsProxyServerOptions {
+  handler: (req: IncomingMessage, res: ServerResponse) => void;
+  /** The config currently applied (read per new connection; certificates follow it). */
+  currentConfig: () => PublishedConfig | null;
+  maxHeaderBytes: number;
+  log: { warn(message: string): void };
+}
+
+export interface TlsProxyServer {
+  server: Http2SecureServer;
+  /** The certificates in use now (rebuilt when the applied config changed). */
+  certificates(): CertificateIndex;
+  /**
+   * Stops accepting, asks HTTP/2 sessions to finish their streams (GOAWAY), lets HTTP/1.1
+   * connections finish, and destroys whatever is still open after `graceMs`.
+   */
+  close(graceMs: number): Promise<void>;
+}
+
+/**
+ * The proxy listener over TLS: HTTP/2 or HTTP/1.1 chosen by ALPN, both served by the same proxy
+ * handler as the plain listener. Certificates come from the applied config: each new connection
+ * first checks whether the config changed and, if so, swaps in a new certificate index (one
+ * reference), so a rotated certificate is served from the next handshake with no restart.
+ * Without any certificate, handshakes are refused; there is no self-signed stand-in.
+ */
+export function buildTlsProxyServer(options: TlsProxyServerOptions): TlsProxyServer {
+  let index: CertificateIndex = EMPTY_CERTIFICATE_INDEX;
+  const server = createSecureServer(
+    {
+      allowHTTP1: true,
+      // HTTP/2's counterpart of the listener's header ceiling (per-API limits sit below it).
+      settings: { maxHeaderListSize: options.maxHeaderBytes },
+      // Clients that send SNI are served by name; see refresh() for clients that do not.
+      SNICallback: (servername: string, done: (err: Error | null, ctx?: SecureContext) => void) => {
+        const context = contextFor(index, servername);
+        if (context === null)
+          done(new Error(`no TLS certificate is configured (SNI ${servername})`));
+        else done(null, context);
+      },
+    },
+    withHttp2Compat(options.handler),
+  );
+
+  const refresh = () => {
+    const current = options.currentConfig();
+    if (current === index.source) return;
+    const next = buildCertificateIndex(current);
+    for (const reason of next.skipped) options.log.warn(`TLS: ${reason}`);
+    // Clients sending no SNI get the server's default context: the first certificate, or none
+    // (an empty context, so their handshake fails) when no certificate is configured.
+    server.setSecureContext(
+      next.fallback === null ? {} : { cert: next.fallback.cert, key: next.fallback.key },
+    );
+    index = next;
+  };
+  // Prepended so it runs before the TLS socket is created from the server's default context.
+  server.prependListener('connection', (_socket: Socket) => refresh());
+  const sockets = new Set<Socket>();
+  const sessions = new Set<ServerHttp2Session>();
+  server.on('connection', (socket: Socket) => {
+    sockets.add(socket);
+    socket.once('close', () => sockets.delete(socket));
+  });
+  server.on('session', (session: ServerHttp2Session) => {
+    sessions.add(session);
+    session.once('close', () => sessions.delete(session));
+  });
+  // Requests on a stream the client reset, and broken handshakes, must not crash the process.
+  server.on('sessionError', () => undefined);
+  server.on('tlsClientError', () => undefined);
+  return {
+    server,
+    certificates: () => {
+      refresh();
+      return index;
+    },
+    async close(graceMs) {
+      if (!server.listening) return;
+      const closed = new Promise<void>((resolve) => server.close(() => resolve()));
+      for (const session of sessions) session.close();
+      const timer = setTimeout(() => {
+        for (const socket of sockets) socket.destroy();
+      }, graceMs);
+      await closed;
+      clearTimeout(timer);
+    },
+  };
+}

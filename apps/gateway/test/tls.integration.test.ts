@@ -1,0 +1,295 @@
+import { execFileSync } from 'node:child_process';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { connect as http2Connect } from 'node:http2';
+import { request as httpsRequest, type RequestOptions } from 'node:https';
+import type { AddressInfo } from 'node:net';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { type ConnectionOptions, type PeerCertificate, connect as tlsConnect } from 'node:tls';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import {
+  apiOf,
+  type EchoBody,
+  echoHandler,
+  published,
+  service,
+  startGateway,
+  startUpstream,
+  type TestGateway,
+  type Upstream,
+} from './harness';
+
+interface Pair {
+  certPem: string;
+  keyPem: string;
+}
+
+let dir: string;
+let upstream: Upstream;
+let gw: TestGateway;
+let tlsPort: number;
+let pairA: Pair;
+let pairB: Pair;
+let version = 0;
+
+/** A throw-away self-signed certificate for `cn` (and its SANs), made with the system's openssl. */
+function makePair(cn: string, sans: string): Pair {
+  const name = `${cn.replace(/[^a-z0-9]/g, '_')}-${Math.random().toString(36).slice(2)}`;
+  execFileSync(
+    'openssl',
+    [
+      'req',
+      '-x509',
+      '-newkey',
+      'ec',
+      '-pkeyopt',
+      'ec_paramgen_curve:P-256',
+      '-nodes',
+      '-days',
+      '1',
+      '-subj',
+      `/CN=${cn}`,
+      '-addext',
+      `subjectAltName=${sans}`,
+      '-keyout',
+      join(dir, `${name}.key`),
+      '-out',
+      join(dir, `${name}.crt`),
+    ],
+    { stdio: 'ignore' },
+  );
+  return {
+    certPem: readFileSync(join(dir, `${name}.crt`), 'utf8'),
+    keyPem: readFileSync(join(dir, `${name}.key`), 'utf8'),
+  };
+}
+
+/** Feeds a new config version serving `certs` (in this order) in front of the echo upstream. */
+async function feedCertificates(certs: { id: string; hosts: string[]; pair: Pair }[]) {
+  version += 1;
+  const config = published(version, {
+    services: [service('echo', [{ host: '127.0.0.1', port: upstream.port }])],
+    apis: [
+      apiOf('on-a', '/', 'echo', { hosts: ['a.test'] }),
+      apiOf('on-b', '/', 'echo', { hosts: ['b.test'] }),
+    ],
+    ...(certs.length === 0
+      ? {}
+      : {
+          certificates: certs.map((c) => ({
+            id: c.id,
+            name: c.id,
+            hosts: c.hosts,
+            certPem: c.pair.certPem,
+            keyFingerprint: c.pair.keyPem.length.toString(16),
+          })),
+        }),
+  });
+  const applied = await gw.feed({
+    ...config,
+    secrets: {
+      ...config.secrets,
+      tlsKeys: Object.fromEntries(certs.map((c) => [c.id, c.pair.keyPem])),
+    },
+  });
+  expect(applied).toBe(true);
+  expect(gw.gateway.runtime.current.config?.version).toBe(version);
+}
+
+/** The certificate the TLS listener presents for `servername` (none: no SNI sent). */
+function peerCertificate(servername: string | undefined): Promise<PeerCertificate> {
+  return new Promise((resolve, reject) => {
+    const socket = tlsConnect({
+      host: '127.0.0.1',
+      port: tlsPort,
+      ...(servername === undefined ? {} : { servername }),
+      rejectUnauthorized: false,
+      ALPNProtocols: ['http/1.1'],
+    });
+    socket.once('secureConnect', () => {
+      const cert = socket.getPeerCertificate();
+      socket.end();
+      resolve(cert);
+    });
+    socket.once('error', reject);
+  });
+}
+
+/** One request over HTTP/2 (ALPN h2), trusting `ca`, answered by the echo upstream. */
+function http2Get(
+  servername: string,
+  path: string,
+  ca: string,
+): Promise<{ status: number; headers: Record<string, unknown>; body: string; alpn: string }> {
+  return new Promise((resolve, reject) => {
+    // The test hosts do not resolve: connect to loopback, naming the host in SNI and :authority.
+    const session = http2Connect(`https://127.0.0.1:${tlsPort}`, { ca, servername });
+    session.once('error', reject);
+    const stream = session.request({
+      ':path': path,
+      ':method': 'GET',
+      ':authority': `${servername}:${tlsPort}`,
+    });
+    let headers: Record<string, unknown> = {};
+    const chunks: Buffer[] = [];
+    stream.on('response', (h) => {
+      headers = h;
+    });
+    stream.on('data', (c: Buffer) => chunks.push(c));
+    stream.once('error', reject);
+    stream.on('end', () => {
+      const alpn = session.alpnProtocol ?? '';
+      session.close();
+      resolve({
+        status: Number(headers[':status']),
+        headers,
+        body: Buffer.concat(chunks).toString(),
+        alpn,
+      });
+    });
+    stream.end();
+  });
+}
+
+/** One request over HTTP/1.1 on the TLS listener, trusting `ca`. */
+function https1Get(
+  servername: string,
+  path: string,
+  ca: string,
+): Promise<{ status: number; body: string; alpn: string | false | null }> {
+  return new Promise((resolve, reject) => {
+    const options: RequestOptions & ConnectionOptions = {
+      host: '127.0.0.1',
+      port: tlsPort,
+      path,
+      servername,
+      ca,
+      headers: { host: servername },
+      ALPNProtocols: ['http/1.1'],
+      agent: false,
+    };
+    const req = httpsRequest(options, (res) => {
+      const chunks: Buffer[] = [];
+      res.on('data', (c: Buffer) => chunks.push(c));
+      res.on('end', () =>
+        resolve({
+          status: res.statusCode ?? 0,
+          body: Buffer.concat(chunks).toString(),
+          alpn: (res.socket as import('node:tls').TLSSocket).alpnProtocol,
+        }),
+      );
+    });
+    req.once('error', reject);
+    req.end();
+  });
+}
+
+beforeAll(async () => {
+  dir = mkdtempSync(join(tmpdir(), 'portico-tls-listener-'));
+  pairA = makePair('a.test', 'DNS:a.test');
+  pairB = makePair('b.test', 'DNS:b.test');
+  upstream = await startUpstream(echoHandler);
+  gw = await startGateway();
+  await new Promise<void>((resolve) =>
+    gw.gateway.tlsProxy.server.listen(0, '127.0.0.1', () => resolve()),
+  );
+  tlsPort = (gw.gateway.tlsProxy.server.address() as AddressInfo).port;
+});
+afterAll(async () => {
+  await gw?.close();
+  await upstream?.close();
+  rmSync(dir, { recursive: true, force: true });
+});
+
+describe('TLS proxy listener', () => {
+  it('refuses handshakes while no certificate is configured', async () => {
+    await feedCertificates([]);
+    await expect(peerCertificate('a.test')).rejects.toThrow();
+    await expect(peerCertificate(undefined)).rejects.toThrow();
+  });
+
+  it('serves the certificate SNI names: a.test gets its own, b.test its own, others the first', async () => {
+    await feedCertificates([
+      { id: 'crt_a', hosts: ['a.test'], pair: pairA },
+      { id: 'crt_b', hosts: ['b.test'], pair: pairB },
+    ]);
+    expect((await peerCertificate('a.test')).subject.CN).toBe('a.test');
+    expect((await peerCertificate('b.test')).subject.CN).toBe('b.test');
+    expect((await peerCertificate('unknown.test')).subject.CN).toBe('a.test');
+    expect((await peerCertificate(undefined)).subject.CN).toBe('a.test');
+  });
+
+  it('matches a wildcard host for exactly one label, after exact names', async () => {
+    const wild = makePair('wild.test', 'DNS:*.wild.test');
+    await feedCertificates([
+      { id: 'crt_a', hosts: ['a.test'], pair: pairA },
+      { id: 'crt_w', hosts: ['*.wild.test'], pair: wild },
+    ]);
+    expect((await peerCertificate('x.wild.test')).subject.CN).toBe('wild.test');
+    expect((await peerCertificate('x.y.wild.test')).subject.CN).toBe('a.test');
+  });
+
+  it('proxies HTTP/2 (ALPN h2) to the upstream by :authority and streams the answer back', async () => {
+    await feedCertificates([
+      { id: 'crt_a', hosts: ['a.test'], pair: pairA },
+      { id: 'crt_b', hosts: ['b.test'], pair: pairB },
+    ]);
+    const res = await http2Get('b.test', '/orders/7?x=1', pairB.certPem);
+    expect(res.alpn).toBe('h2');
+    expect(res.status).toBe(200);
+    expect(res.headers.connection).toBeUndefined();
+    expect(res.headers['x-request-id']).toEqual(expect.any(String));
+    const echoed = JSON.parse(res.body) as EchoBody;
+    expect(echoed.url).toBe('/orders/7?x=1');
+    expect(echoed.method).toBe('GET');
+    expect(echoed.headers.host).toBe(`127.0.0.1:${upstream.port}`);
+    expect(echoed.headers['x-forwarded-host']).toBe(`b.test:${tlsPort}`);
+    expect(echoed.headers['x-forwarded-proto']).toBe('https');
+    expect(Object.keys(echoed.headers).filter((name) => name.startsWith(':'))).toEqual([]);
+  });
+
+  it('answers gateway errors over HTTP/2 as problem+json', async () => {
+    const res = await http2Get('a.test', '/../../etc', pairA.certPem);
+    expect(res.status).toBeGreaterThanOrEqual(400);
+    expect(String(res.headers['content-type'])).toContain('application/problem+json');
+  });
+
+  it('proxies HTTP/1.1 over TLS on the same listener', async () => {
+    const res = await https1Get('a.test', '/hello', pairA.certPem);
+    expect(res.alpn).toBe('http/1.1');
+    expect(res.status).toBe(200);
+    expect((JSON.parse(res.body) as EchoBody).url).toBe('/hello');
+  });
+
+  it('serves a certificate rotated through a new config version without a restart', async () => {
+    const server = gw.gateway.tlsProxy.server;
+    const before = await peerCertificate('a.test');
+    const rotated = makePair('a.test', 'DNS:a.test');
+    await feedCertificates([
+      { id: 'crt_a', hosts: ['a.test'], pair: rotated },
+      { id: 'crt_b', hosts: ['b.test'], pair: pairB },
+    ]);
+    const after = await peerCertificate('a.test');
+    expect(after.fingerprint256).not.toBe(before.fingerprint256);
+    expect(after.fingerprint256).toBe(
+      new (await import('node:crypto')).X509Certificate(rotated.certPem).fingerprint256,
+    );
+    // Same listener object, still listening on the same port: no restart happened.
+    expect(gw.gateway.tlsProxy.server).toBe(server);
+    expect((server.address() as AddressInfo).port).toBe(tlsPort);
+    const res = await http2Get('a.test', '/after-rotation', rotated.certPem);
+    expect(res.status).toBe(200);
+  });
+
+  it('skips a certificate whose key does not match it, serving the others', async () => {
+    await feedCertificates([
+      { id: 'crt_a', hosts: ['a.test'], pair: { certPem: pairA.certPem, keyPem: pairB.keyPem } },
+      { id: 'crt_b', hosts: ['b.test'], pair: pairB },
+    ]);
+    expect(gw.gateway.tlsProxy.certificates().skipped).toEqual([
+      expect.stringContaining('certificate crt_a'),
+    ]);
+    expect((await peerCertificate('b.test')).subject.CN).toBe('b.test');
+    expect((await peerCertificate('a.test')).subject.CN).toBe('b.test');
+  });
+});
