@@ -61,6 +61,8 @@ export function buildStatusServer(deps: StatusServerDeps): FastifyInstance {
             id: s.service.id,
             name: s.service.name,
             instances: s.selector.health(),
+            discovery: s.selector.discoveryView(),
+            circuitBreaker: s.selector.breakerState(),
           }))
         : [],
       apis: config

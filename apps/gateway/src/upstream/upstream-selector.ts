@@ -70,6 +70,8 @@ export interface UpstreamSelector {
   /** Spends one retry from the budget; false when the budget is empty or the breaker not closed. */
   tryRetry(): boolean;
   health(): InstanceHealth[];
+  /** `closed`, `open`, `half-open`, or `disabled` when the service has no breaker. */
+  breakerState(): string;
   /** Replaces the instance set (discovery); instances that stay keep their state. */
   setInstances(instances: readonly AnnouncedInstance[]): void;
   setDiscoveryView(view: DiscoveryView | null): void;
