@@ -1,6 +1,6 @@
 import { randomBytes } from 'node:crypto';
 import { type ApiContext, createAppCaller } from '@portico/api';
-import { type SyncResponse, ZSyncResponse } from '@portico/config';
+import { type SyncResponse, snapshotHash, ZSyncResponse } from '@portico/config';
 import type { Db } from '@portico/db';
 import { createTestDatabase } from '@portico/db/testing';
 import { generateSecret } from '@portico/keys';
@@ -149,6 +149,8 @@ describe('jwt secrets over GET /dp/v1/config', () => {
     const api = config?.snapshot.apis.find((a) => a.name === 'partner-api');
     expect(api?.auth).toMatchObject({ type: 'jwt', secretRef: SECRET_NAME });
     expect(api?.jwtSecretFingerprint).toMatch(/^[0-9a-f]{16}$/);
+    // Gateways recompute the hash over the snapshot they parsed and refuse a mismatch.
+    expect(config && snapshotHash(config.snapshot)).toBe(config?.hash);
     // The value crosses the wire only in the secrets map: once in the whole response body.
     expect(answer.text.split(FIRST_VALUE).length - 1).toBe(1);
   });
