@@ -10,8 +10,8 @@ export function LineChart({
   series: { name: string; values: number[]; className?: string }[];
   label: string;
 }) {
-  const width = 720;
-  const height = 200;
+  const width = 480;
+  const height = 180;
   const pad = { left: 44, right: 8, top: 10, bottom: 22 };
   const max = Math.max(1, ...series.flatMap((s) => s.values));
   const n = Math.max(1, points.length - 1);

@@ -1,10 +1,12 @@
 'use client';
 
-import { useQuery } from '@tanstack/react-query';
+import { keepPreviousData, useQuery } from '@tanstack/react-query';
 import Link from 'next/link';
+import { BarList, LineChart } from '../../components/charts';
 import { DataPlanesTable } from '../../components/data-planes-table';
 import { changeCount } from '../../components/draft-diff';
 import { ErrorAlert, PageHeader, Skeleton } from '../../components/ui';
+import { useSlidingWindow } from '../../components/use-window';
 import { useTRPC } from '../../lib/trpc';
 
 function fmt(n: number | null | undefined, unit = ''): string {
@@ -20,6 +22,17 @@ export default function OverviewPage() {
   });
   const nodes = useQuery({ ...trpc.dataPlanes.list.queryOptions(), refetchInterval: 10_000 });
   const draft = useQuery({ ...trpc.config.draftDiff.queryOptions(), refetchInterval: 15_000 });
+  const { span, refresh } = useSlidingWindow(3_600_000);
+  const live = {
+    refetchInterval: 15_000,
+    placeholderData: keepPreviousData,
+  };
+  const series = useQuery({
+    ...trpc.usage.series.queryOptions({ ...span, granularity: 'minute' }),
+    ...live,
+  });
+  const top = useQuery({ ...trpc.usage.topConsumers.queryOptions({ ...span, limit: 5 }), ...live });
+  const points = series.data ?? [];
 
   const s = summary.data;
   return (
@@ -51,6 +64,47 @@ export default function OverviewPage() {
         </div>
       </div>
       <ErrorAlert error={summary.error} />
+
+      <div className="grid cols-2" style={{ marginBottom: 16 }}>
+        <section className="panel" style={{ marginBottom: 0 }}>
+          <div className="toolbar" style={{ justifyContent: 'space-between' }}>
+            <h2 style={{ margin: 0 }}>Requests per minute</h2>
+            <button type="button" className="small" onClick={refresh}>
+              Refresh
+            </button>
+          </div>
+          <ErrorAlert error={series.error} />
+          {series.isPending ? (
+            <Skeleton rows={3} />
+          ) : (
+            <LineChart
+              label="Requests and errors per minute, last hour"
+              points={points}
+              series={[
+                { name: 'requests', values: points.map((p) => p.requests) },
+                { name: 'errors', values: points.map((p) => p.errors), className: 'err' },
+              ]}
+            />
+          )}
+        </section>
+        <section className="panel" style={{ marginBottom: 0 }}>
+          <h2>Top consumers (1h)</h2>
+          <ErrorAlert error={top.error} />
+          {top.data?.length === 0 ? (
+            <p className="muted">No keyed traffic in the last hour.</p>
+          ) : (
+            <BarList
+              rows={(top.data ?? []).map((c) => ({
+                label: c.consumerName ?? `${c.consumerId} (deleted)`,
+                value: c.requests,
+              }))}
+            />
+          )}
+          <p style={{ marginBottom: 0 }}>
+            <Link href="/analytics">Open analytics →</Link>
+          </p>
+        </section>
+      </div>
 
       <section className="panel">
         <h2>Unpublished changes</h2>

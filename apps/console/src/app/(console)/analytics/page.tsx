@@ -1,9 +1,10 @@
 'use client';
 
 import { keepPreviousData, useQuery } from '@tanstack/react-query';
-import { useMemo, useState } from 'react';
+import { useState } from 'react';
 import { BarList, LineChart } from '../../../components/charts';
 import { EmptyState, ErrorAlert, formatDate, PageHeader, Skeleton } from '../../../components/ui';
+import { useSlidingWindow } from '../../../components/use-window';
 import { useTRPC } from '../../../lib/trpc';
 
 const RANGES = {
@@ -14,10 +15,9 @@ const RANGES = {
 } as const;
 type Range = keyof typeof RANGES;
 
-/** The window ends at the next whole minute so refetches within a minute share one query key. */
-function windowFor(range: Range, now: number) {
-  const to = Math.ceil(now / 60_000) * 60_000;
-  return { from: new Date(to - RANGES[range].ms).toISOString(), to: new Date(to).toISOString() };
+/** Milliseconds for people: one decimal below 10 ms, whole numbers above. */
+function ms(value: number): string {
+  return `${value < 10 ? value.toFixed(1) : Math.round(value)} ms`;
 }
 
 export default function AnalyticsPage() {
@@ -25,8 +25,7 @@ export default function AnalyticsPage() {
   const [range, setRange] = useState<Range>('1h');
   const [apiId, setApiId] = useState('');
   const [statusClass, setStatusClass] = useState('');
-  const [tick, setTick] = useState(() => Date.now());
-  const span = useMemo(() => windowFor(range, tick), [range, tick]);
+  const { span, refresh } = useSlidingWindow(RANGES[range].ms);
   const apis = useQuery(trpc.apis.list.queryOptions({}));
   const filters = {
     ...span,
@@ -68,7 +67,7 @@ export default function AnalyticsPage() {
         title="Analytics"
         description="Traffic through the gateways, from the analytics rollups. Refreshes every 15 s."
         actions={
-          <button type="button" onClick={() => setTick(Date.now())}>
+          <button type="button" onClick={refresh}>
             Refresh now
           </button>
         }
@@ -253,8 +252,8 @@ export default function AnalyticsPage() {
                     <td className="mono">{r.method}</td>
                     <td>{r.status}</td>
                     <td>{r.apiId ? (apiName.get(r.apiId) ?? r.apiId) : '—'}</td>
-                    <td>{r.totalMs} ms</td>
-                    <td>{r.upstreamMs === null ? '—' : `${r.upstreamMs} ms`}</td>
+                    <td>{ms(r.totalMs)}</td>
+                    <td>{r.upstreamMs === null ? '—' : ms(r.upstreamMs)}</td>
                     <td className="mono">{r.clientIp}</td>
                     <td>{r.errorCode ?? '—'}</td>
                   </tr>
