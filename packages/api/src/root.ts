@@ -1,6 +1,7 @@
 import { apisRouter } from './routers/apis';
 import { auditRouter } from './routers/audit';
 import { authRouter } from './routers/auth';
+import { certificatesRouter } from './routers/certificates';
 import { configRouter } from './routers/config';
 import { consumersRouter } from './routers/consumers';
 import { dataPlanesRouter } from './routers/data-planes';
@@ -22,6 +23,7 @@ export const appRouter = router({
   tokens: tokensRouter,
   registries: registriesRouter,
   secrets: secretsRouter,
+  certificates: certificatesRouter,
   services: servicesRouter,
   apis: apisRouter,
   plans: plansRouter,

@@ -23,6 +23,8 @@ export interface SyncAnswerDeps {
   onSecretError?: (registryId: string, error: unknown) => void;
   /** Told about jwt secrets that cannot be opened (wrong key); they are left out. */
   onJwtSecretError?: (name: string, error: unknown) => void;
+  /** Told about certificate keys that cannot be opened (wrong key); they are left out. */
+  onTlsKeyError?: (certificateId: string, error: unknown) => void;
   /** Keeps the latest parsed snapshot, so a publish woken by many gateways is read and parsed once. */
   snapshotCache?: PublishedSnapshotCache;
 }
@@ -106,6 +108,7 @@ export async function loadPublishedConfig(
     secrets: {
       registries: await loadRegistrySecrets(deps, snapshot),
       jwtSecrets: await loadJwtSecrets(deps, snapshot),
+      tlsKeys: await loadTlsKeys(deps, snapshot),
     },
   };
 }
@@ -171,6 +174,33 @@ async function loadJwtSecrets(
     }
   }
   return secrets;
+}
+
+/**
+ * The private keys of the snapshot's certificates, by certificate id. As with jwt secrets, the
+ * key sent is the one stored now; a rotation reaches every gateway with the next publish (the
+ * snapshot's keyFingerprint changes). A certificate deleted since is simply absent: gateways
+ * skip a certificate without its key.
+ */
+async function loadTlsKeys(
+  deps: SyncAnswerDeps,
+  snapshot: ConfigSnapshot,
+): Promise<Record<string, string>> {
+  const ids = (snapshot.certificates ?? []).map((c) => c.id);
+  if (ids.length === 0) return {};
+  const rows = await deps.db.certificate.findMany({
+    where: { id: { in: ids } },
+    select: { id: true, keySealed: true },
+  });
+  const keys: Record<string, string> = {};
+  for (const row of rows) {
+    try {
+      keys[row.id] = openSealed(deps.secretKey, row.keySealed);
+    } catch (error) {
+      deps.onTlsKeyError?.(row.id, error);
+    }
+  }
+  return keys;
 }
 
 /**

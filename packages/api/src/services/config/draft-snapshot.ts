@@ -36,12 +36,15 @@ function asObject(value: Prisma.JsonValue | null): Record<string, unknown> {
 export async function loadDraftSnapshot(
   tx: Prisma.TransactionClient,
 ): Promise<DraftSnapshotResult> {
-  const [registries, services, apis, plans, secrets] = await Promise.all([
+  const [registries, services, apis, plans, secrets, certificates] = await Promise.all([
     tx.registryConnection.findMany(),
     tx.service.findMany({ include: { registry: { select: { name: true } } } }),
     tx.api.findMany({ include: { routes: { orderBy: { position: 'asc' } } } }),
     tx.plan.findMany({ include: { apis: { select: { apiId: true } } } }),
     tx.secret.findMany({ select: { name: true, valueSealed: true } }),
+    tx.certificate.findMany({
+      select: { id: true, name: true, hosts: true, certPem: true, keySealed: true },
+    }),
   ]);
   const secretFingerprints = new Map(
     secrets.map((s) => [s.name, sealedFingerprint(s.valueSealed)] as const),
@@ -103,6 +106,19 @@ export async function loadDraftSnapshot(
       quota: p.quota,
       redisFailurePolicy: p.redisFailurePolicy,
     })),
+    // Left out when empty so drafts without certificates hash as they did before TLS existed.
+    // Private keys never enter a snapshot: gateways receive them as secrets.tlsKeys.
+    ...(certificates.length === 0
+      ? {}
+      : {
+          certificates: certificates.sort(byName).map((c) => ({
+            id: c.id,
+            name: c.name,
+            hosts: c.hosts,
+            certPem: c.certPem,
+            keyFingerprint: sealedFingerprint(c.keySealed),
+          })),
+        }),
   };
 
   const parsed = ZConfigSnapshot.safeParse(raw);
