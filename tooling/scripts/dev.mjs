@@ -38,6 +38,10 @@ async function loadOrCreateEnv() {
     DATABASE_URL: process.env.DATABASE_URL ?? 'postgresql://postgres@127.0.0.1:5432/portico',
     REDIS_URL: process.env.REDIS_URL ?? 'redis://127.0.0.1:6379',
     PORTICO_CONTROL_PORT: '4000',
+    // A development stack listens on loopback only.
+    PORTICO_CONTROL_HOST: '127.0.0.1',
+    PORTICO_GATEWAY_HOST: '127.0.0.1',
+    PORTICO_GATEWAY_STATUS_HOST: '127.0.0.1',
     PORTICO_CONSOLE_PORT: '3000',
     PORTICO_GATEWAY_PORT: '8080',
     PORTICO_GATEWAY_STATUS_PORT: '8081',
