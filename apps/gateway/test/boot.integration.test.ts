@@ -1,4 +1,4 @@
-import { type ChildProcess, spawn } from 'node:child_process';
+import { type ChildProcess, execFileSync, spawn } from 'node:child_process';
 import { createHash } from 'node:crypto';
 import { existsSync } from 'node:fs';
 import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
@@ -147,9 +147,13 @@ async function freePort(): Promise<number> {
   return port;
 }
 
+const appDir = new URL('..', import.meta.url).pathname;
+/** The shipped artifact: the esbuild bundle `npm run build` makes (starts in well under a second). */
+const bundle = join(appDir, 'dist', 'sigterm-test-main.mjs');
+
 function spawnGateway(env: Record<string, string>): ChildProcess {
-  return spawn(process.execPath, ['--import', 'tsx', 'src/main.ts'], {
-    cwd: new URL('..', import.meta.url).pathname,
+  return spawn(process.execPath, [bundle], {
+    cwd: appDir,
     env: {
       ...process.env,
       LOG_LEVEL: 'warn',
@@ -163,6 +167,14 @@ function spawnGateway(env: Record<string, string>): ChildProcess {
 }
 
 describe('SIGTERM', () => {
+  beforeAll(() => {
+    execFileSync(
+      process.execPath,
+      ['../../tooling/scripts/build-node-app.mjs', 'src/main.ts', bundle],
+      { cwd: appDir, stdio: 'ignore' },
+    );
+  });
+
   for (const workers of ['1', '2']) {
     it(`with ${workers} worker(s): stops accepting, finishes in-flight requests, then exits 0`, async () => {
       const port = await freePort();
@@ -189,7 +201,7 @@ describe('SIGTERM', () => {
               return false;
             }
           },
-          45_000,
+          60_000,
           'gateway ready',
         );
         holdSlowRequests();
@@ -231,6 +243,6 @@ describe('SIGTERM', () => {
       } finally {
         child.kill('SIGKILL');
       }
-    }, 70_000);
+    }, 90_000);
   }
 });
