@@ -157,6 +157,7 @@ export function decodeBatch(payload: unknown): DecodedBatch {
     const problem = requestEventProblem(candidate);
     if (problem !== null)
       throw new MalformedBatchError(`malformed analytics batch at e.${position}.${problem}`);
+    // requestEventProblem just checked every field against RequestEvent's rules.
     return candidate as RequestEvent;
   });
   return { id: batch.id, nodeId: batch.node, events };

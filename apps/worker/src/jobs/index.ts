@@ -12,6 +12,9 @@ export * from './define-job';
 export * from './job-dispatcher';
 export * from './maintenance-jobs';
 
+// The casts widen each definition's payload type to the registry's common type; the dispatcher
+// validates every payload with the definition's own schema before its handler sees it.
+
 /** Jobs consumed from the analytics queue (gateways produce them). */
 export const ANALYTICS_JOBS: readonly JobDefinition[] = [analyticsBatchJob as JobDefinition];
 
