@@ -171,6 +171,46 @@ describe('retries', () => {
   });
 });
 
+describe('timeouts', () => {
+  it('answers 504 when the whole exchange exceeds the total timeout, even while bytes trickle', async () => {
+    const slow = await counted('slow', (_req, res) => {
+      // Headers at once, then one byte every 100 ms: neither connect nor first-byte times out.
+      res.writeHead(200, { 'content-type': 'text/plain' });
+      const timer = setInterval(() => res.write('.'), 100);
+      res.on('close', () => clearInterval(timer));
+    });
+    const g = await gatewayFor([slow], {
+      timeouts: { connectMs: 1000, firstByteMs: 5000, totalMs: 400 },
+    });
+    const started = performance.now();
+    const outcome = await request(`${g.url}/api/x`)
+      .then(
+        async (res) => {
+          await res.body.text();
+          return 'completed';
+        },
+        () => 'cut',
+      )
+      .catch(() => 'cut');
+    const tookMs = performance.now() - started;
+    // Headers were already sent, so the gateway cuts the stream at the deadline.
+    expect(outcome).toBe('cut');
+    expect(tookMs).toBeLessThan(2000);
+  });
+
+  it('answers 504 GW_UPSTREAM_TIMEOUT when nothing arrives before the total timeout', async () => {
+    const stuck = await counted('stuck', () => undefined);
+    const g = await gatewayFor([stuck], {
+      timeouts: { connectMs: 1000, firstByteMs: 5000, totalMs: 300 },
+    });
+    const started = performance.now();
+    const res = await send(`${g.url}/api/x`);
+    expect(res.status).toBe(504);
+    expect(JSON.parse(res.text)).toMatchObject({ code: 'GW_UPSTREAM_TIMEOUT' });
+    expect(performance.now() - started).toBeLessThan(1500);
+  });
+});
+
 describe('circuit breaker', () => {
   it('opens after the failure rate, answering 503 GW_CIRCUIT_OPEN without calling the service', async () => {
     const failing = await counted('failing', status(500));

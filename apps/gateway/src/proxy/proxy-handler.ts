@@ -543,7 +543,15 @@ export function createProxyHandler(
       }
 
       const abort = new AbortController();
+      // The service's total timeout covers the whole exchange, retries and body included (the
+      // pool enforces connect and first byte per attempt).
+      let timedOut = false;
+      const totalTimer = setTimeout(() => {
+        timedOut = true;
+        abort.abort();
+      }, service.service.timeouts.totalMs);
       res.once('close', () => {
+        clearTimeout(totalTimer);
         // writableEnded, not writableFinished: the latter is still false while the socket flushes.
         if (!res.writableEnded) abort.abort();
       });
@@ -581,7 +589,18 @@ export function createProxyHandler(
             if (limiterStream !== null) ex.bytesIn = limiterStream.bytes;
             if (error) {
               if (abort.signal.aborted) {
-                service.selector.release(instance);
+                if (!timedOut) {
+                  service.selector.release(instance);
+                  return;
+                }
+                service.selector.reportFailure(instance);
+                fail(
+                  req,
+                  res,
+                  ex,
+                  'GW_UPSTREAM_TIMEOUT',
+                  `service ${service.service.name} did not finish within ${service.service.timeouts.totalMs} ms`,
+                );
                 return;
               }
               if (
