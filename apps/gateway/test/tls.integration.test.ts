@@ -1,11 +1,10 @@
-import { execFileSync } from 'node:child_process';
-import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { mkdtempSync, rmSync } from 'node:fs';
 import { connect as http2Connect } from 'node:http2';
 import { request as httpsRequest, type RequestOptions } from 'node:https';
 import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { type ConnectionOptions, type PeerCertificate, connect as tlsConnect } from 'node:tls';
+import type { ConnectionOptions, PeerCertificate } from 'node:tls';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import {
   apiOf,
@@ -18,11 +17,13 @@ import {
   type TestGateway,
   type Upstream,
 } from './harness';
+import {
+  type CertificatePair,
+  makeCertificatePair,
+  peerCertificate as peerCertificateAt,
+} from './tls-helpers';
 
-interface Pair {
-  certPem: string;
-  keyPem: string;
-}
+type Pair = CertificatePair;
 
 let dir: string;
 let upstream: Upstream;
@@ -32,36 +33,8 @@ let pairA: Pair;
 let pairB: Pair;
 let version = 0;
 
-/** A throw-away self-signed certificate for `cn` (and its SANs), made with the system's openssl. */
 function makePair(cn: string, sans: string): Pair {
-  const name = `${cn.replace(/[^a-z0-9]/g, '_')}-${Math.random().toString(36).slice(2)}`;
-  execFileSync(
-    'openssl',
-    [
-      'req',
-      '-x509',
-      '-newkey',
-      'ec',
-      '-pkeyopt',
-      'ec_paramgen_curve:P-256',
-      '-nodes',
-      '-days',
-      '1',
-      '-subj',
-      `/CN=${cn}`,
-      '-addext',
-      `subjectAltName=${sans}`,
-      '-keyout',
-      join(dir, `${name}.key`),
-      '-out',
-      join(dir, `${name}.crt`),
-    ],
-    { stdio: 'ignore' },
-  );
-  return {
-    certPem: readFileSync(join(dir, `${name}.crt`), 'utf8'),
-    keyPem: readFileSync(join(dir, `${name}.key`), 'utf8'),
-  };
+  return makeCertificatePair(dir, cn, sans);
 }
 
 /** Feeds a new config version serving `certs` (in this order) in front of the echo upstream. */
@@ -96,23 +69,8 @@ async function feedCertificates(certs: { id: string; hosts: string[]; pair: Pair
   expect(gw.gateway.runtime.current.config?.version).toBe(version);
 }
 
-/** The certificate the TLS listener presents for `servername` (none: no SNI sent). */
 function peerCertificate(servername: string | undefined): Promise<PeerCertificate> {
-  return new Promise((resolve, reject) => {
-    const socket = tlsConnect({
-      host: '127.0.0.1',
-      port: tlsPort,
-      ...(servername === undefined ? {} : { servername }),
-      rejectUnauthorized: false,
-      ALPNProtocols: ['http/1.1'],
-    });
-    socket.once('secureConnect', () => {
-      const cert = socket.getPeerCertificate();
-      socket.end();
-      resolve(cert);
-    });
-    socket.once('error', reject);
-  });
+  return peerCertificateAt(tlsPort, servername);
 }
 
 /** One request over HTTP/2 (ALPN h2), trusting `ca`, answered by the echo upstream. */
