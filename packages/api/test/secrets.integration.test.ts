@@ -1,5 +1,8 @@
+import { TRPCError } from '@trpc/server';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { openSealed } from '../src/crypto/seal';
+import { ZCreateApiInput } from '../src/routers/apis/create-api.types';
+import { createApi } from '../src/services/apis/apis';
 import { type Fixtures, fixtures } from './fixtures';
 import {
   type ApiHarness,
@@ -257,5 +260,44 @@ describe('secrets: publishing', () => {
       await h.db.route.deleteMany({ where: { apiId: api.id } });
       await h.db.api.delete({ where: { id: api.id } });
     }
+  });
+});
+
+describe('secrets: concurrent delete and reference', () => {
+  it('a delete racing an API that is being saved with a reference waits for it and is then refused', async () => {
+    const name = uniqueName('sec');
+    await h.as('admin').secrets.create({ name, value: strongValue('race') });
+    const input = ZCreateApiInput.parse(await jwtApiInput(name));
+    // A holder, not a `let`: TypeScript cannot see the assignment inside the callback.
+    const race: { deletion: Promise<unknown> | null } = { deletion: null };
+    await h.db.$transaction(
+      async (tx) => {
+        // The API's check takes the secret row FOR SHARE; the delete below must wait for commit.
+        const api = await createApi(tx, input, new Date());
+        race.deletion = h
+          .as('admin')
+          .secrets.delete({ name })
+          .then(
+            () => 'deleted',
+            (error: unknown) => error,
+          );
+        const deadline = Date.now() + 5_000;
+        let waiting = 0;
+        while (waiting === 0 && Date.now() < deadline) {
+          const rows = await h.db.$queryRaw<{ n: bigint }[]>`
+            SELECT count(*) AS n FROM pg_stat_activity
+            WHERE wait_event_type = 'Lock' AND query LIKE '%FROM secrets WHERE name%FOR UPDATE%'`;
+          waiting = Number(rows[0]?.n ?? 0n);
+        }
+        expect(waiting, 'the delete should be blocked on the row lock').toBe(1);
+        expect(api.name).toBe(input.name);
+      },
+      { timeout: 15_000 },
+    );
+    const outcome = await race.deletion;
+    expect(outcome).toBeInstanceOf(TRPCError);
+    expect((outcome as TRPCError).code).toBe('CONFLICT');
+    expect((outcome as TRPCError).message).toContain(input.name);
+    expect(await h.db.secret.findUnique({ where: { name } })).not.toBeNull();
   });
 });
