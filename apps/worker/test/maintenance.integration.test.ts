@@ -45,21 +45,34 @@ describe('retention and compaction', () => {
   });
 
   it('folds minute rollups older than the age into hours without losing or doubling a request', async () => {
-    await h.db.$executeRawUnsafe('TRUNCATE usage_minutes, usage_hours');
+    await h.db.$executeRawUnsafe(
+      'TRUNCATE usage_minutes, usage_hours, usage_error_minutes, usage_error_hours',
+    );
     const now = Date.UTC(2026, 10, 22, 12, 30);
     const old = Date.UTC(2026, 10, 19, 9, 0);
     await apply([
       requestEvent({ time: old + 60_000, totalMs: 3 }),
       requestEvent({ time: old + 5 * 60_000, totalMs: 3 }),
-      requestEvent({ time: old + 59 * 60_000, totalMs: 800, status: 500 }),
+      requestEvent({
+        time: old + 59 * 60_000,
+        totalMs: 800,
+        status: 504,
+        errorCode: 'GW_UPSTREAM_TIMEOUT',
+      }),
+      requestEvent({
+        time: old + 58 * 60_000,
+        totalMs: 3,
+        status: 504,
+        errorCode: 'GW_UPSTREAM_TIMEOUT',
+      }),
       requestEvent({ time: old + 60 * 60_000, totalMs: 3 }),
       requestEvent({ time: now - 60_000, totalMs: 3 }),
     ]);
     const before = await h.rollupTotal();
     const first = await compactRollups(h.db, new Date(now), 48);
-    expect(first.minuteRows).toBe(4);
+    expect(first).toMatchObject({ minuteRows: 5, errorMinuteRows: 2 });
     const again = await compactRollups(h.db, new Date(now), 48);
-    expect(again.minuteRows).toBe(0);
+    expect(again).toMatchObject({ minuteRows: 0, errorMinuteRows: 0 });
     expect(await h.rollupTotal()).toBe(before);
 
     const hours = await h.db.usageHour.findMany({
@@ -67,15 +80,20 @@ describe('retention and compaction', () => {
     });
     expect(hours.map((r) => [r.hour.toISOString(), r.statusClass, r.count, r.errorCount])).toEqual([
       ['2026-11-19T09:00:00.000Z', 2, 2, 0],
-      ['2026-11-19T09:00:00.000Z', 5, 1, 1],
+      ['2026-11-19T09:00:00.000Z', 5, 2, 2],
       ['2026-11-19T10:00:00.000Z', 2, 1, 0],
     ]);
     const histogramTotal = hours.reduce(
       (sum, r) => sum + r.latencyBuckets.reduce((a, b) => a + b, 0),
       0,
     );
-    expect(histogramTotal).toBe(4);
+    expect(histogramTotal).toBe(5);
     expect(await h.count('usage_minutes')).toBe(1);
+    const errorHours = await h.db.usageErrorHour.findMany();
+    expect(errorHours.map((r) => [r.hour.toISOString(), r.errorCode, r.count])).toEqual([
+      ['2026-11-19T09:00:00.000Z', 'GW_UPSTREAM_TIMEOUT', 2],
+    ]);
+    expect(await h.db.usageErrorMinute.count()).toBe(0);
   });
 });
 

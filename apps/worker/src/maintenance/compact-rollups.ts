@@ -5,7 +5,8 @@ const HOURS_PER_STEP = 6;
 const MAX_STEPS = 2_000;
 
 /**
- * Folds minute rollups of whole hours older than `compactAfterHours` into hourly rollups.
+ * Folds minute rollups (and error-code minutes) of whole hours older than `compactAfterHours`
+ * into hourly rollups.
  *
  * Each step moves rows with DELETE … RETURNING and upserts their sums in the same statement, so
  * a row is either still a minute row or already part of an hour row — never both, never
@@ -71,5 +72,40 @@ export async function compactRollups(db: Db, now: Date, compactAfterHours: numbe
       SELECT count(*)::bigint AS moved FROM moved`;
     minuteRows += Number(moved[0]?.moved ?? 0n);
   }
-  return { minuteRows, cutoff };
+  const errorMinuteRows = await compactErrorRollups(db, cutoff);
+  return { minuteRows, errorMinuteRows, cutoff };
+}
+
+/** The same fold for the per-minute gateway error-code counts. */
+async function compactErrorRollups(db: Db, cutoff: Date): Promise<number> {
+  let rows = 0;
+  for (let step = 0; step < MAX_STEPS; step++) {
+    const oldest = await db.$queryRaw<{ minute: Date | null }[]>`
+      SELECT min(minute) AS minute FROM usage_error_minutes WHERE minute < ${cutoff}`;
+    const from = oldest[0]?.minute;
+    if (!from) break;
+    const upTo = new Date(
+      Math.min(
+        cutoff.getTime(),
+        Math.floor(from.getTime() / HOUR_MS) * HOUR_MS + HOURS_PER_STEP * HOUR_MS,
+      ),
+    );
+    const moved = await db.$queryRaw<{ moved: bigint }[]>`
+      WITH moved AS (
+        DELETE FROM usage_error_minutes WHERE minute < ${upTo}
+        RETURNING minute, "apiId", "routeId", "consumerId", "keyId", "errorCode", count
+      ),
+      upserted AS (
+        INSERT INTO usage_error_hours AS u (hour, "apiId", "routeId", "consumerId", "keyId", "errorCode", count)
+        SELECT date_trunc('hour', minute), "apiId", "routeId", "consumerId", "keyId", "errorCode", sum(count)::int
+        FROM moved GROUP BY 1, 2, 3, 4, 5, 6
+        ORDER BY 1, 2, 3, 4, 5, 6
+        ON CONFLICT (hour, "apiId", "routeId", "consumerId", "keyId", "errorCode") DO UPDATE SET
+          count = u.count + EXCLUDED.count
+        RETURNING 1
+      )
+      SELECT count(*)::bigint AS moved FROM moved`;
+    rows += Number(moved[0]?.moved ?? 0n);
+  }
+  return rows;
 }

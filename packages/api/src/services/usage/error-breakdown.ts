@@ -9,7 +9,7 @@ import { queryRows, sql } from './sql-fragment';
 
 /**
  * Errors in the window by gateway error code (answers the gateway gave itself, from the
- * per-minute error rollups) and requests/errors by status class (all answers, from the rollups).
+ * minute and hour error rollups) and requests/errors by status class (all answers, from the rollups).
  */
 export async function errorBreakdown(
   db: Db,
@@ -20,8 +20,13 @@ export async function errorBreakdown(
   const byCode = await queryRows<{ error_code: string; n: bigint }>(
     db,
     sql`
-    SELECT "errorCode" AS error_code, sum(count)::bigint AS n FROM usage_error_minutes
-    WHERE ${rollupConditions('minute', window, filters, consumerScope, { withStatusClass: false })}
+    SELECT "errorCode" AS error_code, sum(count)::bigint AS n FROM (
+      SELECT "errorCode", count FROM usage_error_minutes
+      WHERE ${rollupConditions('minute', window, filters, consumerScope, { withStatusClass: false })}
+      UNION ALL
+      SELECT "errorCode", count FROM usage_error_hours
+      WHERE ${rollupConditions('hour', window, filters, consumerScope, { withStatusClass: false })}
+    ) AS e
     GROUP BY "errorCode" ORDER BY n DESC, "errorCode"`,
   );
   const byClass = await queryRows<{ status_class: number; requests: bigint; errors: bigint }>(
