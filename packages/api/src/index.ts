@@ -11,6 +11,13 @@ export {
   resolveActor,
 } from './services/auth/resolve-actor';
 export { SESSION_COOKIE_NAME, SESSION_TTL_SECONDS } from './services/auth/session-cookie';
+export {
+  type SignInAttempt,
+  SignInThrottle,
+  SignInThrottledError,
+  type SignInThrottleOptions,
+  signInRetryAfterSeconds,
+} from './services/auth/sign-in-throttle';
 export type { RegistryProbe, RegistryProbeTarget } from './services/registries/registry-probe';
 export * from './sync';
 export {

@@ -1,6 +1,7 @@
 import type { Db } from '@portico/db';
 import { initTRPC, TRPCError } from '@trpc/server';
 import { describeIssues, mapKnownError, validationIssues } from './errors/map-known-error';
+import type { SignInThrottle } from './services/auth/sign-in-throttle';
 import type { RegistryProbe } from './services/registries/registry-probe';
 
 export const OPERATOR_ROLES = ['viewer', 'editor', 'admin', 'owner'] as const;
@@ -43,6 +44,8 @@ export interface ApiServices {
   now: () => Date;
   /** Lists a registry's services for `registries.test`; without it the test checks reachability only. */
   probeRegistry?: RegistryProbe;
+  /** Locks out repeated failed password sign-ins (per process); without it sign-in is not throttled. */
+  signInThrottle?: SignInThrottle;
 }
 
 export interface ApiContext extends ApiServices {
