@@ -249,6 +249,100 @@ describe('operator console against the whole running stack', () => {
     await screenshot(admin, stack, '12-data-planes-v3');
   });
 
+  it('creates a service from a registry and sees its live instances', async () => {
+    // A registry token from Settings, used by the instance to register itself.
+    await admin.goto('/settings');
+    await admin.getByLabel('New registry token name').fill('e2e-registry');
+    await admin
+      .locator('section', { hasText: 'Registry tokens' })
+      .getByRole('button', { name: 'Create token' })
+      .click();
+    const d = dialog(admin);
+    const registryToken = (await d.getByTestId('once-secret').textContent())?.trim() ?? '';
+    expect(registryToken.length).toBeGreaterThan(10);
+    await d.getByRole('button', { name: 'Done' }).click();
+
+    const registered = await fetch(
+      `${stack.controlUrl}/registry/v1/services/billing-svc/instances/billing-1`,
+      {
+        method: 'PUT',
+        headers: { authorization: `Bearer ${registryToken}`, 'content-type': 'application/json' },
+        body: JSON.stringify({ address: '127.0.0.1', port: stack.upstreamPort, ttlSeconds: 3600 }),
+      },
+    );
+    expect(registered.status).toBe(200);
+
+    await admin.goto('/registries');
+    await admin.getByRole('button', { name: 'New registry' }).click();
+    await d.getByLabel('Name', { exact: true }).fill('local');
+    await d.getByLabel('Type').selectOption('builtin');
+    await d.getByLabel('Address').fill(stack.controlUrl);
+    await d.getByLabel('Credentials').fill(`token: ${registryToken}`);
+    await d.getByRole('button', { name: 'Create registry' }).click();
+    const row = admin.getByRole('row', { name: /local/ });
+    await row.waitFor();
+    await row.getByRole('button', { name: 'Test connection' }).click();
+    await d.getByText('Connected').waitFor();
+    await screenshot(admin, stack, '13-registry-tested');
+    await d.getByRole('button', { name: 'Close' }).click();
+
+    await admin.goto('/services');
+    await admin.getByRole('button', { name: 'New service' }).click();
+    await d.getByLabel('Name', { exact: true }).fill('billing');
+    await d.getByLabel('From a registry').check();
+    await d.getByLabel('Registry', { exact: true }).selectOption({ label: 'local (builtin)' });
+    await d.getByLabel('Service name in the registry').fill('billing-svc');
+    await d.getByRole('button', { name: 'Create service' }).click();
+    await admin.getByRole('cell', { name: /billing-svc/ }).waitFor();
+
+    await admin.goto('/apis');
+    await admin.getByRole('button', { name: 'New API' }).click();
+    await d.getByLabel('Name', { exact: true }).fill('billing');
+    await d.getByLabel('Service').selectOption({ label: 'billing' });
+    await d.getByLabel('Base path', { exact: true }).fill('/billing');
+    await d.getByLabel('Auth type').selectOption('none');
+    await d.getByRole('button', { name: 'Create API' }).click();
+    await admin.getByRole('cell', { name: '/billing' }).waitFor();
+    await admin.goto('/config');
+    await admin.getByLabel('Publish message').fill('billing from the registry');
+    await admin.getByRole('button', { name: 'Publish' }).click();
+    await admin.getByText('Published v4').waitFor();
+
+    const through = await waitForGatewayStatus('/billing/invoices', 200);
+    expect(through.body).toMatchObject({ upstream: 'e2e', path: '/invoices' });
+
+    // Gateways send their instance health with the status report that follows a config change,
+    // and registry instances are discovered after v4 was applied: editing the API (through its
+    // form) and publishing v5 makes the gateway report what it has discovered.
+    await admin.goto('/apis');
+    await admin
+      .getByRole('row', { name: /billing/ })
+      .getByRole('button', { name: 'Edit' })
+      .click();
+    await d.getByLabel('Max body (bytes)').fill('5242880');
+    await d.getByRole('button', { name: 'Save API' }).click();
+    await d.waitFor({ state: 'detached' });
+    await admin.goto('/config');
+    await admin
+      .getByTestId('snapshot-diff')
+      .getByText(/maxBodyBytes/)
+      .waitFor();
+    await admin.getByLabel('Publish message').fill('describe billing');
+    await admin.getByRole('button', { name: 'Publish' }).click();
+    await admin.getByText('Published v5').waitFor();
+    await waitForNodeVersion(admin, 5);
+
+    await admin.goto('/services');
+    await admin
+      .getByRole('row', { name: /billing-svc/ })
+      .getByRole('button', { name: 'Instances' })
+      .click();
+    await d
+      .getByRole('cell', { name: `127.0.0.1:${stack.upstreamPort}` })
+      .waitFor({ timeout: 30_000 });
+    await screenshot(admin, stack, '14-registry-service-instances');
+  });
+
   it('shows a viewer no mutating control, and the server refuses their mutation', async () => {
     const viewer = await signedInPage(browser, stack, stack.viewer);
     expect(await viewer.getByTestId('my-role').textContent()).toBe('viewer');
@@ -257,7 +351,7 @@ describe('operator console against the whole running stack', () => {
     for (const name of ['New API', 'Import OpenAPI', 'Edit', 'Delete']) {
       expect(await viewer.getByRole('button', { name }).count(), name).toBe(0);
     }
-    await screenshot(viewer, stack, '13-viewer-apis');
+    await screenshot(viewer, stack, '15-viewer-apis');
     for (const [path, button] of [
       ['/services', 'New service'],
       ['/plans', 'New plan'],
