@@ -1,4 +1,4 @@
-import { bootstrapOwner } from '@portico/api';
+import { bootstrapOwner, SignInThrottle } from '@portico/api';
 import { createDb } from '@portico/db';
 import { Redis } from 'ioredis';
 import { createChangeFeed } from './dp/change-feed';
@@ -50,6 +50,8 @@ async function main(): Promise<void> {
     changeFeed,
     redis,
     logger: { level: env.PORTICO_LOG_LEVEL },
+    // In memory, per process: see sign-in-throttle.ts for why that is enough.
+    signInThrottle: new SignInThrottle(),
   });
 
   let shuttingDown = false;

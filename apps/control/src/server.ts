@@ -5,6 +5,8 @@ import {
   type RegistryProbe,
   resolveActor,
   SESSION_COOKIE_NAME,
+  type SignInThrottle,
+  signInRetryAfterSeconds,
 } from '@portico/api';
 import type { Db } from '@portico/db';
 import { newId } from '@portico/id';
@@ -19,6 +21,13 @@ import { HttpMetrics } from './http/metrics';
 import { createMutationGuard } from './http/mutation-guard';
 import { sendProblem } from './http/problem';
 import { builtinRegistryPlugin } from './registry/plugin';
+
+/** The `email` field of a sign-in input, for logs; nothing else of the input is read. */
+function emailOf(input: unknown): string | null {
+  if (typeof input === 'object' && input !== null && 'email' in input)
+    return typeof input.email === 'string' ? input.email.slice(0, 254) : null;
+  return null;
+}
 
 /** Larger than the 5 MB OpenAPI limit plus JSON escaping, so that limit answers with its own message. */
 const TRPC_BODY_LIMIT_BYTES = 12 * 1024 * 1024;
@@ -42,6 +51,8 @@ export interface ControlServerDeps {
   logger?: FastifyServerOptions['logger'];
   /** How `registries.test` asks a registry for its services; defaults to the discovery adapters. */
   probeRegistry?: RegistryProbe;
+  /** Locks out repeated failed sign-ins; `main` always passes one, tests only when they test it. */
+  signInThrottle?: SignInThrottle;
 }
 
 /**
@@ -137,6 +148,7 @@ export async function buildControlServer(deps: ControlServerDeps): Promise<Fasti
             secretKey: deps.secretKey,
             now,
             probeRegistry,
+            ...(deps.signInThrottle ? { signInThrottle: deps.signInThrottle } : {}),
             actor,
             requestId: req.id,
             clientIp: req.ip,
@@ -154,9 +166,26 @@ export async function buildControlServer(deps: ControlServerDeps): Promise<Fasti
             },
           };
         },
-        onError({ error, req }) {
+        // A throttled sign-in is 429 (tRPC's status for TOO_MANY_REQUESTS) and says when to retry.
+        responseMeta({ errors }) {
+          for (const error of errors) {
+            const seconds = signInRetryAfterSeconds(error);
+            if (seconds !== null) return { headers: { 'retry-after': String(seconds) } };
+          }
+          return {};
+        },
+        onError({ error, req, path, input }) {
           if (error.code === 'INTERNAL_SERVER_ERROR')
             req.log.error({ err: error.cause ?? error }, 'procedure failed');
+          else if (
+            path === 'auth.signIn' &&
+            (error.code === 'UNAUTHORIZED' || error.code === 'TOO_MANY_REQUESTS')
+          )
+            // Failed and throttled sign-ins are logged for spotting guessing; the email only, never the password.
+            req.log.warn(
+              { requestId: req.id, ip: req.ip, email: emailOf(input), code: error.code },
+              error.code === 'UNAUTHORIZED' ? 'sign-in failed' : 'sign-in throttled',
+            );
         },
       },
     };
