@@ -1,3 +1,4 @@
+import { once } from 'node:events';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { connect as http2Connect } from 'node:http2';
 import { request as httpsRequest, type RequestOptions } from 'node:https';
@@ -6,6 +7,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { ConnectionOptions, PeerCertificate } from 'node:tls';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import WebSocket, { type ClientOptions, WebSocketServer } from 'ws';
 import {
   apiOf,
   type EchoBody,
@@ -217,6 +219,29 @@ describe('TLS proxy listener', () => {
     expect(res.alpn).toBe('http/1.1');
     expect(res.status).toBe(200);
     expect((JSON.parse(res.body) as EchoBody).url).toBe('/hello');
+  });
+
+  it('upgrades WebSockets over TLS (HTTP/1.1) and relays frames', async () => {
+    const wss = new WebSocketServer({ server: upstream.server });
+    wss.on('connection', (socket, req) =>
+      socket.on('message', (data) => socket.send(`echo:${data.toString()}:${req.url}`)),
+    );
+    try {
+      // ws passes TLS connection options (servername for SNI) through to tls.connect.
+      const options: ClientOptions & { servername: string } = {
+        servername: 'a.test',
+        ca: pairA.certPem,
+        headers: { host: 'a.test' },
+      };
+      const client = new WebSocket(`wss://127.0.0.1:${tlsPort}/chat`, options);
+      await once(client, 'open');
+      client.send('hi');
+      const [reply] = await once(client, 'message');
+      expect(String(reply)).toBe('echo:hi:/chat');
+      client.close();
+    } finally {
+      wss.close();
+    }
   });
 
   it('serves a certificate rotated through a new config version without a restart', async () => {
