@@ -126,6 +126,17 @@ export function createAnalyticsRecorder(options: AnalyticsRecorderOptions): Anal
 
   const redis = buildProducerConnection(options.connection);
   redis.on('error', (err: Error) => logSendError(err));
+  // A batch that failed while Redis was away waits out its back-off; once the connection is
+  // back there is nothing left to wait for, so the backlog goes out at once.
+  redis.on('ready', () => {
+    if (closed || pending === null || inFlight !== null) return;
+    retryAt = 0;
+    if (retryTimer !== null) {
+      clearTimeout(retryTimer);
+      retryTimer = null;
+    }
+    pump(true);
+  });
   const queue = new Queue(options.queueName ?? ANALYTICS_QUEUE_NAME, {
     connection: redis,
     prefix: options.prefix ?? DEFAULT_QUEUE_PREFIX,
