@@ -462,6 +462,7 @@ export function createProxyHandler(
       }
       const instance = service.selector.pick(ex, req.headers);
       if (instance === null) {
+        service.selector.abandon();
         fail(
           req,
           res,

@@ -68,6 +68,10 @@ export class ServiceBalancer implements UpstreamSelector {
     return this.breaker === null || this.breaker.allow();
   }
 
+  abandon(): void {
+    this.breaker?.release();
+  }
+
   tryRetry(): boolean {
     if (this.breaker !== null && this.breaker.state !== 'closed') return false;
     return this.budget.tryWithdraw();

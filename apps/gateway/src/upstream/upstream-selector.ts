@@ -67,6 +67,8 @@ export interface UpstreamSelector {
   reportFailure(instance: UpstreamInstance): void;
   /** The attempt ended without a verdict (client went away, body refused): frees its slot. */
   release(instance: UpstreamInstance): void;
+  /** An admitted request found no instance: frees its half-open breaker probe, if it had one. */
+  abandon(): void;
   /** Spends one retry from the budget; false when the budget is empty or the breaker not closed. */
   tryRetry(): boolean;
   health(): InstanceHealth[];
