@@ -54,7 +54,7 @@ describe('CircuitBreaker', () => {
 
   it('stays closed when failures are under the rate', () => {
     const breaker = new CircuitBreaker(settings, () => 0);
-    for (let i = 0; i < 100; i++) breaker.record(i % 3 === 0 ? false : true);
+    for (let i = 0; i < 100; i++) breaker.record(i % 3 !== 0);
     expect(breaker.state).toBe('closed');
   });
 });
