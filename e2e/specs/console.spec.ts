@@ -383,6 +383,18 @@ describe('operator console against the whole running stack', () => {
     await viewer.goto('/consumers');
     await viewer.getByRole('cell', { name: /acme/ }).waitFor();
     expect(await viewer.getByText('sneaky').count()).toBe(0);
+
+    // Members and machine tokens are admin-only: a viewer sees an explanation, no failing lists.
+    await viewer.goto('/settings');
+    await viewer.getByText('Admins manage members').waitFor();
+    expect(await viewer.getByRole('heading', { name: 'Data-plane tokens' }).count()).toBe(0);
+    expect(await viewer.locator('.alert[role=alert]').count()).toBe(0);
+
+    // Signing out ends the session: the console sends the viewer back to sign-in.
+    await viewer.getByRole('button', { name: 'Sign out' }).click();
+    await viewer.waitForURL('**/sign-in');
+    await viewer.goto('/apis');
+    await viewer.waitForURL('**/sign-in?next=%2Fapis');
     await viewer.context().close();
   });
 });

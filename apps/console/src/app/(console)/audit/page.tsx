@@ -5,6 +5,7 @@ import { Fragment, useState } from 'react';
 import { EmptyState, ErrorAlert, formatDate, PageHeader, Skeleton } from '../../../components/ui';
 import { useTRPC } from '../../../lib/trpc';
 
+// The targetType values the control plane records (recordAudit calls in packages/api).
 const TARGET_TYPES = [
   'api',
   'service',
@@ -12,11 +13,16 @@ const TARGET_TYPES = [
   'plan',
   'consumer',
   'subscription',
-  'apiKey',
+  'key',
   'config',
+  'configVersion',
   'user',
-  'personalToken',
-  'machineToken',
+  'invite',
+  'session',
+  'personal_token',
+  'machine_token',
+  'secret',
+  'certificate',
 ];
 
 function Json({ value }: { value: unknown }) {

@@ -407,7 +407,17 @@ export default function SettingsPage() {
   return (
     <>
       <PageHeader title="Settings" description="Members, roles and tokens." />
-      <Members />
+      {session.canAdmin ? (
+        <Members />
+      ) : (
+        <section className="panel">
+          <h2>Members</h2>
+          <p className="muted" style={{ margin: 0 }}>
+            You are signed in as {session.user.email} with the {session.role} role. Admins manage
+            members, roles and machine tokens.
+          </p>
+        </section>
+      )}
       <PersonalTokens />
       {session.canAdmin ? (
         <>
