@@ -5,7 +5,7 @@ import { request as httpsRequest, type RequestOptions } from 'node:https';
 import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import type { ConnectionOptions, PeerCertificate } from 'node:tls';
+import { type ConnectionOptions, type PeerCertificate, connect as tlsConnect } from 'node:tls';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import WebSocket, { type ClientOptions, WebSocketServer } from 'ws';
 import {
@@ -219,6 +219,29 @@ describe('TLS proxy listener', () => {
     expect(res.alpn).toBe('http/1.1');
     expect(res.status).toBe(200);
     expect((JSON.parse(res.body) as EchoBody).url).toBe('/hello');
+  });
+
+  it('answers a request smuggling shape over TLS with problem+json 400', async () => {
+    const answer = await new Promise<string>((resolve, reject) => {
+      const socket = tlsConnect({
+        host: '127.0.0.1',
+        port: tlsPort,
+        servername: 'a.test',
+        ca: pairA.certPem,
+        ALPNProtocols: ['http/1.1'],
+      });
+      const chunks: Buffer[] = [];
+      socket.on('data', (c: Buffer) => chunks.push(c));
+      socket.once('error', reject);
+      socket.once('close', () => resolve(Buffer.concat(chunks).toString('latin1')));
+      socket.once('secureConnect', () =>
+        socket.write(
+          'POST /x HTTP/1.1\r\nHost: a.test\r\nContent-Length: 3\r\nTransfer-Encoding: chunked\r\n\r\n0\r\n\r\n',
+        ),
+      );
+    });
+    expect(answer).toMatch(/^HTTP\/1\.1 400 /);
+    expect(answer).toContain('application/problem+json');
   });
 
   it('upgrades WebSockets over TLS (HTTP/1.1) and relays frames', async () => {

@@ -59,7 +59,7 @@ export function buildProxyServer(options: ProxyServerOptions): FastifyInstance {
  * Content-Length and Transfer-Encoding, bad or duplicate lengths, obs-fold, bare LF) and
  * oversize headers. They still get problem+json, and the connection is closed.
  */
-function answerClientError(error: NodeJS.ErrnoException, socket: Socket): void {
+export function answerClientError(error: NodeJS.ErrnoException, socket: Socket): void {
   if (error.code === 'ECONNRESET' || !socket.writable) {
     socket.destroy();
     return;

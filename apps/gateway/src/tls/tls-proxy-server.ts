@@ -4,6 +4,7 @@ import type { Socket } from 'node:net';
 import type { SecureContext } from 'node:tls';
 import type { PublishedConfig } from '@portico/config';
 import { UPGRADE_HEAD } from '../proxy/proxy-handler';
+import { answerClientError } from '../proxy/proxy-server';
 import {
   buildCertificateIndex,
   type CertificateIndex,
@@ -54,6 +55,14 @@ export function buildTlsProxyServer(options: TlsProxyServerOptions): TlsProxySer
       },
     },
     withHttp2Compat(options.handler),
+  );
+
+  // HTTP/1.1 over TLS behaves like the plain listener: bodies stream for as long as they take
+  // (no whole-request deadline), and malformed requests get problem+json before the handler.
+  // Node applies these to the HTTP/1.1 connections of an allowHTTP1 server; its types omit them.
+  Object.assign(server, { requestTimeout: 0, headersTimeout: 30_000 });
+  server.on('clientError', (error: Error, socket: Socket) =>
+    answerClientError(error as NodeJS.ErrnoException, socket),
   );
 
   const refresh = () => {
