@@ -208,6 +208,33 @@ describe('TLS proxy listener', () => {
     expect(Object.keys(echoed.headers).filter((name) => name.startsWith(':'))).toEqual([]);
   });
 
+  it('streams an HTTP/2 request body without content-length to the upstream', async () => {
+    const body = await new Promise<string>((resolve, reject) => {
+      const session = http2Connect(`https://127.0.0.1:${tlsPort}`, {
+        ca: pairA.certPem,
+        servername: 'a.test',
+      });
+      session.once('error', reject);
+      const stream = session.request({
+        ':path': '/upload',
+        ':method': 'POST',
+        ':authority': 'a.test',
+      });
+      const chunks: Buffer[] = [];
+      stream.on('data', (c: Buffer) => chunks.push(c));
+      stream.once('error', reject);
+      stream.on('end', () => {
+        session.close();
+        resolve(Buffer.concat(chunks).toString());
+      });
+      stream.write('first part, ');
+      setImmediate(() => stream.end('second part'));
+    });
+    const echoed = JSON.parse(body) as EchoBody;
+    expect(echoed.method).toBe('POST');
+    expect(echoed.body).toBe('first part, second part');
+  });
+
   it('answers gateway errors over HTTP/2 as problem+json', async () => {
     const res = await http2Get('a.test', '/../../etc', pairA.certPem);
     expect(res.status).toBeGreaterThanOrEqual(400);

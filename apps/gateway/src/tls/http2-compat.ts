@@ -21,6 +21,7 @@ const CONNECTION_SPECIFIC = new Set([
  * - `:authority` becomes `host` (HTTP/2 clients send the pseudo-header instead), so routing by
  *   host works and the upstream, always reached over HTTP/1.1, receives a Host header;
  * - pseudo-headers (`:method`, `:path`, …) leave `rawHeaders`, which is what is forwarded;
+ * - a body without content-length is marked as of unknown length, so it streams upstream;
  * - connection-specific response headers are dropped instead of making Node throw.
  * HTTP/1.1 requests on the same TLS listener (ALPN `http/1.1`) go to the handler unchanged.
  */
@@ -35,6 +36,11 @@ export function withHttp2Compat(handler: ProxyHandler) {
     const headers = h2req.headers;
     const authority = headers[':authority'];
     if (headers.host === undefined && typeof authority === 'string') headers.host = authority;
+    // HTTP/2 frames bodies itself, so a client may send one with no content-length. The
+    // handler streams a body of unknown length when it sees transfer-encoding (hop-by-hop, so
+    // never forwarded as such); without this marker such a body would be dropped.
+    if (!h2req.stream.endAfterHeaders && headers['content-length'] === undefined)
+      headers['transfer-encoding'] = 'chunked';
     const raw: string[] = [];
     for (const [name, value] of Object.entries(headers)) {
       if (name.startsWith(':') || value === undefined) continue;
