@@ -343,6 +343,29 @@ describe('operator console against the whole running stack', () => {
     await screenshot(admin, stack, '14-registry-service-instances');
   });
 
+  it('imports an OpenAPI document into a new API with its routes', async () => {
+    const document = JSON.stringify({
+      openapi: '3.0.3',
+      info: { title: 'Pets', version: '1.0.0' },
+      servers: [{ url: 'https://pets.example.com/pets-api' }],
+      paths: {
+        '/pets': { get: { responses: { '200': { description: 'ok' } } } },
+        '/pets/{petId}': { get: { responses: { '200': { description: 'ok' } } } },
+      },
+    });
+    await admin.goto('/apis');
+    await admin.getByRole('button', { name: 'Import OpenAPI' }).click();
+    const d = dialog(admin);
+    await d.getByLabel('API name').fill('pets');
+    await d.getByLabel('Service').selectOption({ label: 'orders-svc' });
+    await d.getByLabel('or paste the document').fill(document);
+    await d.getByRole('button', { name: 'Import' }).click();
+    const row = admin.getByRole('row', { name: /pets/ });
+    await row.getByText('OpenAPI').waitFor();
+    expect(await row.getByRole('cell', { name: '/pets-api' }).count()).toBe(1);
+    await screenshot(admin, stack, '14b-openapi-imported');
+  });
+
   it('shows a viewer no mutating control, and the server refuses their mutation', async () => {
     const viewer = await signedInPage(browser, stack, stack.viewer);
     expect(await viewer.getByTestId('my-role').textContent()).toBe('viewer');

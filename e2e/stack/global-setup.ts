@@ -37,6 +37,8 @@ export default async function setup(project: TestProject) {
     for (const c of cleanups.reverse()) await c();
   };
 
+  // Screenshots and logs of an earlier run would mislead whoever looks at this one.
+  rmSync(RESULTS_DIR, { recursive: true, force: true });
   try {
     const [redisPort, controlPort, gatewayPort, statusPort, consolePort] = [
       await freePort(),
