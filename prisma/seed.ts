@@ -15,6 +15,7 @@ import { type ApiContext, bootstrapOwner, createAppCaller } from '@portico/api';
 import { createDb, type Db } from '@portico/db';
 import { newId } from '@portico/id';
 import { hashSecret } from '@portico/keys';
+import { parse as parseYaml } from 'yaml';
 
 const root = join(import.meta.dirname, '..');
 const demo = process.argv.includes('--demo');
@@ -123,7 +124,16 @@ async function seedDemo(db: Db, owner: { id: string; email: string }) {
       tokenId: null,
     }),
   );
-  const document = readFileSync(join(root, 'prisma/demo-config.yaml'), 'utf8');
+  const document = parseYaml(readFileSync(join(root, 'prisma/demo-config.yaml'), 'utf8')) as {
+    registries?: { name: string; credentials?: Record<string, string> }[];
+  };
+  // Gateways read the built-in registry with the same generated token the demo services
+  // register with; it is write-only in the document and never dumped.
+  for (const registry of document.registries ?? []) {
+    if (registry.name === 'local' && env.registryToken) {
+      registry.credentials = { token: env.registryToken };
+    }
+  }
   const result = await caller.config.applyDocument({ document, message: 'demo data' });
   console.log(
     result.published
