@@ -366,6 +366,64 @@ describe('operator console against the whole running stack', () => {
     await screenshot(admin, stack, '14b-openapi-imported');
   });
 
+  it('approves a pending subscription, then rotates the key: old refused, new accepted', async () => {
+    await admin.goto('/plans');
+    await admin.getByRole('button', { name: 'New plan' }).click();
+    const d = dialog(admin);
+    await d.getByLabel('Name', { exact: true }).fill('platinum');
+    await d.getByLabel('Subscriptions need approval').check();
+    await d.getByLabel('orders', { exact: true }).check();
+    await d.getByRole('button', { name: 'Create plan' }).click();
+    await admin.getByRole('cell', { name: /platinum/ }).waitFor();
+    await admin.goto('/config');
+    await admin.getByLabel('Publish message').fill('platinum plan');
+    await admin.getByRole('button', { name: 'Publish' }).click();
+    await admin.getByText(/Published v\d+/).waitFor();
+
+    await admin.goto('/consumers');
+    await admin.getByRole('button', { name: 'New consumer' }).click();
+    await d.getByLabel('Name', { exact: true }).fill('globex');
+    await d.getByRole('button', { name: 'Create consumer' }).click();
+    await admin
+      .getByRole('row', { name: /globex/ })
+      .getByRole('button', { name: 'Subscribe' })
+      .click();
+    await d.getByLabel('Plan').selectOption({ label: 'platinum (needs approval)' });
+    await d.getByRole('button', { name: 'Subscribe' }).click();
+    await d.waitFor({ state: 'detached' });
+
+    await admin.goto('/keys');
+    await admin.getByRole('button', { name: 'New key' }).click();
+    await d.getByLabel('Consumer').selectOption({ label: 'globex' });
+    await d.getByRole('button', { name: 'Create key' }).click();
+    const first = (await d.getByTestId('once-secret').textContent())?.trim() ?? '';
+    await d.getByRole('button', { name: 'Done' }).click();
+    // Pending: the key is known but the subscription does not grant the API yet.
+    await waitForGatewayStatus('/orders/hello', 403, first);
+
+    await admin.goto('/subscriptions');
+    const pending = admin.getByRole('row', { name: /globex.*pending/ });
+    await pending.getByRole('button', { name: 'Approve' }).click();
+    await admin.getByRole('row', { name: /globex.*active/ }).waitFor();
+    await screenshot(admin, stack, '15a-subscription-approved');
+    await waitForGatewayStatus('/orders/hello', 200, first);
+
+    await admin.goto('/keys');
+    await admin
+      .getByRole('row', { name: /globex.*active/ })
+      .getByRole('button', { name: 'Rotate' })
+      .click();
+    await d.getByRole('button', { name: 'Rotate' }).click();
+    await d.getByRole('heading', { name: 'Your new API key' }).waitFor();
+    const second = (await d.getByTestId('once-secret').textContent())?.trim() ?? '';
+    expect(second).toMatch(/^pk_/);
+    expect(second).not.toBe(first);
+    await screenshot(admin, stack, '15b-key-rotated');
+    await d.getByRole('button', { name: 'Done' }).click();
+    await waitForGatewayStatus('/orders/hello', 200, second);
+    await waitForGatewayStatus('/orders/hello', 401, first);
+  });
+
   it('shows a viewer no mutating control, and the server refuses their mutation', async () => {
     const viewer = await signedInPage(browser, stack, stack.viewer);
     expect(await viewer.getByTestId('my-role').textContent()).toBe('viewer');
@@ -374,7 +432,7 @@ describe('operator console against the whole running stack', () => {
     for (const name of ['New API', 'Import OpenAPI', 'Edit', 'Delete']) {
       expect(await viewer.getByRole('button', { name }).count(), name).toBe(0);
     }
-    await screenshot(viewer, stack, '15-viewer-apis');
+    await screenshot(viewer, stack, '16-viewer-apis');
     for (const [path, button] of [
       ['/services', 'New service'],
       ['/plans', 'New plan'],

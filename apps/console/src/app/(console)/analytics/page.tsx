@@ -24,24 +24,37 @@ export default function AnalyticsPage() {
   const trpc = useTRPC();
   const [range, setRange] = useState<Range>('1h');
   const [apiId, setApiId] = useState('');
+  const [consumerId, setConsumerId] = useState('');
   const [statusClass, setStatusClass] = useState('');
   const { span, refresh } = useSlidingWindow(RANGES[range].ms);
   const apis = useQuery(trpc.apis.list.queryOptions({}));
+  const consumers = useQuery(trpc.consumers.list.queryOptions({}));
   const filters = {
     ...span,
     ...(apiId ? { apiId } : {}),
   };
+  const byConsumer = consumerId ? { consumerId } : {};
   const live = { refetchInterval: 15_000, placeholderData: keepPreviousData };
   const series = useQuery({
-    ...trpc.usage.series.queryOptions({ ...filters, granularity: RANGES[range].granularity }),
+    ...trpc.usage.series.queryOptions({
+      ...filters,
+      ...byConsumer,
+      granularity: RANGES[range].granularity,
+    }),
     ...live,
   });
-  const latency = useQuery({ ...trpc.usage.latency.queryOptions(filters), ...live });
+  const latency = useQuery({
+    ...trpc.usage.latency.queryOptions({ ...filters, ...byConsumer }),
+    ...live,
+  });
   const top = useQuery({
     ...trpc.usage.topConsumers.queryOptions({ ...filters, limit: 10 }),
     ...live,
   });
-  const errors = useQuery({ ...trpc.usage.errors.queryOptions(filters), ...live });
+  const errors = useQuery({
+    ...trpc.usage.errors.queryOptions({ ...filters, ...byConsumer }),
+    ...live,
+  });
   const [cursors, setCursors] = useState<(string | undefined)[]>([undefined]);
   const cursor = cursors.at(-1);
   const requests = useQuery({
@@ -50,6 +63,7 @@ export default function AnalyticsPage() {
       to: span.to,
       limit: 25,
       ...(apiId ? { apiId } : {}),
+      ...byConsumer,
       ...(statusClass ? { statusClass: Number(statusClass) } : {}),
       ...(cursor ? { cursor } : {}),
     }),
@@ -97,6 +111,20 @@ export default function AnalyticsPage() {
           {(apis.data ?? []).map((a) => (
             <option key={a.id} value={a.id}>
               {a.name}
+            </option>
+          ))}
+        </select>
+        <label htmlFor="consumer-filter">Consumer</label>
+        <select
+          id="consumer-filter"
+          value={consumerId}
+          onChange={(e) => setConsumerId(e.target.value)}
+          style={{ width: 200 }}
+        >
+          <option value="">All consumers</option>
+          {(consumers.data ?? []).map((c) => (
+            <option key={c.id} value={c.id}>
+              {c.name}
             </option>
           ))}
         </select>
