@@ -1,5 +1,5 @@
 import { once } from 'node:events';
-import { mkdtempSync, rmSync } from 'node:fs';
+import { cpSync, existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { connect as http2Connect } from 'node:http2';
 import { request as httpsRequest, type RequestOptions } from 'node:https';
 import type { AddressInfo } from 'node:net';
@@ -12,6 +12,7 @@ import {
   apiOf,
   type EchoBody,
   echoHandler,
+  eventually,
   published,
   service,
   startGateway,
@@ -312,6 +313,35 @@ describe('TLS proxy listener', () => {
     expect((server.address() as AddressInfo).port).toBe(tlsPort);
     const res = await http2Get('a.test', '/after-rotation', rotated.certPem);
     expect(res.status).toBe(200);
+  });
+
+  it('a gateway booting from its last-known-good state serves the saved certificate with the control plane down', async () => {
+    const expected = gw.gateway.runtime.current.config;
+    const file = join(gw.stateDir, 'last-known-good.json');
+    await eventually(
+      async () =>
+        existsSync(file) &&
+        (JSON.parse(readFileSync(file, 'utf8')) as { payload: string }).payload.includes(
+          `"version":${version},`,
+        ),
+      5000,
+      'the latest version saved',
+    );
+    const copy = mkdtempSync(join(tmpdir(), 'portico-tls-lkg-'));
+    cpSync(file, join(copy, 'last-known-good.json'));
+    const rebooted = await startGateway({ stateDir: copy });
+    try {
+      expect(rebooted.gateway.runtime.current.config?.hash).toBe(expected?.hash);
+      await new Promise<void>((resolve) =>
+        rebooted.gateway.tlsProxy.server.listen(0, '127.0.0.1', () => resolve()),
+      );
+      const port = (rebooted.gateway.tlsProxy.server.address() as AddressInfo).port;
+      const served = await peerCertificateAt(port, 'a.test');
+      expect(served.fingerprint256).toBe((await peerCertificate('a.test')).fingerprint256);
+    } finally {
+      await rebooted.close();
+      rmSync(copy, { recursive: true, force: true });
+    }
   });
 
   it('skips a certificate whose key does not match it, serving the others', async () => {
