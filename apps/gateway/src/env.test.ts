@@ -22,4 +22,15 @@ describe('parseGatewayEnv', () => {
       /PORTICO_GATEWAY_WORKERS/,
     );
   });
+
+  it('opens a TLS listener only when PORTICO_GATEWAY_TLS_PORT names a port', () => {
+    expect(parseGatewayEnv(minimal).PORTICO_GATEWAY_TLS_PORT).toBeUndefined();
+    expect(parseGatewayEnv({ ...minimal, PORTICO_GATEWAY_TLS_PORT: '8443' })).toMatchObject({
+      PORTICO_GATEWAY_TLS_PORT: 8443,
+    });
+    // An empty value would otherwise coerce to 0 (a random port): refused, naming the variable.
+    expect(() => parseGatewayEnv({ ...minimal, PORTICO_GATEWAY_TLS_PORT: '' })).toThrow(
+      /PORTICO_GATEWAY_TLS_PORT/,
+    );
+  });
 });
