@@ -193,7 +193,9 @@ export async function startGateway(
       }),
     async close() {
       await gateway.close(1000);
-      if (!options.stateDir) await rm(stateDir, { recursive: true, force: true });
+      // rm retries ENOTEMPTY: a snapshot write (tmp file, then rename) may finish as close returns.
+      if (!options.stateDir)
+        await rm(stateDir, { recursive: true, force: true, maxRetries: 5, retryDelay: 50 });
     },
   };
 }

@@ -102,6 +102,14 @@ export abstract class WatchingAdapter implements DiscoveryAdapter {
   ): Promise<void>;
 
   /**
+   * Longest wait before retrying a failed round. Connection-oriented registries back off up to
+   * the shared ceiling; an adapter whose rounds are cheap, stateless queries may retry sooner.
+   */
+  protected maxRetryDelayMs(): number {
+    return Number.POSITIVE_INFINITY;
+  }
+
+  /**
    * Runs `round` again and again: immediately after a round that made progress and ended
    * normally, after a jittered, growing back-off otherwise. Failures mark the watch degraded
    * and keep the last known instances.
@@ -144,7 +152,10 @@ export abstract class WatchingAdapter implements DiscoveryAdapter {
           );
         }
       }
-      await sleep(backoffDelayMs(attempt, this.ctx.random), signal);
+      await sleep(
+        Math.min(backoffDelayMs(attempt, this.ctx.random), this.maxRetryDelayMs()),
+        signal,
+      );
       attempt += 1;
     }
   }

@@ -127,6 +127,11 @@ export class DnsAdapter extends WatchingAdapter {
     return { instances: [], ttlSeconds: ttl };
   }
 
+  /** A failed lookup is retried no later than the next scheduled re-resolution would be. */
+  protected override maxRetryDelayMs(): number {
+    return this.minTtl * 1000;
+  }
+
   protected async runWatch(
     ref: ServiceRef,
     tracker: InstanceTracker,
