@@ -1,5 +1,6 @@
 import { fileURLToPath } from 'node:url';
 import { defineConfig } from 'vitest/config';
+import { testReportPath } from '../tooling/vitest/base';
 
 const root = fileURLToPath(new URL('.', import.meta.url));
 
@@ -18,7 +19,7 @@ export default defineConfig({
     fileParallelism: false,
     sequence: { concurrent: false },
     reporters: ['default', 'json'],
-    outputFile: { json: `${root}.test-results/vitest.json` },
+    outputFile: { json: testReportPath(root) },
     pool: 'forks',
   },
 });

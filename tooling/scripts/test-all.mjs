@@ -15,10 +15,12 @@ for (const dir of workspaceDirs)
   rmSync(join(dir, '.test-results'), { recursive: true, force: true });
 
 const concurrency = process.env.PORTICO_TEST_CONCURRENCY ?? '1';
+// Reports are named after this run, so a single-file run elsewhere cannot stand in for ours.
+const runId = `${Date.now()}-${process.pid}`;
 const turbo = spawnSync(
   'npx',
   ['turbo', 'run', 'test', `--concurrency=${concurrency}`, '--continue', '--output-logs=full'],
-  { cwd: root, stdio: 'inherit' },
+  { cwd: root, stdio: 'inherit', env: { ...process.env, PORTICO_TEST_RUN_ID: runId } },
 );
 
 let passed = 0;
@@ -28,7 +30,7 @@ const missing = [];
 for (const dir of workspaceDirs) {
   const pkg = JSON.parse(readFileSync(join(dir, 'package.json'), 'utf8'));
   if (!pkg.scripts?.test) continue;
-  const report = join(dir, '.test-results', 'vitest.json');
+  const report = join(dir, '.test-results', `vitest-${runId}.json`);
   if (!existsSync(report)) {
     missing.push(pkg.name);
     continue;
