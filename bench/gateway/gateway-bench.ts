@@ -21,7 +21,10 @@ import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
 import { snapshotHash } from '@portico/config';
 import { generateSecret } from '@portico/keys';
+import { Redis } from 'ioredis';
 import { Pool } from 'undici';
+
+const BENCH_QUEUE_PREFIX = `{portico-bench-${process.pid}}`;
 
 const { values } = parseArgs({
   options: {
@@ -209,6 +212,8 @@ async function startGateway(
       PORTICO_GATEWAY_NODE_ID: `bench-${port}`,
       REDIS_URL: 'redis://127.0.0.1:6379',
       PORTICO_ANALYTICS_ENABLED: analytics ? 'true' : 'false',
+      // Its own queue, so a local worker never counts bench traffic as real usage.
+      PORTICO_QUEUE_PREFIX: BENCH_QUEUE_PREFIX,
       LOG_LEVEL: 'error',
     },
     stdio: ['ignore', 'ignore', 'inherit'],
@@ -443,7 +448,32 @@ main()
     console.error(error);
     process.exitCode = 1;
   })
-  .finally(() => {
+  .finally(async () => {
     cleanup();
     rmSync(work, { recursive: true, force: true });
+    await dropBenchQueue();
   });
+
+/** Removes the bench's analytics jobs from Redis; they were never meant to be counted. */
+async function dropBenchQueue(): Promise<void> {
+  const redis = new Redis('redis://127.0.0.1:6379', { lazyConnect: true, maxRetriesPerRequest: 1 });
+  try {
+    await redis.connect();
+    let cursor = '0';
+    do {
+      const [next, keys] = await redis.scan(
+        cursor,
+        'MATCH',
+        `${BENCH_QUEUE_PREFIX}*`,
+        'COUNT',
+        500,
+      );
+      cursor = next;
+      if (keys.length > 0) await redis.del(...keys);
+    } while (cursor !== '0');
+  } catch {
+    // Redis already gone: nothing was left behind that matters.
+  } finally {
+    redis.disconnect();
+  }
+}

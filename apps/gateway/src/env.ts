@@ -46,6 +46,8 @@ export const ZGatewayEnv = z.object({
   PORTICO_ANALYTICS_ENABLED: ZBooleanString.default(true),
   PORTICO_ANALYTICS_BUFFER_MAX: z.coerce.number().int().min(1).max(10_000_000).default(100_000),
   PORTICO_ANALYTICS_ANONYMISE_IP: ZBooleanString.default(false),
+  /** BullMQ key prefix of the analytics queue; must match the workers' PORTICO_QUEUE_PREFIX. */
+  PORTICO_QUEUE_PREFIX: z.string().min(1).default('{portico}'),
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
 });
 export type GatewayEnv = z.infer<typeof ZGatewayEnv>;

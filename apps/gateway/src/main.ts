@@ -63,6 +63,7 @@ async function runWorker(): Promise<void> {
       ? createAnalyticsRecorder({
           connection: env.REDIS_URL,
           nodeId,
+          prefix: env.PORTICO_QUEUE_PREFIX,
           maxBufferedEvents: env.PORTICO_ANALYTICS_BUFFER_MAX,
           anonymiseIp: env.PORTICO_ANALYTICS_ANONYMISE_IP,
         })
