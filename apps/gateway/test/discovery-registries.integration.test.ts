@@ -1,8 +1,4 @@
 import { randomBytes } from 'node:crypto';
-import { Etcd3 } from 'etcd3';
-import zookeeper from 'node-zookeeper-client';
-import { afterAll, afterEach, describe, expect, it } from 'vitest';
-import { apiOf, eventually, startGateway, type TestGateway } from './harness';
 import {
   createDnsmasq,
   createEtcd,
@@ -10,7 +6,11 @@ import {
   hasBinary,
   hasZookeeper,
   type LocalServer,
-} from './registry-servers';
+} from '@portico/discovery/testing';
+import { Etcd3 } from 'etcd3';
+import zookeeper from 'node-zookeeper-client';
+import { afterAll, afterEach, describe, expect, it } from 'vitest';
+import { apiOf, eventually, startGateway, type TestGateway } from './harness';
 import {
   type ChildInstance,
   killAndStartScenario,

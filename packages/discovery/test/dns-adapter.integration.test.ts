@@ -1,8 +1,13 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createDiscoveryAdapter, type DiscoveryAdapter } from '../src/index';
 import { endpoints, UpdateRecorder } from '../src/testing/index';
+import {
+  createDnsmasq,
+  hasBinary,
+  type LocalServer,
+  warnMissing,
+} from '../src/testing/local-registry-servers';
 import { registryOf } from './doubles/registry-fixture';
-import { createDnsmasq, hasBinary, type LocalServer, warnMissing } from './support/local-servers';
 
 const available = hasBinary('dnsmasq');
 if (!available) warnMissing('dnsmasq', 'dnsmasq-base');

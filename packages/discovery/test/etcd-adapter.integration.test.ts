@@ -2,8 +2,13 @@ import { Etcd3 } from 'etcd3';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createDiscoveryAdapter, type DiscoveryAdapter } from '../src/index';
 import { endpoints, UpdateRecorder } from '../src/testing/index';
+import {
+  createEtcd,
+  hasBinary,
+  type LocalServer,
+  warnMissing,
+} from '../src/testing/local-registry-servers';
 import { recordingLogger, registryOf } from './doubles/registry-fixture';
-import { createEtcd, hasBinary, type LocalServer, warnMissing } from './support/local-servers';
 
 const available = hasBinary('etcd');
 if (!available) warnMissing('etcd', 'etcd-server');

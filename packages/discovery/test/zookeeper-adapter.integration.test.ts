@@ -2,13 +2,13 @@ import zookeeper from 'node-zookeeper-client';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createDiscoveryAdapter, type DiscoveryAdapter } from '../src/index';
 import { endpoints, UpdateRecorder } from '../src/testing/index';
-import { recordingLogger, registryOf } from './doubles/registry-fixture';
 import {
   createZookeeper,
   hasZookeeper,
   type LocalServer,
   warnMissing,
-} from './support/local-servers';
+} from '../src/testing/local-registry-servers';
+import { recordingLogger, registryOf } from './doubles/registry-fixture';
 
 const available = hasZookeeper();
 if (!available) warnMissing('ZooKeeper', 'zookeeper');

@@ -1,1 +1,2 @@
+export * from './local-registry-servers';
 export { endpoints, eventually, UpdateRecorder } from './update-recorder';
