@@ -424,6 +424,40 @@ describe('operator console against the whole running stack', () => {
     await waitForGatewayStatus('/orders/hello', 401, first);
   });
 
+  it('invites a member with a role, who accepts through the link and is signed in', async () => {
+    await admin.goto('/settings');
+    await admin.getByRole('button', { name: 'Invite member' }).click();
+    const d = dialog(admin);
+    await d.getByLabel('Email').fill('editor-e2e@example.com');
+    await d.getByLabel('Role').selectOption('editor');
+    await d.getByRole('button', { name: 'Invite', exact: true }).click();
+    const link = (await d.getByTestId('invite-link').textContent())?.trim() ?? '';
+    expect(link).toContain('/accept-invite?token=');
+    await screenshot(admin, stack, '15c-invite-created');
+    await d.getByRole('button', { name: 'Done' }).click();
+
+    const context = await browser.newContext({
+      baseURL: stack.consoleUrl,
+      viewport: { width: 1440, height: 900 },
+    });
+    const invitee = await context.newPage();
+    await invitee.goto(link);
+    await invitee.getByLabel('Your name').fill('Eddie Editor');
+    await invitee.getByLabel('Password').fill('short');
+    // ZPassword from @portico/config answers while typing.
+    await invitee.getByText('must be at least 10 characters').waitFor();
+    await invitee.getByLabel('Password').fill('editor horse battery staple');
+    await invitee.getByRole('button', { name: 'Accept invitation' }).click();
+    await invitee.getByRole('heading', { name: 'Overview' }).waitFor();
+    expect(await invitee.getByTestId('my-role').textContent()).toBe('editor');
+    await invitee.goto('/apis');
+    await invitee.getByRole('button', { name: 'New API' }).waitFor();
+    await context.close();
+
+    await admin.goto('/settings');
+    await admin.getByRole('row', { name: /editor-e2e@example\.com/ }).waitFor();
+  });
+
   it('shows a viewer no mutating control, and the server refuses their mutation', async () => {
     const viewer = await signedInPage(browser, stack, stack.viewer);
     expect(await viewer.getByTestId('my-role').textContent()).toBe('viewer');

@@ -128,8 +128,11 @@ function Members() {
           <div className="form">
             <OnceSecret label="invite token" secret={inviteToken} />
             <p className="muted">
-              Send it to the invitee; they accept it with a password of their choosing.
+              Send the invitee this link; they choose their name and password there:
             </p>
+            <div className="secret" data-testid="invite-link">
+              {`${window.location.origin}/accept-invite?token=${encodeURIComponent(inviteToken)}`}
+            </div>
             <div className="form-actions">
               <button
                 type="button"
