@@ -1,6 +1,7 @@
 import cluster from 'node:cluster';
 import { hostname } from 'node:os';
 import { createAnalyticsRecorder, noopAnalyticsRecorder } from '@portico/analytics';
+import { LIMITER_KEY_PREFIX } from '@portico/config';
 import { Redis } from 'ioredis';
 import { loadGatewayEnv } from './env';
 import { createGateway } from './gateway';
@@ -55,7 +56,7 @@ async function runWorker(): Promise<void> {
   limiterRedis?.on('error', () => undefined);
   const limiter = createLimiter({
     redis: limiterRedis,
-    keyPrefix: 'portico:rl',
+    keyPrefix: LIMITER_KEY_PREFIX,
     budgetMs: env.PORTICO_GATEWAY_LIMITER_BUDGET_MS,
   });
   const analytics =

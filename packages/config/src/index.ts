@@ -4,6 +4,7 @@ export * from './api-settings';
 export * from './canonical-json';
 export * from './credentials';
 export * from './declarative';
+export * from './limiter-keys';
 export * from './service-settings';
 export * from './snapshot';
 export * from './sync-protocol';

@@ -1,4 +1,4 @@
-import type { Quota, RateLimit } from '@portico/config';
+import { parseQuotaCounter, type Quota, quotaCounterKey, type RateLimit } from '@portico/config';
 import { Redis } from 'ioredis';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import {
@@ -466,5 +466,38 @@ describe('Redis keys', () => {
     await redis.script('FLUSH');
     expect((await limiter.check(req)).allowed).toBe(true);
     expect((await limiter.check(req)).headers.RateLimit).toMatch(/^"rate";r=0;/);
+  });
+});
+
+describe('key layout shared with the control plane', () => {
+  it('writes the quota counter under quotaCounterKey in the format parseQuotaCounter reads', async () => {
+    const keyPrefix = prefix();
+    const nowMs = Date.UTC(2026, 4, 14, 9, 30);
+    const limiter = createLimiter({
+      redis,
+      keyPrefix,
+      budgetMs: CORRECTNESS_BUDGET_MS,
+      now: () => nowMs,
+    });
+    for (const per of ['day', 'month'] as const) {
+      const check = limitCheck({
+        planId: 'pln_keys',
+        subject: 'con_keys',
+        quota: { requests: 10, per },
+      });
+      await checkMany(() => limiter.check(check), 3);
+      const period = quotaPeriodAt(nowMs, per);
+      const stored = await redis.get(quotaCounterKey(keyPrefix, 'pln_keys', 'con_keys', per));
+      expect(parseQuotaCounter(stored)).toEqual({
+        startMs: period.startMs,
+        endMs: period.endMs,
+        count: 3,
+      });
+    }
+    // The literal layout, so a change to the shared function is a visible, deliberate change.
+    expect(quotaCounterKey(keyPrefix, 'pln_keys', 'con_keys', 'day')).toBe(
+      `{${keyPrefix}:pln_keys:con_keys}:q:day`,
+    );
+    await limiter.close();
   });
 });

@@ -1,3 +1,4 @@
+import { quotaCounterKey, rateLimitKey } from '@portico/config';
 import type { Redis } from 'ioredis';
 import { BoundedMap } from './bounded-map.js';
 import { LimiterMetrics, type UnavailableCause } from './limiter-metrics.js';
@@ -158,12 +159,12 @@ export function createLimiter(opts: LimiterOptions): Limiter {
     // Keyed by subject alone so a hit builds no string; a subject seen under another plan rebuilds.
     let keys = keyCache.get(subject);
     if (keys === undefined || keys.planId !== planId) {
-      const tag = `{${opts.keyPrefix}:${planId}:${subject}}`;
+      // The layout is shared with the control plane, which reads the quota counters.
       keys = {
         planId,
-        rateKey: `${tag}:rl`,
-        quotaDayKey: `${tag}:q:day`,
-        quotaMonthKey: `${tag}:q:month`,
+        rateKey: rateLimitKey(opts.keyPrefix, planId, subject),
+        quotaDayKey: quotaCounterKey(opts.keyPrefix, planId, subject, 'day'),
+        quotaMonthKey: quotaCounterKey(opts.keyPrefix, planId, subject, 'month'),
       };
       keyCache.set(subject, keys);
     }
