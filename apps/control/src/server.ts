@@ -21,6 +21,7 @@ import { HttpMetrics } from './http/metrics';
 import { createMutationGuard } from './http/mutation-guard';
 import { sendProblem } from './http/problem';
 import { builtinRegistryPlugin } from './registry/plugin';
+import { redisQuotaCounterReader } from './usage/quota-counter-reader';
 
 /** The `email` field of a sign-in input, for logs; nothing else of the input is read. */
 function emailOf(input: unknown): string | null {
@@ -53,6 +54,8 @@ export interface ControlServerDeps {
   probeRegistry?: RegistryProbe;
   /** Locks out repeated failed sign-ins; `main` always passes one, tests only when they test it. */
   signInThrottle?: SignInThrottle;
+  /** Key prefix of the gateways' limiter, read for live quota usage; tests pass a random one. */
+  limiterKeyPrefix?: string;
 }
 
 /**
@@ -62,6 +65,9 @@ export interface ControlServerDeps {
 export async function buildControlServer(deps: ControlServerDeps): Promise<FastifyInstance> {
   const now = deps.now ?? (() => new Date());
   const probeRegistry = deps.probeRegistry ?? createDiscoveryRegistryProbe();
+  const quotaCounters = deps.redis
+    ? redisQuotaCounterReader(deps.redis, deps.limiterKeyPrefix)
+    : undefined;
   const app = Fastify({
     logger: deps.logger ?? false,
     genReqId: () => newId('request'),
@@ -149,6 +155,7 @@ export async function buildControlServer(deps: ControlServerDeps): Promise<Fasti
             now,
             probeRegistry,
             ...(deps.signInThrottle ? { signInThrottle: deps.signInThrottle } : {}),
+            ...(quotaCounters ? { quotaCounters } : {}),
             actor,
             requestId: req.id,
             clientIp: req.ip,

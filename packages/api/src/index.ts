@@ -27,5 +27,6 @@ export {
   type CookieWriter,
   OPERATOR_ROLES,
   type OperatorRole,
+  type QuotaCounterReader,
   roleAtLeast,
 } from './trpc';

@@ -46,6 +46,17 @@ export interface ApiServices {
   probeRegistry?: RegistryProbe;
   /** Locks out repeated failed password sign-ins (per process); without it sign-in is not throttled. */
   signInThrottle?: SignInThrottle;
+  /**
+   * Reads the gateway limiter's live quota counters (raw values, null where a key is absent, in
+   * the order asked); without it quota usage comes from the rollups alone.
+   */
+  quotaCounters?: QuotaCounterReader;
+}
+
+export interface QuotaCounterReader {
+  /** The gateway limiter's key prefix; defaults to LIMITER_KEY_PREFIX (tests use their own). */
+  keyPrefix?: string;
+  read(keys: string[]): Promise<(string | null)[]>;
 }
 
 export interface ApiContext extends ApiServices {

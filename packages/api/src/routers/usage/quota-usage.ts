@@ -8,5 +8,7 @@ export const quotaUsageProcedure = ownedResourceProcedure('viewer')
   .input(ZQuotaUsageInput)
   .query(async ({ ctx, input }) => {
     const scope = await resolveConsumerScope(ctx.db, ctx.ownerScope, input.consumerId);
-    return quotaUsage(ctx.db, ctx.now(), scope, input.consumerId);
+    return quotaUsage(ctx.db, ctx.now(), scope, input.consumerId, {
+      counters: ctx.quotaCounters,
+    });
   });

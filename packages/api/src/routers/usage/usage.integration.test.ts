@@ -1,11 +1,19 @@
 import { randomBytes } from 'node:crypto';
 import { emptyHistogram, histogramQuantile, latencyBucketIndex } from '@portico/analytics';
+import { formatQuotaCounter, quotaCounterKey } from '@portico/config';
 import type { Db } from '@portico/db';
 import { createTestDatabase } from '@portico/db/testing';
 import { newId } from '@portico/id';
 import { TRPCError } from '@trpc/server';
+import { Redis } from 'ioredis';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { type Actor, type ApiContext, createCallerFactory, router } from '../../trpc';
+import {
+  type Actor,
+  type ApiContext,
+  createCallerFactory,
+  type QuotaCounterReader,
+  router,
+} from '../../trpc';
 import { usageRouter } from './index';
 
 const createCaller = createCallerFactory(router({ usage: usageRouter }));
@@ -25,8 +33,9 @@ const ids = {
   sub: newId('subscription'),
 };
 
-function caller(actor: Actor) {
+function caller(actor: Actor, services: Partial<ApiContext> = {}) {
   const ctx: ApiContext = {
+    ...services,
     db,
     sessionSigningKey: randomBytes(32),
     secretKey: randomBytes(32),
@@ -162,6 +171,71 @@ beforeAll(async () => {
 });
 afterAll(async () => {
   await database?.drop();
+});
+
+describe('usage.quotaUsage with the live counter', () => {
+  let redis: Redis;
+  const keyPrefix = `test:${randomBytes(6).toString('hex')}`;
+  const todayStart = Date.UTC(2026, 10, 22);
+  const counters = (): QuotaCounterReader => ({
+    keyPrefix,
+    read: async (keys) => redis.mget(...keys),
+  });
+  beforeAll(async () => {
+    redis = new Redis({ host: '127.0.0.1', port: 6379, lazyConnect: true });
+    await redis.connect();
+  });
+  afterAll(async () => {
+    const keys = await redis.keys(`{${keyPrefix}:*`);
+    if (keys.length > 0) await redis.del(...keys);
+    redis.disconnect();
+  });
+
+  it("reports the gateway limiter's counter as live usage with the period's reset time", async () => {
+    // Written the way the gateway's limiter writes it: the shared key function, its value format.
+    await redis.set(
+      quotaCounterKey(keyPrefix, ids.plan, ids.mine, 'day'),
+      formatQuotaCounter({ startMs: todayStart, endMs: todayStart + 86_400_000, count: 37 }),
+    );
+    const [usage] = await caller(
+      { kind: 'developer', userId: ids.developer, email: 'd@x.test', ...common },
+      { quotaCounters: counters() },
+    ).usage.quotaUsage({});
+    expect(usage).toMatchObject({
+      subscriptionId: ids.sub,
+      used: 37,
+      remaining: 63,
+      percent: 37,
+      resetsAt: '2026-11-23T00:00:00.000Z',
+      source: 'live',
+    });
+  });
+
+  it('falls back to the rollups when the counter belongs to another period', async () => {
+    await redis.set(
+      quotaCounterKey(keyPrefix, ids.plan, ids.mine, 'day'),
+      formatQuotaCounter({ startMs: todayStart - 86_400_000, endMs: todayStart, count: 99 }),
+    );
+    const [usage] = await caller(
+      { kind: 'developer', userId: ids.developer, email: 'd@x.test', ...common },
+      { quotaCounters: counters() },
+    ).usage.quotaUsage({});
+    expect(usage).toMatchObject({ used: 12, source: 'rollups' });
+  });
+
+  it('falls back to the rollups when the reader fails', async () => {
+    const failing: QuotaCounterReader = {
+      keyPrefix,
+      read: async () => {
+        throw new Error('connection is closed');
+      },
+    };
+    const [usage] = await caller(
+      { kind: 'developer', userId: ids.developer, email: 'd@x.test', ...common },
+      { quotaCounters: failing },
+    ).usage.quotaUsage({});
+    expect(usage).toMatchObject({ used: 12, source: 'rollups' });
+  });
 });
 
 const window = { from: at(5).toISOString(), to: NOW.toISOString() };
