@@ -174,6 +174,51 @@ describe('link-local and metadata targets', () => {
   });
 });
 
+describe('consumer webhook URLs', () => {
+  it.each([
+    [
+      'http://169.254.169.254/latest/meta-data',
+      /^webhookUrl: host 169\.254\.169\.254 is a link-local/,
+    ],
+    ['http://metadata.google.internal/hook', /^webhookUrl: host .* is a cloud metadata host name$/],
+    ['https://user:secret@hooks.example.com/x', /^webhookUrl: must not contain credentials/],
+    ['ftp://hooks.example.com/x', /^webhookUrl: /],
+  ])('%s is refused on create naming webhookUrl, nothing written', async (webhookUrl, message) => {
+    const error = await refusedWithoutWrites(
+      () => h.as('editor').consumers.create({ name: uniqueName('con'), webhookUrl }),
+      'BAD_REQUEST',
+    );
+    expect(error.message).toMatch(message);
+  });
+
+  it('is refused on update too, and the stored URL stays', async () => {
+    const created = await h.as('editor').consumers.create({
+      name: uniqueName('con'),
+      webhookUrl: 'https://hooks.example.com/portico',
+    });
+    const error = await refusedWithoutWrites(
+      () =>
+        h
+          .as('editor')
+          .consumers.update({ id: created.id, webhookUrl: 'http://[fe80::1]:8080/hook' }),
+      'BAD_REQUEST',
+    );
+    expect(error.message).toMatch(/^webhookUrl: host .* is an IPv6 link-local address/);
+    const row = await h.db.consumer.findUniqueOrThrow({ where: { id: created.id } });
+    expect(row.webhookUrl).toBe('https://hooks.example.com/portico');
+  });
+
+  it('an ordinary https URL is stored, and null clears it', async () => {
+    const created = await h.as('editor').consumers.create({
+      name: uniqueName('con'),
+      webhookUrl: 'https://hooks.example.com/portico',
+    });
+    await h.as('editor').consumers.update({ id: created.id, webhookUrl: null });
+    const row = await h.db.consumer.findUniqueOrThrow({ where: { id: created.id } });
+    expect(row.webhookUrl).toBeNull();
+  });
+});
+
 describe('service instance sources', () => {
   it('static targets and discovery together are refused', async () => {
     const registry = await fx.registry();

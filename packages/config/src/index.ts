@@ -9,3 +9,4 @@ export * from './service-settings';
 export * from './snapshot';
 export * from './sync-protocol';
 export * from './target-address';
+export * from './webhook-url';
