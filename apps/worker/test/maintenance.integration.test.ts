@@ -8,6 +8,7 @@ import { silentLogger } from '../src/logger';
 import { compactRollups } from '../src/maintenance/compact-rollups';
 import { pruneRequestLog } from '../src/maintenance/prune-request-log';
 import { checkQuotas } from '../src/quota/check-quotas';
+import { deliverQuotaWebhook } from '../src/quota/deliver-quota-webhook';
 import { verifyWebhookSignature, WEBHOOK_SIGNATURE_HEADER } from '../src/quota/webhook-signature';
 import { createWorkerHarness, requestEvent, type WorkerHarness, waitFor } from './worker-harness';
 
@@ -220,5 +221,45 @@ describe('quota notifications', () => {
       used: 10,
     });
     expect(await h.db.quotaNotification.count({ where: { subscriptionId: sub.id } })).toBe(2);
+  });
+});
+
+describe('quota webhook target re-check', () => {
+  it.each([
+    ['http://169.254.169.254/latest/meta-data', 'host 169.254.169.254 is a link-local'],
+    ['https://user:secret@127.0.0.1:9/hook', 'must not contain credentials'],
+  ])('skips %s without calling it and records why', async (webhookUrl, reason) => {
+    const id = newId('quotaNotification');
+    await h.db.quotaNotification.create({
+      data: {
+        id,
+        subscriptionId: newId('subscription'),
+        consumerId: newId('consumer'),
+        planId: newId('plan'),
+        periodStart: new Date(Date.UTC(2026, 10, 22)),
+        threshold: 80,
+        used: 80,
+        quotaLimit: 100,
+        webhookUrl,
+      },
+    });
+    // Never forwards: only loopback addresses may be targets of test traffic, and a call at all
+    // is the failure this test looks for.
+    let calls = 0;
+    const countingFetch: typeof fetch = async () => {
+      calls++;
+      throw new Error('the webhook must not be called');
+    };
+    const outcome = await deliverQuotaWebhook(
+      { db: h.db, fetch: countingFetch, secret: 'quota-webhook-secret-123', now: new Date() },
+      id,
+      false,
+    );
+    expect(outcome).toEqual({ status: 'skipped' });
+    expect(calls).toBe(0);
+    const row = await h.db.quotaNotification.findUniqueOrThrow({ where: { id } });
+    expect(row.webhookStatus).toBe('skipped');
+    expect(row.attempts).toBe(0);
+    expect(row.lastError).toContain(`webhook URL refused: ${reason}`);
   });
 });

@@ -1,3 +1,4 @@
+import { webhookUrlProblem } from '@portico/config';
 import type { Db } from '@portico/db';
 import { signWebhook, WEBHOOK_SIGNATURE_HEADER } from './webhook-signature';
 
@@ -29,6 +30,16 @@ export async function deliverQuotaWebhook(
   if (!n) return { status: 'missing' as const };
   if (n.webhookStatus === 'delivered' || n.webhookStatus === 'skipped' || n.webhookUrl === null) {
     return { status: n.webhookStatus };
+  }
+  // The control plane refuses such URLs when they are set; checked again here for rows written
+  // before that check or edited in the database, since the worker is the one making the call.
+  const refused = webhookUrlProblem(n.webhookUrl);
+  if (refused !== null) {
+    await deps.db.quotaNotification.update({
+      where: { id: n.id },
+      data: { webhookStatus: 'skipped', lastError: `webhook URL refused: ${refused}` },
+    });
+    return { status: 'skipped' as const };
   }
   const body = JSON.stringify({
     type: 'quota.threshold_reached',
