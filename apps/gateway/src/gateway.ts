@@ -28,6 +28,8 @@ export interface GatewayOptions {
   limiter: Limiter | null;
   analytics: AnalyticsRecorder;
   /** Sync back-off bounds (tests shorten them). */
+  /** How often instance health is reported without a config change; default 10 s. */
+  statusIntervalMs?: number;
   minBackoffMs?: number;
   maxBackoffMs?: number;
 }
@@ -103,6 +105,9 @@ export function createGateway(options: GatewayOptions): Gateway {
     store,
     log,
     serviceHealth,
+    ...(options.statusIntervalMs !== undefined
+      ? { statusIntervalMs: options.statusIntervalMs }
+      : {}),
     ...(options.minBackoffMs !== undefined ? { minBackoffMs: options.minBackoffMs } : {}),
     ...(options.maxBackoffMs !== undefined ? { maxBackoffMs: options.maxBackoffMs } : {}),
   });

@@ -1,3 +1,4 @@
+import { type AddressInfo, createServer } from 'node:net';
 import { request } from 'undici';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type ControlPlane, startControlPlane } from './control-plane';
@@ -221,3 +222,55 @@ describe('gateway synced from the real control plane', () => {
     );
   });
 });
+
+describe('instance health reported without a config change', () => {
+  it('reports an instance that fails on live traffic as ejected, with no new version', async () => {
+    const dead = await closedPort();
+    const document = documentV1(upstream.port);
+    await control.trpc('config.applyDocument', {
+      document: {
+        ...document,
+        services: [
+          ...document.services,
+          { name: 'pair', targets: [`127.0.0.1:${upstream.port}`, `127.0.0.1:${dead}`] },
+        ],
+        apis: [
+          ...document.apis,
+          { name: 'pair-api', basePath: '/pair', service: 'pair', auth: { type: 'none' } },
+        ],
+      },
+      message: 'two instances, one dead',
+    });
+    await eventually(async () => (await status('/pair/x', '')) === 200, 10_000, 'pair applied');
+    const version = gw.gateway.runtime.current.config?.version;
+    // Passive health: connect failures on real traffic eject the dead instance (retries keep
+    // the clients' requests succeeding on the live one).
+    for (let i = 0; i < 12; i++) expect(await status('/pair/x', '')).toBe(200);
+    await eventually(
+      async () => {
+        const list = await control.query<{
+          nodes: {
+            id: string;
+            health: { instances: { port: number; state: string }[] }[] | null;
+          }[];
+        }>('dataPlanes.list', {});
+        const node = list.nodes.find((n) => n.id === `test-${process.pid}`);
+        return (node?.health ?? []).some((s) =>
+          s.instances.some((i) => i.port === dead && i.state === 'ejected'),
+        );
+      },
+      10_000,
+      'ejection reported',
+    );
+    expect(gw.gateway.runtime.current.config?.version).toBe(version);
+  });
+});
+
+/** A loopback port with nothing listening on it. */
+async function closedPort(): Promise<number> {
+  const server = createServer();
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  const { port } = server.address() as AddressInfo;
+  await new Promise<void>((resolve) => server.close(() => resolve()));
+  return port;
+}

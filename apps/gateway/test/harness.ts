@@ -169,6 +169,7 @@ export async function startGateway(
     analytics,
     minBackoffMs: 50,
     maxBackoffMs: 500,
+    statusIntervalMs: 300,
   });
   if (options.start !== false) await gateway.start();
   await gateway.proxy.listen({ port: 0, host: '127.0.0.1' });

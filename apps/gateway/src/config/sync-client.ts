@@ -20,6 +20,11 @@ export interface SyncClientOptions {
   log: SyncLog;
   /** Per-service instance health for the status report. */
   serviceHealth: () => NodeStatusReport['services'];
+  /**
+   * Instance health changes without any config change (an instance dies, a registry adds
+   * one), so the status report also goes out on this interval. Default 10 s.
+   */
+  statusIntervalMs?: number;
   /** Back-off bounds; tests shorten them. */
   minBackoffMs?: number;
   maxBackoffMs?: number;
@@ -37,6 +42,7 @@ export class ConfigSyncClient {
   private readonly agent = new Agent({ keepAliveTimeout: 60_000, connections: 2 });
   private abort = new AbortController();
   private loop: Promise<void> | null = null;
+  private statusTimer: NodeJS.Timeout | null = null;
   private failures = 0;
   private lastSyncAt: number | null = null;
   private lastError: string | null = null;
@@ -49,9 +55,15 @@ export class ConfigSyncClient {
     if (this.loop) return;
     this.abort = new AbortController();
     this.loop = this.run();
+    this.statusTimer = setInterval(() => {
+      this.report().catch(() => undefined);
+    }, this.options.statusIntervalMs ?? 10_000);
+    this.statusTimer.unref();
   }
 
   async stop(): Promise<void> {
+    if (this.statusTimer) clearInterval(this.statusTimer);
+    this.statusTimer = null;
     this.abort.abort();
     await this.loop?.catch(() => undefined);
     this.loop = null;
