@@ -15,10 +15,8 @@ const nextConfig: NextConfig = {
       'node:crypto': { browser: './src/shims/node-crypto.ts' },
     },
   },
-  // Same-origin tRPC: the control plane's HttpOnly session cookie is then first-party.
-  async rewrites() {
-    return [{ source: '/trpc/:path*', destination: `${env.PORTICO_CONTROL_URL}/trpc/:path*` }];
-  },
+  // Same-origin tRPC (so the control plane's HttpOnly session cookie is first-party) is served
+  // by src/app/trpc/[...path]/route.ts, which reads PORTICO_CONTROL_URL at request time.
 };
 
 export default nextConfig;

@@ -54,6 +54,20 @@ export const ZControlEnv = z.object({
         .filter((o) => o.length > 0),
     )
     .pipe(z.array(z.url({ protocol: /^https?$/ }).transform((o) => new URL(o).origin))),
+  /**
+   * Addresses (IPs or CIDRs) of proxies whose X-Forwarded-For is believed, above all the
+   * console, which forwards every /trpc call: without it every sign-in would come from the
+   * console's address and the per-IP sign-in throttle would lock everyone out together.
+   */
+  PORTICO_CONTROL_TRUSTED_PROXIES: z
+    .string()
+    .default('127.0.0.1,::1')
+    .transform((v) =>
+      v
+        .split(',')
+        .map((p) => p.trim())
+        .filter((p) => p.length > 0),
+    ),
   /** Marks the session cookie Secure: set it whenever the console is served over HTTPS. */
   PORTICO_COOKIE_SECURE: ZBoolean.default(false),
   PORTICO_LOG_LEVEL: z

@@ -47,6 +47,7 @@ async function main(): Promise<void> {
     sessionSigningKey: new TextEncoder().encode(env.PORTICO_SESSION_SECRET),
     consoleOrigins: env.PORTICO_CONSOLE_ORIGINS,
     cookieSecure: env.PORTICO_COOKIE_SECURE,
+    trustedProxies: env.PORTICO_CONTROL_TRUSTED_PROXIES,
     changeFeed,
     redis,
     logger: { level: env.PORTICO_LOG_LEVEL },

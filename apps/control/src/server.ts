@@ -52,6 +52,8 @@ export interface ControlServerDeps {
   logger?: FastifyServerOptions['logger'];
   /** How `registries.test` asks a registry for its services; defaults to the discovery adapters. */
   probeRegistry?: RegistryProbe;
+  /** Proxies (IPs/CIDRs) whose X-Forwarded-For names the client; none when absent. */
+  trustedProxies?: readonly string[];
   /** Locks out repeated failed sign-ins; `main` always passes one, tests only when they test it. */
   signInThrottle?: SignInThrottle;
   /** Key prefix of the gateways' limiter, read for live quota usage; tests pass a random one. */
@@ -76,6 +78,9 @@ export async function buildControlServer(deps: ControlServerDeps): Promise<Fasti
     // in-flight requests finish; idle keep-alive sockets are closed at once.
     return503OnClosing: true,
     forceCloseConnections: 'idle',
+    // request.ip is the client behind a trusted proxy (the console), the peer otherwise.
+    trustProxy:
+      deps.trustedProxies && deps.trustedProxies.length > 0 ? [...deps.trustedProxies] : false,
   });
   const metrics = new HttpMetrics();
 

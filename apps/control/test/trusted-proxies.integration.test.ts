@@ -1,0 +1,59 @@
+import { randomBytes } from 'node:crypto';
+import type { AddressInfo } from 'node:net';
+import { SignInThrottle } from '@portico/api';
+import { createTestDatabase, type TestDatabase } from '@portico/db/testing';
+import type { FastifyInstance } from 'fastify';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { buildControlServer } from '../src/server';
+
+let database: TestDatabase;
+const apps: FastifyInstance[] = [];
+
+beforeAll(async () => {
+  database = await createTestDatabase();
+});
+afterAll(async () => {
+  for (const app of apps) await app.close();
+  await database?.drop();
+});
+
+async function start(trustedProxies: string[]): Promise<string> {
+  const app = await buildControlServer({
+    db: database.db,
+    secretKey: randomBytes(32),
+    sessionSigningKey: randomBytes(32),
+    consoleOrigins: [],
+    cookieSecure: false,
+    trustedProxies,
+    // Per IP after 3 failures; per email never, so only the address decides here.
+    signInThrottle: new SignInThrottle({ maxFailuresPerIp: 3, maxFailuresPerEmail: 1000 }),
+  });
+  apps.push(app);
+  await app.listen({ port: 0, host: '127.0.0.1' });
+  return `http://127.0.0.1:${(app.server.address() as AddressInfo).port}`;
+}
+
+async function signInFrom(base: string, clientIp: string, n: number): Promise<number> {
+  const response = await fetch(`${base}/trpc/auth.signIn`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json', 'x-forwarded-for': clientIp },
+    body: JSON.stringify({ email: `nobody-${n}@example.test`, password: 'wrong password here' }),
+  });
+  await response.text();
+  return response.status;
+}
+
+describe('client addresses behind the console', () => {
+  it('locks out the client named by a trusted proxy, not everyone behind it', async () => {
+    const base = await start(['127.0.0.1', '::1']);
+    for (let i = 0; i < 3; i++) expect(await signInFrom(base, '203.0.113.7', i)).toBe(401);
+    expect(await signInFrom(base, '203.0.113.7', 3)).toBe(429);
+    expect(await signInFrom(base, '203.0.113.8', 4)).toBe(401);
+  });
+
+  it('ignores X-Forwarded-For from an untrusted peer, so it cannot dodge the lock-out', async () => {
+    const base = await start([]);
+    for (let i = 0; i < 3; i++) expect(await signInFrom(base, `198.51.100.${i}`, i)).toBe(401);
+    expect(await signInFrom(base, '198.51.100.99', 3)).toBe(429);
+  });
+});
