@@ -5,12 +5,14 @@ import { quotaUsageProcedure } from './quota-usage';
 import { usageRequestsProcedure } from './requests';
 import { usageSeriesProcedure } from './series';
 import { usageSummaryProcedure } from './summary';
+import { topApisProcedure } from './top-apis';
 import { topConsumersProcedure } from './top-consumers';
 
 /** Usage analytics read from the worker's rollups and raw request log. */
 export const usageRouter = router({
   series: usageSeriesProcedure,
   topConsumers: topConsumersProcedure,
+  topApis: topApisProcedure,
   latency: usageLatencyProcedure,
   errors: usageErrorsProcedure,
   quotaUsage: quotaUsageProcedure,

@@ -316,6 +316,22 @@ describe('usage.latency, topConsumers and errors', () => {
     ]);
   });
 
+  it('ranks APIs by requests with their names, honouring the limit', async () => {
+    const top = await viewer().usage.topApis(window);
+    expect(top.map((t) => [t.apiName, t.requests, t.errors])).toEqual([
+      ['orders', 15, 2],
+      ['billing', 1, 0],
+    ]);
+    const first = await viewer().usage.topApis({ ...window, limit: 1 });
+    expect(first.map((t) => t.apiId)).toEqual([ids.api]);
+  });
+
+  it('refuses a top-APIs window that ends before it starts, naming the field', async () => {
+    const err = await trpcError(viewer().usage.topApis({ from: window.to, to: window.from }));
+    expect(err.code).toBe('BAD_REQUEST');
+    expect(err.message).toMatch(/must be after from/);
+  });
+
   it('breaks errors down by gateway error code and status class', async () => {
     const errors = await viewer().usage.errors(window);
     expect(errors.byErrorCode).toEqual([{ errorCode: 'GW_UPSTREAM_TIMEOUT', count: 2 }]);
@@ -361,6 +377,9 @@ describe('developers see only their own consumers', () => {
     const points = await d.usage.series({ ...window, granularity: 'hour' });
     expect(points.reduce((s, p) => s + p.requests, 0)).toBe(12);
     expect((await d.usage.topConsumers(window)).map((t) => t.consumerName)).toEqual(['mine']);
+    expect((await d.usage.topApis(window)).map((t) => [t.apiName, t.requests])).toEqual([
+      ['orders', 12],
+    ]);
     expect((await d.usage.requests({})).items.map((r) => r.requestId)).toEqual([
       'req_2',
       'req_1',

@@ -1,0 +1,11 @@
+import { z } from 'zod';
+import { ZId } from '../../services/shared/schemas';
+import { checkWindow, ZUsageWindowFields } from './usage-filters.types';
+
+export const ZTopApisInput = z
+  .object({
+    ...ZUsageWindowFields,
+    consumerId: ZId.optional(),
+    limit: z.number().int().min(1).max(100).default(10),
+  })
+  .superRefine(checkWindow);
