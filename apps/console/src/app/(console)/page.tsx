@@ -2,12 +2,21 @@
 
 import { keepPreviousData, useQuery } from '@tanstack/react-query';
 import Link from 'next/link';
+import { useState } from 'react';
 import { BarList, LineChart } from '../../components/charts';
 import { DataPlanesTable } from '../../components/data-planes-table';
 import { changeCount } from '../../components/draft-diff';
 import { ErrorAlert, PageHeader, Skeleton } from '../../components/ui';
 import { useSlidingWindow } from '../../components/use-window';
 import { useTRPC } from '../../lib/trpc';
+
+const RANGES = {
+  '15m': { ms: 15 * 60_000, granularity: 'minute', label: 'Last 15 min' },
+  '1h': { ms: 3_600_000, granularity: 'minute', label: 'Last 1 h' },
+  '24h': { ms: 86_400_000, granularity: 'hour', label: 'Last 24 h' },
+  '7d': { ms: 7 * 86_400_000, granularity: 'hour', label: 'Last 7 d' },
+} as const;
+type Range = keyof typeof RANGES;
 
 function fmt(n: number | null | undefined, unit = ''): string {
   if (n === null || n === undefined || Number.isNaN(n)) return '—';
@@ -16,22 +25,26 @@ function fmt(n: number | null | undefined, unit = ''): string {
 
 export default function OverviewPage() {
   const trpc = useTRPC();
+  const [range, setRange] = useState<Range>('1h');
+  const chosen = RANGES[range];
   const summary = useQuery({
-    ...trpc.usage.summary.queryOptions({ sinceSeconds: 3600 }),
+    ...trpc.usage.summary.queryOptions({ sinceSeconds: chosen.ms / 1000 }),
     refetchInterval: 15_000,
   });
   const nodes = useQuery({ ...trpc.dataPlanes.list.queryOptions(), refetchInterval: 10_000 });
   const draft = useQuery({ ...trpc.config.draftDiff.queryOptions(), refetchInterval: 15_000 });
-  const { span, refresh } = useSlidingWindow(3_600_000);
+  const { span, refresh } = useSlidingWindow(chosen.ms);
   const live = {
     refetchInterval: 15_000,
     placeholderData: keepPreviousData,
   };
   const series = useQuery({
-    ...trpc.usage.series.queryOptions({ ...span, granularity: 'minute' }),
+    ...trpc.usage.series.queryOptions({ ...span, granularity: chosen.granularity }),
     ...live,
   });
   const top = useQuery({ ...trpc.usage.topConsumers.queryOptions({ ...span, limit: 5 }), ...live });
+  const topApis = useQuery({ ...trpc.usage.topApis.queryOptions({ ...span, limit: 5 }), ...live });
+  const per = chosen.granularity;
   const points = series.data ?? [];
 
   const s = summary.data;
@@ -39,11 +52,28 @@ export default function OverviewPage() {
     <>
       <PageHeader
         title="Overview"
-        description="Traffic in the last hour, gateways and pending changes."
+        description="Traffic in the chosen range, gateways and pending changes."
+        actions={
+          <span className="toolbar" style={{ margin: 0 }}>
+            <label htmlFor="overview-range">Range</label>
+            <select
+              id="overview-range"
+              value={range}
+              onChange={(e) => setRange(e.target.value as Range)}
+              style={{ width: 140 }}
+            >
+              {Object.entries(RANGES).map(([key, r]) => (
+                <option key={key} value={key}>
+                  {r.label}
+                </option>
+              ))}
+            </select>
+          </span>
+        }
       />
       <div className="grid cols-4" style={{ marginBottom: 16 }}>
         <div className="stat">
-          <div className="label">Requests (1h)</div>
+          <div className="label">Requests ({range})</div>
           <div className="value" data-testid="stat-requests">
             {s ? fmt(s.requests) : '…'}
           </div>
@@ -65,10 +95,10 @@ export default function OverviewPage() {
       </div>
       <ErrorAlert error={summary.error} />
 
-      <div className="grid cols-2" style={{ marginBottom: 16 }}>
+      <div style={{ marginBottom: 16 }}>
         <section className="panel" style={{ marginBottom: 0 }}>
           <div className="toolbar" style={{ justifyContent: 'space-between' }}>
-            <h2 style={{ margin: 0 }}>Requests per minute</h2>
+            <h2 style={{ margin: 0 }}>Requests per {per}</h2>
             <button type="button" className="small" onClick={refresh}>
               Refresh
             </button>
@@ -78,7 +108,7 @@ export default function OverviewPage() {
             <Skeleton rows={3} />
           ) : (
             <LineChart
-              label="Requests and errors per minute, last hour"
+              label={`Requests and errors per ${per}, ${chosen.label.toLowerCase()}`}
               points={points}
               series={[
                 { name: 'requests', values: points.map((p) => p.requests) },
@@ -87,11 +117,14 @@ export default function OverviewPage() {
             />
           )}
         </section>
+      </div>
+
+      <div className="grid cols-2" style={{ marginBottom: 16 }}>
         <section className="panel" style={{ marginBottom: 0 }}>
-          <h2>Top consumers (1h)</h2>
+          <h2>Top consumers ({range})</h2>
           <ErrorAlert error={top.error} />
           {top.data?.length === 0 ? (
-            <p className="muted">No keyed traffic in the last hour.</p>
+            <p className="muted">No keyed traffic in this range.</p>
           ) : (
             <BarList
               rows={(top.data ?? []).map((c) => ({
@@ -103,6 +136,20 @@ export default function OverviewPage() {
           <p style={{ marginBottom: 0 }}>
             <Link href="/analytics">Open analytics →</Link>
           </p>
+        </section>
+        <section className="panel" style={{ marginBottom: 0 }} data-testid="top-apis">
+          <h2>Top APIs ({range})</h2>
+          <ErrorAlert error={topApis.error} />
+          {topApis.data?.length === 0 ? (
+            <p className="muted">No API traffic in this range.</p>
+          ) : (
+            <BarList
+              rows={(topApis.data ?? []).map((a) => ({
+                label: a.apiName ?? `${a.apiId} (deleted)`,
+                value: a.requests,
+              }))}
+            />
+          )}
         </section>
       </div>
 
