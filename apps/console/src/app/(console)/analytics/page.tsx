@@ -25,15 +25,21 @@ export default function AnalyticsPage() {
   const [range, setRange] = useState<Range>('1h');
   const [apiId, setApiId] = useState('');
   const [consumerId, setConsumerId] = useState('');
+  const [routeId, setRouteId] = useState('');
+  const [keyId, setKeyId] = useState('');
   const [statusClass, setStatusClass] = useState('');
   const { span, refresh } = useSlidingWindow(RANGES[range].ms);
   const apis = useQuery(trpc.apis.list.queryOptions({}));
   const consumers = useQuery(trpc.consumers.list.queryOptions({}));
+  const keys = useQuery(trpc.keys.list.queryOptions(consumerId ? { consumerId } : {}));
+  const routes = (apis.data ?? []).find((a) => a.id === apiId)?.routes ?? [];
   const filters = {
     ...span,
     ...(apiId ? { apiId } : {}),
+    ...(apiId && routeId ? { routeId } : {}),
   };
-  const byConsumer = consumerId ? { consumerId } : {};
+  // Top consumers ranks consumers, so the consumer and key filters apply to everything else.
+  const byConsumer = { ...(consumerId ? { consumerId } : {}), ...(keyId ? { keyId } : {}) };
   const live = { refetchInterval: 15_000, placeholderData: keepPreviousData };
   const series = useQuery({
     ...trpc.usage.series.queryOptions({
@@ -63,6 +69,7 @@ export default function AnalyticsPage() {
       to: span.to,
       limit: 25,
       ...(apiId ? { apiId } : {}),
+      ...(apiId && routeId ? { routeId } : {}),
       ...byConsumer,
       ...(statusClass ? { statusClass: Number(statusClass) } : {}),
       ...(cursor ? { cursor } : {}),
@@ -104,7 +111,10 @@ export default function AnalyticsPage() {
         <select
           id="api-filter"
           value={apiId}
-          onChange={(e) => setApiId(e.target.value)}
+          onChange={(e) => {
+            setApiId(e.target.value);
+            setRouteId('');
+          }}
           style={{ width: 200 }}
         >
           <option value="">All APIs</option>
@@ -118,13 +128,46 @@ export default function AnalyticsPage() {
         <select
           id="consumer-filter"
           value={consumerId}
-          onChange={(e) => setConsumerId(e.target.value)}
+          onChange={(e) => {
+            setConsumerId(e.target.value);
+            setKeyId('');
+          }}
           style={{ width: 200 }}
         >
           <option value="">All consumers</option>
           {(consumers.data ?? []).map((c) => (
             <option key={c.id} value={c.id}>
               {c.name}
+            </option>
+          ))}
+        </select>
+        <label htmlFor="route-filter">Route</label>
+        <select
+          id="route-filter"
+          value={routeId}
+          onChange={(e) => setRouteId(e.target.value)}
+          disabled={!apiId}
+          title={apiId ? undefined : 'Choose an API to filter by one of its routes'}
+          style={{ width: 200 }}
+        >
+          <option value="">All routes</option>
+          {routes.map((r) => (
+            <option key={r.id} value={r.id}>
+              {r.name ?? `${r.methods.length > 0 ? r.methods.join(',') : 'ANY'} ${r.path}`}
+            </option>
+          ))}
+        </select>
+        <label htmlFor="key-filter">Key</label>
+        <select
+          id="key-filter"
+          value={keyId}
+          onChange={(e) => setKeyId(e.target.value)}
+          style={{ width: 200 }}
+        >
+          <option value="">All keys</option>
+          {(keys.data ?? []).map((k) => (
+            <option key={k.id} value={k.id}>
+              {k.name} ({k.start}…)
             </option>
           ))}
         </select>
@@ -225,6 +268,42 @@ export default function AnalyticsPage() {
           )}
         </section>
       </div>
+      <section className="panel">
+        <h2>Status classes</h2>
+        {errors.data ? (
+          errors.data.byStatusClass.length === 0 ? (
+            <p className="muted">No requests in this range.</p>
+          ) : (
+            <div className="table-wrap">
+              <table data-testid="status-classes">
+                <thead>
+                  <tr>
+                    <th>Status</th>
+                    <th>Requests</th>
+                    <th>Share</th>
+                    <th>Errors</th>
+                  </tr>
+                </thead>
+                <tbody>
+                  {errors.data.byStatusClass.map((row) => {
+                    const all = errors.data.byStatusClass.reduce((n, r) => n + r.requests, 0);
+                    return (
+                      <tr key={row.statusClass}>
+                        <td>{row.statusClass}xx</td>
+                        <td>{row.requests}</td>
+                        <td>{all > 0 ? `${((row.requests / all) * 100).toFixed(1)}%` : '—'}</td>
+                        <td>{row.errors}</td>
+                      </tr>
+                    );
+                  })}
+                </tbody>
+              </table>
+            </div>
+          )
+        ) : (
+          <Skeleton rows={2} />
+        )}
+      </section>
       <section>
         <div className="toolbar" style={{ justifyContent: 'space-between' }}>
           <h2 style={{ margin: 0 }}>Request explorer</h2>
