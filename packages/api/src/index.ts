@@ -18,7 +18,11 @@ export {
   type SignInThrottleOptions,
   signInRetryAfterSeconds,
 } from './services/auth/sign-in-throttle';
-export type { RegistryProbe, RegistryProbeTarget } from './services/registries/registry-probe';
+export type {
+  RegistryInstance,
+  RegistryProbe,
+  RegistryProbeTarget,
+} from './services/registries/registry-probe';
 export * from './sync';
 export {
   type Actor,

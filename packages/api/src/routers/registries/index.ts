@@ -3,6 +3,7 @@ import { createRegistryProcedure } from './create-registry';
 import { deleteRegistryProcedure } from './delete-registry';
 import { getRegistryProcedure } from './get-registry';
 import { listRegistriesProcedure } from './list-registries';
+import { registryInstancesProcedure } from './registry-instances';
 import { testRegistryProcedure } from './test-registry';
 import { updateRegistryProcedure } from './update-registry';
 
@@ -13,4 +14,5 @@ export const registriesRouter = router({
   update: updateRegistryProcedure,
   delete: deleteRegistryProcedure,
   test: testRegistryProcedure,
+  instances: registryInstancesProcedure,
 });

@@ -1,21 +1,12 @@
 import { recordAudit } from '../../audit/record-audit';
-import { openSealed } from '../../crypto/seal';
 import { loadRegistry, toRegistryView } from '../../services/registries/registries';
 import {
   checkRegistryReachable,
   probeRegistryServices,
 } from '../../services/registries/registry-check';
+import { openRegistryCredentials } from '../../services/registries/registry-credentials';
 import { operatorProcedure } from '../../trpc';
 import { ZRegistryIdInput } from './get-registry.types';
-
-function openCredentials(secretKey: Buffer, sealed: string | null): Record<string, string> {
-  if (!sealed) return {};
-  const parsed: unknown = JSON.parse(openSealed(secretKey, sealed));
-  if (typeof parsed !== 'object' || parsed === null) return {};
-  return Object.fromEntries(
-    Object.entries(parsed).filter((e): e is [string, string] => typeof e[1] === 'string'),
-  );
-}
 
 /**
  * Checks the registry now — listing its services through its discovery adapter when the control
@@ -31,7 +22,7 @@ export const testRegistryProcedure = operatorProcedure('editor')
       ? await probeRegistryServices(
           registry,
           ctx.probeRegistry,
-          openCredentials(ctx.secretKey, registry.credentialsSealed),
+          openRegistryCredentials(ctx.secretKey, registry.credentialsSealed),
           ctx.now,
         )
       : await checkRegistryReachable(registry, ctx.now);

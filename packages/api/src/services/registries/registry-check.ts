@@ -1,6 +1,6 @@
 import { Socket } from 'node:net';
 import type { RegistryConnection } from '@portico/db';
-import type { RegistryProbe } from './registry-probe';
+import type { RegistryProbe, RegistryProbeTarget } from './registry-probe';
 
 export interface RegistryCheckResult {
   ok: boolean;
@@ -41,14 +41,9 @@ export function registryEndpoint(
   }
 }
 
-/** Lists the registry's services through the injected probe (its own protocol and credentials). */
-export async function probeRegistryServices(
-  registry: RegistryConnection,
-  probe: RegistryProbe,
-  secrets: Record<string, string>,
-  now: () => Date,
-): Promise<RegistryCheckResult> {
-  const target = {
+/** The registry as the probe sees it: its stored row without the sealed credentials. */
+export function registryProbeTarget(registry: RegistryConnection): RegistryProbeTarget {
+  return {
     id: registry.id,
     name: registry.name,
     type: registry.type,
@@ -61,6 +56,16 @@ export async function probeRegistryServices(
         : {},
     hasCredentials: registry.credentialsSealed !== null,
   };
+}
+
+/** Lists the registry's services through the injected probe (its own protocol and credentials). */
+export async function probeRegistryServices(
+  registry: RegistryConnection,
+  probe: RegistryProbe,
+  secrets: Record<string, string>,
+  now: () => Date,
+): Promise<RegistryCheckResult> {
+  const target = registryProbeTarget(registry);
   try {
     const { services } = await probe(target, secrets);
     return {
