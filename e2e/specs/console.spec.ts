@@ -283,6 +283,11 @@ describe('operator console against the whole running stack', () => {
     await row.waitFor();
     await row.getByRole('button', { name: 'Test connection' }).click();
     await d.getByText('Connected').waitFor();
+    await d.getByRole('button', { name: 'billing-svc' }).click();
+    await d
+      .getByTestId('registry-instances')
+      .getByRole('cell', { name: String(stack.upstreamPort), exact: true })
+      .waitFor();
     await screenshot(admin, stack, '13-registry-tested');
     await d.getByRole('button', { name: 'Close' }).click();
 

@@ -1,7 +1,7 @@
 'use client';
 
 import { REGISTRY_TYPES, ZName, ZRegistryType } from '@portico/config';
-import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
+import { keepPreviousData, useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
 import { useState } from 'react';
 import { z } from 'zod';
 import { RecordInput, Select, TextInput, useForm } from '../../../components/fields';
@@ -125,7 +125,77 @@ function RegistryForm({ registry, onDone }: { registry: RegistryView | null; onD
   );
 }
 
+/** One service's instances, read from the registry every 5 s while shown. */
+function InstancesView({ registryId, service }: { registryId: string; service: string }) {
+  const trpc = useTRPC();
+  const instances = useQuery({
+    ...trpc.registries.instances.queryOptions({ id: registryId, service }),
+    refetchInterval: 5_000,
+    placeholderData: keepPreviousData,
+  });
+  const data = instances.data;
+  return (
+    <div data-testid="registry-instances">
+      <h3>
+        Instances of <span className="mono">{service}</span>
+      </h3>
+      <ErrorAlert error={instances.error} />
+      {data?.error ? (
+        <div className="alert" role="status">
+          The registry did not answer: {data.error}
+        </div>
+      ) : null}
+      {!data ? (
+        instances.isPending ? (
+          <Skeleton rows={2} />
+        ) : null
+      ) : data.instances.length === 0 ? (
+        data.error ? null : (
+          <p className="muted">No instances are registered for this service right now.</p>
+        )
+      ) : (
+        <div className="table-wrap">
+          <table>
+            <thead>
+              <tr>
+                <th>Address</th>
+                <th>Port</th>
+                <th>Weight</th>
+                <th>Zone</th>
+                <th>Metadata</th>
+              </tr>
+            </thead>
+            <tbody>
+              {data.instances.map((i) => (
+                <tr key={i.id}>
+                  <td className="mono">{i.address}</td>
+                  <td>{i.port}</td>
+                  <td>{i.weight}</td>
+                  <td>{i.zone ?? '—'}</td>
+                  <td className="mono">
+                    {Object.keys(i.metadata).length === 0
+                      ? '—'
+                      : Object.entries(i.metadata)
+                          .map(([k, v]) => `${k}=${v}`)
+                          .join(', ')}
+                  </td>
+                </tr>
+              ))}
+            </tbody>
+          </table>
+        </div>
+      )}
+      {data ? (
+        <p className="muted" style={{ marginBottom: 0 }}>
+          Read {timeAgo(data.checkedAt)}; refreshes every 5 s.
+        </p>
+      ) : null}
+    </div>
+  );
+}
+
 function TestResultView({ result }: { result: TestResult }) {
+  const [service, setService] = useState<string | null>(null);
   return (
     <div className="form">
       <div className={`alert ${result.ok ? 'ok' : ''}`} role="status">
@@ -139,15 +209,26 @@ function TestResultView({ result }: { result: TestResult }) {
       ) : (
         <div>
           <h3>Services in the registry</h3>
+          <p className="muted">Choose a service to see its instances.</p>
           <ul className="diff-list">
             {result.services.map((s) => (
               <li key={s} className="mono">
-                {s}
+                <button
+                  type="button"
+                  className="small"
+                  aria-pressed={service === s}
+                  onClick={() => setService(s)}
+                >
+                  {s}
+                </button>
               </li>
             ))}
           </ul>
         </div>
       )}
+      {service !== null && result.services?.includes(service) ? (
+        <InstancesView registryId={result.registry.id} service={service} />
+      ) : null}
     </div>
   );
 }
