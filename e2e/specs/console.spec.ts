@@ -193,6 +193,11 @@ describe('operator console against the whole running stack', () => {
       .first()
       .waitFor();
     await screenshot(admin, stack, '09-analytics');
+
+    // The overview ranks the API the call went to, over the range chosen there.
+    await admin.goto('/');
+    await admin.getByLabel('Range').selectOption('15m');
+    await admin.getByTestId('top-apis').getByText('orders', { exact: true }).waitFor();
   });
 
   it('shows the service instance the gateway reports, live', async () => {
