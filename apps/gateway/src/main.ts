@@ -20,6 +20,13 @@ else await runWorker();
 
 /** Forks one worker per core, replaces crashed ones, and on SIGTERM drains them all. */
 function runPrimary(): void {
+  // The kernel hands connections to the workers, not the primary. With Node's round-robin the
+  // primary accepts and forwards each connection; one forwarded while the workers are closing
+  // their listeners is bounced back and parked in the primary's queue for good (no worker left,
+  // never closed), so a client connecting during a drain hangs until the primary exits instead
+  // of being refused. With the shared socket, once every worker has closed it the primary drops
+  // it and pending or new connections are refused at once.
+  cluster.schedulingPolicy = cluster.SCHED_NONE;
   let stopping = false;
   const fork = (index: number) => {
     const worker = cluster.fork({ PORTICO_GATEWAY_WORKER_INDEX: String(index) });
