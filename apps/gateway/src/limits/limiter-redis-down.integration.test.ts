@@ -269,7 +269,9 @@ describe('Redis hung (process paused: connection up, no replies)', () => {
     while (metric(limiter.metricsText(), redisAllowed) === 0 && performance.now() < deadline) {
       decision = await limiter.check(fresh);
     }
-    expect(performance.now() - openedAt).toBeGreaterThanOrEqual(300);
+    // openedAt is read just after the breaker opened (inside the last waited check), so it
+    // undercounts the cooldown by that gap; trying Redis early would show as far less than 300.
+    expect(performance.now() - openedAt).toBeGreaterThanOrEqual(300 - 25);
     expect(decision.allowed).toBe(true);
     text = limiter.metricsText();
     expect(metric(text, redisAllowed)).toBe(1);
