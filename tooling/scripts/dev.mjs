@@ -132,7 +132,14 @@ const colours = ['36', '35', '33', '32', '34', '31'];
 const children = [];
 
 function start(label, command, args, env, index) {
-  const child = spawn(command, args, { cwd: root, env, stdio: ['ignore', 'pipe', 'pipe'] });
+  // Its own process group, so stopping reaches npm's children (tsx watch, next) too: npm does
+  // not forward signals to them.
+  const child = spawn(command, args, {
+    cwd: root,
+    env,
+    stdio: ['ignore', 'pipe', 'pipe'],
+    detached: true,
+  });
   const prefix = process.stdout.isTTY
     ? `\x1b[${colours[index % colours.length]}m[${label}]\x1b[0m `
     : `[${label}] `;
@@ -171,7 +178,13 @@ function shutdown() {
   if (shuttingDown) return;
   shuttingDown = true;
   console.log('\n[dev] stopping…');
-  for (const child of children) child.kill('SIGTERM');
+  for (const child of children) {
+    try {
+      if (child.pid !== undefined) process.kill(-child.pid, 'SIGTERM');
+    } catch {
+      // already gone
+    }
+  }
   setTimeout(() => process.exit(0), 8000).unref();
   Promise.all(
     children.map((c) => new Promise((r) => (c.exitCode !== null ? r() : c.once('exit', r)))),
