@@ -10,7 +10,7 @@ import {
   DEFAULT_QUEUE_PREFIX,
 } from './queue-names';
 import type { RequestEvent } from './request-event';
-import { requestEventProblem } from './request-event-check';
+import { recordedEventProblem } from './request-event-check';
 
 /** What the gateway hands over per request; the recorder stamps its own node id. */
 export type RecordedRequest = Omit<RequestEvent, 'nodeId'> & { nodeId?: string };
@@ -70,6 +70,8 @@ interface PendingBatch {
   id: string;
   events: RecordedRequest[];
   attempts: number;
+  /** Client addresses already anonymised (a retried batch must not be processed twice). */
+  anonymised?: boolean;
 }
 
 const RETRY_BASE_MS = 100;
@@ -98,6 +100,9 @@ export function createAnalyticsRecorder(options: AnalyticsRecorderOptions): Anal
   if (!(flushIntervalMs > 0)) throw new RangeError('flushIntervalMs must be positive');
   const logger = options.logger ?? consoleLogger;
   const nodeId = options.nodeId;
+  // Checked once here rather than on every event: every batch of this recorder carries it.
+  if (nodeId.length < 1 || nodeId.length > 64)
+    throw new RangeError('nodeId must be 1 to 64 characters');
   const anonymise = options.anonymiseIp ?? false;
 
   if (options.connection === null) {
@@ -159,7 +164,7 @@ export function createAnalyticsRecorder(options: AnalyticsRecorderOptions): Anal
    * the worker refuse its whole batch, so it is dropped and counted here instead.
    */
   function validEvents(events: RecordedRequest[]): RecordedRequest[] {
-    const valid = events.filter((event) => requestEventProblem({ ...event, nodeId }) === null);
+    const valid = events.filter((event) => recordedEventProblem(event) === null);
     const invalid = events.length - valid.length;
     if (invalid > 0) {
       counters.dropped += invalid;
@@ -247,8 +252,13 @@ export function createAnalyticsRecorder(options: AnalyticsRecorderOptions): Anal
 
   async function send(batch: PendingBatch): Promise<void> {
     if (redis.status !== 'ready') throw new Error(`Redis connection is ${redis.status}`);
-    const events = batch.events.map((event) => toWireEvent(event, nodeId, anonymise));
-    const payload = encodeBatch(batch.id, nodeId, events);
+    // The recorder owns recorded events: anonymising in place spares a copy of every event.
+    if (anonymise && !batch.anonymised) {
+      for (const event of batch.events)
+        if (event.clientIp !== null) event.clientIp = anonymiseIp(event.clientIp);
+      batch.anonymised = true;
+    }
+    const payload = encodeBatch(batch.id, nodeId, batch.events);
     let timer: NodeJS.Timeout | undefined;
     const timeout = new Promise<never>((_, reject) => {
       timer = setTimeout(() => reject(new Error('adding the batch timed out')), ADD_TIMEOUT_MS);
@@ -352,12 +362,6 @@ function buildProducerConnection(connection: RedisOptions | string): Redis {
   return typeof connection === 'string'
     ? new Redis(connection, overrides)
     : new Redis({ ...connection, ...overrides });
-}
-
-function toWireEvent(event: RecordedRequest, nodeId: string, anonymise: boolean): RequestEvent {
-  const clientIp =
-    anonymise && event.clientIp !== null ? anonymiseIp(event.clientIp) : event.clientIp;
-  return { ...event, nodeId, clientIp };
 }
 
 function backoffMs(attempts: number): number {

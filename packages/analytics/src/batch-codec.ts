@@ -57,11 +57,14 @@ export class MalformedBatchError extends Error {
   override name = 'MalformedBatchError';
 }
 
-/** Packs events (all from `nodeId`) into the compact wire format. `events` must not be empty. */
+/**
+ * Packs events (all from `nodeId`, which the batch carries once, so events need not) into the
+ * compact wire format. `events` must not be empty.
+ */
 export function encodeBatch(
   id: string,
   nodeId: string,
-  events: readonly RequestEvent[],
+  events: readonly Omit<RequestEvent, 'nodeId'>[],
 ): EncodedBatch {
   const strings: string[] = [];
   const indexOf = new Map<string, number>();

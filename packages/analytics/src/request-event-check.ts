@@ -56,7 +56,24 @@ const FIELDS = Object.entries(FIELD_CHECKS) as [keyof RequestEvent, Check][];
  * the gateway and again in the worker, where a schema library costs ~100x more.
  */
 export function requestEventProblem(candidate: Record<string, unknown>): string | null {
-  for (const [field, check] of FIELDS) {
+  return problemIn(candidate, FIELDS);
+}
+
+const FIELDS_WITHOUT_NODE = FIELDS.filter(([field]) => field !== 'nodeId');
+
+/**
+ * `requestEventProblem` for an event as a gateway records it, before the node id (checked once
+ * per batch by the caller) is attached: no copy of the event is made to check it.
+ */
+export function recordedEventProblem(candidate: Record<string, unknown>): string | null {
+  return problemIn(candidate, FIELDS_WITHOUT_NODE);
+}
+
+function problemIn(
+  candidate: Record<string, unknown>,
+  fields: readonly [keyof RequestEvent, Check][],
+): string | null {
+  for (const [field, check] of fields) {
     const problem = check(candidate[field]);
     if (problem !== null) return `${field}: ${problem}`;
   }
