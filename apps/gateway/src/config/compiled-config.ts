@@ -48,6 +48,8 @@ export interface CompiledApi extends RoutableApi {
   readonly responseHeaders: CompiledHeaderTransform;
   readonly cors: CompiledCors | null;
   readonly cacheTtlSeconds: number | null;
+  /** Where cached responses live; 'redis' falls back to memory on a gateway without Redis. */
+  readonly cacheStore: 'memory' | 'redis';
   readonly maxHeaderBytes: number;
   readonly maxBodyBytes: number;
 }
@@ -132,6 +134,7 @@ export function compileConfig(published: PublishedConfig, deps: CompileDeps): Co
       responseHeaders: compileHeaderTransform(policies.responseHeaders),
       cors: policies.cors ? compileCors(policies.cors) : null,
       cacheTtlSeconds: policies.cache?.enabled ? policies.cache.ttlSeconds : null,
+      cacheStore: policies.cache?.store ?? 'memory',
       maxHeaderBytes: policies.maxHeaderBytes,
       maxBodyBytes: policies.maxBodyBytes,
     };

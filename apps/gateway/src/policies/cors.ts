@@ -61,17 +61,25 @@ export function preflightHeaders(
   return headers;
 }
 
-/** Adds CORS headers to a proxied response for an allowed origin. */
+/**
+ * Adds CORS headers for an allowed origin to a proxied response's flat `[name, value, …]` list
+ * (lower-case names). An upstream Vary gains `Origin` when the answer depends on it.
+ */
 export function addCorsResponseHeaders(
   cors: CompiledCors,
   origin: string,
-  headers: Record<string, string | string[]>,
+  headers: string[],
 ): void {
   const allowOrigin = allowOriginValue(cors, origin);
   if (allowOrigin === null) return;
-  headers['access-control-allow-origin'] = allowOrigin;
-  if (allowOrigin !== '*')
-    headers.vary = headers.vary ? `${String(headers.vary)}, Origin` : 'Origin';
-  if (cors.allowCredentials) headers['access-control-allow-credentials'] = 'true';
-  if (cors.exposeHeadersHeader) headers['access-control-expose-headers'] = cors.exposeHeadersHeader;
+  headers.push('access-control-allow-origin', allowOrigin);
+  if (allowOrigin !== '*') {
+    let vary = -1;
+    for (let i = 0; i < headers.length; i += 2) if (headers[i] === 'vary') vary = i;
+    if (vary !== -1) headers[vary + 1] = `${headers[vary + 1]}, Origin`;
+    else headers.push('vary', 'Origin');
+  }
+  if (cors.allowCredentials) headers.push('access-control-allow-credentials', 'true');
+  if (cors.exposeHeadersHeader)
+    headers.push('access-control-expose-headers', cors.exposeHeadersHeader);
 }

@@ -1,4 +1,5 @@
-import type { IncomingHttpHeaders } from 'node:http';
+import type { IncomingHttpHeaders, IncomingMessage } from 'node:http';
+import type { Socket } from 'node:net';
 import type { CidrList } from '../policies/cidr-list';
 import { unmapIpv4 } from '../policies/cidr-list';
 
@@ -9,6 +10,40 @@ export interface ClientView {
   xForwardedProto: string;
   xForwardedHost: string;
   forwarded: string;
+  /** The direct peer is a trusted proxy: the view depends on this request's own headers. */
+  peerTrusted: boolean;
+}
+
+const VIEW_CACHE = Symbol('portico.forwardedView');
+
+interface CachedView {
+  trusted: CidrList;
+  host: string | undefined;
+  view: ClientView;
+}
+
+type CachingSocket = Socket & { [VIEW_CACHE]?: CachedView };
+
+/**
+ * `forwardedHeaders` for a request, reusing the answer of the previous request on the same
+ * keep-alive connection when nothing it depends on changed: the peer and scheme are fixed per
+ * connection, and a view from an untrusted peer depends only on Host and the trusted list.
+ */
+export function forwardedHeadersFor(req: IncomingMessage, trusted: CidrList): ClientView {
+  const host = req.headers.host;
+  // HTTP/2 requests expose a proxy of the session socket: compute afresh rather than tag it.
+  if (req.httpVersionMajor !== 1) {
+    const proto = (req.socket as { encrypted?: boolean }).encrypted ? 'https' : 'http';
+    return forwardedHeaders(req.headers, req.socket.remoteAddress ?? '', proto, trusted);
+  }
+  const socket = req.socket as CachingSocket;
+  const cached = socket[VIEW_CACHE];
+  if (cached !== undefined && cached.trusted === trusted && cached.host === host)
+    return cached.view;
+  const proto = (socket as { encrypted?: boolean }).encrypted ? 'https' : 'http';
+  const view = forwardedHeaders(req.headers, socket.remoteAddress ?? '', proto, trusted);
+  if (!view.peerTrusted) socket[VIEW_CACHE] = { trusted, host, view };
+  return view;
 }
 
 function firstValue(value: string | string[] | undefined): string | undefined {
@@ -40,6 +75,7 @@ export function forwardedHeaders(
       xForwardedProto: proto,
       xForwardedHost: host,
       forwarded: ownForwarded,
+      peerTrusted: false,
     };
   }
   const incomingXff = firstValue(headers['x-forwarded-for']);
@@ -63,5 +99,6 @@ export function forwardedHeaders(
     xForwardedProto: firstValue(headers['x-forwarded-proto']) ?? proto,
     xForwardedHost: firstValue(headers['x-forwarded-host']) ?? host,
     forwarded: incomingForwarded ? `${incomingForwarded}, ${ownForwarded}` : ownForwarded,
+    peerTrusted: true,
   };
 }

@@ -15,7 +15,9 @@ export const HOP_BY_HOP = new Set([
 export function connectionNamedHeaders(
   connection: string | string[] | undefined,
 ): Set<string> | null {
-  if (connection === undefined) return null;
+  // The common values name no extra headers: answer without splitting.
+  if (connection === undefined || connection === 'keep-alive' || connection === 'close')
+    return null;
   const text = Array.isArray(connection) ? connection.join(',') : connection;
   let names: Set<string> | null = null;
   for (const token of text.split(',')) {

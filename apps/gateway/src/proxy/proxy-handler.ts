@@ -5,7 +5,8 @@ import type { Dispatcher } from 'undici';
 import { ANONYMOUS, type AuthOutcome } from '../auth/auth-outcome';
 import { authenticateJwt } from '../auth/jwt-auth';
 import { authenticateKey } from '../auth/key-auth';
-import type { CompiledApi } from '../config/compiled-config';
+import type { CompiledApi, CompiledConfig } from '../config/compiled-config';
+import type { CredentialTable } from '../config/credential-table';
 import type { RuntimeState } from '../config/runtime-state';
 import {
   GATEWAY_ERRORS,
@@ -13,13 +14,18 @@ import {
   PROBLEM_CONTENT_TYPE,
   problemBody,
 } from '../errors/gateway-errors';
-import type { LimitDecision, Limiter } from '../limits/limiter-types';
+import type { LimitCheck, LimitDecision, Limiter, LimitWaiter } from '../limits/index';
 import { addCorsResponseHeaders, preflightHeaders } from '../policies/cors';
 import { applyHeaderTransform } from '../policies/header-transform';
-import type { ResponseCache } from '../policies/response-cache';
+import type {
+  CacheCapture,
+  CachedResponse,
+  ResponseCacheStore,
+  ResponseCacheStores,
+} from '../policies/response-cache-store';
 import type { GatewayMetrics } from '../status/gateway-metrics';
 import type { UpstreamInstance } from '../upstream/upstream-selector';
-import { forwardedHeaders } from './forwarded-headers';
+import { type ClientView, forwardedHeadersFor } from './forwarded-headers';
 import { connectionNamedHeaders, HOP_BY_HOP } from './hop-by-hop';
 import { isUnderBasePath, normalisePath } from './path-normaliser';
 import { nextTraceparent, requestIdFrom } from './request-identity';
@@ -29,12 +35,16 @@ export interface ProxyDeps {
   limiter: Limiter | null;
   analytics: AnalyticsRecorder;
   metrics: GatewayMetrics;
-  cache: ResponseCache | null;
+  cache: ResponseCacheStores | null;
   log: { error(message: string, error?: unknown): void };
 }
 
-/** Request headers the gateway owns: never forwarded as the client sent them. */
-const REPLACED_REQUEST_HEADERS = new Set([
+/**
+ * Request headers never forwarded as the client sent them: hop-by-hop ones, and those the
+ * gateway owns (it sets them itself, or the upstream must not see them).
+ */
+const STRIPPED_REQUEST_HEADERS = new Set([
+  ...HOP_BY_HOP,
   'host',
   'x-forwarded-for',
   'x-forwarded-proto',
@@ -67,29 +77,21 @@ const RETRYABLE_ERRORS = new Set([
 export const UPGRADE_HEAD = Symbol('portico.upgradeHead');
 type UpgradeRequest = IncomingMessage & { [UPGRADE_HEAD]?: Buffer };
 
-/** Per-request facts the analytics event and the error path need. */
-interface Exchange {
-  requestId: string;
-  startedAt: number;
-  upstreamStartedAt: number;
-  upstreamMs: number | null;
-  entry: CompiledApi | null;
-  routeId: string | null;
-  instance: UpstreamInstance | null;
-  consumerId: string | null;
-  keyId: string | null;
-  clientIp: string | null;
-  bytesIn: number;
-  bytesOut: number;
-  errorCode: GatewayErrorCode | null;
-  limitHeaders: Record<string, string> | null;
-}
+/** Links a response to its exchange, so one shared 'close' listener serves every request. */
+const EXCHANGE = Symbol('portico.exchange');
+type ExchangeResponse = ServerResponse & { [EXCHANGE]?: Exchange };
 
 class BodyTooLargeError extends Error {
   constructor(readonly limit: number) {
     super(`request body exceeds ${limit} bytes`);
   }
 }
+
+/** The gateway gave up on the upstream: the whole exchange ran past the service's total timeout. */
+class TotalTimeoutError extends Error {}
+/** The client went away: the upstream exchange is no longer wanted. */
+class ClientGoneError extends Error {}
+const CLIENT_GONE = new ClientGoneError('the client closed the connection');
 
 /** Counts a chunked body as it streams and stops it at the API's limit, without buffering. */
 class BodyLimit extends Transform {
@@ -145,147 +147,147 @@ function upstreamErrorCode(error: unknown): GatewayErrorCode {
   return 'GW_UPSTREAM_UNAVAILABLE';
 }
 
+function pushLimitHeaders(headers: string[], limitHeaders: Record<string, string>): void {
+  for (const name in limitHeaders) headers.push(name, limitHeaders[name] as string);
+}
+
+function onResponseClose(this: ExchangeResponse): void {
+  this[EXCHANGE]?.onResponseClose();
+}
+
+function onTotalTimeout(exchange: Exchange): void {
+  exchange.onTotalTimeout();
+}
+
 /**
  * The proxy hot path: normalise, route, policies, authenticate, limit, forward, stream back.
- * Reads the runtime reference once, so a config swap mid-request changes nothing for it.
+ * Each request is one `Exchange` object that is also the undici dispatch handler and the
+ * limiter's waiter, so the path allocates no closures, promises or streams of its own for a
+ * request without a body. The runtime reference is read once, so a config swap mid-request
+ * changes nothing for it.
  */
 export function createProxyHandler(
   deps: ProxyDeps,
 ): (req: IncomingMessage, res: ServerResponse) => void {
-  const { runtime, metrics, analytics } = deps;
-
-  function finish(req: IncomingMessage, res: ServerResponse, ex: Exchange): void {
-    metrics.inFlight--;
-    const totalMs = performance.now() - ex.startedAt;
-    const status = res.headersSent ? res.statusCode : 499;
-    metrics.observe(status, ex.errorCode, totalMs);
-    if (ex.entry === null && ex.errorCode === 'GW_NOT_READY') return;
-    analytics.record({
-      time: Math.round(Date.now() - totalMs),
-      requestId: ex.requestId,
-      apiId: ex.entry?.api.id ?? null,
-      routeId: ex.routeId,
-      serviceId: ex.entry?.api.serviceId ?? null,
-      instance: ex.instance?.id ?? null,
-      consumerId: ex.consumerId,
-      keyId: ex.keyId,
-      method: req.method ?? 'GET',
-      status,
-      totalMs,
-      upstreamMs: ex.upstreamMs,
-      bytesIn: ex.bytesIn,
-      bytesOut: ex.bytesOut,
-      clientIp: ex.clientIp,
-      errorCode: ex.errorCode,
-    });
-  }
-
-  function fail(
-    req: IncomingMessage,
-    res: ServerResponse,
-    ex: Exchange,
-    code: GatewayErrorCode,
-    detail: string,
-    extra?: Record<string, string> | null,
-  ): void {
-    ex.errorCode = code;
-    // A body left unread cannot be skipped safely on a kept-alive connection: close it instead.
-    const headers = req.complete ? extra : { ...extra, connection: 'close' };
-    sendProblem(res, code, detail, ex.requestId, headers);
-  }
-
   return function handle(req: IncomingMessage, res: ServerResponse): void {
-    const ex: Exchange = {
-      requestId: requestIdFrom(req.headers['x-request-id']),
-      startedAt: performance.now(),
-      upstreamStartedAt: 0,
-      upstreamMs: null,
-      entry: null,
-      routeId: null,
-      instance: null,
-      consumerId: null,
-      keyId: null,
-      clientIp: null,
-      bytesIn: 0,
-      bytesOut: 0,
-      errorCode: null,
-      limitHeaders: null,
-    };
-    metrics.inFlight++;
-    res.once('close', () => finish(req, res, ex));
+    new Exchange(deps, req, res as ExchangeResponse).start();
+  };
+}
 
-    const current = runtime.current;
+class Exchange implements Dispatcher.DispatchHandler, LimitWaiter {
+  readonly requestId: string;
+  readonly startedAt = performance.now();
+  readonly method: string;
+  private upstreamStartedAt = 0;
+  private upstreamMs: number | null = null;
+  private entry: CompiledApi | null = null;
+  private routeId: string | null = null;
+  private relativePath = '/';
+  private path = '/';
+  private query = '';
+  private instance: UpstreamInstance | null = null;
+  /** Read by consistent-hash balancing (PickContext). */
+  consumerId: string | null = null;
+  clientIp: string | null = null;
+  private keyId: string | null = null;
+  private view: ClientView | null = null;
+  private bytesIn = 0;
+  private bytesOut = 0;
+  private errorCode: GatewayErrorCode | null = null;
+  private limitHeaders: Record<string, string> | null = null;
+  private outcome: (AuthOutcome & { ok: true }) | null = null;
+  private finished = false;
+
+  // The upstream attempt in progress.
+  private upstreamHeaders: string[] = [];
+  private upstreamPath = '/';
+  private body: IncomingMessage | BodyLimit | null = null;
+  private bodyLimit: BodyLimit | null = null;
+  private retriesLeft = 0;
+  private abortUpstream: ((reason?: Error) => void) | null = null;
+  private upstreamActive = false;
+  private totalTimer: NodeJS.Timeout | null = null;
+  private timedOut = false;
+  private clientGone = false;
+  private discardForRetry = false;
+  private retryInstance: UpstreamInstance | null = null;
+  private resumeUpstream: (() => void) | null = null;
+  private responding = false;
+  private cacheKey: string | null = null;
+  private cacheStore: ResponseCacheStore | null = null;
+  private capture: CacheCapture | null = null;
+
+  constructor(
+    private readonly deps: ProxyDeps,
+    private readonly req: IncomingMessage,
+    private readonly res: ExchangeResponse,
+  ) {
+    this.requestId = requestIdFrom(req.headers['x-request-id']);
+    this.method = req.method ?? 'GET';
+    deps.metrics.inFlight++;
+    res[EXCHANGE] = this;
+    res.once('close', onResponseClose);
+  }
+
+  start(): void {
+    const { req } = this;
+    const current = this.deps.runtime.current;
     const config = current.config;
     if (config === null) {
-      fail(
-        req,
-        res,
-        ex,
-        'GW_NOT_READY',
-        'the gateway has not loaded a configuration yet; retry shortly',
-        { 'retry-after': '5' },
-      );
+      this.fail('GW_NOT_READY', 'the gateway has not loaded a configuration yet; retry shortly', {
+        'retry-after': '5',
+      });
       return;
     }
     const url = (req as IncomingMessage & { originalUrl?: string }).originalUrl ?? req.url ?? '/';
     const queryStart = url.indexOf('?');
     const rawPath = queryStart === -1 ? url : url.slice(0, queryStart);
-    const query = queryStart === -1 ? '' : url.slice(queryStart + 1);
+    this.query = queryStart === -1 ? '' : url.slice(queryStart + 1);
     const normalised = normalisePath(rawPath);
     if (!normalised.ok) {
-      fail(req, res, ex, 'GW_BAD_REQUEST', normalised.reason);
+      this.fail('GW_BAD_REQUEST', normalised.reason);
       return;
     }
-    const method = req.method ?? 'GET';
+    const method = this.method;
+    this.path = normalised.path;
     const match = config.router.match(req.headers.host, method, normalised.path);
     if (match.kind !== 'matched') {
-      if (match.kind === 'no-route') ex.entry = match.entry;
-      fail(req, res, ex, 'GW_ROUTE_NOT_FOUND', `no route matches ${method} ${normalised.path}`);
+      if (match.kind === 'no-route') this.entry = match.entry;
+      this.fail('GW_ROUTE_NOT_FOUND', `no route matches ${method} ${normalised.path}`);
       return;
     }
     const entry = match.entry;
-    ex.entry = entry;
-    ex.routeId = match.route.id === '' ? null : match.route.id;
+    this.entry = entry;
+    this.routeId = match.route.id === '' ? null : match.route.id;
+    this.relativePath = match.relativePath;
     if (normalised.hadDots && !isUnderBasePath(normalised.beforeDots, entry.api.basePath)) {
-      fail(req, res, ex, 'GW_BAD_REQUEST', 'the path uses ".." to leave the API base path');
+      this.fail('GW_BAD_REQUEST', 'the path uses ".." to leave the API base path');
       return;
     }
     if (headerBytes(req.rawHeaders) > entry.maxHeaderBytes) {
-      fail(
-        req,
-        res,
-        ex,
+      this.fail(
         'GW_HEADERS_TOO_LARGE',
         `request headers exceed this API's limit of ${entry.maxHeaderBytes} bytes`,
       );
       return;
     }
-    const contentLengthHeader = req.headers['content-length'];
-    const contentLength = contentLengthHeader === undefined ? -1 : Number(contentLengthHeader);
-    if (contentLength > entry.maxBodyBytes) {
-      fail(
-        req,
-        res,
-        ex,
+    const contentLength = req.headers['content-length'];
+    if (contentLength !== undefined && Number(contentLength) > entry.maxBodyBytes) {
+      this.fail(
         'GW_PAYLOAD_TOO_LARGE',
         `request body exceeds this API's limit of ${entry.maxBodyBytes} bytes`,
       );
       return;
     }
 
-    const proto = (req.socket as { encrypted?: boolean }).encrypted ? 'https' : 'http';
-    const view = forwardedHeaders(
-      req.headers,
-      req.socket.remoteAddress ?? '',
-      proto,
-      entry.trustedProxies,
-    );
-    ex.clientIp = view.clientIp;
+    const view = forwardedHeadersFor(req, entry.trustedProxies);
+    this.view = view;
+    this.clientIp = view.clientIp;
     if (
       (entry.ipDeny?.has(view.clientIp) ?? false) ||
       (entry.ipAllow !== null && !entry.ipAllow.has(view.clientIp))
     ) {
-      fail(req, res, ex, 'GW_FORBIDDEN', 'requests from your address are not allowed for this API');
+      this.fail('GW_FORBIDDEN', 'requests from your address are not allowed for this API');
       return;
     }
 
@@ -299,489 +301,604 @@ export function createProxyHandler(
           requestMethod,
           req.headers['access-control-request-headers'],
         );
-        headers['x-request-id'] = ex.requestId;
-        res.writeHead(204, headers);
-        res.end();
+        headers['x-request-id'] = this.requestId;
+        this.res.writeHead(204, headers);
+        this.res.end();
         return;
       }
     }
 
     const auth = entry.auth;
     if (auth.type === 'key') {
-      const outcome = authenticateKey(
-        req.headers,
-        query,
-        entry.api.id,
-        auth.queryParam,
-        config,
-        current.credentials,
-        Date.now(),
+      this.afterAuth(
+        authenticateKey(
+          req.headers,
+          this.query,
+          entry.api.id,
+          auth.queryParam,
+          config,
+          current.credentials,
+          Date.now(),
+        ),
       );
-      afterAuth(outcome);
     } else if (auth.type === 'jwt') {
-      authenticateJwt(req.headers, entry.api.id, auth, config, current.credentials).then(
-        afterAuth,
-        (error: unknown) => {
-          deps.log.error(`jwt authentication failed unexpectedly (${ex.requestId})`, error);
-          fail(req, res, ex, 'GW_INTERNAL', 'internal gateway error');
+      this.authenticateJwt(entry, config, current.credentials);
+    } else {
+      this.afterAuth(ANONYMOUS);
+    }
+  }
+
+  private authenticateJwt(
+    entry: CompiledApi,
+    config: CompiledConfig,
+    credentials: CredentialTable,
+  ): void {
+    if (entry.auth.type !== 'jwt') return;
+    authenticateJwt(this.req.headers, entry.api.id, entry.auth, config, credentials).then(
+      (outcome) => this.afterAuth(outcome),
+      (error: unknown) => {
+        this.deps.log.error(`jwt authentication failed unexpectedly (${this.requestId})`, error);
+        this.fail('GW_INTERNAL', 'internal gateway error');
+      },
+    );
+  }
+
+  private afterAuth(outcome: AuthOutcome): void {
+    if (!outcome.ok) {
+      this.fail(
+        outcome.code,
+        outcome.detail,
+        outcome.code === 'GW_KEY_MISSING' || outcome.code === 'GW_TOKEN_MISSING'
+          ? { 'www-authenticate': 'Bearer' }
+          : null,
+      );
+      return;
+    }
+    this.outcome = outcome;
+    this.consumerId = outcome.consumer?.id ?? null;
+    this.keyId = outcome.keyId;
+    const limiter = this.deps.limiter;
+    const entry = this.entry as CompiledApi; // routed before authentication
+    const clientIp = this.clientIp as string; // set before authentication
+    const plan = outcome.plan?.plan ?? null;
+    let check: LimitCheck | null = null;
+    if (limiter !== null && plan !== null && (plan.rateLimit !== null || plan.quota !== null)) {
+      check = {
+        planId: plan.id,
+        subject: outcome.consumer?.id ?? `ip:${clientIp}`,
+        rateLimit: plan.rateLimit,
+        quota: plan.quota,
+        failurePolicy: plan.redisFailurePolicy,
+      };
+    } else if (
+      limiter !== null &&
+      outcome.consumer === null &&
+      entry.api.policies.anonymousRateLimit !== undefined
+    ) {
+      check = {
+        planId: `anon:${entry.api.id}`,
+        subject: `ip:${clientIp}`,
+        rateLimit: entry.api.policies.anonymousRateLimit,
+        quota: null,
+        failurePolicy: 'open',
+      };
+    }
+    if (limiter !== null && check !== null) {
+      limiter.submit(check, this);
+      return;
+    }
+    this.forward();
+  }
+
+  /** The limiter's answer (LimitWaiter). */
+  onLimitDecision(decision: LimitDecision): void {
+    if (!decision.allowed) {
+      const code: GatewayErrorCode =
+        decision.reason === 'quota'
+          ? 'GW_QUOTA_EXCEEDED'
+          : decision.reason === 'unavailable'
+            ? 'GW_LIMITER_UNAVAILABLE'
+            : 'GW_RATE_LIMITED';
+      this.fail(code, decision.detail ?? GATEWAY_ERRORS[code].title, decision.headers);
+      return;
+    }
+    this.limitHeaders = decision.headers;
+    this.forward();
+  }
+
+  private forward(): void {
+    if (this.res.destroyed) return;
+    const entry = this.entry as CompiledApi;
+    const method = this.method;
+    const cache = this.deps.cache;
+    if (
+      cache !== null &&
+      entry.cacheTtlSeconds !== null &&
+      (method === 'GET' || method === 'HEAD') &&
+      (this.req as UpgradeRequest)[UPGRADE_HEAD] === undefined
+    ) {
+      const store = entry.cacheStore === 'redis' ? (cache.redis ?? cache.memory) : cache.memory;
+      this.cacheStore = store;
+      this.cacheKey = `${entry.api.id}|${this.consumerId ?? ''}|GET|${this.path}?${this.query}`;
+      const cacheControl = this.req.headers['cache-control'];
+      store.lookup(this.cacheKey, cacheControl, (hit) => this.afterCacheLookup(hit));
+      return;
+    }
+    this.pickAndSend();
+  }
+
+  private afterCacheLookup(hit: CachedResponse | null): void {
+    if (hit === null) {
+      this.pickAndSend();
+      return;
+    }
+    const res = this.res;
+    if (res.destroyed) return;
+    const entry = this.entry as CompiledApi;
+    const headers = hit.headers.slice();
+    headers.push('x-cache', 'HIT', 'x-request-id', this.requestId);
+    if (this.limitHeaders !== null) pushLimitHeaders(headers, this.limitHeaders);
+    const origin = this.req.headers.origin;
+    if (entry.cors !== null && origin !== undefined)
+      addCorsResponseHeaders(entry.cors, origin, headers);
+    res.writeHead(hit.status, headers);
+    this.bytesOut = hit.body.length;
+    res.end(this.method === 'HEAD' ? undefined : hit.body);
+  }
+
+  private pickAndSend(): void {
+    const res = this.res;
+    if (res.destroyed) return;
+    const entry = this.entry as CompiledApi;
+    const service = entry.service;
+    const req = this.req;
+    if (!service.selector.admit()) {
+      this.fail(
+        'GW_CIRCUIT_OPEN',
+        `service ${service.service.name} is failing; the gateway stopped sending it requests for now`,
+        {
+          'retry-after': String(
+            Math.max(1, Math.ceil(service.service.circuitBreaker.openMs / 1000)),
+          ),
         },
       );
-    } else {
-      afterAuth(ANONYMOUS);
+      return;
     }
-
-    function afterAuth(outcome: AuthOutcome): void {
-      if (!outcome.ok) {
-        fail(
-          req,
-          res,
-          ex,
-          outcome.code,
-          outcome.detail,
-          outcome.code === 'GW_KEY_MISSING' || outcome.code === 'GW_TOKEN_MISSING'
-            ? { 'www-authenticate': 'Bearer' }
-            : null,
-        );
-        return;
-      }
-      ex.consumerId = outcome.consumer?.id ?? null;
-      ex.keyId = outcome.keyId;
-      const limiter = deps.limiter;
-      const plan = outcome.plan?.plan ?? null;
-      if (limiter !== null && plan !== null && (plan.rateLimit !== null || plan.quota !== null)) {
-        limiter
-          .check({
-            planId: plan.id,
-            subject: outcome.consumer?.id ?? `ip:${view.clientIp}`,
-            rateLimit: plan.rateLimit,
-            quota: plan.quota,
-            failurePolicy: plan.redisFailurePolicy,
-          })
-          .then(
-            (decision) => afterLimit(outcome, decision),
-            (error: unknown) => {
-              deps.log.error(`limiter failed unexpectedly (${ex.requestId})`, error);
-              fail(
-                req,
-                res,
-                ex,
-                'GW_LIMITER_UNAVAILABLE',
-                'the rate limiter is unavailable; retry shortly',
-                { 'retry-after': '1' },
-              );
-            },
-          );
-        return;
-      }
-      const anonymousLimit = entry.api.policies.anonymousRateLimit;
-      if (limiter !== null && outcome.consumer === null && anonymousLimit !== undefined) {
-        limiter
-          .check({
-            planId: `anon:${entry.api.id}`,
-            subject: `ip:${view.clientIp}`,
-            rateLimit: anonymousLimit,
-            quota: null,
-            failurePolicy: 'open',
-          })
-          .then(
-            (decision) => afterLimit(outcome, decision),
-            (error: unknown) => {
-              deps.log.error(`limiter failed unexpectedly (${ex.requestId})`, error);
-              fail(
-                req,
-                res,
-                ex,
-                'GW_LIMITER_UNAVAILABLE',
-                'the rate limiter is unavailable; retry shortly',
-                { 'retry-after': '1' },
-              );
-            },
-          );
-        return;
-      }
-      forward(outcome);
-    }
-
-    function afterLimit(outcome: AuthOutcome & { ok: true }, decision: LimitDecision): void {
-      if (!decision.allowed) {
-        const code: GatewayErrorCode =
-          decision.reason === 'quota'
-            ? 'GW_QUOTA_EXCEEDED'
-            : decision.reason === 'unavailable'
-              ? 'GW_LIMITER_UNAVAILABLE'
-              : 'GW_RATE_LIMITED';
-        fail(req, res, ex, code, decision.detail ?? GATEWAY_ERRORS[code].title, decision.headers);
-        return;
-      }
-      ex.limitHeaders = decision.headers;
-      forward(outcome);
-    }
-
-    function forward(outcome: AuthOutcome & { ok: true }): void {
-      if (res.destroyed) return;
-      const service = entry.service;
-      const cacheable =
-        deps.cache !== null &&
-        entry.cacheTtlSeconds !== null &&
-        (method === 'GET' || method === 'HEAD');
-      const cacheKey = cacheable
-        ? `${entry.api.id}|${outcome.consumer?.id ?? ''}|${method === 'HEAD' ? 'GET' : method}|${normalised.ok ? normalised.path : ''}?${query}`
-        : null;
-      if (cacheKey !== null && deps.cache !== null) {
-        const hit = deps.cache.get(cacheKey, req.headers['cache-control']);
-        if (hit !== null) {
-          const headers: Record<string, string | string[]> = {
-            ...hit.headers,
-            'x-cache': 'HIT',
-            'x-request-id': ex.requestId,
-          };
-          if (ex.limitHeaders) Object.assign(headers, ex.limitHeaders);
-          if (entry.cors !== null && origin !== undefined)
-            addCorsResponseHeaders(entry.cors, origin, headers);
-          res.writeHead(hit.status, headers);
-          ex.bytesOut = hit.body.length;
-          res.end(method === 'HEAD' ? undefined : hit.body);
-          return;
-        }
-      }
-
-      if (!service.selector.admit()) {
-        fail(
-          req,
-          res,
-          ex,
-          'GW_CIRCUIT_OPEN',
-          `service ${service.service.name} is failing; the gateway stopped sending it requests for now`,
-          {
-            'retry-after': String(
-              Math.max(1, Math.ceil(service.service.circuitBreaker.openMs / 1000)),
-            ),
-          },
-        );
-        return;
-      }
-      const instance = service.selector.pick(ex, req.headers);
-      if (instance === null) {
-        service.selector.abandon();
-        fail(
-          req,
-          res,
-          ex,
-          'GW_NO_HEALTHY_UPSTREAM',
-          `no healthy instance of service ${service.service.name}`,
-          { 'retry-after': '1' },
-        );
-        return;
-      }
-      ex.instance = instance;
-
-      const skip = connectionNamedHeaders(req.headers.connection);
-      const raw = req.rawHeaders;
-      const headers: string[] = [];
-      for (let i = 0; i < raw.length; i += 2) {
-        const name = (raw[i] as string).toLowerCase();
-        if (HOP_BY_HOP.has(name) || REPLACED_REQUEST_HEADERS.has(name)) continue;
-        if (skip?.has(name)) continue;
-        if (name === outcome.credentialHeader) continue;
-        headers.push(name, raw[i + 1] as string);
-      }
-      headers.push(
-        'x-forwarded-for',
-        view.xForwardedFor,
-        'x-forwarded-proto',
-        view.xForwardedProto,
-        'x-forwarded-host',
-        view.xForwardedHost,
-        'forwarded',
-        view.forwarded,
-        'x-request-id',
-        ex.requestId,
-        'traceparent',
-        nextTraceparent(req.headers.traceparent),
+    const instance = service.selector.pick(this, req.headers);
+    if (instance === null) {
+      service.selector.abandon();
+      this.fail(
+        'GW_NO_HEALTHY_UPSTREAM',
+        `no healthy instance of service ${service.service.name}`,
+        {
+          'retry-after': '1',
+        },
       );
-      if (outcome.consumer !== null) {
-        headers.push(
-          'x-consumer-id',
-          outcome.consumer.id,
-          'x-consumer-name',
-          outcome.consumer.name,
-        );
-        if (outcome.plan !== null) headers.push('x-portico-plan', outcome.plan.plan.name);
-      }
-      if (!entry.requestHeaders.empty)
-        transformFlat(headers, entry.requestHeaders.remove, entry.requestHeaders.add);
+      return;
+    }
+    this.instance = instance;
+    this.buildUpstreamRequest();
 
-      let upstreamQuery = query;
-      if (outcome.credentialQueryParam !== null) {
-        const params = new URLSearchParams(query);
-        params.delete(outcome.credentialQueryParam);
-        upstreamQuery = params.toString();
-      }
-      const relative = match.kind === 'matched' ? match.relativePath : '/';
-      const upstreamPath =
-        (entry.api.stripBasePath ? relative : normalised.ok ? normalised.path : '/') +
-        (upstreamQuery.length > 0 ? `?${upstreamQuery}` : '');
+    const upgradeHead = (req as UpgradeRequest)[UPGRADE_HEAD];
+    if (upgradeHead !== undefined) {
+      this.forwardUpgrade(instance, upgradeHead);
+      return;
+    }
 
-      const upgradeHead = (req as UpgradeRequest)[UPGRADE_HEAD];
-      if (upgradeHead !== undefined) {
-        forwardUpgrade(instance, headers, upstreamPath, upgradeHead);
-        return;
+    const contentLengthHeader = req.headers['content-length'];
+    const contentLength = contentLengthHeader === undefined ? -1 : Number(contentLengthHeader);
+    if (contentLength > 0 || req.headers['transfer-encoding'] !== undefined) {
+      if (contentLength >= 0) {
+        this.upstreamHeaders.push('content-length', String(contentLength));
+        this.bytesIn = contentLength;
+        this.body = req;
+      } else {
+        const limit = new BodyLimit(entry.maxBodyBytes);
+        this.bodyLimit = limit;
+        this.body = req.pipe(limit);
+        req.once('error', (error) => limit.destroy(error));
       }
+    }
 
-      const hasBody = contentLength > 0 || req.headers['transfer-encoding'] !== undefined;
-      let body: IncomingMessage | BodyLimit | null = null;
-      let limiterStream: BodyLimit | null = null;
-      if (hasBody) {
-        if (contentLength >= 0) {
-          headers.push('content-length', String(contentLength));
-          ex.bytesIn = contentLength;
-          body = req;
-        } else {
-          limiterStream = new BodyLimit(entry.maxBodyBytes);
-          body = req.pipe(limiterStream);
-          req.once('error', (error) => limiterStream?.destroy(error));
+    // The service's total timeout covers the whole exchange, retries and body included (the
+    // pool enforces connect and first byte per attempt).
+    this.totalTimer = setTimeout(onTotalTimeout, service.service.timeouts.totalMs, this);
+    this.upstreamStartedAt = performance.now();
+    // Retries only replay what can be replayed: a request without a body (a streamed body is
+    // never buffered for a second attempt), idempotent unless the service allows otherwise.
+    const retries = service.service.retries;
+    this.retriesLeft =
+      this.body === null && (IDEMPOTENT.has(this.method) || retries.retryNonIdempotent)
+        ? retries.attempts
+        : 0;
+    this.send(instance);
+  }
+
+  /** The header list and path the upstream receives. */
+  private buildUpstreamRequest(): void {
+    const req = this.req;
+    const entry = this.entry as CompiledApi;
+    const outcome = this.outcome as AuthOutcome & { ok: true };
+    const view = this.view as ClientView;
+    const skip = connectionNamedHeaders(req.headers.connection);
+    const raw = req.rawHeaders;
+    const headers: string[] = [];
+    for (let i = 0; i < raw.length; i += 2) {
+      const name = (raw[i] as string).toLowerCase();
+      if (STRIPPED_REQUEST_HEADERS.has(name)) continue;
+      if (skip?.has(name)) continue;
+      if (name === outcome.credentialHeader) continue;
+      headers.push(name, raw[i + 1] as string);
+    }
+    headers.push(
+      'x-forwarded-for',
+      view.xForwardedFor,
+      'x-forwarded-proto',
+      view.xForwardedProto,
+      'x-forwarded-host',
+      view.xForwardedHost,
+      'forwarded',
+      view.forwarded,
+      'x-request-id',
+      this.requestId,
+      'traceparent',
+      nextTraceparent(req.headers.traceparent),
+    );
+    const consumer = outcome.consumer;
+    if (consumer !== null) {
+      headers.push('x-consumer-id', consumer.id, 'x-consumer-name', consumer.name);
+      if (outcome.plan !== null) headers.push('x-portico-plan', outcome.plan.plan.name);
+    }
+    applyHeaderTransform(entry.requestHeaders, headers);
+    this.upstreamHeaders = headers;
+
+    let query = this.query;
+    if (outcome.credentialQueryParam !== null) {
+      const params = new URLSearchParams(query);
+      params.delete(outcome.credentialQueryParam);
+      query = params.toString();
+    }
+    const path = entry.api.stripBasePath ? this.relativePath : this.path;
+    this.upstreamPath = query.length > 0 ? `${path}?${query}` : path;
+  }
+
+  private send(instance: UpstreamInstance): void {
+    this.instance = instance;
+    this.upstreamActive = true;
+    this.discardForRetry = false;
+    const entry = this.entry as CompiledApi;
+    entry.service.poolFor(instance).dispatch(
+      {
+        method: this.method as Dispatcher.HttpMethod,
+        path: this.upstreamPath,
+        headers: this.upstreamHeaders,
+        body: this.body,
+      },
+      this,
+    );
+  }
+
+  // undici dispatch handler: the upstream attempt's events.
+
+  onConnect(abort: (reason?: Error) => void): void {
+    if (this.clientGone) abort(CLIENT_GONE);
+    else if (this.timedOut) abort(new TotalTimeoutError('total timeout'));
+    else this.abortUpstream = abort;
+  }
+
+  onHeaders(statusCode: number, rawHeaders: Buffer[], resume: () => void): boolean {
+    // Interim 1xx answers are not relayed; the final response follows on the same exchange.
+    if (statusCode < 200) return true;
+    const entry = this.entry as CompiledApi;
+    const selector = entry.service.selector;
+    const instance = this.instance as UpstreamInstance;
+    this.upstreamMs = performance.now() - this.upstreamStartedAt;
+    if (statusCode >= 500) {
+      selector.reportFailure(instance);
+      if (entry.service.service.retries.onStatuses.includes(statusCode)) {
+        const next = this.nextInstance(instance);
+        if (next !== null) {
+          // Read the failed answer to its end (keeping the connection), then try the next one.
+          this.discardForRetry = true;
+          this.retryInstance = next;
+          return true;
         }
       }
+    } else selector.reportSuccess(instance);
 
-      const abort = new AbortController();
-      // The service's total timeout covers the whole exchange, retries and body included (the
-      // pool enforces connect and first byte per attempt).
-      let timedOut = false;
-      const totalTimer = setTimeout(() => {
-        timedOut = true;
-        abort.abort();
-      }, service.service.timeouts.totalMs);
-      res.once('close', () => {
-        clearTimeout(totalTimer);
-        // writableEnded, not writableFinished: the latter is still false while the socket flushes.
-        if (!res.writableEnded) abort.abort();
-      });
-      ex.upstreamStartedAt = performance.now();
-      // Retries only replay what can be replayed: a request without a body (a streamed body is
-      // never buffered for a second attempt), idempotent unless the service allows otherwise.
-      const retries = service.service.retries;
-      let retriesLeft =
-        body === null && (IDEMPOTENT.has(method) || retries.retryNonIdempotent)
-          ? retries.attempts
-          : 0;
-      const mayRetry = (from: UpstreamInstance): UpstreamInstance | null => {
-        if (retriesLeft <= 0 || res.destroyed) return null;
-        if (performance.now() - ex.upstreamStartedAt >= service.service.timeouts.totalMs)
-          return null;
-        if (!service.selector.tryRetry()) return null;
-        const next = service.selector.pick(ex, req.headers, from);
-        if (next !== null) retriesLeft--;
-        return next;
-      };
-      send(instance);
-
-      function send(instance: UpstreamInstance): void {
-        ex.instance = instance;
-        const pool = service.poolFor(instance);
-        pool.request(
-          {
-            method: method as Dispatcher.HttpMethod,
-            path: upstreamPath,
-            headers,
-            body,
-            signal: abort.signal,
-          },
-          (error, data) => {
-            if (limiterStream !== null) ex.bytesIn = limiterStream.bytes;
-            if (error) {
-              if (abort.signal.aborted) {
-                if (!timedOut) {
-                  service.selector.release(instance);
-                  return;
-                }
-                service.selector.reportFailure(instance);
-                fail(
-                  req,
-                  res,
-                  ex,
-                  'GW_UPSTREAM_TIMEOUT',
-                  `service ${service.service.name} did not finish within ${service.service.timeouts.totalMs} ms`,
-                );
-                return;
-              }
-              if (
-                error instanceof BodyTooLargeError ||
-                (error as { cause?: unknown }).cause instanceof BodyTooLargeError
-              ) {
-                service.selector.release(instance);
-                fail(
-                  req,
-                  res,
-                  ex,
-                  'GW_PAYLOAD_TOO_LARGE',
-                  `request body exceeds this API's limit of ${entry.maxBodyBytes} bytes`,
-                );
-                return;
-              }
-              service.selector.reportFailure(instance);
-              if (RETRYABLE_ERRORS.has((error as { code?: string }).code ?? '')) {
-                const next = mayRetry(instance);
-                if (next !== null) {
-                  send(next);
-                  return;
-                }
-              }
-              const code = upstreamErrorCode(error);
-              fail(
-                req,
-                res,
-                ex,
-                code,
-                code === 'GW_UPSTREAM_TIMEOUT'
-                  ? `service ${service.service.name} did not answer in time`
-                  : `service ${service.service.name} could not be reached`,
-              );
-              return;
-            }
-            ex.upstreamMs = performance.now() - ex.upstreamStartedAt;
-            if (data.statusCode >= 500) {
-              service.selector.reportFailure(instance);
-              if (retries.onStatuses.includes(data.statusCode)) {
-                const next = mayRetry(instance);
-                if (next !== null) {
-                  data.body.dump().catch(() => undefined);
-                  send(next);
-                  return;
-                }
-              }
-            } else service.selector.reportSuccess(instance);
-            respond(data, cacheKey);
-          },
-        );
+    const res = this.res;
+    if (res.destroyed) return false;
+    // Header names arrive as sent; they are forwarded in lower case, as undici reports them.
+    let connectionNamed: Set<string> | null = null;
+    const headers: string[] = [];
+    let cacheControl: string | undefined;
+    for (let i = 0; i < rawHeaders.length; i += 2) {
+      const name = (rawHeaders[i] as Buffer).toString('latin1').toLowerCase();
+      const value = (rawHeaders[i + 1] as Buffer).toString('latin1');
+      if (HOP_BY_HOP.has(name)) {
+        if (name === 'connection') connectionNamed = connectionNamedHeaders(value);
+        continue;
       }
+      if (name === 'cache-control') cacheControl = value;
+      headers.push(name, value);
     }
-
-    /**
-     * WebSocket: the same routing, policies, auth and limits as any request, then an upgrade to
-     * the upstream; on its 101 the two sockets are joined and bytes flow both ways untouched.
-     */
-    function forwardUpgrade(
-      instance: UpstreamInstance,
-      headers: string[],
-      upstreamPath: string,
-      head: Buffer,
-    ): void {
-      const service = entry.service;
-      const clientSocket = req.socket;
-      ex.upstreamStartedAt = performance.now();
-      service
-        .poolFor(instance)
-        .upgrade({
-          path: upstreamPath,
-          method: 'GET',
-          headers,
-          protocol: req.headers.upgrade ?? 'websocket',
-        })
-        .then(
-          ({ headers: upstreamHeaders, socket: upstreamSocket }) => {
-            ex.upstreamMs = performance.now() - ex.upstreamStartedAt;
-            service.selector.reportSuccess(instance);
-            if (clientSocket.destroyed) {
-              upstreamSocket.destroy();
-              return;
-            }
-            let head101 = 'HTTP/1.1 101 Switching Protocols\r\n';
-            for (const name in upstreamHeaders) {
-              const value = upstreamHeaders[name];
-              for (const v of Array.isArray(value) ? value : [value])
-                if (v !== undefined) head101 += `${name}: ${v}\r\n`;
-            }
-            head101 += `x-request-id: ${ex.requestId}\r\n\r\n`;
-            // The 101 is written by hand: mark the exchange answered for metrics and analytics.
-            res.statusCode = 101;
-            (res as { _header?: string })._header = head101;
-            res.detachSocket(clientSocket);
-            clientSocket.write(head101);
-            if (head.length > 0) upstreamSocket.write(head);
-            clientSocket.on('data', (chunk: Buffer) => {
-              ex.bytesIn += chunk.length;
-            });
-            upstreamSocket.on('data', (chunk: Buffer) => {
-              ex.bytesOut += chunk.length;
-            });
-            const closeBoth = () => {
-              clientSocket.destroy();
-              upstreamSocket.destroy();
-              res.emit('close');
-            };
-            clientSocket.once('close', closeBoth);
-            upstreamSocket.once('close', closeBoth);
-            clientSocket.on('error', closeBoth);
-            upstreamSocket.on('error', closeBoth);
-            clientSocket.pipe(upstreamSocket);
-            upstreamSocket.pipe(clientSocket);
-          },
-          (error: unknown) => {
-            service.selector.reportFailure(instance);
-            const code = upstreamErrorCode(error);
-            fail(
-              req,
-              res,
-              ex,
-              code,
-              `service ${service.service.name} did not accept the WebSocket upgrade`,
-            );
-          },
-        );
+    if (connectionNamed !== null) {
+      for (let i = headers.length - 2; i >= 0; i -= 2)
+        if (connectionNamed.has(headers[i] as string)) headers.splice(i, 2);
     }
-
-    function respond(data: Dispatcher.ResponseData, cacheKey: string | null): void {
-      const upstreamHeaders = data.headers;
-      const skip = connectionNamedHeaders(upstreamHeaders.connection);
-      const headers: Record<string, string | string[]> = {};
-      for (const name in upstreamHeaders) {
-        if (HOP_BY_HOP.has(name) || skip?.has(name)) continue;
-        const value = upstreamHeaders[name];
-        if (value !== undefined) headers[name] = value;
-      }
-      const entry = ex.entry as CompiledApi; // set before forwarding
-      applyHeaderTransform(entry.responseHeaders, headers);
-      headers['x-request-id'] = ex.requestId;
-      if (ex.limitHeaders) Object.assign(headers, ex.limitHeaders);
-      if (entry.cors !== null && origin !== undefined)
-        addCorsResponseHeaders(entry.cors, origin, headers);
-      if (cacheKey !== null) headers['x-cache'] = 'MISS';
-      res.writeHead(data.statusCode, headers);
-      const upstreamBody = data.body;
-      if (cacheKey !== null && deps.cache !== null && data.statusCode === 200) {
-        deps.cache.capture(
-          cacheKey,
-          data.statusCode,
+    applyHeaderTransform(entry.responseHeaders, headers);
+    headers.push('x-request-id', this.requestId);
+    if (this.limitHeaders !== null) pushLimitHeaders(headers, this.limitHeaders);
+    const origin = this.req.headers.origin;
+    if (entry.cors !== null && origin !== undefined)
+      addCorsResponseHeaders(entry.cors, origin, headers);
+    if (this.cacheKey !== null) {
+      headers.push('x-cache', 'MISS');
+      if (statusCode === 200 && this.cacheStore !== null) {
+        this.capture = this.cacheStore.begin(
+          this.cacheKey,
+          statusCode,
           headers,
-          upstreamHeaders['cache-control'],
+          cacheControl,
           entry.cacheTtlSeconds ?? 0,
-          upstreamBody,
         );
       }
-      upstreamBody.on('data', (chunk: Buffer) => {
-        ex.bytesOut += chunk.length;
-      });
-      // pipe, not stream.pipeline: pipeline builds and aborts an AbortController per call, a
-      // measurable cost on the hot path. A client that goes away aborts the upstream exchange
-      // through the request's signal; an upstream that fails mid-body cuts the response short.
-      upstreamBody.once('error', () => res.destroy());
-      upstreamBody.pipe(res);
     }
-  };
-}
+    this.responding = true;
+    res.writeHead(statusCode, headers);
+    this.resumeUpstream = resume;
+    return true;
+  }
 
-/** Header transforms on the flat [name, value, …] list sent upstream. */
-function transformFlat(
-  headers: string[],
-  remove: ReadonlySet<string>,
-  add: readonly (readonly [string, string])[],
-): void {
-  if (remove.size > 0 || add.length > 0) {
-    const replaced = new Set<string>(remove);
-    for (const [name] of add) replaced.add(name);
-    for (let i = headers.length - 2; i >= 0; i -= 2) {
-      if (replaced.has(headers[i] as string)) headers.splice(i, 2);
+  onData(chunk: Buffer): boolean {
+    if (this.discardForRetry) return true;
+    this.bytesOut += chunk.length;
+    this.capture?.push(chunk);
+    const res = this.res;
+    if (res.destroyed) return false;
+    if (res.write(chunk)) return true;
+    // Backpressure: undici stops reading the upstream until the client drains.
+    if (this.resumeUpstream !== null) res.once('drain', this.resumeUpstream);
+    return false;
+  }
+
+  onComplete(): void {
+    this.upstreamActive = false;
+    this.abortUpstream = null;
+    if (this.bodyLimit !== null) this.bytesIn = this.bodyLimit.bytes;
+    if (this.discardForRetry) {
+      const next = this.retryInstance as UpstreamInstance;
+      this.retryInstance = null;
+      if (this.res.destroyed) {
+        (this.entry as CompiledApi).service.selector.release(next);
+        return;
+      }
+      this.send(next);
+      return;
     }
-    for (const [name, value] of add) headers.push(name, value);
+    this.clearTotalTimer();
+    this.capture?.end();
+    this.capture = null;
+    this.res.end();
+  }
+
+  onError(error: Error): void {
+    this.upstreamActive = false;
+    this.abortUpstream = null;
+    if (this.bodyLimit !== null) this.bytesIn = this.bodyLimit.bytes;
+    this.capture?.abort();
+    this.capture = null;
+    const entry = this.entry as CompiledApi;
+    const service = entry.service;
+    const instance = this.instance as UpstreamInstance;
+    if (this.retryInstance !== null) {
+      // The discarded answer failed mid-body: the retry goes ahead regardless.
+      const next = this.retryInstance;
+      this.retryInstance = null;
+      this.discardForRetry = false;
+      if (!this.clientGone && !this.timedOut) {
+        this.send(next);
+        return;
+      }
+      service.selector.release(next);
+    }
+    if (this.clientGone || error === CLIENT_GONE) {
+      if (!this.responding) service.selector.release(instance);
+      return;
+    }
+    if (this.responding) {
+      // The upstream failed mid-body: the client's response is cut short.
+      this.clearTotalTimer();
+      this.res.destroy();
+      return;
+    }
+    if (this.timedOut || error instanceof TotalTimeoutError) {
+      service.selector.reportFailure(instance);
+      this.fail(
+        'GW_UPSTREAM_TIMEOUT',
+        `service ${service.service.name} did not finish within ${service.service.timeouts.totalMs} ms`,
+      );
+      return;
+    }
+    if (
+      error instanceof BodyTooLargeError ||
+      (error as { cause?: unknown }).cause instanceof BodyTooLargeError
+    ) {
+      service.selector.release(instance);
+      this.fail(
+        'GW_PAYLOAD_TOO_LARGE',
+        `request body exceeds this API's limit of ${entry.maxBodyBytes} bytes`,
+      );
+      return;
+    }
+    service.selector.reportFailure(instance);
+    if (RETRYABLE_ERRORS.has((error as { code?: string }).code ?? '')) {
+      const next = this.nextInstance(instance);
+      if (next !== null) {
+        this.send(next);
+        return;
+      }
+    }
+    const code = upstreamErrorCode(error);
+    this.fail(
+      code,
+      code === 'GW_UPSTREAM_TIMEOUT'
+        ? `service ${service.service.name} did not answer in time`
+        : `service ${service.service.name} could not be reached`,
+    );
+  }
+
+  /** Another instance for a retry, within the retry count, the budget and the total timeout. */
+  private nextInstance(from: UpstreamInstance): UpstreamInstance | null {
+    if (this.retriesLeft <= 0 || this.res.destroyed || this.timedOut) return null;
+    const service = (this.entry as CompiledApi).service;
+    if (performance.now() - this.upstreamStartedAt >= service.service.timeouts.totalMs) return null;
+    if (!service.selector.tryRetry()) return null;
+    const next = service.selector.pick(this, this.req.headers, from);
+    if (next !== null) this.retriesLeft--;
+    return next;
+  }
+
+  onTotalTimeout(): void {
+    this.totalTimer = null;
+    this.timedOut = true;
+    if (this.abortUpstream !== null) {
+      const abort = this.abortUpstream;
+      this.abortUpstream = null;
+      abort(new TotalTimeoutError('total timeout'));
+    } else if (this.responding) {
+      this.res.destroy();
+    }
+  }
+
+  private clearTotalTimer(): void {
+    if (this.totalTimer !== null) {
+      clearTimeout(this.totalTimer);
+      this.totalTimer = null;
+    }
+  }
+
+  /**
+   * WebSocket: the same routing, policies, auth and limits as any request, then an upgrade to
+   * the upstream; on its 101 the two sockets are joined and bytes flow both ways untouched.
+   */
+  private forwardUpgrade(instance: UpstreamInstance, head: Buffer): void {
+    const service = (this.entry as CompiledApi).service;
+    const req = this.req;
+    const res = this.res;
+    const clientSocket = req.socket;
+    this.upstreamStartedAt = performance.now();
+    service
+      .poolFor(instance)
+      .upgrade({
+        path: this.upstreamPath,
+        method: 'GET',
+        headers: this.upstreamHeaders,
+        protocol: req.headers.upgrade ?? 'websocket',
+      })
+      .then(
+        ({ headers: upstreamHeaders, socket: upstreamSocket }) => {
+          this.upstreamMs = performance.now() - this.upstreamStartedAt;
+          service.selector.reportSuccess(instance);
+          if (clientSocket.destroyed) {
+            upstreamSocket.destroy();
+            return;
+          }
+          let head101 = 'HTTP/1.1 101 Switching Protocols\r\n';
+          for (const name in upstreamHeaders) {
+            const value = upstreamHeaders[name];
+            for (const v of Array.isArray(value) ? value : [value])
+              if (v !== undefined) head101 += `${name}: ${v}\r\n`;
+          }
+          head101 += `x-request-id: ${this.requestId}\r\n\r\n`;
+          // The 101 is written by hand: mark the exchange answered for metrics and analytics.
+          res.statusCode = 101;
+          (res as { _header?: string })._header = head101;
+          res.detachSocket(clientSocket);
+          clientSocket.write(head101);
+          if (head.length > 0) upstreamSocket.write(head);
+          clientSocket.on('data', (chunk: Buffer) => {
+            this.bytesIn += chunk.length;
+          });
+          upstreamSocket.on('data', (chunk: Buffer) => {
+            this.bytesOut += chunk.length;
+          });
+          const closeBoth = () => {
+            clientSocket.destroy();
+            upstreamSocket.destroy();
+            res.emit('close');
+          };
+          clientSocket.once('close', closeBoth);
+          upstreamSocket.once('close', closeBoth);
+          clientSocket.on('error', closeBoth);
+          upstreamSocket.on('error', closeBoth);
+          clientSocket.pipe(upstreamSocket);
+          upstreamSocket.pipe(clientSocket);
+        },
+        (error: unknown) => {
+          service.selector.reportFailure(instance);
+          const code = upstreamErrorCode(error);
+          this.fail(code, `service ${service.service.name} did not accept the WebSocket upgrade`);
+        },
+      );
+  }
+
+  private fail(
+    code: GatewayErrorCode,
+    detail: string,
+    extra?: Record<string, string> | null,
+  ): void {
+    this.errorCode = code;
+    this.clearTotalTimer();
+    // A body left unread cannot be skipped safely on a kept-alive connection: close it instead.
+    const headers = this.req.complete ? extra : { ...extra, connection: 'close' };
+    sendProblem(this.res, code, detail, this.requestId, headers);
+  }
+
+  /** The response is over (sent, or the client went away): stop the upstream, count, record. */
+  onResponseClose(): void {
+    if (this.finished) return;
+    this.finished = true;
+    const res = this.res;
+    // writableEnded, not writableFinished: the latter is still false while the socket flushes.
+    if (!res.writableEnded) {
+      this.clientGone = true;
+      this.capture?.abort();
+      this.capture = null;
+      if (this.abortUpstream !== null) {
+        const abort = this.abortUpstream;
+        this.abortUpstream = null;
+        abort(CLIENT_GONE);
+      } else if (this.upstreamActive && this.body !== null) {
+        // A body still streaming to an upstream that has not answered: stop feeding it.
+        this.body.destroy();
+      }
+    }
+    this.clearTotalTimer();
+    const deps = this.deps;
+    deps.metrics.inFlight--;
+    const totalMs = performance.now() - this.startedAt;
+    const status = res.headersSent ? res.statusCode : 499;
+    deps.metrics.observe(status, this.errorCode, totalMs);
+    const entry = this.entry;
+    if (entry === null && this.errorCode === 'GW_NOT_READY') return;
+    deps.analytics.record({
+      time: Math.round(Date.now() - totalMs),
+      requestId: this.requestId,
+      apiId: entry?.api.id ?? null,
+      routeId: this.routeId,
+      serviceId: entry?.api.serviceId ?? null,
+      instance: this.instance?.id ?? null,
+      consumerId: this.consumerId,
+      keyId: this.keyId,
+      method: this.method,
+      status,
+      totalMs,
+      upstreamMs: this.upstreamMs,
+      bytesIn: this.bytesIn,
+      bytesOut: this.bytesOut,
+      clientIp: this.clientIp,
+      errorCode: this.errorCode,
+    });
   }
 }

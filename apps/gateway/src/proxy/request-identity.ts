@@ -1,13 +1,17 @@
 import { randomFillSync } from 'node:crypto';
-import { newId } from '@portico/id';
+import { createIdSequence } from '@portico/id';
 
-const REQUEST_ID = /^[A-Za-z0-9._:-]{1,128}$/;
+// At most 64 characters: the analytics event (and its consumers) cap request ids there.
+const REQUEST_ID = /^[A-Za-z0-9._:-]{1,64}$/;
 const TRACEPARENT = /^00-([0-9a-f]{32})-([0-9a-f]{16})-([0-9a-f]{2})$/;
+
+// One id per request: a monotonic sequence costs no random bytes per id.
+const nextRequestId = createIdSequence('request');
 
 /** A client-sent X-Request-Id is kept when it is short and plain; otherwise a fresh `req_…` id. */
 export function requestIdFrom(header: string | string[] | undefined): string {
   if (typeof header === 'string' && REQUEST_ID.test(header)) return header;
-  return newId('request');
+  return nextRequestId();
 }
 
 // Trace and span ids come from one refilled pool of random bytes: two fresh buffers per request

@@ -56,6 +56,19 @@ export function withHttp2Compat(handler: ProxyHandler) {
       const given = typeof first === 'string' ? second : first;
       if (given === null || typeof given !== 'object') return writeHead(status);
       const kept: Record<string, string | number | string[]> = {};
+      if (Array.isArray(given)) {
+        // A flat [name, value, …] list: repeated names become one multi-valued header.
+        for (let i = 0; i + 1 < given.length; i += 2) {
+          const name = String(given[i]).toLowerCase();
+          if (CONNECTION_SPECIFIC.has(name)) continue;
+          const value = String(given[i + 1]);
+          const previous = kept[name];
+          if (previous === undefined) kept[name] = value;
+          else
+            kept[name] = Array.isArray(previous) ? [...previous, value] : [String(previous), value];
+        }
+        return writeHead(status, kept);
+      }
       for (const [name, value] of Object.entries(given as Record<string, unknown>)) {
         if (CONNECTION_SPECIFIC.has(name.toLowerCase())) continue;
         if (typeof value === 'string' || typeof value === 'number' || Array.isArray(value))
