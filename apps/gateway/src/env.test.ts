@@ -23,6 +23,36 @@ describe('parseGatewayEnv', () => {
     );
   });
 
+  it('bounds the response cache: 64 MiB in memory, 25 ms per Redis lookup, its own key prefix', () => {
+    expect(parseGatewayEnv(minimal)).toMatchObject({
+      PORTICO_GATEWAY_CACHE_MAX_BYTES: 67_108_864,
+      PORTICO_GATEWAY_CACHE_REDIS_BUDGET_MS: 25,
+      PORTICO_GATEWAY_CACHE_REDIS_PREFIX: 'portico:cache:',
+    });
+    expect(
+      parseGatewayEnv({
+        ...minimal,
+        PORTICO_GATEWAY_CACHE_MAX_BYTES: '2097152',
+        PORTICO_GATEWAY_CACHE_REDIS_BUDGET_MS: '10',
+        PORTICO_GATEWAY_CACHE_REDIS_PREFIX: 'edge1:cache:',
+      }),
+    ).toMatchObject({
+      PORTICO_GATEWAY_CACHE_MAX_BYTES: 2_097_152,
+      PORTICO_GATEWAY_CACHE_REDIS_BUDGET_MS: 10,
+      PORTICO_GATEWAY_CACHE_REDIS_PREFIX: 'edge1:cache:',
+    });
+    // Below one maximum-size entry the memory cache could hold nothing worth having.
+    expect(() => parseGatewayEnv({ ...minimal, PORTICO_GATEWAY_CACHE_MAX_BYTES: '1000' })).toThrow(
+      /PORTICO_GATEWAY_CACHE_MAX_BYTES/,
+    );
+    expect(() =>
+      parseGatewayEnv({ ...minimal, PORTICO_GATEWAY_CACHE_REDIS_BUDGET_MS: '0' }),
+    ).toThrow(/PORTICO_GATEWAY_CACHE_REDIS_BUDGET_MS/);
+    expect(() =>
+      parseGatewayEnv({ ...minimal, PORTICO_GATEWAY_CACHE_REDIS_PREFIX: 'has space' }),
+    ).toThrow(/PORTICO_GATEWAY_CACHE_REDIS_PREFIX/);
+  });
+
   it('opens a TLS listener only when PORTICO_GATEWAY_TLS_PORT names a port', () => {
     expect(parseGatewayEnv(minimal).PORTICO_GATEWAY_TLS_PORT).toBeUndefined();
     expect(parseGatewayEnv({ ...minimal, PORTICO_GATEWAY_TLS_PORT: '8443' })).toMatchObject({

@@ -42,6 +42,20 @@ export const ZGatewayEnv = z.object({
     .max(1_048_576)
     .default(65_536),
   PORTICO_GATEWAY_LIMITER_BUDGET_MS: z.coerce.number().int().min(1).max(1000).default(50),
+  /** Byte cap of each process's in-memory response cache (bodies and headers). */
+  PORTICO_GATEWAY_CACHE_MAX_BYTES: z.coerce
+    .number()
+    .int()
+    .min(1_048_576)
+    .max(68_719_476_736)
+    .default(67_108_864),
+  /** How long a Redis response-cache lookup may take before it counts as a miss. */
+  PORTICO_GATEWAY_CACHE_REDIS_BUDGET_MS: z.coerce.number().int().min(1).max(1000).default(25),
+  /** Prefix of the response cache's Redis keys (each is the prefix + a sha256). */
+  PORTICO_GATEWAY_CACHE_REDIS_PREFIX: z
+    .string()
+    .regex(/^[^\s]{1,100}$/, '1-100 characters without spaces')
+    .default('portico:cache:'),
   REDIS_URL: z.url().optional(),
   PORTICO_ANALYTICS_ENABLED: ZBooleanString.default(true),
   PORTICO_ANALYTICS_BUFFER_MAX: z.coerce.number().int().min(1).max(10_000_000).default(100_000),

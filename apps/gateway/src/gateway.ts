@@ -1,12 +1,16 @@
 import { hostname } from 'node:os';
 import type { AnalyticsRecorder } from '@portico/analytics';
 import type { FastifyInstance } from 'fastify';
+import type { Redis } from 'ioredis';
 import { RuntimeState } from './config/runtime-state';
 import { SnapshotStore } from './config/snapshot-store';
 import { ConfigSyncClient } from './config/sync-client';
 import { DiscoveryManager } from './discovery/discovery-manager';
 import type { Limiter } from './limits/limiter-types';
+import { RedisResponseCache } from './policies/redis-response-cache';
 import { ResponseCache } from './policies/response-cache';
+import { ResponseCacheMetrics } from './policies/response-cache-metrics';
+import type { ResponseCacheStores } from './policies/response-cache-store';
 import { createProxyHandler } from './proxy/proxy-handler';
 import { buildProxyServer } from './proxy/proxy-server';
 import { GatewayMetrics } from './status/gateway-metrics';
@@ -27,11 +31,26 @@ export interface GatewayOptions {
   logLevel: string;
   limiter: Limiter | null;
   analytics: AnalyticsRecorder;
+  /** Response cache stores; omitted means memory only, with default bounds. */
+  responseCache?: GatewayCacheOptions;
   /** Sync back-off bounds (tests shorten them). */
   /** How often instance health is reported without a config change; default 10 s. */
   statusIntervalMs?: number;
   minBackoffMs?: number;
   maxBackoffMs?: number;
+}
+
+export interface GatewayCacheOptions {
+  /**
+   * A connection of its own (`responseCacheRedisOptions`), never the limiter's; null means APIs
+   * asking for Redis use memory. The caller closes it after the gateway.
+   */
+  redis: Redis | null;
+  /** Byte cap of the in-memory store. */
+  maxBytes?: number;
+  /** How long a Redis lookup may take before it is a miss. */
+  redisBudgetMs?: number;
+  redisKeyPrefix?: string;
 }
 
 export interface Gateway {
@@ -61,13 +80,35 @@ export function createGateway(options: GatewayOptions): Gateway {
   });
   const metrics = new GatewayMetrics();
   let draining = false;
+  const cacheMetrics = new ResponseCacheMetrics();
+  const memoryCache = new ResponseCache({
+    metrics: cacheMetrics,
+    ...(options.responseCache?.maxBytes !== undefined
+      ? { maxBytes: options.responseCache.maxBytes }
+      : {}),
+  });
+  const cacheRedis = options.responseCache?.redis ?? null;
+  const redisCache =
+    cacheRedis === null
+      ? null
+      : new RedisResponseCache({
+          redis: cacheRedis,
+          metrics: cacheMetrics,
+          ...(options.responseCache?.redisBudgetMs !== undefined
+            ? { budgetMs: options.responseCache.redisBudgetMs }
+            : {}),
+          ...(options.responseCache?.redisKeyPrefix !== undefined
+            ? { keyPrefix: options.responseCache.redisKeyPrefix }
+            : {}),
+        });
+  const cache: ResponseCacheStores = { memory: memoryCache, redis: redisCache };
 
   const proxyHandler = createProxyHandler({
     runtime,
     limiter: options.limiter,
     analytics: options.analytics,
     metrics,
-    cache: new ResponseCache(),
+    cache,
     log: { error: (message, error) => proxy.log.error({ err: error }, message) },
   });
   const proxy = buildProxyServer({
@@ -118,7 +159,14 @@ export function createGateway(options: GatewayOptions): Gateway {
     nodeId: options.nodeId,
     gatewayVersion: GATEWAY_VERSION,
     isDraining: () => draining,
-    extraMetrics: () => (options.limiter?.metricsText() ?? '') + options.analytics.metricsText(),
+    extraMetrics: () =>
+      (options.limiter?.metricsText() ?? '') +
+      options.analytics.metricsText() +
+      cacheMetrics.metricsText({
+        memoryEntries: memoryCache.size,
+        memoryBytes: memoryCache.byteSize,
+        redisPendingWriteBytes: redisCache?.pendingWrites ?? 0,
+      }),
   });
 
   return {

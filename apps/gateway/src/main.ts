@@ -6,6 +6,7 @@ import { Redis } from 'ioredis';
 import { loadGatewayEnv } from './env';
 import { createGateway } from './gateway';
 import { createLimiter, limiterRedisOptions } from './limits/index';
+import { responseCacheRedisOptions } from './policies/redis-response-cache';
 
 const env = loadGatewayEnv();
 const baseNodeId =
@@ -66,6 +67,12 @@ async function runWorker(): Promise<void> {
     keyPrefix: LIMITER_KEY_PREFIX,
     budgetMs: env.PORTICO_GATEWAY_LIMITER_BUDGET_MS,
   });
+  // The response cache gets a connection of its own: limiter replies must never queue behind a
+  // megabyte body written or read on the same socket.
+  const cacheRedis = env.REDIS_URL
+    ? new Redis(env.REDIS_URL, { ...responseCacheRedisOptions, lazyConnect: false })
+    : null;
+  cacheRedis?.on('error', () => undefined);
   const analytics =
     env.PORTICO_ANALYTICS_ENABLED && env.REDIS_URL
       ? createAnalyticsRecorder({
@@ -87,6 +94,12 @@ async function runWorker(): Promise<void> {
     logLevel: env.LOG_LEVEL,
     limiter,
     analytics,
+    responseCache: {
+      redis: cacheRedis,
+      maxBytes: env.PORTICO_GATEWAY_CACHE_MAX_BYTES,
+      redisBudgetMs: env.PORTICO_GATEWAY_CACHE_REDIS_BUDGET_MS,
+      redisKeyPrefix: env.PORTICO_GATEWAY_CACHE_REDIS_PREFIX,
+    },
   });
   await gateway.start();
   await gateway.proxy.listen({ port: env.PORTICO_GATEWAY_PORT, host: env.PORTICO_GATEWAY_HOST });
@@ -113,6 +126,7 @@ async function runWorker(): Promise<void> {
     gateway.proxy.log.info(`${signal}: draining in-flight requests`);
     await gateway.close(env.PORTICO_GATEWAY_SHUTDOWN_GRACE_MS);
     limiterRedis?.disconnect();
+    cacheRedis?.disconnect();
     process.exit(0);
   };
   process.on('SIGTERM', () => void shutdown('SIGTERM'));
