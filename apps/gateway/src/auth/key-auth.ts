@@ -2,6 +2,7 @@ import type { IncomingHttpHeaders } from 'node:http';
 import { hashSecret, isWellFormedSecret } from '@portico/keys';
 import type { CompiledConfig } from '../config/compiled-config';
 import type { CredentialTable } from '../config/credential-table';
+import { BoundedMap } from '../limits/bounded-map';
 import type { AuthOutcome } from './auth-outcome';
 import { resolveAccess } from './consumer-access';
 
@@ -35,6 +36,22 @@ function findKey(
 }
 
 /**
+ * Hashes of recently presented well-formed keys. A client sends the same key on every request;
+ * remembering its hash spares the checksum walk and a SHA-256 per request. Only the hash is
+ * derived here: whether the key is known, expired or revoked is looked up afresh every time.
+ */
+const hashByKey = new BoundedMap<string, string>(10_000);
+
+function hashOfWellFormed(value: string): string | null {
+  const known = hashByKey.get(value);
+  if (known !== undefined) return known;
+  if (!isWellFormedSecret('apiKey', value)) return null;
+  const hash = hashSecret(value);
+  hashByKey.set(value, hash);
+  return hash;
+}
+
+/**
  * API-key authentication against the in-memory credential table. A malformed key is refused
  * before any hashing or lookup; an unknown, expired or revoked key is 401; a known key whose
  * consumer may not call this API is 403.
@@ -56,14 +73,15 @@ export function authenticateKey(
       detail: `send your API key in the x-api-key header or as "Authorization: Bearer <key>"${queryParam ? ` or the ${queryParam} query parameter` : ''}`,
     };
   }
-  if (!isWellFormedSecret('apiKey', found.value)) {
+  const hash = hashOfWellFormed(found.value);
+  if (hash === null) {
     return {
       ok: false,
       code: 'GW_KEY_INVALID',
       detail: 'the API key is malformed (wrong prefix, length or checksum)',
     };
   }
-  const key = credentials.keysByHash.get(hashSecret(found.value));
+  const key = credentials.keysByHash.get(hash);
   if (key === undefined) {
     return {
       ok: false,

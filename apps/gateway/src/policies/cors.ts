@@ -76,8 +76,11 @@ export function addCorsResponseHeaders(
   if (allowOrigin !== '*') {
     let vary = -1;
     for (let i = 0; i < headers.length; i += 2) if (headers[i] === 'vary') vary = i;
-    if (vary !== -1) headers[vary + 1] = `${headers[vary + 1]}, Origin`;
-    else headers.push('vary', 'Origin');
+    if (vary !== -1) {
+      // A response served from the cache may already vary on Origin.
+      const value = headers[vary + 1] as string;
+      if (!/(^|,)\s*origin\s*(,|$)/i.test(value)) headers[vary + 1] = `${value}, Origin`;
+    } else headers.push('vary', 'Origin');
   }
   if (cors.allowCredentials) headers.push('access-control-allow-credentials', 'true');
   if (cors.exposeHeadersHeader)

@@ -634,7 +634,8 @@ class Exchange implements Dispatcher.DispatchHandler, LimitWaiter {
       addCorsResponseHeaders(entry.cors, origin, headers);
     if (this.cacheKey !== null) {
       headers.push('x-cache', 'MISS');
-      if (statusCode === 200 && this.cacheStore !== null) {
+      // Only a GET fills the entry: a HEAD answer has no body to serve a later GET with.
+      if (statusCode === 200 && this.method === 'GET' && this.cacheStore !== null) {
         this.capture = this.cacheStore.begin(
           this.cacheKey,
           statusCode,
