@@ -10,21 +10,28 @@
  *
  *   npx tsx bench/gateway/gateway-bench.ts [--seconds 10] [--connections 64] [--workers 2]
  */
-import { type ChildProcess, execFileSync, spawn } from 'node:child_process';
-import { createHash } from 'node:crypto';
-import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
-import type { AddressInfo } from 'node:net';
-import { createServer } from 'node:net';
-import { availableParallelism, loadavg, tmpdir } from 'node:os';
+import { execFileSync } from 'node:child_process';
+import { mkdirSync, writeFileSync } from 'node:fs';
+import { availableParallelism, loadavg } from 'node:os';
 import { join } from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
-import { snapshotHash } from '@portico/config';
-import { generateSecret } from '@portico/keys';
-import { Redis } from 'ioredis';
 import { Pool } from 'undici';
-
-const BENCH_QUEUE_PREFIX = `{portico-bench-${process.pid}}`;
+import {
+  buildGatewayBundle,
+  createBenchRun,
+  ensureTools,
+  freePort,
+  ROOT,
+  removeBenchRun,
+  round,
+  rssMb,
+  runWrk,
+  signalChildren,
+  startGateway,
+  startNginx,
+  type WrkResult,
+  wrkArgs,
+} from './bench-setup';
 
 const { values } = parseArgs({
   options: {
@@ -38,221 +45,13 @@ const SECONDS = Number(values.seconds);
 const CONNECTIONS = Number(values.connections);
 const WORKERS = Number(values.workers);
 const FIXED_RATE = Number(values.rate);
-const ROOT = fileURLToPath(new URL('../../', import.meta.url));
-const work = mkdtempSync(join(tmpdir(), 'portico-bench-'));
-const children: ChildProcess[] = [];
+const run = createBenchRun();
 
-function cleanup(): void {
-  for (const child of children) if (child.exitCode === null) child.kill('SIGTERM');
-}
-process.on('exit', cleanup);
+process.on('exit', () => signalChildren(run));
 process.on('SIGINT', () => process.exit(130));
 
-async function freePort(): Promise<number> {
-  const server = createServer();
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  const port = (server.address() as AddressInfo).port;
-  await new Promise((resolve) => server.close(resolve));
-  return port;
-}
-
-async function waitFor(url: string, expectStatus: number, timeoutMs = 60_000): Promise<void> {
-  const deadline = Date.now() + timeoutMs;
-  while (Date.now() < deadline) {
-    try {
-      const res = await fetch(url);
-      await res.arrayBuffer();
-      if (res.status === expectStatus) return;
-    } catch {
-      // not up yet
-    }
-    await new Promise((r) => setTimeout(r, 100));
-  }
-  throw new Error(`${url} did not answer ${expectStatus} in time`);
-}
-
-function ensureTools(): void {
-  const missing = ['nginx', 'wrk'].filter((tool) => {
-    try {
-      execFileSync('sh', ['-c', `command -v ${tool}`], { stdio: 'ignore' });
-      return false;
-    } catch {
-      return true;
-    }
-  });
-  if (missing.length > 0) {
-    console.log(`installing ${missing.join(', ')} from Debian packages`);
-    execFileSync('apt-get', ['install', '-y', ...missing], { stdio: 'inherit' });
-  }
-}
-
-/** One nginx: a static upstream server and a proxy_pass server in front of it. */
-async function startNginx(upstreamPort: number, proxyPort: number): Promise<void> {
-  const dir = join(work, 'nginx');
-  mkdirSync(join(dir, 'logs'), { recursive: true });
-  const conf = `
-worker_processes ${WORKERS};
-pid ${dir}/nginx.pid;
-error_log ${dir}/logs/error.log warn;
-events { worker_connections 4096; }
-http {
-  access_log off;
-  client_body_temp_path ${dir}/body; proxy_temp_path ${dir}/proxy; fastcgi_temp_path ${dir}/fcgi; uwsgi_temp_path ${dir}/uwsgi; scgi_temp_path ${dir}/scgi;
-  keepalive_requests 1000000;
-  upstream app { server 127.0.0.1:${upstreamPort}; keepalive 128; }
-  server {
-    listen 127.0.0.1:${upstreamPort};
-    location / { default_type application/json; return 200 '{"ok":true,"service":"bench-upstream"}'; }
-  }
-  server {
-    listen 127.0.0.1:${proxyPort};
-    location / { proxy_pass http://app; proxy_http_version 1.1; proxy_set_header Connection ""; }
-  }
-}`;
-  writeFileSync(join(dir, 'nginx.conf'), conf);
-  const child = spawn('nginx', ['-p', dir, '-c', join(dir, 'nginx.conf'), '-g', 'daemon off;'], {
-    stdio: ['ignore', 'ignore', 'inherit'],
-  });
-  children.push(child);
-  await waitFor(`http://127.0.0.1:${upstreamPort}/`, 200);
-  await waitFor(`http://127.0.0.1:${proxyPort}/`, 200);
-}
-
-/** Writes the gateway's last-known-good snapshot: one keyed API, a plan with rate limit and quota. */
-function writeGatewayState(stateDir: string, upstreamPort: number): string {
-  const key = generateSecret('apiKey');
-  const snapshot = {
-    schemaVersion: 1,
-    registries: [],
-    services: [
-      { id: 'svc_bench', name: 'bench', targets: [{ host: '127.0.0.1', port: upstreamPort }] },
-    ],
-    apis: [
-      {
-        id: 'api_bench',
-        name: 'bench-api',
-        slug: 'bench',
-        basePath: '/bench',
-        serviceId: 'svc_bench',
-        auth: { type: 'key' },
-        routes: [],
-      },
-      {
-        id: 'api_open',
-        name: 'open-api',
-        slug: 'open',
-        basePath: '/open',
-        serviceId: 'svc_bench',
-        auth: { type: 'none' },
-        routes: [],
-      },
-    ],
-    plans: [
-      {
-        id: 'pln_bench',
-        name: 'bench',
-        apiIds: ['api_bench'],
-        // Far above what the run can send: every request is checked and counted, none refused.
-        rateLimit: { requests: 1_000_000_000, per: 'second' },
-        quota: { requests: 1_000_000_000_000, per: 'month' },
-        redisFailurePolicy: 'open',
-      },
-    ],
-  };
-  const published = {
-    version: 1,
-    hash: snapshotHash(snapshot),
-    publishedAt: new Date().toISOString(),
-    snapshot,
-    secrets: { registries: {}, jwtSecrets: {} },
-  };
-  const credentials = {
-    seq: 1,
-    set: {
-      consumers: [{ id: 'con_bench', name: 'bench', status: 'active' }],
-      keys: [{ id: 'key_bench', consumerId: 'con_bench', hash: key.hash, expiresAt: null }],
-      subscriptions: [{ id: 'sub_bench', consumerId: 'con_bench', planId: 'pln_bench' }],
-    },
-  };
-  const payload = JSON.stringify({ published, credentials });
-  mkdirSync(stateDir, { recursive: true });
-  writeFileSync(
-    join(stateDir, 'last-known-good.json'),
-    JSON.stringify({
-      format: 1,
-      savedAt: new Date().toISOString(),
-      checksum: createHash('sha256').update(payload).digest('hex'),
-      payload,
-    }),
-  );
-  return key.clear;
-}
-
-async function startGateway(
-  upstreamPort: number,
-  port: number,
-  statusPort: number,
-  analytics: boolean,
-): Promise<{ key: string; child: ChildProcess }> {
-  const stateDir = join(work, `gateway-state-${port}`);
-  const key = writeGatewayState(stateDir, upstreamPort);
-  const child = spawn(process.execPath, [join(ROOT, 'apps/gateway/dist/main.mjs')], {
-    cwd: join(ROOT, 'apps/gateway'),
-    env: {
-      ...process.env,
-      NODE_ENV: 'production',
-      PORTICO_CONTROL_URL: 'http://127.0.0.1:9',
-      PORTICO_DP_TOKEN: 'pdp_bench',
-      PORTICO_GATEWAY_PORT: String(port),
-      PORTICO_GATEWAY_STATUS_PORT: String(statusPort),
-      PORTICO_GATEWAY_HOST: '127.0.0.1',
-      PORTICO_GATEWAY_STATUS_HOST: '127.0.0.1',
-      PORTICO_GATEWAY_STATE_DIR: stateDir,
-      PORTICO_GATEWAY_WORKERS: String(WORKERS),
-      PORTICO_GATEWAY_NODE_ID: `bench-${port}`,
-      REDIS_URL: 'redis://127.0.0.1:6379',
-      PORTICO_ANALYTICS_ENABLED: analytics ? 'true' : 'false',
-      // Its own queue, so a local worker never counts bench traffic as real usage.
-      PORTICO_QUEUE_PREFIX: BENCH_QUEUE_PREFIX,
-      LOG_LEVEL: 'error',
-    },
-    stdio: ['ignore', 'ignore', 'inherit'],
-  });
-  children.push(child);
-  await waitFor(`http://127.0.0.1:${statusPort}/readyz`, 200);
-  return { key, child };
-}
-
-interface WrkResult {
-  requestsPerSecond: number;
-  p50Ms: number;
-  p99Ms: number;
-  non2xx: number;
-  errors: number;
-}
-
-function parseLatency(text: string, label: string): number {
-  const match = new RegExp(`^\\s*${label}%\\s+([\\d.]+)(us|ms|s)`, 'm').exec(text);
-  if (!match) return Number.NaN;
-  const value = Number(match[1]);
-  return match[2] === 'us' ? value / 1000 : match[2] === 's' ? value * 1000 : value;
-}
-
 function wrk(url: string, headers: Record<string, string>): WrkResult {
-  const args = ['-t2', `-c${CONNECTIONS}`, `-d${SECONDS}s`, '--latency'];
-  for (const [name, value] of Object.entries(headers)) args.push('-H', `${name}: ${value}`);
-  args.push(url);
-  const out = execFileSync('wrk', args, { encoding: 'utf8' });
-  const rps = /Requests\/sec:\s+([\d.]+)/.exec(out);
-  const non2xx = /Non-2xx or 3xx responses:\s+(\d+)/.exec(out);
-  const errors = /Socket errors: connect (\d+), read (\d+), write (\d+), timeout (\d+)/.exec(out);
-  return {
-    requestsPerSecond: Math.round(Number(rps?.[1] ?? 0)),
-    p50Ms: parseLatency(out, '50'),
-    p99Ms: parseLatency(out, '99'),
-    non2xx: Number(non2xx?.[1] ?? 0),
-    errors: errors ? errors.slice(1).reduce((sum, n) => sum + Number(n), 0) : 0,
-  };
+  return runWrk({ url, headers, threads: 2, connections: CONNECTIONS, seconds: SECONDS });
 }
 
 /** Open-loop load at a fixed rate: latency without the saturation effects of a closed loop. */
@@ -295,46 +94,23 @@ async function fixedRate(
   return { rate, requests: total, failures, p50Ms: round(at(0.5)), p99Ms: round(at(0.99)) };
 }
 
-function round(n: number): number {
-  return Math.round(n * 1000) / 1000;
-}
-
-/** Resident memory of a process and its children (the cluster workers), in MB. */
-function rssMb(pid: number): number {
-  let total = 0;
-  const pids = [pid];
-  try {
-    const kids = execFileSync('pgrep', ['-P', String(pid)], { encoding: 'utf8' })
-      .trim()
-      .split('\n')
-      .filter(Boolean);
-    pids.push(...kids.map(Number));
-  } catch {
-    // no children
-  }
-  for (const p of pids) {
-    const status = existsSync(`/proc/${p}/status`) ? readFileSync(`/proc/${p}/status`, 'utf8') : '';
-    const match = /VmRSS:\s+(\d+) kB/.exec(status);
-    total += Number(match?.[1] ?? 0);
-  }
-  return Math.round(total / 1024);
-}
-
 async function main(): Promise<void> {
   ensureTools();
-  console.log('building the gateway bundle');
-  execFileSync('npm', ['run', 'build', '--silent', '-w', 'apps/gateway'], {
-    cwd: ROOT,
-    stdio: ['ignore', 'ignore', 'inherit'],
-  });
+  buildGatewayBundle();
   const [upstreamPort, nginxPort, gatewayPort, gatewayStatusPort] = await Promise.all([
     freePort(),
     freePort(),
     freePort(),
     freePort(),
   ]);
-  await startNginx(upstreamPort, nginxPort);
-  const gateway = await startGateway(upstreamPort, gatewayPort, gatewayStatusPort, true);
+  await startNginx(run, { upstreamPort, proxyPort: nginxPort, workerProcesses: WORKERS });
+  const gateway = await startGateway(run, {
+    upstreamPort,
+    port: gatewayPort,
+    statusPort: gatewayStatusPort,
+    workers: WORKERS,
+    analytics: true,
+  });
   const keyHeader = { 'x-api-key': gateway.key };
 
   // Warm every path (connections, JIT) before measuring.
@@ -342,13 +118,7 @@ async function main(): Promise<void> {
   const warmRun = (url: string, headers: Record<string, string>) =>
     execFileSync(
       'wrk',
-      [
-        '-t2',
-        '-c16',
-        `-d${warm}s`,
-        ...Object.entries(headers).flatMap(([k, v]) => ['-H', `${k}: ${v}`]),
-        url,
-      ],
+      wrkArgs({ url, headers, threads: 2, connections: 16, seconds: warm, latency: false }),
       { stdio: 'ignore' },
     );
   warmRun(`http://127.0.0.1:${gatewayPort}/bench/items`, keyHeader);
@@ -449,31 +219,6 @@ main()
     process.exitCode = 1;
   })
   .finally(async () => {
-    cleanup();
-    rmSync(work, { recursive: true, force: true });
-    await dropBenchQueue();
+    signalChildren(run);
+    await removeBenchRun(run);
   });
-
-/** Removes the bench's analytics jobs from Redis; they were never meant to be counted. */
-async function dropBenchQueue(): Promise<void> {
-  const redis = new Redis('redis://127.0.0.1:6379', { lazyConnect: true, maxRetriesPerRequest: 1 });
-  try {
-    await redis.connect();
-    let cursor = '0';
-    do {
-      const [next, keys] = await redis.scan(
-        cursor,
-        'MATCH',
-        `${BENCH_QUEUE_PREFIX}*`,
-        'COUNT',
-        500,
-      );
-      cursor = next;
-      if (keys.length > 0) await redis.del(...keys);
-    } while (cursor !== '0');
-  } catch {
-    // Redis already gone: nothing was left behind that matters.
-  } finally {
-    redis.disconnect();
-  }
-}
