@@ -1,9 +1,12 @@
 /**
  * Micro-benchmark of the limiter through one Redis connection: `concurrency` callers check in a
  * loop for `seconds`, spread over `subjects` subjects, with a plan that has both a rate limit and a
- * quota (so every call runs the full script). Runs once with auto-pipelining and once without.
+ * quota (so every check runs the full script). Each caller either awaits `check` in a loop or is
+ * a `LimitWaiter` that submits its next check from `onLimitDecision` (how the proxy uses it);
+ * both run with auto-pipelining on and off.
  *
  *   npx tsx src/limits/bench-limiter.ts [--port 6379 | --private-redis] [--seconds 5] [--concurrency 256] [--subjects 10000]
+ *     [--api check|submit|both] [--pipelining on|off|both] [--no-outage]
  *
  * `--private-redis` starts a redis-server of its own on a free loopback port, so the Redis CPU
  * per check (from INFO cpu) is the limiter's alone; on a shared server other clients pollute it.
@@ -17,7 +20,13 @@
  */
 import { parseArgs } from 'node:util';
 import { Redis } from 'ioredis';
-import { createLimiter, limiterRedisOptions } from './index.js';
+import {
+  createLimiter,
+  type LimitDecision,
+  type Limiter,
+  type LimitWaiter,
+  limiterRedisOptions,
+} from './index.js';
 import { startRedisServer } from './testing/redis-server-process.js';
 import { deleteLimiterKeys, randomKeyPrefix } from './testing/redis-test-prefix.js';
 
@@ -25,6 +34,9 @@ const { values } = parseArgs({
   options: {
     port: { type: 'string', default: '6379' },
     'private-redis': { type: 'boolean', default: false },
+    api: { type: 'string', default: 'both' },
+    pipelining: { type: 'string', default: 'both' },
+    'no-outage': { type: 'boolean', default: false },
     seconds: { type: 'string', default: '5' },
     concurrency: { type: 'string', default: '256' },
     subjects: { type: 'string', default: '10000' },
@@ -41,22 +53,68 @@ const rateLimit = { requests: 1_000_000, per: 'second' as const };
 const quota = { requests: 1_000_000_000, per: 'month' as const };
 
 /**
- * EVALSHA calls and the time they took inside Redis (INFO commandstats), and the server's whole
- * CPU time in µs (INFO cpu: user + system, so parsing, replies and syscalls too), all clients.
+ * EVAL and EVALSHA calls and the time they took inside Redis (INFO commandstats), and the
+ * server's whole CPU time in µs (INFO cpu: user + system, so parsing, replies and syscalls too),
+ * all clients.
  */
 async function serverStats(redis: Redis): Promise<{ calls: number; usec: number; cpuUs: number }> {
   const [commandstats, cpu] = await Promise.all([redis.info('commandstats'), redis.info('cpu')]);
-  const match = /cmdstat_evalsha:calls=(\d+),usec=(\d+)/.exec(commandstats);
+  let calls = 0;
+  let usec = 0;
+  for (const m of commandstats.matchAll(/^cmdstat_(?:eval|evalsha):calls=(\d+),usec=(\d+)/gm)) {
+    calls += Number(m[1]);
+    usec += Number(m[2]);
+  }
   const seconds = (name: string) =>
     Number(new RegExp(`^${name}:([\\d.]+)`, 'm').exec(cpu)?.[1] ?? 0);
-  return {
-    calls: Number(match?.[1] ?? 0),
-    usec: Number(match?.[2] ?? 0),
-    cpuUs: (seconds('used_cpu_user') + seconds('used_cpu_sys')) * 1e6,
-  };
+  return { calls, usec, cpuUs: (seconds('used_cpu_user') + seconds('used_cpu_sys')) * 1e6 };
 }
 
-async function run(autoPipelining: boolean) {
+/** Records one latency; false once the run is over. */
+type RecordCheck = (latencyMs: number, allowed: boolean) => boolean;
+
+/** A caller that submits its next check from the waiter callback, as the proxy does. */
+class WaiterCaller implements LimitWaiter {
+  #i: number;
+  #startedAt = 0;
+  #submitting = false;
+
+  constructor(
+    offset: number,
+    private readonly limiter: Limiter,
+    private readonly record: RecordCheck,
+    private readonly done: () => void,
+  ) {
+    this.#i = offset;
+  }
+
+  next(): void {
+    this.#startedAt = performance.now();
+    this.#submitting = true;
+    this.limiter.submit(
+      {
+        planId: 'pln_bench',
+        subject: subjects[this.#i % subjectCount] ?? 'con_bench',
+        rateLimit,
+        quota,
+        failurePolicy: 'closed',
+      },
+      this,
+    );
+    this.#submitting = false;
+    this.#i += concurrency;
+  }
+
+  onLimitDecision(decision: LimitDecision): void {
+    const more = this.record(performance.now() - this.#startedAt, decision.allowed);
+    if (!more) this.done();
+    // A decision taken inside submit (a fallback) must not recurse without bound.
+    else if (this.#submitting) setImmediate(() => this.next());
+    else this.next();
+  }
+}
+
+async function run(autoPipelining: boolean, api: 'check' | 'submit') {
   const redis = new Redis({
     host: '127.0.0.1',
     port,
@@ -73,9 +131,15 @@ async function run(autoPipelining: boolean) {
   let denied = 0;
   const deadline = performance.now() + seconds * 1000;
   const startedAt = performance.now();
+  const record: RecordCheck = (latencyMs, allowed) => {
+    latencies[count++] = latencyMs;
+    if (!allowed) denied += 1;
+    return performance.now() < deadline && count < latencies.length;
+  };
   const caller = async (offset: number) => {
     let i = offset;
-    while (performance.now() < deadline && count < latencies.length) {
+    let more = true;
+    while (more) {
       const t = performance.now();
       const decision = await limiter.check({
         planId: 'pln_bench',
@@ -84,12 +148,22 @@ async function run(autoPipelining: boolean) {
         quota,
         failurePolicy: 'closed',
       });
-      latencies[count++] = performance.now() - t;
-      if (!decision.allowed) denied += 1;
+      more = record(performance.now() - t, decision.allowed);
       i += concurrency;
     }
   };
-  await Promise.all(Array.from({ length: concurrency }, (_, k) => caller(k)));
+  if (api === 'check') {
+    await Promise.all(Array.from({ length: concurrency }, (_, k) => caller(k)));
+  } else {
+    await new Promise<void>((resolve) => {
+      let running = concurrency;
+      const done = () => {
+        running -= 1;
+        if (running === 0) resolve();
+      };
+      for (let k = 0; k < concurrency; k++) new WaiterCaller(k, limiter, record, done).next();
+    });
+  }
   const elapsedS = (performance.now() - startedAt) / 1000;
   const cpu = process.cpuUsage(cpuBefore);
   const after = await serverStats(redis);
@@ -106,10 +180,10 @@ async function run(autoPipelining: boolean) {
     .map((m) => Number(m[1]))
     .reduce((a, b) => a + b, 0);
   console.log(
-    `${autoPipelining ? 'auto-pipelining on ' : 'auto-pipelining off'}: ${Math.round(count / elapsedS)} checks/s ` +
+    `${api.padEnd(6)} auto-pipelining ${autoPipelining ? 'on ' : 'off'}: ${Math.round(count / elapsedS)} checks/s ` +
       `(${count} in ${elapsedS.toFixed(2)} s, concurrency ${concurrency}), ` +
       `p50 ${pct(0.5).toFixed(2)} ms, p99 ${pct(0.99).toFixed(2)} ms, denied ${denied}, ` +
-      `Redis ${serverUsPerCall.toFixed(1)} µs per EVALSHA (${(count / calls).toFixed(1)} checks each), ` +
+      `Redis ${serverUsPerCall.toFixed(1)} µs per call (${(count / calls).toFixed(1)} checks each), ` +
       `Redis CPU ${redisCpuUsPerCheck.toFixed(1)} µs/check, client CPU ${clientCpuUsPerCheck.toFixed(1)} µs/check, ` +
       `budget fallbacks ${fallbacks}`,
   );
@@ -142,7 +216,12 @@ async function outageMemory(rounds: number, checksPerRound: number) {
   );
 }
 
-await run(true);
-await run(false);
+for (const api of ['check', 'submit'] as const) {
+  if (values.api !== 'both' && values.api !== api) continue;
+  for (const pipelining of [true, false]) {
+    if (values.pipelining !== 'both' && values.pipelining !== (pipelining ? 'on' : 'off')) continue;
+    await run(pipelining, api);
+  }
+}
 await privateRedis?.stop();
-await outageMemory(6, 100_000);
+if (!values['no-outage']) await outageMemory(6, 100_000);

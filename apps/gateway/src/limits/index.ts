@@ -5,7 +5,9 @@
  *
  *   const redis = new Redis(redisUrl, limiterRedisOptions);
  *   const limiter = createLimiter({ redis, keyPrefix: 'portico:rl' });
- *   const decision = await limiter.check({ planId, subject, rateLimit, quota, failurePolicy });
+ *   // Per request, from an object that implements LimitWaiter (no closure per request):
+ *   limiter.submit({ planId, subject, rateLimit, quota, failurePolicy }, exchange);
+ *   // exchange.onLimitDecision(decision), exactly once, possibly before submit returns:
  *   reply.headers(decision.headers); // on every limited response, admitted or not
  *   if (!decision.allowed) {
  *     // reason 'rate_limit' -> 429 GW_RATE_LIMITED, 'quota' -> 429 GW_QUOTA_EXCEEDED,
@@ -13,8 +15,8 @@
  *   }
  *   statusServer: limiter.metricsText() appended to /metrics.
  *
- * `check` never throws and answers within `budgetMs` (default 50) whatever Redis does; plans
- * without limits resolve at once with no headers.
+ * `submit` never throws and answers within `budgetMs` (default 50) whatever Redis does; plans
+ * without limits are answered at once with no headers. `check(req)` is the same as a Promise.
  */
 export { limiterRedisOptions } from './limiter-redis-options.js';
 export type {
@@ -23,5 +25,6 @@ export type {
   Limiter,
   LimiterOptions,
   LimitReason,
+  LimitWaiter,
 } from './limiter-types.js';
 export { createLimiter } from './redis-limiter.js';

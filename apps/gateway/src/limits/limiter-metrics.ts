@@ -34,8 +34,12 @@ export class LimiterMetrics {
     overload: 0,
     circuit_open: 0,
   };
-  /** Redis replies that arrived after the budget had already decided the request. */
+  /** Checks whose Redis reply arrived after the budget had already decided them. */
   lateReplies = 0;
+  /** Lua calls sent to Redis; each carries one batch of checks (one slot's share on a cluster). */
+  redisCalls = 0;
+  /** Waiters that threw from `onLimitDecision`; the limiter carried on with the others. */
+  waiterErrors = 0;
 
   unavailable(policy: 'open' | 'closed', cause: UnavailableCause): void {
     if (policy === 'open') this.unavailableOpen[cause] += 1;
@@ -76,16 +80,22 @@ export class LimiterMetrics {
       );
     }
     lines.push(
-      '# HELP portico_limiter_late_replies_total Redis replies that arrived after the budget had decided.',
+      '# HELP portico_limiter_late_replies_total Checks whose Redis reply arrived after the budget had decided them.',
       '# TYPE portico_limiter_late_replies_total counter',
       `portico_limiter_late_replies_total ${this.lateReplies}`,
+      '# HELP portico_limiter_redis_calls_total Lua calls sent to Redis, each carrying a batch of checks.',
+      '# TYPE portico_limiter_redis_calls_total counter',
+      `portico_limiter_redis_calls_total ${this.redisCalls}`,
+      '# HELP portico_limiter_waiter_errors_total Waiters that threw when handed their decision.',
+      '# TYPE portico_limiter_waiter_errors_total counter',
+      `portico_limiter_waiter_errors_total ${this.waiterErrors}`,
       '# HELP portico_limiter_local_subjects Subjects tracked by the local fail-open limiter.',
       '# TYPE portico_limiter_local_subjects gauge',
       `portico_limiter_local_subjects ${gauges.localSubjects}`,
       '# HELP portico_limiter_key_cache_entries Subjects whose Redis key names are cached.',
       '# TYPE portico_limiter_key_cache_entries gauge',
       `portico_limiter_key_cache_entries ${gauges.keyCacheEntries}`,
-      '# HELP portico_limiter_in_flight Limiter calls sent to Redis and not yet answered.',
+      '# HELP portico_limiter_in_flight Checks queued for or sent to Redis and not yet answered by it.',
       '# TYPE portico_limiter_in_flight gauge',
       `portico_limiter_in_flight ${gauges.inFlight}`,
     );

@@ -3,8 +3,12 @@ import type { RedisOptions } from 'ioredis';
 /**
  * ioredis options the caller should merge into the limiter's connection (ioredis 6):
  *
- * - `enableAutoPipelining`: concurrent checks issued in one event-loop tick go out as one
- *   pipelined write, which is what keeps one connection fast under load.
+ * - `enableAutoPipelining: false`: the limiter already batches. Every check submitted in one
+ *   event-loop turn goes out as one command in `setImmediate`, so there is nothing left for
+ *   auto-pipelining to merge; it would only add a pipeline object and a deferred write per
+ *   command (bench-limiter.ts shows no consistent difference either way). On a Redis Cluster a
+ *   flush sends one command per hash slot; for an ioredis `Cluster`, enabling auto-pipelining in
+ *   its own options can merge those per node.
  * - `enableOfflineQueue: false` and `maxRetriesPerRequest: 0`: while disconnected, commands
  *   fail at once instead of queueing (memory) and being replayed after their budget is gone. The
  *   limiter also skips Redis itself whenever the connection is not `ready`.
@@ -17,7 +21,7 @@ import type { RedisOptions } from 'ioredis';
  * with an EVAL fallback on NOSCRIPT. Use a dedicated connection (no `keyPrefix`) for the limiter.
  */
 export const limiterRedisOptions = {
-  enableAutoPipelining: true,
+  enableAutoPipelining: false,
   enableOfflineQueue: false,
   maxRetriesPerRequest: 0,
   commandTimeout: 1000,

@@ -1,51 +1,70 @@
 /**
- * Gives back one admission counted by LIMITER_LUA. Used only when a check's reply arrives after
- * the budget already answered "unavailable" under a fail-closed plan: the client was refused, so
- * the request must not keep consuming rate or quota. KEYS and ARGV[1..4] as in the check script;
- * ARGV[5] is the start (ms) of the quota period the check counted in (from the check's reply
- * time), so a refund that lands after midnight never takes from the next period.
+ * Gives back admissions counted by LIMITER_BATCH_LUA, for a batch of checks in one call. Used
+ * only when a call's reply arrives after the budget already answered "unavailable" under a
+ * fail-closed plan: those clients were refused, so their requests must not keep consuming rate
+ * or quota.
+ *
+ * For n refunds (i from 0): KEYS[2i+1] rate key, KEYS[2i+2] quota key, as in the check script.
+ * ARGV[1] now in ms, or '' for Redis TIME (read once per call)
+ * ARGV[4i+2] rate requests (0 = none)   ARGV[4i+3] rate period in ms
+ * ARGV[4i+4] quota requests (0 = none)  ARGV[4i+5] start (ms) of the quota period the check
+ *   counted in (from the check reply's time), so a refund that lands after midnight never takes
+ *   from the next period
+ * Reply: the number of refunds processed.
  */
-export const LIMITER_REFUND_LUA = `
+export const LIMITER_REFUND_BATCH_LUA = `
+local floor = math.floor
+local find = string.find
+local sub = string.sub
+local format = string.format
+local tonumber = tonumber
+local call = redis.call
 local now
 if ARGV[1] == '' then
-  local t = redis.call('TIME')
-  now = tonumber(t[1]) * 1000 + math.floor(tonumber(t[2]) / 1000)
+  local t = call('TIME')
+  now = tonumber(t[1]) * 1000 + floor(tonumber(t[2]) / 1000)
 else
   now = tonumber(ARGV[1])
 end
-local rl = tonumber(ARGV[2])
-local rp = tonumber(ARGV[3])
-local q = tonumber(ARGV[4])
-if rl > 0 then
-  local cur = redis.call('GET', KEYS[1])
-  if cur then
-    local sep = string.find(cur, ':', 1, true)
-    local base = tonumber(string.sub(cur, 1, sep - 1))
-    local frac = tonumber(string.sub(cur, sep + 1))
-    if base >= now then
-      local d = (base - now) * rl + frac - rp
-      if d <= 0 then
-        redis.call('DEL', KEYS[1])
-      else
-        local whole = math.floor(d / rl)
-        if whole * rl > d then whole = whole - 1 end
-        redis.call('SET', KEYS[1], string.format('%.0f:%.0f', now + whole, d - whole * rl), 'KEEPTTL')
+local n = (#ARGV - 1) / 4
+for i = 0, n - 1 do
+  local rate_key = KEYS[2 * i + 1]
+  local quota_key = KEYS[2 * i + 2]
+  local a = 4 * i + 1
+  local rl = tonumber(ARGV[a + 1])
+  local rp = tonumber(ARGV[a + 2])
+  local q = tonumber(ARGV[a + 3])
+  if rl > 0 then
+    local cur = call('GET', rate_key)
+    if cur then
+      local sep = find(cur, ':', 1, true)
+      local base = tonumber(sub(cur, 1, sep - 1))
+      local frac = tonumber(sub(cur, sep + 1))
+      if base >= now then
+        local d = (base - now) * rl + frac - rp
+        if d <= 0 then
+          call('DEL', rate_key)
+        else
+          local whole = floor(d / rl)
+          if whole * rl > d then whole = whole - 1 end
+          call('SET', rate_key, format('%.0f:%.0f', now + whole, d - whole * rl), 'KEEPTTL')
+        end
+      end
+    end
+  end
+  if q > 0 then
+    local cur = call('GET', quota_key)
+    if cur then
+      local s1 = find(cur, ':', 1, true)
+      local s2 = find(cur, ':', s1 + 1, true)
+      local used = tonumber(sub(cur, s2 + 1))
+      if sub(cur, 1, s1 - 1) == ARGV[a + 4] and used > 0 then
+        call('SET', quota_key, sub(cur, 1, s2) .. format('%.0f', used - 1), 'KEEPTTL')
       end
     end
   end
 end
-if q > 0 then
-  local cur = redis.call('GET', KEYS[2])
-  if cur then
-    local s1 = string.find(cur, ':', 1, true)
-    local s2 = string.find(cur, ':', s1 + 1, true)
-    local used = tonumber(string.sub(cur, s2 + 1))
-    if string.sub(cur, 1, s1 - 1) == ARGV[5] and used > 0 then
-      redis.call('SET', KEYS[2], string.sub(cur, 1, s2) .. string.format('%.0f', used - 1), 'KEEPTTL')
-    end
-  end
-end
-return 1
+return n
 `;
 
-export const LIMITER_REFUND_COMMAND = 'porticoLimitRefund';
+export const LIMITER_REFUND_BATCH_COMMAND = 'porticoLimitRefundBatch';

@@ -1,7 +1,9 @@
 /**
- * The one Lua script that checks and counts a plan's rate limit and quota in a single atomic
- * Redis call. Both limits are evaluated first and written only when both admit, so a request
- * denied by one limit consumes nothing from the other and a rejected request consumes nothing.
+ * The Lua script that checks and counts a batch of requests, each against its plan's rate limit
+ * and quota, in one atomic Redis call. Checks are evaluated in order, each exactly as if it had
+ * been sent alone, so a later check of the same subject sees the earlier one's writes. For each
+ * check both limits are evaluated first and written only when both admit, so a request denied by
+ * one limit consumes nothing from the other and a rejected request consumes nothing.
  *
  * Rate limit: GCRA (generic cell rate algorithm). `requests per period` means a sustained rate of
  * requests/period with a burst of up to `requests`; the state is the theoretical arrival time
@@ -14,175 +16,213 @@
  * Quota: a counter per UTC calendar day or month, stored as "startMs:endMs:count" with a TTL to
  * the end of the period (relative, so an injected clock in tests cannot expire it early). The
  * period is computed in Lua (Howard Hinnant's civil-from-days algorithm) only when a new period
- * starts; otherwise the stored bounds are reused, which keeps the script cheap.
+ * starts; otherwise the stored bounds are reused. Within one call the day and month bounds at
+ * `now` are computed at most once each.
  *
- * Clock: Redis TIME by default, so every gateway process and replica shares one clock and skew
- * between gateway hosts cannot loosen a limit. A caller-injected time (ARGV[1]) replaces it for
- * tests of window and calendar boundaries. Redis >= 5 replicates script effects, so reading TIME
- * before writing is allowed.
+ * Clock: Redis TIME, read once per call, by default, so every gateway process and replica shares
+ * one clock and skew between gateway hosts cannot loosen a limit. A caller-injected time
+ * (ARGV[1]) replaces it for tests of window and calendar boundaries. Redis >= 5 replicates script
+ * effects, so reading TIME before writing is allowed.
  *
- * KEYS[1] rate key, KEYS[2] quota key (same hash tag, so one Cluster slot; the quota key names its
- *   period kind, so a plan switching between daily and monthly quotas starts a fresh counter)
+ * For n checks (check i from 0):
+ * KEYS[2i+1] rate key, KEYS[2i+2] quota key (same hash tag, so one Cluster slot; the quota key
+ *   names its period kind, so a plan switching between daily and monthly quotas starts a fresh
+ *   counter). On a cluster every key of one call must share a slot; the caller groups by slot.
  * ARGV[1] now in ms, or '' for Redis TIME
- * ARGV[2] rate requests (0 = no rate limit)   ARGV[3] rate period in ms
- * ARGV[4] quota requests (0 = no quota)       ARGV[5] quota period: 'day' | 'month'
+ * ARGV[4i+2] rate requests (0 = no rate limit)   ARGV[4i+3] rate period in ms
+ * ARGV[4i+4] quota requests (0 = no quota)       ARGV[4i+5] quota period: 'day' | 'month' | ''
  *
- * Reply (integers): [allowed 0|1, reason 0 none|1 rate|2 quota, rateRemaining, rateResetMs,
- *   quotaRemaining, quotaResetMs, retryAfterMs, quotaWindowMs, nowMs]
+ * Reply: a flat array of integers, `nowMs` first, then REPLY_STRIDE values per check in order:
+ *   [reason 0 admitted|1 rate|2 quota, rateRemaining, rateResetMs, quotaRemaining, quotaResetMs,
+ *    retryAfterMs, quotaWindowMs]. Admission is `reason == 0`, so it is not sent separately.
  */
-export const LIMITER_LUA = `
+export const LIMITER_BATCH_LUA = `
 local floor = math.floor
 local find = string.find
 local sub = string.sub
+local format = string.format
+local tonumber = tonumber
+local call = redis.call
+
 local now
 if ARGV[1] == '' then
-  local t = redis.call('TIME')
+  local t = call('TIME')
   now = tonumber(t[1]) * 1000 + floor(tonumber(t[2]) / 1000)
 else
   now = tonumber(ARGV[1])
 end
-local rl = tonumber(ARGV[2])
-local rp = tonumber(ARGV[3])
-local q = tonumber(ARGV[4])
 
--- Rate limit (GCRA) in units of 1/rl ms.
-local rate_denied = false
-local rate_d = 0
-local rate_new = 0
-local cap = 0
-if rl > 0 then
-  cap = rp * rl
-  local cur = redis.call('GET', KEYS[1])
-  if cur then
-    local sep = find(cur, ':', 1, true)
-    local base = tonumber(sub(cur, 1, sep - 1))
-    -- now is whole ms, so a base before now means the TAT has passed: the bucket is full
-    if base >= now then
-      -- the fraction is below rl unless the plan's limit changed; clamping keeps that error < 1 ms
-      local frac = tonumber(sub(cur, sep + 1))
-      if frac >= rl then frac = rl - 1 end
-      rate_d = (base - now) * rl + frac
-      -- a clock that went backwards (injected time) must not lock a key for more than a window
-      if rate_d > cap then rate_d = cap end
-    end
-  end
-  rate_new = rate_d + rp
-  if rate_new > cap then rate_denied = true end
+-- Howard Hinnant's days <-> civil date algorithms, proleptic Gregorian, UTC
+local function days_from_civil(y, m)
+  if m <= 2 then y = y - 1 end
+  local era = floor(y / 400)
+  local yoe = y - era * 400
+  local doy = floor((153 * ((m + 9) % 12) + 2) / 5)
+  return era * 146097 + yoe * 365 + floor(yoe / 4) - floor(yoe / 100) + doy - 719468
 end
 
--- Quota: the stored value "startMs:endMs:count" carries its period, so the calendar is only
--- computed when a period starts (or for a new subject), not on every request.
-local quota_denied = false
-local used = 0
-local qstart = 0
-local qend = 0
-if q > 0 then
-  local cur = redis.call('GET', KEYS[2])
-  if cur then
-    local s1 = find(cur, ':', 1, true)
-    local s2 = find(cur, ':', s1 + 1, true)
-    qstart = tonumber(sub(cur, 1, s1 - 1))
-    qend = tonumber(sub(cur, s1 + 1, s2 - 1))
-    if now >= qstart and now < qend then
-      used = tonumber(sub(cur, s2 + 1))
-    else
-      qend = 0
-    end
-  end
-  if qend == 0 then
-    local day = floor(now / 86400000)
-    if ARGV[5] == 'day' then
-      qstart = day * 86400000
-      qend = qstart + 86400000
-    else
-      -- Howard Hinnant's days <-> civil date algorithms, proleptic Gregorian, UTC
-      local function days_from_civil(y, m)
-        if m <= 2 then y = y - 1 end
-        local era = floor(y / 400)
-        local yoe = y - era * 400
-        local doy = floor((153 * ((m + 9) % 12) + 2) / 5)
-        return era * 146097 + yoe * 365 + floor(yoe / 4) - floor(yoe / 100) + doy - 719468
-      end
-      local z = day + 719468
-      local era = floor(z / 146097)
-      local doe = z - era * 146097
-      local yoe = floor((doe - floor(doe / 1460) + floor(doe / 36524) - floor(doe / 146096)) / 365)
-      local y = yoe + era * 400
-      local doy = doe - (365 * yoe + floor(yoe / 4) - floor(yoe / 100))
-      local mp = floor((5 * doy + 2) / 153)
-      local m = mp + 3
-      if mp >= 10 then m = mp - 9 end
-      if m <= 2 then y = y + 1 end
-      qstart = days_from_civil(y, m) * 86400000
-      if m == 12 then qend = days_from_civil(y + 1, 1) * 86400000
-      else qend = days_from_civil(y, m + 1) * 86400000 end
-    end
-  end
-  if used >= q then quota_denied = true end
+-- Bounds of the UTC day and month containing now: every check of the call shares one now,
+-- so each is computed at most once per call, and only when a quota period starts.
+local day_start = nil
+local month_start = nil
+local month_end = nil
+local function month_bounds()
+  local z = floor(now / 86400000) + 719468
+  local era = floor(z / 146097)
+  local doe = z - era * 146097
+  local yoe = floor((doe - floor(doe / 1460) + floor(doe / 36524) - floor(doe / 146096)) / 365)
+  local y = yoe + era * 400
+  local doy = doe - (365 * yoe + floor(yoe / 4) - floor(yoe / 100))
+  local mp = floor((5 * doy + 2) / 153)
+  local m = mp + 3
+  if mp >= 10 then m = mp - 9 end
+  if m <= 2 then y = y + 1 end
+  month_start = days_from_civil(y, m) * 86400000
+  if m == 12 then month_end = days_from_civil(y + 1, 1) * 86400000
+  else month_end = days_from_civil(y, m + 1) * 86400000 end
 end
 
 -- floor(a / rl) for integers below 2^53, corrected for rounding of the division
-local function div_rl(a)
+local function div_rl(a, rl)
   local r = floor(a / rl)
   if r * rl > a then r = r - 1 elseif (r + 1) * rl <= a then r = r + 1 end
   return r
 end
 
-local reason = 0
-local retry = 0
-if quota_denied then
-  reason = 2
-  retry = qend - now
-elseif rate_denied then
-  reason = 1
-  local over = rate_new - cap
-  retry = div_rl(over)
-  if retry * rl < over then retry = retry + 1 end
-end
+local out = { now }
+local o = 1
+local n = (#ARGV - 1) / 4
+for i = 0, n - 1 do
+  local rate_key = KEYS[2 * i + 1]
+  local quota_key = KEYS[2 * i + 2]
+  local a = 4 * i + 1
+  local rl = tonumber(ARGV[a + 1])
+  local rp = tonumber(ARGV[a + 2])
+  local q = tonumber(ARGV[a + 3])
 
-local rate_remaining = 0
-local rate_reset = 0
-if reason == 0 then
+  -- Rate limit (GCRA) in units of 1/rl ms.
+  local rate_denied = false
+  local rate_d = 0
+  local rate_new = 0
+  local cap = 0
   if rl > 0 then
-    local whole = div_rl(rate_new)
-    local frac = rate_new - whole * rl
-    rate_reset = whole
-    if frac > 0 then rate_reset = whole + 1 end
-    redis.call('SET', KEYS[1], string.format('%.0f:%.0f', now + whole, frac), 'PX', rate_reset + 1)
-    -- exact: rp >= 1000 and the quotient is at most rl, far from double rounding trouble
-    rate_remaining = floor((cap - rate_new) / rp)
+    cap = rp * rl
+    local cur = call('GET', rate_key)
+    if cur then
+      local sep = find(cur, ':', 1, true)
+      local base = tonumber(sub(cur, 1, sep - 1))
+      -- now is whole ms, so a base before now means the TAT has passed: the bucket is full
+      if base >= now then
+        -- the fraction is below rl unless the plan's limit changed; clamping keeps that error < 1 ms
+        local frac = tonumber(sub(cur, sep + 1))
+        if frac >= rl then frac = rl - 1 end
+        rate_d = (base - now) * rl + frac
+        -- a clock that went backwards (injected time) must not lock a key for more than a window
+        if rate_d > cap then rate_d = cap end
+      end
+    end
+    rate_new = rate_d + rp
+    if rate_new > cap then rate_denied = true end
   end
-  if q > 0 then
-    used = used + 1
-    redis.call('SET', KEYS[2], string.format('%.0f:%.0f:%.0f', qstart, qend, used), 'PX', qend - now)
-  end
-elseif rl > 0 then
-  rate_reset = div_rl(rate_d)
-  if rate_reset * rl < rate_d then rate_reset = rate_reset + 1 end
-  if not rate_denied then rate_remaining = floor((cap - rate_d) / rp) end
-end
 
-local quota_remaining = 0
-local quota_reset = 0
-if q > 0 then
-  quota_remaining = q - used
-  if quota_remaining < 0 then quota_remaining = 0 end
-  quota_reset = qend - now
+  -- Quota: the stored value "startMs:endMs:count" carries its period, so the calendar is only
+  -- computed when a period starts (or for a new subject), not on every request.
+  local quota_denied = false
+  local used = 0
+  local qstart = 0
+  local qend = 0
+  if q > 0 then
+    local cur = call('GET', quota_key)
+    if cur then
+      local s1 = find(cur, ':', 1, true)
+      local s2 = find(cur, ':', s1 + 1, true)
+      qstart = tonumber(sub(cur, 1, s1 - 1))
+      qend = tonumber(sub(cur, s1 + 1, s2 - 1))
+      if now >= qstart and now < qend then
+        used = tonumber(sub(cur, s2 + 1))
+      else
+        qend = 0
+      end
+    end
+    if qend == 0 then
+      if ARGV[a + 4] == 'day' then
+        if day_start == nil then day_start = floor(now / 86400000) * 86400000 end
+        qstart = day_start
+        qend = day_start + 86400000
+      else
+        if month_start == nil then month_bounds() end
+        qstart = month_start
+        qend = month_end
+      end
+    end
+    if used >= q then quota_denied = true end
+  end
+
+  local reason = 0
+  local retry = 0
+  if quota_denied then
+    reason = 2
+    retry = qend - now
+  elseif rate_denied then
+    reason = 1
+    local over = rate_new - cap
+    retry = div_rl(over, rl)
+    if retry * rl < over then retry = retry + 1 end
+  end
+
+  local rate_remaining = 0
+  local rate_reset = 0
+  if reason == 0 then
+    if rl > 0 then
+      local whole = div_rl(rate_new, rl)
+      local frac = rate_new - whole * rl
+      rate_reset = whole
+      if frac > 0 then rate_reset = whole + 1 end
+      call('SET', rate_key, format('%.0f:%.0f', now + whole, frac), 'PX', rate_reset + 1)
+      -- exact: rp >= 1000 and the quotient is at most rl, far from double rounding trouble
+      rate_remaining = floor((cap - rate_new) / rp)
+    end
+    if q > 0 then
+      used = used + 1
+      call('SET', quota_key, format('%.0f:%.0f:%.0f', qstart, qend, used), 'PX', qend - now)
+    end
+  elseif rl > 0 then
+    rate_reset = div_rl(rate_d, rl)
+    if rate_reset * rl < rate_d then rate_reset = rate_reset + 1 end
+    if not rate_denied then rate_remaining = floor((cap - rate_d) / rp) end
+  end
+
+  local quota_remaining = 0
+  local quota_reset = 0
+  if q > 0 then
+    quota_remaining = q - used
+    if quota_remaining < 0 then quota_remaining = 0 end
+    quota_reset = qend - now
+  end
+  out[o + 1] = reason
+  out[o + 2] = rate_remaining
+  out[o + 3] = rate_reset
+  out[o + 4] = quota_remaining
+  out[o + 5] = quota_reset
+  out[o + 6] = retry
+  out[o + 7] = qend - qstart
+  o = o + 7
 end
-return { reason == 0 and 1 or 0, reason, rate_remaining, rate_reset, quota_remaining, quota_reset, retry, qend - qstart, now }
+return out
 `;
 
-/** Index names of the script's reply array. */
+/** Values per check in the batch script's reply, after the leading `nowMs`. */
+export const REPLY_STRIDE = 7;
+
+/** Offsets within one check's REPLY_STRIDE values. */
 export const REPLY = {
-  allowed: 0,
-  reason: 1,
-  rateRemaining: 2,
-  rateResetMs: 3,
-  quotaRemaining: 4,
-  quotaResetMs: 5,
-  retryAfterMs: 6,
-  quotaWindowMs: 7,
-  nowMs: 8,
+  reason: 0,
+  rateRemaining: 1,
+  rateResetMs: 2,
+  quotaRemaining: 3,
+  quotaResetMs: 4,
+  retryAfterMs: 5,
+  quotaWindowMs: 6,
 } as const;
 
-export const LIMITER_COMMAND = 'porticoLimitCheck';
+export const LIMITER_BATCH_COMMAND = 'porticoLimitCheckBatch';

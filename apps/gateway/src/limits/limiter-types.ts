@@ -1,5 +1,5 @@
 import type { Quota, RateLimit } from '@portico/config';
-import type { Redis } from 'ioredis';
+import type { Cluster, Redis } from 'ioredis';
 
 export type LimitReason = 'rate_limit' | 'quota' | 'unavailable';
 
@@ -23,8 +23,21 @@ export interface LimitCheck {
   failurePolicy: 'open' | 'closed';
 }
 
+/** Receives exactly one decision per submitted check, possibly synchronously. */
+export interface LimitWaiter {
+  onLimitDecision(decision: LimitDecision): void;
+}
+
 export interface Limiter {
-  /** Checks and counts one request. Never throws and never waits longer than the budget. */
+  /**
+   * Checks and counts one request; never throws; the waiter hears back within the budget.
+   * Plans without limits, and checks that cannot use Redis (no connection, circuit open, too
+   * many in flight), are answered synchronously, inside this call. Otherwise the check joins the
+   * batch of this event-loop turn, sent to Redis as one call once the turn's I/O is handled. A
+   * waiter that throws is counted (`portico_limiter_waiter_errors_total`) and otherwise ignored.
+   */
+  submit(req: LimitCheck, waiter: LimitWaiter): void;
+  /** `submit` as a Promise, for callers that are not on the hot path. Never rejects. */
   check(req: LimitCheck): Promise<LimitDecision>;
   /** Prometheus text exposition of the limiter's counters. */
   metricsText(): string;
@@ -33,11 +46,25 @@ export interface Limiter {
 }
 
 export interface LimiterOptions {
-  /** Built by the caller with `limiterRedisOptions`; null means no Redis: the failure policy decides. */
-  redis: Redis | null;
+  /**
+   * Built by the caller with `limiterRedisOptions`; null means no Redis: the failure policy
+   * decides. An ioredis `Cluster` implies `cluster: true`.
+   */
+  redis: Redis | Cluster | null;
   keyPrefix: string;
-  /** Longest a check may wait for Redis before the failure policy decides. Default 50. */
+  /**
+   * Redis is a Cluster (or a proxy that enforces one slot per command): each batch is split into
+   * one call per hash slot. Default false, or true when `redis.isCluster`. On a single node one
+   * call carries the whole batch, whatever slots its keys would have.
+   */
+  cluster?: boolean;
+  /**
+   * Longest a check may wait for Redis before the failure policy decides, counted from the
+   * first check of its batch (so no check waits longer). Default 50.
+   */
   budgetMs?: number;
+  /** Most checks in one Redis call; a busier turn sends several calls. Default 512. */
+  maxBatchSize?: number;
   /**
    * Clock override. When set, Redis uses this time too (passed into the script) so tests can
    * cross window and calendar boundaries; when absent Redis TIME is the one clock for all replicas.
@@ -45,11 +72,16 @@ export interface LimiterOptions {
   now?: () => number;
   /** Most subjects tracked by the local fail-open limiter and the key cache. Default 10000. */
   maxLocalEntries?: number;
-  /** Most Redis checks in flight before new checks skip Redis (a hung server). Default 10000. */
+  /**
+   * Most checks queued for or sent to Redis and not yet answered by it, before new checks skip
+   * Redis (a hung server). Default 10000.
+   */
   maxInFlight?: number;
   /**
-   * After this many consecutive timeouts or errors, checks skip Redis for `circuitCooldownMs`
-   * (the failure policy decides at once), then try it again. Defaults 5 and 1000.
+   * After this many consecutive failed Redis calls (a batch that timed out or a call that
+   * errored counts once, however many checks it carried), checks skip Redis for
+   * `circuitCooldownMs` (the failure policy decides at once), then try it again. Defaults 5 and
+   * 1000.
    */
   openCircuitAfterFailures?: number;
   circuitCooldownMs?: number;

@@ -63,27 +63,53 @@ function policyHeader(req: LimitCheck, quotaWindowMs: number): string {
 
 /** Turns an evaluation into the decision, headers and problem detail the gateway sends. */
 export function decisionFromOutcome(req: LimitCheck, o: LimitOutcome): LimitDecision {
+  return limitDecision(
+    req,
+    o.allowed,
+    o.reasonCode,
+    o.rateRemaining,
+    o.rateResetMs,
+    o.quotaRemaining,
+    o.quotaResetMs,
+    o.retryAfterMs,
+    o.quotaWindowMs,
+    o.nowMs,
+  );
+}
+
+/**
+ * `decisionFromOutcome` from the numbers themselves, so the Redis path can build decisions
+ * straight from the script's reply array without an outcome object per check.
+ */
+export function limitDecision(
+  req: LimitCheck,
+  allowed: boolean,
+  reasonCode: number,
+  rateRemaining: number,
+  rateResetMs: number,
+  quotaRemaining: number,
+  quotaResetMs: number,
+  retryAfterMs: number,
+  quotaWindowMs: number,
+  nowMs: number,
+): LimitDecision {
   const { rateLimit, quota } = req;
   const headers: Record<string, string> = {
-    'RateLimit-Policy': policyHeader(req, o.quotaWindowMs),
+    'RateLimit-Policy': policyHeader(req, quotaWindowMs),
   };
   const rateItem =
-    rateLimit === null
-      ? ''
-      : `"${RATE_POLICY_NAME}";r=${o.rateRemaining};t=${seconds(o.rateResetMs)}`;
+    rateLimit === null ? '' : `"${RATE_POLICY_NAME}";r=${rateRemaining};t=${seconds(rateResetMs)}`;
   const quotaItem =
-    quota === null
-      ? ''
-      : `"${QUOTA_POLICY_NAME}";r=${o.quotaRemaining};t=${seconds(o.quotaResetMs)}`;
+    quota === null ? '' : `"${QUOTA_POLICY_NAME}";r=${quotaRemaining};t=${seconds(quotaResetMs)}`;
   headers.RateLimit =
     rateItem !== '' && quotaItem !== '' ? `${rateItem}, ${quotaItem}` : rateItem + quotaItem;
-  if (o.allowed) {
+  if (allowed) {
     return { allowed: true, reason: null, headers, retryAfterSeconds: null, detail: null };
   }
-  const retryAfterSeconds = Math.max(1, seconds(o.retryAfterMs));
+  const retryAfterSeconds = Math.max(1, seconds(retryAfterMs));
   headers['Retry-After'] = String(retryAfterSeconds);
-  const resetAt = isoSeconds(o.nowMs + o.retryAfterMs);
-  if (o.reasonCode === 2 && quota !== null) {
+  const resetAt = isoSeconds(nowMs + retryAfterMs);
+  if (reasonCode === 2 && quota !== null) {
     return {
       allowed: false,
       reason: 'quota',

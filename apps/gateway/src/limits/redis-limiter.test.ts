@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { createLimiter, type LimitCheck } from './index.js';
+import { createLimiter, type LimitCheck, type LimitDecision, type LimitWaiter } from './index.js';
 
 // Without Redis (redis: null) the limiter never does I/O, so its failure paths are unit-testable.
 const req = (failurePolicy: 'open' | 'closed', subject = 'con_1'): LimitCheck => ({
@@ -78,5 +78,69 @@ describe('createLimiter without Redis', () => {
     expect(() =>
       createLimiter({ redis: null, keyPrefix: 'p', circuitCooldownMs: Number.NaN }),
     ).toThrow('circuitCooldownMs');
+  });
+});
+
+describe('submit without Redis', () => {
+  class Recorder implements LimitWaiter {
+    readonly decisions: LimitDecision[] = [];
+    onLimitDecision(decision: LimitDecision): void {
+      this.decisions.push(decision);
+    }
+  }
+
+  it('answers plans without limits inside submit, with the shared empty decision', () => {
+    const limiter = createLimiter({ redis: null, keyPrefix: 'unit' });
+    const first = new Recorder();
+    const second = new Recorder();
+    const unlimited = { ...req('closed'), rateLimit: null, quota: null };
+    limiter.submit(unlimited, first);
+    limiter.submit(unlimited, second);
+    expect(first.decisions).toEqual([
+      { allowed: true, reason: null, headers: {}, retryAfterSeconds: null, detail: null },
+    ]);
+    // One frozen object for every such request: nothing is allocated for them.
+    expect(second.decisions[0]).toBe(first.decisions[0]);
+    expect(Object.isFrozen(first.decisions[0])).toBe(true);
+  });
+
+  it('answers fallback decisions inside submit, exactly once per check', () => {
+    const limiter = createLimiter({ redis: null, keyPrefix: 'unit', now: () => 0 });
+    const waiters = Array.from({ length: 4 }, () => new Recorder());
+    for (const w of waiters) limiter.submit(req('open'), w);
+    expect(waiters.map((w) => w.decisions.map((d) => d.allowed))).toEqual([
+      [true],
+      [true],
+      [true],
+      [false],
+    ]);
+  });
+
+  it('counts a throwing waiter and never throws from submit', () => {
+    const limiter = createLimiter({ redis: null, keyPrefix: 'unit' });
+    let calls = 0;
+    const throwing: LimitWaiter = {
+      onLimitDecision() {
+        calls += 1;
+        throw new Error('the caller failed');
+      },
+    };
+    expect(() => limiter.submit(req('closed'), throwing)).not.toThrow();
+    expect(() =>
+      limiter.submit({ ...req('closed'), rateLimit: null, quota: null }, throwing),
+    ).not.toThrow();
+    expect(calls).toBe(2);
+    expect(limiter.metricsText()).toContain('portico_limiter_waiter_errors_total 2\n');
+  });
+
+  it('resolves check through the same path', async () => {
+    const limiter = createLimiter({ redis: null, keyPrefix: 'unit' });
+    await expect(limiter.check(req('closed'))).resolves.toMatchObject({ reason: 'unavailable' });
+  });
+
+  it('refuses a batch size outside 1..4096, naming the option', () => {
+    expect(() => createLimiter({ redis: null, keyPrefix: 'p', maxBatchSize: 0 })).toThrow(
+      'createLimiter: maxBatchSize must be an integer from 1 to 4096, got 0',
+    );
   });
 });

@@ -1,6 +1,9 @@
 import { type ChildProcess, spawn } from 'node:child_process';
 import { once } from 'node:events';
+import { mkdtemp, rm } from 'node:fs/promises';
 import { createServer } from 'node:net';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 
 /** A private redis-server on a loopback port, for tests that stop, pause or kill their Redis. */
 export interface RedisServerProcess {
@@ -47,15 +50,35 @@ async function waitForReady(child: ChildProcess, deadlineMs: number): Promise<vo
 /**
  * Starts redis-server without persistence on a free loopback port (`--port 0` disables TCP in
  * Redis, so a free port is picked first; a lost race with another process shows as a start error).
+ * With `cluster: true` it runs in cluster mode with its node file in a temporary directory; it
+ * owns no slots until the caller assigns them (CLUSTER ADDSLOTSRANGE 0 16383).
  */
-export async function startRedisServer(): Promise<RedisServerProcess> {
+export async function startRedisServer(
+  options: { cluster?: boolean } = {},
+): Promise<RedisServerProcess> {
   const port = await freeLoopbackPort();
-  const child = spawn(
-    'redis-server',
-    ['--port', String(port), '--bind', '127.0.0.1', '--save', '', '--appendonly', 'no'],
-    { stdio: ['ignore', 'pipe', 'pipe'] },
-  );
-  await waitForReady(child, 10_000);
+  const args = ['--port', String(port), '--bind', '127.0.0.1', '--save', '', '--appendonly', 'no'];
+  const clusterDir =
+    options.cluster === true ? await mkdtemp(join(tmpdir(), 'portico-redis-cluster-')) : null;
+  if (clusterDir !== null) {
+    args.push(
+      '--cluster-enabled',
+      'yes',
+      '--cluster-announce-ip',
+      '127.0.0.1',
+      '--dir',
+      clusterDir,
+    );
+    args.push('--cluster-config-file', join(clusterDir, 'nodes.conf'));
+  }
+  const child = spawn('redis-server', args, { stdio: ['ignore', 'pipe', 'pipe'] });
+  try {
+    await waitForReady(child, 10_000);
+  } catch (error) {
+    child.kill('SIGKILL');
+    if (clusterDir !== null) await rm(clusterDir, { recursive: true, force: true });
+    throw error;
+  }
   const exited = once(child, 'exit');
   let stopped = false;
   return {
@@ -73,6 +96,7 @@ export async function startRedisServer(): Promise<RedisServerProcess> {
       child.kill('SIGCONT');
       child.kill('SIGTERM');
       await exited;
+      if (clusterDir !== null) await rm(clusterDir, { recursive: true, force: true });
     },
   };
 }
