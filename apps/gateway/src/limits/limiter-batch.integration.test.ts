@@ -203,6 +203,21 @@ describe('checks of one subject within a batch', () => {
     expect(stored?.endsWith(':1')).toBe(true);
   });
 
+  it('keeps the quota counter expiring at the end of its period as it counts up', async () => {
+    const keyPrefix = randomKeyPrefix();
+    const limiter = createLimiter({ redis, keyPrefix, budgetMs: CORRECTNESS_BUDGET_MS });
+    const check = limitCheck({ quota: { requests: 100, per: 'day' } });
+    const key = `{${keyPrefix}:pln_batch:con_batch}:q:day`;
+    await limiter.check(check);
+    // A counter written without an expiry (by hand, or an older writer) gets one on next count.
+    await admin.persist(key);
+    for (let i = 0; i < 3; i++) await limiter.check(check);
+    const ttl = await admin.pttl(key);
+    expect(ttl).toBeGreaterThan(0);
+    expect(ttl).toBeLessThanOrEqual(quotaPeriodAt(Date.now(), 'day').endMs - Date.now() + 1_000);
+    expect((await admin.get(key))?.endsWith(':4')).toBe(true);
+  });
+
   it('evaluates checks at their own injected instants when the clock moves within a turn', async () => {
     let nowMs = Date.UTC(2026, 0, 1);
     const limiter = createLimiter({
