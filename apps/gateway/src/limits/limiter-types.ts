@@ -41,7 +41,11 @@ export interface Limiter {
   check(req: LimitCheck): Promise<LimitDecision>;
   /** Prometheus text exposition of the limiter's counters. */
   metricsText(): string;
-  /** Stops timers; the Redis connection belongs to the caller and stays open. */
+  /**
+   * Stops using Redis: later checks, and queued ones not yet sent, are decided by their failure
+   * policy; checks already sent still hear back within the budget. The Redis connection belongs
+   * to the caller and stays open.
+   */
   close(): Promise<void>;
 }
 
