@@ -33,6 +33,12 @@ export const ZGatewayEnv = z.object({
   /** Comma-separated CIDRs whose X-Forwarded-* / Forwarded headers are believed. */
   PORTICO_GATEWAY_TRUSTED_PROXIES: ZCidrList,
   PORTICO_GATEWAY_SYNC_WAIT_SECONDS: z.coerce.number().int().min(1).max(60).default(25),
+  /**
+   * V8 young-generation semi-space size of each cluster worker, in MB. Every request allocates
+   * short-lived objects; a larger nursery means fewer scavenges and fewer objects promoted only
+   * because a collection caught them mid-request. 0 leaves V8's default.
+   */
+  PORTICO_GATEWAY_SEMI_SPACE_MB: z.coerce.number().int().min(0).max(256).default(32),
   PORTICO_GATEWAY_SHUTDOWN_GRACE_MS: z.coerce.number().int().min(0).max(600_000).default(30_000),
   /** Ceiling for request headers on the listener (per-API limits sit below it). */
   PORTICO_GATEWAY_MAX_HEADER_BYTES: z.coerce

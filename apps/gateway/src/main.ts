@@ -28,6 +28,9 @@ function runPrimary(): void {
   // of being refused. With the shared socket, once every worker has closed it the primary drops
   // it and pending or new connections are refused at once.
   cluster.schedulingPolicy = cluster.SCHED_NONE;
+  const semiSpace = env.PORTICO_GATEWAY_SEMI_SPACE_MB;
+  if (semiSpace > 0 && !process.execArgv.some((arg) => arg.startsWith('--max-semi-space-size')))
+    cluster.setupPrimary({ execArgv: [...process.execArgv, `--max-semi-space-size=${semiSpace}`] });
   let stopping = false;
   const fork = (index: number) => {
     const worker = cluster.fork({ PORTICO_GATEWAY_WORKER_INDEX: String(index) });

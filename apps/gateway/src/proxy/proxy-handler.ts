@@ -226,7 +226,8 @@ class Exchange implements Dispatcher.DispatchHandler, LimitWaiter {
     this.method = req.method ?? 'GET';
     deps.metrics.inFlight++;
     res[EXCHANGE] = this;
-    res.once('close', onResponseClose);
+    // 'close' is emitted once per response; `on` spares the wrapper `once` allocates.
+    res.on('close', onResponseClose);
   }
 
   start(): void {
