@@ -1,0 +1,296 @@
+/**
+ * What recording request events costs the process that records them: time per `record()` call
+ * and the garbage collector's time, with batches really sent to the local Redis.
+ *
+ * Two phases over the same generated traffic:
+ * - baseline: each event is built (as the gateway builds it, an object literal with a fresh
+ *   request id) and handed to a sink that keeps nothing, alongside GARBAGE bytes of short-lived
+ *   allocation per event standing in for the rest of a request's work, so young-generation
+ *   scavenges run about as often as in a busy gateway;
+ * - recorder: the same, handed to a real recorder (default options: 100,000 events buffered at
+ *   most, batches of 1,000) whose batches go to Redis at 127.0.0.1:6379 under a random BullMQ
+ *   prefix. Waiting jobs are drained as the run goes (nothing consumes them) and every key under
+ *   the prefix is deleted at the end.
+ * The difference between the phases is what recording costs. GC time comes from `gc`
+ * performance entries, split into scavenges (minor) and mark-compact (major, incremental).
+ *
+ * Run: npx tsx packages/analytics/bench/record-bench.ts [events=2000000] [garbage=2048] [recorder-module]
+ * (`recorder-module`, a path relative to this file, lets two versions of the recorder be compared
+ * in one checkout.)
+ */
+import { randomBytes } from 'node:crypto';
+import {
+  constants,
+  type PerformanceEntry,
+  PerformanceObserver,
+  performance,
+} from 'node:perf_hooks';
+import { setImmediate as nextTurn } from 'node:timers/promises';
+import { createIdSequence } from '@portico/id';
+import { Queue } from 'bullmq';
+import { Redis } from 'ioredis';
+import type { AnalyticsRecorder, RecordedRequest } from '../src/analytics-recorder';
+import { ANALYTICS_QUEUE_NAME } from '../src/queue-names';
+
+const EVENTS = Number(process.argv[2] ?? 2_000_000);
+const GARBAGE_BYTES = Number(process.argv[3] ?? 2_048);
+const RECORDER_MODULE = process.argv[4] ?? '../src/analytics-recorder';
+const REDIS_URL = 'redis://127.0.0.1:6379';
+/** Events recorded per event-loop turn: a gateway handles a few requests per turn under load. */
+const PER_TURN = 64;
+/** Keeps the producer from outrunning Redis: past this many buffered events it waits. */
+const MAX_BACKLOG = 20_000;
+/** Waiting jobs are deleted every this many batches, so the shared Redis never holds many. */
+const DRAIN_EVERY_BATCHES = 50;
+
+const APIS = Array.from({ length: 20 }, (_, i) => `api_${String(i).padStart(26, '0')}`);
+const ROUTES = Array.from({ length: 60 }, (_, i) => `rte_${String(i).padStart(26, '0')}`);
+const SERVICES = Array.from({ length: 20 }, (_, i) => `svc_${String(i).padStart(26, '0')}`);
+const INSTANCES = Array.from({ length: 40 }, (_, i) => `10.0.${i >> 4}.${i & 15}:8080`);
+const CONSUMERS = Array.from({ length: 500 }, (_, i) => `con_${String(i).padStart(26, '0')}`);
+const KEYS = Array.from({ length: 1_000 }, (_, i) => `key_${String(i).padStart(26, '0')}`);
+const METHODS = ['GET', 'GET', 'GET', 'POST', 'PUT', 'DELETE'];
+/** Per-connection addresses: the gateway reads them off the socket, shared by its requests. */
+const CLIENT_IPS = Array.from({ length: 256 }, (_, i) =>
+  i % 8 === 0 ? `2001:db8:${i.toString(16)}::${(i * 7).toString(16)}` : `198.51.${i >> 4}.${i}`,
+);
+
+interface GcTotals {
+  /** Scavenges of the young generation. */
+  minorMs: number;
+  minorCount: number;
+  /** Everything else: mark-compact, incremental marking steps, weak callbacks. */
+  majorMs: number;
+  majorCount: number;
+}
+
+interface PhaseResult {
+  phase: string;
+  events: number;
+  /** Wall time inside the loops of record() calls, divided by events. */
+  nsPerEvent: number;
+  /** Process CPU time for the whole phase (recording, cutting, encoding, sending), per event. */
+  cpuNsPerEvent: number;
+  gc: GcTotals;
+  recorder?: ReturnType<AnalyticsRecorder['stats']>;
+}
+
+const gcEntries: PerformanceEntry[] = [];
+const observer = new PerformanceObserver((list) => {
+  gcEntries.push(...list.getEntries());
+});
+observer.observe({ entryTypes: ['gc'] });
+
+function gcBetween(startMs: number, endMs: number): GcTotals {
+  const totals: GcTotals = { minorMs: 0, minorCount: 0, majorMs: 0, majorCount: 0 };
+  for (const entry of gcEntries) {
+    if (entry.startTime < startMs || entry.startTime >= endMs) continue;
+    const { detail } = entry as PerformanceEntry & { detail?: { kind?: number } };
+    if (detail?.kind === constants.NODE_PERFORMANCE_GC_MINOR) {
+      totals.minorMs += entry.duration;
+      totals.minorCount++;
+    } else {
+      totals.majorMs += entry.duration;
+      totals.majorCount++;
+    }
+  }
+  return totals;
+}
+
+/** A gateway-like stream of events; `makeEvent` allocates as the proxy handler does per request. */
+function eventSource(): (i: number) => RecordedRequest {
+  const nextRequestId = createIdSequence('request');
+  const base = Date.now();
+  return (i) => {
+    const c = (i * 7919) % CONSUMERS.length;
+    const api = c % APIS.length;
+    const failed = i % 97 === 0;
+    const limited = i % 53 === 0;
+    const totalMs = 0.4 + ((i * 2654435761) % 100_000) / 3_000;
+    return {
+      time: base + Math.floor(i / 18),
+      requestId: nextRequestId(),
+      apiId: APIS[api] ?? null,
+      routeId: ROUTES[(api * 3 + (i % 3)) % ROUTES.length] ?? null,
+      serviceId: SERVICES[api] ?? null,
+      instance: limited ? null : (INSTANCES[(api * 2 + (i & 1)) % INSTANCES.length] ?? null),
+      consumerId: i % 11 === 0 ? null : (CONSUMERS[c] ?? null),
+      keyId: i % 11 === 0 ? null : (KEYS[(c * 2 + (i & 1)) % KEYS.length] ?? null),
+      method: METHODS[i % METHODS.length] ?? 'GET',
+      status: limited ? 429 : failed ? 502 : 200,
+      totalMs,
+      upstreamMs: limited ? null : totalMs * 0.8,
+      bytesIn: i % METHODS.length >= 3 ? 512 + (i % 2_000) : 0,
+      bytesOut: limited ? 96 : 1_024 + (i % 30_000),
+      clientIp: i % 29 === 0 ? null : (CLIENT_IPS[c % CLIENT_IPS.length] ?? null),
+      errorCode: limited ? 'GW_QUOTA_EXCEEDED' : failed ? 'GW_UPSTREAM_ERROR' : null,
+    };
+  };
+}
+
+/** Short-lived allocation standing in for the rest of the work a request does. */
+let garbageSink = 0;
+function requestWork(bytes: number): void {
+  let kept: unknown[] = [];
+  for (let allocated = 0; allocated < bytes; allocated += 64) {
+    // A five-element array: roughly 64 to 100 bytes depending on pointer compression.
+    kept = [kept, allocated, allocated + 1, allocated + 2, allocated + 3];
+  }
+  garbageSink += kept.length;
+}
+
+async function runPhase(
+  phase: string,
+  sink: Pick<AnalyticsRecorder, 'record'>,
+  afterTurn: () => Promise<void>,
+  finish: () => Promise<void>,
+): Promise<PhaseResult> {
+  const makeEvent = eventSource();
+  const turn: RecordedRequest[] = [];
+  const startedAt = performance.now();
+  const cpuBefore = process.cpuUsage();
+  let recordNs = 0n;
+  for (let i = 0; i < EVENTS; ) {
+    const end = Math.min(EVENTS, i + PER_TURN);
+    for (; i < end; i++) {
+      turn.push(makeEvent(i));
+      requestWork(GARBAGE_BYTES);
+    }
+    // Only the record() calls are timed; one clock read per turn keeps the clock's own cost out.
+    const t = process.hrtime.bigint();
+    for (const event of turn) sink.record(event);
+    recordNs += process.hrtime.bigint() - t;
+    turn.length = 0;
+    await afterTurn();
+  }
+  await finish();
+  const cpu = process.cpuUsage(cpuBefore);
+  // GC entries are delivered asynchronously: give the observer a turn to catch up.
+  await new Promise((resolve) => setTimeout(resolve, 50));
+  return {
+    phase,
+    events: EVENTS,
+    nsPerEvent: Number(recordNs) / EVENTS,
+    cpuNsPerEvent: ((cpu.user + cpu.system) * 1_000) / EVENTS,
+    gc: gcBetween(startedAt, performance.now()),
+  };
+}
+
+async function deleteUnderPrefix(redis: Redis, prefix: string): Promise<number> {
+  let cursor = '0';
+  let deleted = 0;
+  do {
+    const [next, keys] = await redis.scan(cursor, 'MATCH', `${prefix}:*`, 'COUNT', 1_000);
+    cursor = next;
+    if (keys.length > 0) deleted += await redis.unlink(...keys);
+  } while (cursor !== '0');
+  return deleted;
+}
+
+async function main(): Promise<void> {
+  const { createAnalyticsRecorder } = (await import(
+    RECORDER_MODULE
+  )) as typeof import('../src/analytics-recorder');
+  const prefix = `{bench-record-${randomBytes(6).toString('hex')}}`;
+  const admin = new Redis(REDIS_URL, { maxRetriesPerRequest: null });
+  const queue = new Queue(ANALYTICS_QUEUE_NAME, { connection: admin, prefix });
+  const silent = { info: () => undefined, warn: () => undefined, error: () => undefined };
+  const results: PhaseResult[] = [];
+  try {
+    results.push(
+      await runPhase(
+        'baseline (events built, nothing kept)',
+        { record: () => undefined },
+        () => nextTurn(),
+        async () => undefined,
+      ),
+    );
+
+    const recorder = createAnalyticsRecorder({
+      connection: REDIS_URL,
+      prefix,
+      nodeId: 'dpn_bench',
+      logger: silent,
+    });
+    const deadline = Date.now() + 10_000;
+    while (!recorder.stats().redisReady) {
+      if (Date.now() > deadline) throw new Error('Redis at 127.0.0.1:6379 is not ready');
+      await new Promise((resolve) => setTimeout(resolve, 20));
+    }
+    let drainedAt = 0;
+    let draining: Promise<void> | null = null;
+    const drainJobs = () => {
+      draining ??= queue.drain().finally(() => {
+        draining = null;
+      });
+      return draining;
+    };
+    const result = await runPhase(
+      'recorder (batches sent to Redis)',
+      recorder,
+      async () => {
+        await nextTurn();
+        const { batchesSent } = recorder.stats();
+        if (batchesSent - drainedAt >= DRAIN_EVERY_BATCHES) {
+          drainedAt = batchesSent;
+          void drainJobs();
+        }
+        while (recorder.stats().buffered > MAX_BACKLOG)
+          await new Promise((resolve) => setTimeout(resolve, 1));
+      },
+      () => recorder.flush(60_000),
+    );
+    result.recorder = recorder.stats();
+    results.push(result);
+    await recorder.close(5_000);
+    await drainJobs();
+  } finally {
+    await queue.close();
+    const deleted = await deleteUnderPrefix(admin, prefix);
+    admin.disconnect();
+    observer.disconnect();
+    console.error(`deleted ${deleted} Redis keys under ${prefix}`);
+  }
+
+  const [baseline, recording] = results;
+  const table = results.map((r) => ({
+    phase: r.phase,
+    'ns/record()': r.nsPerEvent.toFixed(1),
+    'cpu ns/event': r.cpuNsPerEvent.toFixed(0),
+    'scavenges (ms, n)': `${r.gc.minorMs.toFixed(0)} ms, ${r.gc.minorCount}`,
+    'mark-compact (ms, n)': `${r.gc.majorMs.toFixed(0)} ms, ${r.gc.majorCount}`,
+  }));
+  console.table(table);
+  if (baseline && recording) {
+    const gcMs = (g: GcTotals) => g.minorMs + g.majorMs;
+    console.log(
+      JSON.stringify(
+        {
+          recorderModule: RECORDER_MODULE,
+          events: EVENTS,
+          garbageBytesPerEvent: GARBAGE_BYTES,
+          recordNsPerCall: +(recording.nsPerEvent - baseline.nsPerEvent).toFixed(1),
+          recordCpuNsPerEvent: +(recording.cpuNsPerEvent - baseline.cpuNsPerEvent).toFixed(1),
+          extraGcMsPerMillionEvents: +(
+            ((gcMs(recording.gc) - gcMs(baseline.gc)) * 1_000_000) /
+            EVENTS
+          ).toFixed(1),
+          extraScavengeMsPerMillionEvents: +(
+            ((recording.gc.minorMs - baseline.gc.minorMs) * 1_000_000) /
+            EVENTS
+          ).toFixed(1),
+          extraMarkCompactMsPerMillionEvents: +(
+            ((recording.gc.majorMs - baseline.gc.majorMs) * 1_000_000) /
+            EVENTS
+          ).toFixed(1),
+          recorder: recording.recorder,
+          garbageSink: garbageSink > 0,
+        },
+        null,
+        2,
+      ),
+    );
+  }
+}
+
+await main();
