@@ -287,9 +287,10 @@ export function createAnalyticsRecorder(options: AnalyticsRecorderOptions): Anal
       while (bufferedCount() > 0 && Date.now() < deadline) {
         pump(true);
         const remaining = deadline - Date.now();
-        const waitFor =
-          inFlight ?? delay(Math.max(1, Math.min(retryAt - Date.now(), remaining, 250)));
-        await Promise.race([waitFor, delay(Math.max(1, remaining))]);
+        await settledOrTimeout(
+          inFlight,
+          Math.max(1, inFlight ? remaining : Math.min(retryAt - Date.now(), remaining, 250)),
+        );
       }
     } finally {
       retryDrainAll = false;
@@ -370,8 +371,19 @@ function backoffMs(attempts: number): number {
   return Math.round(base * (0.75 + Math.random() * 0.5));
 }
 
-function delay(ms: number): Promise<void> {
-  return new Promise((resolve) => setTimeout(resolve, ms));
+/**
+ * Resolves when `promise` settles or after `ms`, whichever is first, and then clears its timer:
+ * a timer left behind would keep the process alive for up to a whole flush timeout after close.
+ */
+function settledOrTimeout(promise: Promise<void> | null, ms: number): Promise<void> {
+  return new Promise((resolve) => {
+    const timer = setTimeout(resolve, ms);
+    const done = () => {
+      clearTimeout(timer);
+      resolve();
+    };
+    promise?.then(done, done);
+  });
 }
 
 function formatMetrics(s: AnalyticsRecorderStats): string {

@@ -1,4 +1,7 @@
+import { spawn } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
+import { once } from 'node:events';
+import { fileURLToPath } from 'node:url';
 import { Queue } from 'bullmq';
 import { Redis } from 'ioredis';
 import { afterEach, describe, expect, it } from 'vitest';
@@ -122,6 +125,36 @@ describe('analytics recorder on a real Redis', () => {
     expect(recorder.stats()).toMatchObject({ recorded: 17, sent: 17, dropped: 0, buffered: 0 });
     expect(await deliveredRequestIds(SHARED_REDIS, prefix)).toHaveLength(17);
   });
+
+  it('lets the process exit once closed, however long the flush timeout it was given', async () => {
+    const prefix = freshPrefix();
+    cleanups.push(() => dropPrefix(SHARED_REDIS, prefix));
+    // A child process that records, closes with a ten-minute timeout and then has nothing left
+    // to do: it exits at once unless a timer of the recorder's is still running.
+    const child = spawn(
+      process.execPath,
+      [
+        '--import',
+        'tsx',
+        fileURLToPath(new URL('./fixtures/record-and-close.ts', import.meta.url)),
+        SHARED_REDIS,
+        prefix,
+      ],
+      { stdio: ['ignore', 'pipe', 'inherit'] },
+    );
+    cleanups.push(async () => {
+      if (child.exitCode === null) child.kill('SIGKILL');
+    });
+    let output = '';
+    child.stdout.on('data', (chunk: Buffer) => {
+      output += chunk.toString();
+    });
+    const exited = once(child, 'exit');
+    await waitFor('the child to print its stats', () => output.includes('\n'), 60_000);
+    expect(JSON.parse(output)).toMatchObject({ recorded: 5, sent: 5, buffered: 0 });
+    await waitFor('the child to exit', () => child.exitCode !== null, 60_000);
+    expect(await exited).toEqual([0, null]);
+  }, 120_000);
 
   it('drops and counts a malformed event instead of letting it spoil its batch', async () => {
     const prefix = freshPrefix();
