@@ -1,22 +1,25 @@
 /**
- * What recording request events costs the process that records them: time per `record()` call
- * and the garbage collector's time, with batches really sent to the local Redis.
+ * What recording request events costs the process that records them: time per `record()` call,
+ * CPU time and the garbage collector's time, with batches really sent to the local Redis.
  *
- * Two phases over the same generated traffic:
+ * Two phases over the same generated traffic, paced at `rate` events a second:
  * - baseline: each event is built (as the gateway builds it, an object literal with a fresh
- *   request id) and handed to a sink that keeps nothing, alongside GARBAGE bytes of short-lived
- *   allocation per event standing in for the rest of a request's work, so young-generation
- *   scavenges run about as often as in a busy gateway;
+ *   request id from the same id sequence) and handed to a sink that keeps nothing, alongside
+ *   `garbage` bytes of short-lived allocation per event standing in for the rest of a request's
+ *   work, so young-generation scavenges come about as often per request as in a busy gateway;
  * - recorder: the same, handed to a real recorder (default options: 100,000 events buffered at
- *   most, batches of 1,000) whose batches go to Redis at 127.0.0.1:6379 under a random BullMQ
- *   prefix. Waiting jobs are drained as the run goes (nothing consumes them) and every key under
- *   the prefix is deleted at the end.
+ *   most, batches of 1,000, 1 s flush interval) whose batches go to Redis at 127.0.0.1:6379
+ *   under a random BullMQ prefix. Waiting jobs are drained as the run goes (nothing consumes
+ *   them) and every key under the prefix is deleted at the end.
  * The difference between the phases is what recording costs. GC time comes from `gc`
- * performance entries, split into scavenges (minor) and mark-compact (major, incremental).
+ * performance entries, split into scavenges (minor) and the rest (mark-compact, incremental
+ * marking, weak callbacks).
  *
- * Run: npx tsx packages/analytics/bench/record-bench.ts [events=2000000] [garbage=2048] [recorder-module]
- * (`recorder-module`, a path relative to this file, lets two versions of the recorder be compared
- * in one checkout.)
+ * Run: npx tsx packages/analytics/bench/record-bench.ts [--events=1000000] [--garbage=16384]
+ *        [--rate=18000] [--recorder=../src/analytics-recorder]
+ * `--rate=0` records as fast as it can (the in-flight batch is then alive at almost every
+ * scavenge, which a gateway at 18k requests/s does not see). `--recorder`, a module path
+ * relative to this file, lets two versions of the recorder be compared in one checkout.
  */
 import { randomBytes } from 'node:crypto';
 import {
@@ -32,9 +35,16 @@ import { Redis } from 'ioredis';
 import type { AnalyticsRecorder, RecordedRequest } from '../src/analytics-recorder';
 import { ANALYTICS_QUEUE_NAME } from '../src/queue-names';
 
-const EVENTS = Number(process.argv[2] ?? 2_000_000);
-const GARBAGE_BYTES = Number(process.argv[3] ?? 2_048);
-const RECORDER_MODULE = process.argv[4] ?? '../src/analytics-recorder';
+const args = new Map(
+  process.argv.slice(2).map((arg) => {
+    const [name = '', value = ''] = arg.replace(/^--/, '').split('=');
+    return [name, value];
+  }),
+);
+const EVENTS = Number(args.get('events') ?? 1_000_000);
+const GARBAGE_BYTES = Number(args.get('garbage') ?? 16_384);
+const RATE = Number(args.get('rate') ?? 18_000);
+const RECORDER_MODULE = args.get('recorder') ?? '../src/analytics-recorder';
 const REDIS_URL = 'redis://127.0.0.1:6379';
 /** Events recorded per event-loop turn: a gateway handles a few requests per turn under load. */
 const PER_TURN = 64;
@@ -162,6 +172,10 @@ async function runPhase(
     recordNs += process.hrtime.bigint() - t;
     turn.length = 0;
     await afterTurn();
+    if (RATE > 0) {
+      const aheadMs = startedAt + (i * 1_000) / RATE - performance.now();
+      if (aheadMs >= 1) await new Promise((resolve) => setTimeout(resolve, aheadMs));
+    }
   }
   await finish();
   const cpu = process.cpuUsage(cpuBefore);
@@ -269,6 +283,7 @@ async function main(): Promise<void> {
           recorderModule: RECORDER_MODULE,
           events: EVENTS,
           garbageBytesPerEvent: GARBAGE_BYTES,
+          ratePerSecond: RATE,
           recordNsPerCall: +(recording.nsPerEvent - baseline.nsPerEvent).toFixed(1),
           recordCpuNsPerEvent: +(recording.cpuNsPerEvent - baseline.cpuNsPerEvent).toFixed(1),
           extraGcMsPerMillionEvents: +(
