@@ -39,16 +39,29 @@ const { values } = parseArgs({
     connections: { type: 'string', default: '64' },
     workers: { type: 'string', default: '2' },
     rate: { type: 'string', default: '2000' },
+    rounds: { type: 'string', default: '3' },
   },
 });
 const SECONDS = Number(values.seconds);
 const CONNECTIONS = Number(values.connections);
 const WORKERS = Number(values.workers);
 const FIXED_RATE = Number(values.rate);
+const ROUNDS = Math.max(1, Number(values.rounds));
 const run = createBenchRun();
 
 process.on('exit', () => signalChildren(run));
 process.on('SIGINT', () => process.exit(130));
+
+/** The middle sample by requests/s (the whole sample, so its latencies belong to it). */
+function medianRun(samples: readonly WrkResult[]): WrkResult {
+  const sorted = [...samples].sort((a, b) => a.requestsPerSecond - b.requestsPerSecond);
+  return sorted[Math.floor(sorted.length / 2)] as WrkResult; // samples is never empty
+}
+
+function median(values: readonly number[]): number {
+  const sorted = [...values].sort((a, b) => a - b);
+  return sorted[Math.floor(sorted.length / 2)] ?? Number.NaN;
+}
 
 function wrk(url: string, headers: Record<string, string>): WrkResult {
   return runWrk({ url, headers, threads: 2, connections: CONNECTIONS, seconds: SECONDS });
@@ -125,34 +138,67 @@ async function main(): Promise<void> {
 
   const memoryBefore = rssMb(gateway.child.pid ?? 0);
   console.log(
-    `wrk: ${CONNECTIONS} connections, ${SECONDS} s per target, gateway workers: ${WORKERS}`,
+    `wrk: ${CONNECTIONS} connections, ${SECONDS} s per target, ${ROUNDS} rounds (medians shown), gateway workers: ${WORKERS}`,
   );
-  const direct = wrk(`http://127.0.0.1:${upstreamPort}/items`, {});
-  const nginx = wrk(`http://127.0.0.1:${nginxPort}/items`, {});
-  const portico = wrk(`http://127.0.0.1:${gatewayPort}/bench/items`, keyHeader);
-  const porticoNoPolicy = wrk(`http://127.0.0.1:${gatewayPort}/open/items`, {});
+  // Targets take turns, round after round, and each figure is the median of its rounds: a burst
+  // of other work on the machine then skews one sample of each target instead of one target.
+  const samples = {
+    direct: [] as WrkResult[],
+    nginx: [] as WrkResult[],
+    portico: [] as WrkResult[],
+    porticoNoPolicy: [] as WrkResult[],
+  };
+  for (let round = 0; round < ROUNDS; round++) {
+    samples.direct.push(wrk(`http://127.0.0.1:${upstreamPort}/items`, {}));
+    samples.nginx.push(wrk(`http://127.0.0.1:${nginxPort}/items`, {}));
+    samples.portico.push(wrk(`http://127.0.0.1:${gatewayPort}/bench/items`, keyHeader));
+    samples.porticoNoPolicy.push(wrk(`http://127.0.0.1:${gatewayPort}/open/items`, {}));
+  }
+  const direct = medianRun(samples.direct);
+  const nginx = medianRun(samples.nginx);
+  const portico = medianRun(samples.portico);
+  const porticoNoPolicy = medianRun(samples.porticoNoPolicy);
   const memoryAfter = rssMb(gateway.child.pid ?? 0);
 
   const rateSeconds = Math.max(3, Math.round(SECONDS / 2));
-  console.log(`fixed rate: ${FIXED_RATE} req/s for ${rateSeconds} s`);
-  const directAtRate = await fixedRate(
-    `http://127.0.0.1:${upstreamPort}`,
-    '/items',
-    {},
-    FIXED_RATE,
-    rateSeconds,
-  );
-  const porticoAtRate = await fixedRate(
-    `http://127.0.0.1:${gatewayPort}`,
-    '/bench/items',
-    keyHeader,
-    FIXED_RATE,
-    rateSeconds,
-  );
+  console.log(`fixed rate: ${FIXED_RATE} req/s for ${rateSeconds} s, ${ROUNDS} rounds`);
+  const rateRounds: {
+    direct: Awaited<ReturnType<typeof fixedRate>>;
+    portico: Awaited<ReturnType<typeof fixedRate>>;
+    porticoNoPolicy: Awaited<ReturnType<typeof fixedRate>>;
+  }[] = [];
+  for (let round = 0; round < ROUNDS; round++) {
+    rateRounds.push({
+      direct: await fixedRate(
+        `http://127.0.0.1:${upstreamPort}`,
+        '/items',
+        {},
+        FIXED_RATE,
+        rateSeconds,
+      ),
+      portico: await fixedRate(
+        `http://127.0.0.1:${gatewayPort}`,
+        '/bench/items',
+        keyHeader,
+        FIXED_RATE,
+        rateSeconds,
+      ),
+      porticoNoPolicy: await fixedRate(
+        `http://127.0.0.1:${gatewayPort}`,
+        '/open/items',
+        {},
+        FIXED_RATE,
+        rateSeconds,
+      ),
+    });
+  }
+  const directP50 = median(rateRounds.map((r) => r.direct.p50Ms));
+  const porticoP50 = median(rateRounds.map((r) => r.portico.p50Ms));
+  const openP50 = median(rateRounds.map((r) => r.porticoNoPolicy.p50Ms));
+  const rateFailures = rateRounds.reduce((n, r) => n + r.portico.failures, 0);
 
   const metrics = await (await fetch(`http://127.0.0.1:${gatewayStatusPort}/metrics`)).text();
-  const analyticsRecorded =
-    metrics.match(/^portico_analytics_\w*recorded\w*\s+(\d+)/m)?.[1] ?? null;
+  const analyticsRecorded = metrics.match(/^portico_analytics_events_total\s+(\d+)/m)?.[1] ?? null;
 
   const rows = [
     ['upstream direct', direct],
@@ -169,13 +215,19 @@ async function main(): Promise<void> {
     );
   }
   const ratio = portico.requestsPerSecond / nginx.requestsPerSecond;
-  const addedP50 = porticoAtRate.p50Ms - directAtRate.p50Ms;
+  const addedP50 = porticoP50 - directP50;
   console.log(`\nportico full policy / nginx: ${ratio.toFixed(3)} (goal >= 0.333)`);
   console.log(
     `portico full policy / direct: ${(portico.requestsPerSecond / direct.requestsPerSecond).toFixed(3)}`,
   );
   console.log(
-    `at ${FIXED_RATE} req/s: direct p50 ${directAtRate.p50Ms} ms, portico p50 ${porticoAtRate.p50Ms} ms, added ${addedP50.toFixed(3)} ms (goal <= 0.5); failures ${porticoAtRate.failures}`,
+    `at ${FIXED_RATE} req/s (medians): direct p50 ${directP50} ms, portico p50 ${porticoP50} ms, added ${addedP50.toFixed(3)} ms (goal <= 0.5); failures ${rateFailures}`,
+  );
+  console.log(
+    `at ${FIXED_RATE} req/s, no auth and no limits: p50 ${openP50} ms, added ${(openP50 - directP50).toFixed(3)} ms`,
+  );
+  console.log(
+    `portico full policy / nginx per round: ${samples.portico.map((p, i) => (p.requestsPerSecond / (samples.nginx[i]?.requestsPerSecond ?? Number.NaN)).toFixed(3)).join(', ')}`,
   );
   console.log(
     `gateway RSS (all processes): ${memoryBefore} MB before the runs, ${memoryAfter} MB after`,
@@ -196,13 +248,22 @@ async function main(): Promise<void> {
       gatewayWorkers: WORKERS,
       fixedRate: FIXED_RATE,
       fixedRateSeconds: rateSeconds,
+      rounds: ROUNDS,
     },
     throughput: Object.fromEntries(rows.map(([name, r]) => [name, r])),
     ratios: {
       porticoOverNginx: round(ratio),
       porticoOverDirect: round(portico.requestsPerSecond / direct.requestsPerSecond),
     },
-    fixedRate: { direct: directAtRate, portico: porticoAtRate, addedP50Ms: round(addedP50) },
+    samples,
+    fixedRate: {
+      rounds: rateRounds,
+      directP50Ms: directP50,
+      porticoP50Ms: porticoP50,
+      porticoNoPolicyP50Ms: openP50,
+      addedP50Ms: round(addedP50),
+      addedP50NoPolicyMs: round(openP50 - directP50),
+    },
     gatewayMemoryMb: { before: memoryBefore, after: memoryAfter },
     analyticsRecordedMetric: analyticsRecorded,
   };
