@@ -1,14 +1,16 @@
 import { newId } from '@portico/id';
 import { Queue } from 'bullmq';
 import { Redis, type RedisOptions } from 'ioredis';
-import type { EncodedBatch } from './batch-codec';
+import { anonymiseIp } from './anonymise-ip';
+import { encodeBatch } from './batch-codec';
+import { EventRingBuffer } from './event-ring-buffer';
 import {
   ANALYTICS_BATCH_JOB_NAME,
   ANALYTICS_QUEUE_NAME,
   DEFAULT_QUEUE_PREFIX,
 } from './queue-names';
-import { RecordedEventColumns } from './recorded-event-columns';
 import type { RequestEvent } from './request-event';
+import { recordedEventProblem } from './request-event-check';
 
 /** What the gateway hands over per request; the recorder stamps its own node id. */
 export type RecordedRequest = Omit<RequestEvent, 'nodeId'> & { nodeId?: string };
@@ -27,10 +29,7 @@ export interface AnalyticsRecorderOptions {
   /** BullMQ key prefix; must match the worker's. */
   prefix?: string;
   nodeId: string;
-  /**
-   * Events held in memory at most, waiting or being sent; past it the oldest are dropped. Their
-   * storage (about 200 bytes an event) is allocated up front.
-   */
+  /** Events held in memory at most, waiting or being sent; past it the oldest are dropped. */
   maxBufferedEvents?: number;
   batchMaxEvents?: number;
   flushIntervalMs?: number;
@@ -69,10 +68,10 @@ export interface AnalyticsRecorder {
 
 interface PendingBatch {
   id: string;
-  /** Encoded when cut, addresses anonymised: every attempt sends exactly this. */
-  payload: EncodedBatch;
-  events: number;
+  events: RecordedRequest[];
   attempts: number;
+  /** Client addresses already anonymised (a retried batch must not be processed twice). */
+  anonymised?: boolean;
 }
 
 const RETRY_BASE_MS = 100;
@@ -85,13 +84,9 @@ const DEFAULT_CLOSE_TIMEOUT_MS = 5_000;
  * Gateway-side analytics: buffers events in a bounded ring and ships them to Redis as one BullMQ
  * job per batch (job id = batch id, so a retried add can never enqueue the batch twice).
  *
- * The ring stores events column by column (see RecordedEventColumns): record() copies the fields
- * and keeps no reference to the event, so the per-request object dies young instead of being
- * promoted to the old generation while it waits for its batch.
- *
- * One batch is in flight at a time and is immutable once cut (it is encoded when cut): when Redis
- * is down it is retried with back-off under the same id while new events queue behind it in the
- * ring. When the ring is full the oldest waiting event is dropped and counted.
+ * One batch is in flight at a time and is immutable once cut: when Redis is down it is retried
+ * with back-off under the same id while new events queue behind it in the ring. When the ring is
+ * full the oldest waiting event is dropped and counted.
  */
 export function createAnalyticsRecorder(options: AnalyticsRecorderOptions): AnalyticsRecorder {
   const maxBuffered = options.maxBufferedEvents ?? 100_000;
@@ -123,7 +118,7 @@ export function createAnalyticsRecorder(options: AnalyticsRecorderOptions): Anal
     batchesSent: 0,
     sendFailures: 0,
   };
-  const ring = new RecordedEventColumns(maxBuffered);
+  const ring = new EventRingBuffer<RecordedRequest>(maxBuffered);
   let pending: PendingBatch | null = null;
   let inFlight: Promise<void> | null = null;
   let retryAt = 0;
@@ -165,27 +160,22 @@ export function createAnalyticsRecorder(options: AnalyticsRecorderOptions): Anal
   }
 
   /**
-   * Cuts the next batch, encoded. Events are checked here (off the request path): one malformed
-   * event would make the worker refuse its whole batch, so it is dropped and counted instead.
+   * Checks events when a batch is cut (off the request path): one malformed event would make
+   * the worker refuse its whole batch, so it is dropped and counted here instead.
    */
-  function cutBatch(): PendingBatch | null {
-    const id = newId('batch');
-    const cut = ring.cutBatch(batchMax, { batchId: id, nodeId, anonymiseIp: anonymise });
-    if (cut.invalid > 0) {
-      counters.dropped += cut.invalid;
-      counters.invalid += cut.invalid;
-      logger.error(
-        { invalid: cut.invalid },
-        'analytics: dropped malformed request events (a gateway bug)',
-      );
+  function validEvents(events: RecordedRequest[]): RecordedRequest[] {
+    const valid = events.filter((event) => recordedEventProblem(event) === null);
+    const invalid = events.length - valid.length;
+    if (invalid > 0) {
+      counters.dropped += invalid;
+      counters.invalid += invalid;
+      logger.error({ invalid }, 'analytics: dropped malformed request events (a gateway bug)');
     }
-    return cut.payload === null
-      ? null
-      : { id, payload: cut.payload, events: cut.events, attempts: 0 };
+    return valid;
   }
 
   function bufferedCount(): number {
-    return ring.size + (pending?.events ?? 0);
+    return ring.size + (pending?.events.length ?? 0);
   }
 
   const interval = setInterval(() => pump(true), flushIntervalMs);
@@ -222,8 +212,9 @@ export function createAnalyticsRecorder(options: AnalyticsRecorderOptions): Anal
     if (pending === null) {
       if (ring.size === 0) return;
       if (!intervalDue && ring.size < batchMax) return;
-      pending = cutBatch();
-      if (pending === null) return;
+      const events = validEvents(ring.take(batchMax));
+      if (events.length === 0) return;
+      pending = { id: newId('batch'), events, attempts: 0 };
     }
     const waitMs = retryAt - Date.now();
     if (waitMs > 0) {
@@ -239,7 +230,7 @@ export function createAnalyticsRecorder(options: AnalyticsRecorderOptions): Anal
     const batch = pending;
     inFlight = send(batch).then(
       () => {
-        counters.sent += batch.events;
+        counters.sent += batch.events.length;
         counters.batchesSent++;
         pending = null;
         retryAt = 0;
@@ -261,13 +252,20 @@ export function createAnalyticsRecorder(options: AnalyticsRecorderOptions): Anal
 
   async function send(batch: PendingBatch): Promise<void> {
     if (redis.status !== 'ready') throw new Error(`Redis connection is ${redis.status}`);
+    // The recorder owns recorded events: anonymising in place spares a copy of every event.
+    if (anonymise && !batch.anonymised) {
+      for (const event of batch.events)
+        if (event.clientIp !== null) event.clientIp = anonymiseIp(event.clientIp);
+      batch.anonymised = true;
+    }
+    const payload = encodeBatch(batch.id, nodeId, batch.events);
     let timer: NodeJS.Timeout | undefined;
     const timeout = new Promise<never>((_, reject) => {
       timer = setTimeout(() => reject(new Error('adding the batch timed out')), ADD_TIMEOUT_MS);
     });
     try {
       await Promise.race([
-        queue.add(ANALYTICS_BATCH_JOB_NAME, batch.payload, {
+        queue.add(ANALYTICS_BATCH_JOB_NAME, payload, {
           jobId: batch.id,
           // Processing retries (e.g. Postgres briefly away) are safe: the worker is idempotent per batch.
           attempts: 8,
@@ -313,7 +311,7 @@ export function createAnalyticsRecorder(options: AnalyticsRecorderOptions): Anal
     if (retryTimer) clearTimeout(retryTimer);
     // What could not be sent in time is lost now: count it so the loss is never silent.
     counters.dropped += bufferedCount();
-    ring.clear();
+    ring.take(ring.size);
     pending = null;
     await queue.close().catch(() => undefined);
     redis.disconnect();
