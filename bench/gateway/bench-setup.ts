@@ -194,7 +194,8 @@ export function writeGatewayState(stateDir: string, upstreamPort: number): strin
         id: 'pln_bench',
         name: 'bench',
         apiIds: ['api_bench'],
-        // Far above what the run can send: every request is checked and counted, none refused.
+        // Far above what the run can send: every request is counted against both limits (this
+        // busy key mostly through leases), none refused.
         rateLimit: { requests: 1_000_000_000, per: 'second' },
         quota: { requests: 1_000_000_000_000, per: 'month' },
         redisFailurePolicy: 'open',

@@ -199,6 +199,16 @@ async function main(): Promise<void> {
 
   const metrics = await (await fetch(`http://127.0.0.1:${gatewayStatusPort}/metrics`)).text();
   const analyticsRecorded = metrics.match(/^portico_analytics_events_total\s+(\d+)/m)?.[1] ?? null;
+  const metricValue = (series: string) =>
+    Number(new RegExp(`^${series}\\s+(\\d+)`, 'm').exec(metrics)?.[1] ?? Number.NaN);
+  // How the keyed requests were limited: from leases in the worker, or in Lua calls to Redis.
+  const limiter = {
+    redisCalls: metricValue('portico_limiter_redis_calls_total'),
+    redisDecisions: metricValue(
+      'portico_limiter_decisions_total\\{source="redis",result="allowed"\\}',
+    ),
+    leaseAdmissions: metricValue('portico_limiter_lease_admissions_total'),
+  };
 
   const rows = [
     ['upstream direct', direct],
@@ -231,6 +241,9 @@ async function main(): Promise<void> {
   );
   console.log(
     `gateway RSS (all processes): ${memoryBefore} MB before the runs, ${memoryAfter} MB after`,
+  );
+  console.log(
+    `limiter (one worker): ${limiter.leaseAdmissions} admissions from leases, ${limiter.redisDecisions} decided in ${limiter.redisCalls} Redis calls`,
   );
 
   const result = {
@@ -266,6 +279,7 @@ async function main(): Promise<void> {
     },
     gatewayMemoryMb: { before: memoryBefore, after: memoryAfter },
     analyticsRecordedMetric: analyticsRecorded,
+    limiterOneWorker: limiter,
   };
   const resultsDir = join(ROOT, 'bench/results');
   mkdirSync(resultsDir, { recursive: true });

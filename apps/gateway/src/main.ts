@@ -69,6 +69,8 @@ async function runWorker(): Promise<void> {
     redis: limiterRedis,
     keyPrefix: LIMITER_KEY_PREFIX,
     budgetMs: env.PORTICO_GATEWAY_LIMITER_BUDGET_MS,
+    maxLease: env.PORTICO_GATEWAY_LIMITER_LEASE_MAX,
+    leaseMs: env.PORTICO_GATEWAY_LIMITER_LEASE_MS,
   });
   // The response cache gets a connection of its own: limiter replies must never queue behind a
   // megabyte body written or read on the same socket.

@@ -56,6 +56,8 @@ beforeAll(async () => {
     redis,
     keyPrefix: `gwtest:${randomBytes(6).toString('hex')}`,
     budgetMs: 50,
+    // As the gateway runs by default: leases for busy consumers, none near a limit.
+    maxLease: 64,
   });
   gw = await startGateway({ limiter });
   const key = (

@@ -40,6 +40,12 @@ export class LimiterMetrics {
   redisCalls = 0;
   /** Waiters that threw from `onLimitDecision`; the limiter carried on with the others. */
   waiterErrors = 0;
+  /** Requests admitted from a lease, without a Redis call of their own. */
+  leaseAdmissions = 0;
+  /** Admissions Redis counted ahead for leases (beyond the request that asked). */
+  leaseGranted = 0;
+  /** Lease admissions given back unused (expired, plan changed, or shutdown). */
+  leaseReturned = 0;
 
   unavailable(policy: 'open' | 'closed', cause: UnavailableCause): void {
     if (policy === 'open') this.unavailableOpen[cause] += 1;
@@ -54,7 +60,12 @@ export class LimiterMetrics {
     return total;
   }
 
-  render(gauges: { localSubjects: number; keyCacheEntries: number; inFlight: number }): string {
+  render(gauges: {
+    localSubjects: number;
+    keyCacheEntries: number;
+    inFlight: number;
+    leases: number;
+  }): string {
     const lines: string[] = [
       '# HELP portico_limiter_decisions_total Limit decisions, by where they were taken and their result.',
       '# TYPE portico_limiter_decisions_total counter',
@@ -89,6 +100,18 @@ export class LimiterMetrics {
       '# HELP portico_limiter_waiter_errors_total Waiters that threw when handed their decision.',
       '# TYPE portico_limiter_waiter_errors_total counter',
       `portico_limiter_waiter_errors_total ${this.waiterErrors}`,
+      '# HELP portico_limiter_lease_admissions_total Requests admitted from a lease of admissions Redis had already counted.',
+      '# TYPE portico_limiter_lease_admissions_total counter',
+      `portico_limiter_lease_admissions_total ${this.leaseAdmissions}`,
+      '# HELP portico_limiter_lease_granted_total Admissions Redis counted ahead for leases.',
+      '# TYPE portico_limiter_lease_granted_total counter',
+      `portico_limiter_lease_granted_total ${this.leaseGranted}`,
+      '# HELP portico_limiter_lease_returned_total Lease admissions given back to Redis unused.',
+      '# TYPE portico_limiter_lease_returned_total counter',
+      `portico_limiter_lease_returned_total ${this.leaseReturned}`,
+      '# HELP portico_limiter_leases Subjects holding a lease in this process.',
+      '# TYPE portico_limiter_leases gauge',
+      `portico_limiter_leases ${gauges.leases}`,
       '# HELP portico_limiter_local_subjects Subjects tracked by the local fail-open limiter.',
       '# TYPE portico_limiter_local_subjects gauge',
       `portico_limiter_local_subjects ${gauges.localSubjects}`,

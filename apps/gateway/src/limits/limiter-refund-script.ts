@@ -1,15 +1,16 @@
 /**
- * Gives back admissions counted by LIMITER_BATCH_LUA, for a batch of checks in one call. Used
- * only when a call's reply arrives after the budget already answered "unavailable" under a
- * fail-closed plan: those clients were refused, so their requests must not keep consuming rate
- * or quota.
+ * Gives back admissions counted by LIMITER_BATCH_LUA, several per call: a lease's unused
+ * admissions (expired, plan changed, shutdown), and admissions counted for checks whose reply
+ * arrived after the budget had already decided them (a refused fail-closed request must not keep
+ * consuming rate or quota).
  *
  * For n refunds (i from 0): KEYS[2i+1] rate key, KEYS[2i+2] quota key, as in the check script.
  * ARGV[1] now in ms, or '' for Redis TIME (read once per call)
- * ARGV[4i+2] rate requests (0 = none)   ARGV[4i+3] rate period in ms
- * ARGV[4i+4] quota requests (0 = none)  ARGV[4i+5] start (ms) of the quota period the check
+ * ARGV[5i+2] rate requests (0 = none)   ARGV[5i+3] rate period in ms
+ * ARGV[5i+4] quota requests (0 = none)  ARGV[5i+5] start (ms) of the quota period the check
  *   counted in (from the check reply's time), so a refund that lands after midnight never takes
  *   from the next period
+ * ARGV[5i+6] how many admissions to give back (1 for a refused request; a lease's unused ones)
  * Reply: the number of refunds processed.
  */
 export const LIMITER_REFUND_BATCH_LUA = `
@@ -26,14 +27,15 @@ if ARGV[1] == '' then
 else
   now = tonumber(ARGV[1])
 end
-local n = (#ARGV - 1) / 4
+local n = (#ARGV - 1) / 5
 for i = 0, n - 1 do
   local rate_key = KEYS[2 * i + 1]
   local quota_key = KEYS[2 * i + 2]
-  local a = 4 * i + 1
+  local a = 5 * i + 1
   local rl = tonumber(ARGV[a + 1])
   local rp = tonumber(ARGV[a + 2])
   local q = tonumber(ARGV[a + 3])
+  local count = tonumber(ARGV[a + 5])
   if rl > 0 then
     local cur = call('GET', rate_key)
     if cur then
@@ -41,7 +43,7 @@ for i = 0, n - 1 do
       local base = tonumber(sub(cur, 1, sep - 1))
       local frac = tonumber(sub(cur, sep + 1))
       if base >= now then
-        local d = (base - now) * rl + frac - rp
+        local d = (base - now) * rl + frac - rp * count
         if d <= 0 then
           call('DEL', rate_key)
         else
@@ -59,7 +61,9 @@ for i = 0, n - 1 do
       local s2 = find(cur, ':', s1 + 1, true)
       local used = tonumber(sub(cur, s2 + 1))
       if sub(cur, 1, s1 - 1) == ARGV[a + 4] and used > 0 then
-        call('SET', quota_key, sub(cur, 1, s2) .. format('%.0f', used - 1), 'KEEPTTL')
+        local left = used - count
+        if left < 0 then left = 0 end
+        call('SET', quota_key, sub(cur, 1, s2) .. format('%.0f', left), 'KEEPTTL')
       end
     end
   end

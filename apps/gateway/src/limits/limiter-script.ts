@@ -31,12 +31,22 @@
  *   names its period kind, so a plan switching between daily and monthly quotas starts a fresh
  *   counter). On a cluster every key of one call must share a slot; the caller groups by slot.
  * ARGV[1] now in ms, or '' for Redis TIME
- * ARGV[4i+2] rate requests (0 = no rate limit)   ARGV[4i+3] rate period in ms
- * ARGV[4i+4] quota requests (0 = no quota)       ARGV[4i+5] quota period: 'day' | 'month' | ''
+ * ARGV[5i+2] rate requests (0 = no rate limit)   ARGV[5i+3] rate period in ms
+ * ARGV[5i+4] quota requests (0 = no quota)       ARGV[5i+5] quota period: 'day' | 'month' | ''
+ * ARGV[5i+6] most admissions to grant (1 = this request only; more reserves a lease)
+ *
+ * Leases: a check that asks for more than one admission is granted 1 + min(asked - 1,
+ * headroom / LEASE_SHARE) of them, where headroom is what both limits would still admit after
+ * this request: they are counted here, at once, like that many requests, and the gateway hands
+ * them to its next requests of the subject without asking again. A lease never takes more than a
+ * sixteenth of what is left, so near a limit every check is granted exactly one admission and is
+ * decided here, request by request. Unused admissions go back through the refund script.
  *
  * Reply: a flat array of integers, `nowMs` first, then REPLY_STRIDE values per check in order:
  *   [reason 0 admitted|1 rate|2 quota, rateRemaining, rateResetMs, quotaRemaining, quotaResetMs,
- *    retryAfterMs, quotaWindowMs]. Admission is `reason == 0`, so it is not sent separately.
+ *    retryAfterMs, quotaWindowMs, granted]. Admission is `reason == 0`, so it is not sent
+ *   separately; `granted` is the number of admissions counted (0 when denied). The remaining
+ *   values are after all of them.
  */
 export const LIMITER_BATCH_LUA = `
 local floor = math.floor
@@ -99,16 +109,20 @@ local function div_rl(a, rl)
   return r
 end
 
+-- A lease takes at most 1/LEASE_SHARE of the admissions left (see the header comment).
+local LEASE_SHARE = 16
+
 local out = { now }
 local o = 1
-local n = (#ARGV - 1) / 4
+local n = (#ARGV - 1) / 5
 for i = 0, n - 1 do
   local rate_key = KEYS[2 * i + 1]
   local quota_key = KEYS[2 * i + 2]
-  local a = 4 * i + 1
+  local a = 5 * i + 1
   local rl = tonumber(ARGV[a + 1])
   local rp = tonumber(ARGV[a + 2])
   local q = tonumber(ARGV[a + 3])
+  local want = tonumber(ARGV[a + 5])
 
   -- Rate limit (GCRA) in units of 1/rl ms.
   local rate_denied = false
@@ -184,7 +198,26 @@ for i = 0, n - 1 do
 
   local rate_remaining = 0
   local rate_reset = 0
+  local granted = 0
   if reason == 0 then
+    granted = 1
+    if want > 1 then
+      -- A lease: more admissions, at most a share of what both limits would still admit.
+      local extra = want - 1
+      if rl > 0 then
+        local room = floor(floor((cap - rate_new) / rp) / LEASE_SHARE)
+        if room < extra then extra = room end
+      end
+      if q > 0 then
+        local room = floor((q - used - 1) / LEASE_SHARE)
+        if room < extra then extra = room end
+      end
+      if extra > 0 then
+        granted = 1 + extra
+        rate_new = rate_new + extra * rp
+        used = used + extra
+      end
+    end
     if rl > 0 then
       local whole = div_rl(rate_new, rl)
       local frac = rate_new - whole * rl
@@ -224,13 +257,14 @@ for i = 0, n - 1 do
   out[o + 5] = quota_reset
   out[o + 6] = retry
   out[o + 7] = qend - qstart
-  o = o + 7
+  out[o + 8] = granted
+  o = o + 8
 end
 return out
 `;
 
 /** Values per check in the batch script's reply, after the leading `nowMs`. */
-export const REPLY_STRIDE = 7;
+export const REPLY_STRIDE = 8;
 
 /** Offsets within one check's REPLY_STRIDE values. */
 export const REPLY = {
@@ -241,6 +275,10 @@ export const REPLY = {
   quotaResetMs: 4,
   retryAfterMs: 5,
   quotaWindowMs: 6,
+  granted: 7,
 } as const;
+
+/** Arguments per check after ARGV[1] (see the header comment). */
+export const ARGV_STRIDE = 5;
 
 export const LIMITER_BATCH_COMMAND = 'porticoLimitCheckBatch';

@@ -89,6 +89,15 @@ export interface LimiterOptions {
    */
   openCircuitAfterFailures?: number;
   circuitCooldownMs?: number;
+  /**
+   * Most admissions one Redis call may count ahead for a busy subject (a lease), handed to its
+   * next requests in this process without a call of their own. Redis grants at most a sixteenth
+   * of what both limits still admit, so near a limit every request is decided by Redis alone and
+   * a limit is never exceeded; leftovers go back after `leaseMs`. Default 1: no leases.
+   */
+  maxLease?: number;
+  /** How long a lease's admissions stay usable before they go back to Redis. Default 200. */
+  leaseMs?: number;
 }
 
 /**

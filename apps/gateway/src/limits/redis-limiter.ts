@@ -1,10 +1,16 @@
-import { quotaCounterKey, rateLimitKey } from '@portico/config';
+import { type Quota, quotaCounterKey, type RateLimit, rateLimitKey } from '@portico/config';
 import type { Cluster, Redis } from 'ioredis';
 import { BoundedMap } from './bounded-map.js';
 import { groupBySlot, redisKeySlot } from './key-slot.js';
 import { LimiterMetrics, type UnavailableCause } from './limiter-metrics.js';
 import { LIMITER_REFUND_BATCH_COMMAND, LIMITER_REFUND_BATCH_LUA } from './limiter-refund-script.js';
-import { LIMITER_BATCH_COMMAND, LIMITER_BATCH_LUA, REPLY, REPLY_STRIDE } from './limiter-script.js';
+import {
+  ARGV_STRIDE,
+  LIMITER_BATCH_COMMAND,
+  LIMITER_BATCH_LUA,
+  REPLY,
+  REPLY_STRIDE,
+} from './limiter-script.js';
 import type {
   LimitCheck,
   LimitDecision,
@@ -39,6 +45,47 @@ interface SubjectKeys {
   quotaMonthKey: string;
   /** Cluster hash slot of the subject's keys (one hash tag); 0 when not talking to a cluster. */
   slot: number;
+  /** Admissions Redis already counted for this subject, for its next requests here. */
+  lease: Lease | null;
+  /** A lease call for the subject is in flight: other checks meanwhile ask for one admission. */
+  leasing: boolean;
+  /** Checks of the subject since `demandSince` (monotonic ms): sizes the next lease. */
+  demand: number;
+  demandSince: number;
+}
+
+/**
+ * A lease: admissions Redis has counted for a subject ahead of its requests (limiter-script.ts),
+ * handed out here one per request until they run out or `expiresAt` passes; what is left then
+ * goes back to Redis. The numbers for the rate-limit headers are Redis's at the grant, with the
+ * lease's own unused admissions added back.
+ */
+interface Lease {
+  readonly keys: SubjectKeys;
+  readonly rateLimit: RateLimit | null;
+  readonly quota: Quota | null;
+  tokens: number;
+  /** Admissions in the last grant: a refill is asked for when a quarter of them is left. */
+  size: number;
+  /** Monotonic ms after which the unused admissions go back to Redis. */
+  expiresAt: number;
+  /** Redis time of the grant: the quota period the admissions were counted in. */
+  nowMs: number;
+  rateRemaining: number;
+  rateResetMs: number;
+  quotaRemaining: number;
+  quotaResetMs: number;
+  quotaWindowMs: number;
+}
+
+/** Admissions to give back in one refund call (limiter-refund-script.ts). */
+interface Refund {
+  readonly keys: SubjectKeys;
+  readonly rateLimit: RateLimit | null;
+  readonly quota: Quota | null;
+  readonly count: number;
+  /** When they were counted (Redis time), so a refund never takes from a later quota period. */
+  readonly countedAtMs: number;
 }
 
 /**
@@ -51,6 +98,8 @@ interface Batch {
   readonly keys: SubjectKeys[];
   /** Each check's waiter until it is decided, then null: the guard against a second decision. */
   readonly waiters: Array<LimitWaiter | null>;
+  /** Admissions each check asks for: 1, or more for a lease. */
+  readonly wants: number[];
   /** ARGV[1] of the script: the injected clock's whole ms, or '' for Redis TIME. */
   readonly nowArg: string;
   /** Checks whose waiter has not heard back yet. */
@@ -64,6 +113,14 @@ const DEFAULT_MAX_LOCAL_ENTRIES = 10_000;
 const DEFAULT_MAX_IN_FLIGHT = 10_000;
 const DEFAULT_BREAKER_FAILURES = 5;
 const DEFAULT_BREAKER_COOLDOWN_MS = 1_000;
+const DEFAULT_MAX_LEASE = 1;
+const DEFAULT_LEASE_MS = 200;
+
+/**
+ * The waiter of a check sent only to refill a subject's lease ahead of its requests: no request
+ * waits on it, so its decision goes nowhere and its admissions all go to the lease.
+ */
+const LEASE_REFILL: LimitWaiter = Object.freeze({ onLimitDecision: () => undefined });
 
 /** Shared answer for plans with neither limit: nothing to count, no headers to send. */
 const UNLIMITED: LimitDecision = Object.freeze({
@@ -186,6 +243,8 @@ export function createLimiter(opts: LimiterOptions): Limiter {
     DEFAULT_BREAKER_COOLDOWN_MS,
     3_600_000,
   );
+  const maxLease = positiveInteger('maxLease', opts.maxLease, DEFAULT_MAX_LEASE, 4_096);
+  const leaseMs = positiveInteger('leaseMs', opts.leaseMs, DEFAULT_LEASE_MS, 60_000);
   const redis = opts.redis === null ? null : installCommands(opts.redis);
   const cluster = opts.cluster === true || redis?.isCluster === true;
   const injectedNow = opts.now;
@@ -206,6 +265,12 @@ export function createLimiter(opts: LimiterOptions): Limiter {
   /** Batches of this turn, in order, waiting for the flush. */
   let queued: Batch[] = [];
   let flushScheduled = false;
+  /** Every lease with admissions left, for the sweep that gives back expired ones. */
+  const leases = new Set<Lease>();
+  /** Lease admissions to give back at the next flush. */
+  let returns: Refund[] = [];
+  const sweepTimer = maxLease > 1 ? setInterval(sweepLeases, leaseMs) : undefined;
+  sweepTimer?.unref();
 
   function redisFailed(): void {
     consecutiveFailures += 1;
@@ -237,6 +302,10 @@ export function createLimiter(opts: LimiterOptions): Limiter {
         quotaMonthKey: quotaCounterKey(opts.keyPrefix, planId, subject, 'month'),
         // All keys of a subject share its hash tag, so the rate key's slot is theirs.
         slot: cluster ? redisKeySlot(rateKey) : 0,
+        lease: null,
+        leasing: false,
+        demand: 0,
+        demandSince: 0,
       };
       keyCache.set(subject, keys);
     }
@@ -296,7 +365,9 @@ export function createLimiter(opts: LimiterOptions): Limiter {
     for (let j = 0; j < count; j++) {
       const i = positions === null ? j : at(positions, j);
       const waiter = claim(batch, i);
-      if (waiter !== null)
+      if (at(batch.wants, i) !== 1) at(batch.keys, i).leasing = false;
+      // A refill has no request waiting: nothing to decide locally.
+      if (waiter !== null && waiter !== LEASE_REFILL)
         deliver(waiter, withoutRedis(at(batch.reqs, i), at(batch.keys, i), cause));
     }
   }
@@ -314,6 +385,7 @@ export function createLimiter(opts: LimiterOptions): Limiter {
       reqs: [],
       keys: [],
       waiters: [],
+      wants: [],
       nowArg,
       undecided: 0,
       timer: undefined,
@@ -321,17 +393,23 @@ export function createLimiter(opts: LimiterOptions): Limiter {
     batch.timer = setTimeout(budgetExpired, budgetMs, batch);
     queued.push(batch);
     filling = batch;
+    scheduleFlush();
+    return batch;
+  }
+
+  function scheduleFlush(): void {
     if (!flushScheduled) {
       flushScheduled = true;
       setImmediate(flush);
     }
-    return batch;
   }
 
   function flush(): void {
     flushScheduled = false;
     filling = null;
     // Waiters answered below may submit again; those checks start the next turn's queue.
+    // Returned admissions go first, so the checks behind them on the connection can use them.
+    if (returns.length > 0) void sendReturns();
     const batches = queued;
     queued = [];
     for (const batch of batches) send(batch);
@@ -362,18 +440,12 @@ export function createLimiter(opts: LimiterOptions): Limiter {
   }
 
   /**
-   * Arguments of the check and refund scripts for the checks at `positions` (null: the whole
-   * batch): numkeys, 2 keys per check, ARGV[1] now, then 4 per check (limiter-script.ts and
-   * limiter-refund-script.ts). With `refundAtMs` the 4th is the start of the quota period at that
-   * instant, as the refund script takes it, instead of the quota period kind.
+   * Arguments of the check script for the checks at `positions` (null: the whole batch):
+   * numkeys, 2 keys per check, ARGV[1] now, then ARGV_STRIDE per check (limiter-script.ts).
    */
-  function scriptArgs(
-    batch: Batch,
-    positions: readonly number[] | null,
-    refundAtMs: number | null,
-  ): Array<string | number> {
+  function scriptArgs(batch: Batch, positions: readonly number[] | null): Array<string | number> {
     const count = positions === null ? batch.reqs.length : positions.length;
-    const args = new Array<string | number>(2 + 6 * count);
+    const args = new Array<string | number>(2 + (2 + ARGV_STRIDE) * count);
     args[0] = 2 * count;
     const argv = 1 + 2 * count;
     args[argv] = batch.nowArg;
@@ -383,13 +455,36 @@ export function createLimiter(opts: LimiterOptions): Limiter {
       const keys = at(batch.keys, i);
       args[1 + 2 * j] = keys.rateKey;
       args[2 + 2 * j] = quota?.per === 'month' ? keys.quotaMonthKey : keys.quotaDayKey;
-      const a = argv + 1 + 4 * j;
+      const a = argv + 1 + ARGV_STRIDE * j;
       args[a] = rateLimit === null ? 0 : rateLimit.requests;
       args[a + 1] = rateLimit === null ? 0 : ratePeriodMs(rateLimit.per);
       args[a + 2] = quota === null ? 0 : quota.requests;
-      if (quota === null) args[a + 3] = '';
-      else if (refundAtMs === null) args[a + 3] = quota.per;
-      else args[a + 3] = quotaPeriodAt(refundAtMs, quota.per).startMs;
+      args[a + 3] = quota === null ? '' : quota.per;
+      args[a + 4] = Math.abs(at(batch.wants, i));
+    }
+    return args;
+  }
+
+  /**
+   * Arguments of the refund script (limiter-refund-script.ts): the same keys and limits as the
+   * check script, the start of the quota period each refund was counted in, and its count.
+   */
+  function refundArgs(refunds: readonly Refund[], nowArg: string): Array<string | number> {
+    const count = refunds.length;
+    const args = new Array<string | number>(2 + (2 + ARGV_STRIDE) * count);
+    args[0] = 2 * count;
+    const argv = 1 + 2 * count;
+    args[argv] = nowArg;
+    for (let j = 0; j < count; j++) {
+      const { keys, rateLimit, quota, count: admissions, countedAtMs } = at(refunds, j);
+      args[1 + 2 * j] = keys.rateKey;
+      args[2 + 2 * j] = quota?.per === 'month' ? keys.quotaMonthKey : keys.quotaDayKey;
+      const a = argv + 1 + ARGV_STRIDE * j;
+      args[a] = rateLimit === null ? 0 : rateLimit.requests;
+      args[a + 1] = rateLimit === null ? 0 : ratePeriodMs(rateLimit.per);
+      args[a + 2] = quota === null ? 0 : quota.requests;
+      args[a + 3] = quota === null ? '' : quotaPeriodAt(countedAtMs, quota.per).startMs;
+      args[a + 4] = admissions;
     }
     return args;
   }
@@ -400,7 +495,7 @@ export function createLimiter(opts: LimiterOptions): Limiter {
     batch: Batch,
     positions: readonly number[] | null,
   ): void {
-    const args = scriptArgs(batch, positions, null);
+    const args = scriptArgs(batch, positions);
     metrics.redisCalls += 1;
     let call: Promise<unknown>;
     try {
@@ -430,28 +525,54 @@ export function createLimiter(opts: LimiterOptions): Limiter {
     inFlight -= count;
     const nowMs = values[0] ?? 0;
     let answered = false;
-    let refunds: number[] | null = null;
+    let refunds: Refund[] | null = null;
     for (let j = 0; j < count; j++) {
       const i = positions === null ? j : at(positions, j);
       const offset = 1 + REPLY_STRIDE * j;
       const reasonCode = values[offset + REPLY.reason] ?? 0;
+      const granted = values[offset + REPLY.granted] ?? 0;
       const req = at(batch.reqs, i);
+      const keys = at(batch.keys, i);
+      const want = at(batch.wants, i);
+      // A negative want marks a refill (limiter-script.ts takes its magnitude).
+      const refill = want < 0;
+      if (refill || want > 1) keys.leasing = false;
       const waiter = claim(batch, i);
       if (waiter === null) {
         metrics.lateReplies += 1;
-        // Refused as unavailable but counted by Redis after all: give the admission back.
-        if (reasonCode === 0 && req.failurePolicy === 'closed') {
+        // Decided without Redis, but counted by Redis after all. A refused request (fail-closed)
+        // and a refill give back every admission; a request admitted locally (fail-open) keeps
+        // its one, as it did before leases, and gives back the rest.
+        const keep = req.failurePolicy === 'open' && !refill ? 1 : 0;
+        if (reasonCode === 0 && granted > keep) {
           refunds ??= [];
-          refunds.push(i);
+          refunds.push({
+            keys,
+            rateLimit: req.rateLimit,
+            quota: req.quota,
+            count: granted - keep,
+            countedAtMs: nowMs,
+          });
         }
         continue;
       }
       answered = true;
+      if (refill) {
+        if (reasonCode === 0) grantLease(keys, req, granted, values, offset, nowMs);
+        continue;
+      }
       metrics.redisDecisions[reasonCode] = (metrics.redisDecisions[reasonCode] ?? 0) + 1;
+      if (reasonCode === 0 && granted > 1) {
+        const lease = grantLease(keys, req, granted - 1, values, offset, nowMs);
+        if (lease !== null) {
+          deliver(waiter, leaseDecision(req, lease));
+          continue;
+        }
+      }
       deliver(waiter, decisionFromReply(req, values, offset, nowMs));
     }
     if (answered) consecutiveFailures = 0;
-    if (refunds !== null) refund(conn, batch, refunds, nowMs);
+    if (refunds !== null) sendRefunds(conn, refunds);
   }
 
   function failed(batch: Batch, positions: readonly number[] | null): void {
@@ -468,26 +589,238 @@ export function createLimiter(opts: LimiterOptions): Limiter {
   }
 
   /**
-   * Gives back, in one call, the admissions Redis counted for fail-closed checks the budget had
-   * already refused. `positions` come from one call, so on a cluster they share a slot.
+   * Gives back admissions Redis counted that no request will use: fail-closed checks the budget
+   * had already refused, and leases' leftovers. Best effort: a refund that cannot reach Redis
+   * leaves those admissions counted. On a cluster, one call per hash slot.
    */
-  function refund(
-    conn: LimiterConnection,
-    batch: Batch,
-    positions: readonly number[],
-    nowMs: number,
-  ): void {
-    // The period each check counted in, from the reply's time, not the refund's.
-    const args = scriptArgs(batch, positions, nowMs);
-    let call: Promise<unknown>;
-    try {
-      call = conn[LIMITER_REFUND_BATCH_COMMAND](args);
-    } catch {
-      return;
+  function sendRefunds(conn: LimiterConnection, refunds: readonly Refund[]): Promise<void> {
+    const nowArg = injectedNow === undefined ? '' : String(Math.floor(injectedNow()));
+    const calls: Promise<unknown>[] = [];
+    const sendGroup = (group: readonly Refund[]) => {
+      for (let from = 0; from < group.length; from += maxBatchSize) {
+        try {
+          calls.push(
+            conn[LIMITER_REFUND_BATCH_COMMAND](
+              refundArgs(group.slice(from, from + maxBatchSize), nowArg),
+            ),
+          );
+        } catch {
+          // ioredis reports failures through the promise; this keeps "never throws".
+        }
+      }
+    };
+    if (!cluster || refunds.length === 1) sendGroup(refunds);
+    else {
+      const slots = refunds.map((r) => r.keys.slot);
+      for (const group of groupBySlot(slots, slots.length))
+        sendGroup(group.map((i) => at(refunds, i)));
     }
-    call.catch(() => {
-      // Best effort: a refund that cannot reach Redis leaves those requests counted.
-    });
+    return Promise.all(calls).then(
+      () => undefined,
+      () => undefined,
+    );
+  }
+
+  /** Sends the leases' leftovers collected since the last flush. */
+  function sendReturns(): Promise<void> {
+    const pending = returns;
+    returns = [];
+    if (pending.length === 0 || redis === null || redis.status !== 'ready')
+      return Promise.resolve();
+    return sendRefunds(redis, pending);
+  }
+
+  /**
+   * Admissions to ask for: the subject's checks over the last lease period, so a subject seen
+   * once a second never leases, and a busy one asks for what it used (at most `maxLease`).
+   */
+  function leaseWant(keys: SubjectKeys, now: number): number {
+    const elapsed = now - keys.demandSince;
+    const expected =
+      elapsed > leaseMs ? Math.floor((keys.demand * leaseMs) / elapsed) : keys.demand;
+    if (expected < 2) {
+      if (elapsed > leaseMs) {
+        keys.demand = 0;
+        keys.demandSince = now;
+      }
+      return 1;
+    }
+    keys.demand = 0;
+    keys.demandSince = now;
+    return expected < maxLease ? expected : maxLease;
+  }
+
+  /** Adds `tokens` admissions Redis counted for the subject to its lease. */
+  function grantLease(
+    keys: SubjectKeys,
+    req: LimitCheck,
+    tokens: number,
+    reply: readonly number[],
+    offset: number,
+    nowMs: number,
+  ): Lease | null {
+    let lease = keys.lease;
+    if (lease !== null && (lease.rateLimit !== req.rateLimit || lease.quota !== req.quota)) {
+      retireLease(lease);
+      lease = null;
+    }
+    if (closed) {
+      // Shutting down: nothing here will use them.
+      metrics.leaseReturned += tokens;
+      returns.push({
+        keys,
+        rateLimit: req.rateLimit,
+        quota: req.quota,
+        count: tokens,
+        countedAtMs: nowMs,
+      });
+      scheduleFlush();
+      return null;
+    }
+    metrics.leaseGranted += tokens;
+    if (lease === null) {
+      lease = {
+        keys,
+        rateLimit: req.rateLimit,
+        quota: req.quota,
+        tokens: 0,
+        size: 0,
+        expiresAt: 0,
+        nowMs: 0,
+        rateRemaining: 0,
+        rateResetMs: 0,
+        quotaRemaining: 0,
+        quotaResetMs: 0,
+        quotaWindowMs: 0,
+      };
+      keys.lease = lease;
+      leases.add(lease);
+    } else if (lease.tokens > 0 && quotaPeriodChanged(lease, req, nowMs)) {
+      // Leftovers counted in an earlier quota period go back to it.
+      retireLease(lease);
+      keys.lease = lease;
+      leases.add(lease);
+    }
+    lease.tokens += tokens;
+    lease.size = lease.tokens;
+    lease.expiresAt = performance.now() + leaseMs;
+    lease.nowMs = nowMs;
+    lease.rateRemaining = reply[offset + REPLY.rateRemaining] ?? 0;
+    lease.rateResetMs = reply[offset + REPLY.rateResetMs] ?? 0;
+    lease.quotaRemaining = reply[offset + REPLY.quotaRemaining] ?? 0;
+    lease.quotaResetMs = reply[offset + REPLY.quotaResetMs] ?? 0;
+    lease.quotaWindowMs = reply[offset + REPLY.quotaWindowMs] ?? 0;
+    return lease;
+  }
+
+  /**
+   * An admission from a lease. What remains, for the headers, is what Redis had left at the grant
+   * plus the lease's unused admissions, so it counts down by one per request.
+   */
+  function leaseDecision(req: LimitCheck, lease: Lease): LimitDecision {
+    return limitDecision(
+      req,
+      true,
+      0,
+      lease.rateRemaining + lease.tokens,
+      lease.rateResetMs,
+      lease.quotaRemaining + lease.tokens,
+      lease.quotaResetMs,
+      0,
+      lease.quotaWindowMs,
+      lease.nowMs,
+    );
+  }
+
+  function quotaPeriodChanged(lease: Lease, req: LimitCheck, nowMs: number): boolean {
+    const quota = req.quota;
+    if (quota === null) return false;
+    return (
+      quotaPeriodAt(lease.nowMs, quota.per).startMs !== quotaPeriodAt(nowMs, quota.per).startMs
+    );
+  }
+
+  /** Forgets a lease; its unused admissions go back to Redis at the next flush. */
+  function retireLease(lease: Lease): void {
+    leases.delete(lease);
+    if (lease.keys.lease === lease) lease.keys.lease = null;
+    if (lease.tokens > 0) {
+      metrics.leaseReturned += lease.tokens;
+      returns.push({
+        keys: lease.keys,
+        rateLimit: lease.rateLimit,
+        quota: lease.quota,
+        count: lease.tokens,
+        countedAtMs: lease.nowMs,
+      });
+      lease.tokens = 0;
+      scheduleFlush();
+    }
+  }
+
+  /** Gives back the leftovers of leases that expired unused. */
+  function sweepLeases(): void {
+    const now = performance.now();
+    for (const lease of leases) if (now >= lease.expiresAt) retireLease(lease);
+  }
+
+  /**
+   * Admits the request from the subject's lease, if it holds an admission for these limits that
+   * has not expired. Near the end of a lease a refill is sent ahead, so a busy subject's requests
+   * keep being admitted here while it is on its way.
+   */
+  function admitFromLease(
+    lease: Lease,
+    keys: SubjectKeys,
+    req: LimitCheck,
+    waiter: LimitWaiter,
+  ): boolean {
+    const now = performance.now();
+    if (
+      lease.tokens === 0 ||
+      now >= lease.expiresAt ||
+      lease.rateLimit !== req.rateLimit ||
+      lease.quota !== req.quota
+    ) {
+      retireLease(lease);
+      return false;
+    }
+    lease.tokens -= 1;
+    metrics.leaseAdmissions += 1;
+    if (lease.tokens * 4 <= lease.size && !keys.leasing) requestRefill(keys, req, now);
+    deliver(waiter, leaseDecision(req, lease));
+    return true;
+  }
+
+  /** Queues a check that only reserves the subject's next lease (no request waits on it). */
+  function requestRefill(keys: SubjectKeys, req: LimitCheck, now: number): void {
+    if (closed || redis === null || redis.status !== 'ready' || inFlight >= maxInFlight) return;
+    if (circuitOpenUntil !== 0 && now < circuitOpenUntil) return;
+    const want = leaseWant(keys, now);
+    // Demand has dropped: the lease runs out and the next request asks Redis itself.
+    if (want < 2) return;
+    keys.leasing = true;
+    enqueue(req, keys, LEASE_REFILL, -want);
+  }
+
+  /** Adds a check to this turn's batch. */
+  function enqueue(req: LimitCheck, keys: SubjectKeys, waiter: LimitWaiter, want: number): void {
+    inFlight += 1;
+    let batch = filling;
+    if (injectedNow === undefined) {
+      if (batch === null || batch.reqs.length >= maxBatchSize) batch = startBatch('');
+    } else {
+      // One call has one now: a check made after the injected clock moved starts a new batch.
+      const nowArg = String(Math.floor(injectedNow()));
+      if (batch === null || batch.reqs.length >= maxBatchSize || batch.nowArg !== nowArg) {
+        batch = startBatch(nowArg);
+      }
+    }
+    batch.reqs.push(req);
+    batch.keys.push(keys);
+    batch.waiters.push(waiter);
+    batch.wants.push(want);
+    batch.undecided += 1;
   }
 
   function submit(req: LimitCheck, waiter: LimitWaiter): void {
@@ -497,6 +830,11 @@ export function createLimiter(opts: LimiterOptions): Limiter {
       return;
     }
     const keys = keysFor(req.planId, req.subject);
+    if (maxLease > 1) {
+      keys.demand += 1;
+      const lease = keys.lease;
+      if (lease !== null && admitFromLease(lease, keys, req, waiter)) return;
+    }
     if (closed || redis === null || redis.status !== 'ready') {
       deliver(waiter, withoutRedis(req, keys, 'no_connection'));
       return;
@@ -512,21 +850,12 @@ export function createLimiter(opts: LimiterOptions): Limiter {
       deliver(waiter, withoutRedis(req, keys, 'overload'));
       return;
     }
-    inFlight += 1;
-    let batch = filling;
-    if (injectedNow === undefined) {
-      if (batch === null || batch.reqs.length >= maxBatchSize) batch = startBatch('');
-    } else {
-      // One call has one now: a check made after the injected clock moved starts a new batch.
-      const nowArg = String(Math.floor(injectedNow()));
-      if (batch === null || batch.reqs.length >= maxBatchSize || batch.nowArg !== nowArg) {
-        batch = startBatch(nowArg);
-      }
+    let want = 1;
+    if (maxLease > 1 && !keys.leasing) {
+      want = leaseWant(keys, performance.now());
+      if (want > 1) keys.leasing = true;
     }
-    batch.reqs.push(req);
-    batch.keys.push(keys);
-    batch.waiters.push(waiter);
-    batch.undecided += 1;
+    enqueue(req, keys, waiter, want);
   }
 
   return {
@@ -534,9 +863,18 @@ export function createLimiter(opts: LimiterOptions): Limiter {
     check: (req) =>
       new Promise<LimitDecision>((resolve) => submit(req, { onLimitDecision: resolve })),
     metricsText: () =>
-      metrics.render({ localSubjects: local.size, keyCacheEntries: keyCache.size, inFlight }),
+      metrics.render({
+        localSubjects: local.size,
+        keyCacheEntries: keyCache.size,
+        inFlight,
+        leases: leases.size,
+      }),
     async close() {
       closed = true;
+      if (sweepTimer !== undefined) clearInterval(sweepTimer);
+      // Leases' leftovers go back now, so a stopping gateway leaves no admission counted unused.
+      for (const lease of leases) retireLease(lease);
+      await sendReturns();
       local.clear();
       keyCache.clear();
     },

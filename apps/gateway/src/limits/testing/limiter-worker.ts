@@ -19,6 +19,8 @@ export interface WorkerJob {
   callsPerCaller: number;
   /** Freezes the limiter clock (passed to Redis) at this instant; null uses Redis TIME. */
   fixedNowMs: number | null;
+  /** The limiter's `maxLease` (1: every check goes to Redis). */
+  maxLease: number;
 }
 
 export interface WorkerTally {
@@ -40,6 +42,7 @@ async function run(job: WorkerJob): Promise<void> {
     redis,
     keyPrefix: job.keyPrefix,
     budgetMs: 5_000,
+    maxLease: job.maxLease,
     ...(fixedNowMs === null ? {} : { now: () => fixedNowMs }),
   });
   const tally: WorkerTally = {
