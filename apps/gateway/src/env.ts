@@ -52,7 +52,7 @@ export const ZGatewayEnv = z.object({
    * Most admissions one limiter call counts ahead for a busy consumer (a lease); 1 sends every
    * request's check to Redis. Leases never take more than a sixteenth of what a limit has left.
    */
-  PORTICO_GATEWAY_LIMITER_LEASE_MAX: z.coerce.number().int().min(1).max(4096).default(64),
+  PORTICO_GATEWAY_LIMITER_LEASE_MAX: z.coerce.number().int().min(1).max(4096).default(256),
   /** How long a lease's unused admissions stay in a gateway process before going back. */
   PORTICO_GATEWAY_LIMITER_LEASE_MS: z.coerce.number().int().min(10).max(10_000).default(200),
   /** Byte cap of each process's in-memory response cache (bodies and headers). */

@@ -65,7 +65,7 @@ interface Lease {
   readonly rateLimit: RateLimit | null;
   readonly quota: Quota | null;
   tokens: number;
-  /** Admissions in the last grant: a refill is asked for when a quarter of them is left. */
+  /** Admissions after the last grant: a refill is asked for when half of them is left. */
   size: number;
   /** Monotonic ms after which the unused admissions go back to Redis. */
   expiresAt: number;
@@ -115,6 +115,8 @@ const DEFAULT_BREAKER_FAILURES = 5;
 const DEFAULT_BREAKER_COOLDOWN_MS = 1_000;
 const DEFAULT_MAX_LEASE = 1;
 const DEFAULT_LEASE_MS = 200;
+/** Shortest span a subject's rate of checks is measured over (a burst within one turn). */
+const MIN_DEMAND_WINDOW_MS = 5;
 
 /**
  * The waiter of a check sent only to refill a subject's lease ahead of its requests: no request
@@ -631,22 +633,18 @@ export function createLimiter(opts: LimiterOptions): Limiter {
   }
 
   /**
-   * Admissions to ask for: the subject's checks over the last lease period, so a subject seen
-   * once a second never leases, and a busy one asks for what it used (at most `maxLease`).
+   * Admissions to ask for: the subject's recent rate of checks times half a lease period, so a
+   * lease lasts about half its life and the refill sent at its middle arrives in time. A subject
+   * seen less than about twice per `leaseMs` never leases.
    */
   function leaseWant(keys: SubjectKeys, now: number): number {
-    const elapsed = now - keys.demandSince;
-    const expected =
-      elapsed > leaseMs ? Math.floor((keys.demand * leaseMs) / elapsed) : keys.demand;
-    if (expected < 2) {
-      if (elapsed > leaseMs) {
-        keys.demand = 0;
-        keys.demandSince = now;
-      }
-      return 1;
+    const elapsed = Math.max(now - keys.demandSince, MIN_DEMAND_WINDOW_MS);
+    const expected = Math.floor((keys.demand * leaseMs) / (2 * elapsed));
+    if (elapsed >= leaseMs || expected >= 2) {
+      keys.demand = 0;
+      keys.demandSince = now;
     }
-    keys.demand = 0;
-    keys.demandSince = now;
+    if (expected < 2) return 1;
     return expected < maxLease ? expected : maxLease;
   }
 
@@ -787,7 +785,7 @@ export function createLimiter(opts: LimiterOptions): Limiter {
     }
     lease.tokens -= 1;
     metrics.leaseAdmissions += 1;
-    if (lease.tokens * 4 <= lease.size && !keys.leasing) requestRefill(keys, req, now);
+    if (lease.tokens * 2 <= lease.size && !keys.leasing) requestRefill(keys, req, now);
     deliver(waiter, leaseDecision(req, lease));
     return true;
   }
