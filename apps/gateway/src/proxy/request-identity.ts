@@ -14,18 +14,22 @@ export function requestIdFrom(header: string | string[] | undefined): string {
   return nextRequestId();
 }
 
-// Trace and span ids come from one refilled pool of random bytes: two fresh buffers per request
-// would be two allocations on the hot path.
-const pool = Buffer.alloc(4096);
-let poolOffset = pool.length;
+// Trace and span ids are cut from one pool of random bytes, turned into hex once per refill: a
+// request takes two substrings of it instead of two buffers or two hex conversions.
+const POOL_BYTES = 4096;
+const pool = Buffer.alloc(POOL_BYTES);
+let poolHex = '';
+let poolOffset = POOL_BYTES * 2;
 
 function randomHex(bytes: number): string {
-  if (poolOffset + bytes > pool.length) {
+  const chars = bytes * 2;
+  if (poolOffset + chars > poolHex.length) {
     randomFillSync(pool);
+    poolHex = pool.toString('hex');
     poolOffset = 0;
   }
-  const hex = pool.toString('hex', poolOffset, poolOffset + bytes);
-  poolOffset += bytes;
+  const hex = poolHex.slice(poolOffset, poolOffset + chars);
+  poolOffset += chars;
   return hex;
 }
 
