@@ -22,6 +22,7 @@ import {
   ensureTools,
   freePort,
   ROOT,
+  readMetric,
   removeBenchRun,
   round,
   rssMb,
@@ -198,16 +199,14 @@ async function main(): Promise<void> {
   const rateFailures = rateRounds.reduce((n, r) => n + r.portico.failures, 0);
 
   const metrics = await (await fetch(`http://127.0.0.1:${gatewayStatusPort}/metrics`)).text();
-  const analyticsRecorded = metrics.match(/^portico_analytics_events_total\s+(\d+)/m)?.[1] ?? null;
-  const metricValue = (series: string) =>
-    Number(new RegExp(`^${series}\\s+(\\d+)`, 'm').exec(metrics)?.[1] ?? Number.NaN);
+  const analyticsRecorded = readMetric(metrics, 'portico_analytics_events_total') ?? null;
   // How the keyed requests were limited: from leases in the worker, or in Lua calls to Redis.
   const limiter = {
-    redisCalls: metricValue('portico_limiter_redis_calls_total'),
-    redisDecisions: metricValue(
-      'portico_limiter_decisions_total\\{source="redis",result="allowed"\\}',
-    ),
-    leaseAdmissions: metricValue('portico_limiter_lease_admissions_total'),
+    redisCalls: readMetric(metrics, 'portico_limiter_redis_calls_total') ?? null,
+    redisDecisions:
+      readMetric(metrics, 'portico_limiter_decisions_total', 'source="redis",result="allowed"') ??
+      null,
+    leaseAdmissions: readMetric(metrics, 'portico_limiter_lease_admissions_total') ?? null,
   };
 
   const rows = [

@@ -30,6 +30,7 @@ import {
   processMemoryKb,
   processTree,
   ROOT,
+  readMetric,
   removeBenchRun,
   round,
   signalChildren,
@@ -178,13 +179,6 @@ function sampleMemory(processes: GatewayProcess[]): ProcessMemory[] {
 }
 
 type WorkerMetrics = { pid: number } & Partial<Record<GatewayMetricName, number>>;
-
-function readMetric(text: string, name: string): number | undefined {
-  const pattern = new RegExp(`^${name}(?:\\{[^}]*\\})?\\s+([-\\d.eE+]+)$`, 'gm');
-  let total: number | undefined;
-  for (const match of text.matchAll(pattern)) total = (total ?? 0) + Number(match[1]);
-  return total;
-}
 
 /**
  * Each worker serves the status port on the shared socket, so one request reaches whichever

@@ -8,6 +8,7 @@ import {
   limiterRedisOptions,
 } from './index.js';
 import { quotaPeriodAt } from './quota-period.js';
+import { metric, scriptCalls } from './testing/limiter-observations.js';
 import { type RedisServerProcess, startRedisServer } from './testing/redis-server-process.js';
 import { randomKeyPrefix } from './testing/redis-test-prefix.js';
 
@@ -42,26 +43,12 @@ class Recorder implements LimitWaiter {
   }
 }
 
-/** Lua calls the server has run (EVAL on a connection's first use, EVALSHA after). */
-async function scriptCalls(): Promise<number> {
-  const info = await admin.info('commandstats');
-  let calls = 0;
-  for (const m of info.matchAll(/^cmdstat_(?:eval|evalsha):calls=(\d+)/gm)) calls += Number(m[1]);
-  return calls;
-}
-
 async function waitFor(condition: () => boolean, deadlineMs: number, what: string): Promise<void> {
   const deadline = performance.now() + deadlineMs;
   while (!condition()) {
     if (performance.now() > deadline) throw new Error(`timed out waiting for ${what}`);
     await new Promise((resolve) => setTimeout(resolve, 5));
   }
-}
-
-function metric(text: string, series: string): number {
-  const line = text.split('\n').find((l) => l.startsWith(`${series} `));
-  if (line === undefined) throw new Error(`no series ${series}`);
-  return Number(line.slice(series.length + 1));
 }
 
 function limitCheck(over: Partial<LimitCheck>): LimitCheck {
@@ -85,7 +72,7 @@ describe('one Redis call per batch', () => {
       budgetMs: CORRECTNESS_BUDGET_MS,
     });
     const rateLimit = { requests: 2, per: 'hour' as const };
-    const before = await scriptCalls();
+    const before = await scriptCalls(admin);
     // 100 subjects, three checks each, interleaved: subject k is at positions k, 100+k, 200+k.
     const waiters: Recorder[] = [];
     for (let round = 0; round < 3; round++) {
@@ -99,7 +86,7 @@ describe('one Redis call per batch', () => {
     expect(waiters.every((w) => w.decisions.length === 0)).toBe(true);
     await waitFor(allAnswered(waiters), 10_000, 'every decision');
 
-    expect(await scriptCalls()).toBe(before + 1);
+    expect(await scriptCalls(admin)).toBe(before + 1);
     expect(metric(limiter.metricsText(), 'portico_limiter_redis_calls_total')).toBe(1);
     for (let k = 0; k < 100; k++) {
       const [first, second, third] = [0, 1, 2].map((round) => waiters[round * 100 + k]);
@@ -131,12 +118,12 @@ describe('one Redis call per batch', () => {
       budgetMs: CORRECTNESS_BUDGET_MS,
       maxBatchSize: 100,
     });
-    const before = await scriptCalls();
+    const before = await scriptCalls(admin);
     const waiters = Array.from({ length: 250 }, () => new Recorder());
     const check = limitCheck({ rateLimit: { requests: 150, per: 'hour' } });
     for (const w of waiters) limiter.submit(check, w);
     await waitFor(allAnswered(waiters), 10_000, 'every decision');
-    expect(await scriptCalls()).toBe(before + 3);
+    expect(await scriptCalls(admin)).toBe(before + 3);
     // The first 150 submitted are the 150 admitted, across the call boundaries.
     expect(waiters.map((w) => w.decisions.length)).toEqual(waiters.map(() => 1));
     expect(waiters.findIndex((w) => w.decisions[0]?.allowed !== true)).toBe(150);

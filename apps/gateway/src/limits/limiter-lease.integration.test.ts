@@ -7,6 +7,7 @@ import {
   type LimitDecision,
   limiterRedisOptions,
 } from './index.js';
+import { metric, scriptCalls } from './testing/limiter-observations.js';
 import { type RedisServerProcess, startRedisServer } from './testing/redis-server-process.js';
 import { randomKeyPrefix } from './testing/redis-test-prefix.js';
 
@@ -32,18 +33,15 @@ afterAll(async () => {
   await server.stop();
 });
 
-/** Lua calls the server has run (EVAL on a connection's first use, EVALSHA after). */
-async function scriptCalls(): Promise<number> {
-  const info = await admin.info('commandstats');
-  let calls = 0;
-  for (const m of info.matchAll(/^cmdstat_(?:eval|evalsha):calls=(\d+)/gm)) calls += Number(m[1]);
-  return calls;
-}
-
-function metric(text: string, series: string): number {
-  const line = text.split('\n').find((l) => l.startsWith(`${series} `));
-  if (line === undefined) throw new Error(`no series ${series}`);
-  return Number(line.slice(series.length + 1));
+/** A limiter with leases of up to 64 on this file's Redis; `over` sets the lease period and clock. */
+function leasingLimiter(keyPrefix: string, over: { leaseMs: number; now?: () => number }) {
+  return createLimiter({
+    redis,
+    keyPrefix,
+    budgetMs: CORRECTNESS_BUDGET_MS,
+    maxLease: 64,
+    ...over,
+  });
 }
 
 function limitCheck(over: Partial<LimitCheck>): LimitCheck {
@@ -85,19 +83,13 @@ function remainingOf(decision: LimitDecision, policy: 'rate' | 'quota'): number 
 describe('leases', () => {
   it('serves a busy subject from leases with far fewer Redis calls, counting each admission once', async () => {
     const keyPrefix = randomKeyPrefix();
-    const limiter = createLimiter({
-      redis,
-      keyPrefix,
-      budgetMs: CORRECTNESS_BUDGET_MS,
-      maxLease: 64,
-      leaseMs: 10_000,
-    });
+    const limiter = leasingLimiter(keyPrefix, { leaseMs: 10_000 });
     const quota: Quota = { requests: 1_000_000, per: 'day' };
     const rateLimit: RateLimit = { requests: 1_000_000, per: 'second' };
     const check = limitCheck({ quota, rateLimit });
-    const callsBefore = await scriptCalls();
+    const callsBefore = await scriptCalls(admin);
     const decisions = await busyTraffic(() => limiter.check(check), 40, 25);
-    const calls = (await scriptCalls()) - callsBefore;
+    const calls = (await scriptCalls(admin)) - callsBefore;
     expect(decisions.every((d) => d.allowed)).toBe(true);
     const metrics = limiter.metricsText();
     const fromLeases = metric(metrics, 'portico_limiter_lease_admissions_total');
@@ -123,13 +115,7 @@ describe('leases', () => {
 
   it('never admits past a quota, and near it decides each request in Redis', async () => {
     const keyPrefix = randomKeyPrefix();
-    const limiter = createLimiter({
-      redis,
-      keyPrefix,
-      budgetMs: CORRECTNESS_BUDGET_MS,
-      maxLease: 64,
-      leaseMs: 10_000,
-    });
+    const limiter = leasingLimiter(keyPrefix, { leaseMs: 10_000 });
     const quota: Quota = { requests: 500, per: 'month' };
     const check = limitCheck({ quota });
     const decisions = await busyTraffic(() => limiter.check(check), 30, 30);
@@ -143,14 +129,7 @@ describe('leases', () => {
   it('never admits past a rate limit in one burst, and denied checks consume nothing', async () => {
     const keyPrefix = randomKeyPrefix();
     const frozenAt = Date.now();
-    const limiter = createLimiter({
-      redis,
-      keyPrefix,
-      budgetMs: CORRECTNESS_BUDGET_MS,
-      maxLease: 64,
-      leaseMs: 10_000,
-      now: () => frozenAt,
-    });
+    const limiter = leasingLimiter(keyPrefix, { leaseMs: 10_000, now: () => frozenAt });
     const rateLimit: RateLimit = { requests: 300, per: 'hour' };
     const quota: Quota = { requests: 10_000, per: 'day' };
     const check = limitCheck({ rateLimit, quota });
@@ -163,13 +142,7 @@ describe('leases', () => {
 
   it('gives unused admissions back once the lease expires', async () => {
     const keyPrefix = randomKeyPrefix();
-    const limiter = createLimiter({
-      redis,
-      keyPrefix,
-      budgetMs: CORRECTNESS_BUDGET_MS,
-      maxLease: 64,
-      leaseMs: 50,
-    });
+    const limiter = leasingLimiter(keyPrefix, { leaseMs: 50 });
     const quota: Quota = { requests: 1_000_000, per: 'day' };
     const check = limitCheck({ quota });
     const decisions = await busyTraffic(() => limiter.check(check), 6, 40);
@@ -189,20 +162,14 @@ describe('leases', () => {
 
   it('does not lease for a subject seen less often than once per lease period', async () => {
     const keyPrefix = randomKeyPrefix();
-    const limiter = createLimiter({
-      redis,
-      keyPrefix,
-      budgetMs: CORRECTNESS_BUDGET_MS,
-      maxLease: 64,
-      leaseMs: 20,
-    });
+    const limiter = leasingLimiter(keyPrefix, { leaseMs: 20 });
     const check = limitCheck({ quota: { requests: 1_000_000, per: 'day' } });
-    const callsBefore = await scriptCalls();
+    const callsBefore = await scriptCalls(admin);
     for (let i = 0; i < 5; i++) {
       expect((await limiter.check(check)).allowed).toBe(true);
       await new Promise((resolve) => setTimeout(resolve, 40));
     }
-    expect((await scriptCalls()) - callsBefore).toBe(5);
+    expect((await scriptCalls(admin)) - callsBefore).toBe(5);
     expect(metric(limiter.metricsText(), 'portico_limiter_lease_granted_total')).toBe(0);
     await limiter.close();
     expect(await storedQuotaCount(keyPrefix, 'day')).toBe(5);
@@ -210,13 +177,7 @@ describe('leases', () => {
 
   it("gives a lease back when the subject's plan limits change", async () => {
     const keyPrefix = randomKeyPrefix();
-    const limiter = createLimiter({
-      redis,
-      keyPrefix,
-      budgetMs: CORRECTNESS_BUDGET_MS,
-      maxLease: 64,
-      leaseMs: 10_000,
-    });
+    const limiter = leasingLimiter(keyPrefix, { leaseMs: 10_000 });
     const before = limitCheck({ quota: { requests: 1_000_000, per: 'day' } });
     const first = await busyTraffic(() => limiter.check(before), 5, 30);
     expect(metric(limiter.metricsText(), 'portico_limiter_lease_granted_total')).toBeGreaterThan(0);

@@ -7,6 +7,7 @@ import {
   limiterRedisOptions,
 } from './index.js';
 import { quotaPeriodAt } from './quota-period.js';
+import { metric } from './testing/limiter-observations.js';
 import { type RedisServerProcess, startRedisServer } from './testing/redis-server-process.js';
 import { randomKeyPrefix } from './testing/redis-test-prefix.js';
 
@@ -39,12 +40,6 @@ async function waitFor(condition: () => boolean, deadlineMs: number, what: strin
     // Poll gently: the machine is shared.
     await new Promise((resolve) => setTimeout(resolve, 5));
   }
-}
-
-function metric(text: string, series: string): number {
-  const line = text.split('\n').find((l) => l.startsWith(`${series} `));
-  if (line === undefined) throw new Error(`no series ${series}`);
-  return Number(line.slice(series.length + 1));
 }
 
 /** Runs `count` sequential checks, returning decisions and the slowest call in ms. */
