@@ -1,7 +1,7 @@
 # One multi-stage image definition for every Portico app: `--build-arg APP=control|gateway|worker|console`.
 # `turbo prune` cuts the workspace down to the app and the packages it uses, so an edit to one
 # app does not invalidate the dependency layer of the others.
-ARG NODE_VERSION=26
+ARG NODE_VERSION=26.10.0
 
 FROM node:${NODE_VERSION}-bookworm-slim AS base
 ENV NEXT_TELEMETRY_DISABLED=1 TURBO_TELEMETRY_DISABLED=1
@@ -21,6 +21,8 @@ COPY prisma ./prisma
 COPY prisma.config.ts tsconfig.json ./
 COPY tooling ./tooling
 RUN npx turbo run build --filter=@portico/${APP}
+# The base image is the release the repository pins; drop the copy npm installed beside it.
+RUN rm -rf node_modules/node node_modules/.bin/node
 
 FROM base AS runner
 ARG APP

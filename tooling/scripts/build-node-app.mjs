@@ -22,13 +22,16 @@ const workspacePackages = {
 };
 
 const pkg = JSON.parse(readFileSync('package.json', 'utf8'));
+// The bundle runs on the Node release the repository pins (root package.json), so no syntax is
+// lowered for older ones.
+const rootPkg = JSON.parse(readFileSync(new URL('../../package.json', import.meta.url), 'utf8'));
 await build({
   entryPoints: [entry],
   outfile,
   bundle: true,
   platform: 'node',
   format: 'esm',
-  target: 'node20',
+  target: `node${rootPkg.devDependencies.node}`,
   sourcemap: true,
   plugins: [workspacePackages],
   banner: {

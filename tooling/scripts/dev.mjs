@@ -235,4 +235,5 @@ console.log(`
   control plane    http://127.0.0.1:${env.PORTICO_CONTROL_PORT}   PORTICO_TOKEN=${env.PORTICO_BOOTSTRAP_TOKEN}
   gateway          http://127.0.0.1:${env.PORTICO_GATEWAY_PORT}   status on :${env.PORTICO_GATEWAY_STATUS_PORT}
 ${existsSync(demoKeyFile) ? `  try it           curl -H "x-api-key: ${readFileSync(demoKeyFile, 'utf8').trim()}" http://127.0.0.1:${env.PORTICO_GATEWAY_PORT}/demo/hello\n` : ''}  secrets          .portico/dev.env
+  node             ${process.version}
 `);
