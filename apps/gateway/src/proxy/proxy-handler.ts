@@ -1,4 +1,4 @@
-import type { IncomingMessage, ServerResponse } from 'node:http';
+import type { IncomingHttpHeaders, IncomingMessage, ServerResponse } from 'node:http';
 import { Transform, type TransformCallback } from 'node:stream';
 import type { AnalyticsRecorder } from '@portico/analytics';
 import type { Dispatcher } from 'undici';
@@ -155,6 +155,10 @@ function onResponseClose(this: ExchangeResponse): void {
   this[EXCHANGE]?.onResponseClose();
 }
 
+function onResponseDrain(this: ExchangeResponse): void {
+  this[EXCHANGE]?.resumeUpstream();
+}
+
 function onTotalTimeout(exchange: Exchange): void {
   exchange.onTotalTimeout();
 }
@@ -204,14 +208,14 @@ class Exchange implements Dispatcher.DispatchHandler, LimitWaiter {
   private body: IncomingMessage | BodyLimit | null = null;
   private bodyLimit: BodyLimit | null = null;
   private retriesLeft = 0;
-  private abortUpstream: ((reason?: Error) => void) | null = null;
+  /** undici's handle on the attempt in progress: abort it, or resume it after backpressure. */
+  private upstream: Dispatcher.DispatchController | null = null;
   private upstreamActive = false;
   private totalTimer: NodeJS.Timeout | null = null;
   private timedOut = false;
   private clientGone = false;
   private discardForRetry = false;
   private retryInstance: UpstreamInstance | null = null;
-  private resumeUpstream: (() => void) | null = null;
   private responding = false;
   private cacheKey: string | null = null;
   private cacheStore: ResponseCacheStore | null = null;
@@ -581,15 +585,19 @@ class Exchange implements Dispatcher.DispatchHandler, LimitWaiter {
 
   // undici dispatch handler: the upstream attempt's events.
 
-  onConnect(abort: (reason?: Error) => void): void {
-    if (this.clientGone) abort(CLIENT_GONE);
-    else if (this.timedOut) abort(new TotalTimeoutError('total timeout'));
-    else this.abortUpstream = abort;
+  onRequestStart(controller: Dispatcher.DispatchController): void {
+    if (this.clientGone) controller.abort(CLIENT_GONE);
+    else if (this.timedOut) controller.abort(new TotalTimeoutError('total timeout'));
+    else this.upstream = controller;
   }
 
-  onHeaders(statusCode: number, rawHeaders: Buffer[], resume: () => void): boolean {
+  onResponseStart(
+    controller: Dispatcher.DispatchController,
+    statusCode: number,
+    upstreamHeaders: IncomingHttpHeaders,
+  ): void {
     // Interim 1xx answers are not relayed; the final response follows on the same exchange.
-    if (statusCode < 200) return true;
+    if (statusCode < 200) return;
     const entry = this.entry as CompiledApi;
     const selector = entry.service.selector;
     const instance = this.instance as UpstreamInstance;
@@ -602,26 +610,34 @@ class Exchange implements Dispatcher.DispatchHandler, LimitWaiter {
           // Read the failed answer to its end (keeping the connection), then try the next one.
           this.discardForRetry = true;
           this.retryInstance = next;
-          return true;
+          return;
         }
       }
     } else selector.reportSuccess(instance);
 
     const res = this.res;
-    if (res.destroyed) return false;
-    // Header names arrive as sent; they are forwarded in lower case, as undici reports them.
+    if (res.destroyed) {
+      controller.pause();
+      return;
+    }
+    // undici reports header names in lower case and repeated headers as arrays; each value is
+    // forwarded as its own header line.
     let connectionNamed: Set<string> | null = null;
     const headers: string[] = [];
     let cacheControl: string | undefined;
-    for (let i = 0; i < rawHeaders.length; i += 2) {
-      const name = (rawHeaders[i] as Buffer).toString('latin1').toLowerCase();
-      const value = (rawHeaders[i + 1] as Buffer).toString('latin1');
+    for (const name in upstreamHeaders) {
+      const value = upstreamHeaders[name];
+      if (value === undefined) continue;
       if (HOP_BY_HOP.has(name)) {
-        if (name === 'connection') connectionNamed = connectionNamedHeaders(value);
+        if (name === 'connection') connectionNamed = connectionNamedHeaders(String(value));
         continue;
       }
-      if (name === 'cache-control') cacheControl = value;
-      headers.push(name, value);
+      if (typeof value === 'string') {
+        if (name === 'cache-control') cacheControl = value;
+        headers.push(name, value);
+      } else {
+        for (let i = 0; i < value.length; i++) headers.push(name, value[i] as string);
+      }
     }
     if (connectionNamed !== null) {
       for (let i = headers.length - 2; i >= 0; i -= 2)
@@ -648,25 +664,31 @@ class Exchange implements Dispatcher.DispatchHandler, LimitWaiter {
     }
     this.responding = true;
     res.writeHead(statusCode, headers);
-    this.resumeUpstream = resume;
-    return true;
   }
 
-  onData(chunk: Buffer): boolean {
-    if (this.discardForRetry) return true;
+  onResponseData(controller: Dispatcher.DispatchController, chunk: Buffer): void {
+    if (this.discardForRetry) return;
     this.bytesOut += chunk.length;
     this.capture?.push(chunk);
     const res = this.res;
-    if (res.destroyed) return false;
-    if (res.write(chunk)) return true;
+    if (res.destroyed) {
+      controller.pause();
+      return;
+    }
+    if (res.write(chunk)) return;
     // Backpressure: undici stops reading the upstream until the client drains.
-    if (this.resumeUpstream !== null) res.once('drain', this.resumeUpstream);
-    return false;
+    controller.pause();
+    res.once('drain', onResponseDrain);
   }
 
-  onComplete(): void {
+  /** The client drained after backpressure: read the upstream again. */
+  resumeUpstream(): void {
+    this.upstream?.resume();
+  }
+
+  onResponseEnd(): void {
     this.upstreamActive = false;
-    this.abortUpstream = null;
+    this.upstream = null;
     if (this.bodyLimit !== null) this.bytesIn = this.bodyLimit.bytes;
     if (this.discardForRetry) {
       const next = this.retryInstance as UpstreamInstance;
@@ -684,9 +706,9 @@ class Exchange implements Dispatcher.DispatchHandler, LimitWaiter {
     this.res.end();
   }
 
-  onError(error: Error): void {
+  onResponseError(_controller: Dispatcher.DispatchController | undefined, error: Error): void {
     this.upstreamActive = false;
-    this.abortUpstream = null;
+    this.upstream = null;
     if (this.bodyLimit !== null) this.bytesIn = this.bodyLimit.bytes;
     this.capture?.abort();
     this.capture = null;
@@ -764,10 +786,10 @@ class Exchange implements Dispatcher.DispatchHandler, LimitWaiter {
   onTotalTimeout(): void {
     this.totalTimer = null;
     this.timedOut = true;
-    if (this.abortUpstream !== null) {
-      const abort = this.abortUpstream;
-      this.abortUpstream = null;
-      abort(new TotalTimeoutError('total timeout'));
+    if (this.upstream !== null) {
+      const upstream = this.upstream;
+      this.upstream = null;
+      upstream.abort(new TotalTimeoutError('total timeout'));
     } else if (this.responding) {
       this.res.destroy();
     }
@@ -867,10 +889,10 @@ class Exchange implements Dispatcher.DispatchHandler, LimitWaiter {
       this.clientGone = true;
       this.capture?.abort();
       this.capture = null;
-      if (this.abortUpstream !== null) {
-        const abort = this.abortUpstream;
-        this.abortUpstream = null;
-        abort(CLIENT_GONE);
+      if (this.upstream !== null) {
+        const upstream = this.upstream;
+        this.upstream = null;
+        upstream.abort(CLIENT_GONE);
       } else if (this.upstreamActive && this.body !== null) {
         // A body still streaming to an upstream that has not answered: stop feeding it.
         this.body.destroy();
