@@ -19,11 +19,14 @@ beforeAll(async () => {
   upstream = await startUpstream((req, res) => {
     hits++;
     const body = JSON.stringify({ url: req.url, headers: req.headers, hit: hits });
-    const headers: Record<string, string> = {
+    const headers: Record<string, string | string[]> = {
       'content-type': 'application/json',
       'x-internal': 'secret',
     };
     if (req.url?.includes('nostore')) headers['cache-control'] = 'no-store';
+    // Two Cache-Control lines: together they forbid storing the answer.
+    if (req.url?.includes('split-directives'))
+      headers['cache-control'] = ['max-age=60', 'no-store'];
     res.writeHead(200, headers);
     res.end(body);
   });
@@ -159,5 +162,18 @@ describe('response cache', () => {
     const b = await request(`${gw.url}/cached/nostore`);
     expect(b.headers['x-cache']).toBe('MISS');
     await b.body.dump();
+  });
+
+  it('reads every Cache-Control line the upstream sends: no-store on the second line is honoured', async () => {
+    const hitsBefore = hits;
+    const first = await request(`${gw.url}/cached/split-directives`);
+    expect(first.headers['x-cache']).toBe('MISS');
+    // Both lines reach the client as the upstream sent them.
+    expect(first.headers['cache-control']).toEqual(['max-age=60', 'no-store']);
+    await first.body.dump();
+    const second = await request(`${gw.url}/cached/split-directives`);
+    expect(second.headers['x-cache']).toBe('MISS');
+    await second.body.dump();
+    expect(hits).toBe(hitsBefore + 2);
   });
 });

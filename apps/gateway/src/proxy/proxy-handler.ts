@@ -636,6 +636,8 @@ class Exchange implements Dispatcher.DispatchHandler, LimitWaiter {
         if (name === 'cache-control') cacheControl = value;
         headers.push(name, value);
       } else {
+        // Repeated Cache-Control lines are one list (RFC 9111): every directive counts.
+        if (name === 'cache-control') cacheControl = value.join(', ');
         for (let i = 0; i < value.length; i++) headers.push(name, value[i] as string);
       }
     }
