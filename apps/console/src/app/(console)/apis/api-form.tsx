@@ -7,6 +7,7 @@ import {
   ZApiPolicies,
   ZBasePath,
   ZCors,
+  ZMcpSettings,
   ZName,
   ZRoute,
 } from '@portico/config';
@@ -40,6 +41,7 @@ const ZApiForm = z.object({
   auth: ZApiAuth,
   policies: ZApiPolicies,
   routes: z.array(ZRoute).max(2000),
+  mcp: ZMcpSettings.nullable(),
 });
 
 type Draft = {
@@ -54,6 +56,7 @@ type Draft = {
   auth: Record<string, unknown>;
   policies: Record<string, unknown>;
   routes: { name?: string; methods: string[]; path: string }[];
+  mcp: Record<string, unknown> | null;
 };
 
 function initialDraft(api: ApiView | null): Draft {
@@ -73,6 +76,7 @@ function initialDraft(api: ApiView | null): Draft {
       methods: r.methods,
       path: r.path,
     })) ?? [{ methods: [], path: '/*' }],
+    mcp: api?.mcp ?? null,
   };
 }
 
@@ -149,6 +153,62 @@ function RoutesEditor({ form, routes }: { form: Form; routes: Draft['routes'] })
   );
 }
 
+/**
+ * MCP: the gateway answers MCP for this API with one tool per operation of its OpenAPI
+ * document, so the switch needs an imported document.
+ */
+function McpSettings({
+  form,
+  mcp,
+  hasDocument,
+}: {
+  form: Form;
+  mcp: Draft['mcp'];
+  hasDocument: boolean;
+}) {
+  const enabled = mcp?.enabled === true;
+  return (
+    <fieldset>
+      <legend>MCP</legend>
+      <label className="check">
+        <input
+          type="checkbox"
+          checked={enabled}
+          disabled={!hasDocument && !enabled}
+          onChange={(e) =>
+            form.set('mcp', { ...ZMcpSettings.parse(mcp ?? {}), enabled: e.target.checked })
+          }
+        />
+        Serve this API to AI clients over MCP (one tool per OpenAPI operation)
+      </label>
+      {!hasDocument ? (
+        <p className="muted" style={{ marginTop: 4 }}>
+          Import an OpenAPI document for this API first: tools are made from its operations.
+        </p>
+      ) : null}
+      {enabled ? (
+        <div className="form-row">
+          <TextInput
+            form={form}
+            path="mcp.path"
+            label="Endpoint path"
+            hint="Below the base path."
+            placeholder="/mcp"
+          />
+          <ListInput
+            form={form}
+            path="mcp.include"
+            label="Only these operations"
+            hint="operationId or “GET /path”; empty offers all."
+          />
+          <ListInput form={form} path="mcp.exclude" label="Never these operations" />
+        </div>
+      ) : null}
+      {form.error('mcp') ? <span className="error">{form.error('mcp')}</span> : null}
+    </fieldset>
+  );
+}
+
 /** Create or edit an API: where it listens, which service it routes to, auth, policies, routes. */
 export function ApiForm({ api, onDone }: { api: ApiView | null; onDone: () => void }) {
   const trpc = useTRPC();
@@ -177,7 +237,8 @@ export function ApiForm({ api, onDone }: { api: ApiView | null; onDone: () => vo
               description: input.description ?? null,
             });
           } else {
-            await create.mutateAsync(input);
+            const { mcp, ...rest } = input;
+            await create.mutateAsync(mcp === null ? rest : { ...rest, mcp });
           }
           onDone();
         } catch {
@@ -258,6 +319,8 @@ export function ApiForm({ api, onDone }: { api: ApiView | null; onDone: () => vo
       </fieldset>
 
       <RoutesEditor form={form} routes={d.routes} />
+
+      <McpSettings form={form} mcp={d.mcp} hasDocument={api?.hasOpenApiDocument ?? false} />
 
       <fieldset>
         <legend>CORS</legend>
