@@ -9,9 +9,9 @@ import {
 import { DbNull, type Prisma } from '@portico/db';
 import { newId } from '@portico/id';
 import { assertJwtSecretExists } from '../secrets/secret-refs';
-import { mcpToolsFromOpenApi } from './openapi-tools';
 import { badRequest, conflict, notFound } from '../shared/domain-errors';
 import { API_INCLUDE, type ApiView, toApiView } from './api-view';
+import { mcpToolsFromOpenApi } from './openapi-tools';
 
 /** Serialises API writes so two concurrent writes cannot both pass the collision check. */
 const API_ROUTING_LOCK_KEY = 7_413_220_201;
