@@ -388,6 +388,34 @@ describe('MCP endpoint generated from the OpenAPI document', () => {
     expect((refusal as Error).message).toContain('GW_KEY_INVALID');
   });
 
+  it('stops tool calls within 1 s of the consumer being suspended', async () => {
+    const client = await connect(keys['support-agent']?.clear ?? '');
+    expect(
+      (await client.callTool({ name: 'get_order', arguments: { id: 42 } })).isError,
+    ).toBeFalsy();
+    const started = performance.now();
+    await control.trpc('consumers.suspend', { id: consumerIds['support-agent'] });
+    let refusal: unknown = null;
+    await eventually(
+      async () => {
+        try {
+          await client.callTool({ name: 'get_order', arguments: { id: 42 } });
+          return false;
+        } catch (error) {
+          refusal = error;
+          return true;
+        }
+      },
+      5000,
+      'suspended consumer refused',
+    );
+    const elapsed = performance.now() - started;
+    console.log(`suspended consumer refused on the MCP endpoint after ${elapsed.toFixed(1)} ms`);
+    expect(elapsed).toBeLessThan(1000);
+    expect((refusal as StreamableHTTPError).code).toBe(403);
+    expect((refusal as Error).message).toContain('is suspended');
+  });
+
   it('records tool calls in analytics by tool name, as the operation and route they ran', async () => {
     const routes = await control.query<
       { id: string; routes: { id: string; name: string | null }[] }[]
