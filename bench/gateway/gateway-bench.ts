@@ -103,10 +103,9 @@ async function fixedRate(
         .then(
           async (res) => {
             // A tool call's answer is read whole (it is what a client waits for) and checked.
-            const failed =
-              post === undefined
-                ? (await res.body.dump(), false)
-                : post.failed(await res.body.text());
+            let failed = false;
+            if (post === undefined) await res.body.dump();
+            else failed = post.failed(await res.body.text());
             if (res.statusCode !== 200 || failed) failures++;
             latencies.push(performance.now() - sent);
           },
