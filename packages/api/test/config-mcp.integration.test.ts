@@ -2,6 +2,7 @@ import { TRPCError } from '@trpc/server';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { stringify as toYaml } from 'yaml';
 import { getApi, updateApi } from '../src/services/apis/apis';
+import { createPlan, getPlan, updatePlan } from '../src/services/plans/plans';
 import { type ConfigHarness, countRows, createConfigHarness } from './config-harness';
 
 let h: ConfigHarness;
@@ -243,5 +244,58 @@ describe('MCP settings and route-scoped plans in the declarative file', () => {
     expect(formError).toBeInstanceOf(TRPCError);
     expect((formError as TRPCError).message).toContain('import one first');
     expect((await h.db.api.findUniqueOrThrow({ where: { id: bare.id } })).mcp).toBeNull();
+  });
+
+  it("keeps a plan's route scope when the plan's API list is edited, and shows it", async () => {
+    const plan = await h.db.plan.findUniqueOrThrow({ where: { name: 'reader' } });
+    const api = await h.db.api.findUniqueOrThrow({ where: { name: 'orders-api' } });
+    const bare = await h.db.api.findUniqueOrThrow({ where: { name: 'bare' } });
+    const { after } = await h.db.$transaction((tx) =>
+      updatePlan(tx, { id: plan.id, apiIds: [api.id, bare.id] }),
+    );
+    expect(after.apiIds.sort()).toEqual([api.id, bare.id].sort());
+    // Adding an API must not widen the existing scope to the whole API.
+    expect(after.routeScopes).toEqual({ [api.id]: ['list', 'one'] });
+    const { after: narrowed } = await h.db.$transaction((tx) =>
+      updatePlan(tx, { id: plan.id, routeScopes: { [api.id]: ['one'] } }),
+    );
+    expect(narrowed.routeScopes).toEqual({ [api.id]: ['one'] });
+  });
+
+  it('refuses a plan scope naming an unknown route or an API outside the plan, writing nothing', async () => {
+    const api = await h.db.api.findUniqueOrThrow({ where: { name: 'orders-api' } });
+    const before = await h.db.plan.count();
+    const input = {
+      name: 'scoped',
+      public: true,
+      approvalRequired: false,
+      redisFailurePolicy: 'open' as const,
+      apiIds: [api.id],
+    };
+    const unknown = await h.db
+      .$transaction((tx) =>
+        createPlan(tx, { ...input, routeScopes: { [api.id]: ['nope'] } }, new Date()),
+      )
+      .then(
+        () => null,
+        (e: unknown) => e,
+      );
+    expect((unknown as TRPCError).message).toContain(
+      `routeScopes.${api.id}: the API has no route named nope`,
+    );
+    const outside = await h.db
+      .$transaction((tx) =>
+        createPlan(tx, { ...input, apiIds: [], routeScopes: { [api.id]: ['one'] } }, new Date()),
+      )
+      .then(
+        () => null,
+        (e: unknown) => e,
+      );
+    expect((outside as TRPCError).message).toContain('the plan does not include API');
+    expect(await h.db.plan.count()).toBe(before);
+    const created = await h.db.$transaction((tx) =>
+      createPlan(tx, { ...input, routeScopes: { [api.id]: ['create'] } }, new Date()),
+    );
+    expect((await getPlan(h.db, created.id)).routeScopes).toEqual({ [api.id]: ['create'] });
   });
 });
