@@ -12,10 +12,10 @@ import { forwardedHeadersFor } from '../proxy/forwarded-headers';
 import { limitCheckFor } from '../proxy/limit-check';
 import type { ProxyDeps } from '../proxy/proxy-deps';
 import { nextTraceparent } from '../proxy/request-identity';
-import { IDEMPOTENT, RETRYABLE_ERRORS, upstreamErrorCode } from '../proxy/upstream-policy';
 import type { UpstreamInstance } from '../upstream/upstream-selector';
 import type { CompiledTool } from './compiled-mcp';
 import { errorMessage, JSON_RPC, type JsonRpcId, refusalMessage, resultMessage } from './json-rpc';
+import { callUpstream, MAX_UPSTREAM_ANSWER_BYTES } from './upstream-call';
 
 /** What a finished tool call contributes to the exchange's analytics event. */
 export interface ToolCallRecord {
@@ -43,9 +43,6 @@ export interface ToolCallContext {
   answer(status: number, json: string, record: ToolCallRecord): void;
 }
 
-/** Largest upstream answer turned into a tool result; a larger one is a tool error. */
-export const MAX_TOOL_RESULT_BYTES = 4 * 1024 * 1024;
-
 /** Headers never taken from the MCP request for the upstream call. */
 const CONTENT_HEADERS = ['content-type', 'application/json', 'accept', 'application/json'];
 
@@ -55,22 +52,6 @@ function isRecord(value: unknown): value is Record<string, unknown> {
 
 function argumentText(value: unknown): string {
   return typeof value === 'string' ? value : JSON.stringify(value);
-}
-
-class UpstreamBodyTooLarge extends Error {}
-
-async function readBounded(body: Dispatcher.ResponseData['body'], limit: number): Promise<Buffer> {
-  const chunks: Buffer[] = [];
-  let total = 0;
-  for await (const chunk of body) {
-    total += (chunk as Buffer).length;
-    if (total > limit) {
-      body.destroy();
-      throw new UpstreamBodyTooLarge(`the upstream answer exceeds ${limit} bytes`);
-    }
-    chunks.push(chunk as Buffer);
-  }
-  return Buffer.concat(chunks);
 }
 
 /**
@@ -234,119 +215,40 @@ export class ToolCall implements LimitWaiter {
   }
 
   private callUpstream(): void {
-    this.send().catch((error: unknown) => {
-      this.deps.log.error(`MCP tool call failed unexpectedly (${this.ctx.requestId})`, error);
-      this.refuse('GW_INTERNAL', 'internal gateway error');
-    });
-  }
-
-  /** Balancing, retries, circuit breaker and the total timeout, as the REST path applies them. */
-  private async send(): Promise<void> {
-    const { entry } = this.ctx;
-    const service = entry.service;
-    const selector = service.selector;
-    const settings = service.service;
-    if (!selector.admit()) {
-      this.refuse(
-        'GW_CIRCUIT_OPEN',
-        `service ${settings.name} is failing; the gateway stopped sending it requests for now`,
-      );
-      return;
-    }
-    const pickContext = {
-      consumerId: this.ctx.outcome.consumer?.id ?? null,
-      clientIp: this.ctx.clientIp,
-    };
-    const first = selector.pick(pickContext, this.ctx.req.headers);
-    if (first === null) {
-      selector.abandon();
-      this.refuse('GW_NO_HEALTHY_UPSTREAM', `no healthy instance of service ${settings.name}`);
-      return;
-    }
-    const method = (this.compiled as CompiledTool).tool.method;
-    let retriesLeft =
-      IDEMPOTENT.has(method) || settings.retries.retryNonIdempotent ? settings.retries.attempts : 0;
-    const startedAt = performance.now();
-    const signal = AbortSignal.timeout(settings.timeouts.totalMs);
-    const next = (from: UpstreamInstance): UpstreamInstance | null => {
-      if (retriesLeft <= 0 || signal.aborted || !selector.tryRetry()) return null;
-      const picked = selector.pick(pickContext, this.ctx.req.headers, from);
-      if (picked !== null) retriesLeft--;
-      return picked;
-    };
-    let instance: UpstreamInstance = first;
-    for (;;) {
-      this.instance = instance;
-      let response: Dispatcher.ResponseData;
-      try {
-        response = await service.poolFor(instance).request({
-          method: method as Dispatcher.HttpMethod,
-          path: this.upstreamPath,
-          headers: this.headers,
-          body: this.body,
-          signal,
-        });
-      } catch (error) {
-        this.upstreamMs = performance.now() - startedAt;
-        selector.reportFailure(instance);
-        if (signal.aborted) {
-          this.refuse(
-            'GW_UPSTREAM_TIMEOUT',
-            `service ${settings.name} did not finish within ${settings.timeouts.totalMs} ms`,
+    const { ctx } = this;
+    const compiled = this.compiled as CompiledTool; // set before any upstream call
+    callUpstream(ctx.entry, {
+      method: compiled.tool.method as Dispatcher.HttpMethod,
+      path: this.upstreamPath,
+      headers: this.headers,
+      body: this.body,
+      pickContext: { consumerId: ctx.outcome.consumer?.id ?? null, clientIp: ctx.clientIp },
+      clientHeaders: ctx.req.headers,
+    }).then(
+      (answer) => {
+        this.instance = answer.instance;
+        this.upstreamMs = answer.upstreamMs;
+        if (!answer.ok) this.refuse(answer.code, answer.detail);
+        else if (answer.body === null)
+          this.toolResult(
+            answer.status,
+            null,
+            `the upstream answer exceeds ${MAX_UPSTREAM_ANSWER_BYTES} bytes`,
           );
-          return;
+        else {
+          const contentType = answer.headers['content-type'];
+          this.toolResult(
+            answer.status,
+            typeof contentType === 'string' ? contentType : null,
+            answer.body.toString('utf8'),
+          );
         }
-        const retry: UpstreamInstance | null = RETRYABLE_ERRORS.has(
-          (error as { code?: string }).code ?? '',
-        )
-          ? next(instance)
-          : null;
-        if (retry !== null) {
-          instance = retry;
-          continue;
-        }
-        const code = upstreamErrorCode(error);
-        this.refuse(
-          code,
-          code === 'GW_UPSTREAM_TIMEOUT'
-            ? `service ${settings.name} did not answer in time`
-            : `service ${settings.name} could not be reached`,
-        );
-        return;
-      }
-      const status = response.statusCode;
-      if (status >= 500) {
-        selector.reportFailure(instance);
-        if (settings.retries.onStatuses.includes(status)) {
-          const retry: UpstreamInstance | null = next(instance);
-          if (retry !== null) {
-            await response.body.dump();
-            instance = retry;
-            continue;
-          }
-        }
-      } else selector.reportSuccess(instance);
-      let body: Buffer;
-      try {
-        body = await readBounded(response.body, MAX_TOOL_RESULT_BYTES);
-      } catch (error) {
-        this.upstreamMs = performance.now() - startedAt;
-        if (error instanceof UpstreamBodyTooLarge) {
-          this.toolResult(status, null, error.message);
-          return;
-        }
-        this.refuse('GW_UPSTREAM_UNAVAILABLE', `service ${settings.name} broke off its answer`);
-        return;
-      }
-      this.upstreamMs = performance.now() - startedAt;
-      const contentType = response.headers['content-type'];
-      this.toolResult(
-        status,
-        typeof contentType === 'string' ? contentType : null,
-        body.toString('utf8'),
-      );
-      return;
-    }
+      },
+      (error: unknown) => {
+        this.deps.log.error(`MCP tool call failed unexpectedly (${ctx.requestId})`, error);
+        this.refuse('GW_INTERNAL', 'internal gateway error');
+      },
+    );
   }
 
   /** The upstream's answer as a tool result: text always, structured content where declared. */
