@@ -1,3 +1,4 @@
+import { ZMcpSettings } from '@portico/config';
 import { TRPCError } from '@trpc/server';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { stringify as toYaml } from 'yaml';
@@ -232,7 +233,7 @@ describe('MCP settings and route-scoped plans in the declarative file', () => {
           tx,
           {
             id: bare.id,
-            mcp: { enabled: true, path: '/mcp', include: [], exclude: [], tools: {} },
+            mcp: ZMcpSettings.parse({ enabled: true }),
           },
           new Date(),
         ),
@@ -297,5 +298,38 @@ describe('MCP settings and route-scoped plans in the declarative file', () => {
       createPlan(tx, { ...input, routeScopes: { [api.id]: ['create'] } }, new Date()),
     );
     expect((await getPlan(h.db, created.id)).routeScopes).toEqual({ [api.id]: ['create'] });
+  });
+
+  it('publishes an MCP-server API as a relay with its tool allow and deny lists', async () => {
+    const doc = mcpDocument();
+    const relay = {
+      name: 'agent-tools',
+      basePath: '/agent-tools',
+      service: 'orders',
+      mcp: { enabled: true, source: 'upstream', upstreamPath: '/rpc', exclude: ['drop_database'] },
+    };
+    const result = await h
+      .as('editor')
+      .config.applyDocument({ document: { ...doc, apis: [...doc.apis, relay] } });
+    const version = await h.as('viewer').config.get({ number: result.published?.number ?? 0 });
+    expect(version.snapshot.apis.find((a) => a.name === 'agent-tools')?.mcp).toEqual({
+      path: '/mcp',
+      tools: [],
+      upstream: { path: '/rpc', include: [], exclude: ['drop_database'] },
+    });
+    const renamed = await trpcError(
+      h.as('editor').config.applyDocument({
+        document: {
+          ...doc,
+          apis: [
+            ...doc.apis,
+            { ...relay, mcp: { ...relay.mcp, tools: { add: { name: 'plus' } } } },
+          ],
+        },
+      }),
+    );
+    expect(renamed.message).toContain(
+      'apis.agent-tools.mcp.tools: renaming tools is for OpenAPI tools',
+    );
   });
 });

@@ -20,15 +20,26 @@ export const ZMcpOperationRef = z.string().min(1).max(600);
  */
 export const ZMcpSettings = z.object({
   enabled: z.boolean().default(false),
+  /**
+   * Where the tools come from: `openapi`, one tool per operation of the API's OpenAPI document;
+   * `upstream`, the API's service is itself an MCP server and the gateway relays to it.
+   */
+  source: z.enum(['openapi', 'upstream']).default('openapi'),
+  /** With `source: upstream`: the path of the service's own MCP endpoint. */
+  upstreamPath: z
+    .string()
+    .max(200)
+    .regex(/^(\/[a-zA-Z0-9._~-]+)+$/, 'must start with "/" and use literal segments only')
+    .default('/mcp'),
   /** Relative to the API's base path; one or more literal segments. */
   path: z
     .string()
     .max(200)
     .regex(/^(\/[a-zA-Z0-9._~-]+)+$/, 'must start with "/" and use literal segments only')
     .default('/mcp'),
-  /** Only these operations become tools (empty: every operation). */
+  /** Only these operations (with `source: upstream`, these tool names) become tools (empty: all). */
   include: z.array(ZMcpOperationRef).max(1000).default([]),
-  /** These operations never become tools. */
+  /** These operations (with `source: upstream`, these tool names) never become tools. */
   exclude: z.array(ZMcpOperationRef).max(1000).default([]),
   /** Name and description overrides by operation. */
   tools: z
@@ -76,6 +87,14 @@ export type SnapshotMcpTool = z.infer<typeof ZSnapshotMcpTool>;
 export const ZSnapshotMcp = z.object({
   path: z.string().max(200),
   tools: z.array(ZSnapshotMcpTool).max(2000).default([]),
+  /** Present when the API's service is itself an MCP server: relay to it, filtering tools. */
+  upstream: z
+    .object({
+      path: z.string().max(200),
+      include: z.array(z.string().max(600)).default([]),
+      exclude: z.array(z.string().max(600)).default([]),
+    })
+    .optional(),
 });
 export type SnapshotMcp = z.infer<typeof ZSnapshotMcp>;
 

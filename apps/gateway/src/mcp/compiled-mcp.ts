@@ -20,6 +20,19 @@ export interface CompiledTool {
   readonly listEntry: Readonly<Record<string, unknown>>;
 }
 
+/** An MCP server behind the API: where it answers, and which of its tools callers may see and call. */
+export interface McpUpstream {
+  readonly path: string;
+  /** null: every tool not excluded. */
+  readonly include: ReadonlySet<string> | null;
+  readonly exclude: ReadonlySet<string>;
+}
+
+/** Whether an upstream MCP server's tool is offered to callers (per-tool allow and deny). */
+export function upstreamToolAllowed(upstream: McpUpstream, name: string): boolean {
+  return (upstream.include === null || upstream.include.has(name)) && !upstream.exclude.has(name);
+}
+
 /** An API's MCP endpoint for one config version. */
 export interface CompiledMcp {
   /** `<basePath><path>`, matched against the normalised request path. */
@@ -31,6 +44,8 @@ export interface CompiledMcp {
    * on the same plans share one string for the life of this version.
    */
   readonly listCache: Map<string, string>;
+  /** Set when the API's service is itself an MCP server: the endpoint relays to it. */
+  readonly upstream: McpUpstream | null;
 }
 
 /** Most distinct plan sets remembered per endpoint; past it answers are built each time. */
@@ -106,5 +121,13 @@ export function compileMcp(
     tools,
     toolList: [...tools.values()],
     listCache: new Map(),
+    upstream:
+      mcp.upstream === undefined
+        ? null
+        : {
+            path: mcp.upstream.path,
+            include: mcp.upstream.include.length > 0 ? new Set(mcp.upstream.include) : null,
+            exclude: new Set(mcp.upstream.exclude),
+          },
   };
 }

@@ -15,7 +15,7 @@ import { normalisePath } from '../proxy/path-normaliser';
 import type { ProxyDeps } from '../proxy/proxy-deps';
 import { requestIdFrom } from '../proxy/request-identity';
 import { sendProblem } from '../proxy/send-problem';
-import { type CompiledMcp, MAX_LIST_CACHE_ENTRIES } from './compiled-mcp';
+import { type CompiledMcp, MAX_LIST_CACHE_ENTRIES, type McpUpstream } from './compiled-mcp';
 import {
   classifyMessage,
   errorMessage,
@@ -24,6 +24,7 @@ import {
   rawResultMessage,
   resultMessage,
 } from './json-rpc';
+import { McpProxyCall } from './mcp-proxy';
 import { ToolCall, type ToolCallRecord } from './tool-call';
 
 /** Largest JSON-RPC message accepted, whatever the API's own body limit (which may be lower). */
@@ -229,6 +230,11 @@ export class McpExchange {
       return;
     }
     const message = classifyMessage(body);
+    const upstream = this.mcp.upstream;
+    if (upstream !== null && message.kind !== 'invalid') {
+      this.relay(raw, message.kind === 'request' ? message.request : null, upstream);
+      return;
+    }
     if (message.kind === 'notification') {
       this.res.writeHead(202, { 'x-request-id': this.requestId, 'content-length': 0 });
       this.res.end();
@@ -281,6 +287,25 @@ export class McpExchange {
           ),
         );
     }
+  }
+
+  /** The API's service is an MCP server: relay the message through the gateway's checks. */
+  private relay(raw: Buffer, request: JsonRpcRequest | null, upstream: McpUpstream): void {
+    new McpProxyCall(this.deps, {
+      raw,
+      request,
+      entry: this.entry,
+      upstream,
+      outcome: this.outcome as AuthOutcome & { ok: true }, // authenticated before the body
+      req: this.req,
+      clientIp: this.clientIp as string, // set before authentication
+      requestId: this.requestId,
+      answer: (status, body, headers, record) => {
+        this.toolRecord = record;
+        this.errorCode = record.errorCode;
+        this.send(status, body, headers);
+      },
+    }).start();
   }
 
   private initializeResult(params: Record<string, unknown>): Record<string, unknown> {
@@ -346,16 +371,19 @@ export class McpExchange {
   }
 
   private sendJson(status: number, body: string, extra?: Record<string, string>): void {
+    this.send(status, body, { 'content-type': JSON_CONTENT_TYPE, ...extra });
+  }
+
+  private send(status: number, body: string | Buffer, headers: Record<string, string>): void {
     const res = this.res;
     if (res.headersSent || res.destroyed) return;
-    const length = Buffer.byteLength(body);
+    const length = typeof body === 'string' ? Buffer.byteLength(body) : body.length;
     this.bytesOut = length;
     res.writeHead(status, {
-      'content-type': JSON_CONTENT_TYPE,
+      ...headers,
       'content-length': length,
       'x-request-id': this.requestId,
       'cache-control': 'no-store',
-      ...extra,
     });
     res.end(body);
   }

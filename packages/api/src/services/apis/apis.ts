@@ -74,7 +74,7 @@ export interface ApiInput {
  * the form instead of at the next publish.
  */
 function assertMcpUsable(mcp: McpSettings | null | undefined, document: string | null): void {
-  if (!mcp?.enabled) return;
+  if (!mcp?.enabled || mcp.source === 'upstream') return;
   if (document === null)
     throw badRequest(
       "mcp.enabled: MCP tools are made from the API's OpenAPI document; import one first",

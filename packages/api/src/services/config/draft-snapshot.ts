@@ -178,10 +178,18 @@ function mcpOf(api: {
   const settings = ZMcpSettings.safeParse(api.mcp);
   if (!settings.success) return { issue: `mcp: ${formatIssues(settings.error).join('; ')}` };
   if (!settings.data.enabled) return null;
+  const { path, include, exclude, upstreamPath } = settings.data;
+  if (settings.data.source === 'upstream') {
+    if (Object.keys(settings.data.tools).length > 0)
+      return {
+        issue: 'mcp.tools: renaming tools is for OpenAPI tools; an MCP upstream names its own',
+      };
+    return { path, tools: [], upstream: { path: upstreamPath, include, exclude } };
+  }
   if (api.openApiDocument === null)
     return {
       issue:
-        "mcp: MCP tools are made from the API's OpenAPI document, and this API has none; import one (or set openapi in the file) or disable MCP",
+        "mcp: MCP tools are made from the API's OpenAPI document, and this API has none; import one (or set openapi in the file), set source: upstream for an MCP server, or disable MCP",
     };
   const tools = mcpToolsFromOpenApi(api.openApiDocument, settings.data);
   if (!tools.ok) return { issue: tools.issue };

@@ -154,8 +154,8 @@ function RoutesEditor({ form, routes }: { form: Form; routes: Draft['routes'] })
 }
 
 /**
- * MCP: the gateway answers MCP for this API with one tool per operation of its OpenAPI
- * document, so the switch needs an imported document.
+ * MCP: the gateway answers MCP for this API, with one tool per operation of its OpenAPI
+ * document (which must be imported first), or relaying to the service when it is an MCP server.
  */
 function McpSettings({
   form,
@@ -167,6 +167,7 @@ function McpSettings({
   hasDocument: boolean;
 }) {
   const enabled = mcp?.enabled === true;
+  const fromUpstream = mcp?.source === 'upstream';
   return (
     <fieldset>
       <legend>MCP</legend>
@@ -174,35 +175,65 @@ function McpSettings({
         <input
           type="checkbox"
           checked={enabled}
-          disabled={!hasDocument && !enabled}
           onChange={(e) =>
             form.set('mcp', { ...ZMcpSettings.parse(mcp ?? {}), enabled: e.target.checked })
           }
         />
-        Serve this API to AI clients over MCP (one tool per OpenAPI operation)
+        Serve this API to AI clients over MCP
       </label>
-      {!hasDocument ? (
-        <p className="muted" style={{ marginTop: 4 }}>
-          Import an OpenAPI document for this API first: tools are made from its operations.
-        </p>
-      ) : null}
       {enabled ? (
-        <div className="form-row">
-          <TextInput
-            form={form}
-            path="mcp.path"
-            label="Endpoint path"
-            hint="Below the base path."
-            placeholder="/mcp"
-          />
-          <ListInput
-            form={form}
-            path="mcp.include"
-            label="Only these operations"
-            hint="operationId or “GET /path”; empty offers all."
-          />
-          <ListInput form={form} path="mcp.exclude" label="Never these operations" />
-        </div>
+        <>
+          <div className="form-row">
+            <div className="field">
+              <label htmlFor="mcp-source">Tools</label>
+              <select
+                id="mcp-source"
+                value={fromUpstream ? 'upstream' : 'openapi'}
+                onChange={(e) => form.set('mcp.source', e.target.value)}
+              >
+                <option value="openapi">One per operation of the OpenAPI document</option>
+                <option value="upstream">The service's own (it is an MCP server)</option>
+              </select>
+            </div>
+            <TextInput
+              form={form}
+              path="mcp.path"
+              label="Endpoint path"
+              hint="Below the base path."
+              placeholder="/mcp"
+            />
+            {fromUpstream ? (
+              <TextInput
+                form={form}
+                path="mcp.upstreamPath"
+                label="Service's MCP path"
+                placeholder="/mcp"
+              />
+            ) : null}
+          </div>
+          {!fromUpstream && !hasDocument ? (
+            <p className="error">
+              Import an OpenAPI document for this API first: tools are made from its operations.
+            </p>
+          ) : null}
+          <div className="form-row">
+            <ListInput
+              form={form}
+              path="mcp.include"
+              label={fromUpstream ? 'Only these tools' : 'Only these operations'}
+              hint={
+                fromUpstream
+                  ? 'Tool names; empty offers all.'
+                  : 'operationId or “GET /path”; empty offers all.'
+              }
+            />
+            <ListInput
+              form={form}
+              path="mcp.exclude"
+              label={fromUpstream ? 'Never these tools' : 'Never these operations'}
+            />
+          </div>
+        </>
       ) : null}
       {form.error('mcp') ? <span className="error">{form.error('mcp')}</span> : null}
     </fieldset>
