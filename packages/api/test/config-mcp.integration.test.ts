@@ -4,6 +4,8 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { stringify as toYaml } from 'yaml';
 import { getApi, updateApi } from '../src/services/apis/apis';
 import { createPlan, getPlan, updatePlan } from '../src/services/plans/plans';
+import { exploreRequests } from '../src/services/usage/request-explorer';
+import { topTools } from '../src/services/usage/top-tools';
 import { type ConfigHarness, countRows, createConfigHarness } from './config-harness';
 
 let h: ConfigHarness;
@@ -331,5 +333,47 @@ describe('MCP settings and route-scoped plans in the declarative file', () => {
     expect(renamed.message).toContain(
       'apis.agent-tools.mcp.tools: renaming tools is for OpenAPI tools',
     );
+  });
+
+  it('ranks tool calls by tool from the request log, and filters the explorer by tool', async () => {
+    const at = new Date('2026-12-01T10:00:00Z');
+    const rows = [
+      { tool: 'get_order', status: 200, totalMs: 4 },
+      { tool: 'get_order', status: 200, totalMs: 6 },
+      { tool: 'get_order', status: 429, totalMs: 1 },
+      { tool: 'createOrder', status: 201, totalMs: 9 },
+      { tool: null, status: 200, totalMs: 2 },
+    ];
+    for (const [i, row] of rows.entries()) {
+      await h.db.requestLog.create({
+        data: {
+          requestId: `req_tool_${i}`,
+          time: new Date(at.getTime() + i * 1000),
+          nodeId: 'dpn_a',
+          apiId: 'api_x',
+          consumerId: i === 3 ? 'con_b' : 'con_a',
+          method: 'GET',
+          bytesIn: 0,
+          bytesOut: 0,
+          batchId: 'bat_x',
+          ...row,
+        },
+      });
+    }
+    const window = { from: at, to: new Date(at.getTime() + 60_000) };
+    expect(await topTools(h.db, window, {}, null, 10)).toEqual([
+      { apiId: 'api_x', tool: 'get_order', calls: 3, errors: 1, p50Ms: 4 },
+      { apiId: 'api_x', tool: 'createOrder', calls: 1, errors: 0, p50Ms: 9 },
+    ]);
+    // A developer's scope sees only their consumers' calls.
+    expect(await topTools(h.db, window, {}, ['con_b'], 10)).toEqual([
+      { apiId: 'api_x', tool: 'createOrder', calls: 1, errors: 0, p50Ms: 9 },
+    ]);
+    const explored = await exploreRequests(h.db, { tool: 'get_order', limit: 10 }, null);
+    expect(explored.items.map((r) => [r.requestId, r.tool, r.status])).toEqual([
+      ['req_tool_2', 'get_order', 429],
+      ['req_tool_1', 'get_order', 200],
+      ['req_tool_0', 'get_order', 200],
+    ]);
   });
 });
