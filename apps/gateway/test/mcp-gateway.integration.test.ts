@@ -71,7 +71,15 @@ function config(version: number, tools: unknown[] = [getItem, exportItems]) {
       services: [service('svc', [{ host: '127.0.0.1', port: upstream.port }])],
       apis: [
         mcpApi('keyed', '/keyed', { type: 'key' }, tools),
-        mcpApi('open', '/open', { type: 'none' }, tools),
+        {
+          ...mcpApi('open', '/open', { type: 'none' }, tools),
+          policies: {
+            cors: {
+              allowOrigins: ['https://inspector.test'],
+              allowHeaders: ['content-type', 'mcp-protocol-version'],
+            },
+          },
+        },
         mcpApi('jwt', '/jwt', { type: 'jwt', secretRef: 'hs', algorithms: ['HS256'] }, tools),
       ],
       plans: [
@@ -254,5 +262,28 @@ describe('MCP endpoint on a directly fed gateway', () => {
     expect(
       (await client.callTool({ name: 'getItem', arguments: { id: 'x' } })).isError,
     ).toBeFalsy();
+  });
+
+  it('answers browser clients by the API CORS policy: preflight and the JSON-RPC answer', async () => {
+    const preflight = await request(`${gw.url}/open/mcp`, {
+      method: 'OPTIONS',
+      headers: {
+        origin: 'https://inspector.test',
+        'access-control-request-method': 'POST',
+        'access-control-request-headers': 'content-type, mcp-protocol-version',
+      },
+    });
+    await preflight.body.dump();
+    expect(preflight.statusCode).toBe(204);
+    expect(preflight.headers['access-control-allow-origin']).toBe('https://inspector.test');
+    const answer = await post('/open/mcp', '{"jsonrpc":"2.0","id":1,"method":"ping"}', {
+      origin: 'https://inspector.test',
+    });
+    expect(answer.status).toBe(200);
+    expect(answer.headers['access-control-allow-origin']).toBe('https://inspector.test');
+    const stranger = await post('/open/mcp', '{"jsonrpc":"2.0","id":1,"method":"ping"}', {
+      origin: 'https://evil.test',
+    });
+    expect(stranger.headers['access-control-allow-origin']).toBeUndefined();
   });
 });

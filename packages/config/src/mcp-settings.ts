@@ -18,40 +18,45 @@ export const ZMcpOperationRef = z.string().min(1).max(600);
  * Per-API MCP settings (the `mcp` block of the declarative file): the gateway answers MCP at
  * `<basePath><path>` with one tool per OpenAPI operation of the API.
  */
-export const ZMcpSettings = z.object({
-  enabled: z.boolean().default(false),
-  /**
-   * Where the tools come from: `openapi`, one tool per operation of the API's OpenAPI document;
-   * `upstream`, the API's service is itself an MCP server and the gateway relays to it.
-   */
-  source: z.enum(['openapi', 'upstream']).default('openapi'),
-  /** With `source: upstream`: the path of the service's own MCP endpoint. */
-  upstreamPath: z
-    .string()
-    .max(200)
-    .regex(/^(\/[a-zA-Z0-9._~-]+)+$/, 'must start with "/" and use literal segments only')
-    .default('/mcp'),
-  /** Relative to the API's base path; one or more literal segments. */
-  path: z
-    .string()
-    .max(200)
-    .regex(/^(\/[a-zA-Z0-9._~-]+)+$/, 'must start with "/" and use literal segments only')
-    .default('/mcp'),
-  /** Only these operations (with `source: upstream`, these tool names) become tools (empty: all). */
-  include: z.array(ZMcpOperationRef).max(1000).default([]),
-  /** These operations (with `source: upstream`, these tool names) never become tools. */
-  exclude: z.array(ZMcpOperationRef).max(1000).default([]),
-  /** Name and description overrides by operation. */
-  tools: z
-    .record(
-      ZMcpOperationRef,
-      z.object({
-        name: ZMcpToolName.optional(),
-        description: z.string().max(4000).optional(),
-      }),
-    )
-    .default({}),
-});
+export const ZMcpSettings = z
+  .object({
+    enabled: z.boolean().default(false),
+    /**
+     * Where the tools come from: `openapi`, one tool per operation of the API's OpenAPI document;
+     * `upstream`, the API's service is itself an MCP server and the gateway relays to it.
+     */
+    source: z.enum(['openapi', 'upstream']).default('openapi'),
+    /** With `source: upstream`: the path of the service's own MCP endpoint. */
+    upstreamPath: z
+      .string()
+      .max(200)
+      .regex(/^(\/[a-zA-Z0-9._~-]+)+$/, 'must start with "/" and use literal segments only')
+      .default('/mcp'),
+    /** Relative to the API's base path; one or more literal segments. */
+    path: z
+      .string()
+      .max(200)
+      .regex(/^(\/[a-zA-Z0-9._~-]+)+$/, 'must start with "/" and use literal segments only')
+      .default('/mcp'),
+    /** Only these operations (with `source: upstream`, these tool names) become tools (empty: all). */
+    include: z.array(ZMcpOperationRef).max(1000).default([]),
+    /** These operations (with `source: upstream`, these tool names) never become tools. */
+    exclude: z.array(ZMcpOperationRef).max(1000).default([]),
+    /** Name and description overrides by operation. */
+    tools: z
+      .record(
+        ZMcpOperationRef,
+        z
+          .object({
+            name: ZMcpToolName.optional(),
+            description: z.string().max(4000).optional(),
+          })
+          .strict(),
+      )
+      .default({}),
+  })
+  // A misspelt key (`enabeld`) must be an error, not MCP silently left off.
+  .strict();
 export type McpSettings = z.infer<typeof ZMcpSettings>;
 export type McpSettingsInput = z.input<typeof ZMcpSettings>;
 

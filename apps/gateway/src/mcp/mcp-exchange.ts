@@ -10,6 +10,7 @@ import { authenticateKey } from '../auth/key-auth';
 import type { CompiledApi, CompiledConfig } from '../config/compiled-config';
 import type { CredentialTable } from '../config/credential-table';
 import type { GatewayErrorCode } from '../errors/gateway-errors';
+import { addCorsResponseHeaders, preflightHeaders } from '../policies/cors';
 import { forwardedHeadersFor } from '../proxy/forwarded-headers';
 import { normalisePath } from '../proxy/path-normaliser';
 import type { ProxyDeps } from '../proxy/proxy-deps';
@@ -36,7 +37,8 @@ const JSON_CONTENT_TYPE = 'application/json';
 /** The API whose MCP endpoint `req` addresses, or null when it addresses none (proxy it). */
 export function mcpEntryFor(config: CompiledConfig, req: IncomingMessage): CompiledApi | null {
   const method = req.method;
-  if (method !== 'POST' && method !== 'GET' && method !== 'DELETE') return null;
+  if (method !== 'POST' && method !== 'GET' && method !== 'DELETE' && method !== 'OPTIONS')
+    return null;
   const url = req.url ?? '/';
   const queryStart = url.indexOf('?');
   const rawPath = queryStart === -1 ? url : url.slice(0, queryStart);
@@ -91,6 +93,10 @@ export class McpExchange {
 
   start(): void {
     const { req, entry } = this;
+    if (req.method === 'OPTIONS') {
+      this.preflight();
+      return;
+    }
     if (req.method !== 'POST') {
       // Stateless: no server-initiated stream (GET) and no session to end (DELETE).
       this.sendJson(
@@ -178,6 +184,30 @@ export class McpExchange {
     } else {
       this.afterAuth(ANONYMOUS);
     }
+  }
+
+  /** CORS preflight for browser-based clients, by the API's CORS policy. */
+  private preflight(): void {
+    const { req, res, entry } = this;
+    const origin = req.headers.origin;
+    const requestMethod = req.headers['access-control-request-method'];
+    if (entry.cors === null || origin === undefined || typeof requestMethod !== 'string') {
+      this.sendJson(
+        405,
+        errorMessage(null, JSON_RPC.INVALID_REQUEST, 'Method not allowed: send JSON-RPC with POST'),
+        { allow: 'POST' },
+      );
+      return;
+    }
+    const headers = preflightHeaders(
+      entry.cors,
+      origin,
+      requestMethod,
+      req.headers['access-control-request-headers'],
+    );
+    headers['x-request-id'] = this.requestId;
+    res.writeHead(204, headers);
+    res.end();
   }
 
   private afterAuth(outcome: AuthOutcome): void {
@@ -379,12 +409,22 @@ export class McpExchange {
     if (res.headersSent || res.destroyed) return;
     const length = typeof body === 'string' ? Buffer.byteLength(body) : body.length;
     this.bytesOut = length;
-    res.writeHead(status, {
-      ...headers,
-      'content-length': length,
-      'x-request-id': this.requestId,
-      'cache-control': 'no-store',
-    });
+    const list: string[] = [];
+    for (const name in headers) list.push(name, headers[name] as string);
+    list.push(
+      'content-length',
+      String(length),
+      'x-request-id',
+      this.requestId,
+      'cache-control',
+      'no-store',
+    );
+    // Browser-based MCP clients need the API's CORS policy on the answer too (the preflight is
+    // answered by the REST path, which handles OPTIONS).
+    const origin = this.req.headers.origin;
+    if (this.entry.cors !== null && origin !== undefined)
+      addCorsResponseHeaders(this.entry.cors, origin, list);
+    res.writeHead(status, list);
     res.end(body);
   }
 
