@@ -53,6 +53,19 @@ const exportItems = {
   inputSchema: { type: 'object', properties: {}, additionalProperties: false },
 };
 
+const tenantExport = {
+  name: 'tenantExport',
+  operation: 'tenantExport',
+  method: 'GET',
+  path: '/items/export',
+  params: [{ name: 'X-Tenant', in: 'header' }],
+  inputSchema: {
+    type: 'object',
+    properties: { 'X-Tenant': { type: 'string' } },
+    additionalProperties: false,
+  },
+};
+
 function mcpApi(id: string, basePath: string, auth: Record<string, unknown>, tools: unknown[]) {
   return apiOf(id, basePath, 'svc', {
     auth,
@@ -64,7 +77,7 @@ function mcpApi(id: string, basePath: string, auth: Record<string, unknown>, too
   });
 }
 
-function config(version: number, tools: unknown[] = [getItem, exportItems]) {
+function config(version: number, tools: unknown[] = [getItem, exportItems, tenantExport]) {
   return published(
     version,
     {
@@ -163,7 +176,11 @@ describe('MCP endpoint on a directly fed gateway', () => {
 
   it('shows an anonymous caller of an open API every tool, and sends consumer-free headers', async () => {
     const client = await connect('/open/mcp', {});
-    expect((await client.listTools()).tools.map((t) => t.name)).toEqual(['getItem', 'exportItems']);
+    expect((await client.listTools()).tools.map((t) => t.name)).toEqual([
+      'getItem',
+      'exportItems',
+      'tenantExport',
+    ]);
     const result = await client.callTool({ name: 'getItem', arguments: { id: 'a b/c' } });
     const echoed = JSON.parse((result.content as { text: string }[])[0]?.text ?? '{}') as EchoBody;
     // An argument is one path segment, encoded: it can neither add segments nor leave the path.
@@ -285,5 +302,22 @@ describe('MCP endpoint on a directly fed gateway', () => {
       origin: 'https://evil.test',
     });
     expect(stranger.headers['access-control-allow-origin']).toBeUndefined();
+  });
+
+  it('sends header arguments as headers, and refuses one that would break the header', async () => {
+    const client = await connect('/open/mcp', {});
+    const result = await client.callTool({
+      name: 'tenantExport',
+      arguments: { 'X-Tenant': 'acme' },
+    });
+    const echoed = JSON.parse((result.content as { text: string }[])[0]?.text ?? '{}') as EchoBody;
+    expect(echoed.headers['x-tenant']).toBe('acme');
+    const before = hits;
+    const injected = await refusal(
+      client.callTool({ name: 'tenantExport', arguments: { 'X-Tenant': 'acme\r\nx-admin: yes' } }),
+    );
+    expect(injected.code).toBe(-32602);
+    expect(injected.message).toContain('arguments.X-Tenant cannot be sent as an HTTP header value');
+    expect(hits).toBe(before);
   });
 });

@@ -46,6 +46,9 @@ export interface ToolCallContext {
 /** Headers never taken from the MCP request for the upstream call. */
 const CONTENT_HEADERS = ['content-type', 'application/json', 'accept', 'application/json'];
 
+/** What an HTTP header value may hold (no line breaks or other control characters). */
+const HEADER_VALUE = /^[\t\x20-\x7e\x80-\xff]*$/;
+
 function isRecord(value: unknown): value is Record<string, unknown> {
   return typeof value === 'object' && value !== null && !Array.isArray(value);
 }
@@ -105,6 +108,15 @@ export class ToolCall implements LimitWaiter {
       this.invalid(`Invalid arguments for tool ${name}: ${text}`, {
         errors: errors.map((e) => ({ path: e.instancePath, message: e.message ?? 'invalid' })),
       });
+      return;
+    }
+    const badHeader = compiled.headerParams.find(
+      (param) => args[param] !== undefined && !HEADER_VALUE.test(argumentText(args[param])),
+    );
+    if (badHeader !== undefined) {
+      this.invalid(
+        `Invalid arguments for tool ${name}: arguments.${badHeader} cannot be sent as an HTTP header value`,
+      );
       return;
     }
     const relativePath = this.buildRequest(compiled, args);
