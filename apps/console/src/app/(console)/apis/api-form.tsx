@@ -179,7 +179,7 @@ function McpSettings({
             form.set('mcp', { ...ZMcpSettings.parse(mcp ?? {}), enabled: e.target.checked })
           }
         />
-        Serve this API to AI clients over MCP
+        Serve this API to MCP clients (agents)
       </label>
       {enabled ? (
         <>
