@@ -158,10 +158,34 @@ http {
 }
 
 /**
- * Writes the gateway's last-known-good snapshot: a keyed API (`/bench`) under a plan with rate
- * limit and quota, and an open API (`/open`) with no auth and no plan. Returns the clear API key.
+ * The MCP endpoint `--mcp` adds to the keyed API (`/bench/mcp`): one tool for the same
+ * operation the REST requests call, so a tool call and a REST call differ only in how they ask.
  */
-export function writeGatewayState(stateDir: string, upstreamPort: number): string {
+const BENCH_MCP = {
+  path: '/mcp',
+  tools: [
+    {
+      name: 'getItem',
+      operation: 'getItem',
+      method: 'GET',
+      path: '/items/{id}',
+      params: [{ name: 'id', in: 'path' }],
+      inputSchema: {
+        type: 'object',
+        properties: { id: { type: 'string', minLength: 1 } },
+        required: ['id'],
+        additionalProperties: false,
+      },
+    },
+  ],
+};
+
+/**
+ * Writes the gateway's last-known-good snapshot: a keyed API (`/bench`) under a plan with rate
+ * limit and quota, and an open API (`/open`) with no auth and no plan; with `mcp`, the keyed API
+ * also answers MCP. Returns the clear API key.
+ */
+export function writeGatewayState(stateDir: string, upstreamPort: number, mcp = false): string {
   const key = generateSecret('apiKey');
   const snapshot = {
     schemaVersion: 1,
@@ -178,6 +202,7 @@ export function writeGatewayState(stateDir: string, upstreamPort: number): strin
         serviceId: 'svc_bench',
         auth: { type: 'key' },
         routes: [],
+        ...(mcp ? { mcp: BENCH_MCP } : {}),
       },
       {
         id: 'api_open',
@@ -240,11 +265,13 @@ export async function startGateway(
     statusPort: number;
     workers: number;
     analytics: boolean;
+    /** Adds the MCP endpoint `/bench/mcp` to the keyed API. */
+    mcp?: boolean;
   },
 ): Promise<{ key: string; child: ChildProcess }> {
   const { port, statusPort } = options;
   const stateDir = join(run.work, `gateway-state-${port}`);
-  const key = writeGatewayState(stateDir, options.upstreamPort);
+  const key = writeGatewayState(stateDir, options.upstreamPort, options.mcp ?? false);
   const child = spawn(process.execPath, [join(ROOT, 'apps/gateway/dist/main.mjs')], {
     cwd: join(ROOT, 'apps/gateway'),
     env: {

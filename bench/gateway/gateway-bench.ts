@@ -9,6 +9,10 @@
  * needed for a data-plane bench). Only loopback addresses are used.
  *
  *   npx tsx bench/gateway/gateway-bench.ts [--seconds 10] [--connections 64] [--workers 2]
+ *
+ * `--mcp` runs only the MCP comparison instead: at a fixed rate, the same operation as a REST
+ * request and as an MCP tool call (same key, plan, limits and analytics), and the tool call's
+ * added latency as a ratio of the REST call's (see mcpMode).
  */
 import { execFileSync } from 'node:child_process';
 import { mkdirSync, writeFileSync } from 'node:fs';
@@ -41,6 +45,7 @@ const { values } = parseArgs({
     workers: { type: 'string', default: '2' },
     rate: { type: 'string', default: '2000' },
     rounds: { type: 'string', default: '3' },
+    mcp: { type: 'boolean', default: false },
   },
 });
 const SECONDS = Number(values.seconds);
@@ -75,6 +80,7 @@ async function fixedRate(
   headers: Record<string, string>,
   rate: number,
   seconds: number,
+  post?: { body: string; failed(text: string): boolean },
 ) {
   const pool = new Pool(origin, { connections: 64 });
   const latencies: number[] = [];
@@ -88,16 +94,25 @@ async function fixedRate(
     if (wait > 1) await new Promise((r) => setTimeout(r, wait));
     const sent = performance.now();
     pending.push(
-      pool.request({ method: 'GET', path, headers }).then(
-        async (res) => {
-          await res.body.dump();
-          if (res.statusCode !== 200) failures++;
-          latencies.push(performance.now() - sent);
-        },
-        () => {
-          failures++;
-        },
-      ),
+      pool
+        .request(
+          post === undefined
+            ? { method: 'GET', path, headers }
+            : { method: 'POST', path, headers, body: post.body },
+        )
+        .then(
+          async (res) => {
+            // A tool call's answer is read whole (it is what a client waits for) and checked.
+            let failed = false;
+            if (post === undefined) await res.body.dump();
+            else failed = post.failed(await res.body.text());
+            if (res.statusCode !== 200 || failed) failures++;
+            latencies.push(performance.now() - sent);
+          },
+          () => {
+            failures++;
+          },
+        ),
     );
   }
   await Promise.all(pending);
@@ -108,7 +123,121 @@ async function fixedRate(
   return { rate, requests: total, failures, p50Ms: round(at(0.5)), p99Ms: round(at(0.99)) };
 }
 
+/**
+ * `--mcp`: one gateway with an MCP endpoint on the keyed API; rounds of, in turn, the upstream
+ * direct, `GET /bench/items/1` with the key, and a `tools/call` of `getItem` with `{ id: '1' }`
+ * (the same upstream request, the same key, plan, rate limit, quota and analytics). Each at
+ * `--rate` req/s open loop; the medians of the rounds' p50s give each path's added latency over
+ * the upstream, and their ratio (tool call / REST).
+ */
+async function mcpMode(): Promise<void> {
+  ensureTools();
+  buildGatewayBundle();
+  const [upstreamPort, nginxPort, gatewayPort, gatewayStatusPort] = await Promise.all([
+    freePort(),
+    freePort(),
+    freePort(),
+    freePort(),
+  ]);
+  // nginx serves as the upstream only (its proxy port is unused here).
+  await startNginx(run, { upstreamPort, proxyPort: nginxPort, workerProcesses: WORKERS });
+  const gateway = await startGateway(run, {
+    upstreamPort,
+    port: gatewayPort,
+    statusPort: gatewayStatusPort,
+    workers: WORKERS,
+    analytics: true,
+    mcp: true,
+  });
+  const origin = `http://127.0.0.1:${gatewayPort}`;
+  const restHeaders = { 'x-api-key': gateway.key };
+  const mcpHeaders = {
+    'x-api-key': gateway.key,
+    'content-type': 'application/json',
+    accept: 'application/json, text/event-stream',
+    'mcp-protocol-version': '2025-11-25',
+  };
+  const toolCall = {
+    body: JSON.stringify({
+      jsonrpc: '2.0',
+      id: 1,
+      method: 'tools/call',
+      params: { name: 'getItem', arguments: { id: '1' } },
+    }),
+    failed: (text: string) => !text.includes('"result"') || text.includes('"isError":true'),
+  };
+  const seconds = Math.max(3, Math.round(SECONDS / 2));
+  // Warm both gateway paths (connections, JIT) before measuring.
+  await fixedRate(origin, '/bench/items/1', restHeaders, FIXED_RATE, 2);
+  await fixedRate(origin, '/bench/mcp', mcpHeaders, FIXED_RATE, 2, toolCall);
+  console.log(`MCP mode: ${FIXED_RATE} req/s for ${seconds} s per target, ${ROUNDS} rounds`);
+  const rounds: {
+    direct: Awaited<ReturnType<typeof fixedRate>>;
+    rest: Awaited<ReturnType<typeof fixedRate>>;
+    toolCall: Awaited<ReturnType<typeof fixedRate>>;
+  }[] = [];
+  for (let round = 0; round < ROUNDS; round++) {
+    rounds.push({
+      direct: await fixedRate(
+        `http://127.0.0.1:${upstreamPort}`,
+        '/items/1',
+        {},
+        FIXED_RATE,
+        seconds,
+      ),
+      rest: await fixedRate(origin, '/bench/items/1', restHeaders, FIXED_RATE, seconds),
+      toolCall: await fixedRate(origin, '/bench/mcp', mcpHeaders, FIXED_RATE, seconds, toolCall),
+    });
+  }
+  const directP50 = median(rounds.map((r) => r.direct.p50Ms));
+  const restP50 = median(rounds.map((r) => r.rest.p50Ms));
+  const toolP50 = median(rounds.map((r) => r.toolCall.p50Ms));
+  const restAdded = restP50 - directP50;
+  const toolAdded = toolP50 - directP50;
+  const failures = rounds.reduce((n, r) => n + r.rest.failures + r.toolCall.failures, 0);
+  console.log('\ntarget                                   p50 ms   p99 ms (medians of rounds)');
+  for (const [name, key] of [
+    ['upstream direct', 'direct'],
+    ['REST GET /bench/items/1 (key, limits)', 'rest'],
+    ['MCP tools/call getItem (key, limits)', 'toolCall'],
+  ] as const) {
+    const p50 = median(rounds.map((r) => r[key].p50Ms));
+    const p99 = median(rounds.map((r) => r[key].p99Ms));
+    console.log(`${name.padEnd(40)}${p50.toFixed(3).padStart(7)}  ${p99.toFixed(3).padStart(7)}`);
+  }
+  console.log(
+    `\nadded over the upstream: REST ${restAdded.toFixed(3)} ms, tool call ${toolAdded.toFixed(3)} ms; tool call / REST = ${(toolAdded / restAdded).toFixed(2)} (tool call ${(toolP50 - restP50).toFixed(3)} ms slower); failures ${failures}`,
+  );
+  const result = {
+    benchmark: 'gateway-mcp',
+    at: new Date().toISOString(),
+    machine: {
+      cores: availableParallelism(),
+      node: process.version,
+      loadAverageAtEnd: loadavg().map((l) => round(l)),
+    },
+    settings: { fixedRate: FIXED_RATE, seconds, rounds: ROUNDS, gatewayWorkers: WORKERS },
+    rounds,
+    directP50Ms: directP50,
+    restP50Ms: restP50,
+    toolCallP50Ms: toolP50,
+    restAddedP50Ms: round(restAdded),
+    toolCallAddedP50Ms: round(toolAdded),
+    toolCallOverRestAddedRatio: round(toolAdded / restAdded),
+    failures,
+  };
+  const resultsDir = join(ROOT, 'bench/results');
+  mkdirSync(resultsDir, { recursive: true });
+  const file = join(resultsDir, `gateway-mcp-${result.at.replace(/[:.]/g, '-')}.json`);
+  writeFileSync(file, `${JSON.stringify(result, null, 2)}\n`);
+  console.log(`\nwritten ${file}`);
+}
+
 async function main(): Promise<void> {
+  if (values.mcp) {
+    await mcpMode();
+    return;
+  }
   ensureTools();
   buildGatewayBundle();
   const [upstreamPort, nginxPort, gatewayPort, gatewayStatusPort] = await Promise.all([

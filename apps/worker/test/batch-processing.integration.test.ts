@@ -64,6 +64,33 @@ describe('analytics batches into Postgres', () => {
     expect(updatedKey.lastUsedAt).not.toBeNull();
   });
 
+  it('keeps the MCP tool of tool calls in the request log, through a real recorder', async () => {
+    await resetTables();
+    await h.startRuntime();
+    const recorder = h.recorder({ batchMaxEvents: 100, flushIntervalMs: 60_000 });
+    recorder.record(requestEvent({ requestId: 'req_rest' }));
+    recorder.record(requestEvent({ requestId: 'req_tool_ok', tool: 'get_order' }));
+    recorder.record(
+      requestEvent({
+        requestId: 'req_tool_limited',
+        tool: 'get_order',
+        status: 429,
+        errorCode: 'GW_RATE_LIMITED',
+      }),
+    );
+    await recorder.close(10_000);
+    await waitFor('three requests logged', async () => (await h.count('request_log')) === 3);
+    const rows = await h.db.requestLog.findMany({
+      select: { requestId: true, tool: true, status: true },
+      orderBy: { requestId: 'asc' },
+    });
+    expect(rows).toEqual([
+      { requestId: 'req_rest', tool: null, status: 200 },
+      { requestId: 'req_tool_limited', tool: 'get_order', status: 429 },
+      { requestId: 'req_tool_ok', tool: 'get_order', status: 200 },
+    ]);
+  });
+
   it('does not count a redelivered batch twice, even when two workers apply it at once', async () => {
     await resetTables();
     const events = Array.from({ length: 40 }, () => requestEvent());

@@ -64,10 +64,25 @@ describe('batch codec v1', () => {
     expect(() => decodeBatch(badStatus)).toThrow(/e\.0\.status/);
   });
 
-  it('rejects an event that is not a 16-field tuple', () => {
+  it('carries the MCP tool of tool calls only, and reads tuples written without it', () => {
+    const rest = sampleEvent({ requestId: 'req_rest' });
+    const toolCall = sampleEvent({ requestId: 'req_tool', tool: 'get_order' });
+    const encoded = encodeBatch(newId('batch'), 'dpn_test', [rest, toolCall]);
+    expect(encoded.e[0]).toHaveLength(16);
+    expect(encoded.e[1]).toHaveLength(17);
+    const decoded = decodeBatch(JSON.parse(JSON.stringify(encoded)));
+    expect(decoded.events).toEqual([rest, toolCall]);
+    const badTool = structuredClone(encoded);
+    const tuple = badTool.e[1];
+    if (!tuple) throw new Error('fixture has two events');
+    tuple[16] = 99;
+    expect(() => decodeBatch(badTool)).toThrow(/e\.1: tool refers to missing string 99/);
+  });
+
+  it('rejects an event that is not a 16- or 17-field tuple', () => {
     const good = encodeBatch(newId('batch'), 'dpn_test', [sampleEvent()]);
     expect(() => decodeBatch({ ...good, e: [[1, 2, 3]] })).toThrow(
-      /e\.0: must be a 16-field event tuple/,
+      /e\.0: must be a 16- or 17-field event tuple/,
     );
     expect(() => decodeBatch({ ...good, e: ['x'] })).toThrow(MalformedBatchError);
   });

@@ -10,7 +10,9 @@ import { requestEventProblem } from './request-event-check';
  * method, error code) are indexes into a per-batch string table; -1 stands for null.
  *
  * Event tuple: [dtMs, requestId, api, route, service, instance, consumer, key, method, status,
- * totalMs, upstreamMs|null, bytesIn, bytesOut, clientIp|null, errorCode]
+ * totalMs, upstreamMs|null, bytesIn, bytesOut, clientIp|null, errorCode, tool?]; the MCP tool
+ * index is a 17th element present only on tool calls, so REST events keep their size and
+ * batches written before it existed still decode.
  */
 export const BATCH_CODEC_VERSION = 1;
 
@@ -31,6 +33,7 @@ type EventTupleV1 = [
   bytesOut: number,
   clientIp: string | null,
   errorCode: number,
+  tool?: number,
 ];
 
 export const ZEncodedBatchV1 = z.object({
@@ -80,24 +83,28 @@ export function encodeBatch(
   };
   let t0 = Number.POSITIVE_INFINITY;
   for (const event of events) if (event.time < t0) t0 = event.time;
-  const tuples: EventTupleV1[] = events.map((ev) => [
-    ev.time - t0,
-    ev.requestId,
-    intern(ev.apiId),
-    intern(ev.routeId),
-    intern(ev.serviceId),
-    intern(ev.instance),
-    intern(ev.consumerId),
-    intern(ev.keyId),
-    intern(ev.method),
-    ev.status,
-    ev.totalMs,
-    ev.upstreamMs,
-    ev.bytesIn,
-    ev.bytesOut,
-    ev.clientIp,
-    intern(ev.errorCode),
-  ]);
+  const tuples: EventTupleV1[] = events.map((ev) => {
+    const tuple: EventTupleV1 = [
+      ev.time - t0,
+      ev.requestId,
+      intern(ev.apiId),
+      intern(ev.routeId),
+      intern(ev.serviceId),
+      intern(ev.instance),
+      intern(ev.consumerId),
+      intern(ev.keyId),
+      intern(ev.method),
+      ev.status,
+      ev.totalMs,
+      ev.upstreamMs,
+      ev.bytesIn,
+      ev.bytesOut,
+      ev.clientIp,
+      intern(ev.errorCode),
+    ];
+    if (ev.tool !== undefined && ev.tool !== null) tuple.push(intern(ev.tool));
+    return tuple;
+  });
   return { v: BATCH_CODEC_VERSION, id, node: nodeId, t0, s: strings, e: tuples };
 }
 
@@ -126,9 +133,9 @@ export function decodeBatch(payload: unknown): DecodedBatch {
     return value;
   };
   const events = batch.e.map((raw, position): RequestEvent => {
-    if (!Array.isArray(raw) || raw.length !== 16) {
+    if (!Array.isArray(raw) || (raw.length !== 16 && raw.length !== 17)) {
       throw new MalformedBatchError(
-        `malformed analytics batch at e.${position}: must be a 16-field event tuple`,
+        `malformed analytics batch at e.${position}: must be a 16- or 17-field event tuple`,
       );
     }
     const tuple: unknown[] = raw;
@@ -156,6 +163,7 @@ export function decodeBatch(payload: unknown): DecodedBatch {
       bytesOut: tuple[13],
       clientIp: tuple[14],
       errorCode: lookup(tuple[15], position, 'errorCode'),
+      ...(tuple.length === 17 ? { tool: lookup(tuple[16], position, 'tool') } : {}),
     };
     const problem = requestEventProblem(candidate);
     if (problem !== null)

@@ -25,6 +25,10 @@ const ms: Check = (v) =>
   typeof v === 'number' && Number.isFinite(v) && v >= 0 && v <= MAX_MS
     ? null
     : `must be a number of milliseconds from 0 to ${MAX_MS}`;
+const optional =
+  (check: Check): Check =>
+  (v) =>
+    v === undefined ? null : check(v);
 const errorCode: Check = (v) =>
   typeof v === 'string' && ERROR_CODE.test(v) ? null : 'must be an upper-case gateway error code';
 
@@ -47,6 +51,7 @@ const FIELD_CHECKS: Record<keyof RequestEvent, Check> = {
   bytesOut: int(0, Number.MAX_SAFE_INTEGER),
   clientIp: nullable(str(0, 64)),
   errorCode: nullable(errorCode),
+  tool: optional(nullable(str(1, 128))),
 };
 const FIELDS = Object.entries(FIELD_CHECKS) as [keyof RequestEvent, Check][];
 

@@ -32,6 +32,8 @@ export const ZRequestEvent = z.object({
   clientIp: z.string().max(64).nullable(),
   /** Set when the gateway answered itself (`GW_QUOTA_EXCEEDED`, `GW_UPSTREAM_TIMEOUT`, …). */
   errorCode: ZErrorCode.nullable(),
+  /** The MCP tool a tool call ran; absent or null for REST requests. */
+  tool: z.string().min(1).max(128).nullable().optional(),
 });
 export type RequestEvent = z.infer<typeof ZRequestEvent>;
 

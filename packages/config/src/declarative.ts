@@ -10,6 +10,7 @@ import {
   ZRedisFailurePolicy,
   ZRoute,
 } from './api-settings';
+import { ZMcpSettings } from './mcp-settings';
 import { ZDiscoveryRef, ZName, ZRegistryType, ZServiceSettings, ZTarget } from './service-settings';
 
 /**
@@ -67,13 +68,46 @@ export const ZDeclarativeApi = z.object({
   auth: ZApiAuth.default({ type: 'key' }),
   routes: z.array(ZRoute).default([]),
   plugins: ZApiPolicies.prefault({}),
+  /** MCP for this API: the gateway answers MCP with one tool per operation of `openapi`. */
+  mcp: ZMcpSettings.optional(),
+  /**
+   * The API's OpenAPI document, inline (a YAML/JSON object) or as text. Applied when present;
+   * absent keeps the stored document (one uploaded in the console, say). Never dumped.
+   */
+  openapi: z
+    .union([z.string().min(1).max(5_242_880), z.record(z.string(), z.unknown())])
+    .optional(),
 });
 export type DeclarativeApi = z.infer<typeof ZDeclarativeApi>;
+
+/**
+ * A plan includes an API whole (its name) or only some of its routes (by route name), so a
+ * consumer on the plan may call those routes and, over MCP, the tools made from them.
+ */
+export const ZDeclarativePlanApi = z.union([
+  ZName,
+  z
+    .object({
+      api: ZName,
+      routes: z.array(z.string().min(1).max(100)).min(1, 'list at least one route name'),
+    })
+    .strict(),
+]);
+export type DeclarativePlanApi = z.infer<typeof ZDeclarativePlanApi>;
+
+export function planApiName(entry: DeclarativePlanApi): string {
+  return typeof entry === 'string' ? entry : entry.api;
+}
+
+/** Route names the entry limits the plan to; empty means the whole API. */
+export function planApiRoutes(entry: DeclarativePlanApi): string[] {
+  return typeof entry === 'string' ? [] : entry.routes;
+}
 
 export const ZDeclarativePlan = z.object({
   name: ZName,
   description: z.string().max(2000).optional(),
-  apis: z.array(ZName).default([]),
+  apis: z.array(ZDeclarativePlanApi).default([]),
   rateLimit: ZRateLimit.optional(),
   quota: ZQuota.optional(),
   public: z.boolean().default(true),
@@ -141,14 +175,28 @@ export const ZDeclarativeConfig = z
         });
       }
     });
+    const routeNamesByApi = new Map(
+      doc.apis.map((a) => [a.name, new Set(a.routes.map((r) => r.name))] as const),
+    );
     doc.plans.forEach((p, i) => {
-      p.apis.forEach((name, j) => {
-        if (!apis.has(name))
+      p.apis.forEach((entry, j) => {
+        const name = planApiName(entry);
+        if (!apis.has(name)) {
           ctx.addIssue({
             code: 'custom',
             path: ['plans', i, 'apis', j],
             message: `unknown API ${name}`,
           });
+          return;
+        }
+        planApiRoutes(entry).forEach((route, k) => {
+          if (!routeNamesByApi.get(name)?.has(route))
+            ctx.addIssue({
+              code: 'custom',
+              path: ['plans', i, 'apis', j, 'routes', k],
+              message: `API ${name} has no route named ${route}`,
+            });
+        });
       });
     });
     doc.consumers.forEach((c, i) => {

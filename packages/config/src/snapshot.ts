@@ -9,6 +9,7 @@ import {
   ZRedisFailurePolicy,
   ZRoute,
 } from './api-settings';
+import { ZSnapshotMcp } from './mcp-settings';
 import { ZDiscoveryRef, ZName, ZRegistryType, ZServiceSettings, ZTarget } from './service-settings';
 
 export const SNAPSHOT_SCHEMA_VERSION = 1;
@@ -60,6 +61,8 @@ export const ZSnapshotApi = z.object({
   jwtSecretFingerprint: z.string().max(64).optional(),
   routes: z.array(ZSnapshotRoute).default([]),
   policies: ZApiPolicies.prefault({}),
+  /** Present only when MCP is enabled, so versions published before MCP existed keep their hash. */
+  mcp: ZSnapshotMcp.optional(),
 });
 export type SnapshotApi = z.infer<typeof ZSnapshotApi>;
 
@@ -67,6 +70,11 @@ export const ZSnapshotPlan = z.object({
   id: z.string(),
   name: ZName,
   apiIds: z.array(z.string()),
+  /**
+   * Route-level scope: for an API listed here the plan includes only these routes; an API of
+   * `apiIds` absent from it is included whole. Optional so older versions keep their hash.
+   */
+  routeIds: z.record(z.string(), z.array(z.string()).min(1)).optional(),
   rateLimit: ZRateLimit.nullable().default(null),
   quota: ZQuota.nullable().default(null),
   redisFailurePolicy: ZRedisFailurePolicy.default('open'),
@@ -137,7 +145,21 @@ export const ZConfigSnapshot = z
         });
       }
     });
+    const routeIdsByApi = new Map(
+      snapshot.apis.map((api) => [api.id, new Set(api.routes.map((r) => r.id))] as const),
+    );
     snapshot.plans.forEach((plan, index) => {
+      for (const [apiId, routeIds] of Object.entries(plan.routeIds ?? {})) {
+        const known = routeIdsByApi.get(apiId);
+        const unknown = routeIds.find((id) => !known?.has(id));
+        if (!plan.apiIds.includes(apiId) || unknown !== undefined) {
+          ctx.addIssue({
+            code: 'custom',
+            path: ['plans', index, 'routeIds', apiId],
+            message: `plan ${plan.name} scopes ${plan.apiIds.includes(apiId) ? `unknown route ${unknown}` : `API ${apiId}, which it does not include`}`,
+          });
+        }
+      }
       for (const apiId of plan.apiIds) {
         if (!apiIds.has(apiId)) {
           ctx.addIssue({

@@ -51,6 +51,7 @@ function bearer(headers: IncomingHttpHeaders): string | null {
 export async function authenticateJwt(
   headers: IncomingHttpHeaders,
   apiId: string,
+  routeId: string | null,
   auth: JwtAuth,
   config: CompiledConfig,
   credentials: CredentialTable,
@@ -106,7 +107,7 @@ export async function authenticateJwt(
       code: 'GW_FORBIDDEN',
       detail: `no consumer matches the token's "${auth.consumerClaim}" claim`,
     };
-  const access = resolveAccess(consumer, apiId, config, credentials);
+  const access = resolveAccess(consumer, apiId, routeId, config, credentials);
   if (!access.ok) return { ok: false, code: 'GW_FORBIDDEN', detail: access.detail };
   return {
     ok: true,

@@ -54,12 +54,13 @@ function hashOfWellFormed(value: string): string | null {
 /**
  * API-key authentication against the in-memory credential table. A malformed key is refused
  * before any hashing or lookup; an unknown, expired or revoked key is 401; a known key whose
- * consumer may not call this API is 403.
+ * consumer may not call this route of the API (null: any part of it) is 403.
  */
 export function authenticateKey(
   headers: IncomingHttpHeaders,
   query: string,
   apiId: string,
+  routeId: string | null,
   queryParam: string | undefined,
   config: CompiledConfig,
   credentials: CredentialTable,
@@ -100,7 +101,7 @@ export function authenticateKey(
       detail: 'the API key belongs to no active consumer',
     };
   }
-  const access = resolveAccess(consumer, apiId, config, credentials);
+  const access = resolveAccess(consumer, apiId, routeId, config, credentials);
   if (!access.ok) return { ok: false, code: 'GW_FORBIDDEN', detail: access.detail };
   return {
     ok: true,

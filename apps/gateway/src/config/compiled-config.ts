@@ -7,6 +7,7 @@ import type {
 } from '@portico/config';
 import type { Pool } from 'undici';
 import type { DiscoveryManager } from '../discovery/discovery-manager';
+import { type CompiledMcp, compileMcp, createSchemaCompiler } from '../mcp/compiled-mcp';
 import { CidrList } from '../policies/cidr-list';
 import { type CompiledCors, compileCors } from '../policies/cors';
 import { type CompiledHeaderTransform, compileHeaderTransform } from '../policies/header-transform';
@@ -52,11 +53,15 @@ export interface CompiledApi extends RoutableApi {
   readonly cacheStore: 'memory' | 'redis';
   readonly maxHeaderBytes: number;
   readonly maxBodyBytes: number;
+  /** The API's MCP endpoint and tools; null when MCP is off. */
+  readonly mcp: CompiledMcp | null;
 }
 
 export interface CompiledPlan {
   readonly plan: SnapshotPlan;
   readonly apiIds: ReadonlySet<string>;
+  /** APIs the plan includes only in part: the route ids it includes. Absent API: whole. */
+  readonly routeIds: ReadonlyMap<string, ReadonlySet<string>>;
 }
 
 /** One config version, compiled for the hot path. Immutable once built. */
@@ -69,6 +74,8 @@ export interface CompiledConfig {
   readonly services: ReadonlyMap<string, CompiledService>;
   readonly plans: ReadonlyMap<string, CompiledPlan>;
   readonly jwtSecrets: Readonly<Record<string, string>>;
+  /** Request paths of every MCP endpoint: the one set the proxy looks in before routing. */
+  readonly mcpPaths: ReadonlySet<string>;
 }
 
 export interface CompileDeps {
@@ -113,15 +120,20 @@ export function compileConfig(published: PublishedConfig, deps: CompileDeps): Co
     });
   }
 
+  const schemaCompiler = snapshot.apis.some((api) => api.mcp !== undefined)
+    ? createSchemaCompiler()
+    : null;
   const apis: CompiledApi[] = snapshot.apis.map((api) => {
     const where = `API ${api.name}`;
     const service = services.get(api.serviceId);
     if (!service) throw new Error(`${where}: unknown service ${api.serviceId}`);
     const policies = api.policies;
+    // An API without routes forwards everything under its base path.
+    const routes =
+      api.routes.length > 0 ? sortRoutes(api.routes.map(compileRoute)) : [CATCH_ALL_ROUTE];
     return {
       api,
-      // An API without routes forwards everything under its base path.
-      routes: api.routes.length > 0 ? sortRoutes(api.routes.map(compileRoute)) : [CATCH_ALL_ROUTE],
+      routes,
       service,
       auth: api.auth,
       ipAllow: policies.ipAllow.length > 0 ? cidrs(policies.ipAllow, `${where} ipAllow`) : null,
@@ -137,11 +149,21 @@ export function compileConfig(published: PublishedConfig, deps: CompileDeps): Co
       cacheStore: policies.cache?.store ?? 'memory',
       maxHeaderBytes: policies.maxHeaderBytes,
       maxBodyBytes: policies.maxBodyBytes,
+      mcp: schemaCompiler === null ? null : compileMcp(api, routes, schemaCompiler),
     };
   });
 
   const plans = new Map<string, CompiledPlan>(
-    snapshot.plans.map((plan) => [plan.id, { plan, apiIds: new Set(plan.apiIds) }]),
+    snapshot.plans.map((plan) => [
+      plan.id,
+      {
+        plan,
+        apiIds: new Set(plan.apiIds),
+        routeIds: new Map(
+          Object.entries(plan.routeIds ?? {}).map(([apiId, ids]) => [apiId, new Set(ids)]),
+        ),
+      },
+    ]),
   );
   deps.pools.retainOnly(poolKeysInUse);
   // Nothing below can fail: this version goes live, so start and stop background work now.
@@ -158,6 +180,7 @@ export function compileConfig(published: PublishedConfig, deps: CompileDeps): Co
     services,
     plans,
     jwtSecrets: published.secrets.jwtSecrets,
+    mcpPaths: new Set(apis.flatMap((a) => (a.mcp === null ? [] : [a.mcp.endpointPath]))),
   };
 }
 

@@ -85,6 +85,16 @@ function routeMatches(route: CompiledRoute, method: string, relativePath: string
   return position >= relativePath.length;
 }
 
+/** The first of `routes` (sorted by `sortRoutes`) matching the method and relative path. */
+export function matchRoute(
+  routes: readonly CompiledRoute[],
+  method: string,
+  relativePath: string,
+): CompiledRoute | null {
+  for (const route of routes) if (routeMatches(route, method, relativePath)) return route;
+  return null;
+}
+
 /**
  * Host + longest base path, then method + path pattern. Built once per config version, read by
  * every request of that version.

@@ -1,43 +1,33 @@
 import type { IncomingHttpHeaders, IncomingMessage, ServerResponse } from 'node:http';
 import { Transform, type TransformCallback } from 'node:stream';
-import type { AnalyticsRecorder } from '@portico/analytics';
 import type { Dispatcher } from 'undici';
 import { ANONYMOUS, type AuthOutcome } from '../auth/auth-outcome';
 import { authenticateJwt } from '../auth/jwt-auth';
 import { authenticateKey } from '../auth/key-auth';
 import type { CompiledApi, CompiledConfig } from '../config/compiled-config';
 import type { CredentialTable } from '../config/credential-table';
-import type { RuntimeState } from '../config/runtime-state';
-import {
-  GATEWAY_ERRORS,
-  type GatewayErrorCode,
-  PROBLEM_CONTENT_TYPE,
-  problemBody,
-} from '../errors/gateway-errors';
-import type { LimitCheck, LimitDecision, Limiter, LimitWaiter } from '../limits/index';
+import { GATEWAY_ERRORS, type GatewayErrorCode } from '../errors/gateway-errors';
+import type { LimitDecision, LimitWaiter } from '../limits/index';
+import { McpExchange, mcpEntryFor } from '../mcp/mcp-exchange';
 import { addCorsResponseHeaders, preflightHeaders } from '../policies/cors';
 import { applyHeaderTransform } from '../policies/header-transform';
 import type {
   CacheCapture,
   CachedResponse,
   ResponseCacheStore,
-  ResponseCacheStores,
 } from '../policies/response-cache-store';
-import type { GatewayMetrics } from '../status/gateway-metrics';
 import type { UpstreamInstance } from '../upstream/upstream-selector';
 import { type ClientView, forwardedHeadersFor } from './forwarded-headers';
 import { connectionNamedHeaders, HOP_BY_HOP } from './hop-by-hop';
+import { limitCheckFor } from './limit-check';
 import { isUnderBasePath, normalisePath } from './path-normaliser';
+import type { ProxyDeps } from './proxy-deps';
 import { nextTraceparent, requestIdFrom } from './request-identity';
+import { sendProblem } from './send-problem';
+import { IDEMPOTENT, RETRYABLE_ERRORS, upstreamErrorCode } from './upstream-policy';
 
-export interface ProxyDeps {
-  runtime: RuntimeState;
-  limiter: Limiter | null;
-  analytics: AnalyticsRecorder;
-  metrics: GatewayMetrics;
-  cache: ResponseCacheStores | null;
-  log: { error(message: string, error?: unknown): void };
-}
+export type { ProxyDeps } from './proxy-deps';
+export { sendProblem } from './send-problem';
 
 /**
  * Request headers never forwarded as the client sent them: hop-by-hop ones, and those the
@@ -56,21 +46,6 @@ const STRIPPED_REQUEST_HEADERS = new Set([
   'x-consumer-name',
   'x-portico-plan',
   'content-length',
-]);
-
-/** Methods retried by default: repeating them has the same effect as sending them once. */
-const IDEMPOTENT = new Set(['GET', 'HEAD', 'OPTIONS', 'PUT', 'DELETE', 'TRACE']);
-
-/** Failures where the upstream most likely never processed the request: worth another instance. */
-const RETRYABLE_ERRORS = new Set([
-  'ECONNREFUSED',
-  'ECONNRESET',
-  'EPIPE',
-  'EHOSTUNREACH',
-  'ENETUNREACH',
-  'UND_ERR_CONNECT_TIMEOUT',
-  'UND_ERR_SOCKET',
-  'UND_ERR_CLOSED',
 ]);
 
 /** Set on requests that arrived through the server's 'upgrade' event: the bytes read past the headers. */
@@ -112,41 +87,6 @@ function headerBytes(raw: readonly string[]): number {
   return total;
 }
 
-export function sendProblem(
-  res: ServerResponse,
-  code: GatewayErrorCode,
-  detail: string,
-  requestId: string,
-  extraHeaders?: Record<string, string> | null,
-): void {
-  if (res.headersSent) {
-    res.destroy();
-    return;
-  }
-  const body = problemBody(code, detail, requestId);
-  const headers: Record<string, string | number> = {
-    'content-type': PROBLEM_CONTENT_TYPE,
-    'content-length': Buffer.byteLength(body),
-    'x-request-id': requestId,
-    'cache-control': 'no-store',
-  };
-  if (extraHeaders) Object.assign(headers, extraHeaders);
-  res.writeHead(GATEWAY_ERRORS[code].status, headers);
-  res.end(body);
-}
-
-function upstreamErrorCode(error: unknown): GatewayErrorCode {
-  const code = (error as { code?: string }).code;
-  if (
-    code === 'UND_ERR_CONNECT_TIMEOUT' ||
-    code === 'UND_ERR_HEADERS_TIMEOUT' ||
-    code === 'UND_ERR_BODY_TIMEOUT'
-  ) {
-    return 'GW_UPSTREAM_TIMEOUT';
-  }
-  return 'GW_UPSTREAM_UNAVAILABLE';
-}
-
 function pushLimitHeaders(headers: string[], limitHeaders: Record<string, string>): void {
   for (const name in limitHeaders) headers.push(name, limitHeaders[name] as string);
 }
@@ -174,6 +114,15 @@ export function createProxyHandler(
   deps: ProxyDeps,
 ): (req: IncomingMessage, res: ServerResponse) => void {
   return function handle(req: IncomingMessage, res: ServerResponse): void {
+    // MCP endpoints are looked up only when the running version has any: one Set lookup.
+    const current = deps.runtime.current;
+    if (current.config !== null && current.config.mcpPaths.size > 0) {
+      const mcpEntry = mcpEntryFor(current.config, req);
+      if (mcpEntry !== null) {
+        new McpExchange(deps, req, res, mcpEntry, current.config, current.credentials).start();
+        return;
+      }
+    }
     new Exchange(deps, req, res as ExchangeResponse).start();
   };
 }
@@ -320,6 +269,7 @@ class Exchange implements Dispatcher.DispatchHandler, LimitWaiter {
           req.headers,
           this.query,
           entry.api.id,
+          this.routeId,
           auth.queryParam,
           config,
           current.credentials,
@@ -339,7 +289,14 @@ class Exchange implements Dispatcher.DispatchHandler, LimitWaiter {
     credentials: CredentialTable,
   ): void {
     if (entry.auth.type !== 'jwt') return;
-    authenticateJwt(this.req.headers, entry.api.id, entry.auth, config, credentials).then(
+    authenticateJwt(
+      this.req.headers,
+      entry.api.id,
+      this.routeId,
+      entry.auth,
+      config,
+      credentials,
+    ).then(
       (outcome) => this.afterAuth(outcome),
       (error: unknown) => {
         this.deps.log.error(`jwt authentication failed unexpectedly (${this.requestId})`, error);
@@ -363,34 +320,13 @@ class Exchange implements Dispatcher.DispatchHandler, LimitWaiter {
     this.consumerId = outcome.consumer?.id ?? null;
     this.keyId = outcome.keyId;
     const limiter = this.deps.limiter;
-    const entry = this.entry as CompiledApi; // routed before authentication
-    const clientIp = this.clientIp as string; // set before authentication
-    const plan = outcome.plan?.plan ?? null;
-    let check: LimitCheck | null = null;
-    if (limiter !== null && plan !== null && (plan.rateLimit !== null || plan.quota !== null)) {
-      check = {
-        planId: plan.id,
-        subject: outcome.consumer?.id ?? `ip:${clientIp}`,
-        rateLimit: plan.rateLimit,
-        quota: plan.quota,
-        failurePolicy: plan.redisFailurePolicy,
-      };
-    } else if (
-      limiter !== null &&
-      outcome.consumer === null &&
-      entry.api.policies.anonymousRateLimit !== undefined
-    ) {
-      check = {
-        planId: `anon:${entry.api.id}`,
-        subject: `ip:${clientIp}`,
-        rateLimit: entry.api.policies.anonymousRateLimit,
-        quota: null,
-        failurePolicy: 'open',
-      };
-    }
-    if (limiter !== null && check !== null) {
-      limiter.submit(check, this);
-      return;
+    if (limiter !== null) {
+      // Routed and addressed before authentication.
+      const check = limitCheckFor(outcome, this.entry as CompiledApi, this.clientIp as string);
+      if (check !== null) {
+        limiter.submit(check, this);
+        return;
+      }
     }
     this.forward();
   }

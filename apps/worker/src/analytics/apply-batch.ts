@@ -66,14 +66,14 @@ export async function applyBatch(
       -- keeps the first (the rollups still count both).
       INSERT INTO request_log ("requestId", time, "nodeId", "apiId", "routeId", "serviceId", instance,
         "consumerId", "keyId", method, status, "totalMs", "upstreamMs", "bytesIn", "bytesOut", "clientIp",
-        "errorCode", "batchId")
+        "errorCode", tool, "batchId")
       SELECT x."requestId", to_timestamp(x.time / 1000.0) AT TIME ZONE 'UTC', x."nodeId", x."apiId", x."routeId",
         x."serviceId", x.instance, x."consumerId", x."keyId", x.method, x.status, x."totalMs", x."upstreamMs",
-        x."bytesIn", x."bytesOut", x."clientIp", x."errorCode", ${batch.id}
+        x."bytesIn", x."bytesOut", x."clientIp", x."errorCode", x.tool, ${batch.id}
       FROM jsonb_to_recordset(${JSON.stringify(batch.events)}::jsonb) AS x("requestId" text, time bigint,
         "nodeId" text, "apiId" text, "routeId" text, "serviceId" text, instance text, "consumerId" text,
         "keyId" text, method text, status int, "totalMs" double precision, "upstreamMs" double precision,
-        "bytesIn" int, "bytesOut" int, "clientIp" text, "errorCode" text)
+        "bytesIn" int, "bytesOut" int, "clientIp" text, "errorCode" text, tool text)
       WHERE EXISTS (SELECT 1 FROM claimed)
       ON CONFLICT ("requestId") DO NOTHING
       RETURNING 1

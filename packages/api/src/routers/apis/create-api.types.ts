@@ -1,4 +1,12 @@
-import { ZApiAuth, ZApiHost, ZApiPolicies, ZBasePath, ZName, ZRoute } from '@portico/config';
+import {
+  ZApiAuth,
+  ZApiHost,
+  ZApiPolicies,
+  ZBasePath,
+  ZMcpSettings,
+  ZName,
+  ZRoute,
+} from '@portico/config';
 import { z } from 'zod';
 import { ZId } from '../../services/shared/schemas';
 
@@ -21,4 +29,6 @@ export const ZCreateApiInput = z.object({
   auth: ZApiAuth.default({ type: 'key' }),
   policies: ZApiPolicies.prefault({}),
   routes: z.array(ZRoute).max(2000).default([]),
+  /** MCP needs the API's OpenAPI document: enable it once one is imported. */
+  mcp: ZMcpSettings.optional(),
 });

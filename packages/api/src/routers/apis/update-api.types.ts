@@ -1,4 +1,12 @@
-import { ZApiAuth, ZApiHost, ZApiPolicies, ZBasePath, ZName, ZRoute } from '@portico/config';
+import {
+  ZApiAuth,
+  ZApiHost,
+  ZApiPolicies,
+  ZBasePath,
+  ZMcpSettings,
+  ZName,
+  ZRoute,
+} from '@portico/config';
 import { z } from 'zod';
 import { ZId } from '../../services/shared/schemas';
 import { ZSlug } from './create-api.types';
@@ -18,4 +26,6 @@ export const ZUpdateApiInput = z.object({
   policies: ZApiPolicies.optional(),
   /** Replaces the whole route list, in this order. */
   routes: z.array(ZRoute).max(2000).optional(),
+  /** MCP settings, replaced whole; null removes them. */
+  mcp: ZMcpSettings.nullable().optional(),
 });

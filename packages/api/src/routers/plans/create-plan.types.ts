@@ -11,4 +11,9 @@ export const ZCreatePlanInput = z.object({
   approvalRequired: z.boolean().default(false),
   redisFailurePolicy: ZRedisFailurePolicy.default('open'),
   apiIds: z.array(ZId).max(1000).default([]),
+  /**
+   * Route names by API id, for APIs the plan includes only in part (absent: whole API).
+   * On update it replaces all scopes; omitted, the scopes of APIs the plan keeps stay.
+   */
+  routeScopes: z.record(ZId, z.array(z.string().min(1).max(100)).min(1).max(2000)).optional(),
 });

@@ -13,4 +13,9 @@ export const ZUpdatePlanInput = z.object({
   redisFailurePolicy: ZRedisFailurePolicy.optional(),
   /** Replaces the plan's API list. */
   apiIds: z.array(ZId).max(1000).optional(),
+  /**
+   * Route names by API id, for APIs the plan includes only in part (absent: whole API).
+   * On update it replaces all scopes; omitted, the scopes of APIs the plan keeps stay.
+   */
+  routeScopes: z.record(ZId, z.array(z.string().min(1).max(100)).min(1).max(2000)).optional(),
 });

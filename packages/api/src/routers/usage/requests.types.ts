@@ -19,6 +19,8 @@ export const ZRequestExplorerInput = z
       .max(16)
       .transform((m) => m.toUpperCase())
       .optional(),
+    /** MCP tool calls of this tool only. */
+    tool: z.string().min(1).max(128).optional(),
     limit: z.number().int().min(1).max(200).default(50),
     cursor: z.string().min(1).max(500).optional(),
   })

@@ -1,4 +1,10 @@
-import type { ApiAuth, ApiPolicies } from '@portico/config';
+import {
+  type ApiAuth,
+  type ApiPolicies,
+  type McpSettings,
+  mcpEndpointPath,
+  ZMcpSettings,
+} from '@portico/config';
 import type { Api, Route } from '@portico/db';
 
 export interface RouteView {
@@ -25,6 +31,10 @@ export interface ApiView {
   policies: ApiPolicies;
   routes: RouteView[];
   hasOpenApiDocument: boolean;
+  /** The MCP settings as stored (null: never configured). */
+  mcp: McpSettings | null;
+  /** Where the gateway answers MCP for this API (`<basePath><mcp.path>`), null when MCP is off. */
+  mcpEndpoint: string | null;
   createdAt: Date;
   updatedAt: Date;
 }
@@ -37,6 +47,8 @@ export const API_INCLUDE = {
 } as const;
 
 export function toApiView(row: ApiRow): ApiView {
+  const mcp = row.mcp === null ? null : ZMcpSettings.safeParse(row.mcp);
+  const settings = mcp?.success ? mcp.data : null;
   return {
     id: row.id,
     name: row.name,
@@ -60,6 +72,8 @@ export function toApiView(row: ApiRow): ApiView {
       position: r.position,
     })),
     hasOpenApiDocument: row.openApiDocument !== null,
+    mcp: settings,
+    mcpEndpoint: settings?.enabled ? mcpEndpointPath(row.basePath, settings.path) : null,
     createdAt: row.createdAt,
     updatedAt: row.updatedAt,
   };

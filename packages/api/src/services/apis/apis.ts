@@ -3,13 +3,15 @@ import {
   type ApiPolicies,
   describeCollision,
   findApiCollisions,
+  type McpSettings,
   type Route,
 } from '@portico/config';
-import type { Prisma } from '@portico/db';
+import { DbNull, type Prisma } from '@portico/db';
 import { newId } from '@portico/id';
 import { assertJwtSecretExists } from '../secrets/secret-refs';
 import { badRequest, conflict, notFound } from '../shared/domain-errors';
 import { API_INCLUDE, type ApiView, toApiView } from './api-view';
+import { mcpToolsFromOpenApi } from './openapi-tools';
 
 /** Serialises API writes so two concurrent writes cannot both pass the collision check. */
 const API_ROUTING_LOCK_KEY = 7_413_220_201;
@@ -63,6 +65,27 @@ export interface ApiInput {
   policies: ApiPolicies;
   routes: Route[];
   openApiDocument?: string | undefined;
+  mcp?: McpSettings | null | undefined;
+}
+
+/**
+ * Refuses MCP settings that cannot make tools from the API's document (none stored, or
+ * `include`/`exclude`/`tools` naming operations it does not have), so the mistake shows on
+ * the form instead of at the next publish.
+ */
+function assertMcpUsable(mcp: McpSettings | null | undefined, document: string | null): void {
+  if (!mcp?.enabled || mcp.source === 'upstream') return;
+  if (document === null)
+    throw badRequest(
+      "mcp.enabled: MCP tools are made from the API's OpenAPI document; import one first",
+    );
+  const tools = mcpToolsFromOpenApi(document, mcp);
+  if (!tools.ok) throw badRequest(tools.issue);
+}
+
+function mcpData(mcp: McpSettings | null | undefined) {
+  if (mcp === undefined) return undefined;
+  return mcp === null ? DbNull : (mcp as unknown as Prisma.InputJsonValue);
 }
 
 async function assertUnique(
@@ -120,6 +143,7 @@ export async function createApi(
   now: Date,
 ): Promise<ApiView> {
   const slug = input.slug ?? slugFromName(input.name);
+  assertMcpUsable(input.mcp, input.openApiDocument ?? null);
   await assertUnique(tx, input.name, slug, null);
   await assertServiceExists(tx, input.serviceId);
   await assertJwtSecretExists(tx, input.auth);
@@ -145,6 +169,7 @@ export async function createApi(
       auth: input.auth as unknown as Prisma.InputJsonValue,
       policies: input.policies as unknown as Prisma.InputJsonValue,
       openApiDocument: input.openApiDocument ?? null,
+      mcp: mcpData(input.mcp ?? null),
     },
   });
   await tx.route.createMany({ data: routeRows(id, input.routes, now) });
@@ -160,7 +185,8 @@ export async function updateApi(
   patch: ApiPatch,
   now: Date,
 ): Promise<{ before: ApiView; after: ApiView }> {
-  const { openApiDocument: _document, ...before } = await getApi(tx, patch.id);
+  const { openApiDocument: document, ...before } = await getApi(tx, patch.id);
+  assertMcpUsable(patch.mcp, document);
   const name = patch.name ?? before.name;
   const slug = patch.slug ?? before.slug;
   await assertUnique(tx, name, slug, before.id);
@@ -186,6 +212,7 @@ export async function updateApi(
         patch.policies === undefined
           ? undefined
           : (patch.policies as unknown as Prisma.InputJsonValue),
+      mcp: mcpData(patch.mcp),
     },
   });
   if (patch.routes !== undefined) {

@@ -1,4 +1,10 @@
-import { canonicalJson, type DeclarativeConfig } from '@portico/config';
+import {
+  canonicalJson,
+  type DeclarativeConfig,
+  type DeclarativePlanApi,
+  planApiName,
+  planApiRoutes,
+} from '@portico/config';
 import { DbNull, type Prisma } from '@portico/db';
 import { newId } from '@portico/id';
 import { TRPCError } from '@trpc/server';
@@ -78,7 +84,26 @@ export async function reconcile(
 }
 
 const sortedNames = (names: readonly string[]) => [...new Set(names)].sort();
-const planKey = (p: DeclarativePlanView) => viewKey({ ...p, apis: sortedNames(p.apis) });
+
+/** Plan entries in one order and form (route lists sorted), for comparisons. */
+function sortedPlanApis(entries: readonly DeclarativePlanApi[]): DeclarativePlanApi[] {
+  const byName = new Map<string, DeclarativePlanApi>();
+  for (const entry of entries) {
+    const routes = sortedNames(planApiRoutes(entry));
+    byName.set(
+      planApiName(entry),
+      routes.length === 0 ? planApiName(entry) : { api: planApiName(entry), routes },
+    );
+  }
+  return [...byName.keys()].sort().map((name) => byName.get(name) as DeclarativePlanApi);
+}
+const planKey = (p: DeclarativePlanView) => viewKey({ ...p, apis: sortedPlanApis(p.apis) });
+
+/** The document text stored for an `openapi` entry: text as given, an inline object as JSON. */
+function openApiText(openapi: DeclarativeApiView['openapi']): string | undefined {
+  if (openapi === undefined) return undefined;
+  return typeof openapi === 'string' ? openapi : JSON.stringify(openapi);
+}
 
 function jsonOrDbNull(value: unknown): Prisma.InputJsonValue | typeof DbNull {
   return value === undefined || value === null ? DbNull : (value as Prisma.InputJsonValue);
@@ -146,6 +171,9 @@ function apiData(a: DeclarativeApiView, serviceId: string) {
     visibility: a.visibility,
     auth: a.auth as Prisma.InputJsonValue,
     policies: a.plugins as Prisma.InputJsonValue,
+    mcp: jsonOrDbNull(a.mcp),
+    // Absent keeps the stored document (one imported in the console, say).
+    ...(a.openapi === undefined ? {} : { openApiDocument: openApiText(a.openapi) }),
   };
 }
 
@@ -298,7 +326,10 @@ async function upsertApis({ tx, doc, state, changes, ids }: Run): Promise<void> 
       changes.push({ kind: 'api', name: a.name, action: 'create' });
     } else {
       apiId = current.id;
-      if (viewKey(a) !== viewKey(current.view)) {
+      const { openapi, ...view } = a;
+      const documentChanged =
+        openapi !== undefined && openApiText(openapi) !== current.openApiDocument;
+      if (viewKey(view) !== viewKey(current.view) || documentChanged) {
         await tx.api.update({ where: { id: apiId }, data });
         changes.push({ kind: 'api', name: a.name, action: 'update' });
       }
@@ -358,11 +389,16 @@ async function upsertPlans({ tx, doc, state, changes, ids }: Run): Promise<void>
       }
     }
     ids.plans.set(p.name, planId);
-    const apis = sortedNames(p.apis);
-    if (current && canonicalJson(apis) === canonicalJson(sortedNames(current.view.apis))) continue;
+    const apis = sortedPlanApis(p.apis);
+    if (current && canonicalJson(apis) === canonicalJson(sortedPlanApis(current.view.apis)))
+      continue;
     await tx.planApi.deleteMany({ where: { planId } });
     await tx.planApi.createMany({
-      data: apis.map((apiName) => ({ planId, apiId: mustGet(ids.apis, apiName, 'API') })),
+      data: apis.map((entry) => ({
+        planId,
+        apiId: mustGet(ids.apis, planApiName(entry), 'API'),
+        routes: planApiRoutes(entry),
+      })),
     });
   }
 }

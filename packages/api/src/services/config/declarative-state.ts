@@ -30,7 +30,10 @@ export interface Current<T> {
 export interface DeclarativeState {
   registries: Map<string, Current<DeclarativeRegistryView> & { credentialsSealed: string | null }>;
   services: Map<string, Current<DeclarativeServiceView>>;
-  apis: Map<string, Current<DeclarativeApiView> & { routesKey: string }>;
+  apis: Map<
+    string,
+    Current<DeclarativeApiView> & { routesKey: string; openApiDocument: string | null }
+  >;
   plans: Map<string, Current<DeclarativePlanView>>;
   /** Every consumer by name; `operatorOwned` ones are the only ones apply may delete. */
   consumers: Map<string, Current<DeclarativeConsumerView> & { operatorOwned: boolean }>;
@@ -79,7 +82,7 @@ export async function loadDeclarativeState(
     }),
     tx.plan.findMany({
       orderBy: { name: 'asc' },
-      include: { apis: { select: { api: { select: { name: true } } } } },
+      include: { apis: { select: { routes: true, api: { select: { name: true } } } } },
     }),
     tx.consumer.findMany({
       orderBy: { name: 'asc' },
@@ -144,15 +147,30 @@ export async function loadDeclarativeState(
         path: r.path,
       })),
       plugins: asObject(a.policies),
+      ...(a.mcp === null ? {} : { mcp: a.mcp }),
     });
-    state.apis.set(a.name, { id: a.id, view, routesKey: routesKey(view.routes) });
+    state.apis.set(a.name, {
+      id: a.id,
+      view,
+      routesKey: routesKey(view.routes),
+      openApiDocument: a.openApiDocument,
+    });
   }
 
   for (const p of plans) {
     const view = normalised(ZDeclarativePlan, {
       name: p.name,
       ...optionalText(p.description),
-      apis: p.apis.map((link) => link.api.name).sort(),
+      apis: p.apis
+        .map((link) =>
+          link.routes.length === 0
+            ? link.api.name
+            : { api: link.api.name, routes: [...link.routes].sort() },
+        )
+        .sort((x, y) => {
+          const [a, b] = [typeof x === 'string' ? x : x.api, typeof y === 'string' ? y : y.api];
+          return a < b ? -1 : a > b ? 1 : 0;
+        }),
       ...(p.rateLimit === null ? {} : { rateLimit: p.rateLimit }),
       ...(p.quota === null ? {} : { quota: p.quota }),
       public: p.public,

@@ -4,12 +4,15 @@ import {
   type DiscoveryRef,
   formatIssues,
   SNAPSHOT_SCHEMA_VERSION,
+  type SnapshotMcp,
   snapshotHash,
   ZConfigSnapshot,
   ZDiscoveryRef,
+  ZMcpSettings,
 } from '@portico/config';
 import type { Prisma } from '@portico/db';
 import { sealedFingerprint } from '../../crypto/sealed-fingerprint';
+import { mcpToolsFromOpenApi } from '../apis/openapi-tools';
 import { jwtSecretRefOf } from '../secrets/secret-refs';
 
 /** The draft as a snapshot, or the reasons it cannot become one. */
@@ -40,7 +43,7 @@ export async function loadDraftSnapshot(
     tx.registryConnection.findMany(),
     tx.service.findMany({ include: { registry: { select: { name: true } } } }),
     tx.api.findMany({ include: { routes: { orderBy: { position: 'asc' } } } }),
-    tx.plan.findMany({ include: { apis: { select: { apiId: true } } } }),
+    tx.plan.findMany({ include: { apis: { select: { apiId: true, routes: true } } } }),
     tx.secret.findMany({ select: { name: true, valueSealed: true } }),
     tx.certificate.findMany({
       select: { id: true, name: true, hosts: true, certPem: true, keySealed: true },
@@ -58,6 +61,39 @@ export async function loadDraftSnapshot(
       : [];
   });
   if (missingSecrets.length > 0) return { ok: false, issues: missingSecrets };
+  const mcpByApi = new Map<string, SnapshotMcp>();
+  const mcpIssues: string[] = [];
+  for (const a of apis) {
+    const mcp = mcpOf(a);
+    if (mcp === null) continue;
+    if ('issue' in mcp) mcpIssues.push(`apis.${a.name}.${mcp.issue}`);
+    else mcpByApi.set(a.id, mcp);
+  }
+  const routeIdsByName = new Map(
+    apis.map((a) => [a.id, new Map(a.routes.flatMap((r) => (r.name ? [[r.name, r.id]] : [])))]),
+  );
+  const planIssues: string[] = [];
+  const routeScopesOf = (plan: (typeof plans)[number]): Record<string, string[]> | null => {
+    const scopes: Record<string, string[]> = {};
+    for (const link of plan.apis) {
+      if (link.routes.length === 0) continue;
+      const byName = routeIdsByName.get(link.apiId);
+      const ids: string[] = [];
+      for (const name of link.routes) {
+        const id = byName?.get(name);
+        if (id === undefined)
+          planIssues.push(
+            `plans.${plan.name}: the plan includes route ${name} of API ${apis.find((a) => a.id === link.apiId)?.name ?? link.apiId}, which has no route of that name any more`,
+          );
+        else ids.push(id);
+      }
+      if (ids.length > 0) scopes[link.apiId] = ids.sort();
+    }
+    return Object.keys(scopes).length > 0 ? scopes : null;
+  };
+  const planScopes = new Map(plans.map((p) => [p.id, routeScopesOf(p)]));
+  if (mcpIssues.length > 0 || planIssues.length > 0)
+    return { ok: false, issues: [...mcpIssues, ...planIssues] };
 
   const raw = {
     schemaVersion: SNAPSHOT_SCHEMA_VERSION,
@@ -97,11 +133,14 @@ export async function loadDraftSnapshot(
         path: r.path,
       })),
       policies: asObject(a.policies),
+      ...(mcpByApi.has(a.id) ? { mcp: mcpByApi.get(a.id) } : {}),
     })),
     plans: plans.sort(byName).map((p) => ({
       id: p.id,
       name: p.name,
       apiIds: p.apis.map((link) => link.apiId).sort(),
+      // Left out for plans that include whole APIs, so their snapshots hash as before.
+      ...(planScopes.get(p.id) ? { routeIds: planScopes.get(p.id) } : {}),
       rateLimit: p.rateLimit,
       quota: p.quota,
       redisFailurePolicy: p.redisFailurePolicy,
@@ -124,6 +163,37 @@ export async function loadDraftSnapshot(
   const parsed = ZConfigSnapshot.safeParse(raw);
   if (!parsed.success) return { ok: false, issues: formatIssues(parsed.error) };
   return { ok: true, snapshot: parsed.data, hash: snapshotHash(parsed.data) };
+}
+
+/**
+ * The MCP endpoint and tools of an enabled API, derived from its OpenAPI document here, at
+ * publish, so gateways only compile argument validators; null when MCP is off.
+ */
+function mcpOf(api: {
+  basePath: string;
+  mcp: Prisma.JsonValue | null;
+  openApiDocument: string | null;
+}): SnapshotMcp | { issue: string } | null {
+  if (api.mcp === null) return null;
+  const settings = ZMcpSettings.safeParse(api.mcp);
+  if (!settings.success) return { issue: `mcp: ${formatIssues(settings.error).join('; ')}` };
+  if (!settings.data.enabled) return null;
+  const { path, include, exclude, upstreamPath } = settings.data;
+  if (settings.data.source === 'upstream') {
+    if (Object.keys(settings.data.tools).length > 0)
+      return {
+        issue: 'mcp.tools: renaming tools is for OpenAPI tools; an MCP upstream names its own',
+      };
+    return { path, tools: [], upstream: { path: upstreamPath, include, exclude } };
+  }
+  if (api.openApiDocument === null)
+    return {
+      issue:
+        "mcp: MCP tools are made from the API's OpenAPI document, and this API has none; import one (or set openapi in the file), set source: upstream for an MCP server, or disable MCP",
+    };
+  const tools = mcpToolsFromOpenApi(api.openApiDocument, settings.data);
+  if (!tools.ok) return { issue: tools.issue };
+  return { path: settings.data.path, tools: tools.tools };
 }
 
 /** The fingerprint of the secret an API's jwt auth references, so rotating it changes the draft. */

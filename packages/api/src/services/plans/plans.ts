@@ -14,12 +14,19 @@ export interface PlanView {
   approvalRequired: boolean;
   redisFailurePolicy: 'open' | 'closed';
   apiIds: string[];
+  /**
+   * APIs the plan includes only in part: the names of the routes it includes. An API of
+   * `apiIds` that is absent here is included whole.
+   */
+  routeScopes: Record<string, string[]>;
   createdAt: Date;
   updatedAt: Date;
 }
 
-type PlanRow = Plan & { apis: { apiId: string }[] };
-const PLAN_INCLUDE = { apis: { select: { apiId: true }, orderBy: { apiId: 'asc' } } } as const;
+type PlanRow = Plan & { apis: { apiId: string; routes: string[] }[] };
+const PLAN_INCLUDE = {
+  apis: { select: { apiId: true, routes: true }, orderBy: { apiId: 'asc' } },
+} as const;
 
 export function toPlanView(row: PlanRow): PlanView {
   return {
@@ -33,6 +40,9 @@ export function toPlanView(row: PlanRow): PlanView {
     approvalRequired: row.approvalRequired,
     redisFailurePolicy: row.redisFailurePolicy,
     apiIds: row.apis.map((a) => a.apiId),
+    routeScopes: Object.fromEntries(
+      row.apis.filter((a) => a.routes.length > 0).map((a) => [a.apiId, a.routes]),
+    ),
     createdAt: row.createdAt,
     updatedAt: row.updatedAt,
   };
@@ -78,6 +88,32 @@ async function assertApisExist(
   if (missing !== -1) throw badRequest(`apiIds.${missing}: no API with id ${apiIds[missing]}`);
 }
 
+/**
+ * Checks route scopes against the plan's APIs and their named routes, naming what is wrong, and
+ * returns the join rows to write (an API without a scope is included whole).
+ */
+async function planApiRows(
+  tx: Prisma.TransactionClient,
+  apiIds: readonly string[],
+  routeScopes: Readonly<Record<string, readonly string[]>>,
+): Promise<{ apiId: string; routes: string[] }[]> {
+  const scoped = Object.keys(routeScopes);
+  const stray = scoped.find((apiId) => !apiIds.includes(apiId));
+  if (stray !== undefined)
+    throw badRequest(`routeScopes.${stray}: the plan does not include API ${stray}`);
+  const routes = await tx.route.findMany({
+    where: { apiId: { in: scoped } },
+    select: { apiId: true, name: true },
+  });
+  for (const [apiId, names] of Object.entries(routeScopes)) {
+    const known = new Set(routes.filter((r) => r.apiId === apiId).map((r) => r.name));
+    const unknown = names.find((name) => !known.has(name));
+    if (unknown !== undefined)
+      throw badRequest(`routeScopes.${apiId}: the API has no route named ${unknown}`);
+  }
+  return apiIds.map((apiId) => ({ apiId, routes: [...new Set(routeScopes[apiId] ?? [])].sort() }));
+}
+
 function jsonOrNull(
   value: RateLimit | Quota | null | undefined,
 ): Prisma.InputJsonValue | typeof DbNull | undefined {
@@ -94,6 +130,8 @@ export interface PlanInput {
   approvalRequired: boolean;
   redisFailurePolicy: 'open' | 'closed';
   apiIds: string[];
+  /** Route names by API id for APIs included only in part (see PlanView.routeScopes). */
+  routeScopes?: Record<string, string[]> | undefined;
 }
 
 export async function createPlan(
@@ -104,6 +142,7 @@ export async function createPlan(
   await assertNameFree(tx, input.name);
   const apiIds = [...new Set(input.apiIds)];
   await assertApisExist(tx, apiIds);
+  const rows = await planApiRows(tx, apiIds, input.routeScopes ?? {});
   const id = newId('plan', now.getTime());
   await tx.plan.create({
     data: {
@@ -115,7 +154,7 @@ export async function createPlan(
       public: input.public,
       approvalRequired: input.approvalRequired,
       redisFailurePolicy: input.redisFailurePolicy,
-      apis: { create: apiIds.map((apiId) => ({ apiId })) },
+      apis: { create: rows },
     },
   });
   return getPlan(tx, id);
@@ -141,11 +180,17 @@ export async function updatePlan(
       redisFailurePolicy: patch.redisFailurePolicy,
     },
   });
-  if (patch.apiIds !== undefined) {
-    const apiIds = [...new Set(patch.apiIds)];
+  if (patch.apiIds !== undefined || patch.routeScopes !== undefined) {
+    const apiIds = [...new Set(patch.apiIds ?? before.apiIds)];
     await assertApisExist(tx, apiIds);
+    // Scopes of the APIs the plan keeps stay unless replaced: changing the API list must never
+    // widen a plan from some routes to the whole API.
+    const kept = Object.fromEntries(
+      Object.entries(before.routeScopes).filter(([apiId]) => apiIds.includes(apiId)),
+    );
+    const rows = await planApiRows(tx, apiIds, patch.routeScopes ?? kept);
     await tx.planApi.deleteMany({ where: { planId: before.id } });
-    await tx.planApi.createMany({ data: apiIds.map((apiId) => ({ planId: before.id, apiId })) });
+    await tx.planApi.createMany({ data: rows.map((row) => ({ planId: before.id, ...row })) });
   }
   return { before, after: await getPlan(tx, before.id) };
 }

@@ -13,6 +13,8 @@ export interface RequestExplorerQuery {
   statusClass?: number | undefined;
   errorCode?: string | undefined;
   method?: string | undefined;
+  /** MCP tool calls of this tool only. */
+  tool?: string | undefined;
   limit: number;
   cursor?: string | undefined;
 }
@@ -57,6 +59,7 @@ export async function exploreRequests(
   }
   if (query.errorCode !== undefined) parts.push(sql`"errorCode" = ${query.errorCode}`);
   if (query.method !== undefined) parts.push(sql`method = ${query.method}`);
+  if (query.tool !== undefined) parts.push(sql`tool = ${query.tool}`);
   if (consumerScope !== null) parts.push(sql`"consumerId" = ANY(${consumerScope})`);
   if (query.cursor !== undefined) {
     const after = decodeCursor(query.cursor);
@@ -80,11 +83,12 @@ export async function exploreRequests(
     bytesOut: number;
     clientIp: string | null;
     errorCode: string | null;
+    tool: string | null;
   }>(
     db,
     sql`
     SELECT "requestId", time, "nodeId", "apiId", "routeId", "serviceId", instance, "consumerId", "keyId", method,
-      status, "totalMs", "upstreamMs", "bytesIn", "bytesOut", "clientIp", "errorCode"
+      status, "totalMs", "upstreamMs", "bytesIn", "bytesOut", "clientIp", "errorCode", tool
     FROM request_log WHERE ${joinSql(parts, ' AND ')}
     ORDER BY time DESC, "requestId" DESC
     LIMIT ${query.limit + 1}`,

@@ -7,6 +7,7 @@ import {
   ZApiPolicies,
   ZBasePath,
   ZCors,
+  ZMcpSettings,
   ZName,
   ZRoute,
 } from '@portico/config';
@@ -40,6 +41,7 @@ const ZApiForm = z.object({
   auth: ZApiAuth,
   policies: ZApiPolicies,
   routes: z.array(ZRoute).max(2000),
+  mcp: ZMcpSettings.nullable(),
 });
 
 type Draft = {
@@ -54,6 +56,7 @@ type Draft = {
   auth: Record<string, unknown>;
   policies: Record<string, unknown>;
   routes: { name?: string; methods: string[]; path: string }[];
+  mcp: Record<string, unknown> | null;
 };
 
 function initialDraft(api: ApiView | null): Draft {
@@ -73,6 +76,7 @@ function initialDraft(api: ApiView | null): Draft {
       methods: r.methods,
       path: r.path,
     })) ?? [{ methods: [], path: '/*' }],
+    mcp: api?.mcp ?? null,
   };
 }
 
@@ -149,6 +153,93 @@ function RoutesEditor({ form, routes }: { form: Form; routes: Draft['routes'] })
   );
 }
 
+/**
+ * MCP: the gateway answers MCP for this API, with one tool per operation of its OpenAPI
+ * document (which must be imported first), or relaying to the service when it is an MCP server.
+ */
+function McpSettings({
+  form,
+  mcp,
+  hasDocument,
+}: {
+  form: Form;
+  mcp: Draft['mcp'];
+  hasDocument: boolean;
+}) {
+  const enabled = mcp?.enabled === true;
+  const fromUpstream = mcp?.source === 'upstream';
+  return (
+    <fieldset>
+      <legend>MCP</legend>
+      <label className="check">
+        <input
+          type="checkbox"
+          checked={enabled}
+          onChange={(e) =>
+            form.set('mcp', { ...ZMcpSettings.parse(mcp ?? {}), enabled: e.target.checked })
+          }
+        />
+        Serve this API to MCP clients (agents)
+      </label>
+      {enabled ? (
+        <>
+          <div className="form-row">
+            <div className="field">
+              <label htmlFor="mcp-source">Tools</label>
+              <select
+                id="mcp-source"
+                value={fromUpstream ? 'upstream' : 'openapi'}
+                onChange={(e) => form.set('mcp.source', e.target.value)}
+              >
+                <option value="openapi">One per operation of the OpenAPI document</option>
+                <option value="upstream">The service's own (it is an MCP server)</option>
+              </select>
+            </div>
+            <TextInput
+              form={form}
+              path="mcp.path"
+              label="Endpoint path"
+              hint="Below the base path."
+              placeholder="/mcp"
+            />
+            {fromUpstream ? (
+              <TextInput
+                form={form}
+                path="mcp.upstreamPath"
+                label="Service's MCP path"
+                placeholder="/mcp"
+              />
+            ) : null}
+          </div>
+          {!fromUpstream && !hasDocument ? (
+            <p className="error">
+              Import an OpenAPI document for this API first: tools are made from its operations.
+            </p>
+          ) : null}
+          <div className="form-row">
+            <ListInput
+              form={form}
+              path="mcp.include"
+              label={fromUpstream ? 'Only these tools' : 'Only these operations'}
+              hint={
+                fromUpstream
+                  ? 'Tool names; empty offers all.'
+                  : 'operationId or “GET /path”; empty offers all.'
+              }
+            />
+            <ListInput
+              form={form}
+              path="mcp.exclude"
+              label={fromUpstream ? 'Never these tools' : 'Never these operations'}
+            />
+          </div>
+        </>
+      ) : null}
+      {form.error('mcp') ? <span className="error">{form.error('mcp')}</span> : null}
+    </fieldset>
+  );
+}
+
 /** Create or edit an API: where it listens, which service it routes to, auth, policies, routes. */
 export function ApiForm({ api, onDone }: { api: ApiView | null; onDone: () => void }) {
   const trpc = useTRPC();
@@ -177,7 +268,8 @@ export function ApiForm({ api, onDone }: { api: ApiView | null; onDone: () => vo
               description: input.description ?? null,
             });
           } else {
-            await create.mutateAsync(input);
+            const { mcp, ...rest } = input;
+            await create.mutateAsync(mcp === null ? rest : { ...rest, mcp });
           }
           onDone();
         } catch {
@@ -258,6 +350,8 @@ export function ApiForm({ api, onDone }: { api: ApiView | null; onDone: () => vo
       </fieldset>
 
       <RoutesEditor form={form} routes={d.routes} />
+
+      <McpSettings form={form} mcp={d.mcp} hasDocument={api?.hasOpenApiDocument ?? false} />
 
       <fieldset>
         <legend>CORS</legend>

@@ -16,6 +16,7 @@ import {
 import { type RouterOutputs, useTRPC } from '../../../lib/trpc';
 import { ApiForm } from './api-form';
 import { ImportOpenApiForm } from './import-form';
+import { McpEndpoint } from './mcp-endpoint';
 
 type ApiView = RouterOutputs['apis']['list'][number];
 
@@ -31,6 +32,7 @@ export default function ApisPage() {
   });
   const [editing, setEditing] = useState<ApiView | 'new' | null>(null);
   const [importing, setImporting] = useState(false);
+  const [showingMcp, setShowingMcp] = useState<ApiView | null>(null);
   const remove = useMutation(
     trpc.apis.delete.mutationOptions({
       onSuccess: () => queryClient.invalidateQueries({ queryKey: trpc.apis.pathKey() }),
@@ -118,6 +120,19 @@ export default function ApisPage() {
                         <Badge>OpenAPI</Badge>
                       </>
                     ) : null}
+                    {a.mcpEndpoint !== null ? (
+                      <>
+                        {' '}
+                        <button
+                          type="button"
+                          className="small"
+                          title={`MCP endpoint ${a.mcpEndpoint}`}
+                          onClick={() => setShowingMcp(a)}
+                        >
+                          MCP
+                        </button>
+                      </>
+                    ) : null}
                   </td>
                   <td className="actions">
                     {session.canEdit ? (
@@ -152,6 +167,15 @@ export default function ApisPage() {
             api={editing === 'new' ? null : editing}
             onDone={() => setEditing(null)}
           />
+        ) : null}
+      </Dialog>
+      <Dialog
+        open={showingMcp !== null}
+        title={`MCP for ${showingMcp?.name ?? ''}`}
+        onClose={() => setShowingMcp(null)}
+      >
+        {showingMcp?.mcpEndpoint ? (
+          <McpEndpoint apiName={showingMcp.name} endpoint={showingMcp.mcpEndpoint} />
         ) : null}
       </Dialog>
       <Dialog
