@@ -1,0 +1,17 @@
+import { router } from '../../../trpc';
+import { approveDeveloperProcedure, rejectDeveloperProcedure } from './decide-sign-up';
+import { inviteDeveloperProcedure } from './invite-developer';
+import { listDevelopersProcedure } from './list-developers';
+import { listDeveloperInvitesProcedure } from './list-invites';
+import { reactivateDeveloperProcedure } from './reactivate-developer';
+import { suspendDeveloperProcedure } from './suspend-developer';
+
+export const portalDevelopersRouter = router({
+  list: listDevelopersProcedure,
+  approve: approveDeveloperProcedure,
+  reject: rejectDeveloperProcedure,
+  suspend: suspendDeveloperProcedure,
+  reactivate: reactivateDeveloperProcedure,
+  invite: inviteDeveloperProcedure,
+  invites: listDeveloperInvitesProcedure,
+});
