@@ -164,10 +164,10 @@ function AppFormDialog({
     else router.push(`/apps/${id}`);
   };
   const create = useMutation(
-    trpc.consumers.create.mutationOptions({ onSuccess: (c) => done(c.id) }),
+    trpc.portal.apps.create.mutationOptions({ onSuccess: (c) => done(c.id) }),
   );
   const update = useMutation(
-    trpc.consumers.update.mutationOptions({ onSuccess: (c) => done(c.id) }),
+    trpc.portal.apps.update.mutationOptions({ onSuccess: (c) => done(c.id) }),
   );
   const mutation = app ? update : create;
   return (
@@ -224,7 +224,7 @@ function DeleteAppDialog({ app, onClose }: { app: AppRow | null; onClose: () => 
   const trpc = useTRPC();
   const router = useRouter();
   const remove = useMutation(
-    trpc.consumers.delete.mutationOptions({
+    trpc.portal.apps.delete.mutationOptions({
       onSuccess: () => {
         onClose();
         router.refresh();

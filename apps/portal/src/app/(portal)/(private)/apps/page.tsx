@@ -6,12 +6,7 @@ import { AppsView } from './apps-view';
 export const metadata: Metadata = { title: 'Apps & keys' };
 
 export default async function AppsPage() {
-  const api = await serverApi();
-  const [apps, subscriptions, keys] = await Promise.all([
-    api.consumers.list.query({}),
-    api.subscriptions.list.query({}),
-    api.keys.list.query({}),
-  ]);
+  const apps = await (await serverApi()).portal.apps.list.query();
   return (
     <>
       <PageHeader
@@ -25,12 +20,10 @@ export default async function AppsPage() {
           description: app.description,
           status: app.status,
           createdAt: String(app.createdAt),
-          plans: subscriptions
-            .filter(
-              (s) => s.consumerId === app.id && (s.status === 'active' || s.status === 'pending'),
-            )
+          plans: app.subscriptions
+            .filter((s) => s.status === 'active' || s.status === 'pending')
             .map((s) => ({ name: s.planName, status: s.status })),
-          activeKeys: keys.filter((k) => k.consumerId === app.id && k.status === 'active').length,
+          activeKeys: app.keys.filter((k) => k.status === 'active').length,
         }))}
       />
     </>

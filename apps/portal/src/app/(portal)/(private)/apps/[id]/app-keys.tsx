@@ -245,7 +245,7 @@ function CreateKeyDialog({
   const [name, setName] = useState('default');
   const [expiry, setExpiry] = useState('');
   const create = useMutation(
-    trpc.keys.create.mutationOptions({
+    trpc.portal.keys.create.mutationOptions({
       onSuccess: (issued) => {
         onOpenChange(false);
         onCreated(issued.clear, issued.key.name);
@@ -276,7 +276,7 @@ function CreateKeyDialog({
         onSubmit={(event) => {
           event.preventDefault();
           create.mutate({
-            consumerId: appId,
+            appId,
             name,
             ...(expiry ? { expiresInSeconds: Number(expiry) } : {}),
           });
@@ -314,7 +314,7 @@ function RotateKeyDialog({
   const router = useRouter();
   const [grace, setGrace] = useState('3600');
   const rotate = useMutation(
-    trpc.keys.rotate.mutationOptions({
+    trpc.portal.keys.rotate.mutationOptions({
       onSuccess: (issued) => {
         onClose();
         onRotated(issued.clear, issued.key.name);
@@ -358,7 +358,7 @@ function RevokeKeyDialog({ keyRow, onClose }: { keyRow: KeyRow | null; onClose: 
   const trpc = useTRPC();
   const router = useRouter();
   const revoke = useMutation(
-    trpc.keys.revoke.mutationOptions({
+    trpc.portal.keys.revoke.mutationOptions({
       onSuccess: () => {
         onClose();
         router.refresh();

@@ -27,7 +27,7 @@ export interface SubscriptionRow {
   createdAt: string;
 }
 
-/** The app's plan: the plans side by side, subscribe, switch and cancel. */
+/** The app's plan: the plans side by side, subscribe, switch (same keys) and cancel. */
 export function AppPlans({
   appId,
   subscriptions,
@@ -42,9 +42,14 @@ export function AppPlans({
   const [cancelling, setCancelling] = useState<SubscriptionRow | null>(null);
   const current = subscriptions.filter((s) => s.status === 'active' || s.status === 'pending');
   const refresh = () => router.refresh();
-  const subscribe = useMutation(trpc.subscriptions.create.mutationOptions({ onSuccess: refresh }));
+  const subscribe = useMutation(
+    trpc.portal.subscriptions.subscribe.mutationOptions({ onSuccess: refresh }),
+  );
+  const changePlan = useMutation(
+    trpc.portal.subscriptions.changePlan.mutationOptions({ onSuccess: refresh }),
+  );
   const cancel = useMutation(
-    trpc.subscriptions.cancel.mutationOptions({
+    trpc.portal.subscriptions.cancel.mutationOptions({
       onSuccess: () => {
         setCancelling(null);
         refresh();
@@ -56,6 +61,7 @@ export function AppPlans({
   return (
     <Card title="Plan" testId="app-plans">
       {subscribe.error ? <Alert>{errorMessage(subscribe.error)}</Alert> : null}
+      {changePlan.error ? <Alert>{errorMessage(changePlan.error)}</Alert> : null}
       {current.some((s) => s.status === 'pending') ? (
         <Alert tone="warn">
           Your subscription is waiting for the operator's approval. Keys work for it once it is
@@ -104,13 +110,23 @@ export function AppPlans({
                 </ul>
                 {sub ? (
                   <Button onClick={() => setCancelling(sub)}>Cancel subscription</Button>
+                ) : current[0] ? (
+                  <Button
+                    busy={changePlan.isPending && changePlan.variables?.planId === plan.id}
+                    onClick={() =>
+                      current[0] &&
+                      changePlan.mutate({ subscriptionId: current[0].id, planId: plan.id })
+                    }
+                  >
+                    Switch to {plan.name}
+                  </Button>
                 ) : (
                   <Button
-                    variant={current.length === 0 ? 'primary' : 'secondary'}
+                    variant="primary"
                     busy={subscribe.isPending && subscribe.variables?.planId === plan.id}
-                    onClick={() => subscribe.mutate({ consumerId: appId, planId: plan.id })}
+                    onClick={() => subscribe.mutate({ appId, planId: plan.id })}
                   >
-                    {current.length === 0 ? 'Subscribe' : 'Also subscribe'}
+                    Subscribe
                   </Button>
                 )}
               </div>
@@ -129,7 +145,7 @@ export function AppPlans({
         confirmLabel="Cancel subscription"
         destructive
         busy={cancel.isPending}
-        onConfirm={() => cancelling && cancel.mutate({ id: cancelling.id })}
+        onConfirm={() => cancelling && cancel.mutate({ subscriptionId: cancelling.id })}
       >
         {cancel.error ? <Alert>{errorMessage(cancel.error)}</Alert> : null}
       </ConfirmDialog>

@@ -12,17 +12,14 @@ export const metadata: Metadata = { title: 'App' };
 export default async function AppPage({ params }: { params: Promise<{ id: string }> }) {
   const { id } = await params;
   const api = await serverApi();
-  const app = await api.consumers.get.query({ id }).catch((error: unknown) => {
+  const app = await api.portal.apps.get.query({ id }).catch((error: unknown) => {
     // Another developer's app answers NOT_FOUND, exactly like one that does not exist.
     if (serverErrorCode(error) === 'NOT_FOUND') notFound();
     throw error;
   });
-  const [subscriptions, keys, plans, branding] = await Promise.all([
-    api.subscriptions.list.query({ consumerId: id }),
-    api.keys.list.query({ consumerId: id }),
-    api.plans.list.query(),
-    loadBranding(),
-  ]);
+  if (!app) notFound();
+  const [plans, branding] = await Promise.all([api.plans.list.query(), loadBranding()]);
+  const { subscriptions, keys } = app;
   return (
     <>
       <div className="crumbs">
