@@ -1,9 +1,11 @@
 import { router } from '../../trpc';
 import { portalAppsRouter } from './apps';
 import { portalAuthRouter } from './auth';
+import { portalCatalogRouter } from './catalog';
 import { portalKeysRouter } from './keys';
 import { portalSettingsProcedure } from './settings';
 import { portalSubscriptionsRouter } from './subscriptions';
+import { portalUsageRouter } from './usage';
 
 /**
  * Everything the developer portal calls. Signed-in procedures are for developers only and act on
@@ -12,7 +14,9 @@ import { portalSubscriptionsRouter } from './subscriptions';
 export const portalRouter = router({
   settings: portalSettingsProcedure,
   auth: portalAuthRouter,
+  catalog: portalCatalogRouter,
   apps: portalAppsRouter,
   subscriptions: portalSubscriptionsRouter,
   keys: portalKeysRouter,
+  usage: portalUsageRouter,
 });
