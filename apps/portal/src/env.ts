@@ -9,6 +9,15 @@ const ZPortalEnv = z.object({
     .url({ protocol: /^https?$/, error: 'must be an http(s) URL of the control plane' })
     .default('http://127.0.0.1:4000')
     .transform((url) => url.replace(/\/+$/, '')),
+  /**
+   * Where Try it sends requests, when the portal reaches the gateway at another address than the
+   * public one developers see (e.g. http://gateway:8080 inside docker-compose). Unset: the public
+   * gateway URL from the portal settings.
+   */
+  PORTICO_PORTAL_GATEWAY_URL: z
+    .url({ protocol: /^https?$/, error: 'must be an http(s) URL of the gateway' })
+    .transform((url) => url.replace(/\/+$/, ''))
+    .optional(),
   /** Milliseconds Try it waits for the gateway before answering 504 itself. */
   PORTICO_PORTAL_TRY_IT_TIMEOUT_MS: z.coerce
     .number({ error: 'must be a number of milliseconds' })

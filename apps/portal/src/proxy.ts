@@ -1,7 +1,11 @@
 import { type NextRequest, NextResponse } from 'next/server';
 
-/** The control plane's session cookie (HttpOnly; the portal only checks that it is there). */
-const SESSION_COOKIE = 'portico_session';
+/**
+ * The control plane's portal session cookie (PORTAL_SESSION_COOKIE_NAME in @portico/api; HttpOnly,
+ * so the portal only checks that it is there). Not imported: the proxy must not pull the API
+ * package's server code into its bundle.
+ */
+const SESSION_COOKIE = 'portico_portal_session';
 
 /**
  * Sends a visitor without a session to sign-in before a private page renders. The cookie's

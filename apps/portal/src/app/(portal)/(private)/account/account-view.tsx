@@ -29,21 +29,22 @@ export function AccountView({
           <dd>{dateTime(createdAt)}</dd>
         </dl>
       </Card>
-      <ChangePassword email={email} />
+      <ChangePassword />
       <DeleteAccount />
     </>
   );
 }
 
-function ChangePassword({ email }: { email: string }) {
+function ChangePassword() {
   const trpc = useTRPC();
-  const router = useRouter();
   const [currentPassword, setCurrent] = useState('');
   const [newPassword, setNew] = useState('');
   const change = useMutation(
     trpc.portal.auth.changePassword.mutationOptions({
-      // Every session, this one included, is signed out when the password changes.
-      onSuccess: () => router.replace(`/sign-in?reset=1&email=${encodeURIComponent(email)}`),
+      onSuccess: () => {
+        setCurrent('');
+        setNew('');
+      },
     }),
   );
   return (
@@ -75,7 +76,7 @@ function ChangePassword({ email }: { email: string }) {
           type="password"
           autoComplete="new-password"
           required
-          hint="At least 10 characters. You will sign in again everywhere."
+          hint="At least 10 characters. Your other sessions are signed out."
           value={newPassword}
           error={fieldError(change.error, 'newPassword')}
           onChange={(e) => setNew(e.target.value)}

@@ -89,13 +89,13 @@ export function UsageView({
     placeholderData: <T,>(previous: T | undefined) => previous,
   };
   const series = useQuery({
-    ...trpc.usage.series.queryOptions({ ...filters, granularity }),
+    ...trpc.portal.usage.series.queryOptions({ ...filters, granularity }),
     ...live,
   });
-  const errors = useQuery({ ...trpc.usage.errors.queryOptions(filters), ...live });
-  const latency = useQuery({ ...trpc.usage.latency.queryOptions(filters), ...live });
+  const errors = useQuery({ ...trpc.portal.usage.errors.queryOptions(filters), ...live });
+  const latency = useQuery({ ...trpc.portal.usage.latency.queryOptions(filters), ...live });
   const quota = useQuery({
-    ...trpc.usage.quotaUsage.queryOptions(appId ? { consumerId: appId } : {}),
+    ...trpc.portal.usage.quota.queryOptions(appId ? { appId } : {}),
     ...live,
   });
 

@@ -19,6 +19,7 @@ import { useRouter } from 'next/navigation';
 import { useState } from 'react';
 import { errorMessage, fieldError } from '../../../../../lib/errors';
 import { dateTime, relativeTime, toDate } from '../../../../../lib/format';
+import { rememberKey } from '../../../../../lib/recent-keys';
 import { useTRPC } from '../../../../../lib/trpc';
 
 export interface KeyRow {
@@ -248,6 +249,11 @@ function CreateKeyDialog({
     trpc.portal.keys.create.mutationOptions({
       onSuccess: (issued) => {
         onOpenChange(false);
+        rememberKey({
+          id: issued.key.id,
+          label: `${issued.key.name} (${issued.key.start}…)`,
+          clear: issued.clear,
+        });
         onCreated(issued.clear, issued.key.name);
         router.refresh();
       },
@@ -317,6 +323,11 @@ function RotateKeyDialog({
     trpc.portal.keys.rotate.mutationOptions({
       onSuccess: (issued) => {
         onClose();
+        rememberKey({
+          id: issued.key.id,
+          label: `${issued.key.name} (${issued.key.start}…, rotated)`,
+          clear: issued.clear,
+        });
         onRotated(issued.clear, issued.key.name);
         router.refresh();
       },

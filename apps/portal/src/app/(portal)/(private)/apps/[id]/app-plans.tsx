@@ -16,7 +16,7 @@ export interface PlanOption {
   rateLimit: { requests: number; per: string } | null;
   quota: { requests: number; per: string } | null;
   approvalRequired: boolean;
-  apiCount: number;
+  apis: string[];
 }
 
 export interface SubscriptionRow {
@@ -104,9 +104,7 @@ export function AppPlans({
                 </div>
                 <ul>
                   <li>Quota: {perPeriod(plan.quota)}</li>
-                  <li>
-                    {plan.apiCount} API{plan.apiCount === 1 ? '' : 's'}
-                  </li>
+                  <li>{plan.apis.length > 0 ? plan.apis.join(', ') : 'No listed API yet'}</li>
                 </ul>
                 {sub ? (
                   <Button onClick={() => setCancelling(sub)}>Cancel subscription</Button>

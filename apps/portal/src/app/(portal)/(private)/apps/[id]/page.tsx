@@ -18,7 +18,7 @@ export default async function AppPage({ params }: { params: Promise<{ id: string
     throw error;
   });
   if (!app) notFound();
-  const [plans, branding] = await Promise.all([api.plans.list.query(), loadBranding()]);
+  const [plans, branding] = await Promise.all([api.portal.catalog.plans.query(), loadBranding()]);
   const { subscriptions, keys } = app;
   return (
     <>
@@ -50,7 +50,7 @@ export default async function AppPage({ params }: { params: Promise<{ id: string
           rateLimit: p.rateLimit,
           quota: p.quota,
           approvalRequired: p.approvalRequired,
-          apiCount: p.apiIds.length,
+          apis: p.apis.map((a) => a.name),
         }))}
       />
       <AppKeys
