@@ -34,48 +34,49 @@ export function CatalogFilters({
     return () => clearTimeout(timer);
   });
   return (
-    <form
-      className="filters"
-      role="search"
-      onSubmit={(event) => {
-        event.preventDefault();
-        go({ search: text });
-      }}
-    >
-      <div className="grow">
-        <TextField
-          label="Search"
-          type="search"
-          placeholder="Name or description"
-          value={text}
-          onChange={(e) => setText(e.target.value)}
+    <search>
+      <form
+        className="filters"
+        onSubmit={(event) => {
+          event.preventDefault();
+          go({ search: text });
+        }}
+      >
+        <div className="grow">
+          <TextField
+            label="Search"
+            type="search"
+            placeholder="Name or description"
+            value={text}
+            onChange={(e) => setText(e.target.value)}
+          />
+        </div>
+        <SelectField
+          label="Tag"
+          value={tag}
+          options={[{ value: '', label: 'All tags' }, ...tags.map((t) => ({ value: t, label: t }))]}
+          onChange={(e) => go({ tag: e.target.value })}
         />
-      </div>
-      <SelectField
-        label="Tag"
-        value={tag}
-        options={[{ value: '', label: 'All tags' }, ...tags.map((t) => ({ value: t, label: t }))]}
-        onChange={(e) => go({ tag: e.target.value })}
-      />
-      <SelectField
-        label="Version"
-        value={version}
-        options={[
-          { value: '', label: 'All versions' },
-          ...versions.map((v) => ({ value: v, label: v })),
-        ]}
-        onChange={(e) => go({ version: e.target.value })}
-      />
-      {search || tag || version ? (
-        <Button
-          onClick={() => {
-            setText('');
-            router.replace(pathname);
-          }}
-        >
-          Clear
-        </Button>
-      ) : null}
-    </form>
+        <SelectField
+          label="Version"
+          value={version}
+          options={[
+            { value: '', label: 'All versions' },
+            ...versions.map((v) => ({ value: v, label: v })),
+          ]}
+          onChange={(e) => go({ version: e.target.value })}
+        />
+        {search || tag || version ? (
+          <Button
+            onClick={() => {
+              setText('');
+              router.replace(pathname);
+            }}
+          >
+            Clear
+          </Button>
+        ) : null}
+      </form>
+    </search>
   );
 }
