@@ -2,8 +2,10 @@ import { randomBytes } from 'node:crypto';
 import type { AddressInfo } from 'node:net';
 import { SignInThrottle, smtpMailer } from '@portico/api';
 import { createTestDatabase, type TestDatabase } from '@portico/db/testing';
+import { generateSecret } from '@portico/keys';
 import type { FastifyInstance } from 'fastify';
 import type { Redis } from 'ioredis';
+import { type ChangeFeed, createChangeFeed } from '../src/dp/change-feed';
 import { buildControlServer } from '../src/server';
 import { dataOf, mutate, sessionCookieFrom } from './http-client';
 import { type Mailbox, startMailbox } from './mailbox';
@@ -21,6 +23,8 @@ export interface PortalHarness {
   mailbox: Mailbox;
   /** Cookie pair of the owner signed in to the console. */
   ownerCookie: string;
+  /** A data-plane token, to read the credential stream as a gateway does (/dp/v1/config). */
+  dpToken: string;
   /** Moves the control plane's clock (for expiry) without waiting. */
   advanceClock(ms: number): void;
   /** A developer signed up in the portal, verified by the mailed link: their portal cookie. */
@@ -36,7 +40,21 @@ export async function startPortalHarness(
   const mailbox = await startMailbox();
   const mailer = smtpMailer({ url: mailbox.url, from: 'Portal <portal@example.test>' });
   let offsetMs = 0;
+  const changeFeed: ChangeFeed = createChangeFeed(database.url);
+  await changeFeed.ready;
+  const dp = generateSecret('dataPlaneToken');
+  await database.db.machineToken.create({
+    data: {
+      id: `tok_${randomBytes(8).toString('hex')}`,
+      kind: 'dataplane',
+      name: 'portal tests',
+      scopes: [],
+      hash: dp.hash,
+      start: dp.start,
+    },
+  });
   const app = await buildControlServer({
+    changeFeed,
     db: database.db,
     secretKey: randomBytes(32),
     sessionSigningKey: randomBytes(32),
@@ -66,6 +84,7 @@ export async function startPortalHarness(
     base,
     mailbox,
     ownerCookie,
+    dpToken: dp.clear,
     advanceClock(ms) {
       offsetMs += ms;
     },
@@ -93,6 +112,7 @@ export async function startPortalHarness(
     },
     async close() {
       await app.close();
+      await changeFeed.close();
       mailer.close();
       await mailbox.close();
       await database.drop();
