@@ -67,6 +67,10 @@ export async function startPortalHarness(
     signInThrottle: new SignInThrottle(),
     ...(options.redis ? { redis: options.redis } : {}),
     ...(options.limiterKeyPrefix ? { limiterKeyPrefix: options.limiterKeyPrefix } : {}),
+    // The built-in registry comes with Redis; its keys stay under this test's own prefix.
+    ...(options.redis
+      ? { registryKeyPrefix: `test-registry-${randomBytes(6).toString('hex')}` }
+      : {}),
   });
   await app.listen({ port: 0, host: '127.0.0.1' });
   const base = `http://127.0.0.1:${(app.server.address() as AddressInfo).port}`;
