@@ -1,3 +1,4 @@
+import { hashPassword } from '@portico/api';
 import { hashSecret } from '@portico/keys';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { dataOf, mutate, query, sessionCookieFrom } from './http-client';
@@ -146,6 +147,24 @@ describe('portal sign-up in open mode, verified through a real SMTP server', () 
     expect(resend.status).toBe(200);
     expect(forgot.status).toBe(200);
     expect(h.mailbox.received.length).toBe(before);
+  });
+});
+
+describe('accounts made outside the portal', () => {
+  it('a developer created as the dev seed does it (kind developer, nothing else) signs in to the portal', async () => {
+    const email = uniqueEmail('seeded');
+    await h.database.db.user.create({
+      data: {
+        id: `usr_seeded${Date.now()}`,
+        email,
+        name: 'Demo developer',
+        passwordHash: await hashPassword(PASSWORD),
+        kind: 'developer',
+      },
+    });
+    const signIn = await mutate(h.base, 'portal.auth.signIn', { email, password: PASSWORD });
+    expect(signIn.status).toBe(200);
+    expect(dataOf(signIn)).toMatchObject({ user: { email, status: 'active' } });
   });
 });
 

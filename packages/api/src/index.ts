@@ -5,6 +5,7 @@ export {
   type BootstrapOutcome,
   bootstrapOwner,
 } from './services/auth/bootstrap-owner';
+export { hashPassword } from './services/auth/passwords';
 export {
   type Credentials,
   type ResolveActorDeps,
