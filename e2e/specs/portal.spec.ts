@@ -213,6 +213,7 @@ describe('developer portal against the whole running stack', () => {
     await dev.getByRole('dialog').getByRole('button', { name: 'Create key' }).click();
     firstKey = (await dev.getByTestId('clear-key').textContent())?.trim() ?? '';
     expect(firstKey).toMatch(/^pk_/);
+    await dev.getByTestId('keys-table').getByText('dashboard').waitFor();
     expect(await dev.getByTestId('curl-line').textContent()).toContain(
       `curl -i -H "x-api-key: ${firstKey}" ${stack.gatewayUrl}/`,
     );
@@ -233,12 +234,13 @@ describe('developer portal against the whole running stack', () => {
     expect(body).toContain('"upstream": "e2e"');
     expect(body).toContain('/forecast?city=Lisbon');
     expect(await tryIt.getByTestId('try-it-headers').textContent()).toContain('x-request-id');
-    await tryIt.scrollIntoViewIfNeeded();
     await screenshot(dev, stack, 'portal-08-try-it-200');
   });
 
   it('sees the call in usage, refreshing by itself', async () => {
     await dev.goto('/usage');
+    await dev.getByTestId('usage-calls').waitFor();
+    await screenshot(dev, stack, 'portal-09a-usage-first-paint');
     await dev
       .getByTestId('usage-calls')
       .filter({ hasText: /^[1-9]/ })

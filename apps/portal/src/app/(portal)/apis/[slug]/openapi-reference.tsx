@@ -12,7 +12,8 @@ const ApiReferenceReact = dynamic(
 /**
  * The API's reference rendered from its OpenAPI document by Scalar. Its own request client is
  * hidden (it would call the gateway from the browser, across origins); Try it above goes through
- * the portal. The document's servers are replaced by the gateway URL developers call.
+ * the portal. The document's servers are replaced by the gateway URL developers call, and the
+ * reference makes no calls of its own to Scalar's hosted services.
  */
 export function OpenApiReference({
   document,
@@ -34,6 +35,11 @@ export function OpenApiReference({
           showSidebar: false,
           layout: 'modern',
           hideDownloadButton: false,
+          // Nothing leaves the developer's browser for Scalar's services: no telemetry, no
+          // hosted agent, no SDK generator or developer toolbar (shown on localhost otherwise).
+          telemetry: false,
+          agent: { disabled: true },
+          showDeveloperTools: 'never',
         }}
       />
     </div>
