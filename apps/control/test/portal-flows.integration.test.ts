@@ -306,6 +306,27 @@ describe('apps, subscriptions and keys through the credential stream', () => {
       await query(h.base, 'subscriptions.list', { status: 'pending' }, { cookie: h.ownerCookie }),
     );
     expect(pending.map((s) => s.id)).toContain(sub.id);
+    const approvals = await asOwner<{
+      subscriptions: {
+        id: string;
+        app: { id: string };
+        plan: { name: string };
+        owner: { email: string };
+      }[];
+    }>('portalAdmin.approvals.list', undefined, 'query');
+    expect(approvals.subscriptions.find((s) => s.id === sub.id)).toMatchObject({
+      app: { id: app.id },
+      plan: { name: 'gold' },
+      owner: { email: dev.email },
+    });
+    const developer = await asOwner<{
+      email: string;
+      apps: { id: string; subscriptions: { status: string }[] }[];
+    }>('portalAdmin.developers.get', { id: dev.userId }, 'query');
+    expect(developer).toMatchObject({
+      email: dev.email,
+      apps: [{ id: app.id, subscriptions: [{ status: 'pending' }] }],
+    });
     await asOwner('subscriptions.approve', { id: sub.id });
     await stream.poll(1);
     expect(stream.subscribed(app.id, ids.gold)).toBe(true);

@@ -1,4 +1,5 @@
 import { router } from '../../trpc';
+import { portalApprovalsRouter } from './approvals';
 import { portalDevelopersRouter } from './developers';
 import { portalSettingsAdminRouter } from './settings';
 
@@ -10,4 +11,5 @@ import { portalSettingsAdminRouter } from './settings';
 export const portalAdminRouter = router({
   settings: portalSettingsAdminRouter,
   developers: portalDevelopersRouter,
+  approvals: portalApprovalsRouter,
 });

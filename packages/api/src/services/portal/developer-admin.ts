@@ -116,3 +116,52 @@ export async function reactivateDeveloper(
     reactivatedApps: apps.map((a) => a.id),
   };
 }
+
+export interface PendingSubscriptionView {
+  id: string;
+  createdAt: Date;
+  app: { id: string; name: string; status: 'active' | 'suspended' };
+  plan: { id: string; name: string };
+  /** The developer who owns the app; null for consumers made by operators. */
+  owner: { id: string; email: string; name: string } | null;
+}
+
+/** Everything waiting for an operator: pending sign-ups and pending subscriptions, oldest first. */
+export async function listPendingApprovals(tx: Prisma.TransactionClient): Promise<{
+  signUps: UserView[];
+  subscriptions: PendingSubscriptionView[];
+}> {
+  const [users, subscriptions] = await Promise.all([
+    tx.user.findMany({
+      where: { kind: 'developer', status: 'pending' },
+      orderBy: { createdAt: 'asc' },
+      take: 1000,
+    }),
+    tx.subscription.findMany({
+      where: { status: 'pending' },
+      orderBy: { createdAt: 'asc' },
+      take: 1000,
+      include: {
+        plan: { select: { id: true, name: true } },
+        consumer: {
+          select: {
+            id: true,
+            name: true,
+            status: true,
+            owner: { select: { id: true, email: true, name: true } },
+          },
+        },
+      },
+    }),
+  ]);
+  return {
+    signUps: users.map(toUserView),
+    subscriptions: subscriptions.map((s) => ({
+      id: s.id,
+      createdAt: s.createdAt,
+      app: { id: s.consumer.id, name: s.consumer.name, status: s.consumer.status },
+      plan: s.plan,
+      owner: s.consumer.owner,
+    })),
+  };
+}

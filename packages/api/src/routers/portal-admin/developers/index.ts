@@ -1,5 +1,6 @@
 import { router } from '../../../trpc';
 import { approveDeveloperProcedure, rejectDeveloperProcedure } from './decide-sign-up';
+import { getDeveloperProcedure } from './get-developer';
 import { inviteDeveloperProcedure } from './invite-developer';
 import { listDevelopersProcedure } from './list-developers';
 import { listDeveloperInvitesProcedure } from './list-invites';
@@ -8,6 +9,7 @@ import { suspendDeveloperProcedure } from './suspend-developer';
 
 export const portalDevelopersRouter = router({
   list: listDevelopersProcedure,
+  get: getDeveloperProcedure,
   approve: approveDeveloperProcedure,
   reject: rejectDeveloperProcedure,
   suspend: suspendDeveloperProcedure,
