@@ -502,6 +502,41 @@ describe('apps, subscriptions and keys through the credential stream', () => {
     await stream.poll(1);
     expect(stream.accepts(key.clear, new Date())).toBe(true);
   });
+
+  it('reactivation restores only the apps the suspension took; one an operator suspended stays suspended', async () => {
+    const dev = await h.verifiedDeveloper('partial');
+    const create = async (name: string) =>
+      dataOf<{ id: string }>(
+        await mutate(
+          h.base,
+          'portal.apps.create',
+          { name: `${name}-${Date.now()}` },
+          {
+            cookie: dev.cookie,
+          },
+        ),
+      );
+    const kept = await create('kept');
+    const held = await create('held');
+    await asOwner('consumers.suspend', { id: held.id });
+    const suspended = await asOwner<{ suspendedApps: string[] }>('portalAdmin.developers.suspend', {
+      id: dev.userId,
+    });
+    expect(suspended.suspendedApps).toEqual([kept.id]);
+    const reactivated = await asOwner<{ status: string; reactivatedApps: string[] }>(
+      'portalAdmin.developers.reactivate',
+      { id: dev.userId },
+    );
+    expect(reactivated).toMatchObject({ status: 'active', reactivatedApps: [kept.id] });
+    const apps = await h.database.db.consumer.findMany({
+      where: { ownerId: dev.userId },
+      select: { id: true, status: true },
+    });
+    expect(Object.fromEntries(apps.map((a) => [a.id, a.status]))).toEqual({
+      [kept.id]: 'active',
+      [held.id]: 'suspended',
+    });
+  });
 });
 
 describe('bad input: a clear error and nothing written', () => {

@@ -202,6 +202,30 @@ describe('passwords', () => {
     expect(fresh.status).toBe(200);
   });
 
+  it('two racing uses of one reset link: exactly one sets the password', async () => {
+    const dev = await h.verifiedDeveloper('race');
+    const since = h.mailbox.received.length;
+    await mutate(h.base, 'portal.auth.forgotPassword', { email: dev.email });
+    const { token } = h.mailbox.linkIn(
+      await h.mailbox.waitFor(dev.email, { since }),
+      'reset-password',
+    );
+    const replies = await Promise.all(
+      ['first racing password', 'second racing password'].map((password) =>
+        mutate(h.base, 'portal.auth.resetPassword', { token, password }),
+      ),
+    );
+    expect(replies.map((r) => r.status).sort()).toEqual([200, 400]);
+    const winner = replies[0]?.status === 200 ? 'first racing password' : 'second racing password';
+    const loser = winner.startsWith('first') ? 'second racing password' : 'first racing password';
+    expect(
+      (await mutate(h.base, 'portal.auth.signIn', { email: dev.email, password: winner })).status,
+    ).toBe(200);
+    expect(
+      (await mutate(h.base, 'portal.auth.signIn', { email: dev.email, password: loser })).status,
+    ).toBe(401);
+  });
+
   it('an expired reset link is refused with what to do, and the password stays', async () => {
     const dev = await h.verifiedDeveloper('expired');
     const since = h.mailbox.received.length;
@@ -351,6 +375,29 @@ describe('sign-up modes', () => {
       const signIn = await mutate(h.base, 'portal.auth.signIn', { email, password: PASSWORD });
       expect(signIn.status).toBe(403);
       expect(signIn.body.error?.message).toContain('declined');
+    } finally {
+      await setSignUpMode('open');
+    }
+  });
+
+  it('approval: an invited developer skips both verification and approval', async () => {
+    await setSignUpMode('approval');
+    try {
+      const email = uniqueEmail('vip');
+      const invited = dataOf<{ inviteUrl: string }>(
+        await mutate(h.base, 'portalAdmin.developers.invite', { email }, { cookie: h.ownerCookie }),
+      );
+      const token = new URL(invited.inviteUrl).searchParams.get('token') ?? '';
+      const signUp = await mutate(h.base, 'portal.auth.signUp', {
+        email,
+        password: PASSWORD,
+        name: 'Invited',
+        inviteToken: token,
+      });
+      expect(dataOf(signUp)).toMatchObject({ next: 'sign_in', user: { status: 'active' } });
+      expect(
+        (await mutate(h.base, 'portal.auth.signIn', { email, password: PASSWORD })).status,
+      ).toBe(200);
     } finally {
       await setSignUpMode('open');
     }
