@@ -100,7 +100,7 @@ export const ZControlEnv = z.object({
         .map((p) => p.trim())
         .filter((p) => p.length > 0),
     ),
-  /** Marks the session cookie Secure: set it whenever the console is served over HTTPS. */
+  /** Marks the session cookies Secure: set it whenever the console or the portal is served over HTTPS. */
   PORTICO_COOKIE_SECURE: ZBoolean.default(false),
   PORTICO_LOG_LEVEL: z
     .enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'])
