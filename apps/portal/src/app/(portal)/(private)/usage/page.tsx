@@ -1,7 +1,8 @@
 import { PageHeader } from '@portico/ui';
 import type { Metadata } from 'next';
 import { serverApi } from '../../../../lib/server-api';
-import { UsageView, WINDOWS, type Window } from './usage-view';
+import { UsageView } from './usage-view';
+import { WINDOWS, type Window } from './usage-windows';
 
 export const metadata: Metadata = { title: 'Usage' };
 

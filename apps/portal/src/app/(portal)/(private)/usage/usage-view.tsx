@@ -16,19 +16,10 @@ import { usePathname, useRouter } from 'next/navigation';
 import { errorMessage } from '../../../../lib/errors';
 import { count, dateTime } from '../../../../lib/format';
 import { useTRPC } from '../../../../lib/trpc';
-
-export const WINDOWS = [
-  { value: '15m', label: 'Last 15 minutes', ms: 15 * 60_000, granularity: 'minute' },
-  { value: '1h', label: 'Last hour', ms: 3_600_000, granularity: 'minute' },
-  { value: '24h', label: 'Last 24 hours', ms: 86_400_000, granularity: 'hour' },
-  { value: '7d', label: 'Last 7 days', ms: 7 * 86_400_000, granularity: 'day' },
-  { value: '30d', label: 'Last 30 days', ms: 30 * 86_400_000, granularity: 'day' },
-] as const;
-export type Window = (typeof WINDOWS)[number]['value'];
+import { WINDOWS, type Window } from './usage-windows';
 
 /** How often the figures refresh by themselves. */
 const REFRESH_MS = 5_000;
-const RATE_LIMIT_CODES = new Set(['GW_RATE_LIMITED', 'GW_QUOTA_EXCEEDED']);
 
 /** A window that ends now, rounded to the refresh interval so the query key is stable between refreshes. */
 function windowOf(window: Window, now: number) {
@@ -112,9 +103,7 @@ export function UsageView({
   }));
   const totalRequests = points.reduce((sum, p) => sum + p.requests, 0);
   const totalErrors = points.reduce((sum, p) => sum + p.errors, 0);
-  const limited = (errors.data?.byErrorCode ?? [])
-    .filter((e) => RATE_LIMIT_CODES.has(e.errorCode))
-    .reduce((sum, e) => sum + e.count, 0);
+  const limited = errors.data?.throttled ?? 0;
   const byCode = (errors.data?.byErrorCode ?? []).map((e) => ({
     code: e.errorCode,
     count: e.count,

@@ -1,5 +1,6 @@
 'use client';
 
+import '@scalar/api-reference-react/style.css';
 import { Skeleton } from '@portico/ui';
 import dynamic from 'next/dynamic';
 
