@@ -107,6 +107,7 @@ export function BarChart<Point extends Record<string, unknown>>({
               name={s.label}
               fill={colorOf(s, i)}
               radius={[4, 4, 0, 0]}
+              maxBarSize={56}
               isAnimationActive={false}
             />
           ))}

@@ -9,7 +9,11 @@ export default async function AuthLayout({ children }: { children: ReactNode }) 
   return (
     <div className="auth-page">
       <Link href="/apis" className="auth-brand">
-        {branding.logoUrl ? <Logo src={branding.logoUrl} /> : null}
+        {branding.logoUrl ? (
+          <Logo src={branding.logoUrl} />
+        ) : (
+          <span className="brand-mark" aria-hidden="true" />
+        )}
         <span>{branding.portalName}</span>
       </Link>
       {children}

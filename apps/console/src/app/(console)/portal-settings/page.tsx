@@ -140,6 +140,7 @@ function SettingsForm({
             <div style={{ display: 'flex', gap: 8, alignItems: 'center' }}>
               <input
                 id="accent-picker"
+                className="pui-color"
                 type="color"
                 aria-label="Pick the accent colour"
                 value={/^#[0-9a-f]{6}$/i.test(form.accentColor) ? form.accentColor : '#4f46e5'}
