@@ -366,6 +366,19 @@ describe('developer portal against the whole running stack', () => {
     await screenshot(dev, stack, 'portal-17-approved-active');
   });
 
+  it('sends a developer who signs in to the console on to the portal', async () => {
+    const consoleContext = await browser.newContext({ baseURL: stack.consoleUrl });
+    const page = await consoleContext.newPage();
+    await page.goto('/sign-in');
+    await page.getByLabel('Email').fill(email);
+    await page.getByLabel('Password').fill(password);
+    await page.getByRole('button', { name: 'Sign in' }).click();
+    await page.waitForURL(`${stack.portalUrl}/sign-in`, { timeout: 20_000 });
+    await page.getByRole('heading', { name: 'Sign in' }).waitFor();
+    await screenshot(page, stack, 'portal-18-console-sends-developer-to-portal');
+    await consoleContext.close();
+  });
+
   it('serves the machine-readable catalogue with the listed API only', async () => {
     const catalog = await fetch(`${stack.portalUrl}/.well-known/api-catalog`);
     expect(catalog.status).toBe(200);

@@ -153,7 +153,12 @@ export default async function setup(project: TestProject) {
 
     // The rewrite target is fixed at build time, so the console is built for this control port.
     // Its type check is skipped here: `tsc -p apps/console` is its own step.
-    const consoleEnv = { PORTICO_CONTROL_URL: controlUrl, NEXT_TELEMETRY_DISABLED: '1' };
+    const consoleEnv = {
+      PORTICO_CONTROL_URL: controlUrl,
+      NEXT_TELEMETRY_DISABLED: '1',
+      // Developers who sign in to the console are sent to the portal.
+      PORTICO_PORTAL_URL: portalUrl,
+    };
     if (
       process.env.PORTICO_E2E_REUSE_BUILD !== '1' ||
       !existsSync(join(CONSOLE_DIR, '.next/BUILD_ID'))
