@@ -366,6 +366,37 @@ describe('developer portal against the whole running stack', () => {
     await screenshot(dev, stack, 'portal-17-approved-active');
   });
 
+  it('refuses a duplicate app name with a message naming the field, and creates nothing', async () => {
+    await dev.goto('/apps');
+    const before = await dev.getByTestId('apps-table').getByRole('row').count();
+    await dev.getByRole('button', { name: 'New app' }).first().click();
+    const d = dev.getByRole('dialog');
+    await d.getByLabel('Name').fill('weather-dashboard');
+    await d.getByRole('button', { name: 'Create app' }).click();
+    const message = await d.locator('.pui-field-error, .pui-alert').first().textContent();
+    expect(message).toMatch(/weather-dashboard|already|exists|taken/i);
+    await screenshot(dev, stack, 'portal-18a-duplicate-app');
+    await d.getByRole('button', { name: 'Cancel' }).click();
+    await dev.reload();
+    expect(await dev.getByTestId('apps-table').getByRole('row').count()).toBe(before);
+  });
+
+  it('Try it refuses anonymous callers and paths that leave the gateway', async () => {
+    const anonymous = await fetch(`${stack.portalUrl}/try-it`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ method: 'GET', path: '/weather/forecast' }),
+    });
+    expect(anonymous.status).toBe(401);
+    const outside = await dev.request.post('/try-it', {
+      data: { method: 'GET', path: '//169.254.169.254/latest/meta-data' },
+    });
+    expect(outside.status()).toBe(400);
+    expect(((await outside.json()) as { detail: string }).detail).toContain(
+      'path: must start with a single /',
+    );
+  });
+
   it('sends a developer who signs in to the console on to the portal', async () => {
     const consoleContext = await browser.newContext({ baseURL: stack.consoleUrl });
     const page = await consoleContext.newPage();
