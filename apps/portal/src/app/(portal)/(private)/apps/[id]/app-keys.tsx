@@ -76,6 +76,7 @@ export function AppKeys({
   gatewayUrl: string;
   keys: KeyRow[];
 }) {
+  const router = useRouter();
   const [creating, setCreating] = useState(false);
   const [rotating, setRotating] = useState<KeyRow | null>(null);
   const [revoking, setRevoking] = useState<KeyRow | null>(null);
@@ -148,6 +149,10 @@ export function AppKeys({
                 label: 'Rotate…',
                 onSelect: () => setRotating(k),
                 disabled: graceOf(k, keys, now) !== null,
+              },
+              {
+                label: 'View usage',
+                onSelect: () => router.push(`/usage?app=${appId}&key=${k.id}`),
               },
               { label: 'Revoke…', destructive: true, onSelect: () => setRevoking(k) },
             ]}
