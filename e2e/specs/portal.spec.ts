@@ -343,11 +343,15 @@ describe('developer portal against the whole running stack', () => {
     await screenshot(dev, stack, 'portal-14-pending-approval');
 
     const admin = await signedInPage(browser, stack, stack.admin);
+    await admin.goto('/approvals');
+    const pending = admin
+      .getByTestId('pending-subscriptions')
+      .getByRole('row', { name: /weather-prod/ });
+    expect(await pending.textContent()).toContain('Dana Developer');
+    await screenshot(admin, stack, 'portal-15a-console-approvals');
+    await pending.getByRole('button', { name: 'Approve' }).click();
+    await admin.getByText('No subscription is waiting').waitFor();
     await admin.goto('/subscriptions');
-    await admin
-      .getByRole('row', { name: /weather-prod.*pending/ })
-      .getByRole('button', { name: 'Approve' })
-      .click();
     await admin.getByRole('row', { name: /weather-prod.*active/ }).waitFor();
     await admin.goto('/developers');
     await admin.getByTestId(`developer-status-${email}`).waitFor();

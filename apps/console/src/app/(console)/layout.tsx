@@ -38,6 +38,7 @@ const NAV: { group: string; links: { href: string; label: string }[] }[] = [
   {
     group: 'Developer portal',
     links: [
+      { href: '/approvals', label: 'Approvals' },
       { href: '/developers', label: 'Developers' },
       { href: '/portal-settings', label: 'Portal settings' },
     ],
