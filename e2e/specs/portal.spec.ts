@@ -372,6 +372,7 @@ describe('developer portal against the whole running stack', () => {
 
   it('refuses a duplicate app name with a message naming the field, and creates nothing', async () => {
     await dev.goto('/apps');
+    await dev.getByTestId('apps-table').getByRole('link', { name: 'weather-prod' }).waitFor();
     const before = await dev.getByTestId('apps-table').getByRole('row').count();
     await dev.getByRole('button', { name: 'New app' }).first().click();
     const d = dev.getByRole('dialog');
@@ -382,6 +383,7 @@ describe('developer portal against the whole running stack', () => {
     await screenshot(dev, stack, 'portal-18a-duplicate-app');
     await d.getByRole('button', { name: 'Cancel' }).click();
     await dev.reload();
+    await dev.getByTestId('apps-table').getByRole('link', { name: 'weather-prod' }).waitFor();
     expect(await dev.getByTestId('apps-table').getByRole('row').count()).toBe(before);
   });
 
