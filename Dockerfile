@@ -1,4 +1,4 @@
-# One multi-stage image definition for every Portico app: `--build-arg APP=control|gateway|worker|console`.
+# One multi-stage image definition for every Portico app: `--build-arg APP=control|gateway|worker|console|portal`.
 # `turbo prune` cuts the workspace down to the app and the packages it uses, so an edit to one
 # app does not invalidate the dependency layer of the others.
 ARG NODE_VERSION=26.10.0

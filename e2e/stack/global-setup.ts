@@ -14,6 +14,7 @@ import {
   startProcess,
 } from './child-process';
 import { freePort } from './free-port';
+import { startMailbox } from './mailbox';
 import { startPrivateRedis } from './redis';
 import type { StackInfo } from './stack-info';
 import { trpcMutation } from './trpc-http';
@@ -21,6 +22,7 @@ import { startUpstream } from './upstream';
 import { answers, waitFor } from './wait';
 
 const CONSOLE_DIR = join(REPO_ROOT, 'apps/console');
+const PORTAL_DIR = join(REPO_ROOT, 'apps/portal');
 const NEXT_BIN = join(REPO_ROOT, 'node_modules/.bin/next');
 const TSX = ['--import', 'tsx'];
 
@@ -40,13 +42,18 @@ export default async function setup(project: TestProject) {
   // Screenshots and logs of an earlier run would mislead whoever looks at this one.
   rmSync(RESULTS_DIR, { recursive: true, force: true });
   try {
-    const [redisPort, controlPort, gatewayPort, statusPort, consolePort] = [
+    const [redisPort, controlPort, gatewayPort, statusPort, consolePort, portalPort] = [
+      await freePort(),
       await freePort(),
       await freePort(),
       await freePort(),
       await freePort(),
       await freePort(),
     ];
+    const portalUrl = `http://127.0.0.1:${portalPort}`;
+    // The control plane mails portal links (verification, reset) to a real SMTP server.
+    const mailbox = await startMailbox(join(RESULTS_DIR, 'mail'));
+    cleanups.push(() => mailbox.close());
     const redisUrl = `redis://127.0.0.1:${redisPort}`;
     const controlUrl = `http://127.0.0.1:${controlPort}`;
     const consoleUrl = `http://127.0.0.1:${consolePort}`;
@@ -70,6 +77,9 @@ export default async function setup(project: TestProject) {
           PORTICO_SESSION_SECRET: randomBytes(48).toString('base64'),
           PORTICO_BOOTSTRAP_TOKEN: ownerToken,
           PORTICO_CONSOLE_ORIGINS: `${consoleUrl},http://localhost:${consolePort}`,
+          PORTICO_PORTAL_ORIGINS: portalUrl,
+          PORTICO_SMTP_URL: `smtp://127.0.0.1:${mailbox.port}`,
+          PORTICO_PORTAL_URL: portalUrl,
           PORTICO_LOG_LEVEL: 'warn',
         },
       },
@@ -143,7 +153,12 @@ export default async function setup(project: TestProject) {
 
     // The rewrite target is fixed at build time, so the console is built for this control port.
     // Its type check is skipped here: `tsc -p apps/console` is its own step.
-    const consoleEnv = { PORTICO_CONTROL_URL: controlUrl, NEXT_TELEMETRY_DISABLED: '1' };
+    const consoleEnv = {
+      PORTICO_CONTROL_URL: controlUrl,
+      NEXT_TELEMETRY_DISABLED: '1',
+      // Developers who sign in to the console are sent to the portal.
+      PORTICO_PORTAL_URL: portalUrl,
+    };
     if (
       process.env.PORTICO_E2E_REUSE_BUILD !== '1' ||
       !existsSync(join(CONSOLE_DIR, '.next/BUILD_ID'))
@@ -168,6 +183,33 @@ export default async function setup(project: TestProject) {
       },
       { timeoutMs: 60_000 },
     );
+
+    // The developer portal, built and started the same way.
+    const portalEnv = { PORTICO_CONTROL_URL: controlUrl, NEXT_TELEMETRY_DISABLED: '1' };
+    if (
+      process.env.PORTICO_E2E_REUSE_BUILD !== '1' ||
+      !existsSync(join(PORTAL_DIR, '.next/BUILD_ID'))
+    ) {
+      await runToCompletion('portal-build', NEXT_BIN, ['build'], {
+        cwd: PORTAL_DIR,
+        env: { ...portalEnv, PORTICO_PORTAL_SKIP_TYPECHECK: 'true' },
+      });
+    }
+    const portalServer = startProcess(
+      'portal',
+      NEXT_BIN,
+      ['start', '--port', String(portalPort), '--hostname', '127.0.0.1'],
+      { cwd: PORTAL_DIR, env: portalEnv },
+    );
+    started.push(portalServer);
+    await waitFor(
+      'the portal to serve /sign-in',
+      () => {
+        assertRunning(portalServer);
+        return answers(`${portalUrl}/sign-in`);
+      },
+      { timeoutMs: 60_000 },
+    );
     assertRunning(worker);
 
     const info: StackInfo = {
@@ -181,6 +223,8 @@ export default async function setup(project: TestProject) {
       viewer,
       resultsDir: RESULTS_DIR,
       analytics: true,
+      portalUrl,
+      mailDir: mailbox.dir,
     };
     project.provide('stack', info);
   } catch (error) {

@@ -13,6 +13,10 @@ export interface StackInfo {
   resultsDir: string;
   /** True when the analytics worker runs, so calls through the gateway reach usage.*. */
   analytics: boolean;
+  /** The developer portal. */
+  portalUrl: string;
+  /** Where the stack's SMTP server writes each mail it receives (<n>.eml). */
+  mailDir: string;
 }
 
 declare module 'vitest' {

@@ -9,6 +9,11 @@ const ZConsoleEnv = z.object({
     .url({ protocol: /^https?$/, error: 'must be an http(s) URL of the control plane' })
     .default('http://127.0.0.1:4000')
     .transform((url) => url.replace(/\/+$/, '')),
+  /** The developer portal's public URL: where /portal and developers signing in here are sent. */
+  PORTICO_PORTAL_URL: z
+    .url({ protocol: /^https?$/, error: 'must be an http(s) URL of the developer portal' })
+    .default('http://localhost:3001')
+    .transform((url) => url.replace(/\/+$/, '')),
   /**
    * "true" skips `next build`'s own type check. The end-to-end harness sets it because it builds
    * for a throwaway stack and `tsc -p apps/console` is run as its own step.

@@ -82,4 +82,29 @@ describe('loadControlEnv', () => {
       'https://b.example.com:8443',
     ]);
   });
+
+  it('reads the portal settings: origins, public URL, SMTP and sender', () => {
+    const defaults = loadControlEnv(VALID);
+    expect(defaults).toMatchObject({
+      PORTICO_PORTAL_ORIGINS: ['http://localhost:3001', 'http://127.0.0.1:3001'],
+      PORTICO_PORTAL_URL: 'http://localhost:3001',
+      PORTICO_MAIL_FROM: 'Portico <no-reply@portico.local>',
+    });
+    expect(defaults.PORTICO_SMTP_URL).toBeUndefined();
+    const env = loadControlEnv({
+      ...VALID,
+      PORTICO_PORTAL_ORIGINS: 'https://developer.example.com/',
+      PORTICO_PORTAL_URL: 'https://developer.example.com/',
+      PORTICO_SMTP_URL: 'smtps://user:pass@mail.example.com:465',
+    });
+    expect(env.PORTICO_PORTAL_ORIGINS).toEqual(['https://developer.example.com']);
+    expect(env.PORTICO_PORTAL_URL).toBe('https://developer.example.com');
+    expect(env.PORTICO_SMTP_URL).toBe('smtps://user:pass@mail.example.com:465');
+    expect(problemsOf({ ...VALID, PORTICO_SMTP_URL: 'mail.example.com:25' })[0]).toMatch(
+      /^PORTICO_SMTP_URL: must be an smtp:\/\/ or smtps:\/\/ URL/,
+    );
+    expect(problemsOf({ ...VALID, PORTICO_PORTAL_URL: 'developer.example.com' })[0]).toMatch(
+      /^PORTICO_PORTAL_URL: must be an http\(s\) URL/,
+    );
+  });
 });

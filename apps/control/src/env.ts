@@ -55,6 +55,38 @@ export const ZControlEnv = z.object({
     )
     .pipe(z.array(z.url({ protocol: /^https?$/ }).transform((o) => new URL(o).origin))),
   /**
+   * Origins of the developer portal allowed to send mutations (same rules as the console's).
+   * Defaults to the portal's development address.
+   */
+  PORTICO_PORTAL_ORIGINS: z
+    .string()
+    .default('http://localhost:3001,http://127.0.0.1:3001')
+    .transform((v) =>
+      v
+        .split(',')
+        .map((o) => o.trim())
+        .filter((o) => o.length > 0),
+    )
+    .pipe(z.array(z.url({ protocol: /^https?$/ }).transform((o) => new URL(o).origin))),
+  /** The portal's public URL: mailed links and the machine-readable catalogue point at it. */
+  PORTICO_PORTAL_URL: z
+    .url({
+      protocol: /^https?$/,
+      error: 'must be an http(s) URL, e.g. https://developer.example.com',
+    })
+    .default('http://localhost:3001')
+    .transform((u) => u.replace(/\/+$/, '')),
+  /**
+   * SMTP server for the portal's mail (nodemailer URL: smtp://user:pass@host:587, smtps://…).
+   * Unset: each mail, link included, is written to the control plane's log instead (development).
+   */
+  PORTICO_SMTP_URL: z
+    .url({ protocol: /^smtps?$/, error: 'must be an smtp:// or smtps:// URL' })
+    .optional()
+    .or(z.literal('').transform(() => undefined)),
+  /** The From header of the portal's mail. */
+  PORTICO_MAIL_FROM: z.string().min(3).default('Portico <no-reply@portico.local>'),
+  /**
    * Addresses (IPs or CIDRs) of proxies whose X-Forwarded-For is believed, above all the
    * console, which forwards every /trpc call: without it every sign-in would come from the
    * console's address and the per-IP sign-in throttle would lock everyone out together.
@@ -68,7 +100,7 @@ export const ZControlEnv = z.object({
         .map((p) => p.trim())
         .filter((p) => p.length > 0),
     ),
-  /** Marks the session cookie Secure: set it whenever the console is served over HTTPS. */
+  /** Marks the session cookies Secure: set it whenever the console or the portal is served over HTTPS. */
   PORTICO_COOKIE_SECURE: ZBoolean.default(false),
   PORTICO_LOG_LEVEL: z
     .enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'])

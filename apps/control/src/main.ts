@@ -1,4 +1,4 @@
-import { bootstrapOwner, SignInThrottle } from '@portico/api';
+import { bootstrapOwner, loggingMailer, SignInThrottle, smtpMailer } from '@portico/api';
 import { createDb } from '@portico/db';
 import { Redis } from 'ioredis';
 import { createChangeFeed } from './dp/change-feed';
@@ -41,11 +41,24 @@ async function main(): Promise<void> {
     );
   }
 
+  const mailer = env.PORTICO_SMTP_URL
+    ? smtpMailer({
+        url: env.PORTICO_SMTP_URL,
+        from: env.PORTICO_MAIL_FROM,
+        onError: (error, message) =>
+          console.error(`portico control: mail to ${message.to} not sent`, error),
+      })
+    : // Development: the link is printed so a local sign-up can be completed without SMTP.
+      loggingMailer((line) => console.log(`portico control: ${line}`));
+
   const app = await buildControlServer({
     db,
     secretKey: Buffer.from(env.PORTICO_SECRET_KEY, 'hex'),
     sessionSigningKey: new TextEncoder().encode(env.PORTICO_SESSION_SECRET),
     consoleOrigins: env.PORTICO_CONSOLE_ORIGINS,
+    portalOrigins: env.PORTICO_PORTAL_ORIGINS,
+    portalUrl: env.PORTICO_PORTAL_URL,
+    mailer,
     cookieSecure: env.PORTICO_COOKIE_SECURE,
     trustedProxies: env.PORTICO_CONTROL_TRUSTED_PROXIES,
     changeFeed,

@@ -2,10 +2,11 @@ import {
   type Actor,
   type ApiContext,
   appRouter,
+  type Mailer,
   type RegistryProbe,
   resolveActor,
-  SESSION_COOKIE_NAME,
   type SignInThrottle,
+  sessionCookieNameFor,
   signInRetryAfterSeconds,
 } from '@portico/api';
 import type { Db } from '@portico/db';
@@ -41,6 +42,12 @@ export interface ControlServerDeps {
   sessionSigningKey: Uint8Array;
   /** Origins besides the control's own that may send mutations (PORTICO_CONSOLE_ORIGINS). */
   consoleOrigins: readonly string[];
+  /** The developer portal's origins, allowed to send mutations too (PORTICO_PORTAL_ORIGINS). */
+  portalOrigins?: readonly string[];
+  /** The portal's public URL for mailed links and the catalogue (PORTICO_PORTAL_URL). */
+  portalUrl?: string;
+  /** Sends the portal's mail; `main` passes SMTP or the log, tests a real SMTP server. */
+  mailer?: Mailer;
   cookieSecure: boolean;
   /** Mounts /dp/v1 when given (built in `main` from DATABASE_URL). */
   changeFeed?: ChangeFeed | null;
@@ -135,21 +142,28 @@ export async function buildControlServer(deps: ControlServerDeps): Promise<Fasti
     reply.header('content-type', 'text/plain; version=0.0.4; charset=utf-8').send(metrics.render()),
   );
 
-  const cookieOptions = { name: SESSION_COOKIE_NAME, secure: deps.cookieSecure };
   await app.register(async (trpcScope) => {
     trpcScope.addHook('onRoute', (route) => {
       route.bodyLimit = TRPC_BODY_LIMIT_BYTES;
     });
-    trpcScope.addHook('onRequest', createMutationGuard(deps.consoleOrigins));
+    trpcScope.addHook(
+      'onRequest',
+      createMutationGuard([...deps.consoleOrigins, ...(deps.portalOrigins ?? [])]),
+    );
     const options: FastifyTRPCPluginOptions<typeof appRouter> = {
       prefix: '/trpc',
       trpcOptions: {
         router: appRouter,
-        async createContext({ req, res }): Promise<ApiContext> {
+        async createContext({ req, res, info }): Promise<ApiContext> {
+          // The portal and the console keep separate session cookies; see sessionCookieNameFor.
+          const cookieOptions = {
+            name: sessionCookieNameFor(info.calls.map((call) => call.path)),
+            secure: deps.cookieSecure,
+          };
           const actor: Actor | null = await resolveActor(
             { db: deps.db, sessionSigningKey: deps.sessionSigningKey, now },
             {
-              sessionCookie: readCookie(req.headers.cookie, SESSION_COOKIE_NAME),
+              sessionCookie: readCookie(req.headers.cookie, cookieOptions.name),
               authorization: req.headers.authorization ?? null,
             },
           );
@@ -161,6 +175,8 @@ export async function buildControlServer(deps: ControlServerDeps): Promise<Fasti
             probeRegistry,
             ...(deps.signInThrottle ? { signInThrottle: deps.signInThrottle } : {}),
             ...(quotaCounters ? { quotaCounters } : {}),
+            ...(deps.mailer ? { mailer: deps.mailer } : {}),
+            ...(deps.portalUrl ? { portalUrl: deps.portalUrl } : {}),
             actor,
             requestId: req.id,
             clientIp: req.ip,
@@ -190,7 +206,7 @@ export async function buildControlServer(deps: ControlServerDeps): Promise<Fasti
           if (error.code === 'INTERNAL_SERVER_ERROR')
             req.log.error({ err: error.cause ?? error }, 'procedure failed');
           else if (
-            path === 'auth.signIn' &&
+            (path === 'auth.signIn' || path === 'portal.auth.signIn') &&
             (error.code === 'UNAUTHORIZED' || error.code === 'TOO_MANY_REQUESTS')
           )
             // Failed and throttled sign-ins are logged for spotting guessing; the email only, never the password.

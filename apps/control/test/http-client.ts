@@ -65,8 +65,11 @@ export async function query(
 }
 
 /** `name=value` of the session cookie a response set, for the next request's Cookie header. */
-export function sessionCookieFrom(headers: Headers): { pair: string; attributes: string } | null {
-  const line = headers.getSetCookie().find((c) => c.startsWith('portico_session='));
+export function sessionCookieFrom(
+  headers: Headers,
+  name = 'portico_session',
+): { pair: string; attributes: string } | null {
+  const line = headers.getSetCookie().find((c) => c.startsWith(`${name}=`));
   if (!line) return null;
   const [pair = '', ...rest] = line.split(';');
   return { pair: pair.trim(), attributes: rest.map((a) => a.trim()).join('; ') };

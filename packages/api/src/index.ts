@@ -5,12 +5,18 @@ export {
   type BootstrapOutcome,
   bootstrapOwner,
 } from './services/auth/bootstrap-owner';
+export { hashPassword } from './services/auth/passwords';
 export {
   type Credentials,
   type ResolveActorDeps,
   resolveActor,
 } from './services/auth/resolve-actor';
-export { SESSION_COOKIE_NAME, SESSION_TTL_SECONDS } from './services/auth/session-cookie';
+export {
+  PORTAL_SESSION_COOKIE_NAME,
+  SESSION_COOKIE_NAME,
+  SESSION_TTL_SECONDS,
+  sessionCookieNameFor,
+} from './services/auth/session-cookie';
 export {
   type SignInAttempt,
   SignInThrottle,
@@ -18,6 +24,13 @@ export {
   type SignInThrottleOptions,
   signInRetryAfterSeconds,
 } from './services/auth/sign-in-throttle';
+export {
+  loggingMailer,
+  type Mailer,
+  type MailMessage,
+  type SmtpMailerOptions,
+  smtpMailer,
+} from './services/mail/mailer';
 export type {
   RegistryInstance,
   RegistryProbe,

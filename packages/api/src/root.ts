@@ -7,6 +7,8 @@ import { consumersRouter } from './routers/consumers';
 import { dataPlanesRouter } from './routers/data-planes';
 import { keysRouter } from './routers/keys';
 import { plansRouter } from './routers/plans';
+import { portalRouter } from './routers/portal';
+import { portalAdminRouter } from './routers/portal-admin';
 import { registriesRouter } from './routers/registries';
 import { secretsRouter } from './routers/secrets';
 import { servicesRouter } from './routers/services';
@@ -34,6 +36,8 @@ export const appRouter = router({
   dataPlanes: dataPlanesRouter,
   audit: auditRouter,
   usage: usageRouter,
+  portal: portalRouter,
+  portalAdmin: portalAdminRouter,
 });
 
 export type AppRouter = typeof appRouter;

@@ -2,6 +2,7 @@ import type { Db } from '@portico/db';
 import { initTRPC, TRPCError } from '@trpc/server';
 import { describeIssues, mapKnownError, validationIssues } from './errors/map-known-error';
 import type { SignInThrottle } from './services/auth/sign-in-throttle';
+import type { Mailer } from './services/mail/mailer';
 import type { RegistryProbe } from './services/registries/registry-probe';
 
 export const OPERATOR_ROLES = ['viewer', 'editor', 'admin', 'owner'] as const;
@@ -51,6 +52,13 @@ export interface ApiServices {
    * the order asked); without it quota usage comes from the rollups alone.
    */
   quotaCounters?: QuotaCounterReader;
+  /**
+   * Sends the portal's mail (verification, password reset, invitations); without it nothing is
+   * sent and the procedures say so (`mailSent: false`).
+   */
+  mailer?: Mailer;
+  /** The developer portal's public URL, which mailed links and the machine catalogue point at. */
+  portalUrl?: string;
 }
 
 export interface QuotaCounterReader {

@@ -143,6 +143,9 @@ const TABLES = [
   'credential_changes',
   'config_versions',
   'audit_log',
+  'user_tokens',
+  'developer_invites',
+  'portal_settings',
 ] as const;
 
 /**

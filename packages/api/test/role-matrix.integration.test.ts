@@ -68,10 +68,10 @@ const CASES: MatrixCase[] = [
   },
   { procedure: 'auth.signOut', allowed: SIGNED_IN, audited: false, run: (c) => c.auth.signOut() },
   {
-    procedure: 'auth.signUp',
+    procedure: 'portal.auth.signUp',
     allowed: EVERYONE,
     run: (c) =>
-      c.auth.signUp({
+      c.portal.auth.signUp({
         email: `${uniqueName('dev')}@example.test`,
         password: 'long enough password',
         name: 'Dev',

@@ -1,6 +1,7 @@
 import type { Metadata } from 'next';
 import type { ReactNode } from 'react';
 import { Providers } from './providers';
+import '@portico/ui/styles.css';
 import './globals.css';
 
 export const metadata: Metadata = {

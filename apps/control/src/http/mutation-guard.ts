@@ -28,7 +28,7 @@ export function createMutationGuard(allowedOrigins: readonly string[]) {
         reply,
         request,
         403,
-        `origin ${origin} may not send mutations; add it to PORTICO_CONSOLE_ORIGINS if it is your console`,
+        `origin ${origin} may not send mutations; add it to PORTICO_CONSOLE_ORIGINS (a console) or PORTICO_PORTAL_ORIGINS (a developer portal)`,
       );
     }
   };

@@ -3,7 +3,7 @@
 import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
 import Link from 'next/link';
 import { usePathname, useRouter } from 'next/navigation';
-import { type ReactNode, useEffect } from 'react';
+import { type ReactNode, useEffect, useRef } from 'react';
 import { SessionProvider, sessionFrom } from '../../components/session';
 import { Skeleton } from '../../components/ui';
 import { errorCode, errorMessage, useTRPC } from '../../lib/trpc';
@@ -36,6 +36,14 @@ const NAV: { group: string; links: { href: string; label: string }[] }[] = [
     ],
   },
   {
+    group: 'Developer portal',
+    links: [
+      { href: '/approvals', label: 'Approvals' },
+      { href: '/developers', label: 'Developers' },
+      { href: '/portal-settings', label: 'Portal settings' },
+    ],
+  },
+  {
     group: 'Admin',
     links: [
       { href: '/audit', label: 'Audit log' },
@@ -43,6 +51,35 @@ const NAV: { group: string; links: { href: string; label: string }[] }[] = [
     ],
   },
 ];
+
+/**
+ * A developer who signed in here belongs in the portal: their console session is ended and they
+ * are sent there (the console's /portal route knows the portal's address).
+ */
+function DeveloperToPortal() {
+  const trpc = useTRPC();
+  const signOut = useMutation(trpc.auth.signOut.mutationOptions());
+  const left = useRef(false);
+  useEffect(() => {
+    if (left.current) return;
+    left.current = true;
+    signOut.mutateAsync().then(
+      () => window.location.replace('/portal'),
+      () => window.location.replace('/portal'),
+    );
+  }, [signOut]);
+  return (
+    <div className="auth-page">
+      <div className="auth-card">
+        <h1>Developer portal</h1>
+        <p>
+          This console is for operators. Your developer account lives in the portal:{' '}
+          <a href="/portal">taking you there</a>…
+        </p>
+      </div>
+    </div>
+  );
+}
 
 function isActive(pathname: string, href: string): boolean {
   return href === '/' ? pathname === '/' : pathname === href || pathname.startsWith(`${href}/`);
@@ -87,17 +124,7 @@ export default function ConsoleLayout({ children }: { children: ReactNode }) {
   }
   const session = sessionFrom(me.data);
   if (me.data.user.kind !== 'operator') {
-    return (
-      <div className="auth-page">
-        <div className="auth-card">
-          <h1>Operators only</h1>
-          <p>This console is for Portico operators. Developer accounts use the portal.</p>
-          <button type="button" onClick={() => signOut.mutate()}>
-            Sign out
-          </button>
-        </div>
-      </div>
-    );
+    return <DeveloperToPortal />;
   }
 
   return (

@@ -5,7 +5,6 @@ import { setupProcedure } from './setup';
 import { setupStatusProcedure } from './setup-status';
 import { signInProcedure } from './sign-in';
 import { signOutProcedure } from './sign-out';
-import { signUpProcedure } from './sign-up';
 
 export const authRouter = router({
   setupStatus: setupStatusProcedure,
@@ -13,6 +12,5 @@ export const authRouter = router({
   signIn: signInProcedure,
   signOut: signOutProcedure,
   me: meProcedure,
-  signUp: signUpProcedure,
   acceptInvite: acceptInviteProcedure,
 });

@@ -24,7 +24,8 @@ export interface NewAccount {
   name: string;
 }
 
-async function assertEmailFree(tx: Prisma.TransactionClient, email: string): Promise<void> {
+/** Refuses an email that already has an account (CONFLICT naming the field). */
+export async function assertEmailFree(tx: Prisma.TransactionClient, email: string): Promise<void> {
   const existing = await tx.user.findUnique({ where: { email }, select: { id: true } });
   if (existing) throw conflict(`email: an account with email ${email} already exists`);
 }
@@ -56,25 +57,6 @@ export async function createFirstOwner(
   return toUserView(user);
 }
 
-/** Self-service developer account for the portal. */
-export async function createDeveloper(
-  tx: Prisma.TransactionClient,
-  input: NewAccount,
-  now: Date,
-): Promise<UserView> {
-  await assertEmailFree(tx, input.email);
-  const user = await tx.user.create({
-    data: {
-      id: newId('user', now.getTime()),
-      email: input.email,
-      name: input.name,
-      passwordHash: input.passwordHash,
-      kind: 'developer',
-    },
-  });
-  return toUserView(user);
-}
-
 const BAD_CREDENTIALS = 'email or password is wrong, or the account is disabled';
 
 /** The user whose password matches; one message for every failure so nothing leaks which part was wrong. */
@@ -87,7 +69,33 @@ export async function checkCredentials(
   const ok = await verifyPassword(user?.passwordHash ?? null, password);
   if (!user || !ok || user.disabledAt)
     throw new TRPCError({ code: 'UNAUTHORIZED', message: BAD_CREDENTIALS });
+  // Said only to someone who knows the password, so it reveals nothing to a guesser.
+  const refusal = accountNotUsableReason(user);
+  if (refusal) throw new TRPCError({ code: 'FORBIDDEN', message: refusal });
   return toUserView(user);
+}
+
+/** Why an account with the right password may not sign in yet (or any more); null when it may. */
+export function accountNotUsableReason(user: {
+  kind: 'operator' | 'developer';
+  status: 'active' | 'pending' | 'rejected' | 'suspended';
+  emailVerifiedAt: Date | null;
+}): string | null {
+  switch (user.status) {
+    case 'pending':
+      return "status: this sign-up is waiting for an operator's approval; you will get a mail once it is decided";
+    case 'rejected':
+      return 'status: this sign-up was declined by an operator';
+    case 'suspended':
+      return "status: this account is suspended; contact the portal's operators";
+    case 'active':
+      break;
+    default:
+      user.status satisfies never;
+  }
+  if (user.kind === 'developer' && user.emailVerifiedAt === null)
+    return 'email: confirm your email address first with the link we mailed you, or ask for a new link (resend verification)';
+  return null;
 }
 
 export interface InviteAcceptance {

@@ -1,6 +1,7 @@
 import type { Db } from '@portico/db';
 import { hashSecret, isWellFormedSecret } from '@portico/keys';
 import type { Actor, OperatorRole } from '../../trpc';
+import { accountNotUsableReason } from './accounts';
 import { readSessionCookie } from './session-cookie';
 
 /** Token last-used stamps are written at most this often, so busy automation does not write per call. */
@@ -25,6 +26,8 @@ interface UserRow {
   kind: 'operator' | 'developer';
   role: OperatorRole | null;
   disabledAt: Date | null;
+  status: 'active' | 'pending' | 'rejected' | 'suspended';
+  emailVerifiedAt: Date | null;
 }
 
 function toActor(
@@ -33,7 +36,7 @@ function toActor(
   sessionId: string | null,
   tokenId: string | null,
 ): Actor | null {
-  if (user.disabledAt) return null;
+  if (user.disabledAt || accountNotUsableReason(user) !== null) return null;
   if (user.kind === 'operator') {
     if (!user.role) return null;
     return {

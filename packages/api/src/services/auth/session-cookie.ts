@@ -1,6 +1,22 @@
 import { jwtVerify, SignJWT } from 'jose';
 
 export const SESSION_COOKIE_NAME = 'portico_session';
+/**
+ * The portal's own session cookie. Console and portal usually share a host name (cookies ignore
+ * ports), so one name would let signing in to one sign the other out.
+ */
+export const PORTAL_SESSION_COOKIE_NAME = 'portico_portal_session';
+
+/**
+ * Which session cookie a tRPC request reads and writes: the portal's when every procedure called
+ * is under `portal.`, the console's otherwise. So the portal's cookie never authenticates console
+ * procedures, and the console's never portal ones.
+ */
+export function sessionCookieNameFor(procedurePaths: readonly string[]): string {
+  return procedurePaths.length > 0 && procedurePaths.every((p) => p.startsWith('portal.'))
+    ? PORTAL_SESSION_COOKIE_NAME
+    : SESSION_COOKIE_NAME;
+}
 export const SESSION_TTL_SECONDS = 7 * 24 * 60 * 60;
 const ISSUER = 'portico-control';
 

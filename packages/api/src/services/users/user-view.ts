@@ -8,6 +8,9 @@ export interface UserView {
   kind: 'operator' | 'developer';
   role: 'owner' | 'admin' | 'editor' | 'viewer' | null;
   disabledAt: Date | null;
+  /** Developers: pending (waiting for approval), rejected, suspended or active. */
+  status: 'active' | 'pending' | 'rejected' | 'suspended';
+  emailVerifiedAt: Date | null;
   createdAt: Date;
 }
 
@@ -19,6 +22,8 @@ export function toUserView(user: User): UserView {
     kind: user.kind,
     role: user.role,
     disabledAt: user.disabledAt,
+    status: user.status,
+    emailVerifiedAt: user.emailVerifiedAt,
     createdAt: user.createdAt,
   };
 }

@@ -1,0 +1,240 @@
+'use client';
+
+import {
+  Alert,
+  Badge,
+  Button,
+  Card,
+  CheckboxField,
+  PageHeader,
+  SelectField,
+  Skeleton,
+  TextField,
+} from '@portico/ui';
+import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
+import { useState } from 'react';
+import { useSession } from '../../../components/session';
+import { errorMessage, type RouterOutputs, useTRPC } from '../../../lib/trpc';
+
+type Settings = RouterOutputs['portalAdmin']['settings']['get'];
+
+const SIGN_UP_MODES = [
+  { value: 'open', label: 'Open: anyone may sign up (email verified)' },
+  { value: 'approval', label: 'Approval: an operator approves each sign-up' },
+  { value: 'invite', label: 'Invite only: operators invite developers' },
+];
+
+/** The field a server message names ("portalName: must not be empty"), for inline errors. */
+function fieldError(error: unknown, field: string): string | null {
+  const message = error ? errorMessage(error) : '';
+  return message.startsWith(`${field}: `) ? message.slice(field.length + 2) : null;
+}
+
+/** Operators choose how the developer portal looks, who may sign up and what it lists. */
+export default function PortalSettingsPage() {
+  const trpc = useTRPC();
+  const settings = useQuery(trpc.portalAdmin.settings.get.queryOptions());
+  const apis = useQuery(trpc.apis.list.queryOptions({}));
+  const plans = useQuery(trpc.plans.list.queryOptions());
+  return (
+    <>
+      <PageHeader
+        title="Developer portal"
+        description="How the portal looks, who may sign up, the gateway URL developers call, and which APIs and plans it lists."
+      />
+      {settings.error ? <Alert>{errorMessage(settings.error)}</Alert> : null}
+      {settings.data && apis.data && plans.data ? (
+        <SettingsForm
+          key={String(settings.data.updatedAt)}
+          settings={settings.data}
+          apis={apis.data.map((a) => ({ id: a.id, label: `${a.name} (${a.basePath})` }))}
+          plans={plans.data.map((p) => ({ id: p.id, label: p.name }))}
+        />
+      ) : (
+        <Skeleton rows={8} />
+      )}
+    </>
+  );
+}
+
+function SettingsForm({
+  settings,
+  apis,
+  plans,
+}: {
+  settings: Settings;
+  apis: { id: string; label: string }[];
+  plans: { id: string; label: string }[];
+}) {
+  const trpc = useTRPC();
+  const session = useSession();
+  const queryClient = useQueryClient();
+  const [form, setForm] = useState({
+    portalName: settings.portalName,
+    signUpMode: settings.signUpMode,
+    logoUrl: settings.logoUrl ?? '',
+    accentColor: settings.accentColor,
+    publicGatewayUrl: settings.publicGatewayUrl,
+  });
+  const [listedApis, setListedApis] = useState(new Set(settings.listedApiIds));
+  const [listedPlans, setListedPlans] = useState(new Set(settings.listedPlanIds));
+  const save = useMutation(
+    trpc.portalAdmin.settings.update.mutationOptions({
+      onSuccess: () => queryClient.invalidateQueries({ queryKey: trpc.portalAdmin.pathKey() }),
+    }),
+  );
+  const toggle = (set: Set<string>, id: string, on: boolean) => {
+    const next = new Set(set);
+    if (on) next.add(id);
+    else next.delete(id);
+    return next;
+  };
+  const readOnly = !session.canAdmin;
+  const e = (field: string) => fieldError(save.error, field);
+
+  return (
+    <form
+      onSubmit={(event) => {
+        event.preventDefault();
+        save.mutate({
+          portalName: form.portalName,
+          signUpMode: form.signUpMode,
+          logoUrl: form.logoUrl.trim() || null,
+          accentColor: form.accentColor,
+          publicGatewayUrl: form.publicGatewayUrl,
+          listedApiIds: [...listedApis],
+          listedPlanIds: [...listedPlans],
+        });
+      }}
+    >
+      {readOnly ? <Alert tone="info">Only admins can change the portal settings.</Alert> : null}
+      {save.isSuccess ? (
+        <Alert tone="ok">Saved. The portal shows the change on its next page load.</Alert>
+      ) : null}
+      {save.error &&
+      !['portalName', 'logoUrl', 'accentColor', 'publicGatewayUrl', 'signUpMode'].some(e) ? (
+        <Alert>{errorMessage(save.error)}</Alert>
+      ) : null}
+      <Card title="Branding">
+        <div className="pui-form-grid">
+          <TextField
+            label="Portal name"
+            value={form.portalName}
+            disabled={readOnly}
+            error={e('portalName')}
+            onChange={(ev) => setForm({ ...form, portalName: ev.target.value })}
+          />
+          <TextField
+            label="Logo URL"
+            placeholder="https://example.com/logo.svg"
+            value={form.logoUrl}
+            disabled={readOnly}
+            error={e('logoUrl')}
+            hint="Shown in the portal's sidebar; leave empty for none."
+            onChange={(ev) => setForm({ ...form, logoUrl: ev.target.value })}
+          />
+          <div className="pui-field">
+            <label className="pui-label" htmlFor="accent">
+              Accent colour
+            </label>
+            <div style={{ display: 'flex', gap: 8, alignItems: 'center' }}>
+              <input
+                id="accent-picker"
+                className="pui-color"
+                type="color"
+                aria-label="Pick the accent colour"
+                value={/^#[0-9a-f]{6}$/i.test(form.accentColor) ? form.accentColor : '#4f46e5'}
+                disabled={readOnly}
+                onChange={(ev) => setForm({ ...form, accentColor: ev.target.value })}
+              />
+              <input
+                id="accent"
+                className="pui-input"
+                value={form.accentColor}
+                disabled={readOnly}
+                aria-invalid={e('accentColor') ? true : undefined}
+                onChange={(ev) => setForm({ ...form, accentColor: ev.target.value })}
+              />
+            </div>
+            {e('accentColor') ? <div className="pui-field-error">{e('accentColor')}</div> : null}
+          </div>
+        </div>
+      </Card>
+      <Card title="Access">
+        <div className="pui-form-grid">
+          <SelectField
+            label="Sign-up mode"
+            options={SIGN_UP_MODES}
+            value={form.signUpMode}
+            disabled={readOnly}
+            error={e('signUpMode')}
+            onChange={(ev) =>
+              setForm({ ...form, signUpMode: ev.target.value as Settings['signUpMode'] })
+            }
+          />
+          <TextField
+            label="Public gateway URL"
+            value={form.publicGatewayUrl}
+            disabled={readOnly}
+            error={e('publicGatewayUrl')}
+            hint="What developers call, e.g. https://api.example.com; each API adds its base path."
+            onChange={(ev) => setForm({ ...form, publicGatewayUrl: ev.target.value })}
+          />
+        </div>
+      </Card>
+      <div className="pui-form-grid">
+        <Card
+          title={
+            <>
+              Listed APIs <Badge tone="info">{listedApis.size}</Badge>
+            </>
+          }
+        >
+          <p className="pui-muted" style={{ marginTop: 0 }}>
+            Only listed APIs appear in the portal and its machine-readable catalogue.
+          </p>
+          <div className="pui-check-list" data-testid="listed-apis">
+            {apis.length === 0 ? <span className="pui-muted">No APIs yet.</span> : null}
+            {apis.map((api) => (
+              <CheckboxField
+                key={api.id}
+                label={api.label}
+                checked={listedApis.has(api.id)}
+                disabled={readOnly}
+                onChange={(ev) => setListedApis(toggle(listedApis, api.id, ev.target.checked))}
+              />
+            ))}
+          </div>
+        </Card>
+        <Card
+          title={
+            <>
+              Listed plans <Badge tone="info">{listedPlans.size}</Badge>
+            </>
+          }
+        >
+          <p className="pui-muted" style={{ marginTop: 0 }}>
+            Developers can subscribe their apps only to listed plans.
+          </p>
+          <div className="pui-check-list" data-testid="listed-plans">
+            {plans.length === 0 ? <span className="pui-muted">No plans yet.</span> : null}
+            {plans.map((plan) => (
+              <CheckboxField
+                key={plan.id}
+                label={plan.label}
+                checked={listedPlans.has(plan.id)}
+                disabled={readOnly}
+                onChange={(ev) => setListedPlans(toggle(listedPlans, plan.id, ev.target.checked))}
+              />
+            ))}
+          </div>
+        </Card>
+      </div>
+      {readOnly ? null : (
+        <Button type="submit" variant="primary" busy={save.isPending}>
+          Save portal settings
+        </Button>
+      )}
+    </form>
+  );
+}

@@ -1,0 +1,16 @@
+import type { NextConfig } from 'next';
+import { loadPortalEnv } from './src/env';
+
+const env = loadPortalEnv();
+
+const nextConfig: NextConfig = {
+  poweredByHeader: false,
+  reactStrictMode: true,
+  typescript: { ignoreBuildErrors: env.PORTICO_PORTAL_SKIP_TYPECHECK },
+  async rewrites() {
+    // Each API page as Markdown for tools and agents: /apis/<slug>.md.
+    return [{ source: '/apis/:slug([a-z0-9][a-z0-9-]*)\\.md', destination: '/api-markdown/:slug' }];
+  },
+};
+
+export default nextConfig;

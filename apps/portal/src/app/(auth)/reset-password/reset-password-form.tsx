@@ -1,0 +1,74 @@
+'use client';
+
+import { Alert, Button, TextField } from '@portico/ui';
+import { useMutation } from '@tanstack/react-query';
+import Link from 'next/link';
+import { useRouter } from 'next/navigation';
+import { useState } from 'react';
+import { AuthCard } from '../../../components/auth-card';
+import { errorMessage, fieldError } from '../../../lib/errors';
+import { useTRPC } from '../../../lib/trpc';
+
+export function ResetPasswordForm({ token }: { token: string | null }) {
+  const trpc = useTRPC();
+  const router = useRouter();
+  const [password, setPassword] = useState('');
+  const [confirm, setConfirm] = useState('');
+  const reset = useMutation(
+    trpc.portal.auth.resetPassword.mutationOptions({
+      onSuccess: (data) =>
+        router.replace(`/sign-in?reset=1&email=${encodeURIComponent(data.email)}`),
+    }),
+  );
+  if (!token) {
+    return (
+      <AuthCard
+        title="Choose a new password"
+        footer={<Link href="/forgot-password">Ask for a new link</Link>}
+      >
+        <Alert>This link has no token; open the link from the mail again.</Alert>
+      </AuthCard>
+    );
+  }
+  const mismatch = confirm.length > 0 && confirm !== password ? 'the two passwords differ' : null;
+  return (
+    <AuthCard
+      title="Choose a new password"
+      footer={<Link href="/forgot-password">Ask for a new link</Link>}
+    >
+      {reset.error && !fieldError(reset.error, 'password') ? (
+        <Alert>{errorMessage(reset.error)}</Alert>
+      ) : null}
+      <form
+        className="stack"
+        onSubmit={(event) => {
+          event.preventDefault();
+          if (!mismatch) reset.mutate({ token, password });
+        }}
+      >
+        <TextField
+          label="New password"
+          type="password"
+          autoComplete="new-password"
+          required
+          hint="At least 10 characters. Every session is signed out."
+          value={password}
+          error={fieldError(reset.error, 'password')}
+          onChange={(e) => setPassword(e.target.value)}
+        />
+        <TextField
+          label="Repeat it"
+          type="password"
+          autoComplete="new-password"
+          required
+          value={confirm}
+          error={mismatch}
+          onChange={(e) => setConfirm(e.target.value)}
+        />
+        <Button type="submit" variant="primary" busy={reset.isPending} disabled={Boolean(mismatch)}>
+          Save the new password
+        </Button>
+      </form>
+    </AuthCard>
+  );
+}

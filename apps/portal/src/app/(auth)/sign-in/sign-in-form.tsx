@@ -1,0 +1,87 @@
+'use client';
+
+import { Alert, Button, TextField } from '@portico/ui';
+import { useMutation } from '@tanstack/react-query';
+import Link from 'next/link';
+import { useRouter } from 'next/navigation';
+import { useState } from 'react';
+import { AuthCard } from '../../../components/auth-card';
+import { errorMessage, fieldError } from '../../../lib/errors';
+import { useTRPC } from '../../../lib/trpc';
+
+export function SignInForm({
+  next,
+  email: initialEmail,
+  notice,
+}: {
+  next: string;
+  email: string;
+  notice: string | null;
+}) {
+  const trpc = useTRPC();
+  const router = useRouter();
+  const [email, setEmail] = useState(initialEmail);
+  const [password, setPassword] = useState('');
+  const signIn = useMutation(
+    trpc.portal.auth.signIn.mutationOptions({
+      onSuccess: () => {
+        router.replace(next);
+        router.refresh();
+      },
+    }),
+  );
+  const emailError = fieldError(signIn.error, 'email');
+  const passwordError = fieldError(signIn.error, 'password');
+  return (
+    <AuthCard
+      title="Sign in"
+      subtitle="Manage your apps, keys and usage."
+      footer={
+        <>
+          New here? <Link href="/sign-up">Create an account</Link>
+        </>
+      }
+    >
+      {notice ? <Alert tone="ok">{notice}</Alert> : null}
+      {signIn.error && !emailError && !passwordError ? (
+        <Alert>{errorMessage(signIn.error)}</Alert>
+      ) : null}
+      <form
+        className="stack"
+        onSubmit={(event) => {
+          event.preventDefault();
+          signIn.mutate({ email, password });
+        }}
+      >
+        <TextField
+          label="Email"
+          type="email"
+          name="email"
+          autoComplete="email"
+          required
+          value={email}
+          error={emailError}
+          onChange={(e) => setEmail(e.target.value)}
+        />
+        <TextField
+          label="Password"
+          type="password"
+          name="password"
+          autoComplete="current-password"
+          required
+          value={password}
+          error={passwordError}
+          onChange={(e) => setPassword(e.target.value)}
+        />
+        <div className="row-between">
+          <Link href="/forgot-password" className="small-link">
+            Forgot your password?
+          </Link>
+          <Button type="submit" variant="primary" busy={signIn.isPending}>
+            Sign in
+          </Button>
+        </div>
+      </form>
+    </AuthCard>
+  );
+}

@@ -1,0 +1,139 @@
+'use client';
+
+import { Alert, Button, Card, ConfirmDialog, TextField } from '@portico/ui';
+import { useMutation } from '@tanstack/react-query';
+import { useRouter } from 'next/navigation';
+import { useState } from 'react';
+import { errorMessage, fieldError } from '../../../../lib/errors';
+import { dateTime } from '../../../../lib/format';
+import { useTRPC } from '../../../../lib/trpc';
+
+export function AccountView({
+  name,
+  email,
+  createdAt,
+}: {
+  name: string;
+  email: string;
+  createdAt: string;
+}) {
+  return (
+    <>
+      <Card title="Profile">
+        <dl className="kv">
+          <dt>Name</dt>
+          <dd>{name}</dd>
+          <dt>Email</dt>
+          <dd>{email}</dd>
+          <dt>Member since</dt>
+          <dd>{dateTime(createdAt)}</dd>
+        </dl>
+      </Card>
+      <ChangePassword />
+      <DeleteAccount />
+    </>
+  );
+}
+
+function ChangePassword() {
+  const trpc = useTRPC();
+  const [currentPassword, setCurrent] = useState('');
+  const [newPassword, setNew] = useState('');
+  const change = useMutation(
+    trpc.portal.auth.changePassword.mutationOptions({
+      onSuccess: () => {
+        setCurrent('');
+        setNew('');
+      },
+    }),
+  );
+  return (
+    <Card title="Change password">
+      {change.error &&
+      !fieldError(change.error, 'currentPassword') &&
+      !fieldError(change.error, 'newPassword') ? (
+        <Alert>{errorMessage(change.error)}</Alert>
+      ) : null}
+      <form
+        className="stack"
+        style={{ maxWidth: 420 }}
+        onSubmit={(event) => {
+          event.preventDefault();
+          change.mutate({ currentPassword, newPassword });
+        }}
+      >
+        <TextField
+          label="Current password"
+          type="password"
+          autoComplete="current-password"
+          required
+          value={currentPassword}
+          error={fieldError(change.error, 'currentPassword')}
+          onChange={(e) => setCurrent(e.target.value)}
+        />
+        <TextField
+          label="New password"
+          type="password"
+          autoComplete="new-password"
+          required
+          hint="At least 10 characters. Your other sessions are signed out."
+          value={newPassword}
+          error={fieldError(change.error, 'newPassword')}
+          onChange={(e) => setNew(e.target.value)}
+        />
+        <div>
+          <Button type="submit" variant="primary" busy={change.isPending}>
+            Change password
+          </Button>
+        </div>
+      </form>
+    </Card>
+  );
+}
+
+function DeleteAccount() {
+  const trpc = useTRPC();
+  const router = useRouter();
+  const [open, setOpen] = useState(false);
+  const [password, setPassword] = useState('');
+  const remove = useMutation(
+    trpc.portal.auth.deleteAccount.mutationOptions({
+      onSuccess: () => {
+        router.replace('/apis');
+        router.refresh();
+      },
+    }),
+  );
+  return (
+    <Card title="Delete account">
+      <p className="pui-muted">
+        Deletes your apps, subscriptions and keys. Keys stop working at once. This cannot be undone.
+      </p>
+      <Button variant="danger" onClick={() => setOpen(true)}>
+        Delete my account
+      </Button>
+      <ConfirmDialog
+        open={open}
+        onOpenChange={setOpen}
+        title="Delete your account?"
+        description="Type your password to confirm."
+        confirmLabel="Delete account"
+        destructive
+        busy={remove.isPending}
+        onConfirm={() => remove.mutate({ password })}
+      >
+        <TextField
+          label="Password"
+          type="password"
+          autoComplete="current-password"
+          value={password}
+          error={fieldError(remove.error, 'password')}
+          onChange={(e) => setPassword(e.target.value)}
+        />
+        {remove.error && !fieldError(remove.error, 'password') ? (
+          <Alert>{errorMessage(remove.error)}</Alert>
+        ) : null}
+      </ConfirmDialog>
+    </Card>
+  );
+}

@@ -1,0 +1,248 @@
+'use client';
+
+import {
+  Alert,
+  Badge,
+  Button,
+  Card,
+  type Column,
+  ConfirmDialog,
+  DataTable,
+  Dialog,
+  EmptyState,
+  Menu,
+  TextAreaField,
+  TextField,
+} from '@portico/ui';
+import { useMutation } from '@tanstack/react-query';
+import Link from 'next/link';
+import { useRouter } from 'next/navigation';
+import { useState } from 'react';
+import { errorMessage, fieldError } from '../../../../lib/errors';
+import { relativeTime } from '../../../../lib/format';
+import { useTRPC } from '../../../../lib/trpc';
+
+export interface AppRow {
+  id: string;
+  name: string;
+  description: string | null;
+  status: 'active' | 'suspended';
+  createdAt: string;
+  plans: { name: string; status: string }[];
+  activeKeys: number;
+}
+
+/** The developer's apps: create, rename, delete. */
+export function AppsView({ apps }: { apps: AppRow[] }) {
+  const [creating, setCreating] = useState(false);
+  const [renaming, setRenaming] = useState<AppRow | null>(null);
+  const [deleting, setDeleting] = useState<AppRow | null>(null);
+
+  const columns: Column<AppRow>[] = [
+    {
+      id: 'name',
+      header: 'App',
+      cell: (app) => (
+        <div>
+          <Link href={`/apps/${app.id}`} className="strong-link">
+            {app.name}
+          </Link>
+          {app.description ? <div className="pui-hint">{app.description}</div> : null}
+        </div>
+      ),
+    },
+    {
+      id: 'plan',
+      header: 'Plan',
+      cell: (app) =>
+        app.plans.length === 0 ? (
+          <span className="pui-muted">No plan yet</span>
+        ) : (
+          <div className="row">
+            {app.plans.map((p) => (
+              <Badge key={p.name} tone={p.status === 'active' ? 'ok' : 'warn'}>
+                {p.name}
+                {p.status === 'pending' ? ' · pending' : ''}
+              </Badge>
+            ))}
+          </div>
+        ),
+    },
+    { id: 'keys', header: 'Active keys', align: 'right', cell: (app) => app.activeKeys },
+    {
+      id: 'status',
+      header: 'Status',
+      cell: (app) => <Badge tone={app.status === 'active' ? 'ok' : 'danger'}>{app.status}</Badge>,
+    },
+    { id: 'created', header: 'Created', cell: (app) => relativeTime(app.createdAt) },
+    {
+      id: 'actions',
+      header: '',
+      align: 'right',
+      cell: (app) => (
+        <Menu
+          label={`Actions for ${app.name}`}
+          trigger={
+            <Button size="sm" variant="ghost" aria-label={`Actions for ${app.name}`}>
+              •••
+            </Button>
+          }
+          items={[
+            { label: 'Rename', onSelect: () => setRenaming(app) },
+            { label: 'Delete', destructive: true, onSelect: () => setDeleting(app) },
+          ]}
+        />
+      ),
+    },
+  ];
+
+  return (
+    <>
+      <Card
+        title="Your apps"
+        actions={
+          <Button variant="primary" onClick={() => setCreating(true)}>
+            New app
+          </Button>
+        }
+      >
+        {apps.length === 0 ? (
+          <EmptyState
+            title="Create your first app"
+            action={
+              <Button variant="primary" onClick={() => setCreating(true)}>
+                New app
+              </Button>
+            }
+          >
+            Subscribe it to a plan, then create a key to call the APIs.
+          </EmptyState>
+        ) : (
+          <DataTable
+            label="Apps"
+            columns={columns}
+            rows={apps}
+            rowKey={(a) => a.id}
+            testId="apps-table"
+          />
+        )}
+      </Card>
+      <AppFormDialog open={creating} onOpenChange={setCreating} app={null} />
+      <AppFormDialog
+        open={renaming !== null}
+        onOpenChange={(open) => !open && setRenaming(null)}
+        app={renaming}
+      />
+      <DeleteAppDialog app={deleting} onClose={() => setDeleting(null)} />
+    </>
+  );
+}
+
+function AppFormDialog({
+  open,
+  onOpenChange,
+  app,
+}: {
+  open: boolean;
+  onOpenChange: (open: boolean) => void;
+  app: AppRow | null;
+}) {
+  const trpc = useTRPC();
+  const router = useRouter();
+  const [name, setName] = useState('');
+  const [description, setDescription] = useState('');
+  const [prefilled, setPrefilled] = useState<string | null>(null);
+  if (open && (app?.id ?? 'new') !== prefilled) {
+    setPrefilled(app?.id ?? 'new');
+    setName(app?.name ?? '');
+    setDescription(app?.description ?? '');
+  }
+  const done = (id: string) => {
+    onOpenChange(false);
+    setPrefilled(null);
+    if (app) router.refresh();
+    else router.push(`/apps/${id}`);
+  };
+  const create = useMutation(
+    trpc.portal.apps.create.mutationOptions({ onSuccess: (c) => done(c.id) }),
+  );
+  const update = useMutation(
+    trpc.portal.apps.update.mutationOptions({ onSuccess: (c) => done(c.id) }),
+  );
+  const mutation = app ? update : create;
+  return (
+    <Dialog
+      open={open}
+      onOpenChange={(next) => {
+        onOpenChange(next);
+        if (!next) setPrefilled(null);
+      }}
+      title={app ? `Rename ${app.name}` : 'New app'}
+      description={app ? undefined : 'Names are unique: use something like "billing-prod".'}
+      footer={
+        <>
+          <Button onClick={() => onOpenChange(false)}>Cancel</Button>
+          <Button type="submit" form="app-form" variant="primary" busy={mutation.isPending}>
+            {app ? 'Save' : 'Create app'}
+          </Button>
+        </>
+      }
+    >
+      {mutation.error && !fieldError(mutation.error, 'name') ? (
+        <Alert>{errorMessage(mutation.error)}</Alert>
+      ) : null}
+      <form
+        id="app-form"
+        className="stack"
+        onSubmit={(event) => {
+          event.preventDefault();
+          const desc = description.trim() || undefined;
+          if (app) update.mutate({ id: app.id, name, description: desc ?? null });
+          else create.mutate({ name, ...(desc ? { description: desc } : {}) });
+        }}
+      >
+        <TextField
+          label="Name"
+          required
+          autoFocus
+          value={name}
+          error={fieldError(mutation.error, 'name')}
+          hint="Letters, digits and dashes."
+          onChange={(e) => setName(e.target.value)}
+        />
+        <TextAreaField
+          label="Description (optional)"
+          value={description}
+          onChange={(e) => setDescription(e.target.value)}
+        />
+      </form>
+    </Dialog>
+  );
+}
+
+function DeleteAppDialog({ app, onClose }: { app: AppRow | null; onClose: () => void }) {
+  const trpc = useTRPC();
+  const router = useRouter();
+  const remove = useMutation(
+    trpc.portal.apps.delete.mutationOptions({
+      onSuccess: () => {
+        onClose();
+        router.refresh();
+      },
+    }),
+  );
+  return (
+    <ConfirmDialog
+      open={app !== null}
+      onOpenChange={(open) => !open && onClose()}
+      title={`Delete ${app?.name ?? 'app'}?`}
+      description="Its keys stop working at once and its subscriptions end. This cannot be undone."
+      confirmLabel="Delete app"
+      destructive
+      busy={remove.isPending}
+      onConfirm={() => app && remove.mutate({ id: app.id })}
+    >
+      {remove.error ? <Alert>{errorMessage(remove.error)}</Alert> : null}
+    </ConfirmDialog>
+  );
+}

@@ -1,0 +1,49 @@
+import { recordAudit } from '../../../audit/record-audit';
+import { hashPassword } from '../../../services/auth/passwords';
+import { deliverMail, portalUrlOf } from '../../../services/mail/deliver';
+import { portalLink, verificationMail } from '../../../services/mail/portal-messages';
+import { signUpDeveloper } from '../../../services/portal/developer-accounts';
+import { readPortalSettings } from '../../../services/portal/portal-settings';
+import { USER_TOKEN_TTL_MS } from '../../../services/portal/user-tokens';
+import { publicProcedure } from '../../../trpc';
+import { ZPortalSignUpInput } from './sign-up.types';
+
+/**
+ * Developer sign-up, as the operator's sign-up mode says. Nobody is signed in here: the mailed
+ * link (or, for invited developers, sign-in) comes next, as `next` says.
+ */
+export const portalSignUpProcedure = publicProcedure
+  .input(ZPortalSignUpInput)
+  .mutation(async ({ ctx, input }) => {
+    const now = ctx.now();
+    // Hashed before the transaction so no connection waits on Argon2.
+    const passwordHash = await hashPassword(input.password);
+    const { user, verificationToken, portalName } = await ctx.db.$transaction(async (tx) => {
+      const outcome = await signUpDeveloper(tx, { ...input, passwordHash }, now);
+      await recordAudit(tx, ctx, {
+        action: 'portal.sign_up',
+        targetType: 'user',
+        targetId: outcome.user.id,
+        after: outcome.user,
+      });
+      return { ...outcome, portalName: (await readPortalSettings(tx)).portalName };
+    });
+    const verificationMailSent = verificationToken
+      ? await deliverMail(
+          ctx,
+          verificationMail(
+            user.email,
+            portalName,
+            portalLink(portalUrlOf(ctx), 'verify-email', verificationToken),
+            USER_TOKEN_TTL_MS.verify_email / 3_600_000,
+          ),
+        )
+      : false;
+    const next =
+      user.emailVerifiedAt === null
+        ? ('verify_email' as const)
+        : user.status === 'pending'
+          ? ('wait_for_approval' as const)
+          : ('sign_in' as const);
+    return { user, next, verificationMailSent };
+  });

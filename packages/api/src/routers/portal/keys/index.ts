@@ -1,0 +1,12 @@
+import { router } from '../../../trpc';
+import { createPortalKeyProcedure } from './create-key';
+import { listPortalKeysProcedure } from './list-keys';
+import { revokePortalKeyProcedure } from './revoke-key';
+import { rotatePortalKeyProcedure } from './rotate-key';
+
+export const portalKeysRouter = router({
+  list: listPortalKeysProcedure,
+  create: createPortalKeyProcedure,
+  rotate: rotatePortalKeyProcedure,
+  revoke: revokePortalKeyProcedure,
+});

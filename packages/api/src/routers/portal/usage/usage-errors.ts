@@ -1,0 +1,24 @@
+import { developerOnlyProcedure } from '../../../access/developer-procedure';
+import {
+  resolvePortalUsageScope,
+  THROTTLED_ERROR_CODES,
+} from '../../../services/portal/portal-usage-scope';
+import { errorBreakdown } from '../../../services/usage/error-breakdown';
+import { ZPortalUsageWindowInput } from './portal-usage.types';
+
+/** Errors by gateway code and status class, and the 429s (rate limit + quota) among them. */
+export const portalUsageErrorsProcedure = developerOnlyProcedure
+  .input(ZPortalUsageWindowInput)
+  .query(async ({ ctx, input }) => {
+    const scope = await resolvePortalUsageScope(ctx.db, ctx.ownerScope, input);
+    const breakdown = await errorBreakdown(
+      ctx.db,
+      input,
+      { consumerId: input.appId, keyId: input.keyId, apiId: input.apiId },
+      scope,
+    );
+    const throttled = breakdown.byErrorCode
+      .filter((e) => (THROTTLED_ERROR_CODES as readonly string[]).includes(e.errorCode))
+      .reduce((sum, e) => sum + e.count, 0);
+    return { ...breakdown, throttled };
+  });

@@ -1,0 +1,167 @@
+import type { Prisma } from '@portico/db';
+import { revokeUserSessions } from '../auth/sessions';
+import { setConsumerStatus } from '../consumers/consumers';
+import { notFound, preconditionFailed } from '../shared/domain-errors';
+import { toUserView, type UserView } from '../users/user-view';
+
+export type DeveloperStatus = 'active' | 'pending' | 'rejected' | 'suspended';
+
+export interface DeveloperView extends UserView {
+  appCount: number;
+}
+
+export async function listDevelopers(
+  tx: Prisma.TransactionClient,
+  filter: { status?: DeveloperStatus | undefined; search?: string | undefined },
+): Promise<DeveloperView[]> {
+  const rows = await tx.user.findMany({
+    where: {
+      kind: 'developer',
+      status: filter.status,
+      ...(filter.search
+        ? {
+            OR: [
+              { email: { contains: filter.search, mode: 'insensitive' } },
+              { name: { contains: filter.search, mode: 'insensitive' } },
+            ],
+          }
+        : {}),
+    },
+    orderBy: { createdAt: 'desc' },
+    include: { _count: { select: { consumers: true } } },
+    take: 1000,
+  });
+  return rows.map(({ _count, ...row }) => ({ ...toUserView(row), appCount: _count.consumers }));
+}
+
+async function loadDeveloper(tx: Prisma.TransactionClient, id: string) {
+  const user = await tx.user.findUnique({ where: { id } });
+  if (user?.kind !== 'developer') throw notFound('developer', id);
+  return user;
+}
+
+/** Approves or declines a pending sign-up; refused for anything not pending. */
+export async function decideSignUp(
+  tx: Prisma.TransactionClient,
+  id: string,
+  decision: 'approve' | 'reject',
+): Promise<{ before: UserView; after: UserView }> {
+  const user = await loadDeveloper(tx, id);
+  if (user.status !== 'pending')
+    throw preconditionFailed(
+      `id: ${user.email} is ${user.status}; only pending sign-ups are decided`,
+    );
+  const status = decision === 'approve' ? 'active' : 'rejected';
+  // Guarded on the status just read, so two racing decisions cannot both apply.
+  const changed = await tx.user.updateMany({ where: { id, status: 'pending' }, data: { status } });
+  if (changed.count !== 1) throw preconditionFailed('id: the sign-up was decided meanwhile');
+  const after = await tx.user.findUniqueOrThrow({ where: { id } });
+  return { before: toUserView(user), after: toUserView(after) };
+}
+
+/**
+ * Suspends a developer: signed out everywhere, and every active app suspended, which the
+ * credential stream tells the gateways at once (their keys stop working). The apps suspended
+ * here are remembered so reactivation restores exactly those.
+ */
+export async function suspendDeveloper(
+  tx: Prisma.TransactionClient,
+  id: string,
+  now: Date,
+): Promise<{ before: UserView; after: UserView; suspendedApps: string[] }> {
+  const user = await loadDeveloper(tx, id);
+  if (user.status !== 'active')
+    throw preconditionFailed(
+      `id: ${user.email} is ${user.status}; only active developers are suspended`,
+    );
+  const apps = await tx.consumer.findMany({
+    where: { ownerId: id, status: 'active' },
+    select: { id: true },
+  });
+  for (const app of apps) await setConsumerStatus(tx, app.id, 'suspended');
+  const after = await tx.user.update({
+    where: { id },
+    data: { status: 'suspended', suspendedConsumerIds: apps.map((a) => a.id) },
+  });
+  await revokeUserSessions(tx, id, now);
+  return {
+    before: toUserView(user),
+    after: toUserView(after),
+    suspendedApps: apps.map((a) => a.id),
+  };
+}
+
+/** Lifts a suspension and reactivates the apps it suspended (not ones suspended on their own). */
+export async function reactivateDeveloper(
+  tx: Prisma.TransactionClient,
+  id: string,
+): Promise<{ before: UserView; after: UserView; reactivatedApps: string[] }> {
+  const user = await loadDeveloper(tx, id);
+  if (user.status !== 'suspended')
+    throw preconditionFailed(
+      `id: ${user.email} is ${user.status}; only suspended developers are reactivated`,
+    );
+  const apps = await tx.consumer.findMany({
+    where: { id: { in: user.suspendedConsumerIds }, ownerId: id, status: 'suspended' },
+    select: { id: true },
+  });
+  for (const app of apps) await setConsumerStatus(tx, app.id, 'active');
+  const after = await tx.user.update({
+    where: { id },
+    data: { status: 'active', suspendedConsumerIds: [] },
+  });
+  return {
+    before: toUserView(user),
+    after: toUserView(after),
+    reactivatedApps: apps.map((a) => a.id),
+  };
+}
+
+export interface PendingSubscriptionView {
+  id: string;
+  createdAt: Date;
+  app: { id: string; name: string; status: 'active' | 'suspended' };
+  plan: { id: string; name: string };
+  /** The developer who owns the app; null for consumers made by operators. */
+  owner: { id: string; email: string; name: string } | null;
+}
+
+/** Everything waiting for an operator: pending sign-ups and pending subscriptions, oldest first. */
+export async function listPendingApprovals(tx: Prisma.TransactionClient): Promise<{
+  signUps: UserView[];
+  subscriptions: PendingSubscriptionView[];
+}> {
+  const [users, subscriptions] = await Promise.all([
+    tx.user.findMany({
+      where: { kind: 'developer', status: 'pending' },
+      orderBy: { createdAt: 'asc' },
+      take: 1000,
+    }),
+    tx.subscription.findMany({
+      where: { status: 'pending' },
+      orderBy: { createdAt: 'asc' },
+      take: 1000,
+      include: {
+        plan: { select: { id: true, name: true } },
+        consumer: {
+          select: {
+            id: true,
+            name: true,
+            status: true,
+            owner: { select: { id: true, email: true, name: true } },
+          },
+        },
+      },
+    }),
+  ]);
+  return {
+    signUps: users.map(toUserView),
+    subscriptions: subscriptions.map((s) => ({
+      id: s.id,
+      createdAt: s.createdAt,
+      app: { id: s.consumer.id, name: s.consumer.name, status: s.consumer.status },
+      plan: s.plan,
+      owner: s.consumer.owner,
+    })),
+  };
+}

@@ -1,0 +1,116 @@
+import type { Consumer, Prisma } from '@portico/db';
+import { TRPCError } from '@trpc/server';
+import { type ApiKeyView, toApiKeyView } from '../keys/api-keys';
+import { conflict, preconditionFailed } from '../shared/domain-errors';
+
+/**
+ * The portal's words for the consumer services: a developer's consumer is an "app". These
+ * checks run before the shared services so the errors name the portal's fields (`appId`,
+ * `planId`); ownership is checked again inside the services.
+ */
+
+/** A developer's own app; another developer's id answers exactly like an unknown one. */
+export async function loadOwnedApp(
+  tx: Prisma.TransactionClient,
+  ownerId: string,
+  id: string,
+  field = 'appId',
+): Promise<Consumer> {
+  const app = await tx.consumer.findUnique({ where: { id } });
+  if (!app || app.ownerId !== ownerId)
+    throw new TRPCError({ code: 'NOT_FOUND', message: `${field}: no app with id ${id}` });
+  return app;
+}
+
+/** Keys and subscriptions are not changed on a suspended app: say so instead of failing later. */
+export function assertAppActive(app: Consumer): void {
+  if (app.status !== 'active')
+    throw preconditionFailed(
+      `appId: app ${app.name} is suspended by the portal's operators; keys and subscriptions cannot change until it is reactivated`,
+    );
+}
+
+/** App names are unique across the gateway (they name the consumer in logs and analytics). */
+export async function assertAppNameFree(
+  tx: Prisma.TransactionClient,
+  name: string,
+  exceptId?: string,
+): Promise<void> {
+  const other = await tx.consumer.findUnique({ where: { name }, select: { id: true } });
+  if (other && other.id !== exceptId)
+    throw conflict(`name: the name ${name} is taken; choose another name for the app`);
+}
+
+/** A plan developers may subscribe to: listed (public). Unlisted plans answer like unknown ones. */
+export async function loadListedPlan(tx: Prisma.TransactionClient, planId: string) {
+  const plan = await tx.plan.findUnique({ where: { id: planId } });
+  if (!plan?.public)
+    throw new TRPCError({
+      code: 'NOT_FOUND',
+      message: `planId: no listed plan with id ${planId}; choose one of the plans the portal lists`,
+    });
+  return plan;
+}
+
+export interface AppView {
+  id: string;
+  name: string;
+  description: string | null;
+  status: 'active' | 'suspended';
+  createdAt: Date;
+  updatedAt: Date;
+  subscriptions: {
+    id: string;
+    planId: string;
+    planName: string;
+    status: 'pending' | 'active' | 'rejected' | 'cancelled';
+    createdAt: Date;
+    decidedAt: Date | null;
+  }[];
+  keys: ApiKeyView[];
+}
+
+/** The developer's apps (all, or the one `appId`) with their subscriptions and keys. */
+export async function listOwnedApps(
+  tx: Prisma.TransactionClient,
+  ownerId: string,
+  now: Date,
+  appId?: string,
+): Promise<AppView[]> {
+  const rows = await tx.consumer.findMany({
+    where: { ownerId, ...(appId ? { id: appId } : {}) },
+    orderBy: { name: 'asc' },
+    include: {
+      subscriptions: {
+        orderBy: { createdAt: 'desc' },
+        include: { plan: { select: { name: true } } },
+      },
+      keys: { orderBy: { createdAt: 'desc' } },
+    },
+  });
+  return rows.map((row) => ({
+    id: row.id,
+    name: row.name,
+    description: row.description,
+    status: row.status,
+    createdAt: row.createdAt,
+    updatedAt: row.updatedAt,
+    subscriptions: row.subscriptions.map((s) => ({
+      id: s.id,
+      planId: s.planId,
+      planName: s.plan.name,
+      status: s.status,
+      createdAt: s.createdAt,
+      decidedAt: s.decidedAt,
+    })),
+    keys: row.keys.map((k) => toApiKeyView(k, now)),
+  }));
+}
+
+/** A key of one of the developer's apps, with its app; anyone else's answers like an unknown id. */
+export async function loadOwnedKey(tx: Prisma.TransactionClient, ownerId: string, id: string) {
+  const key = await tx.apiKey.findUnique({ where: { id }, include: { consumer: true } });
+  if (!key || key.consumer.ownerId !== ownerId)
+    throw new TRPCError({ code: 'NOT_FOUND', message: `id: no key with id ${id}` });
+  return key;
+}

@@ -1,0 +1,118 @@
+import {
+  Bar,
+  CartesianGrid,
+  Legend,
+  Line,
+  LineChart,
+  BarChart as RechartsBarChart,
+  ResponsiveContainer,
+  Tooltip,
+  XAxis,
+  YAxis,
+} from 'recharts';
+
+/** One line or bar series: which field of each point it plots, its label and colour. */
+export interface Series {
+  key: string;
+  label: string;
+  color?: string;
+}
+
+const PALETTE = ['var(--pui-accent)', '#e8590c', '#2b8a3e', '#c92a2a', '#7048e8', '#1098ad'];
+
+function colorOf(series: Series, index: number): string {
+  return series.color ?? PALETTE[index % PALETTE.length] ?? 'var(--pui-accent)';
+}
+
+export interface ChartProps<Point extends Record<string, unknown>> {
+  data: Point[];
+  /** The field of each point on the x axis (a label or time already formatted). */
+  x: string;
+  series: Series[];
+  height?: number;
+  label: string;
+  unit?: string;
+}
+
+/** Values over time as lines (Recharts), sized to its container. */
+export function TimeSeriesChart<Point extends Record<string, unknown>>({
+  data,
+  x,
+  series,
+  height = 240,
+  label,
+  unit,
+}: ChartProps<Point>) {
+  return (
+    <figure className="pui-chart" aria-label={label} style={{ height }}>
+      <ResponsiveContainer width="100%" height="100%">
+        <LineChart data={data} margin={{ top: 8, right: 16, bottom: 0, left: 0 }}>
+          <CartesianGrid stroke="var(--pui-border)" vertical={false} />
+          <XAxis dataKey={x} tick={{ fontSize: 11 }} stroke="var(--pui-muted)" minTickGap={24} />
+          <YAxis
+            tick={{ fontSize: 11 }}
+            stroke="var(--pui-muted)"
+            unit={unit}
+            width={48}
+            allowDecimals={false}
+          />
+          <Tooltip />
+          {series.length > 1 ? <Legend wrapperStyle={{ fontSize: 12 }} /> : null}
+          {series.map((s, i) => (
+            <Line
+              key={s.key}
+              type="monotone"
+              dataKey={s.key}
+              name={s.label}
+              stroke={colorOf(s, i)}
+              strokeWidth={2}
+              dot={data.length < 30}
+              isAnimationActive={false}
+            />
+          ))}
+        </LineChart>
+      </ResponsiveContainer>
+    </figure>
+  );
+}
+
+/** Counts per category as bars (Recharts), e.g. errors by status code. */
+export function BarChart<Point extends Record<string, unknown>>({
+  data,
+  x,
+  series,
+  height = 240,
+  label,
+  unit,
+}: ChartProps<Point>) {
+  return (
+    <figure className="pui-chart" aria-label={label} style={{ height }}>
+      <ResponsiveContainer width="100%" height="100%">
+        <RechartsBarChart data={data} margin={{ top: 8, right: 16, bottom: 0, left: 0 }}>
+          <CartesianGrid stroke="var(--pui-border)" vertical={false} />
+          <XAxis dataKey={x} tick={{ fontSize: 11 }} stroke="var(--pui-muted)" />
+          <YAxis
+            tick={{ fontSize: 11 }}
+            stroke="var(--pui-muted)"
+            unit={unit}
+            width={48}
+            allowDecimals={false}
+          />
+          <Tooltip />
+          {series.length > 1 ? <Legend wrapperStyle={{ fontSize: 12 }} /> : null}
+          {series.map((s, i) => (
+            <Bar
+              key={s.key}
+              dataKey={s.key}
+              name={s.label}
+              fill={colorOf(s, i)}
+              radius={[4, 4, 0, 0]}
+              maxBarSize={56}
+              isAnimationActive={false}
+            />
+          ))}
+        </RechartsBarChart>
+      </ResponsiveContainer>
+    </figure>
+  );
+}

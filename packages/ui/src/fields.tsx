@@ -1,0 +1,146 @@
+import {
+  type InputHTMLAttributes,
+  type ReactNode,
+  type SelectHTMLAttributes,
+  type TextareaHTMLAttributes,
+  useId,
+} from 'react';
+import { cx } from './class-names';
+
+interface FieldFrame {
+  label: ReactNode;
+  hint?: ReactNode;
+  /** The message saying what to fix; marks the control invalid. */
+  error?: string | null;
+}
+
+function Frame({
+  id,
+  label,
+  hint,
+  error,
+  children,
+}: FieldFrame & { id: string; children: ReactNode }) {
+  return (
+    <div className={cx('pui-field', error && 'pui-field-invalid')}>
+      <label htmlFor={id} className="pui-label">
+        {label}
+      </label>
+      {children}
+      {error ? (
+        <div className="pui-field-error" id={`${id}-error`} role="alert">
+          {error}
+        </div>
+      ) : hint ? (
+        <div className="pui-hint" id={`${id}-hint`}>
+          {hint}
+        </div>
+      ) : null}
+    </div>
+  );
+}
+
+function describedBy(id: string, error?: string | null, hint?: ReactNode): string | undefined {
+  if (error) return `${id}-error`;
+  return hint ? `${id}-hint` : undefined;
+}
+
+/** A labelled text input with its hint or error. */
+export function TextField({
+  label,
+  hint,
+  error,
+  id,
+  className,
+  ...input
+}: FieldFrame & InputHTMLAttributes<HTMLInputElement>) {
+  const generated = useId();
+  const fieldId = id ?? generated;
+  return (
+    <Frame id={fieldId} label={label} hint={hint} error={error}>
+      <input
+        id={fieldId}
+        className={cx('pui-input', className)}
+        aria-invalid={error ? true : undefined}
+        aria-describedby={describedBy(fieldId, error, hint)}
+        {...input}
+      />
+    </Frame>
+  );
+}
+
+/** A labelled multi-line input. */
+export function TextAreaField({
+  label,
+  hint,
+  error,
+  id,
+  className,
+  ...input
+}: FieldFrame & TextareaHTMLAttributes<HTMLTextAreaElement>) {
+  const generated = useId();
+  const fieldId = id ?? generated;
+  return (
+    <Frame id={fieldId} label={label} hint={hint} error={error}>
+      <textarea
+        id={fieldId}
+        className={cx('pui-input', 'pui-textarea', className)}
+        aria-invalid={error ? true : undefined}
+        aria-describedby={describedBy(fieldId, error, hint)}
+        {...input}
+      />
+    </Frame>
+  );
+}
+
+export interface SelectOption {
+  value: string;
+  label: string;
+}
+
+/** A labelled native select: keyboard and screen-reader friendly on every platform. */
+export function SelectField({
+  label,
+  hint,
+  error,
+  id,
+  options,
+  className,
+  ...select
+}: FieldFrame & SelectHTMLAttributes<HTMLSelectElement> & { options: SelectOption[] }) {
+  const generated = useId();
+  const fieldId = id ?? generated;
+  return (
+    <Frame id={fieldId} label={label} hint={hint} error={error}>
+      <select
+        id={fieldId}
+        className={cx('pui-input', 'pui-select', className)}
+        aria-invalid={error ? true : undefined}
+        aria-describedby={describedBy(fieldId, error, hint)}
+        {...select}
+      >
+        {options.map((o) => (
+          <option key={o.value} value={o.value}>
+            {o.label}
+          </option>
+        ))}
+      </select>
+    </Frame>
+  );
+}
+
+/** A labelled checkbox. */
+export function CheckboxField({
+  label,
+  id,
+  ...input
+}: { label: ReactNode } & InputHTMLAttributes<HTMLInputElement>) {
+  const generated = useId();
+  const fieldId = id ?? generated;
+  return (
+    <label className="pui-check" htmlFor={fieldId}>
+      <input id={fieldId} type="checkbox" {...input} />
+      <span>{label}</span>
+    </label>
+  );
+}

@@ -1,0 +1,37 @@
+export { Button, type ButtonProps, type ButtonVariant } from './button';
+export { BarChart, type ChartProps, type Series, TimeSeriesChart } from './charts';
+export { cx } from './class-names';
+export { CodeBlock, CopyButton } from './copy';
+export {
+  type Column,
+  DataTable,
+  type DataTableProps,
+  type ServerPage,
+  type Sort,
+} from './data-table';
+export { ConfirmDialog, type ConfirmDialogProps, Dialog, type DialogProps } from './dialog';
+export {
+  CheckboxField,
+  SelectField,
+  type SelectOption,
+  TextAreaField,
+  TextField,
+} from './fields';
+export {
+  Alert,
+  AppShell,
+  Badge,
+  Card,
+  EmptyState,
+  Meter,
+  type NavGroup,
+  type NavLinkItem,
+  PageHeader,
+  Skeleton,
+  Stat,
+  type Tone,
+} from './layout';
+export { Menu, type MenuItem } from './menu';
+export { type TabItem, Tabs } from './tabs';
+export { accentStyle, isAccentColor } from './theme';
+export { Tooltip, TooltipProvider } from './tooltip';
