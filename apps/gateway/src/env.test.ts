@@ -27,8 +27,8 @@ describe('parseGatewayEnv', () => {
     expect(parseGatewayEnv(minimal)).toMatchObject({
       PORTICO_GATEWAY_CACHE_MAX_BYTES: 67_108_864,
       PORTICO_GATEWAY_CACHE_REDIS_BUDGET_MS: 25,
-      PORTICO_GATEWAY_CACHE_REDIS_PREFIX: 'portico:cache:',
     });
+    expect(parseGatewayEnv(minimal).PORTICO_GATEWAY_CACHE_REDIS_PREFIX).toBeUndefined();
     expect(
       parseGatewayEnv({
         ...minimal,

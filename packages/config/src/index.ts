@@ -5,6 +5,7 @@ export * from './canonical-json';
 export * from './credentials';
 export * from './declarative';
 export * from './limiter-keys';
+export * from './redis-prefix';
 export * from './service-settings';
 export * from './snapshot';
 export * from './sync-protocol';

@@ -13,7 +13,9 @@ import type { RedisOptions } from 'ioredis';
  *   fail at once instead of queueing (memory) and being replayed after their budget is gone. The
  *   limiter also skips Redis itself whenever the connection is not `ready`.
  * - `commandTimeout`: a hung server (connection up, no replies) gets its commands rejected and
- *   freed after one second; the limiter answers every caller within its own budget regardless.
+ *   freed after two seconds, twice the limiter's default ceiling (`maxWaitMs`), so a reply that
+ *   is late but comes is still read (and a refused request's admission given back); the limiter
+ *   answers every caller within its own ceiling regardless.
  * - `connectTimeout` and `retryStrategy`: notice a dead server quickly and keep trying to come
  *   back every few hundred ms, so the limiter returns to Redis soon after it recovers.
  *
@@ -24,7 +26,7 @@ export const limiterRedisOptions = {
   enableAutoPipelining: false,
   enableOfflineQueue: false,
   maxRetriesPerRequest: 0,
-  commandTimeout: 1000,
+  commandTimeout: 2000,
   connectTimeout: 1000,
   retryStrategy: (times: number) => Math.min(50 * times, 500),
 } satisfies RedisOptions;

@@ -2,6 +2,7 @@ import { type Quota, quotaCounterKey, type RateLimit, rateLimitKey } from '@port
 import type { Cluster, Redis } from 'ioredis';
 import { BoundedMap } from './bounded-map.js';
 import { groupBySlot, redisKeySlot } from './key-slot.js';
+import { RedisBreaker } from './limiter-breaker.js';
 import { LimiterMetrics, type UnavailableCause } from './limiter-metrics.js';
 import { LIMITER_REFUND_BATCH_COMMAND, LIMITER_REFUND_BATCH_LUA } from './limiter-refund-script.js';
 import {
@@ -90,8 +91,8 @@ interface Refund {
 
 /**
  * The checks submitted during one event-loop turn (at most `maxBatchSize`): sent to Redis
- * together and bounded by one budget timer, started with the first of them so that none waits
- * longer than the budget. Parallel arrays, so a check costs three array slots, not an object.
+ * together and bounded by one ceiling timer (`maxWaitMs`), started with the first of them so that
+ * none waits longer. Parallel arrays, so a check costs three array slots, not an object.
  */
 interface Batch {
   readonly reqs: LimitCheck[];
@@ -105,9 +106,12 @@ interface Batch {
   /** Checks whose waiter has not heard back yet. */
   undecided: number;
   timer: ReturnType<typeof setTimeout> | undefined;
+  /** Monotonic ms when the batch started filling: how long its checks waited for Redis. */
+  readonly startedAt: number;
 }
 
 const DEFAULT_BUDGET_MS = 50;
+const DEFAULT_MAX_WAIT_MS = 1_000;
 const DEFAULT_MAX_BATCH_SIZE = 512;
 const DEFAULT_MAX_LOCAL_ENTRIES = 10_000;
 const DEFAULT_MAX_IN_FLIGHT = 10_000;
@@ -198,8 +202,9 @@ function positiveInteger(
 
 /**
  * Plan rate limits and quotas, counted in Redis, with the plan's failure policy deciding whenever
- * Redis cannot answer within `budgetMs`: 'open' admits under an approximate local limiter,
- * 'closed' refuses with reason 'unavailable'.
+ * Redis is unavailable (connection lost, circuit open, or no answer within the `maxWaitMs`
+ * ceiling): 'open' admits under a bounded local limiter, 'closed' refuses with reason
+ * 'unavailable'. A reply that is only slow (later than `budgetMs`) is waited for and used.
  *
  * Checks submitted during one event-loop turn are queued and sent in `setImmediate` as one Lua
  * call (limiter-script.ts) of up to `maxBatchSize` checks, evaluated in order. `setImmediate`
@@ -215,6 +220,7 @@ export function createLimiter(opts: LimiterOptions): Limiter {
     );
   }
   const budgetMs = positiveInteger('budgetMs', opts.budgetMs, DEFAULT_BUDGET_MS, 60_000);
+  const maxWaitMs = positiveInteger('maxWaitMs', opts.maxWaitMs, DEFAULT_MAX_WAIT_MS, 60_000);
   const maxBatchSize = positiveInteger(
     'maxBatchSize',
     opts.maxBatchSize,
@@ -257,11 +263,18 @@ export function createLimiter(opts: LimiterOptions): Limiter {
   /** Checks queued or sent to Redis whose call has not replied or failed yet. */
   let inFlight = 0;
   let closed = false;
-  // Circuit breaker: after consecutive failed calls, stop waiting on Redis for a while so a hung
-  // server costs each request nothing instead of the whole budget. Measured on the monotonic
-  // clock, never on the injectable one.
-  let consecutiveFailures = 0;
-  let circuitOpenUntil = 0;
+  // After consecutive failed calls, stop waiting on Redis for a while so a hung server costs
+  // each request nothing instead of the whole ceiling.
+  const breaker = new RedisBreaker(breakerFailures, breakerCooldownMs);
+  /**
+   * The connection has been ready at least once. Before that (a gateway that just started) a
+   * check waits for the first connection, up to the ceiling, instead of being decided without
+   * Redis: a cold burst must be counted in Redis like any other. Afterwards, a connection that is
+   * not ready is known lost and checks are decided at once.
+   */
+  let everReady = redis?.status === 'ready';
+  /** Batches flushed while the first connection was still being made: sent once it is ready. */
+  let parked: Batch[] = [];
   /** The batch new checks join; null once flushed. */
   let filling: Batch | null = null;
   /** Batches of this turn, in order, waiting for the flush. */
@@ -275,12 +288,35 @@ export function createLimiter(opts: LimiterOptions): Limiter {
   sweepTimer?.unref();
 
   function redisFailed(): void {
-    consecutiveFailures += 1;
-    if (consecutiveFailures >= breakerFailures) {
-      circuitOpenUntil = performance.now() + breakerCooldownMs;
-      // Half-open after the cooldown: one more failure reopens at once.
-      consecutiveFailures = breakerFailures - 1;
-    }
+    breaker.failed();
+  }
+
+  /** Still making the first connection: checks wait for it (up to the ceiling). */
+  function connectingFirstTime(): boolean {
+    if (everReady || redis === null) return false;
+    const status = redis.status;
+    return status === 'wait' || status === 'connecting' || status === 'connect';
+  }
+
+  if (redis !== null && !everReady) {
+    const onReady = () => {
+      everReady = true;
+      const waiting = parked;
+      parked = [];
+      for (const batch of waiting) send(batch);
+    };
+    // A first connection that fails: the waiting batches are decided now, not at the ceiling.
+    const onLost = () => {
+      if (everReady) return;
+      const waiting = parked;
+      parked = [];
+      for (const batch of waiting) {
+        inFlight -= batch.reqs.length;
+        decideWithoutRedis(batch, null, 'no_connection');
+      }
+    };
+    redis.once('ready', onReady);
+    redis.on('close', onLost);
   }
 
   if (redis !== null && redis.status === 'wait') {
@@ -374,7 +410,11 @@ export function createLimiter(opts: LimiterOptions): Limiter {
     }
   }
 
-  function budgetExpired(batch: Batch): void {
+  /**
+   * The hard ceiling: Redis has not answered a batch in `maxWaitMs`. A reply that is merely late
+   * (a busy event loop, a slow Redis) is waited for until then; only this counts as a timeout.
+   */
+  function ceilingReached(batch: Batch): void {
     batch.timer = undefined;
     if (batch.undecided === 0) return;
     // However many checks the batch carried, it is one failed round trip for the breaker.
@@ -391,8 +431,9 @@ export function createLimiter(opts: LimiterOptions): Limiter {
       nowArg,
       undecided: 0,
       timer: undefined,
+      startedAt: performance.now(),
     };
-    batch.timer = setTimeout(budgetExpired, budgetMs, batch);
+    batch.timer = setTimeout(ceilingReached, maxWaitMs, batch);
     queued.push(batch);
     filling = batch;
     scheduleFlush();
@@ -422,6 +463,10 @@ export function createLimiter(opts: LimiterOptions): Limiter {
     if (batch.undecided === 0) {
       // Every check was already decided (the budget ran out before the flush): nothing to ask.
       inFlight -= count;
+      return;
+    }
+    if (!closed && connectingFirstTime()) {
+      parked.push(batch);
       return;
     }
     if (closed || redis === null || redis.status !== 'ready') {
@@ -526,7 +571,10 @@ export function createLimiter(opts: LimiterOptions): Limiter {
     }
     inFlight -= count;
     const nowMs = values[0] ?? 0;
-    let answered = false;
+    // The call was answered: Redis is up, however long the reply took.
+    breaker.succeeded();
+    const waitedMs = performance.now() - batch.startedAt;
+    metrics.observeWait(waitedMs);
     let refunds: Refund[] | null = null;
     for (let j = 0; j < count; j++) {
       const i = positions === null ? j : at(positions, j);
@@ -558,7 +606,7 @@ export function createLimiter(opts: LimiterOptions): Limiter {
         }
         continue;
       }
-      answered = true;
+      if (waitedMs > budgetMs) metrics.slowReplies += 1;
       if (refill) {
         if (reasonCode === 0) grantLease(keys, req, granted, values, offset, nowMs);
         continue;
@@ -573,7 +621,6 @@ export function createLimiter(opts: LimiterOptions): Limiter {
       }
       deliver(waiter, decisionFromReply(req, values, offset, nowMs));
     }
-    if (answered) consecutiveFailures = 0;
     if (refunds !== null) sendRefunds(conn, refunds);
   }
 
@@ -793,7 +840,7 @@ export function createLimiter(opts: LimiterOptions): Limiter {
   /** Queues a check that only reserves the subject's next lease (no request waits on it). */
   function requestRefill(keys: SubjectKeys, req: LimitCheck, now: number): void {
     if (closed || redis === null || redis.status !== 'ready' || inFlight >= maxInFlight) return;
-    if (circuitOpenUntil !== 0 && now < circuitOpenUntil) return;
+    if (breaker.isOpen(now)) return;
     const want = leaseWant(keys, now);
     // Demand has dropped: the lease runs out and the next request asks Redis itself.
     if (want < 2) return;
@@ -833,16 +880,13 @@ export function createLimiter(opts: LimiterOptions): Limiter {
       const lease = keys.lease;
       if (lease !== null && admitFromLease(lease, keys, req, waiter)) return;
     }
-    if (closed || redis === null || redis.status !== 'ready') {
+    if (closed || redis === null || (redis.status !== 'ready' && !connectingFirstTime())) {
       deliver(waiter, withoutRedis(req, keys, 'no_connection'));
       return;
     }
-    if (circuitOpenUntil !== 0) {
-      if (performance.now() < circuitOpenUntil) {
-        deliver(waiter, withoutRedis(req, keys, 'circuit_open'));
-        return;
-      }
-      circuitOpenUntil = 0;
+    if (breaker.isOpen(performance.now())) {
+      deliver(waiter, withoutRedis(req, keys, 'circuit_open'));
+      return;
     }
     if (inFlight >= maxInFlight) {
       deliver(waiter, withoutRedis(req, keys, 'overload'));
@@ -866,6 +910,8 @@ export function createLimiter(opts: LimiterOptions): Limiter {
         keyCacheEntries: keyCache.size,
         inFlight,
         leases: leases.size,
+        circuitOpen: breaker.openGauge(performance.now()),
+        circuitOpened: breaker.opened,
       }),
     async close() {
       closed = true;
