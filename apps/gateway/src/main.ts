@@ -73,9 +73,12 @@ async function runWorker(): Promise<void> {
   const limiterRedis = env.REDIS_URL
     ? new Redis(env.REDIS_URL, {
         ...limiterRedisOptions,
-        // ioredis gives up on a command well after the limiter's own ceiling, so a late reply
-        // still arrives and a refused request's admission can be given back.
-        commandTimeout: 2 * env.PORTICO_GATEWAY_LIMITER_MAX_WAIT_MS,
+        // ioredis must give up on a command well after the limiter's own ceiling, so a late
+        // reply still arrives and a refused request's admission can be given back.
+        commandTimeout: Math.max(
+          limiterRedisOptions.commandTimeout,
+          2 * env.PORTICO_GATEWAY_LIMITER_MAX_WAIT_MS,
+        ),
         lazyConnect: false,
       })
     : null;

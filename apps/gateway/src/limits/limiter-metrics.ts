@@ -54,6 +54,8 @@ export class LimiterMetrics {
   leaseGranted = 0;
   /** Lease admissions given back unused (expired, plan changed, or shutdown). */
   leaseReturned = 0;
+  /** Admissions made without Redis (fail-open) since charged to the Redis quota counters. */
+  charged = 0;
 
   /** Records how long one answered call's checks waited: one histogram sample per call. */
   observeWait(ms: number): void {
@@ -102,6 +104,8 @@ export class LimiterMetrics {
     leases: number;
     circuitOpen: number;
     circuitOpened: number;
+    livePeers: number;
+    pendingCharges: number;
   }): string {
     const lines: string[] = [
       '# HELP portico_limiter_decisions_total Limit decisions, by where they were taken and their result.',
@@ -140,6 +144,15 @@ export class LimiterMetrics {
       '# HELP portico_limiter_circuit_opened_total Times the circuit opened.',
       '# TYPE portico_limiter_circuit_opened_total counter',
       `portico_limiter_circuit_opened_total ${gauges.circuitOpened}`,
+      '# HELP portico_limiter_fail_open_charged_total Admissions made without Redis (fail-open) and later charged to the Redis quota counters.',
+      '# TYPE portico_limiter_fail_open_charged_total counter',
+      `portico_limiter_fail_open_charged_total ${this.charged}`,
+      '# HELP portico_limiter_fail_open_uncharged Admissions made without Redis not yet charged to Redis.',
+      '# TYPE portico_limiter_fail_open_uncharged gauge',
+      `portico_limiter_fail_open_uncharged ${gauges.pendingCharges}`,
+      '# HELP portico_limiter_live_processes Limiter processes seen live at the last heartbeat; a fail-open subject gets 1/N of what it had left.',
+      '# TYPE portico_limiter_live_processes gauge',
+      `portico_limiter_live_processes ${gauges.livePeers}`,
       '# HELP portico_limiter_redis_wait_ms How long answered calls waited for Redis, from the first check of their batch.',
       '# TYPE portico_limiter_redis_wait_ms histogram',
       ...this.waitLines(),

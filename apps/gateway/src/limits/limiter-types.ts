@@ -105,6 +105,12 @@ export interface LimiterOptions {
   maxLease?: number;
   /** How long a lease's admissions stay usable before they go back to Redis. Default 200. */
   leaseMs?: number;
+  /**
+   * How often this process announces itself to the others (limiter-peers.ts). While Redis is
+   * unavailable a fail-open subject may be admitted here at most what it had left at its last
+   * Redis answer divided by the processes seen live in the last three intervals. Default 1000.
+   */
+  peersIntervalMs?: number;
 }
 
 /**

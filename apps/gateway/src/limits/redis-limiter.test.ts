@@ -60,7 +60,7 @@ describe('createLimiter without Redis', () => {
     expect(text.endsWith('\n')).toBe(true);
     for (const line of text.trimEnd().split('\n')) {
       expect(line).toMatch(
-        /^(# (HELP|TYPE) .+|portico_limiter_[a-z_]+(\{[a-z]+="[a-z0-9_+]+"(,[a-z]+="[a-z0-9_+]+")*\})? \d+)$/,
+        /^(# (HELP|TYPE) .+|portico_limiter_[a-z_]+(\{[a-z]+="[A-Za-z0-9_+]+"(,[a-z]+="[A-Za-z0-9_+]+")*\})? \d+)$/,
       );
     }
   });

@@ -1,9 +1,12 @@
 import { type Quota, quotaCounterKey, type RateLimit, rateLimitKey } from '@portico/config';
 import type { Cluster, Redis } from 'ioredis';
+import { BoundedFailOpen, type Charge, type FailOpenState } from './bounded-fail-open.js';
 import { BoundedMap } from './bounded-map.js';
 import { groupBySlot, redisKeySlot } from './key-slot.js';
 import { RedisBreaker } from './limiter-breaker.js';
+import { LIMITER_CHARGE_BATCH_COMMAND, LIMITER_CHARGE_BATCH_LUA } from './limiter-charge-script.js';
 import { LimiterMetrics, type UnavailableCause } from './limiter-metrics.js';
+import { LivePeers } from './limiter-peers.js';
 import { LIMITER_REFUND_BATCH_COMMAND, LIMITER_REFUND_BATCH_LUA } from './limiter-refund-script.js';
 import {
   ARGV_STRIDE,
@@ -35,17 +38,13 @@ import {
 interface LimiterCommands {
   [LIMITER_BATCH_COMMAND](args: Array<string | number>): Promise<unknown>;
   [LIMITER_REFUND_BATCH_COMMAND](args: Array<string | number>): Promise<unknown>;
+  [LIMITER_CHARGE_BATCH_COMMAND](args: Array<string | number>): Promise<unknown>;
 }
 
 type LimiterConnection = (Redis | Cluster) & LimiterCommands;
 
-interface SubjectKeys {
+interface SubjectKeys extends FailOpenState {
   planId: string;
-  rateKey: string;
-  quotaDayKey: string;
-  quotaMonthKey: string;
-  /** Cluster hash slot of the subject's keys (one hash tag); 0 when not talking to a cluster. */
-  slot: number;
   /** Admissions Redis already counted for this subject, for its next requests here. */
   lease: Lease | null;
   /** A lease call for the subject is in flight: other checks meanwhile ask for one admission. */
@@ -112,6 +111,7 @@ interface Batch {
 
 const DEFAULT_BUDGET_MS = 50;
 const DEFAULT_MAX_WAIT_MS = 1_000;
+const DEFAULT_PEERS_INTERVAL_MS = 1_000;
 const DEFAULT_MAX_BATCH_SIZE = 512;
 const DEFAULT_MAX_LOCAL_ENTRIES = 10_000;
 const DEFAULT_MAX_IN_FLIGHT = 10_000;
@@ -146,6 +146,9 @@ function installCommands(redis: Redis | Cluster): LimiterConnection {
   }
   if (typeof candidate[LIMITER_REFUND_BATCH_COMMAND] !== 'function') {
     redis.defineCommand(LIMITER_REFUND_BATCH_COMMAND, { lua: LIMITER_REFUND_BATCH_LUA });
+  }
+  if (typeof candidate[LIMITER_CHARGE_BATCH_COMMAND] !== 'function') {
+    redis.defineCommand(LIMITER_CHARGE_BATCH_COMMAND, { lua: LIMITER_CHARGE_BATCH_LUA });
   }
   return redis as LimiterConnection;
 }
@@ -259,6 +262,25 @@ export function createLimiter(opts: LimiterOptions): Limiter {
   const clock = injectedNow ?? Date.now;
   const keyCache = new BoundedMap<string, SubjectKeys>(maxLocalEntries);
   const local = new LocalLimiter(maxLocalEntries);
+  const peersIntervalMs = positiveInteger(
+    'peersIntervalMs',
+    opts.peersIntervalMs,
+    DEFAULT_PEERS_INTERVAL_MS,
+    60_000,
+  );
+  const peers =
+    redis === null
+      ? null
+      : new LivePeers(redis, opts.keyPrefix, {
+          intervalMs: peersIntervalMs,
+          // A process that admitted on its own during an outage but gets no request afterwards
+          // still charges those admissions once Redis answers its heartbeat.
+          onAnswer: () => {
+            if (failOpen.hasPendingCharges) scheduleFlush();
+          },
+        });
+  const failOpen = new BoundedFailOpen(local, () => peers?.count ?? 1);
+  peers?.start();
   const metrics = new LimiterMetrics();
   /** Checks queued or sent to Redis whose call has not replied or failed yet. */
   let inFlight = 0;
@@ -340,6 +362,13 @@ export function createLimiter(opts: LimiterOptions): Limiter {
         quotaMonthKey: quotaCounterKey(opts.keyPrefix, planId, subject, 'month'),
         // All keys of a subject share its hash tag, so the rate key's slot is theirs.
         slot: cluster ? redisKeySlot(rateKey) : 0,
+        knownQuotaRemaining: -1,
+        knownAtMs: 0,
+        localAdmitted: 0,
+        uncharged: 0,
+        unchargedStartMs: 0,
+        unchargedEndMs: 0,
+        unchargedPer: 'day',
         lease: null,
         leasing: false,
         demand: 0,
@@ -387,7 +416,7 @@ export function createLimiter(opts: LimiterOptions): Limiter {
       }
       return unavailableDecision(req, nowMs, quotaWindowMs);
     }
-    const outcome = local.check(keys.rateKey, req.rateLimit, req.quota, nowMs);
+    const outcome = failOpen.decide(req, keys, nowMs);
     metrics.localDecisions[outcome.reasonCode] =
       (metrics.localDecisions[outcome.reasonCode] ?? 0) + 1;
     return decisionFromOutcome(req, outcome);
@@ -451,8 +480,10 @@ export function createLimiter(opts: LimiterOptions): Limiter {
     flushScheduled = false;
     filling = null;
     // Waiters answered below may submit again; those checks start the next turn's queue.
-    // Returned admissions go first, so the checks behind them on the connection can use them.
+    // Returned admissions go first, so the checks behind them on the connection can use them;
+    // then what was admitted here during an outage, so those checks see it counted.
     if (returns.length > 0) void sendReturns();
+    if (failOpen.hasPendingCharges) void sendCharges();
     const batches = queued;
     queued = [];
     for (const batch of batches) send(batch);
@@ -590,17 +621,16 @@ export function createLimiter(opts: LimiterOptions): Limiter {
       const waiter = claim(batch, i);
       if (waiter === null) {
         metrics.lateReplies += 1;
-        // Decided without Redis, but counted by Redis after all. A refused request (fail-closed)
-        // and a refill give back every admission; a request admitted locally (fail-open) keeps
-        // its one, as it did before leases, and gives back the rest.
-        const keep = req.failurePolicy === 'open' && !refill ? 1 : 0;
-        if (reasonCode === 0 && granted > keep) {
+        // Decided without Redis, but counted by Redis after all: every admission goes back. A
+        // request admitted locally (fail-open) is charged to Redis separately, with the other
+        // local admissions, so the counter ends at what was served either way.
+        if (reasonCode === 0 && granted > 0) {
           refunds ??= [];
           refunds.push({
             keys,
             rateLimit: req.rateLimit,
             quota: req.quota,
-            count: granted - keep,
+            count: granted,
             countedAtMs: nowMs,
           });
         }
@@ -609,9 +639,13 @@ export function createLimiter(opts: LimiterOptions): Limiter {
       if (waitedMs > budgetMs) metrics.slowReplies += 1;
       if (refill) {
         if (reasonCode === 0) grantLease(keys, req, granted, values, offset, nowMs);
+        if (req.quota !== null)
+          failOpen.redisAnswered(keys, values[offset + REPLY.quotaRemaining] ?? 0, nowMs);
         continue;
       }
       metrics.redisDecisions[reasonCode] = (metrics.redisDecisions[reasonCode] ?? 0) + 1;
+      if (req.quota !== null)
+        failOpen.redisAnswered(keys, values[offset + REPLY.quotaRemaining] ?? 0, nowMs);
       if (reasonCode === 0 && granted > 1) {
         const lease = grantLease(keys, req, granted - 1, values, offset, nowMs);
         if (lease !== null) {
@@ -622,6 +656,8 @@ export function createLimiter(opts: LimiterOptions): Limiter {
       deliver(waiter, decisionFromReply(req, values, offset, nowMs));
     }
     if (refunds !== null) sendRefunds(conn, refunds);
+    // Redis answers again: what was admitted here meanwhile goes to its counters.
+    if (failOpen.hasPendingCharges) scheduleFlush();
   }
 
   function failed(batch: Batch, positions: readonly number[] | null): void {
@@ -668,6 +704,50 @@ export function createLimiter(opts: LimiterOptions): Limiter {
       () => undefined,
       () => undefined,
     );
+  }
+
+  /**
+   * Charges the admissions made here without Redis to the quota counters, once Redis is back
+   * (connected, circuit closed). Charges that cannot be sent wait for the next attempt.
+   */
+  function sendCharges(): Promise<void> {
+    if (redis === null || redis.status !== 'ready' || breaker.isOpen(performance.now()))
+      return Promise.resolve();
+    const charges = failOpen.takeCharges();
+    if (charges.length === 0) return Promise.resolve();
+    const conn = redis;
+    const nowArg = injectedNow === undefined ? '' : String(Math.floor(injectedNow()));
+    const calls: Promise<unknown>[] = [];
+    const sendGroup = (group: readonly Charge[]) => {
+      for (let from = 0; from < group.length; from += maxBatchSize) {
+        const part = group.slice(from, from + maxBatchSize);
+        const args: Array<string | number> = [part.length];
+        for (const c of part) args.push(c.quotaKey);
+        args.push(nowArg);
+        for (const c of part) args.push(c.startMs, c.endMs, c.count);
+        let call: Promise<unknown>;
+        try {
+          call = conn[LIMITER_CHARGE_BATCH_COMMAND](args);
+        } catch {
+          call = Promise.reject(new Error('limiter charge could not be sent'));
+        }
+        calls.push(
+          call.then(
+            () => {
+              for (const c of part) metrics.charged += c.count;
+            },
+            () => failOpen.returnCharges(part),
+          ),
+        );
+      }
+    };
+    if (!cluster || charges.length === 1) sendGroup(charges);
+    else {
+      const slots = charges.map((c) => c.state.slot);
+      for (const group of groupBySlot(slots, slots.length))
+        sendGroup(group.map((i) => at(charges, i)));
+    }
+    return Promise.all(calls).then(() => undefined);
   }
 
   /** Sends the leases' leftovers collected since the last flush. */
@@ -912,6 +992,8 @@ export function createLimiter(opts: LimiterOptions): Limiter {
         leases: leases.size,
         circuitOpen: breaker.openGauge(performance.now()),
         circuitOpened: breaker.opened,
+        livePeers: peers?.count ?? 1,
+        pendingCharges: failOpen.pendingCharges,
       }),
     async close() {
       closed = true;
@@ -919,6 +1001,8 @@ export function createLimiter(opts: LimiterOptions): Limiter {
       // Leases' leftovers go back now, so a stopping gateway leaves no admission counted unused.
       for (const lease of leases) retireLease(lease);
       await sendReturns();
+      await sendCharges();
+      await peers?.stop();
       local.clear();
       keyCache.clear();
     },
