@@ -56,6 +56,11 @@ export const ZGatewayEnv = z.object({
    */
   PORTICO_GATEWAY_LIMITER_MAX_WAIT_MS: z.coerce.number().int().min(1).max(60_000).default(1000),
   /**
+   * Refuse to count quotas from zero until the worker's restore marker is in Redis, from the
+   * first request (otherwise only once this process has seen the marker).
+   */
+  PORTICO_GATEWAY_LIMITER_REQUIRE_RESTORE_MARKER: ZBooleanString.default(false),
+  /**
    * Most admissions one limiter call counts ahead for a busy consumer (a lease); 1 sends every
    * request's check to Redis. Leases never take more than a sixteenth of what a limit has left.
    */

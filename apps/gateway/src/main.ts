@@ -88,6 +88,7 @@ async function runWorker(): Promise<void> {
     keyPrefix: limiterKeyPrefixOf(redisPrefix.prefix),
     budgetMs: env.PORTICO_GATEWAY_LIMITER_BUDGET_MS,
     maxWaitMs: env.PORTICO_GATEWAY_LIMITER_MAX_WAIT_MS,
+    requireRestoreMarker: env.PORTICO_GATEWAY_LIMITER_REQUIRE_RESTORE_MARKER,
     maxLease: env.PORTICO_GATEWAY_LIMITER_LEASE_MAX,
     leaseMs: env.PORTICO_GATEWAY_LIMITER_LEASE_MS,
   });

@@ -1,5 +1,11 @@
 /** Why a check could not use Redis. */
-export type UnavailableCause = 'no_connection' | 'timeout' | 'error' | 'overload' | 'circuit_open';
+export type UnavailableCause =
+  | 'no_connection'
+  | 'timeout'
+  | 'error'
+  | 'overload'
+  | 'circuit_open'
+  | 'restoring';
 
 const CAUSES: readonly UnavailableCause[] = [
   'no_connection',
@@ -7,6 +13,7 @@ const CAUSES: readonly UnavailableCause[] = [
   'error',
   'overload',
   'circuit_open',
+  'restoring',
 ];
 const RESULTS = ['allowed', 'rate_limit', 'quota'] as const;
 /** Upper bounds (ms) of the wait histogram's buckets. */
@@ -28,6 +35,7 @@ export class LimiterMetrics {
     error: 0,
     overload: 0,
     circuit_open: 0,
+    restoring: 0,
   };
   readonly unavailableClosed: Record<UnavailableCause, number> = {
     no_connection: 0,
@@ -35,6 +43,7 @@ export class LimiterMetrics {
     error: 0,
     overload: 0,
     circuit_open: 0,
+    restoring: 0,
   };
   /** Checks whose Redis reply arrived after the ceiling had already decided them. */
   lateReplies = 0;
@@ -106,6 +115,7 @@ export class LimiterMetrics {
     circuitOpened: number;
     livePeers: number;
     pendingCharges: number;
+    restoreGuard: number;
   }): string {
     const lines: string[] = [
       '# HELP portico_limiter_decisions_total Limit decisions, by where they were taken and their result.',
@@ -150,6 +160,9 @@ export class LimiterMetrics {
       '# HELP portico_limiter_fail_open_uncharged Admissions made without Redis not yet charged to Redis.',
       '# TYPE portico_limiter_fail_open_uncharged gauge',
       `portico_limiter_fail_open_uncharged ${gauges.pendingCharges}`,
+      '# HELP portico_limiter_restore_guard 1 once this process has seen the restore marker: a Redis that lost it answers restoring (failure policy) instead of counting from zero.',
+      '# TYPE portico_limiter_restore_guard gauge',
+      `portico_limiter_restore_guard ${gauges.restoreGuard}`,
       '# HELP portico_limiter_live_processes Limiter processes seen live at the last heartbeat; a fail-open subject gets 1/N of what it had left.',
       '# TYPE portico_limiter_live_processes gauge',
       `portico_limiter_live_processes ${gauges.livePeers}`,

@@ -14,8 +14,11 @@ import type { Cluster, Redis } from 'ioredis';
 export class LivePeers {
   /** Limiter processes seen live at the last heartbeat, this one included; 1 until known. */
   count = 1;
+  /** The restore marker (limiterEpochKey) was present at some heartbeat of this process. */
+  markerSeen = false;
   readonly #redis: Redis | Cluster;
   readonly #key: string;
+  readonly #markerKey: string;
   readonly #id = `${process.pid}-${randomBytes(6).toString('hex')}`;
   readonly #intervalMs: number;
   readonly #onAnswer: () => void;
@@ -25,10 +28,11 @@ export class LivePeers {
   constructor(
     redis: Redis | Cluster,
     keyPrefix: string,
-    options: { intervalMs: number; onAnswer: () => void },
+    options: { intervalMs: number; markerKey: string; onAnswer: () => void },
   ) {
     this.#redis = redis;
     this.#key = `{${keyPrefix}}:limiter-processes`;
+    this.#markerKey = options.markerKey;
     this.#intervalMs = options.intervalMs;
     this.#onAnswer = options.onAnswer;
   }
@@ -49,10 +53,12 @@ export class LivePeers {
       .zremrangebyscore(this.#key, '-inf', now - windowMs)
       .pexpire(this.#key, windowMs)
       .zcard(this.#key)
+      .exists(this.#markerKey)
       .exec()
       .then((results) => {
         const count = results?.[3]?.[1];
         if (typeof count === 'number' && count >= 1) this.count = count;
+        if (results?.[4]?.[1] === 1) this.markerSeen = true;
         this.#onAnswer();
       })
       .catch(() => {

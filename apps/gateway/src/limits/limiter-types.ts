@@ -111,6 +111,12 @@ export interface LimiterOptions {
    * Redis answer divided by the processes seen live in the last three intervals. Default 1000.
    */
   peersIntervalMs?: number;
+  /**
+   * Refuse to count from zero unless the restore marker (limiterEpochKey) is present, from the
+   * first check. Without it the guard starts once this process has seen the marker (it checks
+   * at every heartbeat). Single Redis only. Default false.
+   */
+  requireRestoreMarker?: boolean;
 }
 
 /**

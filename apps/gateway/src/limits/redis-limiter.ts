@@ -1,4 +1,10 @@
-import { type Quota, quotaCounterKey, type RateLimit, rateLimitKey } from '@portico/config';
+import {
+  limiterEpochKey,
+  type Quota,
+  quotaCounterKey,
+  type RateLimit,
+  rateLimitKey,
+} from '@portico/config';
 import type { Cluster, Redis } from 'ioredis';
 import { BoundedFailOpen, type Charge, type FailOpenState } from './bounded-fail-open.js';
 import { BoundedMap } from './bounded-map.js';
@@ -262,6 +268,8 @@ export function createLimiter(opts: LimiterOptions): Limiter {
   const clock = injectedNow ?? Date.now;
   const keyCache = new BoundedMap<string, SubjectKeys>(maxLocalEntries);
   const local = new LocalLimiter(maxLocalEntries);
+  const epochKey = limiterEpochKey(opts.keyPrefix);
+  const requireMarker = opts.requireRestoreMarker === true;
   const peersIntervalMs = positiveInteger(
     'peersIntervalMs',
     opts.peersIntervalMs,
@@ -273,6 +281,7 @@ export function createLimiter(opts: LimiterOptions): Limiter {
       ? null
       : new LivePeers(redis, opts.keyPrefix, {
           intervalMs: peersIntervalMs,
+          markerKey: epochKey,
           // A process that admitted on its own during an outage but gets no request afterwards
           // still charges those admissions once Redis answers its heartbeat.
           onAnswer: () => {
@@ -523,9 +532,11 @@ export function createLimiter(opts: LimiterOptions): Limiter {
    */
   function scriptArgs(batch: Batch, positions: readonly number[] | null): Array<string | number> {
     const count = positions === null ? batch.reqs.length : positions.length;
-    const args = new Array<string | number>(2 + (2 + ARGV_STRIDE) * count);
-    args[0] = 2 * count;
-    const argv = 1 + 2 * count;
+    const guard = restoreGuard() ? 1 : 0;
+    const args = new Array<string | number>(2 + guard + (2 + ARGV_STRIDE) * count);
+    args[0] = 2 * count + guard;
+    const argv = 1 + 2 * count + guard;
+    if (guard === 1) args[argv - 1] = epochKey;
     args[argv] = batch.nowArg;
     for (let j = 0; j < count; j++) {
       const i = positions === null ? j : at(positions, j);
@@ -588,6 +599,15 @@ export function createLimiter(opts: LimiterOptions): Limiter {
     );
   }
 
+  /**
+   * Whether calls carry the restore marker: once this process has seen it (or when told to
+   * require it), a Redis without it lost its data, and counting from zero would reset quotas.
+   * Not on a cluster, where the marker's slot is not the batch's.
+   */
+  function restoreGuard(): boolean {
+    return !cluster && (requireMarker || peers?.markerSeen === true);
+  }
+
   function replied(
     conn: LimiterConnection,
     batch: Batch,
@@ -595,6 +615,14 @@ export function createLimiter(opts: LimiterOptions): Limiter {
     reply: unknown,
   ): void {
     const count = positions === null ? batch.reqs.length : positions.length;
+    if (Array.isArray(reply) && reply.length === 2 && reply[1] === -1) {
+      // Redis is up but lost the counters, and they are not restored yet: the plans' failure
+      // policies decide until the worker has re-seeded them from the usage rollups.
+      inFlight -= count;
+      breaker.succeeded();
+      decideWithoutRedis(batch, positions, 'restoring');
+      return;
+    }
     const values = replyNumbers(reply, count);
     if (values === null) {
       failed(batch, positions);
@@ -993,6 +1021,7 @@ export function createLimiter(opts: LimiterOptions): Limiter {
         circuitOpen: breaker.openGauge(performance.now()),
         circuitOpened: breaker.opened,
         livePeers: peers?.count ?? 1,
+        restoreGuard: restoreGuard() ? 1 : 0,
         pendingCharges: failOpen.pendingCharges,
       }),
     async close() {
