@@ -53,6 +53,24 @@ describe('parseGatewayEnv', () => {
     ).toThrow(/PORTICO_GATEWAY_CACHE_REDIS_PREFIX/);
   });
 
+  it('waits up to a 1 s ceiling for the limiter and takes a Redis prefix without braces', () => {
+    expect(parseGatewayEnv(minimal)).toMatchObject({
+      PORTICO_GATEWAY_LIMITER_BUDGET_MS: 50,
+      PORTICO_GATEWAY_LIMITER_MAX_WAIT_MS: 1000,
+      PORTICO_GATEWAY_LIMITER_REQUIRE_RESTORE_MARKER: false,
+    });
+    expect(parseGatewayEnv(minimal).PORTICO_REDIS_PREFIX).toBeUndefined();
+    expect(
+      parseGatewayEnv({ ...minimal, PORTICO_REDIS_PREFIX: 'stack-2' }).PORTICO_REDIS_PREFIX,
+    ).toBe('stack-2');
+    expect(() => parseGatewayEnv({ ...minimal, PORTICO_REDIS_PREFIX: 'a{b}' })).toThrow(
+      /PORTICO_REDIS_PREFIX: 1-64 letters/,
+    );
+    expect(() => parseGatewayEnv({ ...minimal, PORTICO_GATEWAY_LIMITER_MAX_WAIT_MS: '0' })).toThrow(
+      /PORTICO_GATEWAY_LIMITER_MAX_WAIT_MS/,
+    );
+  });
+
   it('opens a TLS listener only when PORTICO_GATEWAY_TLS_PORT names a port', () => {
     expect(parseGatewayEnv(minimal).PORTICO_GATEWAY_TLS_PORT).toBeUndefined();
     expect(parseGatewayEnv({ ...minimal, PORTICO_GATEWAY_TLS_PORT: '8443' })).toMatchObject({

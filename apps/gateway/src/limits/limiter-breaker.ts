@@ -36,6 +36,11 @@ export class RedisBreaker {
     this.#consecutiveFailures = 0;
   }
 
+  /** False unless the circuit opened and has not been found past its cooldown: no clock read. */
+  get mayBeOpen(): boolean {
+    return this.#openUntil !== 0;
+  }
+
   /** True while checks should skip Redis; false once the cooldown has passed (half-open). */
   isOpen(now: number): boolean {
     if (this.#openUntil === 0) return false;

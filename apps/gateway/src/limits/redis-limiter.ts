@@ -992,7 +992,8 @@ export function createLimiter(opts: LimiterOptions): Limiter {
       deliver(waiter, withoutRedis(req, keys, 'no_connection'));
       return;
     }
-    if (breaker.isOpen(performance.now())) {
+    // The clock is read only while the circuit may be open, not on every check.
+    if (breaker.mayBeOpen && breaker.isOpen(performance.now())) {
       deliver(waiter, withoutRedis(req, keys, 'circuit_open'));
       return;
     }
