@@ -1,4 +1,6 @@
 import cluster from 'node:cluster';
+import { existsSync } from 'node:fs';
+import { join } from 'node:path';
 import { hostname } from 'node:os';
 import { createAnalyticsRecorder, noopAnalyticsRecorder } from '@portico/analytics';
 import { limiterKeyPrefixOf, queuePrefixOf, responseCacheKeyPrefixOf } from '@portico/config';
@@ -69,6 +71,15 @@ async function runWorker(): Promise<void> {
     controlUrl: env.PORTICO_CONTROL_URL,
     token: env.PORTICO_DP_TOKEN,
     stateDir: env.PORTICO_GATEWAY_STATE_DIR,
+    // A first boot has nothing to serve until the control plane answers: wait for it rather
+    // than guess the prefix. With a last-known-good snapshot, boot at once.
+    waitForControl:
+      env.REDIS_URL !== undefined &&
+      !existsSync(join(env.PORTICO_GATEWAY_STATE_DIR, 'last-known-good.json')),
+    onWaiting: () =>
+      console.error(
+        `gateway ${nodeId}: waiting for the control plane at ${env.PORTICO_CONTROL_URL} to learn this deployment's Redis prefix (or set PORTICO_REDIS_PREFIX)`,
+      ),
   });
   const limiterRedis = env.REDIS_URL
     ? new Redis(env.REDIS_URL, {

@@ -61,6 +61,32 @@ describe('resolveRedisPrefix', () => {
     });
   });
 
+  it('waits for a control plane that is not up yet on a first boot, when asked to', async () => {
+    const dir = await stateDir();
+    const controlUrl = await control(200, { redisPrefix: 'portico:late' });
+    const port = Number(new URL(controlUrl).port);
+    // Not listening at first: the control plane comes up after a few retries.
+    const server = servers[0] as Server;
+    server.close();
+    await once(server, 'close');
+    let waiting = 0;
+    const resolving = resolveRedisPrefix({
+      configured: undefined,
+      controlUrl,
+      token: 'pdp_ok',
+      stateDir: dir,
+      waitForControl: true,
+      retryMs: 50,
+      onWaiting: () => {
+        waiting += 1;
+      },
+    });
+    await new Promise((resolve) => setTimeout(resolve, 200));
+    server.listen(port, '127.0.0.1');
+    expect(await resolving).toEqual({ prefix: 'portico:late', source: 'control' });
+    expect(waiting).toBe(1);
+  });
+
   it('ignores a refused token or a malformed answer and saves nothing', async () => {
     const dir = await stateDir();
     const refused = await control(200, { redisPrefix: 'portico:x' });
