@@ -90,9 +90,14 @@ describe('Redis data lost halfway through a quota period', () => {
     console.log(
       `after FLUSHALL with ${BEFORE} of ${QUOTA} used: ${JSON.stringify(Object.fromEntries(after))}, counter ${restored?.count}`,
     );
-    // Exactly what Postgres says was left, not a fresh quota; while the counters were being
-    // restored the fail-closed plan answered 503 rather than admit from zero.
-    expect(after.get(200)).toBe(QUOTA - BEFORE);
+    // What Postgres says was left, not a fresh quota; while the counters were being restored
+    // the fail-closed plan answered 503 rather than admit from zero. The rollups count every
+    // answered request, so a 503 rolled up before the restore read them is counted too: the
+    // stated bound (docs/limits.md) errs that way, never towards re-admitting.
+    const refused = after.get(503) ?? 0;
+    expect(refused).toBeGreaterThan(0);
+    expect(after.get(200)).toBeLessThanOrEqual(QUOTA - BEFORE);
+    expect(after.get(200)).toBeGreaterThanOrEqual(QUOTA - BEFORE - refused);
     expect(after.get(429)).toBe(5);
     expect(restored?.count).toBe(QUOTA);
     expect(await admin.exists(markerKey)).toBe(1);
