@@ -1,7 +1,7 @@
 import cluster from 'node:cluster';
 import { existsSync } from 'node:fs';
-import { join } from 'node:path';
 import { hostname } from 'node:os';
+import { join } from 'node:path';
 import { createAnalyticsRecorder, noopAnalyticsRecorder } from '@portico/analytics';
 import { limiterKeyPrefixOf, queuePrefixOf, responseCacheKeyPrefixOf } from '@portico/config';
 import { Redis } from 'ioredis';
