@@ -57,6 +57,16 @@ describe('loadControlEnv', () => {
     expect(problemsOf({ ...VALID, DATABASE_URL: 'mysql://x' })[0]).toMatch(/^DATABASE_URL: /);
   });
 
+  it('takes a Redis prefix without braces, or none (derived from the database name in main)', () => {
+    expect(loadControlEnv(VALID).PORTICO_REDIS_PREFIX).toBeUndefined();
+    expect(loadControlEnv({ ...VALID, PORTICO_REDIS_PREFIX: 'edge-1' }).PORTICO_REDIS_PREFIX).toBe(
+      'edge-1',
+    );
+    expect(problemsOf({ ...VALID, PORTICO_REDIS_PREFIX: '{portico}' })[0]).toMatch(
+      /^PORTICO_REDIS_PREFIX: 1-64 letters/,
+    );
+  });
+
   it('accepts only a well-formed pat_ bootstrap token', () => {
     const token = generateSecret('bootstrap').clear;
     expect(

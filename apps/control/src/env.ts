@@ -1,3 +1,4 @@
+import { ZRedisPrefix } from '@portico/config';
 import { isWellFormedSecret } from '@portico/keys';
 import { z } from 'zod';
 
@@ -24,6 +25,11 @@ export const ZControlEnv = z.object({
     .regex(/^rediss?:\/\//, 'must be a redis:// or rediss:// URL')
     .optional()
     .or(z.literal('').transform(() => undefined)),
+  /**
+   * Prefix of every Redis key and queue of this deployment (limiter counters read for usage,
+   * the built-in registry), shared with its gateways and worker. Default: `portico:<database>`.
+   */
+  PORTICO_REDIS_PREFIX: ZRedisPrefix.optional().or(z.literal('').transform(() => undefined)),
   PORTICO_CONTROL_PORT: ZPort.default(4000),
   PORTICO_CONTROL_HOST: z.string().min(1).default('0.0.0.0'),
   PORTICO_SECRET_KEY: z

@@ -1,4 +1,5 @@
 import { bootstrapOwner, loggingMailer, SignInThrottle, smtpMailer } from '@portico/api';
+import { limiterKeyPrefixOf, redisPrefixForDatabase, registryKeyPrefixOf } from '@portico/config';
 import { createDb } from '@portico/db';
 import { Redis } from 'ioredis';
 import { createChangeFeed } from './dp/change-feed';
@@ -31,6 +32,8 @@ async function main(): Promise<void> {
     onError: (error) => console.error('portico control: credential log pruning failed', error),
   });
   const redis = env.REDIS_URL ? new Redis(env.REDIS_URL, { maxRetriesPerRequest: 2 }) : null;
+  // One prefix for everything this deployment keeps in Redis; gateways learn it from /dp/v1.
+  const redisPrefix = env.PORTICO_REDIS_PREFIX ?? redisPrefixForDatabase(env.DATABASE_URL);
 
   if (env.PORTICO_BOOTSTRAP_TOKEN) {
     const outcome = await bootstrapOwner(db, env.PORTICO_BOOTSTRAP_TOKEN);
@@ -63,6 +66,9 @@ async function main(): Promise<void> {
     trustedProxies: env.PORTICO_CONTROL_TRUSTED_PROXIES,
     changeFeed,
     redis,
+    redisPrefix,
+    registryKeyPrefix: registryKeyPrefixOf(redisPrefix),
+    limiterKeyPrefix: limiterKeyPrefixOf(redisPrefix),
     logger: { level: env.PORTICO_LOG_LEVEL },
     // In memory, per process: see sign-in-throttle.ts for why that is enough.
     signInThrottle: new SignInThrottle(),

@@ -65,6 +65,11 @@ export interface ControlServerDeps {
   signInThrottle?: SignInThrottle;
   /** Key prefix of the gateways' limiter, read for live quota usage; tests pass a random one. */
   limiterKeyPrefix?: string;
+  /**
+   * The deployment's Redis prefix (PORTICO_REDIS_PREFIX or derived from the database name),
+   * handed to gateways at /dp/v1/deployment so they use the same keys and queues.
+   */
+  redisPrefix?: string;
 }
 
 /**
@@ -226,6 +231,7 @@ export async function buildControlServer(deps: ControlServerDeps): Promise<Fasti
       changeFeed: deps.changeFeed,
       secretKey: deps.secretKey,
       now,
+      ...(deps.redisPrefix !== undefined ? { redisPrefix: deps.redisPrefix } : {}),
     });
   }
   if (deps.redis) {

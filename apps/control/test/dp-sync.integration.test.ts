@@ -129,7 +129,12 @@ beforeAll(async () => {
   feed = createChangeFeed(database.url);
   await feed.ready;
   app = Fastify({ logger: false });
-  await app.register(dataPlaneSyncPlugin, { db, changeFeed: feed, secretKey });
+  await app.register(dataPlaneSyncPlugin, {
+    db,
+    changeFeed: feed,
+    secretKey,
+    redisPrefix: 'portico:dp_sync_test',
+  });
   baseUrl = await app.listen({ port: 0, host: '127.0.0.1' });
   dpToken = await machineToken('dataplane');
   await caller().config.applyDocument({ document: documentWith(9501), message: 'initial' });
@@ -185,6 +190,19 @@ describe('GET /dp/v1/config authentication', () => {
     });
     expect(response.status).toBe(400);
     expect(((await response.json()) as { code: string }).code).toBe('DP_INVALID_INPUT');
+  });
+});
+
+describe('GET /dp/v1/deployment', () => {
+  it("tells an authenticated gateway the deployment's Redis prefix, and nobody else", async () => {
+    const ok = await fetch(`${baseUrl}/dp/v1/deployment`, {
+      headers: { authorization: `Bearer ${dpToken}` },
+    });
+    expect(ok.status).toBe(200);
+    expect(await ok.json()).toEqual({ redisPrefix: 'portico:dp_sync_test' });
+    const anonymous = await fetch(`${baseUrl}/dp/v1/deployment`);
+    expect(anonymous.status).toBe(401);
+    expect(((await anonymous.json()) as { code: string }).code).toBe('DP_UNAUTHORIZED');
   });
 });
 

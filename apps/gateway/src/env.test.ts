@@ -27,8 +27,8 @@ describe('parseGatewayEnv', () => {
     expect(parseGatewayEnv(minimal)).toMatchObject({
       PORTICO_GATEWAY_CACHE_MAX_BYTES: 67_108_864,
       PORTICO_GATEWAY_CACHE_REDIS_BUDGET_MS: 25,
-      PORTICO_GATEWAY_CACHE_REDIS_PREFIX: 'portico:cache:',
     });
+    expect(parseGatewayEnv(minimal).PORTICO_GATEWAY_CACHE_REDIS_PREFIX).toBeUndefined();
     expect(
       parseGatewayEnv({
         ...minimal,
@@ -51,6 +51,24 @@ describe('parseGatewayEnv', () => {
     expect(() =>
       parseGatewayEnv({ ...minimal, PORTICO_GATEWAY_CACHE_REDIS_PREFIX: 'has space' }),
     ).toThrow(/PORTICO_GATEWAY_CACHE_REDIS_PREFIX/);
+  });
+
+  it('waits up to a 1 s ceiling for the limiter and takes a Redis prefix without braces', () => {
+    expect(parseGatewayEnv(minimal)).toMatchObject({
+      PORTICO_GATEWAY_LIMITER_BUDGET_MS: 50,
+      PORTICO_GATEWAY_LIMITER_MAX_WAIT_MS: 1000,
+      PORTICO_GATEWAY_LIMITER_REQUIRE_RESTORE_MARKER: false,
+    });
+    expect(parseGatewayEnv(minimal).PORTICO_REDIS_PREFIX).toBeUndefined();
+    expect(
+      parseGatewayEnv({ ...minimal, PORTICO_REDIS_PREFIX: 'stack-2' }).PORTICO_REDIS_PREFIX,
+    ).toBe('stack-2');
+    expect(() => parseGatewayEnv({ ...minimal, PORTICO_REDIS_PREFIX: 'a{b}' })).toThrow(
+      /PORTICO_REDIS_PREFIX: 1-64 letters/,
+    );
+    expect(() => parseGatewayEnv({ ...minimal, PORTICO_GATEWAY_LIMITER_MAX_WAIT_MS: '0' })).toThrow(
+      /PORTICO_GATEWAY_LIMITER_MAX_WAIT_MS/,
+    );
   });
 
   it('opens a TLS listener only when PORTICO_GATEWAY_TLS_PORT names a port', () => {

@@ -1,4 +1,5 @@
 import { availableParallelism } from 'node:os';
+import { ZRedisPrefix } from '@portico/config';
 import { z } from 'zod';
 
 const ZBooleanString = z
@@ -47,7 +48,18 @@ export const ZGatewayEnv = z.object({
     .min(1024)
     .max(1_048_576)
     .default(65_536),
+  /** A limiter reply later than this counts as slow (a metric); it is still waited for. */
   PORTICO_GATEWAY_LIMITER_BUDGET_MS: z.coerce.number().int().min(1).max(1000).default(50),
+  /**
+   * Hard ceiling on a limiter check's wait for Redis; past it the plan's failure policy decides.
+   * Unavailability is otherwise judged from the connection, never from one late reply.
+   */
+  PORTICO_GATEWAY_LIMITER_MAX_WAIT_MS: z.coerce.number().int().min(1).max(60_000).default(1000),
+  /**
+   * Refuse to count quotas from zero until the worker's restore marker is in Redis, from the
+   * first request (otherwise only once this process has seen the marker).
+   */
+  PORTICO_GATEWAY_LIMITER_REQUIRE_RESTORE_MARKER: ZBooleanString.default(false),
   /**
    * Most admissions one limiter call counts ahead for a busy consumer (a lease); 1 sends every
    * request's check to Redis. Leases never take more than a sixteenth of what a limit has left.
@@ -64,17 +76,25 @@ export const ZGatewayEnv = z.object({
     .default(67_108_864),
   /** How long a Redis response-cache lookup may take before it counts as a miss. */
   PORTICO_GATEWAY_CACHE_REDIS_BUDGET_MS: z.coerce.number().int().min(1).max(1000).default(25),
-  /** Prefix of the response cache's Redis keys (each is the prefix + a sha256). */
+  /**
+   * Override of the response cache's Redis key prefix (each key is the prefix + a sha256);
+   * default `<PORTICO_REDIS_PREFIX>:cache:`.
+   */
   PORTICO_GATEWAY_CACHE_REDIS_PREFIX: z
     .string()
     .regex(/^[^\s]{1,100}$/, '1-100 characters without spaces')
-    .default('portico:cache:'),
+    .optional(),
   REDIS_URL: z.url().optional(),
+  /**
+   * Prefix of every Redis key and queue of this deployment (limiter counters, response cache,
+   * analytics queue). Default: what the control plane answers, derived from its database name.
+   */
+  PORTICO_REDIS_PREFIX: ZRedisPrefix.optional(),
   PORTICO_ANALYTICS_ENABLED: ZBooleanString.default(true),
   PORTICO_ANALYTICS_BUFFER_MAX: z.coerce.number().int().min(1).max(10_000_000).default(100_000),
   PORTICO_ANALYTICS_ANONYMISE_IP: ZBooleanString.default(false),
-  /** BullMQ key prefix of the analytics queue; must match the workers' PORTICO_QUEUE_PREFIX. */
-  PORTICO_QUEUE_PREFIX: z.string().min(1).default('{portico}'),
+  /** Override of the analytics queue's BullMQ prefix; default `{<PORTICO_REDIS_PREFIX>}`. */
+  PORTICO_QUEUE_PREFIX: z.string().min(1).optional(),
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
 });
 export type GatewayEnv = z.infer<typeof ZGatewayEnv>;

@@ -1,12 +1,15 @@
 import cluster from 'node:cluster';
+import { existsSync } from 'node:fs';
 import { hostname } from 'node:os';
+import { join } from 'node:path';
 import { createAnalyticsRecorder, noopAnalyticsRecorder } from '@portico/analytics';
-import { LIMITER_KEY_PREFIX } from '@portico/config';
+import { limiterKeyPrefixOf, queuePrefixOf, responseCacheKeyPrefixOf } from '@portico/config';
 import { Redis } from 'ioredis';
 import { loadGatewayEnv } from './env';
 import { createGateway } from './gateway';
 import { createLimiter, limiterRedisOptions } from './limits/index';
 import { responseCacheRedisOptions } from './policies/redis-response-cache';
+import { resolveRedisPrefix } from './redis-prefix';
 
 const env = loadGatewayEnv();
 const baseNodeId =
@@ -61,14 +64,42 @@ function runPrimary(): void {
 async function runWorker(): Promise<void> {
   const workerIndex = cluster.isWorker ? (cluster.worker?.id ?? 0) : 0;
   const nodeId = clustered ? `${baseNodeId}-w${workerIndex}` : baseNodeId;
+  // Every key and queue this deployment keeps in Redis starts with one prefix, so two
+  // deployments sharing a Redis never count, cache or queue into each other.
+  const redisPrefix = await resolveRedisPrefix({
+    configured: env.PORTICO_REDIS_PREFIX,
+    controlUrl: env.PORTICO_CONTROL_URL,
+    token: env.PORTICO_DP_TOKEN,
+    stateDir: env.PORTICO_GATEWAY_STATE_DIR,
+    // A first boot has nothing to serve until the control plane answers: wait for it rather
+    // than guess the prefix. With a last-known-good snapshot, boot at once.
+    waitForControl:
+      env.REDIS_URL !== undefined &&
+      !existsSync(join(env.PORTICO_GATEWAY_STATE_DIR, 'last-known-good.json')),
+    onWaiting: () =>
+      console.error(
+        `gateway ${nodeId}: waiting for the control plane at ${env.PORTICO_CONTROL_URL} to learn this deployment's Redis prefix (or set PORTICO_REDIS_PREFIX)`,
+      ),
+  });
   const limiterRedis = env.REDIS_URL
-    ? new Redis(env.REDIS_URL, { ...limiterRedisOptions, lazyConnect: false })
+    ? new Redis(env.REDIS_URL, {
+        ...limiterRedisOptions,
+        // ioredis must give up on a command well after the limiter's own ceiling, so a late
+        // reply still arrives and a refused request's admission can be given back.
+        commandTimeout: Math.max(
+          limiterRedisOptions.commandTimeout,
+          2 * env.PORTICO_GATEWAY_LIMITER_MAX_WAIT_MS,
+        ),
+        lazyConnect: false,
+      })
     : null;
   limiterRedis?.on('error', () => undefined);
   const limiter = createLimiter({
     redis: limiterRedis,
-    keyPrefix: LIMITER_KEY_PREFIX,
+    keyPrefix: limiterKeyPrefixOf(redisPrefix.prefix),
     budgetMs: env.PORTICO_GATEWAY_LIMITER_BUDGET_MS,
+    maxWaitMs: env.PORTICO_GATEWAY_LIMITER_MAX_WAIT_MS,
+    requireRestoreMarker: env.PORTICO_GATEWAY_LIMITER_REQUIRE_RESTORE_MARKER,
     maxLease: env.PORTICO_GATEWAY_LIMITER_LEASE_MAX,
     leaseMs: env.PORTICO_GATEWAY_LIMITER_LEASE_MS,
   });
@@ -83,7 +114,7 @@ async function runWorker(): Promise<void> {
       ? createAnalyticsRecorder({
           connection: env.REDIS_URL,
           nodeId,
-          prefix: env.PORTICO_QUEUE_PREFIX,
+          prefix: env.PORTICO_QUEUE_PREFIX ?? queuePrefixOf(redisPrefix.prefix),
           maxBufferedEvents: env.PORTICO_ANALYTICS_BUFFER_MAX,
           anonymiseIp: env.PORTICO_ANALYTICS_ANONYMISE_IP,
         })
@@ -103,7 +134,8 @@ async function runWorker(): Promise<void> {
       redis: cacheRedis,
       maxBytes: env.PORTICO_GATEWAY_CACHE_MAX_BYTES,
       redisBudgetMs: env.PORTICO_GATEWAY_CACHE_REDIS_BUDGET_MS,
-      redisKeyPrefix: env.PORTICO_GATEWAY_CACHE_REDIS_PREFIX,
+      redisKeyPrefix:
+        env.PORTICO_GATEWAY_CACHE_REDIS_PREFIX ?? responseCacheKeyPrefixOf(redisPrefix.prefix),
     },
   });
   await gateway.start();
@@ -113,7 +145,7 @@ async function runWorker(): Promise<void> {
     host: env.PORTICO_GATEWAY_STATUS_HOST,
   });
   gateway.proxy.log.info(
-    `gateway ${nodeId} proxy on :${env.PORTICO_GATEWAY_PORT}, status on :${env.PORTICO_GATEWAY_STATUS_PORT}`,
+    `gateway ${nodeId} proxy on :${env.PORTICO_GATEWAY_PORT}, status on :${env.PORTICO_GATEWAY_STATUS_PORT}, Redis prefix ${redisPrefix.prefix} (${redisPrefix.source})`,
   );
   const tlsPort = env.PORTICO_GATEWAY_TLS_PORT;
   if (tlsPort !== undefined) {

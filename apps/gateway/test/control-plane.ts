@@ -3,7 +3,7 @@ import { randomBytes } from 'node:crypto';
 import type { AddressInfo } from 'node:net';
 import { createServer } from 'node:net';
 import { fileURLToPath } from 'node:url';
-import { createTestDatabase } from '@portico/db/testing';
+import { createTestDatabase, type TestDatabase } from '@portico/db/testing';
 import { generateSecret } from '@portico/keys';
 import { request } from 'undici';
 import { eventually } from './harness';
@@ -16,6 +16,8 @@ import { eventually } from './harness';
  */
 export interface ControlPlane {
   url: string;
+  /** The control plane's own fresh database (the worker of the same stack uses it too). */
+  database: TestDatabase;
   trpc<T>(path: string, input?: unknown): Promise<T>;
   query<T>(path: string, input?: unknown): Promise<T>;
   stop(): Promise<void>;
@@ -31,7 +33,10 @@ async function freePort(): Promise<number> {
   return port;
 }
 
-export async function startControlPlane(): Promise<ControlPlane> {
+/** `env` adds to or overrides the control plane's environment (e.g. REDIS_URL). */
+export async function startControlPlane(
+  options: { env?: Record<string, string> } = {},
+): Promise<ControlPlane> {
   const database = await createTestDatabase();
   const port = await freePort();
   const url = `http://127.0.0.1:${port}`;
@@ -46,6 +51,7 @@ export async function startControlPlane(): Promise<ControlPlane> {
     PORTICO_BOOTSTRAP_TOKEN: pat,
     PORTICO_LOG_LEVEL: 'warn',
     REDIS_URL: '',
+    ...options.env,
   };
   const controlDir = fileURLToPath(new URL('../../control/', import.meta.url));
   let child: ChildProcess | null = null;
@@ -100,6 +106,7 @@ export async function startControlPlane(): Promise<ControlPlane> {
   await start();
   return {
     url,
+    database,
     trpc: (path, input) => call('POST', path, input),
     query: (path, input) => call('GET', path, input),
     stop,

@@ -26,7 +26,7 @@ beforeAll(async () => {
   deadRedis = new Redis({ ...limiterRedisOptions, host: '127.0.0.1', port: 1 });
   deadRedis.on('error', () => undefined);
   gw = await startGateway({
-    limiter: createLimiter({ redis: deadRedis, keyPrefix: 'gw-down', budgetMs: 50 }),
+    limiter: createLimiter({ redis: deadRedis, keyPrefix: 'gw-down', maxWaitMs: 50 }),
   });
   const limits = {
     rateLimit: { requests: 100, per: 'second' },

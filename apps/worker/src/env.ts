@@ -1,6 +1,7 @@
+import { queuePrefixOf, redisPrefixForDatabase, ZRedisPrefix } from '@portico/config';
 import { z } from 'zod';
 
-const ZWorkerEnv = z.object({
+const ZWorkerEnvVars = z.object({
   DATABASE_URL: z.string().url(),
   REDIS_URL: z.string().url(),
   /** Days the raw request log (request explorer) and processed-batch records are kept. */
@@ -14,8 +15,13 @@ const ZWorkerEnv = z.object({
     .default(48),
   /** Batches processed in parallel per worker process. */
   PORTICO_WORKER_CONCURRENCY: z.coerce.number().int().min(1).max(64).default(4),
-  /** BullMQ key prefix; must match the gateways'. */
-  PORTICO_QUEUE_PREFIX: z.string().min(1).default('{portico}'),
+  /**
+   * Prefix of every Redis key and queue of this deployment, shared with its control plane and
+   * gateways. Default: `portico:<database name>`, as the control plane derives it.
+   */
+  PORTICO_REDIS_PREFIX: ZRedisPrefix.optional(),
+  /** BullMQ key prefix override; by default `{<PORTICO_REDIS_PREFIX>}`, as the gateways use. */
+  PORTICO_QUEUE_PREFIX: z.string().min(1).optional(),
   /** How long a job's lock lives without renewal; after it a dead worker's job is redelivered. */
   PORTICO_WORKER_LOCK_DURATION_MS: z.coerce.number().int().min(200).default(30_000),
   /** How often workers look for jobs whose worker died. */
@@ -25,6 +31,15 @@ const ZWorkerEnv = z.object({
   /** Set to "false" to run a worker without registering the scheduled jobs (they are shared). */
   PORTICO_WORKER_SCHEDULES: z.enum(['true', 'false']).default('true'),
   LOG_LEVEL: z.enum(['debug', 'info', 'warn', 'error']).default('info'),
+});
+/** The parsed variables with the Redis prefix and queue prefix resolved. */
+const ZWorkerEnv = ZWorkerEnvVars.transform((vars) => {
+  const redisPrefix = vars.PORTICO_REDIS_PREFIX ?? redisPrefixForDatabase(vars.DATABASE_URL);
+  return {
+    ...vars,
+    PORTICO_REDIS_PREFIX: redisPrefix,
+    PORTICO_QUEUE_PREFIX: vars.PORTICO_QUEUE_PREFIX ?? queuePrefixOf(redisPrefix),
+  };
 });
 export type WorkerEnv = z.infer<typeof ZWorkerEnv>;
 

@@ -1,7 +1,9 @@
+import { limiterKeyPrefixOf } from '@portico/config';
 import { createDb } from '@portico/db';
 import { Redis } from 'ioredis';
 import { loadWorkerEnv } from './env';
 import { createLogger } from './logger';
+import { startQuotaRestorer } from './quota/quota-restorer';
 import { startWorkerRuntime } from './worker-runtime';
 
 /** Builds the clients, starts the workers, and closes them cleanly on SIGTERM/SIGINT. */
@@ -32,7 +34,17 @@ async function main(): Promise<void> {
     },
     logger,
   });
-  logger.info({ pid: process.pid, prefix: env.PORTICO_QUEUE_PREFIX }, 'worker ready');
+  // Lost Redis data must not reset quotas: re-seed the gateways' counters from the rollups.
+  const restorer = startQuotaRestorer({
+    db,
+    redis: connection,
+    limiterKeyPrefix: limiterKeyPrefixOf(env.PORTICO_REDIS_PREFIX),
+    logger,
+  });
+  logger.info(
+    { pid: process.pid, prefix: env.PORTICO_QUEUE_PREFIX, redisPrefix: env.PORTICO_REDIS_PREFIX },
+    'worker ready',
+  );
 
   let stopping = false;
   const stop = async (signal: string) => {
@@ -41,6 +53,7 @@ async function main(): Promise<void> {
     logger.info({ signal }, 'worker stopping: finishing running jobs');
     try {
       await runtime.close();
+      await restorer.close();
       await db.$disconnect();
       connection.disconnect();
       logger.info({}, 'worker stopped');

@@ -6,6 +6,7 @@ export * from './credentials';
 export * from './declarative';
 export * from './limiter-keys';
 export * from './mcp-settings';
+export * from './redis-prefix';
 export * from './service-settings';
 export * from './snapshot';
 export * from './sync-protocol';

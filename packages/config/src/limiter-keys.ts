@@ -13,6 +13,16 @@ export const LIMITER_KEY_PREFIX = 'portico:rl';
 
 export type QuotaCounterPeriod = 'day' | 'month';
 
+/**
+ * The restore marker: present while Redis holds every quota counter of the current periods.
+ * The worker writes it after re-seeding counters from the usage rollups (at boot, and whenever
+ * it finds it gone: a Redis restart that lost its data, a FLUSHALL); gateways that have seen it
+ * refuse to count from zero while it is missing (limiter-script.ts).
+ */
+export function limiterEpochKey(prefix: string): string {
+  return `{${prefix}}:epoch`;
+}
+
 /** The hash tag shared by every limiter key of one (plan, subject). */
 export function limiterKeyTag(prefix: string, planId: string, subject: string): string {
   return `{${prefix}:${planId}:${subject}}`;

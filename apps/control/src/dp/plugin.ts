@@ -9,6 +9,7 @@ import {
 } from '@portico/api';
 import {
   DATA_PLANE_NODE_HEADER,
+  DEFAULT_REDIS_PREFIX,
   formatIssues,
   ZNodeStatusReport,
   ZSyncQuery,
@@ -31,8 +32,10 @@ import { waitForAnswer } from './long-poll';
  *   snapshot.
  * - `now`: wall clock (default `() => new Date()`), for node last-seen times.
  *
- * Routes: `GET /dp/v1/config` (ZSyncQuery; 200 ZSyncResponse or 204 after `waitSeconds`) and
- * `POST /dp/v1/nodes/:nodeId/status` (ZNodeStatusReport; 204). Both need
+ * Routes: `GET /dp/v1/config` (ZSyncQuery; 200 ZSyncResponse or 204 after `waitSeconds`),
+ * `GET /dp/v1/deployment` (200 `{ redisPrefix }`: what gateways prefix their Redis keys and
+ * queues with, read once at boot) and `POST /dp/v1/nodes/:nodeId/status` (ZNodeStatusReport;
+ * 204). All need
  * `Authorization: Bearer <data-plane machine token>`; anything else gets a 401 problem+json.
  * `GET` also needs the `x-portico-node-id` header (registers or refreshes the DataPlaneNode).
  * Errors are problem+json with codes DP_INVALID_INPUT (400), DP_UNAUTHORIZED (401),
@@ -44,6 +47,8 @@ export interface DataPlaneSyncOptions {
   changeFeed: ChangeFeed;
   secretKey: Buffer;
   now?: () => Date;
+  /** The deployment's Redis prefix, answered at `GET /dp/v1/deployment`. Default `portico`. */
+  redisPrefix?: string;
 }
 
 export const dataPlaneSyncPlugin: FastifyPluginAsync<DataPlaneSyncOptions> = async (app, opts) => {
@@ -96,6 +101,13 @@ export const dataPlaneSyncPlugin: FastifyPluginAsync<DataPlaneSyncOptions> = asy
     }
     return check.tokenId;
   }
+
+  const deployment = { redisPrefix: opts.redisPrefix ?? DEFAULT_REDIS_PREFIX };
+  app.get('/dp/v1/deployment', async (request, reply) => {
+    const tokenId = await authenticate(request, reply);
+    if (tokenId === null) return reply;
+    return deployment;
+  });
 
   app.get('/dp/v1/config', async (request, reply) => {
     const tokenId = await authenticate(request, reply);

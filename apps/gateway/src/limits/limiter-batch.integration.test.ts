@@ -224,14 +224,14 @@ describe('checks of one subject within a batch', () => {
 });
 
 describe('waiters', () => {
-  it('calls each waiter exactly once when the reply arrives after the budget, and refunds fail-closed admissions', async () => {
+  it('calls each waiter exactly once when the reply arrives after the ceiling, and refunds fail-closed admissions', async () => {
     const keyPrefix = randomKeyPrefix();
-    // Long enough that a stalled test process cannot see the budget pass before the batch is
+    // Long enough that a stalled test process cannot see the ceiling pass before the batch is
     // even sent (then nothing would reply late); nothing here measures time.
     const limiter = createLimiter({
       redis,
       keyPrefix,
-      budgetMs: 200,
+      maxWaitMs: 200,
       openCircuitAfterFailures: 100,
     });
     const limits = {
@@ -249,7 +249,7 @@ describe('waiters', () => {
         );
         limiter.submit(limitCheck({ subject: 'con_closed', ...limits }), closed[i] as Recorder);
       }
-      await waitFor(allAnswered([...open, ...closed]), 10_000, 'the budget decisions');
+      await waitFor(allAnswered([...open, ...closed]), 10_000, 'the ceiling decisions');
     } finally {
       server.resume();
     }

@@ -12,8 +12,12 @@ import type { RedisOptions } from 'ioredis';
  * - `enableOfflineQueue: false` and `maxRetriesPerRequest: 0`: while disconnected, commands
  *   fail at once instead of queueing (memory) and being replayed after their budget is gone. The
  *   limiter also skips Redis itself whenever the connection is not `ready`.
- * - `commandTimeout`: a hung server (connection up, no replies) gets its commands rejected and
- *   freed after one second; the limiter answers every caller within its own budget regardless.
+ * - `commandTimeout`: 30 s, far beyond the limiter's own ceiling (`maxWaitMs`). A paused or
+ *   overloaded server runs the commands it was sent once it resumes; if ioredis had given up on
+ *   them, their admissions would stay counted with nobody to give them back. Read late, a reply
+ *   refunds refused requests and lets fail-open admissions be charged exactly once. Only a
+ *   server hung for longer than this leaves those outcomes unknown. The limiter answers every
+ *   caller within its own ceiling regardless, and its breaker stops sending to a hung server.
  * - `connectTimeout` and `retryStrategy`: notice a dead server quickly and keep trying to come
  *   back every few hundred ms, so the limiter returns to Redis soon after it recovers.
  *
@@ -24,7 +28,7 @@ export const limiterRedisOptions = {
   enableAutoPipelining: false,
   enableOfflineQueue: false,
   maxRetriesPerRequest: 0,
-  commandTimeout: 1000,
+  commandTimeout: 30_000,
   connectTimeout: 1000,
   retryStrategy: (times: number) => Math.min(50 * times, 500),
 } satisfies RedisOptions;

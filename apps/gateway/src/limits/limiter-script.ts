@@ -30,6 +30,8 @@
  * KEYS[2i+1] rate key, KEYS[2i+2] quota key (same hash tag, so one Cluster slot; the quota key
  *   names its period kind, so a plan switching between daily and monthly quotas starts a fresh
  *   counter). On a cluster every key of one call must share a slot; the caller groups by slot.
+ * KEYS[2n+1], optional: the restore marker (limiterEpochKey); when given and missing, the reply
+ *   is { now, -1 } and nothing is written.
  * ARGV[1] now in ms, or '' for Redis TIME
  * ARGV[5i+2] rate requests (0 = no rate limit)   ARGV[5i+3] rate period in ms
  * ARGV[5i+4] quota requests (0 = no quota)       ARGV[5i+5] quota period: 'day' | 'month' | ''
@@ -112,9 +114,13 @@ end
 -- A lease takes at most 1/LEASE_SHARE of the admissions left (see the header comment).
 local LEASE_SHARE = 16
 
+local n = (#ARGV - 1) / 5
+-- A key after the checks' own is the restore marker: when it is gone, Redis lost its data and
+-- the quota counters are not restored yet; nothing is counted and the caller decides by policy.
+if #KEYS > 2 * n and call('EXISTS', KEYS[#KEYS]) == 0 then return { now, -1 } end
+
 local out = { now }
 local o = 1
-local n = (#ARGV - 1) / 5
 for i = 0, n - 1 do
   local rate_key = KEYS[2 * i + 1]
   local quota_key = KEYS[2 * i + 2]

@@ -30,7 +30,7 @@ export interface LimitWaiter {
 
 export interface Limiter {
   /**
-   * Checks and counts one request; never throws; the waiter hears back within the budget.
+   * Checks and counts one request; never throws; the waiter hears back within `maxWaitMs`.
    * Plans without limits, and checks that cannot use Redis (no connection, circuit open, too
    * many in flight), are answered synchronously, inside this call. Otherwise the check joins the
    * batch of this event-loop turn, sent to Redis as one call once the turn's I/O is handled. A
@@ -43,7 +43,7 @@ export interface Limiter {
   metricsText(): string;
   /**
    * Stops using Redis: later checks, and queued ones not yet sent, are decided by their failure
-   * policy; checks already sent still hear back within the budget. The Redis connection belongs
+   * policy; checks already sent still hear back within `maxWaitMs`. The Redis connection belongs
    * to the caller and stays open.
    */
   close(): Promise<void>;
@@ -63,10 +63,17 @@ export interface LimiterOptions {
    */
   cluster?: boolean;
   /**
-   * Longest a check may wait for Redis before the failure policy decides, counted from the
-   * first check of its batch (so no check waits longer). Default 50.
+   * A reply later than this is slow, not missing: it is waited for and used, and counted in
+   * `portico_limiter_slow_replies_total`. Default 50.
    */
   budgetMs?: number;
+  /**
+   * Hard ceiling on how long a check waits for Redis, counted from the first check of its batch
+   * (so no check waits longer); past it the failure policy decides and the call counts as failed
+   * for the breaker. Redis is otherwise judged unavailable from the connection (not connected,
+   * errors, circuit open), never from one late reply. Default 1000.
+   */
+  maxWaitMs?: number;
   /** Most checks in one Redis call; a busier turn sends several calls. Default 512. */
   maxBatchSize?: number;
   /**
@@ -98,6 +105,18 @@ export interface LimiterOptions {
   maxLease?: number;
   /** How long a lease's admissions stay usable before they go back to Redis. Default 200. */
   leaseMs?: number;
+  /**
+   * How often this process announces itself to the others (limiter-peers.ts). While Redis is
+   * unavailable a fail-open subject may be admitted here at most what it had left at its last
+   * Redis answer divided by the processes seen live in the last three intervals. Default 1000.
+   */
+  peersIntervalMs?: number;
+  /**
+   * Refuse to count from zero unless the restore marker (limiterEpochKey) is present, from the
+   * first check. Without it the guard starts once this process has seen the marker (it checks
+   * at every heartbeat). Single Redis only. Default false.
+   */
+  requireRestoreMarker?: boolean;
 }
 
 /**

@@ -55,10 +55,12 @@ describe('createLimiter without Redis', () => {
     expect(text).toContain('# TYPE portico_limiter_decisions_total counter\n');
     expect(text).toContain('# TYPE portico_limiter_unavailable_total counter\n');
     expect(text).toContain('# TYPE portico_limiter_local_subjects gauge\n');
+    expect(text).toContain('# TYPE portico_limiter_circuit_open gauge\n');
+    expect(text).toContain('# TYPE portico_limiter_redis_wait_ms histogram\n');
     expect(text.endsWith('\n')).toBe(true);
     for (const line of text.trimEnd().split('\n')) {
       expect(line).toMatch(
-        /^(# (HELP|TYPE) .+|portico_limiter_[a-z_]+(\{[a-z]+="[a-z_]+"(,[a-z]+="[a-z_]+")*\})? \d+)$/,
+        /^(# (HELP|TYPE) .+|portico_limiter_[a-z_]+(\{[a-z]+="[A-Za-z0-9_+]+"(,[a-z]+="[A-Za-z0-9_+]+")*\})? \d+)$/,
       );
     }
   });

@@ -1,8 +1,18 @@
-import { type Quota, quotaCounterKey, type RateLimit, rateLimitKey } from '@portico/config';
+import {
+  limiterEpochKey,
+  type Quota,
+  quotaCounterKey,
+  type RateLimit,
+  rateLimitKey,
+} from '@portico/config';
 import type { Cluster, Redis } from 'ioredis';
+import { BoundedFailOpen, type Charge, type FailOpenState } from './bounded-fail-open.js';
 import { BoundedMap } from './bounded-map.js';
 import { groupBySlot, redisKeySlot } from './key-slot.js';
+import { RedisBreaker } from './limiter-breaker.js';
+import { LIMITER_CHARGE_BATCH_COMMAND, LIMITER_CHARGE_BATCH_LUA } from './limiter-charge-script.js';
 import { LimiterMetrics, type UnavailableCause } from './limiter-metrics.js';
+import { LivePeers } from './limiter-peers.js';
 import { LIMITER_REFUND_BATCH_COMMAND, LIMITER_REFUND_BATCH_LUA } from './limiter-refund-script.js';
 import {
   ARGV_STRIDE,
@@ -34,17 +44,13 @@ import {
 interface LimiterCommands {
   [LIMITER_BATCH_COMMAND](args: Array<string | number>): Promise<unknown>;
   [LIMITER_REFUND_BATCH_COMMAND](args: Array<string | number>): Promise<unknown>;
+  [LIMITER_CHARGE_BATCH_COMMAND](args: Array<string | number>): Promise<unknown>;
 }
 
 type LimiterConnection = (Redis | Cluster) & LimiterCommands;
 
-interface SubjectKeys {
+interface SubjectKeys extends FailOpenState {
   planId: string;
-  rateKey: string;
-  quotaDayKey: string;
-  quotaMonthKey: string;
-  /** Cluster hash slot of the subject's keys (one hash tag); 0 when not talking to a cluster. */
-  slot: number;
   /** Admissions Redis already counted for this subject, for its next requests here. */
   lease: Lease | null;
   /** A lease call for the subject is in flight: other checks meanwhile ask for one admission. */
@@ -90,8 +96,8 @@ interface Refund {
 
 /**
  * The checks submitted during one event-loop turn (at most `maxBatchSize`): sent to Redis
- * together and bounded by one budget timer, started with the first of them so that none waits
- * longer than the budget. Parallel arrays, so a check costs three array slots, not an object.
+ * together and bounded by one ceiling timer (`maxWaitMs`), started with the first of them so that
+ * none waits longer. Parallel arrays, so a check costs three array slots, not an object.
  */
 interface Batch {
   readonly reqs: LimitCheck[];
@@ -105,9 +111,13 @@ interface Batch {
   /** Checks whose waiter has not heard back yet. */
   undecided: number;
   timer: ReturnType<typeof setTimeout> | undefined;
+  /** Monotonic ms when the batch started filling: how long its checks waited for Redis. */
+  readonly startedAt: number;
 }
 
 const DEFAULT_BUDGET_MS = 50;
+const DEFAULT_MAX_WAIT_MS = 1_000;
+const DEFAULT_PEERS_INTERVAL_MS = 1_000;
 const DEFAULT_MAX_BATCH_SIZE = 512;
 const DEFAULT_MAX_LOCAL_ENTRIES = 10_000;
 const DEFAULT_MAX_IN_FLIGHT = 10_000;
@@ -142,6 +152,9 @@ function installCommands(redis: Redis | Cluster): LimiterConnection {
   }
   if (typeof candidate[LIMITER_REFUND_BATCH_COMMAND] !== 'function') {
     redis.defineCommand(LIMITER_REFUND_BATCH_COMMAND, { lua: LIMITER_REFUND_BATCH_LUA });
+  }
+  if (typeof candidate[LIMITER_CHARGE_BATCH_COMMAND] !== 'function') {
+    redis.defineCommand(LIMITER_CHARGE_BATCH_COMMAND, { lua: LIMITER_CHARGE_BATCH_LUA });
   }
   return redis as LimiterConnection;
 }
@@ -198,8 +211,9 @@ function positiveInteger(
 
 /**
  * Plan rate limits and quotas, counted in Redis, with the plan's failure policy deciding whenever
- * Redis cannot answer within `budgetMs`: 'open' admits under an approximate local limiter,
- * 'closed' refuses with reason 'unavailable'.
+ * Redis is unavailable (connection lost, circuit open, or no answer within the `maxWaitMs`
+ * ceiling): 'open' admits under a bounded local limiter, 'closed' refuses with reason
+ * 'unavailable'. A reply that is only slow (later than `budgetMs`) is waited for and used.
  *
  * Checks submitted during one event-loop turn are queued and sent in `setImmediate` as one Lua
  * call (limiter-script.ts) of up to `maxBatchSize` checks, evaluated in order. `setImmediate`
@@ -215,6 +229,7 @@ export function createLimiter(opts: LimiterOptions): Limiter {
     );
   }
   const budgetMs = positiveInteger('budgetMs', opts.budgetMs, DEFAULT_BUDGET_MS, 60_000);
+  const maxWaitMs = positiveInteger('maxWaitMs', opts.maxWaitMs, DEFAULT_MAX_WAIT_MS, 60_000);
   const maxBatchSize = positiveInteger(
     'maxBatchSize',
     opts.maxBatchSize,
@@ -253,15 +268,44 @@ export function createLimiter(opts: LimiterOptions): Limiter {
   const clock = injectedNow ?? Date.now;
   const keyCache = new BoundedMap<string, SubjectKeys>(maxLocalEntries);
   const local = new LocalLimiter(maxLocalEntries);
+  const epochKey = limiterEpochKey(opts.keyPrefix);
+  const requireMarker = opts.requireRestoreMarker === true;
+  const peersIntervalMs = positiveInteger(
+    'peersIntervalMs',
+    opts.peersIntervalMs,
+    DEFAULT_PEERS_INTERVAL_MS,
+    60_000,
+  );
+  const peers =
+    redis === null
+      ? null
+      : new LivePeers(redis, opts.keyPrefix, {
+          intervalMs: peersIntervalMs,
+          markerKey: epochKey,
+          // A process that admitted on its own during an outage but gets no request afterwards
+          // still charges those admissions once Redis answers its heartbeat.
+          onAnswer: () => {
+            if (failOpen.hasPendingCharges) scheduleFlush();
+          },
+        });
+  const failOpen = new BoundedFailOpen(local, () => peers?.count ?? 1);
+  peers?.start();
   const metrics = new LimiterMetrics();
   /** Checks queued or sent to Redis whose call has not replied or failed yet. */
   let inFlight = 0;
   let closed = false;
-  // Circuit breaker: after consecutive failed calls, stop waiting on Redis for a while so a hung
-  // server costs each request nothing instead of the whole budget. Measured on the monotonic
-  // clock, never on the injectable one.
-  let consecutiveFailures = 0;
-  let circuitOpenUntil = 0;
+  // After consecutive failed calls, stop waiting on Redis for a while so a hung server costs
+  // each request nothing instead of the whole ceiling.
+  const breaker = new RedisBreaker(breakerFailures, breakerCooldownMs);
+  /**
+   * The connection has been ready at least once. Before that (a gateway that just started) a
+   * check waits for the first connection, up to the ceiling, instead of being decided without
+   * Redis: a cold burst must be counted in Redis like any other. Afterwards, a connection that is
+   * not ready is known lost and checks are decided at once.
+   */
+  let everReady = redis?.status === 'ready';
+  /** Batches flushed while the first connection was still being made: sent once it is ready. */
+  let parked: Batch[] = [];
   /** The batch new checks join; null once flushed. */
   let filling: Batch | null = null;
   /** Batches of this turn, in order, waiting for the flush. */
@@ -275,12 +319,35 @@ export function createLimiter(opts: LimiterOptions): Limiter {
   sweepTimer?.unref();
 
   function redisFailed(): void {
-    consecutiveFailures += 1;
-    if (consecutiveFailures >= breakerFailures) {
-      circuitOpenUntil = performance.now() + breakerCooldownMs;
-      // Half-open after the cooldown: one more failure reopens at once.
-      consecutiveFailures = breakerFailures - 1;
-    }
+    breaker.failed();
+  }
+
+  /** Still making the first connection: checks wait for it (up to the ceiling). */
+  function connectingFirstTime(): boolean {
+    if (everReady || redis === null) return false;
+    const status = redis.status;
+    return status === 'wait' || status === 'connecting' || status === 'connect';
+  }
+
+  if (redis !== null && !everReady) {
+    const onReady = () => {
+      everReady = true;
+      const waiting = parked;
+      parked = [];
+      for (const batch of waiting) send(batch);
+    };
+    // A first connection that fails: the waiting batches are decided now, not at the ceiling.
+    const onLost = () => {
+      if (everReady) return;
+      const waiting = parked;
+      parked = [];
+      for (const batch of waiting) {
+        inFlight -= batch.reqs.length;
+        decideWithoutRedis(batch, null, 'no_connection');
+      }
+    };
+    redis.once('ready', onReady);
+    redis.on('close', onLost);
   }
 
   if (redis !== null && redis.status === 'wait') {
@@ -304,6 +371,13 @@ export function createLimiter(opts: LimiterOptions): Limiter {
         quotaMonthKey: quotaCounterKey(opts.keyPrefix, planId, subject, 'month'),
         // All keys of a subject share its hash tag, so the rate key's slot is theirs.
         slot: cluster ? redisKeySlot(rateKey) : 0,
+        knownQuotaRemaining: -1,
+        knownAtMs: 0,
+        localAdmitted: 0,
+        uncharged: 0,
+        unchargedStartMs: 0,
+        unchargedEndMs: 0,
+        unchargedPer: 'day',
         lease: null,
         leasing: false,
         demand: 0,
@@ -351,7 +425,7 @@ export function createLimiter(opts: LimiterOptions): Limiter {
       }
       return unavailableDecision(req, nowMs, quotaWindowMs);
     }
-    const outcome = local.check(keys.rateKey, req.rateLimit, req.quota, nowMs);
+    const outcome = failOpen.decide(req, keys, nowMs);
     metrics.localDecisions[outcome.reasonCode] =
       (metrics.localDecisions[outcome.reasonCode] ?? 0) + 1;
     return decisionFromOutcome(req, outcome);
@@ -374,7 +448,11 @@ export function createLimiter(opts: LimiterOptions): Limiter {
     }
   }
 
-  function budgetExpired(batch: Batch): void {
+  /**
+   * The hard ceiling: Redis has not answered a batch in `maxWaitMs`. A reply that is merely late
+   * (a busy event loop, a slow Redis) is waited for until then; only this counts as a timeout.
+   */
+  function ceilingReached(batch: Batch): void {
     batch.timer = undefined;
     if (batch.undecided === 0) return;
     // However many checks the batch carried, it is one failed round trip for the breaker.
@@ -391,8 +469,9 @@ export function createLimiter(opts: LimiterOptions): Limiter {
       nowArg,
       undecided: 0,
       timer: undefined,
+      startedAt: performance.now(),
     };
-    batch.timer = setTimeout(budgetExpired, budgetMs, batch);
+    batch.timer = setTimeout(ceilingReached, maxWaitMs, batch);
     queued.push(batch);
     filling = batch;
     scheduleFlush();
@@ -410,8 +489,10 @@ export function createLimiter(opts: LimiterOptions): Limiter {
     flushScheduled = false;
     filling = null;
     // Waiters answered below may submit again; those checks start the next turn's queue.
-    // Returned admissions go first, so the checks behind them on the connection can use them.
+    // Returned admissions go first, so the checks behind them on the connection can use them;
+    // then what was admitted here during an outage, so those checks see it counted.
     if (returns.length > 0) void sendReturns();
+    if (failOpen.hasPendingCharges) void sendCharges();
     const batches = queued;
     queued = [];
     for (const batch of batches) send(batch);
@@ -422,6 +503,10 @@ export function createLimiter(opts: LimiterOptions): Limiter {
     if (batch.undecided === 0) {
       // Every check was already decided (the budget ran out before the flush): nothing to ask.
       inFlight -= count;
+      return;
+    }
+    if (!closed && connectingFirstTime()) {
+      parked.push(batch);
       return;
     }
     if (closed || redis === null || redis.status !== 'ready') {
@@ -447,9 +532,11 @@ export function createLimiter(opts: LimiterOptions): Limiter {
    */
   function scriptArgs(batch: Batch, positions: readonly number[] | null): Array<string | number> {
     const count = positions === null ? batch.reqs.length : positions.length;
-    const args = new Array<string | number>(2 + (2 + ARGV_STRIDE) * count);
-    args[0] = 2 * count;
-    const argv = 1 + 2 * count;
+    const guard = restoreGuard() ? 1 : 0;
+    const args = new Array<string | number>(2 + guard + (2 + ARGV_STRIDE) * count);
+    args[0] = 2 * count + guard;
+    const argv = 1 + 2 * count + guard;
+    if (guard === 1) args[argv - 1] = epochKey;
     args[argv] = batch.nowArg;
     for (let j = 0; j < count; j++) {
       const i = positions === null ? j : at(positions, j);
@@ -512,6 +599,15 @@ export function createLimiter(opts: LimiterOptions): Limiter {
     );
   }
 
+  /**
+   * Whether calls carry the restore marker: once this process has seen it (or when told to
+   * require it), a Redis without it lost its data, and counting from zero would reset quotas.
+   * Not on a cluster, where the marker's slot is not the batch's.
+   */
+  function restoreGuard(): boolean {
+    return !cluster && (requireMarker || peers?.markerSeen === true);
+  }
+
   function replied(
     conn: LimiterConnection,
     batch: Batch,
@@ -519,6 +615,14 @@ export function createLimiter(opts: LimiterOptions): Limiter {
     reply: unknown,
   ): void {
     const count = positions === null ? batch.reqs.length : positions.length;
+    if (Array.isArray(reply) && reply.length === 2 && reply[1] === -1) {
+      // Redis is up but lost the counters, and they are not restored yet: the plans' failure
+      // policies decide until the worker has re-seeded them from the usage rollups.
+      inFlight -= count;
+      breaker.succeeded();
+      decideWithoutRedis(batch, positions, 'restoring');
+      return;
+    }
     const values = replyNumbers(reply, count);
     if (values === null) {
       failed(batch, positions);
@@ -526,7 +630,10 @@ export function createLimiter(opts: LimiterOptions): Limiter {
     }
     inFlight -= count;
     const nowMs = values[0] ?? 0;
-    let answered = false;
+    // The call was answered: Redis is up, however long the reply took.
+    breaker.succeeded();
+    const waitedMs = performance.now() - batch.startedAt;
+    metrics.observeWait(waitedMs);
     let refunds: Refund[] | null = null;
     for (let j = 0; j < count; j++) {
       const i = positions === null ? j : at(positions, j);
@@ -542,28 +649,31 @@ export function createLimiter(opts: LimiterOptions): Limiter {
       const waiter = claim(batch, i);
       if (waiter === null) {
         metrics.lateReplies += 1;
-        // Decided without Redis, but counted by Redis after all. A refused request (fail-closed)
-        // and a refill give back every admission; a request admitted locally (fail-open) keeps
-        // its one, as it did before leases, and gives back the rest.
-        const keep = req.failurePolicy === 'open' && !refill ? 1 : 0;
-        if (reasonCode === 0 && granted > keep) {
+        // Decided without Redis, but counted by Redis after all: every admission goes back. A
+        // request admitted locally (fail-open) is charged to Redis separately, with the other
+        // local admissions, so the counter ends at what was served either way.
+        if (reasonCode === 0 && granted > 0) {
           refunds ??= [];
           refunds.push({
             keys,
             rateLimit: req.rateLimit,
             quota: req.quota,
-            count: granted - keep,
+            count: granted,
             countedAtMs: nowMs,
           });
         }
         continue;
       }
-      answered = true;
+      if (waitedMs > budgetMs) metrics.slowReplies += 1;
       if (refill) {
         if (reasonCode === 0) grantLease(keys, req, granted, values, offset, nowMs);
+        if (req.quota !== null)
+          failOpen.redisAnswered(keys, values[offset + REPLY.quotaRemaining] ?? 0, nowMs);
         continue;
       }
       metrics.redisDecisions[reasonCode] = (metrics.redisDecisions[reasonCode] ?? 0) + 1;
+      if (req.quota !== null)
+        failOpen.redisAnswered(keys, values[offset + REPLY.quotaRemaining] ?? 0, nowMs);
       if (reasonCode === 0 && granted > 1) {
         const lease = grantLease(keys, req, granted - 1, values, offset, nowMs);
         if (lease !== null) {
@@ -573,8 +683,9 @@ export function createLimiter(opts: LimiterOptions): Limiter {
       }
       deliver(waiter, decisionFromReply(req, values, offset, nowMs));
     }
-    if (answered) consecutiveFailures = 0;
     if (refunds !== null) sendRefunds(conn, refunds);
+    // Redis answers again: what was admitted here meanwhile goes to its counters.
+    if (failOpen.hasPendingCharges) scheduleFlush();
   }
 
   function failed(batch: Batch, positions: readonly number[] | null): void {
@@ -621,6 +732,50 @@ export function createLimiter(opts: LimiterOptions): Limiter {
       () => undefined,
       () => undefined,
     );
+  }
+
+  /**
+   * Charges the admissions made here without Redis to the quota counters, once Redis is back
+   * (connected, circuit closed). Charges that cannot be sent wait for the next attempt.
+   */
+  function sendCharges(): Promise<void> {
+    if (redis === null || redis.status !== 'ready' || breaker.isOpen(performance.now()))
+      return Promise.resolve();
+    const charges = failOpen.takeCharges();
+    if (charges.length === 0) return Promise.resolve();
+    const conn = redis;
+    const nowArg = injectedNow === undefined ? '' : String(Math.floor(injectedNow()));
+    const calls: Promise<unknown>[] = [];
+    const sendGroup = (group: readonly Charge[]) => {
+      for (let from = 0; from < group.length; from += maxBatchSize) {
+        const part = group.slice(from, from + maxBatchSize);
+        const args: Array<string | number> = [part.length];
+        for (const c of part) args.push(c.quotaKey);
+        args.push(nowArg);
+        for (const c of part) args.push(c.startMs, c.endMs, c.count);
+        let call: Promise<unknown>;
+        try {
+          call = conn[LIMITER_CHARGE_BATCH_COMMAND](args);
+        } catch {
+          call = Promise.reject(new Error('limiter charge could not be sent'));
+        }
+        calls.push(
+          call.then(
+            () => {
+              for (const c of part) metrics.charged += c.count;
+            },
+            () => failOpen.returnCharges(part),
+          ),
+        );
+      }
+    };
+    if (!cluster || charges.length === 1) sendGroup(charges);
+    else {
+      const slots = charges.map((c) => c.state.slot);
+      for (const group of groupBySlot(slots, slots.length))
+        sendGroup(group.map((i) => at(charges, i)));
+    }
+    return Promise.all(calls).then(() => undefined);
   }
 
   /** Sends the leases' leftovers collected since the last flush. */
@@ -793,7 +948,7 @@ export function createLimiter(opts: LimiterOptions): Limiter {
   /** Queues a check that only reserves the subject's next lease (no request waits on it). */
   function requestRefill(keys: SubjectKeys, req: LimitCheck, now: number): void {
     if (closed || redis === null || redis.status !== 'ready' || inFlight >= maxInFlight) return;
-    if (circuitOpenUntil !== 0 && now < circuitOpenUntil) return;
+    if (breaker.isOpen(now)) return;
     const want = leaseWant(keys, now);
     // Demand has dropped: the lease runs out and the next request asks Redis itself.
     if (want < 2) return;
@@ -833,16 +988,14 @@ export function createLimiter(opts: LimiterOptions): Limiter {
       const lease = keys.lease;
       if (lease !== null && admitFromLease(lease, keys, req, waiter)) return;
     }
-    if (closed || redis === null || redis.status !== 'ready') {
+    if (closed || redis === null || (redis.status !== 'ready' && !connectingFirstTime())) {
       deliver(waiter, withoutRedis(req, keys, 'no_connection'));
       return;
     }
-    if (circuitOpenUntil !== 0) {
-      if (performance.now() < circuitOpenUntil) {
-        deliver(waiter, withoutRedis(req, keys, 'circuit_open'));
-        return;
-      }
-      circuitOpenUntil = 0;
+    // The clock is read only while the circuit may be open, not on every check.
+    if (breaker.mayBeOpen && breaker.isOpen(performance.now())) {
+      deliver(waiter, withoutRedis(req, keys, 'circuit_open'));
+      return;
     }
     if (inFlight >= maxInFlight) {
       deliver(waiter, withoutRedis(req, keys, 'overload'));
@@ -866,6 +1019,11 @@ export function createLimiter(opts: LimiterOptions): Limiter {
         keyCacheEntries: keyCache.size,
         inFlight,
         leases: leases.size,
+        circuitOpen: breaker.openGauge(performance.now()),
+        circuitOpened: breaker.opened,
+        livePeers: peers?.count ?? 1,
+        restoreGuard: restoreGuard() ? 1 : 0,
+        pendingCharges: failOpen.pendingCharges,
       }),
     async close() {
       closed = true;
@@ -873,6 +1031,8 @@ export function createLimiter(opts: LimiterOptions): Limiter {
       // Leases' leftovers go back now, so a stopping gateway leaves no admission counted unused.
       for (const lease of leases) retireLease(lease);
       await sendReturns();
+      await sendCharges();
+      await peers?.stop();
       local.clear();
       keyCache.clear();
     },

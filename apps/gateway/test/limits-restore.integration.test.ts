@@ -1,0 +1,105 @@
+import { limiterEpochKey, parseQuotaCounter, quotaCounterKey } from '@portico/config';
+import { Redis } from 'ioredis';
+import { request } from 'undici';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { metric } from '../src/limits/testing/limiter-observations';
+import {
+  type RedisServerProcess,
+  startRedisServer,
+} from '../src/limits/testing/redis-server-process';
+import { echoHandler, eventually, startUpstream, type Upstream } from './harness';
+import { rollupTotal, type Stack, startStack } from './stack-process';
+
+/**
+ * Redis loses its data (FLUSHALL on the stack's own redis-server) halfway through a quota
+ * period. The quota must not start again from zero: the worker re-seeds the counter from the
+ * usage rollups in Postgres, and until it has, the gateway decides by the plan's failure policy
+ * (here fail-closed: 503) instead of counting from zero.
+ */
+const QUOTA = 100;
+const BEFORE = 40;
+
+let redisServer: RedisServerProcess;
+let redisUrl: string;
+let admin: Redis;
+let upstream: Upstream;
+let stack: Stack | null = null;
+
+beforeAll(async () => {
+  redisServer = await startRedisServer();
+  redisUrl = `redis://127.0.0.1:${redisServer.port}`;
+  admin = new Redis(redisUrl);
+  upstream = await startUpstream(echoHandler);
+}, 60_000);
+
+afterAll(async () => {
+  await stack?.close();
+  admin?.disconnect();
+  await upstream?.close();
+  await redisServer?.stop();
+}, 60_000);
+
+async function send(target: Stack): Promise<number> {
+  const res = await request(`${target.gatewayUrl}/orders`, {
+    headers: { 'x-api-key': target.key },
+  });
+  await res.body.dump();
+  return res.statusCode;
+}
+
+describe('Redis data lost halfway through a quota period', () => {
+  it('restores the remaining quota from the usage rollups instead of starting from zero', async () => {
+    const current = await startStack({
+      name: 'restore',
+      redisUrl,
+      upstreamPort: upstream.port,
+      quota: { requests: QUOTA, per: 'day' },
+      redisFailurePolicy: 'closed',
+    });
+    stack = current;
+    const database = new URL(current.control.database.url).pathname.slice(1);
+    const limiterPrefix = `portico:${database}:rl`;
+    const markerKey = limiterEpochKey(limiterPrefix);
+    const counterKey = quotaCounterKey(limiterPrefix, current.planId, current.consumerId, 'day');
+    // The worker writes the marker at boot; the gateway's guard is on once it has seen it.
+    await eventually(async () => (await admin.exists(markerKey)) === 1, 30_000, 'marker');
+    await eventually(
+      async () => {
+        const text = await (await request(`${current.statusUrl}/metrics`)).body.text();
+        return metric(text, 'portico_limiter_restore_guard') === 1;
+      },
+      10_000,
+      'the restore guard on',
+    );
+
+    for (let i = 0; i < BEFORE; i++) expect(await send(current)).toBe(200);
+    await eventually(async () => (await rollupTotal(current)) === BEFORE, 60_000, 'rollups');
+    await eventually(
+      async () => parseQuotaCounter(await admin.get(counterKey))?.count === BEFORE,
+      10_000,
+      'the counter settled',
+    );
+
+    await admin.flushall();
+    const after = new Map<number, number>();
+    for (let i = 0; i < 400 && (after.get(429) ?? 0) < 5; i++) {
+      const status = await send(current);
+      after.set(status, (after.get(status) ?? 0) + 1);
+    }
+    const restored = parseQuotaCounter(await admin.get(counterKey));
+    console.log(
+      `after FLUSHALL with ${BEFORE} of ${QUOTA} used: ${JSON.stringify(Object.fromEntries(after))}, counter ${restored?.count}`,
+    );
+    // What Postgres says was left, not a fresh quota; while the counters were being restored
+    // the fail-closed plan answered 503 rather than admit from zero. The rollups count every
+    // answered request, so a 503 rolled up before the restore read them is counted too: the
+    // stated bound (docs/limits.md) errs that way, never towards re-admitting.
+    const refused = after.get(503) ?? 0;
+    expect(refused).toBeGreaterThan(0);
+    expect(after.get(200)).toBeLessThanOrEqual(QUOTA - BEFORE);
+    expect(after.get(200)).toBeGreaterThanOrEqual(QUOTA - BEFORE - refused);
+    expect(after.get(429)).toBe(5);
+    expect(restored?.count).toBe(QUOTA);
+    expect(await admin.exists(markerKey)).toBe(1);
+  }, 300_000);
+});

@@ -1,0 +1,162 @@
+import { once } from 'node:events';
+import { createConnection, createServer, type Server, type Socket } from 'node:net';
+import { parseQuotaCounter, quotaCounterKey } from '@portico/config';
+import { generateSecret } from '@portico/keys';
+import { Redis } from 'ioredis';
+import { Pool } from 'undici';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import {
+  type RedisServerProcess,
+  startRedisServer,
+} from '../src/limits/testing/redis-server-process';
+import { type GatewayProcess, startGatewayProcess } from './gateway-process';
+import { apiOf, echoHandler, service, startUpstream, type Upstream } from './harness';
+
+/**
+ * Redis 100 ms away: a TCP proxy in front of a private redis-server holds every reply for
+ * 100 ms. Slow is not down: neither policy may answer 503 (the old 50 ms budget refused every
+ * fail-closed request here), the quota stays exact, and the latency it adds to requests is
+ * measured against the same gateway on a direct connection.
+ */
+const DELAY_MS = 100;
+const QUOTA = 300;
+const REQUESTS = 400;
+const CONCURRENCY = 20;
+
+let redisServer: RedisServerProcess;
+let admin: Redis;
+let upstream: Upstream;
+let proxy: Server;
+let proxyPort = 0;
+const sockets = new Set<Socket>();
+
+/** Forwards to Redis at once; delays every chunk Redis sends back by DELAY_MS, in order. */
+async function startDelayingProxy(targetPort: number): Promise<void> {
+  proxy = createServer((client) => {
+    const server = createConnection({ host: '127.0.0.1', port: targetPort });
+    sockets.add(client);
+    sockets.add(server);
+    client.pipe(server);
+    server.on('data', (chunk: Buffer) => {
+      setTimeout(() => {
+        if (!client.destroyed) client.write(chunk);
+      }, DELAY_MS);
+    });
+    const close = () => {
+      client.destroy();
+      server.destroy();
+    };
+    client.on('error', close);
+    server.on('error', close);
+    client.on('close', close);
+    server.on('close', close);
+  });
+  proxy.listen(0, '127.0.0.1');
+  await once(proxy, 'listening');
+  const address = proxy.address();
+  if (address === null || typeof address === 'string') throw new Error('no proxy port');
+  proxyPort = address.port;
+}
+
+beforeAll(async () => {
+  redisServer = await startRedisServer();
+  admin = new Redis({ host: '127.0.0.1', port: redisServer.port });
+  upstream = await startUpstream(echoHandler);
+  await startDelayingProxy(redisServer.port);
+});
+
+afterAll(async () => {
+  for (const socket of sockets) socket.destroy();
+  proxy?.close();
+  admin?.disconnect();
+  await upstream?.close();
+  await redisServer?.stop();
+});
+
+function percentile(sorted: readonly number[], p: number): number {
+  return sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))] ?? 0;
+}
+
+async function run(policy: 'open' | 'closed', redisPort: number, label: string) {
+  const key = generateSecret('apiKey');
+  const consumerId = `con_${label}_${policy}`;
+  const planId = `pln_${label}_${policy}`;
+  const gateway: GatewayProcess = await startGatewayProcess({
+    snapshot: {
+      services: [service('svc', [{ host: '127.0.0.1', port: upstream.port }])],
+      apis: [apiOf('api_slow', '/', 'svc', { auth: { type: 'key' } })],
+      plans: [
+        {
+          id: planId,
+          name: 'slow',
+          apiIds: ['api_slow'],
+          redisFailurePolicy: policy,
+          rateLimit: { requests: 1_000_000, per: 'second' },
+          quota: { requests: QUOTA, per: 'day' },
+        },
+      ],
+    },
+    credentials: {
+      consumers: [{ id: consumerId, name: consumerId, status: 'active' }],
+      keys: [{ id: `key_${consumerId}`, consumerId, hash: key.hash, expiresAt: null }],
+      subscriptions: [{ id: `sub_${consumerId}`, consumerId, planId }],
+    },
+    workers: 2,
+    env: {
+      REDIS_URL: `redis://127.0.0.1:${redisPort}`,
+      PORTICO_REDIS_PREFIX: 'slow',
+      PORTICO_ANALYTICS_ENABLED: 'false',
+    },
+  });
+  const pool = new Pool(gateway.url, { connections: CONCURRENCY });
+  const statuses = new Map<number, number>();
+  const latencies: number[] = [];
+  let sent = 0;
+  try {
+    await Promise.all(
+      Array.from({ length: CONCURRENCY }, async () => {
+        while (sent < REQUESTS) {
+          sent += 1;
+          const started = performance.now();
+          const res = await pool.request({
+            path: `/items/${sent}`,
+            method: 'GET',
+            headers: { 'x-api-key': key.clear },
+          });
+          await res.body.dump();
+          latencies.push(performance.now() - started);
+          statuses.set(res.statusCode, (statuses.get(res.statusCode) ?? 0) + 1);
+        }
+      }),
+    );
+  } finally {
+    await pool.close();
+    await gateway.stop();
+  }
+  latencies.sort((a, b) => a - b);
+  const counter = parseQuotaCounter(
+    await admin.get(quotaCounterKey('slow:rl', planId, consumerId, 'day')),
+  );
+  return {
+    statuses: Object.fromEntries(statuses),
+    p50: percentile(latencies, 50),
+    p99: percentile(latencies, 99),
+    counted: counter?.count ?? -1,
+  };
+}
+
+describe.each(['open', 'closed'] as const)('Redis 100 ms away (%s policy)', (policy) => {
+  it('answers no 503, keeps the quota exact, and records the latency it adds', async () => {
+    const direct = await run(policy, redisServer.port, 'direct');
+    const slow = await run(policy, proxyPort, 'delayed');
+    console.log(
+      `Redis +${DELAY_MS} ms, ${policy}: ${JSON.stringify(slow.statuses)}; p50 ${slow.p50.toFixed(1)} ms, p99 ${slow.p99.toFixed(1)} ms (direct: p50 ${direct.p50.toFixed(1)} ms, p99 ${direct.p99.toFixed(1)} ms); added p50 ${(slow.p50 - direct.p50).toFixed(1)} ms, p99 ${(slow.p99 - direct.p99).toFixed(1)} ms`,
+    );
+    for (const result of [direct, slow]) {
+      expect(result.statuses).toEqual({ 200: QUOTA, 429: REQUESTS - QUOTA });
+      expect(result.counted).toBe(QUOTA);
+    }
+    // Every check near the quota goes to Redis: the delay shows in the slowest requests.
+    expect(slow.p99).toBeGreaterThanOrEqual(DELAY_MS);
+  }, 300_000);
+});
