@@ -13,7 +13,10 @@ import { newId } from '@portico/id';
 import { type FastifyTRPCPluginOptions, fastifyTRPCPlugin } from '@trpc/server/adapters/fastify';
 import Fastify, { type FastifyInstance, type FastifyServerOptions } from 'fastify';
 import type { Redis } from 'ioredis';
-import { createDiscoveryRegistryProbe } from './discovery-registry-probe';
+import {
+  createDiscoveryRegistryProbe,
+  REGISTRY_PROBE_TIMEOUT_MS,
+} from './discovery-registry-probe';
 import type { ChangeFeed } from './dp/change-feed';
 import { dataPlaneSyncPlugin } from './dp/plugin';
 import { readCookie, serializeClearedCookie, serializeSessionCookie } from './http/cookies';
@@ -21,6 +24,7 @@ import { HttpMetrics } from './http/metrics';
 import { createMutationGuard } from './http/mutation-guard';
 import { sendProblem } from './http/problem';
 import { builtinRegistryPlugin } from './registry/plugin';
+import { RegistryStore } from './registry/registry-store';
 import { redisQuotaCounterReader } from './usage/quota-counter-reader';
 
 /** The `email` field of a sign-in input, for logs; nothing else of the input is read. */
@@ -66,7 +70,12 @@ export interface ControlServerDeps {
  */
 export async function buildControlServer(deps: ControlServerDeps): Promise<FastifyInstance> {
   const now = deps.now ?? (() => new Date());
-  const probeRegistry = deps.probeRegistry ?? createDiscoveryRegistryProbe();
+  const probeRegistry =
+    deps.probeRegistry ??
+    createDiscoveryRegistryProbe(
+      REGISTRY_PROBE_TIMEOUT_MS,
+      deps.redis ? new RegistryStore(deps.redis, deps.registryKeyPrefix ?? 'portico:') : null,
+    );
   const quotaCounters = deps.redis
     ? redisQuotaCounterReader(deps.redis, deps.limiterKeyPrefix)
     : undefined;

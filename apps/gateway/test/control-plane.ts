@@ -31,7 +31,10 @@ async function freePort(): Promise<number> {
   return port;
 }
 
-export async function startControlPlane(): Promise<ControlPlane> {
+/** `redisUrl` mounts the built-in registry (/registry/v1) on that Redis; none by default. */
+export async function startControlPlane(
+  options: { redisUrl?: string } = {},
+): Promise<ControlPlane> {
   const database = await createTestDatabase();
   const port = await freePort();
   const url = `http://127.0.0.1:${port}`;
@@ -45,7 +48,7 @@ export async function startControlPlane(): Promise<ControlPlane> {
     PORTICO_SESSION_SECRET: randomBytes(48).toString('base64'),
     PORTICO_BOOTSTRAP_TOKEN: pat,
     PORTICO_LOG_LEVEL: 'warn',
-    REDIS_URL: '',
+    REDIS_URL: options.redisUrl ?? '',
   };
   const controlDir = fileURLToPath(new URL('../../control/', import.meta.url));
   let child: ChildProcess | null = null;
