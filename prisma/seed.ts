@@ -6,7 +6,8 @@
 //   tsx prisma/seed.ts --demo     also apply prisma/demo-config.yaml through config.applyDocument,
 //                                 make the demo developer (PORTICO_DEMO_DEVELOPER_PASSWORD) with
 //                                 their app `demo-app` subscribed to the `free` plan, and a demo
-//                                 API key (written to .portico/demo-key)
+//                                 API key (written to .portico/demo-key, or demo-key in
+//                                 PORTICO_DEV_STATE_DIR)
 //
 // Everything goes through the control plane's own procedures, so demo data is validated,
 // audited and published exactly as an operator's would be.
@@ -141,7 +142,7 @@ async function seedDemo(db: Db, owner: { id: string; email: string }) {
   const consumer = await ensureDemoApp(db, caller, developerId);
   await ensureSubscription(db, caller, consumer.id, 'free');
 
-  const keyFile = join(root, '.portico/demo-key');
+  const keyFile = join(process.env.PORTICO_DEV_STATE_DIR ?? join(root, '.portico'), 'demo-key');
   const existing = existsSync(keyFile) ? readFileSync(keyFile, 'utf8').trim() : null;
   const live = existing
     ? await db.apiKey.findFirst({

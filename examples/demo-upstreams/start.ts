@@ -115,6 +115,7 @@ async function stop(instance: DemoInstance, deregister: boolean): Promise<void> 
 }
 
 await Promise.all(instances.map(start));
+console.log('all demo instances registered');
 
 if (restartSeconds > 0) {
   const flaky = instances.find((i) => i.id === 'payments-2');

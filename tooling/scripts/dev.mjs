@@ -15,7 +15,7 @@
 //   npm run dev -- --banner        print the banner of the stack running here, and exit
 import { spawnSync } from 'node:child_process';
 import { existsSync } from 'node:fs';
-import { join } from 'node:path';
+import { join, resolve } from 'node:path';
 import {
   bannerText,
   DEMO_CALLS,
@@ -30,7 +30,11 @@ import { requireRedis } from './dev/redis.mjs';
 import { startTraffic } from './dev/traffic.mjs';
 
 const root = new URL('../..', import.meta.url).pathname;
-const stateDir = join(root, '.portico');
+// Where the generated settings, the demo key, the gateway's snapshot and the embedded
+// Postgres live; tests point it elsewhere.
+const stateDir = process.env.PORTICO_DEV_STATE_DIR
+  ? resolve(process.env.PORTICO_DEV_STATE_DIR)
+  : join(root, '.portico');
 const args = new Set(process.argv.slice(2));
 const startedAt = Date.now();
 const portalExists = existsSync(join(root, 'apps/portal/package.json'));
@@ -126,6 +130,7 @@ process.on('SIGTERM', shutdown);
 const childEnv = {
   ...process.env,
   ...env,
+  PORTICO_DEV_STATE_DIR: stateDir,
   NODE_ENV: 'development',
   NEXT_TELEMETRY_DISABLED: '1',
 };
@@ -168,6 +173,8 @@ group.start('demo', process.execPath, ['--import', 'tsx', 'examples/demo-upstrea
 const key = readDemoKey(stateDir);
 const gatewayUrl = `http://127.0.0.1:${env.PORTICO_GATEWAY_PORT}`;
 const ready = await waitForDemoCalls({ gatewayUrl, key, timeoutMs: 180_000 });
+// Printed last: after every demo instance said it registered (its log lines come before).
+for (let i = 0; i < 100 && !demoRegistered; i++) await new Promise((r) => setTimeout(r, 100));
 await waitForHttp(`http://127.0.0.1:${env.PORTICO_CONSOLE_PORT}/sign-in`, 120_000);
 const traffic = !args.has('--no-traffic') && key !== null;
 if (traffic && ready.ok) stopTraffic = startTraffic({ gatewayUrl, apiKey: key });
