@@ -1,5 +1,5 @@
 import { type ChildProcess, spawn, spawnSync } from 'node:child_process';
-import { chmodSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { chmodSync, existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
@@ -117,6 +117,36 @@ describe.skipIf(!canUnshare)('npm run dev with no Postgres answering', () => {
     if (run) await stopDev(run);
     rmSync(stateDir, { recursive: true, force: true });
   }, 60_000);
+
+  it('says exactly how to start a Redis when none answers, and exits 1 having started nothing', () => {
+    const empty = mkdtempSync(join(tmpdir(), 'portico-dev-noredis-'));
+    try {
+      const { DATABASE_URL: _db, REDIS_URL: _redis, ...env } = process.env;
+      const result = spawnSync(
+        'unshare',
+        [
+          '--net',
+          '--fork',
+          'sh',
+          '-c',
+          `ip link set lo up\nexec ${process.execPath} --import tsx tooling/scripts/dev.mjs`,
+        ],
+        {
+          cwd: REPO_ROOT,
+          env: { ...env, PORTICO_DEV_STATE_DIR: empty },
+          encoding: 'utf8',
+          timeout: 60_000,
+        },
+      );
+      expect(result.status).toBe(1);
+      expect(result.stderr).toContain('no Redis answers on 127.0.0.1:6379');
+      expect(result.stderr).toContain('redis-server --port 6379');
+      // Nothing was started: no embedded Postgres folder.
+      expect(existsSync(join(empty, 'pg'))).toBe(false);
+    } finally {
+      rmSync(empty, { recursive: true, force: true });
+    }
+  }, 90_000);
 
   it('comes up on an embedded Postgres, prints the banner last with a working key, on loopback only, quietly', async () => {
     run = startDev();
