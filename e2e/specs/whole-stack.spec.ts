@@ -107,7 +107,7 @@ describe('whole stack: registry → service → API → plan → key → traffic
     const d = dialog(page);
     await d.getByLabel('Name', { exact: true }).fill('stock-svc');
     await d.getByLabel('From a registry').check();
-    await d.getByLabel('Registry').selectOption({ label: 'local (builtin)' });
+    await d.getByLabel('Registry', { exact: true }).selectOption({ label: 'local (builtin)' });
     await d.getByLabel('Service name in the registry').fill(SERVICE);
     await d.getByRole('button', { name: 'Create service' }).click();
     await page.getByRole('cell', { name: /stock-svc/ }).waitFor();
@@ -118,6 +118,7 @@ describe('whole stack: registry → service → API → plan → key → traffic
     await d.getByLabel('Service').selectOption({ label: 'stock-svc' });
     await d.getByLabel('Base path', { exact: true }).fill('/stock');
     // Item 4: an API without routes is not "nothing is served": it serves everything.
+    await d.getByRole('button', { name: 'Remove route' }).click();
     const note = d.getByTestId('no-routes-note');
     expect(await note.textContent()).toContain('serves every method and every path');
     await screenshot(page, stack, 'ws-02-api-no-routes-note');
@@ -143,10 +144,12 @@ describe('whole stack: registry → service → API → plan → key → traffic
     await page.getByRole('button', { name: 'Publish' }).click();
     await page.getByTestId('nothing-to-publish').waitFor();
     // Item 10: Compare offers the published versions instead of free text.
-    const options = await page.getByLabel('From').locator('option').allTextContents();
+    const options = await page.getByLabel('From', { exact: true }).locator('option').allTextContents();
     expect(options.length).toBeGreaterThan(0);
     for (const option of options) expect(option).toMatch(/^v\d+$/);
     // One hash length everywhere: the version list and the data-plane table agree.
+    // The gateway reports the version it runs within seconds; its row shows the hash too.
+    await page.locator('span.muted.mono').first().waitFor({ timeout: 30_000 });
     const hashes = [
       ...(await page.getByTestId('versions').locator('div.muted.mono').allTextContents()),
       ...(await page.locator('span.muted.mono').allTextContents()),

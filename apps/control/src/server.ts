@@ -64,6 +64,9 @@ export interface ControlServerDeps {
   limiterKeyPrefix?: string;
 }
 
+/** Longest procedure list a batched tRPC call may name in its path. */
+const MAX_TRPC_PATH_LENGTH = 4_000;
+
 /**
  * The control plane's HTTP surface, not yet listening: tests call `inject()` or `listen({port: 0})`.
  * /trpc (console, CLI), /dp/v1 (gateways), /registry/v1 (service instances), /healthz, /metrics.
@@ -83,6 +86,11 @@ export async function buildControlServer(deps: ControlServerDeps): Promise<Fasti
     logger: deps.logger ?? false,
     genReqId: () => newId('request'),
     bodyLimit: 1024 * 1024,
+    // A batched tRPC GET names every procedure in one path parameter
+    // (`/trpc/apis.list,consumers.list,…`); Fastify's default of 100 characters answered 414 to
+    // the console's Analytics page (eight queries). The URL as a whole stays bounded by Node's
+    // header limit and by the console's batch splitting.
+    maxParamLength: MAX_TRPC_PATH_LENGTH,
     // Closing stops accepting, answers 503 to new requests on kept-alive sockets, and lets
     // in-flight requests finish; idle keep-alive sockets are closed at once.
     return503OnClosing: true,

@@ -31,8 +31,8 @@ export function Providers({ children }: { children: ReactNode }) {
   const [trpcClient] = useState(() =>
     createTRPCClient<AppRouter>({
       // apps/control mounts the fastify adapter with batching on (its default). A page that
-      // asks for many queries at once (Analytics: eight) would otherwise put them all in one
-      // GET URL, past what servers accept (HTTP 414); batches are split to stay under this.
+      // asks for many queries at once (Analytics: eight) puts them all in one GET URL; batches
+      // are split to keep each URL under this, well within what proxies in between accept.
       links: [httpBatchLink({ url: '/trpc', maxURLLength: MAX_TRPC_URL_LENGTH })],
     }),
   );
