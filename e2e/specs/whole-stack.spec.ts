@@ -169,10 +169,22 @@ describe('whole stack: registry → service → API → plan → key → traffic
     await d.getByRole('button', { name: 'Create consumer' }).click();
     const row = page.getByRole('row', { name: /stock-shop/ });
     await row.waitFor();
+    // Item 5: while plans load the dialog says so (it said "Create a plan first"): the plans
+    // answer is held back a moment to look at the dialog in that state.
+    const plansList = /\/trpc\/plans\.list\?/;
+    await page.route(plansList, async (route) => {
+      await new Promise((resolve) => setTimeout(resolve, 1_500));
+      await route.continue();
+    });
     await row.getByRole('button', { name: 'Subscribe' }).click();
-    // Item 5: never "Create a plan first" when plans exist (it showed while they loaded).
     const placeholder = d.getByLabel('Plan').locator('option').first();
-    expect(await placeholder.textContent()).not.toBe('Create a plan first');
+    expect(await placeholder.textContent()).toBe('Loading plans…');
+    await page.unroute(plansList);
+    await d
+      .getByLabel('Plan')
+      .locator('option', { hasText: 'stock-plan' })
+      .waitFor({ state: 'attached' });
+    expect(await placeholder.textContent()).toBe('Choose a plan');
     await d.getByLabel('Plan').selectOption({ label: 'stock-plan' });
     await d.getByRole('button', { name: 'Subscribe' }).click();
     await d.waitFor({ state: 'detached' });
