@@ -85,10 +85,10 @@ describe('whole stack: registry → service → API → plan → key → traffic
     await page.goto('/registries');
     await page.getByRole('button', { name: 'New registry' }).click();
     const d = dialog(page);
-    await d.getByLabel('Name', { exact: true }).fill('local');
+    await d.getByLabel('Name', { exact: true }).fill('own-registry');
     await d.getByLabel('Type').selectOption('builtin');
     await d.getByRole('button', { name: 'Create registry' }).click();
-    const row = page.getByRole('row', { name: /local/ });
+    const row = page.getByRole('row', { name: /own-registry/ });
     await row.waitFor();
     await row.getByRole('button', { name: 'Test connection' }).click();
     await d.getByText('Connected').waitFor();
@@ -107,7 +107,9 @@ describe('whole stack: registry → service → API → plan → key → traffic
     const d = dialog(page);
     await d.getByLabel('Name', { exact: true }).fill('stock-svc');
     await d.getByLabel('From a registry').check();
-    await d.getByLabel('Registry', { exact: true }).selectOption({ label: 'local (builtin)' });
+    await d
+      .getByLabel('Registry', { exact: true })
+      .selectOption({ label: 'own-registry (builtin)' });
     await d.getByLabel('Service name in the registry').fill(SERVICE);
     await d.getByRole('button', { name: 'Create service' }).click();
     await page.getByRole('cell', { name: /stock-svc/ }).waitFor();
