@@ -126,6 +126,15 @@ async function shutdown() {
 }
 process.on('SIGINT', shutdown);
 process.on('SIGTERM', shutdown);
+// The apps run in process groups of their own: a failure here must not leave them running.
+for (const event of ['uncaughtException', 'unhandledRejection'])
+  process.on(event, async (error) => {
+    console.error('[dev] stopping after an unexpected error:', error);
+    stopTraffic();
+    await group.stop(null, 8000);
+    await postgres.stop().catch(() => {});
+    process.exit(1);
+  });
 
 const childEnv = {
   ...process.env,
@@ -165,9 +174,13 @@ if (!controlUp) log('the control plane is not answering yet; see its log lines a
 // The gateway syncs from the control plane and the demo services register with it: both start
 // once it answers, so neither begins with a string of refused connections.
 group.start('gateway', 'npm', npmRun('apps/gateway'), { cwd: root, env: childEnv });
+let demoRegistered = false;
 group.start('demo', process.execPath, ['--import', 'tsx', 'examples/demo-upstreams/start.ts'], {
   cwd: root,
   env: childEnv,
+  onLine: (line) => {
+    if (line.includes('all demo instances registered')) demoRegistered = true;
+  },
 });
 
 const key = readDemoKey(stateDir);

@@ -90,7 +90,7 @@ export async function buildControlServer(deps: ControlServerDeps): Promise<Fasti
     // (`/trpc/apis.list,consumers.list,…`); Fastify's default of 100 characters answered 414 to
     // the console's Analytics page (eight queries). The URL as a whole stays bounded by Node's
     // header limit and by the console's batch splitting.
-    maxParamLength: MAX_TRPC_PATH_LENGTH,
+    routerOptions: { maxParamLength: MAX_TRPC_PATH_LENGTH },
     // Closing stops accepting, answers 503 to new requests on kept-alive sockets, and lets
     // in-flight requests finish; idle keep-alive sockets are closed at once.
     return503OnClosing: true,
