@@ -1,5 +1,13 @@
 import { type ChildProcess, spawn, spawnSync } from 'node:child_process';
-import { chmodSync, existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import {
+  chmodSync,
+  existsSync,
+  mkdtempSync,
+  readdirSync,
+  readFileSync,
+  readlinkSync,
+  rmSync,
+} from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
@@ -100,7 +108,31 @@ async function waitUntilReady(run: DevRun): Promise<number> {
   return Date.now() - started;
 }
 
-async function stopDev(run: DevRun): Promise<void> {
+/** Every process still inside the namespace (by its net namespace link). */
+function processesIn(namespace: string): number[] {
+  const pids: number[] = [];
+  for (const entry of readdirSync('/proc')) {
+    if (!/^\d+$/.test(entry)) continue;
+    try {
+      if (readlinkSync(`/proc/${entry}/ns/net`) === namespace) pids.push(Number(entry));
+    } catch {
+      // gone, or not ours to read
+    }
+  }
+  return pids;
+}
+
+/**
+ * Stops the run as Ctrl-C would (SIGTERM to its process group: dev.mjs stops the apps), then
+ * makes sure nothing is left in the namespace, whatever state the run was in.
+ */
+async function stopDev(run: DevRun): Promise<number> {
+  let namespace: string | null = null;
+  try {
+    namespace = readlinkSync(`/proc/${run.netnsPid()}/ns/net`);
+  } catch {
+    // the run is already gone
+  }
   if (run.child.pid !== undefined && run.child.exitCode === null) {
     try {
       process.kill(-run.child.pid, 'SIGTERM');
@@ -109,6 +141,24 @@ async function stopDev(run: DevRun): Promise<void> {
     }
   }
   await Promise.race([run.exited, new Promise((r) => setTimeout(r, 30_000))]);
+  if (namespace === null) return 0;
+  const inside = namespace;
+  const leftovers = await waitFor(
+    'the apps in the namespace to stop',
+    () => (processesIn(inside).length === 0 ? 0 : undefined),
+    { timeoutMs: 15_000, intervalMs: 250 },
+  ).catch(() => {
+    const pids = processesIn(inside);
+    for (const pid of pids) {
+      try {
+        process.kill(pid, 'SIGKILL');
+      } catch {
+        // already gone
+      }
+    }
+    return pids.length;
+  });
+  return leftovers;
 }
 
 describe.skipIf(!canUnshare)('npm run dev with no Postgres answering', () => {
@@ -194,7 +244,8 @@ describe.skipIf(!canUnshare)('npm run dev with no Postgres answering', () => {
     expect(banner.status).toBe(0);
     expect(banner.stdout).toContain(`x-api-key: ${key}`);
 
-    await stopDev(run);
+    // Ctrl-C stops every app, the embedded Postgres included: nothing is left behind.
+    expect(await stopDev(run)).toBe(0);
     run = null;
   }, 420_000);
 
