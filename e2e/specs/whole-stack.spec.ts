@@ -174,14 +174,18 @@ describe('whole stack: registry → service → API → plan → key → traffic
     // Item 5: while plans load the dialog says so (it said "Create a plan first"): the plans
     // answer is held back a moment to look at the dialog in that state.
     const plansList = /\/trpc\/plans\.list\?/;
-    await page.route(plansList, async (route) => {
-      await new Promise((resolve) => setTimeout(resolve, 1_500));
-      await route.continue();
-    });
+    // Only this one request is held; later ones go straight through.
+    await page.route(
+      plansList,
+      async (route) => {
+        await new Promise((resolve) => setTimeout(resolve, 1_500));
+        await route.continue();
+      },
+      { times: 1 },
+    );
     await row.getByRole('button', { name: 'Subscribe' }).click();
     const placeholder = d.getByLabel('Plan').locator('option').first();
     expect(await placeholder.textContent()).toBe('Loading plans…');
-    await page.unroute(plansList);
     await d
       .getByLabel('Plan')
       .locator('option', { hasText: 'stock-plan' })
