@@ -1,6 +1,7 @@
 import { fileURLToPath } from 'node:url';
 import { defineConfig } from 'vitest/config';
 import { testReportPath } from '../tooling/vitest/base';
+import { AlphabeticalSequencer } from './stack/alphabetical-sequencer';
 
 const root = fileURLToPath(new URL('.', import.meta.url));
 
@@ -17,7 +18,7 @@ export default defineConfig({
     testTimeout: 120_000,
     hookTimeout: 600_000,
     fileParallelism: false,
-    sequence: { concurrent: false },
+    sequence: { concurrent: false, sequencer: AlphabeticalSequencer },
     reporters: ['default', 'json'],
     outputFile: { json: testReportPath(root) },
     pool: 'forks',

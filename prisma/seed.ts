@@ -3,8 +3,11 @@
 //   tsx prisma/seed.ts            ensure the owner (PORTICO_BOOTSTRAP_TOKEN becomes their token)
 //                                 and the machine tokens named by PORTICO_DP_TOKEN and
 //                                 PORTICO_REGISTRY_TOKEN
-//   tsx prisma/seed.ts --demo     also apply prisma/demo-config.yaml through config.applyDocument
-//                                 and make a demo API key (written to .portico/demo-key)
+//   tsx prisma/seed.ts --demo     also apply prisma/demo-config.yaml through config.applyDocument,
+//                                 make the demo developer (PORTICO_DEMO_DEVELOPER_PASSWORD) with
+//                                 their app `demo-app` subscribed to the `free` plan, and a demo
+//                                 API key (written to .portico/demo-key, or demo-key in
+//                                 PORTICO_DEV_STATE_DIR)
 //
 // Everything goes through the control plane's own procedures, so demo data is validated,
 // audited and published exactly as an operator's would be.
@@ -18,6 +21,8 @@ import { hashSecret } from '@portico/keys';
 import { parse as parseYaml } from 'yaml';
 
 const root = join(import.meta.dirname, '..');
+const DEMO_DEVELOPER_EMAIL = 'developer@demo.portico.local';
+const DEMO_APP = 'demo-app';
 const demo = process.argv.includes('--demo');
 const env = {
   databaseUrl: required('DATABASE_URL'),
@@ -25,6 +30,7 @@ const env = {
   dataPlaneToken: process.env.PORTICO_DP_TOKEN,
   registryToken: process.env.PORTICO_REGISTRY_TOKEN,
   demoPassword: process.env.PORTICO_DEMO_PASSWORD,
+  demoDeveloperPassword: process.env.PORTICO_DEMO_DEVELOPER_PASSWORD,
   secretKey: process.env.PORTICO_SECRET_KEY,
 };
 
@@ -124,16 +130,7 @@ async function seedDemo(db: Db, owner: { id: string; email: string }) {
       tokenId: null,
     }),
   );
-  const document = parseYaml(readFileSync(join(root, 'prisma/demo-config.yaml'), 'utf8')) as {
-    registries?: { name: string; credentials?: Record<string, string> }[];
-  };
-  // Gateways read the built-in registry with the same generated token the demo services
-  // register with; it is write-only in the document and never dumped.
-  for (const registry of document.registries ?? []) {
-    if (registry.name === 'local' && env.registryToken) {
-      registry.credentials = { token: env.registryToken };
-    }
-  }
+  const document = parseYaml(readFileSync(join(root, 'prisma/demo-config.yaml'), 'utf8'));
   const result = await caller.config.applyDocument({ document, message: 'demo data' });
   console.log(
     result.published
@@ -141,18 +138,68 @@ async function seedDemo(db: Db, owner: { id: string; email: string }) {
       : 'seed: demo config already in place',
   );
 
-  const keyFile = join(root, '.portico/demo-key');
-  const consumer = await db.consumer.findUnique({ where: { name: 'demo-app' } });
-  if (!consumer) return;
+  const developerId = await ensureDemoDeveloper(db);
+  const consumer = await ensureDemoApp(db, caller, developerId);
+  await ensureSubscription(db, caller, consumer.id, 'free');
+
+  const keyFile = join(process.env.PORTICO_DEV_STATE_DIR ?? join(root, '.portico'), 'demo-key');
   const existing = existsSync(keyFile) ? readFileSync(keyFile, 'utf8').trim() : null;
   const live = existing
-    ? await db.apiKey.findFirst({ where: { hash: hashSecret(existing), revokedAt: null } })
+    ? await db.apiKey.findFirst({
+        where: { hash: hashSecret(existing), revokedAt: null, consumerId: consumer.id },
+      })
     : null;
   if (live) return;
   const issued = await caller.keys.create({ consumerId: consumer.id, name: 'demo' });
   mkdirSync(dirname(keyFile), { recursive: true });
   writeFileSync(keyFile, `${issued.clear}\n`, { mode: 0o600 });
   console.log('seed: demo API key written to .portico/demo-key');
+}
+
+/** The demo developer signs up as anyone would in the portal; null without a password. */
+async function ensureDemoDeveloper(db: Db): Promise<string | null> {
+  const found = await db.user.findUnique({ where: { email: DEMO_DEVELOPER_EMAIL } });
+  if (found) return found.id;
+  if (!env.demoDeveloperPassword) return null;
+  const anonymous = createAppCaller(context(db, null));
+  const { user } = await anonymous.auth.signUp({
+    email: DEMO_DEVELOPER_EMAIL,
+    password: env.demoDeveloperPassword,
+    name: 'Demo developer',
+  });
+  console.log(`seed: created demo developer ${DEMO_DEVELOPER_EMAIL}`);
+  return user.id;
+}
+
+type Caller = ReturnType<typeof createAppCaller>;
+
+/** `demo-app`, owned by the demo developer (an earlier operator-owned one is handed over). */
+async function ensureDemoApp(db: Db, caller: Caller, ownerId: string | null) {
+  const found = await db.consumer.findUnique({ where: { name: DEMO_APP } });
+  if (found) {
+    if (ownerId !== null && found.ownerId !== ownerId)
+      await db.consumer.update({ where: { id: found.id }, data: { ownerId } });
+    return found;
+  }
+  const created = await caller.consumers.create({
+    name: DEMO_APP,
+    description: "The demo developer's app; npm run dev prints its key",
+    ...(ownerId !== null ? { ownerId } : {}),
+  });
+  console.log(`seed: created consumer ${DEMO_APP}`);
+  return created;
+}
+
+/** An active subscription of the consumer to the plan, made once. */
+async function ensureSubscription(db: Db, caller: Caller, consumerId: string, planName: string) {
+  const plan = await db.plan.findUnique({ where: { name: planName } });
+  if (!plan) throw new Error(`the demo config has no plan ${planName}`);
+  const active = await db.subscription.findFirst({
+    where: { consumerId, planId: plan.id, status: 'active' },
+  });
+  if (active) return;
+  await caller.subscriptions.create({ consumerId, planId: plan.id });
+  console.log(`seed: ${DEMO_APP} subscribed to ${planName}`);
 }
 
 const db = createDb({ databaseUrl: env.databaseUrl, maxConnections: 2 });

@@ -5,6 +5,8 @@ const env = loadConsoleEnv();
 
 const nextConfig: NextConfig = {
   poweredByHeader: false,
+  // The development badge sits bottom-left by default, over the sidebar's Sign out button.
+  devIndicators: { position: 'bottom-right' },
   reactStrictMode: true,
   typescript: { ignoreBuildErrors: env.PORTICO_CONSOLE_SKIP_TYPECHECK },
   // The shared zod rules in @portico/config import node:net and node:crypto for server-side

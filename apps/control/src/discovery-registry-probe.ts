@@ -34,12 +34,46 @@ async function withAdapter<T>(
  */
 export function createDiscoveryRegistryProbe(
   timeoutMs: number = REGISTRY_PROBE_TIMEOUT_MS,
+  ownRegistry: OwnRegistry | null = null,
 ): RegistryProbe {
+  const isOwn = (registry: Parameters<RegistryProbe>[0]) =>
+    ownRegistry !== null && registry.type === 'builtin' && registry.address.trim() === '';
   const probe: RegistryProbe = async (registry, secrets) => {
-    const services = await withAdapter(registry, secrets, timeoutMs, (a) => a.listServices());
+    const services =
+      ownRegistry !== null && isOwn(registry)
+        ? await ownRegistry.services()
+        : await withAdapter(registry, secrets, timeoutMs, (a) => a.listServices());
     return { services: [...services].sort() };
   };
-  probe.listInstances = (registry, secrets, service) =>
-    withAdapter(registry, secrets, timeoutMs, (a) => a.list({ service }));
+  probe.listInstances = async (registry, secrets, service) => {
+    if (ownRegistry !== null && isOwn(registry)) {
+      const view = await ownRegistry.read(service);
+      return view.instances.map((i) => ({
+        id: i.id,
+        address: i.address,
+        port: i.port,
+        weight: Number(i.metadata.weight ?? 1) || 1,
+        metadata: i.metadata,
+        zone: i.metadata.zone ?? null,
+      }));
+    }
+    return withAdapter(registry, secrets, timeoutMs, (a) => a.list({ service }));
+  };
   return probe;
+}
+
+/**
+ * This control plane's own built-in registry (its store in Redis). A `builtin` registry with no
+ * address is read from it directly: the registry is served by this very process.
+ */
+export interface OwnRegistry {
+  services(): Promise<string[]>;
+  read(service: string): Promise<{
+    instances: Array<{
+      id: string;
+      address: string;
+      port: number;
+      metadata: Record<string, string>;
+    }>;
+  }>;
 }

@@ -14,7 +14,10 @@ import { newId } from '@portico/id';
 import { type FastifyTRPCPluginOptions, fastifyTRPCPlugin } from '@trpc/server/adapters/fastify';
 import Fastify, { type FastifyInstance, type FastifyServerOptions } from 'fastify';
 import type { Redis } from 'ioredis';
-import { createDiscoveryRegistryProbe } from './discovery-registry-probe';
+import {
+  createDiscoveryRegistryProbe,
+  REGISTRY_PROBE_TIMEOUT_MS,
+} from './discovery-registry-probe';
 import type { ChangeFeed } from './dp/change-feed';
 import { dataPlaneSyncPlugin } from './dp/plugin';
 import { readCookie, serializeClearedCookie, serializeSessionCookie } from './http/cookies';
@@ -22,6 +25,7 @@ import { HttpMetrics } from './http/metrics';
 import { createMutationGuard } from './http/mutation-guard';
 import { sendProblem } from './http/problem';
 import { builtinRegistryPlugin } from './registry/plugin';
+import { RegistryStore } from './registry/registry-store';
 import { redisQuotaCounterReader } from './usage/quota-counter-reader';
 
 /** The `email` field of a sign-in input, for logs; nothing else of the input is read. */
@@ -72,13 +76,21 @@ export interface ControlServerDeps {
   redisPrefix?: string;
 }
 
+/** Longest procedure list a batched tRPC call may name in its path. */
+const MAX_TRPC_PATH_LENGTH = 4_000;
+
 /**
  * The control plane's HTTP surface, not yet listening: tests call `inject()` or `listen({port: 0})`.
  * /trpc (console, CLI), /dp/v1 (gateways), /registry/v1 (service instances), /healthz, /metrics.
  */
 export async function buildControlServer(deps: ControlServerDeps): Promise<FastifyInstance> {
   const now = deps.now ?? (() => new Date());
-  const probeRegistry = deps.probeRegistry ?? createDiscoveryRegistryProbe();
+  const probeRegistry =
+    deps.probeRegistry ??
+    createDiscoveryRegistryProbe(
+      REGISTRY_PROBE_TIMEOUT_MS,
+      deps.redis ? new RegistryStore(deps.redis, deps.registryKeyPrefix ?? 'portico:') : null,
+    );
   const quotaCounters = deps.redis
     ? redisQuotaCounterReader(deps.redis, deps.limiterKeyPrefix)
     : undefined;
@@ -86,6 +98,11 @@ export async function buildControlServer(deps: ControlServerDeps): Promise<Fasti
     logger: deps.logger ?? false,
     genReqId: () => newId('request'),
     bodyLimit: 1024 * 1024,
+    // A batched tRPC GET names every procedure in one path parameter
+    // (`/trpc/apis.list,consumers.list,…`); Fastify's default of 100 characters answered 414 to
+    // the console's Analytics page (eight queries). The URL as a whole stays bounded by Node's
+    // header limit and by the console's batch splitting.
+    routerOptions: { maxParamLength: MAX_TRPC_PATH_LENGTH },
     // Closing stops accepting, answers 503 to new requests on kept-alive sockets, and lets
     // in-flight requests finish; idle keep-alive sockets are closed at once.
     return503OnClosing: true,

@@ -72,6 +72,9 @@ export function createGateway(options: GatewayOptions): Gateway {
   const pools = new ConnectionPools();
   const discovery = new DiscoveryManager({
     log: { warn: (message) => proxy.log.warn(message) },
+    // A built-in registry with no address is this gateway's own control plane, read with the
+    // gateway's data-plane token (the registry accepts it for reads).
+    deps: { builtin: { controlUrl: options.controlUrl, token: options.token } },
   });
   const runtime = new RuntimeState({
     pools,

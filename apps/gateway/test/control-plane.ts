@@ -33,9 +33,12 @@ async function freePort(): Promise<number> {
   return port;
 }
 
-/** `env` adds to or overrides the control plane's environment (e.g. REDIS_URL). */
+/**
+ * `redisUrl` mounts the built-in registry (/registry/v1) on that Redis (none by default); `env`
+ * adds to or overrides the control plane's environment.
+ */
 export async function startControlPlane(
-  options: { env?: Record<string, string> } = {},
+  options: { redisUrl?: string; env?: Record<string, string> } = {},
 ): Promise<ControlPlane> {
   const database = await createTestDatabase();
   const port = await freePort();
@@ -50,7 +53,7 @@ export async function startControlPlane(
     PORTICO_SESSION_SECRET: randomBytes(48).toString('base64'),
     PORTICO_BOOTSTRAP_TOKEN: pat,
     PORTICO_LOG_LEVEL: 'warn',
-    REDIS_URL: '',
+    REDIS_URL: options.redisUrl ?? '',
     ...options.env,
   };
   const controlDir = fileURLToPath(new URL('../../control/', import.meta.url));

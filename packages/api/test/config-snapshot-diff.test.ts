@@ -68,14 +68,24 @@ describe('diffSnapshots', () => {
   });
 
   it('lists added and removed entities, and treats no snapshot as empty', () => {
-    expect(diffSnapshots(snapshot(), snapshot({ withPlan: true })).plans.added).toEqual([
+    const ref = (e: { id: string; name: string }) => ({ id: e.id, name: e.name });
+    expect(diffSnapshots(snapshot(), snapshot({ withPlan: true })).plans.added.map(ref)).toEqual([
       { id: 'pln_1', name: 'free' },
     ]);
-    expect(diffSnapshots(snapshot({ withPlan: true }), snapshot()).plans.removed).toEqual([
+    expect(diffSnapshots(snapshot({ withPlan: true }), snapshot()).plans.removed.map(ref)).toEqual([
       { id: 'pln_1', name: 'free' },
     ]);
     const first = diffSnapshots(null, snapshot());
-    expect(first.services.added).toEqual([{ id: 'svc_1', name: 'orders' }]);
-    expect(first.apis.added).toEqual([{ id: 'api_1', name: 'orders-api' }]);
+    expect(first.services.added.map(ref)).toEqual([{ id: 'svc_1', name: 'orders' }]);
+    expect(first.apis.added.map(ref)).toEqual([{ id: 'api_1', name: 'orders-api' }]);
+  });
+
+  it('gives added and removed entities their fields, so a diff shows what they hold', () => {
+    const added = diffSnapshots(null, snapshot()).apis.added[0];
+    expect(added?.fields).toContainEqual({ path: 'basePath', before: null, after: '/orders' });
+    expect(added?.fields).toContainEqual({ path: 'auth.type', before: null, after: 'key' });
+    expect(added?.fields.some((f) => f.path === 'id')).toBe(false);
+    const removed = diffSnapshots(snapshot({ withPlan: true }), snapshot()).plans.removed[0];
+    expect(removed?.fields).toContainEqual({ path: 'apiIds', before: ['api_1'], after: null });
   });
 });

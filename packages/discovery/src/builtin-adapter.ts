@@ -37,8 +37,20 @@ export class BuiltinAdapter extends WatchingAdapter {
   }
 
   private url(path: string): URL {
-    const base = this.ctx.registry.address.replace(/\/+$/, '');
-    return new URL(`${base}/registry/v1${path}`);
+    const base = this.ctx.registry.address.trim().replace(/\/+$/, '');
+    if (base === '')
+      throw new DiscoveryError(
+        'this built-in registry has no address and this process knows no control plane to read it from',
+      );
+    let url: URL;
+    try {
+      url = new URL(`${base}/registry/v1${path}`);
+    } catch {
+      throw new DiscoveryError(
+        `the built-in registry address ${JSON.stringify(base)} is not a URL (expected http://host:port)`,
+      );
+    }
+    return url;
   }
 
   private headers(): Record<string, string> {

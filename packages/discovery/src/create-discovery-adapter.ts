@@ -19,7 +19,11 @@ export function createDiscoveryAdapter(
   secrets: Record<string, string>,
   deps: DiscoveryDeps = {},
 ): DiscoveryAdapter {
-  const ctx = adapterContext(registry, secrets, deps);
+  const resolved =
+    registry.type === 'builtin' ? withOwnControlPlane(registry, secrets, deps) : null;
+  const ctx = resolved
+    ? adapterContext(resolved.registry, resolved.secrets, deps)
+    : adapterContext(registry, secrets, deps);
   switch (registry.type) {
     case 'builtin':
       return new BuiltinAdapter(ctx);
@@ -36,4 +40,35 @@ export function createDiscoveryAdapter(
     case 'dns':
       return new DnsAdapter(ctx);
   }
+}
+
+function originOf(url: string): string | null {
+  try {
+    return new URL(url).origin;
+  } catch {
+    return null;
+  }
+}
+
+/**
+ * A built-in registry without an address is the caller's own control plane: its address comes
+ * from `deps.builtin`, and so does its token when the registry has none. The token goes only to
+ * that control plane's origin, so a registry pointing elsewhere never receives it.
+ */
+function withOwnControlPlane(
+  registry: SnapshotRegistry,
+  secrets: Record<string, string>,
+  deps: DiscoveryDeps,
+): { registry: SnapshotRegistry; secrets: Record<string, string> } | null {
+  const own = deps.builtin;
+  if (own === undefined) return null;
+  const address = registry.address.trim();
+  const sameControlPlane =
+    address === '' ||
+    (originOf(address) !== null && originOf(address) === originOf(own.controlUrl));
+  if (!sameControlPlane) return null;
+  return {
+    registry: address === '' ? { ...registry, address: own.controlUrl } : registry,
+    secrets: secrets.token ? secrets : { ...secrets, token: own.token },
+  };
 }

@@ -55,4 +55,11 @@ export interface DiscoveryDeps {
   logger?: DiscoveryLogger;
   /** For jitter; tests may pin it. */
   random?: () => number;
+  /**
+   * The control plane this process belongs to. A `builtin` registry with no address is that
+   * control plane's own registry, read with `token` (a gateway's data-plane token); the token is
+   * also used for a `builtin` registry whose address is this control plane and that has no
+   * credentials of its own. It is never sent anywhere else.
+   */
+  builtin?: { controlUrl: string; token: string };
 }

@@ -1,6 +1,7 @@
 'use client';
 
 import type { RouterOutputs } from '../lib/trpc';
+import { shortHash } from './draft-diff';
 import { Badge, EmptyState, timeAgo } from './ui';
 
 type DataPlanes = RouterOutputs['dataPlanes']['list'];
@@ -38,7 +39,7 @@ export function DataPlanesTable({ data }: { data: DataPlanes }) {
               <td>
                 <span data-testid="node-version">v{node.appliedVersion}</span>{' '}
                 {node.appliedHash ? (
-                  <span className="muted mono">{node.appliedHash.slice(0, 10)}</span>
+                  <span className="muted mono">{shortHash(node.appliedHash)}</span>
                 ) : null}
               </td>
               <td>

@@ -306,6 +306,19 @@ export function formatDate(value: string | Date | null | undefined): string {
   });
 }
 
+/** Date and time to the second, for logs where minutes are too coarse. */
+export function formatTimeToSecond(value: string | Date | null | undefined): string {
+  if (!value) return '—';
+  const date = typeof value === 'string' ? new Date(value) : value;
+  return date.toLocaleString(undefined, {
+    month: 'short',
+    day: 'numeric',
+    hour: '2-digit',
+    minute: '2-digit',
+    second: '2-digit',
+  });
+}
+
 export function timeAgo(value: string | Date | null | undefined, now = Date.now()): string {
   if (!value) return 'never';
   const then = (typeof value === 'string' ? new Date(value) : value).getTime();

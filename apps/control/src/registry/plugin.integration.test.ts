@@ -163,7 +163,9 @@ describe('built-in registry on real Redis and Postgres', () => {
     const cases: Array<[string | null, number, string]> = [
       [null, 401, 'REG_UNAUTHORIZED'],
       [h.tokens.revoked, 401, 'REG_UNAUTHORIZED'],
-      [h.tokens.dataplane, 401, 'REG_UNAUTHORIZED'],
+      // A gateway's data-plane token reads the registry (a builtin registry needs no
+      // credentials of its own) but never registers.
+      [h.tokens.dataplane, 403, 'REG_FORBIDDEN'],
       ['prg_made-up', 401, 'REG_UNAUTHORIZED'],
       [h.tokens.read, 403, 'REG_FORBIDDEN'],
     ];
@@ -177,6 +179,8 @@ describe('built-in registry on real Redis and Postgres', () => {
     }
     const forbiddenRead = await call('GET', `/services/${service}`, h.tokens.register);
     expect(forbiddenRead.status).toBe(403);
+    const gatewayRead = await call('GET', `/services/${service}`, h.tokens.dataplane);
+    expect(gatewayRead.status).toBe(200);
     expect((await list(service)).instances).toHaveLength(0);
   });
 

@@ -22,7 +22,8 @@ import { RegistryStore, type ServiceView } from './registry-store';
  *   the client it was given.
  * - `db`: the Prisma client, used only to look up registry tokens: `MachineToken` rows of kind
  *   `registry` whose `hash` is `hashSecret(bearer token)` and whose `scopes` hold `register`
- *   (PUT/DELETE) or `read` (GET). Lookups are cached for 30 s per token.
+ *   (PUT/DELETE) or `read` (GET); a gateway's `dataplane` token may read. Lookups are cached for
+ *   30 s per token.
  * - `keyPrefix`: prepended to every Redis key and the pub/sub channel (default `portico:`);
  *   tests pass a random one.
  * - `sweepIntervalMs`: how often this replica prunes expired instances and announces the change

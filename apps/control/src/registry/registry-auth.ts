@@ -69,7 +69,7 @@ export class RegistryTokenVerifier {
       if (cached) return cached.scopes;
       throw new TokenStoreUnavailable(error);
     }
-    const scopes = row && row.kind === 'registry' && row.revokedAt === null ? row.scopes : null;
+    const scopes = row && row.revokedAt === null ? scopesOfKind(row.kind, row.scopes) : null;
     if (row && scopes) {
       // At most one write per token per cache period and replica, never one per heartbeat; a
       // failed touch must not fail the request it rides on.
@@ -81,6 +81,17 @@ export class RegistryTokenVerifier {
     this.cache.set(hash, { scopes, cachedAt: this.now() });
     return scopes;
   }
+}
+
+/**
+ * Registry tokens carry their own scopes. A gateway's data-plane token may read: gateways
+ * follow the built-in registry of the control plane they sync from with the token they
+ * already hold, so a `builtin` registry needs no credentials of its own.
+ */
+function scopesOfKind(kind: string, scopes: readonly string[]): readonly string[] | null {
+  if (kind === 'registry') return scopes;
+  if (kind === 'dataplane') return ['read'];
+  return null;
 }
 
 /** The token store (Postgres) could not be asked and nothing was cached for this token. */

@@ -12,9 +12,14 @@ export interface EntityRef {
   name: string;
 }
 
+/**
+ * Every entity carries its field-level changes: for an added entity each field it has (before
+ * null), for a removed one each field it had (after null), so a reviewer sees what a publish
+ * brings in or takes away, not only names.
+ */
 export interface KindDiff {
-  added: EntityRef[];
-  removed: EntityRef[];
+  added: (EntityRef & { fields: FieldChange[] })[];
+  removed: (EntityRef & { fields: FieldChange[] })[];
   changed: (EntityRef & { fields: FieldChange[] })[];
 }
 
@@ -55,7 +60,7 @@ function diffKind(before: readonly EntityLike[], after: readonly EntityLike[]): 
   for (const entity of after) {
     const old = beforeById.get(entity.id);
     if (!old) {
-      out.added.push({ id: entity.id, name: entity.name });
+      out.added.push({ id: entity.id, name: entity.name, fields: leavesOf(entity, 'after') });
       continue;
     }
     const fields: FieldChange[] = [];
@@ -63,7 +68,8 @@ function diffKind(before: readonly EntityLike[], after: readonly EntityLike[]): 
     if (fields.length > 0) out.changed.push({ id: entity.id, name: entity.name, fields });
   }
   for (const entity of before) {
-    if (!afterIds.has(entity.id)) out.removed.push({ id: entity.id, name: entity.name });
+    if (!afterIds.has(entity.id))
+      out.removed.push({ id: entity.id, name: entity.name, fields: leavesOf(entity, 'before') });
   }
   return out;
 }
@@ -74,6 +80,25 @@ function isPlainObject(value: unknown): value is Record<string, unknown> {
 
 function join(prefix: string, key: string): string {
   return prefix.length === 0 ? key : `${prefix}.${key}`;
+}
+
+/** An entity's fields as changes from or to nothing (its id is its identity, not a field). */
+function leavesOf(entity: EntityLike, side: 'before' | 'after'): FieldChange[] {
+  const { id: _id, ...fields } = entity as EntityLike & Record<string, unknown>;
+  const out: FieldChange[] = [];
+  const walk = (value: unknown, path: string) => {
+    if (isPlainObject(value) && Object.keys(value).length > 0) {
+      for (const key of Object.keys(value).sort()) walk(value[key], join(path, key));
+      return;
+    }
+    out.push(
+      side === 'after'
+        ? { path, before: null, after: value ?? null }
+        : { path, before: value ?? null, after: null },
+    );
+  };
+  walk(fields, '');
+  return out;
 }
 
 function collectChanges(before: unknown, after: unknown, path: string, out: FieldChange[]): void {

@@ -7,11 +7,16 @@ import { ZTopConsumersInput } from './top-consumers.types';
 export const topConsumersProcedure = ownedResourceProcedure('viewer')
   .input(ZTopConsumersInput)
   .query(async ({ ctx, input }) => {
-    const scope = await resolveConsumerScope(ctx.db, ctx.ownerScope, undefined);
+    const scope = await resolveConsumerScope(ctx.db, ctx.ownerScope, input.consumerId);
     return topConsumers(
       ctx.db,
       input,
-      { apiId: input.apiId, routeId: input.routeId },
+      {
+        apiId: input.apiId,
+        routeId: input.routeId,
+        consumerId: input.consumerId,
+        keyId: input.keyId,
+      },
       scope,
       input.limit,
     );

@@ -7,6 +7,9 @@ export const ZTopConsumersInput = z
     ...ZUsageWindowFields,
     apiId: ZId.optional(),
     routeId: ZId.optional(),
+    /** Narrows the ranking to one consumer (the console's Consumer filter) or one key. */
+    consumerId: ZId.optional(),
+    keyId: ZId.optional(),
     limit: z.number().int().min(1).max(100).default(10),
   })
   .superRefine(checkWindow);

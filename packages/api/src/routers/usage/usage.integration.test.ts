@@ -316,6 +316,11 @@ describe('usage.latency, topConsumers and errors', () => {
     ]);
   });
 
+  it('honours the consumer filter in the top-consumers ranking', async () => {
+    const top = await viewer().usage.topConsumers({ ...window, consumerId: ids.theirs });
+    expect(top.map((t) => [t.consumerName, t.requests])).toEqual([['theirs', 4]]);
+  });
+
   it('ranks APIs by requests with their names, honouring the limit', async () => {
     const top = await viewer().usage.topApis(window);
     expect(top.map((t) => [t.apiName, t.requests, t.errors])).toEqual([

@@ -3,7 +3,14 @@
 import { keepPreviousData, useQuery } from '@tanstack/react-query';
 import { useState } from 'react';
 import { BarList, LineChart } from '../../../components/charts';
-import { EmptyState, ErrorAlert, formatDate, PageHeader, Skeleton } from '../../../components/ui';
+import {
+  Dialog,
+  EmptyState,
+  ErrorAlert,
+  formatTimeToSecond,
+  PageHeader,
+  Skeleton,
+} from '../../../components/ui';
 import { useSlidingWindow } from '../../../components/use-window';
 import { useTRPC } from '../../../lib/trpc';
 
@@ -38,7 +45,6 @@ export default function AnalyticsPage() {
     ...(apiId ? { apiId } : {}),
     ...(apiId && routeId ? { routeId } : {}),
   };
-  // Top consumers ranks consumers, so the consumer and key filters apply to everything else.
   const byConsumer = { ...(consumerId ? { consumerId } : {}), ...(keyId ? { keyId } : {}) };
   const live = { refetchInterval: 15_000, placeholderData: keepPreviousData };
   const series = useQuery({
@@ -54,7 +60,7 @@ export default function AnalyticsPage() {
     ...live,
   });
   const top = useQuery({
-    ...trpc.usage.topConsumers.queryOptions({ ...filters, limit: 10 }),
+    ...trpc.usage.topConsumers.queryOptions({ ...filters, ...byConsumer, limit: 10 }),
     ...live,
   });
   const errors = useQuery({
@@ -81,6 +87,9 @@ export default function AnalyticsPage() {
   const total = points.reduce((sum, p) => sum + p.requests, 0);
   const totalErrors = points.reduce((sum, p) => sum + p.errors, 0);
   const apiName = new Map((apis.data ?? []).map((a) => [a.id, a.name]));
+  const consumerName = new Map((consumers.data ?? []).map((c) => [c.id, c.name]));
+  const [openRequestId, setOpenRequestId] = useState<string | null>(null);
+  const opened = requests.data?.items.find((r) => r.requestId === openRequestId) ?? null;
 
   return (
     <>
@@ -346,23 +355,36 @@ export default function AnalyticsPage() {
                   <th>Method</th>
                   <th>Status</th>
                   <th>API</th>
+                  <th>Consumer</th>
                   <th>Total</th>
                   <th>Upstream</th>
                   <th>Client</th>
                   <th>Error</th>
+                  <th />
                 </tr>
               </thead>
               <tbody>
                 {requests.data?.items.map((r) => (
                   <tr key={r.requestId}>
-                    <td title={r.requestId}>{formatDate(r.time)}</td>
+                    <td title={r.time}>{formatTimeToSecond(r.time)}</td>
                     <td className="mono">{r.method}</td>
                     <td>{r.status}</td>
                     <td>{r.apiId ? (apiName.get(r.apiId) ?? r.apiId) : '—'}</td>
+                    <td>{r.consumerId ? (consumerName.get(r.consumerId) ?? r.consumerId) : '—'}</td>
                     <td>{ms(r.totalMs)}</td>
                     <td>{r.upstreamMs === null ? '—' : ms(r.upstreamMs)}</td>
                     <td className="mono">{r.clientIp}</td>
                     <td>{r.errorCode ?? '—'}</td>
+                    <td className="actions">
+                      <button
+                        type="button"
+                        className="small"
+                        aria-label={`Open request ${r.requestId}`}
+                        onClick={() => setOpenRequestId(r.requestId)}
+                      >
+                        Open
+                      </button>
+                    </td>
                   </tr>
                 ))}
               </tbody>
@@ -394,6 +416,92 @@ export default function AnalyticsPage() {
           </div>
         )}
       </section>
+      <Dialog
+        open={opened !== null}
+        title={`Request ${opened?.requestId ?? ''}`}
+        onClose={() => setOpenRequestId(null)}
+      >
+        {opened ? (
+          <RequestDetails
+            request={opened}
+            apiName={opened.apiId ? (apiName.get(opened.apiId) ?? null) : null}
+            consumerName={opened.consumerId ? (consumerName.get(opened.consumerId) ?? null) : null}
+            onClose={() => setOpenRequestId(null)}
+          />
+        ) : null}
+      </Dialog>
     </>
+  );
+}
+
+interface ExploredRequest {
+  requestId: string;
+  time: string;
+  nodeId: string;
+  apiId: string | null;
+  routeId: string | null;
+  serviceId: string | null;
+  instance: string | null;
+  consumerId: string | null;
+  keyId: string | null;
+  method: string;
+  status: number;
+  totalMs: number;
+  upstreamMs: number | null;
+  bytesIn: number;
+  bytesOut: number;
+  clientIp: string | null;
+  errorCode: string | null;
+}
+
+/** Everything the request log holds about one request. */
+function RequestDetails({
+  request: r,
+  apiName,
+  consumerName,
+  onClose,
+}: {
+  request: ExploredRequest;
+  apiName: string | null;
+  consumerName: string | null;
+  onClose: () => void;
+}) {
+  const rows: [string, string][] = [
+    ['Request id', r.requestId],
+    ['Time', r.time],
+    ['Method and status', `${r.method} ${r.status}`],
+    ['API', r.apiId ? `${apiName ?? '(deleted)'} · ${r.apiId}` : '—'],
+    ['Route', r.routeId ?? '—'],
+    ['Consumer', r.consumerId ? `${consumerName ?? '(deleted)'} · ${r.consumerId}` : 'anonymous'],
+    ['Key', r.keyId ?? '—'],
+    ['Service', r.serviceId ?? '—'],
+    ['Upstream instance', r.instance ?? '—'],
+    ['Gateway node', r.nodeId],
+    ['Total time', ms(r.totalMs)],
+    ['Upstream time', r.upstreamMs === null ? '—' : ms(r.upstreamMs)],
+    ['Bytes in / out', `${r.bytesIn} / ${r.bytesOut}`],
+    ['Client', r.clientIp ?? '—'],
+    ['Error code', r.errorCode ?? '—'],
+  ];
+  return (
+    <div className="form">
+      <table data-testid="request-details">
+        <tbody>
+          {rows.map(([label, value]) => (
+            <tr key={label}>
+              <th scope="row" style={{ textAlign: 'left', width: 180 }}>
+                {label}
+              </th>
+              <td className="mono">{value}</td>
+            </tr>
+          ))}
+        </tbody>
+      </table>
+      <div className="form-actions">
+        <button type="button" onClick={onClose}>
+          Close
+        </button>
+      </div>
+    </div>
   );
 }

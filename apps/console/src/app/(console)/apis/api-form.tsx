@@ -94,7 +94,12 @@ function RoutesEditor({ form, routes }: { form: Form; routes: Draft['routes'] })
         Paths are relative to the base path: literal segments, <code>:param</code> and a final{' '}
         <code>*</code>. No methods ticked means any method.
       </p>
-      {routes.length === 0 ? <p className="muted">No routes: nothing is served.</p> : null}
+      {routes.length === 0 ? (
+        <p className="alert warn" data-testid="no-routes-note">
+          No routes: the gateway serves every method and every path under the base path. Add routes
+          to expose only some of them.
+        </p>
+      ) : null}
       {routes.map((route, i) => (
         <div
           key={keys[i] ?? i}

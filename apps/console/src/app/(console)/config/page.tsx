@@ -4,7 +4,7 @@ import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
 import { useState } from 'react';
 import { z } from 'zod';
 import { DataPlanesTable } from '../../../components/data-planes-table';
-import { SnapshotDiffView } from '../../../components/draft-diff';
+import { SnapshotDiffView, shortHash } from '../../../components/draft-diff';
 import { TextInput, useForm } from '../../../components/fields';
 import { useSession } from '../../../components/session';
 import {
@@ -93,8 +93,6 @@ export default function ConfigPage() {
       onSuccess: () => queryClient.invalidateQueries({ queryKey: trpc.config.pathKey() }),
     }),
   );
-  const [a, setA] = useState('');
-  const [b, setB] = useState('');
   const runningOn = new Map<number, string[]>();
   for (const n of nodes.data?.nodes ?? []) {
     runningOn.set(n.appliedVersion, [...(runningOn.get(n.appliedVersion) ?? []), n.hostname]);
@@ -157,7 +155,7 @@ export default function ConfigPage() {
                         <Badge tone="ok">latest</Badge>
                       ) : null}
                       {v.rollbackOf ? <Badge tone="warn">rollback of v{v.rollbackOf}</Badge> : null}
-                      <div className="muted mono">{v.hash.slice(0, 12)}</div>
+                      <div className="muted mono">{shortHash(v.hash)}</div>
                     </td>
                     <td>{v.message}</td>
                     <td>{v.author}</td>
@@ -209,34 +207,10 @@ export default function ConfigPage() {
 
       <section className="panel">
         <h2>Compare two versions</h2>
-        <form
-          className="toolbar"
-          onSubmit={(e) => {
-            e.preventDefault();
-            const na = Number(a);
-            const nb = Number(b);
-            if (Number.isInteger(na) && Number.isInteger(nb) && na >= 1 && nb >= 1)
-              setPair({ a: na, b: nb });
-          }}
-        >
-          <label htmlFor="diff-a">From v</label>
-          <input
-            id="diff-a"
-            inputMode="numeric"
-            value={a}
-            onChange={(e) => setA(e.target.value)}
-            style={{ width: 80 }}
-          />
-          <label htmlFor="diff-b">to v</label>
-          <input
-            id="diff-b"
-            inputMode="numeric"
-            value={b}
-            onChange={(e) => setB(e.target.value)}
-            style={{ width: 80 }}
-          />
-          <button type="submit">Compare</button>
-        </form>
+        <CompareForm
+          latest={versions.data?.items[0]?.number ?? null}
+          onCompare={(a, b) => setPair({ a, b })}
+        />
         <ErrorAlert error={diff.error} />
         {pair && diff.data ? <SnapshotDiffView diff={diff.data} /> : null}
       </section>
@@ -246,5 +220,61 @@ export default function ConfigPage() {
         {nodes.data ? <DataPlanesTable data={nodes.data} /> : <Skeleton rows={2} />}
       </section>
     </>
+  );
+}
+
+/**
+ * Two published versions to compare, chosen from the versions that exist (newest first), so no
+ * number can be mistyped. Defaults to the latest against the one before it.
+ */
+function CompareForm({
+  latest,
+  onCompare,
+}: {
+  latest: number | null;
+  onCompare: (a: number, b: number) => void;
+}) {
+  const [a, setA] = useState<number | null>(null);
+  const [b, setB] = useState<number | null>(null);
+  if (latest === null) return <p className="muted">Nothing to compare yet.</p>;
+  const numbers = Array.from({ length: latest }, (_, i) => latest - i);
+  const from = a ?? Math.max(1, latest - 1);
+  const to = b ?? latest;
+  return (
+    <form
+      className="toolbar"
+      onSubmit={(e) => {
+        e.preventDefault();
+        onCompare(from, to);
+      }}
+    >
+      <label htmlFor="diff-a">From</label>
+      <select
+        id="diff-a"
+        value={from}
+        onChange={(e) => setA(Number(e.target.value))}
+        style={{ width: 100 }}
+      >
+        {numbers.map((n) => (
+          <option key={n} value={n}>
+            v{n}
+          </option>
+        ))}
+      </select>
+      <label htmlFor="diff-b">to</label>
+      <select
+        id="diff-b"
+        value={to}
+        onChange={(e) => setB(Number(e.target.value))}
+        style={{ width: 100 }}
+      >
+        {numbers.map((n) => (
+          <option key={n} value={n}>
+            v{n}
+          </option>
+        ))}
+      </select>
+      <button type="submit">Compare</button>
+    </form>
   );
 }

@@ -122,7 +122,13 @@ function SubscribeForm({ consumer, onDone }: { consumer: ConsumerView; onDone: (
       <Field label="Plan" error={planId === '' ? undefined : undefined}>
         {(p) => (
           <select {...p} value={planId} onChange={(e) => setPlanId(e.target.value)}>
-            <option value="">{plans.data?.length ? 'Choose a plan' : 'Create a plan first'}</option>
+            <option value="">
+              {plans.isPending
+                ? 'Loading plans…'
+                : plans.data?.length
+                  ? 'Choose a plan'
+                  : 'Create a plan first'}
+            </option>
             {(plans.data ?? []).map((plan) => (
               <option key={plan.id} value={plan.id}>
                 {plan.name}

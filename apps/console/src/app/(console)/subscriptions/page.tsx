@@ -91,7 +91,7 @@ export default function SubscriptionsPage() {
                     <Badge tone={TONE[s.status]}>{s.status}</Badge>
                   </td>
                   <td>{formatDate(s.createdAt)}</td>
-                  <td>{formatDate(s.decidedAt)}</td>
+                  <td>{decidedLabel(s)}</td>
                   <td className="actions">
                     {session.canEdit && s.status === 'pending' ? (
                       <>
@@ -130,4 +130,15 @@ export default function SubscriptionsPage() {
       )}
     </>
   );
+}
+
+/**
+ * When an operator decided, or how the subscription got where it is without one: plans that
+ * need no approval activate subscriptions at once.
+ */
+function decidedLabel(s: { status: string; decidedAt: string | Date | null }): string {
+  if (s.decidedAt) return formatDate(s.decidedAt);
+  if (s.status === 'pending') return 'awaiting approval';
+  if (s.status === 'active') return 'approved automatically';
+  return '—';
 }
