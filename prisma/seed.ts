@@ -14,7 +14,7 @@
 import { randomBytes } from 'node:crypto';
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
-import { type ApiContext, bootstrapOwner, createAppCaller } from '@portico/api';
+import { type ApiContext, bootstrapOwner, createAppCaller, hashPassword } from '@portico/api';
 import { createDb, type Db } from '@portico/db';
 import { newId } from '@portico/id';
 import { hashSecret } from '@portico/keys';
@@ -156,16 +156,24 @@ async function seedDemo(db: Db, owner: { id: string; email: string }) {
   console.log('seed: demo API key written to .portico/demo-key');
 }
 
-/** The demo developer signs up as anyone would in the portal; null without a password. */
+/**
+ * The demo developer: a verified, active developer account, as an approved portal sign-up
+ * leaves it; null without a password.
+ */
 async function ensureDemoDeveloper(db: Db): Promise<string | null> {
   const found = await db.user.findUnique({ where: { email: DEMO_DEVELOPER_EMAIL } });
   if (found) return found.id;
   if (!env.demoDeveloperPassword) return null;
-  const anonymous = createAppCaller(context(db, null));
-  const { user } = await anonymous.auth.signUp({
-    email: DEMO_DEVELOPER_EMAIL,
-    password: env.demoDeveloperPassword,
-    name: 'Demo developer',
+  const now = new Date();
+  const user = await db.user.create({
+    data: {
+      id: newId('user', now.getTime()),
+      email: DEMO_DEVELOPER_EMAIL,
+      name: 'Demo developer',
+      passwordHash: await hashPassword(env.demoDeveloperPassword),
+      kind: 'developer',
+      emailVerifiedAt: now,
+    },
   });
   console.log(`seed: created demo developer ${DEMO_DEVELOPER_EMAIL}`);
   return user.id;
