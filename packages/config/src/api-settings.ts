@@ -101,6 +101,23 @@ export const ZQuota = z.object({
 });
 export type Quota = z.infer<typeof ZQuota>;
 
+/** `enforce` refuses invalid requests with 400; `report` lets them through and counts them. */
+export const ZValidationMode = z.enum(['enforce', 'report']);
+export type ValidationMode = z.infer<typeof ZValidationMode>;
+
+/**
+ * OpenAPI request validation against the API's stored OpenAPI 3.0/3.1 document. Operations are
+ * matched on the path below the API's base path.
+ */
+export const ZRequestValidation = z.object({
+  mode: ZValidationMode.default('enforce'),
+  /** Per route (by route name): another mode for that route, or `off` to skip it. */
+  routes: z.record(z.string().max(100), z.enum(['enforce', 'report', 'off'])).default({}),
+  /** `report` checks JSON responses against the document and counts mismatches; never blocks. */
+  responses: z.enum(['off', 'report']).default('off'),
+});
+export type RequestValidation = z.infer<typeof ZRequestValidation>;
+
 /** Per-API policies, the `plugins` block of the declarative file. */
 export const ZApiPolicies = z.object({
   cors: ZCors.optional(),
@@ -120,6 +137,7 @@ export const ZApiPolicies = z.object({
   /** Applies per client IP where auth is `none`, and to anonymous callers. */
   anonymousRateLimit: ZRateLimit.optional(),
   trustedProxies: z.array(z.string().max(50)).default([]),
+  validation: ZRequestValidation.optional(),
 });
 export type ApiPolicies = z.infer<typeof ZApiPolicies>;
 

@@ -60,6 +60,11 @@ export const ZSnapshotApi = z.object({
   jwtSecretFingerprint: z.string().max(64).optional(),
   routes: z.array(ZSnapshotRoute).default([]),
   policies: ZApiPolicies.prefault({}),
+  /**
+   * The API's OpenAPI document, parsed, present only while `policies.validation` is on (so
+   * versions without validation keep their hash and gateways carry no unused documents).
+   */
+  openApi: z.record(z.string(), z.unknown()).optional(),
 });
 export type SnapshotApi = z.infer<typeof ZSnapshotApi>;
 
@@ -120,6 +125,13 @@ export const ZConfigSnapshot = z
     const registryIds = new Set(snapshot.registries.map((r) => r.id));
     const apiIds = new Set(snapshot.apis.map((a) => a.id));
     snapshot.apis.forEach((api, index) => {
+      if (api.policies.validation !== undefined && api.openApi === undefined) {
+        ctx.addIssue({
+          code: 'custom',
+          path: ['apis', index, 'policies', 'validation'],
+          message: `API ${api.name} turns on request validation but has no OpenAPI document`,
+        });
+      }
       if (!serviceIds.has(api.serviceId)) {
         ctx.addIssue({
           code: 'custom',

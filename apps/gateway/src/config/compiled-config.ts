@@ -12,6 +12,7 @@ import { type CompiledCors, compileCors } from '../policies/cors';
 import { type CompiledHeaderTransform, compileHeaderTransform } from '../policies/header-transform';
 import { type ConnectionPools, poolKey } from '../upstream/connection-pools';
 import { ServiceBalancer } from '../upstream/service-balancer';
+import { type CompiledValidation, compileValidation } from '../validation/compiled-validation';
 import type { UpstreamInstance, UpstreamSelector } from '../upstream/upstream-selector';
 import {
   type CompiledRoute,
@@ -52,6 +53,8 @@ export interface CompiledApi extends RoutableApi {
   readonly cacheStore: 'memory' | 'redis';
   readonly maxHeaderBytes: number;
   readonly maxBodyBytes: number;
+  /** OpenAPI request validation, compiled from the API's document; null when off. */
+  readonly validation: CompiledValidation | null;
 }
 
 export interface CompiledPlan {
@@ -137,6 +140,7 @@ export function compileConfig(published: PublishedConfig, deps: CompileDeps): Co
       cacheStore: policies.cache?.store ?? 'memory',
       maxHeaderBytes: policies.maxHeaderBytes,
       maxBodyBytes: policies.maxBodyBytes,
+      validation: compileValidation(api),
     };
   });
 

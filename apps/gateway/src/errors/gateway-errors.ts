@@ -4,6 +4,7 @@
  */
 export const GATEWAY_ERRORS = {
   GW_BAD_REQUEST: { status: 400, title: 'Bad request' },
+  GW_REQUEST_INVALID: { status: 400, title: 'Request does not match the API description' },
   GW_KEY_MISSING: { status: 401, title: 'API key missing' },
   GW_KEY_INVALID: { status: 401, title: 'API key invalid' },
   GW_TOKEN_MISSING: { status: 401, title: 'Bearer token missing' },
@@ -33,10 +34,17 @@ export interface GatewayProblem {
   detail: string;
   requestId: string;
   instance?: string;
+  /** GW_REQUEST_INVALID: each way the request departs from the API's OpenAPI document. */
+  violations?: readonly { pointer: string; message: string }[];
 }
 
 /** RFC 9457 body for a gateway error; `detail` says what to do about it. */
-export function problemBody(code: GatewayErrorCode, detail: string, requestId: string): string {
+export function problemBody(
+  code: GatewayErrorCode,
+  detail: string,
+  requestId: string,
+  extension?: Pick<GatewayProblem, 'violations'>,
+): string {
   const { status, title } = GATEWAY_ERRORS[code];
   const problem: GatewayProblem = {
     type: `https://portico.dev/errors/${code}`,
@@ -45,6 +53,7 @@ export function problemBody(code: GatewayErrorCode, detail: string, requestId: s
     code,
     detail,
     requestId,
+    ...extension,
   };
   return JSON.stringify(problem);
 }

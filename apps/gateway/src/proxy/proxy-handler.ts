@@ -28,6 +28,9 @@ import type { UpstreamInstance } from '../upstream/upstream-selector';
 import { type ClientView, forwardedHeadersFor } from './forwarded-headers';
 import { connectionNamedHeaders, HOP_BY_HOP } from './hop-by-hop';
 import { isUnderBasePath, normalisePath } from './path-normaliser';
+import type { OperationMatch, Violation } from '../validation/openapi-validator';
+import { validateRequest, type ValidationHost } from '../validation/request-validation';
+import { isJsonResponse, ResponseCheck } from '../validation/response-check';
 import { nextTraceparent, requestIdFrom } from './request-identity';
 
 export interface ProxyDeps {
@@ -178,7 +181,7 @@ export function createProxyHandler(
   };
 }
 
-class Exchange implements Dispatcher.DispatchHandler, LimitWaiter {
+class Exchange implements Dispatcher.DispatchHandler, LimitWaiter, ValidationHost {
   readonly requestId: string;
   readonly startedAt = performance.now();
   readonly method: string;
@@ -201,6 +204,12 @@ class Exchange implements Dispatcher.DispatchHandler, LimitWaiter {
   private limitHeaders: Record<string, string> | null = null;
   private outcome: (AuthOutcome & { ok: true }) | null = null;
   private finished = false;
+  private validated = false;
+  /** The body the validator read whole, forwarded instead of the (consumed) request stream. */
+  private validatedBody: Buffer | null = null;
+  /** The OpenAPI operation the request matched, for report-only response validation. */
+  private operation: OperationMatch | null = null;
+  private responseCheck: ResponseCheck | null = null;
 
   // The upstream attempt in progress.
   private upstreamHeaders: string[] = [];
@@ -223,7 +232,7 @@ class Exchange implements Dispatcher.DispatchHandler, LimitWaiter {
 
   constructor(
     private readonly deps: ProxyDeps,
-    private readonly req: IncomingMessage,
+    readonly req: IncomingMessage,
     private readonly res: ExchangeResponse,
   ) {
     this.requestId = requestIdFrom(req.headers['x-request-id']);
@@ -414,6 +423,22 @@ class Exchange implements Dispatcher.DispatchHandler, LimitWaiter {
   private forward(): void {
     if (this.res.destroyed) return;
     const entry = this.entry as CompiledApi;
+    if (entry.validation !== null && !this.validated) {
+      this.validated = true;
+      validateRequest(
+        this,
+        entry.validation,
+        {
+          apiId: entry.api.id,
+          routeId: this.routeId,
+          relativePath: this.relativePath,
+          query: this.query,
+          maxBodyBytes: entry.maxBodyBytes,
+        },
+        this.deps.metrics,
+      );
+      return;
+    }
     const method = this.method;
     const cache = this.deps.cache;
     if (
@@ -430,6 +455,44 @@ class Exchange implements Dispatcher.DispatchHandler, LimitWaiter {
       return;
     }
     this.pickAndSend();
+  }
+
+  // ValidationHost: the verdict of OpenAPI request validation.
+
+  validationPassed(body: Buffer | null, match: OperationMatch | null): void {
+    this.validatedBody = body;
+    this.operation = match;
+    this.forward();
+  }
+
+  validationRefused(violations: readonly Violation[]): void {
+    this.errorCode = 'GW_REQUEST_INVALID';
+    this.clearTotalTimer();
+    const res = this.res;
+    if (res.headersSent || res.destroyed) return;
+    const body = problemBody(
+      'GW_REQUEST_INVALID',
+      `the request does not match this API's OpenAPI description (${violations.length} violation${violations.length === 1 ? '' : 's'})`,
+      this.requestId,
+      { violations },
+    );
+    res.writeHead(400, {
+      'content-type': PROBLEM_CONTENT_TYPE,
+      'content-length': Buffer.byteLength(body),
+      'x-request-id': this.requestId,
+      'cache-control': 'no-store',
+      // A body left unread cannot be skipped safely on a kept-alive connection.
+      ...(this.req.complete ? {} : { connection: 'close' }),
+    });
+    res.end(body);
+  }
+
+  validationBodyTooLarge(limit: number): void {
+    this.fail('GW_PAYLOAD_TOO_LARGE', `request body exceeds this API's limit of ${limit} bytes`);
+  }
+
+  validationBodyFailed(): void {
+    this.fail('GW_BAD_REQUEST', 'the request body ended before it was complete');
   }
 
   private afterCacheLookup(hit: CachedResponse | null): void {
@@ -490,9 +553,13 @@ class Exchange implements Dispatcher.DispatchHandler, LimitWaiter {
       return;
     }
 
+    const validatedBody = this.validatedBody;
     const contentLengthHeader = req.headers['content-length'];
     const contentLength = contentLengthHeader === undefined ? -1 : Number(contentLengthHeader);
-    if (contentLength > 0 || req.headers['transfer-encoding'] !== undefined) {
+    if (validatedBody !== null) {
+      this.upstreamHeaders.push('content-length', String(validatedBody.length));
+      this.bytesIn = validatedBody.length;
+    } else if (contentLength > 0 || req.headers['transfer-encoding'] !== undefined) {
       if (contentLength >= 0) {
         this.upstreamHeaders.push('content-length', String(contentLength));
         this.bytesIn = contentLength;
@@ -513,7 +580,9 @@ class Exchange implements Dispatcher.DispatchHandler, LimitWaiter {
     // never buffered for a second attempt), idempotent unless the service allows otherwise.
     const retries = service.service.retries;
     this.retriesLeft =
-      this.body === null && (IDEMPOTENT.has(this.method) || retries.retryNonIdempotent)
+      this.body === null &&
+      validatedBody === null &&
+      (IDEMPOTENT.has(this.method) || retries.retryNonIdempotent)
         ? retries.attempts
         : 0;
     this.send(instance);
@@ -577,7 +646,7 @@ class Exchange implements Dispatcher.DispatchHandler, LimitWaiter {
         method: this.method as Dispatcher.HttpMethod,
         path: this.upstreamPath,
         headers: this.upstreamHeaders,
-        body: this.body,
+        body: this.validatedBody ?? this.body,
       },
       this,
     );
@@ -664,6 +733,13 @@ class Exchange implements Dispatcher.DispatchHandler, LimitWaiter {
         );
       }
     }
+    const operation = this.operation;
+    if (
+      operation !== null &&
+      entry.validation?.reportResponses === true &&
+      isJsonResponse(upstreamHeaders['content-type'])
+    )
+      this.responseCheck = new ResponseCheck(entry.validation.validator, operation, statusCode);
     this.responding = true;
     res.writeHead(statusCode, headers);
   }
@@ -672,6 +748,7 @@ class Exchange implements Dispatcher.DispatchHandler, LimitWaiter {
     if (this.discardForRetry) return;
     this.bytesOut += chunk.length;
     this.capture?.push(chunk);
+    this.responseCheck?.push(chunk);
     const res = this.res;
     if (res.destroyed) {
       controller.pause();
@@ -706,6 +783,11 @@ class Exchange implements Dispatcher.DispatchHandler, LimitWaiter {
     this.capture?.end();
     this.capture = null;
     this.res.end();
+    if (this.responseCheck !== null) {
+      // After the client has its response: report-only never delays or changes it.
+      this.responseCheck.finish((this.entry as CompiledApi).api.id, this.deps.metrics);
+      this.responseCheck = null;
+    }
   }
 
   onResponseError(_controller: Dispatcher.DispatchController | undefined, error: Error): void {

@@ -9,6 +9,7 @@ import {
   ZDiscoveryRef,
 } from '@portico/config';
 import type { Prisma } from '@portico/db';
+import { parse as parseYaml } from 'yaml';
 import { sealedFingerprint } from '../../crypto/sealed-fingerprint';
 import { jwtSecretRefOf } from '../secrets/secret-refs';
 
@@ -97,6 +98,7 @@ export async function loadDraftSnapshot(
         path: r.path,
       })),
       policies: asObject(a.policies),
+      ...openApiOf(a.policies, a.openApiDocument),
     })),
     plans: plans.sort(byName).map((p) => ({
       id: p.id,
@@ -124,6 +126,26 @@ export async function loadDraftSnapshot(
   const parsed = ZConfigSnapshot.safeParse(raw);
   if (!parsed.success) return { ok: false, issues: formatIssues(parsed.error) };
   return { ok: true, snapshot: parsed.data, hash: snapshotHash(parsed.data) };
+}
+
+/**
+ * The parsed OpenAPI document of an API that validates requests; nothing otherwise, so APIs
+ * without validation hash as before. A document that does not parse is left out, and the
+ * snapshot schema then names the API.
+ */
+function openApiOf(
+  policies: Prisma.JsonValue,
+  document: string | null,
+): { openApi?: Record<string, unknown> } {
+  if (asObject(policies).validation === undefined || document === null) return {};
+  try {
+    const parsed: unknown = parseYaml(document, { maxAliasCount: 100 });
+    return parsed !== null && typeof parsed === 'object' && !Array.isArray(parsed)
+      ? { openApi: parsed as Record<string, unknown> }
+      : {};
+  } catch {
+    return {};
+  }
 }
 
 /** The fingerprint of the secret an API's jwt auth references, so rotating it changes the draft. */
