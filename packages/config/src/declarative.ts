@@ -67,6 +67,11 @@ export const ZDeclarativeApi = z.object({
   auth: ZApiAuth.default({ type: 'key' }),
   routes: z.array(ZRoute).default([]),
   plugins: ZApiPolicies.prefault({}),
+  /**
+   * The API's OpenAPI 3.0/3.1 document, as YAML/JSON text or inline. Write-only like registry
+   * credentials: applied when present, never dumped; absent keeps the stored document.
+   */
+  openApi: z.union([z.string().max(2_000_000), z.record(z.string(), z.unknown())]).optional(),
 });
 export type DeclarativeApi = z.infer<typeof ZDeclarativeApi>;
 

@@ -288,18 +288,44 @@ async function upsertServices({ tx, doc, state, changes, ids }: Run): Promise<vo
 }
 
 async function upsertApis({ tx, doc, state, changes, ids }: Run): Promise<void> {
-  for (const a of doc.apis) {
+  for (const { openApi, ...a } of doc.apis) {
     const current = state.apis.get(a.name);
     const data = apiData(a, mustGet(ids.services, a.service, 'service'));
+    const document =
+      openApi === undefined
+        ? undefined
+        : typeof openApi === 'string'
+          ? openApi
+          : JSON.stringify(openApi);
     let apiId: string;
     if (!current) {
       apiId = newId('api');
-      await tx.api.create({ data: { id: apiId, slug: await freeSlug(tx, a.name), ...data } });
+      await tx.api.create({
+        data: {
+          id: apiId,
+          slug: await freeSlug(tx, a.name),
+          ...data,
+          ...(document === undefined ? {} : { openApiDocument: document }),
+        },
+      });
       changes.push({ kind: 'api', name: a.name, action: 'create' });
     } else {
       apiId = current.id;
-      if (viewKey(a) !== viewKey(current.view)) {
-        await tx.api.update({ where: { id: apiId }, data });
+      const stored =
+        document === undefined
+          ? undefined
+          : (
+              await tx.api.findUniqueOrThrow({
+                where: { id: apiId },
+                select: { openApiDocument: true },
+              })
+            ).openApiDocument;
+      const documentChanged = document !== undefined && document !== stored;
+      if (viewKey(a) !== viewKey(current.view) || documentChanged) {
+        await tx.api.update({
+          where: { id: apiId },
+          data: { ...data, ...(documentChanged ? { openApiDocument: document } : {}) },
+        });
         changes.push({ kind: 'api', name: a.name, action: 'update' });
       }
     }
