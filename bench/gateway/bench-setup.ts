@@ -159,9 +159,14 @@ http {
 
 /**
  * Writes the gateway's last-known-good snapshot: a keyed API (`/bench`) under a plan with rate
- * limit and quota, and an open API (`/open`) with no auth and no plan. Returns the clear API key.
+ * limit and quota, and an open API (`/open`) with no auth and no plan, plus `extraApis` (on
+ * service `svc_bench`, in the same plan). Returns the clear API key.
  */
-export function writeGatewayState(stateDir: string, upstreamPort: number): string {
+export function writeGatewayState(
+  stateDir: string,
+  upstreamPort: number,
+  extraApis: readonly { id: string }[] = [],
+): string {
   const key = generateSecret('apiKey');
   const snapshot = {
     schemaVersion: 1,
@@ -188,12 +193,13 @@ export function writeGatewayState(stateDir: string, upstreamPort: number): strin
         auth: { type: 'none' },
         routes: [],
       },
+      ...extraApis,
     ],
     plans: [
       {
         id: 'pln_bench',
         name: 'bench',
-        apiIds: ['api_bench'],
+        apiIds: ['api_bench', ...extraApis.map((a) => a.id)],
         // Far above what the run can send: every request is counted against both limits (this
         // busy key mostly through leases), none refused.
         rateLimit: { requests: 1_000_000_000, per: 'second' },
@@ -240,11 +246,13 @@ export async function startGateway(
     statusPort: number;
     workers: number;
     analytics: boolean;
+    /** More APIs on the bench service, in the bench plan (see writeGatewayState). */
+    extraApis?: readonly { id: string }[];
   },
 ): Promise<{ key: string; child: ChildProcess }> {
   const { port, statusPort } = options;
   const stateDir = join(run.work, `gateway-state-${port}`);
-  const key = writeGatewayState(stateDir, options.upstreamPort);
+  const key = writeGatewayState(stateDir, options.upstreamPort, options.extraApis);
   const child = spawn(process.execPath, [join(ROOT, 'apps/gateway/dist/main.mjs')], {
     cwd: join(ROOT, 'apps/gateway'),
     env: {
