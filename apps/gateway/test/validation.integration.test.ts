@@ -1,5 +1,6 @@
 import { readFileSync } from 'node:fs';
 import type { IncomingMessage, ServerResponse } from 'node:http';
+import { Readable } from 'node:stream';
 import { request } from 'undici';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import {
@@ -136,10 +137,7 @@ describe('OpenAPI request validation, Petstore 3.0 in enforce mode', () => {
     const chunked = await request(`${gw.url}/v1/pets`, {
       method: 'POST',
       headers: { 'content-type': 'application/json' },
-      body: (async function* () {
-        yield Buffer.from('{"id":1,');
-        yield Buffer.from('"name":');
-      })(),
+      body: Readable.from([Buffer.from('{"id":1,'), Buffer.from('"name":')]),
     });
     const chunkedBody = (await chunked.body.json()) as { violations: { pointer: string }[] };
     expect(chunked.statusCode).toBe(400);

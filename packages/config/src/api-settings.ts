@@ -51,6 +51,13 @@ export const ZKeyAuth = z.object({
   queryParam: z.string().max(64).optional(),
 });
 
+/** An OAuth scope token (RFC 6749 §3.3): printable ASCII without spaces, quotes or backslashes. */
+export const ZScope = z
+  .string()
+  .min(1)
+  .max(200)
+  .regex(/^[\x21\x23-\x5B\x5D-\x7E]+$/, 'a scope is printable ASCII without spaces, " or \\');
+
 export const ZJwtAuth = z
   .object({
     type: z.literal('jwt'),
@@ -62,6 +69,13 @@ export const ZJwtAuth = z
     algorithms: z.array(z.string().max(10)).default(['RS256', 'ES256']),
     consumerClaim: z.string().max(100).default('sub'),
     clockSkewSeconds: z.number().int().min(0).max(300).default(30),
+    /**
+     * Scopes every request's token must carry (in its `scope` claim, space-separated, or `scp`).
+     * Optional rather than defaulted so versions published before scopes existed keep their hash.
+     */
+    requiredScopes: z.array(ZScope).max(50).optional(),
+    /** More scopes per route, by route name, on top of `requiredScopes`. */
+    routeScopes: z.record(z.string().max(100), z.array(ZScope).max(50)).optional(),
   })
   .refine((a) => a.jwksUrl !== undefined || a.secretRef !== undefined, {
     message: 'jwt auth needs either jwksUrl or a shared secret',

@@ -12,6 +12,7 @@ import { type CompiledCors, compileCors } from '../policies/cors';
 import { type CompiledHeaderTransform, compileHeaderTransform } from '../policies/header-transform';
 import { type ConnectionPools, poolKey } from '../upstream/connection-pools';
 import { ServiceBalancer } from '../upstream/service-balancer';
+import { type CompiledScopes, compileScopes } from '../auth/required-scopes';
 import { type CompiledValidation, compileValidation } from '../validation/compiled-validation';
 import type { UpstreamInstance, UpstreamSelector } from '../upstream/upstream-selector';
 import {
@@ -55,6 +56,8 @@ export interface CompiledApi extends RoutableApi {
   readonly maxBodyBytes: number;
   /** OpenAPI request validation, compiled from the API's document; null when off. */
   readonly validation: CompiledValidation | null;
+  /** Scopes JWTs must carry, per route; null when the API requires none. */
+  readonly scopes: CompiledScopes | null;
 }
 
 export interface CompiledPlan {
@@ -141,6 +144,7 @@ export function compileConfig(published: PublishedConfig, deps: CompileDeps): Co
       maxHeaderBytes: policies.maxHeaderBytes,
       maxBodyBytes: policies.maxBodyBytes,
       validation: compileValidation(api),
+      scopes: compileScopes(api),
     };
   });
 

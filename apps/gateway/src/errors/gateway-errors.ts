@@ -10,6 +10,7 @@ export const GATEWAY_ERRORS = {
   GW_TOKEN_MISSING: { status: 401, title: 'Bearer token missing' },
   GW_TOKEN_INVALID: { status: 401, title: 'Bearer token invalid' },
   GW_FORBIDDEN: { status: 403, title: 'Forbidden' },
+  GW_INSUFFICIENT_SCOPE: { status: 403, title: 'Token lacks a required scope' },
   GW_ROUTE_NOT_FOUND: { status: 404, title: 'No route matches this request' },
   GW_PAYLOAD_TOO_LARGE: { status: 413, title: 'Request body too large' },
   GW_QUOTA_EXCEEDED: { status: 429, title: 'Quota exceeded' },

@@ -5,6 +5,7 @@ import type { Dispatcher } from 'undici';
 import { ANONYMOUS, type AuthOutcome } from '../auth/auth-outcome';
 import { authenticateJwt } from '../auth/jwt-auth';
 import { authenticateKey } from '../auth/key-auth';
+import { scopesFor } from '../auth/required-scopes';
 import type { CompiledApi, CompiledConfig } from '../config/compiled-config';
 import type { CredentialTable } from '../config/credential-table';
 import type { RuntimeState } from '../config/runtime-state';
@@ -60,6 +61,8 @@ const STRIPPED_REQUEST_HEADERS = new Set([
   'x-portico-plan',
   'content-length',
 ]);
+
+const NO_SCOPES: readonly string[] = [];
 
 /** Methods retried by default: repeating them has the same effect as sending them once. */
 const IDEMPOTENT = new Set(['GET', 'HEAD', 'OPTIONS', 'PUT', 'DELETE', 'TRACE']);
@@ -348,7 +351,12 @@ class Exchange implements Dispatcher.DispatchHandler, LimitWaiter, ValidationHos
     credentials: CredentialTable,
   ): void {
     if (entry.auth.type !== 'jwt') return;
-    authenticateJwt(this.req.headers, entry.api.id, entry.auth, config, credentials).then(
+    const requirement = {
+      apiId: entry.api.id,
+      auth: entry.auth,
+      scopes: entry.scopes === null ? NO_SCOPES : scopesFor(entry.scopes, this.routeId),
+    };
+    authenticateJwt(this.req.headers, requirement, config, credentials).then(
       (outcome) => this.afterAuth(outcome),
       (error: unknown) => {
         this.deps.log.error(`jwt authentication failed unexpectedly (${this.requestId})`, error);
@@ -364,7 +372,9 @@ class Exchange implements Dispatcher.DispatchHandler, LimitWaiter, ValidationHos
         outcome.detail,
         outcome.code === 'GW_KEY_MISSING' || outcome.code === 'GW_TOKEN_MISSING'
           ? { 'www-authenticate': 'Bearer' }
-          : null,
+          : outcome.code === 'GW_INSUFFICIENT_SCOPE'
+            ? { 'www-authenticate': 'Bearer error="insufficient_scope"' }
+            : null,
       );
       return;
     }
