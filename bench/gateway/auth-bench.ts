@@ -162,7 +162,9 @@ async function main(): Promise<void> {
 
   const samples = targets.map(() => [] as WrkResult[]);
   for (let r = 0; r < ROUNDS; r++)
-    targets.forEach((t, i) => samples[i]?.push(wrk(t.url, gateway.key, t.script)));
+    targets.forEach((t, i) => {
+      samples[i]?.push(wrk(t.url, gateway.key, t.script));
+    });
   const medians = samples.map(median);
 
   console.log(

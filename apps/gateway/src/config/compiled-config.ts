@@ -6,15 +6,15 @@ import type {
   SnapshotService,
 } from '@portico/config';
 import type { Pool } from 'undici';
+import { type CompiledScopes, compileScopes } from '../auth/required-scopes';
 import type { DiscoveryManager } from '../discovery/discovery-manager';
 import { CidrList } from '../policies/cidr-list';
 import { type CompiledCors, compileCors } from '../policies/cors';
 import { type CompiledHeaderTransform, compileHeaderTransform } from '../policies/header-transform';
 import { type ConnectionPools, poolKey } from '../upstream/connection-pools';
 import { ServiceBalancer } from '../upstream/service-balancer';
-import { type CompiledScopes, compileScopes } from '../auth/required-scopes';
-import { type CompiledValidation, compileValidation } from '../validation/compiled-validation';
 import type { UpstreamInstance, UpstreamSelector } from '../upstream/upstream-selector';
+import { type CompiledValidation, compileValidation } from '../validation/compiled-validation';
 import {
   type CompiledRoute,
   compileRoute,

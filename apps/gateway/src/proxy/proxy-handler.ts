@@ -26,12 +26,12 @@ import type {
 } from '../policies/response-cache-store';
 import type { GatewayMetrics } from '../status/gateway-metrics';
 import type { UpstreamInstance } from '../upstream/upstream-selector';
+import type { OperationMatch, Violation } from '../validation/openapi-validator';
+import { type ValidationHost, validateRequest } from '../validation/request-validation';
+import { isJsonResponse, ResponseCheck } from '../validation/response-check';
 import { type ClientView, forwardedHeadersFor } from './forwarded-headers';
 import { connectionNamedHeaders, HOP_BY_HOP } from './hop-by-hop';
 import { isUnderBasePath, normalisePath } from './path-normaliser';
-import type { OperationMatch, Violation } from '../validation/openapi-validator';
-import { validateRequest, type ValidationHost } from '../validation/request-validation';
-import { isJsonResponse, ResponseCheck } from '../validation/response-check';
 import { nextTraceparent, requestIdFrom } from './request-identity';
 
 export interface ProxyDeps {
