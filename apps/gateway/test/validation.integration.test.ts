@@ -41,7 +41,10 @@ function snapshot(extraApis: Record<string, unknown>[] = []) {
           { id: 'pets30-photos', name: 'photos', methods: ['GET'], path: '/pets/:petId/photos' },
           { id: 'pets30-all', name: 'all', path: '/*' },
         ],
-        policies: { validation: { mode: 'enforce', routes: { toys: 'report', photos: 'off' } } },
+        policies: {
+          maxBodyBytes: 1024,
+          validation: { mode: 'enforce', routes: { toys: 'report', photos: 'off' } },
+        },
       }),
       apiOf('pets31', '/api/v31', 'svc', {
         openApi: petstore31,
@@ -157,6 +160,27 @@ describe('OpenAPI request validation, Petstore 3.0 in enforce mode', () => {
       },
     ]);
     expect(missing.reachedUpstream + text.reachedUpstream).toBe(0);
+  });
+
+  it('stops a chunked JSON body past the API limit while reading it, forwarding nothing', async () => {
+    const before = hits;
+    const name = 'x'.repeat(700);
+    const res = await request(`${gw.url}/v1/pets`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: Readable.from([Buffer.from(`{"id":1,"name":"${name}`), Buffer.from(`${name}"}`)]),
+    });
+    const problem = (await res.body.json()) as { code: string };
+    expect(res.statusCode).toBe(413);
+    expect(problem.code).toBe('GW_PAYLOAD_TOO_LARGE');
+    expect(hits - before).toBe(0);
+  });
+
+  it('checks HEAD against the GET operation', async () => {
+    const res = await request(`${gw.url}/v1/pets?limit=500`, { method: 'HEAD' });
+    await res.body.dump();
+    expect(res.statusCode).toBe(400);
+    expect(res.headers['content-type']).toBe('application/problem+json');
   });
 
   it('refuses an operation the document does not describe', async () => {
