@@ -182,10 +182,17 @@ const BENCH_MCP = {
 
 /**
  * Writes the gateway's last-known-good snapshot: a keyed API (`/bench`) under a plan with rate
- * limit and quota, and an open API (`/open`) with no auth and no plan; with `mcp`, the keyed API
- * also answers MCP. Returns the clear API key.
+ * limit and quota, and an open API (`/open`) with no auth and no plan, plus `extraApis` (on
+ * service `svc_bench`, in the same plan); with `mcp`, the keyed API also answers MCP. Returns
+ * the clear API key.
  */
-export function writeGatewayState(stateDir: string, upstreamPort: number, mcp = false): string {
+export function writeGatewayState(
+  stateDir: string,
+  upstreamPort: number,
+  extras: { mcp?: boolean; extraApis?: readonly { id: string }[] } = {},
+): string {
+  const mcp = extras.mcp ?? false;
+  const extraApis = extras.extraApis ?? [];
   const key = generateSecret('apiKey');
   const snapshot = {
     schemaVersion: 1,
@@ -213,12 +220,13 @@ export function writeGatewayState(stateDir: string, upstreamPort: number, mcp = 
         auth: { type: 'none' },
         routes: [],
       },
+      ...extraApis,
     ],
     plans: [
       {
         id: 'pln_bench',
         name: 'bench',
-        apiIds: ['api_bench'],
+        apiIds: ['api_bench', ...extraApis.map((a) => a.id)],
         // Far above what the run can send: every request is counted against both limits (this
         // busy key mostly through leases), none refused.
         rateLimit: { requests: 1_000_000_000, per: 'second' },
@@ -267,11 +275,16 @@ export async function startGateway(
     analytics: boolean;
     /** Adds the MCP endpoint `/bench/mcp` to the keyed API. */
     mcp?: boolean;
+    /** More APIs on the bench service, in the bench plan (see writeGatewayState). */
+    extraApis?: readonly { id: string }[];
   },
 ): Promise<{ key: string; child: ChildProcess }> {
   const { port, statusPort } = options;
   const stateDir = join(run.work, `gateway-state-${port}`);
-  const key = writeGatewayState(stateDir, options.upstreamPort, options.mcp ?? false);
+  const key = writeGatewayState(stateDir, options.upstreamPort, {
+    mcp: options.mcp ?? false,
+    ...(options.extraApis ? { extraApis: options.extraApis } : {}),
+  });
   const child = spawn(process.execPath, [join(ROOT, 'apps/gateway/dist/main.mjs')], {
     cwd: join(ROOT, 'apps/gateway'),
     env: {

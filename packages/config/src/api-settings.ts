@@ -51,6 +51,13 @@ export const ZKeyAuth = z.object({
   queryParam: z.string().max(64).optional(),
 });
 
+/** An OAuth scope token (RFC 6749 §3.3): printable ASCII without spaces, quotes or backslashes. */
+export const ZScope = z
+  .string()
+  .min(1)
+  .max(200)
+  .regex(/^[\x21\x23-\x5B\x5D-\x7E]+$/, 'a scope is printable ASCII without spaces, " or \\');
+
 export const ZJwtAuth = z
   .object({
     type: z.literal('jwt'),
@@ -62,6 +69,13 @@ export const ZJwtAuth = z
     algorithms: z.array(z.string().max(10)).default(['RS256', 'ES256']),
     consumerClaim: z.string().max(100).default('sub'),
     clockSkewSeconds: z.number().int().min(0).max(300).default(30),
+    /**
+     * Scopes every request's token must carry (in its `scope` claim, space-separated, or `scp`).
+     * Optional rather than defaulted so versions published before scopes existed keep their hash.
+     */
+    requiredScopes: z.array(ZScope).max(50).optional(),
+    /** More scopes per route, by route name, on top of `requiredScopes`. */
+    routeScopes: z.record(z.string().max(100), z.array(ZScope).max(50)).optional(),
   })
   .refine((a) => a.jwksUrl !== undefined || a.secretRef !== undefined, {
     message: 'jwt auth needs either jwksUrl or a shared secret',
@@ -101,6 +115,23 @@ export const ZQuota = z.object({
 });
 export type Quota = z.infer<typeof ZQuota>;
 
+/** `enforce` refuses invalid requests with 400; `report` lets them through and counts them. */
+export const ZValidationMode = z.enum(['enforce', 'report']);
+export type ValidationMode = z.infer<typeof ZValidationMode>;
+
+/**
+ * OpenAPI request validation against the API's stored OpenAPI 3.0/3.1 document. Operations are
+ * matched on the path below the API's base path.
+ */
+export const ZRequestValidation = z.object({
+  mode: ZValidationMode.default('enforce'),
+  /** Per route (by route name): another mode for that route, or `off` to skip it. */
+  routes: z.record(z.string().max(100), z.enum(['enforce', 'report', 'off'])).default({}),
+  /** `report` checks JSON responses against the document and counts mismatches; never blocks. */
+  responses: z.enum(['off', 'report']).default('off'),
+});
+export type RequestValidation = z.infer<typeof ZRequestValidation>;
+
 /** Per-API policies, the `plugins` block of the declarative file. */
 export const ZApiPolicies = z.object({
   cors: ZCors.optional(),
@@ -120,6 +151,7 @@ export const ZApiPolicies = z.object({
   /** Applies per client IP where auth is `none`, and to anonymous callers. */
   anonymousRateLimit: ZRateLimit.optional(),
   trustedProxies: z.array(z.string().max(50)).default([]),
+  validation: ZRequestValidation.optional(),
 });
 export type ApiPolicies = z.infer<typeof ZApiPolicies>;
 

@@ -63,6 +63,11 @@ export const ZSnapshotApi = z.object({
   policies: ZApiPolicies.prefault({}),
   /** Present only when MCP is enabled, so versions published before MCP existed keep their hash. */
   mcp: ZSnapshotMcp.optional(),
+  /**
+   * The API's OpenAPI document, parsed, present only while `policies.validation` is on (so
+   * versions without validation keep their hash and gateways carry no unused documents).
+   */
+  openApi: z.record(z.string(), z.unknown()).optional(),
 });
 export type SnapshotApi = z.infer<typeof ZSnapshotApi>;
 
@@ -128,6 +133,13 @@ export const ZConfigSnapshot = z
     const registryIds = new Set(snapshot.registries.map((r) => r.id));
     const apiIds = new Set(snapshot.apis.map((a) => a.id));
     snapshot.apis.forEach((api, index) => {
+      if (api.policies.validation !== undefined && api.openApi === undefined) {
+        ctx.addIssue({
+          code: 'custom',
+          path: ['apis', index, 'policies', 'validation'],
+          message: `API ${api.name} turns on request validation but has no OpenAPI document`,
+        });
+      }
       if (!serviceIds.has(api.serviceId)) {
         ctx.addIssue({
           code: 'custom',

@@ -5,6 +5,7 @@ import type { CompiledConfig } from '../config/compiled-config';
 import type { CredentialTable } from '../config/credential-table';
 import type { AuthOutcome } from './auth-outcome';
 import { resolveAccess } from './consumer-access';
+import { missingScope } from './required-scopes';
 
 type JwtAuth = Extract<ApiAuth, { type: 'jwt' }>;
 
@@ -47,15 +48,27 @@ function bearer(headers: IncomingHttpHeaders): string | null {
   return authorization.slice(7).trim();
 }
 
-/** Verifies a bearer JWT (signature, iss, aud, exp, nbf with skew) and maps a claim to a consumer. */
+/** What one request needs from its token: the API's JWT settings and the route's scopes. */
+export interface JwtRequirement {
+  apiId: string;
+  /** The matched route (null: the API's catch-all), for route-scoped plans. */
+  routeId: string | null;
+  auth: JwtAuth;
+  /** Scopes the token must grant on this route (empty: none). */
+  scopes: readonly string[];
+}
+
+/**
+ * Verifies a bearer JWT (signature, iss, aud, exp, nbf with skew), checks the route's required
+ * scopes and maps a claim to a consumer.
+ */
 export async function authenticateJwt(
   headers: IncomingHttpHeaders,
-  apiId: string,
-  routeId: string | null,
-  auth: JwtAuth,
+  requirement: JwtRequirement,
   config: CompiledConfig,
   credentials: CredentialTable,
 ): Promise<AuthOutcome> {
+  const { apiId, routeId, auth } = requirement;
   const token = bearer(headers);
   if (token === null)
     return {
@@ -92,6 +105,13 @@ export async function authenticateJwt(
   } catch (error) {
     return { ok: false, code: 'GW_TOKEN_INVALID', detail: jwtFailure(error) };
   }
+  const missing = missingScope(payload, requirement.scopes);
+  if (missing !== null)
+    return {
+      ok: false,
+      code: 'GW_INSUFFICIENT_SCOPE',
+      detail: `the token lacks the scope "${missing}" this route requires`,
+    };
   const claim = payload[auth.consumerClaim];
   if (typeof claim !== 'string' || claim.length === 0) {
     return {

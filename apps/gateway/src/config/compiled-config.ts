@@ -6,6 +6,7 @@ import type {
   SnapshotService,
 } from '@portico/config';
 import type { Pool } from 'undici';
+import { type CompiledScopes, compileScopes } from '../auth/required-scopes';
 import type { DiscoveryManager } from '../discovery/discovery-manager';
 import { type CompiledMcp, compileMcp, createSchemaCompiler } from '../mcp/compiled-mcp';
 import { CidrList } from '../policies/cidr-list';
@@ -14,6 +15,7 @@ import { type CompiledHeaderTransform, compileHeaderTransform } from '../policie
 import { type ConnectionPools, poolKey } from '../upstream/connection-pools';
 import { ServiceBalancer } from '../upstream/service-balancer';
 import type { UpstreamInstance, UpstreamSelector } from '../upstream/upstream-selector';
+import { type CompiledValidation, compileValidation } from '../validation/compiled-validation';
 import {
   type CompiledRoute,
   compileRoute,
@@ -55,6 +57,10 @@ export interface CompiledApi extends RoutableApi {
   readonly maxBodyBytes: number;
   /** The API's MCP endpoint and tools; null when MCP is off. */
   readonly mcp: CompiledMcp | null;
+  /** OpenAPI request validation, compiled from the API's document; null when off. */
+  readonly validation: CompiledValidation | null;
+  /** Scopes JWTs must carry, per route; null when the API requires none. */
+  readonly scopes: CompiledScopes | null;
 }
 
 export interface CompiledPlan {
@@ -150,6 +156,8 @@ export function compileConfig(published: PublishedConfig, deps: CompileDeps): Co
       maxHeaderBytes: policies.maxHeaderBytes,
       maxBodyBytes: policies.maxBodyBytes,
       mcp: schemaCompiler === null ? null : compileMcp(api, routes, schemaCompiler),
+      validation: compileValidation(api),
+      scopes: compileScopes(api),
     };
   });
 

@@ -4,11 +4,13 @@
  */
 export const GATEWAY_ERRORS = {
   GW_BAD_REQUEST: { status: 400, title: 'Bad request' },
+  GW_REQUEST_INVALID: { status: 400, title: 'Request does not match the API description' },
   GW_KEY_MISSING: { status: 401, title: 'API key missing' },
   GW_KEY_INVALID: { status: 401, title: 'API key invalid' },
   GW_TOKEN_MISSING: { status: 401, title: 'Bearer token missing' },
   GW_TOKEN_INVALID: { status: 401, title: 'Bearer token invalid' },
   GW_FORBIDDEN: { status: 403, title: 'Forbidden' },
+  GW_INSUFFICIENT_SCOPE: { status: 403, title: 'Token lacks a required scope' },
   GW_ROUTE_NOT_FOUND: { status: 404, title: 'No route matches this request' },
   GW_PAYLOAD_TOO_LARGE: { status: 413, title: 'Request body too large' },
   GW_QUOTA_EXCEEDED: { status: 429, title: 'Quota exceeded' },
@@ -33,10 +35,17 @@ export interface GatewayProblem {
   detail: string;
   requestId: string;
   instance?: string;
+  /** GW_REQUEST_INVALID: each way the request departs from the API's OpenAPI document. */
+  violations?: readonly { pointer: string; message: string }[];
 }
 
 /** RFC 9457 body for a gateway error; `detail` says what to do about it. */
-export function problemBody(code: GatewayErrorCode, detail: string, requestId: string): string {
+export function problemBody(
+  code: GatewayErrorCode,
+  detail: string,
+  requestId: string,
+  extension?: Pick<GatewayProblem, 'violations'>,
+): string {
   const { status, title } = GATEWAY_ERRORS[code];
   const problem: GatewayProblem = {
     type: `https://portico.dev/errors/${code}`,
@@ -45,6 +54,7 @@ export function problemBody(code: GatewayErrorCode, detail: string, requestId: s
     code,
     detail,
     requestId,
+    ...extension,
   };
   return JSON.stringify(problem);
 }

@@ -33,6 +33,7 @@ export const MAX_MCP_MESSAGE_BYTES = 4 * 1024 * 1024;
 
 const SUPPORTED_VERSIONS: ReadonlySet<string> = new Set(SUPPORTED_PROTOCOL_VERSIONS);
 const JSON_CONTENT_TYPE = 'application/json';
+const NO_SCOPES: readonly string[] = [];
 
 /** The API whose MCP endpoint `req` addresses, or null when it addresses none (proxy it). */
 export function mcpEntryFor(config: CompiledConfig, req: IncomingMessage): CompiledApi | null {
@@ -174,7 +175,14 @@ export class McpExchange {
         ),
       );
     } else if (auth.type === 'jwt') {
-      authenticateJwt(req.headers, entry.api.id, null, auth, this.config, this.credentials).then(
+      const requirement = {
+        apiId: entry.api.id,
+        routeId: null,
+        auth,
+        // Each tool's route is checked when it is called; the token needs the API's own scopes.
+        scopes: entry.scopes === null ? NO_SCOPES : entry.scopes.api,
+      };
+      authenticateJwt(req.headers, requirement, this.config, this.credentials).then(
         (outcome) => this.afterAuth(outcome),
         (error: unknown) => {
           this.deps.log.error(`jwt authentication failed unexpectedly (${this.requestId})`, error);

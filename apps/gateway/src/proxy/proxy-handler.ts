@@ -4,6 +4,7 @@ import type { Dispatcher } from 'undici';
 import { ANONYMOUS, type AuthOutcome } from '../auth/auth-outcome';
 import { authenticateJwt } from '../auth/jwt-auth';
 import { authenticateKey } from '../auth/key-auth';
+import { scopesFor } from '../auth/required-scopes';
 import type { CompiledApi, CompiledConfig } from '../config/compiled-config';
 import type { CredentialTable } from '../config/credential-table';
 import { GATEWAY_ERRORS, type GatewayErrorCode } from '../errors/gateway-errors';
@@ -17,6 +18,9 @@ import type {
   ResponseCacheStore,
 } from '../policies/response-cache-store';
 import type { UpstreamInstance } from '../upstream/upstream-selector';
+import type { OperationMatch, Violation } from '../validation/openapi-validator';
+import { type ValidationHost, validateRequest } from '../validation/request-validation';
+import { isJsonResponse, ResponseCheck } from '../validation/response-check';
 import { type ClientView, forwardedHeadersFor } from './forwarded-headers';
 import { connectionNamedHeaders, HOP_BY_HOP } from './hop-by-hop';
 import { limitCheckFor } from './limit-check';
@@ -47,6 +51,8 @@ const STRIPPED_REQUEST_HEADERS = new Set([
   'x-portico-plan',
   'content-length',
 ]);
+
+const NO_SCOPES: readonly string[] = [];
 
 /** Set on requests that arrived through the server's 'upgrade' event: the bytes read past the headers. */
 export const UPGRADE_HEAD = Symbol('portico.upgradeHead');
@@ -127,7 +133,7 @@ export function createProxyHandler(
   };
 }
 
-class Exchange implements Dispatcher.DispatchHandler, LimitWaiter {
+class Exchange implements Dispatcher.DispatchHandler, LimitWaiter, ValidationHost {
   readonly requestId: string;
   readonly startedAt = performance.now();
   readonly method: string;
@@ -150,6 +156,12 @@ class Exchange implements Dispatcher.DispatchHandler, LimitWaiter {
   private limitHeaders: Record<string, string> | null = null;
   private outcome: (AuthOutcome & { ok: true }) | null = null;
   private finished = false;
+  private validated = false;
+  /** The body the validator read whole, forwarded instead of the (consumed) request stream. */
+  private validatedBody: Buffer | null = null;
+  /** The OpenAPI operation the request matched, for report-only response validation. */
+  private operation: OperationMatch | null = null;
+  private responseCheck: ResponseCheck | null = null;
 
   // The upstream attempt in progress.
   private upstreamHeaders: string[] = [];
@@ -172,7 +184,7 @@ class Exchange implements Dispatcher.DispatchHandler, LimitWaiter {
 
   constructor(
     private readonly deps: ProxyDeps,
-    private readonly req: IncomingMessage,
+    readonly req: IncomingMessage,
     private readonly res: ExchangeResponse,
   ) {
     this.requestId = requestIdFrom(req.headers['x-request-id']);
@@ -289,14 +301,13 @@ class Exchange implements Dispatcher.DispatchHandler, LimitWaiter {
     credentials: CredentialTable,
   ): void {
     if (entry.auth.type !== 'jwt') return;
-    authenticateJwt(
-      this.req.headers,
-      entry.api.id,
-      this.routeId,
-      entry.auth,
-      config,
-      credentials,
-    ).then(
+    const requirement = {
+      apiId: entry.api.id,
+      routeId: this.routeId,
+      auth: entry.auth,
+      scopes: entry.scopes === null ? NO_SCOPES : scopesFor(entry.scopes, this.routeId),
+    };
+    authenticateJwt(this.req.headers, requirement, config, credentials).then(
       (outcome) => this.afterAuth(outcome),
       (error: unknown) => {
         this.deps.log.error(`jwt authentication failed unexpectedly (${this.requestId})`, error);
@@ -312,7 +323,9 @@ class Exchange implements Dispatcher.DispatchHandler, LimitWaiter {
         outcome.detail,
         outcome.code === 'GW_KEY_MISSING' || outcome.code === 'GW_TOKEN_MISSING'
           ? { 'www-authenticate': 'Bearer' }
-          : null,
+          : outcome.code === 'GW_INSUFFICIENT_SCOPE'
+            ? { 'www-authenticate': 'Bearer error="insufficient_scope"' }
+            : null,
       );
       return;
     }
@@ -350,6 +363,22 @@ class Exchange implements Dispatcher.DispatchHandler, LimitWaiter {
   private forward(): void {
     if (this.res.destroyed) return;
     const entry = this.entry as CompiledApi;
+    if (entry.validation !== null && !this.validated) {
+      this.validated = true;
+      validateRequest(
+        this,
+        entry.validation,
+        {
+          apiId: entry.api.id,
+          routeId: this.routeId,
+          relativePath: this.relativePath,
+          query: this.query,
+          maxBodyBytes: entry.maxBodyBytes,
+        },
+        this.deps.metrics,
+      );
+      return;
+    }
     const method = this.method;
     const cache = this.deps.cache;
     if (
@@ -366,6 +395,44 @@ class Exchange implements Dispatcher.DispatchHandler, LimitWaiter {
       return;
     }
     this.pickAndSend();
+  }
+
+  // ValidationHost: the verdict of OpenAPI request validation.
+
+  validationPassed(body: Buffer | null, match: OperationMatch | null): void {
+    this.validatedBody = body;
+    this.operation = match;
+    this.forward();
+  }
+
+  validationRefused(violations: readonly Violation[]): void {
+    this.errorCode = 'GW_REQUEST_INVALID';
+    this.clearTotalTimer();
+    const res = this.res;
+    if (res.headersSent || res.destroyed) return;
+    const body = problemBody(
+      'GW_REQUEST_INVALID',
+      `the request does not match this API's OpenAPI description (${violations.length} violation${violations.length === 1 ? '' : 's'})`,
+      this.requestId,
+      { violations },
+    );
+    res.writeHead(400, {
+      'content-type': PROBLEM_CONTENT_TYPE,
+      'content-length': Buffer.byteLength(body),
+      'x-request-id': this.requestId,
+      'cache-control': 'no-store',
+      // A body left unread cannot be skipped safely on a kept-alive connection.
+      ...(this.req.complete ? {} : { connection: 'close' }),
+    });
+    res.end(body);
+  }
+
+  validationBodyTooLarge(limit: number): void {
+    this.fail('GW_PAYLOAD_TOO_LARGE', `request body exceeds this API's limit of ${limit} bytes`);
+  }
+
+  validationBodyFailed(): void {
+    this.fail('GW_BAD_REQUEST', 'the request body ended before it was complete');
   }
 
   private afterCacheLookup(hit: CachedResponse | null): void {
@@ -426,9 +493,13 @@ class Exchange implements Dispatcher.DispatchHandler, LimitWaiter {
       return;
     }
 
+    const validatedBody = this.validatedBody;
     const contentLengthHeader = req.headers['content-length'];
     const contentLength = contentLengthHeader === undefined ? -1 : Number(contentLengthHeader);
-    if (contentLength > 0 || req.headers['transfer-encoding'] !== undefined) {
+    if (validatedBody !== null) {
+      this.upstreamHeaders.push('content-length', String(validatedBody.length));
+      this.bytesIn = validatedBody.length;
+    } else if (contentLength > 0 || req.headers['transfer-encoding'] !== undefined) {
       if (contentLength >= 0) {
         this.upstreamHeaders.push('content-length', String(contentLength));
         this.bytesIn = contentLength;
@@ -449,7 +520,9 @@ class Exchange implements Dispatcher.DispatchHandler, LimitWaiter {
     // never buffered for a second attempt), idempotent unless the service allows otherwise.
     const retries = service.service.retries;
     this.retriesLeft =
-      this.body === null && (IDEMPOTENT.has(this.method) || retries.retryNonIdempotent)
+      this.body === null &&
+      validatedBody === null &&
+      (IDEMPOTENT.has(this.method) || retries.retryNonIdempotent)
         ? retries.attempts
         : 0;
     this.send(instance);
@@ -513,7 +586,7 @@ class Exchange implements Dispatcher.DispatchHandler, LimitWaiter {
         method: this.method as Dispatcher.HttpMethod,
         path: this.upstreamPath,
         headers: this.upstreamHeaders,
-        body: this.body,
+        body: this.validatedBody ?? this.body,
       },
       this,
     );
@@ -600,6 +673,13 @@ class Exchange implements Dispatcher.DispatchHandler, LimitWaiter {
         );
       }
     }
+    const operation = this.operation;
+    if (
+      operation !== null &&
+      entry.validation?.reportResponses === true &&
+      isJsonResponse(upstreamHeaders['content-type'])
+    )
+      this.responseCheck = new ResponseCheck(entry.validation.validator, operation, statusCode);
     this.responding = true;
     res.writeHead(statusCode, headers);
   }
@@ -608,6 +688,7 @@ class Exchange implements Dispatcher.DispatchHandler, LimitWaiter {
     if (this.discardForRetry) return;
     this.bytesOut += chunk.length;
     this.capture?.push(chunk);
+    this.responseCheck?.push(chunk);
     const res = this.res;
     if (res.destroyed) {
       controller.pause();
@@ -642,6 +723,11 @@ class Exchange implements Dispatcher.DispatchHandler, LimitWaiter {
     this.capture?.end();
     this.capture = null;
     this.res.end();
+    if (this.responseCheck !== null) {
+      // After the client has its response: report-only never delays or changes it.
+      this.responseCheck.finish((this.entry as CompiledApi).api.id, this.deps.metrics);
+      this.responseCheck = null;
+    }
   }
 
   onResponseError(_controller: Dispatcher.DispatchController | undefined, error: Error): void {

@@ -10,6 +10,10 @@ export class GatewayMetrics {
   private readonly latencyCounts = new Array<number>(LATENCY_BUCKETS_MS.length + 1).fill(0);
   private latencySumMs = 0;
   private latencyCount = 0;
+  /** `apiId|mode` → requests that failed request validation (refused, or reported only). */
+  private readonly validationFailures = new Map<string, number>();
+  /** API id → upstream responses that did not match the OpenAPI document (report-only). */
+  private readonly responseMismatches = new Map<string, number>();
   inFlight = 0;
   configApplied = 0;
   configRefused = 0;
@@ -24,6 +28,15 @@ export class GatewayMetrics {
     this.latencyCounts[bucket] = (this.latencyCounts[bucket] ?? 0) + 1;
     this.latencySumMs += totalMs;
     this.latencyCount++;
+  }
+
+  observeValidationFailure(apiId: string, mode: 'enforce' | 'report'): void {
+    const key = `${apiId}|${mode}`;
+    this.validationFailures.set(key, (this.validationFailures.get(key) ?? 0) + 1);
+  }
+
+  observeResponseMismatch(apiId: string): void {
+    this.responseMismatches.set(apiId, (this.responseMismatches.get(apiId) ?? 0) + 1);
   }
 
   text(extra: { configVersion: number; credentialSeq: number; ready: boolean }): string {
@@ -52,6 +65,20 @@ export class GatewayMetrics {
     lines.push(`portico_gateway_request_duration_ms_bucket{le="+Inf"} ${cumulative}`);
     lines.push(`portico_gateway_request_duration_ms_sum ${this.latencySumMs}`);
     lines.push(`portico_gateway_request_duration_ms_count ${this.latencyCount}`);
+    lines.push(
+      '# HELP portico_gateway_validation_failures_total Requests that failed OpenAPI validation; mode="report" ones were forwarded anyway.',
+      '# TYPE portico_gateway_validation_failures_total counter',
+    );
+    for (const [key, count] of this.validationFailures) {
+      const [api, mode] = key.split('|');
+      lines.push(`portico_gateway_validation_failures_total{api="${api}",mode="${mode}"} ${count}`);
+    }
+    lines.push(
+      '# HELP portico_gateway_response_mismatches_total Upstream responses that did not match the OpenAPI document (report-only).',
+      '# TYPE portico_gateway_response_mismatches_total counter',
+    );
+    for (const [api, count] of this.responseMismatches)
+      lines.push(`portico_gateway_response_mismatches_total{api="${api}"} ${count}`);
     lines.push(
       '# TYPE portico_gateway_in_flight_requests gauge',
       `portico_gateway_in_flight_requests ${this.inFlight}`,

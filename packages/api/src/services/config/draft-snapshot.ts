@@ -11,6 +11,7 @@ import {
   ZMcpSettings,
 } from '@portico/config';
 import type { Prisma } from '@portico/db';
+import { parse as parseYaml } from 'yaml';
 import { sealedFingerprint } from '../../crypto/sealed-fingerprint';
 import { mcpToolsFromOpenApi } from '../apis/openapi-tools';
 import { jwtSecretRefOf } from '../secrets/secret-refs';
@@ -134,6 +135,7 @@ export async function loadDraftSnapshot(
       })),
       policies: asObject(a.policies),
       ...(mcpByApi.has(a.id) ? { mcp: mcpByApi.get(a.id) } : {}),
+      ...openApiOf(a.policies, a.openApiDocument),
     })),
     plans: plans.sort(byName).map((p) => ({
       id: p.id,
@@ -194,6 +196,26 @@ function mcpOf(api: {
   const tools = mcpToolsFromOpenApi(api.openApiDocument, settings.data);
   if (!tools.ok) return { issue: tools.issue };
   return { path: settings.data.path, tools: tools.tools };
+}
+
+/**
+ * The parsed OpenAPI document of an API that validates requests; nothing otherwise, so APIs
+ * without validation hash as before. A document that does not parse is left out, and the
+ * snapshot schema then names the API.
+ */
+function openApiOf(
+  policies: Prisma.JsonValue,
+  document: string | null,
+): { openApi?: Record<string, unknown> } {
+  if (asObject(policies).validation === undefined || document === null) return {};
+  try {
+    const parsed: unknown = parseYaml(document, { maxAliasCount: 100 });
+    return parsed !== null && typeof parsed === 'object' && !Array.isArray(parsed)
+      ? { openApi: parsed as Record<string, unknown> }
+      : {};
+  } catch {
+    return {};
+  }
 }
 
 /** The fingerprint of the secret an API's jwt auth references, so rotating it changes the draft. */

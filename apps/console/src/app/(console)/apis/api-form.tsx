@@ -348,6 +348,12 @@ export function ApiForm({ api, onDone }: { api: ApiView | null; onDone: () => vo
               <TextInput form={form} path="auth.jwksUrl" label="JWKS URL" />
               <TextInput form={form} path="auth.issuer" label="Issuer" />
               <TextInput form={form} path="auth.audience" label="Audience" />
+              <ListInput
+                form={form}
+                path="auth.requiredScopes"
+                label="Required scopes"
+                hint="Every token must grant these (scope or scp claim). Per-route scopes: the YAML's routeScopes."
+              />
             </>
           ) : null}
         </div>
