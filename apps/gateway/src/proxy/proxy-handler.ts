@@ -7,7 +7,12 @@ import { authenticateKey } from '../auth/key-auth';
 import { scopesFor } from '../auth/required-scopes';
 import type { CompiledApi, CompiledConfig } from '../config/compiled-config';
 import type { CredentialTable } from '../config/credential-table';
-import { GATEWAY_ERRORS, type GatewayErrorCode } from '../errors/gateway-errors';
+import {
+  GATEWAY_ERRORS,
+  type GatewayErrorCode,
+  PROBLEM_CONTENT_TYPE,
+  problemBody,
+} from '../errors/gateway-errors';
 import type { LimitDecision, LimitWaiter } from '../limits/index';
 import { McpExchange, mcpEntryFor } from '../mcp/mcp-exchange';
 import { addCorsResponseHeaders, preflightHeaders } from '../policies/cors';
