@@ -7,6 +7,12 @@ import type {
 } from '@portico/config';
 import type { Pool } from 'undici';
 import type { DiscoveryManager } from '../discovery/discovery-manager';
+import type { GrpcChannels } from '../grpc/grpc-channels';
+import {
+  type CompiledGrpcService,
+  compileGrpcService,
+  grpcChannelKeys,
+} from '../grpc/grpc-service';
 import { CidrList } from '../policies/cidr-list';
 import { type CompiledCors, compileCors } from '../policies/cors';
 import { type CompiledHeaderTransform, compileHeaderTransform } from '../policies/header-transform';
@@ -34,6 +40,8 @@ export interface CompiledService {
   readonly service: SnapshotService;
   readonly selector: UpstreamSelector;
   poolFor(instance: UpstreamInstance): Pool;
+  /** Set for `protocol: grpc` services: requests are transcoded to gRPC calls. */
+  readonly grpc: CompiledGrpcService | null;
 }
 
 export interface CompiledApi extends RoutableApi {
@@ -78,6 +86,8 @@ export interface CompileDeps {
   globalTrustedProxies: readonly string[];
   /** Follows registries for services with a discovery reference (absent: static targets only). */
   discovery?: DiscoveryManager;
+  /** Channels to gRPC services' instances (absent: gRPC services are refused). */
+  grpcChannels?: GrpcChannels;
 }
 
 /**
@@ -89,7 +99,14 @@ export function compileConfig(published: PublishedConfig, deps: CompileDeps): Co
   const services = new Map<string, CompiledService>();
   const poolKeysInUse = new Set<string>();
   const reused = new Set<UpstreamSelector>();
+  const grpcKeysInUse = new Set<string>();
   for (const service of snapshot.services) {
+    let grpc: CompiledGrpcService | null = null;
+    if (service.protocol === 'grpc') {
+      if (deps.grpcChannels === undefined)
+        throw new Error(`service ${service.name}: this gateway cannot speak gRPC`);
+      grpc = compileGrpcService(service, deps.grpcChannels);
+    }
     const reusable = deps.previous?.services.get(service.id);
     const selector =
       reusable && sameUpstreams(reusable.service, service)
@@ -98,10 +115,12 @@ export function compileConfig(published: PublishedConfig, deps: CompileDeps): Co
     if (selector === reusable?.selector) reused.add(selector);
     for (const target of selector.health())
       poolKeysInUse.add(poolKey(originOf(service.scheme, target.address, target.port), service));
+    if (grpc !== null) grpcChannelKeys(service, selector.health(), grpcKeysInUse);
     const poolsByOrigin = new Map<string, Pool>();
     services.set(service.id, {
       service,
       selector,
+      grpc,
       poolFor(instance) {
         let pool = poolsByOrigin.get(instance.origin);
         if (pool === undefined) {
@@ -144,6 +163,7 @@ export function compileConfig(published: PublishedConfig, deps: CompileDeps): Co
     snapshot.plans.map((plan) => [plan.id, { plan, apiIds: new Set(plan.apiIds) }]),
   );
   deps.pools.retainOnly(poolKeysInUse);
+  deps.grpcChannels?.retainOnly(grpcKeysInUse);
   // Nothing below can fail: this version goes live, so start and stop background work now.
   for (const s of services.values()) if (!reused.has(s.selector)) s.selector.start();
   for (const s of deps.previous?.services.values() ?? [])

@@ -14,6 +14,7 @@ import {
   PROBLEM_CONTENT_TYPE,
   problemBody,
 } from '../errors/gateway-errors';
+import { type TranscodeHost, transcodeToGrpc, type UpstreamOutcome } from '../grpc/grpc-transcoder';
 import type { LimitCheck, LimitDecision, Limiter, LimitWaiter } from '../limits/index';
 import { addCorsResponseHeaders, preflightHeaders } from '../policies/cors';
 import { applyHeaderTransform } from '../policies/header-transform';
@@ -178,7 +179,7 @@ export function createProxyHandler(
   };
 }
 
-class Exchange implements Dispatcher.DispatchHandler, LimitWaiter {
+class Exchange implements Dispatcher.DispatchHandler, LimitWaiter, TranscodeHost {
   readonly requestId: string;
   readonly startedAt = performance.now();
   readonly method: string;
@@ -186,9 +187,9 @@ class Exchange implements Dispatcher.DispatchHandler, LimitWaiter {
   private upstreamMs: number | null = null;
   private entry: CompiledApi | null = null;
   private routeId: string | null = null;
-  private relativePath = '/';
+  relativePath = '/';
   private path = '/';
-  private query = '';
+  query = '';
   private instance: UpstreamInstance | null = null;
   /** Read by consistent-hash balancing (PickContext). */
   consumerId: string | null = null;
@@ -198,7 +199,7 @@ class Exchange implements Dispatcher.DispatchHandler, LimitWaiter {
   private bytesIn = 0;
   private bytesOut = 0;
   private errorCode: GatewayErrorCode | null = null;
-  private limitHeaders: Record<string, string> | null = null;
+  limitHeaders: Record<string, string> | null = null;
   private outcome: (AuthOutcome & { ok: true }) | null = null;
   private finished = false;
 
@@ -223,8 +224,8 @@ class Exchange implements Dispatcher.DispatchHandler, LimitWaiter {
 
   constructor(
     private readonly deps: ProxyDeps,
-    private readonly req: IncomingMessage,
-    private readonly res: ExchangeResponse,
+    readonly req: IncomingMessage,
+    readonly res: ExchangeResponse,
   ) {
     this.requestId = requestIdFrom(req.headers['x-request-id']);
     this.method = req.method ?? 'GET';
@@ -414,6 +415,12 @@ class Exchange implements Dispatcher.DispatchHandler, LimitWaiter {
   private forward(): void {
     if (this.res.destroyed) return;
     const entry = this.entry as CompiledApi;
+    const grpc = entry.service.grpc;
+    if (grpc !== null) {
+      // gRPC services: the transcoder answers; it reports back through noteUpstream.
+      transcodeToGrpc(this, entry, grpc);
+      return;
+    }
     const method = this.method;
     const cache = this.deps.cache;
     if (
@@ -869,11 +876,16 @@ class Exchange implements Dispatcher.DispatchHandler, LimitWaiter {
       );
   }
 
-  private fail(
-    code: GatewayErrorCode,
-    detail: string,
-    extra?: Record<string, string> | null,
-  ): void {
+  /** A transcoded call's upstream attempt, for metrics and analytics (TranscodeHost). */
+  noteUpstream(outcome: UpstreamOutcome): void {
+    this.instance = outcome.instance;
+    this.upstreamMs = outcome.upstreamMs;
+    this.bytesIn = outcome.bytesIn;
+    this.bytesOut = outcome.bytesOut;
+    this.errorCode = outcome.errorCode;
+  }
+
+  fail(code: GatewayErrorCode, detail: string, extra?: Record<string, string> | null): void {
     this.errorCode = code;
     this.clearTotalTimer();
     // A body left unread cannot be skipped safely on a kept-alive connection: close it instead.
