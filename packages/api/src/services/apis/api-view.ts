@@ -1,4 +1,4 @@
-import type { ApiAuth, ApiPolicies } from '@portico/config';
+import type { Aggregate, ApiAuth, ApiPolicies } from '@portico/config';
 import type { Api, Route } from '@portico/db';
 
 export interface RouteView {
@@ -6,6 +6,8 @@ export interface RouteView {
   name: string | null;
   methods: string[];
   path: string;
+  /** Set on composite routes. */
+  aggregate: Aggregate | null;
   position: number;
 }
 
@@ -57,6 +59,8 @@ export function toApiView(row: ApiRow): ApiView {
       name: r.name,
       methods: r.methods,
       path: r.path,
+      // Stored only after validation with ZAggregate.
+      aggregate: r.aggregate as unknown as Aggregate | null,
       position: r.position,
     })),
     hasOpenApiDocument: row.openApiDocument !== null,

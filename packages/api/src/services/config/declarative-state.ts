@@ -142,6 +142,7 @@ export async function loadDeclarativeState(
         ...(r.name === null ? {} : { name: r.name }),
         methods: r.methods,
         path: r.path,
+        ...(r.aggregate === null ? {} : { aggregate: r.aggregate }),
       })),
       plugins: asObject(a.policies),
     });
