@@ -84,7 +84,11 @@ export const ZAggregate = z
     const earlier = new Set<string>();
     aggregate.calls.forEach((call, index) => {
       if (earlier.has(call.name))
-        ctx.addIssue({ code: 'custom', path: ['calls', index, 'name'], message: `duplicate call name ${call.name}` });
+        ctx.addIssue({
+          code: 'custom',
+          path: ['calls', index, 'name'],
+          message: `duplicate call name ${call.name}`,
+        });
       for (const source of aggregateTemplateSources(call.path)) {
         if (source === 'params' || source === 'query') continue;
         if (aggregate.mode !== 'sequential' || !earlier.has(source)) {

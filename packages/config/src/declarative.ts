@@ -140,7 +140,7 @@ export const ZDeclarativeConfig = z
           message: `unknown service ${a.service}`,
         });
       }
-         a.routes.forEach((route, r) => {
+      a.routes.forEach((route, r) => {
         route.aggregate?.calls.forEach((call, c) => {
           if (!services.has(call.service))
             ctx.addIssue({

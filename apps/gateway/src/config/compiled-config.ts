@@ -13,6 +13,7 @@ import {
   compileGrpcService,
   grpcChannelKeys,
 } from '../grpc/grpc-service';
+import { type CompiledAggregate, compileAggregate } from '../aggregate/aggregate-plan';
 import { CidrList } from '../policies/cidr-list';
 import { type CompiledCors, compileCors } from '../policies/cors';
 import { type CompiledHeaderTransform, compileHeaderTransform } from '../policies/header-transform';
@@ -60,6 +61,8 @@ export interface CompiledApi extends RoutableApi {
   readonly cacheStore: 'memory' | 'redis';
   readonly maxHeaderBytes: number;
   readonly maxBodyBytes: number;
+  /** Composite routes by route id. */
+  readonly aggregates: ReadonlyMap<string, CompiledAggregate>;
 }
 
 export interface CompiledPlan {
@@ -132,11 +135,22 @@ export function compileConfig(published: PublishedConfig, deps: CompileDeps): Co
     });
   }
 
+  const servicesByName = new Map<string, CompiledService>();
+  for (const s of services.values()) servicesByName.set(s.service.name, s);
   const apis: CompiledApi[] = snapshot.apis.map((api) => {
     const where = `API ${api.name}`;
     const service = services.get(api.serviceId);
     if (!service) throw new Error(`${where}: unknown service ${api.serviceId}`);
     const policies = api.policies;
+    const aggregates = new Map<string, CompiledAggregate>();
+    for (const route of api.routes) {
+      if (route.aggregate === undefined) continue;
+      try {
+        aggregates.set(route.id, compileAggregate(route, route.aggregate, servicesByName));
+      } catch (error) {
+        throw new Error(`${where}: ${(error as Error).message}`);
+      }
+    }
     return {
       api,
       // An API without routes forwards everything under its base path.
@@ -156,6 +170,7 @@ export function compileConfig(published: PublishedConfig, deps: CompileDeps): Co
       cacheStore: policies.cache?.store ?? 'memory',
       maxHeaderBytes: policies.maxHeaderBytes,
       maxBodyBytes: policies.maxBodyBytes,
+      aggregates,
     };
   });
 

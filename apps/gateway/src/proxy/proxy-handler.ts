@@ -14,7 +14,8 @@ import {
   PROBLEM_CONTENT_TYPE,
   problemBody,
 } from '../errors/gateway-errors';
-import { type TranscodeHost, transcodeToGrpc, type UpstreamOutcome } from '../grpc/grpc-transcoder';
+import { type AggregateHost, runAggregate } from '../aggregate/aggregate-runner';
+import { transcodeToGrpc, type UpstreamOutcome } from '../grpc/grpc-transcoder';
 import type { LimitCheck, LimitDecision, Limiter, LimitWaiter } from '../limits/index';
 import { addCorsResponseHeaders, preflightHeaders } from '../policies/cors';
 import { applyHeaderTransform } from '../policies/header-transform';
@@ -179,14 +180,16 @@ export function createProxyHandler(
   };
 }
 
-class Exchange implements Dispatcher.DispatchHandler, LimitWaiter, TranscodeHost {
+class Exchange implements Dispatcher.DispatchHandler, LimitWaiter, AggregateHost {
   readonly requestId: string;
   readonly startedAt = performance.now();
   readonly method: string;
   private upstreamStartedAt = 0;
   private upstreamMs: number | null = null;
   private entry: CompiledApi | null = null;
-  private routeId: string | null = null;
+  routeId: string | null = null;
+  /** The plan check this request passed, if any (composite routes count further units with it). */
+  limitCheck: LimitCheck | null = null;
   relativePath = '/';
   private path = '/';
   query = '';
@@ -390,6 +393,7 @@ class Exchange implements Dispatcher.DispatchHandler, LimitWaiter, TranscodeHost
       };
     }
     if (limiter !== null && check !== null) {
+      this.limitCheck = check;
       limiter.submit(check, this);
       return;
     }
@@ -415,6 +419,13 @@ class Exchange implements Dispatcher.DispatchHandler, LimitWaiter, TranscodeHost
   private forward(): void {
     if (this.res.destroyed) return;
     const entry = this.entry as CompiledApi;
+    if (this.routeId !== null && entry.aggregates.size > 0) {
+      const aggregate = entry.aggregates.get(this.routeId);
+      if (aggregate !== undefined) {
+        runAggregate(this, entry, aggregate, this.deps);
+        return;
+      }
+    }
     const grpc = entry.service.grpc;
     if (grpc !== null) {
       // gRPC services: the transcoder answers; it reports back through noteUpstream.
@@ -874,6 +885,10 @@ class Exchange implements Dispatcher.DispatchHandler, LimitWaiter, TranscodeHost
           this.fail(code, `service ${service.service.name} did not accept the WebSocket upgrade`);
         },
       );
+  }
+
+  get apiId(): string {
+    return (this.entry as CompiledApi).api.id;
   }
 
   /** A transcoded call's upstream attempt, for metrics and analytics (TranscodeHost). */
