@@ -1,3 +1,4 @@
+import { readFileSync } from 'node:fs';
 import { ZServiceSettings } from '@portico/config';
 import { TRPCError } from '@trpc/server';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -109,5 +110,35 @@ describe('gRPC services in the declarative config', () => {
     expect(error.message).toContain('grpc.protoFiles: service greeter:');
     const after = await h.db.service.findUniqueOrThrow({ where: { name: 'greeter' } });
     expect(after.settings).toEqual(service.settings);
+  });
+
+  it('applies the docs/grpc.md and docs/aggregation.md examples as written, and refuses the documented mistake', async () => {
+    const example = (file: string) => {
+      const text = readFileSync(new URL(`../../../docs/${file}`, import.meta.url), 'utf8');
+      const block = /```yaml\n([\s\S]*?)```/.exec(text)?.[1];
+      if (block === undefined) throw new Error(`${file} has no yaml example`);
+      return { text, block };
+    };
+    const grpc = example('grpc.md');
+    const broken = grpc.block.replace('int64 id = 1;', 'int64 id = ;');
+    const error = await trpcError(h.as('editor').config.applyDocument({ document: broken }));
+    const documented = /```\n(document is not a valid Portico config: .*)\n```/.exec(
+      grpc.text,
+    )?.[1];
+    expect(documented).toBeDefined();
+    expect(error.message).toBe(documented);
+    const applied = await h.as('editor').config.applyDocument({ document: grpc.block });
+    expect(applied.changes).toEqual(
+      expect.arrayContaining([{ kind: 'service', name: 'shop', action: 'create' }]),
+    );
+    const aggregation = await h
+      .as('editor')
+      .config.applyDocument({ document: example('aggregation.md').block });
+    const version = await h.as('viewer').config.get({ number: aggregation.published?.number ?? 0 });
+    const routes = version.snapshot.apis.find((a) => a.name === 'storefront')?.routes ?? [];
+    expect(routes.map((r) => [r.name, r.aggregate?.mode, r.aggregate?.calls.length])).toEqual([
+      ['profile', 'parallel', 3],
+      ['order-with-customer', 'sequential', 2],
+    ]);
   });
 });

@@ -49,6 +49,8 @@ export function compileProtoSet(files: Readonly<Record<string, string>>): ProtoS
   const loadedCommon = new Set<string>();
   try {
     for (const name of names.sort()) {
+      // protobufjs names the file in its messages from this static (it is not a parse option).
+      (protobuf.parse as unknown as { filename: string | null }).filename = name;
       const parsed = protobuf.parse(files[name] ?? '', root, {
         keepCase: false,
         alternateCommentMode: false,
