@@ -12,6 +12,7 @@ const suites = {
   gateway: { script: 'bench/gateway/gateway-bench.ts', takesFlags: true, byDefault: true },
   analytics: { script: 'bench/analytics/worker-throughput.ts', takesFlags: false, byDefault: true },
   soak: { script: 'bench/gateway/gateway-soak.ts', takesFlags: true, byDefault: false },
+  protocol: { script: 'bench/gateway/protocol-bench.ts', takesFlags: true, byDefault: false },
 };
 const isSuite = (arg) => Object.hasOwn(suites, arg);
 const args = process.argv.slice(2);
