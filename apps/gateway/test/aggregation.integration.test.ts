@@ -326,3 +326,44 @@ describe('plan counting', () => {
     expect(backendHits.users).toBe(hitsBefore + 2);
   });
 });
+
+describe('config apply', () => {
+  it('refuses a version whose composite route names an unknown service or route parameter, keeping the last one', async () => {
+    const version = gw.gateway.runtime.current.config?.version;
+    const withRoute = (aggregate: Record<string, unknown>) =>
+      published(2, {
+        services: [service('users', [{ host: '127.0.0.1', port: users.port }])],
+        apis: [
+          {
+            id: 'shop',
+            name: 'shop',
+            slug: 'shop',
+            basePath: '/shop',
+            serviceId: 'users',
+            auth: { type: 'none' },
+            routes: [route('bad', '/bad/:id', aggregate)],
+          },
+        ],
+      });
+    expect(await gw.feed(withRoute({ calls: [call('x', 'nowhere', '/x')] }))).toBe(false);
+    expect(gw.gateway.runtime.lastRefusal).toContain(
+      'API shop: route bad: call x names unknown service nowhere',
+    );
+    expect(
+      await gw.feed(withRoute({ calls: [call('x', 'users', '/users/{params.userId}')] })),
+    ).toBe(false);
+    expect(gw.gateway.runtime.lastRefusal).toContain(
+      'call x uses {params.userId}, which the route path /bad/:id does not have',
+    );
+    expect(
+      await gw.feed(
+        withRoute({ calls: [call('a', 'users', '/u'), call('b', 'users', '/u/{a.id}')] }),
+      ),
+    ).toBe(false);
+    expect(gw.gateway.runtime.lastRefusal).toContain(
+      'must name an earlier call of a sequential aggregate',
+    );
+    expect(gw.gateway.runtime.current.config?.version).toBe(version);
+    expect((await get('/shop/profile/7')).status).toBe(200);
+  });
+});
