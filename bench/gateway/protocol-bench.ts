@@ -27,14 +27,14 @@ import {
   buildGatewayBundle,
   createBenchRun,
   freePort,
+  parseWrk,
   REDIS_URL,
   ROOT,
   removeBenchRun,
-  parseWrk,
   round,
   stopChildren,
-  waitFor,
   type WrkResult,
+  waitFor,
   wrkArgs,
 } from './bench-setup';
 

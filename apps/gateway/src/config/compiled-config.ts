@@ -6,6 +6,7 @@ import type {
   SnapshotService,
 } from '@portico/config';
 import type { Pool } from 'undici';
+import { type CompiledAggregate, compileAggregate } from '../aggregate/aggregate-plan';
 import type { DiscoveryManager } from '../discovery/discovery-manager';
 import type { GrpcChannels } from '../grpc/grpc-channels';
 import {
@@ -13,7 +14,6 @@ import {
   compileGrpcService,
   grpcChannelKeys,
 } from '../grpc/grpc-service';
-import { type CompiledAggregate, compileAggregate } from '../aggregate/aggregate-plan';
 import { CidrList } from '../policies/cidr-list';
 import { type CompiledCors, compileCors } from '../policies/cors';
 import { type CompiledHeaderTransform, compileHeaderTransform } from '../policies/header-transform';

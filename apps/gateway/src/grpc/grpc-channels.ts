@@ -1,4 +1,4 @@
-import { Client, type ChannelOptions, credentials } from '@grpc/grpc-js';
+import { type ChannelOptions, Client, credentials } from '@grpc/grpc-js';
 import type { SnapshotService } from '@portico/config';
 import type { UpstreamInstance } from '../upstream/upstream-selector';
 

@@ -2,9 +2,9 @@ import type { IncomingMessage, ServerResponse } from 'node:http';
 import {
   type CallOptions,
   type ClientReadableStream,
+  status as GrpcStatus,
   Metadata,
   type ServiceError,
-  status as GrpcStatus,
 } from '@grpc/grpc-js';
 import {
   type HttpMatch,
@@ -18,8 +18,8 @@ import { type GatewayErrorCode, PROBLEM_CONTENT_TYPE } from '../errors/gateway-e
 import { addCorsResponseHeaders } from '../policies/cors';
 import { applyHeaderTransform } from '../policies/header-transform';
 import type { PickContext, UpstreamInstance } from '../upstream/upstream-selector';
-import { grpcCodeName, httpStatusForGrpc } from './grpc-status-map';
 import type { CompiledGrpcService } from './grpc-service';
+import { grpcCodeName, httpStatusForGrpc } from './grpc-status-map';
 
 /** What the proxy exchange lends a transcoded call: the request, and where results are noted. */
 export interface TranscodeHost extends PickContext {

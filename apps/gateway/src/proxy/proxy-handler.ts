@@ -2,6 +2,7 @@ import type { IncomingHttpHeaders, IncomingMessage, ServerResponse } from 'node:
 import { Transform, type TransformCallback } from 'node:stream';
 import type { AnalyticsRecorder } from '@portico/analytics';
 import type { Dispatcher } from 'undici';
+import { type AggregateHost, runAggregate } from '../aggregate/aggregate-runner';
 import { ANONYMOUS, type AuthOutcome } from '../auth/auth-outcome';
 import { authenticateJwt } from '../auth/jwt-auth';
 import { authenticateKey } from '../auth/key-auth';
@@ -14,7 +15,6 @@ import {
   PROBLEM_CONTENT_TYPE,
   problemBody,
 } from '../errors/gateway-errors';
-import { type AggregateHost, runAggregate } from '../aggregate/aggregate-runner';
 import { transcodeToGrpc, type UpstreamOutcome } from '../grpc/grpc-transcoder';
 import type { LimitCheck, LimitDecision, Limiter, LimitWaiter } from '../limits/index';
 import { addCorsResponseHeaders, preflightHeaders } from '../policies/cors';
