@@ -78,6 +78,8 @@ export interface ShopServerState {
   sent: number;
   lastDeadlineMs: number | null;
   lastMetadata: Record<string, unknown> | null;
+  /** Streams the client side cancelled. */
+  cancelled: number;
 }
 
 export interface ShopServer {
@@ -117,7 +119,13 @@ function remainingMs(deadline: Date | number): number | null {
 
 /** A real @grpc/grpc-js server on an ephemeral loopback port (h2c). */
 export async function startShopServer(name = 'shop-1'): Promise<ShopServer> {
-  const state: ShopServerState = { calls: 0, sent: 0, lastDeadlineMs: null, lastMetadata: null };
+  const state: ShopServerState = {
+    calls: 0,
+    sent: 0,
+    lastDeadlineMs: null,
+    lastMetadata: null,
+    cancelled: 0,
+  };
   const server = new Server();
   const getOrder: handleUnaryCall<Json, Json> = (call, callback) => {
     state.calls++;
@@ -152,6 +160,9 @@ export async function startShopServer(name = 'shop-1'): Promise<ShopServer> {
     let cancelled = false;
     call.on('cancelled', () => {
       cancelled = true;
+      state.cancelled++;
+      // A write waiting for 'drain' would wait forever on a cancelled call.
+      call.emit('drain');
     });
     for (let seq = 1; seq <= count && !cancelled; seq++) {
       state.sent++;

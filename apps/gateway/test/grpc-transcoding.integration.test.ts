@@ -252,6 +252,27 @@ describe('server streaming', () => {
   }, 30_000);
 });
 
+describe('client going away', () => {
+  it('cancels the upstream stream when the client disconnects mid-stream', async () => {
+    const before = shop.state.cancelled;
+    await new Promise<void>((resolve) => {
+      const req = httpGet(`${gw.url}/shop/v1/ticks?count=100000&size=1024`, (res) => {
+        res.once('data', () => {
+          req.destroy();
+          resolve();
+        });
+      });
+      req.on('error', () => undefined);
+    });
+    await eventually(
+      () => shop.state.cancelled === before + 1,
+      5000,
+      'the server stream cancelled',
+    );
+    expect(shop.state.sent).toBeLessThan(100000);
+  });
+});
+
 describe('config apply', () => {
   it('refuses a version whose proto does not compile, with the compiler message, keeping the last one', async () => {
     const bad = published(2, {
