@@ -47,6 +47,7 @@ message SlowRequest {
 message WatchRequest {
   int32 count = 1;
   int32 size = 2;
+  int32 fail_after = 3;
 }
 
 message Tick {
@@ -164,7 +165,12 @@ export async function startShopServer(name = 'shop-1'): Promise<ShopServer> {
       // A write waiting for 'drain' would wait forever on a cancelled call.
       call.emit('drain');
     });
+    const failAfter = Number(call.request.failAfter ?? 0);
     for (let seq = 1; seq <= count && !cancelled; seq++) {
+      if (failAfter > 0 && seq > failAfter) {
+        call.emit('error', { code: 9, details: 'ran out of ticks' });
+        return;
+      }
       state.sent++;
       // Proto3 writers leave empty fields off the wire.
       if (!call.write(pad === '' ? { seq } : { seq, pad }))

@@ -212,6 +212,31 @@ describe('server streaming', () => {
     expect(await res.body.text()).toBe('data: {"seq":1}\n\ndata: {"seq":2}\n\n');
   });
 
+  it('ends a stream that fails after its first message with an in-band error, NDJSON and SSE', async () => {
+    const ndjson = await request(`${gw.url}/shop/v1/ticks?count=5&failAfter=2`);
+    expect(ndjson.statusCode).toBe(200);
+    const lines = (await ndjson.body.text())
+      .trim()
+      .split('\n')
+      .map((l) => JSON.parse(l));
+    expect(lines.slice(0, 2)).toEqual([{ seq: 1 }, { seq: 2 }]);
+    expect(lines[2]).toMatchObject({
+      error: {
+        status: 400,
+        grpcCode: 9,
+        grpcStatus: 'FAILED_PRECONDITION',
+        grpcMessage: 'ran out of ticks',
+      },
+    });
+    expect(lines).toHaveLength(3);
+    const sse = await request(`${gw.url}/shop/v1/ticks?count=5&failAfter=1`, {
+      headers: { accept: 'text/event-stream' },
+    });
+    const text = await sse.body.text();
+    expect(text.startsWith('data: {"seq":1}\n\nevent: error\ndata: {')).toBe(true);
+    expect(text).toContain('"grpcStatus":"FAILED_PRECONDITION"');
+  });
+
   it('holds the upstream stream while the client is not reading, then delivers all of it', async () => {
     const count = 2000;
     const size = 64 * 1024; // 2000 × 64 KiB = 125 MiB if it were buffered
