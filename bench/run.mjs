@@ -13,6 +13,7 @@ const suites = {
   analytics: { script: 'bench/analytics/worker-throughput.ts', takesFlags: false, byDefault: true },
   soak: { script: 'bench/gateway/gateway-soak.ts', takesFlags: true, byDefault: false },
   auth: { script: 'bench/gateway/auth-bench.ts', takesFlags: true, byDefault: false },
+  protocol: { script: 'bench/gateway/protocol-bench.ts', takesFlags: true, byDefault: false },
 };
 const isSuite = (arg) => Object.hasOwn(suites, arg);
 const args = process.argv.slice(2);

@@ -6,6 +6,7 @@ import { RuntimeState } from './config/runtime-state';
 import { SnapshotStore } from './config/snapshot-store';
 import { ConfigSyncClient } from './config/sync-client';
 import { DiscoveryManager } from './discovery/discovery-manager';
+import { GrpcChannels } from './grpc/grpc-channels';
 import type { Limiter } from './limits/limiter-types';
 import { RedisResponseCache } from './policies/redis-response-cache';
 import { ResponseCache } from './policies/response-cache';
@@ -70,6 +71,7 @@ export interface Gateway {
 /** Wires one gateway process: runtime state, sync, proxy and status listeners (not listening yet). */
 export function createGateway(options: GatewayOptions): Gateway {
   const pools = new ConnectionPools();
+  const grpcChannels = new GrpcChannels();
   const discovery = new DiscoveryManager({
     log: { warn: (message) => proxy.log.warn(message) },
     // A built-in registry with no address is this gateway's own control plane, read with the
@@ -80,6 +82,7 @@ export function createGateway(options: GatewayOptions): Gateway {
     pools,
     globalTrustedProxies: options.trustedProxies,
     discovery,
+    grpcChannels,
   });
   const metrics = new GatewayMetrics();
   let draining = false;
@@ -208,6 +211,7 @@ export function createGateway(options: GatewayOptions): Gateway {
       await options.analytics.close(Math.min(graceMs, 5_000)).catch(() => undefined);
       await options.limiter?.close().catch(() => undefined);
       await pools.closeAll();
+      grpcChannels.closeAll();
       await status.close();
     },
   };

@@ -38,10 +38,78 @@ export const ZRoutePath = z
     'must start with "/" and use literal segments, ":param" segments and an optional final "*"',
   );
 
+/** `{params.id}`, `{query.q}` or `{<call>.<field.path>}` inside an aggregate call's path. */
+const TEMPLATE_REF = /\{([a-zA-Z_][a-zA-Z0-9_]*)\.([a-zA-Z0-9_.-]+)\}/g;
+
+/** The names an aggregate call's path refers to (`params`, `query` or earlier calls). */
+export function aggregateTemplateSources(path: string): string[] {
+  return [...path.matchAll(TEMPLATE_REF)].map((m) => m[1] as string);
+}
+
+/** One backend call of a composite route. */
+export const ZAggregateCall = z.object({
+  name: z
+    .string()
+    .max(50)
+    .regex(/^[a-zA-Z_][a-zA-Z0-9_]*$/, 'must be an identifier (letters, digits, "_")')
+    .refine((n) => n !== 'params' && n !== 'query', 'params and query are reserved'),
+  /** The service called, by name; an HTTP service. */
+  service: z.string().min(1).max(100),
+  method: z.enum(['GET', 'POST', 'PUT', 'PATCH', 'DELETE']).default('GET'),
+  /** Path and query sent to the service; `{params.x}`, `{query.x}` and `{call.field}` are filled in. */
+  path: z.string().startsWith('/').max(2000),
+  timeoutMs: z.number().int().min(1).max(600_000).default(5_000),
+  /** The key the answer goes under; absent merges its fields at the top level. */
+  into: z.string().min(1).max(100).optional(),
+  /** Only these top-level fields are kept (absent: all). */
+  allow: z.array(z.string().max(200)).max(200).optional(),
+  deny: z.array(z.string().max(200)).max(200).default([]),
+  /** Top-level field renames, old → new, applied after allow/deny. */
+  rename: z.record(z.string().max(200), z.string().max(200)).default({}),
+});
+export type AggregateCall = z.infer<typeof ZAggregateCall>;
+
+/** A composite route: one client request answered by several backend calls merged into one JSON body. */
+export const ZAggregate = z
+  .object({
+    /** parallel: every call at once; sequential: in order, later paths may use earlier answers. */
+    mode: z.enum(['parallel', 'sequential']).default('parallel'),
+    /** fail: any failed call fails the response; partial: answer what arrived, marked. */
+    onPartialFailure: z.enum(['fail', 'partial']).default('fail'),
+    /** How the request counts against the consumer's plan: once, or once per backend call. */
+    countAs: z.enum(['once', 'perCall']).default('once'),
+    calls: z.array(ZAggregateCall).min(1).max(20),
+  })
+  .superRefine((aggregate, ctx) => {
+    const earlier = new Set<string>();
+    aggregate.calls.forEach((call, index) => {
+      if (earlier.has(call.name))
+        ctx.addIssue({
+          code: 'custom',
+          path: ['calls', index, 'name'],
+          message: `duplicate call name ${call.name}`,
+        });
+      for (const source of aggregateTemplateSources(call.path)) {
+        if (source === 'params' || source === 'query') continue;
+        if (aggregate.mode !== 'sequential' || !earlier.has(source)) {
+          ctx.addIssue({
+            code: 'custom',
+            path: ['calls', index, 'path'],
+            message: `{${source}.…} must name an earlier call of a sequential aggregate`,
+          });
+        }
+      }
+      earlier.add(call.name);
+    });
+  });
+export type Aggregate = z.infer<typeof ZAggregate>;
+
 export const ZRoute = z.object({
   name: z.string().max(100).optional(),
   methods: z.array(ZHttpMethod).default([]),
   path: ZRoutePath.default('/*'),
+  /** Makes the route composite: answered by these calls instead of the API's service. */
+  aggregate: ZAggregate.optional(),
 });
 export type Route = z.infer<typeof ZRoute>;
 

@@ -174,6 +174,16 @@ export const ZDeclarativeConfig = z
           message: `unknown service ${a.service}`,
         });
       }
+      a.routes.forEach((route, r) => {
+        route.aggregate?.calls.forEach((call, c) => {
+          if (!services.has(call.service))
+            ctx.addIssue({
+              code: 'custom',
+              path: ['apis', i, 'routes', r, 'aggregate', 'calls', c, 'service'],
+              message: `unknown service ${call.service}`,
+            });
+        });
+      });
     });
     const routeNamesByApi = new Map(
       doc.apis.map((a) => [a.name, new Set(a.routes.map((r) => r.name))] as const),

@@ -126,8 +126,39 @@ export const ZUpstreamTls = z.object({
   serverName: z.string().max(253).optional(),
 });
 
+/** Proto file names as `import` statements spell them: relative, `/`-separated, ending `.proto`. */
+export const ZProtoFileName = z
+  .string()
+  .max(300)
+  .regex(
+    /^[a-zA-Z0-9_][a-zA-Z0-9_./-]*\.proto$/,
+    'must be a relative path ending in ".proto", as import statements name it',
+  )
+  .refine((name) => !name.split('/').includes('..'), 'must not contain ".." segments');
+
+/**
+ * The schema of a gRPC service: its proto sources, keyed by file name, stored with the config so
+ * each published version carries the schema it was checked against.
+ */
+export const ZGrpcSettings = z.object({
+  protoFiles: z
+    .record(ZProtoFileName, z.string().max(1_000_000))
+    .refine((files) => Object.keys(files).length <= 200, 'at most 200 proto files'),
+});
+export type GrpcSettings = z.infer<typeof ZGrpcSettings>;
+
+/** What the gateway speaks to a service's instances. */
+export const SERVICE_PROTOCOLS = ['http', 'grpc'] as const;
+export type ServiceProtocol = (typeof SERVICE_PROTOCOLS)[number];
+
 /** Everything about a service except its identity and where its instances come from. */
 export const ZServiceSettings = z.object({
+  /**
+   * Optional rather than defaulted so versions published before gRPC existed keep their hash;
+   * absent means HTTP. `grpc` speaks HTTP/2 (h2c, or TLS when `scheme` is https).
+   */
+  protocol: z.enum(SERVICE_PROTOCOLS).optional(),
+  grpc: ZGrpcSettings.optional(),
   scheme: z.enum(['http', 'https']).default('http'),
   tls: ZUpstreamTls.prefault({}),
   loadBalancer: ZLoadBalancer.prefault({}),

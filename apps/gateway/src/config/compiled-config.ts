@@ -6,8 +6,15 @@ import type {
   SnapshotService,
 } from '@portico/config';
 import type { Pool } from 'undici';
+import { type CompiledAggregate, compileAggregate } from '../aggregate/aggregate-plan';
 import { type CompiledScopes, compileScopes } from '../auth/required-scopes';
 import type { DiscoveryManager } from '../discovery/discovery-manager';
+import type { GrpcChannels } from '../grpc/grpc-channels';
+import {
+  type CompiledGrpcService,
+  compileGrpcService,
+  grpcChannelKeys,
+} from '../grpc/grpc-service';
 import { type CompiledMcp, compileMcp, createSchemaCompiler } from '../mcp/compiled-mcp';
 import { CidrList } from '../policies/cidr-list';
 import { type CompiledCors, compileCors } from '../policies/cors';
@@ -37,6 +44,8 @@ export interface CompiledService {
   readonly service: SnapshotService;
   readonly selector: UpstreamSelector;
   poolFor(instance: UpstreamInstance): Pool;
+  /** Set for `protocol: grpc` services: requests are transcoded to gRPC calls. */
+  readonly grpc: CompiledGrpcService | null;
 }
 
 export interface CompiledApi extends RoutableApi {
@@ -61,6 +70,8 @@ export interface CompiledApi extends RoutableApi {
   readonly validation: CompiledValidation | null;
   /** Scopes JWTs must carry, per route; null when the API requires none. */
   readonly scopes: CompiledScopes | null;
+  /** Composite routes by route id. */
+  readonly aggregates: ReadonlyMap<string, CompiledAggregate>;
 }
 
 export interface CompiledPlan {
@@ -91,6 +102,8 @@ export interface CompileDeps {
   globalTrustedProxies: readonly string[];
   /** Follows registries for services with a discovery reference (absent: static targets only). */
   discovery?: DiscoveryManager;
+  /** Channels to gRPC services' instances (absent: gRPC services are refused). */
+  grpcChannels?: GrpcChannels;
 }
 
 /**
@@ -102,7 +115,14 @@ export function compileConfig(published: PublishedConfig, deps: CompileDeps): Co
   const services = new Map<string, CompiledService>();
   const poolKeysInUse = new Set<string>();
   const reused = new Set<UpstreamSelector>();
+  const grpcKeysInUse = new Set<string>();
   for (const service of snapshot.services) {
+    let grpc: CompiledGrpcService | null = null;
+    if (service.protocol === 'grpc') {
+      if (deps.grpcChannels === undefined)
+        throw new Error(`service ${service.name}: this gateway cannot speak gRPC`);
+      grpc = compileGrpcService(service, deps.grpcChannels);
+    }
     const reusable = deps.previous?.services.get(service.id);
     const selector =
       reusable && sameUpstreams(reusable.service, service)
@@ -111,10 +131,12 @@ export function compileConfig(published: PublishedConfig, deps: CompileDeps): Co
     if (selector === reusable?.selector) reused.add(selector);
     for (const target of selector.health())
       poolKeysInUse.add(poolKey(originOf(service.scheme, target.address, target.port), service));
+    if (grpc !== null) grpcChannelKeys(service, selector.health(), grpcKeysInUse);
     const poolsByOrigin = new Map<string, Pool>();
     services.set(service.id, {
       service,
       selector,
+      grpc,
       poolFor(instance) {
         let pool = poolsByOrigin.get(instance.origin);
         if (pool === undefined) {
@@ -129,6 +151,8 @@ export function compileConfig(published: PublishedConfig, deps: CompileDeps): Co
   const schemaCompiler = snapshot.apis.some((api) => api.mcp !== undefined)
     ? createSchemaCompiler()
     : null;
+  const servicesByName = new Map<string, CompiledService>();
+  for (const s of services.values()) servicesByName.set(s.service.name, s);
   const apis: CompiledApi[] = snapshot.apis.map((api) => {
     const where = `API ${api.name}`;
     const service = services.get(api.serviceId);
@@ -137,6 +161,15 @@ export function compileConfig(published: PublishedConfig, deps: CompileDeps): Co
     // An API without routes forwards everything under its base path.
     const routes =
       api.routes.length > 0 ? sortRoutes(api.routes.map(compileRoute)) : [CATCH_ALL_ROUTE];
+    const aggregates = new Map<string, CompiledAggregate>();
+    for (const route of api.routes) {
+      if (route.aggregate === undefined) continue;
+      try {
+        aggregates.set(route.id, compileAggregate(route, route.aggregate, servicesByName));
+      } catch (error) {
+        throw new Error(`${where}: ${(error as Error).message}`);
+      }
+    }
     return {
       api,
       routes,
@@ -158,6 +191,7 @@ export function compileConfig(published: PublishedConfig, deps: CompileDeps): Co
       mcp: schemaCompiler === null ? null : compileMcp(api, routes, schemaCompiler),
       validation: compileValidation(api),
       scopes: compileScopes(api),
+      aggregates,
     };
   });
 
@@ -174,6 +208,7 @@ export function compileConfig(published: PublishedConfig, deps: CompileDeps): Co
     ]),
   );
   deps.pools.retainOnly(poolKeysInUse);
+  deps.grpcChannels?.retainOnly(grpcKeysInUse);
   // Nothing below can fail: this version goes live, so start and stop background work now.
   for (const s of services.values()) if (!reused.has(s.selector)) s.selector.start();
   for (const s of deps.previous?.services.values() ?? [])

@@ -18,6 +18,10 @@ export const GATEWAY_ERRORS = {
   GW_HEADERS_TOO_LARGE: { status: 431, title: 'Request headers too large' },
   GW_INTERNAL: { status: 500, title: 'Internal gateway error' },
   GW_UPSTREAM_UNAVAILABLE: { status: 502, title: 'Upstream unavailable' },
+  /** A gRPC upstream answered a non-OK status; the HTTP status follows the gRPC code (see docs/grpc.md). */
+  GW_UPSTREAM_GRPC_STATUS: { status: 502, title: 'Upstream gRPC error' },
+  /** A composite route's backend call failed (its parts are listed in the problem's `failed`). */
+  GW_AGGREGATE_FAILED: { status: 502, title: 'Composite request failed' },
   GW_NO_HEALTHY_UPSTREAM: { status: 503, title: 'No healthy upstream instance' },
   GW_NOT_READY: { status: 503, title: 'Gateway has no configuration yet' },
   GW_LIMITER_UNAVAILABLE: { status: 503, title: 'Rate limiter unavailable' },

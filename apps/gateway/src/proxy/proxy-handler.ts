@@ -1,6 +1,7 @@
 import type { IncomingHttpHeaders, IncomingMessage, ServerResponse } from 'node:http';
 import { Transform, type TransformCallback } from 'node:stream';
 import type { Dispatcher } from 'undici';
+import { type AggregateHost, runAggregate } from '../aggregate/aggregate-runner';
 import { ANONYMOUS, type AuthOutcome } from '../auth/auth-outcome';
 import { authenticateJwt } from '../auth/jwt-auth';
 import { authenticateKey } from '../auth/key-auth';
@@ -13,7 +14,8 @@ import {
   PROBLEM_CONTENT_TYPE,
   problemBody,
 } from '../errors/gateway-errors';
-import type { LimitDecision, LimitWaiter } from '../limits/index';
+import { transcodeToGrpc, type UpstreamOutcome } from '../grpc/grpc-transcoder';
+import type { LimitCheck, LimitDecision, LimitWaiter } from '../limits/index';
 import { McpExchange, mcpEntryFor } from '../mcp/mcp-exchange';
 import { addCorsResponseHeaders, preflightHeaders } from '../policies/cors';
 import { applyHeaderTransform } from '../policies/header-transform';
@@ -138,17 +140,19 @@ export function createProxyHandler(
   };
 }
 
-class Exchange implements Dispatcher.DispatchHandler, LimitWaiter, ValidationHost {
+class Exchange implements Dispatcher.DispatchHandler, LimitWaiter, ValidationHost, AggregateHost {
   readonly requestId: string;
   readonly startedAt = performance.now();
   readonly method: string;
   private upstreamStartedAt = 0;
   private upstreamMs: number | null = null;
   private entry: CompiledApi | null = null;
-  private routeId: string | null = null;
-  private relativePath = '/';
+  routeId: string | null = null;
+  /** The plan check this request passed, if any (composite routes count further units with it). */
+  limitCheck: LimitCheck | null = null;
+  relativePath = '/';
   private path = '/';
-  private query = '';
+  query = '';
   private instance: UpstreamInstance | null = null;
   /** Read by consistent-hash balancing (PickContext). */
   consumerId: string | null = null;
@@ -158,7 +162,7 @@ class Exchange implements Dispatcher.DispatchHandler, LimitWaiter, ValidationHos
   private bytesIn = 0;
   private bytesOut = 0;
   private errorCode: GatewayErrorCode | null = null;
-  private limitHeaders: Record<string, string> | null = null;
+  limitHeaders: Record<string, string> | null = null;
   private outcome: (AuthOutcome & { ok: true }) | null = null;
   private finished = false;
   private validated = false;
@@ -190,7 +194,7 @@ class Exchange implements Dispatcher.DispatchHandler, LimitWaiter, ValidationHos
   constructor(
     private readonly deps: ProxyDeps,
     readonly req: IncomingMessage,
-    private readonly res: ExchangeResponse,
+    readonly res: ExchangeResponse,
   ) {
     this.requestId = requestIdFrom(req.headers['x-request-id']);
     this.method = req.method ?? 'GET';
@@ -342,6 +346,8 @@ class Exchange implements Dispatcher.DispatchHandler, LimitWaiter, ValidationHos
       // Routed and addressed before authentication.
       const check = limitCheckFor(outcome, this.entry as CompiledApi, this.clientIp as string);
       if (check !== null) {
+        // Kept for composite routes that count each backend call.
+        this.limitCheck = check;
         limiter.submit(check, this);
         return;
       }
@@ -382,6 +388,19 @@ class Exchange implements Dispatcher.DispatchHandler, LimitWaiter, ValidationHos
         },
         this.deps.metrics,
       );
+      return;
+    }
+    if (this.routeId !== null && entry.aggregates.size > 0) {
+      const aggregate = entry.aggregates.get(this.routeId);
+      if (aggregate !== undefined) {
+        runAggregate(this, entry, aggregate, this.deps);
+        return;
+      }
+    }
+    const grpc = entry.service.grpc;
+    if (grpc !== null) {
+      // gRPC services: the transcoder answers; it reports back through noteUpstream.
+      transcodeToGrpc(this, entry, grpc);
       return;
     }
     const method = this.method;
@@ -896,11 +915,20 @@ class Exchange implements Dispatcher.DispatchHandler, LimitWaiter, ValidationHos
       );
   }
 
-  private fail(
-    code: GatewayErrorCode,
-    detail: string,
-    extra?: Record<string, string> | null,
-  ): void {
+  get apiId(): string {
+    return (this.entry as CompiledApi).api.id;
+  }
+
+  /** A transcoded call's upstream attempt, for metrics and analytics (TranscodeHost). */
+  noteUpstream(outcome: UpstreamOutcome): void {
+    this.instance = outcome.instance;
+    this.upstreamMs = outcome.upstreamMs;
+    this.bytesIn = outcome.bytesIn;
+    this.bytesOut = outcome.bytesOut;
+    this.errorCode = outcome.errorCode;
+  }
+
+  fail(code: GatewayErrorCode, detail: string, extra?: Record<string, string> | null): void {
     this.errorCode = code;
     this.clearTotalTimer();
     // A body left unread cannot be skipped safely on a kept-alive connection: close it instead.

@@ -1,4 +1,5 @@
 import {
+  type Aggregate,
   type ApiAuth,
   type ApiPolicies,
   type McpSettings,
@@ -12,6 +13,8 @@ export interface RouteView {
   name: string | null;
   methods: string[];
   path: string;
+  /** Set on composite routes. */
+  aggregate: Aggregate | null;
   position: number;
 }
 
@@ -69,6 +72,8 @@ export function toApiView(row: ApiRow): ApiView {
       name: r.name,
       methods: r.methods,
       path: r.path,
+      // Stored only after validation with ZAggregate.
+      aggregate: r.aggregate as unknown as Aggregate | null,
       position: r.position,
     })),
     hasOpenApiDocument: row.openApiDocument !== null,

@@ -133,6 +133,9 @@ function routeRows(
     name: route.name ?? null,
     methods: route.methods,
     path: route.path,
+    ...(route.aggregate === undefined
+      ? {}
+      : { aggregate: route.aggregate as unknown as Prisma.InputJsonValue }),
     position,
   }));
 }

@@ -3,6 +3,7 @@ import type { Db } from '@portico/db';
 import { TRPCError } from '@trpc/server';
 import { parse as parseYaml } from 'yaml';
 import { type AuditContext, recordAudit } from '../../audit/record-audit';
+import { grpcSettingsProblem } from '../services/grpc-schema-check';
 import { lockConfig } from './config-lock';
 import { reconcile } from './declarative-reconcile';
 import { loadDraftSnapshot } from './draft-snapshot';
@@ -54,6 +55,17 @@ export function parseDeclarativeDocument(document: unknown): DeclarativeConfig {
     throw new TRPCError({
       code: 'BAD_REQUEST',
       message: `document is not a valid Portico config: ${formatIssues(parsed.error).join('; ')}`,
+    });
+  }
+  // gRPC schemas are compiled before anything is written, so a bad proto changes nothing.
+  const grpcProblems = parsed.data.services.flatMap((service, index) => {
+    const problem = grpcSettingsProblem(service.name, service);
+    return problem === null ? [] : [`services[${index}].${problem}`];
+  });
+  if (grpcProblems.length > 0) {
+    throw new TRPCError({
+      code: 'BAD_REQUEST',
+      message: `document is not a valid Portico config: ${grpcProblems.join('; ')}`,
     });
   }
   return parsed.data;

@@ -345,6 +345,9 @@ async function upsertApis({ tx, doc, state, changes, ids }: Run): Promise<void> 
         name: route.name ?? null,
         methods: route.methods,
         path: route.path,
+        ...(route.aggregate === undefined
+          ? {}
+          : { aggregate: route.aggregate as unknown as Prisma.InputJsonValue }),
         position,
       })),
     });

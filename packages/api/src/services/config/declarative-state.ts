@@ -145,6 +145,7 @@ export async function loadDeclarativeState(
         ...(r.name === null ? {} : { name: r.name }),
         methods: r.methods,
         path: r.path,
+        ...(r.aggregate === null ? {} : { aggregate: r.aggregate }),
       })),
       plugins: asObject(a.policies),
       ...(a.mcp === null ? {} : { mcp: a.mcp }),

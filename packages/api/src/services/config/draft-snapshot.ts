@@ -132,6 +132,7 @@ export async function loadDraftSnapshot(
         ...(r.name === null ? {} : { name: r.name }),
         methods: r.methods,
         path: r.path,
+        ...(r.aggregate === null ? {} : { aggregate: r.aggregate }),
       })),
       policies: asObject(a.policies),
       ...(mcpByApi.has(a.id) ? { mcp: mcpByApi.get(a.id) } : {}),

@@ -7,6 +7,7 @@ import {
 import { DbNull, type Prisma, type Service } from '@portico/db';
 import { newId } from '@portico/id';
 import { badRequest, conflict, notFound } from '../shared/domain-errors';
+import { grpcSettingsProblem } from './grpc-schema-check';
 
 export interface ServiceView {
   id: string;
@@ -71,6 +72,11 @@ async function assertNameFree(
 }
 
 /** Static targets and discovery are exclusive: exactly one of them says where instances are. */
+function assertGrpcSettings(name: string, settings: ServiceSettings): void {
+  const problem = grpcSettingsProblem(name, settings);
+  if (problem !== null) throw badRequest(problem);
+}
+
 function assertOneSource(
   name: string,
   targets: readonly Target[],
@@ -114,6 +120,7 @@ export async function createService(
   await assertNameFree(tx, input.name);
   const discovery = input.discovery ?? null;
   assertOneSource(input.name, input.targets, discovery);
+  assertGrpcSettings(input.name, input.settings);
   const resolved = await resolveDiscovery(tx, discovery);
   const row = await tx.service.create({
     data: {
@@ -150,6 +157,7 @@ export async function updateService(
   const targets = patch.targets ?? before.targets;
   const discovery = patch.discovery === undefined ? before.discovery : patch.discovery;
   assertOneSource(name, targets, discovery);
+  if (patch.settings !== undefined) assertGrpcSettings(name, patch.settings);
   const resolved = await resolveDiscovery(tx, discovery);
   const row = await tx.service.update({
     where: { id: before.id },

@@ -211,6 +211,17 @@ export function ServiceForm({
           </div>
         )}
       </fieldset>
+      <GrpcFields
+        protocol={d.settings.protocol ?? 'http'}
+        protoFiles={d.settings.grpc?.protoFiles ?? {}}
+        onChange={(protocol, protoFiles) =>
+          form.set('settings', {
+            ...d.settings,
+            protocol: protocol === 'grpc' ? 'grpc' : undefined,
+            grpc: protocol === 'grpc' ? { protoFiles } : undefined,
+          })
+        }
+      />
       <fieldset>
         <legend>Load balancing and timeouts</legend>
         <div className="form-row">
@@ -308,5 +319,91 @@ export function ServiceForm({
         </button>
       </div>
     </form>
+  );
+}
+
+/**
+ * What the gateway speaks to the instances. For gRPC the proto files are uploaded here and stored
+ * with the service; the control plane compiles them on save and shows the compiler's message.
+ */
+function GrpcFields({
+  protocol,
+  protoFiles,
+  onChange,
+}: {
+  protocol: 'http' | 'grpc';
+  protoFiles: Record<string, string>;
+  onChange: (protocol: 'http' | 'grpc', protoFiles: Record<string, string>) => void;
+}) {
+  const names = Object.keys(protoFiles).sort();
+  return (
+    <fieldset>
+      <legend>Protocol</legend>
+      <div className="toolbar">
+        <label className="check">
+          <input
+            type="radio"
+            name="protocol"
+            checked={protocol === 'http'}
+            onChange={() => onChange('http', protoFiles)}
+          />
+          HTTP
+        </label>
+        <label className="check">
+          <input
+            type="radio"
+            name="protocol"
+            checked={protocol === 'grpc'}
+            onChange={() => onChange('grpc', protoFiles)}
+          />
+          gRPC (REST to gRPC transcoding)
+        </label>
+      </div>
+      {protocol === 'grpc' ? (
+        <div className="form">
+          <label className="field">
+            <span className="field-label">Proto files</span>
+            <input
+              type="file"
+              accept=".proto"
+              multiple
+              onChange={async (e) => {
+                const files = [...(e.target.files ?? [])];
+                const added: Record<string, string> = { ...protoFiles };
+                // Stored under their names: imports between them must use the same names.
+                for (const file of files) added[file.name] = await file.text();
+                onChange('grpc', added);
+                e.target.value = '';
+              }}
+            />
+            <span className="hint">
+              Imports may name these files, google/protobuf/*.proto and
+              google/api/annotations.proto.
+            </span>
+          </label>
+          {names.length === 0 ? (
+            <p className="muted">No proto files yet.</p>
+          ) : (
+            <ul>
+              {names.map((name) => (
+                <li key={name}>
+                  <code>{name}</code>{' '}
+                  <button
+                    type="button"
+                    className="danger small"
+                    onClick={() => {
+                      const { [name]: _removed, ...rest } = protoFiles;
+                      onChange('grpc', rest);
+                    }}
+                  >
+                    Remove
+                  </button>
+                </li>
+              ))}
+            </ul>
+          )}
+        </div>
+      ) : null}
+    </fieldset>
   );
 }

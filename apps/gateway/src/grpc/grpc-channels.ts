@@ -1,0 +1,66 @@
+import { type ChannelOptions, Client, credentials } from '@grpc/grpc-js';
+import type { SnapshotService } from '@portico/config';
+import type { UpstreamInstance } from '../upstream/upstream-selector';
+
+/**
+ * One gRPC channel (an HTTP/2 connection, reconnecting on its own) per instance and TLS setting,
+ * shared across config versions like the HTTP connection pools, and closed once no version uses it.
+ */
+export class GrpcChannels {
+  private readonly clients = new Map<string, Client>();
+
+  get(instance: UpstreamInstance, service: SnapshotService): Client {
+    const key = grpcChannelKey(instance, service);
+    let client = this.clients.get(key);
+    if (client === undefined) {
+      client = createClient(instance, service);
+      this.clients.set(key, client);
+    }
+    return client;
+  }
+
+  /** Closes the channels whose key is not in `keys` (called as a version goes live). */
+  retainOnly(keys: ReadonlySet<string>): void {
+    for (const [key, client] of this.clients) {
+      if (keys.has(key)) continue;
+      client.close();
+      this.clients.delete(key);
+    }
+  }
+
+  closeAll(): void {
+    for (const client of this.clients.values()) client.close();
+    this.clients.clear();
+  }
+}
+
+export function grpcChannelKey(
+  instance: { host: string; port: number },
+  service: SnapshotService,
+): string {
+  return `${service.scheme}|${instance.host}|${instance.port}|${JSON.stringify(service.tls)}`;
+}
+
+function createClient(instance: UpstreamInstance, service: SnapshotService): Client {
+  const host = instance.host.includes(':') ? `[${instance.host}]` : instance.host;
+  const target = `${host}:${instance.port}`;
+  const options: ChannelOptions = {
+    // Each instance is its own channel: the gateway balances, not grpc-js.
+    'grpc.use_local_subchannel_pool': 1,
+    'grpc.max_receive_message_length': 64 * 1024 * 1024,
+  };
+  if (service.scheme !== 'https') return new Client(target, credentials.createInsecure(), options);
+  const tls = service.tls;
+  if (tls.serverName !== undefined) {
+    options['grpc.ssl_target_name_override'] = tls.serverName;
+    options['grpc.default_authority'] = tls.serverName;
+  }
+  const ca = tls.caBundlePem === undefined ? null : Buffer.from(tls.caBundlePem);
+  const creds = tls.verify
+    ? credentials.createSsl(ca)
+    : credentials.createSsl(ca, null, null, {
+        checkServerIdentity: () => undefined,
+        rejectUnauthorized: false,
+      });
+  return new Client(target, creds, options);
+}

@@ -1,0 +1,45 @@
+import type { Client } from '@grpc/grpc-js';
+import type { SnapshotService } from '@portico/config';
+import { compileProtoSet, HttpRouteTable } from '@portico/grpc-schema';
+import type { UpstreamInstance } from '../upstream/upstream-selector';
+import { type GrpcChannels, grpcChannelKey } from './grpc-channels';
+
+/** A gRPC service compiled at apply: its HTTP routes, and the channel for each instance. */
+export interface CompiledGrpcService {
+  readonly routes: HttpRouteTable;
+  clientFor(instance: UpstreamInstance): Client;
+}
+
+/**
+ * Compiles a `protocol: grpc` service's stored proto files. Throws with the compiler's message
+ * naming the service, so the whole version is refused rather than half-applied.
+ */
+export function compileGrpcService(
+  service: SnapshotService,
+  channels: GrpcChannels,
+): CompiledGrpcService {
+  const files = service.grpc?.protoFiles ?? {};
+  const set = compileProtoSet(files);
+  if (!set.ok)
+    throw new Error(`service ${service.name}: proto files do not compile: ${set.message}`);
+  let routes: HttpRouteTable;
+  try {
+    routes = new HttpRouteTable(set.methods);
+  } catch (error) {
+    throw new Error(`service ${service.name}: ${(error as Error).message}`);
+  }
+  return {
+    routes,
+    clientFor: (instance) => channels.get(instance, service),
+  };
+}
+
+/** The channel keys a service's current instances use, so unused channels can be closed. */
+export function grpcChannelKeys(
+  service: SnapshotService,
+  instances: Iterable<{ address: string; port: number }>,
+  into: Set<string>,
+): void {
+  for (const instance of instances)
+    into.add(grpcChannelKey({ host: instance.address, port: instance.port }, service));
+}

@@ -1,0 +1,148 @@
+import { randomBytes } from 'node:crypto';
+import { createTestDatabase } from '@portico/db/testing';
+import { generateSecret } from '@portico/keys';
+import { type Registration, register } from '@portico/register';
+import type { FastifyInstance } from 'fastify';
+import { Redis } from 'ioredis';
+import { request } from 'undici';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { buildControlServer } from '../../control/src/server';
+import { grpcService, type ShopServer, startShopServer } from './grpc-support';
+import { apiOf, eventually, startGateway, type TestGateway } from './harness';
+import { publishedWithRegistries, serviceStatus } from './traffic-support';
+
+/**
+ * gRPC instances found through the built-in registry (real control plane on real Postgres and
+ * Redis), one of them shut down hard while a steady client calls through the transcoder.
+ */
+describe('transcoded gRPC calls with instances from the built-in registry', () => {
+  let database: Awaited<ReturnType<typeof createTestDatabase>>;
+  let redis: Redis;
+  let control: FastifyInstance;
+  let gw: TestGateway;
+  const keyPrefix = `test:${randomBytes(6).toString('hex')}:`;
+  const servers: ShopServer[] = [];
+  const registrations: Registration[] = [];
+
+  beforeAll(async () => {
+    database = await createTestDatabase();
+    const tokens: Record<string, string> = {};
+    for (const scope of ['register', 'read'] as const) {
+      const secret = generateSecret('registryToken');
+      await database.db.machineToken.create({
+        data: {
+          id: `mtk_${randomBytes(8).toString('hex')}`,
+          kind: 'registry',
+          name: `grpc test ${scope}`,
+          scopes: [scope],
+          hash: secret.hash,
+          start: secret.start,
+        },
+      });
+      tokens[scope] = secret.clear;
+    }
+    redis = new Redis({ host: '127.0.0.1', port: 6379 });
+    control = await buildControlServer({
+      db: database.db,
+      secretKey: randomBytes(32),
+      sessionSigningKey: randomBytes(32),
+      consoleOrigins: [],
+      cookieSecure: false,
+      redis,
+      registryKeyPrefix: keyPrefix,
+    });
+    const controlUrl = await control.listen({ port: 0, host: '127.0.0.1' });
+    for (const name of ['shop-a', 'shop-b', 'shop-c']) {
+      const server = await startShopServer(name);
+      servers.push(server);
+      registrations.push(
+        await register({
+          controlUrl,
+          token: tokens.register as string,
+          service: 'shop',
+          instanceId: name,
+          address: '127.0.0.1',
+          port: server.port,
+          ttlSeconds: 3,
+          handleSignals: false,
+          onError: () => undefined,
+        }),
+      );
+    }
+    gw = await startGateway();
+    const config = publishedWithRegistries(
+      1,
+      {
+        registries: [
+          {
+            id: 'reg_builtin',
+            name: 'builtin',
+            type: 'builtin',
+            address: controlUrl,
+            options: { waitSeconds: 5 },
+            hasCredentials: true,
+          },
+        ],
+        services: [
+          {
+            ...grpcService('svc_shop', []),
+            discovery: { registry: 'builtin', registryId: 'reg_builtin', service: 'shop' },
+            healthCheck: { passive: { consecutiveFailures: 1, baseEjectionMs: 10_000 } },
+          },
+        ],
+        apis: [apiOf('api_shop', '/shop', 'svc_shop')],
+      },
+      { reg_builtin: { token: tokens.read as string } },
+    );
+    expect(await gw.feed(config)).toBe(true);
+    await eventually(
+      async () => (await serviceStatus(gw.statusUrl, 'svc_shop'))?.instances.length === 3,
+      10_000,
+      'three instances discovered',
+    );
+  }, 120_000);
+
+  afterAll(async () => {
+    await Promise.all(registrations.map((r) => r.deregister()));
+    for (const server of servers) server.kill();
+    await gw?.close();
+    await control?.close().catch(() => undefined);
+    if (redis) {
+      const keys = await redis.keys(`${keyPrefix}*`);
+      if (keys.length > 0) await redis.del(...keys);
+      redis.disconnect();
+    }
+    await database?.drop();
+  }, 60_000);
+
+  it('loses no call when an instance is shut down hard mid-run', async () => {
+    const results: Array<{ status: number; servedBy: string | null; sentAt: number }> = [];
+    const victim = servers[0] as ShopServer;
+    let killedAt = 0;
+    const concurrency = 4;
+    const perWorker = 60;
+    const worker = async (w: number) => {
+      for (let i = 0; i < perWorker; i++) {
+        if (w === 0 && i === perWorker / 3) {
+          victim.kill();
+          killedAt = Date.now();
+        }
+        const sentAt = Date.now();
+        const res = await request(`${gw.url}/shop/v1/orders/${w * 1000 + i}`);
+        const body = (await res.body.json()) as { servedBy?: string };
+        results.push({ status: res.statusCode, servedBy: body.servedBy ?? null, sentAt });
+      }
+    };
+    await Promise.all(Array.from({ length: concurrency }, (_, w) => worker(w)));
+    const failed = results.filter((r) => r.status !== 200);
+    console.log(
+      `grpc builtin: ${results.length} calls, ${failed.length} failed, served by ${[...new Set(results.map((r) => r.servedBy))].join(', ')}`,
+    );
+    expect(failed).toEqual([]);
+    expect(results).toHaveLength(concurrency * perWorker);
+    // Calls sent after the shutdown all went to the survivors.
+    expect(new Set(results.filter((r) => r.sentAt > killedAt).map((r) => r.servedBy))).toEqual(
+      new Set(['shop-b', 'shop-c']),
+    );
+  }, 60_000);
+});

@@ -1,0 +1,337 @@
+/**
+ * Transcoding and aggregation against the plain proxied route, in one run on one gateway:
+ *
+ * - plain:     GET /plain/users/1       proxied to an HTTP upstream,
+ * - grpc:      GET /grpc/v1/orders/1    transcoded to a unary gRPC call (grpc-js server),
+ * - aggregate: GET /agg/combo/1         three HTTP backend calls in parallel, merged.
+ *
+ * The upstreams run in this process, the gateway bundle (one worker, analytics off, no auth) in
+ * a child, wrk drives each target in turn for `--rounds` rounds; each figure is the median of its
+ * rounds and the ratios (target / plain) are printed per round and as medians. Bounded: about
+ * rounds × 3 × seconds + start-up.
+ *
+ * `npm run bench -- protocol [--seconds 5] [--connections 16] [--rounds 3]`
+ */
+import { spawn } from 'node:child_process';
+import { createHash } from 'node:crypto';
+import { mkdirSync, writeFileSync } from 'node:fs';
+import { createServer, type Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { loadavg } from 'node:os';
+import { join } from 'node:path';
+import { parseArgs } from 'node:util';
+import { Server as GrpcServer, ServerCredentials, type ServiceDefinition } from '@grpc/grpc-js';
+import { snapshotHash } from '@portico/config';
+import { compileProtoSet } from '@portico/grpc-schema';
+import {
+  buildGatewayBundle,
+  createBenchRun,
+  freePort,
+  parseWrk,
+  REDIS_URL,
+  ROOT,
+  removeBenchRun,
+  round,
+  stopChildren,
+  type WrkResult,
+  waitFor,
+  wrkArgs,
+} from './bench-setup';
+
+/** wrk as a child process, awaited: the upstreams live in this process and must keep answering. */
+function runWrkAsync(url: string): Promise<WrkResult> {
+  return new Promise((resolve, reject) => {
+    const child = spawn(
+      'wrk',
+      wrkArgs({ url, headers: {}, threads: 1, connections, seconds, latency: true }),
+    );
+    let out = '';
+    child.stdout.setEncoding('utf8');
+    child.stdout.on('data', (chunk: string) => {
+      out += chunk;
+    });
+    child.once('error', reject);
+    child.once('exit', (code) =>
+      code === 0 ? resolve(parseWrk(out)) : reject(new Error(`wrk exited ${code}`)),
+    );
+  });
+}
+
+const { values } = parseArgs({
+  options: {
+    seconds: { type: 'string', default: '5' },
+    connections: { type: 'string', default: '16' },
+    rounds: { type: 'string', default: '3' },
+  },
+});
+const seconds = Number(values.seconds);
+const connections = Number(values.connections);
+const rounds = Number(values.rounds);
+
+const PROTO = `syntax = "proto3";
+package bench.v1;
+import "google/api/annotations.proto";
+message GetOrderRequest { int64 id = 1; }
+message Order { int64 id = 1; string status = 2; int64 total_cents = 3; }
+service Orders {
+  rpc GetOrder(GetOrderRequest) returns (Order) {
+    option (google.api.http) = { get: "/v1/orders/{id}" };
+  }
+}
+`;
+
+async function httpUpstream(body: object): Promise<Server> {
+  const text = JSON.stringify(body);
+  const server = createServer((req, res) => {
+    req.resume();
+    res.writeHead(200, {
+      'content-type': 'application/json',
+      'content-length': Buffer.byteLength(text),
+    });
+    res.end(text);
+  });
+  server.keepAliveTimeout = 60_000;
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  return server;
+}
+
+async function grpcUpstream(): Promise<{ server: GrpcServer; port: number }> {
+  const set = compileProtoSet({ 'bench.proto': PROTO });
+  if (!set.ok) throw new Error(set.message);
+  const method = set.methods[0];
+  if (method === undefined) throw new Error('no method');
+  const req = method.requestType;
+  const res = method.responseType;
+  const definition: ServiceDefinition = {
+    GetOrder: {
+      path: method.path,
+      requestStream: false,
+      responseStream: false,
+      requestSerialize: (v: object) => Buffer.from(req.encode(req.fromObject(v)).finish()),
+      requestDeserialize: (b: Buffer) => req.toObject(req.decode(b), { longs: String }),
+      responseSerialize: (v: object) => Buffer.from(res.encode(res.fromObject(v)).finish()),
+      responseDeserialize: (b: Buffer) => res.toObject(res.decode(b), { longs: String }),
+    },
+  };
+  const server = new GrpcServer();
+  server.addService(definition, {
+    GetOrder: (call: { request: { id: string } }, callback: (e: null, v: object) => void) =>
+      callback(null, { id: call.request.id, status: 'shipped', totalCents: '4200' }),
+  });
+  const port = await new Promise<number>((resolve, reject) =>
+    server.bindAsync('127.0.0.1:0', ServerCredentials.createInsecure(), (e, p) =>
+      e ? reject(e) : resolve(p),
+    ),
+  );
+  return { server, port };
+}
+
+function portOf(server: Server): number {
+  return (server.address() as AddressInfo).port;
+}
+
+function writeState(
+  stateDir: string,
+  ports: { users: number; orders: number; reviews: number; grpc: number },
+): void {
+  const target = (port: number) => [{ host: '127.0.0.1', port }];
+  const api = (id: string, basePath: string, serviceId: string, routes: object[] = []) => ({
+    id,
+    name: id,
+    slug: id,
+    basePath,
+    serviceId,
+    auth: { type: 'none' },
+    routes,
+  });
+  const snapshot = {
+    schemaVersion: 1,
+    registries: [],
+    services: [
+      { id: 'users', name: 'users', targets: target(ports.users) },
+      { id: 'orders', name: 'orders', targets: target(ports.orders) },
+      { id: 'reviews', name: 'reviews', targets: target(ports.reviews) },
+      {
+        id: 'shop',
+        name: 'shop',
+        protocol: 'grpc',
+        grpc: { protoFiles: { 'bench.proto': PROTO } },
+        targets: target(ports.grpc),
+      },
+    ],
+    apis: [
+      api('plain', '/plain', 'users'),
+      api('grpc', '/grpc', 'shop'),
+      api('agg', '/agg', 'users', [
+        {
+          id: 'combo',
+          methods: ['GET'],
+          path: '/combo/:id',
+          aggregate: {
+            calls: [
+              { name: 'user', service: 'users', path: '/users/{params.id}', into: 'user' },
+              {
+                name: 'orders',
+                service: 'orders',
+                path: '/orders?user={params.id}',
+                into: 'orders',
+              },
+              {
+                name: 'reviews',
+                service: 'reviews',
+                path: '/reviews/{params.id}',
+                into: 'reviews',
+              },
+            ],
+          },
+        },
+      ]),
+    ],
+    plans: [],
+  };
+  const published = {
+    version: 1,
+    hash: snapshotHash(snapshot),
+    publishedAt: new Date().toISOString(),
+    snapshot,
+    secrets: { registries: {}, jwtSecrets: {} },
+  };
+  const payload = JSON.stringify({
+    published,
+    credentials: { seq: 1, set: { consumers: [], keys: [], subscriptions: [] } },
+  });
+  mkdirSync(stateDir, { recursive: true });
+  writeFileSync(
+    join(stateDir, 'last-known-good.json'),
+    JSON.stringify({
+      format: 1,
+      savedAt: new Date().toISOString(),
+      checksum: createHash('sha256').update(payload).digest('hex'),
+      payload,
+    }),
+  );
+}
+
+function median(values: number[]): number {
+  const sorted = [...values].sort((a, b) => a - b);
+  const mid = Math.floor(sorted.length / 2);
+  return sorted.length % 2 === 1
+    ? (sorted[mid] as number)
+    : ((sorted[mid - 1] as number) + (sorted[mid] as number)) / 2;
+}
+
+async function main(): Promise<void> {
+  buildGatewayBundle();
+  const run = createBenchRun();
+  const users = await httpUpstream({ id: '1', name: 'User 1', email: 'u1@example.test' });
+  const orders = await httpUpstream([{ id: 'o1', totalCents: 4200 }]);
+  const reviews = await httpUpstream({ stars: 5, count: 12 });
+  const grpc = await grpcUpstream();
+  const port = await freePort();
+  const statusPort = await freePort();
+  const stateDir = join(run.work, 'gateway-state');
+  writeState(stateDir, {
+    users: portOf(users),
+    orders: portOf(orders),
+    reviews: portOf(reviews),
+    grpc: grpc.port,
+  });
+  const child = spawn(process.execPath, [join(ROOT, 'apps/gateway/dist/main.mjs')], {
+    cwd: join(ROOT, 'apps/gateway'),
+    env: {
+      ...process.env,
+      NODE_ENV: 'production',
+      PORTICO_CONTROL_URL: 'http://127.0.0.1:9',
+      PORTICO_DP_TOKEN: 'pdp_bench',
+      PORTICO_GATEWAY_PORT: String(port),
+      PORTICO_GATEWAY_STATUS_PORT: String(statusPort),
+      PORTICO_GATEWAY_HOST: '127.0.0.1',
+      PORTICO_GATEWAY_STATUS_HOST: '127.0.0.1',
+      PORTICO_GATEWAY_STATE_DIR: stateDir,
+      PORTICO_GATEWAY_WORKERS: '1',
+      PORTICO_GATEWAY_NODE_ID: `bench-protocol-${port}`,
+      REDIS_URL,
+      PORTICO_ANALYTICS_ENABLED: 'false',
+      LOG_LEVEL: 'error',
+    },
+    stdio: ['ignore', 'ignore', 'inherit'],
+  });
+  run.children.push(child);
+  try {
+    await waitFor(`http://127.0.0.1:${statusPort}/readyz`, 200);
+    const targets = {
+      plain: `http://127.0.0.1:${port}/plain/users/1`,
+      grpc: `http://127.0.0.1:${port}/grpc/v1/orders/1`,
+      aggregate: `http://127.0.0.1:${port}/agg/combo/1`,
+    } as const;
+    // Each target answers before measuring: a broken one fails the run rather than its figures.
+    for (const [name, url] of Object.entries(targets)) {
+      const res = await fetch(url);
+      const body = await res.text();
+      if (res.status !== 200) throw new Error(`${name}: ${res.status} ${body}`);
+    }
+    const samples: Record<keyof typeof targets, WrkResult[]> = {
+      plain: [],
+      grpc: [],
+      aggregate: [],
+    };
+    for (let r = 0; r < rounds; r++) {
+      for (const name of Object.keys(targets) as Array<keyof typeof targets>) {
+        const result = await runWrkAsync(targets[name]);
+        if (result.non2xx > 0 || result.errors > 0)
+          throw new Error(
+            `${name}: ${result.non2xx} non-2xx answers, ${result.errors} socket errors`,
+          );
+        samples[name].push(result);
+      }
+      const plain = samples.plain[r]?.requestsPerSecond ?? 0;
+      console.log(
+        `round ${r + 1}: plain ${plain} req/s, grpc ${samples.grpc[r]?.requestsPerSecond} (${round((samples.grpc[r]?.requestsPerSecond ?? 0) / plain)}×), aggregate ${samples.aggregate[r]?.requestsPerSecond} (${round((samples.aggregate[r]?.requestsPerSecond ?? 0) / plain)}×)`,
+      );
+    }
+    const summary = Object.fromEntries(
+      (Object.keys(samples) as Array<keyof typeof samples>).map((name) => [
+        name,
+        {
+          requestsPerSecond: median(samples[name].map((s) => s.requestsPerSecond)),
+          p50Ms: round(median(samples[name].map((s) => s.p50Ms))),
+          p99Ms: round(median(samples[name].map((s) => s.p99Ms))),
+        },
+      ]),
+    ) as Record<keyof typeof samples, { requestsPerSecond: number; p50Ms: number; p99Ms: number }>;
+    const ratios = {
+      grpcVsPlain: round(summary.grpc.requestsPerSecond / summary.plain.requestsPerSecond),
+      aggregateVsPlain: round(
+        summary.aggregate.requestsPerSecond / summary.plain.requestsPerSecond,
+      ),
+    };
+    console.table(summary);
+    console.log(
+      `median throughput ratios: grpc/plain ${ratios.grpcVsPlain}, aggregate(3 calls)/plain ${ratios.aggregateVsPlain}`,
+    );
+    mkdirSync(join(ROOT, 'bench/results'), { recursive: true });
+    const file = join(
+      ROOT,
+      `bench/results/protocol-${new Date().toISOString().replace(/[:.]/g, '-')}.json`,
+    );
+    writeFileSync(
+      file,
+      JSON.stringify(
+        { seconds, connections, rounds, loadavg: loadavg(), summary, ratios, samples },
+        null,
+        2,
+      ),
+    );
+    console.log(`results: ${file}`);
+  } finally {
+    await stopChildren(run);
+    grpc.server.forceShutdown();
+    for (const server of [users, orders, reviews]) server.close();
+    await removeBenchRun(run);
+  }
+}
+
+main().catch((error: unknown) => {
+  console.error(error);
+  process.exit(1);
+});

@@ -1,0 +1,10 @@
+export { type HttpMatch, type HttpRoute, HttpRouteTable } from './http-routes';
+export {
+  type Decoded,
+  isRepeatedPath,
+  messageFromJson,
+  messageToJson,
+  scalarFromText,
+} from './json-message';
+export { compileProtoSet, type GrpcMethod, type HttpBinding, type ProtoSet } from './proto-set';
+export { formatTimestamp, parseTimestamp } from './well-known-json';

@@ -1,0 +1,2 @@
+-- AlterTable
+ALTER TABLE "routes" ADD COLUMN     "aggregate" JSONB;
