@@ -120,6 +120,20 @@ describe('catalogue', () => {
     expect(JSON.stringify(catalog)).not.toContain('payroll');
   });
 
+  it("shows an API's MCP endpoint under its gateway URL once MCP is enabled, and none otherwise", async () => {
+    await asOwner('apis.update', { id: ids.weather.id, mcp: { enabled: true } });
+    try {
+      const catalog = dataOf<{ apis: { slug: string; mcpEndpoint: string | null }[] }>(
+        await query(h.base, 'portal.catalog.list', {}),
+      );
+      const bySlug = new Map(catalog.apis.map((a) => [a.slug, a.mcpEndpoint]));
+      expect(bySlug.get('weather')).toBe(`${GATEWAY_URL}/weather/mcp`);
+      expect(bySlug.get('maps')).toBeNull();
+    } finally {
+      await asOwner('apis.update', { id: ids.weather.id, mcp: { enabled: false } });
+    }
+  });
+
   it('filters by search, tag and version', async () => {
     const slugs = async (input: unknown) =>
       dataOf<{ apis: { slug: string }[] }>(

@@ -1,4 +1,4 @@
-import type { ApiAuth } from '@portico/config';
+import { type ApiAuth, ZMcpSettings } from '@portico/config';
 import type { Api, Prisma } from '@portico/db';
 import { TRPCError } from '@trpc/server';
 import { parse } from 'yaml';
@@ -157,20 +157,11 @@ function openApiTags(document: Record<string, unknown> | null): string[] {
  * The MCP endpoint of an API, read from an `mcp: { enabled, path }` setting on the API (its own
  * column, or inside its policies) when MCP is turned on for it.
  */
+/** The API's MCP endpoint under its gateway URL, or null when MCP is off for it. */
 function mcpEndpoint(row: Api, gatewayUrl: string): string | null {
-  const candidates: unknown[] = [
-    (row as Api & { mcp?: unknown }).mcp,
-    typeof row.policies === 'object' && row.policies !== null && !Array.isArray(row.policies)
-      ? (row.policies as Record<string, unknown>).mcp
-      : undefined,
-  ];
-  for (const setting of candidates) {
-    if (typeof setting !== 'object' || setting === null) continue;
-    const { enabled, path } = setting as { enabled?: unknown; path?: unknown };
-    if (enabled !== true) continue;
-    return `${gatewayUrl}${typeof path === 'string' && path.startsWith('/') ? path : '/mcp'}`;
-  }
-  return null;
+  const settings = ZMcpSettings.safeParse(row.mcp);
+  if (!settings.success || !settings.data.enabled) return null;
+  return `${gatewayUrl.replace(/\/$/, '')}${settings.data.path}`;
 }
 
 function toCatalogApi(row: ListedApiRow, publicGatewayUrl: string): CatalogApi {
