@@ -100,7 +100,9 @@ export async function startGatewayProcess(options: {
           return false;
         }
       },
-      60_000,
+      // Generous: a loaded machine forks and boots several workers slowly, and nothing here
+      // depends on how fast that is.
+      120_000,
       'every gateway worker ready',
     );
   } catch (error) {

@@ -82,9 +82,14 @@ describe('Redis data lost halfway through a quota period', () => {
 
     await admin.flushall();
     const after = new Map<number, number>();
-    for (let i = 0; i < 400 && (after.get(429) ?? 0) < 5; i++) {
+    // Until five 429s, for at most a minute: how soon the worker restores the counters depends
+    // on the machine, so the loop waits on time, not on a number of requests, and paces its
+    // retries while the fail-closed plan answers 503.
+    const deadline = Date.now() + 60_000;
+    while ((after.get(429) ?? 0) < 5 && Date.now() < deadline) {
       const status = await send(current);
       after.set(status, (after.get(status) ?? 0) + 1);
+      if (status === 503) await new Promise((r) => setTimeout(r, 25));
     }
     const restored = parseQuotaCounter(await admin.get(counterKey));
     console.log(
@@ -96,10 +101,12 @@ describe('Redis data lost halfway through a quota period', () => {
     // stated bound (docs/limits.md) errs that way, never towards re-admitting.
     const refused = after.get(503) ?? 0;
     expect(refused).toBeGreaterThan(0);
-    expect(after.get(200)).toBeLessThanOrEqual(QUOTA - BEFORE);
-    expect(after.get(200)).toBeGreaterThanOrEqual(QUOTA - BEFORE - refused);
+    const admitted = after.get(200) ?? 0;
+    expect(admitted).toBeLessThanOrEqual(QUOTA - BEFORE);
+    expect(admitted).toBeGreaterThanOrEqual(QUOTA - BEFORE - refused);
     expect(after.get(429)).toBe(5);
-    expect(restored?.count).toBe(QUOTA);
+    // At least the quota: a 503 rolled up before the restore read the rollups counts too.
+    expect(restored?.count).toBeGreaterThanOrEqual(QUOTA);
     expect(await admin.exists(markerKey)).toBe(1);
   }, 300_000);
 });
