@@ -14,6 +14,7 @@ import type { ResponseCacheStores } from './policies/response-cache-store';
 import { createProxyHandler } from './proxy/proxy-handler';
 import { buildProxyServer } from './proxy/proxy-server';
 import { GatewayMetrics } from './status/gateway-metrics';
+import { RuntimeMetrics } from './status/runtime-metrics';
 import { buildStatusServer } from './status/status-server';
 import { buildTlsProxyServer, type TlsProxyServer } from './tls/tls-proxy-server';
 import { ConnectionPools } from './upstream/connection-pools';
@@ -79,6 +80,7 @@ export function createGateway(options: GatewayOptions): Gateway {
     discovery,
   });
   const metrics = new GatewayMetrics();
+  const runtimeMetrics = new RuntimeMetrics();
   let draining = false;
   const cacheMetrics = new ResponseCacheMetrics();
   const memoryCache = new ResponseCache({
@@ -162,6 +164,7 @@ export function createGateway(options: GatewayOptions): Gateway {
     extraMetrics: () =>
       (options.limiter?.metricsText() ?? '') +
       options.analytics.metricsText() +
+      runtimeMetrics.text() +
       cacheMetrics.metricsText({
         memoryEntries: memoryCache.size,
         memoryBytes: memoryCache.byteSize,
@@ -206,6 +209,7 @@ export function createGateway(options: GatewayOptions): Gateway {
       await options.limiter?.close().catch(() => undefined);
       await pools.closeAll();
       await status.close();
+      runtimeMetrics.close();
     },
   };
 }

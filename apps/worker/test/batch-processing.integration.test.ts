@@ -1,4 +1,4 @@
-import { decodeBatch, encodeBatch, LATENCY_BUCKET_COUNT } from '@portico/analytics';
+import { decodeAnalyticsBatch, encodeBatch, LATENCY_BUCKET_COUNT } from '@portico/analytics';
 import { newId } from '@portico/id';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { applyBatch } from '../src/analytics/apply-batch';
@@ -67,7 +67,7 @@ describe('analytics batches into Postgres', () => {
   it('does not count a redelivered batch twice, even when two workers apply it at once', async () => {
     await resetTables();
     const events = Array.from({ length: 40 }, () => requestEvent());
-    const batch = decodeBatch(
+    const batch = decodeAnalyticsBatch(
       JSON.parse(JSON.stringify(encodeBatch(newId('batch'), 'dpn_test', events))),
     );
     const [first, second] = await Promise.all([applyBatch(h.db, batch), applyBatch(h.db, batch)]);

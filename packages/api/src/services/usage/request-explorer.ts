@@ -80,11 +80,13 @@ export async function exploreRequests(
     bytesOut: number;
     clientIp: string | null;
     errorCode: string | null;
+    /** A success kept as a sample; errors are always logged, so for them this is false. */
+    sampled: boolean;
   }>(
     db,
     sql`
     SELECT "requestId", time, "nodeId", "apiId", "routeId", "serviceId", instance, "consumerId", "keyId", method,
-      status, "totalMs", "upstreamMs", "bytesIn", "bytesOut", "clientIp", "errorCode"
+      status, "totalMs", "upstreamMs", "bytesIn", "bytesOut", "clientIp", "errorCode", sampled
     FROM request_log WHERE ${joinSql(parts, ' AND ')}
     ORDER BY time DESC, "requestId" DESC
     LIMIT ${query.limit + 1}`,
