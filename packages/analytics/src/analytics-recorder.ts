@@ -104,6 +104,10 @@ const RETRY_MAX_MS = 5_000;
 /** A single add that takes longer than this is treated as failed and retried under the same job id. */
 const ADD_TIMEOUT_MS = 10_000;
 const DEFAULT_CLOSE_TIMEOUT_MS = 5_000;
+/** Requests recorded but not yet folded at most; past it record() folds at once. */
+const MAX_UNFOLDED = 4_096;
+/** How long one look at the queue's backlog and Redis memory may take before it counts as failed. */
+const PRESSURE_TIMEOUT_MS = 2_000;
 
 /**
  * Gateway-side analytics, aggregated at the edge: every request is folded into per-minute rollup
@@ -137,7 +141,7 @@ export function createAnalyticsRecorder(options: AnalyticsRecorderOptions): Anal
     throw new RangeError('maxQueueBacklog must be a positive integer');
   if (!(memoryRatio > 0 && memoryRatio <= 1))
     throw new RangeError('redisMemoryShedRatio must be in (0, 1]');
-  const sampler = new SuccessSampler(options.logSuccessesPerSecond ?? 100);
+  const sampler = new SuccessSampler(options.logSuccessesPerSecond ?? 10);
   const logger = options.logger ?? consoleLogger;
   const nodeId = options.nodeId;
   // Checked once here rather than on every event: every batch of this recorder carries it.
@@ -161,7 +165,12 @@ export function createAnalyticsRecorder(options: AnalyticsRecorderOptions): Anal
     rowsDropped: 0,
     rowsShed: 0,
   };
-  let aggregator = new UsageAggregator(maxSeries);
+  const aggregator = new UsageAggregator(maxSeries);
+  // Requests recorded in this event-loop turn, folded into the cells at its end (two arrays
+  // swapped, so folding allocates nothing).
+  let unfolded: RecordedRequest[] = [];
+  let spare: RecordedRequest[] = [];
+  let foldScheduled = false;
   const ring = new EventRingBuffer<KeptRow>(maxBuffered);
   let pending: PendingBatch | null = null;
   let inFlight: Promise<void> | null = null;
@@ -208,17 +217,31 @@ export function createAnalyticsRecorder(options: AnalyticsRecorderOptions): Anal
   }
 
   function bufferedCount(): number {
-    return aggregator.events + (pending?.aggregate.events ?? 0);
+    return unfolded.length + aggregator.events + (pending?.aggregate.events ?? 0);
   }
 
   function rowsBuffered(): number {
     return ring.size + (pending?.rows.length ?? 0);
   }
 
+  /** Rows whose other fields are malformed leave the log (their counts are already in). */
+  function validRows(rows: KeptRow[]): KeptRow[] {
+    const valid = rows.filter((row) => recordedEventProblem(row) === null);
+    if (valid.length < rows.length) {
+      counters.rowsDropped += rows.length - valid.length;
+      logger.error(
+        { invalid: rows.length - valid.length },
+        'analytics: dropped malformed request-log rows (a gateway bug)',
+      );
+    }
+    return valid;
+  }
+
   /** Looks at the queue's backlog and Redis memory (off the request path, once per interval). */
   function checkPressure(): void {
     if (pressureCheck !== null || redis.status !== 'ready') return;
-    pressureCheck = readQueuePressure(redis, queue)
+    // Bounded: a look that Redis never answers (it went away mid-call) must not stop the next ones.
+    pressureCheck = withTimeout(readQueuePressure(redis, queue), PRESSURE_TIMEOUT_MS)
       .then(
         (pressure) => {
           queueBacklog = pressure.backlog;
@@ -255,8 +278,45 @@ export function createAnalyticsRecorder(options: AnalyticsRecorderOptions): Anal
       counters.dropped++;
       return;
     }
+    // Only an append here: folding into the cells walks several maps, which costs far less done
+    // for a turn's requests together (warm caches) than spread between requests' own work.
+    unfolded.push(event);
+    if (unfolded.length >= MAX_UNFOLDED) fold();
+    else if (!foldScheduled) {
+      foldScheduled = true;
+      setImmediate(foldSoon);
+    }
+  }
+
+  function foldSoon(): void {
+    foldScheduled = false;
+    fold();
+  }
+
+  /** Folds the requests recorded since the last fold into the cells and keeps their rows. */
+  function fold(): void {
+    const events = unfolded;
+    if (events.length === 0) return;
+    unfolded = spare;
+    spare = events;
+    for (let i = 0; i < events.length; i++) {
+      // biome-ignore lint/style/noNonNullAssertion: i < events.length
+      foldOne(events[i]!);
+    }
+    events.length = 0;
+    if (ring.size >= batchMax && !pumpScheduled && inFlight === null) {
+      pumpScheduled = true;
+      setImmediate(() => {
+        pumpScheduled = false;
+        pump(false);
+      });
+    }
+  }
+
+  function foldOne(event: RecordedRequest): void {
     // One malformed event would make the worker refuse its whole batch: drop and count it here.
-    if (recordedEventProblem(event) !== null) {
+    // The fields the counts are made of are checked for every request; a kept row in full when cut.
+    if (!countable(event)) {
       counters.dropped++;
       counters.invalid++;
       if (counters.invalid === 1 || counters.invalid % 10_000 === 0)
@@ -283,17 +343,11 @@ export function createAnalyticsRecorder(options: AnalyticsRecorderOptions): Anal
     const row = event as KeptRow;
     row.sampled = !error;
     ring.push(row);
-    if (ring.size >= batchMax && !pumpScheduled && inFlight === null) {
-      pumpScheduled = true;
-      setImmediate(() => {
-        pumpScheduled = false;
-        pump(false);
-      });
-    }
   }
 
   /** Cuts a batch when one is due and starts sending it unless a send or a back-off is pending. */
   function pump(intervalDue: boolean): void {
+    fold();
     if (inFlight !== null) return;
     if (pending === null) {
       if (shedding && !retryDrainAll) {
@@ -311,7 +365,7 @@ export function createAnalyticsRecorder(options: AnalyticsRecorderOptions): Anal
       pending = {
         id: newId('batch'),
         aggregate: aggregator.drain(),
-        rows: ring.take(batchMax),
+        rows: validRows(ring.take(batchMax)),
         attempts: 0,
       };
     }
@@ -412,17 +466,19 @@ export function createAnalyticsRecorder(options: AnalyticsRecorderOptions): Anal
     clearInterval(interval);
     if (retryTimer) clearTimeout(retryTimer);
     // What could not be sent in time is lost now: count it so the loss is never silent.
+    fold();
     counters.dropped += bufferedCount();
     counters.rowsDropped += rowsBuffered();
     ring.take(ring.size);
-    aggregator = new UsageAggregator(maxSeries);
+    aggregator.clear();
     pending = null;
-    await pressureCheck;
+    await settledOrTimeout(pressureCheck, PRESSURE_TIMEOUT_MS);
     await queue.close().catch(() => undefined);
     redis.disconnect();
   }
 
   function stats(): AnalyticsRecorderStats {
+    fold();
     return {
       ...counters,
       buffered: bufferedCount(),
@@ -498,6 +554,47 @@ function settledOrTimeout(promise: Promise<void> | null, ms: number): Promise<vo
   });
 }
 
+const ERROR_CODE = /^[A-Z][A-Z0-9_]{0,63}$/;
+
+function idOk(value: string | null): boolean {
+  return value === null || (value.length >= 1 && value.length <= 64);
+}
+
+function countOk(value: number): boolean {
+  return Number.isSafeInteger(value) && value >= 0;
+}
+
+/**
+ * The fields a request's counts are made of, checked as ZRequestEvent would (same bounds) but
+ * without a pass over every field: this runs for every request.
+ */
+function countable(event: RecordedRequest): boolean {
+  return (
+    Number.isInteger(event.time) &&
+    event.time >= 0 &&
+    Number.isInteger(event.status) &&
+    event.status >= 100 &&
+    event.status <= 599 &&
+    event.totalMs >= 0 &&
+    event.totalMs <= 86_400_000 &&
+    countOk(event.bytesIn) &&
+    countOk(event.bytesOut) &&
+    idOk(event.apiId) &&
+    idOk(event.routeId) &&
+    idOk(event.consumerId) &&
+    idOk(event.keyId) &&
+    (event.errorCode === null || ERROR_CODE.test(event.errorCode))
+  );
+}
+
+function withTimeout<T>(promise: Promise<T>, ms: number): Promise<T> {
+  let timer: NodeJS.Timeout | undefined;
+  const timeout = new Promise<never>((_, reject) => {
+    timer = setTimeout(() => reject(new Error(`no answer within ${ms} ms`)), ms);
+  });
+  return Promise.race([promise, timeout]).finally(() => clearTimeout(timer));
+}
+
 function formatMetrics(s: AnalyticsRecorderStats): string {
   const lines: string[] = [];
   const metric = (name: string, type: 'counter' | 'gauge', help: string, value: number) => {
@@ -533,6 +630,12 @@ function formatMetrics(s: AnalyticsRecorderStats): string {
     'gauge',
     'Requests counted in memory, not yet delivered to Redis.',
     s.buffered,
+  );
+  metric(
+    'portico_analytics_buffered_rows',
+    'gauge',
+    'Raw request-log rows waiting in memory.',
+    s.rowsBuffered ?? 0,
   );
   metric(
     'portico_analytics_rows_kept_total',

@@ -63,14 +63,27 @@ export type AggregatedRequest = Pick<
 const MINUTE_MS = 60_000;
 const SEP = '\u0000';
 
+/** Cells of one minute: API → route → consumer → key → status class (index 1..5). */
+type MinuteCells = Map<string, Map<string, Map<string, Map<string, (HeldCell | undefined)[]>>>>;
+
+/** A cell as the aggregator holds it: plus the latest request time, for the key's last use. */
+type HeldCell = RollupCell & { t: number };
+
 /**
  * Folds requests into per-minute rollup cells as they happen, so what is shipped and written
  * grows with the number of active series (minute × API × route × consumer × key × status class),
  * not with traffic. Counts are exact; latency is kept as the fixed-bucket histogram the rollup
  * tables store, which merges by addition.
+ *
+ * Cells are found through nested maps keyed by the ids themselves: the ids come from the
+ * gateway's compiled config and credential objects, so their hashes are cached and a lookup
+ * allocates nothing (a joined string key would build and hash a new string per request).
  */
 export class UsageAggregator {
-  private cells = new Map<string, RollupCell>();
+  private minutes = new Map<number, MinuteCells>();
+  private cellCount = 0;
+  private lastMinute = Number.NaN;
+  private lastMinuteCells: MinuteCells | undefined;
   private errorCells = new Map<string, ErrorCell>();
   private lastUsed = new Map<string, number>();
   private folded = 0;
@@ -83,25 +96,57 @@ export class UsageAggregator {
     return this.folded;
   }
 
-  /** Rollup cells held now. */
+  /** Rollup cells held now (cells of the current minute stay between drains, reset to zero). */
   get series(): number {
-    return this.cells.size;
+    return this.cellCount;
   }
 
-  /** Folds one request in; false (and nothing changed) when it needs a cell past `maxSeries`. */
+  /** Folds one request in; false (and nothing counted) when it needs a cell past `maxSeries`. */
   add(ev: AggregatedRequest): boolean {
-    const m = ev.time - (ev.time % MINUTE_MS);
+    const t = ev.time;
+    const m =
+      t >= this.lastMinute && t < this.lastMinute + MINUTE_MS
+        ? this.lastMinute
+        : t - (t % MINUTE_MS);
     const a = ev.apiId ?? '';
     const r = ev.routeId ?? '';
     const c = ev.consumerId ?? '';
     const k = ev.keyId ?? '';
     const s = statusClassOf(ev.status);
-    const key = m + SEP + a + SEP + r + SEP + c + SEP + k + SEP + s;
-    let cell = this.cells.get(key);
+    // Almost every request falls in the same minute as the one before it.
+    let minute = m === this.lastMinute ? this.lastMinuteCells : this.minutes.get(m);
+    if (minute === undefined) {
+      minute = new Map();
+      this.minutes.set(m, minute);
+    }
+    this.lastMinute = m;
+    this.lastMinuteCells = minute;
+    let routes = minute.get(a);
+    if (routes === undefined) {
+      routes = new Map();
+      minute.set(a, routes);
+    }
+    let consumers = routes.get(r);
+    if (consumers === undefined) {
+      consumers = new Map();
+      routes.set(r, consumers);
+    }
+    let keys = consumers.get(c);
+    if (keys === undefined) {
+      keys = new Map();
+      consumers.set(c, keys);
+    }
+    let byClass = keys.get(k);
+    if (byClass === undefined) {
+      byClass = [undefined, undefined, undefined, undefined, undefined, undefined];
+      keys.set(k, byClass);
+    }
+    let cell: HeldCell | undefined = byClass[s];
     if (cell === undefined) {
-      if (this.cells.size >= this.maxSeries) return false;
-      cell = { m, a, r, c, k, s, n: 0, e: 0, bi: 0, bo: 0, h: emptyHistogram() };
-      this.cells.set(key, cell);
+      if (this.cellCount >= this.maxSeries) return false;
+      cell = { m, a, r, c, k, s, n: 0, e: 0, bi: 0, bo: 0, h: emptyHistogram(), t: 0 };
+      byClass[s] = cell;
+      this.cellCount++;
     }
     cell.n++;
     if (isErrorStatus(ev.status)) cell.e++;
@@ -112,15 +157,14 @@ export class UsageAggregator {
     this.folded++;
 
     if (ev.errorCode !== null) {
-      const errorKey = key + SEP + ev.errorCode;
+      // Only requests the gateway answered itself carry a code: few, so a joined key is fine.
+      const errorKey = m + SEP + a + SEP + r + SEP + c + SEP + k + SEP + ev.errorCode;
       const existing = this.errorCells.get(errorKey);
       if (existing) existing.n++;
       else this.errorCells.set(errorKey, { m, a, r, c, k, code: ev.errorCode, n: 1 });
     }
-    if (ev.keyId !== null) {
-      const previous = this.lastUsed.get(ev.keyId);
-      if (previous === undefined || ev.time > previous) this.lastUsed.set(ev.keyId, ev.time);
-    }
+    // A key's last use rides on its cells (no map operation per request); drain() takes the max.
+    if (t > cell.t) cell.t = t;
     return true;
   }
 
@@ -129,20 +173,85 @@ export class UsageAggregator {
    * concurrent workers upserting overlapping cells lock rows in one order and cannot deadlock.
    */
   drain(): UsageAggregate {
+    const rollups: RollupCell[] = [];
+    let newest = Number.NEGATIVE_INFINITY;
+    for (const m of this.minutes.keys()) if (m > newest) newest = m;
+    for (const [m, minute] of this.minutes) {
+      for (const routes of minute.values())
+        for (const consumers of routes.values())
+          for (const keys of consumers.values())
+            for (const byClass of keys.values())
+              for (const cell of byClass) {
+                if (cell === undefined || cell.n === 0) continue;
+                const { t, ...shipped } = cell;
+                rollups.push({ ...shipped, h: cell.h.slice() });
+                if (cell.k !== '' && t > (this.lastUsed.get(cell.k) ?? 0))
+                  this.lastUsed.set(cell.k, t);
+                // Reset in place: the next second's requests of the same series find their cell
+                // without allocating one again.
+                cell.n = 0;
+                cell.e = 0;
+                cell.bi = 0;
+                cell.bo = 0;
+                cell.h.fill(0);
+              }
+      // A minute that is over keeps no cells: late requests for it open fresh ones.
+      if (m < newest) {
+        this.minutes.delete(m);
+        if (m === this.lastMinute) this.lastMinuteCells = undefined;
+        this.cellCount -= countCells(minute);
+      }
+    }
+    rollups.sort(compareCells);
     const aggregate: UsageAggregate = {
-      rollups: sortedByKey(this.cells),
-      errors: mergeErrorCells(this.errorCells),
+      rollups,
+      errors: sortedByKey(this.errorCells),
       keyLastUsed: [...this.lastUsed.entries()]
         .sort(([x], [y]) => (x < y ? -1 : 1))
         .map(([id, t]) => ({ id, t })),
       events: this.folded,
     };
-    this.cells = new Map();
     this.errorCells = new Map();
     this.lastUsed = new Map();
     this.folded = 0;
     return aggregate;
   }
+
+  /** Forgets every cell (the recorder's close). */
+  clear(): void {
+    this.minutes = new Map();
+    this.lastMinute = Number.NaN;
+    this.lastMinuteCells = undefined;
+    this.cellCount = 0;
+    this.errorCells = new Map();
+    this.lastUsed = new Map();
+    this.folded = 0;
+  }
+}
+
+function countCells(minute: MinuteCells): number {
+  let n = 0;
+  for (const routes of minute.values())
+    for (const consumers of routes.values())
+      for (const keys of consumers.values())
+        for (const byClass of keys.values()) for (const cell of byClass) if (cell) n++;
+  return n;
+}
+
+function compareStrings(x: string, y: string): number {
+  return x < y ? -1 : x > y ? 1 : 0;
+}
+
+/** The usage_minutes primary-key order: minute, API, route, consumer, key, status class. */
+function compareCells(x: RollupCell, y: RollupCell): number {
+  return (
+    x.m - y.m ||
+    compareStrings(x.a, y.a) ||
+    compareStrings(x.r, y.r) ||
+    compareStrings(x.c, y.c) ||
+    compareStrings(x.k, y.k) ||
+    x.s - y.s
+  );
 }
 
 /** Folds a list of requests into one aggregate (the worker's path for per-request batches). */
@@ -154,20 +263,4 @@ export function aggregateRequests(events: readonly AggregatedRequest[]): UsageAg
 
 function sortedByKey<T>(entries: Map<string, T>): T[] {
   return [...entries.entries()].sort(([x], [y]) => (x < y ? -1 : x > y ? 1 : 0)).map(([, v]) => v);
-}
-
-/**
- * Error cells are keyed by status class too while folding (the class is part of the rollup key
- * they share); the error table has no status class, so cells differing only by it are summed.
- */
-function mergeErrorCells(cells: Map<string, ErrorCell>): ErrorCell[] {
-  const merged = new Map<string, ErrorCell>();
-  for (const cell of cells.values()) {
-    const key =
-      cell.m + SEP + cell.a + SEP + cell.r + SEP + cell.c + SEP + cell.k + SEP + cell.code;
-    const existing = merged.get(key);
-    if (existing) existing.n += cell.n;
-    else merged.set(key, { ...cell });
-  }
-  return sortedByKey(merged);
 }

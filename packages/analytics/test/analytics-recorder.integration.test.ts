@@ -5,12 +5,12 @@ import { fileURLToPath } from 'node:url';
 import { Queue } from 'bullmq';
 import { Redis } from 'ioredis';
 import { afterEach, describe, expect, it } from 'vitest';
+import { decodeAnalyticsBatch } from '../src/aggregate-batch-codec';
 import {
   type AnalyticsRecorder,
   createAnalyticsRecorder,
   type RecordedRequest,
 } from '../src/analytics-recorder';
-import { decodeAnalyticsBatch } from '../src/aggregate-batch-codec';
 import { ANALYTICS_AGGREGATE_BATCH_JOB_NAME, ANALYTICS_QUEUE_NAME } from '../src/queue-names';
 import { PrivateRedisServer } from './private-redis-server';
 import { waitFor } from './wait-for';
