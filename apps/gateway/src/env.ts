@@ -78,7 +78,7 @@ export const ZGatewayEnv = z.object({
     .int()
     .min(0)
     .max(1_000_000)
-    .default(100),
+    .default(10),
   PORTICO_ANALYTICS_MAX_SERIES: z.coerce.number().int().min(1).max(10_000_000).default(50_000),
   PORTICO_ANALYTICS_MAX_QUEUE_BACKLOG: z.coerce
     .number()
