@@ -157,6 +157,28 @@ http {
   await waitFor(`http://127.0.0.1:${proxyPort}/`, 200);
 }
 
+/** Starts bare Fastify + @fastify/http-proxy (the Node reference) in front of the upstream. */
+export async function startFastifyProxy(
+  run: BenchRun,
+  options: { upstreamPort: number; proxyPort: number; workers: number },
+): Promise<void> {
+  const script = join(ROOT, 'bench/gateway/fastify-proxy-reference.ts');
+  const child = spawn(
+    process.execPath,
+    [
+      '--import',
+      'tsx',
+      script,
+      String(options.proxyPort),
+      String(options.upstreamPort),
+      String(options.workers),
+    ],
+    { cwd: ROOT, stdio: ['ignore', 'ignore', 'inherit'] },
+  );
+  run.children.push(child);
+  await waitFor(`http://127.0.0.1:${options.proxyPort}/`, 200);
+}
+
 /**
  * Writes the gateway's last-known-good snapshot: a keyed API (`/bench`) under a plan with rate
  * limit and quota, and an open API (`/open`) with no auth and no plan. Returns the clear API key.

@@ -1,7 +1,8 @@
 /**
  * Gateway load benchmark, one run, side by side on this machine:
  *   1. the upstream hit directly,
- *   2. Debian's nginx with proxy_pass (keep-alive upstream),
+ *   2. Debian's nginx with proxy_pass (keep-alive upstream), and bare Fastify +
+ *      @fastify/http-proxy (the Node reference: what a Node proxy costs before any policy),
  *   3. the Portico gateway (bundled, PORTICO_GATEWAY_WORKERS workers) with key auth, a plan with
  *      rate limit + quota checked in Redis on every request, and analytics on (BullMQ batches).
  * wrk drives each for a bounded time; then a fixed 2k req/s run measures the latency the gateway
@@ -28,6 +29,7 @@ import {
   rssMb,
   runWrk,
   signalChildren,
+  startFastifyProxy,
   startGateway,
   startNginx,
   type WrkResult,
@@ -111,13 +113,15 @@ async function fixedRate(
 async function main(): Promise<void> {
   ensureTools();
   buildGatewayBundle();
-  const [upstreamPort, nginxPort, gatewayPort, gatewayStatusPort] = await Promise.all([
+  const [upstreamPort, nginxPort, gatewayPort, gatewayStatusPort, fastifyPort] = await Promise.all([
+    freePort(),
     freePort(),
     freePort(),
     freePort(),
     freePort(),
   ]);
   await startNginx(run, { upstreamPort, proxyPort: nginxPort, workerProcesses: WORKERS });
+  await startFastifyProxy(run, { upstreamPort, proxyPort: fastifyPort, workers: WORKERS });
   const gateway = await startGateway(run, {
     upstreamPort,
     port: gatewayPort,
@@ -146,17 +150,20 @@ async function main(): Promise<void> {
   const samples = {
     direct: [] as WrkResult[],
     nginx: [] as WrkResult[],
+    fastifyProxy: [] as WrkResult[],
     portico: [] as WrkResult[],
     porticoNoPolicy: [] as WrkResult[],
   };
   for (let round = 0; round < ROUNDS; round++) {
     samples.direct.push(wrk(`http://127.0.0.1:${upstreamPort}/items`, {}));
     samples.nginx.push(wrk(`http://127.0.0.1:${nginxPort}/items`, {}));
+    samples.fastifyProxy.push(wrk(`http://127.0.0.1:${fastifyPort}/items`, {}));
     samples.portico.push(wrk(`http://127.0.0.1:${gatewayPort}/bench/items`, keyHeader));
     samples.porticoNoPolicy.push(wrk(`http://127.0.0.1:${gatewayPort}/open/items`, {}));
   }
   const direct = medianRun(samples.direct);
   const nginx = medianRun(samples.nginx);
+  const fastifyProxy = medianRun(samples.fastifyProxy);
   const portico = medianRun(samples.portico);
   const porticoNoPolicy = medianRun(samples.porticoNoPolicy);
   const memoryAfter = rssMb(gateway.child.pid ?? 0);
@@ -212,6 +219,7 @@ async function main(): Promise<void> {
   const rows = [
     ['upstream direct', direct],
     ['nginx proxy_pass', nginx],
+    ['fastify + @fastify/http-proxy (bare)', fastifyProxy],
     ['portico (key + rate limit + quota + analytics)', portico],
     ['portico (no auth, no limits, analytics on)', porticoNoPolicy],
   ] as const;
@@ -226,6 +234,9 @@ async function main(): Promise<void> {
   const ratio = portico.requestsPerSecond / nginx.requestsPerSecond;
   const addedP50 = porticoP50 - directP50;
   console.log(`\nportico full policy / nginx: ${ratio.toFixed(3)} (goal >= 0.333)`);
+  console.log(
+    `portico full policy / bare fastify proxy: ${(portico.requestsPerSecond / fastifyProxy.requestsPerSecond).toFixed(3)}; p99 portico / nginx: ${(portico.p99Ms / nginx.p99Ms).toFixed(2)}`,
+  );
   console.log(
     `portico full policy / direct: ${(portico.requestsPerSecond / direct.requestsPerSecond).toFixed(3)}`,
   );
@@ -266,6 +277,8 @@ async function main(): Promise<void> {
     ratios: {
       porticoOverNginx: round(ratio),
       porticoOverDirect: round(portico.requestsPerSecond / direct.requestsPerSecond),
+      porticoOverFastifyProxy: round(portico.requestsPerSecond / fastifyProxy.requestsPerSecond),
+      p99PorticoOverNginx: round(portico.p99Ms / nginx.p99Ms),
     },
     samples,
     fixedRate: {
