@@ -3,6 +3,7 @@
  *   1. the upstream hit directly,
  *   2. Debian's nginx with proxy_pass (keep-alive upstream), and bare Fastify +
  *      @fastify/http-proxy (the Node reference: what a Node proxy costs before any policy),
+ *      Caddy's bare reverse_proxy and HAProxy in HTTP mode (Debian packages),
  *   3. the Portico gateway (bundled, PORTICO_GATEWAY_WORKERS workers) with key auth, a plan with
  *      rate limit + quota checked in Redis on every request, and analytics on (BullMQ batches).
  * wrk drives each for a bounded time; then a fixed 2k req/s run measures the latency the gateway
@@ -29,8 +30,10 @@ import {
   rssMb,
   runWrk,
   signalChildren,
+  startCaddy,
   startFastifyProxy,
   startGateway,
+  startHaproxy,
   startNginx,
   type WrkResult,
   wrkArgs,
@@ -113,7 +116,17 @@ async function fixedRate(
 async function main(): Promise<void> {
   ensureTools();
   buildGatewayBundle();
-  const [upstreamPort, nginxPort, gatewayPort, gatewayStatusPort, fastifyPort] = await Promise.all([
+  const [
+    upstreamPort,
+    nginxPort,
+    gatewayPort,
+    gatewayStatusPort,
+    fastifyPort,
+    caddyPort,
+    haproxyPort,
+  ] = await Promise.all([
+    freePort(),
+    freePort(),
     freePort(),
     freePort(),
     freePort(),
@@ -122,6 +135,8 @@ async function main(): Promise<void> {
   ]);
   await startNginx(run, { upstreamPort, proxyPort: nginxPort, workerProcesses: WORKERS });
   await startFastifyProxy(run, { upstreamPort, proxyPort: fastifyPort, workers: WORKERS });
+  await startCaddy(run, { upstreamPort, proxyPort: caddyPort });
+  await startHaproxy(run, { upstreamPort, proxyPort: haproxyPort, threads: WORKERS });
   const gateway = await startGateway(run, {
     upstreamPort,
     port: gatewayPort,
@@ -151,6 +166,8 @@ async function main(): Promise<void> {
     direct: [] as WrkResult[],
     nginx: [] as WrkResult[],
     fastifyProxy: [] as WrkResult[],
+    caddy: [] as WrkResult[],
+    haproxy: [] as WrkResult[],
     portico: [] as WrkResult[],
     porticoNoPolicy: [] as WrkResult[],
   };
@@ -158,12 +175,16 @@ async function main(): Promise<void> {
     samples.direct.push(wrk(`http://127.0.0.1:${upstreamPort}/items`, {}));
     samples.nginx.push(wrk(`http://127.0.0.1:${nginxPort}/items`, {}));
     samples.fastifyProxy.push(wrk(`http://127.0.0.1:${fastifyPort}/items`, {}));
+    samples.caddy.push(wrk(`http://127.0.0.1:${caddyPort}/items`, {}));
+    samples.haproxy.push(wrk(`http://127.0.0.1:${haproxyPort}/items`, {}));
     samples.portico.push(wrk(`http://127.0.0.1:${gatewayPort}/bench/items`, keyHeader));
     samples.porticoNoPolicy.push(wrk(`http://127.0.0.1:${gatewayPort}/open/items`, {}));
   }
   const direct = medianRun(samples.direct);
   const nginx = medianRun(samples.nginx);
   const fastifyProxy = medianRun(samples.fastifyProxy);
+  const caddy = medianRun(samples.caddy);
+  const haproxy = medianRun(samples.haproxy);
   const portico = medianRun(samples.portico);
   const porticoNoPolicy = medianRun(samples.porticoNoPolicy);
   const memoryAfter = rssMb(gateway.child.pid ?? 0);
@@ -219,6 +240,8 @@ async function main(): Promise<void> {
   const rows = [
     ['upstream direct', direct],
     ['nginx proxy_pass', nginx],
+    ['caddy reverse_proxy', caddy],
+    ['haproxy (http mode)', haproxy],
     ['fastify + @fastify/http-proxy (bare)', fastifyProxy],
     ['portico (key + rate limit + quota + analytics)', portico],
     ['portico (no auth, no limits, analytics on)', porticoNoPolicy],
@@ -235,7 +258,7 @@ async function main(): Promise<void> {
   const addedP50 = porticoP50 - directP50;
   console.log(`\nportico full policy / nginx: ${ratio.toFixed(3)} (goal >= 0.333)`);
   console.log(
-    `portico full policy / bare fastify proxy: ${(portico.requestsPerSecond / fastifyProxy.requestsPerSecond).toFixed(3)}; p99 portico / nginx: ${(portico.p99Ms / nginx.p99Ms).toFixed(2)}`,
+    `portico full policy / caddy: ${(portico.requestsPerSecond / caddy.requestsPerSecond).toFixed(3)}; / haproxy: ${(portico.requestsPerSecond / haproxy.requestsPerSecond).toFixed(3)}; / bare fastify proxy: ${(portico.requestsPerSecond / fastifyProxy.requestsPerSecond).toFixed(3)}; p99 portico / nginx: ${(portico.p99Ms / nginx.p99Ms).toFixed(2)}`,
   );
   console.log(
     `portico full policy / direct: ${(portico.requestsPerSecond / direct.requestsPerSecond).toFixed(3)}`,
@@ -277,6 +300,8 @@ async function main(): Promise<void> {
     ratios: {
       porticoOverNginx: round(ratio),
       porticoOverDirect: round(portico.requestsPerSecond / direct.requestsPerSecond),
+      porticoOverCaddy: round(portico.requestsPerSecond / caddy.requestsPerSecond),
+      porticoOverHaproxy: round(portico.requestsPerSecond / haproxy.requestsPerSecond),
       porticoOverFastifyProxy: round(portico.requestsPerSecond / fastifyProxy.requestsPerSecond),
       p99PorticoOverNginx: round(portico.p99Ms / nginx.p99Ms),
     },
