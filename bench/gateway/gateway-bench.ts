@@ -12,11 +12,13 @@
  *
  *   npx tsx bench/gateway/gateway-bench.ts [--seconds 10] [--connections 64] [--workers 2]
  */
-import { execFileSync } from 'node:child_process';
+import { execFileSync, spawn } from 'node:child_process';
+import { once } from 'node:events';
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { availableParallelism, loadavg } from 'node:os';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
+import { createTestDatabase } from '@portico/db/testing';
 import { Pool } from 'undici';
 import {
   buildGatewayBundle,
@@ -170,6 +172,7 @@ async function main(): Promise<void> {
     haproxy: [] as WrkResult[],
     portico: [] as WrkResult[],
     porticoNoPolicy: [] as WrkResult[],
+    fullSystem: [] as WrkResult[],
   };
   for (let round = 0; round < ROUNDS; round++) {
     samples.direct.push(wrk(`http://127.0.0.1:${upstreamPort}/items`, {}));
@@ -180,11 +183,43 @@ async function main(): Promise<void> {
     samples.portico.push(wrk(`http://127.0.0.1:${gatewayPort}/bench/items`, keyHeader));
     samples.porticoNoPolicy.push(wrk(`http://127.0.0.1:${gatewayPort}/open/items`, {}));
   }
+  // Full system on one machine: the analytics worker runs beside the gateway, consuming its
+  // batches into a fresh Postgres database while the full-policy runs repeat.
+  const database = await createTestDatabase();
+  const worker = spawn(process.execPath, ['--import', 'tsx', 'apps/worker/src/main.ts'], {
+    cwd: ROOT,
+    env: {
+      ...process.env,
+      DATABASE_URL: database.url,
+      REDIS_URL: 'redis://127.0.0.1:6379',
+      PORTICO_QUEUE_PREFIX: run.queuePrefix,
+      PORTICO_WORKER_SCHEDULES: 'false',
+      LOG_LEVEL: 'warn',
+    },
+    stdio: ['ignore', 'ignore', 'inherit'],
+  });
+  run.children.push(worker);
+  let counted = 0;
+  try {
+    // The worker drains what earlier runs left queued before the measured runs begin.
+    await new Promise((resolve) => setTimeout(resolve, 3_000));
+    for (let round = 0; round < ROUNDS; round++)
+      samples.fullSystem.push(wrk(`http://127.0.0.1:${gatewayPort}/bench/items`, keyHeader));
+    await new Promise((resolve) => setTimeout(resolve, 3_000));
+    const [row] = await database.db.$queryRaw<{ n: bigint }[]>`
+      SELECT COALESCE(sum(count), 0)::bigint AS n FROM usage_minutes`;
+    counted = Number(row?.n ?? 0n);
+  } finally {
+    worker.kill('SIGTERM');
+    if (worker.exitCode === null) await once(worker, 'exit');
+    await database.drop();
+  }
   const direct = medianRun(samples.direct);
   const nginx = medianRun(samples.nginx);
   const fastifyProxy = medianRun(samples.fastifyProxy);
   const caddy = medianRun(samples.caddy);
   const haproxy = medianRun(samples.haproxy);
+  const fullSystem = medianRun(samples.fullSystem);
   const portico = medianRun(samples.portico);
   const porticoNoPolicy = medianRun(samples.porticoNoPolicy);
   const memoryAfter = rssMb(gateway.child.pid ?? 0);
@@ -245,6 +280,7 @@ async function main(): Promise<void> {
     ['fastify + @fastify/http-proxy (bare)', fastifyProxy],
     ['portico (key + rate limit + quota + analytics)', portico],
     ['portico (no auth, no limits, analytics on)', porticoNoPolicy],
+    ['full system (portico full policy + worker)', fullSystem],
   ] as const;
   console.log(
     '\ntarget                                          req/s      p50 ms   p99 ms   non-2xx  errors',
@@ -259,6 +295,9 @@ async function main(): Promise<void> {
   console.log(`\nportico full policy / nginx: ${ratio.toFixed(3)} (goal >= 0.333)`);
   console.log(
     `portico full policy / caddy: ${(portico.requestsPerSecond / caddy.requestsPerSecond).toFixed(3)}; / haproxy: ${(portico.requestsPerSecond / haproxy.requestsPerSecond).toFixed(3)}; / bare fastify proxy: ${(portico.requestsPerSecond / fastifyProxy.requestsPerSecond).toFixed(3)}; p99 portico / nginx: ${(portico.p99Ms / nginx.p99Ms).toFixed(2)}`,
+  );
+  console.log(
+    `full system / nginx: ${(fullSystem.requestsPerSecond / nginx.requestsPerSecond).toFixed(3)}; / caddy: ${(fullSystem.requestsPerSecond / caddy.requestsPerSecond).toFixed(3)}; requests counted into Postgres by the worker so far: ${counted}`,
   );
   console.log(
     `portico full policy / direct: ${(portico.requestsPerSecond / direct.requestsPerSecond).toFixed(3)}`,
@@ -300,6 +339,8 @@ async function main(): Promise<void> {
     ratios: {
       porticoOverNginx: round(ratio),
       porticoOverDirect: round(portico.requestsPerSecond / direct.requestsPerSecond),
+      fullSystemOverNginx: round(fullSystem.requestsPerSecond / nginx.requestsPerSecond),
+      fullSystemOverCaddy: round(fullSystem.requestsPerSecond / caddy.requestsPerSecond),
       porticoOverCaddy: round(portico.requestsPerSecond / caddy.requestsPerSecond),
       porticoOverHaproxy: round(portico.requestsPerSecond / haproxy.requestsPerSecond),
       porticoOverFastifyProxy: round(portico.requestsPerSecond / fastifyProxy.requestsPerSecond),
