@@ -98,7 +98,7 @@ export async function waitFor(
 
 /** Installs nginx and wrk from Debian packages when either is missing. */
 export function ensureTools(): void {
-  const missing = ['nginx', 'wrk'].filter((tool) => {
+  const missing = ['nginx', 'wrk', 'caddy', 'haproxy'].filter((tool) => {
     try {
       execFileSync('sh', ['-c', `command -v ${tool}`], { stdio: 'ignore' });
       return false;
@@ -155,6 +155,87 @@ http {
   run.children.push(child);
   await waitFor(`http://127.0.0.1:${upstreamPort}/`, 200);
   await waitFor(`http://127.0.0.1:${proxyPort}/`, 200);
+}
+
+/** Starts Debian's Caddy with a bare `reverse_proxy` to the upstream (a reference). */
+export async function startCaddy(
+  run: BenchRun,
+  options: { upstreamPort: number; proxyPort: number },
+): Promise<void> {
+  const dir = join(run.work, 'caddy');
+  mkdirSync(dir, { recursive: true });
+  // No admin endpoint and no automatic HTTPS: one plain-HTTP site on loopback.
+  const conf = `{
+	admin off
+	auto_https off
+}
+http://127.0.0.1:${options.proxyPort} {
+	reverse_proxy 127.0.0.1:${options.upstreamPort}
+}
+`;
+  writeFileSync(join(dir, 'Caddyfile'), conf);
+  const child = spawn(
+    'caddy',
+    ['run', '--config', join(dir, 'Caddyfile'), '--adapter', 'caddyfile'],
+    {
+      env: { ...process.env, HOME: dir, XDG_DATA_HOME: dir, XDG_CONFIG_HOME: dir },
+      stdio: ['ignore', 'ignore', 'ignore'],
+    },
+  );
+  run.children.push(child);
+  await waitFor(`http://127.0.0.1:${options.proxyPort}/`, 200);
+}
+
+/** Starts Debian's HAProxy in HTTP mode with keep-alive to the upstream (a reference). */
+export async function startHaproxy(
+  run: BenchRun,
+  options: { upstreamPort: number; proxyPort: number; threads: number },
+): Promise<void> {
+  const dir = join(run.work, 'haproxy');
+  mkdirSync(dir, { recursive: true });
+  const conf = `global
+  nbthread ${options.threads}
+  maxconn 4096
+defaults
+  mode http
+  timeout connect 5s
+  timeout client 30s
+  timeout server 30s
+  http-reuse always
+frontend bench
+  bind 127.0.0.1:${options.proxyPort}
+  default_backend app
+backend app
+  server up 127.0.0.1:${options.upstreamPort}
+`;
+  writeFileSync(join(dir, 'haproxy.cfg'), conf);
+  const child = spawn('haproxy', ['-f', join(dir, 'haproxy.cfg'), '-db'], {
+    stdio: ['ignore', 'ignore', 'ignore'],
+  });
+  run.children.push(child);
+  await waitFor(`http://127.0.0.1:${options.proxyPort}/`, 200);
+}
+
+/** Starts bare Fastify + @fastify/http-proxy (the Node reference) in front of the upstream. */
+export async function startFastifyProxy(
+  run: BenchRun,
+  options: { upstreamPort: number; proxyPort: number; workers: number },
+): Promise<void> {
+  const script = join(ROOT, 'bench/gateway/fastify-proxy-reference.ts');
+  const child = spawn(
+    process.execPath,
+    [
+      '--import',
+      'tsx',
+      script,
+      String(options.proxyPort),
+      String(options.upstreamPort),
+      String(options.workers),
+    ],
+    { cwd: ROOT, stdio: ['ignore', 'ignore', 'inherit'] },
+  );
+  run.children.push(child);
+  await waitFor(`http://127.0.0.1:${options.proxyPort}/`, 200);
 }
 
 /**

@@ -1,7 +1,9 @@
 /**
  * Gateway load benchmark, one run, side by side on this machine:
  *   1. the upstream hit directly,
- *   2. Debian's nginx with proxy_pass (keep-alive upstream),
+ *   2. Debian's nginx with proxy_pass (keep-alive upstream), and bare Fastify +
+ *      @fastify/http-proxy (the Node reference: what a Node proxy costs before any policy),
+ *      Caddy's bare reverse_proxy and HAProxy in HTTP mode (Debian packages),
  *   3. the Portico gateway (bundled, PORTICO_GATEWAY_WORKERS workers) with key auth, a plan with
  *      rate limit + quota checked in Redis on every request, and analytics on (BullMQ batches).
  * wrk drives each for a bounded time; then a fixed 2k req/s run measures the latency the gateway
@@ -14,11 +16,13 @@
  * request and as an MCP tool call (same key, plan, limits and analytics), and the tool call's
  * added latency as a ratio of the REST call's (see mcpMode).
  */
-import { execFileSync } from 'node:child_process';
+import { execFileSync, spawn } from 'node:child_process';
+import { once } from 'node:events';
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { availableParallelism, loadavg } from 'node:os';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
+import { createTestDatabase } from '@portico/db/testing';
 import { Pool } from 'undici';
 import {
   buildGatewayBundle,
@@ -32,7 +36,10 @@ import {
   rssMb,
   runWrk,
   signalChildren,
+  startCaddy,
+  startFastifyProxy,
   startGateway,
+  startHaproxy,
   startNginx,
   type WrkResult,
   wrkArgs,
@@ -240,13 +247,27 @@ async function main(): Promise<void> {
   }
   ensureTools();
   buildGatewayBundle();
-  const [upstreamPort, nginxPort, gatewayPort, gatewayStatusPort] = await Promise.all([
+  const [
+    upstreamPort,
+    nginxPort,
+    gatewayPort,
+    gatewayStatusPort,
+    fastifyPort,
+    caddyPort,
+    haproxyPort,
+  ] = await Promise.all([
+    freePort(),
+    freePort(),
+    freePort(),
     freePort(),
     freePort(),
     freePort(),
     freePort(),
   ]);
   await startNginx(run, { upstreamPort, proxyPort: nginxPort, workerProcesses: WORKERS });
+  await startFastifyProxy(run, { upstreamPort, proxyPort: fastifyPort, workers: WORKERS });
+  await startCaddy(run, { upstreamPort, proxyPort: caddyPort });
+  await startHaproxy(run, { upstreamPort, proxyPort: haproxyPort, threads: WORKERS });
   const gateway = await startGateway(run, {
     upstreamPort,
     port: gatewayPort,
@@ -275,17 +296,59 @@ async function main(): Promise<void> {
   const samples = {
     direct: [] as WrkResult[],
     nginx: [] as WrkResult[],
+    fastifyProxy: [] as WrkResult[],
+    caddy: [] as WrkResult[],
+    haproxy: [] as WrkResult[],
     portico: [] as WrkResult[],
     porticoNoPolicy: [] as WrkResult[],
+    fullSystem: [] as WrkResult[],
   };
   for (let round = 0; round < ROUNDS; round++) {
     samples.direct.push(wrk(`http://127.0.0.1:${upstreamPort}/items`, {}));
     samples.nginx.push(wrk(`http://127.0.0.1:${nginxPort}/items`, {}));
+    samples.fastifyProxy.push(wrk(`http://127.0.0.1:${fastifyPort}/items`, {}));
+    samples.caddy.push(wrk(`http://127.0.0.1:${caddyPort}/items`, {}));
+    samples.haproxy.push(wrk(`http://127.0.0.1:${haproxyPort}/items`, {}));
     samples.portico.push(wrk(`http://127.0.0.1:${gatewayPort}/bench/items`, keyHeader));
     samples.porticoNoPolicy.push(wrk(`http://127.0.0.1:${gatewayPort}/open/items`, {}));
   }
+  // Full system on one machine: the analytics worker runs beside the gateway, consuming its
+  // batches into a fresh Postgres database while the full-policy runs repeat.
+  const database = await createTestDatabase();
+  const worker = spawn(process.execPath, ['--import', 'tsx', 'apps/worker/src/main.ts'], {
+    cwd: ROOT,
+    env: {
+      ...process.env,
+      DATABASE_URL: database.url,
+      REDIS_URL: 'redis://127.0.0.1:6379',
+      PORTICO_QUEUE_PREFIX: run.queuePrefix,
+      PORTICO_WORKER_SCHEDULES: 'false',
+      LOG_LEVEL: 'warn',
+    },
+    stdio: ['ignore', 'ignore', 'inherit'],
+  });
+  run.children.push(worker);
+  let counted = 0;
+  try {
+    // The worker drains what earlier runs left queued before the measured runs begin.
+    await new Promise((resolve) => setTimeout(resolve, 3_000));
+    for (let round = 0; round < ROUNDS; round++)
+      samples.fullSystem.push(wrk(`http://127.0.0.1:${gatewayPort}/bench/items`, keyHeader));
+    await new Promise((resolve) => setTimeout(resolve, 3_000));
+    const [row] = await database.db.$queryRaw<{ n: bigint }[]>`
+      SELECT COALESCE(sum(count), 0)::bigint AS n FROM usage_minutes`;
+    counted = Number(row?.n ?? 0n);
+  } finally {
+    worker.kill('SIGTERM');
+    if (worker.exitCode === null) await once(worker, 'exit');
+    await database.drop();
+  }
   const direct = medianRun(samples.direct);
   const nginx = medianRun(samples.nginx);
+  const fastifyProxy = medianRun(samples.fastifyProxy);
+  const caddy = medianRun(samples.caddy);
+  const haproxy = medianRun(samples.haproxy);
+  const fullSystem = medianRun(samples.fullSystem);
   const portico = medianRun(samples.portico);
   const porticoNoPolicy = medianRun(samples.porticoNoPolicy);
   const memoryAfter = rssMb(gateway.child.pid ?? 0);
@@ -341,8 +404,12 @@ async function main(): Promise<void> {
   const rows = [
     ['upstream direct', direct],
     ['nginx proxy_pass', nginx],
+    ['caddy reverse_proxy', caddy],
+    ['haproxy (http mode)', haproxy],
+    ['fastify + @fastify/http-proxy (bare)', fastifyProxy],
     ['portico (key + rate limit + quota + analytics)', portico],
     ['portico (no auth, no limits, analytics on)', porticoNoPolicy],
+    ['full system (portico full policy + worker)', fullSystem],
   ] as const;
   console.log(
     '\ntarget                                          req/s      p50 ms   p99 ms   non-2xx  errors',
@@ -355,6 +422,12 @@ async function main(): Promise<void> {
   const ratio = portico.requestsPerSecond / nginx.requestsPerSecond;
   const addedP50 = porticoP50 - directP50;
   console.log(`\nportico full policy / nginx: ${ratio.toFixed(3)} (goal >= 0.333)`);
+  console.log(
+    `portico full policy / caddy: ${(portico.requestsPerSecond / caddy.requestsPerSecond).toFixed(3)}; / haproxy: ${(portico.requestsPerSecond / haproxy.requestsPerSecond).toFixed(3)}; / bare fastify proxy: ${(portico.requestsPerSecond / fastifyProxy.requestsPerSecond).toFixed(3)}; p99 portico / nginx: ${(portico.p99Ms / nginx.p99Ms).toFixed(2)}`,
+  );
+  console.log(
+    `full system / nginx: ${(fullSystem.requestsPerSecond / nginx.requestsPerSecond).toFixed(3)}; / caddy: ${(fullSystem.requestsPerSecond / caddy.requestsPerSecond).toFixed(3)}; requests counted into Postgres by the worker so far: ${counted}`,
+  );
   console.log(
     `portico full policy / direct: ${(portico.requestsPerSecond / direct.requestsPerSecond).toFixed(3)}`,
   );
@@ -395,6 +468,12 @@ async function main(): Promise<void> {
     ratios: {
       porticoOverNginx: round(ratio),
       porticoOverDirect: round(portico.requestsPerSecond / direct.requestsPerSecond),
+      fullSystemOverNginx: round(fullSystem.requestsPerSecond / nginx.requestsPerSecond),
+      fullSystemOverCaddy: round(fullSystem.requestsPerSecond / caddy.requestsPerSecond),
+      porticoOverCaddy: round(portico.requestsPerSecond / caddy.requestsPerSecond),
+      porticoOverHaproxy: round(portico.requestsPerSecond / haproxy.requestsPerSecond),
+      porticoOverFastifyProxy: round(portico.requestsPerSecond / fastifyProxy.requestsPerSecond),
+      p99PorticoOverNginx: round(portico.p99Ms / nginx.p99Ms),
     },
     samples,
     fixedRate: {

@@ -93,6 +93,20 @@ export const ZGatewayEnv = z.object({
   PORTICO_ANALYTICS_ENABLED: ZBooleanString.default(true),
   PORTICO_ANALYTICS_BUFFER_MAX: z.coerce.number().int().min(1).max(10_000_000).default(100_000),
   PORTICO_ANALYTICS_ANONYMISE_IP: ZBooleanString.default(false),
+  PORTICO_ANALYTICS_LOG_SUCCESSES_PER_SECOND: z.coerce
+    .number()
+    .int()
+    .min(0)
+    .max(1_000_000)
+    .default(10),
+  PORTICO_ANALYTICS_MAX_SERIES: z.coerce.number().int().min(1).max(10_000_000).default(50_000),
+  PORTICO_ANALYTICS_MAX_QUEUE_BACKLOG: z.coerce
+    .number()
+    .int()
+    .min(1)
+    .max(10_000_000)
+    .default(10_000),
+  PORTICO_ANALYTICS_REDIS_MEMORY_SHED_RATIO: z.coerce.number().gt(0).max(1).default(0.8),
   /** Override of the analytics queue's BullMQ prefix; default `{<PORTICO_REDIS_PREFIX>}`. */
   PORTICO_QUEUE_PREFIX: z.string().min(1).optional(),
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),

@@ -15,6 +15,7 @@ import type { ResponseCacheStores } from './policies/response-cache-store';
 import { createProxyHandler } from './proxy/proxy-handler';
 import { buildProxyServer } from './proxy/proxy-server';
 import { GatewayMetrics } from './status/gateway-metrics';
+import { RuntimeMetrics } from './status/runtime-metrics';
 import { buildStatusServer } from './status/status-server';
 import { buildTlsProxyServer, type TlsProxyServer } from './tls/tls-proxy-server';
 import { ConnectionPools } from './upstream/connection-pools';
@@ -85,6 +86,7 @@ export function createGateway(options: GatewayOptions): Gateway {
     grpcChannels,
   });
   const metrics = new GatewayMetrics();
+  const runtimeMetrics = new RuntimeMetrics();
   let draining = false;
   const cacheMetrics = new ResponseCacheMetrics();
   const memoryCache = new ResponseCache({
@@ -168,6 +170,7 @@ export function createGateway(options: GatewayOptions): Gateway {
     extraMetrics: () =>
       (options.limiter?.metricsText() ?? '') +
       options.analytics.metricsText() +
+      runtimeMetrics.text() +
       cacheMetrics.metricsText({
         memoryEntries: memoryCache.size,
         memoryBytes: memoryCache.byteSize,
@@ -213,6 +216,7 @@ export function createGateway(options: GatewayOptions): Gateway {
       await pools.closeAll();
       grpcChannels.closeAll();
       await status.close();
+      runtimeMetrics.close();
     },
   };
 }

@@ -117,6 +117,10 @@ async function runWorker(): Promise<void> {
           prefix: env.PORTICO_QUEUE_PREFIX ?? queuePrefixOf(redisPrefix.prefix),
           maxBufferedEvents: env.PORTICO_ANALYTICS_BUFFER_MAX,
           anonymiseIp: env.PORTICO_ANALYTICS_ANONYMISE_IP,
+          logSuccessesPerSecond: env.PORTICO_ANALYTICS_LOG_SUCCESSES_PER_SECOND,
+          maxSeries: env.PORTICO_ANALYTICS_MAX_SERIES,
+          maxQueueBacklog: env.PORTICO_ANALYTICS_MAX_QUEUE_BACKLOG,
+          redisMemoryShedRatio: env.PORTICO_ANALYTICS_REDIS_MEMORY_SHED_RATIO,
         })
       : noopAnalyticsRecorder();
   const gateway = createGateway({

@@ -1,4 +1,4 @@
-import { ANALYTICS_QUEUE_NAME } from '@portico/analytics';
+import { analyticsQueueName } from '@portico/analytics';
 import type { Db } from '@portico/db';
 import { type Job, Queue, Worker } from 'bullmq';
 import type { Redis } from 'ioredis';
@@ -75,7 +75,7 @@ export async function startWorkerRuntime(options: WorkerRuntimeOptions): Promise
     maxStalledCount: 3,
   };
   const analyticsWorker = new Worker(
-    options.analyticsQueueName ?? ANALYTICS_QUEUE_NAME,
+    options.analyticsQueueName ?? analyticsQueueName(),
     createJobDispatcher(ANALYTICS_JOBS, context),
     { ...workerOptions, concurrency: options.concurrency },
   );

@@ -36,7 +36,11 @@ async function startGateway(extraEnv: Record<string, string> = {}): Promise<Gate
 beforeAll(async () => {
   redis = await PrivateRedisServer.start();
   database = await createTestDatabase();
-  upstream = createServer((_req, res) => res.end('ok'));
+  // The upstream answers 404 under /missing: errors the gateway proxies, each keeping a raw row.
+  upstream = createServer((req, res) => {
+    if (req.url?.startsWith('/missing')) res.statusCode = 404;
+    res.end('ok');
+  });
   upstream.listen(0, '127.0.0.1');
   await once(upstream, 'listening');
   stateDir = await mkdtemp(join(tmpdir(), 'portico-analytics-e2e-'));
@@ -113,6 +117,13 @@ describe('conservation through a real gateway', () => {
       }),
     );
     expect(ok).toBe(N);
+    // Errors: every one keeps a raw row, unmarked, whatever the success sample.
+    const MISSES = 50;
+    for (let i = 0; i < MISSES; i++) {
+      const res = await fetch(`${gateway.url}/missing/${i}`);
+      await res.text();
+      expect(res.status).toBe(404);
+    }
     // Straight after the last answer, the events since the last one-second flush are still in
     // the gateway's buffer; they only reach Redis because shutdown flushes them.
     const metrics = await (await fetch(`${gateway.statusUrl}/metrics`)).text();
@@ -122,19 +133,40 @@ describe('conservation through a real gateway', () => {
     expect(metrics).toMatch(/^portico_analytics_dropped_total 0$/m);
     expect(await gateway.exited).toBe(0);
 
-    await waitFor('every proxied request counted', async () => (await rollupTotal()) >= N, 60_000);
-    expect(await rollupTotal()).toBe(N);
-    const [log] = await database.db.$queryRaw<{ n: bigint; apis: bigint }[]>`
-      SELECT count(*)::bigint AS n, count(*) FILTER (WHERE "apiId" = ${CONSERVATION_API_ID})::bigint AS apis
+    await waitFor(
+      'every proxied request counted',
+      async () => (await rollupTotal()) >= N + MISSES,
+      60_000,
+    );
+    expect(await rollupTotal()).toBe(N + MISSES);
+    // Raw rows: the sample of successes (marked) and every error (not marked), as many as the
+    // gateway said it kept.
+    const kept = metric(metrics, 'portico_analytics_rows_kept_total');
+    await waitFor('the kept rows logged', async () => {
+      const [row] = await database.db.$queryRaw<{ n: bigint }[]>`
+        SELECT count(*)::bigint AS n FROM request_log`;
+      return Number(row?.n) >= kept;
+    });
+    const [log] = await database.db.$queryRaw<
+      { n: bigint; sampledOk: bigint; errors: bigint; sampledErrors: bigint }[]
+    >`
+      SELECT count(*)::bigint AS n,
+        count(*) FILTER (WHERE "apiId" = ${CONSERVATION_API_ID} AND status = 200 AND sampled)::bigint AS "sampledOk",
+        count(*) FILTER (WHERE status = 404)::bigint AS errors,
+        count(*) FILTER (WHERE status = 404 AND sampled)::bigint AS "sampledErrors"
       FROM request_log`;
-    expect(Number(log?.n)).toBe(N);
-    expect(Number(log?.apis)).toBe(N);
+    expect(Number(log?.n)).toBe(kept);
+    expect(Number(log?.errors)).toBe(MISSES);
+    expect(Number(log?.sampledErrors)).toBe(0);
+    expect(Number(log?.sampledOk)).toBe(kept - MISSES);
+    expect(kept - MISSES).toBeGreaterThan(0);
+    expect(kept - MISSES).toBeLessThanOrEqual(N);
 
     worker.child.kill('SIGTERM');
     expect(await worker.exited).toBe(0);
   }, 120_000);
 
-  it('keeps proxying while Redis is down, delivers the buffered events when it returns and counts the drops beyond the bound', async () => {
+  it('keeps proxying while Redis is down and counts every request once it returns', async () => {
     await database.db.$executeRawUnsafe('TRUNCATE usage_minutes, request_log, analytics_batches');
     const worker: WorkerProcess = await spawnWorker(database.url, '{portico}', {
       REDIS_URL: redis.url,
@@ -151,20 +183,21 @@ describe('conservation through a real gateway', () => {
     // Nothing on the request path waits for Redis: no answer comes close to a connect timeout.
     expect(during.slowestMs).toBeLessThan(5_000);
     const whileDown = await (await fetch(`${gateway.statusUrl}/metrics`)).text();
-    expect(metric(whileDown, 'portico_analytics_buffered_events')).toBe(2_000);
-    expect(metric(whileDown, 'portico_analytics_dropped_total')).toBe(1_000);
+    // Counts are held as aggregates, so an outage loses none of them.
+    expect(metric(whileDown, 'portico_analytics_buffered_events')).toBe(3_000);
+    expect(metric(whileDown, 'portico_analytics_dropped_total')).toBe(0);
 
     await redis.start();
     await waitFor(
       'the buffered events counted',
-      async () => (await rollupTotal()) === 2_200,
+      async () => (await rollupTotal()) === 3_200,
       60_000,
     );
     const after = await (await fetch(`${gateway.statusUrl}/metrics`)).text();
     expect(metric(after, 'portico_analytics_buffered_events')).toBe(0);
     expect(metric(after, 'portico_analytics_events_total')).toBe(3_200);
-    expect(metric(after, 'portico_analytics_dropped_total')).toBe(1_000);
-    expect(await rollupTotal()).toBe(2_200);
+    expect(metric(after, 'portico_analytics_dropped_total')).toBe(0);
+    expect(await rollupTotal()).toBe(3_200);
 
     gateway.child.kill('SIGTERM');
     worker.child.kill('SIGTERM');
@@ -172,8 +205,12 @@ describe('conservation through a real gateway', () => {
     expect(await worker.exited).toBe(0);
   }, 180_000);
 
-  it('keeps gateway memory flat while Redis stays down and the buffer sits at its bound', async () => {
-    const gateway = await startGateway({ PORTICO_ANALYTICS_BUFFER_MAX: '2000' });
+  it('keeps gateway memory flat while Redis stays down and the row buffer sits at its bound', async () => {
+    const gateway = await startGateway({
+      PORTICO_ANALYTICS_BUFFER_MAX: '2000',
+      // Every success would keep a row: the row buffer reaches its bound.
+      PORTICO_ANALYTICS_LOG_SUCCESSES_PER_SECOND: '1000000',
+    });
     await redis.stop();
     try {
       // Warm-up: fills the buffer to its bound and lets the JIT, sockets and pools settle.
@@ -184,12 +221,15 @@ describe('conservation through a real gateway', () => {
         samples.push(await rssMb(gateway.child.pid));
       }
       const metrics = await (await fetch(`${gateway.statusUrl}/metrics`)).text();
-      expect(metric(metrics, 'portico_analytics_buffered_events')).toBe(2_000);
-      expect(metric(metrics, 'portico_analytics_dropped_total')).toBe(17_000);
+      expect(metric(metrics, 'portico_analytics_buffered_rows')).toBe(2_000);
+      expect(metric(metrics, 'portico_analytics_rows_dropped_total')).toBe(17_000);
+      // The counts themselves are aggregates: all held, in a handful of cells.
+      expect(metric(metrics, 'portico_analytics_buffered_events')).toBe(19_000);
+      expect(metric(metrics, 'portico_analytics_dropped_total')).toBe(0);
       console.log(
         `gateway RSS (MB) after warm-up and 3 x 5,000 requests: ${samples.map((m) => m.toFixed(1)).join(', ')}`,
       );
-      // Not a timing assertion: the buffer holds at most 2,000 events however many requests
+      // Not a timing assertion: the buffer holds at most 2,000 rows however many requests
       // arrive, so 15,000 more requests with Redis down must not grow memory by more than
       // garbage-collector slack. A leak (an unbounded buffer, a retained job or promise per
       // request) grows by well over this bound across 15,000 requests.

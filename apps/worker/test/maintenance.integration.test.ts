@@ -1,6 +1,6 @@
 import { createServer, type IncomingMessage, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { decodeBatch, encodeBatch } from '@portico/analytics';
+import { decodeAnalyticsBatch, encodeBatch } from '@portico/analytics';
 import { newId } from '@portico/id';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { applyBatch } from '../src/analytics/apply-batch';
@@ -21,7 +21,7 @@ afterAll(async () => {
 });
 
 async function apply(events: ReturnType<typeof requestEvent>[]) {
-  const batch = decodeBatch(
+  const batch = decodeAnalyticsBatch(
     JSON.parse(JSON.stringify(encodeBatch(newId('batch'), 'dpn_test', events))),
   );
   return applyBatch(h.db, batch);

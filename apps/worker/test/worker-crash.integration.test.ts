@@ -25,8 +25,13 @@ describe('worker process killed mid-batch', () => {
   it('redelivers the batches a SIGKILLed worker held and counts every event exactly once', async () => {
     const N = 24_000;
     const BATCH = 1_000;
-    const recorder = h.recorder({ batchMaxEvents: BATCH });
-    for (let i = 0; i < N; i++) recorder.record(requestEvent({ totalMs: i % 500 }));
+    const recorder = h.recorder({ batchMaxEvents: BATCH, flushIntervalMs: 60_000 });
+    // One flush per BATCH requests, so every batch carries the counts of its own requests (the
+    // gateway aggregates between flushes) and a batch lost with the worker would lose counts.
+    for (let i = 0; i < N; i++) {
+      recorder.record(requestEvent({ totalMs: i % 500 }));
+      if ((i + 1) % BATCH === 0) await recorder.flush(10_000);
+    }
     await recorder.close(20_000);
     expect(recorder.stats()).toMatchObject({ sent: N, dropped: 0, batchesSent: N / BATCH });
 

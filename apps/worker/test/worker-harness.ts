@@ -54,6 +54,8 @@ export async function createWorkerHarness() {
         prefix,
         nodeId: 'dpn_test',
         flushIntervalMs: 50,
+        // Every success gets a raw row unless a test asks for sampling, so rows can be counted.
+        logSuccessesPerSecond: 1_000_000,
         logger: silentLogger,
         ...overrides,
       });

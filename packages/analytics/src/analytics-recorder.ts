@@ -1,16 +1,19 @@
 import { newId } from '@portico/id';
 import { Queue } from 'bullmq';
 import { Redis, type RedisOptions } from 'ioredis';
+import { encodeAggregateBatch, type KeptRow } from './aggregate-batch-codec';
 import { anonymiseIp } from './anonymise-ip';
-import { encodeBatch } from './batch-codec';
 import { EventRingBuffer } from './event-ring-buffer';
 import {
-  ANALYTICS_BATCH_JOB_NAME,
-  ANALYTICS_QUEUE_NAME,
+  ANALYTICS_AGGREGATE_BATCH_JOB_NAME,
+  analyticsQueueName,
   DEFAULT_QUEUE_PREFIX,
 } from './queue-names';
-import type { RequestEvent } from './request-event';
+import { readQueuePressure } from './queue-pressure';
+import { isErrorStatus, type RequestEvent } from './request-event';
 import { recordedEventProblem } from './request-event-check';
+import { SuccessSampler } from './success-sampler';
+import { type UsageAggregate, UsageAggregator } from './usage-aggregate';
 
 /** What the gateway hands over per request; the recorder stamps its own node id. */
 export type RecordedRequest = Omit<RequestEvent, 'nodeId'> & { nodeId?: string };
@@ -29,33 +32,54 @@ export interface AnalyticsRecorderOptions {
   /** BullMQ key prefix; must match the worker's. */
   prefix?: string;
   nodeId: string;
-  /** Events held in memory at most, waiting or being sent; past it the oldest are dropped. */
+  /** Raw request-log rows held in memory at most, waiting or being sent; past it the oldest are dropped. */
   maxBufferedEvents?: number;
+  /** Raw rows per batch at most. */
   batchMaxEvents?: number;
   flushIntervalMs?: number;
   anonymiseIp?: boolean;
+  /** Successful requests logged raw per API and second (errors are always logged); 0 logs none. */
+  logSuccessesPerSecond?: number;
+  /** Rollup series (minute × dimensions) held in memory at most; requests past it are dropped, counted. */
+  maxSeries?: number;
+  /** Analytics jobs waiting in Redis past which the recorder holds its aggregates and sheds raw rows. */
+  maxQueueBacklog?: number;
+  /** Fraction of Redis `maxmemory` past which the recorder sheds likewise (0 < ratio <= 1). */
+  redisMemoryShedRatio?: number;
   logger?: AnalyticsLogger;
 }
 
 export interface AnalyticsRecorderStats {
   /** Events handed to record(). */
   recorded: number;
-  /** Events discarded: buffer overflow, malformed, recorder closed, or analytics disabled. */
+  /** Requests not counted: series bound, malformed, recorder closed, or analytics disabled. */
   dropped: number;
   /** Of those, events that failed the ZRequestEvent schema (optional so test doubles may omit it). */
   invalid?: number;
-  /** Events in a batch Redis acknowledged. */
+  /** Requests counted in a batch Redis acknowledged. */
   sent: number;
   batchesSent: number;
   /** Failed attempts to add a batch (each is retried with back-off). */
   sendFailures: number;
-  /** Events held now (waiting plus the batch being sent). */
+  /** Requests counted in memory, not yet acknowledged by Redis. */
   buffered: number;
   redisReady: boolean;
+  /** Raw request-log rows kept (errors and sampled successes). */
+  rowsKept?: number;
+  /** Raw rows discarded before reaching Redis: row buffer full, or shed under backpressure. */
+  rowsDropped?: number;
+  /** Raw rows held now. */
+  rowsBuffered?: number;
+  /** Analytics jobs waiting in Redis when last looked at (-1 before the first look). */
+  queueBacklog?: number;
+  /** True while the backlog or Redis memory is past its bound and the recorder holds back. */
+  shedding?: boolean;
+  /** Raw rows shed because of backpressure (also counted in rowsDropped). */
+  rowsShed?: number;
 }
 
 export interface AnalyticsRecorder {
-  /** Buffers one event. Never waits, never throws, O(1). */
+  /** Counts one request (and keeps its raw row when due). Never waits, never throws, O(1). */
   record(event: RecordedRequest): void;
   /** Sends everything buffered, resolving when done or after `timeoutMs` (whatever is left stays counted as buffered). */
   flush(timeoutMs: number): Promise<void>;
@@ -68,7 +92,8 @@ export interface AnalyticsRecorder {
 
 interface PendingBatch {
   id: string;
-  events: RecordedRequest[];
+  aggregate: UsageAggregate;
+  rows: KeptRow[];
   attempts: number;
   /** Client addresses already anonymised (a retried batch must not be processed twice). */
   anonymised?: boolean;
@@ -79,25 +104,44 @@ const RETRY_MAX_MS = 5_000;
 /** A single add that takes longer than this is treated as failed and retried under the same job id. */
 const ADD_TIMEOUT_MS = 10_000;
 const DEFAULT_CLOSE_TIMEOUT_MS = 5_000;
+/** Requests recorded but not yet folded at most; past it record() folds at once. */
+const MAX_UNFOLDED = 4_096;
+/** How long one look at the queue's backlog and Redis memory may take before it counts as failed. */
+const PRESSURE_TIMEOUT_MS = 2_000;
 
 /**
- * Gateway-side analytics: buffers events in a bounded ring and ships them to Redis as one BullMQ
- * job per batch (job id = batch id, so a retried add can never enqueue the batch twice).
+ * Gateway-side analytics, aggregated at the edge: every request is folded into per-minute rollup
+ * cells in memory (exact counts, bytes, latency histogram), and only errors plus a per-API,
+ * per-second sample of successes keep a raw row for the request explorer. Each flush ships one
+ * BullMQ job (job id = batch id, so a retried add never enqueues it twice) carrying the cells and
+ * rows, so the queue and the worker see work in proportion to active series, not traffic.
  *
  * One batch is in flight at a time and is immutable once cut: when Redis is down it is retried
- * with back-off under the same id while new events queue behind it in the ring. When the ring is
- * full the oldest waiting event is dropped and counted.
+ * under the same id while new requests fold into the next aggregate (bounded by `maxSeries`) and
+ * new rows wait in a bounded ring (oldest dropped, counted). When the analytics queue's backlog or
+ * Redis memory passes its bound, the recorder stops adding jobs, keeps counting in memory and sheds
+ * raw rows (counted), so a worker that falls behind cannot fill the Redis the limiter needs.
  */
 export function createAnalyticsRecorder(options: AnalyticsRecorderOptions): AnalyticsRecorder {
   const maxBuffered = options.maxBufferedEvents ?? 100_000;
   const batchMax = options.batchMaxEvents ?? 1_000;
   const flushIntervalMs = options.flushIntervalMs ?? 1_000;
+  const maxSeries = options.maxSeries ?? 50_000;
+  const maxBacklog = options.maxQueueBacklog ?? 10_000;
+  const memoryRatio = options.redisMemoryShedRatio ?? 0.8;
   if (!Number.isInteger(batchMax) || batchMax < 1)
     throw new RangeError('batchMaxEvents must be a positive integer');
   if (!Number.isInteger(maxBuffered) || maxBuffered < batchMax) {
     throw new RangeError('maxBufferedEvents must be an integer of at least batchMaxEvents');
   }
   if (!(flushIntervalMs > 0)) throw new RangeError('flushIntervalMs must be positive');
+  if (!Number.isInteger(maxSeries) || maxSeries < 1)
+    throw new RangeError('maxSeries must be a positive integer');
+  if (!Number.isInteger(maxBacklog) || maxBacklog < 1)
+    throw new RangeError('maxQueueBacklog must be a positive integer');
+  if (!(memoryRatio > 0 && memoryRatio <= 1))
+    throw new RangeError('redisMemoryShedRatio must be in (0, 1]');
+  const sampler = new SuccessSampler(options.logSuccessesPerSecond ?? 10);
   const logger = options.logger ?? consoleLogger;
   const nodeId = options.nodeId;
   // Checked once here rather than on every event: every batch of this recorder carries it.
@@ -117,8 +161,17 @@ export function createAnalyticsRecorder(options: AnalyticsRecorderOptions): Anal
     sent: 0,
     batchesSent: 0,
     sendFailures: 0,
+    rowsKept: 0,
+    rowsDropped: 0,
+    rowsShed: 0,
   };
-  const ring = new EventRingBuffer<RecordedRequest>(maxBuffered);
+  const aggregator = new UsageAggregator(maxSeries);
+  // Requests recorded in this event-loop turn, folded into the cells at its end (two arrays
+  // swapped, so folding allocates nothing).
+  let unfolded: RecordedRequest[] = [];
+  let spare: RecordedRequest[] = [];
+  let foldScheduled = false;
+  const ring = new EventRingBuffer<KeptRow>(maxBuffered);
   let pending: PendingBatch | null = null;
   let inFlight: Promise<void> | null = null;
   let retryAt = 0;
@@ -126,8 +179,11 @@ export function createAnalyticsRecorder(options: AnalyticsRecorderOptions): Anal
   let pumpScheduled = false;
   let closed = false;
   let lastErrorLogAt = 0;
-  // Set while flush() runs, so every remaining event goes out regardless of batch size.
+  // Set while flush() runs, so every remaining event goes out regardless of batch size and backpressure.
   let retryDrainAll = false;
+  let queueBacklog = -1;
+  let shedding = false;
+  let pressureCheck: Promise<void> | null = null;
 
   const redis = buildProducerConnection(options.connection);
   redis.on('error', (err: Error) => logSendError(err));
@@ -142,7 +198,8 @@ export function createAnalyticsRecorder(options: AnalyticsRecorderOptions): Anal
     }
     pump(true);
   });
-  const queue = new Queue(options.queueName ?? ANALYTICS_QUEUE_NAME, {
+  const queueName = options.queueName ?? analyticsQueueName();
+  const queue = new Queue(queueName, {
     connection: redis,
     prefix: options.prefix ?? DEFAULT_QUEUE_PREFIX,
   });
@@ -159,26 +216,60 @@ export function createAnalyticsRecorder(options: AnalyticsRecorderOptions): Anal
     );
   }
 
-  /**
-   * Checks events when a batch is cut (off the request path): one malformed event would make
-   * the worker refuse its whole batch, so it is dropped and counted here instead.
-   */
-  function validEvents(events: RecordedRequest[]): RecordedRequest[] {
-    const valid = events.filter((event) => recordedEventProblem(event) === null);
-    const invalid = events.length - valid.length;
-    if (invalid > 0) {
-      counters.dropped += invalid;
-      counters.invalid += invalid;
-      logger.error({ invalid }, 'analytics: dropped malformed request events (a gateway bug)');
+  function bufferedCount(): number {
+    return unfolded.length + aggregator.events + (pending?.aggregate.events ?? 0);
+  }
+
+  function rowsBuffered(): number {
+    return ring.size + (pending?.rows.length ?? 0);
+  }
+
+  /** Rows whose other fields are malformed leave the log (their counts are already in). */
+  function validRows(rows: KeptRow[]): KeptRow[] {
+    const valid = rows.filter((row) => recordedEventProblem(row) === null);
+    if (valid.length < rows.length) {
+      counters.rowsDropped += rows.length - valid.length;
+      logger.error(
+        { invalid: rows.length - valid.length },
+        'analytics: dropped malformed request-log rows (a gateway bug)',
+      );
     }
     return valid;
   }
 
-  function bufferedCount(): number {
-    return ring.size + (pending?.events.length ?? 0);
+  /** Looks at the queue's backlog and Redis memory (off the request path, once per interval). */
+  function checkPressure(): void {
+    if (pressureCheck !== null || redis.status !== 'ready') return;
+    // Bounded: a look that Redis never answers (it went away mid-call) must not stop the next ones.
+    pressureCheck = withTimeout(readQueuePressure(redis, queue), PRESSURE_TIMEOUT_MS)
+      .then(
+        (pressure) => {
+          queueBacklog = pressure.backlog;
+          const memoryHigh =
+            pressure.maxMemoryBytes > 0 &&
+            pressure.usedMemoryBytes >= pressure.maxMemoryBytes * memoryRatio;
+          const next = pressure.backlog >= maxBacklog || memoryHigh;
+          if (next !== shedding) {
+            logger.warn(
+              { backlog: pressure.backlog, maxBacklog, usedMemoryBytes: pressure.usedMemoryBytes },
+              next
+                ? 'analytics: queue backlog or Redis memory past its bound; holding aggregates in memory and shedding raw rows'
+                : 'analytics: backpressure cleared; sending again',
+            );
+          }
+          shedding = next;
+        },
+        (err: unknown) => logSendError(err),
+      )
+      .finally(() => {
+        pressureCheck = null;
+      });
   }
 
-  const interval = setInterval(() => pump(true), flushIntervalMs);
+  const interval = setInterval(() => {
+    checkPressure();
+    pump(true);
+  }, flushIntervalMs);
   interval.unref();
 
   function record(event: RecordedRequest): void {
@@ -187,16 +278,32 @@ export function createAnalyticsRecorder(options: AnalyticsRecorderOptions): Anal
       counters.dropped++;
       return;
     }
-    if (bufferedCount() >= maxBuffered) {
-      // The batch being sent is immutable; make room by dropping the oldest waiting event, or
-      // this one when nothing is waiting (only possible when maxBuffered equals batchMax).
-      if (!ring.dropOldest()) {
-        counters.dropped++;
-        return;
-      }
-      counters.dropped++;
+    // Only an append here: folding into the cells walks several maps, which costs far less done
+    // for a turn's requests together (warm caches) than spread between requests' own work.
+    unfolded.push(event);
+    if (unfolded.length >= MAX_UNFOLDED) fold();
+    else if (!foldScheduled) {
+      foldScheduled = true;
+      setImmediate(foldSoon);
     }
-    ring.push(event);
+  }
+
+  function foldSoon(): void {
+    foldScheduled = false;
+    fold();
+  }
+
+  /** Folds the requests recorded since the last fold into the cells and keeps their rows. */
+  function fold(): void {
+    const events = unfolded;
+    if (events.length === 0) return;
+    unfolded = spare;
+    spare = events;
+    for (let i = 0; i < events.length; i++) {
+      // biome-ignore lint/style/noNonNullAssertion: i < events.length
+      foldOne(events[i]!);
+    }
+    events.length = 0;
     if (ring.size >= batchMax && !pumpScheduled && inFlight === null) {
       pumpScheduled = true;
       setImmediate(() => {
@@ -206,15 +313,61 @@ export function createAnalyticsRecorder(options: AnalyticsRecorderOptions): Anal
     }
   }
 
+  function foldOne(event: RecordedRequest): void {
+    // One malformed event would make the worker refuse its whole batch: drop and count it here.
+    // The fields the counts are made of are checked for every request; a kept row in full when cut.
+    if (!countable(event)) {
+      counters.dropped++;
+      counters.invalid++;
+      if (counters.invalid === 1 || counters.invalid % 10_000 === 0)
+        logger.error(
+          { invalid: counters.invalid },
+          'analytics: dropped malformed request events (a gateway bug)',
+        );
+      return;
+    }
+    if (!aggregator.add(event)) {
+      counters.dropped++;
+      return;
+    }
+    const error = isErrorStatus(event.status);
+    if (!error && !sampler.keep(event.apiId, event.time)) return;
+    counters.rowsKept++;
+    if (rowsBuffered() >= maxBuffered) {
+      // The batch being sent is immutable; make room by dropping the oldest waiting row, or
+      // this one when nothing is waiting (only possible when maxBuffered equals batchMax).
+      counters.rowsDropped++;
+      if (!ring.dropOldest()) return;
+    }
+    // The recorder owns recorded events: the row is the event itself, marked.
+    const row = event as KeptRow;
+    row.sampled = !error;
+    ring.push(row);
+  }
+
   /** Cuts a batch when one is due and starts sending it unless a send or a back-off is pending. */
   function pump(intervalDue: boolean): void {
+    fold();
     if (inFlight !== null) return;
     if (pending === null) {
-      if (ring.size === 0) return;
+      if (shedding && !retryDrainAll) {
+        // Hold the counts (bounded by maxSeries) and let the rows go: the explorer loses rows,
+        // the rollups lose nothing until the series bound is reached.
+        if (ring.size > 0) {
+          counters.rowsShed += ring.size;
+          counters.rowsDropped += ring.size;
+          ring.take(ring.size);
+        }
+        return;
+      }
+      if (aggregator.events === 0 && ring.size === 0) return;
       if (!intervalDue && ring.size < batchMax) return;
-      const events = validEvents(ring.take(batchMax));
-      if (events.length === 0) return;
-      pending = { id: newId('batch'), events, attempts: 0 };
+      pending = {
+        id: newId('batch'),
+        aggregate: aggregator.drain(),
+        rows: validRows(ring.take(batchMax)),
+        attempts: 0,
+      };
     }
     const waitMs = retryAt - Date.now();
     if (waitMs > 0) {
@@ -230,13 +383,13 @@ export function createAnalyticsRecorder(options: AnalyticsRecorderOptions): Anal
     const batch = pending;
     inFlight = send(batch).then(
       () => {
-        counters.sent += batch.events.length;
+        counters.sent += batch.aggregate.events;
         counters.batchesSent++;
         pending = null;
         retryAt = 0;
         inFlight = null;
         // Drain a backlog without waiting for the next tick.
-        if (ring.size >= batchMax || (ring.size > 0 && retryDrainAll))
+        if (ring.size >= batchMax || (retryDrainAll && (ring.size > 0 || aggregator.events > 0)))
           setImmediate(() => pump(retryDrainAll));
       },
       (err: unknown) => {
@@ -252,20 +405,19 @@ export function createAnalyticsRecorder(options: AnalyticsRecorderOptions): Anal
 
   async function send(batch: PendingBatch): Promise<void> {
     if (redis.status !== 'ready') throw new Error(`Redis connection is ${redis.status}`);
-    // The recorder owns recorded events: anonymising in place spares a copy of every event.
     if (anonymise && !batch.anonymised) {
-      for (const event of batch.events)
-        if (event.clientIp !== null) event.clientIp = anonymiseIp(event.clientIp);
+      for (const row of batch.rows)
+        if (row.clientIp !== null) row.clientIp = anonymiseIp(row.clientIp);
       batch.anonymised = true;
     }
-    const payload = encodeBatch(batch.id, nodeId, batch.events);
+    const payload = encodeAggregateBatch(batch.id, nodeId, batch.aggregate, batch.rows);
     let timer: NodeJS.Timeout | undefined;
     const timeout = new Promise<never>((_, reject) => {
       timer = setTimeout(() => reject(new Error('adding the batch timed out')), ADD_TIMEOUT_MS);
     });
     try {
       await Promise.race([
-        queue.add(ANALYTICS_BATCH_JOB_NAME, payload, {
+        queue.add(ANALYTICS_AGGREGATE_BATCH_JOB_NAME, payload, {
           jobId: batch.id,
           // Processing retries (e.g. Postgres briefly away) are safe: the worker is idempotent per batch.
           attempts: 8,
@@ -280,11 +432,15 @@ export function createAnalyticsRecorder(options: AnalyticsRecorderOptions): Anal
     }
   }
 
+  function somethingBuffered(): boolean {
+    return bufferedCount() > 0 || rowsBuffered() > 0;
+  }
+
   async function flush(timeoutMs: number): Promise<void> {
     const deadline = Date.now() + timeoutMs;
     retryDrainAll = true;
     try {
-      while (bufferedCount() > 0 && Date.now() < deadline) {
+      while (somethingBuffered() && Date.now() < deadline) {
         pump(true);
         const remaining = deadline - Date.now();
         await settledOrTimeout(
@@ -295,9 +451,9 @@ export function createAnalyticsRecorder(options: AnalyticsRecorderOptions): Anal
     } finally {
       retryDrainAll = false;
     }
-    if (bufferedCount() > 0) {
+    if (somethingBuffered()) {
       logger.warn(
-        { buffered: bufferedCount() },
+        { buffered: bufferedCount(), rowsBuffered: rowsBuffered() },
         'analytics: flush timed out with events still buffered',
       );
     }
@@ -310,15 +466,27 @@ export function createAnalyticsRecorder(options: AnalyticsRecorderOptions): Anal
     clearInterval(interval);
     if (retryTimer) clearTimeout(retryTimer);
     // What could not be sent in time is lost now: count it so the loss is never silent.
+    fold();
     counters.dropped += bufferedCount();
+    counters.rowsDropped += rowsBuffered();
     ring.take(ring.size);
+    aggregator.clear();
     pending = null;
+    await settledOrTimeout(pressureCheck, PRESSURE_TIMEOUT_MS);
     await queue.close().catch(() => undefined);
     redis.disconnect();
   }
 
   function stats(): AnalyticsRecorderStats {
-    return { ...counters, buffered: bufferedCount(), redisReady: redis.status === 'ready' };
+    fold();
+    return {
+      ...counters,
+      buffered: bufferedCount(),
+      redisReady: redis.status === 'ready',
+      rowsBuffered: rowsBuffered(),
+      queueBacklog,
+      shedding,
+    };
   }
 
   return { record, flush, close, stats, metricsText: () => formatMetrics(stats()) };
@@ -386,6 +554,47 @@ function settledOrTimeout(promise: Promise<void> | null, ms: number): Promise<vo
   });
 }
 
+const ERROR_CODE = /^[A-Z][A-Z0-9_]{0,63}$/;
+
+function idOk(value: string | null): boolean {
+  return value === null || (value.length >= 1 && value.length <= 64);
+}
+
+function countOk(value: number): boolean {
+  return Number.isSafeInteger(value) && value >= 0;
+}
+
+/**
+ * The fields a request's counts are made of, checked as ZRequestEvent would (same bounds) but
+ * without a pass over every field: this runs for every request.
+ */
+function countable(event: RecordedRequest): boolean {
+  return (
+    Number.isInteger(event.time) &&
+    event.time >= 0 &&
+    Number.isInteger(event.status) &&
+    event.status >= 100 &&
+    event.status <= 599 &&
+    event.totalMs >= 0 &&
+    event.totalMs <= 86_400_000 &&
+    countOk(event.bytesIn) &&
+    countOk(event.bytesOut) &&
+    idOk(event.apiId) &&
+    idOk(event.routeId) &&
+    idOk(event.consumerId) &&
+    idOk(event.keyId) &&
+    (event.errorCode === null || ERROR_CODE.test(event.errorCode))
+  );
+}
+
+function withTimeout<T>(promise: Promise<T>, ms: number): Promise<T> {
+  let timer: NodeJS.Timeout | undefined;
+  const timeout = new Promise<never>((_, reject) => {
+    timer = setTimeout(() => reject(new Error(`no answer within ${ms} ms`)), ms);
+  });
+  return Promise.race([promise, timeout]).finally(() => clearTimeout(timer));
+}
+
 function formatMetrics(s: AnalyticsRecorderStats): string {
   const lines: string[] = [];
   const metric = (name: string, type: 'counter' | 'gauge', help: string, value: number) => {
@@ -395,13 +604,13 @@ function formatMetrics(s: AnalyticsRecorderStats): string {
   metric(
     'portico_analytics_dropped_total',
     'counter',
-    'Request events discarded (buffer full, shutdown, or analytics disabled).',
+    'Requests not counted (series bound, malformed, shutdown, or analytics disabled).',
     s.dropped,
   );
   metric(
     'portico_analytics_events_sent_total',
     'counter',
-    'Request events delivered to Redis.',
+    'Requests counted in batches delivered to Redis.',
     s.sent,
   );
   metric(
@@ -419,8 +628,44 @@ function formatMetrics(s: AnalyticsRecorderStats): string {
   metric(
     'portico_analytics_buffered_events',
     'gauge',
-    'Request events waiting in memory.',
+    'Requests counted in memory, not yet delivered to Redis.',
     s.buffered,
+  );
+  metric(
+    'portico_analytics_buffered_rows',
+    'gauge',
+    'Raw request-log rows waiting in memory.',
+    s.rowsBuffered ?? 0,
+  );
+  metric(
+    'portico_analytics_rows_kept_total',
+    'counter',
+    'Raw request-log rows kept (every error and a per-API, per-second sample of successes).',
+    s.rowsKept ?? 0,
+  );
+  metric(
+    'portico_analytics_rows_dropped_total',
+    'counter',
+    'Raw request-log rows discarded before Redis (row buffer full, shed, or shutdown).',
+    s.rowsDropped ?? 0,
+  );
+  metric(
+    'portico_analytics_rows_shed_total',
+    'counter',
+    'Raw request-log rows shed because the queue backlog or Redis memory was past its bound.',
+    s.rowsShed ?? 0,
+  );
+  metric(
+    'portico_analytics_queue_backlog_jobs',
+    'gauge',
+    'Analytics jobs waiting in Redis when last looked at (-1: not yet known).',
+    s.queueBacklog ?? -1,
+  );
+  metric(
+    'portico_analytics_shedding',
+    'gauge',
+    '1 while the backlog or Redis memory is past its bound and analytics are held back.',
+    s.shedding ? 1 : 0,
   );
   return `${lines.join('\n')}\n`;
 }

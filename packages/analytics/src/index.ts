@@ -1,3 +1,4 @@
+export * from './aggregate-batch-codec';
 export * from './analytics-recorder';
 export * from './anonymise-ip';
 export * from './batch-codec';
@@ -7,3 +8,5 @@ export * from './queue-names';
 export * from './quota-period';
 export * from './request-event';
 export * from './request-event-check';
+export * from './success-sampler';
+export * from './usage-aggregate';

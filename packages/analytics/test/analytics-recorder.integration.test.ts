@@ -5,13 +5,13 @@ import { fileURLToPath } from 'node:url';
 import { Queue } from 'bullmq';
 import { Redis } from 'ioredis';
 import { afterEach, describe, expect, it } from 'vitest';
+import { decodeAnalyticsBatch } from '../src/aggregate-batch-codec';
 import {
   type AnalyticsRecorder,
   createAnalyticsRecorder,
   type RecordedRequest,
 } from '../src/analytics-recorder';
-import { decodeBatch } from '../src/batch-codec';
-import { ANALYTICS_BATCH_JOB_NAME, ANALYTICS_QUEUE_NAME } from '../src/queue-names';
+import { ANALYTICS_AGGREGATE_BATCH_JOB_NAME, ANALYTICS_QUEUE_NAME } from '../src/queue-names';
 import { PrivateRedisServer } from './private-redis-server';
 import { waitFor } from './wait-for';
 
@@ -39,25 +39,42 @@ function event(i: number): RecordedRequest {
   };
 }
 
-/** Every event in the queue's waiting jobs, checking each job id is its batch id. */
-async function deliveredRequestIds(redisUrl: string, prefix: string): Promise<string[]> {
+/** What the queue's waiting jobs carry: requests counted, and the ids of the raw rows kept. */
+async function delivered(
+  redisUrl: string,
+  prefix: string,
+): Promise<{ counted: number; rowIds: string[]; sampled: number }> {
   const connection = new Redis(redisUrl, { maxRetriesPerRequest: null });
   const queue = new Queue(ANALYTICS_QUEUE_NAME, { connection, prefix });
   try {
     const jobs = await queue.getJobs(['wait'], 0, -1);
-    const ids: string[] = [];
+    const rowIds: string[] = [];
+    let counted = 0;
+    let sampled = 0;
     for (const job of jobs) {
-      expect(job.name).toBe(ANALYTICS_BATCH_JOB_NAME);
-      const batch = decodeBatch(job.data);
+      expect(job.name).toBe(ANALYTICS_AGGREGATE_BATCH_JOB_NAME);
+      const batch = decodeAnalyticsBatch(job.data);
       expect(job.id).toBe(batch.id);
-      for (const e of batch.events) ids.push(e.requestId);
+      counted += batch.events;
+      for (const row of batch.rows) {
+        rowIds.push(row.requestId);
+        if (row.sampled) sampled++;
+      }
     }
-    return ids.sort();
+    return { counted, rowIds: rowIds.sort(), sampled };
   } finally {
     await queue.close();
     connection.disconnect();
   }
 }
+
+/** The raw rows kept, for tests that log every success. */
+async function deliveredRequestIds(redisUrl: string, prefix: string): Promise<string[]> {
+  return (await delivered(redisUrl, prefix)).rowIds;
+}
+
+/** Every success gets a raw row: lets a test follow each request through by its id. */
+const LOG_ALL = 1_000_000;
 
 const cleanups: (() => Promise<void>)[] = [];
 afterEach(async () => {
@@ -89,13 +106,19 @@ describe('analytics recorder on a real Redis', () => {
         connection: SHARED_REDIS,
         prefix,
         nodeId: 'dpn_test',
+        logSuccessesPerSecond: LOG_ALL,
         batchMaxEvents: 1000,
         flushIntervalMs: 50,
         logger: silent,
       }),
     );
     for (let i = 0; i < 2500; i++) recorder.record(event(i));
-    await waitFor('all events sent', () => recorder.stats().sent === 2500);
+    await waitFor(
+      'all events and rows sent',
+      () => recorder.stats().sent === 2500 && recorder.stats().rowsBuffered === 0,
+    );
+    // The first batch carries every count; the rows follow 1,000 per batch.
+    expect((await delivered(SHARED_REDIS, prefix)).counted).toBe(2500);
     const ids = await deliveredRequestIds(SHARED_REDIS, prefix);
     expect(ids).toHaveLength(2500);
     expect(new Set(ids).size).toBe(2500);
@@ -116,6 +139,7 @@ describe('analytics recorder on a real Redis', () => {
       connection: SHARED_REDIS,
       prefix,
       nodeId: 'dpn_test',
+      logSuccessesPerSecond: LOG_ALL,
       flushIntervalMs: 60_000,
       logger: silent,
     });
@@ -123,6 +147,7 @@ describe('analytics recorder on a real Redis', () => {
     for (let i = 0; i < 17; i++) recorder.record(event(i));
     await recorder.close(5_000);
     expect(recorder.stats()).toMatchObject({ recorded: 17, sent: 17, dropped: 0, buffered: 0 });
+    expect(await delivered(SHARED_REDIS, prefix)).toMatchObject({ counted: 17 });
     expect(await deliveredRequestIds(SHARED_REDIS, prefix)).toHaveLength(17);
   });
 
@@ -170,6 +195,7 @@ describe('analytics recorder on a real Redis', () => {
     recorder.record(event(3));
     await recorder.close(5_000);
     expect(recorder.stats()).toMatchObject({ recorded: 3, sent: 2, dropped: 1, invalid: 1 });
+    expect((await delivered(SHARED_REDIS, prefix)).counted).toBe(2);
     expect(await deliveredRequestIds(SHARED_REDIS, prefix)).toEqual([
       event(1).requestId,
       event(3).requestId,
@@ -193,12 +219,12 @@ describe('analytics recorder on a real Redis', () => {
     const [job] = await queue.getJobs(['wait']);
     await queue.close();
     connection.disconnect();
-    expect(job && decodeBatch(job.data).events[0]?.clientIp).toBe('203.0.113.0');
+    expect(job && decodeAnalyticsBatch(job.data).rows[0]?.clientIp).toBe('203.0.113.0');
   });
 });
 
 describe('analytics recorder while Redis is unavailable (private redis-server)', () => {
-  it('keeps record() non-blocking, holds the newest events up to the bound, counts the dropped and delivers the rest when Redis returns', async () => {
+  it('keeps record() non-blocking, counts every request, holds the newest raw rows up to the bound, counts the rows dropped and delivers all when Redis returns', async () => {
     const redis = await PrivateRedisServer.start();
     cleanups.push(() => redis.stop());
     const prefix = freshPrefix();
@@ -208,6 +234,7 @@ describe('analytics recorder while Redis is unavailable (private redis-server)',
         prefix,
         nodeId: 'dpn_test',
         maxBufferedEvents: 5_000,
+        logSuccessesPerSecond: LOG_ALL,
         batchMaxEvents: 500,
         flushIntervalMs: 50,
         logger: silent,
@@ -235,24 +262,29 @@ describe('analytics recorder while Redis is unavailable (private redis-server)',
     callMs.sort((a, b) => a - b);
     expect(callMs[Math.floor(callMs.length * 0.99)]).toBeLessThan(1);
     expect(totalMs).toBeLessThan(3_000);
+    // Counts are aggregated, so none is lost; only raw rows past the bound are.
     expect(recorder.stats()).toMatchObject({
       recorded: 8_000,
-      dropped: 3_000,
-      buffered: 5_000,
+      dropped: 0,
+      buffered: 8_000,
+      rowsDropped: 3_000,
+      rowsBuffered: 5_000,
       sent: 0,
     });
 
     // Failed sends are retried with back-off while the events wait.
     await waitFor('a failed send', () => recorder.stats().sendFailures > 0);
-    expect(recorder.stats().buffered).toBe(5_000);
+    expect(recorder.stats().buffered).toBe(8_000);
 
     await redis.start();
-    await waitFor('the backlog to drain', () => recorder.stats().sent === 5_000, 30_000);
-    const delivered = await deliveredRequestIds(redis.url, prefix);
+    await waitFor('the backlog to drain', () => recorder.stats().rowsBuffered === 0, 30_000);
+    const shipped = await delivered(redis.url, prefix);
+    expect(shipped.counted).toBe(8_000);
     const newest = Array.from({ length: 5_000 }, (_, k) => event(3_000 + k).requestId);
-    expect(delivered).toEqual(newest);
-    expect(recorder.stats()).toMatchObject({ dropped: 3_000, buffered: 0 });
-    expect(recorder.metricsText()).toContain('portico_analytics_dropped_total 3000');
+    expect(shipped.rowIds).toEqual(newest);
+    expect(recorder.stats()).toMatchObject({ sent: 8_000, dropped: 0, buffered: 0 });
+    expect(recorder.metricsText()).toContain('portico_analytics_dropped_total 0');
+    expect(recorder.metricsText()).toContain('portico_analytics_rows_dropped_total 3000');
   }, 90_000);
 
   it('starts without Redis and delivers what was recorded once Redis comes up', async () => {
@@ -278,6 +310,101 @@ describe('analytics recorder while Redis is unavailable (private redis-server)',
 
     await redis.start();
     await waitFor('events sent', () => recorder.stats().sent === 300, 30_000);
-    expect(await deliveredRequestIds(redis.url, prefix)).toHaveLength(300);
+    expect((await delivered(redis.url, prefix)).counted).toBe(300);
+  }, 90_000);
+});
+
+describe('analytics recorder: raw rows and backpressure', () => {
+  it('logs every error and up to the per-second sample of successes per API, marking the sampled rows', async () => {
+    const prefix = freshPrefix();
+    cleanups.push(() => dropPrefix(SHARED_REDIS, prefix));
+    const recorder = createAnalyticsRecorder({
+      connection: SHARED_REDIS,
+      prefix,
+      nodeId: 'dpn_test',
+      logSuccessesPerSecond: 3,
+      logger: silent,
+    });
+    const second = 1_763_800_000_000;
+    // Two APIs, ten successes each within one second, and four errors of the first API.
+    for (let i = 0; i < 10; i++) {
+      recorder.record({ ...event(i), time: second + i });
+      recorder.record({ ...event(100 + i), time: second + i, apiId: 'api_two' });
+    }
+    for (let i = 0; i < 4; i++)
+      recorder.record({
+        ...event(200 + i),
+        time: second + 500,
+        status: 502,
+        errorCode: 'GW_UPSTREAM_UNAVAILABLE',
+      });
+    // The next second opens a fresh budget.
+    recorder.record({ ...event(300), time: second + 1_000 });
+    await recorder.close(5_000);
+
+    const shipped = await delivered(SHARED_REDIS, prefix);
+    expect(shipped.counted).toBe(25);
+    expect(shipped.rowIds).toEqual(
+      [0, 1, 2, 100, 101, 102, 200, 201, 202, 203, 300].map((i) => event(i).requestId).sort(),
+    );
+    // The successes are the sample; the errors are all there, so they are not marked.
+    expect(shipped.sampled).toBe(7);
+    expect(recorder.stats()).toMatchObject({ recorded: 25, sent: 25, rowsKept: 11, dropped: 0 });
+  });
+
+  it('stops adding jobs past the queue backlog bound, sheds raw rows (counted), keeps counting and ships the held counts once the backlog clears', async () => {
+    const redis = await PrivateRedisServer.start();
+    cleanups.push(() => redis.stop());
+    const prefix = freshPrefix();
+    const recorder = track(
+      createAnalyticsRecorder({
+        connection: redis.url,
+        prefix,
+        nodeId: 'dpn_test',
+        flushIntervalMs: 50,
+        maxQueueBacklog: 2,
+        logger: silent,
+      }),
+    );
+    await waitFor('Redis ready', () => recorder.stats().redisReady);
+    // Nothing consumes the queue: jobs pile up until the recorder sees the bound.
+    let i = 0;
+    await waitFor(
+      'shedding',
+      () => {
+        recorder.record({ ...event(i++), time: Date.now(), status: 500 });
+        return recorder.stats().shedding === true;
+      },
+      30_000,
+    );
+    const jobsWhenShedding = (await delivered(redis.url, prefix)).counted;
+    for (let k = 0; k < 1_000; k++)
+      recorder.record({ ...event(i++), time: Date.now(), status: 500 });
+    await waitFor('rows shed', () => (recorder.stats().rowsShed ?? 0) > 0, 30_000);
+    // While shedding, no job is added: the backlog stays at its bound however much traffic comes.
+    const connection = new Redis(redis.url, { maxRetriesPerRequest: null });
+    const queue = new Queue(ANALYTICS_QUEUE_NAME, { connection, prefix });
+    cleanups.push(async () => {
+      await queue.close();
+      connection.disconnect();
+    });
+    expect(await queue.getWaitingCount()).toBeLessThanOrEqual(3);
+    expect((await delivered(redis.url, prefix)).counted).toBe(jobsWhenShedding);
+    expect(recorder.stats().buffered).toBeGreaterThanOrEqual(1_000);
+    expect(recorder.metricsText()).toMatch(/^portico_analytics_shedding 1$/m);
+    expect(recorder.metricsText()).toMatch(/^portico_analytics_rows_shed_total [1-9]\d*$/m);
+
+    // A worker catches up: the jobs are consumed (here: counted and removed).
+    const consumed = (await delivered(redis.url, prefix)).counted;
+    await queue.drain();
+    await waitFor(
+      'backpressure cleared and the held counts shipped',
+      async () => recorder.stats().shedding === false && recorder.stats().buffered === 0,
+      30_000,
+    );
+    const afterwards = (await delivered(redis.url, prefix)).counted;
+    // Every request recorded is counted exactly once: in the consumed jobs or in the later ones.
+    expect(consumed + afterwards).toBe(i);
+    expect(recorder.stats()).toMatchObject({ recorded: i, sent: i, dropped: 0 });
   }, 90_000);
 });

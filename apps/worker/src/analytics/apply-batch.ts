@@ -1,32 +1,32 @@
-import type { DecodedBatch } from '@portico/analytics';
+import type { AnalyticsBatch, UsageAggregate } from '@portico/analytics';
 import type { Db } from '@portico/db';
-import { aggregateBatch, type BatchAggregate } from './aggregate-batch';
 
 export interface ApplyBatchResult {
   /** False when this batch id had already been applied (a redelivery): nothing was counted. */
   applied: boolean;
+  /** Requests the batch counts. */
   events: number;
   rollupCells: number;
+  /** Raw request-log rows the batch carried. */
+  rows: number;
 }
 
 /**
  * Applies one batch: the processed-batch record, the minute rollups, the error-code rollups and
- * the raw request log, in ONE statement (so one transaction, and one round trip).
+ * the raw request log, in ONE statement (so one transaction, and one round trip): every table gets
+ * one multi-row insert or upsert whatever the number of cells and rows.
  *
  * The processed-batch insert comes first and everything else is gated on it having inserted a
  * row: when the id is already there (a redelivered job) nothing is written, so no event is
  * counted twice. A second worker applying the same batch at the same moment blocks on that
  * insert until the first commits, then finds the row and writes nothing.
  */
-export async function applyBatch(
-  db: Db,
-  batch: DecodedBatch,
-  aggregate: BatchAggregate = aggregateBatch(batch.events),
-): Promise<ApplyBatchResult> {
+export async function applyBatch(db: Db, batch: AnalyticsBatch): Promise<ApplyBatchResult> {
+  const aggregate = batch.aggregate;
   const rows = await db.$queryRaw<{ claimed: bigint }[]>`
     WITH claimed AS (
       INSERT INTO analytics_batches (id, "nodeId", "eventCount", "processedAt")
-      VALUES (${batch.id}, ${batch.nodeId}, ${batch.events.length}, now())
+      VALUES (${batch.id}, ${batch.nodeId}, ${batch.events}, now())
       ON CONFLICT (id) DO NOTHING
       RETURNING id
     ),
@@ -66,21 +66,26 @@ export async function applyBatch(
       -- keeps the first (the rollups still count both).
       INSERT INTO request_log ("requestId", time, "nodeId", "apiId", "routeId", "serviceId", instance,
         "consumerId", "keyId", method, status, "totalMs", "upstreamMs", "bytesIn", "bytesOut", "clientIp",
-        "errorCode", tool, "batchId")
+        "errorCode", tool, "batchId", sampled)
       SELECT x."requestId", to_timestamp(x.time / 1000.0) AT TIME ZONE 'UTC', x."nodeId", x."apiId", x."routeId",
         x."serviceId", x.instance, x."consumerId", x."keyId", x.method, x.status, x."totalMs", x."upstreamMs",
-        x."bytesIn", x."bytesOut", x."clientIp", x."errorCode", x.tool, ${batch.id}
-      FROM jsonb_to_recordset(${JSON.stringify(batch.events)}::jsonb) AS x("requestId" text, time bigint,
+        x."bytesIn", x."bytesOut", x."clientIp", x."errorCode", x.tool, ${batch.id}, x.sampled
+      FROM jsonb_to_recordset(${JSON.stringify(batch.rows)}::jsonb) AS x("requestId" text, time bigint,
         "nodeId" text, "apiId" text, "routeId" text, "serviceId" text, instance text, "consumerId" text,
         "keyId" text, method text, status int, "totalMs" double precision, "upstreamMs" double precision,
-        "bytesIn" int, "bytesOut" int, "clientIp" text, "errorCode" text, tool text)
+        "bytesIn" int, "bytesOut" int, "clientIp" text, "errorCode" text, tool text, sampled boolean)
       WHERE EXISTS (SELECT 1 FROM claimed)
       ON CONFLICT ("requestId") DO NOTHING
       RETURNING 1
     )
     SELECT (SELECT count(*) FROM claimed)::bigint AS claimed`;
   const applied = Number(rows[0]?.claimed ?? 0n) === 1;
-  return { applied, events: batch.events.length, rollupCells: aggregate.rollups.length };
+  return {
+    applied,
+    events: batch.events,
+    rollupCells: aggregate.rollups.length,
+    rows: batch.rows.length,
+  };
 }
 
 /**
@@ -90,7 +95,7 @@ export async function applyBatch(
  */
 export async function updateKeysLastUsed(
   db: Db,
-  keyLastUsed: BatchAggregate['keyLastUsed'],
+  keyLastUsed: UsageAggregate['keyLastUsed'],
 ): Promise<number> {
   if (keyLastUsed.length === 0) return 0;
   return db.$executeRaw`

@@ -1,4 +1,4 @@
-import { analyticsBatchJob } from './analytics-batch-job';
+import { analyticsAggregateBatchJob, analyticsBatchJob } from './analytics-batch-job';
 import type { JobDefinition } from './define-job';
 import {
   checkQuotasJob,
@@ -7,7 +7,7 @@ import {
   quotaWebhookJob,
 } from './maintenance-jobs';
 
-export { analyticsBatchJob } from './analytics-batch-job';
+export { analyticsAggregateBatchJob, analyticsBatchJob } from './analytics-batch-job';
 export * from './define-job';
 export * from './job-dispatcher';
 export * from './maintenance-jobs';
@@ -16,7 +16,10 @@ export * from './maintenance-jobs';
 // validates every payload with the definition's own schema before its handler sees it.
 
 /** Jobs consumed from the analytics queue (gateways produce them). */
-export const ANALYTICS_JOBS: readonly JobDefinition[] = [analyticsBatchJob as JobDefinition];
+export const ANALYTICS_JOBS: readonly JobDefinition[] = [
+  analyticsBatchJob as JobDefinition,
+  analyticsAggregateBatchJob as JobDefinition,
+];
 
 /** Jobs consumed from the maintenance queue (schedulers and follow-up deliveries). */
 export const MAINTENANCE_JOBS: readonly JobDefinition[] = [

@@ -84,11 +84,13 @@ export async function exploreRequests(
     clientIp: string | null;
     errorCode: string | null;
     tool: string | null;
+    /** A success kept as a sample; errors are always logged, so for them this is false. */
+    sampled: boolean;
   }>(
     db,
     sql`
     SELECT "requestId", time, "nodeId", "apiId", "routeId", "serviceId", instance, "consumerId", "keyId", method,
-      status, "totalMs", "upstreamMs", "bytesIn", "bytesOut", "clientIp", "errorCode", tool
+      status, "totalMs", "upstreamMs", "bytesIn", "bytesOut", "clientIp", "errorCode", tool, sampled
     FROM request_log WHERE ${joinSql(parts, ' AND ')}
     ORDER BY time DESC, "requestId" DESC
     LIMIT ${query.limit + 1}`,

@@ -368,7 +368,18 @@ export default function AnalyticsPage() {
                   <tr key={r.requestId}>
                     <td title={r.time}>{formatTimeToSecond(r.time)}</td>
                     <td className="mono">{r.method}</td>
-                    <td>{r.status}</td>
+                    <td>
+                      {r.status}
+                      {r.sampled ? (
+                        <span
+                          className="muted"
+                          title="A success kept as a sample: not every success of this API and second is logged"
+                        >
+                          {' '}
+                          sampled
+                        </span>
+                      ) : null}
+                    </td>
                     <td>{r.apiId ? (apiName.get(r.apiId) ?? r.apiId) : '—'}</td>
                     <td>{r.consumerId ? (consumerName.get(r.consumerId) ?? r.consumerId) : '—'}</td>
                     <td>{ms(r.totalMs)}</td>
