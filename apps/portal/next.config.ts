@@ -5,6 +5,8 @@ const env = loadPortalEnv();
 
 const nextConfig: NextConfig = {
   poweredByHeader: false,
+  // The development badge sits bottom-left by default, over the sidebar's signed-in developer.
+  devIndicators: { position: 'bottom-right' },
   reactStrictMode: true,
   typescript: { ignoreBuildErrors: env.PORTICO_PORTAL_SKIP_TYPECHECK },
   async rewrites() {
