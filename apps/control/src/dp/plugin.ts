@@ -137,6 +137,9 @@ export const dataPlaneSyncPlugin: FastifyPluginAsync<DataPlaneSyncOptions> = asy
     const onClose = () => abort.abort();
     reply.raw.once('close', onClose);
     inFlight.add(abort);
+    // A poll that got this far after shutdown began (its node was still being recorded when
+    // preClose aborted the others) must not wait out its full waitSeconds either.
+    if (closing) abort.abort();
     try {
       const answer = await waitForAnswer(
         opts.changeFeed,
