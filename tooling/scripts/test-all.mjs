@@ -3,7 +3,13 @@
 // "N passed, N failed", summed over every workspace's Vitest JSON report.
 import { spawnSync } from 'node:child_process';
 import { existsSync, readdirSync, readFileSync, rmSync } from 'node:fs';
-import { join } from 'node:path';
+import { join, relative } from 'node:path';
+
+/** The first line of a failure message, trimmed to what fits on a log line. */
+function firstLine(message) {
+  const line = String(message ?? '').split('\n').find((part) => part.trim() !== '') ?? '';
+  return line.trim().slice(0, 300);
+}
 
 const root = new URL('../..', import.meta.url).pathname;
 const workspaceDirs = ['apps', 'packages']
@@ -27,6 +33,8 @@ let passed = 0;
 let failed = 0;
 let skipped = 0;
 const missing = [];
+// Names of what failed, printed just above the summary line so a log's tail says what broke.
+const failures = [];
 for (const dir of workspaceDirs) {
   const pkg = JSON.parse(readFileSync(join(dir, 'package.json'), 'utf8'));
   if (!pkg.scripts?.test) continue;
@@ -39,9 +47,18 @@ for (const dir of workspaceDirs) {
   passed += result.numPassedTests ?? 0;
   failed += result.numFailedTests ?? 0;
   skipped += (result.numPendingTests ?? 0) + (result.numTodoTests ?? 0);
-  // A file that fails to load has no tests to count; count it as one failure so it shows.
   for (const file of result.testResults ?? []) {
-    if (file.status === 'failed' && (file.assertionResults?.length ?? 0) === 0) failed += 1;
+    const where = `${pkg.name} ${relative(dir, file.name)}`;
+    const assertions = file.assertionResults ?? [];
+    // A file that fails to load has no tests to count; count it as one failure so it shows.
+    if (file.status === 'failed' && assertions.length === 0) {
+      failed += 1;
+      failures.push(`${where}: ${firstLine(file.message) || 'the file failed to load'}`);
+    }
+    for (const test of assertions) {
+      if (test.status !== 'failed') continue;
+      failures.push(`${where} > ${test.fullName}: ${firstLine(test.failureMessages?.[0])}`);
+    }
   }
 }
 for (const name of missing) {
@@ -53,6 +70,10 @@ if (turbo.status !== 0 && failed === 0) {
     `turbo exited with ${turbo.status} although no test failed: counted as one failure`,
   );
   failed += 1;
+}
+if (failures.length > 0) {
+  console.log('\nfailed:');
+  for (const line of failures) console.log(`  ${line}`);
 }
 console.log(`${passed} passed, ${failed} failed${skipped > 0 ? `, ${skipped} skipped` : ''}`);
 process.exit(failed > 0 ? 1 : 0);
