@@ -14,7 +14,7 @@
  *
  * `--mcp` runs only the MCP comparison instead: at a fixed rate, the same operation as a REST
  * request and as an MCP tool call (same key, plan, limits and analytics), and the tool call's
- * added latency as a ratio of the REST call's (see mcpMode).
+ * added latency as a ratio of the REST call's (mcp-comparison.ts).
  */
 import { execFileSync, spawn } from 'node:child_process';
 import { once } from 'node:events';
