@@ -13,26 +13,15 @@
  *   npx tsx bench/gateway/auth-bench.ts [--seconds 5] [--connections 32] [--workers 1] [--rounds 3]
  */
 import { execFileSync } from 'node:child_process';
-import { mkdirSync, writeFileSync } from 'node:fs';
-import { availableParallelism, loadavg } from 'node:os';
+import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
-import {
-  buildGatewayBundle,
-  createBenchRun,
-  ensureTools,
-  freePort,
-  parseWrk,
-  ROOT,
-  readMetric,
-  removeBenchRun,
-  round,
-  signalChildren,
-  startGateway,
-  startNginx,
-  type WrkResult,
-  wrkArgs,
-} from './bench-setup';
+import { machineAtEnd, medianRun, printWrkTable, ratio, writeResult } from './bench-report';
+import { createBenchRun, freePort, removeBenchRun, signalChildren } from './bench-run';
+import { buildGatewayBundle, startGateway } from './gateway-process';
+import { readMetric } from './prometheus-text';
+import { ensureTools, startNginx } from './reference-servers';
+import { parseWrk, type WrkResult, wrkArgs } from './wrk';
 
 const { values } = parseArgs({
   options: {
@@ -100,11 +89,6 @@ const VALIDATED_API = {
 
 const BODY = '{"id":42,"name":"bench item","tags":["a","b","c"]}';
 
-function median(samples: readonly WrkResult[]): WrkResult {
-  const sorted = [...samples].sort((a, b) => a.requestsPerSecond - b.requestsPerSecond);
-  return sorted[Math.floor(sorted.length / 2)] as WrkResult; // never empty
-}
-
 function wrk(url: string, key: string, script: string | null, seconds = SECONDS): WrkResult {
   const args = wrkArgs({
     url,
@@ -165,22 +149,15 @@ async function main(): Promise<void> {
     targets.forEach((t, i) => {
       samples[i]?.push(wrk(t.url, gateway.key, t.script));
     });
-  const medians = samples.map(median);
+  const rows = targets.map((t, i) => [t.name, medianRun(samples[i] ?? [])] as const);
+  const medians = rows.map(([, m]) => m);
 
   console.log(
     `\n${CONNECTIONS} connections, ${SECONDS} s per target, ${ROUNDS} rounds (medians), gateway workers: ${WORKERS}`,
   );
-  console.log(
-    'target                                      req/s     p50 ms   p99 ms  non-2xx  errors',
-  );
-  targets.forEach((t, i) => {
-    const m = medians[i] as WrkResult;
-    console.log(
-      `${t.name.padEnd(42)}${String(m.requestsPerSecond).padStart(7)}  ${m.p50Ms.toFixed(3).padStart(8)} ${m.p99Ms.toFixed(3).padStart(8)} ${String(m.non2xx).padStart(8)} ${String(m.errors).padStart(7)}`,
-    );
-  });
+  printWrkTable(rows);
   const relative = (i: number, against: number) =>
-    round((medians[i]?.requestsPerSecond ?? 0) / (medians[against]?.requestsPerSecond ?? 1));
+    ratio(medians[i]?.requestsPerSecond ?? 0, medians[against]?.requestsPerSecond ?? 1);
   console.log(
     `\nvalidation GET / key GET: ${relative(1, 0)}; validation POST / key POST: ${relative(3, 2)}`,
   );
@@ -191,27 +168,19 @@ async function main(): Promise<void> {
   const result = {
     benchmark: 'gateway-auth',
     at: new Date().toISOString(),
-    machine: {
-      cores: availableParallelism(),
-      node: process.version,
-      loadAverageAtEnd: loadavg().map((l) => round(l)),
-    },
+    machine: machineAtEnd(),
     settings: {
       seconds: SECONDS,
       connections: CONNECTIONS,
       gatewayWorkers: WORKERS,
       rounds: ROUNDS,
     },
-    medians: Object.fromEntries(targets.map((t, i) => [t.name, medians[i]])),
+    medians: Object.fromEntries(rows),
     ratios: { validationGetOverKey: relative(1, 0), validationPostOverKey: relative(3, 2) },
     samples: Object.fromEntries(targets.map((t, i) => [t.name, samples[i]])),
     validationFailuresCounted: refused,
   };
-  const dir = join(ROOT, 'bench/results');
-  mkdirSync(dir, { recursive: true });
-  const file = join(dir, `gateway-auth-${result.at.replace(/[:.]/g, '-')}.json`);
-  writeFileSync(file, `${JSON.stringify(result, null, 2)}\n`);
-  console.log(`written ${file}`);
+  writeResult('gateway-auth', result, result.at);
 }
 
 main()

@@ -14,36 +14,35 @@
  *
  * `--mcp` runs only the MCP comparison instead: at a fixed rate, the same operation as a REST
  * request and as an MCP tool call (same key, plan, limits and analytics), and the tool call's
- * added latency as a ratio of the REST call's (see mcpMode).
+ * added latency as a ratio of the REST call's (mcp-comparison.ts).
  */
 import { execFileSync, spawn } from 'node:child_process';
 import { once } from 'node:events';
-import { mkdirSync, writeFileSync } from 'node:fs';
-import { availableParallelism, loadavg } from 'node:os';
-import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 import { createTestDatabase } from '@portico/db/testing';
-import { Pool } from 'undici';
 import {
-  buildGatewayBundle,
-  createBenchRun,
-  ensureTools,
-  freePort,
-  ROOT,
-  readMetric,
-  removeBenchRun,
+  machineAtEnd,
+  median,
+  medianRun,
+  printWrkTable,
+  ratio,
   round,
-  rssMb,
-  runWrk,
-  signalChildren,
+  writeResult,
+} from './bench-report';
+import { createBenchRun, freePort, ROOT, removeBenchRun, signalChildren } from './bench-run';
+import { type FixedRateResult, fixedRate } from './fixed-rate-load';
+import { buildGatewayBundle, startGateway } from './gateway-process';
+import { runMcpComparison } from './mcp-comparison';
+import { rssMb } from './process-memory';
+import { readMetric } from './prometheus-text';
+import {
+  ensureTools,
   startCaddy,
   startFastifyProxy,
-  startGateway,
   startHaproxy,
   startNginx,
-  type WrkResult,
-  wrkArgs,
-} from './bench-setup';
+} from './reference-servers';
+import { runWrk, type WrkResult, wrkArgs } from './wrk';
 
 const { values } = parseArgs({
   options: {
@@ -65,184 +64,18 @@ const run = createBenchRun();
 process.on('exit', () => signalChildren(run));
 process.on('SIGINT', () => process.exit(130));
 
-/** The middle sample by requests/s (the whole sample, so its latencies belong to it). */
-function medianRun(samples: readonly WrkResult[]): WrkResult {
-  const sorted = [...samples].sort((a, b) => a.requestsPerSecond - b.requestsPerSecond);
-  return sorted[Math.floor(sorted.length / 2)] as WrkResult; // samples is never empty
-}
-
-function median(values: readonly number[]): number {
-  const sorted = [...values].sort((a, b) => a - b);
-  return sorted[Math.floor(sorted.length / 2)] ?? Number.NaN;
-}
-
 function wrk(url: string, headers: Record<string, string>): WrkResult {
   return runWrk({ url, headers, threads: 2, connections: CONNECTIONS, seconds: SECONDS });
 }
 
-/** Open-loop load at a fixed rate: latency without the saturation effects of a closed loop. */
-async function fixedRate(
-  origin: string,
-  path: string,
-  headers: Record<string, string>,
-  rate: number,
-  seconds: number,
-  post?: { body: string; failed(text: string): boolean },
-) {
-  const pool = new Pool(origin, { connections: 64 });
-  const latencies: number[] = [];
-  let failures = 0;
-  const total = rate * seconds;
-  const started = performance.now();
-  const pending: Promise<void>[] = [];
-  for (let i = 0; i < total; i++) {
-    const due = started + (i * 1000) / rate;
-    const wait = due - performance.now();
-    if (wait > 1) await new Promise((r) => setTimeout(r, wait));
-    const sent = performance.now();
-    pending.push(
-      pool
-        .request(
-          post === undefined
-            ? { method: 'GET', path, headers }
-            : { method: 'POST', path, headers, body: post.body },
-        )
-        .then(
-          async (res) => {
-            // A tool call's answer is read whole (it is what a client waits for) and checked.
-            let failed = false;
-            if (post === undefined) await res.body.dump();
-            else failed = post.failed(await res.body.text());
-            if (res.statusCode !== 200 || failed) failures++;
-            latencies.push(performance.now() - sent);
-          },
-          () => {
-            failures++;
-          },
-        ),
-    );
-  }
-  await Promise.all(pending);
-  await pool.close();
-  latencies.sort((a, b) => a - b);
-  const at = (q: number) =>
-    latencies[Math.min(latencies.length - 1, Math.floor(q * latencies.length))] ?? Number.NaN;
-  return { rate, requests: total, failures, p50Ms: round(at(0.5)), p99Ms: round(at(0.99)) };
-}
-
-/**
- * `--mcp`: one gateway with an MCP endpoint on the keyed API; rounds of, in turn, the upstream
- * direct, `GET /bench/items/1` with the key, and a `tools/call` of `getItem` with `{ id: '1' }`
- * (the same upstream request, the same key, plan, rate limit, quota and analytics). Each at
- * `--rate` req/s open loop; the medians of the rounds' p50s give each path's added latency over
- * the upstream, and their ratio (tool call / REST).
- */
-async function mcpMode(): Promise<void> {
-  ensureTools();
-  buildGatewayBundle();
-  const [upstreamPort, nginxPort, gatewayPort, gatewayStatusPort] = await Promise.all([
-    freePort(),
-    freePort(),
-    freePort(),
-    freePort(),
-  ]);
-  // nginx serves as the upstream only (its proxy port is unused here).
-  await startNginx(run, { upstreamPort, proxyPort: nginxPort, workerProcesses: WORKERS });
-  const gateway = await startGateway(run, {
-    upstreamPort,
-    port: gatewayPort,
-    statusPort: gatewayStatusPort,
-    workers: WORKERS,
-    analytics: true,
-    mcp: true,
-  });
-  const origin = `http://127.0.0.1:${gatewayPort}`;
-  const restHeaders = { 'x-api-key': gateway.key };
-  const mcpHeaders = {
-    'x-api-key': gateway.key,
-    'content-type': 'application/json',
-    accept: 'application/json, text/event-stream',
-    'mcp-protocol-version': '2025-11-25',
-  };
-  const toolCall = {
-    body: JSON.stringify({
-      jsonrpc: '2.0',
-      id: 1,
-      method: 'tools/call',
-      params: { name: 'getItem', arguments: { id: '1' } },
-    }),
-    failed: (text: string) => !text.includes('"result"') || text.includes('"isError":true'),
-  };
-  const seconds = Math.max(3, Math.round(SECONDS / 2));
-  // Warm both gateway paths (connections, JIT) before measuring.
-  await fixedRate(origin, '/bench/items/1', restHeaders, FIXED_RATE, 2);
-  await fixedRate(origin, '/bench/mcp', mcpHeaders, FIXED_RATE, 2, toolCall);
-  console.log(`MCP mode: ${FIXED_RATE} req/s for ${seconds} s per target, ${ROUNDS} rounds`);
-  const rounds: {
-    direct: Awaited<ReturnType<typeof fixedRate>>;
-    rest: Awaited<ReturnType<typeof fixedRate>>;
-    toolCall: Awaited<ReturnType<typeof fixedRate>>;
-  }[] = [];
-  for (let round = 0; round < ROUNDS; round++) {
-    rounds.push({
-      direct: await fixedRate(
-        `http://127.0.0.1:${upstreamPort}`,
-        '/items/1',
-        {},
-        FIXED_RATE,
-        seconds,
-      ),
-      rest: await fixedRate(origin, '/bench/items/1', restHeaders, FIXED_RATE, seconds),
-      toolCall: await fixedRate(origin, '/bench/mcp', mcpHeaders, FIXED_RATE, seconds, toolCall),
-    });
-  }
-  const directP50 = median(rounds.map((r) => r.direct.p50Ms));
-  const restP50 = median(rounds.map((r) => r.rest.p50Ms));
-  const toolP50 = median(rounds.map((r) => r.toolCall.p50Ms));
-  const restAdded = restP50 - directP50;
-  const toolAdded = toolP50 - directP50;
-  const failures = rounds.reduce((n, r) => n + r.rest.failures + r.toolCall.failures, 0);
-  console.log('\ntarget                                   p50 ms   p99 ms (medians of rounds)');
-  for (const [name, key] of [
-    ['upstream direct', 'direct'],
-    ['REST GET /bench/items/1 (key, limits)', 'rest'],
-    ['MCP tools/call getItem (key, limits)', 'toolCall'],
-  ] as const) {
-    const p50 = median(rounds.map((r) => r[key].p50Ms));
-    const p99 = median(rounds.map((r) => r[key].p99Ms));
-    console.log(`${name.padEnd(40)}${p50.toFixed(3).padStart(7)}  ${p99.toFixed(3).padStart(7)}`);
-  }
-  console.log(
-    `\nadded over the upstream: REST ${restAdded.toFixed(3)} ms, tool call ${toolAdded.toFixed(3)} ms; tool call / REST = ${(toolAdded / restAdded).toFixed(2)} (tool call ${(toolP50 - restP50).toFixed(3)} ms slower); failures ${failures}`,
-  );
-  const result = {
-    benchmark: 'gateway-mcp',
-    at: new Date().toISOString(),
-    machine: {
-      cores: availableParallelism(),
-      node: process.version,
-      loadAverageAtEnd: loadavg().map((l) => round(l)),
-    },
-    settings: { fixedRate: FIXED_RATE, seconds, rounds: ROUNDS, gatewayWorkers: WORKERS },
-    rounds,
-    directP50Ms: directP50,
-    restP50Ms: restP50,
-    toolCallP50Ms: toolP50,
-    restAddedP50Ms: round(restAdded),
-    toolCallAddedP50Ms: round(toolAdded),
-    toolCallOverRestAddedRatio: round(toolAdded / restAdded),
-    failures,
-  };
-  const resultsDir = join(ROOT, 'bench/results');
-  mkdirSync(resultsDir, { recursive: true });
-  const file = join(resultsDir, `gateway-mcp-${result.at.replace(/[:.]/g, '-')}.json`);
-  writeFileSync(file, `${JSON.stringify(result, null, 2)}\n`);
-  console.log(`\nwritten ${file}`);
-}
-
 async function main(): Promise<void> {
   if (values.mcp) {
-    await mcpMode();
+    await runMcpComparison(run, {
+      workers: WORKERS,
+      rate: FIXED_RATE,
+      seconds: SECONDS,
+      rounds: ROUNDS,
+    });
     return;
   }
   ensureTools();
@@ -356,9 +189,9 @@ async function main(): Promise<void> {
   const rateSeconds = Math.max(3, Math.round(SECONDS / 2));
   console.log(`fixed rate: ${FIXED_RATE} req/s for ${rateSeconds} s, ${ROUNDS} rounds`);
   const rateRounds: {
-    direct: Awaited<ReturnType<typeof fixedRate>>;
-    portico: Awaited<ReturnType<typeof fixedRate>>;
-    porticoNoPolicy: Awaited<ReturnType<typeof fixedRate>>;
+    direct: FixedRateResult;
+    portico: FixedRateResult;
+    porticoNoPolicy: FixedRateResult;
   }[] = [];
   for (let round = 0; round < ROUNDS; round++) {
     rateRounds.push({
@@ -411,17 +244,10 @@ async function main(): Promise<void> {
     ['portico (no auth, no limits, analytics on)', porticoNoPolicy],
     ['full system (portico full policy + worker)', fullSystem],
   ] as const;
-  console.log(
-    '\ntarget                                          req/s      p50 ms   p99 ms   non-2xx  errors',
-  );
-  for (const [name, r] of rows) {
-    console.log(
-      `${name.padEnd(48)}${String(r.requestsPerSecond).padStart(7)}  ${r.p50Ms.toFixed(3).padStart(8)} ${r.p99Ms.toFixed(3).padStart(8)} ${String(r.non2xx).padStart(8)} ${String(r.errors).padStart(7)}`,
-    );
-  }
-  const ratio = portico.requestsPerSecond / nginx.requestsPerSecond;
+  printWrkTable(rows);
+  const overNginx = portico.requestsPerSecond / nginx.requestsPerSecond;
   const addedP50 = porticoP50 - directP50;
-  console.log(`\nportico full policy / nginx: ${ratio.toFixed(3)} (goal >= 0.333)`);
+  console.log(`\nportico full policy / nginx: ${overNginx.toFixed(3)} (goal >= 0.333)`);
   console.log(
     `portico full policy / caddy: ${(portico.requestsPerSecond / caddy.requestsPerSecond).toFixed(3)}; / haproxy: ${(portico.requestsPerSecond / haproxy.requestsPerSecond).toFixed(3)}; / bare fastify proxy: ${(portico.requestsPerSecond / fastifyProxy.requestsPerSecond).toFixed(3)}; p99 portico / nginx: ${(portico.p99Ms / nginx.p99Ms).toFixed(2)}`,
   );
@@ -451,11 +277,7 @@ async function main(): Promise<void> {
     benchmark: 'gateway',
     at: new Date().toISOString(),
     // Other work on the machine skews every figure: the load average says how busy it was.
-    machine: {
-      cores: availableParallelism(),
-      node: process.version,
-      loadAverageAtEnd: loadavg().map((l) => round(l)),
-    },
+    machine: machineAtEnd(),
     settings: {
       seconds: SECONDS,
       connections: CONNECTIONS,
@@ -466,14 +288,14 @@ async function main(): Promise<void> {
     },
     throughput: Object.fromEntries(rows.map(([name, r]) => [name, r])),
     ratios: {
-      porticoOverNginx: round(ratio),
-      porticoOverDirect: round(portico.requestsPerSecond / direct.requestsPerSecond),
-      fullSystemOverNginx: round(fullSystem.requestsPerSecond / nginx.requestsPerSecond),
-      fullSystemOverCaddy: round(fullSystem.requestsPerSecond / caddy.requestsPerSecond),
-      porticoOverCaddy: round(portico.requestsPerSecond / caddy.requestsPerSecond),
-      porticoOverHaproxy: round(portico.requestsPerSecond / haproxy.requestsPerSecond),
-      porticoOverFastifyProxy: round(portico.requestsPerSecond / fastifyProxy.requestsPerSecond),
-      p99PorticoOverNginx: round(portico.p99Ms / nginx.p99Ms),
+      porticoOverNginx: round(overNginx),
+      porticoOverDirect: ratio(portico.requestsPerSecond, direct.requestsPerSecond),
+      fullSystemOverNginx: ratio(fullSystem.requestsPerSecond, nginx.requestsPerSecond),
+      fullSystemOverCaddy: ratio(fullSystem.requestsPerSecond, caddy.requestsPerSecond),
+      porticoOverCaddy: ratio(portico.requestsPerSecond, caddy.requestsPerSecond),
+      porticoOverHaproxy: ratio(portico.requestsPerSecond, haproxy.requestsPerSecond),
+      porticoOverFastifyProxy: ratio(portico.requestsPerSecond, fastifyProxy.requestsPerSecond),
+      p99PorticoOverNginx: ratio(portico.p99Ms, nginx.p99Ms),
     },
     samples,
     fixedRate: {
@@ -488,11 +310,7 @@ async function main(): Promise<void> {
     analyticsRecordedMetric: analyticsRecorded,
     limiterOneWorker: limiter,
   };
-  const resultsDir = join(ROOT, 'bench/results');
-  mkdirSync(resultsDir, { recursive: true });
-  const file = join(resultsDir, `gateway-${result.at.replace(/[:.]/g, '-')}.json`);
-  writeFileSync(file, `${JSON.stringify(result, null, 2)}\n`);
-  console.log(`\nwritten ${file}`);
+  writeResult('gateway', result, result.at);
 }
 
 main()

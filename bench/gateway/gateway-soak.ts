@@ -14,59 +14,39 @@
  *     [--warmup-seconds 20] [--connections 64] [--workers 2]
  */
 import { type ChildProcess, spawn } from 'node:child_process';
-import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
-import { availableParallelism, loadavg } from 'node:os';
-import { join } from 'node:path';
+import { loadavg } from 'node:os';
 import { parseArgs } from 'node:util';
-import { Client } from 'undici';
+import { machineAtEnd, round, writeResult } from './bench-report';
 import {
-  buildGatewayBundle,
   createBenchRun,
-  ensureTools,
-  forEachBenchQueuePage,
   freePort,
-  parseWrk,
-  parseWrkRequests,
-  processMemoryKb,
-  processTree,
-  ROOT,
-  readMetric,
   removeBenchRun,
-  round,
   signalChildren,
-  startGateway,
-  startNginx,
   stopChildren,
-  wrkArgs,
-} from './bench-setup';
+} from './bench-run';
+import { buildGatewayBundle, startGateway } from './gateway-process';
+import { ensureTools, startNginx } from './reference-servers';
+import {
+  gatewayProcesses,
+  mb,
+  sampleGatewayMetrics,
+  sampleMemory,
+  trimBenchQueue,
+} from './soak-sampling';
+import {
+  CONCLUSIVE_MINUTES,
+  MAX_GROWTH_PERCENT,
+  MAX_SLOPE_MB_PER_MINUTE,
+  printSeries,
+  printTable,
+  type Sample,
+  type SliceResult,
+  summariseSamples,
+} from './soak-verdict';
+import { parseWrk, parseWrkRequests, wrkArgs } from './wrk';
 
-/*
- * "Flat" thresholds, applied to every gateway process on its own (a leak in one worker must not
- * hide behind the others). A leak is a steady climb, so the least-squares slope is the main test:
- * a worker here serves 3,000-5,000 req/s, at which 1 MB/min is 3-6 bytes kept per request, while
- * a real per-request leak (a map entry, a listener, a closure: a hundred bytes or more) climbs by
- * 20 MB a minute or more. What the threshold must stay above is GC noise: a worker's RSS, sampled after each slice, moves by a few
- * MB on a quiet machine and by 10-25 MB on a busy one, which over 20 samples in ten minutes puts
- * the slope's error between 0.2 and 0.8 MB/min. The growth cap (first sample to last) catches a
- * step the slope smooths over, such as a pool or cache filling up after the warm-up, once it is
- * more than a tenth of the process (~14 MB for a worker).
- */
-const MAX_GROWTH_PERCENT = 10;
-const MAX_SLOPE_MB_PER_MINUTE = 1;
-/** Below this much load the slope is mostly GC noise: the verdict is printed as indicative only. */
-const CONCLUSIVE_MINUTES = 5;
 /** How often resident memory is read while a slice runs (the readings go to the JSON). */
 const RSS_POLL_MS = 2_000;
-/** Metrics read from each worker's /metrics after every slice (summed over label sets). */
-const GATEWAY_METRICS = [
-  'portico_gateway_in_flight_requests',
-  'portico_limiter_in_flight',
-  'portico_analytics_events_total',
-  'portico_analytics_dropped_total',
-  'portico_analytics_buffered_events',
-  'portico_response_cache_memory_bytes',
-] as const;
-type GatewayMetricName = (typeof GATEWAY_METRICS)[number];
 
 const { values } = parseArgs({
   options: {
@@ -130,103 +110,6 @@ function checkRunning(): void {
   if (interrupted) throw new RunStopped();
 }
 
-interface GatewayProcess {
-  /** `primary`, or `worker <PORTICO_GATEWAY_WORKER_INDEX>`. */
-  label: string;
-  pid: number;
-}
-
-/** The primary and its cluster workers, labelled by worker index so a replaced worker keeps its column. */
-function gatewayProcesses(primaryPid: number): GatewayProcess[] {
-  const workers = processTree(primaryPid)
-    .filter((pid) => pid !== primaryPid)
-    .map((pid) => ({ label: `worker ${workerIndex(pid) ?? `pid ${pid}`}`, pid }))
-    .sort((a, b) => a.label.localeCompare(b.label));
-  return [{ label: 'primary', pid: primaryPid }, ...workers];
-}
-
-function workerIndex(pid: number): string | null {
-  try {
-    const environ = readFileSync(`/proc/${pid}/environ`, 'utf8').split('\0');
-    const entry = environ.find((e) => e.startsWith('PORTICO_GATEWAY_WORKER_INDEX='));
-    return entry?.slice('PORTICO_GATEWAY_WORKER_INDEX='.length) ?? null;
-  } catch {
-    return null;
-  }
-}
-
-function mb(kb: number): number {
-  return Math.round((kb / 1024) * 10) / 10;
-}
-
-interface ProcessMemory {
-  label: string;
-  pid: number;
-  rssMb: number;
-  peakRssMb: number;
-}
-
-function sampleMemory(processes: GatewayProcess[]): ProcessMemory[] {
-  return processes.map(({ label, pid }) => {
-    const memory = processMemoryKb(pid);
-    return {
-      label,
-      pid,
-      rssMb: mb(memory?.rssKb ?? 0),
-      peakRssMb: mb(memory?.peakRssKb ?? 0),
-    };
-  });
-}
-
-type WorkerMetrics = { pid: number } & Partial<Record<GatewayMetricName, number>>;
-
-/**
- * Each worker serves the status port on the shared socket, so one request reaches whichever
- * worker accepted the connection. /status (which names the pid) and /metrics are read on one
- * keep-alive connection so both come from the same worker; fresh connections are tried until
- * every worker answered or the attempts run out.
- */
-async function sampleGatewayMetrics(
-  statusPort: number,
-  workerPids: number[],
-): Promise<WorkerMetrics[]> {
-  const byPid = new Map<number, WorkerMetrics>();
-  const attempts = Math.max(8, workerPids.length * 6);
-  for (let i = 0; i < attempts && byPid.size < workerPids.length; i++) {
-    const client = new Client(`http://127.0.0.1:${statusPort}`, { pipelining: 1 });
-    try {
-      const status = await client.request({ method: 'GET', path: '/status' });
-      const { pid } = (await status.body.json()) as { pid: number };
-      const metrics = await client.request({ method: 'GET', path: '/metrics' });
-      const text = await metrics.body.text();
-      if (byPid.has(pid)) continue;
-      const sample: WorkerMetrics = { pid };
-      for (const name of GATEWAY_METRICS) {
-        const value = readMetric(text, name);
-        if (value !== undefined) sample[name] = value;
-      }
-      byPid.set(pid, sample);
-    } catch {
-      // A worker between connections or being replaced: the next attempt tries again.
-    } finally {
-      await client.close();
-    }
-  }
-  return [...byPid.values()];
-}
-
-interface SliceResult {
-  seconds: number;
-  requests: number;
-  requestsPerSecond: number;
-  p50Ms: number;
-  p99Ms: number;
-  non2xx: number;
-  socketErrors: number;
-  /** RSS read every RSS_POLL_MS while the load ran, per process: the GC sawtooth behind a sample. */
-  rssPollsMb: Record<string, number[]>;
-}
-
 /** One wrk slice, run asynchronously so Ctrl-C can stop it, with RSS polled while it runs. */
 async function wrkSlice(
   url: string,
@@ -278,18 +161,6 @@ async function wrkSlice(
   };
 }
 
-interface Sample {
-  /** Minutes of measured load before this sample (0: right after the warm-up). */
-  minute: number;
-  processes: ProcessMemory[];
-  totalRssMb: number;
-  slice: SliceResult | null;
-  gateway: WorkerMetrics[];
-  loadAverage1m: number;
-  /** What the bench's analytics queue held in Redis when it was emptied after this sample. */
-  benchQueueTrimmed: { keys: number; mb: number } | null;
-}
-
 async function takeSample(
   minute: number,
   primaryPid: number,
@@ -315,116 +186,6 @@ async function takeSample(
     loadAverage1m,
     benchQueueTrimmed: await trimBenchQueue(run.queuePrefix),
   };
-}
-
-/** Least-squares slope of y against x; 0 with fewer than two points. */
-function slope(xs: number[], ys: number[]): number {
-  const n = xs.length;
-  if (n < 2) return 0;
-  const meanX = xs.reduce((a, b) => a + b, 0) / n;
-  const meanY = ys.reduce((a, b) => a + b, 0) / n;
-  let num = 0;
-  let den = 0;
-  for (let i = 0; i < n; i++) {
-    const dx = (xs[i] ?? 0) - meanX;
-    num += dx * ((ys[i] ?? 0) - meanY);
-    den += dx * dx;
-  }
-  return den === 0 ? 0 : num / den;
-}
-
-interface SeriesSummary {
-  label: string;
-  firstMb: number;
-  lastMb: number;
-  growthPercent: number;
-  slopeMbPerMinute: number;
-  /**
-   * Slope of the lowest RSS seen in each slice: less exposed to where in its GC cycle a process
-   * happens to be when sampled, so it backs up (or questions) the sampled slope. Not in the verdict.
-   */
-  floorSlopeMbPerMinute: number | null;
-  flat: boolean;
-}
-
-function summarise(
-  label: string,
-  minutes: number[],
-  mbs: number[],
-  floor: { minutes: number[]; mbs: number[] } | null,
-): SeriesSummary {
-  const first = mbs[0] ?? 0;
-  const last = mbs[mbs.length - 1] ?? 0;
-  const growthPercent = first > 0 ? ((last - first) / first) * 100 : 0;
-  const slopeMbPerMinute = slope(minutes, mbs);
-  return {
-    label,
-    firstMb: first,
-    lastMb: last,
-    growthPercent: round(growthPercent),
-    slopeMbPerMinute: round(slopeMbPerMinute),
-    floorSlopeMbPerMinute:
-      floor && floor.mbs.length >= 2 ? round(slope(floor.minutes, floor.mbs)) : null,
-    flat: growthPercent < MAX_GROWTH_PERCENT && slopeMbPerMinute < MAX_SLOPE_MB_PER_MINUTE,
-  };
-}
-
-/**
- * Measures, then deletes, what the bench's analytics queue holds in Redis. Nothing consumes that
- * queue, and at full load it grows by well over 50 MB a minute in the Redis the whole machine
- * shares; emptied after every slice (while no load runs) it never holds more than one slice.
- * Deleting under a live producer is safe: each add is one script that creates what it needs.
- */
-async function trimBenchQueue(queuePrefix: string): Promise<{ keys: number; mb: number } | null> {
-  let keys = 0;
-  let bytes = 0;
-  const reached = await forEachBenchQueuePage(queuePrefix, async (redis, page) => {
-    const pipeline = redis.pipeline();
-    for (const key of page) pipeline.call('MEMORY', 'USAGE', key);
-    for (const [, usage] of (await pipeline.exec()) ?? []) bytes += Number(usage ?? 0);
-    keys += page.length;
-    await redis.del(...page);
-  });
-  return reached ? { keys, mb: mb(bytes / 1024) } : null;
-}
-
-function pad(value: string, width: number): string {
-  return value.padStart(width);
-}
-
-function printTable(samples: Sample[], labels: string[]): void {
-  const header = [
-    pad('minute', 6),
-    ...labels.map((l) => pad(`${l} MB`, Math.max(10, l.length + 3))),
-    pad('total MB', 9),
-    pad('req/s', 7),
-    pad('failed', 7),
-    pad('in-flight', 9),
-    pad('dropped', 8),
-  ];
-  console.log(`\n${header.join('  ')}`);
-  for (const s of samples) {
-    const rss = labels.map((l, i) => {
-      const p = s.processes.find((x) => x.label === l);
-      return pad(p ? p.rssMb.toFixed(1) : '-', header[i + 1]?.length ?? 10);
-    });
-    const failed = s.slice ? String(s.slice.non2xx + s.slice.socketErrors) : '-';
-    const sum = (name: GatewayMetricName) => {
-      const present = s.gateway.filter((g) => g[name] !== undefined);
-      return present.length === 0 ? '-' : String(present.reduce((a, g) => a + (g[name] ?? 0), 0));
-    };
-    console.log(
-      [
-        pad(s.minute.toFixed(2), 6),
-        ...rss,
-        pad(s.totalRssMb.toFixed(1), 9),
-        pad(s.slice ? String(s.slice.requestsPerSecond) : 'warm', 7),
-        pad(failed, 7),
-        pad(sum('portico_gateway_in_flight_requests'), 9),
-        pad(sum('portico_analytics_dropped_total'), 8),
-      ].join('  '),
-    );
-  }
 }
 
 async function main(): Promise<void> {
@@ -493,25 +254,7 @@ async function main(): Promise<void> {
   }
 
   printTable(samples, labels);
-  const minutes = samples.map((s) => s.minute);
-  const sliced = samples.flatMap((s) => (s.slice ? [{ minute: s.minute, slice: s.slice }] : []));
-  const series = labels.map((label) =>
-    summarise(
-      label,
-      minutes,
-      samples.map((s) => s.processes.find((p) => p.label === label)?.rssMb ?? 0),
-      {
-        minutes: sliced.map((s) => s.minute),
-        mbs: sliced.map((s) => Math.min(...(s.slice.rssPollsMb[label] ?? [0]))),
-      },
-    ),
-  );
-  const total = summarise(
-    'total',
-    minutes,
-    samples.map((s) => s.totalRssMb),
-    null,
-  );
+  const { series, total } = summariseSamples(samples, labels);
   const measured = samples.flatMap((s) => (s.slice ? [s.slice] : []));
   const requests = measured.reduce((sum, s) => sum + s.requests, 0);
   const measuredSeconds = measured.reduce((sum, s) => sum + s.seconds, 0);
@@ -533,12 +276,7 @@ async function main(): Promise<void> {
       ? Math.round((MAX_SLOPE_MB_PER_MINUTE * 1024 * 1024) / ((requestsPerSecond / WORKERS) * 60))
       : null;
 
-  console.log('');
-  for (const s of [...series, total]) {
-    console.log(
-      `${s.label.padEnd(9)} ${s.firstMb.toFixed(1)} -> ${s.lastMb.toFixed(1)} MB, growth ${s.growthPercent.toFixed(1)}%, slope ${s.slopeMbPerMinute.toFixed(3)} MB/min${s.floorSlopeMbPerMinute === null ? '' : ` (in-slice low: ${s.floorSlopeMbPerMinute.toFixed(3)} MB/min)`}${s.label === 'total' || s.flat ? '' : '  over threshold'}`,
-    );
-  }
+  printSeries([...series, total]);
   console.log(
     `load: ${requests} requests in ${loadMinutes.toFixed(1)} min, ${requestsPerSecond} req/s, failed (non-2xx + socket errors) ${failed}; max in-flight between slices ${maxInFlight}; analytics dropped ${lastDropped ?? 'n/a'}`,
   );
@@ -565,12 +303,7 @@ async function main(): Promise<void> {
     at: new Date().toISOString(),
     interrupted,
     // Other work on the machine skews throughput (not memory much): the load average says how busy it was.
-    machine: {
-      cores: availableParallelism(),
-      node: process.version,
-      loadAverageAtStart,
-      loadAverageAtEnd: loadavg().map((l) => round(l)),
-    },
+    machine: { ...machineAtEnd(), loadAverageAtStart },
     settings: {
       seconds: SECONDS,
       sliceSeconds: SLICE_SECONDS,
@@ -602,11 +335,7 @@ async function main(): Promise<void> {
     wallSeconds: Math.round((Date.now() - startedAt) / 1000),
     samples,
   };
-  const resultsDir = join(ROOT, 'bench/results');
-  mkdirSync(resultsDir, { recursive: true });
-  const file = join(resultsDir, `gateway-soak-${result.at.replace(/[:.]/g, '-')}.json`);
-  writeFileSync(file, `${JSON.stringify(result, null, 2)}\n`);
-  console.log(`\nwritten ${file}`);
+  writeResult('gateway-soak', result, result.at);
 }
 
 main()

@@ -13,30 +13,18 @@
  * `npm run bench -- protocol [--seconds 5] [--connections 16] [--rounds 3]`
  */
 import { spawn } from 'node:child_process';
-import { createHash } from 'node:crypto';
-import { mkdirSync, writeFileSync } from 'node:fs';
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { loadavg } from 'node:os';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 import { Server as GrpcServer, ServerCredentials, type ServiceDefinition } from '@grpc/grpc-js';
-import { snapshotHash } from '@portico/config';
 import { compileProtoSet } from '@portico/grpc-schema';
-import {
-  buildGatewayBundle,
-  createBenchRun,
-  freePort,
-  parseWrk,
-  REDIS_URL,
-  ROOT,
-  removeBenchRun,
-  round,
-  stopChildren,
-  type WrkResult,
-  waitFor,
-  wrkArgs,
-} from './bench-setup';
+import { median, ratio, round, writeResult } from './bench-report';
+import { createBenchRun, freePort, removeBenchRun, stopChildren } from './bench-run';
+import { buildGatewayBundle, spawnGateway } from './gateway-process';
+import { writeLastKnownGood } from './gateway-snapshot';
+import { parseWrk, type WrkResult, wrkArgs } from './wrk';
 
 /** wrk as a child process, awaited: the upstreams live in this process and must keep answering. */
 function runWrkAsync(url: string): Promise<WrkResult> {
@@ -189,35 +177,7 @@ function writeState(
     ],
     plans: [],
   };
-  const published = {
-    version: 1,
-    hash: snapshotHash(snapshot),
-    publishedAt: new Date().toISOString(),
-    snapshot,
-    secrets: { registries: {}, jwtSecrets: {} },
-  };
-  const payload = JSON.stringify({
-    published,
-    credentials: { seq: 1, set: { consumers: [], keys: [], subscriptions: [] } },
-  });
-  mkdirSync(stateDir, { recursive: true });
-  writeFileSync(
-    join(stateDir, 'last-known-good.json'),
-    JSON.stringify({
-      format: 1,
-      savedAt: new Date().toISOString(),
-      checksum: createHash('sha256').update(payload).digest('hex'),
-      payload,
-    }),
-  );
-}
-
-function median(values: number[]): number {
-  const sorted = [...values].sort((a, b) => a - b);
-  const mid = Math.floor(sorted.length / 2);
-  return sorted.length % 2 === 1
-    ? (sorted[mid] as number)
-    : ((sorted[mid - 1] as number) + (sorted[mid] as number)) / 2;
+  writeLastKnownGood(stateDir, snapshot, { consumers: [], keys: [], subscriptions: [] });
 }
 
 async function main(): Promise<void> {
@@ -236,29 +196,15 @@ async function main(): Promise<void> {
     reviews: portOf(reviews),
     grpc: grpc.port,
   });
-  const child = spawn(process.execPath, [join(ROOT, 'apps/gateway/dist/main.mjs')], {
-    cwd: join(ROOT, 'apps/gateway'),
-    env: {
-      ...process.env,
-      NODE_ENV: 'production',
-      PORTICO_CONTROL_URL: 'http://127.0.0.1:9',
-      PORTICO_DP_TOKEN: 'pdp_bench',
-      PORTICO_GATEWAY_PORT: String(port),
-      PORTICO_GATEWAY_STATUS_PORT: String(statusPort),
-      PORTICO_GATEWAY_HOST: '127.0.0.1',
-      PORTICO_GATEWAY_STATUS_HOST: '127.0.0.1',
-      PORTICO_GATEWAY_STATE_DIR: stateDir,
-      PORTICO_GATEWAY_WORKERS: '1',
-      PORTICO_GATEWAY_NODE_ID: `bench-protocol-${port}`,
-      REDIS_URL,
-      PORTICO_ANALYTICS_ENABLED: 'false',
-      LOG_LEVEL: 'error',
-    },
-    stdio: ['ignore', 'ignore', 'inherit'],
-  });
-  run.children.push(child);
   try {
-    await waitFor(`http://127.0.0.1:${statusPort}/readyz`, 200);
+    await spawnGateway(run, {
+      port,
+      statusPort,
+      stateDir,
+      workers: 1,
+      analytics: false,
+      nodeId: `bench-protocol-${port}`,
+    });
     const targets = {
       plain: `http://127.0.0.1:${port}/plain/users/1`,
       grpc: `http://127.0.0.1:${port}/grpc/v1/orders/1`,
@@ -286,7 +232,7 @@ async function main(): Promise<void> {
       }
       const plain = samples.plain[r]?.requestsPerSecond ?? 0;
       console.log(
-        `round ${r + 1}: plain ${plain} req/s, grpc ${samples.grpc[r]?.requestsPerSecond} (${round((samples.grpc[r]?.requestsPerSecond ?? 0) / plain)}×), aggregate ${samples.aggregate[r]?.requestsPerSecond} (${round((samples.aggregate[r]?.requestsPerSecond ?? 0) / plain)}×)`,
+        `round ${r + 1}: plain ${plain} req/s, grpc ${samples.grpc[r]?.requestsPerSecond} (${ratio(samples.grpc[r]?.requestsPerSecond ?? 0, plain)}×), aggregate ${samples.aggregate[r]?.requestsPerSecond} (${ratio(samples.aggregate[r]?.requestsPerSecond ?? 0, plain)}×)`,
       );
     }
     const summary = Object.fromEntries(
@@ -300,29 +246,22 @@ async function main(): Promise<void> {
       ]),
     ) as Record<keyof typeof samples, { requestsPerSecond: number; p50Ms: number; p99Ms: number }>;
     const ratios = {
-      grpcVsPlain: round(summary.grpc.requestsPerSecond / summary.plain.requestsPerSecond),
-      aggregateVsPlain: round(
-        summary.aggregate.requestsPerSecond / summary.plain.requestsPerSecond,
-      ),
+      grpcVsPlain: ratio(summary.grpc.requestsPerSecond, summary.plain.requestsPerSecond),
+      aggregateVsPlain: ratio(summary.aggregate.requestsPerSecond, summary.plain.requestsPerSecond),
     };
     console.table(summary);
     console.log(
       `median throughput ratios: grpc/plain ${ratios.grpcVsPlain}, aggregate(3 calls)/plain ${ratios.aggregateVsPlain}`,
     );
-    mkdirSync(join(ROOT, 'bench/results'), { recursive: true });
-    const file = join(
-      ROOT,
-      `bench/results/protocol-${new Date().toISOString().replace(/[:.]/g, '-')}.json`,
-    );
-    writeFileSync(
-      file,
-      JSON.stringify(
-        { seconds, connections, rounds, loadavg: loadavg(), summary, ratios, samples },
-        null,
-        2,
-      ),
-    );
-    console.log(`results: ${file}`);
+    writeResult('protocol', {
+      seconds,
+      connections,
+      rounds,
+      loadavg: loadavg(),
+      summary,
+      ratios,
+      samples,
+    });
   } finally {
     await stopChildren(run);
     grpc.server.forceShutdown();

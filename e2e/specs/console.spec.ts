@@ -3,49 +3,26 @@ import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import { trpcQuery } from '../stack/trpc-http';
 import { waitFor } from '../stack/wait';
 import { launchChromium, screenshot, signedInPage } from './browser';
+import {
+  createKey,
+  createOpenApi,
+  createPlan,
+  createRegistry,
+  createRegistryService,
+  createRegistryToken,
+  createStaticService,
+  createSubscribedConsumer,
+  dialog,
+  inviteMember,
+  mutateFromPage,
+  openInstances,
+  publishDraft,
+  waitForNodeVersion,
+} from './console-pages';
+import { gatewayClient, registerInstance } from './stack-calls';
 
 const stack = inject('stack');
-
-/** Status and JSON body of a call through the gateway. */
-async function callGateway(path: string, key?: string): Promise<{ status: number; body: unknown }> {
-  const response = await fetch(`${stack.gatewayUrl}${path}`, {
-    headers: key ? { 'x-api-key': key } : {},
-    signal: AbortSignal.timeout(5_000),
-  });
-  const text = await response.text();
-  let body: unknown = text;
-  try {
-    body = JSON.parse(text);
-  } catch {
-    // Not JSON: keep the text for the assertion message.
-  }
-  return { status: response.status, body };
-}
-
-async function waitForGatewayStatus(path: string, status: number, key?: string) {
-  return waitFor(
-    `${path} through the gateway to answer ${status}`,
-    async () => {
-      const result = await callGateway(path, key);
-      return result.status === status ? result : undefined;
-    },
-    { timeoutMs: 30_000, intervalMs: 250 },
-  );
-}
-
-/** Waits until the Data planes page shows the gateway running `version`, in sync. */
-async function waitForNodeVersion(page: Page, version: number) {
-  await page.goto('/data-planes');
-  await page
-    .getByTestId('node-version')
-    .filter({ hasText: `v${version}` })
-    .waitFor({ timeout: 30_000 });
-  await page.getByText('in sync').first().waitFor({ timeout: 30_000 });
-}
-
-function dialog(page: Page) {
-  return page.locator('dialog[open]');
-}
+const { callGateway, waitForGatewayStatus } = gatewayClient(stack.gatewayUrl);
 
 describe('operator console against the whole running stack', () => {
   let browser: Browser;
@@ -83,18 +60,13 @@ describe('operator console against the whole running stack', () => {
   });
 
   it('creates a service, an API (validating as the user types) and a plan', async () => {
-    await admin.goto('/services');
-    await admin.getByRole('button', { name: 'New service' }).click();
-    const d = dialog(admin);
-    await d.getByLabel('Name', { exact: true }).fill('orders-svc');
-    await d.getByLabel('Target 1 host').fill('127.0.0.1');
-    await d.getByLabel('Port', { exact: true }).fill(String(stack.upstreamPort));
-    await d.getByRole('button', { name: 'Create service' }).click();
-    await admin.getByRole('cell', { name: /orders-svc/ }).waitFor();
+    const service = { name: 'orders-svc', host: '127.0.0.1', port: stack.upstreamPort };
+    await createStaticService(admin, service);
     await screenshot(admin, stack, '03-services');
 
     await admin.goto('/apis');
     await admin.getByRole('button', { name: 'New API' }).click();
+    const d = dialog(admin);
     await d.getByLabel('Name', { exact: true }).fill('orders');
     await d.getByLabel('Service').selectOption({ label: 'orders-svc' });
     await d.getByLabel('Base path', { exact: true }).fill('orders');
@@ -106,12 +78,7 @@ describe('operator console against the whole running stack', () => {
     await admin.getByRole('cell', { name: '/orders' }).waitFor();
     await screenshot(admin, stack, '04-apis');
 
-    await admin.goto('/plans');
-    await admin.getByRole('button', { name: 'New plan' }).click();
-    await d.getByLabel('Name', { exact: true }).fill('gold');
-    await d.getByLabel('orders', { exact: true }).check();
-    await d.getByRole('button', { name: 'Create plan' }).click();
-    await admin.getByRole('cell', { name: /gold/ }).waitFor();
+    await createPlan(admin, { name: 'gold', apis: ['orders'] });
     await screenshot(admin, stack, '05-plans');
   });
 
@@ -133,23 +100,9 @@ describe('operator console against the whole running stack', () => {
   });
 
   it('creates a consumer, subscribes it and creates a key shown once with a copy button', async () => {
-    await admin.goto('/consumers');
-    await admin.getByRole('button', { name: 'New consumer' }).click();
+    await createSubscribedConsumer(admin, 'acme', 'gold');
+    const secret = await createKey(admin, 'acme');
     const d = dialog(admin);
-    await d.getByLabel('Name', { exact: true }).fill('acme');
-    await d.getByRole('button', { name: 'Create consumer' }).click();
-    const row = admin.getByRole('row', { name: /acme/ });
-    await row.waitFor();
-    await row.getByRole('button', { name: 'Subscribe' }).click();
-    await d.getByLabel('Plan').selectOption({ label: 'gold' });
-    await d.getByRole('button', { name: 'Subscribe' }).click();
-    await d.waitFor({ state: 'detached' });
-
-    await admin.goto('/keys');
-    await admin.getByRole('button', { name: 'New key' }).click();
-    await d.getByLabel('Consumer').selectOption({ label: 'acme' });
-    await d.getByRole('button', { name: 'Create key' }).click();
-    const secret = d.getByTestId('once-secret');
     await secret.waitFor();
     clearKey = (await secret.textContent())?.trim() ?? '';
     expect(clearKey).toMatch(/^pk_/);
@@ -201,12 +154,7 @@ describe('operator console against the whole running stack', () => {
   });
 
   it('shows the service instance the gateway reports, live', async () => {
-    await admin.goto('/services');
-    await admin
-      .getByRole('row', { name: /orders-svc/ })
-      .getByRole('button', { name: 'Instances' })
-      .click();
-    const d = dialog(admin);
+    const d = await openInstances(admin, /orders-svc/);
     await d
       .getByRole('cell', { name: `127.0.0.1:${stack.upstreamPort}` })
       .waitFor({ timeout: 30_000 });
@@ -228,19 +176,8 @@ describe('operator console against the whole running stack', () => {
 
   it('rolls back to an earlier version and the gateway follows', async () => {
     // v2 adds an open API; rolling back to v1 must take it away again.
-    await admin.goto('/apis');
-    await admin.getByRole('button', { name: 'New API' }).click();
-    const d = dialog(admin);
-    await d.getByLabel('Name', { exact: true }).fill('status');
-    await d.getByLabel('Service').selectOption({ label: 'orders-svc' });
-    await d.getByLabel('Base path', { exact: true }).fill('/status');
-    await d.getByLabel('Auth type').selectOption('none');
-    await d.getByRole('button', { name: 'Create API' }).click();
-    await admin.getByRole('cell', { name: '/status' }).waitFor();
-    await admin.goto('/config');
-    await admin.getByLabel('Publish message').fill('open status API');
-    await admin.getByRole('button', { name: 'Publish' }).click();
-    await admin.getByText('Published v2').waitFor();
+    await createOpenApi(admin, { name: 'status', service: 'orders-svc', basePath: '/status' });
+    await publishDraft(admin, 'open status API', 'Published v2');
     await waitForGatewayStatus('/status/ping', 200);
 
     await admin.goto('/config');
@@ -256,36 +193,24 @@ describe('operator console against the whole running stack', () => {
 
   it('creates a service from a registry and sees its live instances', async () => {
     // A registry token from Settings, used by the instance to register itself.
-    await admin.goto('/settings');
-    await admin.getByLabel('New registry token name').fill('e2e-registry');
-    await admin
-      .locator('section', { hasText: 'Registry tokens' })
-      .getByRole('button', { name: 'Create token' })
-      .click();
-    const d = dialog(admin);
-    const registryToken = (await d.getByTestId('once-secret').textContent())?.trim() ?? '';
+    const registryToken = await createRegistryToken(admin, 'e2e-registry');
     expect(registryToken.length).toBeGreaterThan(10);
-    await d.getByRole('button', { name: 'Done' }).click();
 
-    const registered = await fetch(
-      `${stack.controlUrl}/registry/v1/services/billing-svc/instances/billing-1`,
-      {
-        method: 'PUT',
-        headers: { authorization: `Bearer ${registryToken}`, 'content-type': 'application/json' },
-        body: JSON.stringify({ address: '127.0.0.1', port: stack.upstreamPort, ttlSeconds: 3600 }),
-      },
-    );
-    expect(registered.status).toBe(200);
+    const registered = await registerInstance(stack.controlUrl, registryToken, {
+      service: 'billing-svc',
+      id: 'billing-1',
+      address: '127.0.0.1',
+      port: stack.upstreamPort,
+    });
+    expect(registered).toBe(200);
 
-    await admin.goto('/registries');
-    await admin.getByRole('button', { name: 'New registry' }).click();
-    await d.getByLabel('Name', { exact: true }).fill('local');
-    await d.getByLabel('Type').selectOption('builtin');
-    await d.getByLabel('Address').fill(stack.controlUrl);
-    await d.getByLabel('Credentials').fill(`token: ${registryToken}`);
-    await d.getByRole('button', { name: 'Create registry' }).click();
-    const row = admin.getByRole('row', { name: /local/ });
-    await row.waitFor();
+    const row = await createRegistry(admin, {
+      name: 'local',
+      type: 'builtin',
+      address: stack.controlUrl,
+      credentials: `token: ${registryToken}`,
+    });
+    const d = dialog(admin);
     await row.getByRole('button', { name: 'Test connection' }).click();
     await d.getByText('Connected').waitFor();
     await d.getByRole('button', { name: 'billing-svc' }).click();
@@ -296,27 +221,14 @@ describe('operator console against the whole running stack', () => {
     await screenshot(admin, stack, '13-registry-tested');
     await d.getByRole('button', { name: 'Close' }).click();
 
-    await admin.goto('/services');
-    await admin.getByRole('button', { name: 'New service' }).click();
-    await d.getByLabel('Name', { exact: true }).fill('billing');
-    await d.getByLabel('From a registry').check();
-    await d.getByLabel('Registry', { exact: true }).selectOption({ label: 'local (builtin)' });
-    await d.getByLabel('Service name in the registry').fill('billing-svc');
-    await d.getByRole('button', { name: 'Create service' }).click();
-    await admin.getByRole('cell', { name: /billing-svc/ }).waitFor();
+    await createRegistryService(admin, {
+      name: 'billing',
+      registryLabel: 'local (builtin)',
+      registryService: 'billing-svc',
+    });
 
-    await admin.goto('/apis');
-    await admin.getByRole('button', { name: 'New API' }).click();
-    await d.getByLabel('Name', { exact: true }).fill('billing');
-    await d.getByLabel('Service').selectOption({ label: 'billing' });
-    await d.getByLabel('Base path', { exact: true }).fill('/billing');
-    await d.getByLabel('Auth type').selectOption('none');
-    await d.getByRole('button', { name: 'Create API' }).click();
-    await admin.getByRole('cell', { name: '/billing' }).waitFor();
-    await admin.goto('/config');
-    await admin.getByLabel('Publish message').fill('billing from the registry');
-    await admin.getByRole('button', { name: 'Publish' }).click();
-    await admin.getByText('Published v4').waitFor();
+    await createOpenApi(admin, { name: 'billing', service: 'billing', basePath: '/billing' });
+    await publishDraft(admin, 'billing from the registry', 'Published v4');
 
     const through = await waitForGatewayStatus('/billing/invoices', 200);
     expect(through.body).toMatchObject({ upstream: 'e2e', path: '/invoices' });
@@ -342,12 +254,7 @@ describe('operator console against the whole running stack', () => {
     await admin.getByText('Published v5').waitFor();
     await waitForNodeVersion(admin, 5);
 
-    await admin.goto('/services');
-    await admin
-      .getByRole('row', { name: /billing-svc/ })
-      .getByRole('button', { name: 'Instances' })
-      .click();
-    await d
+    await (await openInstances(admin, /billing-svc/))
       .getByRole('cell', { name: `127.0.0.1:${stack.upstreamPort}` })
       .waitFor({ timeout: 30_000 });
     await screenshot(admin, stack, '14-registry-service-instances');
@@ -377,36 +284,12 @@ describe('operator console against the whole running stack', () => {
   });
 
   it('approves a pending subscription, then rotates the key: old refused, new accepted', async () => {
-    await admin.goto('/plans');
-    await admin.getByRole('button', { name: 'New plan' }).click();
+    await createPlan(admin, { name: 'platinum', apis: ['orders'], approvalRequired: true });
     const d = dialog(admin);
-    await d.getByLabel('Name', { exact: true }).fill('platinum');
-    await d.getByLabel('Subscriptions need approval').check();
-    await d.getByLabel('orders', { exact: true }).check();
-    await d.getByRole('button', { name: 'Create plan' }).click();
-    await admin.getByRole('cell', { name: /platinum/ }).waitFor();
-    await admin.goto('/config');
-    await admin.getByLabel('Publish message').fill('platinum plan');
-    await admin.getByRole('button', { name: 'Publish' }).click();
-    await admin.getByText(/Published v\d+/).waitFor();
+    await publishDraft(admin, 'platinum plan', /Published v\d+/);
 
-    await admin.goto('/consumers');
-    await admin.getByRole('button', { name: 'New consumer' }).click();
-    await d.getByLabel('Name', { exact: true }).fill('globex');
-    await d.getByRole('button', { name: 'Create consumer' }).click();
-    await admin
-      .getByRole('row', { name: /globex/ })
-      .getByRole('button', { name: 'Subscribe' })
-      .click();
-    await d.getByLabel('Plan').selectOption({ label: 'platinum (needs approval)' });
-    await d.getByRole('button', { name: 'Subscribe' }).click();
-    await d.waitFor({ state: 'detached' });
-
-    await admin.goto('/keys');
-    await admin.getByRole('button', { name: 'New key' }).click();
-    await d.getByLabel('Consumer').selectOption({ label: 'globex' });
-    await d.getByRole('button', { name: 'Create key' }).click();
-    const first = (await d.getByTestId('once-secret').textContent())?.trim() ?? '';
+    await createSubscribedConsumer(admin, 'globex', 'platinum (needs approval)');
+    const first = (await (await createKey(admin, 'globex')).textContent())?.trim() ?? '';
     await d.getByRole('button', { name: 'Done' }).click();
     // Pending: the key is known but the subscription does not grant the API yet.
     await waitForGatewayStatus('/orders/hello', 403, first);
@@ -435,16 +318,10 @@ describe('operator console against the whole running stack', () => {
   });
 
   it('invites a member with a role, who accepts through the link and is signed in', async () => {
-    await admin.goto('/settings');
-    await admin.getByRole('button', { name: 'Invite member' }).click();
-    const d = dialog(admin);
-    await d.getByLabel('Email').fill('editor-e2e@example.com');
-    await d.getByLabel('Role').selectOption('editor');
-    await d.getByRole('button', { name: 'Invite', exact: true }).click();
-    const link = (await d.getByTestId('invite-link').textContent())?.trim() ?? '';
+    const link = await inviteMember(admin, 'editor-e2e@example.com', 'editor');
     expect(link).toContain('/accept-invite?token=');
     await screenshot(admin, stack, '15c-invite-created');
-    await d.getByRole('button', { name: 'Done' }).click();
+    await dialog(admin).getByRole('button', { name: 'Done' }).click();
 
     const context = await browser.newContext({
       baseURL: stack.consoleUrl,
@@ -495,14 +372,7 @@ describe('operator console against the whole running stack', () => {
     expect(await viewer.getByRole('button', { name: 'Publish' }).count()).toBe(0);
 
     // A hand-made mutation from the viewer's own session is refused by the control plane.
-    const attempt = await viewer.evaluate(async () => {
-      const response = await fetch('/trpc/consumers.create', {
-        method: 'POST',
-        headers: { 'content-type': 'application/json' },
-        body: JSON.stringify({ name: 'sneaky' }),
-      });
-      return { status: response.status, body: await response.json() };
-    });
+    const attempt = await mutateFromPage(viewer, 'consumers.create', { name: 'sneaky' });
     expect(attempt.status).toBe(403);
     expect(attempt.body).toMatchObject({ error: { data: { code: 'FORBIDDEN' } } });
     await viewer.goto('/consumers');

@@ -1,0 +1,281 @@
+import { describe, expect, it } from 'vitest';
+import { CredentialStreamReader } from './credential-stream';
+import { dataOf, mutate, query } from './http-client';
+import { type Ids, ownerCalls, seedCatalogue } from './portal-catalogue-fixture';
+import type { PortalHarness } from './portal-harness';
+import { usePortalHarness } from './use-portal-harness';
+
+let h: PortalHarness;
+let ids: Ids;
+const asOwner = ownerCalls(() => h);
+
+usePortalHarness(async (started) => {
+  h = started;
+  ids = await seedCatalogue(asOwner);
+});
+
+describe('apps, subscriptions and keys through the credential stream', () => {
+  it('a subscription to a plan needing approval is pending until an operator approves it', async () => {
+    const dev = await h.verifiedDeveloper('approve');
+    const app = dataOf<{ id: string }>(
+      await mutate(
+        h.base,
+        'portal.apps.create',
+        { name: `approve-${Date.now()}` },
+        {
+          cookie: dev.cookie,
+        },
+      ),
+    );
+    const stream = new CredentialStreamReader(h.base, h.dpToken, `gw-${app.id}`);
+    await stream.poll(0);
+    const sub = dataOf<{ id: string; status: string }>(
+      await mutate(
+        h.base,
+        'portal.subscriptions.subscribe',
+        { appId: app.id, planId: ids.gold },
+        {
+          cookie: dev.cookie,
+        },
+      ),
+    );
+    expect(sub.status).toBe('pending');
+    await stream.poll(0);
+    expect(stream.subscribed(app.id, ids.gold)).toBe(false);
+
+    const pending = dataOf<{ id: string; consumerId: string }[]>(
+      await query(h.base, 'subscriptions.list', { status: 'pending' }, { cookie: h.ownerCookie }),
+    );
+    expect(pending.map((s) => s.id)).toContain(sub.id);
+    const approvals = await asOwner<{
+      subscriptions: {
+        id: string;
+        app: { id: string };
+        plan: { name: string };
+        owner: { email: string };
+      }[];
+    }>('portalAdmin.approvals.list', undefined, 'query');
+    expect(approvals.subscriptions.find((s) => s.id === sub.id)).toMatchObject({
+      app: { id: app.id },
+      plan: { name: 'gold' },
+      owner: { email: dev.email },
+    });
+    const developer = await asOwner<{
+      email: string;
+      apps: { id: string; subscriptions: { status: string }[] }[];
+    }>('portalAdmin.developers.get', { id: dev.userId }, 'query');
+    expect(developer).toMatchObject({
+      email: dev.email,
+      apps: [{ id: app.id, subscriptions: [{ status: 'pending' }] }],
+    });
+    await asOwner('subscriptions.approve', { id: sub.id });
+    await stream.poll(1);
+    expect(stream.subscribed(app.id, ids.gold)).toBe(true);
+    const mine = dataOf<{ id: string; status: string }[]>(
+      await query(h.base, 'portal.subscriptions.list', { appId: app.id }, { cookie: dev.cookie }),
+    );
+    expect(mine).toMatchObject([{ id: sub.id, status: 'active' }]);
+  });
+
+  it('changing plan keeps the key; a plan needing approval leaves the current one active meanwhile', async () => {
+    const dev = await h.verifiedDeveloper('change');
+    const app = dataOf<{ id: string }>(
+      await mutate(
+        h.base,
+        'portal.apps.create',
+        { name: `change-${Date.now()}` },
+        {
+          cookie: dev.cookie,
+        },
+      ),
+    );
+    const key = dataOf<{ key: { id: string } }>(
+      await mutate(h.base, 'portal.keys.create', { appId: app.id }, { cookie: dev.cookie }),
+    );
+    const free = dataOf<{ id: string }>(
+      await mutate(
+        h.base,
+        'portal.subscriptions.subscribe',
+        { appId: app.id, planId: ids.free },
+        {
+          cookie: dev.cookie,
+        },
+      ),
+    );
+    const change = dataOf<{
+      previous: { status: string };
+      next: { status: string; planId: string };
+    }>(
+      await mutate(
+        h.base,
+        'portal.subscriptions.changePlan',
+        { subscriptionId: free.id, planId: ids.gold },
+        { cookie: dev.cookie },
+      ),
+    );
+    expect(change.previous.status).toBe('active');
+    expect(change.next).toMatchObject({ status: 'pending', planId: ids.gold });
+    const keys = dataOf<{ id: string }[]>(
+      await query(h.base, 'portal.keys.list', { appId: app.id }, { cookie: dev.cookie }),
+    );
+    expect(keys.map((k) => k.id)).toEqual([key.key.id]);
+  });
+
+  it('rotation: both keys work during the grace period, the old one is refused after it', async () => {
+    const dev = await h.verifiedDeveloper('rotate');
+    const app = dataOf<{ id: string }>(
+      await mutate(
+        h.base,
+        'portal.apps.create',
+        { name: `rotate-${Date.now()}` },
+        {
+          cookie: dev.cookie,
+        },
+      ),
+    );
+    const stream = new CredentialStreamReader(h.base, h.dpToken, `gw-${app.id}`);
+    const created = dataOf<{ key: { id: string; start: string }; clear: string }>(
+      await mutate(
+        h.base,
+        'portal.keys.create',
+        { appId: app.id, name: 'ci' },
+        {
+          cookie: dev.cookie,
+        },
+      ),
+    );
+    expect(created.clear.startsWith(created.key.start)).toBe(true);
+    // The clear key is stored nowhere: not in the key row, not in the audit log.
+    const row = await h.database.db.apiKey.findUniqueOrThrow({ where: { id: created.key.id } });
+    expect(JSON.stringify(row)).not.toContain(created.clear);
+    const audit = await h.database.db.auditLog.findMany({ where: { targetId: created.key.id } });
+    expect(JSON.stringify(audit)).not.toContain(created.clear);
+    await stream.poll(0);
+    expect(stream.accepts(created.clear, new Date())).toBe(true);
+
+    const rotated = dataOf<{
+      key: { id: string; rotatedFrom: string };
+      clear: string;
+      previous: { expiresAt: string };
+    }>(
+      await mutate(
+        h.base,
+        'portal.keys.rotate',
+        { id: created.key.id, gracePeriodSeconds: 600 },
+        {
+          cookie: dev.cookie,
+        },
+      ),
+    );
+    expect(rotated.key.rotatedFrom).toBe(created.key.id);
+    await stream.poll(1);
+    const now = new Date();
+    expect(stream.accepts(created.clear, now)).toBe(true);
+    expect(stream.accepts(rotated.clear, now)).toBe(true);
+    const graceEnd = new Date(rotated.previous.expiresAt);
+    expect(graceEnd.getTime() - now.getTime()).toBeGreaterThan(590_000);
+    expect(stream.accepts(created.clear, new Date(graceEnd.getTime() + 1))).toBe(false);
+    expect(stream.accepts(rotated.clear, new Date(graceEnd.getTime() + 1))).toBe(true);
+
+    // The worker stamps last use from analytics; the developer sees the old key still in use.
+    const usedAt = new Date(Date.now() - 120_000);
+    await h.database.db.apiKey.update({
+      where: { id: created.key.id },
+      data: { lastUsedAt: usedAt },
+    });
+    const keys = dataOf<
+      { id: string; status: string; lastUsedAt: string | null; expiresAt: string | null }[]
+    >(await query(h.base, 'portal.keys.list', { appId: app.id }, { cookie: dev.cookie }));
+    expect(keys.find((k) => k.id === created.key.id)).toMatchObject({
+      status: 'active',
+      lastUsedAt: usedAt.toISOString(),
+      expiresAt: graceEnd.toISOString(),
+    });
+
+    // Revoking the new key takes it away at once.
+    await mutate(h.base, 'portal.keys.revoke', { id: rotated.key.id }, { cookie: dev.cookie });
+    await stream.poll(1);
+    expect(stream.accepts(rotated.clear, new Date())).toBe(false);
+  });
+
+  it('suspending a developer suspends their apps on the gateways within a second, and reactivating restores them', async () => {
+    const dev = await h.verifiedDeveloper('suspend');
+    const app = dataOf<{ id: string }>(
+      await mutate(
+        h.base,
+        'portal.apps.create',
+        { name: `suspend-${Date.now()}` },
+        {
+          cookie: dev.cookie,
+        },
+      ),
+    );
+    const key = dataOf<{ clear: string }>(
+      await mutate(h.base, 'portal.keys.create', { appId: app.id }, { cookie: dev.cookie }),
+    );
+    const stream = new CredentialStreamReader(h.base, h.dpToken, `gw-${app.id}`);
+    await stream.poll(0);
+    expect(stream.accepts(key.clear, new Date())).toBe(true);
+    // A gateway is waiting on its long-poll when the operator suspends.
+    const waiting = stream.poll(10);
+    const suspendedAt = performance.now();
+    const suspended = dataOf<{ status: string; suspendedApps: string[] }>(
+      await mutate(
+        h.base,
+        'portalAdmin.developers.suspend',
+        { id: dev.userId },
+        {
+          cookie: h.ownerCookie,
+        },
+      ),
+    );
+    expect(suspended).toMatchObject({ status: 'suspended', suspendedApps: [app.id] });
+    const answeredAt = await waiting;
+    expect(answeredAt - suspendedAt).toBeLessThan(1_000);
+    expect(stream.consumerStatus(app.id)).toBe('suspended');
+    expect(stream.accepts(key.clear, new Date())).toBe(false);
+    // The developer is signed out and cannot sign in.
+    expect((await query(h.base, 'portal.auth.me', undefined, { cookie: dev.cookie })).status).toBe(
+      401,
+    );
+
+    await asOwner('portalAdmin.developers.reactivate', { id: dev.userId });
+    await stream.poll(1);
+    expect(stream.accepts(key.clear, new Date())).toBe(true);
+  });
+
+  it('reactivation restores only the apps the suspension took; one an operator suspended stays suspended', async () => {
+    const dev = await h.verifiedDeveloper('partial');
+    const create = async (name: string) =>
+      dataOf<{ id: string }>(
+        await mutate(
+          h.base,
+          'portal.apps.create',
+          { name: `${name}-${Date.now()}` },
+          {
+            cookie: dev.cookie,
+          },
+        ),
+      );
+    const kept = await create('kept');
+    const held = await create('held');
+    await asOwner('consumers.suspend', { id: held.id });
+    const suspended = await asOwner<{ suspendedApps: string[] }>('portalAdmin.developers.suspend', {
+      id: dev.userId,
+    });
+    expect(suspended.suspendedApps).toEqual([kept.id]);
+    const reactivated = await asOwner<{ status: string; reactivatedApps: string[] }>(
+      'portalAdmin.developers.reactivate',
+      { id: dev.userId },
+    );
+    expect(reactivated).toMatchObject({ status: 'active', reactivatedApps: [kept.id] });
+    const apps = await h.database.db.consumer.findMany({
+      where: { ownerId: dev.userId },
+      select: { id: true, status: true },
+    });
+    expect(Object.fromEntries(apps.map((a) => [a.id, a.status]))).toEqual({
+      [kept.id]: 'active',
+      [held.id]: 'suspended',
+    });
+  });
+});
