@@ -1,10 +1,11 @@
 'use client';
 
 import type { CSSProperties, ReactNode } from 'react';
+import { type Form, FormScope } from './fields';
 import { ErrorAlert } from './ui';
 
 /**
- * A form that sends one mutation. `form.submit()` marks every field touched and gives the parsed
+ * A form that sends one mutation; its controls bind to `form` through a FormScope. `form.submit()` marks every field touched and gives the parsed
  * input or null; the server's refusal surfaces through the mutation's `error`, shown above the
  * fields, so the failed promise needs no handling of its own here.
  */
@@ -16,7 +17,7 @@ export function MutationForm<T>({
   style,
   children,
 }: {
-  form: { submit: () => T | null };
+  form: Form & { submit: () => T | null };
   onValid: (input: T) => Promise<unknown>;
   /** Omitted where the caller shows the failure elsewhere. */
   error?: unknown;
@@ -41,7 +42,7 @@ export function MutationForm<T>({
       }}
     >
       <ErrorAlert error={error} />
-      {children}
+      <FormScope form={form}>{children}</FormScope>
     </form>
   );
 }

@@ -128,8 +128,3 @@ export function FilterSelect({
     </>
   );
 }
-
-/** Options from rows with an id and a name, the usual shape of a filter's choices. */
-export function namedOptions(rows: readonly { id: string; name: string }[] | undefined) {
-  return (rows ?? []).map((r) => ({ value: r.id, label: r.name }));
-}

@@ -1,7 +1,8 @@
 'use client';
 
 import { keepPreviousData, useQuery } from '@tanstack/react-query';
-import { FilterSelect, namedOptions } from '../../../components/list-page';
+import { namedOptions } from '../../../components/fields';
+import { FilterSelect } from '../../../components/list-page';
 import { type RouterOutputs, useTRPC } from '../../../lib/trpc';
 
 export const RANGES = {

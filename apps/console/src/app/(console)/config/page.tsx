@@ -44,12 +44,7 @@ function PublishForm({ nothingToPublish }: { nothingToPublish: boolean }) {
         </div>
       ) : null}
       <div className="form-row" style={{ alignItems: 'end' }}>
-        <TextInput
-          form={form}
-          path="message"
-          label="Publish message"
-          placeholder="What changed and why"
-        />
+        <TextInput path="message" label="Publish message" placeholder="What changed and why" />
         <div>
           <button
             type="submit"

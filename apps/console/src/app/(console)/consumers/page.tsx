@@ -63,10 +63,9 @@ function ConsumerForm({ consumer, onDone }: { consumer: ConsumerView | null; onD
         onDone();
       }}
     >
-      <TextInput form={form} path="name" label="Name" placeholder="acme-mobile-app" />
-      <TextInput form={form} path="description" label="Description" />
+      <TextInput path="name" label="Name" placeholder="acme-mobile-app" />
+      <TextInput path="description" label="Description" />
       <TextInput
-        form={form}
         path="webhookUrl"
         label="Quota webhook URL"
         hint="Optional: notified when the consumer nears its quota."

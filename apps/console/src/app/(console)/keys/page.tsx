@@ -4,14 +4,16 @@ import { useMutation, useQuery } from '@tanstack/react-query';
 import { useEffect, useState } from 'react';
 import { z } from 'zod';
 import { SecretShown } from '../../../components/dialogs';
-import { NumberInput, Select, TextInput, useForm } from '../../../components/fields';
-import { FormActions, MutationForm } from '../../../components/forms';
 import {
-  FilterSelect,
-  NewButton,
+  NumberInput,
   namedOptions,
-  useInvalidate,
-} from '../../../components/list-page';
+  Select,
+  TextInput,
+  useForm,
+  withPlaceholder,
+} from '../../../components/fields';
+import { FormActions, MutationForm } from '../../../components/forms';
+import { FilterSelect, NewButton, useInvalidate } from '../../../components/list-page';
 import { useSession } from '../../../components/session';
 import { PagedList } from '../../../components/table';
 import {
@@ -63,24 +65,15 @@ function CreateKeyForm({
       }}
     >
       <Select
-        form={form}
         path="consumerId"
         label="Consumer"
-        options={[
-          {
-            value: '',
-            label: consumers.data?.length ? 'Choose a consumer' : 'Create a consumer first',
-          },
-          ...(consumers.data ?? []).map((c) => ({ value: c.id, label: c.name })),
-        ]}
+        options={withPlaceholder(
+          consumers.data?.length ? 'Choose a consumer' : 'Create a consumer first',
+          namedOptions(consumers.data),
+        )}
       />
-      <TextInput form={form} path="name" label="Key name" />
-      <NumberInput
-        form={form}
-        path="expiresInDays"
-        label="Expires in (days)"
-        hint="Blank: never expires."
-      />
+      <TextInput path="name" label="Key name" />
+      <NumberInput path="expiresInDays" label="Expires in (days)" hint="Blank: never expires." />
       <FormActions onCancel={onCancel} submitLabel="Create key" disabled={create.isPending} />
     </MutationForm>
   );

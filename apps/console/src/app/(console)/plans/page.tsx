@@ -4,7 +4,15 @@ import { ZName, ZQuota, ZRateLimit, ZRedisFailurePolicy } from '@portico/config'
 import { useMutation, useQuery } from '@tanstack/react-query';
 import { z } from 'zod';
 import { EditorDialog, useEditing } from '../../../components/dialogs';
-import { Checkbox, NumberInput, Select, TextInput, useForm } from '../../../components/fields';
+import {
+  Checkbox,
+  CheckList,
+  NumberInput,
+  namedOptions,
+  Select,
+  TextInput,
+  useForm,
+} from '../../../components/fields';
 import { FormActions, MutationForm } from '../../../components/forms';
 import { EditDeleteActions, NewButton, useInvalidate } from '../../../components/list-page';
 import { PagedList } from '../../../components/table';
@@ -85,40 +93,34 @@ function PlanForm({ plan, onDone }: { plan: PlanView | null; onDone: () => void 
       }}
     >
       <div className="form-row">
-        <TextInput form={form} path="name" label="Name" placeholder="gold" />
-        <TextInput form={form} path="description" label="Description" />
+        <TextInput path="name" label="Name" placeholder="gold" />
+        <TextInput path="description" label="Description" />
       </div>
       <fieldset>
         <legend>Rate limit</legend>
-        <Checkbox form={form} path="limitOn" label="Limit requests per key" />
+        <Checkbox path="limitOn" label="Limit requests per key" />
         {d.limitOn ? (
           <div className="form-row">
-            <NumberInput form={form} path="rateLimit.requests" label="Requests" />
-            <Select
-              form={form}
-              path="rateLimit.per"
-              label="Per"
-              options={['second', 'minute', 'hour']}
-            />
+            <NumberInput path="rateLimit.requests" label="Requests" />
+            <Select path="rateLimit.per" label="Per" options={['second', 'minute', 'hour']} />
           </div>
         ) : null}
       </fieldset>
       <fieldset>
         <legend>Quota</legend>
-        <Checkbox form={form} path="quotaOn" label="Cap requests per period" />
+        <Checkbox path="quotaOn" label="Cap requests per period" />
         {d.quotaOn ? (
           <div className="form-row">
-            <NumberInput form={form} path="quota.requests" label="Requests" />
-            <Select form={form} path="quota.per" label="Per" options={['day', 'month']} />
+            <NumberInput path="quota.requests" label="Requests" />
+            <Select path="quota.per" label="Per" options={['day', 'month']} />
           </div>
         ) : null}
       </fieldset>
       <div className="toolbar">
-        <Checkbox form={form} path="public" label="Listed in the portal" />
-        <Checkbox form={form} path="approvalRequired" label="Subscriptions need approval" />
+        <Checkbox path="public" label="Listed in the portal" />
+        <Checkbox path="approvalRequired" label="Subscriptions need approval" />
       </div>
       <Select
-        form={form}
         path="redisFailurePolicy"
         label="When the limiter store is unreachable"
         options={[
@@ -130,21 +132,11 @@ function PlanForm({ plan, onDone }: { plan: PlanView | null; onDone: () => void 
         <legend>APIs in this plan</legend>
         {apis.data?.length === 0 ? <p className="muted">Create an API first.</p> : null}
         <div className="toolbar">
-          {(apis.data ?? []).map((a) => (
-            <label key={a.id} className="check">
-              <input
-                type="checkbox"
-                checked={d.apiIds.includes(a.id)}
-                onChange={(e) =>
-                  form.set(
-                    'apiIds',
-                    e.target.checked ? [...d.apiIds, a.id] : d.apiIds.filter((x) => x !== a.id),
-                  )
-                }
-              />
-              {a.name}
-            </label>
-          ))}
+          <CheckList
+            options={namedOptions(apis.data)}
+            selected={d.apiIds}
+            onChange={(apiIds) => form.set('apiIds', apiIds)}
+          />
         </div>
       </fieldset>
       <FormActions

@@ -69,18 +69,17 @@ function RegistryForm({ registry, onDone }: { registry: RegistryView | null; onD
       }}
     >
       <div className="form-row">
-        <TextInput form={form} path="name" label="Name" placeholder="consul-prod" />
-        <Select form={form} path="type" label="Type" options={REGISTRY_TYPES} />
+        <TextInput path="name" label="Name" placeholder="consul-prod" />
+        <Select path="type" label="Type" options={REGISTRY_TYPES} />
       </div>
       <TextInput
-        form={form}
         path="address"
         label="Address"
         placeholder="http://consul.internal:8500"
         hint="Blank for the built-in registry."
       />
-      <TextInput form={form} path="optionsText" label="Options (JSON)" multiline />
-      <RecordInput form={form} path="credentials" label="Credentials" />
+      <TextInput path="optionsText" label="Options (JSON)" multiline />
+      <RecordInput path="credentials" label="Credentials" />
       <p className="muted" style={{ margin: 0 }}>
         Credentials are write-only: sealed at rest and never shown again.
         {registry?.hasCredentials ? ' Leave blank to keep the stored ones.' : ''}

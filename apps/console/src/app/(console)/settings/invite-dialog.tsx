@@ -48,8 +48,8 @@ export function InviteDialog({ open, onClose }: { open: boolean; onClose: () => 
             setInviteToken(result.inviteToken);
           }}
         >
-          <TextInput form={form} path="email" label="Email" type="email" />
-          <Select form={form} path="role" label="Role" options={ZOperatorRole.options} />
+          <TextInput path="email" label="Email" type="email" />
+          <Select path="role" label="Role" options={ZOperatorRole.options} />
           <FormActions onCancel={onClose} submitLabel="Invite" disabled={invite.isPending} />
         </MutationForm>
       )}

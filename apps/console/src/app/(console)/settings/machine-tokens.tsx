@@ -56,7 +56,6 @@ export function MachineTokens({
           }}
         >
           <TextInput
-            form={form}
             path="name"
             label={`New ${kind === 'dataplane' ? 'data-plane' : 'registry'} token name`}
           />

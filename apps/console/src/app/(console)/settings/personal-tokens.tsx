@@ -38,13 +38,8 @@ export function PersonalTokens() {
           setClear(result.token);
         }}
       >
-        <TextInput form={form} path="name" label="Token name" placeholder="laptop CLI" />
-        <NumberInput
-          form={form}
-          path="expiresInDays"
-          label="Expires in (days)"
-          hint="Blank: never."
-        />
+        <TextInput path="name" label="Token name" placeholder="laptop CLI" />
+        <NumberInput path="expiresInDays" label="Expires in (days)" hint="Blank: never." />
         <div>
           <button type="submit" className="primary" disabled={create.isPending}>
             Create token
