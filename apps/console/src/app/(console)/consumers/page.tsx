@@ -1,10 +1,8 @@
 'use client';
 
-import { ZName } from '@portico/config';
 import { useMutation, useQuery } from '@tanstack/react-query';
 import Link from 'next/link';
 import { useState } from 'react';
-import { z } from 'zod';
 import { EditorDialog, ItemDialog, useEditing } from '../../../components/dialogs';
 import { TextInput, useForm } from '../../../components/fields';
 import { FormActions, MutationForm } from '../../../components/forms';
@@ -17,17 +15,9 @@ import {
 import { PagedList } from '../../../components/table';
 import { Badge, ErrorAlert, Field, formatDate, PageHeader } from '../../../components/ui';
 import { type RouterOutputs, useTRPC } from '../../../lib/trpc';
+import { ZConsumerForm } from './consumer-form';
 
 type ConsumerView = RouterOutputs['consumers']['list'][number];
-
-const ZConsumerForm = z.object({
-  name: ZName,
-  description: z.string().max(2000).optional(),
-  webhookUrl: z
-    .url({ protocol: /^https?$/ })
-    .max(2000)
-    .optional(),
-});
 
 function ConsumerForm({ consumer, onDone }: { consumer: ConsumerView | null; onDone: () => void }) {
   const trpc = useTRPC();
