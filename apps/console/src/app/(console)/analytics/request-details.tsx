@@ -1,26 +1,10 @@
 'use client';
 
+import type { RouterOutputs } from '../../../lib/trpc';
 import { ms } from './format-ms';
 
-interface ExploredRequest {
-  requestId: string;
-  time: string;
-  nodeId: string;
-  apiId: string | null;
-  routeId: string | null;
-  serviceId: string | null;
-  instance: string | null;
-  consumerId: string | null;
-  keyId: string | null;
-  method: string;
-  status: number;
-  totalMs: number;
-  upstreamMs: number | null;
-  bytesIn: number;
-  bytesOut: number;
-  clientIp: string | null;
-  errorCode: string | null;
-}
+/** One row of the request log as the control plane returns it. */
+type ExploredRequest = RouterOutputs['usage']['requests']['items'][number];
 
 /** Everything the request log holds about one request. */
 export function RequestDetails({
