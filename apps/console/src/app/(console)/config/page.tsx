@@ -20,6 +20,7 @@ import {
   Skeleton,
 } from '../../../components/ui';
 import { useTRPC } from '../../../lib/trpc';
+import { CompareForm } from './compare-form';
 
 const ZPublish = z.object({ message: z.string().trim().min(1, 'must not be empty').max(500) });
 
@@ -171,61 +172,5 @@ export default function ConfigPage() {
         {nodes.data ? <DataPlanesTable data={nodes.data} /> : <Skeleton rows={2} />}
       </section>
     </>
-  );
-}
-
-/**
- * Two published versions to compare, chosen from the versions that exist (newest first), so no
- * number can be mistyped. Defaults to the latest against the one before it.
- */
-function CompareForm({
-  latest,
-  onCompare,
-}: {
-  latest: number | null;
-  onCompare: (a: number, b: number) => void;
-}) {
-  const [a, setA] = useState<number | null>(null);
-  const [b, setB] = useState<number | null>(null);
-  if (latest === null) return <p className="muted">Nothing to compare yet.</p>;
-  const numbers = Array.from({ length: latest }, (_, i) => latest - i);
-  const from = a ?? Math.max(1, latest - 1);
-  const to = b ?? latest;
-  return (
-    <form
-      className="toolbar"
-      onSubmit={(e) => {
-        e.preventDefault();
-        onCompare(from, to);
-      }}
-    >
-      <label htmlFor="diff-a">From</label>
-      <select
-        id="diff-a"
-        value={from}
-        onChange={(e) => setA(Number(e.target.value))}
-        style={{ width: 100 }}
-      >
-        {numbers.map((n) => (
-          <option key={n} value={n}>
-            v{n}
-          </option>
-        ))}
-      </select>
-      <label htmlFor="diff-b">to</label>
-      <select
-        id="diff-b"
-        value={to}
-        onChange={(e) => setB(Number(e.target.value))}
-        style={{ width: 100 }}
-      >
-        {numbers.map((n) => (
-          <option key={n} value={n}>
-            v{n}
-          </option>
-        ))}
-      </select>
-      <button type="submit">Compare</button>
-    </form>
   );
 }
