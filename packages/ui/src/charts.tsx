@@ -1,3 +1,4 @@
+import type { ReactElement } from 'react';
 import {
   Bar,
   CartesianGrid,
@@ -24,6 +25,28 @@ function colorOf(series: Series, index: number): string {
   return series.color ?? PALETTE[index % PALETTE.length] ?? 'var(--pui-accent)';
 }
 
+const MARGIN = { top: 8, right: 16, bottom: 0, left: 0 };
+const TICK = { fontSize: 11 };
+
+/** The labelled figure both charts draw in, sized to its container. */
+function ChartFrame({
+  label,
+  height,
+  children,
+}: {
+  label: string;
+  height: number;
+  children: ReactElement;
+}) {
+  return (
+    <figure className="pui-chart" aria-label={label} style={{ height }}>
+      <ResponsiveContainer width="100%" height="100%">
+        {children}
+      </ResponsiveContainer>
+    </figure>
+  );
+}
+
 export interface ChartProps<Point extends Record<string, unknown>> {
   data: Point[];
   /** The field of each point on the x axis (a label or time already formatted). */
@@ -44,35 +67,27 @@ export function TimeSeriesChart<Point extends Record<string, unknown>>({
   unit,
 }: ChartProps<Point>) {
   return (
-    <figure className="pui-chart" aria-label={label} style={{ height }}>
-      <ResponsiveContainer width="100%" height="100%">
-        <LineChart data={data} margin={{ top: 8, right: 16, bottom: 0, left: 0 }}>
-          <CartesianGrid stroke="var(--pui-border)" vertical={false} />
-          <XAxis dataKey={x} tick={{ fontSize: 11 }} stroke="var(--pui-muted)" minTickGap={24} />
-          <YAxis
-            tick={{ fontSize: 11 }}
-            stroke="var(--pui-muted)"
-            unit={unit}
-            width={48}
-            allowDecimals={false}
+    <ChartFrame label={label} height={height}>
+      <LineChart data={data} margin={MARGIN}>
+        <CartesianGrid stroke="var(--pui-border)" vertical={false} />
+        <XAxis dataKey={x} tick={TICK} stroke="var(--pui-muted)" minTickGap={24} />
+        <YAxis tick={TICK} stroke="var(--pui-muted)" unit={unit} width={48} allowDecimals={false} />
+        <Tooltip />
+        {series.length > 1 ? <Legend wrapperStyle={{ fontSize: 12 }} /> : null}
+        {series.map((s, i) => (
+          <Line
+            key={s.key}
+            type="monotone"
+            dataKey={s.key}
+            name={s.label}
+            stroke={colorOf(s, i)}
+            strokeWidth={2}
+            dot={data.length < 30}
+            isAnimationActive={false}
           />
-          <Tooltip />
-          {series.length > 1 ? <Legend wrapperStyle={{ fontSize: 12 }} /> : null}
-          {series.map((s, i) => (
-            <Line
-              key={s.key}
-              type="monotone"
-              dataKey={s.key}
-              name={s.label}
-              stroke={colorOf(s, i)}
-              strokeWidth={2}
-              dot={data.length < 30}
-              isAnimationActive={false}
-            />
-          ))}
-        </LineChart>
-      </ResponsiveContainer>
-    </figure>
+        ))}
+      </LineChart>
+    </ChartFrame>
   );
 }
 
@@ -86,33 +101,25 @@ export function BarChart<Point extends Record<string, unknown>>({
   unit,
 }: ChartProps<Point>) {
   return (
-    <figure className="pui-chart" aria-label={label} style={{ height }}>
-      <ResponsiveContainer width="100%" height="100%">
-        <RechartsBarChart data={data} margin={{ top: 8, right: 16, bottom: 0, left: 0 }}>
-          <CartesianGrid stroke="var(--pui-border)" vertical={false} />
-          <XAxis dataKey={x} tick={{ fontSize: 11 }} stroke="var(--pui-muted)" />
-          <YAxis
-            tick={{ fontSize: 11 }}
-            stroke="var(--pui-muted)"
-            unit={unit}
-            width={48}
-            allowDecimals={false}
+    <ChartFrame label={label} height={height}>
+      <RechartsBarChart data={data} margin={MARGIN}>
+        <CartesianGrid stroke="var(--pui-border)" vertical={false} />
+        <XAxis dataKey={x} tick={TICK} stroke="var(--pui-muted)" />
+        <YAxis tick={TICK} stroke="var(--pui-muted)" unit={unit} width={48} allowDecimals={false} />
+        <Tooltip />
+        {series.length > 1 ? <Legend wrapperStyle={{ fontSize: 12 }} /> : null}
+        {series.map((s, i) => (
+          <Bar
+            key={s.key}
+            dataKey={s.key}
+            name={s.label}
+            fill={colorOf(s, i)}
+            radius={[4, 4, 0, 0]}
+            maxBarSize={56}
+            isAnimationActive={false}
           />
-          <Tooltip />
-          {series.length > 1 ? <Legend wrapperStyle={{ fontSize: 12 }} /> : null}
-          {series.map((s, i) => (
-            <Bar
-              key={s.key}
-              dataKey={s.key}
-              name={s.label}
-              fill={colorOf(s, i)}
-              radius={[4, 4, 0, 0]}
-              maxBarSize={56}
-              isAnimationActive={false}
-            />
-          ))}
-        </RechartsBarChart>
-      </ResponsiveContainer>
-    </figure>
+        ))}
+      </RechartsBarChart>
+    </ChartFrame>
   );
 }

@@ -45,6 +45,17 @@ function describedBy(id: string, error?: string | null, hint?: ReactNode): strin
   return hint ? `${id}-hint` : undefined;
 }
 
+/** The control's id (the caller's or a generated one) and the attributes tying it to its message. */
+function useControlAttributes(id: string | undefined, error?: string | null, hint?: ReactNode) {
+  const generated = useId();
+  const fieldId = id ?? generated;
+  return {
+    id: fieldId,
+    'aria-invalid': error ? true : undefined,
+    'aria-describedby': describedBy(fieldId, error, hint),
+  };
+}
+
 /** A labelled text input with its hint or error. */
 export function TextField({
   label,
@@ -54,17 +65,10 @@ export function TextField({
   className,
   ...input
 }: FieldFrame & InputHTMLAttributes<HTMLInputElement>) {
-  const generated = useId();
-  const fieldId = id ?? generated;
+  const control = useControlAttributes(id, error, hint);
   return (
-    <Frame id={fieldId} label={label} hint={hint} error={error}>
-      <input
-        id={fieldId}
-        className={cx('pui-input', className)}
-        aria-invalid={error ? true : undefined}
-        aria-describedby={describedBy(fieldId, error, hint)}
-        {...input}
-      />
+    <Frame id={control.id} label={label} hint={hint} error={error}>
+      <input {...control} className={cx('pui-input', className)} {...input} />
     </Frame>
   );
 }
@@ -78,17 +82,10 @@ export function TextAreaField({
   className,
   ...input
 }: FieldFrame & TextareaHTMLAttributes<HTMLTextAreaElement>) {
-  const generated = useId();
-  const fieldId = id ?? generated;
+  const control = useControlAttributes(id, error, hint);
   return (
-    <Frame id={fieldId} label={label} hint={hint} error={error}>
-      <textarea
-        id={fieldId}
-        className={cx('pui-input', 'pui-textarea', className)}
-        aria-invalid={error ? true : undefined}
-        aria-describedby={describedBy(fieldId, error, hint)}
-        {...input}
-      />
+    <Frame id={control.id} label={label} hint={hint} error={error}>
+      <textarea {...control} className={cx('pui-input', 'pui-textarea', className)} {...input} />
     </Frame>
   );
 }
@@ -108,17 +105,10 @@ export function SelectField({
   className,
   ...select
 }: FieldFrame & SelectHTMLAttributes<HTMLSelectElement> & { options: SelectOption[] }) {
-  const generated = useId();
-  const fieldId = id ?? generated;
+  const control = useControlAttributes(id, error, hint);
   return (
-    <Frame id={fieldId} label={label} hint={hint} error={error}>
-      <select
-        id={fieldId}
-        className={cx('pui-input', 'pui-select', className)}
-        aria-invalid={error ? true : undefined}
-        aria-describedby={describedBy(fieldId, error, hint)}
-        {...select}
-      >
+    <Frame id={control.id} label={label} hint={hint} error={error}>
+      <select {...control} className={cx('pui-input', 'pui-select', className)} {...select}>
         {options.map((o) => (
           <option key={o.value} value={o.value}>
             {o.label}

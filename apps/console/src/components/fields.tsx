@@ -1,6 +1,6 @@
 'use client';
 
-import { type ReactNode, useState } from 'react';
+import { createContext, type ReactNode, useContext, useState } from 'react';
 import type { z } from 'zod';
 import { getPath, setPath } from '../lib/paths';
 import { type FieldErrors, validate } from '../lib/validation';
@@ -46,8 +46,21 @@ export type Form = {
   errors: FieldErrors;
 };
 
+const FormContext = createContext<Form | null>(null);
+
+/** Makes `form` the one the controls below bind to, so no control needs it passed by hand. */
+export function FormScope({ form, children }: { form: Form; children: ReactNode }) {
+  return <FormContext.Provider value={form}>{children}</FormContext.Provider>;
+}
+
+/** The form of the nearest FormScope (every MutationForm and AuthForm opens one). */
+export function useFormContext(): Form {
+  const form = useContext(FormContext);
+  if (!form) throw new Error('form controls must be rendered inside a FormScope');
+  return form;
+}
+
 export function TextInput({
-  form,
   path,
   label,
   hint,
@@ -55,8 +68,9 @@ export function TextInput({
   type = 'text',
   multiline = false,
   disabled = false,
+  name,
+  autoComplete,
 }: {
-  form: Form;
   path: string;
   label: string;
   hint?: ReactNode;
@@ -64,7 +78,10 @@ export function TextInput({
   type?: string;
   multiline?: boolean;
   disabled?: boolean;
+  name?: string;
+  autoComplete?: string;
 }) {
+  const form = useFormContext();
   const value = form.get(path);
   const text = typeof value === 'string' ? value : '';
   return (
@@ -82,6 +99,8 @@ export function TextInput({
           <input
             {...p}
             type={type}
+            name={name}
+            autoComplete={autoComplete}
             value={text}
             placeholder={placeholder}
             disabled={disabled}
@@ -95,16 +114,15 @@ export function TextInput({
 
 /** Blank stores undefined (so defaults apply); anything else a number, NaN when not one. */
 export function NumberInput({
-  form,
   path,
   label,
   hint,
 }: {
-  form: Form;
   path: string;
   label: string;
   hint?: ReactNode;
 }) {
+  const form = useFormContext();
   const value = form.get(path);
   const [text, setText] = useState(typeof value === 'number' ? String(value) : '');
   return (
@@ -127,18 +145,17 @@ export function NumberInput({
 
 /** A list edited as comma/newline separated text. */
 export function ListInput({
-  form,
   path,
   label,
   hint,
   placeholder,
 }: {
-  form: Form;
   path: string;
   label: string;
   hint?: ReactNode;
   placeholder?: string;
 }) {
+  const form = useFormContext();
   const value = form.get(path);
   const [text, setText] = useState(Array.isArray(value) ? value.join(', ') : '');
   return (
@@ -164,7 +181,8 @@ export function ListInput({
   );
 }
 
-export function Checkbox({ form, path, label }: { form: Form; path: string; label: string }) {
+export function Checkbox({ path, label }: { path: string; label: string }) {
+  const form = useFormContext();
   return (
     <label className="check">
       <input
@@ -178,18 +196,17 @@ export function Checkbox({ form, path, label }: { form: Form; path: string; labe
 }
 
 export function Select({
-  form,
   path,
   label,
   options,
   hint,
 }: {
-  form: Form;
   path: string;
   label: string;
   options: readonly (string | { value: string; label: string })[];
   hint?: ReactNode;
 }) {
+  const form = useFormContext();
   const value = form.get(path);
   return (
     <Field label={label} error={form.error(path)} hint={hint}>
@@ -214,7 +231,8 @@ export function Select({
 }
 
 /** Key: value lines to a record (header transforms). */
-export function RecordInput({ form, path, label }: { form: Form; path: string; label: string }) {
+export function RecordInput({ path, label }: { path: string; label: string }) {
+  const form = useFormContext();
   const value = form.get(path);
   const [text, setText] = useState(
     value && typeof value === 'object'
@@ -243,4 +261,79 @@ export function RecordInput({ form, path, label }: { form: Form; path: string; l
       )}
     </Field>
   );
+}
+
+/** One choice of a few, as radio buttons in a row. */
+export function Radios<V extends string>({
+  name,
+  value,
+  options,
+  onChange,
+}: {
+  name: string;
+  value: V;
+  options: readonly { value: V; label: string }[];
+  onChange: (value: V) => void;
+}) {
+  return (
+    <div className="toolbar">
+      {options.map((o) => (
+        <label key={o.value} className="check">
+          <input
+            type="radio"
+            name={name}
+            checked={value === o.value}
+            onChange={() => onChange(o.value)}
+          />
+          {o.label}
+        </label>
+      ))}
+    </div>
+  );
+}
+
+/** A set of values picked with checkboxes, in the order they were ticked. */
+export function CheckList({
+  options,
+  selected,
+  onChange,
+}: {
+  options: readonly { value: string; label: string }[];
+  selected: readonly string[];
+  onChange: (selected: string[]) => void;
+}) {
+  return options.map((o) => (
+    <label key={o.value} className="check">
+      <input
+        type="checkbox"
+        checked={selected.includes(o.value)}
+        onChange={(e) =>
+          onChange(
+            e.target.checked ? [...selected, o.value] : selected.filter((x) => x !== o.value),
+          )
+        }
+      />
+      {o.label}
+    </label>
+  ));
+}
+
+/** The message about a whole group (a check across its fields), under its fieldset. */
+export function FieldsetError({ path }: { path: string }) {
+  const form = useFormContext();
+  const error = form.error(path);
+  return error ? <span className="error">{error}</span> : null;
+}
+
+/** Options from rows with an id and a name, the usual shape of a select's choices. */
+export function namedOptions(rows: readonly { id: string; name: string }[] | undefined) {
+  return (rows ?? []).map((r) => ({ value: r.id, label: r.name }));
+}
+
+/** A required choice: an empty first option asking for one (or saying there is none yet). */
+export function withPlaceholder(
+  placeholder: string,
+  options: readonly { value: string; label: string }[],
+) {
+  return [{ value: '', label: placeholder }, ...options];
 }

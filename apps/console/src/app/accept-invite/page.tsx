@@ -1,12 +1,11 @@
 'use client';
 
 import { ZPassword, ZPersonName } from '@portico/config';
-import { useMutation, useQueryClient } from '@tanstack/react-query';
-import { useRouter } from 'next/navigation';
+import { useMutation } from '@tanstack/react-query';
 import { useEffect } from 'react';
 import { z } from 'zod';
+import { AuthForm, useEnterConsole } from '../../components/auth-form';
 import { TextInput, useForm } from '../../components/fields';
-import { ErrorAlert } from '../../components/ui';
 import { useTRPC } from '../../lib/trpc';
 
 const ZAccept = z.object({
@@ -18,8 +17,7 @@ const ZAccept = z.object({
 /** An invited operator chooses a name and password; accepting signs them in. */
 export default function AcceptInvitePage() {
   const trpc = useTRPC();
-  const router = useRouter();
-  const queryClient = useQueryClient();
+  const enter = useEnterConsole();
   const form = useForm(ZAccept, { token: '', name: '', password: '' });
   const { setDraft } = form;
   useEffect(() => {
@@ -27,43 +25,21 @@ export default function AcceptInvitePage() {
     const token = new URLSearchParams(window.location.search).get('token');
     if (token) setDraft((d) => ({ ...d, token }));
   }, [setDraft]);
-  const accept = useMutation(
-    trpc.auth.acceptInvite.mutationOptions({
-      onSuccess: async () => {
-        await queryClient.invalidateQueries();
-        router.replace('/');
-      },
-    }),
-  );
+  const accept = useMutation(trpc.auth.acceptInvite.mutationOptions({ onSuccess: enter('/') }));
   return (
-    <div className="auth-page">
-      <form
-        className="auth-card form"
-        noValidate
-        onSubmit={(e) => {
-          e.preventDefault();
-          const input = form.submit();
-          if (input) accept.mutate(input);
-        }}
-      >
-        <div>
-          <h1>Join Portico</h1>
-          <p>Accept your invitation: choose your name and a password.</p>
-        </div>
-        <ErrorAlert error={accept.error} />
-        <TextInput form={form} path="token" label="Invite token" />
-        <TextInput form={form} path="name" label="Your name" />
-        <TextInput
-          form={form}
-          path="password"
-          label="Password"
-          type="password"
-          hint="At least 10 characters."
-        />
-        <button type="submit" className="primary" disabled={accept.isPending}>
-          Accept invitation
-        </button>
-      </form>
-    </div>
+    <AuthForm
+      title="Join Portico"
+      subtitle="Accept your invitation: choose your name and a password."
+      form={form}
+      onValid={(input) => accept.mutate(input)}
+      error={accept.error}
+    >
+      <TextInput path="token" label="Invite token" />
+      <TextInput path="name" label="Your name" />
+      <TextInput path="password" label="Password" type="password" hint="At least 10 characters." />
+      <button type="submit" className="primary" disabled={accept.isPending}>
+        Accept invitation
+      </button>
+    </AuthForm>
   );
 }

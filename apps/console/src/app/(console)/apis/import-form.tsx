@@ -1,10 +1,17 @@
 'use client';
 
 import { ZBasePath, ZName } from '@portico/config';
-import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
+import { useMutation, useQuery } from '@tanstack/react-query';
 import { z } from 'zod';
-import { Select, TextInput, useForm } from '../../../components/fields';
-import { ErrorAlert } from '../../../components/ui';
+import {
+  namedOptions,
+  Select,
+  TextInput,
+  useForm,
+  withPlaceholder,
+} from '../../../components/fields';
+import { FormActions, MutationForm } from '../../../components/forms';
+import { useInvalidate } from '../../../components/list-page';
 import { useTRPC } from '../../../lib/trpc';
 
 const ZImportForm = z.object({
@@ -17,52 +24,31 @@ const ZImportForm = z.object({
 /** A new API from an OpenAPI document (JSON or YAML): routes from its paths, docs kept. */
 export function ImportOpenApiForm({ onDone }: { onDone: () => void }) {
   const trpc = useTRPC();
-  const queryClient = useQueryClient();
   const services = useQuery(trpc.services.list.queryOptions());
   const form = useForm(
     ZImportForm,
     { name: '', serviceId: '', basePath: '', document: '' },
     (d) => ({ ...d, basePath: d.basePath === '' ? undefined : d.basePath }),
   );
-  const run = useMutation(
-    trpc.apis.importOpenApi.mutationOptions({
-      onSuccess: () => queryClient.invalidateQueries({ queryKey: trpc.apis.pathKey() }),
-    }),
-  );
+  const invalidate = useInvalidate(trpc.apis.pathKey());
+  const run = useMutation(trpc.apis.importOpenApi.mutationOptions({ onSuccess: invalidate }));
   return (
-    <form
-      className="form"
-      noValidate
-      onSubmit={async (e) => {
-        e.preventDefault();
-        const input = form.submit();
-        if (!input) return;
-        try {
-          await run.mutateAsync(input);
-          onDone();
-        } catch {
-          // Shown below.
-        }
+    <MutationForm
+      form={form}
+      error={run.error}
+      onValid={async (input) => {
+        await run.mutateAsync(input);
+        onDone();
       }}
     >
-      <ErrorAlert error={run.error} />
       <div className="form-row">
-        <TextInput form={form} path="name" label="API name" />
+        <TextInput path="name" label="API name" />
         <Select
-          form={form}
           path="serviceId"
           label="Service"
-          options={[
-            { value: '', label: 'Choose a service' },
-            ...(services.data ?? []).map((s) => ({ value: s.id, label: s.name })),
-          ]}
+          options={withPlaceholder('Choose a service', namedOptions(services.data))}
         />
-        <TextInput
-          form={form}
-          path="basePath"
-          label="Base path"
-          hint="Blank: the document's server path."
-        />
+        <TextInput path="basePath" label="Base path" hint="Blank: the document's server path." />
       </div>
       <div className="field">
         <label htmlFor="openapi-file">Upload a file</label>
@@ -76,15 +62,8 @@ export function ImportOpenApiForm({ onDone }: { onDone: () => void }) {
           }}
         />
       </div>
-      <TextInput form={form} path="document" label="…or paste the document" multiline />
-      <div className="form-actions">
-        <button type="button" onClick={onDone}>
-          Cancel
-        </button>
-        <button type="submit" className="primary" disabled={run.isPending}>
-          Import
-        </button>
-      </div>
-    </form>
+      <TextInput path="document" label="…or paste the document" multiline />
+      <FormActions onCancel={onDone} submitLabel="Import" disabled={run.isPending} />
+    </MutationForm>
   );
 }

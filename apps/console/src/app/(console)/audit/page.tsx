@@ -2,6 +2,7 @@
 
 import { keepPreviousData, useQuery } from '@tanstack/react-query';
 import { Fragment, useState } from 'react';
+import { CursorPager, useCursorPages } from '../../../components/cursor-pager';
 import { EmptyState, ErrorAlert, formatDate, PageHeader, Skeleton } from '../../../components/ui';
 import { useTRPC } from '../../../lib/trpc';
 
@@ -34,9 +35,9 @@ export default function AuditPage() {
   const trpc = useTRPC();
   const [action, setAction] = useState('');
   const [targetType, setTargetType] = useState('');
-  const [cursors, setCursors] = useState<(string | undefined)[]>([undefined]);
+  const pages = useCursorPages<string>();
   const [open, setOpen] = useState<string | null>(null);
-  const cursor = cursors.at(-1);
+  const { cursor } = pages;
   const audit = useQuery({
     ...trpc.audit.list.queryOptions({
       limit: 25,
@@ -46,7 +47,6 @@ export default function AuditPage() {
     }),
     placeholderData: keepPreviousData,
   });
-  const resetPages = () => setCursors([undefined]);
 
   return (
     <>
@@ -62,7 +62,7 @@ export default function AuditPage() {
           value={action}
           onChange={(e) => {
             setAction(e.target.value);
-            resetPages();
+            pages.reset();
           }}
           style={{ width: 200 }}
         />
@@ -72,7 +72,7 @@ export default function AuditPage() {
           value={targetType}
           onChange={(e) => {
             setTargetType(e.target.value);
-            resetPages();
+            pages.reset();
           }}
           style={{ width: 180 }}
         >
@@ -149,30 +149,12 @@ export default function AuditPage() {
               ))}
             </tbody>
           </table>
-          <nav className="pager" aria-label="Audit pages">
-            <span>Newest first · page {cursors.length}</span>
-            <span className="toolbar" style={{ margin: 0 }}>
-              <button
-                type="button"
-                className="small"
-                disabled={cursors.length <= 1}
-                onClick={() => setCursors((c) => c.slice(0, -1))}
-              >
-                Newer
-              </button>
-              <button
-                type="button"
-                className="small"
-                disabled={!audit.data?.nextCursor}
-                onClick={() => {
-                  const next = audit.data?.nextCursor;
-                  if (next) setCursors((c) => [...c, next]);
-                }}
-              >
-                Older
-              </button>
-            </span>
-          </nav>
+          <CursorPager
+            label="Audit pages"
+            summary={`Newest first · page ${pages.page}`}
+            pages={pages}
+            next={audit.data?.nextCursor}
+          />
         </div>
       )}
     </>

@@ -1,12 +1,16 @@
 'use client';
 
-import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
+import { useMutation, useQuery } from '@tanstack/react-query';
 import { useState } from 'react';
 import { z } from 'zod';
+import { CursorPager, useCursorPages } from '../../../components/cursor-pager';
 import { DataPlanesTable } from '../../../components/data-planes-table';
 import { SnapshotDiffView, shortHash } from '../../../components/draft-diff';
 import { TextInput, useForm } from '../../../components/fields';
+import { MutationForm } from '../../../components/forms';
+import { useInvalidate } from '../../../components/list-page';
 import { useSession } from '../../../components/session';
+import { Table } from '../../../components/table';
 import {
   Badge,
   ConfirmButton,
@@ -16,48 +20,32 @@ import {
   Skeleton,
 } from '../../../components/ui';
 import { useTRPC } from '../../../lib/trpc';
+import { CompareForm } from './compare-form';
 
 const ZPublish = z.object({ message: z.string().trim().min(1, 'must not be empty').max(500) });
 
 function PublishForm({ nothingToPublish }: { nothingToPublish: boolean }) {
   const trpc = useTRPC();
-  const queryClient = useQueryClient();
   const form = useForm(ZPublish, { message: '' });
-  const publish = useMutation(
-    trpc.config.publish.mutationOptions({
-      onSuccess: () => queryClient.invalidateQueries({ queryKey: trpc.config.pathKey() }),
-    }),
-  );
+  const invalidate = useInvalidate(trpc.config.pathKey());
+  const publish = useMutation(trpc.config.publish.mutationOptions({ onSuccess: invalidate }));
   return (
-    <form
-      className="form"
-      noValidate
-      onSubmit={async (e) => {
-        e.preventDefault();
-        const input = form.submit();
-        if (!input) return;
-        try {
-          await publish.mutateAsync(input);
-          form.setDraft({ message: '' });
-          form.touched.reset();
-        } catch {
-          // Shown below.
-        }
+    <MutationForm
+      form={form}
+      error={publish.error}
+      onValid={async (input) => {
+        await publish.mutateAsync(input);
+        form.setDraft({ message: '' });
+        form.touched.reset();
       }}
     >
-      <ErrorAlert error={publish.error} />
       {publish.data ? (
         <div className="alert ok" role="status">
           Published v{publish.data.number}. Gateways pick it up within seconds.
         </div>
       ) : null}
       <div className="form-row" style={{ alignItems: 'end' }}>
-        <TextInput
-          form={form}
-          path="message"
-          label="Publish message"
-          placeholder="What changed and why"
-        />
+        <TextInput path="message" label="Publish message" placeholder="What changed and why" />
         <div>
           <button
             type="submit"
@@ -68,17 +56,16 @@ function PublishForm({ nothingToPublish }: { nothingToPublish: boolean }) {
           </button>
         </div>
       </div>
-    </form>
+    </MutationForm>
   );
 }
 
 export default function ConfigPage() {
   const trpc = useTRPC();
   const session = useSession();
-  const queryClient = useQueryClient();
   const draft = useQuery(trpc.config.draftDiff.queryOptions());
-  const [cursors, setCursors] = useState<(number | undefined)[]>([undefined]);
-  const cursor = cursors.at(-1);
+  const pages = useCursorPages<number>();
+  const { cursor } = pages;
   const versions = useQuery(
     trpc.config.versions.queryOptions(cursor === undefined ? { limit: 10 } : { cursor, limit: 10 }),
   );
@@ -88,11 +75,10 @@ export default function ConfigPage() {
     ...trpc.config.diff.queryOptions(pair ?? { a: 1, b: 1 }),
     enabled: pair !== null,
   });
-  const rollback = useMutation(
-    trpc.config.rollback.mutationOptions({
-      onSuccess: () => queryClient.invalidateQueries({ queryKey: trpc.config.pathKey() }),
-    }),
-  );
+  const invalidate = useInvalidate(trpc.config.pathKey());
+  const rollback = useMutation(trpc.config.rollback.mutationOptions({ onSuccess: invalidate }));
+  // The newest version exists only on the first page; rolling back to it would change nothing.
+  const latestShown = cursor === undefined ? versions.data?.items[0]?.number : undefined;
   const runningOn = new Map<number, string[]>();
   for (const n of nodes.data?.nodes ?? []) {
     runningOn.set(n.appliedVersion, [...(runningOn.get(n.appliedVersion) ?? []), n.hostname]);
@@ -134,74 +120,40 @@ export default function ConfigPage() {
         ) : versions.data?.items.length === 0 ? (
           <p className="muted">No version published yet. Publish the draft above to create v1.</p>
         ) : (
-          <div className="table-wrap">
-            <table data-testid="versions">
-              <thead>
-                <tr>
-                  <th>Version</th>
-                  <th>Message</th>
-                  <th>Author</th>
-                  <th>Published</th>
-                  <th>Running on</th>
-                  <th />
-                </tr>
-              </thead>
-              <tbody>
-                {versions.data?.items.map((v) => (
-                  <tr key={v.number}>
-                    <td>
-                      <strong>v{v.number}</strong>{' '}
-                      {v.number === versions.data?.items[0]?.number && cursor === undefined ? (
-                        <Badge tone="ok">latest</Badge>
-                      ) : null}
-                      {v.rollbackOf ? <Badge tone="warn">rollback of v{v.rollbackOf}</Badge> : null}
-                      <div className="muted mono">{shortHash(v.hash)}</div>
-                    </td>
-                    <td>{v.message}</td>
-                    <td>{v.author}</td>
-                    <td>{formatDate(v.createdAt)}</td>
-                    <td>{runningOn.get(v.number)?.join(', ') ?? '—'}</td>
-                    <td className="actions">
-                      {session.canEdit &&
-                      !(v.number === versions.data?.items[0]?.number && cursor === undefined) ? (
-                        <ConfirmButton
-                          label="Roll back"
-                          className="small"
-                          title={`Roll back to v${v.number}?`}
-                          message={`v${v.number}'s configuration is published again as a new version. Your draft is kept; publishing it later brings the newer changes back.`}
-                          onConfirm={() => rollback.mutateAsync({ to: v.number })}
-                        />
-                      ) : null}
-                    </td>
-                  </tr>
-                ))}
-              </tbody>
-            </table>
-            <nav className="pager" aria-label="Version pages">
-              <span>Newest first</span>
-              <span className="toolbar" style={{ margin: 0 }}>
-                <button
-                  type="button"
+          <Table
+            testId="versions"
+            headers={['Version', 'Message', 'Author', 'Published', 'Running on']}
+            items={versions.data?.items ?? []}
+            rowKey={(v) => String(v.number)}
+            cells={(v) => (
+              <>
+                <td>
+                  <strong>v{v.number}</strong>{' '}
+                  {v.number === latestShown ? <Badge tone="ok">latest</Badge> : null}
+                  {v.rollbackOf ? <Badge tone="warn">rollback of v{v.rollbackOf}</Badge> : null}
+                  <div className="muted mono">{shortHash(v.hash)}</div>
+                </td>
+                <td>{v.message}</td>
+                <td>{v.author}</td>
+                <td>{formatDate(v.createdAt)}</td>
+                <td>{runningOn.get(v.number)?.join(', ') ?? '—'}</td>
+              </>
+            )}
+            actions={(v) =>
+              session.canEdit && v.number !== latestShown ? (
+                <ConfirmButton
+                  label="Roll back"
                   className="small"
-                  disabled={cursors.length <= 1}
-                  onClick={() => setCursors((c) => c.slice(0, -1))}
-                >
-                  Newer
-                </button>
-                <button
-                  type="button"
-                  className="small"
-                  disabled={!versions.data?.nextCursor}
-                  onClick={() => {
-                    const next = versions.data?.nextCursor;
-                    if (next) setCursors((c) => [...c, next]);
-                  }}
-                >
-                  Older
-                </button>
-              </span>
-            </nav>
-          </div>
+                  title={`Roll back to v${v.number}?`}
+                  message={`v${v.number}'s configuration is published again as a new version. Your draft is kept; publishing it later brings the newer changes back.`}
+                  onConfirm={() => rollback.mutateAsync({ to: v.number })}
+                />
+              ) : null
+            }
+            footer={
+              <CursorPager label="Version pages" pages={pages} next={versions.data?.nextCursor} />
+            }
+          />
         )}
       </section>
 
@@ -220,61 +172,5 @@ export default function ConfigPage() {
         {nodes.data ? <DataPlanesTable data={nodes.data} /> : <Skeleton rows={2} />}
       </section>
     </>
-  );
-}
-
-/**
- * Two published versions to compare, chosen from the versions that exist (newest first), so no
- * number can be mistyped. Defaults to the latest against the one before it.
- */
-function CompareForm({
-  latest,
-  onCompare,
-}: {
-  latest: number | null;
-  onCompare: (a: number, b: number) => void;
-}) {
-  const [a, setA] = useState<number | null>(null);
-  const [b, setB] = useState<number | null>(null);
-  if (latest === null) return <p className="muted">Nothing to compare yet.</p>;
-  const numbers = Array.from({ length: latest }, (_, i) => latest - i);
-  const from = a ?? Math.max(1, latest - 1);
-  const to = b ?? latest;
-  return (
-    <form
-      className="toolbar"
-      onSubmit={(e) => {
-        e.preventDefault();
-        onCompare(from, to);
-      }}
-    >
-      <label htmlFor="diff-a">From</label>
-      <select
-        id="diff-a"
-        value={from}
-        onChange={(e) => setA(Number(e.target.value))}
-        style={{ width: 100 }}
-      >
-        {numbers.map((n) => (
-          <option key={n} value={n}>
-            v{n}
-          </option>
-        ))}
-      </select>
-      <label htmlFor="diff-b">to</label>
-      <select
-        id="diff-b"
-        value={to}
-        onChange={(e) => setB(Number(e.target.value))}
-        style={{ width: 100 }}
-      >
-        {numbers.map((n) => (
-          <option key={n} value={n}>
-            v{n}
-          </option>
-        ))}
-      </select>
-      <button type="submit">Compare</button>
-    </form>
   );
 }

@@ -1,40 +1,26 @@
 'use client';
 
-import { ZName } from '@portico/config';
-import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
+import { useMutation, useQuery } from '@tanstack/react-query';
 import Link from 'next/link';
-import { useDeferredValue, useState } from 'react';
-import { z } from 'zod';
+import { useState } from 'react';
+import { EditorDialog, ItemDialog, useEditing } from '../../../components/dialogs';
 import { TextInput, useForm } from '../../../components/fields';
-import { useSession } from '../../../components/session';
+import { FormActions, MutationForm } from '../../../components/forms';
 import {
-  Badge,
-  ConfirmButton,
-  Dialog,
-  EmptyState,
-  ErrorAlert,
-  Field,
-  formatDate,
-  PageHeader,
-  Skeleton,
-  usePaged,
-} from '../../../components/ui';
+  EditDeleteActions,
+  NewButton,
+  useInvalidate,
+  useSearch,
+} from '../../../components/list-page';
+import { PagedList } from '../../../components/table';
+import { Badge, ErrorAlert, Field, formatDate, PageHeader } from '../../../components/ui';
 import { type RouterOutputs, useTRPC } from '../../../lib/trpc';
+import { ZConsumerForm } from './consumer-form';
 
 type ConsumerView = RouterOutputs['consumers']['list'][number];
 
-const ZConsumerForm = z.object({
-  name: ZName,
-  description: z.string().max(2000).optional(),
-  webhookUrl: z
-    .url({ protocol: /^https?$/ })
-    .max(2000)
-    .optional(),
-});
-
 function ConsumerForm({ consumer, onDone }: { consumer: ConsumerView | null; onDone: () => void }) {
   const trpc = useTRPC();
-  const queryClient = useQueryClient();
   const form = useForm(
     ZConsumerForm,
     {
@@ -48,62 +34,48 @@ function ConsumerForm({ consumer, onDone }: { consumer: ConsumerView | null; onD
       webhookUrl: d.webhookUrl || undefined,
     }),
   );
-  const invalidate = () => queryClient.invalidateQueries({ queryKey: trpc.consumers.pathKey() });
+  const invalidate = useInvalidate(trpc.consumers.pathKey());
   const create = useMutation(trpc.consumers.create.mutationOptions({ onSuccess: invalidate }));
   const update = useMutation(trpc.consumers.update.mutationOptions({ onSuccess: invalidate }));
   return (
-    <form
-      className="form"
-      noValidate
-      onSubmit={async (e) => {
-        e.preventDefault();
-        const input = form.submit();
-        if (!input) return;
-        try {
-          if (consumer)
-            await update.mutateAsync({
-              id: consumer.id,
-              name: input.name,
-              description: input.description ?? null,
-              webhookUrl: input.webhookUrl ?? null,
-            });
-          else await create.mutateAsync(input);
-          onDone();
-        } catch {
-          // Shown below.
-        }
+    <MutationForm
+      form={form}
+      error={create.error ?? update.error}
+      onValid={async (input) => {
+        if (consumer)
+          await update.mutateAsync({
+            id: consumer.id,
+            name: input.name,
+            description: input.description ?? null,
+            webhookUrl: input.webhookUrl ?? null,
+          });
+        else await create.mutateAsync(input);
+        onDone();
       }}
     >
-      <ErrorAlert error={create.error ?? update.error} />
-      <TextInput form={form} path="name" label="Name" placeholder="acme-mobile-app" />
-      <TextInput form={form} path="description" label="Description" />
+      <TextInput path="name" label="Name" placeholder="acme-mobile-app" />
+      <TextInput path="description" label="Description" />
       <TextInput
-        form={form}
         path="webhookUrl"
         label="Quota webhook URL"
         hint="Optional: notified when the consumer nears its quota."
       />
-      <div className="form-actions">
-        <button type="button" onClick={onDone}>
-          Cancel
-        </button>
-        <button type="submit" className="primary" disabled={create.isPending || update.isPending}>
-          {consumer ? 'Save consumer' : 'Create consumer'}
-        </button>
-      </div>
-    </form>
+      <FormActions
+        onCancel={onDone}
+        submitLabel={consumer ? 'Save consumer' : 'Create consumer'}
+        disabled={create.isPending || update.isPending}
+      />
+    </MutationForm>
   );
 }
 
 function SubscribeForm({ consumer, onDone }: { consumer: ConsumerView; onDone: () => void }) {
   const trpc = useTRPC();
-  const queryClient = useQueryClient();
   const plans = useQuery(trpc.plans.list.queryOptions());
   const [planId, setPlanId] = useState('');
+  const invalidate = useInvalidate(trpc.subscriptions.pathKey());
   const subscribe = useMutation(
-    trpc.subscriptions.create.mutationOptions({
-      onSuccess: () => queryClient.invalidateQueries({ queryKey: trpc.subscriptions.pathKey() }),
-    }),
+    trpc.subscriptions.create.mutationOptions({ onSuccess: invalidate }),
   );
   return (
     <form
@@ -138,155 +110,101 @@ function SubscribeForm({ consumer, onDone }: { consumer: ConsumerView; onDone: (
           </select>
         )}
       </Field>
-      <div className="form-actions">
-        <button type="button" onClick={onDone}>
-          Cancel
-        </button>
-        <button type="submit" className="primary" disabled={planId === '' || subscribe.isPending}>
-          Subscribe
-        </button>
-      </div>
+      <FormActions
+        onCancel={onDone}
+        submitLabel="Subscribe"
+        disabled={planId === '' || subscribe.isPending}
+      />
     </form>
   );
 }
 
 export default function ConsumersPage() {
   const trpc = useTRPC();
-  const session = useSession();
-  const queryClient = useQueryClient();
-  const [search, setSearch] = useState('');
-  const deferred = useDeferredValue(search.trim());
+  const { term, box } = useSearch('Search consumers', 'Search consumers…');
   const consumers = useQuery({
-    ...trpc.consumers.list.queryOptions(deferred ? { search: deferred } : {}),
+    ...trpc.consumers.list.queryOptions(term ? { search: term } : {}),
     placeholderData: (previous) => previous,
   });
-  const [editing, setEditing] = useState<ConsumerView | 'new' | null>(null);
+  const { editing, edit, close } = useEditing<ConsumerView>();
   const [subscribing, setSubscribing] = useState<ConsumerView | null>(null);
-  const invalidate = () => queryClient.invalidateQueries({ queryKey: trpc.consumers.pathKey() });
+  const invalidate = useInvalidate(trpc.consumers.pathKey());
   const suspend = useMutation(trpc.consumers.suspend.mutationOptions({ onSuccess: invalidate }));
   const activate = useMutation(trpc.consumers.activate.mutationOptions({ onSuccess: invalidate }));
   const remove = useMutation(trpc.consumers.delete.mutationOptions({ onSuccess: invalidate }));
-  const { rows, pager } = usePaged(consumers.data ?? []);
 
   return (
     <>
       <PageHeader
         title="Consumers"
         description="Applications and partners that call your APIs with keys."
-        actions={
-          session.canEdit ? (
-            <button type="button" className="primary" onClick={() => setEditing('new')}>
-              New consumer
-            </button>
-          ) : null
-        }
+        actions={<NewButton label="New consumer" onClick={() => edit('new')} />}
       />
-      <div className="toolbar">
-        <input
-          type="search"
-          aria-label="Search consumers"
-          placeholder="Search consumers…"
-          value={search}
-          onChange={(e) => setSearch(e.target.value)}
-          style={{ maxWidth: 320 }}
-        />
-      </div>
-      <ErrorAlert error={consumers.error ?? suspend.error ?? activate.error} />
-      {consumers.isPending ? (
-        <Skeleton />
-      ) : rows.length === 0 ? (
-        <div className="panel">
-          <EmptyState title={deferred ? `No consumer matches “${deferred}”` : 'No consumers yet'}>
-            Create a consumer, subscribe it to a plan, then give it a key.
-          </EmptyState>
-        </div>
-      ) : (
-        <div className="table-wrap">
-          <table>
-            <thead>
-              <tr>
-                <th>Name</th>
-                <th>Status</th>
-                <th>Created</th>
-                <th />
-              </tr>
-            </thead>
-            <tbody>
-              {rows.map((c) => (
-                <tr key={c.id}>
-                  <td>
-                    <strong>{c.name}</strong>
-                    {c.description ? <div className="muted">{c.description}</div> : null}
-                  </td>
-                  <td>
-                    <Badge tone={c.status === 'active' ? 'ok' : 'danger'}>{c.status}</Badge>
-                  </td>
-                  <td>{formatDate(c.createdAt)}</td>
-                  <td className="actions">
-                    <Link href={`/keys?consumer=${c.id}`}>Keys</Link>
-                    {session.canEdit ? (
-                      <>
-                        <button type="button" className="small" onClick={() => setSubscribing(c)}>
-                          Subscribe
-                        </button>
-                        <button type="button" className="small" onClick={() => setEditing(c)}>
-                          Edit
-                        </button>
-                        {c.status === 'active' ? (
-                          <button
-                            type="button"
-                            className="small"
-                            onClick={() => suspend.mutate({ id: c.id })}
-                          >
-                            Suspend
-                          </button>
-                        ) : (
-                          <button
-                            type="button"
-                            className="small"
-                            onClick={() => activate.mutate({ id: c.id })}
-                          >
-                            Activate
-                          </button>
-                        )}
-                        <ConfirmButton
-                          label="Delete"
-                          title={`Delete consumer ${c.name}?`}
-                          message="Its keys stop working and its subscriptions end. This cannot be undone."
-                          onConfirm={() => remove.mutateAsync({ id: c.id })}
-                        />
-                      </>
-                    ) : null}
-                  </td>
-                </tr>
-              ))}
-            </tbody>
-          </table>
-          {pager}
-        </div>
-      )}
-      <Dialog
-        open={editing !== null}
-        title={editing === 'new' ? 'New consumer' : `Edit ${editing?.name ?? ''}`}
-        onClose={() => setEditing(null)}
-      >
-        {editing !== null ? (
-          <ConsumerForm
-            key={editing === 'new' ? 'new' : editing.id}
-            consumer={editing === 'new' ? null : editing}
-            onDone={() => setEditing(null)}
-          />
-        ) : null}
-      </Dialog>
-      <Dialog
-        open={subscribing !== null}
-        title={`Subscribe ${subscribing?.name ?? ''} to a plan`}
+      {box}
+      <PagedList
+        query={consumers}
+        error={consumers.error ?? suspend.error ?? activate.error}
+        emptyTitle={term ? `No consumer matches “${term}”` : 'No consumers yet'}
+        emptyText="Create a consumer, subscribe it to a plan, then give it a key."
+        headers={['Name', 'Status', 'Created']}
+        cells={(c) => (
+          <>
+            <td>
+              <strong>{c.name}</strong>
+              {c.description ? <div className="muted">{c.description}</div> : null}
+            </td>
+            <td>
+              <Badge tone={c.status === 'active' ? 'ok' : 'danger'}>{c.status}</Badge>
+            </td>
+            <td>{formatDate(c.createdAt)}</td>
+          </>
+        )}
+        actions={(c) => (
+          <>
+            <Link href={`/keys?consumer=${c.id}`}>Keys</Link>
+            <EditDeleteActions
+              noun="consumer"
+              name={c.name}
+              deleteMessage="Its keys stop working and its subscriptions end. This cannot be undone."
+              onEdit={() => edit(c)}
+              onDelete={() => remove.mutateAsync({ id: c.id })}
+              afterEdit={
+                c.status === 'active' ? (
+                  <button
+                    type="button"
+                    className="small"
+                    onClick={() => suspend.mutate({ id: c.id })}
+                  >
+                    Suspend
+                  </button>
+                ) : (
+                  <button
+                    type="button"
+                    className="small"
+                    onClick={() => activate.mutate({ id: c.id })}
+                  >
+                    Activate
+                  </button>
+                )
+              }
+            >
+              <button type="button" className="small" onClick={() => setSubscribing(c)}>
+                Subscribe
+              </button>
+            </EditDeleteActions>
+          </>
+        )}
+      />
+      <EditorDialog noun="consumer" editing={editing} onClose={close}>
+        {(consumer) => <ConsumerForm consumer={consumer} onDone={close} />}
+      </EditorDialog>
+      <ItemDialog
+        item={subscribing}
+        title={(c) => `Subscribe ${c.name} to a plan`}
         onClose={() => setSubscribing(null)}
       >
-        {subscribing ? (
-          <SubscribeForm consumer={subscribing} onDone={() => setSubscribing(null)} />
-        ) : null}
-      </Dialog>
+        {(c) => <SubscribeForm consumer={c} onDone={() => setSubscribing(null)} />}
+      </ItemDialog>
     </>
   );
 }

@@ -1,22 +1,28 @@
 'use client';
 
-import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
+import { useMutation, useQuery } from '@tanstack/react-query';
 import { useEffect, useState } from 'react';
 import { z } from 'zod';
-import { NumberInput, Select, TextInput, useForm } from '../../../components/fields';
+import { SecretShown } from '../../../components/dialogs';
+import {
+  NumberInput,
+  namedOptions,
+  Select,
+  TextInput,
+  useForm,
+  withPlaceholder,
+} from '../../../components/fields';
+import { FormActions, MutationForm } from '../../../components/forms';
+import { FilterSelect, NewButton, useInvalidate } from '../../../components/list-page';
 import { useSession } from '../../../components/session';
+import { PagedList } from '../../../components/table';
 import {
   Badge,
   ConfirmButton,
   Dialog,
-  EmptyState,
-  ErrorAlert,
   formatDate,
-  OnceSecret,
   PageHeader,
-  Skeleton,
   timeAgo,
-  usePaged,
 } from '../../../components/ui';
 import { useTRPC } from '../../../lib/trpc';
 
@@ -37,74 +43,45 @@ function CreateKeyForm({
   onCancel: () => void;
 }) {
   const trpc = useTRPC();
-  const queryClient = useQueryClient();
   const consumers = useQuery(trpc.consumers.list.queryOptions({}));
   const form = useForm(ZKeyForm, {
     consumerId,
     name: 'default',
     expiresInDays: undefined as number | undefined,
   });
-  const create = useMutation(
-    trpc.keys.create.mutationOptions({
-      onSuccess: () => queryClient.invalidateQueries({ queryKey: trpc.keys.pathKey() }),
-    }),
-  );
+  const invalidate = useInvalidate(trpc.keys.pathKey());
+  const create = useMutation(trpc.keys.create.mutationOptions({ onSuccess: invalidate }));
   return (
-    <form
-      className="form"
-      noValidate
-      onSubmit={async (e) => {
-        e.preventDefault();
-        const input = form.submit();
-        if (!input) return;
-        try {
-          const result = await create.mutateAsync({
-            consumerId: input.consumerId,
-            name: input.name,
-            ...(input.expiresInDays ? { expiresInSeconds: input.expiresInDays * 86_400 } : {}),
-          });
-          onCreated(result.clear);
-        } catch {
-          // Shown below.
-        }
+    <MutationForm
+      form={form}
+      error={create.error}
+      onValid={async (input) => {
+        const result = await create.mutateAsync({
+          consumerId: input.consumerId,
+          name: input.name,
+          ...(input.expiresInDays ? { expiresInSeconds: input.expiresInDays * 86_400 } : {}),
+        });
+        onCreated(result.clear);
       }}
     >
-      <ErrorAlert error={create.error} />
       <Select
-        form={form}
         path="consumerId"
         label="Consumer"
-        options={[
-          {
-            value: '',
-            label: consumers.data?.length ? 'Choose a consumer' : 'Create a consumer first',
-          },
-          ...(consumers.data ?? []).map((c) => ({ value: c.id, label: c.name })),
-        ]}
+        options={withPlaceholder(
+          consumers.data?.length ? 'Choose a consumer' : 'Create a consumer first',
+          namedOptions(consumers.data),
+        )}
       />
-      <TextInput form={form} path="name" label="Key name" />
-      <NumberInput
-        form={form}
-        path="expiresInDays"
-        label="Expires in (days)"
-        hint="Blank: never expires."
-      />
-      <div className="form-actions">
-        <button type="button" onClick={onCancel}>
-          Cancel
-        </button>
-        <button type="submit" className="primary" disabled={create.isPending}>
-          Create key
-        </button>
-      </div>
-    </form>
+      <TextInput path="name" label="Key name" />
+      <NumberInput path="expiresInDays" label="Expires in (days)" hint="Blank: never expires." />
+      <FormActions onCancel={onCancel} submitLabel="Create key" disabled={create.isPending} />
+    </MutationForm>
   );
 }
 
 export default function KeysPage() {
   const trpc = useTRPC();
   const session = useSession();
-  const queryClient = useQueryClient();
   const [consumerId, setConsumerId] = useState('');
   useEffect(() => {
     // Deep link from the Consumers page: /keys?consumer=<id>.
@@ -115,7 +92,7 @@ export default function KeysPage() {
   const keys = useQuery(trpc.keys.list.queryOptions(consumerId ? { consumerId } : {}));
   const [creating, setCreating] = useState(false);
   const [clear, setClear] = useState<string | null>(null);
-  const invalidate = () => queryClient.invalidateQueries({ queryKey: trpc.keys.pathKey() });
+  const invalidate = useInvalidate(trpc.keys.pathKey());
   const rotate = useMutation(
     trpc.keys.rotate.mutationOptions({
       onSuccess: (result) => {
@@ -126,7 +103,10 @@ export default function KeysPage() {
   );
   const revoke = useMutation(trpc.keys.revoke.mutationOptions({ onSuccess: invalidate }));
   const consumerName = new Map((consumers.data ?? []).map((c) => [c.id, c.name]));
-  const { rows, pager } = usePaged(keys.data ?? []);
+  const closeDialog = () => {
+    setCreating(false);
+    setClear(null);
+  };
 
   return (
     <>
@@ -134,130 +114,81 @@ export default function KeysPage() {
         title="API keys"
         description="Keys identify consumers at the gateway. Portico stores only their hashes."
         actions={
-          session.canEdit ? (
-            <button
-              type="button"
-              className="primary"
-              onClick={() => {
-                setClear(null);
-                setCreating(true);
-              }}
-            >
-              New key
-            </button>
-          ) : null
+          <NewButton
+            label="New key"
+            onClick={() => {
+              setClear(null);
+              setCreating(true);
+            }}
+          />
         }
       />
       <div className="toolbar">
-        <label htmlFor="key-consumer">Consumer</label>
-        <select
+        <FilterSelect
           id="key-consumer"
+          label="Consumer"
           value={consumerId}
-          onChange={(e) => setConsumerId(e.target.value)}
+          onChange={setConsumerId}
+          all="All consumers"
+          options={namedOptions(consumers.data)}
           style={{ maxWidth: 260 }}
-        >
-          <option value="">All consumers</option>
-          {(consumers.data ?? []).map((c) => (
-            <option key={c.id} value={c.id}>
-              {c.name}
-            </option>
-          ))}
-        </select>
+        />
       </div>
-      <ErrorAlert error={keys.error} />
-      {keys.isPending ? (
-        <Skeleton />
-      ) : rows.length === 0 ? (
-        <div className="panel">
-          <EmptyState title="No keys">
-            {session.canEdit
-              ? 'Create a key for a consumer; it is shown once.'
-              : 'No keys have been issued yet.'}
-          </EmptyState>
-        </div>
-      ) : (
-        <div className="table-wrap">
-          <table data-testid="keys-table">
-            <thead>
-              <tr>
-                <th>Prefix</th>
-                <th>Name</th>
-                <th>Consumer</th>
-                <th>Status</th>
-                <th>Created</th>
-                <th>Expires</th>
-                <th>Last used</th>
-                <th />
-              </tr>
-            </thead>
-            <tbody>
-              {rows.map((k) => (
-                <tr key={k.id}>
-                  <td className="mono">{k.start}…</td>
-                  <td>{k.name}</td>
-                  <td>{consumerName.get(k.consumerId) ?? k.consumerId}</td>
-                  <td>
-                    <Badge
-                      tone={
-                        k.status === 'active' ? 'ok' : k.status === 'revoked' ? 'danger' : 'warn'
-                      }
-                    >
-                      {k.status}
-                    </Badge>
-                  </td>
-                  <td>{formatDate(k.createdAt)}</td>
-                  <td>{k.expiresAt ? formatDate(k.expiresAt) : 'never'}</td>
-                  <td>{timeAgo(k.lastUsedAt)}</td>
-                  <td className="actions">
-                    {session.canEdit && k.status === 'active' ? (
-                      <>
-                        <ConfirmButton
-                          label="Rotate"
-                          className="small"
-                          title={`Rotate key ${k.start}…?`}
-                          message="A new key is issued and shown once; this one stops working at once."
-                          onConfirm={() => rotate.mutateAsync({ id: k.id, gracePeriodSeconds: 0 })}
-                        />
-                        <ConfirmButton
-                          label="Revoke"
-                          title={`Revoke key ${k.start}…?`}
-                          message="Calls with this key are refused as soon as gateways receive the change (seconds)."
-                          onConfirm={() => revoke.mutateAsync({ id: k.id })}
-                        />
-                      </>
-                    ) : null}
-                  </td>
-                </tr>
-              ))}
-            </tbody>
-          </table>
-          {pager}
-        </div>
-      )}
+      <PagedList
+        query={keys}
+        error={keys.error}
+        emptyTitle="No keys"
+        emptyText={
+          session.canEdit
+            ? 'Create a key for a consumer; it is shown once.'
+            : 'No keys have been issued yet.'
+        }
+        testId="keys-table"
+        headers={['Prefix', 'Name', 'Consumer', 'Status', 'Created', 'Expires', 'Last used']}
+        cells={(k) => (
+          <>
+            <td className="mono">{k.start}…</td>
+            <td>{k.name}</td>
+            <td>{consumerName.get(k.consumerId) ?? k.consumerId}</td>
+            <td>
+              <Badge
+                tone={k.status === 'active' ? 'ok' : k.status === 'revoked' ? 'danger' : 'warn'}
+              >
+                {k.status}
+              </Badge>
+            </td>
+            <td>{formatDate(k.createdAt)}</td>
+            <td>{k.expiresAt ? formatDate(k.expiresAt) : 'never'}</td>
+            <td>{timeAgo(k.lastUsedAt)}</td>
+          </>
+        )}
+        actions={(k) =>
+          session.canEdit && k.status === 'active' ? (
+            <>
+              <ConfirmButton
+                label="Rotate"
+                className="small"
+                title={`Rotate key ${k.start}…?`}
+                message="A new key is issued and shown once; this one stops working at once."
+                onConfirm={() => rotate.mutateAsync({ id: k.id, gracePeriodSeconds: 0 })}
+              />
+              <ConfirmButton
+                label="Revoke"
+                title={`Revoke key ${k.start}…?`}
+                message="Calls with this key are refused as soon as gateways receive the change (seconds)."
+                onConfirm={() => revoke.mutateAsync({ id: k.id })}
+              />
+            </>
+          ) : null
+        }
+      />
       <Dialog
         open={creating || clear !== null}
         title={clear ? 'Your new API key' : 'New API key'}
-        onClose={() => {
-          setCreating(false);
-          setClear(null);
-        }}
+        onClose={closeDialog}
       >
         {clear ? (
-          <div className="form">
-            <OnceSecret label="key" secret={clear} />
-            <div className="form-actions">
-              <button
-                type="button"
-                className="primary"
-                onClick={() => {
-                  setCreating(false);
-                  setClear(null);
-                }}
-              >
-                Done
-              </button>
-            </div>
-          </div>
+          <SecretShown label="key" secret={clear} onDone={closeDialog} />
         ) : creating ? (
           <CreateKeyForm
             consumerId={consumerId}

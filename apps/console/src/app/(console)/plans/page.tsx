@@ -1,21 +1,22 @@
 'use client';
 
 import { ZName, ZQuota, ZRateLimit, ZRedisFailurePolicy } from '@portico/config';
-import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
-import { useState } from 'react';
+import { useMutation, useQuery } from '@tanstack/react-query';
 import { z } from 'zod';
-import { Checkbox, NumberInput, Select, TextInput, useForm } from '../../../components/fields';
-import { useSession } from '../../../components/session';
+import { EditorDialog, useEditing } from '../../../components/dialogs';
 import {
-  Badge,
-  ConfirmButton,
-  Dialog,
-  EmptyState,
-  ErrorAlert,
-  PageHeader,
-  Skeleton,
-  usePaged,
-} from '../../../components/ui';
+  Checkbox,
+  CheckList,
+  NumberInput,
+  namedOptions,
+  Select,
+  TextInput,
+  useForm,
+} from '../../../components/fields';
+import { FormActions, MutationForm } from '../../../components/forms';
+import { EditDeleteActions, NewButton, useInvalidate } from '../../../components/list-page';
+import { PagedList } from '../../../components/table';
+import { Badge, PageHeader } from '../../../components/ui';
 import { type RouterOutputs, useTRPC } from '../../../lib/trpc';
 
 type PlanView = RouterOutputs['plans']['list'][number];
@@ -46,7 +47,6 @@ interface Draft {
 
 function PlanForm({ plan, onDone }: { plan: PlanView | null; onDone: () => void }) {
   const trpc = useTRPC();
-  const queryClient = useQueryClient();
   const apis = useQuery(trpc.apis.list.queryOptions({}));
   const form = useForm(
     ZPlanForm,
@@ -73,68 +73,54 @@ function PlanForm({ plan, onDone }: { plan: PlanView | null; onDone: () => void 
       apiIds: d.apiIds,
     }),
   );
-  const invalidate = () => queryClient.invalidateQueries({ queryKey: trpc.plans.pathKey() });
+  const invalidate = useInvalidate(trpc.plans.pathKey());
   const create = useMutation(trpc.plans.create.mutationOptions({ onSuccess: invalidate }));
   const update = useMutation(trpc.plans.update.mutationOptions({ onSuccess: invalidate }));
   const d = form.draft;
   return (
-    <form
-      className="form"
-      noValidate
-      onSubmit={async (e) => {
-        e.preventDefault();
-        const input = form.submit();
-        if (!input) return;
-        try {
-          if (plan)
-            await update.mutateAsync({
-              id: plan.id,
-              ...input,
-              description: input.description ?? null,
-            });
-          else await create.mutateAsync(input);
-          onDone();
-        } catch {
-          // Shown below.
-        }
+    <MutationForm
+      form={form}
+      error={create.error ?? update.error}
+      onValid={async (input) => {
+        if (plan)
+          await update.mutateAsync({
+            id: plan.id,
+            ...input,
+            description: input.description ?? null,
+          });
+        else await create.mutateAsync(input);
+        onDone();
       }}
     >
-      <ErrorAlert error={create.error ?? update.error} />
       <div className="form-row">
-        <TextInput form={form} path="name" label="Name" placeholder="gold" />
-        <TextInput form={form} path="description" label="Description" />
+        <TextInput path="name" label="Name" placeholder="gold" />
+        <TextInput path="description" label="Description" />
       </div>
       <fieldset>
         <legend>Rate limit</legend>
-        <Checkbox form={form} path="limitOn" label="Limit requests per key" />
+        <Checkbox path="limitOn" label="Limit requests per key" />
         {d.limitOn ? (
           <div className="form-row">
-            <NumberInput form={form} path="rateLimit.requests" label="Requests" />
-            <Select
-              form={form}
-              path="rateLimit.per"
-              label="Per"
-              options={['second', 'minute', 'hour']}
-            />
+            <NumberInput path="rateLimit.requests" label="Requests" />
+            <Select path="rateLimit.per" label="Per" options={['second', 'minute', 'hour']} />
           </div>
         ) : null}
       </fieldset>
       <fieldset>
         <legend>Quota</legend>
-        <Checkbox form={form} path="quotaOn" label="Cap requests per period" />
+        <Checkbox path="quotaOn" label="Cap requests per period" />
         {d.quotaOn ? (
           <div className="form-row">
-            <NumberInput form={form} path="quota.requests" label="Requests" />
-            <Select form={form} path="quota.per" label="Per" options={['day', 'month']} />
+            <NumberInput path="quota.requests" label="Requests" />
+            <Select path="quota.per" label="Per" options={['day', 'month']} />
           </div>
         ) : null}
       </fieldset>
       <div className="toolbar">
-        <Checkbox form={form} path="public" label="Listed in the portal" />
-        <Checkbox form={form} path="approvalRequired" label="Subscriptions need approval" />
+        <Checkbox path="public" label="Listed in the portal" />
+        <Checkbox path="approvalRequired" label="Subscriptions need approval" />
       </div>
       <Select
-        form={form}
         path="redisFailurePolicy"
         label="When the limiter store is unreachable"
         options={[
@@ -146,135 +132,71 @@ function PlanForm({ plan, onDone }: { plan: PlanView | null; onDone: () => void 
         <legend>APIs in this plan</legend>
         {apis.data?.length === 0 ? <p className="muted">Create an API first.</p> : null}
         <div className="toolbar">
-          {(apis.data ?? []).map((a) => (
-            <label key={a.id} className="check">
-              <input
-                type="checkbox"
-                checked={d.apiIds.includes(a.id)}
-                onChange={(e) =>
-                  form.set(
-                    'apiIds',
-                    e.target.checked ? [...d.apiIds, a.id] : d.apiIds.filter((x) => x !== a.id),
-                  )
-                }
-              />
-              {a.name}
-            </label>
-          ))}
+          <CheckList
+            options={namedOptions(apis.data)}
+            selected={d.apiIds}
+            onChange={(apiIds) => form.set('apiIds', apiIds)}
+          />
         </div>
       </fieldset>
-      <div className="form-actions">
-        <button type="button" onClick={onDone}>
-          Cancel
-        </button>
-        <button type="submit" className="primary" disabled={create.isPending || update.isPending}>
-          {plan ? 'Save plan' : 'Create plan'}
-        </button>
-      </div>
-    </form>
+      <FormActions
+        onCancel={onDone}
+        submitLabel={plan ? 'Save plan' : 'Create plan'}
+        disabled={create.isPending || update.isPending}
+      />
+    </MutationForm>
   );
 }
 
 export default function PlansPage() {
   const trpc = useTRPC();
-  const session = useSession();
-  const queryClient = useQueryClient();
   const plans = useQuery(trpc.plans.list.queryOptions());
   const apis = useQuery(trpc.apis.list.queryOptions({}));
-  const [editing, setEditing] = useState<PlanView | 'new' | null>(null);
-  const remove = useMutation(
-    trpc.plans.delete.mutationOptions({
-      onSuccess: () => queryClient.invalidateQueries({ queryKey: trpc.plans.pathKey() }),
-    }),
-  );
+  const { editing, edit, close } = useEditing<PlanView>();
+  const invalidate = useInvalidate(trpc.plans.pathKey());
+  const remove = useMutation(trpc.plans.delete.mutationOptions({ onSuccess: invalidate }));
   const apiName = new Map((apis.data ?? []).map((a) => [a.id, a.name]));
-  const { rows, pager } = usePaged(plans.data ?? []);
   return (
     <>
       <PageHeader
         title="Plans"
         description="Rate limits and quotas that consumers subscribe to, per set of APIs."
-        actions={
-          session.canEdit ? (
-            <button type="button" className="primary" onClick={() => setEditing('new')}>
-              New plan
-            </button>
-          ) : null
-        }
+        actions={<NewButton label="New plan" onClick={() => edit('new')} />}
       />
-      <ErrorAlert error={plans.error} />
-      {plans.isPending ? (
-        <Skeleton />
-      ) : rows.length === 0 ? (
-        <div className="panel">
-          <EmptyState title="No plans yet">
-            Create a plan with the APIs it covers, then subscribe consumers to it.
-          </EmptyState>
-        </div>
-      ) : (
-        <div className="table-wrap">
-          <table>
-            <thead>
-              <tr>
-                <th>Name</th>
-                <th>Rate limit</th>
-                <th>Quota</th>
-                <th>APIs</th>
-                <th>Access</th>
-                <th />
-              </tr>
-            </thead>
-            <tbody>
-              {rows.map((p) => (
-                <tr key={p.id}>
-                  <td>
-                    <strong>{p.name}</strong>
-                    {p.description ? <div className="muted">{p.description}</div> : null}
-                  </td>
-                  <td>
-                    {p.rateLimit ? `${p.rateLimit.requests} / ${p.rateLimit.per}` : 'unlimited'}
-                  </td>
-                  <td>{p.quota ? `${p.quota.requests} / ${p.quota.per}` : '—'}</td>
-                  <td>{p.apiIds.map((id) => apiName.get(id) ?? id).join(', ') || '—'}</td>
-                  <td>
-                    {p.public ? <Badge tone="info">public</Badge> : <Badge>private</Badge>}{' '}
-                    {p.approvalRequired ? <Badge tone="warn">approval</Badge> : null}
-                  </td>
-                  <td className="actions">
-                    {session.canEdit ? (
-                      <>
-                        <button type="button" className="small" onClick={() => setEditing(p)}>
-                          Edit
-                        </button>
-                        <ConfirmButton
-                          label="Delete"
-                          title={`Delete plan ${p.name}?`}
-                          message="Refused while consumers have active subscriptions to it."
-                          onConfirm={() => remove.mutateAsync({ id: p.id })}
-                        />
-                      </>
-                    ) : null}
-                  </td>
-                </tr>
-              ))}
-            </tbody>
-          </table>
-          {pager}
-        </div>
-      )}
-      <Dialog
-        open={editing !== null}
-        title={editing === 'new' ? 'New plan' : `Edit ${editing?.name ?? ''}`}
-        onClose={() => setEditing(null)}
-      >
-        {editing !== null ? (
-          <PlanForm
-            key={editing === 'new' ? 'new' : editing.id}
-            plan={editing === 'new' ? null : editing}
-            onDone={() => setEditing(null)}
+      <PagedList
+        query={plans}
+        error={plans.error}
+        emptyTitle="No plans yet"
+        emptyText="Create a plan with the APIs it covers, then subscribe consumers to it."
+        headers={['Name', 'Rate limit', 'Quota', 'APIs', 'Access']}
+        cells={(p) => (
+          <>
+            <td>
+              <strong>{p.name}</strong>
+              {p.description ? <div className="muted">{p.description}</div> : null}
+            </td>
+            <td>{p.rateLimit ? `${p.rateLimit.requests} / ${p.rateLimit.per}` : 'unlimited'}</td>
+            <td>{p.quota ? `${p.quota.requests} / ${p.quota.per}` : '—'}</td>
+            <td>{p.apiIds.map((id) => apiName.get(id) ?? id).join(', ') || '—'}</td>
+            <td>
+              {p.public ? <Badge tone="info">public</Badge> : <Badge>private</Badge>}{' '}
+              {p.approvalRequired ? <Badge tone="warn">approval</Badge> : null}
+            </td>
+          </>
+        )}
+        actions={(p) => (
+          <EditDeleteActions
+            noun="plan"
+            name={p.name}
+            deleteMessage="Refused while consumers have active subscriptions to it."
+            onEdit={() => edit(p)}
+            onDelete={() => remove.mutateAsync({ id: p.id })}
           />
-        ) : null}
-      </Dialog>
+        )}
+      />
+      <EditorDialog noun="plan" editing={editing} onClose={close}>
+        {(plan) => <PlanForm plan={plan} onDone={close} />}
+      </EditorDialog>
     </>
   );
 }

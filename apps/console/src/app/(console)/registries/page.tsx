@@ -1,22 +1,15 @@
 'use client';
 
 import { REGISTRY_TYPES, ZName, ZRegistryType } from '@portico/config';
-import { keepPreviousData, useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
+import { keepPreviousData, useMutation, useQuery } from '@tanstack/react-query';
 import { useState } from 'react';
 import { z } from 'zod';
+import { EditorDialog, ItemDialog, useEditing } from '../../../components/dialogs';
 import { RecordInput, Select, TextInput, useForm } from '../../../components/fields';
-import { useSession } from '../../../components/session';
-import {
-  Badge,
-  ConfirmButton,
-  Dialog,
-  EmptyState,
-  ErrorAlert,
-  PageHeader,
-  Skeleton,
-  timeAgo,
-  usePaged,
-} from '../../../components/ui';
+import { FormActions, MutationForm } from '../../../components/forms';
+import { EditDeleteActions, NewButton, useInvalidate } from '../../../components/list-page';
+import { PagedList, Table } from '../../../components/table';
+import { Badge, ErrorAlert, PageHeader, Skeleton, timeAgo } from '../../../components/ui';
 import { type RouterOutputs, useTRPC } from '../../../lib/trpc';
 
 type RegistryView = RouterOutputs['registries']['list'][number];
@@ -42,7 +35,6 @@ const ZRegistryForm = z.object({
 
 function RegistryForm({ registry, onDone }: { registry: RegistryView | null; onDone: () => void }) {
   const trpc = useTRPC();
-  const queryClient = useQueryClient();
   const form = useForm(ZRegistryForm, {
     name: registry?.name ?? '',
     type: registry?.type ?? 'consul',
@@ -53,75 +45,51 @@ function RegistryForm({ registry, onDone }: { registry: RegistryView | null; onD
         : '',
     credentials: {} as Record<string, string>,
   });
-  const invalidate = () => queryClient.invalidateQueries({ queryKey: trpc.registries.pathKey() });
+  const invalidate = useInvalidate(trpc.registries.pathKey());
   const create = useMutation(trpc.registries.create.mutationOptions({ onSuccess: invalidate }));
   const update = useMutation(trpc.registries.update.mutationOptions({ onSuccess: invalidate }));
   return (
-    <form
-      className="form"
-      noValidate
-      onSubmit={async (e) => {
-        e.preventDefault();
-        const input = form.submit();
-        if (!input) return;
-        const options =
-          input.optionsText.trim() === ''
-            ? {}
-            : (JSON.parse(input.optionsText) as Record<string, unknown>);
-        const credentials = Object.keys(input.credentials).length
-          ? { credentials: input.credentials }
-          : {};
-        try {
-          if (registry)
-            await update.mutateAsync({
-              id: registry.id,
-              name: input.name,
-              type: input.type,
-              address: input.address,
-              options,
-              ...credentials,
-            });
-          else
-            await create.mutateAsync({
-              name: input.name,
-              type: input.type,
-              address: input.address,
-              options,
-              ...credentials,
-            });
-          onDone();
-        } catch {
-          // Shown below.
-        }
+    <MutationForm
+      form={form}
+      error={create.error ?? update.error}
+      onValid={async (input) => {
+        const fields = {
+          name: input.name,
+          type: input.type,
+          address: input.address,
+          options:
+            input.optionsText.trim() === ''
+              ? {}
+              : (JSON.parse(input.optionsText) as Record<string, unknown>),
+          ...(Object.keys(input.credentials).length ? { credentials: input.credentials } : {}),
+        };
+        if (registry) await update.mutateAsync({ id: registry.id, ...fields });
+        else await create.mutateAsync(fields);
+        onDone();
       }}
     >
-      <ErrorAlert error={create.error ?? update.error} />
       <div className="form-row">
-        <TextInput form={form} path="name" label="Name" placeholder="consul-prod" />
-        <Select form={form} path="type" label="Type" options={REGISTRY_TYPES} />
+        <TextInput path="name" label="Name" placeholder="consul-prod" />
+        <Select path="type" label="Type" options={REGISTRY_TYPES} />
       </div>
       <TextInput
-        form={form}
         path="address"
         label="Address"
         placeholder="http://consul.internal:8500"
         hint="Blank for the built-in registry."
       />
-      <TextInput form={form} path="optionsText" label="Options (JSON)" multiline />
-      <RecordInput form={form} path="credentials" label="Credentials" />
+      <TextInput path="optionsText" label="Options (JSON)" multiline />
+      <RecordInput path="credentials" label="Credentials" />
       <p className="muted" style={{ margin: 0 }}>
         Credentials are write-only: sealed at rest and never shown again.
         {registry?.hasCredentials ? ' Leave blank to keep the stored ones.' : ''}
       </p>
-      <div className="form-actions">
-        <button type="button" onClick={onDone}>
-          Cancel
-        </button>
-        <button type="submit" className="primary" disabled={create.isPending || update.isPending}>
-          {registry ? 'Save registry' : 'Create registry'}
-        </button>
-      </div>
-    </form>
+      <FormActions
+        onCancel={onDone}
+        submitLabel={registry ? 'Save registry' : 'Create registry'}
+        disabled={create.isPending || update.isPending}
+      />
+    </MutationForm>
   );
 }
 
@@ -154,36 +122,25 @@ function InstancesView({ registryId, service }: { registryId: string; service: s
           <p className="muted">No instances are registered for this service right now.</p>
         )
       ) : (
-        <div className="table-wrap">
-          <table>
-            <thead>
-              <tr>
-                <th>Address</th>
-                <th>Port</th>
-                <th>Weight</th>
-                <th>Zone</th>
-                <th>Metadata</th>
-              </tr>
-            </thead>
-            <tbody>
-              {data.instances.map((i) => (
-                <tr key={i.id}>
-                  <td className="mono">{i.address}</td>
-                  <td>{i.port}</td>
-                  <td>{i.weight}</td>
-                  <td>{i.zone ?? '—'}</td>
-                  <td className="mono">
-                    {Object.keys(i.metadata).length === 0
-                      ? '—'
-                      : Object.entries(i.metadata)
-                          .map(([k, v]) => `${k}=${v}`)
-                          .join(', ')}
-                  </td>
-                </tr>
-              ))}
-            </tbody>
-          </table>
-        </div>
+        <Table
+          headers={['Address', 'Port', 'Weight', 'Zone', 'Metadata']}
+          items={data.instances}
+          cells={(i) => (
+            <>
+              <td className="mono">{i.address}</td>
+              <td>{i.port}</td>
+              <td>{i.weight}</td>
+              <td>{i.zone ?? '—'}</td>
+              <td className="mono">
+                {Object.keys(i.metadata).length === 0
+                  ? '—'
+                  : Object.entries(i.metadata)
+                      .map(([k, v]) => `${k}=${v}`)
+                      .join(', ')}
+              </td>
+            </>
+          )}
+        />
       )}
       {data ? (
         <p className="muted" style={{ marginBottom: 0 }}>
@@ -235,12 +192,10 @@ function TestResultView({ result }: { result: TestResult }) {
 
 export default function RegistriesPage() {
   const trpc = useTRPC();
-  const session = useSession();
-  const queryClient = useQueryClient();
   const registries = useQuery({ ...trpc.registries.list.queryOptions(), refetchInterval: 15_000 });
-  const [editing, setEditing] = useState<RegistryView | 'new' | null>(null);
+  const { editing, edit, close } = useEditing<RegistryView>();
   const [tested, setTested] = useState<TestResult | null>(null);
-  const invalidate = () => queryClient.invalidateQueries({ queryKey: trpc.registries.pathKey() });
+  const invalidate = useInvalidate(trpc.registries.pathKey());
   const test = useMutation(
     trpc.registries.test.mutationOptions({
       onSuccess: (result) => {
@@ -250,116 +205,73 @@ export default function RegistriesPage() {
     }),
   );
   const remove = useMutation(trpc.registries.delete.mutationOptions({ onSuccess: invalidate }));
-  const { rows, pager } = usePaged(registries.data ?? []);
   return (
     <>
       <PageHeader
         title="Registries"
         description="Where services' instances are discovered: Consul, Kubernetes, Eureka, etcd, ZooKeeper, DNS or the built-in registry."
-        actions={
-          session.canEdit ? (
-            <button type="button" className="primary" onClick={() => setEditing('new')}>
-              New registry
-            </button>
-          ) : null
-        }
+        actions={<NewButton label="New registry" onClick={() => edit('new')} />}
       />
-      <ErrorAlert error={registries.error ?? test.error} />
-      {registries.isPending ? (
-        <Skeleton />
-      ) : rows.length === 0 ? (
-        <div className="panel">
-          <EmptyState title="No registries yet">
-            Connect a registry, test the connection, then create services that reference it.
-          </EmptyState>
-        </div>
-      ) : (
-        <div className="table-wrap">
-          <table>
-            <thead>
-              <tr>
-                <th>Name</th>
-                <th>Type</th>
-                <th>Address</th>
-                <th>Status</th>
-                <th>Last checked</th>
-                <th />
-              </tr>
-            </thead>
-            <tbody>
-              {rows.map((r) => (
-                <tr key={r.id}>
-                  <td>
-                    <strong>{r.name}</strong> {r.hasCredentials ? <Badge>credentials</Badge> : null}
-                  </td>
-                  <td>{r.type}</td>
-                  <td className="mono">{r.address || '—'}</td>
-                  <td>
-                    {r.lastStatus === null ? (
-                      <Badge>not tested</Badge>
-                    ) : r.lastError ? (
-                      <Badge tone="danger">{r.lastStatus}</Badge>
-                    ) : (
-                      <Badge tone="ok">{r.lastStatus}</Badge>
-                    )}
-                    {r.lastError ? <div className="diff-del">{r.lastError}</div> : null}
-                  </td>
-                  <td>{timeAgo(r.lastCheckedAt)}</td>
-                  <td className="actions">
-                    {session.canEdit ? (
-                      <>
-                        <button
-                          type="button"
-                          className="small"
-                          disabled={test.isPending}
-                          onClick={() => test.mutate({ id: r.id })}
-                        >
-                          Test connection
-                        </button>
-                        <button type="button" className="small" onClick={() => setEditing(r)}>
-                          Edit
-                        </button>
-                        <ConfirmButton
-                          label="Delete"
-                          title={`Delete registry ${r.name}?`}
-                          message="Refused while services reference it."
-                          onConfirm={() => remove.mutateAsync({ id: r.id })}
-                        />
-                      </>
-                    ) : null}
-                  </td>
-                </tr>
-              ))}
-            </tbody>
-          </table>
-          {pager}
-        </div>
-      )}
-      <Dialog
-        open={editing !== null}
-        title={editing === 'new' ? 'New registry' : `Edit ${editing?.name ?? ''}`}
-        onClose={() => setEditing(null)}
-      >
-        {editing !== null ? (
-          <RegistryForm
-            key={editing === 'new' ? 'new' : editing.id}
-            registry={editing === 'new' ? null : editing}
-            onDone={() => setEditing(null)}
-          />
-        ) : null}
-      </Dialog>
-      <Dialog open={tested !== null} title={`Connection test`} onClose={() => setTested(null)}>
-        {tested ? (
+      <PagedList
+        query={registries}
+        error={registries.error ?? test.error}
+        emptyTitle="No registries yet"
+        emptyText="Connect a registry, test the connection, then create services that reference it."
+        headers={['Name', 'Type', 'Address', 'Status', 'Last checked']}
+        cells={(r) => (
           <>
-            <TestResultView result={tested} />
+            <td>
+              <strong>{r.name}</strong> {r.hasCredentials ? <Badge>credentials</Badge> : null}
+            </td>
+            <td>{r.type}</td>
+            <td className="mono">{r.address || '—'}</td>
+            <td>
+              {r.lastStatus === null ? (
+                <Badge>not tested</Badge>
+              ) : r.lastError ? (
+                <Badge tone="danger">{r.lastStatus}</Badge>
+              ) : (
+                <Badge tone="ok">{r.lastStatus}</Badge>
+              )}
+              {r.lastError ? <div className="diff-del">{r.lastError}</div> : null}
+            </td>
+            <td>{timeAgo(r.lastCheckedAt)}</td>
+          </>
+        )}
+        actions={(r) => (
+          <EditDeleteActions
+            noun="registry"
+            name={r.name}
+            deleteMessage="Refused while services reference it."
+            onEdit={() => edit(r)}
+            onDelete={() => remove.mutateAsync({ id: r.id })}
+          >
+            <button
+              type="button"
+              className="small"
+              disabled={test.isPending}
+              onClick={() => test.mutate({ id: r.id })}
+            >
+              Test connection
+            </button>
+          </EditDeleteActions>
+        )}
+      />
+      <EditorDialog noun="registry" editing={editing} onClose={close}>
+        {(registry) => <RegistryForm registry={registry} onDone={close} />}
+      </EditorDialog>
+      <ItemDialog item={tested} title={() => 'Connection test'} onClose={() => setTested(null)}>
+        {(result) => (
+          <>
+            <TestResultView result={result} />
             <div className="form-actions">
               <button type="button" className="primary" onClick={() => setTested(null)}>
                 Close
               </button>
             </div>
           </>
-        ) : null}
-      </Dialog>
+        )}
+      </ItemDialog>
     </>
   );
 }

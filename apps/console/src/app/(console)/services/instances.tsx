@@ -3,6 +3,7 @@
 import { ZNodeStatusReport } from '@portico/config';
 import { useQuery } from '@tanstack/react-query';
 import type { z } from 'zod';
+import { Table } from '../../../components/table';
 import {
   Badge,
   type BadgeTone,
@@ -52,33 +53,24 @@ export function ServiceInstances({ serviceId }: { serviceId: string }) {
     );
   }
   return (
-    <div className="table-wrap">
-      <table>
-        <thead>
-          <tr>
-            <th>Instance</th>
-            <th>State</th>
-            <th>Reason</th>
-            <th>Reported by</th>
-          </tr>
-        </thead>
-        <tbody>
-          {rows.map((r) => (
-            <tr key={`${r.node}/${r.id}`}>
-              <td className="mono">
-                {r.address}:{r.port}
-              </td>
-              <td>
-                <Badge tone={TONE[r.state]}>{r.state}</Badge>
-              </td>
-              <td>{r.reason ?? '—'}</td>
-              <td>
-                {r.node} <span className="muted">{timeAgo(r.seen)}</span>
-              </td>
-            </tr>
-          ))}
-        </tbody>
-      </table>
-    </div>
+    <Table
+      headers={['Instance', 'State', 'Reason', 'Reported by']}
+      items={rows}
+      rowKey={(r) => `${r.node}/${r.id}`}
+      cells={(r) => (
+        <>
+          <td className="mono">
+            {r.address}:{r.port}
+          </td>
+          <td>
+            <Badge tone={TONE[r.state]}>{r.state}</Badge>
+          </td>
+          <td>{r.reason ?? '—'}</td>
+          <td>
+            {r.node} <span className="muted">{timeAgo(r.seen)}</span>
+          </td>
+        </>
+      )}
+    />
   );
 }

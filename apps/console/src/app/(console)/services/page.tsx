@@ -1,18 +1,12 @@
 'use client';
 
-import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
+import { useMutation, useQuery } from '@tanstack/react-query';
 import { useState } from 'react';
+import { EditorDialog, ItemDialog, useEditing } from '../../../components/dialogs';
+import { EditDeleteActions, NewButton, useInvalidate } from '../../../components/list-page';
 import { useSession } from '../../../components/session';
-import {
-  Badge,
-  ConfirmButton,
-  Dialog,
-  EmptyState,
-  ErrorAlert,
-  PageHeader,
-  Skeleton,
-  usePaged,
-} from '../../../components/ui';
+import { PagedList } from '../../../components/table';
+import { Badge, PageHeader } from '../../../components/ui';
 import { type RouterOutputs, useTRPC } from '../../../lib/trpc';
 import { ServiceInstances } from './instances';
 import { ServiceForm } from './service-form';
@@ -22,135 +16,92 @@ type ServiceView = RouterOutputs['services']['list'][number];
 export default function ServicesPage() {
   const trpc = useTRPC();
   const session = useSession();
-  const queryClient = useQueryClient();
   const services = useQuery(trpc.services.list.queryOptions());
-  const [editing, setEditing] = useState<ServiceView | 'new' | null>(null);
+  const { editing, edit, close } = useEditing<ServiceView>();
   const [watching, setWatching] = useState<ServiceView | null>(null);
-  const remove = useMutation(
-    trpc.services.delete.mutationOptions({
-      onSuccess: () => queryClient.invalidateQueries({ queryKey: trpc.services.pathKey() }),
-    }),
-  );
-  const { rows, pager } = usePaged(services.data ?? []);
+  const invalidate = useInvalidate(trpc.services.pathKey());
+  const remove = useMutation(trpc.services.delete.mutationOptions({ onSuccess: invalidate }));
 
   return (
     <>
       <PageHeader
         title="Services"
         description="Upstreams that APIs route to: static targets or instances from a registry."
-        actions={
-          session.canEdit ? (
-            <button type="button" className="primary" onClick={() => setEditing('new')}>
-              New service
-            </button>
-          ) : null
-        }
+        actions={<NewButton label="New service" onClick={() => edit('new')} />}
       />
-      <ErrorAlert error={services.error} />
-      {services.isPending ? (
-        <Skeleton />
-      ) : services.data?.length === 0 ? (
-        <div className="panel">
-          <EmptyState title="No services yet">
-            {session.canEdit
-              ? 'Create a service for each upstream your APIs route to, then create an API on it.'
-              : 'An editor has not created any services yet.'}
-          </EmptyState>
-        </div>
-      ) : (
-        <div className="table-wrap">
-          <table>
-            <thead>
-              <tr>
-                <th>Name</th>
-                <th>Instances</th>
-                <th>Load balancing</th>
-                <th>Health checks</th>
-                <th />
-              </tr>
-            </thead>
-            <tbody>
-              {rows.map((s) => (
-                <tr key={s.id}>
-                  <td>
-                    <strong>{s.name}</strong>
-                    {s.description ? <div className="muted">{s.description}</div> : null}
-                  </td>
-                  <td>
-                    {s.discovery ? (
-                      <>
-                        <Badge tone="info">registry</Badge> {s.discovery.registry} /{' '}
-                        <span className="mono">{s.discovery.service}</span>
-                      </>
-                    ) : (
-                      <span className="mono">
-                        {s.targets.map((t) => `${t.host}:${t.port}`).join(', ') || '—'}
-                      </span>
-                    )}
-                  </td>
-                  <td>{s.settings.loadBalancer.algorithm}</td>
-                  <td>
-                    {s.settings.healthCheck.active.enabled ? <Badge tone="ok">active</Badge> : null}{' '}
-                    {s.settings.healthCheck.passive.enabled ? <Badge>passive</Badge> : null}{' '}
-                    {s.settings.circuitBreaker.enabled ? <Badge tone="warn">breaker</Badge> : null}
-                  </td>
-                  <td className="actions">
-                    <button type="button" className="small" onClick={() => setWatching(s)}>
-                      Instances
-                    </button>
-                    {session.canEdit ? (
-                      <>
-                        <button type="button" className="small" onClick={() => setEditing(s)}>
-                          Edit
-                        </button>
-                        <ConfirmButton
-                          label="Delete"
-                          title={`Delete service ${s.name}?`}
-                          message="APIs routing to this service must be moved or deleted first. The change takes effect on the next publish."
-                          onConfirm={() => remove.mutateAsync({ id: s.id })}
-                        />
-                      </>
-                    ) : null}
-                  </td>
-                </tr>
-              ))}
-            </tbody>
-          </table>
-          {pager}
-        </div>
-      )}
-      <Dialog
-        open={watching !== null}
-        title={`Live instances of ${watching?.name ?? ''}`}
+      <PagedList
+        query={services}
+        error={services.error}
+        emptyTitle="No services yet"
+        emptyText={
+          session.canEdit
+            ? 'Create a service for each upstream your APIs route to, then create an API on it.'
+            : 'An editor has not created any services yet.'
+        }
+        headers={['Name', 'Instances', 'Load balancing', 'Health checks']}
+        cells={(s) => (
+          <>
+            <td>
+              <strong>{s.name}</strong>
+              {s.description ? <div className="muted">{s.description}</div> : null}
+            </td>
+            <td>
+              {s.discovery ? (
+                <>
+                  <Badge tone="info">registry</Badge> {s.discovery.registry} /{' '}
+                  <span className="mono">{s.discovery.service}</span>
+                </>
+              ) : (
+                <span className="mono">
+                  {s.targets.map((t) => `${t.host}:${t.port}`).join(', ') || '—'}
+                </span>
+              )}
+            </td>
+            <td>{s.settings.loadBalancer.algorithm}</td>
+            <td>
+              {s.settings.healthCheck.active.enabled ? <Badge tone="ok">active</Badge> : null}{' '}
+              {s.settings.healthCheck.passive.enabled ? <Badge>passive</Badge> : null}{' '}
+              {s.settings.circuitBreaker.enabled ? <Badge tone="warn">breaker</Badge> : null}
+            </td>
+          </>
+        )}
+        actions={(s) => (
+          <>
+            <button type="button" className="small" onClick={() => setWatching(s)}>
+              Instances
+            </button>
+            <EditDeleteActions
+              noun="service"
+              name={s.name}
+              deleteMessage="APIs routing to this service must be moved or deleted first. The change takes effect on the next publish."
+              onEdit={() => edit(s)}
+              onDelete={() => remove.mutateAsync({ id: s.id })}
+            />
+          </>
+        )}
+      />
+      <ItemDialog
+        item={watching}
+        title={(s) => `Live instances of ${s.name}`}
         onClose={() => setWatching(null)}
       >
-        {watching ? (
+        {(s) => (
           <div className="form">
             <p className="muted" style={{ margin: 0 }}>
               Reported by gateways; refreshes every 5 s.
             </p>
-            <ServiceInstances serviceId={watching.id} />
+            <ServiceInstances serviceId={s.id} />
             <div className="form-actions">
               <button type="button" onClick={() => setWatching(null)}>
                 Close
               </button>
             </div>
           </div>
-        ) : null}
-      </Dialog>
-      <Dialog
-        open={editing !== null}
-        title={editing === 'new' ? 'New service' : `Edit ${editing?.name ?? ''}`}
-        onClose={() => setEditing(null)}
-      >
-        {editing !== null ? (
-          <ServiceForm
-            key={editing === 'new' ? 'new' : editing.id}
-            service={editing === 'new' ? null : editing}
-            onDone={() => setEditing(null)}
-          />
-        ) : null}
-      </Dialog>
+        )}
+      </ItemDialog>
+      <EditorDialog noun="service" editing={editing} onClose={close}>
+        {(service) => <ServiceForm service={service} onDone={close} />}
+      </EditorDialog>
     </>
   );
 }

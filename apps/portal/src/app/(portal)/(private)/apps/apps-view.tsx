@@ -6,7 +6,6 @@ import {
   Button,
   Card,
   type Column,
-  ConfirmDialog,
   DataTable,
   Dialog,
   EmptyState,
@@ -18,6 +17,7 @@ import { useMutation } from '@tanstack/react-query';
 import Link from 'next/link';
 import { useRouter } from 'next/navigation';
 import { useState } from 'react';
+import { ConfirmItemDialog } from '../../../../components/confirm-item-dialog';
 import { errorMessage, fieldError } from '../../../../lib/errors';
 import { relativeTime } from '../../../../lib/format';
 import { useTRPC } from '../../../../lib/trpc';
@@ -232,17 +232,15 @@ function DeleteAppDialog({ app, onClose }: { app: AppRow | null; onClose: () => 
     }),
   );
   return (
-    <ConfirmDialog
-      open={app !== null}
-      onOpenChange={(open) => !open && onClose()}
+    <ConfirmItemDialog
+      item={app}
+      onClose={onClose}
       title={`Delete ${app?.name ?? 'app'}?`}
       description="Its keys stop working at once and its subscriptions end. This cannot be undone."
       confirmLabel="Delete app"
-      destructive
       busy={remove.isPending}
-      onConfirm={() => app && remove.mutate({ id: app.id })}
-    >
-      {remove.error ? <Alert>{errorMessage(remove.error)}</Alert> : null}
-    </ConfirmDialog>
+      error={remove.error}
+      onConfirm={(row) => remove.mutate({ id: row.id })}
+    />
   );
 }

@@ -7,7 +7,6 @@ import {
   Card,
   CodeBlock,
   type Column,
-  ConfirmDialog,
   DataTable,
   Dialog,
   Menu,
@@ -17,6 +16,7 @@ import {
 import { useMutation } from '@tanstack/react-query';
 import { useRouter } from 'next/navigation';
 import { useState } from 'react';
+import { ConfirmItemDialog } from '../../../../../components/confirm-item-dialog';
 import { errorMessage, fieldError } from '../../../../../lib/errors';
 import { dateTime, relativeTime, toDate } from '../../../../../lib/format';
 import { rememberKey } from '../../../../../lib/recent-keys';
@@ -382,17 +382,15 @@ function RevokeKeyDialog({ keyRow, onClose }: { keyRow: KeyRow | null; onClose: 
     }),
   );
   return (
-    <ConfirmDialog
-      open={keyRow !== null}
-      onOpenChange={(open) => !open && onClose()}
+    <ConfirmItemDialog
+      item={keyRow}
+      onClose={onClose}
       title={`Revoke ${keyRow?.name ?? 'key'} (${keyRow?.start ?? ''}…)?`}
       description="Calls with this key are refused within a second, on every gateway. This cannot be undone."
       confirmLabel="Revoke key"
-      destructive
       busy={revoke.isPending}
-      onConfirm={() => keyRow && revoke.mutate({ id: keyRow.id })}
-    >
-      {revoke.error ? <Alert>{errorMessage(revoke.error)}</Alert> : null}
-    </ConfirmDialog>
+      error={revoke.error}
+      onConfirm={(row) => revoke.mutate({ id: row.id })}
+    />
   );
 }

@@ -1,10 +1,11 @@
 'use client';
 
-import { Alert, Badge, Button, Card, ConfirmDialog, EmptyState } from '@portico/ui';
+import { Alert, Badge, Button, Card, EmptyState } from '@portico/ui';
 import { useMutation } from '@tanstack/react-query';
 import Link from 'next/link';
 import { useRouter } from 'next/navigation';
 import { useState } from 'react';
+import { ConfirmItemDialog } from '../../../../../components/confirm-item-dialog';
 import { errorMessage } from '../../../../../lib/errors';
 import { perPeriod } from '../../../../../lib/format';
 import { useTRPC } from '../../../../../lib/trpc';
@@ -135,18 +136,16 @@ export function AppPlans({
       <p className="pui-hint" style={{ marginTop: 12 }}>
         Compare what each plan includes on the <Link href="/plans">plans page</Link>.
       </p>
-      <ConfirmDialog
-        open={cancelling !== null}
-        onOpenChange={(open) => !open && setCancelling(null)}
+      <ConfirmItemDialog
+        item={cancelling}
+        onClose={() => setCancelling(null)}
         title={`Cancel ${cancelling?.planName ?? ''}?`}
         description="Keys of this app stop reaching the plan's APIs at once. You can subscribe again later."
         confirmLabel="Cancel subscription"
-        destructive
         busy={cancel.isPending}
-        onConfirm={() => cancelling && cancel.mutate({ subscriptionId: cancelling.id })}
-      >
-        {cancel.error ? <Alert>{errorMessage(cancel.error)}</Alert> : null}
-      </ConfirmDialog>
+        error={cancel.error}
+        onConfirm={(row) => cancel.mutate({ subscriptionId: row.id })}
+      />
     </Card>
   );
 }

@@ -1,0 +1,68 @@
+import {
+  ZApiAuth,
+  ZApiHost,
+  ZApiPolicies,
+  ZBasePath,
+  ZMcpSettings,
+  ZName,
+  ZRoute,
+} from '@portico/config';
+import { z } from 'zod';
+import type { RouterOutputs } from '../../../lib/trpc';
+
+export type ApiView = RouterOutputs['apis']['list'][number];
+
+export const ZApiForm = z.object({
+  name: ZName,
+  description: z.string().max(5000).optional(),
+  version: z.string().min(1, 'must not be empty').max(50),
+  basePath: ZBasePath,
+  hosts: z.array(ZApiHost).max(100),
+  stripBasePath: z.boolean(),
+  visibility: z.enum(['public', 'private']),
+  serviceId: z.string().min(1, 'choose the service this API routes to'),
+  auth: ZApiAuth,
+  policies: ZApiPolicies,
+  routes: z.array(ZRoute).max(2000),
+  mcp: ZMcpSettings.nullable(),
+});
+
+export type Draft = {
+  name: string;
+  description: string;
+  version: string;
+  basePath: string;
+  hosts: string[];
+  stripBasePath: boolean;
+  visibility: 'public' | 'private';
+  serviceId: string;
+  auth: Record<string, unknown>;
+  policies: Record<string, unknown>;
+  routes: { name?: string; methods: string[]; path: string }[];
+  mcp: Record<string, unknown> | null;
+};
+
+export function initialDraft(api: ApiView | null): Draft {
+  return {
+    name: api?.name ?? '',
+    description: api?.description ?? '',
+    version: api?.version ?? 'v1',
+    basePath: api?.basePath ?? '/',
+    hosts: api?.hosts ?? [],
+    stripBasePath: api?.stripBasePath ?? true,
+    visibility: api?.visibility ?? 'public',
+    serviceId: api?.serviceId ?? '',
+    auth: api?.auth ?? { type: 'key' },
+    policies: api?.policies ?? ZApiPolicies.parse({}),
+    routes: api?.routes.map((r) => ({
+      ...(r.name ? { name: r.name } : {}),
+      methods: r.methods,
+      path: r.path,
+    })) ?? [{ methods: [], path: '/*' }],
+    mcp: api?.mcp ?? null,
+  };
+}
+
+export function toInput(d: Draft) {
+  return { ...d, description: d.description === '' ? undefined : d.description };
+}

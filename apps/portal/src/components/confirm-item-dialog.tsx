@@ -1,0 +1,46 @@
+'use client';
+
+import { Alert, ConfirmDialog } from '@portico/ui';
+import type { ReactNode } from 'react';
+import { errorMessage } from '../lib/errors';
+
+/**
+ * Asks before a destructive action on one item: open while there is an item, closed by clearing
+ * it, and the server's refusal shown in place so the person can read why.
+ */
+export function ConfirmItemDialog<T>({
+  item,
+  onClose,
+  title,
+  description,
+  confirmLabel,
+  busy,
+  error,
+  onConfirm,
+}: {
+  item: T | null;
+  onClose: () => void;
+  title: string;
+  description: ReactNode;
+  confirmLabel: string;
+  busy: boolean;
+  error: unknown;
+  onConfirm: (item: T) => void;
+}) {
+  return (
+    <ConfirmDialog
+      open={item !== null}
+      onOpenChange={(open) => !open && onClose()}
+      title={title}
+      description={description}
+      confirmLabel={confirmLabel}
+      destructive
+      busy={busy}
+      onConfirm={() => {
+        if (item !== null) onConfirm(item);
+      }}
+    >
+      {error ? <Alert>{errorMessage(error)}</Alert> : null}
+    </ConfirmDialog>
+  );
+}
