@@ -1,4 +1,5 @@
 import { ZRedisPrefix } from '@portico/config';
+import { redisClusterEnv } from '@portico/config/redis';
 import { isWellFormedSecret } from '@portico/keys';
 import { z } from 'zod';
 
@@ -25,6 +26,7 @@ export const ZControlEnv = z.object({
     .regex(/^rediss?:\/\//, 'must be a redis:// or rediss:// URL')
     .optional()
     .or(z.literal('').transform(() => undefined)),
+  ...redisClusterEnv,
   /**
    * Prefix of every Redis key and queue of this deployment (limiter counters read for usage,
    * the built-in registry), shared with its gateways and worker. Default: `portico:<database>`.

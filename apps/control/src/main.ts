@@ -1,7 +1,7 @@
 import { bootstrapOwner, loggingMailer, SignInThrottle, smtpMailer } from '@portico/api';
 import { limiterKeyPrefixOf, redisPrefixForDatabase, registryKeyPrefixOf } from '@portico/config';
+import { connectRedis, redisConnectionSettings } from '@portico/config/redis';
 import { createDb } from '@portico/db';
-import { Redis } from 'ioredis';
 import { createChangeFeed } from './dp/change-feed';
 import { startCredentialLogPruner } from './dp/credential-log-pruner';
 import { EnvError, loadControlEnv } from './env';
@@ -31,7 +31,8 @@ async function main(): Promise<void> {
     onPruned: (deleted) => console.log(`portico control: pruned ${deleted} credential log entries`),
     onError: (error) => console.error('portico control: credential log pruning failed', error),
   });
-  const redis = env.REDIS_URL ? new Redis(env.REDIS_URL, { maxRetriesPerRequest: 2 }) : null;
+  const redisSettings = redisConnectionSettings(env);
+  const redis = redisSettings ? connectRedis(redisSettings, { maxRetriesPerRequest: 2 }) : null;
   // One prefix for everything this deployment keeps in Redis; gateways learn it from /dp/v1.
   const redisPrefix = env.PORTICO_REDIS_PREFIX ?? redisPrefixForDatabase(env.DATABASE_URL);
 

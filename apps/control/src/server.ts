@@ -9,11 +9,11 @@ import {
   sessionCookieNameFor,
   signInRetryAfterSeconds,
 } from '@portico/api';
+import type { RedisClient } from '@portico/config/redis';
 import type { Db } from '@portico/db';
 import { newId } from '@portico/id';
 import { type FastifyTRPCPluginOptions, fastifyTRPCPlugin } from '@trpc/server/adapters/fastify';
 import Fastify, { type FastifyInstance, type FastifyServerOptions } from 'fastify';
-import type { Redis } from 'ioredis';
 import {
   createDiscoveryRegistryProbe,
   REGISTRY_PROBE_TIMEOUT_MS,
@@ -56,7 +56,7 @@ export interface ControlServerDeps {
   /** Mounts /dp/v1 when given (built in `main` from DATABASE_URL). */
   changeFeed?: ChangeFeed | null;
   /** Mounts the built-in registry at /registry/v1 when given (REDIS_URL). */
-  redis?: Redis | null;
+  redis?: RedisClient | null;
   /** Redis key prefix of the built-in registry; tests pass a random one. */
   registryKeyPrefix?: string;
   now?: () => Date;

@@ -1,5 +1,6 @@
 import { availableParallelism } from 'node:os';
 import { ZRedisPrefix } from '@portico/config';
+import { redisClusterEnv } from '@portico/config/redis';
 import { z } from 'zod';
 
 const ZBooleanString = z
@@ -85,6 +86,7 @@ export const ZGatewayEnv = z.object({
     .regex(/^[^\s]{1,100}$/, '1-100 characters without spaces')
     .optional(),
   REDIS_URL: z.url().optional(),
+  ...redisClusterEnv,
   /**
    * Prefix of every Redis key and queue of this deployment (limiter counters, response cache,
    * analytics queue). Default: what the control plane answers, derived from its database name.

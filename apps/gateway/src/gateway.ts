@@ -1,7 +1,7 @@
 import { hostname } from 'node:os';
 import type { AnalyticsRecorder } from '@portico/analytics';
+import type { RedisClient } from '@portico/config/redis';
 import type { FastifyInstance } from 'fastify';
-import type { Redis } from 'ioredis';
 import { RuntimeState } from './config/runtime-state';
 import { SnapshotStore } from './config/snapshot-store';
 import { ConfigSyncClient } from './config/sync-client';
@@ -47,7 +47,7 @@ export interface GatewayCacheOptions {
    * A connection of its own (`responseCacheRedisOptions`), never the limiter's; null means APIs
    * asking for Redis use memory. The caller closes it after the gateway.
    */
-  redis: Redis | null;
+  redis: RedisClient | null;
   /** Byte cap of the in-memory store. */
   maxBytes?: number;
   /** How long a Redis lookup may take before it is a miss. */

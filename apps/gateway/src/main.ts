@@ -4,7 +4,7 @@ import { hostname } from 'node:os';
 import { join } from 'node:path';
 import { createAnalyticsRecorder, noopAnalyticsRecorder } from '@portico/analytics';
 import { limiterKeyPrefixOf, queuePrefixOf, responseCacheKeyPrefixOf } from '@portico/config';
-import { Redis } from 'ioredis';
+import { connectRedis, redisConnectionSettings } from '@portico/config/redis';
 import { loadGatewayEnv } from './env';
 import { createGateway } from './gateway';
 import { createLimiter, limiterRedisOptions } from './limits/index';
@@ -81,8 +81,9 @@ async function runWorker(): Promise<void> {
         `gateway ${nodeId}: waiting for the control plane at ${env.PORTICO_CONTROL_URL} to learn this deployment's Redis prefix (or set PORTICO_REDIS_PREFIX)`,
       ),
   });
-  const limiterRedis = env.REDIS_URL
-    ? new Redis(env.REDIS_URL, {
+  const redisSettings = redisConnectionSettings(env);
+  const limiterRedis = redisSettings
+    ? connectRedis(redisSettings, {
         ...limiterRedisOptions,
         // ioredis must give up on a command well after the limiter's own ceiling, so a late
         // reply still arrives and a refused request's admission can be given back.
@@ -105,14 +106,14 @@ async function runWorker(): Promise<void> {
   });
   // The response cache gets a connection of its own: limiter replies must never queue behind a
   // megabyte body written or read on the same socket.
-  const cacheRedis = env.REDIS_URL
-    ? new Redis(env.REDIS_URL, { ...responseCacheRedisOptions, lazyConnect: false })
+  const cacheRedis = redisSettings
+    ? connectRedis(redisSettings, { ...responseCacheRedisOptions, lazyConnect: false })
     : null;
   cacheRedis?.on('error', () => undefined);
   const analytics =
-    env.PORTICO_ANALYTICS_ENABLED && env.REDIS_URL
+    env.PORTICO_ANALYTICS_ENABLED && redisSettings
       ? createAnalyticsRecorder({
-          connection: env.REDIS_URL,
+          connection: redisSettings,
           nodeId,
           prefix: env.PORTICO_QUEUE_PREFIX ?? queuePrefixOf(redisPrefix.prefix),
           maxBufferedEvents: env.PORTICO_ANALYTICS_BUFFER_MAX,

@@ -22,6 +22,8 @@ export interface Stack {
   control: ControlPlane;
   key: string;
   consumerId: string;
+  /** Every consumer's key, `acme` first (`consumers` option). */
+  consumers: { name: string; id: string; key: string }[];
   planId: string;
   gatewayUrl: string;
   statusUrl: string;
@@ -42,9 +44,17 @@ export async function startStack(options: {
   upstreamPort: number;
   quota: { requests: number; per: 'day' | 'month' };
   redisFailurePolicy?: 'open' | 'closed';
+  /** How many consumers subscribe to the plan: `acme`, `acme-2`, … (default 1). */
+  consumers?: number;
+  /** More environment for all three processes, e.g. PORTICO_REDIS_CLUSTER. */
+  env?: Record<string, string>;
 }): Promise<Stack> {
   const { name, redisUrl } = options;
-  const control = await startControlPlane({ env: { REDIS_URL: redisUrl } });
+  const extraEnv = options.env ?? {};
+  const names = Array.from({ length: options.consumers ?? 1 }, (_, i) =>
+    i === 0 ? 'acme' : `acme-${i + 1}`,
+  );
+  const control = await startControlPlane({ env: { REDIS_URL: redisUrl, ...extraEnv } });
   const children: ChildProcess[] = [];
   const stateDir = await mkdtemp(join(tmpdir(), `portico-stack-${name}-`));
   const close = async () => {
@@ -70,18 +80,24 @@ export async function startStack(options: {
             redisFailurePolicy: options.redisFailurePolicy ?? 'open',
           },
         ],
-        consumers: [{ name: 'acme', plans: ['metered'] }],
+        consumers: names.map((consumer) => ({ name: consumer, plans: ['metered'] })),
       },
       message: name,
     });
-    const consumers = await control.query<{ id: string; name: string }[]>('consumers.list', {});
-    const consumerId = consumers.find((c) => c.name === 'acme')?.id ?? '';
+    const listed = await control.query<{ id: string; name: string }[]>('consumers.list', {});
+    const consumers: Stack['consumers'] = [];
+    for (const consumer of names) {
+      const id = listed.find((c) => c.name === consumer)?.id ?? '';
+      const created = await control.trpc<{ clear: string }>('keys.create', {
+        consumerId: id,
+        name: 'k',
+      });
+      consumers.push({ name: consumer, id, key: created.clear });
+    }
+    const first = consumers[0];
+    if (first === undefined) throw new Error('a stack needs a consumer');
     const plans = await control.query<{ id: string; name: string }[]>('plans.list', {});
     const planId = plans.find((p) => p.name === 'metered')?.id ?? '';
-    const created = await control.trpc<{ clear: string }>('keys.create', {
-      consumerId,
-      name: 'k',
-    });
     const { token } = await control.trpc<{ token: string }>('tokens.createMachine', {
       kind: 'dataplane',
       name: `gw-${name}`,
@@ -92,6 +108,7 @@ export async function startStack(options: {
         REDIS_URL: redisUrl,
         PORTICO_WORKER_SCHEDULES: 'false',
         LOG_LEVEL: 'warn',
+        ...extraEnv,
       }),
     );
     const [port, statusPort] = [await freePort(), await freePort()];
@@ -108,6 +125,7 @@ export async function startStack(options: {
         PORTICO_GATEWAY_NODE_ID: `dpn_${name}`,
         REDIS_URL: redisUrl,
         LOG_LEVEL: 'warn',
+        ...extraEnv,
       }),
     );
     const statusUrl = `http://127.0.0.1:${statusPort}`;
@@ -126,8 +144,9 @@ export async function startStack(options: {
     );
     return {
       control,
-      key: created.clear,
-      consumerId,
+      key: first.key,
+      consumerId: first.id,
+      consumers,
       planId,
       gatewayUrl: `http://127.0.0.1:${port}`,
       statusUrl,

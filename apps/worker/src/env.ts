@@ -1,9 +1,11 @@
 import { queuePrefixOf, redisPrefixForDatabase, ZRedisPrefix } from '@portico/config';
+import { redisClusterEnv } from '@portico/config/redis';
 import { z } from 'zod';
 
 const ZWorkerEnvVars = z.object({
   DATABASE_URL: z.string().url(),
   REDIS_URL: z.string().url(),
+  ...redisClusterEnv,
   /** Days the raw request log (request explorer) and processed-batch records are kept. */
   PORTICO_ANALYTICS_RETENTION_DAYS: z.coerce.number().int().min(1).max(3650).default(7),
   /** Minute rollups older than this are folded into hourly rollups. */

@@ -1,6 +1,6 @@
 import { limiterKeyPrefixOf } from '@portico/config';
+import { connectRedis, redisConnectionSettings } from '@portico/config/redis';
 import { createDb } from '@portico/db';
-import { Redis } from 'ioredis';
 import { loadWorkerEnv } from './env';
 import { createLogger } from './logger';
 import { startQuotaRestorer } from './quota/quota-restorer';
@@ -14,7 +14,9 @@ async function main(): Promise<void> {
     databaseUrl: env.DATABASE_URL,
     maxConnections: env.PORTICO_WORKER_CONCURRENCY + 2,
   });
-  const connection = new Redis(env.REDIS_URL, { maxRetriesPerRequest: null });
+  const settings = redisConnectionSettings(env);
+  if (settings === null) throw new Error('REDIS_URL is required');
+  const connection = connectRedis(settings, { maxRetriesPerRequest: null });
   connection.on('error', (err: Error) =>
     logger.warn({ err: err.message }, 'redis connection error'),
   );

@@ -1,7 +1,7 @@
 import { analyticsQueueName } from '@portico/analytics';
+import type { RedisClient } from '@portico/config/redis';
 import type { Db } from '@portico/db';
 import { type Job, Queue, Worker } from 'bullmq';
-import type { Redis } from 'ioredis';
 import {
   ANALYTICS_JOBS,
   checkQuotasJob,
@@ -28,7 +28,7 @@ export const SCHEDULES_MS = {
 export interface WorkerRuntimeOptions {
   db: Db;
   /** An ioredis client with maxRetriesPerRequest: null (BullMQ workers block on it). */
-  connection: Redis;
+  connection: RedisClient;
   prefix: string;
   concurrency: number;
   lockDurationMs: number;

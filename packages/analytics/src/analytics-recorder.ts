@@ -1,3 +1,8 @@
+import {
+  connectRedis,
+  type RedisClient,
+  type RedisConnectionSettings,
+} from '@portico/config/redis';
 import { newId } from '@portico/id';
 import { Queue } from 'bullmq';
 import { Redis, type RedisOptions } from 'ioredis';
@@ -26,8 +31,11 @@ export interface AnalyticsLogger {
 }
 
 export interface AnalyticsRecorderOptions {
-  /** ioredis options or a redis:// URL; null disables analytics (events are discarded, counted). */
-  connection: RedisOptions | string | null;
+  /**
+   * ioredis options, a redis:// URL, or the deployment's connection settings (a Redis Cluster
+   * too); null disables analytics (events are discarded, counted).
+   */
+  connection: RedisConnectionSettings | RedisOptions | string | null;
   queueName?: string;
   /** BullMQ key prefix; must match the worker's. */
   prefix?: string;
@@ -520,7 +528,9 @@ function disabledRecorder(): AnalyticsRecorder {
   };
 }
 
-function buildProducerConnection(connection: RedisOptions | string): Redis {
+function buildProducerConnection(
+  connection: RedisConnectionSettings | RedisOptions | string,
+): RedisClient {
   // No offline queue: a command on a dead connection fails at once instead of piling up in
   // memory behind the request path; the recorder's own bounded buffer does the waiting.
   const overrides: RedisOptions = {
@@ -528,9 +538,15 @@ function buildProducerConnection(connection: RedisOptions | string): Redis {
     maxRetriesPerRequest: 1,
     retryStrategy: (times: number) => Math.min(100 * 2 ** Math.min(times, 6), 5_000),
   };
-  return typeof connection === 'string'
-    ? new Redis(connection, overrides)
-    : new Redis({ ...connection, ...overrides });
+  if (typeof connection === 'string') return new Redis(connection, overrides);
+  if (isConnectionSettings(connection)) return connectRedis(connection, overrides);
+  return new Redis({ ...connection, ...overrides });
+}
+
+function isConnectionSettings(
+  connection: RedisConnectionSettings | RedisOptions,
+): connection is RedisConnectionSettings {
+  return 'cluster' in connection && 'seeds' in connection;
 }
 
 function backoffMs(attempts: number): number {

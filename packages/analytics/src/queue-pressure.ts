@@ -1,5 +1,5 @@
+import type { RedisClient } from '@portico/config/redis';
 import type { Queue } from 'bullmq';
-import type { Redis } from 'ioredis';
 
 export interface QueuePressure {
   /** Jobs waiting or delayed (retries) on the analytics queue. */
@@ -11,7 +11,7 @@ export interface QueuePressure {
 }
 
 /** Reads the analytics queue's backlog and Redis memory use: two round trips, off the request path. */
-export async function readQueuePressure(redis: Redis, queue: Queue): Promise<QueuePressure> {
+export async function readQueuePressure(redis: RedisClient, queue: Queue): Promise<QueuePressure> {
   const [backlog, info] = await Promise.all([
     queue.getJobCountByTypes('waiting', 'delayed', 'prioritized'),
     redis.info('memory'),

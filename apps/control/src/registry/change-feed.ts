@@ -1,4 +1,4 @@
-import type { Redis } from 'ioredis';
+import { duplicateRedis, type RedisClient } from '@portico/config/redis';
 
 type Waiter = (index: number) => void;
 
@@ -9,10 +9,10 @@ type Waiter = (index: number) => void;
  */
 export class ChangeFeed {
   private readonly waiters = new Map<string, Set<Waiter>>();
-  private subscriber: Redis | null = null;
+  private subscriber: RedisClient | null = null;
 
   constructor(
-    private readonly redis: Redis,
+    private readonly redis: RedisClient,
     private readonly channel: string,
   ) {}
 
@@ -22,7 +22,7 @@ export class ChangeFeed {
    * and renews it after every reconnect.
    */
   start(): void {
-    const subscriber = this.redis.duplicate({
+    const subscriber = duplicateRedis(this.redis, {
       enableOfflineQueue: true,
       maxRetriesPerRequest: null,
       lazyConnect: false,

@@ -1,6 +1,6 @@
+import type { RedisClient } from '@portico/config/redis';
 import type { Db } from '@portico/db';
 import type { FastifyPluginAsync, FastifyReply, FastifyRequest } from 'fastify';
-import type { Redis } from 'ioredis';
 import { ChangeFeed } from './change-feed';
 import { sendProblem } from './problem';
 import { type RegistryScope, RegistryTokenVerifier, TokenStoreUnavailable } from './registry-auth';
@@ -33,7 +33,7 @@ import { RegistryStore, type ServiceView } from './registry-store';
  * Register it without a prefix: the routes already live under `/registry/v1`.
  */
 export interface BuiltinRegistryOptions {
-  redis: Redis;
+  redis: RedisClient;
   db: Pick<Db, 'machineToken'>;
   keyPrefix?: string;
   sweepIntervalMs?: number;

@@ -1,5 +1,5 @@
 import { createHash, randomUUID } from 'node:crypto';
-import type { Redis } from 'ioredis';
+import type { RedisClient } from '@portico/config/redis';
 import { DEREGISTER_SCRIPT, PRUNE_SCRIPT, READ_SCRIPT, REGISTER_SCRIPT } from './registry-scripts';
 
 /** What an instance registered with; stored as JSON in the service's instances hash. */
@@ -41,7 +41,7 @@ export class RegistryStore {
   readonly channel: string;
 
   constructor(
-    private readonly redis: Redis,
+    private readonly redis: RedisClient,
     keyPrefix: string,
   ) {
     this.base = `${keyPrefix}{registry}`;
@@ -148,7 +148,7 @@ const SHAS = new Map<string, string>();
  * the whole script, and a Redis that restarted (script cache empty) is reloaded transparently.
  */
 async function runScript(
-  redis: Redis,
+  redis: RedisClient,
   script: string,
   keys: string[],
   args: string[],

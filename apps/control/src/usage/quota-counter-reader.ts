@@ -1,5 +1,6 @@
 import type { QuotaCounterReader } from '@portico/api';
-import type { Redis } from 'ioredis';
+import type { RedisClient } from '@portico/config/redis';
+import { Cluster } from 'ioredis';
 
 /** A usage query waits at most this long for Redis before answering from the rollups. */
 const READ_BUDGET_MS = 250;
@@ -10,7 +11,10 @@ const READ_BUDGET_MS = 250;
  * queueing the command, and a slow one fails after the budget; either way usage falls back to
  * the rollups rather than holding the request.
  */
-export function redisQuotaCounterReader(redis: Redis, keyPrefix?: string): QuotaCounterReader {
+export function redisQuotaCounterReader(
+  redis: RedisClient,
+  keyPrefix?: string,
+): QuotaCounterReader {
   return {
     ...(keyPrefix !== undefined ? { keyPrefix } : {}),
     async read(keys) {
@@ -20,10 +24,19 @@ export function redisQuotaCounterReader(redis: Redis, keyPrefix?: string): Quota
         timer = setTimeout(() => reject(new Error('redis read timed out')), READ_BUDGET_MS);
       });
       try {
-        return await Promise.race([redis.mget(...keys), timeout]);
+        return await Promise.race([readCounters(redis, keys), timeout]);
       } finally {
         clearTimeout(timer);
       }
     },
   };
+}
+
+/**
+ * One MGET on a single Redis. A cluster refuses an MGET whose keys span slots, and the counters of
+ * different subscriptions do, so there each is read on its own (in parallel).
+ */
+function readCounters(redis: RedisClient, keys: string[]): Promise<Array<string | null>> {
+  if (redis instanceof Cluster) return Promise.all(keys.map((key) => redis.get(key)));
+  return redis.mget(...keys);
 }

@@ -1,5 +1,6 @@
 import { createHash } from 'node:crypto';
-import type { Redis, RedisOptions } from 'ioredis';
+import type { RedisClient } from '@portico/config/redis';
+import type { RedisOptions } from 'ioredis';
 import { ResponseCacheMetrics } from './response-cache-metrics';
 import {
   BodyCapture,
@@ -40,7 +41,7 @@ export const DEFAULT_RESPONSE_CACHE_KEY_PREFIX = 'portico:cache:';
 
 export interface RedisResponseCacheOptions {
   /** A dedicated connection built with `responseCacheRedisOptions`; the caller closes it. */
-  redis: Redis;
+  redis: RedisClient;
   /** Prepended to the sha256 of each cache key. Default `portico:cache:`. */
   keyPrefix?: string;
   /** How long a lookup may wait for Redis before it is a miss. Default 25 ms. */
@@ -116,7 +117,7 @@ function positiveInteger(name: string, value: number | undefined, fallback: numb
  */
 export class RedisResponseCache implements ResponseCacheStore {
   readonly metrics: ResponseCacheMetrics;
-  private readonly redis: Redis;
+  private readonly redis: RedisClient;
   private readonly keyPrefix: string;
   private readonly budgetMs: number;
   private readonly maxPendingWriteBytes: number;

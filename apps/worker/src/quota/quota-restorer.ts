@@ -1,9 +1,11 @@
 import { quotaPeriodAt } from '@portico/analytics';
 import { limiterEpochKey, quotaCounterKey, ZQuota } from '@portico/config';
+import type { RedisClient } from '@portico/config/redis';
 import type { Db } from '@portico/db';
-import type { Redis } from 'ioredis';
+import { Cluster } from 'ioredis';
 import type { Logger } from '../logger';
 import { consumerRequestsBetween } from './quota-usage-query';
+import { restoreMarkers } from './restore-markers';
 
 /**
  * Raises quota counters to what the rollups say, never lowers them: a gateway may have counted
@@ -37,7 +39,7 @@ return raised
 
 export interface QuotaRestorerOptions {
   db: Db;
-  redis: Redis;
+  redis: RedisClient;
   /** The gateways' limiter key prefix (limiterKeyPrefixOf of the deployment's Redis prefix). */
   limiterKeyPrefix: string;
   logger: Logger;
@@ -64,6 +66,7 @@ export interface QuotaRestorer {
 export function startQuotaRestorer(options: QuotaRestorerOptions): QuotaRestorer {
   const { db, redis, logger } = options;
   const markerKey = limiterEpochKey(options.limiterKeyPrefix);
+  const markers = restoreMarkers(redis, markerKey);
   const now = options.now ?? (() => new Date());
   let running: Promise<void> | null = null;
   let closed = false;
@@ -98,17 +101,19 @@ export function startQuotaRestorer(options: QuotaRestorerOptions): QuotaRestorer
       args.push(period.startMs, period.endMs, used);
     }
     let raised = 0;
-    for (let from = 0; from < keys.length; from += 500) {
-      const part = keys.slice(from, from + 500);
+    // A cluster runs a script only over keys of one slot: there each counter goes on its own.
+    const step = redis instanceof Cluster ? 1 : 500;
+    for (let from = 0; from < keys.length; from += step) {
+      const part = keys.slice(from, from + step);
       const reply = await redis.eval(
         RAISE_COUNTERS_LUA,
         part.length,
         ...part,
-        ...args.slice(3 * from, 3 * (from + 500)),
+        ...args.slice(3 * from, 3 * (from + step)),
       );
       raised += Number(reply);
     }
-    await redis.set(markerKey, at.toISOString());
+    await markers.write(at.toISOString());
     logger.info(
       { counters: keys.length, raised, marker: markerKey },
       'quota counters restored from the usage rollups',
@@ -118,7 +123,7 @@ export function startQuotaRestorer(options: QuotaRestorerOptions): QuotaRestorer
   async function tick(): Promise<void> {
     if (closed || running !== null || redis.status !== 'ready') return;
     try {
-      if ((await redis.exists(markerKey)) === 1) return;
+      if (await markers.present()) return;
       running = restore();
       await running;
     } catch (error) {
