@@ -1,18 +1,11 @@
-import { Queue } from 'bullmq';
-import { Redis } from 'ioredis';
 import { describe, expect, it } from 'vitest';
-import { createAnalyticsRecorder } from '../src/analytics-recorder';
-import { ANALYTICS_QUEUE_NAME } from '../src/queue-names';
-import { PrivateRedisServer } from './private-redis-server';
 import {
-  cleanups,
+  analyticsQueue,
   delivered,
-  dropPrefix,
   event,
-  freshPrefix,
+  recorderOnPrivateRedis,
+  recorderOnSharedRedis,
   SHARED_REDIS,
-  silent,
-  track,
   useCleanups,
 } from './recorder-test-kit';
 import { waitFor } from './wait-for';
@@ -21,14 +14,8 @@ useCleanups();
 
 describe('analytics recorder: raw rows and backpressure', () => {
   it('logs every error and up to the per-second sample of successes per API, marking the sampled rows', async () => {
-    const prefix = freshPrefix();
-    cleanups.push(() => dropPrefix(SHARED_REDIS, prefix));
-    const recorder = createAnalyticsRecorder({
-      connection: SHARED_REDIS,
-      prefix,
-      nodeId: 'dpn_test',
+    const { prefix, recorder } = recorderOnSharedRedis({
       logSuccessesPerSecond: 3,
-      logger: silent,
     });
     const second = 1_763_800_000_000;
     // Two APIs, ten successes each within one second, and four errors of the first API.
@@ -58,19 +45,10 @@ describe('analytics recorder: raw rows and backpressure', () => {
   });
 
   it('stops adding jobs past the queue backlog bound, sheds raw rows (counted), keeps counting and ships the held counts once the backlog clears', async () => {
-    const redis = await PrivateRedisServer.start();
-    cleanups.push(() => redis.stop());
-    const prefix = freshPrefix();
-    const recorder = track(
-      createAnalyticsRecorder({
-        connection: redis.url,
-        prefix,
-        nodeId: 'dpn_test',
-        flushIntervalMs: 50,
-        maxQueueBacklog: 2,
-        logger: silent,
-      }),
-    );
+    const { redis, prefix, recorder } = await recorderOnPrivateRedis('start', {
+      flushIntervalMs: 50,
+      maxQueueBacklog: 2,
+    });
     await waitFor('Redis ready', () => recorder.stats().redisReady);
     // Nothing consumes the queue: jobs pile up until the recorder sees the bound.
     let i = 0;
@@ -87,12 +65,7 @@ describe('analytics recorder: raw rows and backpressure', () => {
       recorder.record({ ...event(i++), time: Date.now(), status: 500 });
     await waitFor('rows shed', () => (recorder.stats().rowsShed ?? 0) > 0, 30_000);
     // While shedding, no job is added: the backlog stays at its bound however much traffic comes.
-    const connection = new Redis(redis.url, { maxRetriesPerRequest: null });
-    const queue = new Queue(ANALYTICS_QUEUE_NAME, { connection, prefix });
-    cleanups.push(async () => {
-      await queue.close();
-      connection.disconnect();
-    });
+    const queue = analyticsQueue(redis.url, prefix);
     expect(await queue.getWaitingCount()).toBeLessThanOrEqual(3);
     expect((await delivered(redis.url, prefix)).counted).toBe(jobsWhenShedding);
     expect(recorder.stats().buffered).toBeGreaterThanOrEqual(1_000);

@@ -1,14 +1,9 @@
 import { describe, expect, it } from 'vitest';
-import { createAnalyticsRecorder } from '../src/analytics-recorder';
-import { PrivateRedisServer } from './private-redis-server';
 import {
-  cleanups,
   delivered,
   event,
-  freshPrefix,
   LOG_ALL,
-  silent,
-  track,
+  recorderOnPrivateRedis,
   useCleanups,
 } from './recorder-test-kit';
 import { waitFor } from './wait-for';
@@ -17,21 +12,12 @@ useCleanups();
 
 describe('analytics recorder while Redis is unavailable (private redis-server)', () => {
   it('keeps record() non-blocking, counts every request, holds the newest raw rows up to the bound, counts the rows dropped and delivers all when Redis returns', async () => {
-    const redis = await PrivateRedisServer.start();
-    cleanups.push(() => redis.stop());
-    const prefix = freshPrefix();
-    const recorder = track(
-      createAnalyticsRecorder({
-        connection: redis.url,
-        prefix,
-        nodeId: 'dpn_test',
-        maxBufferedEvents: 5_000,
-        logSuccessesPerSecond: LOG_ALL,
-        batchMaxEvents: 500,
-        flushIntervalMs: 50,
-        logger: silent,
-      }),
-    );
+    const { redis, prefix, recorder } = await recorderOnPrivateRedis('start', {
+      maxBufferedEvents: 5_000,
+      logSuccessesPerSecond: LOG_ALL,
+      batchMaxEvents: 500,
+      flushIntervalMs: 50,
+    });
     await waitFor('Redis ready', () => recorder.stats().redisReady);
 
     await redis.stop();
@@ -80,18 +66,9 @@ describe('analytics recorder while Redis is unavailable (private redis-server)',
   }, 90_000);
 
   it('starts without Redis and delivers what was recorded once Redis comes up', async () => {
-    const redis = await PrivateRedisServer.reserve();
-    cleanups.push(() => redis.stop());
-    const prefix = freshPrefix();
-    const recorder = track(
-      createAnalyticsRecorder({
-        connection: redis.url,
-        prefix,
-        nodeId: 'dpn_test',
-        flushIntervalMs: 50,
-        logger: silent,
-      }),
-    );
+    const { redis, prefix, recorder } = await recorderOnPrivateRedis('reserve', {
+      flushIntervalMs: 50,
+    });
     for (let i = 0; i < 300; i++) recorder.record(event(i));
     await waitFor('a failed send', () => recorder.stats().sendFailures > 0);
     // flush() with Redis down gives up at its deadline instead of hanging the shutdown.

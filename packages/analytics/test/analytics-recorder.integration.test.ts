@@ -1,23 +1,18 @@
 import { spawn } from 'node:child_process';
 import { once } from 'node:events';
 import { fileURLToPath } from 'node:url';
-import { Queue } from 'bullmq';
-import { Redis } from 'ioredis';
 import { describe, expect, it } from 'vitest';
 import { decodeAnalyticsBatch } from '../src/aggregate-batch-codec';
-import { createAnalyticsRecorder } from '../src/analytics-recorder';
-import { ANALYTICS_QUEUE_NAME } from '../src/queue-names';
 import {
+  analyticsQueue,
   cleanups,
   delivered,
   deliveredRequestIds,
-  dropPrefix,
   event,
-  freshPrefix,
   LOG_ALL,
+  recorderOnSharedRedis,
   SHARED_REDIS,
-  silent,
-  track,
+  sharedRedisPrefix,
   useCleanups,
 } from './recorder-test-kit';
 import { waitFor } from './wait-for';
@@ -26,19 +21,11 @@ useCleanups();
 
 describe('analytics recorder on a real Redis', () => {
   it('ships every recorded event exactly once, one job per batch keyed by the batch id', async () => {
-    const prefix = freshPrefix();
-    cleanups.push(() => dropPrefix(SHARED_REDIS, prefix));
-    const recorder = track(
-      createAnalyticsRecorder({
-        connection: SHARED_REDIS,
-        prefix,
-        nodeId: 'dpn_test',
-        logSuccessesPerSecond: LOG_ALL,
-        batchMaxEvents: 1000,
-        flushIntervalMs: 50,
-        logger: silent,
-      }),
-    );
+    const { prefix, recorder } = recorderOnSharedRedis({
+      logSuccessesPerSecond: LOG_ALL,
+      batchMaxEvents: 1000,
+      flushIntervalMs: 50,
+    });
     for (let i = 0; i < 2500; i++) recorder.record(event(i));
     await waitFor(
       'all events and rows sent',
@@ -60,15 +47,9 @@ describe('analytics recorder on a real Redis', () => {
   });
 
   it('sends what is still buffered when closed, before the interval would have', async () => {
-    const prefix = freshPrefix();
-    cleanups.push(() => dropPrefix(SHARED_REDIS, prefix));
-    const recorder = createAnalyticsRecorder({
-      connection: SHARED_REDIS,
-      prefix,
-      nodeId: 'dpn_test',
+    const { prefix, recorder } = recorderOnSharedRedis({
       logSuccessesPerSecond: LOG_ALL,
       flushIntervalMs: 60_000,
-      logger: silent,
     });
     await waitFor('Redis ready', () => recorder.stats().redisReady);
     for (let i = 0; i < 17; i++) recorder.record(event(i));
@@ -79,8 +60,7 @@ describe('analytics recorder on a real Redis', () => {
   });
 
   it('lets the process exit once closed, however long the flush timeout it was given', async () => {
-    const prefix = freshPrefix();
-    cleanups.push(() => dropPrefix(SHARED_REDIS, prefix));
+    const prefix = sharedRedisPrefix();
     // A child process that records, closes with a ten-minute timeout and then has nothing left
     // to do: it exits at once unless a timer of the recorder's is still running.
     const child = spawn(
@@ -109,14 +89,7 @@ describe('analytics recorder on a real Redis', () => {
   }, 120_000);
 
   it('drops and counts a malformed event instead of letting it spoil its batch', async () => {
-    const prefix = freshPrefix();
-    cleanups.push(() => dropPrefix(SHARED_REDIS, prefix));
-    const recorder = createAnalyticsRecorder({
-      connection: SHARED_REDIS,
-      prefix,
-      nodeId: 'dpn_test',
-      logger: silent,
-    });
+    const { prefix, recorder } = recorderOnSharedRedis();
     recorder.record(event(1));
     recorder.record({ ...event(2), status: 42 });
     recorder.record(event(3));
@@ -130,22 +103,12 @@ describe('analytics recorder on a real Redis', () => {
   });
 
   it('anonymises client addresses when asked', async () => {
-    const prefix = freshPrefix();
-    cleanups.push(() => dropPrefix(SHARED_REDIS, prefix));
-    const recorder = createAnalyticsRecorder({
-      connection: SHARED_REDIS,
-      prefix,
-      nodeId: 'dpn_test',
+    const { prefix, recorder } = recorderOnSharedRedis({
       anonymiseIp: true,
-      logger: silent,
     });
     recorder.record(event(1));
     await recorder.close(5_000);
-    const connection = new Redis(SHARED_REDIS, { maxRetriesPerRequest: null });
-    const queue = new Queue(ANALYTICS_QUEUE_NAME, { connection, prefix });
-    const [job] = await queue.getJobs(['wait']);
-    await queue.close();
-    connection.disconnect();
+    const [job] = await analyticsQueue(SHARED_REDIS, prefix).getJobs(['wait']);
     expect(job && decodeAnalyticsBatch(job.data).rows[0]?.clientIp).toBe('203.0.113.0');
   });
 });

@@ -3,33 +3,31 @@ import { Queue } from 'bullmq';
 import { Redis } from 'ioredis';
 import { afterEach, expect } from 'vitest';
 import { decodeAnalyticsBatch } from '../src/aggregate-batch-codec';
-import type { AnalyticsRecorder, RecordedRequest } from '../src/analytics-recorder';
+import {
+  type AnalyticsRecorder,
+  type AnalyticsRecorderOptions,
+  createAnalyticsRecorder,
+  type RecordedRequest,
+} from '../src/analytics-recorder';
 import { ANALYTICS_AGGREGATE_BATCH_JOB_NAME, ANALYTICS_QUEUE_NAME } from '../src/queue-names';
+import { sampleEvent } from '../src/test-events';
+import { PrivateRedisServer } from './private-redis-server';
 
 /** What the recorder integration tests share: events, a fresh queue prefix, reading what was delivered. */
 
 export const SHARED_REDIS = process.env.REDIS_URL ?? 'redis://127.0.0.1:6379';
-export const silent = { info: () => undefined, warn: () => undefined, error: () => undefined };
+const silent = { info: () => undefined, warn: () => undefined, error: () => undefined };
 
+/** The i-th request of a test: its own id and millisecond, the same API, route and consumer. */
 export function event(i: number): RecordedRequest {
-  return {
+  return sampleEvent({
     time: 1_763_800_000_000 + i,
     requestId: `req_${String(i).padStart(8, '0')}`,
-    apiId: 'api_one',
-    routeId: 'rte_one',
-    serviceId: 'svc_one',
-    instance: '127.0.0.1:9001',
-    consumerId: 'con_one',
-    keyId: 'key_one',
-    method: 'GET',
-    status: 200,
     totalMs: 3,
     upstreamMs: 2,
     bytesIn: 10,
     bytesOut: 20,
-    clientIp: '203.0.113.7',
-    errorCode: null,
-  };
+  });
 }
 
 /** What the queue's waiting jobs carry: requests counted, and the ids of the raw rows kept. */
@@ -37,8 +35,7 @@ export async function delivered(
   redisUrl: string,
   prefix: string,
 ): Promise<{ counted: number; rowIds: string[]; sampled: number }> {
-  const connection = new Redis(redisUrl, { maxRetriesPerRequest: null });
-  const queue = new Queue(ANALYTICS_QUEUE_NAME, { connection, prefix });
+  const { queue, close } = openQueue(redisUrl, prefix);
   try {
     const jobs = await queue.getJobs(['wait'], 0, -1);
     const rowIds: string[] = [];
@@ -56,9 +53,25 @@ export async function delivered(
     }
     return { counted, rowIds: rowIds.sort(), sampled };
   } finally {
+    await close();
+  }
+}
+
+function openQueue(redisUrl: string, prefix: string) {
+  const connection = new Redis(redisUrl, { maxRetriesPerRequest: null });
+  const queue = new Queue(ANALYTICS_QUEUE_NAME, { connection, prefix });
+  const close = async () => {
     await queue.close();
     connection.disconnect();
-  }
+  };
+  return { queue, close };
+}
+
+/** The analytics queue under `prefix`, for a test to look into or drain; closed after the test. */
+export function analyticsQueue(redisUrl: string, prefix: string): Queue {
+  const { queue, close } = openQueue(redisUrl, prefix);
+  cleanups.push(close);
+  return queue;
 }
 
 /** The raw rows kept, for tests that log every success. */
@@ -78,18 +91,61 @@ export function useCleanups(): void {
   });
 }
 
-export function track(recorder: AnalyticsRecorder): AnalyticsRecorder {
-  cleanups.push(() => recorder.close(100));
-  return recorder;
-}
-
-export function freshPrefix(): string {
+function freshPrefix(): string {
   return `{test-analytics-${randomBytes(6).toString('hex')}}`;
 }
 
-export async function dropPrefix(redisUrl: string, prefix: string): Promise<void> {
+async function dropPrefix(redisUrl: string, prefix: string): Promise<void> {
   const redis = new Redis(redisUrl);
   const keys = await redis.keys(`${prefix}:*`);
   if (keys.length > 0) await redis.del(...keys);
   redis.disconnect();
+}
+
+/** A fresh key prefix on the shared Redis, its keys dropped after the test. */
+export function sharedRedisPrefix(): string {
+  const prefix = freshPrefix();
+  cleanups.push(() => dropPrefix(SHARED_REDIS, prefix));
+  return prefix;
+}
+
+/** A redis-server of the test's own (started, or only given a port), stopped after the test. */
+async function privateRedis(how: 'start' | 'reserve'): Promise<PrivateRedisServer> {
+  const redis = await (how === 'start' ? PrivateRedisServer.start() : PrivateRedisServer.reserve());
+  cleanups.push(() => redis.stop());
+  return redis;
+}
+
+/** A recorder on `connection` under `prefix`, node `dpn_test`, logging nothing, closed after the test. */
+function testRecorder(
+  connection: string,
+  prefix: string,
+  options: Partial<AnalyticsRecorderOptions>,
+): AnalyticsRecorder {
+  const recorder = createAnalyticsRecorder({
+    connection,
+    prefix,
+    nodeId: 'dpn_test',
+    logger: silent,
+    ...options,
+  });
+  // Closing twice is harmless, so tests that close their recorder themselves need not say so.
+  cleanups.push(() => recorder.close(100));
+  return recorder;
+}
+
+/** A test recorder on the shared Redis under a fresh prefix. */
+export function recorderOnSharedRedis(options: Partial<AnalyticsRecorderOptions> = {}) {
+  const prefix = sharedRedisPrefix();
+  return { prefix, recorder: testRecorder(SHARED_REDIS, prefix, options) };
+}
+
+/** A test recorder on a redis-server of the test's own (see privateRedis). */
+export async function recorderOnPrivateRedis(
+  how: 'start' | 'reserve',
+  options: Partial<AnalyticsRecorderOptions>,
+) {
+  const redis = await privateRedis(how);
+  const prefix = freshPrefix();
+  return { redis, prefix, recorder: testRecorder(redis.url, prefix, options) };
 }
