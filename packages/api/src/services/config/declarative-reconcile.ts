@@ -3,16 +3,16 @@ import type { Prisma } from '@portico/db';
 import { logConsumerChange, logSubscriptionChange } from '../../sync/credential-log';
 import type { AppliedChange, ApplyContext } from './declarative-apply';
 import { loadDeclarativeState } from './declarative-state';
-import { deleteUnlistedApis, upsertApis } from './reconcile/reconcile-apis';
+import { upsertApis } from './reconcile/reconcile-apis';
 import {
   cancelUnlistedSubscriptions,
   deleteUnlistedConsumers,
   upsertConsumers,
 } from './reconcile/reconcile-consumers';
 import { deleteUnlistedPlans, upsertPlans } from './reconcile/reconcile-plans';
-import { deleteUnlistedRegistries, upsertRegistries } from './reconcile/reconcile-registries';
-import type { Run } from './reconcile/reconcile-run';
-import { deleteUnlistedServices, upsertServices } from './reconcile/reconcile-services';
+import { upsertRegistries } from './reconcile/reconcile-registries';
+import { deleteUnlisted, type Run } from './reconcile/reconcile-run';
+import { upsertServices } from './reconcile/reconcile-services';
 
 /**
  * Makes the draft equal to `doc` by name, in an order that never breaks a foreign key: what
@@ -37,12 +37,14 @@ export async function reconcile(
   await deleteUnlistedConsumers(run);
   await cancelUnlistedSubscriptions(run);
   await deleteUnlistedPlans(run);
-  await deleteUnlistedApis(run);
+  // APIs not in the file go (routes and plan links cascade).
+  await deleteUnlisted(run, 'api');
   await upsertRegistries(run);
   await upsertServices(run);
   await upsertApis(run);
-  await deleteUnlistedServices(run);
-  await deleteUnlistedRegistries(run);
+  // Services, then registries, that nothing in the file uses any more go.
+  await deleteUnlisted(run, 'service');
+  await deleteUnlisted(run, 'registry');
   await upsertPlans(run);
   await upsertConsumers(run);
   for (const entry of run.credentialLog) {

@@ -10,6 +10,19 @@ export interface AccountLink {
   token: string;
 }
 
+/** Per purpose: the portal page that consumes the token, the message, and the unit its lifetime is told in. */
+const ACCOUNT_LINKS: Record<
+  UserTokenPurpose,
+  {
+    page: string;
+    message: (to: string, portalName: string, link: string, lifetime: number) => MailMessage;
+    lifetimeUnitMs: number;
+  }
+> = {
+  verify_email: { page: 'verify-email', message: verificationMail, lifetimeUnitMs: 3_600_000 },
+  reset_password: { page: 'reset-password', message: passwordResetMail, lifetimeUnitMs: 60_000 },
+};
+
 /**
  * The mail carrying a one-time account link (email verification or password reset), pointing at
  * the portal page that consumes it and naming how long it lasts.
@@ -19,23 +32,7 @@ export function accountLinkMail(
   purpose: UserTokenPurpose,
   { to, portalName, token }: AccountLink,
 ): MailMessage {
-  const ttlMs = USER_TOKEN_TTL_MS[purpose];
-  switch (purpose) {
-    case 'verify_email':
-      return verificationMail(
-        to,
-        portalName,
-        portalLink(portalUrlOf(ctx), 'verify-email', token),
-        ttlMs / 3_600_000,
-      );
-    case 'reset_password':
-      return passwordResetMail(
-        to,
-        portalName,
-        portalLink(portalUrlOf(ctx), 'reset-password', token),
-        ttlMs / 60_000,
-      );
-    default:
-      return purpose satisfies never;
-  }
+  const { page, message, lifetimeUnitMs } = ACCOUNT_LINKS[purpose];
+  const link = portalLink(portalUrlOf(ctx), page, token);
+  return message(to, portalName, link, USER_TOKEN_TTL_MS[purpose] / lifetimeUnitMs);
 }

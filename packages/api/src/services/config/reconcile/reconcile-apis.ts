@@ -40,16 +40,6 @@ function apiData(a: DeclarativeApiView, serviceId: string) {
   };
 }
 
-/** APIs not in the file go (routes and plan links cascade). */
-export async function deleteUnlistedApis({ tx, doc, state, changes }: Run): Promise<void> {
-  const listed = new Set(doc.apis.map((a) => a.name));
-  for (const [name, current] of state.apis) {
-    if (listed.has(name)) continue;
-    await tx.api.delete({ where: { id: current.id } });
-    changes.push({ kind: 'api', name, action: 'delete' });
-  }
-}
-
 export async function upsertApis({ tx, doc, state, changes, ids, now }: Run): Promise<void> {
   for (const a of doc.apis) {
     const current = state.apis.get(a.name);

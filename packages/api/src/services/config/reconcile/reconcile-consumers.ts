@@ -20,17 +20,10 @@ export async function deleteUnlistedConsumers({
 }
 
 /** Listed consumers drop subscriptions to plans they no longer list, before plans may go. */
-export async function cancelUnlistedSubscriptions({
-  tx,
-  ctx,
-  doc,
-  state,
-  now,
-  consumerChanged,
-  credentialLog,
-}: Run): Promise<void> {
-  for (const c of doc.consumers) {
-    const current = state.consumers.get(c.name);
+export async function cancelUnlistedSubscriptions(run: Run): Promise<void> {
+  const { tx, now, consumerChanged, credentialLog } = run;
+  for (const c of run.doc.consumers) {
+    const current = run.state.consumers.get(c.name);
     if (!current) continue;
     const stale = await tx.subscription.findMany({
       where: { consumerId: current.id, status: 'active', plan: { name: { notIn: c.plans } } },
@@ -39,7 +32,7 @@ export async function cancelUnlistedSubscriptions({
     for (const sub of stale) {
       await tx.subscription.update({
         where: { id: sub.id },
-        data: { status: 'cancelled', decidedBy: ctx.actor?.userId ?? null, decidedAt: now },
+        data: { status: 'cancelled', decidedBy: run.ctx.actor?.userId ?? null, decidedAt: now },
       });
       credentialLog.add(`subscription:${sub.id}`);
       consumerChanged.add(c.name);

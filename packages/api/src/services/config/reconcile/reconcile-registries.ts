@@ -36,16 +36,6 @@ export async function upsertRegistries({ tx, ctx, doc, state, changes, ids }: Ru
   }
 }
 
-/** Registries nothing in the file lists any more go (after the services that used them). */
-export async function deleteUnlistedRegistries({ tx, doc, state, changes }: Run): Promise<void> {
-  const registries = new Set(doc.registries.map((r) => r.name));
-  for (const [name, current] of state.registries) {
-    if (registries.has(name)) continue;
-    await tx.registryConnection.delete({ where: { id: current.id } });
-    changes.push({ kind: 'registry', name, action: 'delete' });
-  }
-}
-
 /** The newly sealed credentials, or undefined when they equal what is stored (nothing to write). */
 function sealedIfChanged(
   secretKey: Buffer,

@@ -47,3 +47,46 @@ export function mustGet<T>(map: Map<string, T>, name: string, what: string): T {
   }
   return value;
 }
+
+type RemovableKind = 'api' | 'service' | 'registry';
+
+/** What the document lists and what is stored of a kind, and how one stored entry is removed. */
+function unlistedSource(run: Run, kind: RemovableKind) {
+  const { tx, doc, state } = run;
+  switch (kind) {
+    case 'api':
+      return {
+        listed: doc.apis,
+        stored: state.apis,
+        remove: (id: string) => tx.api.delete({ where: { id } }),
+      };
+    case 'service':
+      return {
+        listed: doc.services,
+        stored: state.services,
+        remove: (id: string) => tx.service.delete({ where: { id } }),
+      };
+    case 'registry':
+      return {
+        listed: doc.registries,
+        stored: state.registries,
+        remove: (id: string) => tx.registryConnection.delete({ where: { id } }),
+      };
+    default:
+      return kind satisfies never;
+  }
+}
+
+/**
+ * Deletes the entries of `kind` stored under a name the document no longer lists, recording each
+ * as a change. Routes and plan links go with their API by cascade.
+ */
+export async function deleteUnlisted(run: Run, kind: RemovableKind): Promise<void> {
+  const { listed, stored, remove } = unlistedSource(run, kind);
+  const names = new Set<string>(listed.map((entry) => entry.name));
+  for (const [name, current] of stored) {
+    if (names.has(name)) continue;
+    await remove(current.id);
+    run.changes.push({ kind, name, action: 'delete' });
+  }
+}

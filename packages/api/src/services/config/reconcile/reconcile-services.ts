@@ -42,13 +42,3 @@ export async function upsertServices({ tx, doc, state, changes, ids }: Run): Pro
     }
   }
 }
-
-/** Services nothing in the file lists any more go (after the APIs that used them). */
-export async function deleteUnlistedServices({ tx, doc, state, changes }: Run): Promise<void> {
-  const services = new Set(doc.services.map((s) => s.name));
-  for (const [name, current] of state.services) {
-    if (services.has(name)) continue;
-    await tx.service.delete({ where: { id: current.id } });
-    changes.push({ kind: 'service', name, action: 'delete' });
-  }
-}
