@@ -18,13 +18,11 @@ export async function compactRollups(db: Db, now: Date, compactAfterHours: numbe
     Math.floor((now.getTime() - compactAfterHours * HOUR_MS) / HOUR_MS) * HOUR_MS,
   );
   const minuteRows = await compactInSteps(cutoff, {
-    oldest: async () => {
-      const oldest = await db.$queryRaw<{ minute: Date | null }[]>`
-        SELECT min(minute) AS minute FROM usage_minutes WHERE minute < ${cutoff}`;
-      return oldest[0]?.minute ?? null;
-    },
-    move: async (upTo) => {
-      const moved = await db.$queryRaw<{ moved: bigint }[]>`
+    oldest: () =>
+      db.$queryRaw<{ minute: Date | null }[]>`
+        SELECT min(minute) AS minute FROM usage_minutes WHERE minute < ${cutoff}`,
+    move: (upTo) =>
+      db.$queryRaw<{ moved: bigint }[]>`
       WITH moved AS (
         DELETE FROM usage_minutes WHERE minute < ${upTo}
         RETURNING minute, "apiId", "routeId", "consumerId", "keyId", "statusClass", count, "errorCount",
@@ -64,9 +62,7 @@ export async function compactRollups(db: Db, now: Date, compactAfterHours: numbe
           )
         RETURNING 1
       )
-      SELECT count(*)::bigint AS moved FROM moved`;
-      return Number(moved[0]?.moved ?? 0n);
-    },
+      SELECT count(*)::bigint AS moved FROM moved`,
   });
   const errorMinuteRows = await compactErrorRollups(db, cutoff);
   return { minuteRows, errorMinuteRows, cutoff };
@@ -75,13 +71,11 @@ export async function compactRollups(db: Db, now: Date, compactAfterHours: numbe
 /** The same fold for the per-minute gateway error-code counts. */
 async function compactErrorRollups(db: Db, cutoff: Date): Promise<number> {
   return compactInSteps(cutoff, {
-    oldest: async () => {
-      const oldest = await db.$queryRaw<{ minute: Date | null }[]>`
-        SELECT min(minute) AS minute FROM usage_error_minutes WHERE minute < ${cutoff}`;
-      return oldest[0]?.minute ?? null;
-    },
-    move: async (upTo) => {
-      const moved = await db.$queryRaw<{ moved: bigint }[]>`
+    oldest: () =>
+      db.$queryRaw<{ minute: Date | null }[]>`
+        SELECT min(minute) AS minute FROM usage_error_minutes WHERE minute < ${cutoff}`,
+    move: (upTo) =>
+      db.$queryRaw<{ moved: bigint }[]>`
       WITH moved AS (
         DELETE FROM usage_error_minutes WHERE minute < ${upTo}
         RETURNING minute, "apiId", "routeId", "consumerId", "keyId", "errorCode", count
@@ -95,18 +89,16 @@ async function compactErrorRollups(db: Db, cutoff: Date): Promise<number> {
           count = u.count + EXCLUDED.count
         RETURNING 1
       )
-      SELECT count(*)::bigint AS moved FROM moved`;
-      return Number(moved[0]?.moved ?? 0n);
-    },
+      SELECT count(*)::bigint AS moved FROM moved`,
   });
 }
 
 /** One table's compaction: where its oldest minute row is, and the statement that moves rows. */
 interface CompactionSteps {
-  /** The oldest minute row below the cutoff, or null when none is left. */
-  oldest: () => Promise<Date | null>;
-  /** Folds the minute rows before `upTo` into hour rows; resolves to how many it moved. */
-  move: (upTo: Date) => Promise<number>;
+  /** Reads the oldest minute row below the cutoff (null or no row when none is left). */
+  oldest: () => Promise<{ minute: Date | null }[]>;
+  /** Folds the minute rows before `upTo` into hour rows and counts the rows it moved. */
+  move: (upTo: Date) => Promise<{ moved: bigint }[]>;
 }
 
 /**
@@ -116,7 +108,7 @@ interface CompactionSteps {
 async function compactInSteps(cutoff: Date, steps: CompactionSteps): Promise<number> {
   let rows = 0;
   for (let step = 0; step < MAX_STEPS; step++) {
-    const from = await steps.oldest();
+    const from = (await steps.oldest())[0]?.minute;
     if (!from) break;
     const upTo = new Date(
       Math.min(
@@ -124,7 +116,8 @@ async function compactInSteps(cutoff: Date, steps: CompactionSteps): Promise<num
         Math.floor(from.getTime() / HOUR_MS) * HOUR_MS + HOURS_PER_STEP * HOUR_MS,
       ),
     );
-    rows += await steps.move(upTo);
+    const moved = await steps.move(upTo);
+    rows += Number(moved[0]?.moved ?? 0n);
   }
   return rows;
 }
