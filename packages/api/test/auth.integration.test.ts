@@ -2,23 +2,20 @@ import { randomBytes } from 'node:crypto';
 import { createTestDatabase } from '@portico/db/testing';
 import { newId } from '@portico/id';
 import { generateSecret } from '@portico/keys';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { createAppCaller } from '../src/root';
 import { BOOTSTRAP_OWNER_EMAIL, bootstrapOwner } from '../src/services/auth/bootstrap-owner';
 import { hashPassword } from '../src/services/auth/passwords';
 import { resolveActor } from '../src/services/auth/resolve-actor';
 import { signSessionCookie } from '../src/services/auth/session-cookie';
 import type { Actor, ApiContext } from '../src/trpc';
+import { withApiHarness } from './file-harness';
 import { fixtures } from './fixtures';
-import { type ApiHarness, createApiHarness, expectTrpcError, uniqueName } from './harness';
+import { type ApiHarness, expectTrpcError, uniqueName } from './harness';
 
 let h: ApiHarness;
-
-beforeAll(async () => {
-  h = await createApiHarness();
-});
-afterAll(async () => {
-  await h?.drop();
+withApiHarness((harness) => {
+  h = harness;
 });
 
 function resolve(

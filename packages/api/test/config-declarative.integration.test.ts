@@ -1,25 +1,14 @@
 import { ZDeclarativeConfig } from '@portico/config';
-import { TRPCError } from '@trpc/server';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { stringify as toYaml } from 'yaml';
-import { baseDocument, type ConfigHarness, countRows, createConfigHarness } from './config-harness';
+import { baseDocument, type ConfigHarness, countRows } from './config-harness';
+import { withConfigHarness } from './file-harness';
+import { trpcErrorOf } from './harness';
 
 let h: ConfigHarness;
-beforeAll(async () => {
-  h = await createConfigHarness();
+withConfigHarness((harness) => {
+  h = harness;
 });
-afterAll(async () => {
-  await h?.drop();
-});
-
-async function trpcError(promise: Promise<unknown>): Promise<TRPCError> {
-  const error = await promise.then(
-    () => null,
-    (e: unknown) => e,
-  );
-  expect(error).toBeInstanceOf(TRPCError);
-  return error as TRPCError;
-}
 
 describe('config.apply and config.dump', () => {
   it('creates every entity in dependency order and publishes version 1', async () => {
@@ -131,7 +120,7 @@ describe('config.apply and config.dump', () => {
   it('refuses an unknown registry type naming the field, and writes nothing', async () => {
     const before = await countRows(h.db);
     const doc = { ...baseDocument(), registries: [{ name: 'weird', type: 'nacos', address: 'x' }] };
-    const error = await trpcError(h.as('editor').config.applyDocument({ document: doc }));
+    const error = await trpcErrorOf(h.as('editor').config.applyDocument({ document: doc }));
     expect(error.code).toBe('BAD_REQUEST');
     expect(error.message).toContain('registries[0].type');
     expect(error.message).toContain('unknown registry type "nacos"');
@@ -146,7 +135,7 @@ describe('config.apply and config.dump', () => {
       basePath: '/orders',
       service: 'orders',
     } as (typeof doc.apis)[number]);
-    const error = await trpcError(h.as('editor').config.applyDocument({ document: doc }));
+    const error = await trpcErrorOf(h.as('editor').config.applyDocument({ document: doc }));
     expect(error.code).toBe('BAD_REQUEST');
     expect(error.message).toContain('orders-api');
     expect(error.message).toContain('orders-v2');
@@ -157,10 +146,10 @@ describe('config.apply and config.dump', () => {
     const before = await countRows(h.db);
     const doc = baseDocument();
     doc.services[0] = { name: 'orders', targets: ['169.254.169.254:80'] };
-    const metadata = await trpcError(h.as('editor').config.applyDocument({ document: doc }));
+    const metadata = await trpcErrorOf(h.as('editor').config.applyDocument({ document: doc }));
     expect(metadata.code).toBe('BAD_REQUEST');
     expect(metadata.message).toContain('services[0].targets[0]');
-    const yaml = await trpcError(
+    const yaml = await trpcErrorOf(
       h.as('editor').config.applyDocument({ document: 'apis: [unclosed' }),
     );
     expect(yaml.code).toBe('BAD_REQUEST');
@@ -191,7 +180,7 @@ describe('config.apply and config.dump', () => {
     const doc = baseDocument();
     doc.plans = doc.plans.filter((p) => p.name !== 'pro');
     doc.services[0] = { name: 'orders', targets: ['127.0.0.1:9999'] };
-    const error = await trpcError(h.as('editor').config.applyDocument({ document: doc }));
+    const error = await trpcErrorOf(h.as('editor').config.applyDocument({ document: doc }));
     expect(error.code).toBe('CONFLICT');
     expect(error.message).toContain('plans: plan pro has 1 active subscription');
     expect(await countRows(h.db)).toEqual(before);
@@ -221,7 +210,7 @@ describe('config.apply and config.dump', () => {
   });
 
   it('refuses apply to a viewer', async () => {
-    const error = await trpcError(
+    const error = await trpcErrorOf(
       h.as('viewer').config.applyDocument({ document: baseDocument() }),
     );
     expect(error.code).toBe('FORBIDDEN');

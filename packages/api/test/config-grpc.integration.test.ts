@@ -1,10 +1,11 @@
 import { readFileSync } from 'node:fs';
 import { ZServiceSettings } from '@portico/config';
-import { TRPCError } from '@trpc/server';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { stringify as toYaml } from 'yaml';
 import { updateService } from '../src/services/services/services';
-import { type ConfigHarness, countRows, createConfigHarness } from './config-harness';
+import { type ConfigHarness, countRows } from './config-harness';
+import { withConfigHarness } from './file-harness';
+import { trpcErrorOf } from './harness';
 
 const GREETER = `syntax = "proto3";
 package hello.v1;
@@ -25,21 +26,9 @@ function documentWith(protoFiles: Record<string, string>) {
 }
 
 let h: ConfigHarness;
-beforeAll(async () => {
-  h = await createConfigHarness();
+withConfigHarness((harness) => {
+  h = harness;
 });
-afterAll(async () => {
-  await h?.drop();
-});
-
-async function trpcError(promise: Promise<unknown>): Promise<TRPCError> {
-  const error = await promise.then(
-    () => null,
-    (e: unknown) => e,
-  );
-  expect(error).toBeInstanceOf(TRPCError);
-  return error as TRPCError;
-}
 
 describe('gRPC services in the declarative config', () => {
   it('refuses a proto that does not compile with the compiler message, and writes nothing', async () => {
@@ -47,7 +36,7 @@ describe('gRPC services in the declarative config', () => {
     const bad = documentWith({
       'hello.proto': 'syntax = "proto3";\nmessage HelloRequest { strin name = 1 }\n',
     });
-    const error = await trpcError(h.as('editor').config.applyDocument({ document: toYaml(bad) }));
+    const error = await trpcErrorOf(h.as('editor').config.applyDocument({ document: toYaml(bad) }));
     expect(error.code).toBe('BAD_REQUEST');
     expect(error.message).toContain('services[0].grpc.protoFiles: service greeter:');
     expect(error.message).toMatch(/illegal .*line 2/);
@@ -56,13 +45,13 @@ describe('gRPC services in the declarative config', () => {
   });
 
   it('refuses protocol: grpc without proto files, and an import that is not uploaded', async () => {
-    const none = await trpcError(
+    const none = await trpcErrorOf(
       h.as('editor').config.applyDocument({ document: documentWith({}) }),
     );
     expect(none.message).toContain(
       'grpc.protoFiles: service greeter speaks gRPC and needs its proto files',
     );
-    const missing = await trpcError(
+    const missing = await trpcErrorOf(
       h.as('editor').config.applyDocument({
         document: documentWith({
           'a.proto': `syntax = "proto3";\nimport "common/money.proto";\n${GREETER.slice(19)}`,
@@ -95,7 +84,7 @@ describe('gRPC services in the declarative config', () => {
   it('refuses a service update with a bad proto and keeps the stored one', async () => {
     const service = await h.db.service.findUniqueOrThrow({ where: { name: 'greeter' } });
     // The same service function the services.update procedure calls.
-    const error = await trpcError(
+    const error = await trpcErrorOf(
       h.db.$transaction((tx) =>
         updateService(tx, {
           id: service.id,
@@ -121,7 +110,7 @@ describe('gRPC services in the declarative config', () => {
     };
     const grpc = example('grpc.md');
     const broken = grpc.block.replace('int64 id = 1;', 'int64 id = ;');
-    const error = await trpcError(h.as('editor').config.applyDocument({ document: broken }));
+    const error = await trpcErrorOf(h.as('editor').config.applyDocument({ document: broken }));
     const documented = /```\n(document is not a valid Portico config: .*)\n```/.exec(
       grpc.text,
     )?.[1];

@@ -102,39 +102,17 @@ export function baseDocument() {
 
 /** Row counts of everything apply or publish may write, to prove a failure wrote nothing. */
 export async function countRows(db: Db) {
-  const [
-    registries,
-    services,
-    apis,
-    routes,
-    plans,
-    consumers,
-    subscriptions,
-    versions,
-    changes,
-    audit,
-  ] = await Promise.all([
-    db.registryConnection.count(),
-    db.service.count(),
-    db.api.count(),
-    db.route.count(),
-    db.plan.count(),
-    db.consumer.count(),
-    db.subscription.count(),
-    db.configVersion.count(),
-    db.credentialChange.count(),
-    db.auditLog.count(),
-  ]);
+  // One after another: a handful of counts on a test database, read while nothing else writes.
   return {
-    registries,
-    services,
-    apis,
-    routes,
-    plans,
-    consumers,
-    subscriptions,
-    versions,
-    changes,
-    audit,
+    registries: await db.registryConnection.count(),
+    services: await db.service.count(),
+    apis: await db.api.count(),
+    routes: await db.route.count(),
+    plans: await db.plan.count(),
+    consumers: await db.consumer.count(),
+    subscriptions: await db.subscription.count(),
+    versions: await db.configVersion.count(),
+    changes: await db.credentialChange.count(),
+    audit: await db.auditLog.count(),
   };
 }

@@ -1,19 +1,18 @@
 import { ZMcpSettings } from '@portico/config';
 import { TRPCError } from '@trpc/server';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { stringify as toYaml } from 'yaml';
 import { getApi, updateApi } from '../src/services/apis/apis';
 import { createPlan, getPlan, updatePlan } from '../src/services/plans/plans';
 import { exploreRequests } from '../src/services/usage/request-explorer';
 import { topTools } from '../src/services/usage/top-tools';
-import { type ConfigHarness, countRows, createConfigHarness } from './config-harness';
+import { type ConfigHarness, countRows } from './config-harness';
+import { withConfigHarness } from './file-harness';
+import { trpcErrorOf } from './harness';
 
 let h: ConfigHarness;
-beforeAll(async () => {
-  h = await createConfigHarness();
-});
-afterAll(async () => {
-  await h?.drop();
+withConfigHarness((harness) => {
+  h = harness;
 });
 
 const openapi = {
@@ -91,15 +90,6 @@ function mcpDocument(overrides: { mcp?: Record<string, unknown>; planApis?: unkn
   };
 }
 
-async function trpcError(promise: Promise<unknown>): Promise<TRPCError> {
-  const error = await promise.then(
-    () => null,
-    (e: unknown) => e,
-  );
-  expect(error).toBeInstanceOf(TRPCError);
-  return error as TRPCError;
-}
-
 describe('MCP settings and route-scoped plans in the declarative file', () => {
   it('publishes the tools derived from the OpenAPI document and the plan route ids', async () => {
     const result = await h.as('editor').config.applyDocument({ document: toYaml(mcpDocument()) });
@@ -164,7 +154,7 @@ describe('MCP settings and route-scoped plans in the declarative file', () => {
 
   it('refuses operations the document does not have, naming the setting, and writes nothing', async () => {
     const before = await countRows(h.db);
-    const error = await trpcError(
+    const error = await trpcErrorOf(
       h.as('editor').config.applyDocument({
         document: mcpDocument({ mcp: { enabled: true, exclude: ['deleteOrder'] } }),
       }),
@@ -177,7 +167,7 @@ describe('MCP settings and route-scoped plans in the declarative file', () => {
   });
 
   it('refuses two operations that would make one tool name', async () => {
-    const error = await trpcError(
+    const error = await trpcErrorOf(
       h.as('editor').config.applyDocument({
         document: mcpDocument({
           mcp: { enabled: true, tools: { createOrder: { name: 'listOrders' } } },
@@ -189,7 +179,7 @@ describe('MCP settings and route-scoped plans in the declarative file', () => {
 
   it('refuses a plan naming a route the API does not have, and writes nothing', async () => {
     const before = await countRows(h.db);
-    const error = await trpcError(
+    const error = await trpcErrorOf(
       h.as('editor').config.applyDocument({
         document: mcpDocument({ planApis: [{ api: 'orders-api', routes: ['delete'] }] }),
       }),
@@ -205,7 +195,7 @@ describe('MCP settings and route-scoped plans in the declarative file', () => {
     const before = await countRows(h.db);
     const doc = mcpDocument();
     const { openapi: _document, ...withoutDocument } = doc.apis[0] as (typeof doc.apis)[number];
-    const error = await trpcError(
+    const error = await trpcErrorOf(
       h.as('editor').config.applyDocument({
         document: {
           ...doc,
@@ -319,7 +309,7 @@ describe('MCP settings and route-scoped plans in the declarative file', () => {
       tools: [],
       upstream: { path: '/rpc', include: [], exclude: ['drop_database'] },
     });
-    const renamed = await trpcError(
+    const renamed = await trpcErrorOf(
       h.as('editor').config.applyDocument({
         document: {
           ...doc,

@@ -1,25 +1,14 @@
 import { snapshotHash } from '@portico/config';
-import { TRPCError } from '@trpc/server';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { recordNodeStatus } from '../src/sync/data-plane-nodes';
-import { baseDocument, type ConfigHarness, countRows, createConfigHarness } from './config-harness';
+import { baseDocument, type ConfigHarness, countRows } from './config-harness';
+import { withConfigHarness } from './file-harness';
+import { trpcErrorOf } from './harness';
 
 let h: ConfigHarness;
-beforeAll(async () => {
-  h = await createConfigHarness();
+withConfigHarness((harness) => {
+  h = harness;
 });
-afterAll(async () => {
-  await h?.drop();
-});
-
-async function trpcError(promise: Promise<unknown>): Promise<TRPCError> {
-  const error = await promise.then(
-    () => null,
-    (e: unknown) => e,
-  );
-  expect(error).toBeInstanceOf(TRPCError);
-  return error as TRPCError;
-}
 
 describe('publish, diff and rollback', () => {
   it('publishes the draft, refuses to publish it twice, and diffs versions by field path', async () => {
@@ -27,7 +16,7 @@ describe('publish, diff and rollback', () => {
     expect((await h.as('viewer').config.versions()).items).toEqual([]);
     await editor.config.applyDocument({ document: baseDocument(), message: 'initial' });
 
-    const nothing = await trpcError(editor.config.publish({ message: 'again' }));
+    const nothing = await trpcErrorOf(editor.config.publish({ message: 'again' }));
     expect(nothing.code).toBe('CONFLICT');
     expect(nothing.message).toContain('nothing to publish');
 
@@ -82,13 +71,13 @@ describe('publish, diff and rollback', () => {
     expect(diff.services.changed[0]?.fields).toEqual([
       { path: 'timeouts.connectMs', before: 750, after: 2000 },
     ]);
-    const again = await trpcError(h.as('editor').config.rollback({ to: 1 }));
+    const again = await trpcErrorOf(h.as('editor').config.rollback({ to: 1 }));
     expect(again.code).toBe('CONFLICT');
-    const missing = await trpcError(h.as('editor').config.rollback({ to: 99 }));
+    const missing = await trpcErrorOf(h.as('editor').config.rollback({ to: 99 }));
     expect(missing.code).toBe('NOT_FOUND');
     expect(missing.message).toBe('config version 99 does not exist');
-    expect((await trpcError(h.as('viewer').config.get({ number: 99 }))).code).toBe('NOT_FOUND');
-    expect((await trpcError(h.as('viewer').config.diff({ a: 1, b: 99 }))).code).toBe('NOT_FOUND');
+    expect((await trpcErrorOf(h.as('viewer').config.get({ number: 99 }))).code).toBe('NOT_FOUND');
+    expect((await trpcErrorOf(h.as('viewer').config.diff({ a: 1, b: 99 }))).code).toBe('NOT_FOUND');
     const page = await h.as('viewer').config.versions({ limit: 2 });
     expect(page.items.map((v) => v.number)).toEqual([3, 2]);
     expect(page.nextCursor).toBe(2);
@@ -137,7 +126,7 @@ describe('publish, diff and rollback', () => {
       },
     });
     const before = await countRows(h.db);
-    const error = await trpcError(h.as('editor').config.publish({ message: 'collide' }));
+    const error = await trpcErrorOf(h.as('editor').config.publish({ message: 'collide' }));
     expect(error.code).toBe('CONFLICT');
     expect(error.message).toContain('orders-api');
     expect(error.message).toContain('orders-shadow');
@@ -152,7 +141,7 @@ describe('publish, diff and rollback', () => {
       data: { targets: [{ host: '169.254.169.254', port: 80, weight: 100 }] },
     });
     const before = await countRows(h.db);
-    const error = await trpcError(h.as('editor').config.publish({ message: 'metadata target' }));
+    const error = await trpcErrorOf(h.as('editor').config.publish({ message: 'metadata target' }));
     expect(error.code).toBe('PRECONDITION_FAILED');
     expect(error.message).toContain('services[1].targets[0].host');
     expect(await countRows(h.db)).toEqual(before);
@@ -171,14 +160,14 @@ describe('publish, diff and rollback', () => {
       developer.config.draftDiff(),
       developer.dataPlanes.list(),
     ];
-    for (const call of calls) expect((await trpcError(call)).code).toBe('FORBIDDEN');
+    for (const call of calls) expect((await trpcErrorOf(call)).code).toBe('FORBIDDEN');
   });
 
   it('refuses publish and rollback to a viewer', async () => {
-    expect((await trpcError(h.as('viewer').config.publish({ message: 'x' }))).code).toBe(
+    expect((await trpcErrorOf(h.as('viewer').config.publish({ message: 'x' }))).code).toBe(
       'FORBIDDEN',
     );
-    expect((await trpcError(h.as('viewer').config.rollback({ to: 1 }))).code).toBe('FORBIDDEN');
+    expect((await trpcErrorOf(h.as('viewer').config.rollback({ to: 1 }))).code).toBe('FORBIDDEN');
   });
 });
 

@@ -182,3 +182,13 @@ export async function expectTrpcError(
 export function uniqueName(prefix: string): string {
   return `${prefix}-${randomBytes(4).toString('hex')}`;
 }
+
+/** Runs `call`, expects it to fail with a TRPCError of any code, and returns it for further checks. */
+export async function trpcErrorOf(call: Promise<unknown>): Promise<TRPCError> {
+  const error = await call.then(
+    () => null,
+    (e: unknown) => e,
+  );
+  expect(error).toBeInstanceOf(TRPCError);
+  return error as TRPCError;
+}

@@ -1,25 +1,16 @@
 import { hashSecret, isWellFormedSecret } from '@portico/keys';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { openSealed } from '../src/crypto/seal';
 import type { RegistryProbe } from '../src/services/registries/registry-probe';
-import { type Fixtures, fixtures } from './fixtures';
-import {
-  type ApiHarness,
-  createApiHarness,
-  databaseFingerprint,
-  expectTrpcError,
-  uniqueName,
-} from './harness';
+import { withApiHarness } from './file-harness';
+import type { Fixtures } from './fixtures';
+import { type ApiHarness, databaseFingerprint, expectTrpcError, uniqueName } from './harness';
 
 let h: ApiHarness;
 let fx: Fixtures;
-
-beforeAll(async () => {
-  h = await createApiHarness();
-  fx = fixtures(h.db);
-});
-afterAll(async () => {
-  await h?.drop();
+withApiHarness((harness, fixtures) => {
+  h = harness;
+  fx = fixtures;
 });
 
 /** Every stored text of the database, to prove a secret appears nowhere in it. */

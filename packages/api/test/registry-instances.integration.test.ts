@@ -1,14 +1,11 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import type { RegistryInstance, RegistryProbe } from '../src/services/registries/registry-probe';
-import { type ApiHarness, createApiHarness, expectTrpcError, uniqueName } from './harness';
+import { withApiHarness } from './file-harness';
+import { type ApiHarness, expectTrpcError, uniqueName } from './harness';
 
 let h: ApiHarness;
-
-beforeAll(async () => {
-  h = await createApiHarness();
-});
-afterAll(async () => {
-  await h?.drop();
+withApiHarness((harness) => {
+  h = harness;
 });
 
 const instance = (address: string, port: number, metadata: Record<string, string> = {}) =>

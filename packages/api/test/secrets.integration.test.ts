@@ -1,13 +1,13 @@
 import { TRPCError } from '@trpc/server';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { openSealed } from '../src/crypto/seal';
 import { ZCreateApiInput } from '../src/routers/apis/create-api.types';
 import { createApi } from '../src/services/apis/apis';
-import { type Fixtures, fixtures } from './fixtures';
+import { withApiHarness } from './file-harness';
+import type { Fixtures } from './fixtures';
 import {
   type ApiHarness,
   type CallerName,
-  createApiHarness,
   databaseFingerprint,
   expectTrpcError,
   uniqueName,
@@ -15,13 +15,9 @@ import {
 
 let h: ApiHarness;
 let fx: Fixtures;
-
-beforeAll(async () => {
-  h = await createApiHarness();
-  fx = fixtures(h.db);
-});
-afterAll(async () => {
-  await h?.drop();
+withApiHarness((harness, fixtures) => {
+  h = harness;
+  fx = fixtures;
 });
 
 /** 40 random-looking bytes: comfortably above the 32-byte HS256 minimum. */

@@ -1,4 +1,5 @@
 import type { FastifyReply, FastifyRequest } from 'fastify';
+import { sendCodedProblem } from '../http/coded-problem';
 
 /** The sync API's closed list of error codes and their HTTP status. */
 export const DP_ERRORS = {
@@ -19,19 +20,7 @@ export function sendDpProblem(
 ) {
   const { status, title } = DP_ERRORS[code];
   if (status === 401) reply.header('www-authenticate', 'Bearer realm="portico-dp"');
-  return reply
-    .code(status)
-    .header('content-type', 'application/problem+json')
-    .header('x-request-id', request.id)
-    .send({
-      type: `https://portico.dev/problems/${code.toLowerCase().replaceAll('_', '-')}`,
-      title,
-      status,
-      code,
-      detail,
-      instance: request.url.split('?')[0],
-      requestId: request.id,
-    });
+  return sendCodedProblem(reply, request, { code, status, title, detail });
 }
 
 /** The problem code for an error Fastify raised before the handler ran (body parsing, limits). */

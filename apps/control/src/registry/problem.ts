@@ -1,4 +1,5 @@
 import type { FastifyReply, FastifyRequest } from 'fastify';
+import { sendCodedProblem } from '../http/coded-problem';
 
 /** The registry's closed list of error codes and their HTTP status. */
 export const REGISTRY_ERRORS = {
@@ -19,17 +20,5 @@ export function sendProblem(
   detail: string,
 ) {
   const { status, title } = REGISTRY_ERRORS[code];
-  return reply
-    .code(status)
-    .header('content-type', 'application/problem+json')
-    .header('x-request-id', request.id)
-    .send({
-      type: `https://portico.dev/problems/${code.toLowerCase().replaceAll('_', '-')}`,
-      title,
-      status,
-      code,
-      detail,
-      instance: request.url.split('?')[0],
-      requestId: request.id,
-    });
+  return sendCodedProblem(reply, request, { code, status, title, detail });
 }

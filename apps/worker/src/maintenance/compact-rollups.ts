@@ -17,19 +17,12 @@ export async function compactRollups(db: Db, now: Date, compactAfterHours: numbe
   const cutoff = new Date(
     Math.floor((now.getTime() - compactAfterHours * HOUR_MS) / HOUR_MS) * HOUR_MS,
   );
-  let minuteRows = 0;
-  for (let step = 0; step < MAX_STEPS; step++) {
-    const oldest = await db.$queryRaw<{ minute: Date | null }[]>`
-      SELECT min(minute) AS minute FROM usage_minutes WHERE minute < ${cutoff}`;
-    const from = oldest[0]?.minute;
-    if (!from) break;
-    const upTo = new Date(
-      Math.min(
-        cutoff.getTime(),
-        Math.floor(from.getTime() / HOUR_MS) * HOUR_MS + HOURS_PER_STEP * HOUR_MS,
-      ),
-    );
-    const moved = await db.$queryRaw<{ moved: bigint }[]>`
+  const minuteRows = await compactInSteps(cutoff, {
+    oldest: () =>
+      db.$queryRaw<{ minute: Date | null }[]>`
+        SELECT min(minute) AS minute FROM usage_minutes WHERE minute < ${cutoff}`,
+    move: (upTo) =>
+      db.$queryRaw<{ moved: bigint }[]>`
       WITH moved AS (
         DELETE FROM usage_minutes WHERE minute < ${upTo}
         RETURNING minute, "apiId", "routeId", "consumerId", "keyId", "statusClass", count, "errorCount",
@@ -69,28 +62,20 @@ export async function compactRollups(db: Db, now: Date, compactAfterHours: numbe
           )
         RETURNING 1
       )
-      SELECT count(*)::bigint AS moved FROM moved`;
-    minuteRows += Number(moved[0]?.moved ?? 0n);
-  }
+      SELECT count(*)::bigint AS moved FROM moved`,
+  });
   const errorMinuteRows = await compactErrorRollups(db, cutoff);
   return { minuteRows, errorMinuteRows, cutoff };
 }
 
 /** The same fold for the per-minute gateway error-code counts. */
 async function compactErrorRollups(db: Db, cutoff: Date): Promise<number> {
-  let rows = 0;
-  for (let step = 0; step < MAX_STEPS; step++) {
-    const oldest = await db.$queryRaw<{ minute: Date | null }[]>`
-      SELECT min(minute) AS minute FROM usage_error_minutes WHERE minute < ${cutoff}`;
-    const from = oldest[0]?.minute;
-    if (!from) break;
-    const upTo = new Date(
-      Math.min(
-        cutoff.getTime(),
-        Math.floor(from.getTime() / HOUR_MS) * HOUR_MS + HOURS_PER_STEP * HOUR_MS,
-      ),
-    );
-    const moved = await db.$queryRaw<{ moved: bigint }[]>`
+  return compactInSteps(cutoff, {
+    oldest: () =>
+      db.$queryRaw<{ minute: Date | null }[]>`
+        SELECT min(minute) AS minute FROM usage_error_minutes WHERE minute < ${cutoff}`,
+    move: (upTo) =>
+      db.$queryRaw<{ moved: bigint }[]>`
       WITH moved AS (
         DELETE FROM usage_error_minutes WHERE minute < ${upTo}
         RETURNING minute, "apiId", "routeId", "consumerId", "keyId", "errorCode", count
@@ -104,7 +89,34 @@ async function compactErrorRollups(db: Db, cutoff: Date): Promise<number> {
           count = u.count + EXCLUDED.count
         RETURNING 1
       )
-      SELECT count(*)::bigint AS moved FROM moved`;
+      SELECT count(*)::bigint AS moved FROM moved`,
+  });
+}
+
+/** One table's compaction: where its oldest minute row is, and the statement that moves rows. */
+interface CompactionSteps {
+  /** Reads the oldest minute row below the cutoff (null or no row when none is left). */
+  oldest: () => Promise<{ minute: Date | null }[]>;
+  /** Folds the minute rows before `upTo` into hour rows and counts the rows it moved. */
+  move: (upTo: Date) => Promise<{ moved: bigint }[]>;
+}
+
+/**
+ * Moves a table's minute rows below `cutoff` HOURS_PER_STEP hours at a time and at most MAX_STEPS
+ * steps per run, so each statement stays bounded however far behind compaction has fallen.
+ */
+async function compactInSteps(cutoff: Date, steps: CompactionSteps): Promise<number> {
+  let rows = 0;
+  for (let step = 0; step < MAX_STEPS; step++) {
+    const from = (await steps.oldest())[0]?.minute;
+    if (!from) break;
+    const upTo = new Date(
+      Math.min(
+        cutoff.getTime(),
+        Math.floor(from.getTime() / HOUR_MS) * HOUR_MS + HOURS_PER_STEP * HOUR_MS,
+      ),
+    );
+    const moved = await steps.move(upTo);
     rows += Number(moved[0]?.moved ?? 0n);
   }
   return rows;

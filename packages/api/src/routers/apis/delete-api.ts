@@ -1,19 +1,11 @@
-import { recordAudit } from '../../audit/record-audit';
+import { auditedDelete } from '../../audit/audited-write';
 import { deleteApi } from '../../services/apis/apis';
 import { operatorProcedure } from '../../trpc';
 import { ZApiIdInput } from './get-api.types';
 
 export const deleteApiProcedure = operatorProcedure('editor')
   .input(ZApiIdInput)
-  .mutation(({ ctx, input }) =>
-    ctx.db.$transaction(async (tx) => {
-      const before = await deleteApi(tx, input.id);
-      await recordAudit(tx, ctx, {
-        action: 'api.delete',
-        targetType: 'api',
-        targetId: before.id,
-        before,
-      });
-      return { id: before.id };
-    }),
-  );
+  .mutation(async ({ ctx, input }) => {
+    const before = await auditedDelete(ctx, 'api', (tx) => deleteApi(tx, input.id));
+    return { id: before.id };
+  });

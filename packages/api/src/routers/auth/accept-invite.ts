@@ -1,31 +1,15 @@
-import { recordAudit } from '../../audit/record-audit';
 import { acceptInvite } from '../../services/auth/accounts';
-import { hashPassword } from '../../services/auth/passwords';
-import { startSession } from '../../services/auth/sessions';
 import { publicProcedure } from '../../trpc';
 import { ZAcceptInviteInput } from './accept-invite.types';
+import { openAccountSession } from './open-account-session';
 
 export const acceptInviteProcedure = publicProcedure
   .input(ZAcceptInviteInput)
-  .mutation(async ({ ctx, input }) => {
-    const now = ctx.now();
-    // Hashed before the transaction so no connection waits on Argon2.
-    const passwordHash = await hashPassword(input.password);
-    const { user, session } = await ctx.db.$transaction(async (tx) => {
-      const user = await acceptInvite(
-        tx,
-        { token: input.token, name: input.name, passwordHash },
-        now,
-      );
-      const session = await startSession(tx, user.id, { ...ctx, now });
-      await recordAudit(tx, ctx, {
-        action: 'auth.accept_invite',
-        targetType: 'user',
-        targetId: user.id,
-        after: user,
-      });
-      return { user, session };
-    });
-    ctx.cookies.setSession(session.cookie, session.expiresAt);
-    return { user };
-  });
+  .mutation(({ ctx, input }) =>
+    openAccountSession(ctx, {
+      password: input.password,
+      auditAction: 'auth.accept_invite',
+      open: (tx, passwordHash, now) =>
+        acceptInvite(tx, { token: input.token, name: input.name, passwordHash }, now),
+    }),
+  );

@@ -1,4 +1,4 @@
-import { recordAudit } from '../../audit/record-audit';
+import { auditedCreate } from '../../audit/audited-write';
 import { createCertificate } from '../../services/certificates/certificates';
 import { operatorProcedure } from '../../trpc';
 import { ZCreateCertificateInput } from './create-certificate.types';
@@ -7,14 +7,7 @@ import { ZCreateCertificateInput } from './create-certificate.types';
 export const createCertificateProcedure = operatorProcedure('admin')
   .input(ZCreateCertificateInput)
   .mutation(({ ctx, input }) =>
-    ctx.db.$transaction(async (tx) => {
-      const certificate = await createCertificate(tx, ctx.secretKey, input, ctx.now());
-      await recordAudit(tx, ctx, {
-        action: 'certificate.create',
-        targetType: 'certificate',
-        targetId: certificate.id,
-        after: certificate,
-      });
-      return certificate;
-    }),
+    auditedCreate(ctx, { action: 'certificate.create', targetType: 'certificate' }, (tx) =>
+      createCertificate(tx, ctx.secretKey, input, ctx.now()),
+    ),
   );

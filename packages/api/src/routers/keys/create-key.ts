@@ -1,5 +1,5 @@
 import { ownedResourceProcedure } from '../../access/owned-resource-procedure';
-import { recordAudit } from '../../audit/record-audit';
+import { auditedIssue } from '../../audit/audited-write';
 import { createKey } from '../../services/keys/api-keys';
 import { ZCreateKeyInput } from './create-key.types';
 
@@ -7,14 +7,9 @@ import { ZCreateKeyInput } from './create-key.types';
 export const createKeyProcedure = ownedResourceProcedure('editor')
   .input(ZCreateKeyInput)
   .mutation(({ ctx, input }) =>
-    ctx.db.$transaction(async (tx) => {
-      const issued = await createKey(tx, ctx.ownerScope, input, ctx.now());
-      await recordAudit(tx, ctx, {
-        action: 'key.create',
-        targetType: 'key',
-        targetId: issued.key.id,
-        after: issued.key,
-      });
-      return issued;
+    auditedIssue(ctx, (tx) => createKey(tx, ctx.ownerScope, input, ctx.now()), {
+      action: 'key.create',
+      targetType: 'key',
+      recordOf: (issued) => issued.key,
     }),
   );

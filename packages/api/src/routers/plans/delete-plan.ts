@@ -1,19 +1,11 @@
-import { recordAudit } from '../../audit/record-audit';
+import { auditedDelete } from '../../audit/audited-write';
 import { deletePlan } from '../../services/plans/plans';
 import { operatorProcedure } from '../../trpc';
 import { ZPlanIdInput } from './get-plan.types';
 
 export const deletePlanProcedure = operatorProcedure('editor')
   .input(ZPlanIdInput)
-  .mutation(({ ctx, input }) =>
-    ctx.db.$transaction(async (tx) => {
-      const before = await deletePlan(tx, input.id);
-      await recordAudit(tx, ctx, {
-        action: 'plan.delete',
-        targetType: 'plan',
-        targetId: before.id,
-        before,
-      });
-      return { id: before.id };
-    }),
-  );
+  .mutation(async ({ ctx, input }) => {
+    const before = await auditedDelete(ctx, 'plan', (tx) => deletePlan(tx, input.id));
+    return { id: before.id };
+  });

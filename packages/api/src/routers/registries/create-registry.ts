@@ -1,4 +1,4 @@
-import { recordAudit } from '../../audit/record-audit';
+import { auditedCreate } from '../../audit/audited-write';
 import { createRegistry } from '../../services/registries/registries';
 import { operatorProcedure } from '../../trpc';
 import { ZCreateRegistryInput } from './create-registry.types';
@@ -6,14 +6,7 @@ import { ZCreateRegistryInput } from './create-registry.types';
 export const createRegistryProcedure = operatorProcedure('editor')
   .input(ZCreateRegistryInput)
   .mutation(({ ctx, input }) =>
-    ctx.db.$transaction(async (tx) => {
-      const registry = await createRegistry(tx, ctx.secretKey, input, ctx.now());
-      await recordAudit(tx, ctx, {
-        action: 'registry.create',
-        targetType: 'registry',
-        targetId: registry.id,
-        after: registry,
-      });
-      return registry;
-    }),
+    auditedCreate(ctx, { action: 'registry.create', targetType: 'registry' }, (tx) =>
+      createRegistry(tx, ctx.secretKey, input, ctx.now()),
+    ),
   );

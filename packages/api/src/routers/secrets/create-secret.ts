@@ -1,4 +1,4 @@
-import { recordAudit } from '../../audit/record-audit';
+import { auditedCreate } from '../../audit/audited-write';
 import { createSecret } from '../../services/secrets/secrets';
 import { operatorProcedure } from '../../trpc';
 import { ZCreateSecretInput } from './create-secret.types';
@@ -6,14 +6,7 @@ import { ZCreateSecretInput } from './create-secret.types';
 export const createSecretProcedure = operatorProcedure('admin')
   .input(ZCreateSecretInput)
   .mutation(({ ctx, input }) =>
-    ctx.db.$transaction(async (tx) => {
-      const secret = await createSecret(tx, ctx.secretKey, input, ctx.now());
-      await recordAudit(tx, ctx, {
-        action: 'secret.create',
-        targetType: 'secret',
-        targetId: secret.id,
-        after: secret,
-      });
-      return secret;
-    }),
+    auditedCreate(ctx, { action: 'secret.create', targetType: 'secret' }, (tx) =>
+      createSecret(tx, ctx.secretKey, input, ctx.now()),
+    ),
   );

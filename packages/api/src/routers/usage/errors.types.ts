@@ -1,13 +1,9 @@
 import { z } from 'zod';
-import { ZId } from '../../services/shared/schemas';
-import { checkWindow, ZUsageWindowFields } from './usage-filters.types';
+import { checkWindow, ZUsageEntityFilterFields, ZUsageWindowFields } from './usage-filters.types';
 
 export const ZUsageErrorsInput = z
   .object({
     ...ZUsageWindowFields,
-    apiId: ZId.optional(),
-    routeId: ZId.optional(),
-    consumerId: ZId.optional(),
-    keyId: ZId.optional(),
+    ...ZUsageEntityFilterFields,
   })
   .superRefine(checkWindow);

@@ -8,16 +8,5 @@ export const topConsumersProcedure = ownedResourceProcedure('viewer')
   .input(ZTopConsumersInput)
   .query(async ({ ctx, input }) => {
     const scope = await resolveConsumerScope(ctx.db, ctx.ownerScope, input.consumerId);
-    return topConsumers(
-      ctx.db,
-      input,
-      {
-        apiId: input.apiId,
-        routeId: input.routeId,
-        consumerId: input.consumerId,
-        keyId: input.keyId,
-      },
-      scope,
-      input.limit,
-    );
+    return topConsumers(ctx.db, input, input, scope, input.limit);
   });

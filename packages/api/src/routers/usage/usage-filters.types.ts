@@ -11,11 +11,16 @@ export const MAX_WINDOW_DAYS = 400;
 
 export const ZUsageWindowFields = { from: ZInstant, to: ZInstant };
 
-export const ZUsageFilterFields = {
+/** The API, route, consumer and key a usage query may narrow to. */
+export const ZUsageEntityFilterFields = {
   apiId: ZId.optional(),
   routeId: ZId.optional(),
   consumerId: ZId.optional(),
   keyId: ZId.optional(),
+};
+
+export const ZUsageFilterFields = {
+  ...ZUsageEntityFilterFields,
   statusClass: z.number().int().min(1).max(5).optional(),
 };
 

@@ -1,4 +1,4 @@
-import { recordAudit } from '../../audit/record-audit';
+import { auditedCreate } from '../../audit/audited-write';
 import { createInvite } from '../../services/users/members';
 import { operatorProcedure } from '../../trpc';
 import { ZInviteUserInput } from './invite-user.types';
@@ -7,14 +7,7 @@ import { ZInviteUserInput } from './invite-user.types';
 export const inviteUserProcedure = operatorProcedure('admin')
   .input(ZInviteUserInput)
   .mutation(({ ctx, input }) =>
-    ctx.db.$transaction(async (tx) => {
-      const invite = await createInvite(tx, ctx.actor, input, ctx.now());
-      await recordAudit(tx, ctx, {
-        action: 'user.invite',
-        targetType: 'invite',
-        targetId: invite.id,
-        after: invite,
-      });
-      return invite;
-    }),
+    auditedCreate(ctx, { action: 'user.invite', targetType: 'invite' }, (tx) =>
+      createInvite(tx, ctx.actor, input, ctx.now()),
+    ),
   );

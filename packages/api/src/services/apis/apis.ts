@@ -122,7 +122,8 @@ async function assertNoCollision(
   if (collision) throw conflict(`basePath: ${describeCollision(collision)}`);
 }
 
-function routeRows(
+/** Route rows in list order, their ids stamped with `now`; shared with the declarative apply. */
+export function routeRows(
   apiId: string,
   routes: readonly Route[],
   now: Date,

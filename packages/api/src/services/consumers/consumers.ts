@@ -60,13 +60,22 @@ export async function listConsumers(
   return rows.map(toConsumerView);
 }
 
+/** True when a consumer other than `exceptId` already has `name` (consumer names are unique). */
+export async function consumerNameTaken(
+  tx: Prisma.TransactionClient,
+  name: string,
+  exceptId?: string,
+): Promise<boolean> {
+  const other = await tx.consumer.findUnique({ where: { name }, select: { id: true } });
+  return other !== null && other.id !== exceptId;
+}
+
 async function assertNameFree(
   tx: Prisma.TransactionClient,
   name: string,
   exceptId?: string,
 ): Promise<void> {
-  const other = await tx.consumer.findUnique({ where: { name }, select: { id: true } });
-  if (other && other.id !== exceptId)
+  if (await consumerNameTaken(tx, name, exceptId))
     throw conflict(`name: a consumer named ${name} already exists`);
 }
 

@@ -1,5 +1,6 @@
 import type { Consumer, Prisma } from '@portico/db';
 import { TRPCError } from '@trpc/server';
+import { consumerNameTaken } from '../consumers/consumers';
 import { type ApiKeyView, toApiKeyView } from '../keys/api-keys';
 import { conflict, preconditionFailed } from '../shared/domain-errors';
 
@@ -36,8 +37,7 @@ export async function assertAppNameFree(
   name: string,
   exceptId?: string,
 ): Promise<void> {
-  const other = await tx.consumer.findUnique({ where: { name }, select: { id: true } });
-  if (other && other.id !== exceptId)
+  if (await consumerNameTaken(tx, name, exceptId))
     throw conflict(`name: the name ${name} is taken; choose another name for the app`);
 }
 

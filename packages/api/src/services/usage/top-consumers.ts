@@ -1,6 +1,6 @@
 import type { Db } from '@portico/db';
-import { rollupSource, type UsageFilters, type UsageWindow } from './rollup-source';
-import { queryRows, sql } from './sql-fragment';
+import { rankedByRequests } from './ranked-by-requests';
+import type { UsageFilters, UsageWindow } from './rollup-source';
 
 /** Consumers with the most requests in the window (requests without a consumer are left out). */
 export async function topConsumers(
@@ -10,30 +10,11 @@ export async function topConsumers(
   consumerScope: string[] | null,
   limit: number,
 ) {
-  const rows = await queryRows<{
-    consumer_id: string;
-    name: string | null;
-    requests: bigint;
-    errors: bigint;
-    bytes_out: bigint;
-  }>(
-    db,
-    sql`
-    SELECT r."consumerId" AS consumer_id, c.name, sum(r.count)::bigint AS requests,
-      sum(r."errorCount")::bigint AS errors, sum(r."bytesOut")::bigint AS bytes_out
-    FROM ${rollupSource(window, filters, consumerScope)} AS r
-    LEFT JOIN consumers c ON c.id = r."consumerId"
-    WHERE r."consumerId" <> ''
-    GROUP BY r."consumerId", c.name
-    ORDER BY requests DESC, r."consumerId"
-    LIMIT ${limit}`,
-  );
-  return rows.map((r) => ({
-    consumerId: r.consumer_id,
-    /** Null when the consumer has since been deleted. */
-    consumerName: r.name,
-    requests: Number(r.requests),
-    errors: Number(r.errors),
-    bytesOut: Number(r.bytes_out),
+  const ranked = await rankedByRequests(db, 'consumer', { window, filters, consumerScope, limit });
+  // consumerName is null when the consumer has since been deleted.
+  return ranked.map(({ id, name, ...counts }) => ({
+    consumerId: id,
+    consumerName: name,
+    ...counts,
   }));
 }

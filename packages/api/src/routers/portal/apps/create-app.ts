@@ -1,5 +1,5 @@
 import { developerOnlyProcedure } from '../../../access/developer-procedure';
-import { recordAudit } from '../../../audit/record-audit';
+import { auditedCreate } from '../../../audit/audited-write';
 import { createConsumer } from '../../../services/consumers/consumers';
 import { assertAppNameFree } from '../../../services/portal/portal-apps';
 import { ZCreateAppInput } from './create-app.types';
@@ -8,15 +8,8 @@ import { ZCreateAppInput } from './create-app.types';
 export const createAppProcedure = developerOnlyProcedure
   .input(ZCreateAppInput)
   .mutation(({ ctx, input }) =>
-    ctx.db.$transaction(async (tx) => {
+    auditedCreate(ctx, { action: 'portal.app.create', targetType: 'consumer' }, async (tx) => {
       await assertAppNameFree(tx, input.name);
-      const app = await createConsumer(tx, ctx.ownerScope, input, ctx.now());
-      await recordAudit(tx, ctx, {
-        action: 'portal.app.create',
-        targetType: 'consumer',
-        targetId: app.id,
-        after: app,
-      });
-      return app;
+      return createConsumer(tx, ctx.ownerScope, input, ctx.now());
     }),
   );

@@ -1,10 +1,5 @@
-import { recordAudit } from '../../../audit/record-audit';
-import { deliverMail, portalUrlOf } from '../../../services/mail/deliver';
-import { portalLink, verificationMail } from '../../../services/mail/portal-messages';
-import { prepareMailedLink } from '../../../services/portal/developer-accounts';
-import { readPortalSettings } from '../../../services/portal/portal-settings';
-import { USER_TOKEN_TTL_MS } from '../../../services/portal/user-tokens';
 import { publicProcedure } from '../../../trpc';
+import { mailAccountLink } from './mail-account-link';
 import { ZResendVerificationInput } from './resend-verification.types';
 
 /**
@@ -15,28 +10,11 @@ import { ZResendVerificationInput } from './resend-verification.types';
 export const portalResendVerificationProcedure = publicProcedure
   .input(ZResendVerificationInput)
   .mutation(async ({ ctx, input }) => {
-    const now = ctx.now();
-    const prepared = await ctx.db.$transaction(async (tx) => {
-      const link = await prepareMailedLink(tx, input.email, 'verify_email', now);
-      if (!link) return null;
-      await recordAudit(tx, ctx, {
-        action: 'portal.resend_verification',
-        targetType: 'user',
-        targetId: link.user.id,
-      });
-      return { ...link, portalName: (await readPortalSettings(tx)).portalName };
+    await mailAccountLink(ctx, {
+      email: input.email,
+      purpose: 'verify_email',
+      auditAction: 'portal.resend_verification',
     });
-    if (prepared) {
-      await deliverMail(
-        ctx,
-        verificationMail(
-          prepared.user.email,
-          prepared.portalName,
-          portalLink(portalUrlOf(ctx), 'verify-email', prepared.token),
-          USER_TOKEN_TTL_MS.verify_email / 3_600_000,
-        ),
-      );
-    }
     return {
       message: `if ${input.email} has an account waiting for verification, a new link is on its way`,
     };

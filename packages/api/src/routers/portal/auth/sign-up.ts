@@ -1,10 +1,9 @@
 import { recordAudit } from '../../../audit/record-audit';
 import { hashPassword } from '../../../services/auth/passwords';
-import { deliverMail, portalUrlOf } from '../../../services/mail/deliver';
-import { portalLink, verificationMail } from '../../../services/mail/portal-messages';
+import { accountLinkMail } from '../../../services/mail/account-link-mail';
+import { deliverMail } from '../../../services/mail/deliver';
 import { signUpDeveloper } from '../../../services/portal/developer-accounts';
 import { readPortalSettings } from '../../../services/portal/portal-settings';
-import { USER_TOKEN_TTL_MS } from '../../../services/portal/user-tokens';
 import { publicProcedure } from '../../../trpc';
 import { ZPortalSignUpInput } from './sign-up.types';
 
@@ -31,12 +30,11 @@ export const portalSignUpProcedure = publicProcedure
     const verificationMailSent = verificationToken
       ? await deliverMail(
           ctx,
-          verificationMail(
-            user.email,
+          accountLinkMail(ctx, 'verify_email', {
+            to: user.email,
             portalName,
-            portalLink(portalUrlOf(ctx), 'verify-email', verificationToken),
-            USER_TOKEN_TTL_MS.verify_email / 3_600_000,
-          ),
+            token: verificationToken,
+          }),
         )
       : false;
     const next =

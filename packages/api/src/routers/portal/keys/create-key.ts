@@ -1,5 +1,5 @@
 import { developerOnlyProcedure } from '../../../access/developer-procedure';
-import { recordAudit } from '../../../audit/record-audit';
+import { auditedIssue } from '../../../audit/audited-write';
 import { createKey } from '../../../services/keys/api-keys';
 import { assertAppActive, loadOwnedApp } from '../../../services/portal/portal-apps';
 import { ZCreatePortalKeyInput } from './create-key.types';
@@ -11,21 +11,19 @@ import { ZCreatePortalKeyInput } from './create-key.types';
 export const createPortalKeyProcedure = developerOnlyProcedure
   .input(ZCreatePortalKeyInput)
   .mutation(({ ctx, input }) =>
-    ctx.db.$transaction(async (tx) => {
-      const app = await loadOwnedApp(tx, ctx.ownerScope, input.appId);
-      assertAppActive(app);
-      const { key, clear } = await createKey(
-        tx,
-        ctx.ownerScope,
-        { consumerId: app.id, name: input.name, expiresInSeconds: input.expiresInSeconds },
-        ctx.now(),
-      );
-      await recordAudit(tx, ctx, {
-        action: 'portal.key.create',
-        targetType: 'key',
-        targetId: key.id,
-        after: key,
-      });
-      return { key, clear };
-    }),
+    auditedIssue(
+      ctx,
+      async (tx) => {
+        const app = await loadOwnedApp(tx, ctx.ownerScope, input.appId);
+        assertAppActive(app);
+        const { key, clear } = await createKey(
+          tx,
+          ctx.ownerScope,
+          { consumerId: app.id, name: input.name, expiresInSeconds: input.expiresInSeconds },
+          ctx.now(),
+        );
+        return { key, clear };
+      },
+      { action: 'portal.key.create', targetType: 'key', recordOf: (issued) => issued.key },
+    ),
   );

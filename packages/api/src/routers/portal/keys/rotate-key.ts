@@ -1,7 +1,6 @@
 import { developerOnlyProcedure } from '../../../access/developer-procedure';
-import { recordAudit } from '../../../audit/record-audit';
-import { rotateKey } from '../../../services/keys/api-keys';
 import { assertAppActive, loadOwnedKey } from '../../../services/portal/portal-apps';
+import { rotateAndAudit } from '../../keys/rotate-and-audit';
 import { ZRotatePortalKeyInput } from './rotate-key.types';
 
 /**
@@ -15,14 +14,10 @@ export const rotatePortalKeyProcedure = developerOnlyProcedure
     ctx.db.$transaction(async (tx) => {
       const owned = await loadOwnedKey(tx, ctx.ownerScope, input.id);
       assertAppActive(owned.consumer);
-      const { key, clear, before, old } = await rotateKey(tx, ctx.ownerScope, input, ctx.now());
-      await recordAudit(tx, ctx, {
-        action: 'portal.key.rotate',
-        targetType: 'key',
-        targetId: old.id,
-        before,
-        after: { old, replacement: key },
+      return rotateAndAudit(tx, ctx, {
+        ownerScope: ctx.ownerScope,
+        input,
+        auditAction: 'portal.key.rotate',
       });
-      return { key, clear, previous: old };
     }),
   );

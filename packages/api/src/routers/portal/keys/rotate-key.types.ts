@@ -1,13 +1,9 @@
 import { z } from 'zod';
 import { ZId } from '../../../services/shared/schemas';
+import { ZGracePeriodSeconds } from '../../keys/rotate-key.types';
 
 export const ZRotatePortalKeyInput = z.object({
   id: ZId,
-  /** How long the old key keeps working beside the new one; 0 revokes it at once. */
-  gracePeriodSeconds: z
-    .number()
-    .int()
-    .min(0)
-    .max(30 * 86_400)
-    .default(86_400),
+  /** Developers get a day of overlap by default, time to roll the new key out. */
+  gracePeriodSeconds: ZGracePeriodSeconds.default(86_400),
 });

@@ -1,7 +1,6 @@
 import { developerOnlyProcedure } from '../../../access/developer-procedure';
-import { recordAudit } from '../../../audit/record-audit';
 import { loadOwnedSubscription } from '../../../services/portal/change-plan';
-import { decideSubscription } from '../../../services/subscriptions/subscriptions';
+import { decideAndAudit } from '../../subscriptions/decide-and-audit';
 import { ZSubscriptionIdInput } from './subscription-id.types';
 
 /** Cancels a pending or active subscription; the app's keys stop reaching the plan's APIs. */
@@ -10,21 +9,11 @@ export const cancelSubscriptionProcedure = developerOnlyProcedure
   .mutation(({ ctx, input }) =>
     ctx.db.$transaction(async (tx) => {
       await loadOwnedSubscription(tx, ctx.ownerScope, input.subscriptionId);
-      const { before, after } = await decideSubscription(
-        tx,
-        ctx.ownerScope,
-        'cancel',
-        input.subscriptionId,
-        ctx.actor.userId,
-        ctx.now(),
-      );
-      await recordAudit(tx, ctx, {
-        action: 'portal.subscription.cancel',
-        targetType: 'subscription',
-        targetId: input.subscriptionId,
-        before,
-        after,
+      return decideAndAudit(tx, ctx, {
+        ownerScope: ctx.ownerScope,
+        decision: 'cancel',
+        id: input.subscriptionId,
+        auditAction: 'portal.subscription.cancel',
       });
-      return after;
     }),
   );
