@@ -1,42 +1,19 @@
+import { BatchAnswers } from './batch-answers.js';
+import { type CheckBatch, callSize, claimWaiter, emptyBatch } from './check-batch.js';
 import { groupBySlot } from './key-slot.js';
 import type { LeaseBook } from './lease-book.js';
 import { deliver, LEASE_REFILL } from './limit-waiters.js';
 import type { LimiterFailurePolicy } from './limiter-failure-policy.js';
 import type { LimiterMetrics, UnavailableCause } from './limiter-metrics.js';
-import { LIMITER_BATCH_COMMAND, REPLY, REPLY_STRIDE } from './limiter-script.js';
-import {
-  type CheckColumns,
-  checkArgs,
-  decisionFromReply,
-  isRestoringReply,
-  itemAt,
-  replyNumbers,
-} from './limiter-script-calls.js';
+import { LIMITER_BATCH_COMMAND } from './limiter-script.js';
+import { checkArgs, isRestoringReply, itemAt, replyNumbers } from './limiter-script-calls.js';
 import type {
   FirstConnectionListener,
   LimiterConnection,
   LimiterTransport,
 } from './limiter-transport.js';
 import type { LimitCheck, LimitWaiter } from './limiter-types.js';
-import type { Refund, SubjectKeys } from './subject-keys.js';
-
-/**
- * The checks submitted during one event-loop turn (at most `maxBatchSize`): sent to Redis
- * together and bounded by one ceiling timer (`maxWaitMs`), started with the first of them so that
- * none waits longer. Parallel arrays, so a check costs three array slots, not an object.
- */
-interface Batch extends CheckColumns {
-  readonly reqs: LimitCheck[];
-  readonly keys: SubjectKeys[];
-  /** Each check's waiter until it is decided, then null: the guard against a second decision. */
-  readonly waiters: Array<LimitWaiter | null>;
-  readonly wants: number[];
-  /** Checks whose waiter has not heard back yet. */
-  undecided: number;
-  timer: ReturnType<typeof setTimeout> | undefined;
-  /** Monotonic ms when the batch started filling: how long its checks waited for Redis. */
-  readonly startedAt: number;
-}
+import type { SubjectKeys } from './subject-keys.js';
 
 /** What the batcher works with, built once by the factory (redis-limiter.ts). */
 export interface BatcherParts {
@@ -63,7 +40,6 @@ export interface BatcherParts {
  * reply, or from the failure policy when the call fails, times out or cannot be sent.
  */
 export class LimiterBatcher implements FirstConnectionListener {
-  readonly #budgetMs: number;
   readonly #maxWaitMs: number;
   readonly #maxBatchSize: number;
   readonly #maxInFlight: number;
@@ -72,21 +48,21 @@ export class LimiterBatcher implements FirstConnectionListener {
   readonly #leases: LeaseBook;
   readonly #metrics: LimiterMetrics;
   readonly #restoreGuardKey: () => string | null;
+  readonly #answers: BatchAnswers;
   /** Checks queued or sent to Redis whose call has not replied or failed yet. */
   #inFlight = 0;
   /** Batches flushed while the first connection was still being made: sent once it is ready. */
-  #parked: Batch[] = [];
+  #parked: CheckBatch[] = [];
   /** The batch new checks join; null once flushed. */
-  #filling: Batch | null = null;
+  #filling: CheckBatch | null = null;
   /** Batches of this turn, in order, waiting for the flush. */
-  #queued: Batch[] = [];
+  #queued: CheckBatch[] = [];
   #flushScheduled = false;
   // Bound once, so the timers of every batch share them.
   readonly #flush = () => this.#flushQueued();
-  readonly #ceiling = (batch: Batch) => this.#ceilingReached(batch);
+  readonly #ceiling = (batch: CheckBatch) => this.#ceilingReached(batch);
 
   constructor(parts: BatcherParts) {
-    this.#budgetMs = parts.settings.budgetMs;
     this.#maxWaitMs = parts.settings.maxWaitMs;
     this.#maxBatchSize = parts.settings.maxBatchSize;
     this.#maxInFlight = parts.settings.maxInFlight;
@@ -95,6 +71,7 @@ export class LimiterBatcher implements FirstConnectionListener {
     this.#leases = parts.leases;
     this.#metrics = parts.metrics;
     this.#restoreGuardKey = parts.restoreGuardKey;
+    this.#answers = new BatchAnswers(parts.settings.budgetMs, parts);
   }
 
   /** Checks queued or sent and not answered yet, for the `portico_limiter_in_flight` gauge. */
@@ -152,17 +129,8 @@ export class LimiterBatcher implements FirstConnectionListener {
     }
   }
 
-  #startBatch(nowArg: string): Batch {
-    const batch: Batch = {
-      reqs: [],
-      keys: [],
-      waiters: [],
-      wants: [],
-      nowArg,
-      undecided: 0,
-      timer: undefined,
-      startedAt: performance.now(),
-    };
+  #startBatch(nowArg: string): CheckBatch {
+    const batch = emptyBatch(nowArg);
     batch.timer = setTimeout(this.#ceiling, this.#maxWaitMs, batch);
     this.#queued.push(batch);
     this.#filling = batch;
@@ -183,29 +151,16 @@ export class LimiterBatcher implements FirstConnectionListener {
     for (const batch of batches) this.#send(batch);
   }
 
-  /** Claims check `i`'s waiter for its one decision; null when it was already decided. */
-  #claim(batch: Batch, i: number): LimitWaiter | null {
-    const waiter = batch.waiters[i] ?? null;
-    if (waiter === null) return null;
-    batch.waiters[i] = null;
-    batch.undecided -= 1;
-    if (batch.undecided === 0 && batch.timer !== undefined) {
-      clearTimeout(batch.timer);
-      batch.timer = undefined;
-    }
-    return waiter;
-  }
-
   /** Decides every still-undecided check at `positions` (null: the whole batch) without Redis. */
   #decideWithoutRedis(
-    batch: Batch,
+    batch: CheckBatch,
     positions: readonly number[] | null,
     cause: UnavailableCause,
   ): void {
-    const count = positions === null ? batch.reqs.length : positions.length;
+    const count = callSize(batch, positions);
     for (let j = 0; j < count; j++) {
       const i = positions === null ? j : itemAt(positions, j);
-      const waiter = this.#claim(batch, i);
+      const waiter = claimWaiter(batch, i);
       if (itemAt(batch.wants, i) !== 1) itemAt(batch.keys, i).leasing = false;
       // A refill has no request waiting: nothing to decide locally.
       if (waiter !== null && waiter !== LEASE_REFILL) {
@@ -219,7 +174,7 @@ export class LimiterBatcher implements FirstConnectionListener {
    * The hard ceiling: Redis has not answered a batch in `maxWaitMs`. A reply that is merely late
    * (a busy event loop, a slow Redis) is waited for until then; only this counts as a timeout.
    */
-  #ceilingReached(batch: Batch): void {
+  #ceilingReached(batch: CheckBatch): void {
     batch.timer = undefined;
     if (batch.undecided === 0) return;
     // However many checks the batch carried, it is one failed round trip for the breaker.
@@ -227,7 +182,7 @@ export class LimiterBatcher implements FirstConnectionListener {
     this.#decideWithoutRedis(batch, null, 'timeout');
   }
 
-  #send(batch: Batch): void {
+  #send(batch: CheckBatch): void {
     const count = batch.reqs.length;
     if (batch.undecided === 0) {
       // Every check was already decided (the budget ran out before the flush): nothing to ask.
@@ -258,7 +213,7 @@ export class LimiterBatcher implements FirstConnectionListener {
   }
 
   /** Sends the checks at `positions` (null: the whole batch) as one call of the batch script. */
-  #sendCall(conn: LimiterConnection, batch: Batch, positions: readonly number[] | null): void {
+  #sendCall(conn: LimiterConnection, batch: CheckBatch, positions: readonly number[] | null): void {
     const args = checkArgs(batch, positions, this.#restoreGuardKey());
     this.#metrics.redisCalls += 1;
     this.#transport.call(conn, LIMITER_BATCH_COMMAND, args).then(
@@ -267,10 +222,9 @@ export class LimiterBatcher implements FirstConnectionListener {
     );
   }
 
-  #replied(batch: Batch, positions: readonly number[] | null, reply: unknown): void {
-    const count = positions === null ? batch.reqs.length : positions.length;
+  #replied(batch: CheckBatch, positions: readonly number[] | null, reply: unknown): void {
+    const count = callSize(batch, positions);
     const policy = this.#policy;
-    const metrics = this.#metrics;
     if (isRestoringReply(reply)) {
       // Redis is up but lost the counters, and they are not restored yet: the plans' failure
       // policies decide until the worker has re-seeded them from the usage rollups.
@@ -285,67 +239,16 @@ export class LimiterBatcher implements FirstConnectionListener {
       return;
     }
     this.#inFlight -= count;
-    const nowMs = values[0] ?? 0;
     // The call was answered: Redis is up, however long the reply took.
     policy.breaker.succeeded();
-    const waitedMs = performance.now() - batch.startedAt;
-    metrics.observeWait(waitedMs);
-    let refunds: Refund[] | null = null;
-    for (let j = 0; j < count; j++) {
-      const i = positions === null ? j : itemAt(positions, j);
-      const offset = 1 + REPLY_STRIDE * j;
-      const reasonCode = values[offset + REPLY.reason] ?? 0;
-      const granted = values[offset + REPLY.granted] ?? 0;
-      const req = itemAt(batch.reqs, i);
-      const keys = itemAt(batch.keys, i);
-      const want = itemAt(batch.wants, i);
-      // A negative want marks a refill (limiter-script.ts takes its magnitude).
-      const refill = want < 0;
-      if (refill || want > 1) keys.leasing = false;
-      const waiter = this.#claim(batch, i);
-      if (waiter === null) {
-        metrics.lateReplies += 1;
-        // Decided without Redis, but counted by Redis after all: every admission goes back. A
-        // request admitted locally (fail-open) is charged to Redis separately, with the other
-        // local admissions, so the counter ends at what was served either way.
-        if (reasonCode === 0 && granted > 0) {
-          refunds ??= [];
-          refunds.push({
-            keys,
-            rateLimit: req.rateLimit,
-            quota: req.quota,
-            count: granted,
-            countedAtMs: nowMs,
-          });
-        }
-        continue;
-      }
-      if (waitedMs > this.#budgetMs) metrics.slowReplies += 1;
-      if (refill) {
-        if (reasonCode === 0) this.#leases.grant(keys, req, granted, values, offset, nowMs);
-        if (req.quota !== null)
-          policy.failOpen.redisAnswered(keys, values[offset + REPLY.quotaRemaining] ?? 0, nowMs);
-        continue;
-      }
-      metrics.redisDecisions[reasonCode] = (metrics.redisDecisions[reasonCode] ?? 0) + 1;
-      if (req.quota !== null)
-        policy.failOpen.redisAnswered(keys, values[offset + REPLY.quotaRemaining] ?? 0, nowMs);
-      if (reasonCode === 0 && granted > 1) {
-        const lease = this.#leases.grant(keys, req, granted - 1, values, offset, nowMs);
-        if (lease !== null) {
-          deliver(waiter, this.#leases.decision(req, lease), metrics);
-          continue;
-        }
-      }
-      deliver(waiter, decisionFromReply(req, values, offset, nowMs), metrics);
-    }
+    const refunds = this.#answers.deliver(batch, positions, values);
     if (refunds !== null) void this.#transport.sendRefunds(refunds);
     // Redis answers again: what was admitted here meanwhile goes to its counters.
     if (policy.failOpen.hasPendingCharges) this.scheduleFlush();
   }
 
-  #failed(batch: Batch, positions: readonly number[] | null): void {
-    const count = positions === null ? batch.reqs.length : positions.length;
+  #failed(batch: CheckBatch, positions: readonly number[] | null): void {
+    const count = callSize(batch, positions);
     this.#inFlight -= count;
     let undecided = false;
     for (let j = 0; j < count && !undecided; j++) {
