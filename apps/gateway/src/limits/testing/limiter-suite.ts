@@ -3,6 +3,7 @@ import { afterAll, afterEach, beforeAll } from 'vitest';
 import { createLimiter } from '../index.js';
 import { limiterRedisOptions } from '../limiter-redis-options.js';
 import type { LimitCheck, LimitDecision, Limiter, LimiterOptions } from '../limiter-types.js';
+import { type RedisServerProcess, startRedisServer } from './redis-server-process.js';
 import { deleteLimiterKeys, randomKeyPrefix } from './redis-test-prefix.js';
 
 /** The shared development Redis, which these suites use under a key prefix of their own. */
@@ -81,5 +82,49 @@ export function useSharedRedis(): SharedRedis {
         budgetMs: CORRECTNESS_BUDGET_MS,
         ...over,
       }),
+  };
+}
+
+export interface PrivateRedis {
+  /** The calling file's own server: its INFO commandstats count only its calls; it can be paused. */
+  readonly server: RedisServerProcess;
+  /** A limiter connection to it (limiterRedisOptions). */
+  readonly redis: Redis;
+  /** A plain connection to it, for reading keys and command counts. */
+  readonly admin: Redis;
+}
+
+/** A private redis-server for the calling test file, started before its tests, stopped after. */
+export function usePrivateRedis(): PrivateRedis {
+  let started: PrivateRedis | null = null;
+  beforeAll(async () => {
+    const server = await startRedisServer();
+    const redis = new Redis({ host: '127.0.0.1', port: server.port, ...limiterRedisOptions });
+    const admin = new Redis({ host: '127.0.0.1', port: server.port });
+    await Promise.all(
+      [redis, admin].map((c) => new Promise<void>((resolve) => c.once('ready', () => resolve()))),
+    );
+    started = { server, redis, admin };
+  });
+  afterAll(async () => {
+    if (started === null) return;
+    started.redis.disconnect();
+    started.admin.disconnect();
+    await started.server.stop();
+  });
+  const get = (): PrivateRedis => {
+    if (started === null) throw new Error('the private Redis is only there once beforeAll ran');
+    return started;
+  };
+  return {
+    get server() {
+      return get().server;
+    },
+    get redis() {
+      return get().redis;
+    },
+    get admin() {
+      return get().admin;
+    },
   };
 }
