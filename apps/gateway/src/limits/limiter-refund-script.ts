@@ -1,3 +1,5 @@
+import { LUA_CHECK_KEYS_AND_LIMITS, LUA_LOCALS_AND_NOW } from './limiter-lua-parts.js';
+
 /**
  * Gives back admissions counted by LIMITER_BATCH_LUA, several per call: a lease's unused
  * admissions (expired, plan changed, shutdown), and admissions counted for checks whose reply
@@ -13,29 +15,8 @@
  * ARGV[5i+6] how many admissions to give back (1 for a refused request; a lease's unused ones)
  * Reply: the number of refunds processed.
  */
-export const LIMITER_REFUND_BATCH_LUA = `
-local floor = math.floor
-local find = string.find
-local sub = string.sub
-local format = string.format
-local tonumber = tonumber
-local call = redis.call
-local now
-if ARGV[1] == '' then
-  local t = call('TIME')
-  now = tonumber(t[1]) * 1000 + floor(tonumber(t[2]) / 1000)
-else
-  now = tonumber(ARGV[1])
-end
-local n = (#ARGV - 1) / 5
-for i = 0, n - 1 do
-  local rate_key = KEYS[2 * i + 1]
-  local quota_key = KEYS[2 * i + 2]
-  local a = 5 * i + 1
-  local rl = tonumber(ARGV[a + 1])
-  local rp = tonumber(ARGV[a + 2])
-  local q = tonumber(ARGV[a + 3])
-  local count = tonumber(ARGV[a + 5])
+export const LIMITER_REFUND_BATCH_LUA = `${LUA_LOCALS_AND_NOW}local n = (#ARGV - 1) / 5
+for i = 0, n - 1 do${LUA_CHECK_KEYS_AND_LIMITS}  local count = tonumber(ARGV[a + 5])
   if rl > 0 then
     local cur = call('GET', rate_key)
     if cur then

@@ -1,3 +1,5 @@
+import { LUA_CHECK_KEYS_AND_LIMITS, LUA_LOCALS_AND_NOW } from './limiter-lua-parts.js';
+
 /**
  * The Lua script that checks and counts a batch of requests, each against its plan's rate limit
  * and quota, in one atomic Redis call. Checks are evaluated in order, each exactly as if it had
@@ -50,14 +52,7 @@
  *   separately; `granted` is the number of admissions counted (0 when denied). The remaining
  *   values are after all of them.
  */
-export const LIMITER_BATCH_LUA = `
-local floor = math.floor
-local find = string.find
-local sub = string.sub
-local format = string.format
-local tonumber = tonumber
-local call = redis.call
-
+export const LIMITER_BATCH_LUA = `${LUA_LOCALS_AND_NOW}
 -- Integer formatting costs about half of '%.0f' and writes the same digits for the whole,
 -- non-negative values stored here, but Lua's '%d' goes through a C long: keep '%.0f' where a
 -- long cannot hold millisecond timestamps (32-bit builds).
@@ -65,14 +60,6 @@ local int = '%.0f'
 if format('%d', 1099511627776) == '1099511627776' then int = '%d' end
 local int2 = int .. ':' .. int
 local int3 = int2 .. ':' .. int
-
-local now
-if ARGV[1] == '' then
-  local t = call('TIME')
-  now = tonumber(t[1]) * 1000 + floor(tonumber(t[2]) / 1000)
-else
-  now = tonumber(ARGV[1])
-end
 
 -- Howard Hinnant's days <-> civil date algorithms, proleptic Gregorian, UTC
 local function days_from_civil(y, m)
@@ -121,14 +108,7 @@ if #KEYS > 2 * n and call('EXISTS', KEYS[#KEYS]) == 0 then return { now, -1 } en
 
 local out = { now }
 local o = 1
-for i = 0, n - 1 do
-  local rate_key = KEYS[2 * i + 1]
-  local quota_key = KEYS[2 * i + 2]
-  local a = 5 * i + 1
-  local rl = tonumber(ARGV[a + 1])
-  local rp = tonumber(ARGV[a + 2])
-  local q = tonumber(ARGV[a + 3])
-  local want = tonumber(ARGV[a + 5])
+for i = 0, n - 1 do${LUA_CHECK_KEYS_AND_LIMITS}  local want = tonumber(ARGV[a + 5])
 
   -- Rate limit (GCRA) in units of 1/rl ms.
   local rate_denied = false
