@@ -3,9 +3,21 @@ import type { LeaseBook } from './lease-book.js';
 import { deliver } from './limit-waiters.js';
 import type { LimiterFailurePolicy } from './limiter-failure-policy.js';
 import type { LimiterMetrics } from './limiter-metrics.js';
-import { REPLY, REPLY_STRIDE } from './limiter-script.js';
+import { LEASED_ELSEWHERE, REPLY, REPLY_STRIDE } from './limiter-script.js';
 import { decisionFromReply, itemAt } from './limiter-script-calls.js';
-import type { Refund } from './subject-keys.js';
+import type { LimitCheck, LimitDecision, LimitWaiter } from './limiter-types.js';
+import type { Refund, SubjectKeys } from './subject-keys.js';
+
+/**
+ * Asks a check again once leases elsewhere may have settled, or gives it `refusal` when it has
+ * waited long enough (limiter-batcher.ts).
+ */
+export type AskAgain = (
+  req: LimitCheck,
+  keys: SubjectKeys,
+  waiter: LimitWaiter,
+  refusal: LimitDecision,
+) => void;
 
 /**
  * Turns Redis's answer to a batch call into the checks' decisions: admissions beyond the one a
@@ -18,15 +30,18 @@ export class BatchAnswers {
   readonly #leases: LeaseBook;
   readonly #policy: LimiterFailurePolicy;
   readonly #metrics: LimiterMetrics;
+  readonly #askAgain: AskAgain;
 
   constructor(
     budgetMs: number,
     parts: { leases: LeaseBook; policy: LimiterFailurePolicy; metrics: LimiterMetrics },
+    askAgain: AskAgain,
   ) {
     this.#budgetMs = budgetMs;
     this.#leases = parts.leases;
     this.#policy = parts.policy;
     this.#metrics = parts.metrics;
+    this.#askAgain = askAgain;
   }
 
   /**
@@ -69,6 +84,8 @@ export class BatchAnswers {
             rateLimit: req.rateLimit,
             quota: req.quota,
             count: granted,
+            // What Redis put out on lease for it: all of a refill's, the extras of a check's.
+            settle: req.quota === null ? 0 : refill ? granted : granted - 1,
             countedAtMs: nowMs,
           });
         }
@@ -79,6 +96,11 @@ export class BatchAnswers {
         if (reasonCode === 0) this.#leases.grant(keys, req, granted, values, offset, nowMs);
         if (req.quota !== null)
           failOpen.redisAnswered(keys, values[offset + REPLY.quotaRemaining] ?? 0, nowMs);
+        continue;
+      }
+      if (reasonCode === LEASED_ELSEWHERE) {
+        // The quota is spent but partly leased to other processes: decided once they settle.
+        this.#askAgain(req, keys, waiter, decisionFromReply(req, values, offset, nowMs, 2));
         continue;
       }
       metrics.redisDecisions[reasonCode] = (metrics.redisDecisions[reasonCode] ?? 0) + 1;

@@ -111,12 +111,17 @@ describe('LeaseBook: grants, admissions and leftovers', () => {
     expect(book.take(lease, req, now)).toBe(true);
     expect(book.halfUsed(lease)).toBe(true);
     expect(book.take(lease, req, now)).toBe(true);
+    expect(book.hasReturns).toBe(false);
     expect(book.take(lease, req, now)).toBe(true);
     expect(metrics.leaseAdmissions).toBe(4);
-    // Empty: the lease is retired and the request goes to Redis.
-    expect(book.take(lease, req, now)).toBe(false);
+    // Used up: retired at once, settling all four in Redis with nothing to give back.
     expect(keys.lease).toBeNull();
     expect(book.size).toBe(0);
+    expect(book.takeReturns()).toEqual([
+      { keys, rateLimit, quota, count: 0, settle: 4, countedAtMs: NOW_MS },
+    ]);
+    // The next request goes to Redis.
+    expect(book.take(lease, req, now)).toBe(false);
     expect(book.hasReturns).toBe(false);
   });
 
@@ -127,7 +132,9 @@ describe('LeaseBook: grants, admissions and leftovers', () => {
     expect(book.take(lease, changed, performance.now())).toBe(false);
     expect(metrics.leaseReturned).toBe(5);
     expect(flushes()).toBe(1);
-    expect(book.takeReturns()).toEqual([{ keys, rateLimit, quota, count: 5, countedAtMs: NOW_MS }]);
+    expect(book.takeReturns()).toEqual([
+      { keys, rateLimit, quota, count: 5, settle: 5, countedAtMs: NOW_MS },
+    ]);
     expect(book.hasReturns).toBe(false);
   });
 
@@ -167,8 +174,27 @@ describe('LeaseBook: grants, admissions and leftovers', () => {
     book.close();
     expect(book.size).toBe(0);
     expect(book.grant(keys, req, 4, REPLY_VALUES, 1, NOW_MS)).toBeNull();
-    expect(book.takeReturns().map((r) => r.count)).toEqual([3, 4]);
+    expect(book.takeReturns().map((r) => [r.count, r.settle])).toEqual([
+      [3, 3],
+      [4, 4],
+    ]);
     expect(metrics.leaseReturned).toBe(7);
-    expect(metrics.leaseGranted).toBe(3);
+    // Granted, then returned: granted minus returned stays the admissions the lease served.
+    expect(metrics.leaseGranted).toBe(7);
+  });
+
+  it('settles everything a lease was granted across refills, and nothing for a plan without a quota', () => {
+    const { book, keys } = setup();
+    const lease = granted(book, keys, 3);
+    granted(book, keys, 2, NOW_MS + 10);
+    expect(book.take(lease, req, performance.now())).toBe(true);
+    book.retire(lease);
+    expect(book.takeReturns().map((r) => [r.count, r.settle])).toEqual([[4, 5]]);
+    const rateOnly = { ...req, quota: null };
+    const other = book.grant(keys, rateOnly, 2, REPLY_VALUES, 1, NOW_MS);
+    if (other === null) throw new Error('no lease');
+    expect(other.outstanding).toBe(0);
+    book.retire(other);
+    expect(book.takeReturns().map((r) => [r.count, r.settle])).toEqual([[2, 0]]);
   });
 });

@@ -101,6 +101,7 @@ export class LeaseBook {
       this.retire(lease);
       lease = null;
     }
+    this.#metrics.leaseGranted += tokens;
     if (this.#closed) {
       // Shutting down: nothing here will use them.
       this.#giveBack({
@@ -108,17 +109,18 @@ export class LeaseBook {
         rateLimit: req.rateLimit,
         quota: req.quota,
         count: tokens,
+        settle: req.quota === null ? 0 : tokens,
         countedAtMs: nowMs,
       });
       return null;
     }
-    this.#metrics.leaseGranted += tokens;
     if (lease === null) {
       lease = {
         keys,
         rateLimit: req.rateLimit,
         quota: req.quota,
         tokens: 0,
+        outstanding: 0,
         size: 0,
         expiresAt: 0,
         nowMs: 0,
@@ -137,6 +139,8 @@ export class LeaseBook {
       this.#leases.add(lease);
     }
     lease.tokens += tokens;
+    // Redis counts a quota plan's leased admissions until this process settles them.
+    if (req.quota !== null) lease.outstanding += tokens;
     lease.size = lease.tokens;
     lease.expiresAt = performance.now() + this.#leaseMs;
     lease.nowMs = nowMs;
@@ -164,6 +168,8 @@ export class LeaseBook {
     }
     lease.tokens -= 1;
     this.#metrics.leaseAdmissions += 1;
+    // Used up: settle at once, so checks elsewhere that wait on this lease are decided now.
+    if (lease.tokens === 0 && lease.outstanding > 0) this.retire(lease);
     return true;
   }
 
@@ -191,19 +197,24 @@ export class LeaseBook {
     );
   }
 
-  /** Forgets a lease; its unused admissions go back to Redis at the next flush. */
+  /**
+   * Forgets a lease; its unused admissions go back to Redis at the next flush, with the
+   * settlement of everything it was granted.
+   */
   retire(lease: Lease): void {
     this.#leases.delete(lease);
     if (lease.keys.lease === lease) lease.keys.lease = null;
-    if (lease.tokens > 0) {
+    if (lease.tokens > 0 || lease.outstanding > 0) {
       this.#giveBack({
         keys: lease.keys,
         rateLimit: lease.rateLimit,
         quota: lease.quota,
         count: lease.tokens,
+        settle: lease.outstanding,
         countedAtMs: lease.nowMs,
       });
       lease.tokens = 0;
+      lease.outstanding = 0;
     }
   }
 

@@ -1,4 +1,4 @@
-import { BatchAnswers } from './batch-answers.js';
+import { type AskAgain, BatchAnswers } from './batch-answers.js';
 import { type CheckBatch, callSize, claimWaiter, emptyBatch } from './check-batch.js';
 import { groupBySlot } from './key-slot.js';
 import type { LeaseBook } from './lease-book.js';
@@ -12,7 +12,7 @@ import type {
   LimiterConnection,
   LimiterTransport,
 } from './limiter-transport.js';
-import type { LimitCheck, LimitWaiter } from './limiter-types.js';
+import type { LimitCheck, LimitDecision, LimitWaiter } from './limiter-types.js';
 import type { SubjectKeys } from './subject-keys.js';
 
 /** What the batcher works with, built once by the factory (redis-limiter.ts). */
@@ -22,6 +22,8 @@ export interface BatcherParts {
     readonly maxWaitMs: number;
     readonly maxBatchSize: number;
     readonly maxInFlight: number;
+    /** How long a check that found the quota spent but leased elsewhere waits for settling. */
+    readonly settleWaitMs: number;
   };
   readonly transport: LimiterTransport;
   readonly policy: LimiterFailurePolicy;
@@ -61,6 +63,10 @@ export class LimiterBatcher implements FirstConnectionListener {
   // Bound once, so the timers of every batch share them.
   readonly #flush = () => this.#flushQueued();
   readonly #ceiling = (batch: CheckBatch) => this.#ceilingReached(batch);
+  readonly #settleWaitMs: number;
+  readonly #settlePollMs: number;
+  readonly #askAgain: AskAgain = (req, keys, waiter, refusal) =>
+    this.#askAgainAfterSettling(req, keys, waiter, refusal);
 
   constructor(parts: BatcherParts) {
     this.#maxWaitMs = parts.settings.maxWaitMs;
@@ -71,7 +77,9 @@ export class LimiterBatcher implements FirstConnectionListener {
     this.#leases = parts.leases;
     this.#metrics = parts.metrics;
     this.#restoreGuardKey = parts.restoreGuardKey;
-    this.#answers = new BatchAnswers(parts.settings.budgetMs, parts);
+    this.#settleWaitMs = parts.settings.settleWaitMs;
+    this.#settlePollMs = Math.max(5, Math.ceil(parts.settings.settleWaitMs / 30));
+    this.#answers = new BatchAnswers(parts.settings.budgetMs, parts, this.#askAgain);
   }
 
   /** Checks queued or sent and not answered yet, for the `portico_limiter_in_flight` gauge. */
@@ -247,6 +255,35 @@ export class LimiterBatcher implements FirstConnectionListener {
     if (policy.failOpen.hasPendingCharges) this.scheduleFlush();
   }
 
+  /**
+   * A check found its quota spent while other processes still hold leased admissions of it,
+   * which they may give back unused: asked again every poll interval until they are settled,
+   * then decided as Redis says, or refused on its quota after `settleWaitMs`. Only checks at the
+   * very end of a quota take this path, so the wrapper and timer it allocates stay off the
+   * common one.
+   */
+  #askAgainAfterSettling(
+    req: LimitCheck,
+    keys: SubjectKeys,
+    waiter: LimitWaiter,
+    refusal: LimitDecision,
+  ): void {
+    const now = performance.now();
+    const settling =
+      waiter instanceof SettlingWaiter
+        ? waiter
+        : new SettlingWaiter(waiter, now + this.#settleWaitMs);
+    if (now >= settling.deadline || this.#transport.closed) {
+      deliver(settling.waiter, refusal, this.#metrics);
+      return;
+    }
+    this.#metrics.leaseSettleWaits += 1;
+    setTimeout(() => {
+      if (this.#transport.closed) deliver(settling.waiter, refusal, this.#metrics);
+      else this.enqueue(req, keys, settling, 1);
+    }, this.#settlePollMs);
+  }
+
   #failed(batch: CheckBatch, positions: readonly number[] | null): void {
     const count = callSize(batch, positions);
     this.#inFlight -= count;
@@ -258,5 +295,17 @@ export class LimiterBatcher implements FirstConnectionListener {
     if (!undecided) return;
     this.#policy.breaker.failed();
     this.#decideWithoutRedis(batch, positions, 'error');
+  }
+}
+
+/** The waiter of a check asked again after leases settle, with when it stops waiting. */
+class SettlingWaiter implements LimitWaiter {
+  constructor(
+    readonly waiter: LimitWaiter,
+    readonly deadline: number,
+  ) {}
+
+  onLimitDecision(decision: LimitDecision): void {
+    this.waiter.onLimitDecision(decision);
   }
 }

@@ -21,13 +21,15 @@ end
 `;
 
 /**
- * Inside `for i = 0, n - 1 do`: check i's two keys, where its ARGV values start (`a`), and its
- * rate limit (`rl` per `rp` ms) and quota (`q`); 0 means none.
+ * Inside `for i = 0, n - 1 do`: check i's three keys (rate, quota, leased admissions), where
+ * its ARGV values start (`a`, with the script's own `stride` per item), and its rate limit (`rl`
+ * per `rp` ms) and quota (`q`); 0 means none.
  */
 export const LUA_CHECK_KEYS_AND_LIMITS = `
-  local rate_key = KEYS[2 * i + 1]
-  local quota_key = KEYS[2 * i + 2]
-  local a = 5 * i + 1
+  local rate_key = KEYS[3 * i + 1]
+  local quota_key = KEYS[3 * i + 2]
+  local leased_key = KEYS[3 * i + 3]
+  local a = stride * i + 1
   local rl = tonumber(ARGV[a + 1])
   local rp = tonumber(ARGV[a + 2])
   local q = tonumber(ARGV[a + 3])

@@ -54,6 +54,8 @@ export class LimiterMetrics {
   leaseGranted = 0;
   /** Lease admissions given back unused (expired, plan changed, or shutdown). */
   leaseReturned = 0;
+  /** Checks that found the quota spent but leased elsewhere, asked again after settling. */
+  leaseSettleWaits = 0;
   /** Admissions made without Redis (fail-open) since charged to the Redis quota counters. */
   charged = 0;
 
@@ -175,6 +177,9 @@ export class LimiterMetrics {
       '# HELP portico_limiter_lease_returned_total Lease admissions given back to Redis unused.',
       '# TYPE portico_limiter_lease_returned_total counter',
       `portico_limiter_lease_returned_total ${this.leaseReturned}`,
+      '# HELP portico_limiter_lease_settle_waits_total Times a check at a spent quota waited for leases elsewhere to settle.',
+      '# TYPE portico_limiter_lease_settle_waits_total counter',
+      `portico_limiter_lease_settle_waits_total ${this.leaseSettleWaits}`,
       '# HELP portico_limiter_leases Subjects holding a lease in this process.',
       '# TYPE portico_limiter_leases gauge',
       `portico_limiter_leases ${gauges.leases}`,

@@ -15,6 +15,8 @@ describe('limiterSettings', () => {
       maxLease: 1,
       leaseMs: 200,
       peersIntervalMs: 1_000,
+      // Two lease periods and one ceiling: the lease expires, the sweep finds it, the refund lands.
+      settleWaitMs: 1_400,
       requireRestoreMarker: false,
       injectedNow: undefined,
     });

@@ -23,6 +23,12 @@ type IntegerOption = keyof typeof INTEGER_OPTIONS;
 export type LimiterSettings = Readonly<Record<IntegerOption, number>> & {
   readonly keyPrefix: string;
   readonly requireRestoreMarker: boolean;
+  /**
+   * How long a check at a spent quota waits for leases elsewhere to settle: a lease expires
+   * unused after `leaseMs`, its holder's sweep finds it within another, and its refund is one
+   * call away (at most `maxWaitMs`).
+   */
+  readonly settleWaitMs: number;
   /** The injected clock, also passed to Redis; undefined: Redis TIME. */
   readonly injectedNow: (() => number) | undefined;
 };
@@ -48,17 +54,20 @@ export function limiterSettings(opts: LimiterOptions): LimiterSettings {
       `createLimiter: keyPrefix must be 1-100 characters without braces or spaces (it sits inside a Redis Cluster hash tag), got ${JSON.stringify(opts.keyPrefix)}`,
     );
   }
+  const leaseMs = positiveInteger(opts, 'leaseMs');
+  const maxWaitMs = positiveInteger(opts, 'maxWaitMs');
   return {
     keyPrefix: opts.keyPrefix,
+    settleWaitMs: 2 * leaseMs + maxWaitMs,
     budgetMs: positiveInteger(opts, 'budgetMs'),
-    maxWaitMs: positiveInteger(opts, 'maxWaitMs'),
+    maxWaitMs,
     maxBatchSize: positiveInteger(opts, 'maxBatchSize'),
     maxInFlight: positiveInteger(opts, 'maxInFlight'),
     maxLocalEntries: positiveInteger(opts, 'maxLocalEntries'),
     openCircuitAfterFailures: positiveInteger(opts, 'openCircuitAfterFailures'),
     circuitCooldownMs: positiveInteger(opts, 'circuitCooldownMs'),
     maxLease: positiveInteger(opts, 'maxLease'),
-    leaseMs: positiveInteger(opts, 'leaseMs'),
+    leaseMs,
     peersIntervalMs: positiveInteger(opts, 'peersIntervalMs'),
     requireRestoreMarker: opts.requireRestoreMarker === true,
     injectedNow: opts.now,

@@ -34,43 +34,50 @@ const columns = {
 };
 
 describe('checkArgs', () => {
-  it('lays out numkeys, two keys per check, now, then five values per check', () => {
+  it('lays out numkeys, three keys per check, now, then five values per check', () => {
     expect(checkArgs(columns, null, null)).toEqual([
-      4,
+      6,
       a.rateKey,
       a.quotaDayKey,
+      a.leasedKey,
       b.rateKey,
       b.quotaMonthKey,
+      b.leasedKey,
       '',
       ...[100, 60_000, 0, '', 1],
-      // A refill's want is negative; the script takes its magnitude.
-      ...[0, 0, 5_000, 'month', 40],
+      // A refill's want stays negative: the script leases all it grants.
+      ...[0, 0, 5_000, 'month', -40],
     ]);
   });
 
   it('carries the restore marker as the last key and sends only the checks at positions', () => {
     expect(checkArgs(columns, [1], '{unit}:epoch')).toEqual([
-      3,
+      4,
       b.rateKey,
       b.quotaMonthKey,
+      b.leasedKey,
       '{unit}:epoch',
       '',
-      ...[0, 0, 5_000, 'month', 40],
+      ...[0, 0, 5_000, 'month', -40],
     ]);
   });
 });
 
 describe('refundArgs', () => {
-  it('names the start of the quota period each refund was counted in', () => {
+  it('names the start of the quota period each refund was counted in, and what it settles', () => {
     const countedAtMs = Date.UTC(2026, 1, 28, 23, 59);
     expect(
-      refundArgs([{ keys: b, rateLimit, quota: monthly, count: 7, countedAtMs }], '1772323200000'),
+      refundArgs(
+        [{ keys: b, rateLimit, quota: monthly, count: 7, settle: 12, countedAtMs }],
+        '1772323200000',
+      ),
     ).toEqual([
-      2,
+      3,
       b.rateKey,
       b.quotaMonthKey,
+      b.leasedKey,
       '1772323200000',
-      ...[100, 60_000, 5_000, quotaPeriodAt(countedAtMs, 'month').startMs, 7],
+      ...[100, 60_000, 5_000, quotaPeriodAt(countedAtMs, 'month').startMs, 7, 12],
     ]);
   });
 });

@@ -1,6 +1,7 @@
 import type { Quota, RateLimit } from '@portico/config';
 import type { Charge } from './bounded-fail-open.js';
-import { ARGV_STRIDE, REPLY, REPLY_STRIDE } from './limiter-script.js';
+import { REFUND_ARGV_STRIDE } from './limiter-refund-script.js';
+import { ARGV_STRIDE, KEYS_PER_CHECK, REPLY, REPLY_STRIDE } from './limiter-script.js';
 import type { LimitCheck, LimitDecision } from './limiter-types.js';
 import { quotaPeriodAt } from './quota-period.js';
 import { limitDecision, ratePeriodMs } from './rate-limit-headers.js';
@@ -27,20 +28,23 @@ export function itemAt<T>(items: readonly T[], index: number): T {
 }
 
 /**
- * Writes check `j`'s two keys and the limits both scripts take in the same places; returns where
- * its ARGV values start, for the two that differ.
+ * Writes check `j`'s three keys and the limits both scripts take in the same places (`stride`
+ * ARGV values per item); returns where its ARGV values start, for the ones that differ.
  */
 function putKeysAndLimits(
   args: Array<string | number>,
   argv: number,
   j: number,
+  stride: number,
   keys: SubjectKeys,
   limits: { readonly rateLimit: RateLimit | null; readonly quota: Quota | null },
 ): number {
   const { rateLimit, quota } = limits;
-  args[1 + 2 * j] = keys.rateKey;
-  args[2 + 2 * j] = quota?.per === 'month' ? keys.quotaMonthKey : keys.quotaDayKey;
-  const a = argv + 1 + ARGV_STRIDE * j;
+  const k = KEYS_PER_CHECK * j;
+  args[1 + k] = keys.rateKey;
+  args[2 + k] = quota?.per === 'month' ? keys.quotaMonthKey : keys.quotaDayKey;
+  args[3 + k] = keys.leasedKey;
+  const a = argv + 1 + stride * j;
   args[a] = rateLimit === null ? 0 : rateLimit.requests;
   args[a + 1] = rateLimit === null ? 0 : ratePeriodMs(rateLimit.per);
   args[a + 2] = quota === null ? 0 : quota.requests;
@@ -49,8 +53,8 @@ function putKeysAndLimits(
 
 /**
  * Arguments of the check script for the checks at `positions` (null: all of them): numkeys,
- * 2 keys per check (after the restore marker's key when `guardKey` is set), ARGV[1] now, then
- * ARGV_STRIDE per check (limiter-script.ts).
+ * KEYS_PER_CHECK keys per check (then the restore marker's key when `guardKey` is set), ARGV[1]
+ * now, then ARGV_STRIDE per check (limiter-script.ts).
  */
 export function checkArgs(
   checks: CheckColumns,
@@ -59,37 +63,40 @@ export function checkArgs(
 ): Array<string | number> {
   const count = positions === null ? checks.reqs.length : positions.length;
   const guard = guardKey === null ? 0 : 1;
-  const args = new Array<string | number>(2 + guard + (2 + ARGV_STRIDE) * count);
-  args[0] = 2 * count + guard;
-  const argv = 1 + 2 * count + guard;
+  const args = new Array<string | number>(2 + guard + (KEYS_PER_CHECK + ARGV_STRIDE) * count);
+  args[0] = KEYS_PER_CHECK * count + guard;
+  const argv = 1 + KEYS_PER_CHECK * count + guard;
   if (guardKey !== null) args[argv - 1] = guardKey;
   args[argv] = checks.nowArg;
   for (let j = 0; j < count; j++) {
     const i = positions === null ? j : itemAt(positions, j);
     const req = itemAt(checks.reqs, i);
-    const a = putKeysAndLimits(args, argv, j, itemAt(checks.keys, i), req);
+    const a = putKeysAndLimits(args, argv, j, ARGV_STRIDE, itemAt(checks.keys, i), req);
     args[a + 3] = req.quota === null ? '' : req.quota.per;
-    args[a + 4] = Math.abs(itemAt(checks.wants, i));
+    // Signed: a refill (negative) leases every admission it gets.
+    args[a + 4] = itemAt(checks.wants, i);
   }
   return args;
 }
 
 /**
  * Arguments of the refund script (limiter-refund-script.ts): the same keys and limits as the
- * check script, the start of the quota period each refund was counted in, and its count.
+ * check script, the start of the quota period each refund was counted in, its count, and the
+ * leased admissions it settles.
  */
 export function refundArgs(refunds: readonly Refund[], nowArg: string): Array<string | number> {
   const count = refunds.length;
-  const args = new Array<string | number>(2 + (2 + ARGV_STRIDE) * count);
-  args[0] = 2 * count;
-  const argv = 1 + 2 * count;
+  const args = new Array<string | number>(2 + (KEYS_PER_CHECK + REFUND_ARGV_STRIDE) * count);
+  args[0] = KEYS_PER_CHECK * count;
+  const argv = 1 + KEYS_PER_CHECK * count;
   args[argv] = nowArg;
   for (let j = 0; j < count; j++) {
     const refund = itemAt(refunds, j);
-    const a = putKeysAndLimits(args, argv, j, refund.keys, refund);
+    const a = putKeysAndLimits(args, argv, j, REFUND_ARGV_STRIDE, refund.keys, refund);
     args[a + 3] =
       refund.quota === null ? '' : quotaPeriodAt(refund.countedAtMs, refund.quota.per).startMs;
     args[a + 4] = refund.count;
+    args[a + 5] = refund.settle;
   }
   return args;
 }
@@ -114,14 +121,19 @@ export function isRestoringReply(reply: unknown): boolean {
   return Array.isArray(reply) && reply.length === 2 && reply[1] === -1;
 }
 
-/** The decision for the check whose values start at `offset` in the script's reply. */
+/**
+ * The decision for the check whose values start at `offset` in the script's reply; `asReason`
+ * replaces the reply's reason (a check that waited for leases to settle is refused on its quota).
+ */
 export function decisionFromReply(
   req: LimitCheck,
   reply: readonly number[],
   offset: number,
   nowMs: number,
+  asReason?: number,
 ): LimitDecision {
-  const reasonCode = reply[offset + REPLY.reason] ?? 0;
+  const reasonCode = asReason ?? reply[offset + REPLY.reason] ?? 0;
+  const quotaResetMs = reply[offset + REPLY.quotaResetMs] ?? 0;
   return limitDecision(
     req,
     reasonCode === 0,
@@ -129,8 +141,8 @@ export function decisionFromReply(
     reply[offset + REPLY.rateRemaining] ?? 0,
     reply[offset + REPLY.rateResetMs] ?? 0,
     reply[offset + REPLY.quotaRemaining] ?? 0,
-    reply[offset + REPLY.quotaResetMs] ?? 0,
-    reply[offset + REPLY.retryAfterMs] ?? 0,
+    quotaResetMs,
+    asReason === 2 ? quotaResetMs : (reply[offset + REPLY.retryAfterMs] ?? 0),
     reply[offset + REPLY.quotaWindowMs] ?? 0,
     nowMs,
   );

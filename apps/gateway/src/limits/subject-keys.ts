@@ -1,4 +1,10 @@
-import { type Quota, quotaCounterKey, type RateLimit, rateLimitKey } from '@portico/config';
+import {
+  leasedAdmissionsKey,
+  type Quota,
+  quotaCounterKey,
+  type RateLimit,
+  rateLimitKey,
+} from '@portico/config';
 import type { FailOpenState } from './bounded-fail-open.js';
 import { BoundedMap } from './bounded-map.js';
 import { redisKeySlot } from './key-slot.js';
@@ -6,6 +12,8 @@ import { redisKeySlot } from './key-slot.js';
 /** Everything the limiter keeps per subject: its Redis keys, lease and fail-open state. */
 export interface SubjectKeys extends FailOpenState {
   planId: string;
+  /** Counts this subject's admissions out on lease in every process (limiter-script.ts). */
+  readonly leasedKey: string;
   /** Admissions Redis already counted for this subject, for its next requests here. */
   lease: Lease | null;
   /** A lease call for the subject is in flight: other checks meanwhile ask for one admission. */
@@ -26,6 +34,11 @@ export interface Lease {
   readonly rateLimit: RateLimit | null;
   readonly quota: Quota | null;
   tokens: number;
+  /**
+   * Admissions Redis counts as out on lease to this process (quota plans only) and not yet
+   * settled: everything granted since the last settlement, used or not.
+   */
+  outstanding: number;
   /** Admissions after the last grant: a refill is asked for when half of them is left. */
   size: number;
   /** Monotonic ms after which the unused admissions go back to Redis. */
@@ -45,6 +58,8 @@ export interface Refund {
   readonly rateLimit: RateLimit | null;
   readonly quota: Quota | null;
   readonly count: number;
+  /** Leased admissions this settles in Redis (the leased-admissions key): used or not. */
+  readonly settle: number;
   /** When they were counted (Redis time), so a refund never takes from a later quota period. */
   readonly countedAtMs: number;
 }
@@ -79,6 +94,7 @@ export class SubjectKeyCache {
         rateKey,
         quotaDayKey: quotaCounterKey(this.#keyPrefix, planId, subject, 'day'),
         quotaMonthKey: quotaCounterKey(this.#keyPrefix, planId, subject, 'month'),
+        leasedKey: leasedAdmissionsKey(this.#keyPrefix, planId, subject),
         // All keys of a subject share its hash tag, so the rate key's slot is theirs.
         slot: this.#cluster ? redisKeySlot(rateKey) : 0,
         knownQuotaRemaining: -1,
