@@ -34,6 +34,16 @@ export function rateLimitKey(prefix: string, planId: string, subject: string): s
 }
 
 /**
+ * Key of the subject's leased admissions not yet settled: admissions Redis counted ahead for a
+ * gateway process's lease that the process has neither used up nor given back. While any are
+ * out, a check that finds the quota spent waits for them instead of refusing, so a lease that
+ * ends unused elsewhere cannot leave a request refused under a quota that is not used up.
+ */
+export function leasedAdmissionsKey(prefix: string, planId: string, subject: string): string {
+  return `${limiterKeyTag(prefix, planId, subject)}:leased`;
+}
+
+/**
  * Key of the quota counter. Its value is `"<periodStartMs>:<periodEndMs>:<count>"` (see
  * `parseQuotaCounter`); it expires at the end of its period.
  */

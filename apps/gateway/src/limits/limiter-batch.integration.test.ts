@@ -1,39 +1,15 @@
-import { Redis } from 'ioredis';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import {
-  createLimiter,
-  type LimitCheck,
-  type LimitDecision,
-  type LimitWaiter,
-  limiterRedisOptions,
-} from './index.js';
+import { describe, expect, it } from 'vitest';
+import { createLimiter, type LimitDecision, type LimitWaiter } from './index.js';
 import { quotaPeriodAt } from './quota-period.js';
 import { metric, scriptCalls } from './testing/limiter-observations.js';
-import { type RedisServerProcess, startRedisServer } from './testing/redis-server-process.js';
+import { CORRECTNESS_BUDGET_MS, limitChecks, usePrivateRedis } from './testing/limiter-suite.js';
 import { randomKeyPrefix } from './testing/redis-test-prefix.js';
 
 // A private server: its INFO commandstats count only this file's calls, and it can be paused.
-let server: RedisServerProcess;
-let redis: Redis;
-let admin: Redis;
-// These tests check what is sent and decided, not latency: a slow reply must not become a
-// fallback on a busy machine (except in the test that pauses Redis on purpose).
-const CORRECTNESS_BUDGET_MS = 5_000;
-
-beforeAll(async () => {
-  server = await startRedisServer();
-  redis = new Redis({ host: '127.0.0.1', port: server.port, ...limiterRedisOptions });
-  admin = new Redis({ host: '127.0.0.1', port: server.port });
-  await Promise.all(
-    [redis, admin].map((c) => new Promise<void>((resolve) => c.once('ready', () => resolve()))),
-  );
-});
-
-afterAll(async () => {
-  redis.disconnect();
-  admin.disconnect();
-  await server.stop();
-});
+// Checks use the correctness budget: a slow reply on a busy machine must not become a fallback
+// (except in the test that pauses Redis on purpose).
+const env = usePrivateRedis();
+const limitCheck = limitChecks('pln_batch', 'con_batch');
 
 /** Records every decision it is handed, to prove each check is answered exactly once. */
 class Recorder implements LimitWaiter {
@@ -51,28 +27,17 @@ async function waitFor(condition: () => boolean, deadlineMs: number, what: strin
   }
 }
 
-function limitCheck(over: Partial<LimitCheck>): LimitCheck {
-  return {
-    planId: 'pln_batch',
-    subject: 'con_batch',
-    rateLimit: null,
-    quota: null,
-    failurePolicy: 'closed',
-    ...over,
-  };
-}
-
 const allAnswered = (waiters: Recorder[]) => () => waiters.every((w) => w.decisions.length > 0);
 
 describe('one Redis call per batch', () => {
   it('sends 300 checks submitted in one turn as one Lua call and answers each waiter in order', async () => {
     const limiter = createLimiter({
-      redis,
+      redis: env.redis,
       keyPrefix: randomKeyPrefix(),
       budgetMs: CORRECTNESS_BUDGET_MS,
     });
     const rateLimit = { requests: 2, per: 'hour' as const };
-    const before = await scriptCalls(admin);
+    const before = await scriptCalls(env.admin);
     // 100 subjects, three checks each, interleaved: subject k is at positions k, 100+k, 200+k.
     const waiters: Recorder[] = [];
     for (let round = 0; round < 3; round++) {
@@ -86,7 +51,7 @@ describe('one Redis call per batch', () => {
     expect(waiters.every((w) => w.decisions.length === 0)).toBe(true);
     await waitFor(allAnswered(waiters), 10_000, 'every decision');
 
-    expect(await scriptCalls(admin)).toBe(before + 1);
+    expect(await scriptCalls(env.admin)).toBe(before + 1);
     expect(metric(limiter.metricsText(), 'portico_limiter_redis_calls_total')).toBe(1);
     for (let k = 0; k < 100; k++) {
       const [first, second, third] = [0, 1, 2].map((round) => waiters[round * 100 + k]);
@@ -113,17 +78,17 @@ describe('one Redis call per batch', () => {
 
   it('splits a turn beyond maxBatchSize into several calls evaluated in submission order', async () => {
     const limiter = createLimiter({
-      redis,
+      redis: env.redis,
       keyPrefix: randomKeyPrefix(),
       budgetMs: CORRECTNESS_BUDGET_MS,
       maxBatchSize: 100,
     });
-    const before = await scriptCalls(admin);
+    const before = await scriptCalls(env.admin);
     const waiters = Array.from({ length: 250 }, () => new Recorder());
     const check = limitCheck({ rateLimit: { requests: 150, per: 'hour' } });
     for (const w of waiters) limiter.submit(check, w);
     await waitFor(allAnswered(waiters), 10_000, 'every decision');
-    expect(await scriptCalls(admin)).toBe(before + 3);
+    expect(await scriptCalls(env.admin)).toBe(before + 3);
     // The first 150 submitted are the 150 admitted, across the call boundaries.
     expect(waiters.map((w) => w.decisions.length)).toEqual(waiters.map(() => 1));
     expect(waiters.findIndex((w) => w.decisions[0]?.allowed !== true)).toBe(150);
@@ -134,7 +99,7 @@ describe('one Redis call per batch', () => {
 describe('checks of one subject within a batch', () => {
   it('admits exactly one of two checks for a subject with a rate limit of 1', async () => {
     const limiter = createLimiter({
-      redis,
+      redis: env.redis,
       keyPrefix: randomKeyPrefix(),
       budgetMs: CORRECTNESS_BUDGET_MS,
     });
@@ -152,7 +117,7 @@ describe('checks of one subject within a batch', () => {
     const keyPrefix = randomKeyPrefix();
     const nowMs = Date.UTC(2026, 4, 14, 9, 30);
     const limiter = createLimiter({
-      redis,
+      redis: env.redis,
       keyPrefix,
       budgetMs: CORRECTNESS_BUDGET_MS,
       now: () => nowMs,
@@ -165,14 +130,14 @@ describe('checks of one subject within a batch', () => {
     expect(first.decisions.map((d) => d.allowed)).toEqual([true]);
     expect(second.decisions.map((d) => d.reason)).toEqual(['quota']);
     const day = quotaPeriodAt(nowMs, 'day');
-    expect(await admin.get(`{${keyPrefix}:pln_batch:con_batch}:q:day`)).toBe(
+    expect(await env.admin.get(`{${keyPrefix}:pln_batch:con_batch}:q:day`)).toBe(
       `${day.startMs}:${day.endMs}:1`,
     );
   });
 
   it('counts no quota for a check the rate limit refused earlier in the same batch', async () => {
     const keyPrefix = randomKeyPrefix();
-    const limiter = createLimiter({ redis, keyPrefix, budgetMs: CORRECTNESS_BUDGET_MS });
+    const limiter = createLimiter({ redis: env.redis, keyPrefix, budgetMs: CORRECTNESS_BUDGET_MS });
     const check = limitCheck({
       rateLimit: { requests: 1, per: 'hour' },
       quota: { requests: 10, per: 'month' },
@@ -186,29 +151,29 @@ describe('checks of one subject within a batch', () => {
       'rate_limit',
     ]);
     expect(waiters[2]?.decisions[0]?.headers.RateLimit).toMatch(/, "quota";r=9;t=\d+$/);
-    const stored = await admin.get(`{${keyPrefix}:pln_batch:con_batch}:q:month`);
+    const stored = await env.admin.get(`{${keyPrefix}:pln_batch:con_batch}:q:month`);
     expect(stored?.endsWith(':1')).toBe(true);
   });
 
   it('keeps the quota counter expiring at the end of its period as it counts up', async () => {
     const keyPrefix = randomKeyPrefix();
-    const limiter = createLimiter({ redis, keyPrefix, budgetMs: CORRECTNESS_BUDGET_MS });
+    const limiter = createLimiter({ redis: env.redis, keyPrefix, budgetMs: CORRECTNESS_BUDGET_MS });
     const check = limitCheck({ quota: { requests: 100, per: 'day' } });
     const key = `{${keyPrefix}:pln_batch:con_batch}:q:day`;
     await limiter.check(check);
     // A counter written without an expiry (by hand, or an older writer) gets one on next count.
-    await admin.persist(key);
+    await env.admin.persist(key);
     for (let i = 0; i < 3; i++) await limiter.check(check);
-    const ttl = await admin.pttl(key);
+    const ttl = await env.admin.pttl(key);
     expect(ttl).toBeGreaterThan(0);
     expect(ttl).toBeLessThanOrEqual(quotaPeriodAt(Date.now(), 'day').endMs - Date.now() + 1_000);
-    expect((await admin.get(key))?.endsWith(':4')).toBe(true);
+    expect((await env.admin.get(key))?.endsWith(':4')).toBe(true);
   });
 
   it('evaluates checks at their own injected instants when the clock moves within a turn', async () => {
     let nowMs = Date.UTC(2026, 0, 1);
     const limiter = createLimiter({
-      redis,
+      redis: env.redis,
       keyPrefix: randomKeyPrefix(),
       budgetMs: CORRECTNESS_BUDGET_MS,
       now: () => nowMs,
@@ -229,7 +194,7 @@ describe('waiters', () => {
     // Long enough that a stalled test process cannot see the ceiling pass before the batch is
     // even sent (then nothing would reply late); nothing here measures time.
     const limiter = createLimiter({
-      redis,
+      redis: env.redis,
       keyPrefix,
       maxWaitMs: 200,
       openCircuitAfterFailures: 100,
@@ -240,7 +205,7 @@ describe('waiters', () => {
     };
     const open = Array.from({ length: 10 }, () => new Recorder());
     const closed = Array.from({ length: 10 }, () => new Recorder());
-    server.pause();
+    env.server.pause();
     try {
       for (let i = 0; i < 10; i++) {
         limiter.submit(
@@ -251,7 +216,7 @@ describe('waiters', () => {
       }
       await waitFor(allAnswered([...open, ...closed]), 10_000, 'the ceiling decisions');
     } finally {
-      server.resume();
+      env.server.resume();
     }
     // The local limiter admits five of the open checks; the closed ones are refused.
     expect(open.map((w) => w.decisions[0]?.allowed)).toEqual([
@@ -282,21 +247,21 @@ describe('waiters', () => {
     const tag = `{${keyPrefix}:pln_batch:con_closed}`;
     const day = quotaPeriodAt(Date.now(), 'day');
     const deadline = performance.now() + 5_000;
-    let stored = await admin.get(`${tag}:q:day`);
+    let stored = await env.admin.get(`${tag}:q:day`);
     while (stored !== `${day.startMs}:${day.endMs}:0` && performance.now() < deadline) {
-      stored = await admin.get(`${tag}:q:day`);
+      stored = await env.admin.get(`${tag}:q:day`);
     }
     expect(stored).toBe(`${day.startMs}:${day.endMs}:0`);
-    expect(await admin.exists(`${tag}:rl`)).toBe(0);
+    expect(await env.admin.exists(`${tag}:rl`)).toBe(0);
     // The open checks were admitted locally, so what Redis counted for them stays counted.
-    expect(await admin.get(`{${keyPrefix}:pln_batch:con_open}:q:day`)).toBe(
+    expect(await env.admin.get(`{${keyPrefix}:pln_batch:con_open}:q:day`)).toBe(
       `${day.startMs}:${day.endMs}:5`,
     );
   });
 
   it('answers the rest of a batch when one waiter throws, and counts it', async () => {
     const limiter = createLimiter({
-      redis,
+      redis: env.redis,
       keyPrefix: randomKeyPrefix(),
       budgetMs: CORRECTNESS_BUDGET_MS,
     });

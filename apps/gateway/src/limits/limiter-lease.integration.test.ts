@@ -1,42 +1,18 @@
 import { parseQuotaCounter, type Quota, quotaCounterKey, type RateLimit } from '@portico/config';
-import { Redis } from 'ioredis';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import {
-  createLimiter,
-  type LimitCheck,
-  type LimitDecision,
-  limiterRedisOptions,
-} from './index.js';
+import { describe, expect, it } from 'vitest';
+import { createLimiter, type LimitDecision } from './index.js';
 import { metric, scriptCalls } from './testing/limiter-observations.js';
-import { type RedisServerProcess, startRedisServer } from './testing/redis-server-process.js';
+import { CORRECTNESS_BUDGET_MS, limitChecks, usePrivateRedis } from './testing/limiter-suite.js';
 import { randomKeyPrefix } from './testing/redis-test-prefix.js';
 
 // A private server, so its INFO commandstats count only this file's calls.
-let server: RedisServerProcess;
-let redis: Redis;
-let admin: Redis;
-// Correctness, not latency: a slow reply on a busy machine must not become a fallback decision.
-const CORRECTNESS_BUDGET_MS = 5_000;
-
-beforeAll(async () => {
-  server = await startRedisServer();
-  redis = new Redis({ host: '127.0.0.1', port: server.port, ...limiterRedisOptions });
-  admin = new Redis({ host: '127.0.0.1', port: server.port });
-  await Promise.all(
-    [redis, admin].map((c) => new Promise<void>((resolve) => c.once('ready', () => resolve()))),
-  );
-});
-
-afterAll(async () => {
-  redis.disconnect();
-  admin.disconnect();
-  await server.stop();
-});
+const env = usePrivateRedis();
+const limitCheck = limitChecks('pln_lease', 'con_lease');
 
 /** A limiter with leases of up to 64 on this file's Redis; `over` sets the lease period and clock. */
 function leasingLimiter(keyPrefix: string, over: { leaseMs: number; now?: () => number }) {
   return createLimiter({
-    redis,
+    redis: env.redis,
     keyPrefix,
     budgetMs: CORRECTNESS_BUDGET_MS,
     maxLease: 64,
@@ -44,20 +20,9 @@ function leasingLimiter(keyPrefix: string, over: { leaseMs: number; now?: () => 
   });
 }
 
-function limitCheck(over: Partial<LimitCheck>): LimitCheck {
-  return {
-    planId: 'pln_lease',
-    subject: 'con_lease',
-    rateLimit: null,
-    quota: null,
-    failurePolicy: 'closed',
-    ...over,
-  };
-}
-
 /** The quota count Redis holds for the test subject (0 when there is no counter). */
 async function storedQuotaCount(keyPrefix: string, per: Quota['per']): Promise<number> {
-  const raw = await admin.get(quotaCounterKey(keyPrefix, 'pln_lease', 'con_lease', per));
+  const raw = await env.admin.get(quotaCounterKey(keyPrefix, 'pln_lease', 'con_lease', per));
   return raw === null ? 0 : (parseQuotaCounter(raw)?.count ?? Number.NaN);
 }
 
@@ -87,9 +52,9 @@ describe('leases', () => {
     const quota: Quota = { requests: 1_000_000, per: 'day' };
     const rateLimit: RateLimit = { requests: 1_000_000, per: 'second' };
     const check = limitCheck({ quota, rateLimit });
-    const callsBefore = await scriptCalls(admin);
+    const callsBefore = await scriptCalls(env.admin);
     const decisions = await busyTraffic(() => limiter.check(check), 40, 25);
-    const calls = (await scriptCalls(admin)) - callsBefore;
+    const calls = (await scriptCalls(env.admin)) - callsBefore;
     expect(decisions.every((d) => d.allowed)).toBe(true);
     const metrics = limiter.metricsText();
     const fromLeases = metric(metrics, 'portico_limiter_lease_admissions_total');
@@ -164,12 +129,12 @@ describe('leases', () => {
     const keyPrefix = randomKeyPrefix();
     const limiter = leasingLimiter(keyPrefix, { leaseMs: 20 });
     const check = limitCheck({ quota: { requests: 1_000_000, per: 'day' } });
-    const callsBefore = await scriptCalls(admin);
+    const callsBefore = await scriptCalls(env.admin);
     for (let i = 0; i < 5; i++) {
       expect((await limiter.check(check)).allowed).toBe(true);
       await new Promise((resolve) => setTimeout(resolve, 40));
     }
-    expect((await scriptCalls(admin)) - callsBefore).toBe(5);
+    expect((await scriptCalls(env.admin)) - callsBefore).toBe(5);
     expect(metric(limiter.metricsText(), 'portico_limiter_lease_granted_total')).toBe(0);
     await limiter.close();
     expect(await storedQuotaCount(keyPrefix, 'day')).toBe(5);

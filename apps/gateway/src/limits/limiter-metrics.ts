@@ -19,6 +19,11 @@ const RESULTS = ['allowed', 'rate_limit', 'quota'] as const;
 /** Upper bounds (ms) of the wait histogram's buckets. */
 const WAIT_BUCKETS_MS = [1, 5, 10, 25, 50, 100, 250, 500, 1000, 2500] as const;
 
+/** One zero count per cause, as plain fields so counting is a property increment. */
+function countsByCause(): Record<UnavailableCause, number> {
+  return { no_connection: 0, timeout: 0, error: 0, overload: 0, circuit_open: 0, restoring: 0 };
+}
+
 /**
  * Counters of the limiter, kept as plain numbers (no label maps on the hot path) and rendered as
  * Prometheus text on demand.
@@ -29,22 +34,8 @@ export class LimiterMetrics {
   /** Decisions answered by the local limiter while failing open, by result. */
   readonly localDecisions = [0, 0, 0];
   /** Every check Redis could not answer, by failure policy and cause. */
-  readonly unavailableOpen: Record<UnavailableCause, number> = {
-    no_connection: 0,
-    timeout: 0,
-    error: 0,
-    overload: 0,
-    circuit_open: 0,
-    restoring: 0,
-  };
-  readonly unavailableClosed: Record<UnavailableCause, number> = {
-    no_connection: 0,
-    timeout: 0,
-    error: 0,
-    overload: 0,
-    circuit_open: 0,
-    restoring: 0,
-  };
+  readonly unavailableOpen = countsByCause();
+  readonly unavailableClosed = countsByCause();
   /** Checks whose Redis reply arrived after the ceiling had already decided them. */
   lateReplies = 0;
   /** Checks answered by Redis after more than `budgetMs`: waited for, not taken for an outage. */
@@ -63,6 +54,8 @@ export class LimiterMetrics {
   leaseGranted = 0;
   /** Lease admissions given back unused (expired, plan changed, or shutdown). */
   leaseReturned = 0;
+  /** Checks that found the quota spent but leased elsewhere, asked again after settling. */
+  leaseSettleWaits = 0;
   /** Admissions made without Redis (fail-open) since charged to the Redis quota counters. */
   charged = 0;
 
@@ -184,6 +177,9 @@ export class LimiterMetrics {
       '# HELP portico_limiter_lease_returned_total Lease admissions given back to Redis unused.',
       '# TYPE portico_limiter_lease_returned_total counter',
       `portico_limiter_lease_returned_total ${this.leaseReturned}`,
+      '# HELP portico_limiter_lease_settle_waits_total Times a check at a spent quota waited for leases elsewhere to settle.',
+      '# TYPE portico_limiter_lease_settle_waits_total counter',
+      `portico_limiter_lease_settle_waits_total ${this.leaseSettleWaits}`,
       '# HELP portico_limiter_leases Subjects holding a lease in this process.',
       '# TYPE portico_limiter_leases gauge',
       `portico_limiter_leases ${gauges.leases}`,

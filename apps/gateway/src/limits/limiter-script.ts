@@ -1,3 +1,5 @@
+import { LUA_CHECK_KEYS_AND_LIMITS, LUA_LOCALS_AND_NOW } from './limiter-lua-parts.js';
+
 /**
  * The Lua script that checks and counts a batch of requests, each against its plan's rate limit
  * and quota, in one atomic Redis call. Checks are evaluated in order, each exactly as if it had
@@ -27,15 +29,17 @@
  * effects, so reading TIME before writing is allowed.
  *
  * For n checks (check i from 0):
- * KEYS[2i+1] rate key, KEYS[2i+2] quota key (same hash tag, so one Cluster slot; the quota key
- *   names its period kind, so a plan switching between daily and monthly quotas starts a fresh
- *   counter). On a cluster every key of one call must share a slot; the caller groups by slot.
- * KEYS[2n+1], optional: the restore marker (limiterEpochKey); when given and missing, the reply
+ * KEYS[3i+1] rate key, KEYS[3i+2] quota key, KEYS[3i+3] leased-admissions key (same hash tag,
+ *   so one Cluster slot; the quota key names its period kind, so a plan switching between daily
+ *   and monthly quotas starts a fresh counter). On a cluster every key of one call must share a
+ *   slot; the caller groups by slot.
+ * KEYS[3n+1], optional: the restore marker (limiterEpochKey); when given and missing, the reply
  *   is { now, -1 } and nothing is written.
  * ARGV[1] now in ms, or '' for Redis TIME
  * ARGV[5i+2] rate requests (0 = no rate limit)   ARGV[5i+3] rate period in ms
  * ARGV[5i+4] quota requests (0 = no quota)       ARGV[5i+5] quota period: 'day' | 'month' | ''
- * ARGV[5i+6] most admissions to grant (1 = this request only; more reserves a lease)
+ * ARGV[5i+6] most admissions to grant (1 = this request only; more reserves a lease; negative:
+ *   a refill of a lease, with no request of its own)
  *
  * Leases: a check that asks for more than one admission is granted 1 + min(asked - 1,
  * headroom / LEASE_SHARE) of them, where headroom is what both limits would still admit after
@@ -44,20 +48,20 @@
  * sixteenth of what is left, so near a limit every check is granted exactly one admission and is
  * decided here, request by request. Unused admissions go back through the refund script.
  *
+ * Settling: a lease's admissions count against the quota at once, so the process holding them may
+ * still give some back after another process's request found the quota spent. The leased-
+ * admissions key counts what is out on lease (quota plans only); the holder settles it when the
+ * lease is used up or ends (refund script). A check that finds the quota spent while leases are
+ * out is answered reason 3, "leased elsewhere", and is asked again by the caller once they are
+ * settled: the quota ends at exactly what was served, however the leases ended.
+ *
  * Reply: a flat array of integers, `nowMs` first, then REPLY_STRIDE values per check in order:
- *   [reason 0 admitted|1 rate|2 quota, rateRemaining, rateResetMs, quotaRemaining, quotaResetMs,
+ *   [reason 0 admitted|1 rate|2 quota|3 leased elsewhere, rateRemaining, rateResetMs, quotaRemaining, quotaResetMs,
  *    retryAfterMs, quotaWindowMs, granted]. Admission is `reason == 0`, so it is not sent
  *   separately; `granted` is the number of admissions counted (0 when denied). The remaining
  *   values are after all of them.
  */
-export const LIMITER_BATCH_LUA = `
-local floor = math.floor
-local find = string.find
-local sub = string.sub
-local format = string.format
-local tonumber = tonumber
-local call = redis.call
-
+export const LIMITER_BATCH_LUA = `${LUA_LOCALS_AND_NOW}
 -- Integer formatting costs about half of '%.0f' and writes the same digits for the whole,
 -- non-negative values stored here, but Lua's '%d' goes through a C long: keep '%.0f' where a
 -- long cannot hold millisecond timestamps (32-bit builds).
@@ -65,14 +69,6 @@ local int = '%.0f'
 if format('%d', 1099511627776) == '1099511627776' then int = '%d' end
 local int2 = int .. ':' .. int
 local int3 = int2 .. ':' .. int
-
-local now
-if ARGV[1] == '' then
-  local t = call('TIME')
-  now = tonumber(t[1]) * 1000 + floor(tonumber(t[2]) / 1000)
-else
-  now = tonumber(ARGV[1])
-end
 
 -- Howard Hinnant's days <-> civil date algorithms, proleptic Gregorian, UTC
 local function days_from_civil(y, m)
@@ -113,22 +109,21 @@ end
 
 -- A lease takes at most 1/LEASE_SHARE of the admissions left (see the header comment).
 local LEASE_SHARE = 16
+-- Leased admissions a process never settled (it died) stop holding refusals back after this.
+local LEASE_SETTLE_TTL_MS = 60000
 
-local n = (#ARGV - 1) / 5
+local stride = 5
+local n = (#ARGV - 1) / stride
 -- A key after the checks' own is the restore marker: when it is gone, Redis lost its data and
 -- the quota counters are not restored yet; nothing is counted and the caller decides by policy.
-if #KEYS > 2 * n and call('EXISTS', KEYS[#KEYS]) == 0 then return { now, -1 } end
+if #KEYS > 3 * n and call('EXISTS', KEYS[#KEYS]) == 0 then return { now, -1 } end
 
 local out = { now }
 local o = 1
-for i = 0, n - 1 do
-  local rate_key = KEYS[2 * i + 1]
-  local quota_key = KEYS[2 * i + 2]
-  local a = 5 * i + 1
-  local rl = tonumber(ARGV[a + 1])
-  local rp = tonumber(ARGV[a + 2])
-  local q = tonumber(ARGV[a + 3])
-  local want = tonumber(ARGV[a + 5])
+for i = 0, n - 1 do${LUA_CHECK_KEYS_AND_LIMITS}  local want = tonumber(ARGV[a + 5])
+  -- A refill (negative) has no request of its own: every admission it gets is leased.
+  local refill = want < 0
+  if refill then want = -want end
 
   -- Rate limit (GCRA) in units of 1/rl ms.
   local rate_denied = false
@@ -192,7 +187,11 @@ for i = 0, n - 1 do
 
   local reason = 0
   local retry = 0
-  if quota_denied then
+  if quota_denied and not rate_denied and tonumber(call('GET', leased_key) or '0') > 0 then
+    -- Spent, but some of it is leased to a gateway process that may give it back unused:
+    -- the caller asks again once the leases are settled instead of refusing now.
+    reason = 3
+  elseif quota_denied then
     reason = 2
     retry = qend - now
   elseif rate_denied then
@@ -222,6 +221,14 @@ for i = 0, n - 1 do
         granted = 1 + extra
         rate_new = rate_new + extra * rp
         used = used + extra
+        if q > 0 then
+          -- Out on lease until the process settles it (refund script); the expiry only clears
+          -- what a process that died with a lease never settled.
+          local leased = extra
+          if refill then leased = granted end
+          call('INCRBY', leased_key, leased)
+          call('PEXPIRE', leased_key, LEASE_SETTLE_TTL_MS)
+        end
       end
     end
     if rl > 0 then
@@ -286,5 +293,11 @@ export const REPLY = {
 
 /** Arguments per check after ARGV[1] (see the header comment). */
 export const ARGV_STRIDE = 5;
+
+/** Keys per check (rate, quota, leased admissions) in both scripts. */
+export const KEYS_PER_CHECK = 3;
+
+/** Reason code of a check that found the quota spent while some of it is out on lease. */
+export const LEASED_ELSEWHERE = 3;
 
 export const LIMITER_BATCH_COMMAND = 'porticoLimitCheckBatch';
