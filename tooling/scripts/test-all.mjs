@@ -7,7 +7,10 @@ import { join, relative } from 'node:path';
 
 /** The first line of a failure message, trimmed to what fits on a log line. */
 function firstLine(message) {
-  const line = String(message ?? '').split('\n').find((part) => part.trim() !== '') ?? '';
+  const line =
+    String(message ?? '')
+      .split('\n')
+      .find((part) => part.trim() !== '') ?? '';
   return line.trim().slice(0, 300);
 }
 

@@ -2,6 +2,7 @@ import { spawn } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { once } from 'node:events';
 import { fileURLToPath } from 'node:url';
+import { RedisServer, waitFor } from '@portico/testkit';
 import { Queue } from 'bullmq';
 import { Redis } from 'ioredis';
 import { afterEach, describe, expect, it } from 'vitest';
@@ -12,8 +13,6 @@ import {
   type RecordedRequest,
 } from '../src/analytics-recorder';
 import { ANALYTICS_AGGREGATE_BATCH_JOB_NAME, ANALYTICS_QUEUE_NAME } from '../src/queue-names';
-import { PrivateRedisServer } from './private-redis-server';
-import { waitFor } from './wait-for';
 
 const SHARED_REDIS = process.env.REDIS_URL ?? 'redis://127.0.0.1:6379';
 const silent = { info: () => undefined, warn: () => undefined, error: () => undefined };
@@ -225,7 +224,7 @@ describe('analytics recorder on a real Redis', () => {
 
 describe('analytics recorder while Redis is unavailable (private redis-server)', () => {
   it('keeps record() non-blocking, counts every request, holds the newest raw rows up to the bound, counts the rows dropped and delivers all when Redis returns', async () => {
-    const redis = await PrivateRedisServer.start();
+    const redis = await RedisServer.start();
     cleanups.push(() => redis.stop());
     const prefix = freshPrefix();
     const recorder = track(
@@ -288,7 +287,7 @@ describe('analytics recorder while Redis is unavailable (private redis-server)',
   }, 90_000);
 
   it('starts without Redis and delivers what was recorded once Redis comes up', async () => {
-    const redis = await PrivateRedisServer.reserve();
+    const redis = await RedisServer.reserve();
     cleanups.push(() => redis.stop());
     const prefix = freshPrefix();
     const recorder = track(
@@ -353,7 +352,7 @@ describe('analytics recorder: raw rows and backpressure', () => {
   });
 
   it('stops adding jobs past the queue backlog bound, sheds raw rows (counted), keeps counting and ships the held counts once the backlog clears', async () => {
-    const redis = await PrivateRedisServer.start();
+    const redis = await RedisServer.start();
     cleanups.push(() => redis.stop());
     const prefix = freshPrefix();
     const recorder = track(
