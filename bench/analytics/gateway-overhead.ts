@@ -16,9 +16,13 @@ import type { AddressInfo } from 'node:net';
 import os, { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import {
+  forwardingGatewayState,
+  RedisServer,
+  startGatewayProcess,
+  writeLastKnownGood,
+} from '@portico/testkit';
 import { Pool } from 'undici';
-import { startGatewayProcess, writeGatewaySnapshot } from '../../apps/worker/test/gateway-process';
-import { PrivateRedisServer } from '../../apps/worker/test/private-redis-server';
 
 const REQUESTS = Number(process.argv[2] ?? 5_000);
 const CONCURRENCY = Number(process.argv[3] ?? 32);
@@ -77,16 +81,23 @@ function metric(text: string, name: string): number | null {
 async function main() {
   const upstream = createServer((_req, res) => res.end('ok'));
   await new Promise<void>((resolve) => upstream.listen(0, '127.0.0.1', resolve));
-  const redis = await PrivateRedisServer.start();
+  const redis = await RedisServer.start();
   const stateDir = await mkdtemp(join(tmpdir(), 'portico-bench-gw-'));
-  await writeGatewaySnapshot(stateDir, (upstream.address() as AddressInfo).port);
+  await writeLastKnownGood(
+    stateDir,
+    forwardingGatewayState((upstream.address() as AddressInfo).port, 'api_bench'),
+  );
   const rounds: Round[] = [];
   try {
     for (let r = 0; r < ROUNDS; r++) {
       for (const analytics of ['off', 'on'] as const) {
-        const gateway = await startGatewayProcess(stateDir, {
-          PORTICO_ANALYTICS_ENABLED: analytics === 'on' ? 'true' : 'false',
-          REDIS_URL: redis.url,
+        const gateway = await startGatewayProcess({
+          stateDir,
+          env: {
+            PORTICO_GATEWAY_NODE_ID: 'dpn_bench',
+            PORTICO_ANALYTICS_ENABLED: analytics === 'on' ? 'true' : 'false',
+            REDIS_URL: redis.url,
+          },
         });
         try {
           await drive(gateway.url, WARMUP);

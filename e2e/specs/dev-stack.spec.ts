@@ -11,7 +11,7 @@ import {
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
-import { REPO_ROOT } from '../stack/child-process';
+import { REPO_ROOT } from '../stack/paths';
 import { waitFor } from '../stack/wait';
 
 /**

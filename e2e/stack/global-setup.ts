@@ -1,21 +1,19 @@
-import { randomBytes } from 'node:crypto';
 import { existsSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { createTestDatabase } from '@portico/db/testing';
-import { generateSecret } from '@portico/keys';
-import type { TestProject } from 'vitest/node';
 import {
-  assertRunning,
-  REPO_ROOT,
-  RESULTS_DIR,
+  freePort,
+  RedisServer,
   type RunningProcess,
   runToCompletion,
+  startControlPlane,
+  startGatewayProcess,
   startProcess,
-} from './child-process';
-import { freePort } from './free-port';
+  startWorkerProcess,
+} from '@portico/testkit';
+import type { TestProject } from 'vitest/node';
 import { startMailbox } from './mailbox';
-import { startPrivateRedis } from './redis';
+import { logFile, REPO_ROOT, RESULTS_DIR } from './paths';
 import type { StackInfo } from './stack-info';
 import { trpcMutation } from './trpc-http';
 import { startUpstream } from './upstream';
@@ -24,7 +22,6 @@ import { answers, waitFor } from './wait';
 const CONSOLE_DIR = join(REPO_ROOT, 'apps/console');
 const PORTAL_DIR = join(REPO_ROOT, 'apps/portal');
 const NEXT_BIN = join(REPO_ROOT, 'node_modules/.bin/next');
-const TSX = ['--import', 'tsx'];
 
 /**
  * Brings up the whole stack on free loopback ports against a fresh database: private Redis,
@@ -42,10 +39,7 @@ export default async function setup(project: TestProject) {
   // Screenshots and logs of an earlier run would mislead whoever looks at this one.
   rmSync(RESULTS_DIR, { recursive: true, force: true });
   try {
-    const [redisPort, controlPort, gatewayPort, statusPort, consolePort, portalPort] = [
-      await freePort(),
-      await freePort(),
-      await freePort(),
+    const [controlPort, consolePort, portalPort] = [
       await freePort(),
       await freePort(),
       await freePort(),
@@ -54,41 +48,26 @@ export default async function setup(project: TestProject) {
     // The control plane mails portal links (verification, reset) to a real SMTP server.
     const mailbox = await startMailbox(join(RESULTS_DIR, 'mail'));
     cleanups.push(() => mailbox.close());
-    const redisUrl = `redis://127.0.0.1:${redisPort}`;
     const controlUrl = `http://127.0.0.1:${controlPort}`;
     const consoleUrl = `http://127.0.0.1:${consolePort}`;
 
-    started.push(await startPrivateRedis(redisPort));
-    const database = await createTestDatabase();
-    cleanups.push(() => database.drop());
+    const redis = await RedisServer.start();
+    cleanups.push(() => redis.stop());
+    const redisUrl = redis.url;
 
-    const ownerToken = generateSecret('bootstrap').clear;
-    const control = startProcess(
-      'control',
-      process.execPath,
-      [...TSX, 'apps/control/src/main.ts'],
-      {
-        env: {
-          DATABASE_URL: database.url,
-          REDIS_URL: redisUrl,
-          PORTICO_CONTROL_PORT: String(controlPort),
-          PORTICO_CONTROL_HOST: '127.0.0.1',
-          PORTICO_SECRET_KEY: randomBytes(32).toString('hex'),
-          PORTICO_SESSION_SECRET: randomBytes(48).toString('base64'),
-          PORTICO_BOOTSTRAP_TOKEN: ownerToken,
-          PORTICO_CONSOLE_ORIGINS: `${consoleUrl},http://localhost:${consolePort}`,
-          PORTICO_PORTAL_ORIGINS: portalUrl,
-          PORTICO_SMTP_URL: `smtp://127.0.0.1:${mailbox.port}`,
-          PORTICO_PORTAL_URL: portalUrl,
-          PORTICO_LOG_LEVEL: 'warn',
-        },
+    const control = await startControlPlane({
+      port: controlPort,
+      redisUrl,
+      logFile: logFile('control'),
+      env: {
+        PORTICO_CONSOLE_ORIGINS: `${consoleUrl},http://localhost:${consolePort}`,
+        PORTICO_PORTAL_ORIGINS: portalUrl,
+        PORTICO_SMTP_URL: `smtp://127.0.0.1:${mailbox.port}`,
+        PORTICO_PORTAL_URL: portalUrl,
       },
-    );
-    started.push(control);
-    await waitFor('the control plane /healthz', () => {
-      assertRunning(control);
-      return answers(`${controlUrl}/healthz`);
     });
+    cleanups.push(() => control.close());
+    const ownerToken = control.token;
 
     // People who sign in through the browser: an admin and a viewer, by invitation.
     const bearer = { bearer: ownerToken };
@@ -119,32 +98,27 @@ export default async function setup(project: TestProject) {
 
     const stateDir = mkdtempSync(join(tmpdir(), 'portico-e2e-gateway-'));
     cleanups.push(async () => rmSync(stateDir, { recursive: true, force: true }));
-    const gateway = startProcess('gateway', process.execPath, [...TSX, 'src/main.ts'], {
-      cwd: join(REPO_ROOT, 'apps/gateway'),
+    const gateway = await startGatewayProcess({
+      controlUrl,
+      dpToken: dpToken.token,
+      stateDir,
+      logFile: logFile('gateway'),
       env: {
-        PORTICO_CONTROL_URL: controlUrl,
-        PORTICO_DP_TOKEN: dpToken.token,
-        PORTICO_GATEWAY_PORT: String(gatewayPort),
-        PORTICO_GATEWAY_STATUS_PORT: String(statusPort),
-        PORTICO_GATEWAY_HOST: '127.0.0.1',
-        PORTICO_GATEWAY_STATUS_HOST: '127.0.0.1',
-        PORTICO_GATEWAY_STATE_DIR: stateDir,
-        PORTICO_GATEWAY_WORKERS: '1',
         PORTICO_GATEWAY_NODE_ID: 'e2e-gateway-1',
         PORTICO_GATEWAY_SYNC_WAIT_SECONDS: '5',
         REDIS_URL: redisUrl,
-        LOG_LEVEL: 'warn',
       },
+      isReady: (statusUrl) => answers(`${statusUrl}/healthz`),
     });
     started.push(gateway);
-    await waitFor('the gateway status /healthz', () => {
-      assertRunning(gateway);
-      return answers(`http://127.0.0.1:${statusPort}/healthz`);
-    });
 
-    const worker = startProcess('worker', process.execPath, [...TSX, 'src/main.ts'], {
-      cwd: join(REPO_ROOT, 'apps/worker'),
-      env: { DATABASE_URL: database.url, REDIS_URL: redisUrl, LOG_LEVEL: 'warn' },
+    const worker = await startWorkerProcess({
+      databaseUrl: control.database.url,
+      redisUrl,
+      env: { LOG_LEVEL: 'warn' },
+      logFile: logFile('worker'),
+      // At warn level it never logs that it is ready; it is checked to be running at the end.
+      waitUntilReady: false,
     });
     started.push(worker);
 
@@ -166,19 +140,21 @@ export default async function setup(project: TestProject) {
       await runToCompletion('console-build', NEXT_BIN, ['build'], {
         cwd: CONSOLE_DIR,
         env: { ...consoleEnv, PORTICO_CONSOLE_SKIP_TYPECHECK: 'true' },
+        inheritEnv: true,
+        logFile: logFile('console-build'),
       });
     }
     const consoleServer = startProcess(
       'console',
       NEXT_BIN,
       ['start', '--port', String(consolePort), '--hostname', '127.0.0.1'],
-      { cwd: CONSOLE_DIR, env: consoleEnv },
+      { cwd: CONSOLE_DIR, env: consoleEnv, inheritEnv: true, logFile: logFile('console') },
     );
     started.push(consoleServer);
     await waitFor(
       'the console to serve /sign-in',
       () => {
-        assertRunning(consoleServer);
+        consoleServer.assertRunning();
         return answers(`${consoleUrl}/sign-in`);
       },
       { timeoutMs: 60_000 },
@@ -193,30 +169,32 @@ export default async function setup(project: TestProject) {
       await runToCompletion('portal-build', NEXT_BIN, ['build'], {
         cwd: PORTAL_DIR,
         env: { ...portalEnv, PORTICO_PORTAL_SKIP_TYPECHECK: 'true' },
+        inheritEnv: true,
+        logFile: logFile('portal-build'),
       });
     }
     const portalServer = startProcess(
       'portal',
       NEXT_BIN,
       ['start', '--port', String(portalPort), '--hostname', '127.0.0.1'],
-      { cwd: PORTAL_DIR, env: portalEnv },
+      { cwd: PORTAL_DIR, env: portalEnv, inheritEnv: true, logFile: logFile('portal') },
     );
     started.push(portalServer);
     await waitFor(
       'the portal to serve /sign-in',
       () => {
-        assertRunning(portalServer);
+        portalServer.assertRunning();
         return answers(`${portalUrl}/sign-in`);
       },
       { timeoutMs: 60_000 },
     );
-    assertRunning(worker);
+    worker.assertRunning();
 
     const info: StackInfo = {
       consoleUrl,
       controlUrl,
-      gatewayUrl: `http://127.0.0.1:${gatewayPort}`,
-      gatewayStatusUrl: `http://127.0.0.1:${statusPort}`,
+      gatewayUrl: gateway.url,
+      gatewayStatusUrl: gateway.statusUrl,
       upstreamPort: upstream.port,
       ownerToken,
       admin,

@@ -1,6 +1,6 @@
 import { type ChildProcess, spawn } from 'node:child_process';
 import { join } from 'node:path';
-import { REPO_ROOT } from './child-process';
+import { REPO_ROOT } from './paths';
 
 const SCRIPT = join(REPO_ROOT, 'e2e/stack/registering-upstream.ts');
 

@@ -1,25 +1,16 @@
+import { waitFor as poll, type WaitOptions } from '@portico/testkit';
+
 /**
  * Polls `check` until it returns a value other than undefined/false, or fails after `timeoutMs`
- * with the last error seen. Polling with a deadline, never a fixed sleep.
+ * with the last error seen: parts of the stack refuse connections while they start, so an
+ * exception is "not yet" here.
  */
-export async function waitFor<T>(
+export function waitFor<T>(
   what: string,
   check: () => Promise<T | undefined | false> | T | undefined | false,
-  { timeoutMs = 30_000, intervalMs = 200 }: { timeoutMs?: number; intervalMs?: number } = {},
+  { timeoutMs = 30_000, intervalMs = 200 }: Pick<WaitOptions, 'timeoutMs' | 'intervalMs'> = {},
 ): Promise<T> {
-  const deadline = Date.now() + timeoutMs;
-  let lastError: unknown = null;
-  while (Date.now() < deadline) {
-    try {
-      const value = await check();
-      if (value !== undefined && value !== false) return value;
-    } catch (error) {
-      lastError = error;
-    }
-    await new Promise((resolve) => setTimeout(resolve, intervalMs));
-  }
-  const reason = lastError instanceof Error ? `: ${lastError.message}` : '';
-  throw new Error(`timed out after ${timeoutMs} ms waiting for ${what}${reason}`);
+  return poll(what, check, { timeoutMs, intervalMs, retryErrors: true });
 }
 
 /** True once `url` answers with a status below 500. */

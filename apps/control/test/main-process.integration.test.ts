@@ -1,40 +1,20 @@
-import { type ChildProcess, spawn } from 'node:child_process';
+import type { ChildProcess } from 'node:child_process';
 import { once } from 'node:events';
-import { createServer } from 'node:net';
 import { fileURLToPath } from 'node:url';
 import { createTestDatabase, type TestDatabase } from '@portico/db/testing';
 import { generateSecret } from '@portico/keys';
+import { freePort, type RunningProcess, startProcess } from '@portico/testkit';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { query } from './http-client';
 
 const APP_DIR = fileURLToPath(new URL('..', import.meta.url));
 
-function startControl(env: Record<string, string>): { child: ChildProcess; output: () => string } {
-  let output = '';
-  const child = spawn(process.execPath, ['--import', 'tsx', 'src/main.ts'], {
+/** The control plane's entry; only what the process needs, nothing of the runner's environment. */
+function startControl(env: Record<string, string>): RunningProcess {
+  return startProcess('control', process.execPath, ['--import', 'tsx', 'src/main.ts'], {
     cwd: APP_DIR,
-    // Only what the process needs: nothing of the test runner's own environment leaks in.
-    env: { PATH: process.env.PATH ?? '', ...env },
-    stdio: ['ignore', 'pipe', 'pipe'],
+    env,
   });
-  child.stdout?.on('data', (chunk: Buffer) => {
-    output += chunk.toString();
-  });
-  child.stderr?.on('data', (chunk: Buffer) => {
-    output += chunk.toString();
-  });
-  return { child, output: () => output };
-}
-
-async function freePort(): Promise<number> {
-  const server = createServer();
-  server.listen(0, '127.0.0.1');
-  await once(server, 'listening');
-  const address = server.address();
-  server.close();
-  await once(server, 'close');
-  if (typeof address !== 'object' || address === null) throw new Error('no port');
-  return address.port;
 }
 
 async function exitCode(child: ChildProcess, timeoutMs: number): Promise<number | null> {

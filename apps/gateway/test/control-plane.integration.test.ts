@@ -1,7 +1,7 @@
 import { type AddressInfo, createServer } from 'node:net';
+import { type ControlPlane, startControlPlane } from '@portico/testkit';
 import { request } from 'undici';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { type ControlPlane, startControlPlane } from './control-plane';
 import {
   type EchoBody,
   echoHandler,

@@ -1,11 +1,7 @@
-import { randomBytes } from 'node:crypto';
-import { createTestDatabase } from '@portico/db/testing';
-import { generateSecret } from '@portico/keys';
-import type { FastifyInstance } from 'fastify';
-import { Redis } from 'ioredis';
+import type { ControlPlane } from '@portico/testkit';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { buildControlServer } from '../../control/src/server';
 import { apiOf, eventually, startGateway, type TestGateway } from './harness';
+import { type RegistryControlPlane, startRegistryControlPlane } from './registry-control-plane';
 import {
   type ChildInstance,
   publishedWithRegistries,
@@ -15,17 +11,15 @@ import {
 } from './traffic-support';
 
 /**
- * The issue's "must show" for the built-in registry: real control plane (registry mounted on
- * real Redis with a random key prefix, real Postgres), three upstream processes registering
- * through @portico/register, a real gateway following the registry, a steady client.
+ * The issue's "must show" for the built-in registry: the real control plane as a process (registry
+ * on a private redis-server, real Postgres), three upstream processes registering through
+ * @portico/register, a real gateway following the registry, a steady client.
  */
 describe('gateway traffic with instances from the built-in registry', () => {
-  let database: Awaited<ReturnType<typeof createTestDatabase>>;
-  let redis: Redis;
-  let control: FastifyInstance;
+  let registry: RegistryControlPlane;
+  let control: ControlPlane;
   let controlUrl: string;
   let gw: TestGateway;
-  const keyPrefix = `test:${randomBytes(6).toString('hex')}:`;
   const tokens = { register: '', read: '' };
   const children: ChildInstance[] = [];
 
@@ -42,35 +36,10 @@ describe('gateway traffic with instances from the built-in registry', () => {
   };
 
   beforeAll(async () => {
-    database = await createTestDatabase();
-    for (const [name, scope] of [
-      ['register', 'register'],
-      ['read', 'read'],
-    ] as const) {
-      const secret = generateSecret('registryToken');
-      await database.db.machineToken.create({
-        data: {
-          id: `mtk_${randomBytes(8).toString('hex')}`,
-          kind: 'registry',
-          name: `traffic test ${scope}`,
-          scopes: [scope],
-          hash: secret.hash,
-          start: secret.start,
-        },
-      });
-      tokens[name] = secret.clear;
-    }
-    redis = new Redis({ host: '127.0.0.1', port: 6379 });
-    control = await buildControlServer({
-      db: database.db,
-      secretKey: randomBytes(32),
-      sessionSigningKey: randomBytes(32),
-      consoleOrigins: [],
-      cookieSecure: false,
-      redis,
-      registryKeyPrefix: keyPrefix,
-    });
-    controlUrl = await control.listen({ port: 0, host: '127.0.0.1' });
+    registry = await startRegistryControlPlane('traffic test');
+    control = registry.control;
+    controlUrl = control.url;
+    Object.assign(tokens, registry.tokens);
     await Promise.all(['orders-a', 'orders-b', 'orders-c'].map(upstream));
 
     gw = await startGateway();
@@ -111,13 +80,7 @@ describe('gateway traffic with instances from the built-in registry', () => {
   afterAll(async () => {
     await Promise.all(children.map((c) => c.kill()));
     await gw?.close();
-    await control?.close().catch(() => undefined);
-    if (redis) {
-      const keys = await redis.keys(`${keyPrefix}*`);
-      if (keys.length > 0) await redis.del(...keys);
-      redis.disconnect();
-    }
-    await database?.drop();
+    await registry?.close();
   }, 60_000);
 
   it('loses no request when an instance is SIGKILLed, drops it within 2 s, and sends traffic to a new one within 1 s of registering', async () => {
@@ -179,7 +142,7 @@ describe('gateway traffic with instances from the built-in registry', () => {
   }, 60_000);
 
   it('keeps routing to the last known instances while the registry is down', async () => {
-    await control.close();
+    await control.stop();
     const client = steadyClient(`${gw.url}/orders/items`, 20, 100);
     await client.done;
     const failed = client.samples.filter((s) => s.status !== 200);

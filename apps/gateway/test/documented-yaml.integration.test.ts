@@ -2,15 +2,14 @@ import { readFileSync } from 'node:fs';
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { fileURLToPath } from 'node:url';
-import { createDnsmasq, freePort, hasBinary } from '@portico/discovery/testing';
+import { createDnsmasq, hasBinary } from '@portico/discovery/testing';
+import { type ControlPlane, freePort, RedisServer, startControlPlane } from '@portico/testkit';
 import { exportJWK, generateKeyPair, SignJWT } from 'jose';
 import { request } from 'undici';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { parse as parseYaml } from 'yaml';
 import { ConsulDouble } from '../../../packages/discovery/test/doubles/consul-double';
-import { type ControlPlane, startControlPlane } from './control-plane';
 import { eventually, startGateway, type TestGateway } from './harness';
-import { startPrivateRedis } from './private-redis';
 import { type ChildInstance, startRegisteringUpstream } from './traffic-support';
 
 /**
@@ -44,7 +43,7 @@ function yamlBlocks(markdown: string): string[] {
   return [...markdown.matchAll(/```yaml\n([\s\S]*?)```/g)].map((m) => m[1] ?? '');
 }
 
-let redis: { url: string; stop(): Promise<void> };
+let redis: RedisServer;
 let control: ControlPlane;
 let gw: TestGateway;
 let consul: ConsulDouble;
@@ -95,7 +94,7 @@ async function apply(document: DeclarativeDoc, message: string): Promise<void> {
 }
 
 beforeAll(async () => {
-  redis = await startPrivateRedis(await freePort());
+  redis = await RedisServer.start();
   control = await startControlPlane({ redisUrl: redis.url });
   consul = new ConsulDouble('replace-with-a-consul-acl-token', 'dc1');
   await consul.http.start();

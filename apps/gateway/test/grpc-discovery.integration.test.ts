@@ -1,14 +1,9 @@
-import { randomBytes } from 'node:crypto';
-import { createTestDatabase } from '@portico/db/testing';
-import { generateSecret } from '@portico/keys';
 import { type Registration, register } from '@portico/register';
-import type { FastifyInstance } from 'fastify';
-import { Redis } from 'ioredis';
 import { request } from 'undici';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { buildControlServer } from '../../control/src/server';
 import { grpcService, type ShopServer, startShopServer } from './grpc-support';
 import { apiOf, eventually, startGateway, type TestGateway } from './harness';
+import { type RegistryControlPlane, startRegistryControlPlane } from './registry-control-plane';
 import { publishedWithRegistries, serviceStatus } from './traffic-support';
 
 /**
@@ -16,49 +11,22 @@ import { publishedWithRegistries, serviceStatus } from './traffic-support';
  * Redis), one of them shut down hard while a steady client calls through the transcoder.
  */
 describe('transcoded gRPC calls with instances from the built-in registry', () => {
-  let database: Awaited<ReturnType<typeof createTestDatabase>>;
-  let redis: Redis;
-  let control: FastifyInstance;
+  let registry: RegistryControlPlane;
   let gw: TestGateway;
-  const keyPrefix = `test:${randomBytes(6).toString('hex')}:`;
   const servers: ShopServer[] = [];
   const registrations: Registration[] = [];
 
   beforeAll(async () => {
-    database = await createTestDatabase();
-    const tokens: Record<string, string> = {};
-    for (const scope of ['register', 'read'] as const) {
-      const secret = generateSecret('registryToken');
-      await database.db.machineToken.create({
-        data: {
-          id: `mtk_${randomBytes(8).toString('hex')}`,
-          kind: 'registry',
-          name: `grpc test ${scope}`,
-          scopes: [scope],
-          hash: secret.hash,
-          start: secret.start,
-        },
-      });
-      tokens[scope] = secret.clear;
-    }
-    redis = new Redis({ host: '127.0.0.1', port: 6379 });
-    control = await buildControlServer({
-      db: database.db,
-      secretKey: randomBytes(32),
-      sessionSigningKey: randomBytes(32),
-      consoleOrigins: [],
-      cookieSecure: false,
-      redis,
-      registryKeyPrefix: keyPrefix,
-    });
-    const controlUrl = await control.listen({ port: 0, host: '127.0.0.1' });
+    registry = await startRegistryControlPlane('grpc test');
+    const { tokens } = registry;
+    const controlUrl = registry.control.url;
     for (const name of ['shop-a', 'shop-b', 'shop-c']) {
       const server = await startShopServer(name);
       servers.push(server);
       registrations.push(
         await register({
           controlUrl,
-          token: tokens.register as string,
+          token: tokens.register,
           service: 'shop',
           instanceId: name,
           address: '127.0.0.1',
@@ -92,7 +60,7 @@ describe('transcoded gRPC calls with instances from the built-in registry', () =
         ],
         apis: [apiOf('api_shop', '/shop', 'svc_shop')],
       },
-      { reg_builtin: { token: tokens.read as string } },
+      { reg_builtin: { token: tokens.read } },
     );
     expect(await gw.feed(config)).toBe(true);
     await eventually(
@@ -106,13 +74,7 @@ describe('transcoded gRPC calls with instances from the built-in registry', () =
     await Promise.all(registrations.map((r) => r.deregister()));
     for (const server of servers) server.kill();
     await gw?.close();
-    await control?.close().catch(() => undefined);
-    if (redis) {
-      const keys = await redis.keys(`${keyPrefix}*`);
-      if (keys.length > 0) await redis.del(...keys);
-      redis.disconnect();
-    }
-    await database?.drop();
+    await registry?.close();
   }, 60_000);
 
   it('loses no call when an instance is shut down hard mid-run', async () => {

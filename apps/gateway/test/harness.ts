@@ -5,8 +5,12 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { AnalyticsRecorder, RecordedRequest } from '@portico/analytics';
 import { type CredentialSet, snapshotHash } from '@portico/config';
+
 import { createGateway, type Gateway } from '../src/gateway';
 import type { Limiter } from '../src/limits/limiter-types';
+
+// Every gateway test polls the same way as the rest of the tree.
+export { eventually } from '@portico/testkit';
 
 export interface Upstream {
   url: string;
@@ -199,20 +203,6 @@ export async function startGateway(
         await rm(stateDir, { recursive: true, force: true, maxRetries: 5, retryDelay: 50 });
     },
   };
-}
-
-/** Polls `check` until it returns true or the deadline passes (no fixed sleeps). */
-export async function eventually(
-  check: () => boolean | Promise<boolean>,
-  timeoutMs = 5000,
-  what = 'condition',
-): Promise<void> {
-  const deadline = Date.now() + timeoutMs;
-  while (Date.now() < deadline) {
-    if (await check()) return;
-    await new Promise((r) => setTimeout(r, 10));
-  }
-  throw new Error(`timed out waiting for ${what}`);
 }
 
 /** Sends bytes exactly as given on a fresh connection and returns everything the server answered. */

@@ -1,13 +1,10 @@
 import { parseQuotaCounter, quotaCounterKey } from '@portico/config';
 import { generateSecret } from '@portico/keys';
+import { type RedisServer, startRedisServer } from '@portico/testkit';
 import { Redis } from 'ioredis';
 import { Pool } from 'undici';
 import { afterEach, describe, expect, it } from 'vitest';
 import { metric } from '../src/limits/testing/limiter-observations';
-import {
-  type RedisServerProcess,
-  startRedisServer,
-} from '../src/limits/testing/redis-server-process';
 import { type GatewayProcess, startGatewayProcess, workerViews } from './gateway-process';
 import { apiOf, echoHandler, service, startUpstream, type Upstream } from './harness';
 
@@ -26,7 +23,7 @@ const WORKERS = 2;
 const PAUSE_MS = 5_000;
 const PREFIX = 'paused';
 
-let redisServer: RedisServerProcess | null = null;
+let redisServer: RedisServer | null = null;
 let admin: Redis | null = null;
 let upstream: Upstream | null = null;
 const gateways: GatewayProcess[] = [];

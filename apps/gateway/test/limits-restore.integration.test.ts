@@ -1,12 +1,9 @@
 import { limiterEpochKey, parseQuotaCounter, quotaCounterKey } from '@portico/config';
+import { type RedisServer, startRedisServer } from '@portico/testkit';
 import { Redis } from 'ioredis';
 import { request } from 'undici';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { metric } from '../src/limits/testing/limiter-observations';
-import {
-  type RedisServerProcess,
-  startRedisServer,
-} from '../src/limits/testing/redis-server-process';
 import { echoHandler, eventually, startUpstream, type Upstream } from './harness';
 import { rollupTotal, type Stack, startStack } from './stack-process';
 
@@ -19,7 +16,7 @@ import { rollupTotal, type Stack, startStack } from './stack-process';
 const QUOTA = 100;
 const BEFORE = 40;
 
-let redisServer: RedisServerProcess;
+let redisServer: RedisServer;
 let redisUrl: string;
 let admin: Redis;
 let upstream: Upstream;

@@ -2,13 +2,10 @@ import { once } from 'node:events';
 import { createConnection, createServer, type Server, type Socket } from 'node:net';
 import { parseQuotaCounter, quotaCounterKey } from '@portico/config';
 import { generateSecret } from '@portico/keys';
+import { type RedisServer, startRedisServer } from '@portico/testkit';
 import { Redis } from 'ioredis';
 import { Pool } from 'undici';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import {
-  type RedisServerProcess,
-  startRedisServer,
-} from '../src/limits/testing/redis-server-process';
 import { type GatewayProcess, startGatewayProcess } from './gateway-process';
 import { apiOf, echoHandler, service, startUpstream, type Upstream } from './harness';
 
@@ -23,7 +20,7 @@ const QUOTA = 300;
 const REQUESTS = 400;
 const CONCURRENCY = 20;
 
-let redisServer: RedisServerProcess;
+let redisServer: RedisServer;
 let admin: Redis;
 let upstream: Upstream;
 let proxy: Server;

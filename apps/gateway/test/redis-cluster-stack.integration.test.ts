@@ -1,13 +1,10 @@
 import { execFile } from 'node:child_process';
 import { promisify } from 'node:util';
 import { limiterEpochKey, parseQuotaCounter, quotaCounterKey } from '@portico/config';
+import { type RedisServer, startRedisServer } from '@portico/testkit';
 import { Cluster, Redis } from 'ioredis';
 import { request } from 'undici';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import {
-  type RedisServerProcess,
-  startRedisServer,
-} from '../src/limits/testing/redis-server-process';
 import { echoHandler, eventually, startUpstream, type Upstream } from './harness';
 import { rollupTotal, type Stack, startStack } from './stack-process';
 
@@ -22,7 +19,7 @@ const run = promisify(execFile);
 const QUOTA = 20;
 const EXTRA = 5;
 const CONSUMERS = 6;
-const nodes: RedisServerProcess[] = [];
+const nodes: RedisServer[] = [];
 let cluster: Cluster;
 let upstream: Upstream;
 let stack: Stack;

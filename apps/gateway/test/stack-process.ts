@@ -1,16 +1,13 @@
-import { type ChildProcess, spawn } from 'node:child_process';
-import { once } from 'node:events';
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { fileURLToPath } from 'node:url';
-import { request } from 'undici';
-import { type ControlPlane, startControlPlane } from './control-plane';
-import { freePort } from './gateway-process';
-import { eventually } from './harness';
-
-const WORKER_DIR = fileURLToPath(new URL('../../worker/', import.meta.url));
-const GATEWAY_DIR = fileURLToPath(new URL('../', import.meta.url));
+import {
+  type ControlPlane,
+  type RunningProcess,
+  startControlPlane,
+  startGatewayProcess,
+  startWorkerProcess,
+} from '@portico/testkit';
 
 /**
  * A whole Portico deployment as real processes: the control plane on a fresh database, a
@@ -30,14 +27,6 @@ export interface Stack {
   close(): Promise<void>;
 }
 
-function spawnApp(cwd: string, env: Record<string, string>): ChildProcess {
-  return spawn(process.execPath, ['--import', 'tsx', 'src/main.ts'], {
-    cwd,
-    env: { PATH: process.env.PATH ?? '', ...env },
-    stdio: ['ignore', 'ignore', 'inherit'],
-  });
-}
-
 export async function startStack(options: {
   name: string;
   redisUrl: string;
@@ -55,15 +44,10 @@ export async function startStack(options: {
     i === 0 ? 'acme' : `acme-${i + 1}`,
   );
   const control = await startControlPlane({ env: { REDIS_URL: redisUrl, ...extraEnv } });
-  const children: ChildProcess[] = [];
+  const children: RunningProcess[] = [];
   const stateDir = await mkdtemp(join(tmpdir(), `portico-stack-${name}-`));
   const close = async () => {
-    for (const child of children) {
-      if (child.exitCode === null && child.signalCode === null) {
-        child.kill('SIGTERM');
-        await once(child, 'exit');
-      }
-    }
+    for (const child of children) await child.stop();
     await control.close();
     await rm(stateDir, { recursive: true, force: true });
   };
@@ -103,53 +87,30 @@ export async function startStack(options: {
       name: `gw-${name}`,
     });
     children.push(
-      spawnApp(WORKER_DIR, {
-        DATABASE_URL: control.database.url,
-        REDIS_URL: redisUrl,
-        PORTICO_WORKER_SCHEDULES: 'false',
-        LOG_LEVEL: 'warn',
-        ...extraEnv,
+      await startWorkerProcess({
+        databaseUrl: control.database.url,
+        redisUrl,
+        env: { PORTICO_WORKER_SCHEDULES: 'false', LOG_LEVEL: 'warn', ...extraEnv },
+        // At warn level the worker never logs that it is ready; the gateway's readiness is awaited.
+        waitUntilReady: false,
       }),
     );
-    const [port, statusPort] = [await freePort(), await freePort()];
-    children.push(
-      spawnApp(GATEWAY_DIR, {
-        PORTICO_CONTROL_URL: control.url,
-        PORTICO_DP_TOKEN: token,
-        PORTICO_GATEWAY_PORT: String(port),
-        PORTICO_GATEWAY_STATUS_PORT: String(statusPort),
-        PORTICO_GATEWAY_HOST: '127.0.0.1',
-        PORTICO_GATEWAY_STATUS_HOST: '127.0.0.1',
-        PORTICO_GATEWAY_STATE_DIR: stateDir,
-        PORTICO_GATEWAY_WORKERS: '1',
-        PORTICO_GATEWAY_NODE_ID: `dpn_${name}`,
-        REDIS_URL: redisUrl,
-        LOG_LEVEL: 'warn',
-        ...extraEnv,
-      }),
-    );
-    const statusUrl = `http://127.0.0.1:${statusPort}`;
-    await eventually(
-      async () => {
-        try {
-          const res = await request(`${statusUrl}/readyz`);
-          await res.body.dump();
-          return res.statusCode === 200;
-        } catch {
-          return false;
-        }
-      },
-      60_000,
-      `gateway of ${name} ready`,
-    );
+    const gateway = await startGatewayProcess({
+      controlUrl: control.url,
+      dpToken: token,
+      stateDir,
+      env: { PORTICO_GATEWAY_NODE_ID: `dpn_${name}`, REDIS_URL: redisUrl, ...extraEnv },
+      readyTimeoutMs: 60_000,
+    });
+    children.push(gateway);
     return {
       control,
       key: first.key,
       consumerId: first.id,
       consumers,
       planId,
-      gatewayUrl: `http://127.0.0.1:${port}`,
-      statusUrl,
+      gatewayUrl: gateway.url,
+      statusUrl: gateway.statusUrl,
       close,
     };
   } catch (error) {

@@ -1,6 +1,7 @@
 import { type ChildProcess, spawn } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
 import { snapshotHash } from '@portico/config';
+import { eventually } from '@portico/testkit';
 import { request } from 'undici';
 
 /** A published config carrying registries and their secrets, as the control plane sends it. */
@@ -165,11 +166,11 @@ export async function killAndStartScenario(options: {
   announceFresh: () => Promise<{ instanceId: string; announcedAt: number }>;
 }): Promise<ScenarioResult> {
   const client = steadyClient(`${options.gatewayUrl}/orders/items`, 20, 400);
-  await waitFor(() => client.samples.length >= 75, 10_000, 'steady traffic');
+  await eventually(() => client.samples.length >= 75, 10_000, 'steady traffic');
   const killedAt = Date.now();
   await options.victim.kill('SIGKILL');
   let outAfterMs = -1;
-  await waitFor(
+  await eventually(
     async () => {
       const status = await serviceStatus(options.statusUrl, options.serviceId);
       const entry = status?.instances.find((i) => i.port === options.victim.port);
@@ -183,7 +184,7 @@ export async function killAndStartScenario(options: {
     'killed instance out of rotation',
   );
   const fresh = await options.announceFresh();
-  await waitFor(
+  await eventually(
     () => client.samples.some((s) => s.instance === fresh.instanceId),
     5_000,
     'new instance receives traffic',
@@ -201,17 +202,4 @@ export async function killAndStartScenario(options: {
       (s) => s.instance === options.victim.id && s.sentAt > killedAt,
     ).length,
   };
-}
-
-async function waitFor(
-  check: () => boolean | Promise<boolean>,
-  timeoutMs: number,
-  what: string,
-): Promise<void> {
-  const deadline = Date.now() + timeoutMs;
-  while (Date.now() < deadline) {
-    if (await check()) return;
-    await new Promise((r) => setTimeout(r, 10));
-  }
-  throw new Error(`timed out waiting for ${what}`);
 }

@@ -1,11 +1,8 @@
 import { parseQuotaCounter, quotaCounterKey } from '@portico/config';
+import { type RedisServer, startRedisServer } from '@portico/testkit';
 import { Redis } from 'ioredis';
 import { request } from 'undici';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import {
-  type RedisServerProcess,
-  startRedisServer,
-} from '../src/limits/testing/redis-server-process';
 import { echoHandler, eventually, startUpstream, type Upstream } from './harness';
 import { rollupTotal, type Stack, startStack } from './stack-process';
 
@@ -15,7 +12,7 @@ import { rollupTotal, type Stack, startStack } from './stack-process';
  * Before one prefix per deployment, the second stack's gateway wrote its analytics into the
  * queue the first stack's worker consumed, and both counted quotas in the same keys.
  */
-let redisServer: RedisServerProcess;
+let redisServer: RedisServer;
 let redisUrl: string;
 let admin: Redis;
 let upstream: Upstream;

@@ -1,8 +1,9 @@
 import { decodeAnalyticsBatch, encodeBatch, LATENCY_BUCKET_COUNT } from '@portico/analytics';
 import { newId } from '@portico/id';
+import { waitFor } from '@portico/testkit';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { applyBatch } from '../src/analytics/apply-batch';
-import { createWorkerHarness, requestEvent, type WorkerHarness, waitFor } from './worker-harness';
+import { createWorkerHarness, requestEvent, type WorkerHarness } from './worker-harness';
 
 let h: WorkerHarness;
 beforeAll(async () => {

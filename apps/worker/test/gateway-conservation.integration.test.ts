@@ -6,35 +6,41 @@ import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { createTestDatabase, type TestDatabase } from '@portico/db/testing';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import {
-  CONSERVATION_API_ID,
+  forwardingGatewayState,
   type GatewayProcess,
+  RedisServer,
   startGatewayProcess,
-  writeGatewaySnapshot,
-} from './gateway-process';
-import { PrivateRedisServer } from './private-redis-server';
-import { waitFor } from './worker-harness';
+  waitFor,
+  writeLastKnownGood,
+} from '@portico/testkit';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { spawnWorker, type WorkerProcess } from './worker-process';
 
-let redis: PrivateRedisServer;
+const CONSERVATION_API_ID = 'api_conservation';
+
+let redis: RedisServer;
 let database: TestDatabase;
 let upstream: Server;
 let stateDir: string;
 const processes: ChildProcess[] = [];
 
 async function startGateway(extraEnv: Record<string, string> = {}): Promise<GatewayProcess> {
-  const gateway = await startGatewayProcess(stateDir, {
-    REDIS_URL: redis.url,
-    PORTICO_ANALYTICS_ENABLED: 'true',
-    ...extraEnv,
+  const gateway = await startGatewayProcess({
+    stateDir,
+    env: {
+      PORTICO_GATEWAY_NODE_ID: 'dpn_conservation',
+      REDIS_URL: redis.url,
+      PORTICO_ANALYTICS_ENABLED: 'true',
+      ...extraEnv,
+    },
   });
   processes.push(gateway.child);
   return gateway;
 }
 
 beforeAll(async () => {
-  redis = await PrivateRedisServer.start();
+  redis = await RedisServer.start();
   database = await createTestDatabase();
   // The upstream answers 404 under /missing: errors the gateway proxies, each keeping a raw row.
   upstream = createServer((req, res) => {
@@ -44,7 +50,10 @@ beforeAll(async () => {
   upstream.listen(0, '127.0.0.1');
   await once(upstream, 'listening');
   stateDir = await mkdtemp(join(tmpdir(), 'portico-analytics-e2e-'));
-  await writeGatewaySnapshot(stateDir, (upstream.address() as AddressInfo).port);
+  await writeLastKnownGood(
+    stateDir,
+    forwardingGatewayState((upstream.address() as AddressInfo).port, CONSERVATION_API_ID),
+  );
 });
 
 afterAll(async () => {

@@ -2,6 +2,7 @@ import { createServer, type IncomingMessage, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { decodeAnalyticsBatch, encodeBatch } from '@portico/analytics';
 import { newId } from '@portico/id';
+import { waitFor } from '@portico/testkit';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { applyBatch } from '../src/analytics/apply-batch';
 import { silentLogger } from '../src/logger';
@@ -10,7 +11,7 @@ import { pruneRequestLog } from '../src/maintenance/prune-request-log';
 import { checkQuotas } from '../src/quota/check-quotas';
 import { deliverQuotaWebhook } from '../src/quota/deliver-quota-webhook';
 import { verifyWebhookSignature, WEBHOOK_SIGNATURE_HEADER } from '../src/quota/webhook-signature';
-import { createWorkerHarness, requestEvent, type WorkerHarness, waitFor } from './worker-harness';
+import { createWorkerHarness, requestEvent, type WorkerHarness } from './worker-harness';
 
 let h: WorkerHarness;
 beforeAll(async () => {

@@ -1,7 +1,8 @@
 import { ANALYTICS_QUEUE_NAME } from '@portico/analytics';
+import { waitFor } from '@portico/testkit';
 import { QueueEvents } from 'bullmq';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createWorkerHarness, requestEvent, type WorkerHarness, waitFor } from './worker-harness';
+import { createWorkerHarness, requestEvent, type WorkerHarness } from './worker-harness';
 import { spawnWorker, type WorkerProcess } from './worker-process';
 
 let h: WorkerHarness;

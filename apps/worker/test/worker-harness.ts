@@ -97,20 +97,6 @@ export async function createWorkerHarness() {
 
 export type WorkerHarness = Awaited<ReturnType<typeof createWorkerHarness>>;
 
-/** Polls until `check` holds; the error names what did not happen. */
-export async function waitFor(
-  what: string,
-  check: () => boolean | Promise<boolean>,
-  timeoutMs = 20_000,
-) {
-  const deadline = Date.now() + timeoutMs;
-  while (Date.now() < deadline) {
-    if (await check()) return;
-    await new Promise((resolve) => setTimeout(resolve, 25));
-  }
-  throw new Error(`timed out after ${timeoutMs} ms waiting for ${what}`);
-}
-
 let sequence = 0;
 /** A request event for tests with unique request ids. */
 export function requestEvent(overrides: Partial<RequestEvent> = {}): RequestEvent {

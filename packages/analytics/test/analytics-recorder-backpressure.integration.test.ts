@@ -8,7 +8,7 @@ import {
   SHARED_REDIS,
   useCleanups,
 } from './recorder-test-kit';
-import { waitFor } from './wait-for';
+import { waitFor } from '@portico/testkit';
 
 useCleanups();
 

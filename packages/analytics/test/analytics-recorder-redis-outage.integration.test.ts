@@ -6,7 +6,7 @@ import {
   recorderOnPrivateRedis,
   useCleanups,
 } from './recorder-test-kit';
-import { waitFor } from './wait-for';
+import { waitFor } from '@portico/testkit';
 
 useCleanups();
 

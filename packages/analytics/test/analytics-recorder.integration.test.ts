@@ -15,7 +15,7 @@ import {
   sharedRedisPrefix,
   useCleanups,
 } from './recorder-test-kit';
-import { waitFor } from './wait-for';
+import { waitFor } from '@portico/testkit';
 
 useCleanups();
 

@@ -11,7 +11,7 @@ import {
 } from '../src/analytics-recorder';
 import { ANALYTICS_AGGREGATE_BATCH_JOB_NAME, ANALYTICS_QUEUE_NAME } from '../src/queue-names';
 import { sampleEvent } from '../src/test-events';
-import { PrivateRedisServer } from './private-redis-server';
+import { RedisServer } from '@portico/testkit';
 
 /** What the recorder integration tests share: events, a fresh queue prefix, reading what was delivered. */
 
@@ -110,8 +110,8 @@ export function sharedRedisPrefix(): string {
 }
 
 /** A redis-server of the test's own (started, or only given a port), stopped after the test. */
-async function privateRedis(how: 'start' | 'reserve'): Promise<PrivateRedisServer> {
-  const redis = await (how === 'start' ? PrivateRedisServer.start() : PrivateRedisServer.reserve());
+async function privateRedis(how: 'start' | 'reserve'): Promise<RedisServer> {
+  const redis = await (how === 'start' ? RedisServer.start() : RedisServer.reserve());
   cleanups.push(() => redis.stop());
   return redis;
 }

@@ -1,7 +1,8 @@
 import { createHook } from 'node:async_hooks';
+import { eventually } from '@portico/testkit';
 import { describe, expect, it } from 'vitest';
 import { createDiscoveryAdapter } from '../src/index';
-import { eventually, UpdateRecorder } from '../src/testing/index';
+import { UpdateRecorder } from '../src/testing/index';
 import { ConsulDouble } from './doubles/consul-double';
 import { EurekaDouble } from './doubles/eureka-double';
 import { KubernetesDouble } from './doubles/kubernetes-double';

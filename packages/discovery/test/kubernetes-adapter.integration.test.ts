@@ -1,9 +1,10 @@
 import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { eventually } from '@portico/testkit';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createDiscoveryAdapter, type DiscoveryAdapter } from '../src/index';
-import { endpoints, eventually, UpdateRecorder } from '../src/testing/index';
+import { endpoints, UpdateRecorder } from '../src/testing/index';
 import { KubernetesDouble, type SliceEndpoint } from './doubles/kubernetes-double';
 import { recordingLogger, registryOf } from './doubles/registry-fixture';
 

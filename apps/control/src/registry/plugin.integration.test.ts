@@ -1,4 +1,4 @@
-import { eventually } from '@portico/discovery/testing';
+import { eventually } from '@portico/testkit';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type RegistryHarness, startRegistryHarness } from './registry-test-harness';
 

@@ -1,28 +1,12 @@
 import { randomBytes } from 'node:crypto';
+import { eventually, type RedisServer, startRedisServer } from '@portico/testkit';
 import { Redis } from 'ioredis';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
-import {
-  type RedisServerProcess,
-  startRedisServer,
-} from '../limits/testing/redis-server-process.js';
 import { RedisResponseCache, responseCacheRedisOptions } from './redis-response-cache.js';
 import { MAX_ENTRY_BYTES } from './response-cache-rules.js';
 import type { CachedResponse } from './response-cache-store.js';
 
 const REDIS_PORT = 6379;
-
-/** Polls `check` until it holds or the deadline passes; no fixed sleeps. */
-async function waitFor(
-  check: () => boolean | Promise<boolean>,
-  deadlineMs: number,
-  what: string,
-): Promise<void> {
-  const deadline = performance.now() + deadlineMs;
-  while (!(await check())) {
-    if (performance.now() > deadline) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((resolve) => setTimeout(resolve, 10));
-  }
-}
 
 function lookup(
   cache: RedisResponseCache,
@@ -51,7 +35,7 @@ async function store(
   if (capture === null) throw new Error('begin refused a cacheable response');
   capture.push(bytes);
   capture.end();
-  await waitFor(
+  await eventually(
     () => cache.metrics.redis.stores + cache.metrics.redis.storeErrors > before,
     5_000,
     'the write to be answered',
@@ -132,7 +116,7 @@ describe('RedisResponseCache on the shared Redis', () => {
     await store(cache, 'short-lived', 'soon gone', 1);
     // Written and answered; Redis then drops it after one second.
     expect(await redis.pttl(cache.redisKey('short-lived'))).toBeLessThanOrEqual(1_000);
-    await waitFor(
+    await eventually(
       async () => (await redis.exists(cache.redisKey('short-lived'))) === 0,
       5_000,
       'Redis to drop the entry',
@@ -145,7 +129,7 @@ describe('RedisResponseCache on the shared Redis', () => {
     await store(cache, 'k', 'cached');
     expect(await lookup(cache, 'k')).not.toBeNull();
     expect(await lookup(cache, 'k', 'no-cache')).toBeNull();
-    await waitFor(
+    await eventually(
       async () => (await redis.exists(cache.redisKey('k'))) === 0,
       5_000,
       'the DEL to land',
@@ -185,7 +169,7 @@ describe('RedisResponseCache on the shared Redis', () => {
 });
 
 describe('RedisResponseCache on a Redis that fails', () => {
-  let server: RedisServerProcess | null = null;
+  let server: RedisServer | null = null;
   let client: Redis | null = null;
 
   afterEach(async () => {
@@ -207,7 +191,7 @@ describe('RedisResponseCache on a Redis that fails', () => {
     expect(capture).not.toBeNull();
 
     await server.stop();
-    await waitFor(() => redis.status !== 'ready', 5_000, 'the client to notice');
+    await eventually(() => redis.status !== 'ready', 5_000, 'the client to notice');
 
     // Answered before lookup returns: nothing waits on a dead server.
     let answer: CachedResponse | null | undefined;
@@ -244,7 +228,7 @@ describe('RedisResponseCache on a Redis that fails', () => {
     const started = performance.now();
     const answers: (CachedResponse | null)[] = [];
     cache.lookup('k', undefined, (hit) => answers.push(hit));
-    await waitFor(() => answers.length > 0, 10_000, 'the lookup to be answered');
+    await eventually(() => answers.length > 0, 10_000, 'the lookup to be answered');
     // For the record only: the machine is shared, so the figure is not asserted.
     console.info(
       `lookup on a hung Redis answered after ${(performance.now() - started).toFixed(1)} ms`,
@@ -253,7 +237,7 @@ describe('RedisResponseCache on a Redis that fails', () => {
     expect(cache.metrics.redis.unavailable).toBe(1);
     // Once Redis answers again, the late reply changes nothing.
     server.resume();
-    await waitFor(async () => (await redis.ping()) === 'PONG', 10_000, 'Redis to answer again');
+    await eventually(async () => (await redis.ping()) === 'PONG', 10_000, 'Redis to answer again');
     expect(answers).toEqual([null]);
   });
 });

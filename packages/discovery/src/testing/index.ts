@@ -1,2 +1,2 @@
 export * from './local-registry-servers';
-export { endpoints, eventually, UpdateRecorder } from './update-recorder';
+export { endpoints, UpdateRecorder } from './update-recorder';

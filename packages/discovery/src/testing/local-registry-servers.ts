@@ -1,9 +1,10 @@
 import { type ChildProcess, spawn, spawnSync } from 'node:child_process';
 import { once } from 'node:events';
 import { mkdtemp, rm, writeFile } from 'node:fs/promises';
-import { createServer, Socket } from 'node:net';
+import { Socket } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { freePort, waitFor } from '@portico/testkit';
 
 /**
  * Starts real registry servers (etcd, ZooKeeper, dnsmasq from Debian packages) on free loopback
@@ -19,28 +20,6 @@ export function warnMissing(name: string, pkg: string): void {
   console.warn(
     `\n!!! SKIPPING ${name} discovery tests: the ${name} binary is not installed.\n!!! Install it with: apt-get install -y ${pkg}\n`,
   );
-}
-
-export async function freePort(): Promise<number> {
-  const server = createServer();
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  const address = server.address();
-  const port = typeof address === 'object' && address ? address.port : 0;
-  await new Promise<void>((resolve) => server.close(() => resolve()));
-  return port;
-}
-
-async function waitUntil(
-  check: () => Promise<boolean>,
-  timeoutMs: number,
-  what: string,
-): Promise<void> {
-  const deadline = Date.now() + timeoutMs;
-  while (Date.now() < deadline) {
-    if (await check()) return;
-    await new Promise((r) => setTimeout(r, 100));
-  }
-  throw new Error(`${what} did not become ready within ${timeoutMs} ms`);
 }
 
 /** A managed child process that can be stopped (killed) and started again with the same args. */
@@ -70,14 +49,14 @@ export class LocalServer {
     child.stdout?.on('data', collect);
     child.stderr?.on('data', collect);
     try {
-      await waitUntil(
+      await waitFor(
+        `${this.name} to become ready`,
         async () => {
           if (child.exitCode !== null)
             throw new Error(`${this.name} exited early:\n${this.output}`);
           return this.ready();
         },
-        this.readyTimeoutMs,
-        this.name,
+        { timeoutMs: this.readyTimeoutMs, intervalMs: 100 },
       );
     } catch (error) {
       await this.stop();

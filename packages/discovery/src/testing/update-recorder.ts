@@ -56,17 +56,3 @@ export class UpdateRecorder {
 export function endpoints(update: InstanceUpdate | undefined): string[] {
   return (update?.instances ?? []).map((i) => `${i.address}:${i.port}`).sort();
 }
-
-/** Polls `check` until it returns true, failing after `timeoutMs`. */
-export async function eventually(
-  check: () => boolean | Promise<boolean>,
-  timeoutMs = 10_000,
-  what = 'condition',
-): Promise<void> {
-  const deadline = Date.now() + timeoutMs;
-  while (Date.now() < deadline) {
-    if (await check()) return;
-    await new Promise((r) => setTimeout(r, 50));
-  }
-  throw new Error(`timed out waiting for ${what}`);
-}

@@ -1,0 +1,22 @@
+export {
+  type ProcessOptions,
+  REPO_ROOT,
+  type RunningProcess,
+  runToCompletion,
+  startProcess,
+} from './child-process';
+export { type ControlPlane, type ControlPlaneOptions, startControlPlane } from './control-plane';
+export { freePort } from './free-port';
+export {
+  type GatewayProcess,
+  type GatewayProcessOptions,
+  startGatewayProcess,
+} from './gateway-process';
+export {
+  forwardingGatewayState,
+  type GatewayState,
+  writeLastKnownGood,
+} from './gateway-state';
+export { answersPing, RedisServer, startRedisServer } from './redis-server';
+export { eventually, type WaitOptions, waitFor } from './wait-for';
+export { startWorkerProcess, type WorkerProcessOptions } from './worker-process';

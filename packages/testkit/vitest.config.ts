@@ -1,0 +1,3 @@
+import { definePorticoVitestConfig } from '../../tooling/vitest/base';
+
+export default definePorticoVitestConfig(import.meta.url);
