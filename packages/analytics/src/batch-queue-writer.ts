@@ -1,9 +1,9 @@
-import { Queue } from 'bullmq';
 import {
   connectRedis,
   type RedisClient,
   type RedisConnectionSettings,
 } from '@portico/config/redis';
+import { Queue } from 'bullmq';
 import { Redis, type RedisOptions } from 'ioredis';
 import { encodeAggregateBatch, type KeptRow } from './aggregate-batch-codec';
 import { anonymiseIp } from './anonymise-ip';

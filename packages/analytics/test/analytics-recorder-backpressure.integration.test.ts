@@ -1,3 +1,4 @@
+import { waitFor } from '@portico/testkit';
 import { describe, expect, it } from 'vitest';
 import {
   analyticsQueue,
@@ -8,7 +9,6 @@ import {
   SHARED_REDIS,
   useCleanups,
 } from './recorder-test-kit';
-import { waitFor } from '@portico/testkit';
 
 useCleanups();
 

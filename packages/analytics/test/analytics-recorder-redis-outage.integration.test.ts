@@ -1,3 +1,4 @@
+import { waitFor } from '@portico/testkit';
 import { describe, expect, it } from 'vitest';
 import {
   delivered,
@@ -6,7 +7,6 @@ import {
   recorderOnPrivateRedis,
   useCleanups,
 } from './recorder-test-kit';
-import { waitFor } from '@portico/testkit';
 
 useCleanups();
 

@@ -1,6 +1,7 @@
 import { spawn } from 'node:child_process';
 import { once } from 'node:events';
 import { fileURLToPath } from 'node:url';
+import { waitFor } from '@portico/testkit';
 import { describe, expect, it } from 'vitest';
 import { decodeAnalyticsBatch } from '../src/aggregate-batch-codec';
 import {
@@ -15,7 +16,6 @@ import {
   sharedRedisPrefix,
   useCleanups,
 } from './recorder-test-kit';
-import { waitFor } from '@portico/testkit';
 
 useCleanups();
 

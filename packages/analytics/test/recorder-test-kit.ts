@@ -1,4 +1,5 @@
 import { randomBytes } from 'node:crypto';
+import { RedisServer } from '@portico/testkit';
 import { Queue } from 'bullmq';
 import { Redis } from 'ioredis';
 import { afterEach, expect } from 'vitest';
@@ -11,7 +12,6 @@ import {
 } from '../src/analytics-recorder';
 import { ANALYTICS_AGGREGATE_BATCH_JOB_NAME, ANALYTICS_QUEUE_NAME } from '../src/queue-names';
 import { sampleEvent } from '../src/test-events';
-import { RedisServer } from '@portico/testkit';
 
 /** What the recorder integration tests share: events, a fresh queue prefix, reading what was delivered. */
 
