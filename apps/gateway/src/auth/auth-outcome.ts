@@ -15,7 +15,10 @@ export type AuthOutcome =
     }
   | { ok: false; code: GatewayErrorCode; detail: string };
 
-export const ANONYMOUS: AuthOutcome = {
+/** A caller the API's authentication let through. */
+export type Authenticated = AuthOutcome & { ok: true };
+
+export const ANONYMOUS: Authenticated = {
   ok: true,
   consumer: null,
   keyId: null,

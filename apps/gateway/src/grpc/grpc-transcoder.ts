@@ -6,23 +6,18 @@ import {
   Metadata,
   type ServiceError,
 } from '@grpc/grpc-js';
-import {
-  type HttpMatch,
-  isRepeatedPath,
-  messageFromJson,
-  messageToJson,
-  scalarFromText,
-} from '@portico/grpc-schema';
+import { type HttpMatch, messageToJson } from '@portico/grpc-schema';
 import type { CompiledApi } from '../config/compiled-config';
 import { type GatewayErrorCode, PROBLEM_CONTENT_TYPE } from '../errors/gateway-errors';
-import { addCorsResponseHeaders } from '../policies/cors';
 import { applyHeaderTransform } from '../policies/header-transform';
+import { type AnsweredRequest, addGatewayHeaders } from '../proxy/response-headers';
 import type { PickContext, UpstreamInstance } from '../upstream/upstream-selector';
+import { type GrpcProblem, grpcProblem } from './grpc-problem';
+import { encodeGrpcRequest, readBody } from './grpc-request';
 import type { CompiledGrpcService } from './grpc-service';
-import { grpcCodeName, httpStatusForGrpc } from './grpc-status-map';
 
 /** What the proxy exchange lends a transcoded call: the request, and where results are noted. */
-export interface TranscodeHost extends PickContext {
+export interface TranscodeHost extends PickContext, AnsweredRequest {
   readonly req: IncomingMessage;
   readonly res: ServerResponse;
   readonly requestId: string;
@@ -33,7 +28,11 @@ export interface TranscodeHost extends PickContext {
   readonly limitHeaders: Record<string, string> | null;
   /** Records the upstream attempt for analytics and metrics. */
   noteUpstream(outcome: UpstreamOutcome): void;
-  fail(code: GatewayErrorCode, detail: string, extra?: Record<string, string> | null): void;
+  fail(
+    code: GatewayErrorCode,
+    detail: string,
+    extra?: Readonly<Record<string, string>> | null,
+  ): void;
 }
 
 export interface UpstreamOutcome {
@@ -80,75 +79,6 @@ export function transcodeToGrpc(
     }
     new GrpcCall(host, entry, grpc, match, body).start();
   });
-}
-
-type BodyError = { code: GatewayErrorCode; detail: string };
-
-function readBody(
-  req: IncomingMessage,
-  limit: number,
-  done: (error: BodyError | null, body: Buffer) => void,
-): void {
-  if (
-    req.complete &&
-    req.readableLength === 0 &&
-    req.headers['content-length'] === undefined &&
-    req.headers['transfer-encoding'] === undefined
-  ) {
-    done(null, Buffer.alloc(0));
-    return;
-  }
-  const chunks: Buffer[] = [];
-  let size = 0;
-  let over = false;
-  req.on('data', (chunk: Buffer) => {
-    size += chunk.length;
-    if (size > limit) over = true;
-    else chunks.push(chunk);
-  });
-  req.once('end', () =>
-    over
-      ? done(
-          {
-            code: 'GW_PAYLOAD_TOO_LARGE',
-            detail: `request body exceeds this API's limit of ${limit} bytes`,
-          },
-          Buffer.alloc(0),
-        )
-      : done(null, Buffer.concat(chunks)),
-  );
-  req.once('error', () =>
-    done({ code: 'GW_BAD_REQUEST', detail: 'the request body could not be read' }, Buffer.alloc(0)),
-  );
-}
-
-/** Sets `value` at a dotted field path (`a.b`), creating the objects on the way. */
-function setPath(
-  target: Record<string, unknown>,
-  path: string,
-  value: unknown,
-  repeated: boolean,
-): void {
-  const parts = path.split('.');
-  let current = target;
-  for (let i = 0; i < parts.length - 1; i++) {
-    const part = parts[i] as string;
-    const next = current[part];
-    if (typeof next === 'object' && next !== null && !Array.isArray(next))
-      current = next as Record<string, unknown>;
-    else {
-      const created: Record<string, unknown> = {};
-      current[part] = created;
-      current = created;
-    }
-  }
-  const last = parts[parts.length - 1] as string;
-  if (!repeated) current[last] = value;
-  else {
-    const existing = current[last];
-    if (Array.isArray(existing)) existing.push(value);
-    else current[last] = [value];
-  }
 }
 
 class GrpcCall {
@@ -203,43 +133,14 @@ class GrpcCall {
 
   /** The JSON request as protobuf bytes, or null after answering 400. */
   private encodeRequest(): Buffer | null {
-    const route = this.match.route;
-    const type = route.method.requestType;
-    let object: Record<string, unknown> = {};
-    if (route.body !== null && this.body.length > 0) {
-      let parsed: unknown;
-      try {
-        parsed = JSON.parse(this.body.toString('utf8'));
-      } catch {
-        this.host.fail('GW_BAD_REQUEST', 'the request body is not valid JSON');
-        return null;
-      }
-      if (route.body === '*') {
-        if (typeof parsed !== 'object' || parsed === null || Array.isArray(parsed)) {
-          this.host.fail('GW_BAD_REQUEST', `the request body must be a JSON object (${type.name})`);
-          return null;
-        }
-        object = parsed as Record<string, unknown>;
-      } else object[route.body] = parsed;
-    }
-    if (route.body !== '*' && this.host.query.length > 0) {
-      for (const [name, value] of new URLSearchParams(this.host.query)) {
-        // Parameters naming no field (an API key parameter, say) are left out.
-        if (!fieldExists(type, name)) continue;
-        setPath(object, name, scalarFromText(type, name, value), isRepeatedPath(type, name));
-      }
-    }
-    for (const [name, value] of this.match.params)
-      setPath(object, name, scalarFromText(type, name, value), false);
-    const decoded = messageFromJson(type, object);
-    if (!decoded.ok) {
-      this.host.fail(
-        'GW_BAD_REQUEST',
-        `the request does not fit ${type.fullName.slice(1)}: ${decoded.detail}`,
-      );
-      return null;
-    }
-    return Buffer.from(type.encode(decoded.message).finish());
+    const encoded = encodeGrpcRequest({
+      match: this.match,
+      body: this.body,
+      query: this.host.query,
+    });
+    if (encoded.ok) return encoded.bytes;
+    this.host.fail('GW_BAD_REQUEST', encoded.detail);
+    return null;
   }
 
   private send(instance: UpstreamInstance): void {
@@ -389,44 +290,18 @@ class GrpcCall {
     res.end(problem.body);
   }
 
-  /** The gRPC status as RFC 9457 problem+json, carrying the gRPC code and message. */
-  private problem(error: ServiceError | null): {
-    status: number;
-    code: GatewayErrorCode;
-    body: string;
-  } {
-    const grpcCode = error?.code ?? GrpcStatus.UNKNOWN;
-    const status = httpStatusForGrpc(grpcCode);
-    const code: GatewayErrorCode =
-      grpcCode === GrpcStatus.DEADLINE_EXCEEDED ? 'GW_UPSTREAM_TIMEOUT' : 'GW_UPSTREAM_GRPC_STATUS';
-    const method = this.match.route.method.path;
-    const body = JSON.stringify({
-      type: `https://portico.dev/errors/${code}`,
-      title:
-        grpcCode === GrpcStatus.DEADLINE_EXCEEDED ? 'Upstream timed out' : 'Upstream gRPC error',
-      status,
-      code,
-      detail:
-        grpcCode === GrpcStatus.DEADLINE_EXCEEDED
-          ? `${method} did not finish within ${this.service.service.timeouts.totalMs} ms`
-          : `${method} answered ${grpcCodeName(grpcCode)}: ${error?.details ?? 'no details'}`,
-      grpcCode,
-      grpcStatus: grpcCodeName(grpcCode),
-      grpcMessage: error?.details ?? '',
+  private problem(error: ServiceError | null): GrpcProblem {
+    return grpcProblem(error, {
+      methodPath: this.match.route.method.path,
+      totalMs: this.service.service.timeouts.totalMs,
       requestId: this.host.requestId,
     });
-    return { status, code, body };
   }
 
   private responseHeaders(contentType: string): string[] {
     const headers = ['content-type', contentType];
     applyHeaderTransform(this.entry.responseHeaders, headers);
-    headers.push('x-request-id', this.host.requestId);
-    const limits = this.host.limitHeaders;
-    if (limits !== null) for (const name in limits) headers.push(name, limits[name] as string);
-    const origin = this.host.req.headers.origin;
-    if (this.entry.cors !== null && origin !== undefined)
-      addCorsResponseHeaders(this.entry.cors, origin, headers);
+    addGatewayHeaders(this.host, this.entry, headers);
     return headers;
   }
 
@@ -459,12 +334,4 @@ class GrpcCall {
       errorCode: null,
     });
   }
-}
-
-function fieldExists(type: HttpMatch['route']['method']['requestType'], path: string): boolean {
-  const first = path.split('.')[0] ?? '';
-  return (
-    type.fields[first] !== undefined ||
-    type.fields[first.replace(/_([a-z0-9])/g, (_, c: string) => c.toUpperCase())] !== undefined
-  );
 }

@@ -1,22 +1,22 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
-import {
-  LATEST_PROTOCOL_VERSION,
-  SUPPORTED_PROTOCOL_VERSIONS,
-} from '@modelcontextprotocol/sdk/types.js';
-import { ANONYMOUS, type AuthOutcome } from '../auth/auth-outcome';
-import { planIncludes } from '../auth/consumer-access';
-import { authenticateJwt } from '../auth/jwt-auth';
-import { authenticateKey } from '../auth/key-auth';
+import type { Authenticated, AuthOutcome } from '../auth/auth-outcome';
+import { type AuthHost, authChallenge, authenticate } from '../auth/request-auth';
 import type { CompiledApi, CompiledConfig } from '../config/compiled-config';
 import type { CredentialTable } from '../config/credential-table';
 import type { GatewayErrorCode } from '../errors/gateway-errors';
-import { addCorsResponseHeaders, preflightHeaders } from '../policies/cors';
+import { addCorsFor, answerPreflight } from '../policies/cors';
 import { forwardedHeadersFor } from '../proxy/forwarded-headers';
 import { normalisePath } from '../proxy/path-normaliser';
 import type { ProxyDeps } from '../proxy/proxy-deps';
 import { requestIdFrom } from '../proxy/request-identity';
-import { sendProblem } from '../proxy/send-problem';
-import { type CompiledMcp, MAX_LIST_CACHE_ENTRIES, type McpUpstream } from './compiled-mcp';
+import {
+  ADDRESS_REFUSED_DETAIL,
+  addressRefused,
+  headerBytes,
+  headersTooLargeDetail,
+} from '../proxy/request-limits';
+import { sendRefusal } from '../proxy/send-problem';
+import type { CompiledMcp, McpUpstream } from './compiled-mcp';
 import {
   classifyMessage,
   errorMessage,
@@ -25,15 +25,19 @@ import {
   rawResultMessage,
   resultMessage,
 } from './json-rpc';
+import {
+  initializeResult,
+  type McpEndpoint,
+  SUPPORTED_VERSIONS,
+  toolListJson,
+} from './mcp-local-methods';
 import { McpProxyCall } from './mcp-proxy';
 import { ToolCall, type ToolCallRecord } from './tool-call';
 
 /** Largest JSON-RPC message accepted, whatever the API's own body limit (which may be lower). */
 export const MAX_MCP_MESSAGE_BYTES = 4 * 1024 * 1024;
 
-const SUPPORTED_VERSIONS: ReadonlySet<string> = new Set(SUPPORTED_PROTOCOL_VERSIONS);
 const JSON_CONTENT_TYPE = 'application/json';
-const NO_SCOPES: readonly string[] = [];
 
 /** The API whose MCP endpoint `req` addresses, or null when it addresses none (proxy it). */
 export function mcpEntryFor(config: CompiledConfig, req: IncomingMessage): CompiledApi | null {
@@ -52,12 +56,6 @@ export function mcpEntryFor(config: CompiledConfig, req: IncomingMessage): Compi
   return mcp !== null && mcp.endpointPath === normalised.path ? match.entry : null;
 }
 
-function headerBytes(raw: readonly string[]): number {
-  let total = 0;
-  for (let i = 0; i < raw.length; i++) total += (raw[i] as string).length + 2;
-  return total;
-}
-
 /**
  * One HTTP request to an API's MCP endpoint (Streamable HTTP, stateless: one JSON-RPC message
  * per POST, answered with one JSON body). The same checks as a REST request on the way in —
@@ -66,11 +64,14 @@ function headerBytes(raw: readonly string[]): number {
  * One analytics event per exchange; for a tool call it carries the tool, its route and the
  * upstream's answer.
  */
-export class McpExchange {
+export class McpExchange implements AuthHost, McpEndpoint {
   readonly requestId: string;
   private readonly startedAt = performance.now();
-  private readonly mcp: CompiledMcp;
-  private outcome: (AuthOutcome & { ok: true }) | null = null;
+  readonly mcp: CompiledMcp;
+  /** Tools are checked per route when called: the endpoint authenticates on the API's catch-all. */
+  readonly routeId = null;
+  query = '';
+  private outcome: Authenticated | null = null;
   private clientIp: string | null = null;
   private errorCode: GatewayErrorCode | null = null;
   private bytesIn = 0;
@@ -79,12 +80,12 @@ export class McpExchange {
   private finished = false;
 
   constructor(
-    private readonly deps: ProxyDeps,
-    private readonly req: IncomingMessage,
-    private readonly res: ServerResponse,
-    private readonly entry: CompiledApi,
-    private readonly config: CompiledConfig,
-    private readonly credentials: CredentialTable,
+    readonly deps: ProxyDeps,
+    readonly req: IncomingMessage,
+    readonly res: ServerResponse,
+    readonly entry: CompiledApi,
+    readonly config: CompiledConfig,
+    readonly credentials: CredentialTable,
   ) {
     this.requestId = requestIdFrom(req.headers['x-request-id']);
     this.mcp = entry.mcp as CompiledMcp; // mcpEntryFor only returns APIs with an endpoint
@@ -112,10 +113,7 @@ export class McpExchange {
       return;
     }
     if (headerBytes(req.rawHeaders) > entry.maxHeaderBytes) {
-      this.fail(
-        'GW_HEADERS_TOO_LARGE',
-        `request headers exceed this API's limit of ${entry.maxHeaderBytes} bytes`,
-      );
+      this.fail('GW_HEADERS_TOO_LARGE', headersTooLargeDetail(entry.maxHeaderBytes));
       return;
     }
     const limit = Math.min(entry.maxBodyBytes, MAX_MCP_MESSAGE_BYTES);
@@ -126,11 +124,8 @@ export class McpExchange {
     }
     const view = forwardedHeadersFor(req, entry.trustedProxies);
     this.clientIp = view.clientIp;
-    if (
-      (entry.ipDeny?.has(view.clientIp) ?? false) ||
-      (entry.ipAllow !== null && !entry.ipAllow.has(view.clientIp))
-    ) {
-      this.fail('GW_FORBIDDEN', 'requests from your address are not allowed for this API');
+    if (addressRefused(entry, view.clientIp)) {
+      this.fail('GW_FORBIDDEN', ADDRESS_REFUSED_DETAIL);
       return;
     }
     const contentType = req.headers['content-type'] ?? '';
@@ -158,75 +153,28 @@ export class McpExchange {
       return;
     }
 
-    const auth = entry.auth;
-    if (auth.type === 'key') {
-      const url = req.url ?? '/';
-      const queryStart = url.indexOf('?');
-      this.afterAuth(
-        authenticateKey(
-          req.headers,
-          queryStart === -1 ? '' : url.slice(queryStart + 1),
-          entry.api.id,
-          null,
-          auth.queryParam,
-          this.config,
-          this.credentials,
-          Date.now(),
-        ),
-      );
-    } else if (auth.type === 'jwt') {
-      const requirement = {
-        apiId: entry.api.id,
-        routeId: null,
-        auth,
-        // Each tool's route is checked when it is called; the token needs the API's own scopes.
-        scopes: entry.scopes === null ? NO_SCOPES : entry.scopes.api,
-      };
-      authenticateJwt(req.headers, requirement, this.config, this.credentials).then(
-        (outcome) => this.afterAuth(outcome),
-        (error: unknown) => {
-          this.deps.log.error(`jwt authentication failed unexpectedly (${this.requestId})`, error);
-          this.fail('GW_INTERNAL', 'internal gateway error');
-        },
-      );
-    } else {
-      this.afterAuth(ANONYMOUS);
-    }
+    const url = req.url ?? '/';
+    const queryStart = url.indexOf('?');
+    this.query = queryStart === -1 ? '' : url.slice(queryStart + 1);
+    // Each tool's route is checked when it is called; the caller needs the API's own scopes.
+    authenticate(this, entry, this.config);
   }
 
   /** CORS preflight for browser-based clients, by the API's CORS policy. */
   private preflight(): void {
-    const { req, res, entry } = this;
-    const origin = req.headers.origin;
-    const requestMethod = req.headers['access-control-request-method'];
-    if (entry.cors === null || origin === undefined || typeof requestMethod !== 'string') {
-      this.sendJson(
-        405,
-        errorMessage(null, JSON_RPC.INVALID_REQUEST, 'Method not allowed: send JSON-RPC with POST'),
-        { allow: 'POST' },
-      );
-      return;
-    }
-    const headers = preflightHeaders(
-      entry.cors,
-      origin,
-      requestMethod,
-      req.headers['access-control-request-headers'],
+    const cors = this.entry.cors;
+    if (cors !== null && answerPreflight(this, cors)) return;
+    this.sendJson(
+      405,
+      errorMessage(null, JSON_RPC.INVALID_REQUEST, 'Method not allowed: send JSON-RPC with POST'),
+      { allow: 'POST' },
     );
-    headers['x-request-id'] = this.requestId;
-    res.writeHead(204, headers);
-    res.end();
   }
 
-  private afterAuth(outcome: AuthOutcome): void {
+  /** The API's authentication decided (AuthHost): the message is read only for a known caller. */
+  afterAuth(outcome: AuthOutcome): void {
     if (!outcome.ok) {
-      this.fail(
-        outcome.code,
-        outcome.detail,
-        outcome.code === 'GW_KEY_MISSING' || outcome.code === 'GW_TOKEN_MISSING'
-          ? { 'www-authenticate': 'Bearer' }
-          : null,
-      );
+      this.fail(outcome.code, outcome.detail, authChallenge(outcome.code));
       return;
     }
     this.outcome = outcome;
@@ -289,13 +237,16 @@ export class McpExchange {
     const { id, method } = request;
     switch (method) {
       case 'initialize':
-        this.sendJson(200, resultMessage(id, this.initializeResult(request.params)));
+        this.sendJson(200, resultMessage(id, initializeResult(this, request.params)));
         return;
       case 'ping':
         this.sendJson(200, resultMessage(id, {}));
         return;
       case 'tools/list':
-        this.sendJson(200, rawResultMessage(id, this.toolListJson()));
+        this.sendJson(
+          200,
+          rawResultMessage(id, toolListJson(this, this.outcome?.consumer ?? null)),
+        );
         return;
       case 'tools/call':
         new ToolCall(this.deps, {
@@ -304,7 +255,7 @@ export class McpExchange {
           entry: this.entry,
           config: this.config,
           credentials: this.credentials,
-          outcome: this.outcome as AuthOutcome & { ok: true }, // authenticated before the body
+          outcome: this.outcome as Authenticated, // authenticated before the body
           req: this.req,
           clientIp: this.clientIp as string, // set before authentication
           requestId: this.requestId,
@@ -334,7 +285,7 @@ export class McpExchange {
       request,
       entry: this.entry,
       upstream,
-      outcome: this.outcome as AuthOutcome & { ok: true }, // authenticated before the body
+      outcome: this.outcome as Authenticated, // authenticated before the body
       req: this.req,
       clientIp: this.clientIp as string, // set before authentication
       requestId: this.requestId,
@@ -344,44 +295,6 @@ export class McpExchange {
         this.send(status, body, headers);
       },
     }).start();
-  }
-
-  private initializeResult(params: Record<string, unknown>): Record<string, unknown> {
-    const requested = params.protocolVersion;
-    const api = this.entry.api;
-    return {
-      // The client's revision when the gateway speaks it, else the newest the gateway speaks.
-      protocolVersion:
-        typeof requested === 'string' && SUPPORTED_VERSIONS.has(requested)
-          ? requested
-          : LATEST_PROTOCOL_VERSION,
-      capabilities: { tools: { listChanged: false } },
-      serverInfo: { name: api.name, version: api.version },
-    };
-  }
-
-  /** The tools the caller's plans include, serialised once per plan set and config version. */
-  private toolListJson(): string {
-    const consumer = (this.outcome as AuthOutcome & { ok: true }).consumer;
-    const planIds = consumer === null ? null : this.credentials.planIdsByConsumer.get(consumer.id);
-    const cacheKey = consumer === null ? '*' : (planIds ?? []).join(',');
-    const cache = this.mcp.listCache;
-    const cached = cache.get(cacheKey);
-    if (cached !== undefined) return cached;
-    const apiId = this.entry.api.id;
-    const plans = (planIds ?? []).flatMap((planId) => {
-      const plan = this.config.plans.get(planId);
-      return plan === undefined ? [] : [plan];
-    });
-    const tools = this.mcp.toolList
-      .filter(
-        (tool) =>
-          consumer === null || plans.some((plan) => planIncludes(plan, apiId, tool.routeId)),
-      )
-      .map((tool) => tool.listEntry);
-    const json = JSON.stringify({ tools });
-    if (cache.size < MAX_LIST_CACHE_ENTRIES) cache.set(cacheKey, json);
-    return json;
   }
 
   private tooLarge(limit: number): void {
@@ -398,14 +311,13 @@ export class McpExchange {
     );
   }
 
-  private fail(
+  fail(
     code: GatewayErrorCode,
     detail: string,
-    extra?: Record<string, string> | null,
+    extra?: Readonly<Record<string, string>> | null,
   ): void {
     this.errorCode = code;
-    const headers = this.req.complete ? extra : { ...extra, connection: 'close' };
-    sendProblem(this.res, code, detail, this.requestId, headers);
+    sendRefusal(this, code, detail, extra);
   }
 
   private sendJson(status: number, body: string, extra?: Record<string, string>): void {
@@ -429,9 +341,7 @@ export class McpExchange {
     );
     // Browser-based MCP clients need the API's CORS policy on the answer too (the preflight is
     // answered by the REST path, which handles OPTIONS).
-    const origin = this.req.headers.origin;
-    if (this.entry.cors !== null && origin !== undefined)
-      addCorsResponseHeaders(this.entry.cors, origin, list);
+    addCorsFor(this.entry.cors, this.req, list);
     res.writeHead(status, list);
     res.end(body);
   }

@@ -5,9 +5,9 @@ import { GATEWAY_ERRORS, type GatewayErrorCode } from '../errors/gateway-errors'
 import type { LimitDecision, LimitWaiter } from '../limits/index';
 import { applyHeaderTransform } from '../policies/header-transform';
 import { forwardedHeadersFor } from '../proxy/forwarded-headers';
-import { limitCheckFor } from '../proxy/limit-check';
+import { limitCheckFor, limitRefusalCode } from '../proxy/limit-check';
 import type { ProxyDeps } from '../proxy/proxy-deps';
-import { nextTraceparent } from '../proxy/request-identity';
+import { pushConsumerHeaders, pushForwardingHeaders } from '../proxy/upstream-headers';
 import type { UpstreamInstance } from '../upstream/upstream-selector';
 import { type McpUpstream, upstreamToolAllowed } from './compiled-mcp';
 import { errorMessage, JSON_RPC, type JsonRpcRequest, refusalMessage } from './json-rpc';
@@ -120,13 +120,11 @@ export class McpProxyCall implements LimitWaiter {
 
   onLimitDecision(decision: LimitDecision): void {
     if (!decision.allowed) {
-      const code: GatewayErrorCode =
-        decision.reason === 'quota'
-          ? 'GW_QUOTA_EXCEEDED'
-          : decision.reason === 'unavailable'
-            ? 'GW_LIMITER_UNAVAILABLE'
-            : 'GW_RATE_LIMITED';
-      this.refuse(code, decision.detail ?? 'limit reached', decision.headers);
+      this.refuse(
+        limitRefusalCode(decision.reason),
+        decision.detail ?? 'limit reached',
+        decision.headers,
+      );
       return;
     }
     this.relay();
@@ -148,23 +146,9 @@ export class McpProxyCall implements LimitWaiter {
       const value = req.headers[name];
       if (typeof value === 'string') headers.push(name, value);
     }
-    headers.push(
-      'x-forwarded-for',
-      view.xForwardedFor,
-      'x-forwarded-proto',
-      view.xForwardedProto,
-      'x-forwarded-host',
-      view.xForwardedHost,
-      'forwarded',
-      view.forwarded,
-      'x-request-id',
-      ctx.requestId,
-      'traceparent',
-      nextTraceparent(req.headers.traceparent),
-    );
+    pushForwardingHeaders(headers, { req, requestId: ctx.requestId, view });
     const consumer = ctx.outcome.consumer;
-    if (consumer !== null)
-      headers.push('x-consumer-id', consumer.id, 'x-consumer-name', consumer.name);
+    if (consumer !== null) pushConsumerHeaders(headers, consumer);
     applyHeaderTransform(ctx.entry.requestHeaders, headers);
     callUpstream(ctx.entry, {
       method: 'POST',

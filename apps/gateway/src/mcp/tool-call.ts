@@ -9,9 +9,9 @@ import { GATEWAY_ERRORS, type GatewayErrorCode } from '../errors/gateway-errors'
 import type { LimitDecision, LimitWaiter } from '../limits/index';
 import { applyHeaderTransform } from '../policies/header-transform';
 import { forwardedHeadersFor } from '../proxy/forwarded-headers';
-import { limitCheckFor } from '../proxy/limit-check';
+import { limitCheckFor, limitRefusalCode } from '../proxy/limit-check';
 import type { ProxyDeps } from '../proxy/proxy-deps';
-import { nextTraceparent } from '../proxy/request-identity';
+import { pushConsumerHeaders, pushForwardingHeaders } from '../proxy/upstream-headers';
 import type { UpstreamInstance } from '../upstream/upstream-selector';
 import type { CompiledTool } from './compiled-mcp';
 import { errorMessage, JSON_RPC, type JsonRpcId, refusalMessage, resultMessage } from './json-rpc';
@@ -156,13 +156,11 @@ export class ToolCall implements LimitWaiter {
   /** The limiter's answer (LimitWaiter): the same decision a REST request gets. */
   onLimitDecision(decision: LimitDecision): void {
     if (!decision.allowed) {
-      const code: GatewayErrorCode =
-        decision.reason === 'quota'
-          ? 'GW_QUOTA_EXCEEDED'
-          : decision.reason === 'unavailable'
-            ? 'GW_LIMITER_UNAVAILABLE'
-            : 'GW_RATE_LIMITED';
-      this.refuse(code, decision.detail ?? 'limit reached', decision.headers);
+      this.refuse(
+        limitRefusalCode(decision.reason),
+        decision.detail ?? 'limit reached',
+        decision.headers,
+      );
       return;
     }
     this.callUpstream();
@@ -192,25 +190,10 @@ export class ToolCall implements LimitWaiter {
       const value = args[param];
       if (value !== undefined) headers.push(param.toLowerCase(), argumentText(value));
     }
-    headers.push(
-      'x-forwarded-for',
-      view.xForwardedFor,
-      'x-forwarded-proto',
-      view.xForwardedProto,
-      'x-forwarded-host',
-      view.xForwardedHost,
-      'forwarded',
-      view.forwarded,
-      'x-request-id',
-      ctx.requestId,
-      'traceparent',
-      nextTraceparent(ctx.req.headers.traceparent),
-      'x-portico-mcp-tool',
-      compiled.tool.name,
-    );
+    pushForwardingHeaders(headers, { req: ctx.req, requestId: ctx.requestId, view });
+    headers.push('x-portico-mcp-tool', compiled.tool.name);
     const consumer = ctx.outcome.consumer;
-    if (consumer !== null)
-      headers.push('x-consumer-id', consumer.id, 'x-consumer-name', consumer.name);
+    if (consumer !== null) pushConsumerHeaders(headers, consumer);
     if (compiled.tool.hasBody && args.body !== undefined) {
       this.body = JSON.stringify(args.body);
       headers.push('content-length', String(Buffer.byteLength(this.body)));

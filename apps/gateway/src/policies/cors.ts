@@ -1,3 +1,4 @@
+import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { ApiPolicies } from '@portico/config';
 
 type CorsSettings = NonNullable<ApiPolicies['cors']>;
@@ -85,4 +86,42 @@ export function addCorsResponseHeaders(
   if (cors.allowCredentials) headers.push('access-control-allow-credentials', 'true');
   if (cors.exposeHeadersHeader)
     headers.push('access-control-expose-headers', cors.exposeHeadersHeader);
+}
+
+/** Adds the API's CORS headers to a response when the request came from a browser origin. */
+export function addCorsFor(
+  cors: CompiledCors | null,
+  req: IncomingMessage,
+  headers: string[],
+): void {
+  const origin = req.headers.origin;
+  if (cors !== null && origin !== undefined) addCorsResponseHeaders(cors, origin, headers);
+}
+
+/** The request a preflight is answered for. */
+export interface PreflightRequest {
+  readonly req: IncomingMessage;
+  readonly res: ServerResponse;
+  readonly requestId: string;
+}
+
+/**
+ * Answers a CORS preflight (an OPTIONS with an origin and a requested method) with 204 and the
+ * policy's headers; false, answering nothing, when the request is not a preflight.
+ */
+export function answerPreflight(preflight: PreflightRequest, cors: CompiledCors): boolean {
+  const headersIn = preflight.req.headers;
+  const origin = headersIn.origin;
+  const requestMethod = headersIn['access-control-request-method'];
+  if (origin === undefined || typeof requestMethod !== 'string') return false;
+  const headers = preflightHeaders(
+    cors,
+    origin,
+    requestMethod,
+    headersIn['access-control-request-headers'],
+  );
+  headers['x-request-id'] = preflight.requestId;
+  preflight.res.writeHead(204, headers);
+  preflight.res.end();
+  return true;
 }

@@ -1,6 +1,7 @@
-import type { AuthOutcome } from '../auth/auth-outcome';
+import type { Authenticated } from '../auth/auth-outcome';
 import type { CompiledApi } from '../config/compiled-config';
-import type { LimitCheck } from '../limits/index';
+import type { GatewayErrorCode } from '../errors/gateway-errors';
+import type { LimitCheck, LimitReason } from '../limits/index';
 
 /**
  * The limit check one request (or one MCP tool call) makes: the plan's rate limit and quota for
@@ -8,7 +9,7 @@ import type { LimitCheck } from '../limits/index';
  * limits it.
  */
 export function limitCheckFor(
-  outcome: AuthOutcome & { ok: true },
+  outcome: Authenticated,
   entry: CompiledApi,
   clientIp: string,
 ): LimitCheck | null {
@@ -32,4 +33,19 @@ export function limitCheckFor(
     };
   }
   return null;
+}
+
+/** The gateway error a limiter refusal is answered with. */
+export function limitRefusalCode(reason: LimitReason | null): GatewayErrorCode {
+  switch (reason) {
+    case 'quota':
+      return 'GW_QUOTA_EXCEEDED';
+    case 'unavailable':
+      return 'GW_LIMITER_UNAVAILABLE';
+    case 'rate_limit':
+    case null:
+      return 'GW_RATE_LIMITED';
+    default:
+      return reason satisfies never;
+  }
 }

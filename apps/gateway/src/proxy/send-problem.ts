@@ -1,4 +1,4 @@
-import type { ServerResponse } from 'node:http';
+import type { IncomingMessage, ServerResponse } from 'node:http';
 import {
   GATEWAY_ERRORS,
   type GatewayErrorCode,
@@ -12,7 +12,7 @@ export function sendProblem(
   code: GatewayErrorCode,
   detail: string,
   requestId: string,
-  extraHeaders?: Record<string, string> | null,
+  extraHeaders?: Readonly<Record<string, string>> | null,
 ): void {
   if (res.headersSent) {
     res.destroy();
@@ -28,4 +28,25 @@ export function sendProblem(
   if (extraHeaders) Object.assign(headers, extraHeaders);
   res.writeHead(GATEWAY_ERRORS[code].status, headers);
   res.end(body);
+}
+
+/** The request a refusal answers. */
+export interface RefusedRequest {
+  readonly req: IncomingMessage;
+  readonly res: ServerResponse;
+  readonly requestId: string;
+}
+
+/**
+ * Refuses a request with problem+json. A body left unread cannot be skipped safely on a
+ * kept-alive connection, so the connection is closed unless the request arrived whole.
+ */
+export function sendRefusal(
+  refused: RefusedRequest,
+  code: GatewayErrorCode,
+  detail: string,
+  extraHeaders?: Readonly<Record<string, string>> | null,
+): void {
+  const headers = refused.req.complete ? extraHeaders : { ...extraHeaders, connection: 'close' };
+  sendProblem(refused.res, code, detail, refused.requestId, headers);
 }
