@@ -124,7 +124,7 @@ describe('a whole deployment on a three-master Redis Cluster', () => {
     for (const row of usage) expect(row).toMatchObject({ used: QUOTA, source: 'live' });
   }, 60_000);
 
-  it('restores the counters of a master that lost its data from the rollups', async () => {
+  it('refuses, then restores from the rollups, the counters of a master that lost its data', async () => {
     // A master other than the one holding the restore marker the gateways read: only its
     // sentinel can tell the worker that its counters are gone.
     const markerMaster = await masterOf(limiterEpochKey(limiterPrefix()));
@@ -145,6 +145,10 @@ describe('a whole deployment on a three-master Redis Cluster', () => {
       admin.disconnect();
     }
     expect(await cluster.get(counterKey(victim.id))).toBeNull();
+    // Until the worker has restored them the gateway does not count from zero: that master's slot
+    // markers are gone with its data, so the plan's policy (closed) answers instead.
+    const meanwhile = await statuses(victim.key, 10);
+    expect(meanwhile[200] ?? 0, JSON.stringify(meanwhile)).toBe(0);
     // The worker finds that master's sentinel gone and raises the counter to what the rollups
     // hold for this period (refused requests included, so never below the quota).
     await eventually(
@@ -154,6 +158,12 @@ describe('a whole deployment on a three-master Redis Cluster', () => {
     );
     expect(parseQuotaCounter(await cluster.get(counterKey(victim.id)))?.count).toBeGreaterThan(
       QUOTA - 1,
+    );
+    // The markers are written after the counters: once they are back, the quota is enforced.
+    await eventually(
+      async () => (await statuses(victim.key, 1))[503] === undefined,
+      30_000,
+      'the restore finished',
     );
     expect(await statuses(victim.key, 3)).toEqual({ 429: 3 });
   }, 90_000);

@@ -1,5 +1,6 @@
+import { crc16, redisKeySlot } from '@portico/config';
 import { describe, expect, it } from 'vitest';
-import { crc16, groupBySlot, redisKeySlot } from './key-slot.js';
+import { groupBySlot } from './key-slot.js';
 
 describe('redisKeySlot', () => {
   it('computes CRC16/XMODEM with the check value the cluster spec gives ("123456789" → 0x31C3)', () => {

@@ -29,8 +29,11 @@ export interface BatcherParts {
   readonly policy: LimiterFailurePolicy;
   readonly leases: LeaseBook;
   readonly metrics: LimiterMetrics;
-  /** The restore marker's key while calls must carry it, else null (limiter-peers.ts). */
-  readonly restoreGuardKey: () => string | null;
+  /**
+   * The restore marker a call of the checks in `slot` must carry, else null (limiter-peers.ts);
+   * on a cluster each slot has its own.
+   */
+  readonly restoreGuardKey: (slot: number) => string | null;
 }
 
 /**
@@ -49,7 +52,7 @@ export class LimiterBatcher implements FirstConnectionListener {
   readonly #policy: LimiterFailurePolicy;
   readonly #leases: LeaseBook;
   readonly #metrics: LimiterMetrics;
-  readonly #restoreGuardKey: () => string | null;
+  readonly #restoreGuardKey: (slot: number) => string | null;
   readonly #answers: BatchAnswers;
   /** Checks queued or sent to Redis whose call has not replied or failed yet. */
   #inFlight = 0;
@@ -222,7 +225,9 @@ export class LimiterBatcher implements FirstConnectionListener {
 
   /** Sends the checks at `positions` (null: the whole batch) as one call of the batch script. */
   #sendCall(conn: LimiterConnection, batch: CheckBatch, positions: readonly number[] | null): void {
-    const args = checkArgs(batch, positions, this.#restoreGuardKey());
+    // Every check of a call shares its slot (one call per slot on a cluster; 0 otherwise).
+    const slot = itemAt(batch.keys, positions === null ? 0 : itemAt(positions, 0)).slot;
+    const args = checkArgs(batch, positions, this.#restoreGuardKey(slot));
     this.#metrics.redisCalls += 1;
     this.#transport.call(conn, LIMITER_BATCH_COMMAND, args).then(
       (reply) => this.#replied(batch, positions, reply),

@@ -1,10 +1,9 @@
 import { execFile } from 'node:child_process';
 import { promisify } from 'node:util';
-import { parseQuotaCounter, quotaCounterKey } from '@portico/config';
+import { parseQuotaCounter, quotaCounterKey, redisKeySlot } from '@portico/config';
 import { Cluster, Redis } from 'ioredis';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createLimiter, type LimitCheck, type Limiter, limiterRedisOptions } from './index.js';
-import { redisKeySlot } from './key-slot.js';
 import { type RedisServerProcess, startRedisServer } from './testing/redis-server-process.js';
 import { randomKeyPrefix } from './testing/redis-test-prefix.js';
 

@@ -1,3 +1,4 @@
+import { redisKeySlot } from '@portico/config';
 import { Cluster, Redis } from 'ioredis';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import {
@@ -8,7 +9,6 @@ import {
   type LimitWaiter,
   limiterRedisOptions,
 } from './index.js';
-import { redisKeySlot } from './key-slot.js';
 import { type RedisServerProcess, startRedisServer } from './testing/redis-server-process.js';
 import { randomKeyPrefix } from './testing/redis-test-prefix.js';
 

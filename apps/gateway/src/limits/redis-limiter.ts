@@ -1,4 +1,4 @@
-import { limiterEpochKey } from '@portico/config';
+import { limiterEpochKey, restoreMarkerKeys } from '@portico/config';
 import { LeaseBook } from './lease-book.js';
 import { deliver, LEASE_REFILL, UNLIMITED } from './limit-waiters.js';
 import { LimiterBatcher } from './limiter-batcher.js';
@@ -57,20 +57,22 @@ export function createLimiter(opts: LimiterOptions): Limiter {
   const policy = new LimiterFailurePolicy(settings, metrics, () => peers?.count ?? 1);
   peers?.start();
   const leases = new LeaseBook(settings, metrics, () => batcher.scheduleFlush());
+  // On a cluster a call may touch one slot only: there each slot has its own marker, which the
+  // worker writes with the main one (restoreMarkerKeys).
+  const slotMarkers = transport.cluster ? restoreMarkerKeys(settings.keyPrefix) : null;
   /**
    * Whether calls carry the restore marker: once this process has seen it (or when told to
    * require it), a Redis without it lost its data, and counting from zero would reset quotas.
-   * Not on a cluster, where the marker's slot is not the batch's.
    */
-  const restoreGuard = () =>
-    !transport.cluster && (settings.requireRestoreMarker || peers?.markerSeen === true);
+  const restoreGuard = () => settings.requireRestoreMarker || peers?.markerSeen === true;
   const batcher = new LimiterBatcher({
     settings,
     transport,
     policy,
     leases,
     metrics,
-    restoreGuardKey: () => (restoreGuard() ? epochKey : null),
+    restoreGuardKey: (slot) =>
+      restoreGuard() ? (slotMarkers === null ? epochKey : (slotMarkers[slot] ?? epochKey)) : null,
   });
   transport.connect(batcher);
 

@@ -4,10 +4,10 @@ import {
   quotaCounterKey,
   type RateLimit,
   rateLimitKey,
+  redisKeySlot,
 } from '@portico/config';
 import type { FailOpenState } from './bounded-fail-open.js';
 import { BoundedMap } from './bounded-map.js';
-import { redisKeySlot } from './key-slot.js';
 
 /** Everything the limiter keeps per subject: its Redis keys, lease and fail-open state. */
 export interface SubjectKeys extends FailOpenState {

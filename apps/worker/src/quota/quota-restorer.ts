@@ -1,5 +1,5 @@
 import { quotaPeriodAt } from '@portico/analytics';
-import { limiterEpochKey, quotaCounterKey, ZQuota } from '@portico/config';
+import { quotaCounterKey, ZQuota } from '@portico/config';
 import type { RedisClient } from '@portico/config/redis';
 import type { Db } from '@portico/db';
 import { Cluster } from 'ioredis';
@@ -65,8 +65,8 @@ export interface QuotaRestorer {
  */
 export function startQuotaRestorer(options: QuotaRestorerOptions): QuotaRestorer {
   const { db, redis, logger } = options;
-  const markerKey = limiterEpochKey(options.limiterKeyPrefix);
-  const markers = restoreMarkers(redis, markerKey);
+  const markers = restoreMarkers(redis, options.limiterKeyPrefix);
+  const markerKey = markers.key;
   const now = options.now ?? (() => new Date());
   let running: Promise<void> | null = null;
   let closed = false;
