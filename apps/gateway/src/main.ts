@@ -10,6 +10,7 @@ import { createGateway } from './gateway';
 import { createLimiter, limiterRedisOptions } from './limits/index';
 import { responseCacheRedisOptions } from './policies/redis-response-cache';
 import { resolveRedisPrefix } from './redis-prefix';
+import { rememberRestoreMarker, restoreMarkerSeenBefore } from './restore-marker-memory';
 
 const env = loadGatewayEnv();
 const baseNodeId =
@@ -100,7 +101,13 @@ async function runWorker(): Promise<void> {
     keyPrefix: limiterKeyPrefixOf(redisPrefix.prefix),
     budgetMs: env.PORTICO_GATEWAY_LIMITER_BUDGET_MS,
     maxWaitMs: env.PORTICO_GATEWAY_LIMITER_MAX_WAIT_MS,
-    requireRestoreMarker: env.PORTICO_GATEWAY_LIMITER_REQUIRE_RESTORE_MARKER,
+    // A gateway restarted after Redis lost its data requires the marker at once if it saw one
+    // before: it must not count from zero until the worker has restored the counters.
+    requireRestoreMarker:
+      env.PORTICO_GATEWAY_LIMITER_REQUIRE_RESTORE_MARKER ||
+      restoreMarkerSeenBefore(env.PORTICO_GATEWAY_STATE_DIR, redisPrefix.prefix),
+    onRestoreMarkerSeen: () =>
+      void rememberRestoreMarker(env.PORTICO_GATEWAY_STATE_DIR, redisPrefix.prefix),
     maxLease: env.PORTICO_GATEWAY_LIMITER_LEASE_MAX,
     leaseMs: env.PORTICO_GATEWAY_LIMITER_LEASE_MS,
   });

@@ -106,4 +106,28 @@ describe('Redis data lost halfway through a quota period', () => {
     expect(restored?.count).toBeGreaterThanOrEqual(QUOTA);
     expect(await admin.exists(markerKey)).toBe(1);
   }, 300_000);
+
+  it('a gateway restarted after the loss refuses to count from zero until the worker has restored', async () => {
+    const current = stack;
+    if (current === null) throw new Error('the stack did not start');
+    const database = new URL(current.control.database.url).pathname.slice(1);
+    const counterKey = quotaCounterKey(
+      `portico:${database}:rl`,
+      current.planId,
+      current.consumerId,
+      'day',
+    );
+    // Nothing restores while the worker is away; the new gateway process never saw the marker
+    // itself, but its state folder remembers that this deployment has one.
+    await current.stopWorker();
+    await admin.flushall();
+    await current.restartGateway();
+    const meanwhile: number[] = [];
+    for (let i = 0; i < 5; i++) meanwhile.push(await send(current));
+    expect(meanwhile).toEqual([503, 503, 503, 503, 503]);
+    expect(await admin.get(counterKey)).toBeNull();
+    await current.startWorker();
+    await eventually(async () => (await send(current)) === 429, 60_000, 'the restored quota');
+    expect(parseQuotaCounter(await admin.get(counterKey))?.count).toBeGreaterThanOrEqual(QUOTA);
+  }, 300_000);
 });

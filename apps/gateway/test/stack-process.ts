@@ -24,6 +24,11 @@ export interface Stack {
   planId: string;
   gatewayUrl: string;
   statusUrl: string;
+  /** Stops the worker (nothing restores lost counters until it starts again). */
+  stopWorker(): Promise<void>;
+  startWorker(): Promise<void>;
+  /** A new gateway process on the same state folder; `gatewayUrl` and `statusUrl` follow it. */
+  restartGateway(): Promise<void>;
   close(): Promise<void>;
 }
 
@@ -86,24 +91,27 @@ export async function startStack(options: {
       kind: 'dataplane',
       name: `gw-${name}`,
     });
-    children.push(
-      await startWorkerProcess({
+    const startWorker = () =>
+      startWorkerProcess({
         databaseUrl: control.database.url,
         redisUrl,
         env: { PORTICO_WORKER_SCHEDULES: 'false', LOG_LEVEL: 'warn', ...extraEnv },
         // At warn level the worker never logs that it is ready; the gateway's readiness is awaited.
         waitUntilReady: false,
-      }),
-    );
-    const gateway = await startGatewayProcess({
-      controlUrl: control.url,
-      dpToken: token,
-      stateDir,
-      env: { PORTICO_GATEWAY_NODE_ID: `dpn_${name}`, REDIS_URL: redisUrl, ...extraEnv },
-      readyTimeoutMs: 60_000,
-    });
+      });
+    const startGateway = () =>
+      startGatewayProcess({
+        controlUrl: control.url,
+        dpToken: token,
+        stateDir,
+        env: { PORTICO_GATEWAY_NODE_ID: `dpn_${name}`, REDIS_URL: redisUrl, ...extraEnv },
+        readyTimeoutMs: 60_000,
+      });
+    let worker = await startWorker();
+    children.push(worker);
+    let gateway = await startGateway();
     children.push(gateway);
-    return {
+    const stack: Stack = {
       control,
       key: first.key,
       consumerId: first.id,
@@ -111,8 +119,23 @@ export async function startStack(options: {
       planId,
       gatewayUrl: gateway.url,
       statusUrl: gateway.statusUrl,
+      async stopWorker() {
+        await worker.stop();
+      },
+      async startWorker() {
+        worker = await startWorker();
+        children.push(worker);
+      },
+      async restartGateway() {
+        await gateway.stop();
+        gateway = await startGateway();
+        children.push(gateway);
+        stack.gatewayUrl = gateway.url;
+        stack.statusUrl = gateway.statusUrl;
+      },
       close,
     };
+    return stack;
   } catch (error) {
     await close();
     throw error;

@@ -22,19 +22,26 @@ export class LivePeers {
   readonly #id = `${process.pid}-${randomBytes(6).toString('hex')}`;
   readonly #intervalMs: number;
   readonly #onAnswer: () => void;
+  readonly #onMarkerSeen: (() => void) | undefined;
   #timer: ReturnType<typeof setInterval> | undefined;
 
   /** `onAnswer` runs after each heartbeat Redis answered: Redis is reachable again. */
   constructor(
     redis: Redis | Cluster,
     keyPrefix: string,
-    options: { intervalMs: number; markerKey: string; onAnswer: () => void },
+    options: {
+      intervalMs: number;
+      markerKey: string;
+      onAnswer: () => void;
+      onMarkerSeen?: (() => void) | undefined;
+    },
   ) {
     this.#redis = redis;
     this.#key = `{${keyPrefix}}:limiter-processes`;
     this.#markerKey = options.markerKey;
     this.#intervalMs = options.intervalMs;
     this.#onAnswer = options.onAnswer;
+    this.#onMarkerSeen = options.onMarkerSeen;
   }
 
   start(): void {
@@ -58,7 +65,10 @@ export class LivePeers {
       .then((results) => {
         const count = results?.[3]?.[1];
         if (typeof count === 'number' && count >= 1) this.count = count;
-        if (results?.[4]?.[1] === 1) this.markerSeen = true;
+        if (results?.[4]?.[1] === 1 && !this.markerSeen) {
+          this.markerSeen = true;
+          this.#onMarkerSeen?.();
+        }
         this.#onAnswer();
       })
       .catch(() => {

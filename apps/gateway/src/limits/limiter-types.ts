@@ -114,9 +114,11 @@ export interface LimiterOptions {
   /**
    * Refuse to count from zero unless the restore marker (limiterEpochKey) is present, from the
    * first check. Without it the guard starts once this process has seen the marker (it checks
-   * at every heartbeat). Single Redis only. Default false.
+   * at every heartbeat). On a cluster the marker of each call's slot is checked. Default false.
    */
   requireRestoreMarker?: boolean;
+  /** Called once, the first time this process sees the restore marker (to remember it). */
+  onRestoreMarkerSeen?: () => void;
 }
 
 /**

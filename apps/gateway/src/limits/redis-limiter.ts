@@ -47,6 +47,7 @@ export function createLimiter(opts: LimiterOptions): Limiter {
       : new LivePeers(transport.redis, settings.keyPrefix, {
           intervalMs: settings.peersIntervalMs,
           markerKey: epochKey,
+          onMarkerSeen: opts.onRestoreMarkerSeen,
           // A process that admitted on its own during an outage but gets no request afterwards
           // still charges those admissions once Redis answers its heartbeat.
           onAnswer: () => {
