@@ -46,6 +46,11 @@ export interface WorkerRuntime {
   analyticsWorker: Worker;
   maintenanceWorker: Worker;
   maintenanceQueue: Queue;
+  /**
+   * Registers the scheduled jobs again (when this worker registers them at all): Redis keeps
+   * them, so a Redis that lost its data lost them too.
+   */
+  registerSchedules(): Promise<void>;
   /** Stops taking jobs, waits for the running ones to finish, then releases connections. */
   close(): Promise<void>;
 }
@@ -104,7 +109,8 @@ export async function startWorkerRuntime(options: WorkerRuntimeOptions): Promise
       logger.error({ queue: worker.name, err: err.message }, 'worker error'),
     );
   }
-  if (options.schedules) {
+  async function registerSchedules(): Promise<void> {
+    if (!options.schedules) return;
     for (const [name, every] of Object.entries(SCHEDULES_MS)) {
       await maintenanceQueue.upsertJobScheduler(
         name,
@@ -117,11 +123,13 @@ export async function startWorkerRuntime(options: WorkerRuntimeOptions): Promise
       );
     }
   }
+  await registerSchedules();
   await Promise.all([analyticsWorker.waitUntilReady(), maintenanceWorker.waitUntilReady()]);
   return {
     analyticsWorker,
     maintenanceWorker,
     maintenanceQueue,
+    registerSchedules,
     async close() {
       await Promise.all([analyticsWorker.close(), maintenanceWorker.close()]);
       await maintenanceQueue.close();
