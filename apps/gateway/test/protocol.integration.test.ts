@@ -220,8 +220,11 @@ describe('streaming', () => {
     } finally {
       clearInterval(sampler);
     }
-    // Gateway, upstream and client all live in this process: 512 MB buffered anywhere would show.
-    expect(peak - before).toBeLessThan(150 * 1024 * 1024);
+    // Gateway, upstream and client all live in this process: 512 MB buffered anywhere would show
+    // as at least that much. What streaming leaves is garbage the collector has not reached yet,
+    // which grows when the machine is busy (150-175 MB seen at load 20-30): the bound is half
+    // the payload, well clear of both.
+    expect(peak - before).toBeLessThan(total / 2);
   }, 120_000);
 });
 
