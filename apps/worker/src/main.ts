@@ -42,8 +42,6 @@ async function main(): Promise<void> {
     redis: connection,
     limiterKeyPrefix: limiterKeyPrefixOf(env.PORTICO_REDIS_PREFIX),
     logger,
-    // The job schedules live in Redis too: lost with the counters, registered again with them.
-    onRestored: () => runtime.registerSchedules(),
   });
   logger.info(
     { pid: process.pid, prefix: env.PORTICO_QUEUE_PREFIX, redisPrefix: env.PORTICO_REDIS_PREFIX },

@@ -46,11 +46,6 @@ export interface WorkerRuntime {
   analyticsWorker: Worker;
   maintenanceWorker: Worker;
   maintenanceQueue: Queue;
-  /**
-   * Registers the scheduled jobs again (when this worker registers them at all): Redis keeps
-   * them, so a Redis that lost its data lost them too.
-   */
-  registerSchedules(): Promise<void>;
   /** Stops taking jobs, waits for the running ones to finish, then releases connections. */
   close(): Promise<void>;
 }
@@ -109,8 +104,7 @@ export async function startWorkerRuntime(options: WorkerRuntimeOptions): Promise
       logger.error({ queue: worker.name, err: err.message }, 'worker error'),
     );
   }
-  async function registerSchedules(): Promise<void> {
-    if (!options.schedules) return;
+  if (options.schedules) {
     for (const [name, every] of Object.entries(SCHEDULES_MS)) {
       await maintenanceQueue.upsertJobScheduler(
         name,
@@ -123,13 +117,11 @@ export async function startWorkerRuntime(options: WorkerRuntimeOptions): Promise
       );
     }
   }
-  await registerSchedules();
   await Promise.all([analyticsWorker.waitUntilReady(), maintenanceWorker.waitUntilReady()]);
   return {
     analyticsWorker,
     maintenanceWorker,
     maintenanceQueue,
-    registerSchedules,
     async close() {
       await Promise.all([analyticsWorker.close(), maintenanceWorker.close()]);
       await maintenanceQueue.close();

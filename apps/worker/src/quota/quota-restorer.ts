@@ -43,11 +43,6 @@ export interface QuotaRestorerOptions {
   /** The gateways' limiter key prefix (limiterKeyPrefixOf of the deployment's Redis prefix). */
   limiterKeyPrefix: string;
   logger: Logger;
-  /**
-   * Runs after each restore (the markers were missing: first boot, or Redis lost its data), for
-   * what else Redis kept, e.g. the job schedules. A failure is logged and retried with the next.
-   */
-  onRestored?: () => Promise<void>;
   /** How often the restore marker is looked for. Default 1000. */
   intervalMs?: number;
   now?: () => Date;
@@ -118,8 +113,6 @@ export function startQuotaRestorer(options: QuotaRestorerOptions): QuotaRestorer
       );
       raised += Number(reply);
     }
-    // Before the markers: a failure here leaves them missing, so the next tick tries again.
-    await options.onRestored?.();
     await markers.write(at.toISOString());
     logger.info(
       { counters: keys.length, raised, marker: markerKey },
