@@ -15,8 +15,9 @@ describe('limiterSettings', () => {
       maxLease: 1,
       leaseMs: 200,
       peersIntervalMs: 1_000,
-      // Two lease periods and one ceiling: the lease expires, the sweep finds it, the refund lands.
-      settleWaitMs: 1_400,
+      // Two lease periods and one ceiling (the lease expires, the sweep finds it, the refund
+      // lands), and 3 s for a holder whose event loop is starved.
+      settleWaitMs: 4_400,
       requireRestoreMarker: false,
       injectedNow: undefined,
     });

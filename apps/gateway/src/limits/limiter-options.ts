@@ -19,6 +19,9 @@ const INTEGER_OPTIONS = {
 
 type IntegerOption = keyof typeof INTEGER_OPTIONS;
 
+/** Extra wait for leases to settle when their holder is busy (see `settleWaitMs`). */
+const SETTLE_SLACK_MS = 3_000;
+
 /** The limiter's options with every default filled in and every bound checked. */
 export type LimiterSettings = Readonly<Record<IntegerOption, number>> & {
   readonly keyPrefix: string;
@@ -26,7 +29,8 @@ export type LimiterSettings = Readonly<Record<IntegerOption, number>> & {
   /**
    * How long a check at a spent quota waits for leases elsewhere to settle: a lease expires
    * unused after `leaseMs`, its holder's sweep finds it within another, and its refund is one
-   * call away (at most `maxWaitMs`).
+   * call away (at most `maxWaitMs`); plus slack for a holder whose event loop is starved, which
+   * is when leases end unused in the first place.
    */
   readonly settleWaitMs: number;
   /** The injected clock, also passed to Redis; undefined: Redis TIME. */
@@ -58,7 +62,7 @@ export function limiterSettings(opts: LimiterOptions): LimiterSettings {
   const maxWaitMs = positiveInteger(opts, 'maxWaitMs');
   return {
     keyPrefix: opts.keyPrefix,
-    settleWaitMs: 2 * leaseMs + maxWaitMs,
+    settleWaitMs: 2 * leaseMs + maxWaitMs + SETTLE_SLACK_MS,
     budgetMs: positiveInteger(opts, 'budgetMs'),
     maxWaitMs,
     maxBatchSize: positiveInteger(opts, 'maxBatchSize'),

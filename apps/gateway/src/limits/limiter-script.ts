@@ -110,7 +110,7 @@ end
 -- A lease takes at most 1/LEASE_SHARE of the admissions left (see the header comment).
 local LEASE_SHARE = 16
 -- Leased admissions a process never settled (it died) stop holding refusals back after this.
-local LEASE_SETTLE_TTL_MS = 60000
+local LEASE_SETTLE_TTL_MS = 15000
 
 local stride = 5
 local n = (#ARGV - 1) / stride
