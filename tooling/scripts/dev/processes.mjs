@@ -65,27 +65,46 @@ export class ProcessGroup {
     return child;
   }
 
-  /** SIGTERM to the groups of `labels` (null: all); resolves when they exited or after `graceMs`. */
+  /**
+   * SIGTERM to the groups of `labels` (null: all), then waits until every process of those groups
+   * is gone, not just the one started: a wrapper (npm, a dev server's parent) can exit at once
+   * while the server it started is still stopping. What is left after `graceMs` gets SIGKILL, so
+   * nothing outlives `npm run dev`.
+   */
   async stop(labels, graceMs) {
     this.stopping = true;
-    const children = this.children.filter((c) => labels === null || labels.includes(c.label));
-    for (const child of children) {
-      try {
-        if (child.pid !== undefined && child.exitCode === null) process.kill(-child.pid, 'SIGTERM');
-      } catch {
-        // already gone
-      }
-    }
-    await Promise.race([
-      Promise.all(
-        children.map(
-          (c) =>
-            new Promise((resolve) =>
-              c.exitCode !== null || c.signalCode !== null ? resolve() : c.once('exit', resolve),
-            ),
-        ),
-      ),
-      new Promise((resolve) => setTimeout(resolve, graceMs).unref()),
-    ]);
+    const groups = this.children
+      .filter((c) => labels === null || labels.includes(c.label))
+      .map((c) => c.pid)
+      .filter((pid) => pid !== undefined);
+    for (const pid of groups) signalGroup(pid, 'SIGTERM');
+    const running = () => groups.filter(groupRunning);
+    const deadline = Date.now() + graceMs;
+    while (running().length > 0 && Date.now() < deadline) await sleep(100);
+    for (const pid of running()) signalGroup(pid, 'SIGKILL');
+    const killed = Date.now() + 2000;
+    while (running().length > 0 && Date.now() < killed) await sleep(50);
   }
+}
+
+/** Whether any process of the group led by `pgid` is still there (signal 0 only checks). */
+function groupRunning(pgid) {
+  try {
+    process.kill(-pgid, 0);
+    return true;
+  } catch (error) {
+    return error.code === 'EPERM';
+  }
+}
+
+function signalGroup(pgid, signal) {
+  try {
+    process.kill(-pgid, signal);
+  } catch {
+    // the group is gone
+  }
+}
+
+function sleep(ms) {
+  return new Promise((resolve) => setTimeout(resolve, ms));
 }
