@@ -36,6 +36,10 @@ export type {
   RegistryProbe,
   RegistryProbeTarget,
 } from './services/registries/registry-probe';
+export type {
+  AnalyticsPipelineReader,
+  AnalyticsPipelineSnapshot,
+} from './services/usage/analytics-pipeline';
 export * from './sync';
 export {
   type Actor,

@@ -13,6 +13,7 @@ import {
   RANGES,
   usageScope,
 } from './analytics-filters';
+import { PipelinePanel } from './pipeline-panel';
 import { RequestExplorer } from './request-explorer';
 import { StatusClasses, SummaryStats, TrafficPanels } from './traffic-panels';
 
@@ -59,6 +60,7 @@ export default function AnalyticsPage() {
       <TrafficPanels series={series} latency={latency.data} top={top.data} errors={errors.data} />
       <StatusClasses errors={errors.data} />
       <RequestExplorer scope={scope} apiName={apiName} consumerName={consumerName} />
+      <PipelinePanel />
     </>
   );
 }
