@@ -345,7 +345,7 @@ describe('whole stack: registry → service → API → plan → key → traffic
       'apis.importOpenApi',
       {
         name: 'checked-stock',
-        serviceId: services.find((s) => s.name === SERVICE)?.id,
+        serviceId: services.find((s) => s.name === 'stock-svc')?.id,
         basePath: '/checked',
         auth: { type: 'none' },
         document,
@@ -361,7 +361,7 @@ describe('whole stack: registry → service → API → plan → key → traffic
       const form = dialog(page);
       const toggle = form.getByLabel("Validate requests against the API's OpenAPI document");
       if (!(await toggle.isChecked())) await toggle.check();
-      await form.getByLabel('Mode').selectOption(mode);
+      await form.getByLabel('Validation mode', { exact: true }).selectOption(mode);
       await screenshot(page, stack, `ws-07-validation-${mode}`);
       await form.getByRole('button', { name: 'Save API' }).click();
       await form.waitFor({ state: 'hidden' });

@@ -43,7 +43,7 @@ export function ApiValidationFields({
           <div className="form-row">
             <Select
               path="policies.validation.mode"
-              label="Mode"
+              label="Validation mode"
               options={[
                 { value: 'report', label: 'Report only: forward and count what would be refused' },
                 { value: 'enforce', label: 'Enforce: refuse invalid requests with 400' },
