@@ -6,6 +6,7 @@ import { TRPCError } from '@trpc/server';
 import { expect } from 'vitest';
 import { createAppCaller } from '../src/root';
 import type { RegistryProbe } from '../src/services/registries/registry-probe';
+import { PorticoError } from '../src/services/shared/domain-errors';
 import type { Actor, ApiContext, OperatorRole } from '../src/trpc';
 
 /** The six kinds of caller the role matrix runs through. */
@@ -184,6 +185,16 @@ export function uniqueName(prefix: string): string {
 }
 
 /** Runs `call`, expects it to fail with a TRPCError of any code, and returns it for further checks. */
+/** The PorticoError a service function (called below the tRPC boundary) rejects with. */
+export async function domainErrorOf(call: Promise<unknown>): Promise<PorticoError> {
+  const error = await call.then(
+    () => null,
+    (e: unknown) => e,
+  );
+  expect(error).toBeInstanceOf(PorticoError);
+  return error as PorticoError;
+}
+
 export async function trpcErrorOf(call: Promise<unknown>): Promise<TRPCError> {
   const error = await call.then(
     () => null,
