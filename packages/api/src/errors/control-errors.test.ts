@@ -1,9 +1,10 @@
+import { readFileSync } from 'node:fs';
 import { TRPCError } from '@trpc/server';
 import { getHTTPStatusCodeFromError } from '@trpc/server/http';
 import { describe, expect, it } from 'vitest';
 import { PorticoError } from '../services/shared/domain-errors';
 import { CONTROL_ERRORS, controlCodeForStatus, controlCodeForTrpc } from './control-errors';
-import { mapKnownError } from './map-known-error';
+import { fieldsFromIndexName, mapKnownError, TABLE_NAMES } from './map-known-error';
 
 const CODES = Object.keys(CONTROL_ERRORS) as (keyof typeof CONTROL_ERRORS)[];
 
@@ -41,5 +42,22 @@ describe('the tRPC boundary', () => {
       cause: new Error('db exploded'),
     });
     expect(mapKnownError(raised)).toBeNull();
+  });
+});
+
+describe('unique-violation field names', () => {
+  it('knows every table of prisma/schema.prisma', () => {
+    const schema = readFileSync(
+      new URL('../../../../prisma/schema.prisma', import.meta.url),
+      'utf8',
+    );
+    const tables = [...schema.matchAll(/@@map\("([a-z_]+)"\)/g)].map((m) => m[1]);
+    expect(tables.length).toBeGreaterThan(10);
+    expect([...TABLE_NAMES].sort()).toEqual([...tables].sort());
+  });
+
+  it('reads the fields of a table whose name another table name begins with', () => {
+    expect(fieldsFromIndexName('usage_error_hours_apiId_hour_key')).toEqual(['apiId', 'hour']);
+    expect(fieldsFromIndexName('certificates_name_key')).toEqual(['name']);
   });
 });
