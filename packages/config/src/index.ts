@@ -9,6 +9,7 @@ export * from './limiter-keys';
 export * from './mcp-settings';
 export * from './problem';
 export * from './redis-prefix';
+export * from './registry-protocol';
 export * from './service-settings';
 export * from './snapshot';
 export * from './sync-protocol';
