@@ -187,19 +187,21 @@ export function uniqueName(prefix: string): string {
 /** Runs `call`, expects it to fail with a TRPCError of any code, and returns it for further checks. */
 /** The PorticoError a service function (called below the tRPC boundary) rejects with. */
 export async function domainErrorOf(call: Promise<unknown>): Promise<PorticoError> {
-  const error = await call.then(
-    () => null,
-    (e: unknown) => e,
-  );
-  expect(error).toBeInstanceOf(PorticoError);
-  return error as PorticoError;
+  return rejectionOf(call, PorticoError);
 }
 
 export async function trpcErrorOf(call: Promise<unknown>): Promise<TRPCError> {
+  return rejectionOf(call, TRPCError);
+}
+
+async function rejectionOf<E>(
+  call: Promise<unknown>,
+  type: new (...args: never[]) => E,
+): Promise<E> {
   const error = await call.then(
     () => null,
     (e: unknown) => e,
   );
-  expect(error).toBeInstanceOf(TRPCError);
-  return error as TRPCError;
+  expect(error).toBeInstanceOf(type);
+  return error as E;
 }

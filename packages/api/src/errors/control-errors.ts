@@ -7,32 +7,25 @@ import type { TRPC_ERROR_CODE_KEY } from '@trpc/server';
  * these codes; the tRPC boundary and the control plane's own HTTP routes translate through here.
  * docs/errors.md lists every code (a test keeps the two equal).
  */
+/** One row: the HTTP status, the tRPC code that carries it, and the title (HTTP's reason phrase). */
+function row<const Trpc extends TRPC_ERROR_CODE_KEY>(status: number, trpc: Trpc, title: string) {
+  return { status, trpc, title };
+}
+
 export const CONTROL_ERRORS = {
-  CTL_INVALID_INPUT: { status: 400, trpc: 'BAD_REQUEST', title: 'Bad Request' },
-  CTL_UNAUTHORIZED: { status: 401, trpc: 'UNAUTHORIZED', title: 'Unauthorized' },
-  CTL_FORBIDDEN: { status: 403, trpc: 'FORBIDDEN', title: 'Forbidden' },
-  CTL_NOT_FOUND: { status: 404, trpc: 'NOT_FOUND', title: 'Not Found' },
-  CTL_METHOD_NOT_ALLOWED: {
-    status: 405,
-    trpc: 'METHOD_NOT_SUPPORTED',
-    title: 'Method Not Allowed',
-  },
-  CTL_CONFLICT: { status: 409, trpc: 'CONFLICT', title: 'Conflict' },
-  CTL_PRECONDITION_FAILED: {
-    status: 412,
-    trpc: 'PRECONDITION_FAILED',
-    title: 'Precondition Failed',
-  },
-  CTL_PAYLOAD_TOO_LARGE: { status: 413, trpc: 'PAYLOAD_TOO_LARGE', title: 'Payload Too Large' },
-  CTL_UNSUPPORTED_MEDIA_TYPE: {
-    status: 415,
-    trpc: 'UNSUPPORTED_MEDIA_TYPE',
-    title: 'Unsupported Media Type',
-  },
-  CTL_RATE_LIMITED: { status: 429, trpc: 'TOO_MANY_REQUESTS', title: 'Too Many Requests' },
-  CTL_INTERNAL: { status: 500, trpc: 'INTERNAL_SERVER_ERROR', title: 'Internal Server Error' },
-  CTL_UNAVAILABLE: { status: 503, trpc: 'SERVICE_UNAVAILABLE', title: 'Service Unavailable' },
-} as const satisfies ErrorCatalogue & Record<string, { trpc: TRPC_ERROR_CODE_KEY }>;
+  CTL_INVALID_INPUT: row(400, 'BAD_REQUEST', 'Bad Request'),
+  CTL_UNAUTHORIZED: row(401, 'UNAUTHORIZED', 'Unauthorized'),
+  CTL_FORBIDDEN: row(403, 'FORBIDDEN', 'Forbidden'),
+  CTL_NOT_FOUND: row(404, 'NOT_FOUND', 'Not Found'),
+  CTL_METHOD_NOT_ALLOWED: row(405, 'METHOD_NOT_SUPPORTED', 'Method Not Allowed'),
+  CTL_CONFLICT: row(409, 'CONFLICT', 'Conflict'),
+  CTL_PRECONDITION_FAILED: row(412, 'PRECONDITION_FAILED', 'Precondition Failed'),
+  CTL_PAYLOAD_TOO_LARGE: row(413, 'PAYLOAD_TOO_LARGE', 'Payload Too Large'),
+  CTL_UNSUPPORTED_MEDIA_TYPE: row(415, 'UNSUPPORTED_MEDIA_TYPE', 'Unsupported Media Type'),
+  CTL_RATE_LIMITED: row(429, 'TOO_MANY_REQUESTS', 'Too Many Requests'),
+  CTL_INTERNAL: row(500, 'INTERNAL_SERVER_ERROR', 'Internal Server Error'),
+  CTL_UNAVAILABLE: row(503, 'SERVICE_UNAVAILABLE', 'Service Unavailable'),
+} as const satisfies ErrorCatalogue;
 
 export type ControlErrorCode = keyof typeof CONTROL_ERRORS;
 
