@@ -20,6 +20,7 @@ import { execFileSync, spawn } from 'node:child_process';
 import { once } from 'node:events';
 import { parseArgs } from 'node:util';
 import { createTestDatabase } from '@portico/db/testing';
+import { freePort } from '@portico/testkit';
 import {
   machineAtEnd,
   median,
@@ -29,7 +30,7 @@ import {
   round,
   writeResult,
 } from './bench-report';
-import { createBenchRun, freePort, ROOT, removeBenchRun, signalChildren } from './bench-run';
+import { createProcessBenchRun, ROOT, runBench } from './bench-run';
 import { type FixedRateResult, fixedRate } from './fixed-rate-load';
 import { buildGatewayBundle, startGateway } from './gateway-process';
 import { runMcpComparison } from './mcp-comparison';
@@ -59,10 +60,7 @@ const CONNECTIONS = Number(values.connections);
 const WORKERS = Number(values.workers);
 const FIXED_RATE = Number(values.rate);
 const ROUNDS = Math.max(1, Number(values.rounds));
-const run = createBenchRun();
-
-process.on('exit', () => signalChildren(run));
-process.on('SIGINT', () => process.exit(130));
+const run = createProcessBenchRun();
 
 function wrk(url: string, headers: Record<string, string>): WrkResult {
   return runWrk({ url, headers, threads: 2, connections: CONNECTIONS, seconds: SECONDS });
@@ -313,12 +311,4 @@ async function main(): Promise<void> {
   writeResult('gateway', result, result.at);
 }
 
-main()
-  .catch((error: unknown) => {
-    console.error(error);
-    process.exitCode = 1;
-  })
-  .finally(async () => {
-    signalChildren(run);
-    await removeBenchRun(run);
-  });
+runBench(run, main);
