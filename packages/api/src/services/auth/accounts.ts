@@ -1,7 +1,7 @@
 import type { Prisma } from '@portico/db';
-import { newId } from '@portico/id';
 import { hashSecret } from '@portico/keys';
 import { conflict, PorticoError } from '../shared/domain-errors';
+import { insertUser } from '../users/insert-user';
 import { toUserView, type UserView } from '../users/user-view';
 import { verifyPassword } from './passwords';
 
@@ -43,16 +43,17 @@ export async function createFirstOwner(
     );
   }
   await assertEmailFree(tx, input.email);
-  const user = await tx.user.create({
-    data: {
-      id: newId('user', now.getTime()),
+  const user = await insertUser(
+    tx,
+    {
       email: input.email,
       name: input.name,
       passwordHash: input.passwordHash,
       kind: 'operator',
       role: 'owner',
     },
-  });
+    now,
+  );
   return toUserView(user);
 }
 
@@ -123,15 +124,16 @@ export async function acceptInvite(
   });
   if (claimed.count !== 1)
     throw new PorticoError('CTL_NOT_FOUND', 'token: this invite was used already');
-  const user = await tx.user.create({
-    data: {
-      id: newId('user', now.getTime()),
+  const user = await insertUser(
+    tx,
+    {
       email: invite.email,
       name: input.name,
       passwordHash: input.passwordHash,
       kind: 'operator',
       role: invite.role,
     },
-  });
+    now,
+  );
   return toUserView(user);
 }
