@@ -5,13 +5,7 @@ import {
   ZRegistryServiceList,
   ZRegistryServiceView,
 } from '@portico/config';
-import {
-  type AdapterContext,
-  DiscoveryError,
-  stringRecord,
-  WatchingAdapter,
-  weightFrom,
-} from './adapter-base';
+import { type AdapterContext, DiscoveryError, instanceFrom, WatchingAdapter } from './adapter-base';
 import { sleep } from './backoff';
 import { requestJson } from './http-json';
 import type { InstanceTracker } from './instance-tracker';
@@ -139,13 +133,5 @@ export class BuiltinAdapter extends WatchingAdapter {
 }
 
 function toInstance(raw: BuiltinView['instances'][number]): ServiceInstance {
-  const metadata = stringRecord(raw.metadata);
-  return {
-    id: raw.id,
-    address: raw.address,
-    port: raw.port,
-    weight: weightFrom(metadata.weight),
-    metadata,
-    zone: metadata.zone ?? null,
-  };
+  return instanceFrom({ id: raw.id, address: raw.address, port: raw.port, metadata: raw.metadata });
 }

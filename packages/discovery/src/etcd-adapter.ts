@@ -1,11 +1,5 @@
 import type { Etcd3, IKeyValue, Watcher } from 'etcd3';
-import {
-  type AdapterContext,
-  DiscoveryError,
-  stringRecord,
-  WatchingAdapter,
-  weightFrom,
-} from './adapter-base';
+import { type AdapterContext, DiscoveryError, instanceFrom, WatchingAdapter } from './adapter-base';
 import type { EtcdLibrary } from './client-libraries';
 import type { InstanceTracker } from './instance-tracker';
 import type { ServiceInstance, ServiceRef } from './types';
@@ -157,13 +151,12 @@ function parseRecord(kv: IKeyValue, prefix: string): ServiceInstance | null {
   const address = typeof record.address === 'string' ? record.address : null;
   const port = typeof record.port === 'number' ? record.port : Number(record.port);
   if (!address || !Number.isInteger(port)) return null;
-  const metadata = stringRecord(record.metadata);
-  return {
+  return instanceFrom({
     id: typeof record.id === 'string' ? record.id : key.slice(prefix.length),
     address,
     port,
-    weight: weightFrom(typeof record.weight === 'number' ? record.weight : metadata.weight),
-    metadata,
-    zone: typeof record.zone === 'string' ? record.zone : (metadata.zone ?? null),
-  };
+    metadata: record.metadata,
+    weight: typeof record.weight === 'number' ? record.weight : undefined,
+    zone: typeof record.zone === 'string' ? record.zone : undefined,
+  });
 }

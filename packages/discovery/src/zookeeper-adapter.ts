@@ -1,11 +1,5 @@
 import type zookeeper from 'node-zookeeper-client';
-import {
-  type AdapterContext,
-  DiscoveryError,
-  stringRecord,
-  WatchingAdapter,
-  weightFrom,
-} from './adapter-base';
+import { type AdapterContext, DiscoveryError, instanceFrom, WatchingAdapter } from './adapter-base';
 import type { ZookeeperLibrary } from './client-libraries';
 import type { InstanceTracker } from './instance-tracker';
 import type { ServiceInstance, ServiceRef } from './types';
@@ -246,18 +240,15 @@ function parseCuratorInstance(child: string, data: Buffer | undefined): ServiceI
         : null;
   if (typeof record.address !== 'string' || port === null) return null;
   const payload = record.payload;
-  const metadata =
-    payload && typeof payload === 'object' && 'metadata' in payload
-      ? stringRecord((payload as { metadata: unknown }).metadata)
-      : stringRecord(payload);
-  if (typeof record.sslPort === 'number' && typeof record.port !== 'number')
-    metadata.scheme ??= 'https';
-  return {
+  const sslOnly = typeof record.sslPort === 'number' && typeof record.port !== 'number';
+  return instanceFrom({
     id: typeof record.id === 'string' ? record.id : child,
     address: record.address,
     port,
-    weight: weightFrom(metadata.weight),
-    metadata,
-    zone: metadata.zone ?? null,
-  };
+    metadata:
+      payload && typeof payload === 'object' && 'metadata' in payload
+        ? (payload as { metadata: unknown }).metadata
+        : payload,
+    defaults: { scheme: sslOnly ? 'https' : undefined },
+  });
 }
