@@ -16,8 +16,9 @@ import { execFileSync } from 'node:child_process';
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
+import { freePort } from '@portico/testkit';
 import { machineAtEnd, medianRun, printWrkTable, ratio, writeResult } from './bench-report';
-import { createBenchRun, freePort, removeBenchRun, signalChildren } from './bench-run';
+import { createProcessBenchRun, runBench } from './bench-run';
 import { buildGatewayBundle, startGateway } from './gateway-process';
 import { readMetric } from './prometheus-text';
 import { ensureTools, startNginx } from './reference-servers';
@@ -35,10 +36,7 @@ const SECONDS = Number(values.seconds);
 const CONNECTIONS = Number(values.connections);
 const WORKERS = Number(values.workers);
 const ROUNDS = Math.max(1, Number(values.rounds));
-const run = createBenchRun();
-
-process.on('exit', () => signalChildren(run));
-process.on('SIGINT', () => process.exit(130));
+const run = createProcessBenchRun();
 
 /** The document the validated API checks against: GET with a bounded integer, POST with a Pet. */
 const ITEMS_DOCUMENT = {
@@ -183,12 +181,4 @@ async function main(): Promise<void> {
   writeResult('gateway-auth', result, result.at);
 }
 
-main()
-  .catch((error: unknown) => {
-    console.error(error);
-    process.exitCode = 1;
-  })
-  .finally(async () => {
-    signalChildren(run);
-    await removeBenchRun(run);
-  });
+runBench(run, main);

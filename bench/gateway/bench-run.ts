@@ -1,15 +1,14 @@
 /**
  * One benchmark run's lifecycle: its temporary directory, its analytics queue prefix in the shared
- * Redis, the child processes it started, and their cleanup; plus the free loopback ports and the
- * readiness wait every start-up needs.
+ * Redis, the child processes it started, and their cleanup; plus the readiness wait every start-up
+ * needs (free ports come from @portico/testkit).
  */
 import type { ChildProcess } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
-import type { AddressInfo } from 'node:net';
-import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { waitFor } from '@portico/testkit';
 import { Redis } from 'ioredis';
 
 /** The repository root, so runs behave the same whatever the working directory. */
@@ -59,37 +58,54 @@ export async function stopChildren(run: BenchRun, timeoutMs = 15_000): Promise<v
     for (const child of running) if (child.exitCode === null) child.kill('SIGKILL');
 }
 
+/**
+ * The run of a bench that owns its process: its children are signalled however the process
+ * exits, and Ctrl-C exits with 130 (which runs that exit hook).
+ */
+export function createProcessBenchRun(): BenchRun {
+  const run = createBenchRun();
+  process.on('exit', () => signalChildren(run));
+  process.on('SIGINT', () => process.exit(130));
+  return run;
+}
+
 /** Removes the temporary directory and the bench's analytics queue. */
 export async function removeBenchRun(run: BenchRun): Promise<void> {
   rmSync(run.work, { recursive: true, force: true });
   await dropBenchQueue(run.queuePrefix);
 }
 
-export async function freePort(): Promise<number> {
-  const server = createServer();
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  const port = (server.address() as AddressInfo).port;
-  await new Promise((resolve) => server.close(resolve));
-  return port;
-}
-
-export async function waitFor(
+/** Waits until `url` answers `expectStatus` (a server that refuses connections is still starting). */
+export async function waitForStatus(
   url: string,
   expectStatus: number,
   timeoutMs = 60_000,
 ): Promise<void> {
-  const deadline = Date.now() + timeoutMs;
-  while (Date.now() < deadline) {
-    try {
+  await waitFor(
+    `${url} to answer ${expectStatus}`,
+    async () => {
       const res = await fetch(url);
       await res.arrayBuffer();
-      if (res.status === expectStatus) return;
-    } catch {
-      // not up yet
-    }
-    await new Promise((r) => setTimeout(r, 100));
-  }
-  throw new Error(`${url} did not answer ${expectStatus} in time`);
+      return res.status === expectStatus;
+    },
+    { timeoutMs, intervalMs: 100, retryErrors: true },
+  );
+}
+
+/**
+ * Runs a bench's `main`, then stops its children and removes its work directory and queue
+ * whatever happened; a failure is printed and sets the exit code.
+ */
+export function runBench(run: BenchRun, main: () => Promise<void>): void {
+  main()
+    .catch((error: unknown) => {
+      console.error(error);
+      process.exitCode = 1;
+    })
+    .finally(async () => {
+      signalChildren(run);
+      await removeBenchRun(run);
+    });
 }
 
 /**

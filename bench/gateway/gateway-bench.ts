@@ -18,6 +18,7 @@
  */
 import { execFileSync } from 'node:child_process';
 import { parseArgs } from 'node:util';
+import { freePort } from '@portico/testkit';
 import { buildWorkerBundle, startAnalyticsWorker } from './analytics-worker-process';
 import {
   machineAtEnd,
@@ -28,7 +29,7 @@ import {
   round,
   writeResult,
 } from './bench-report';
-import { createBenchRun, freePort, removeBenchRun, signalChildren } from './bench-run';
+import { createProcessBenchRun, runBench } from './bench-run';
 import { type FixedRateResult, fixedRate } from './fixed-rate-load';
 import { buildGatewayBundle, startGateway } from './gateway-process';
 import { runMcpComparison } from './mcp-comparison';
@@ -62,10 +63,7 @@ const FIXED_RATE = Number(values.rate);
 const ROUNDS = Math.max(1, Number(values.rounds));
 /** Gateways of one worker each on the same Redis for the scale-out row; 0 leaves it out. */
 const REPLICAS = Math.max(0, Number(values.replicas));
-const run = createBenchRun();
-
-process.on('exit', () => signalChildren(run));
-process.on('SIGINT', () => process.exit(130));
+const run = createProcessBenchRun();
 
 function wrk(url: string, headers: Record<string, string>): WrkResult {
   return runWrk({ url, headers, threads: 2, connections: CONNECTIONS, seconds: SECONDS });
@@ -325,12 +323,4 @@ async function main(): Promise<void> {
   writeResult('gateway', result, result.at);
 }
 
-main()
-  .catch((error: unknown) => {
-    console.error(error);
-    process.exitCode = 1;
-  })
-  .finally(async () => {
-    signalChildren(run);
-    await removeBenchRun(run);
-  });
+runBench(run, main);

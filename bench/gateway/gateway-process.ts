@@ -1,7 +1,7 @@
 /** The gateway bundle as the benches run it: built once, started on loopback from a snapshot. */
 import { type ChildProcess, execFileSync, spawn } from 'node:child_process';
 import { join } from 'node:path';
-import { type BenchRun, REDIS_URL, ROOT, waitFor } from './bench-run';
+import { type BenchRun, REDIS_URL, ROOT, waitForStatus } from './bench-run';
 import { writeGatewayState } from './gateway-snapshot';
 
 /** Builds `apps/gateway/dist/main.mjs`, the bundle the benchmarks run. */
@@ -55,7 +55,7 @@ export async function spawnGateway(
     stdio: ['ignore', 'ignore', 'inherit'],
   });
   run.children.push(child);
-  await waitFor(`http://127.0.0.1:${options.statusPort}/readyz`, 200);
+  await waitForStatus(`http://127.0.0.1:${options.statusPort}/readyz`, 200);
   return child;
 }
 

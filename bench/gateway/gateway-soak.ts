@@ -16,14 +16,9 @@
 import { type ChildProcess, spawn } from 'node:child_process';
 import { loadavg } from 'node:os';
 import { parseArgs } from 'node:util';
+import { freePort } from '@portico/testkit';
 import { machineAtEnd, round, writeResult } from './bench-report';
-import {
-  createBenchRun,
-  freePort,
-  removeBenchRun,
-  signalChildren,
-  stopChildren,
-} from './bench-run';
+import { createBenchRun, removeBenchRun, signalChildren, stopChildren } from './bench-run';
 import { buildGatewayBundle, startGateway } from './gateway-process';
 import { ensureTools, startNginx } from './reference-servers';
 import {

@@ -2,9 +2,10 @@
  * The MCP comparison of the gateway bench (`--mcp`): the latency a tool call adds over the same
  * operation as a REST request through one gateway.
  */
+
+import { freePort } from '@portico/testkit';
 import { machineAtEnd, median, round, writeResult } from './bench-report';
 import type { BenchRun } from './bench-run';
-import { freePort } from './bench-run';
 import { type FixedRateResult, fixedRate } from './fixed-rate-load';
 import { buildGatewayBundle, startGateway } from './gateway-process';
 import { ensureTools, startNginx } from './reference-servers';

@@ -2,10 +2,16 @@
  * The reference servers the gateway is measured against: Debian's nginx (also the static upstream
  * every bench proxies to), Caddy, HAProxy, and bare Fastify with @fastify/http-proxy.
  */
-import { execFileSync, spawn } from 'node:child_process';
+import { type ChildProcess, execFileSync, spawn } from 'node:child_process';
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { type BenchRun, ROOT, waitFor } from './bench-run';
+import { type BenchRun, ROOT, waitForStatus } from './bench-run';
+
+/** Counts `child` as the run's (stopped with it) and waits until it serves on `port`. */
+async function serving(run: BenchRun, child: ChildProcess, port: number): Promise<void> {
+  run.children.push(child);
+  await waitForStatus(`http://127.0.0.1:${port}/`, 200);
+}
 
 /** Installs nginx and wrk from Debian packages when either is missing. */
 export function ensureTools(): void {
@@ -54,9 +60,8 @@ http {
   const child = spawn('nginx', ['-p', dir, '-c', join(dir, 'nginx.conf'), '-g', 'daemon off;'], {
     stdio: ['ignore', 'ignore', 'inherit'],
   });
-  run.children.push(child);
-  await waitFor(`http://127.0.0.1:${upstreamPort}/`, 200);
-  await waitFor(`http://127.0.0.1:${proxyPort}/`, 200);
+  await serving(run, child, upstreamPort);
+  await waitForStatus(`http://127.0.0.1:${proxyPort}/`, 200);
 }
 
 /** Starts Debian's Caddy with a bare `reverse_proxy` to the upstream (a reference). */
@@ -84,8 +89,7 @@ http://127.0.0.1:${options.proxyPort} {
       stdio: ['ignore', 'ignore', 'ignore'],
     },
   );
-  run.children.push(child);
-  await waitFor(`http://127.0.0.1:${options.proxyPort}/`, 200);
+  await serving(run, child, options.proxyPort);
 }
 
 /** Starts Debian's HAProxy in HTTP mode with keep-alive to the upstream (a reference). */
@@ -114,8 +118,7 @@ backend app
   const child = spawn('haproxy', ['-f', join(dir, 'haproxy.cfg'), '-db'], {
     stdio: ['ignore', 'ignore', 'ignore'],
   });
-  run.children.push(child);
-  await waitFor(`http://127.0.0.1:${options.proxyPort}/`, 200);
+  await serving(run, child, options.proxyPort);
 }
 
 /** Starts bare Fastify + @fastify/http-proxy (the Node reference) in front of the upstream. */
@@ -136,6 +139,5 @@ export async function startFastifyProxy(
     ],
     { cwd: ROOT, stdio: ['ignore', 'ignore', 'inherit'] },
   );
-  run.children.push(child);
-  await waitFor(`http://127.0.0.1:${options.proxyPort}/`, 200);
+  await serving(run, child, options.proxyPort);
 }

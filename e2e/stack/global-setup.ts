@@ -127,66 +127,32 @@ export default async function setup(project: TestProject) {
 
     // The rewrite target is fixed at build time, so the console is built for this control port.
     // Its type check is skipped here: `tsc -p apps/console` is its own step.
-    const consoleEnv = {
-      PORTICO_CONTROL_URL: controlUrl,
-      NEXT_TELEMETRY_DISABLED: '1',
-      // Developers who sign in to the console are sent to the portal.
-      PORTICO_PORTAL_URL: portalUrl,
-    };
-    if (
-      process.env.PORTICO_E2E_REUSE_BUILD !== '1' ||
-      !existsSync(join(CONSOLE_DIR, '.next/BUILD_ID'))
-    ) {
-      await runToCompletion('console-build', NEXT_BIN, ['build'], {
-        cwd: CONSOLE_DIR,
-        env: { ...consoleEnv, PORTICO_CONSOLE_SKIP_TYPECHECK: 'true' },
-        inheritEnv: true,
-        logFile: logFile('console-build'),
-      });
-    }
-    const consoleServer = startProcess(
-      'console',
-      NEXT_BIN,
-      ['start', '--port', String(consolePort), '--hostname', '127.0.0.1'],
-      { cwd: CONSOLE_DIR, env: consoleEnv, inheritEnv: true, logFile: logFile('console') },
-    );
-    started.push(consoleServer);
-    await waitFor(
-      'the console to serve /sign-in',
-      () => {
-        consoleServer.assertRunning();
-        return answers(`${consoleUrl}/sign-in`);
+    await startNextApp(
+      {
+        name: 'console',
+        dir: CONSOLE_DIR,
+        port: consolePort,
+        env: {
+          PORTICO_CONTROL_URL: controlUrl,
+          NEXT_TELEMETRY_DISABLED: '1',
+          // Developers who sign in to the console are sent to the portal.
+          PORTICO_PORTAL_URL: portalUrl,
+        },
+        skipTypecheckVariable: 'PORTICO_CONSOLE_SKIP_TYPECHECK',
       },
-      { timeoutMs: 60_000 },
+      started,
     );
 
     // The developer portal, built and started the same way.
-    const portalEnv = { PORTICO_CONTROL_URL: controlUrl, NEXT_TELEMETRY_DISABLED: '1' };
-    if (
-      process.env.PORTICO_E2E_REUSE_BUILD !== '1' ||
-      !existsSync(join(PORTAL_DIR, '.next/BUILD_ID'))
-    ) {
-      await runToCompletion('portal-build', NEXT_BIN, ['build'], {
-        cwd: PORTAL_DIR,
-        env: { ...portalEnv, PORTICO_PORTAL_SKIP_TYPECHECK: 'true' },
-        inheritEnv: true,
-        logFile: logFile('portal-build'),
-      });
-    }
-    const portalServer = startProcess(
-      'portal',
-      NEXT_BIN,
-      ['start', '--port', String(portalPort), '--hostname', '127.0.0.1'],
-      { cwd: PORTAL_DIR, env: portalEnv, inheritEnv: true, logFile: logFile('portal') },
-    );
-    started.push(portalServer);
-    await waitFor(
-      'the portal to serve /sign-in',
-      () => {
-        portalServer.assertRunning();
-        return answers(`${portalUrl}/sign-in`);
+    await startNextApp(
+      {
+        name: 'portal',
+        dir: PORTAL_DIR,
+        port: portalPort,
+        env: { PORTICO_CONTROL_URL: controlUrl, NEXT_TELEMETRY_DISABLED: '1' },
+        skipTypecheckVariable: 'PORTICO_PORTAL_SKIP_TYPECHECK',
       },
-      { timeoutMs: 60_000 },
+      started,
     );
     worker.assertRunning();
 
@@ -210,4 +176,45 @@ export default async function setup(project: TestProject) {
     throw error;
   }
   return teardown;
+}
+
+interface NextApp {
+  name: 'console' | 'portal';
+  dir: string;
+  port: number;
+  env: Record<string, string>;
+  /** The app's switch that skips the type check in `next build` (`tsc -p` is its own step). */
+  skipTypecheckVariable: string;
+}
+
+/**
+ * Builds a Next.js app (unless PORTICO_E2E_REUSE_BUILD=1 finds a build) and starts it, adding it
+ * to `started` before waiting, so a start that never answers is still stopped. The rewrite
+ * target is fixed at build time, so each run builds for its own control port.
+ */
+async function startNextApp(app: NextApp, started: RunningProcess[]): Promise<void> {
+  if (process.env.PORTICO_E2E_REUSE_BUILD !== '1' || !existsSync(join(app.dir, '.next/BUILD_ID'))) {
+    await runToCompletion(`${app.name}-build`, NEXT_BIN, ['build'], {
+      cwd: app.dir,
+      env: { ...app.env, [app.skipTypecheckVariable]: 'true' },
+      inheritEnv: true,
+      logFile: logFile(`${app.name}-build`),
+    });
+  }
+  const server = startProcess(
+    app.name,
+    NEXT_BIN,
+    ['start', '--port', String(app.port), '--hostname', '127.0.0.1'],
+    { cwd: app.dir, env: app.env, inheritEnv: true, logFile: logFile(app.name) },
+  );
+  started.push(server);
+  const url = `http://127.0.0.1:${app.port}/sign-in`;
+  await waitFor(
+    `the ${app.name} to serve /sign-in`,
+    () => {
+      server.assertRunning();
+      return answers(url);
+    },
+    { timeoutMs: 60_000 },
+  );
 }

@@ -1,12 +1,10 @@
 import { randomBytes } from 'node:crypto';
 import { mkdir, readFile, rename, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import { DEFAULT_REDIS_PREFIX, ZRedisPrefix } from '@portico/config';
+import { DEFAULT_REDIS_PREFIX, DP_DEPLOYMENT_PATH, ZDeploymentInfo } from '@portico/config';
 import { request } from 'undici';
-import { z } from 'zod';
 
 const DEPLOYMENT_FILE = 'deployment.json';
-const ZDeployment = z.object({ redisPrefix: ZRedisPrefix });
 
 export interface ResolvedRedisPrefix {
   prefix: string;
@@ -39,7 +37,7 @@ export async function resolveRedisPrefix(options: {
   let asked = await askControl(options, file);
   if (asked !== null) return { prefix: asked, source: 'control' };
   try {
-    const saved = ZDeployment.safeParse(JSON.parse(await readFile(file, 'utf8')));
+    const saved = ZDeploymentInfo.safeParse(JSON.parse(await readFile(file, 'utf8')));
     if (saved.success) return { prefix: saved.data.redisPrefix, source: 'saved' };
   } catch {
     // No saved prefix yet.
@@ -61,13 +59,13 @@ async function askControl(
   file: string,
 ): Promise<string | null> {
   try {
-    const res = await request(`${options.controlUrl}/dp/v1/deployment`, {
+    const res = await request(`${options.controlUrl}${DP_DEPLOYMENT_PATH}`, {
       headers: { authorization: `Bearer ${options.token}` },
       headersTimeout: options.timeoutMs ?? 2_000,
       bodyTimeout: options.timeoutMs ?? 2_000,
     });
     const body: unknown = await res.body.json().catch(() => null);
-    const parsed = res.statusCode === 200 ? ZDeployment.safeParse(body) : null;
+    const parsed = res.statusCode === 200 ? ZDeploymentInfo.safeParse(body) : null;
     if (parsed?.success) {
       await saveDeployment(options.stateDir, file, parsed.data.redisPrefix);
       return parsed.data.redisPrefix;

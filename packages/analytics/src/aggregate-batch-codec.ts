@@ -1,5 +1,12 @@
 import { z } from 'zod';
 import { decodeBatch, MalformedBatchError, ZEncodedBatchV1 } from './batch-codec';
+import {
+  envelopeProblem,
+  type RequestTuple,
+  requestCandidate,
+  requestTuple,
+  StringTable,
+} from './batch-tuples';
 import { LATENCY_BUCKET_COUNT } from './latency-histogram';
 import type { RequestEvent } from './request-event';
 import { requestEventProblem } from './request-event-check';
@@ -42,26 +49,7 @@ type CellTuple = [
 ];
 type ErrorTuple = [number, number, number, number, number, number, number];
 type KeyTuple = [number, number];
-type RowTuple = [
-  number,
-  string,
-  number,
-  number,
-  number,
-  number,
-  number,
-  number,
-  number,
-  number,
-  number,
-  number | null,
-  number,
-  number,
-  string | null,
-  number,
-  0 | 1,
-  number?,
-];
+type RowTuple = [...RequestTuple, sampled: 0 | 1, tool?: number];
 
 export const ZEncodedBatchV2 = z.object({
   v: z.literal(AGGREGATE_BATCH_CODEC_VERSION),
@@ -107,19 +95,12 @@ export function encodeAggregateBatch(
   aggregate: UsageAggregate,
   rows: readonly KeptRow[],
 ): EncodedBatchV2 {
-  const strings: string[] = [];
-  const indexOf = new Map<string, number>();
-  const intern = (value: string | null): number => {
-    if (value === null) return -1;
-    let index = indexOf.get(value);
-    if (index === undefined) {
-      index = strings.length;
-      strings.push(value);
-      indexOf.set(value, index);
-    }
-    return index;
-  };
+  const table = new StringTable();
+  const intern = (value: string | null) => table.intern(value);
   const dim = (value: string) => (value === '' ? -1 : intern(value));
+  // A cell's minute (as an offset) and its four dimensions, the first five fields of both cells.
+  const key = (x: RollupCell | ErrorCell) =>
+    [x.m - t0, dim(x.a), dim(x.r), dim(x.c), dim(x.k)] as const;
   let t0 = Number.POSITIVE_INFINITY;
   for (const cell of aggregate.rollups) if (cell.m < t0) t0 = cell.m;
   for (const row of rows) if (row.time < t0) t0 = row.time;
@@ -130,53 +111,15 @@ export function encodeAggregateBatch(
     node: nodeId,
     t0,
     n: aggregate.events,
-    c: aggregate.rollups.map((x) => [
-      x.m - t0,
-      dim(x.a),
-      dim(x.r),
-      dim(x.c),
-      dim(x.k),
-      x.s,
-      x.n,
-      x.e,
-      x.bi,
-      x.bo,
-      x.h,
-    ]),
-    x: aggregate.errors.map((x) => [
-      x.m - t0,
-      dim(x.a),
-      dim(x.r),
-      dim(x.c),
-      dim(x.k),
-      intern(x.code),
-      x.n,
-    ]),
+    c: aggregate.rollups.map((x) => [...key(x), x.s, x.n, x.e, x.bi, x.bo, x.h]),
+    x: aggregate.errors.map((x) => [...key(x), intern(x.code), x.n]),
     u: aggregate.keyLastUsed.map((x) => [intern(x.id), x.t - t0]),
     e: rows.map((ev): RowTuple => {
-      const row: RowTuple = [
-        ev.time - t0,
-        ev.requestId,
-        intern(ev.apiId),
-        intern(ev.routeId),
-        intern(ev.serviceId),
-        intern(ev.instance),
-        intern(ev.consumerId),
-        intern(ev.keyId),
-        intern(ev.method),
-        ev.status,
-        ev.totalMs,
-        ev.upstreamMs,
-        ev.bytesIn,
-        ev.bytesOut,
-        ev.clientIp,
-        intern(ev.errorCode),
-        ev.sampled ? 1 : 0,
-      ];
+      const row: RowTuple = [...requestTuple(ev, t0, table), ev.sampled ? 1 : 0];
       if (ev.tool !== undefined && ev.tool !== null) row.push(intern(ev.tool));
       return row;
     }),
-    s: strings,
+    s: table.strings,
   };
 }
 
@@ -197,13 +140,7 @@ export function decodeAnalyticsBatch(payload: unknown): AnalyticsBatch {
     };
   }
   const parsed = ZEncodedBatchV2.safeParse(payload);
-  if (!parsed.success) {
-    const issue = parsed.error.issues[0];
-    const where = issue ? issue.path.join('.') || '(root)' : '(root)';
-    throw new MalformedBatchError(
-      `malformed analytics batch at ${where}: ${issue?.message ?? 'invalid'}`,
-    );
-  }
+  if (!parsed.success) throw new MalformedBatchError(envelopeProblem(parsed.error));
   const batch = parsed.data;
   const fail = (where: string, message: string): never => {
     throw new MalformedBatchError(`malformed analytics batch at ${where}: ${message}`);
@@ -229,6 +166,14 @@ export function decodeAnalyticsBatch(payload: unknown): AnalyticsBatch {
     Array.isArray(raw) && raw.length === length
       ? raw
       : fail(where, `must be a ${length}-field tuple`);
+  // The minute and four dimensions both cell kinds start with.
+  const cellKey = (t: unknown[], at: string) => ({
+    m: minute(t[0], `${at}.0`),
+    a: dim(t[1], `${at}.1`),
+    r: dim(t[2], `${at}.2`),
+    c: dim(t[3], `${at}.3`),
+    k: dim(t[4], `${at}.4`),
+  });
 
   let total = 0;
   const rollups = batch.c.map((raw, i): RollupCell => {
@@ -247,11 +192,7 @@ export function decodeAnalyticsBatch(payload: unknown): AnalyticsBatch {
       fail(`${at}.10`, 'histogram must add up to the count');
     total += n;
     return {
-      m: minute(t[0], `${at}.0`),
-      a: dim(t[1], `${at}.1`),
-      r: dim(t[2], `${at}.2`),
-      c: dim(t[3], `${at}.3`),
-      k: dim(t[4], `${at}.4`),
+      ...cellKey(t, at),
       s,
       n,
       e,
@@ -268,11 +209,7 @@ export function decodeAnalyticsBatch(payload: unknown): AnalyticsBatch {
     if (code === null || !/^[A-Z][A-Z0-9_]{0,63}$/.test(code))
       fail(`${at}.5`, 'must be a gateway error code');
     return {
-      m: minute(t[0], `${at}.0`),
-      a: dim(t[1], `${at}.1`),
-      r: dim(t[2], `${at}.2`),
-      c: dim(t[3], `${at}.3`),
-      k: dim(t[4], `${at}.4`),
+      ...cellKey(t, at),
       code: code ?? '',
       n: count(t[6], `${at}.6`, 1),
     };
@@ -286,26 +223,12 @@ export function decodeAnalyticsBatch(payload: unknown): AnalyticsBatch {
   const rows = batch.e.map((raw, position): LoggedRequest => {
     const at = `e.${position}`;
     const t = Array.isArray(raw) && raw.length === 18 ? (raw as unknown[]) : tuple(raw, 17, at);
-    const candidate = {
-      time: batch.t0 + count(t[0], `${at}.0`),
-      requestId: t[1],
-      nodeId: batch.node,
-      apiId: lookup(t[2], `${at}.2`),
-      routeId: lookup(t[3], `${at}.3`),
-      serviceId: lookup(t[4], `${at}.4`),
-      instance: lookup(t[5], `${at}.5`),
-      consumerId: lookup(t[6], `${at}.6`),
-      keyId: lookup(t[7], `${at}.7`),
-      method: lookup(t[8], `${at}.8`),
-      status: t[9],
-      totalMs: t[10],
-      upstreamMs: t[11],
-      bytesIn: t[12],
-      bytesOut: t[13],
-      clientIp: t[14],
-      errorCode: lookup(t[15], `${at}.15`),
-      ...(t.length === 18 ? { tool: lookup(t[17], `${at}.17`) } : {}),
-    };
+    const fields = requestCandidate(
+      t,
+      { time: batch.t0 + count(t[0], `${at}.0`), nodeId: batch.node },
+      (index, i) => lookup(index, `${at}.${i}`),
+    );
+    const candidate = t.length === 18 ? { ...fields, tool: lookup(t[17], `${at}.17`) } : fields;
     const problem = requestEventProblem(candidate);
     if (problem !== null) fail(at, problem);
     if (t[16] !== 0 && t[16] !== 1) fail(`${at}.16`, 'must be 0 or 1 (sampled)');

@@ -1,4 +1,11 @@
 import { z } from 'zod';
+import {
+  envelopeProblem,
+  type RequestTuple,
+  requestCandidate,
+  requestTuple,
+  StringTable,
+} from './batch-tuples';
 import type { RequestEvent } from './request-event';
 import { requestEventProblem } from './request-event-check';
 
@@ -16,25 +23,7 @@ import { requestEventProblem } from './request-event-check';
  */
 export const BATCH_CODEC_VERSION = 1;
 
-type EventTupleV1 = [
-  dtMs: number,
-  requestId: string,
-  api: number,
-  route: number,
-  service: number,
-  instance: number,
-  consumer: number,
-  key: number,
-  method: number,
-  status: number,
-  totalMs: number,
-  upstreamMs: number | null,
-  bytesIn: number,
-  bytesOut: number,
-  clientIp: string | null,
-  errorCode: number,
-  tool?: number,
-];
+type EventTupleV1 = [...RequestTuple, tool?: number];
 
 export const ZEncodedBatchV1 = z.object({
   v: z.literal(BATCH_CODEC_VERSION),
@@ -69,43 +58,15 @@ export function encodeBatch(
   nodeId: string,
   events: readonly Omit<RequestEvent, 'nodeId'>[],
 ): EncodedBatch {
-  const strings: string[] = [];
-  const indexOf = new Map<string, number>();
-  const intern = (value: string | null): number => {
-    if (value === null) return -1;
-    let index = indexOf.get(value);
-    if (index === undefined) {
-      index = strings.length;
-      strings.push(value);
-      indexOf.set(value, index);
-    }
-    return index;
-  };
+  const table = new StringTable();
   let t0 = Number.POSITIVE_INFINITY;
   for (const event of events) if (event.time < t0) t0 = event.time;
   const tuples: EventTupleV1[] = events.map((ev) => {
-    const tuple: EventTupleV1 = [
-      ev.time - t0,
-      ev.requestId,
-      intern(ev.apiId),
-      intern(ev.routeId),
-      intern(ev.serviceId),
-      intern(ev.instance),
-      intern(ev.consumerId),
-      intern(ev.keyId),
-      intern(ev.method),
-      ev.status,
-      ev.totalMs,
-      ev.upstreamMs,
-      ev.bytesIn,
-      ev.bytesOut,
-      ev.clientIp,
-      intern(ev.errorCode),
-    ];
-    if (ev.tool !== undefined && ev.tool !== null) tuple.push(intern(ev.tool));
+    const tuple: EventTupleV1 = requestTuple(ev, t0, table);
+    if (ev.tool !== undefined && ev.tool !== null) tuple.push(table.intern(ev.tool));
     return tuple;
   });
-  return { v: BATCH_CODEC_VERSION, id, node: nodeId, t0, s: strings, e: tuples };
+  return { v: BATCH_CODEC_VERSION, id, node: nodeId, t0, s: table.strings, e: tuples };
 }
 
 /**
@@ -114,13 +75,7 @@ export function encodeBatch(
  */
 export function decodeBatch(payload: unknown): DecodedBatch {
   const parsed = ZEncodedBatchV1.safeParse(payload);
-  if (!parsed.success) {
-    const issue = parsed.error.issues[0];
-    const where = issue ? issue.path.join('.') || '(root)' : '(root)';
-    throw new MalformedBatchError(
-      `malformed analytics batch at ${where}: ${issue?.message ?? 'invalid'}`,
-    );
-  }
+  if (!parsed.success) throw new MalformedBatchError(envelopeProblem(parsed.error));
   const batch = parsed.data;
   const lookup = (index: unknown, position: number, field: string): string | null => {
     if (index === -1) return null;
@@ -139,32 +94,19 @@ export function decodeBatch(payload: unknown): DecodedBatch {
       );
     }
     const tuple: unknown[] = raw;
-    const [dt, requestId, api, route, service, instance, consumer, key, method] = tuple;
+    const dt = tuple[0];
     if (typeof dt !== 'number' || !Number.isInteger(dt) || dt < 0) {
       throw new MalformedBatchError(
         `malformed analytics batch at e.${position}.0: must be a time offset in ms`,
       );
     }
-    const candidate = {
-      time: batch.t0 + dt,
-      requestId,
-      nodeId: batch.node,
-      apiId: lookup(api, position, 'apiId'),
-      routeId: lookup(route, position, 'routeId'),
-      serviceId: lookup(service, position, 'serviceId'),
-      instance: lookup(instance, position, 'instance'),
-      consumerId: lookup(consumer, position, 'consumerId'),
-      keyId: lookup(key, position, 'keyId'),
-      method: lookup(method, position, 'method'),
-      status: tuple[9],
-      totalMs: tuple[10],
-      upstreamMs: tuple[11],
-      bytesIn: tuple[12],
-      bytesOut: tuple[13],
-      clientIp: tuple[14],
-      errorCode: lookup(tuple[15], position, 'errorCode'),
-      ...(tuple.length === 17 ? { tool: lookup(tuple[16], position, 'tool') } : {}),
-    };
+    const fields = requestCandidate(
+      tuple,
+      { time: batch.t0 + dt, nodeId: batch.node },
+      (index, _, field) => lookup(index, position, field),
+    );
+    const candidate =
+      tuple.length === 17 ? { ...fields, tool: lookup(tuple[16], position, 'tool') } : fields;
     const problem = requestEventProblem(candidate);
     if (problem !== null)
       throw new MalformedBatchError(`malformed analytics batch at e.${position}.${problem}`);

@@ -1,3 +1,9 @@
+export {
+  CONTROL_ERRORS,
+  type ControlErrorCode,
+  controlCodeForStatus,
+  controlCodeForTrpc,
+} from './errors/control-errors';
 export { type AppRouter, appRouter, createAppCaller } from './root';
 export { MAX_OPENAPI_BYTES } from './services/apis/openapi-routes';
 export {
@@ -36,6 +42,7 @@ export type {
   RegistryProbe,
   RegistryProbeTarget,
 } from './services/registries/registry-probe';
+export { PorticoError } from './services/shared/domain-errors';
 export type {
   AnalyticsPipelineReader,
   AnalyticsPipelineSnapshot,

@@ -1,5 +1,6 @@
 import type { Db } from '@portico/db';
 import { initTRPC, TRPCError } from '@trpc/server';
+import { controlCodeForTrpc } from './errors/control-errors';
 import { describeIssues, mapKnownError, validationIssues } from './errors/map-known-error';
 import type { SignInThrottle } from './services/auth/sign-in-throttle';
 import type { Mailer } from './services/mail/mailer';
@@ -98,6 +99,8 @@ const t = initTRPC.context<ApiContext>().create({
         stack: undefined,
         // Same id as the x-request-id header and the server log line, so a report can be traced.
         requestId: ctx?.requestId ?? null,
+        // The control plane's catalogue code (docs/errors.md), the same vocabulary as its HTTP problems.
+        errorCode: controlCodeForTrpc(error.code),
         issues,
       },
     };

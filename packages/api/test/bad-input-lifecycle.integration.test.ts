@@ -1,12 +1,13 @@
 import { describe, expect, it } from 'vitest';
 import { MAX_OPENAPI_BYTES } from '../src/services/apis/openapi-routes';
-import { refusedWithoutWrites, useApiHarness } from './bad-input-harness';
+import { refusedWithoutWrites } from './bad-input-harness';
+import { withApiHarness } from './file-harness';
 import type { Fixtures } from './fixtures';
 import { type ApiHarness, uniqueName } from './harness';
 
 let h: ApiHarness;
 let fx: Fixtures;
-useApiHarness((harness, fixtures) => {
+withApiHarness((harness, fixtures) => {
   h = harness;
   fx = fixtures;
 });

@@ -1,13 +1,14 @@
 import { TRPCError } from '@trpc/server';
 import { describe, expect, it } from 'vitest';
 import { mapKnownError } from '../src/errors/map-known-error';
-import { refusedWithoutWrites, useApiHarness } from './bad-input-harness';
+import { refusedWithoutWrites } from './bad-input-harness';
+import { withApiHarness } from './file-harness';
 import type { Fixtures } from './fixtures';
 import { type ApiHarness, type AppCaller, uniqueName } from './harness';
 
 let h: ApiHarness;
 let fx: Fixtures;
-useApiHarness((harness, fixtures) => {
+withApiHarness((harness, fixtures) => {
   h = harness;
   fx = fixtures;
 });

@@ -1,11 +1,12 @@
 import { describe, expect, it } from 'vitest';
-import { refusedWithoutWrites, useApiHarness } from './bad-input-harness';
+import { refusedWithoutWrites } from './bad-input-harness';
+import { withApiHarness } from './file-harness';
 import type { Fixtures } from './fixtures';
 import { type ApiHarness, uniqueName } from './harness';
 
 let h: ApiHarness;
 let fx: Fixtures;
-useApiHarness((harness, fixtures) => {
+withApiHarness((harness, fixtures) => {
   h = harness;
   fx = fixtures;
 });

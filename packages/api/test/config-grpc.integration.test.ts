@@ -5,7 +5,7 @@ import { stringify as toYaml } from 'yaml';
 import { updateService } from '../src/services/services/services';
 import { type ConfigHarness, countRows } from './config-harness';
 import { withConfigHarness } from './file-harness';
-import { trpcErrorOf } from './harness';
+import { domainErrorOf, trpcErrorOf } from './harness';
 
 const GREETER = `syntax = "proto3";
 package hello.v1;
@@ -84,7 +84,7 @@ describe('gRPC services in the declarative config', () => {
   it('refuses a service update with a bad proto and keeps the stored one', async () => {
     const service = await h.db.service.findUniqueOrThrow({ where: { name: 'greeter' } });
     // The same service function the services.update procedure calls.
-    const error = await trpcErrorOf(
+    const error = await domainErrorOf(
       h.db.$transaction((tx) =>
         updateService(tx, {
           id: service.id,
@@ -95,7 +95,7 @@ describe('gRPC services in the declarative config', () => {
         }),
       ),
     );
-    expect(error.code).toBe('BAD_REQUEST');
+    expect(error.code).toBe('CTL_INVALID_INPUT');
     expect(error.message).toContain('grpc.protoFiles: service greeter:');
     const after = await h.db.service.findUniqueOrThrow({ where: { name: 'greeter' } });
     expect(after.settings).toEqual(service.settings);

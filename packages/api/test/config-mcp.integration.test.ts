@@ -1,9 +1,9 @@
 import { ZMcpSettings } from '@portico/config';
-import { TRPCError } from '@trpc/server';
 import { describe, expect, it } from 'vitest';
 import { stringify as toYaml } from 'yaml';
 import { getApi, updateApi } from '../src/services/apis/apis';
 import { createPlan, getPlan, updatePlan } from '../src/services/plans/plans';
+import { PorticoError } from '../src/services/shared/domain-errors';
 import { exploreRequests } from '../src/services/usage/request-explorer';
 import { topTools } from '../src/services/usage/top-tools';
 import { type ConfigHarness, countRows } from './config-harness';
@@ -234,8 +234,9 @@ describe('MCP settings and route-scoped plans in the declarative file', () => {
         () => null,
         (e: unknown) => e,
       );
-    expect(formError).toBeInstanceOf(TRPCError);
-    expect((formError as TRPCError).message).toContain('import one first');
+    expect(formError).toBeInstanceOf(PorticoError);
+    expect((formError as PorticoError).code).toBe('CTL_INVALID_INPUT');
+    expect((formError as PorticoError).message).toContain('import one first');
     expect((await h.db.api.findUniqueOrThrow({ where: { id: bare.id } })).mcp).toBeNull();
   });
 
@@ -273,7 +274,7 @@ describe('MCP settings and route-scoped plans in the declarative file', () => {
         () => null,
         (e: unknown) => e,
       );
-    expect((unknown as TRPCError).message).toContain(
+    expect((unknown as PorticoError).message).toContain(
       `routeScopes.${api.id}: the API has no route named nope`,
     );
     const outside = await h.db
@@ -284,7 +285,7 @@ describe('MCP settings and route-scoped plans in the declarative file', () => {
         () => null,
         (e: unknown) => e,
       );
-    expect((outside as TRPCError).message).toContain('the plan does not include API');
+    expect((outside as PorticoError).message).toContain('the plan does not include API');
     expect(await h.db.plan.count()).toBe(before);
     const created = await h.db.$transaction((tx) =>
       createPlan(tx, { ...input, routeScopes: { [api.id]: ['create'] } }, new Date()),

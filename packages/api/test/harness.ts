@@ -6,6 +6,7 @@ import { TRPCError } from '@trpc/server';
 import { expect } from 'vitest';
 import { createAppCaller } from '../src/root';
 import type { RegistryProbe } from '../src/services/registries/registry-probe';
+import { PorticoError } from '../src/services/shared/domain-errors';
 import type { Actor, ApiContext, OperatorRole } from '../src/trpc';
 
 /** The six kinds of caller the role matrix runs through. */
@@ -184,11 +185,23 @@ export function uniqueName(prefix: string): string {
 }
 
 /** Runs `call`, expects it to fail with a TRPCError of any code, and returns it for further checks. */
+/** The PorticoError a service function (called below the tRPC boundary) rejects with. */
+export async function domainErrorOf(call: Promise<unknown>): Promise<PorticoError> {
+  return rejectionOf(call, PorticoError);
+}
+
 export async function trpcErrorOf(call: Promise<unknown>): Promise<TRPCError> {
+  return rejectionOf(call, TRPCError);
+}
+
+async function rejectionOf<E>(
+  call: Promise<unknown>,
+  type: new (...args: never[]) => E,
+): Promise<E> {
   const error = await call.then(
     () => null,
     (e: unknown) => e,
   );
-  expect(error).toBeInstanceOf(TRPCError);
-  return error as TRPCError;
+  expect(error).toBeInstanceOf(type);
+  return error as E;
 }

@@ -1,6 +1,9 @@
-import { TRPCError } from '@trpc/server';
 import { describe, expect, it } from 'vitest';
-import { SignInThrottle, signInRetryAfterSeconds } from '../src/services/auth/sign-in-throttle';
+import {
+  SignInThrottle,
+  SignInThrottledError,
+  signInRetryAfterSeconds,
+} from '../src/services/auth/sign-in-throttle';
 
 const MINUTE = 60_000;
 const START = Date.parse('2026-01-01T00:00:00Z');
@@ -22,8 +25,8 @@ function refusal(throttle: SignInThrottle, email: string, ip: string, now: Date)
     throttle.begin(email, ip, now).abandoned();
     return null;
   } catch (error) {
-    expect(error).toBeInstanceOf(TRPCError);
-    expect((error as TRPCError).code).toBe('TOO_MANY_REQUESTS');
+    expect(error).toBeInstanceOf(SignInThrottledError);
+    expect((error as SignInThrottledError).code).toBe('CTL_RATE_LIMITED');
     return signInRetryAfterSeconds(error);
   }
 }

@@ -1,6 +1,32 @@
 import { z } from 'zod';
 import { ZCredentialChange, ZCredentialSet } from './credentials';
+import { ZRedisPrefix } from './redis-prefix';
 import { ZConfigSnapshot } from './snapshot';
+
+/**
+ * The data-plane sync API's wire contract (`/dp/v1` on the control plane): its paths, request and
+ * response documents. The control plane serves it; the gateway's sync client is its client.
+ * Errors are the shared problem document with a DP_ERRORS code.
+ */
+export const DP_BASE_PATH = '/dp/v1';
+/** `GET`: the long-poll for config and credentials (ZSyncQuery in, ZSyncResponse or 204 out). */
+export const DP_CONFIG_PATH = `${DP_BASE_PATH}/config`;
+/** `GET`: facts of the deployment a gateway needs at boot (ZDeploymentInfo). */
+export const DP_DEPLOYMENT_PATH = `${DP_BASE_PATH}/deployment`;
+/** `POST` (ZNodeStatusReport in, 204 out), as a route pattern for the server. */
+export const DP_NODE_STATUS_ROUTE = `${DP_BASE_PATH}/nodes/:nodeId/status`;
+
+/** Where a gateway posts its status report. */
+export function dpNodeStatusPath(nodeId: string): string {
+  return `${DP_BASE_PATH}/nodes/${encodeURIComponent(nodeId)}/status`;
+}
+
+/** Node ids come from gateways: printable, short, no surprises in logs or the console. */
+export const NODE_ID_PATTERN = /^[A-Za-z0-9][A-Za-z0-9._:-]{0,99}$/;
+
+/** `GET /dp/v1/deployment`: the deployment's Redis prefix, derived by the control plane. */
+export const ZDeploymentInfo = z.object({ redisPrefix: ZRedisPrefix });
+export type DeploymentInfo = z.infer<typeof ZDeploymentInfo>;
 
 /**
  * `GET /dp/v1/config?version=V&hash=H&seq=S&waitSeconds=W` (Authorization: Bearer <dp token>,

@@ -21,5 +21,12 @@ export function createDb(options: CreateDbOptions): PrismaClient {
 
 export type Db = PrismaClient;
 
+/**
+ * Builds a SQL fragment for `$queryRaw` (values stay parameters); fragments nest in other
+ * fragments and in `$queryRaw` templates. `rawSql` inserts trusted text (a table name) as is.
+ */
+export const sql = PrismaNamespace.sql;
+export const rawSql = PrismaNamespace.raw;
+
 /** Writes SQL NULL into a nullable Json column (Prisma needs this sentinel; plain null is refused). */
 export const DbNull = PrismaNamespace.DbNull;

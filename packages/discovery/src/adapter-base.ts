@@ -191,3 +191,34 @@ export function stringRecord(value: unknown): Record<string, string> {
   }
   return out;
 }
+
+/** What an adapter read of one instance, in its registry's terms. */
+export interface InstanceFields {
+  id: string;
+  address: string;
+  port: number;
+  /** The registry's metadata object: strings kept, numbers and booleans stringified, the rest dropped. */
+  metadata: unknown;
+  /** Entries the adapter adds (tags, node, scheme) where the registry's metadata has none. */
+  defaults?: Record<string, string | undefined>;
+  /** The registry's own weight field, when it has one; otherwise `metadata.weight`. */
+  weight?: string | number | null;
+  /** The registry's own zone field, when it has one; otherwise `metadata.zone`, then `fallbackZone`. */
+  zone?: string;
+  fallbackZone?: string | null;
+}
+
+/** One ServiceInstance, built the same way by every adapter. */
+export function instanceFrom(fields: InstanceFields): ServiceInstance {
+  const metadata = stringRecord(fields.metadata);
+  for (const [key, value] of Object.entries(fields.defaults ?? {}))
+    if (value !== undefined) metadata[key] ??= value;
+  return {
+    id: fields.id,
+    address: fields.address,
+    port: fields.port,
+    weight: weightFrom(fields.weight === undefined ? metadata.weight : fields.weight),
+    metadata,
+    zone: fields.zone ?? metadata.zone ?? fields.fallbackZone ?? null,
+  };
+}

@@ -1,26 +1,29 @@
 import {
-  type AdapterContext,
-  DiscoveryError,
-  stringRecord,
-  WatchingAdapter,
-  weightFrom,
-} from './adapter-base';
+  REGISTRY_BASE_PATH,
+  registryServicePath,
+  ZLiveInstance,
+  ZRegistryServiceList,
+  ZRegistryServiceView,
+} from '@portico/config';
+import { type AdapterContext, DiscoveryError, instanceFrom, WatchingAdapter } from './adapter-base';
 import { sleep } from './backoff';
 import { requestJson } from './http-json';
 import type { InstanceTracker } from './instance-tracker';
 import type { ServiceInstance, ServiceRef } from './types';
 
-interface BuiltinView {
-  index: number;
-  epoch?: string;
-  emptiedBy?: 'deregistered' | 'expired' | null;
-  instances: Array<{
-    id: string;
-    address: string;
-    port: number;
-    metadata?: Record<string, string>;
-  }>;
-}
+/**
+ * What the adapter reads of the registry's ZRegistryServiceView (the wire contract in
+ * @portico/config): the index, the instances' addresses and metadata, and the epoch and
+ * emptiedBy markers, which control planes from before they existed leave out.
+ */
+const ZBuiltinView = ZRegistryServiceView.pick({ index: true }).extend({
+  epoch: ZRegistryServiceView.shape.epoch.optional(),
+  emptiedBy: ZRegistryServiceView.shape.emptiedBy.optional(),
+  instances: ZLiveInstance.pick({ id: true, address: true, port: true })
+    .extend({ metadata: ZLiveInstance.shape.metadata.optional() })
+    .array(),
+});
+type BuiltinView = ReturnType<typeof ZBuiltinView.parse>;
 
 /**
  * Portico's own registry (`/registry/v1` on the control plane). Follows a service with the
@@ -44,7 +47,7 @@ export class BuiltinAdapter extends WatchingAdapter {
       );
     let url: URL;
     try {
-      url = new URL(`${base}/registry/v1${path}`);
+      url = new URL(`${base}${path}`);
     } catch {
       throw new DiscoveryError(
         `the built-in registry address ${JSON.stringify(base)} is not a URL (expected http://host:port)`,
@@ -63,22 +66,21 @@ export class BuiltinAdapter extends WatchingAdapter {
     signal: AbortSignal,
     index: number | null,
   ): Promise<BuiltinView> {
-    const url = this.url(`/services/${encodeURIComponent(service)}`);
+    const url = this.url(registryServicePath(service));
     if (index !== null) {
       url.searchParams.set('index', String(index));
       url.searchParams.set('wait', `${this.waitSeconds}s`);
     }
     const timeoutMs = index === null ? 10_000 : (this.waitSeconds + 10) * 1000;
-    const res = await requestJson<BuiltinView>(this.ctx.fetch, url, {
+    const res = await requestJson(this.ctx.fetch, url, {
       headers: this.headers(),
       signal,
       timeoutMs,
     });
-    const body = res.body;
-    if (!body || !Array.isArray(body.instances) || typeof body.index !== 'number') {
+    const view = ZBuiltinView.safeParse(res.body);
+    if (!view.success)
       throw new DiscoveryError('the built-in registry answered an unexpected document');
-    }
-    return body;
+    return view.data;
   }
 
   protected async runWatch(
@@ -118,26 +120,18 @@ export class BuiltinAdapter extends WatchingAdapter {
   }
 
   async listServices(): Promise<string[]> {
-    const res = await requestJson<{ services?: unknown }>(this.ctx.fetch, this.url('/services'), {
+    const res = await requestJson(this.ctx.fetch, this.url(`${REGISTRY_BASE_PATH}/services`), {
       headers: this.headers(),
       signal: AbortSignal.timeout(15_000),
       timeoutMs: 10_000,
     });
-    const services = res.body?.services;
-    if (!Array.isArray(services))
+    const list = ZRegistryServiceList.safeParse(res.body);
+    if (!list.success)
       throw new DiscoveryError('the built-in registry answered an unexpected document');
-    return services.filter((s): s is string => typeof s === 'string');
+    return list.data.services;
   }
 }
 
 function toInstance(raw: BuiltinView['instances'][number]): ServiceInstance {
-  const metadata = stringRecord(raw.metadata);
-  return {
-    id: raw.id,
-    address: raw.address,
-    port: raw.port,
-    weight: weightFrom(metadata.weight),
-    metadata,
-    zone: metadata.zone ?? null,
-  };
+  return instanceFrom({ id: raw.id, address: raw.address, port: raw.port, metadata: raw.metadata });
 }

@@ -1,9 +1,9 @@
 import {
   type AdapterContext,
   DiscoveryError,
+  instanceFrom,
   stringRecord,
   WatchingAdapter,
-  weightFrom,
 } from './adapter-base';
 import { sleep } from './backoff';
 import { requestJson } from './http-json';
@@ -138,16 +138,17 @@ export class ConsulAdapter extends WatchingAdapter {
 function toInstance(entry: ConsulHealthEntry): ServiceInstance {
   const service = entry.Service ?? {};
   const node = entry.Node ?? {};
-  const metadata = stringRecord(service.Meta);
-  if (service.Tags && service.Tags.length > 0) metadata.tags ??= service.Tags.join(',');
-  if (node.Node) metadata.node ??= node.Node;
-  return {
+  return instanceFrom({
     id: `${node.Node ?? ''}/${service.ID ?? ''}`,
     // An empty service address means "the node's address" in Consul's catalog.
     address: service.Address || node.Address || '',
     port: service.Port ?? 0,
-    weight: weightFrom(service.Weights?.Passing ?? 1),
-    metadata,
-    zone: metadata.zone ?? stringRecord(node.Meta).zone ?? null,
-  };
+    metadata: service.Meta,
+    defaults: {
+      tags: service.Tags && service.Tags.length > 0 ? service.Tags.join(',') : undefined,
+      node: node.Node || undefined,
+    },
+    weight: service.Weights?.Passing ?? 1,
+    fallbackZone: stringRecord(node.Meta).zone,
+  });
 }

@@ -1,13 +1,13 @@
 import type { SnapshotRegistry } from '@portico/config';
 import { adapterContext } from './adapter-base';
 import { BuiltinAdapter } from './builtin-adapter';
+import { CLIENT_LIBRARIES } from './client-libraries';
 import { ConsulAdapter } from './consul-adapter';
+import { DeferredAdapter } from './deferred-adapter';
 import { DnsAdapter } from './dns-adapter';
-import { EtcdAdapter } from './etcd-adapter';
 import { EurekaAdapter } from './eureka-adapter';
 import { KubernetesAdapter } from './kubernetes-adapter';
 import type { DiscoveryAdapter, DiscoveryDeps } from './types';
-import { ZookeeperAdapter } from './zookeeper-adapter';
 
 /**
  * One adapter per registry connection. `secrets` are that registry's credentials
@@ -29,10 +29,19 @@ export function createDiscoveryAdapter(
       return new BuiltinAdapter(ctx);
     case 'consul':
       return new ConsulAdapter(ctx);
+    // Their client libraries load now, on config apply, only for a registry of their kind.
     case 'etcd':
-      return new EtcdAdapter(ctx);
+      return new DeferredAdapter(
+        Promise.all([CLIENT_LIBRARIES.etcd(), import('./etcd-adapter')]).then(
+          ([library, { EtcdAdapter }]) => new EtcdAdapter(ctx, library),
+        ),
+      );
     case 'zookeeper':
-      return new ZookeeperAdapter(ctx);
+      return new DeferredAdapter(
+        Promise.all([CLIENT_LIBRARIES.zookeeper(), import('./zookeeper-adapter')]).then(
+          ([library, { ZookeeperAdapter }]) => new ZookeeperAdapter(ctx, library),
+        ),
+      );
     case 'eureka':
       return new EurekaAdapter(ctx);
     case 'kubernetes':

@@ -1,12 +1,6 @@
-import { ExponentialBackoff, noop } from 'cockatiel';
-import { Etcd3, type IKeyValue, type Watcher } from 'etcd3';
-import {
-  type AdapterContext,
-  DiscoveryError,
-  stringRecord,
-  WatchingAdapter,
-  weightFrom,
-} from './adapter-base';
+import type { Etcd3, IKeyValue, Watcher } from 'etcd3';
+import { type AdapterContext, DiscoveryError, instanceFrom, WatchingAdapter } from './adapter-base';
+import type { EtcdLibrary } from './client-libraries';
 import type { InstanceTracker } from './instance-tracker';
 import type { ServiceInstance, ServiceRef } from './types';
 
@@ -15,13 +9,17 @@ import type { ServiceInstance, ServiceRef } from './types';
  * `/services/`), e.g. `{"address":"10.0.0.5","port":8080,"weight":10,"metadata":{},"zone":"a"}`.
  * A watch lists the prefix at a revision, then follows a v3 watch from the next revision; on any
  * stream trouble it re-lists. `address` may list several endpoints separated by commas.
- * Options: `prefix`. Secrets: `username`, `password`.
+ * Options: `prefix`. Secrets: `username`, `password`. Built with its client library already
+ * loaded (see client-libraries.ts).
  */
 export class EtcdAdapter extends WatchingAdapter {
   private client: Etcd3 | null = null;
   private readonly basePrefix: string;
 
-  constructor(ctx: AdapterContext) {
+  constructor(
+    ctx: AdapterContext,
+    private readonly library: EtcdLibrary,
+  ) {
     super(ctx);
     const prefix =
       typeof ctx.registry.options.prefix === 'string' ? ctx.registry.options.prefix : '/services/';
@@ -31,7 +29,8 @@ export class EtcdAdapter extends WatchingAdapter {
   private etcd(): Etcd3 {
     if (this.client) return this.client;
     const { username, password } = this.ctx.secrets;
-    this.client = new Etcd3({
+    const { ExponentialBackoff, noop } = this.library.cockatiel;
+    this.client = new this.library.etcd3.Etcd3({
       hosts: this.ctx.registry.address.split(',').map((h) => h.trim()),
       auth: username && password ? { username, password } : undefined,
       dialTimeout: 3000,
@@ -152,13 +151,12 @@ function parseRecord(kv: IKeyValue, prefix: string): ServiceInstance | null {
   const address = typeof record.address === 'string' ? record.address : null;
   const port = typeof record.port === 'number' ? record.port : Number(record.port);
   if (!address || !Number.isInteger(port)) return null;
-  const metadata = stringRecord(record.metadata);
-  return {
+  return instanceFrom({
     id: typeof record.id === 'string' ? record.id : key.slice(prefix.length),
     address,
     port,
-    weight: weightFrom(typeof record.weight === 'number' ? record.weight : metadata.weight),
-    metadata,
-    zone: typeof record.zone === 'string' ? record.zone : (metadata.zone ?? null),
-  };
+    metadata: record.metadata,
+    weight: typeof record.weight === 'number' ? record.weight : undefined,
+    zone: typeof record.zone === 'string' ? record.zone : undefined,
+  });
 }

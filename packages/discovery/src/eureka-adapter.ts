@@ -1,10 +1,4 @@
-import {
-  type AdapterContext,
-  DiscoveryError,
-  stringRecord,
-  WatchingAdapter,
-  weightFrom,
-} from './adapter-base';
+import { type AdapterContext, DiscoveryError, instanceFrom, WatchingAdapter } from './adapter-base';
 import { sleep } from './backoff';
 import { requestJson } from './http-json';
 import type { InstanceTracker } from './instance-tracker';
@@ -182,17 +176,17 @@ function upInstances(instances: Map<string, EurekaInstance> | undefined): Servic
     const port = Number((secure ? instance.securePort : instance.port)?.$);
     const address = instance.ipAddr ?? instance.hostName;
     if (!address || !Number.isInteger(port)) continue;
-    const metadata = stringRecord(instance.metadata);
-    if (secure) metadata.scheme ??= 'https';
     const dcZone = instance.dataCenterInfo?.metadata?.['availability-zone'];
-    out.push({
-      id: keyOf(instance),
-      address,
-      port,
-      weight: weightFrom(metadata.weight),
-      metadata,
-      zone: metadata.zone ?? (typeof dcZone === 'string' ? dcZone : null),
-    });
+    out.push(
+      instanceFrom({
+        id: keyOf(instance),
+        address,
+        port,
+        metadata: instance.metadata,
+        defaults: { scheme: secure ? 'https' : undefined },
+        fallbackZone: typeof dcZone === 'string' ? dcZone : null,
+      }),
+    );
   }
   return out;
 }

@@ -1,11 +1,6 @@
-import zookeeper from 'node-zookeeper-client';
-import {
-  type AdapterContext,
-  DiscoveryError,
-  stringRecord,
-  WatchingAdapter,
-  weightFrom,
-} from './adapter-base';
+import type zookeeper from 'node-zookeeper-client';
+import { type AdapterContext, DiscoveryError, instanceFrom, WatchingAdapter } from './adapter-base';
+import type { ZookeeperLibrary } from './client-libraries';
 import type { InstanceTracker } from './instance-tracker';
 import type { ServiceInstance, ServiceRef } from './types';
 
@@ -52,13 +47,17 @@ function bounded<T>(operation: Promise<T>, signal: AbortSignal, timeoutMs: numbe
  * `{name, id, address, port, sslPort, payload, registrationTimeUTC, serviceType, uriSpec}`.
  * A watch reads the children and their data with one-shot ZooKeeper watches set, and reads
  * again when any of them fires. `address` is the connect string (`host:port,host:port`).
- * Options: `basePath` (default `/services`). Secrets: `digest` (`user:password`).
+ * Options: `basePath` (default `/services`). Secrets: `digest` (`user:password`). Built with its
+ * client library already loaded (see client-libraries.ts).
  */
 export class ZookeeperAdapter extends WatchingAdapter {
   private client: ZkClient | null = null;
   private readonly basePath: string;
 
-  constructor(ctx: AdapterContext) {
+  constructor(
+    ctx: AdapterContext,
+    private readonly zk: ZookeeperLibrary,
+  ) {
     super(ctx);
     const base =
       typeof ctx.registry.options.basePath === 'string'
@@ -70,7 +69,7 @@ export class ZookeeperAdapter extends WatchingAdapter {
   /** The shared session, replaced when ZooKeeper expired it. */
   private session(): ZkClient {
     if (this.client) return this.client;
-    const client = zookeeper.createClient(this.ctx.registry.address, {
+    const client = this.zk.createClient(this.ctx.registry.address, {
       sessionTimeout: 10_000,
       spinDelay: 500,
       retries: 0,
@@ -89,7 +88,7 @@ export class ZookeeperAdapter extends WatchingAdapter {
   private async connected(signal: AbortSignal): Promise<ZkClient> {
     const client = this.session();
     const state = client.getState();
-    if (state === zookeeper.State.SYNC_CONNECTED) return client;
+    if (state === this.zk.State.SYNC_CONNECTED) return client;
     await new Promise<void>((resolve, reject) => {
       const done = (error?: Error) => {
         clearTimeout(timer);
@@ -138,7 +137,7 @@ export class ZookeeperAdapter extends WatchingAdapter {
           new Promise<ServiceInstance | null>((resolve, reject) => {
             const callback = (error: Error | zookeeper.Exception | null, data: Buffer) => {
               // The instance vanished between the listing and this read: the next round sees it.
-              if (error && 'getCode' in error && error.getCode() === zookeeper.Exception.NO_NODE)
+              if (error && 'getCode' in error && error.getCode() === this.zk.Exception.NO_NODE)
                 return resolve(null);
               if (error)
                 return reject(
@@ -241,18 +240,15 @@ function parseCuratorInstance(child: string, data: Buffer | undefined): ServiceI
         : null;
   if (typeof record.address !== 'string' || port === null) return null;
   const payload = record.payload;
-  const metadata =
-    payload && typeof payload === 'object' && 'metadata' in payload
-      ? stringRecord((payload as { metadata: unknown }).metadata)
-      : stringRecord(payload);
-  if (typeof record.sslPort === 'number' && typeof record.port !== 'number')
-    metadata.scheme ??= 'https';
-  return {
+  const sslOnly = typeof record.sslPort === 'number' && typeof record.port !== 'number';
+  return instanceFrom({
     id: typeof record.id === 'string' ? record.id : child,
     address: record.address,
     port,
-    weight: weightFrom(metadata.weight),
-    metadata,
-    zone: metadata.zone ?? null,
-  };
+    metadata:
+      payload && typeof payload === 'object' && 'metadata' in payload
+        ? (payload as { metadata: unknown }).metadata
+        : payload,
+    defaults: { scheme: sslOnly ? 'https' : undefined },
+  });
 }

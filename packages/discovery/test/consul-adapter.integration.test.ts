@@ -65,15 +65,17 @@ describe('consul adapter against an in-process Consul API double', () => {
     await rec.waitFor((u) => endpoints(u).includes('127.0.0.3:9003'), 3000, 'added instance');
 
     consul.setCheck('n1', 'web-1', 'critical');
-    await rec.waitFor(
-      (u) => endpoints(u).join() === '127.0.0.2:9002,127.0.0.3:9003',
+    await rec.waitForEndpoints(
+      ['127.0.0.2:9002', '127.0.0.3:9003'],
       3000,
       'failing instance dropped',
     );
 
     await consul.http.stop();
-    const degraded = await rec.waitFor((u) => u.status === 'degraded', 10_000, 'degraded');
-    expect(endpoints(degraded)).toEqual(['127.0.0.2:9002', '127.0.0.3:9003']);
+    expect(await rec.degradedEndpoints(10_000, 'degraded')).toEqual([
+      '127.0.0.2:9002',
+      '127.0.0.3:9003',
+    ]);
 
     consul.deregister('n2', 'web-2');
     await consul.http.start();
@@ -153,7 +155,7 @@ describe('consul adapter against an in-process Consul API double', () => {
     consul.upsert({ node: 'n1', id: 'db-1', service: 'db', address: '127.0.0.1', port: 9201 });
     const rec = new UpdateRecorder();
     const stop = adapter.watch({ service: 'db' }, rec.listener);
-    await rec.waitFor((u) => endpoints(u).join() === '127.0.0.1:9201', 3000, 'initial');
+    await rec.waitForEndpoints(['127.0.0.1:9201'], 3000, 'initial');
     // A rebuilt Consul holds the blocking query until `wait` passes, then answers a lower index.
     consul.wipe();
     const update = await rec.waitFor((u) => u.status === 'degraded', 9000, 'degraded after reset');

@@ -69,12 +69,10 @@ describe.skipIf(!available)('dns adapter against a real DNS server (dnsmasq)', (
     );
 
     await dns.server.stop();
-    const degraded = await rec.waitFor(
-      (u) => u.status === 'degraded',
-      15_000,
-      'degraded while DNS is down',
-    );
-    expect(endpoints(degraded)).toEqual(['127.0.0.1:29011', '127.0.0.3:29013']);
+    expect(await rec.degradedEndpoints(15_000, 'degraded while DNS is down')).toEqual([
+      '127.0.0.1:29011',
+      '127.0.0.3:29013',
+    ]);
 
     await dns.server.start();
     await rec.waitFor((u) => u.status === 'ok', 15_000, 'recovery');

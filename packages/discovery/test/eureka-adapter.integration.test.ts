@@ -64,15 +64,10 @@ describe('eureka adapter against an in-process Eureka API double (full + delta f
 
     eureka.setStatus('PAY', 'pay-1', 'DOWN');
     eureka.remove('PAY', 'pay-2');
-    await rec.waitFor(
-      (u) => endpoints(u).join() === '127.0.0.1:8003',
-      3000,
-      'DOWN and DELETED dropped',
-    );
+    await rec.waitForEndpoints(['127.0.0.1:8003'], 3000, 'DOWN and DELETED dropped');
 
     await eureka.http.stop();
-    const degraded = await rec.waitFor((u) => u.status === 'degraded', 5000, 'degraded');
-    expect(endpoints(degraded)).toEqual(['127.0.0.1:8003']);
+    expect(await rec.degradedEndpoints(5000, 'degraded')).toEqual(['127.0.0.1:8003']);
 
     await eureka.http.start();
     up('pay-4', 8004);
@@ -102,7 +97,7 @@ describe('eureka adapter against an in-process Eureka API double (full + delta f
     });
     const rec = new UpdateRecorder();
     const stop = adapter.watch({ service: 'cart' }, rec.listener);
-    await rec.waitFor((u) => endpoints(u).join() === '127.0.0.1:9001', 3000, 'initial');
+    await rec.waitForEndpoints(['127.0.0.1:9001'], 3000, 'initial');
     const fullBefore = eureka.fullRequests;
     eureka.put({
       app: 'CART',

@@ -111,15 +111,17 @@ describe('kubernetes adapter against an in-process Kubernetes API double (Endpoi
       ],
       ports,
     );
-    await rec.waitFor(
-      (u) => endpoints(u).join() === '10.0.0.1:8080,10.0.0.3:8080',
+    await rec.waitForEndpoints(
+      ['10.0.0.1:8080', '10.0.0.3:8080'],
       3000,
       'not-ready endpoint removed',
     );
 
     await k8s.http.stop();
-    const degraded = await rec.waitFor((u) => u.status === 'degraded', 10_000, 'degraded');
-    expect(endpoints(degraded)).toEqual(['10.0.0.1:8080', '10.0.0.3:8080']);
+    expect(await rec.degradedEndpoints(10_000, 'degraded')).toEqual([
+      '10.0.0.1:8080',
+      '10.0.0.3:8080',
+    ]);
 
     k8s.deleteSlice('shop', 'cart-def');
     await k8s.http.start();
@@ -142,7 +144,7 @@ describe('kubernetes adapter against an in-process Kubernetes API double (Endpoi
     k8s.applySlice('shop', 'pay', 'pay-1', [ready('10.1.0.1')], ports);
     const rec = new UpdateRecorder();
     const stop = adapter.watch({ service: 'pay', portName: 'http' }, rec.listener);
-    await rec.waitFor((u) => endpoints(u).join() === '10.1.0.1:8080', 5000, 'initial');
+    await rec.waitForEndpoints(['10.1.0.1:8080'], 5000, 'initial');
 
     // Unrelated changes move the revision; bookmarks carry it to the watcher.
     k8s.applySlice('shop', 'noise', 'noise-1', [ready('10.2.0.1')], ports);
@@ -169,11 +171,7 @@ describe('kubernetes adapter against an in-process Kubernetes API double (Endpoi
       (r) => !r.includes('watch=1') && r.includes('service-name%3Dpay'),
     ).length;
     await k8s.http.start();
-    await rec.waitFor(
-      (u) => endpoints(u).join() === '10.1.0.1:8080,10.1.0.2:8080',
-      10_000,
-      're-list after 410',
-    );
+    await rec.waitForEndpoints(['10.1.0.1:8080', '10.1.0.2:8080'], 10_000, 're-list after 410');
     const listsAfter = k8s.requests.filter(
       (r) => !r.includes('watch=1') && r.includes('service-name%3Dpay'),
     ).length;

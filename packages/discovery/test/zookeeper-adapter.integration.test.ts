@@ -118,20 +118,14 @@ describe.skipIf(!available)(
       await rec.waitFor((u) => endpoints(u).includes('127.0.0.1:8003'), 5000, 'added instance');
 
       await writer.unregister('pay', 'a');
-      await rec.waitFor(
-        (u) => endpoints(u).join() === '127.0.0.1:8002,127.0.0.1:8003',
-        5000,
-        'removed instance',
-      );
+      await rec.waitForEndpoints(['127.0.0.1:8002', '127.0.0.1:8003'], 5000, 'removed instance');
       writer.close();
 
       await zk.server.stop();
-      const degraded = await rec.waitFor(
-        (u) => u.status === 'degraded',
-        15_000,
-        'degraded while down',
-      );
-      expect(endpoints(degraded)).toEqual(['127.0.0.1:8002', '127.0.0.1:8003']);
+      expect(await rec.degradedEndpoints(15_000, 'degraded while down')).toEqual([
+        '127.0.0.1:8002',
+        '127.0.0.1:8003',
+      ]);
 
       await zk.server.start();
       const writer2 = await CuratorLikeWriter.connect(zk.connectString);
@@ -159,11 +153,7 @@ describe.skipIf(!available)(
       const stop = adapter.watch({ service: 'eph' }, rec.listener);
       await rec.waitFor((u) => endpoints(u).length === 2, 10_000, 'both');
       owner.close();
-      await rec.waitFor(
-        (u) => endpoints(u).join() === '127.0.0.1:8102',
-        10_000,
-        'ephemeral node gone',
-      );
+      await rec.waitForEndpoints(['127.0.0.1:8102'], 10_000, 'ephemeral node gone');
       other.close();
       stop();
     }, 30_000);

@@ -1,5 +1,8 @@
 import { randomBytes } from 'node:crypto';
 import { hostname } from 'node:os';
+// Types only: the package stays free of runtime dependencies, and a change to the registry's
+// wire contract fails this package's typecheck.
+import type { RegisterRequest, RegistryInstancePath } from '@portico/config';
 
 export interface RegisterOptions {
   /** Base URL of the Portico control plane, e.g. `http://control:4000`. */
@@ -44,14 +47,16 @@ export async function register(options: RegisterOptions): Promise<Registration> 
   const report =
     options.onError ?? ((message: string) => console.warn(`[portico-register] ${message}`));
   const base = options.controlUrl.replace(/\/+$/, '');
-  const url = `${base}/registry/v1/services/${encodeURIComponent(options.service)}/instances/${encodeURIComponent(instanceId)}`;
+  const path: RegistryInstancePath = `/registry/v1/services/${encodeURIComponent(options.service)}/instances/${encodeURIComponent(instanceId)}`;
+  const url = `${base}${path}`;
   const headers = { authorization: `Bearer ${options.token}`, 'content-type': 'application/json' };
-  const body = JSON.stringify({
+  const registration: RegisterRequest = {
     address: options.address,
     port: options.port,
     metadata: options.metadata ?? {},
     ttlSeconds,
-  });
+  };
+  const body = JSON.stringify(registration);
   const intervalMs = Math.max(500, Math.floor((ttlSeconds * 1000) / 3));
 
   let stopped = false;

@@ -6,6 +6,7 @@ export {
   startProcess,
 } from './child-process';
 export { type ControlPlane, type ControlPlaneOptions, startControlPlane } from './control-plane';
+export { catalogueStatuses, documentedErrorCodes } from './error-docs';
 export { freePort } from './free-port';
 export {
   type GatewayProcess,

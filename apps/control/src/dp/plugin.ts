@@ -1,7 +1,6 @@
 import {
   authenticateDataPlaneToken,
   computeSyncAnswer,
-  NODE_ID_PATTERN,
   PublishedSnapshotCache,
   recordNodeStatus,
   type SyncAnswerDeps,
@@ -10,7 +9,12 @@ import {
 import {
   DATA_PLANE_NODE_HEADER,
   DEFAULT_REDIS_PREFIX,
+  type DeploymentInfo,
+  DP_CONFIG_PATH,
+  DP_DEPLOYMENT_PATH,
+  DP_NODE_STATUS_ROUTE,
   formatIssues,
+  NODE_ID_PATTERN,
   ZNodeStatusReport,
   ZSyncQuery,
 } from '@portico/config';
@@ -102,14 +106,14 @@ export const dataPlaneSyncPlugin: FastifyPluginAsync<DataPlaneSyncOptions> = asy
     return check.tokenId;
   }
 
-  const deployment = { redisPrefix: opts.redisPrefix ?? DEFAULT_REDIS_PREFIX };
-  app.get('/dp/v1/deployment', async (request, reply) => {
+  const deployment: DeploymentInfo = { redisPrefix: opts.redisPrefix ?? DEFAULT_REDIS_PREFIX };
+  app.get(DP_DEPLOYMENT_PATH, async (request, reply) => {
     const tokenId = await authenticate(request, reply);
     if (tokenId === null) return reply;
     return deployment;
   });
 
-  app.get('/dp/v1/config', async (request, reply) => {
+  app.get(DP_CONFIG_PATH, async (request, reply) => {
     const tokenId = await authenticate(request, reply);
     if (tokenId === null) return reply;
     const nodeId = request.headers[DATA_PLANE_NODE_HEADER];
@@ -158,31 +162,28 @@ export const dataPlaneSyncPlugin: FastifyPluginAsync<DataPlaneSyncOptions> = asy
     }
   });
 
-  app.post<{ Params: { nodeId: string } }>(
-    '/dp/v1/nodes/:nodeId/status',
-    async (request, reply) => {
-      const tokenId = await authenticate(request, reply);
-      if (tokenId === null) return reply;
-      const { nodeId } = request.params;
-      if (!NODE_ID_PATTERN.test(nodeId)) {
-        return sendDpProblem(
-          reply,
-          request,
-          'DP_INVALID_INPUT',
-          'nodeId: 1-100 characters of letters, digits, ".", "_", ":" and "-"',
-        );
-      }
-      const report = ZNodeStatusReport.safeParse(request.body);
-      if (!report.success) {
-        return sendDpProblem(
-          reply,
-          request,
-          'DP_INVALID_INPUT',
-          formatIssues(report.error).join('; '),
-        );
-      }
-      await recordNodeStatus(opts.db, nodeId, tokenId, report.data, now());
-      return reply.code(204).send();
-    },
-  );
+  app.post<{ Params: { nodeId: string } }>(DP_NODE_STATUS_ROUTE, async (request, reply) => {
+    const tokenId = await authenticate(request, reply);
+    if (tokenId === null) return reply;
+    const { nodeId } = request.params;
+    if (!NODE_ID_PATTERN.test(nodeId)) {
+      return sendDpProblem(
+        reply,
+        request,
+        'DP_INVALID_INPUT',
+        'nodeId: 1-100 characters of letters, digits, ".", "_", ":" and "-"',
+      );
+    }
+    const report = ZNodeStatusReport.safeParse(request.body);
+    if (!report.success) {
+      return sendDpProblem(
+        reply,
+        request,
+        'DP_INVALID_INPUT',
+        formatIssues(report.error).join('; '),
+      );
+    }
+    await recordNodeStatus(opts.db, nodeId, tokenId, report.data, now());
+    return reply.code(204).send();
+  });
 };

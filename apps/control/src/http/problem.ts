@@ -1,42 +1,37 @@
+import { CONTROL_ERRORS, controlCodeForStatus } from '@portico/api';
+import { type ErrorCatalogue, PROBLEM_CONTENT_TYPE, problemDocument } from '@portico/config';
 import type { FastifyReply, FastifyRequest } from 'fastify';
 
-/** RFC 9457 problem details with the request id, for every non-tRPC error of the control plane. */
-export interface Problem {
-  type: string;
-  title: string;
-  status: number;
-  detail: string;
-  requestId: string;
+/**
+ * Sends the shared problem+json document (see @portico/config) for `code` of a surface's
+ * catalogue: the control plane's own routes (CONTROL_ERRORS), the data-plane sync (DP_ERRORS) and
+ * the registry (REGISTRY_ERRORS). It carries the request id and the path.
+ */
+export function sendCodedProblem<Code extends string>(
+  reply: FastifyReply,
+  request: FastifyRequest,
+  catalogue: ErrorCatalogue<Code>,
+  code: Code,
+  detail: string,
+): FastifyReply {
+  const problem = problemDocument(catalogue, code, {
+    detail,
+    requestId: request.id,
+    instance: request.url.split('?')[0] ?? '/',
+  });
+  return reply
+    .code(problem.status)
+    .header('content-type', PROBLEM_CONTENT_TYPE)
+    .header('x-request-id', request.id)
+    .send(problem);
 }
 
-const TITLES: Record<number, string> = {
-  400: 'Bad Request',
-  401: 'Unauthorized',
-  403: 'Forbidden',
-  404: 'Not Found',
-  405: 'Method Not Allowed',
-  413: 'Payload Too Large',
-  415: 'Unsupported Media Type',
-  429: 'Too Many Requests',
-  500: 'Internal Server Error',
-  503: 'Service Unavailable',
-};
-
+/** A problem for an HTTP status raised outside a procedure, under the control plane's catalogue code. */
 export function sendProblem(
   reply: FastifyReply,
   request: FastifyRequest,
   status: number,
   detail: string,
 ): FastifyReply {
-  const problem: Problem = {
-    type: 'about:blank',
-    title: TITLES[status] ?? 'Error',
-    status,
-    detail,
-    requestId: request.id,
-  };
-  return reply
-    .code(status)
-    .header('content-type', 'application/problem+json; charset=utf-8')
-    .send(JSON.stringify(problem));
+  return sendCodedProblem(reply, request, CONTROL_ERRORS, controlCodeForStatus(status), detail);
 }

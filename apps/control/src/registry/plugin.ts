@@ -1,16 +1,20 @@
+import {
+  REGISTRY_BASE_PATH,
+  REGISTRY_EPOCH_HEADER,
+  REGISTRY_INDEX_HEADER,
+  type RegisterResponse,
+  type RegistryServiceList,
+  ZInstanceId,
+  ZRegisterBody,
+  ZServiceName,
+} from '@portico/config';
 import type { RedisClient } from '@portico/config/redis';
 import type { Db } from '@portico/db';
 import type { FastifyPluginAsync, FastifyReply, FastifyRequest } from 'fastify';
 import { ChangeFeed } from './change-feed';
 import { sendProblem } from './problem';
 import { type RegistryScope, RegistryTokenVerifier, TokenStoreUnavailable } from './registry-auth';
-import {
-  describeIssues,
-  parseWaitMs,
-  ZInstanceId,
-  ZRegisterBody,
-  ZServiceName,
-} from './registry-schemas';
+import { describeIssues, parseWaitMs } from './registry-schemas';
 import { RegistryStore, type ServiceView } from './registry-store';
 
 /**
@@ -50,7 +54,7 @@ export const builtinRegistryPlugin: FastifyPluginAsync<BuiltinRegistryOptions> =
   app,
   options,
 ) => {
-  await app.register(registryRoutes, { ...options, prefix: '/registry/v1' });
+  await app.register(registryRoutes, { ...options, prefix: REGISTRY_BASE_PATH });
 };
 
 const registryRoutes: FastifyPluginAsync<BuiltinRegistryOptions> = async (app, options) => {
@@ -157,8 +161,8 @@ const registryRoutes: FastifyPluginAsync<BuiltinRegistryOptions> = async (app, o
 
   function sendView(reply: FastifyReply, view: ServiceView) {
     return reply
-      .header('x-portico-index', String(view.index))
-      .header('x-portico-epoch', view.epoch)
+      .header(REGISTRY_INDEX_HEADER, String(view.index))
+      .header(REGISTRY_EPOCH_HEADER, view.epoch)
       .send(view);
   }
 
@@ -180,12 +184,13 @@ const registryRoutes: FastifyPluginAsync<BuiltinRegistryOptions> = async (app, o
       const record = { id: instanceId.data, ...body.data };
       const result = await withStore(request, reply, () => store.register(service.data, record));
       if (!result) return reply;
-      return reply.header('x-portico-index', String(result.index)).send({
+      const answer: RegisterResponse = {
         service: service.data,
         instance: record,
         changed: result.changed,
         index: result.index,
-      });
+      };
+      return reply.header(REGISTRY_INDEX_HEADER, String(result.index)).send(answer);
     },
   );
 
@@ -206,7 +211,7 @@ const registryRoutes: FastifyPluginAsync<BuiltinRegistryOptions> = async (app, o
       );
       if (!result) return reply;
       // Idempotent: deregistering an instance that already expired is not an error.
-      return reply.header('x-portico-index', String(result.index)).code(204).send();
+      return reply.header(REGISTRY_INDEX_HEADER, String(result.index)).code(204).send();
     },
   );
 
@@ -282,6 +287,7 @@ const registryRoutes: FastifyPluginAsync<BuiltinRegistryOptions> = async (app, o
   app.get('/services', async (request, reply) => {
     if (!(await authorize(request, reply, 'read'))) return reply;
     const services = await withStore(request, reply, () => store.services());
-    return services ? reply.send({ services }) : reply;
+    const answer: RegistryServiceList | undefined = services && { services };
+    return answer ? reply.send(answer) : reply;
   });
 };

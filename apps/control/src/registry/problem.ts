@@ -1,16 +1,6 @@
+import { REGISTRY_ERRORS, type RegistryErrorCode } from '@portico/config';
 import type { FastifyReply, FastifyRequest } from 'fastify';
-import { sendCodedProblem } from '../http/coded-problem';
-
-/** The registry's closed list of error codes and their HTTP status. */
-export const REGISTRY_ERRORS = {
-  REG_INVALID_INPUT: { status: 400, title: 'Invalid input' },
-  REG_UNAUTHORIZED: { status: 401, title: 'Unauthorized' },
-  REG_FORBIDDEN: { status: 403, title: 'Forbidden' },
-  REG_NOT_FOUND: { status: 404, title: 'Not found' },
-  REG_UNAVAILABLE: { status: 503, title: 'Registry store unavailable' },
-  REG_INTERNAL: { status: 500, title: 'Internal error' },
-} as const;
-export type RegistryErrorCode = keyof typeof REGISTRY_ERRORS;
+import { sendCodedProblem } from '../http/problem';
 
 /** Sends an RFC 9457 problem document carrying the request id. */
 export function sendProblem(
@@ -19,6 +9,5 @@ export function sendProblem(
   code: RegistryErrorCode,
   detail: string,
 ) {
-  const { status, title } = REGISTRY_ERRORS[code];
-  return sendCodedProblem(reply, request, { code, status, title, detail });
+  return sendCodedProblem(reply, request, REGISTRY_ERRORS, code, detail);
 }

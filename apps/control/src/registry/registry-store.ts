@@ -1,35 +1,13 @@
 import { createHash, randomUUID } from 'node:crypto';
+import type { LiveInstance, RegisteredInstance, RegistryServiceView } from '@portico/config';
 import type { RedisClient } from '@portico/config/redis';
 import { DEREGISTER_SCRIPT, PRUNE_SCRIPT, READ_SCRIPT, REGISTER_SCRIPT } from './registry-scripts';
 
 /** What an instance registered with; stored as JSON in the service's instances hash. */
-export interface InstanceRecord {
-  id: string;
-  address: string;
-  port: number;
-  metadata: Record<string, string>;
-  ttlSeconds: number;
-}
-
-export interface LiveInstance extends InstanceRecord {
-  /** Epoch ms at which the instance disappears unless it heartbeats again. */
-  expiresAt: number;
-}
-
-export interface ServiceView {
-  service: string;
-  /** Grows on every change to the service's instance set; 0 for a service never seen. */
-  index: number;
-  /** Random id of this store's lifetime; a new one means indexes restarted (see registry-scripts). */
-  epoch: string;
-  /**
-   * How the service last became empty: `deregistered` (an explicit DELETE of its last instance,
-   * which watchers may act on) or `expired` (TTLs ran out, possibly because the control plane was
-   * down); null while it has instances or was never seen.
-   */
-  emptiedBy: 'deregistered' | 'expired' | null;
-  instances: LiveInstance[];
-}
+export type InstanceRecord = RegisteredInstance;
+export type { LiveInstance };
+/** A service's instance set as `GET /registry/v1/services/:service` answers it. */
+export type ServiceView = RegistryServiceView;
 
 /**
  * The registry's state in Redis. Every key carries the same hash tag so the scripts, which touch

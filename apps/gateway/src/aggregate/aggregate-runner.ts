@@ -1,6 +1,11 @@
 import type { AnalyticsRecorder } from '@portico/analytics';
+import { problemDocument } from '@portico/config';
 import type { CompiledApi } from '../config/compiled-config';
-import { type GatewayErrorCode, PROBLEM_CONTENT_TYPE } from '../errors/gateway-errors';
+import {
+  GATEWAY_ERRORS,
+  type GatewayErrorCode,
+  PROBLEM_CONTENT_TYPE,
+} from '../errors/gateway-errors';
 import type { TranscodeHost } from '../grpc/grpc-transcoder';
 import type { LimitCheck, Limiter } from '../limits/index';
 import { addCorsResponseHeaders } from '../policies/cors';
@@ -102,16 +107,11 @@ async function execute(
   if (failed.length > 0 && (!aggregate.partial || failed.length === aggregate.calls.length)) {
     const timedOut = failed.every((f) => f.code === 'GW_UPSTREAM_TIMEOUT');
     const code: GatewayErrorCode = timedOut ? 'GW_UPSTREAM_TIMEOUT' : 'GW_AGGREGATE_FAILED';
-    const status = timedOut ? 504 : 502;
-    const body = JSON.stringify({
-      type: `https://portico.dev/errors/${code}`,
-      title: timedOut ? 'Upstream timed out' : 'Composite request failed',
-      status,
-      code,
-      detail: `${failed.length} of ${aggregate.calls.length} backend calls failed: ${failed.map((f) => f.call).join(', ')}`,
-      failed,
-      requestId: host.requestId,
-    });
+    const status = GATEWAY_ERRORS[code].status;
+    const detail = `${failed.length} of ${aggregate.calls.length} backend calls failed: ${failed.map((f) => f.call).join(', ')}`;
+    const body = JSON.stringify(
+      problemDocument(GATEWAY_ERRORS, code, { detail, requestId: host.requestId }, { failed }),
+    );
     host.noteUpstream({
       instance: null,
       upstreamMs,

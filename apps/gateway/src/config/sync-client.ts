@@ -1,4 +1,11 @@
-import { DATA_PLANE_NODE_HEADER, type NodeStatusReport, ZSyncResponse } from '@portico/config';
+import {
+  DATA_PLANE_NODE_HEADER,
+  DP_CONFIG_PATH,
+  dpNodeStatusPath,
+  type NodeStatusReport,
+  type SyncQuery,
+  ZSyncResponse,
+} from '@portico/config';
 import { Agent, request } from 'undici';
 import type { RuntimeState } from './runtime-state';
 import type { SnapshotStore } from './snapshot-store';
@@ -124,13 +131,17 @@ export class ConfigSyncClient {
   private async pollOnce(): Promise<boolean> {
     const { runtime, waitSeconds } = this.options;
     const current = runtime.current;
-    const params = new URLSearchParams({
+    // Every query parameter is one of ZSyncQuery's, which the control plane parses.
+    const query: Record<keyof SyncQuery, string | undefined> = {
       version: String(current.config?.version ?? 0),
       seq: String(current.credentials.seq),
       waitSeconds: String(waitSeconds),
-    });
-    if (current.config) params.set('hash', current.config.hash);
-    const response = await request(`${this.options.controlUrl}/dp/v1/config?${params}`, {
+      hash: current.config?.hash,
+    };
+    const params = new URLSearchParams();
+    for (const [name, value] of Object.entries(query))
+      if (value !== undefined) params.set(name, value);
+    const response = await request(`${this.options.controlUrl}${DP_CONFIG_PATH}?${params}`, {
       dispatcher: this.agent,
       signal: this.abort.signal,
       headers: {
@@ -242,7 +253,7 @@ export class ConfigSyncClient {
       services: this.options.serviceHealth(),
     };
     const response = await request(
-      `${this.options.controlUrl}/dp/v1/nodes/${encodeURIComponent(this.options.nodeId)}/status`,
+      `${this.options.controlUrl}${dpNodeStatusPath(this.options.nodeId)}`,
       {
         method: 'POST',
         dispatcher: this.agent,

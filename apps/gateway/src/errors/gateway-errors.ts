@@ -1,3 +1,7 @@
+import { type ProblemDocument, problemDocument } from '@portico/config';
+
+export { PROBLEM_CONTENT_TYPE } from '@portico/config';
+
 /**
  * The closed list of errors the gateway answers itself, and the one table mapping them to HTTP.
  * Codes are stable strings clients and dashboards can rely on; titles are for people.
@@ -31,14 +35,8 @@ export const GATEWAY_ERRORS = {
 
 export type GatewayErrorCode = keyof typeof GATEWAY_ERRORS;
 
-export interface GatewayProblem {
-  type: string;
-  title: string;
-  status: number;
-  code: GatewayErrorCode;
-  detail: string;
-  requestId: string;
-  instance?: string;
+/** The shared problem+json document (see @portico/config) with the gateway's extensions. */
+export interface GatewayProblem extends ProblemDocument<GatewayErrorCode> {
   /** GW_REQUEST_INVALID: each way the request departs from the API's OpenAPI document. */
   violations?: readonly { pointer: string; message: string }[];
 }
@@ -50,17 +48,5 @@ export function problemBody(
   requestId: string,
   extension?: Pick<GatewayProblem, 'violations'>,
 ): string {
-  const { status, title } = GATEWAY_ERRORS[code];
-  const problem: GatewayProblem = {
-    type: `https://portico.dev/errors/${code}`,
-    title,
-    status,
-    code,
-    detail,
-    requestId,
-    ...extension,
-  };
-  return JSON.stringify(problem);
+  return JSON.stringify(problemDocument(GATEWAY_ERRORS, code, { detail, requestId }, extension));
 }
-
-export const PROBLEM_CONTENT_TYPE = 'application/problem+json';

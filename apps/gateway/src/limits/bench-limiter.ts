@@ -19,6 +19,7 @@
  * Only talks to 127.0.0.1. Uses a random key prefix and deletes its keys afterwards.
  */
 import { parseArgs } from 'node:util';
+import { startRedisServer } from '@portico/testkit';
 import { Redis } from 'ioredis';
 import {
   createLimiter,
@@ -27,7 +28,6 @@ import {
   type LimitWaiter,
   limiterRedisOptions,
 } from './index.js';
-import { startRedisServer } from './testing/redis-server-process.js';
 import { deleteLimiterKeys, randomKeyPrefix } from './testing/redis-test-prefix.js';
 
 const { values } = parseArgs({

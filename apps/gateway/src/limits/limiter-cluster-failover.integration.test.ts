@@ -1,10 +1,10 @@
 import { execFile } from 'node:child_process';
 import { promisify } from 'node:util';
 import { parseQuotaCounter, quotaCounterKey, redisKeySlot } from '@portico/config';
+import { type RedisServer, startRedisServer } from '@portico/testkit';
 import { Cluster, Redis } from 'ioredis';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createLimiter, type LimitCheck, type Limiter, limiterRedisOptions } from './index.js';
-import { type RedisServerProcess, startRedisServer } from './testing/redis-server-process.js';
 import { randomKeyPrefix } from './testing/redis-test-prefix.js';
 
 /**
@@ -14,7 +14,7 @@ import { randomKeyPrefix } from './testing/redis-test-prefix.js';
  * CLUSTER FAILOVER while checks keep coming).
  */
 const run = promisify(execFile);
-const nodes: RedisServerProcess[] = [];
+const nodes: RedisServer[] = [];
 const clients: Array<Redis | Cluster> = [];
 
 async function clusterClient(): Promise<Cluster> {

@@ -1,4 +1,5 @@
 import { redisKeySlot } from '@portico/config';
+import { type RedisServer, startRedisServer } from '@portico/testkit';
 import { Cluster, Redis } from 'ioredis';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import {
@@ -9,12 +10,11 @@ import {
   type LimitWaiter,
   limiterRedisOptions,
 } from './index.js';
-import { type RedisServerProcess, startRedisServer } from './testing/redis-server-process.js';
 import { randomKeyPrefix } from './testing/redis-test-prefix.js';
 
 // A one-node Redis Cluster owning all 16384 slots: like any cluster it refuses a command whose
 // keys span slots (CROSSSLOT), which is what the limiter's grouping by slot must avoid.
-let server: RedisServerProcess;
+let server: RedisServer;
 let admin: Redis;
 const clients: Array<Redis | Cluster> = [];
 const CORRECTNESS_BUDGET_MS = 5_000;

@@ -1,3 +1,4 @@
+import { type RedisServer, startRedisServer } from '@portico/testkit';
 import { Redis } from 'ioredis';
 import { afterEach, describe, expect, it } from 'vitest';
 import {
@@ -8,7 +9,6 @@ import {
 } from './index.js';
 import { quotaPeriodAt } from './quota-period.js';
 import { metric } from './testing/limiter-observations.js';
-import { type RedisServerProcess, startRedisServer } from './testing/redis-server-process.js';
 import { randomKeyPrefix } from './testing/redis-test-prefix.js';
 
 // The hard ceiling: how long a check waits for a Redis that does not answer. Redis being merely
@@ -17,7 +17,7 @@ const CEILING_MS = 50;
 // Generous on a shared 2-core machine; the measured figures are printed for the record.
 const SLACK_MS = 100;
 
-let server: RedisServerProcess | null = null;
+let server: RedisServer | null = null;
 let client: Redis | null = null;
 
 afterEach(async () => {
@@ -27,7 +27,7 @@ afterEach(async () => {
   server = null;
 });
 
-async function startWithClient(): Promise<{ server: RedisServerProcess; redis: Redis }> {
+async function startWithClient(): Promise<{ server: RedisServer; redis: Redis }> {
   server = await startRedisServer();
   const redis = new Redis({ host: '127.0.0.1', port: server.port, ...limiterRedisOptions });
   client = redis;

@@ -1,3 +1,4 @@
+import { type ProblemDocument, problemDocument } from '@portico/config';
 import { GATEWAY_ERRORS, type GatewayErrorCode } from '../errors/gateway-errors';
 
 /**
@@ -16,13 +17,8 @@ export const JSON_RPC = {
 
 export type JsonRpcId = string | number | null;
 
-export interface GatewayProblemData {
-  type: string;
-  title: string;
-  status: number;
-  code: GatewayErrorCode;
-  detail: string;
-  requestId: string;
+/** The shared problem document, as a JSON-RPC error's `data`. */
+export interface GatewayProblemData extends ProblemDocument<GatewayErrorCode> {
   /** Limit headers (RateLimit, Retry-After) as the REST answer would carry them. */
   headers?: Record<string, string>;
 }
@@ -52,17 +48,13 @@ export function refusalMessage(
   requestId: string,
   headers?: Record<string, string> | null,
 ): string {
-  const { status, title } = GATEWAY_ERRORS[code];
-  const data: GatewayProblemData = {
-    type: `https://portico.dev/errors/${code}`,
-    title,
-    status,
+  const data: GatewayProblemData = problemDocument(
+    GATEWAY_ERRORS,
     code,
-    detail,
-    requestId,
-    ...(headers ? { headers } : {}),
-  };
-  return errorMessage(id, JSON_RPC.GATEWAY_REFUSED, `${title}: ${detail}`, data);
+    { detail, requestId },
+    headers ? { headers } : undefined,
+  );
+  return errorMessage(id, JSON_RPC.GATEWAY_REFUSED, `${data.title}: ${detail}`, data);
 }
 
 export interface JsonRpcRequest {

@@ -1,5 +1,6 @@
 import type { AnalyticsBatch, UsageAggregate } from '@portico/analytics';
 import type { Db } from '@portico/db';
+import { ADD_TO_ROLLUP_CELL } from './rollup-sql';
 
 export interface ApplyBatchResult {
   /** False when this batch id had already been applied (a redelivery): nothing was counted. */
@@ -40,14 +41,7 @@ export async function applyBatch(db: Db, batch: AnalyticsBatch): Promise<ApplyBa
       -- Sorted by key so concurrent batches lock shared cells in one order and cannot deadlock.
       ORDER BY x.m, x.a, x.r, x.c, x.k, x.s
       ON CONFLICT (minute, "apiId", "routeId", "consumerId", "keyId", "statusClass") DO UPDATE SET
-        count = u.count + EXCLUDED.count,
-        "errorCount" = u."errorCount" + EXCLUDED."errorCount",
-        "bytesIn" = u."bytesIn" + EXCLUDED."bytesIn",
-        "bytesOut" = u."bytesOut" + EXCLUDED."bytesOut",
-        "latencyBuckets" = (
-          SELECT array_agg(COALESCE(p, 0) + COALESCE(q, 0) ORDER BY i)
-          FROM unnest(u."latencyBuckets", EXCLUDED."latencyBuckets") WITH ORDINALITY AS t(p, q, i)
-        )
+        ${ADD_TO_ROLLUP_CELL}
       RETURNING 1
     ),
     error_rollups AS (

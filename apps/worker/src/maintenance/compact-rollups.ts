@@ -1,4 +1,5 @@
-import type { Db } from '@portico/db';
+import { type Db, rawSql } from '@portico/db';
+import { ADD_TO_ROLLUP_CELL } from '../analytics/rollup-sql';
 
 const HOUR_MS = 3_600_000;
 const HOURS_PER_STEP = 6;
@@ -17,10 +18,8 @@ export async function compactRollups(db: Db, now: Date, compactAfterHours: numbe
   const cutoff = new Date(
     Math.floor((now.getTime() - compactAfterHours * HOUR_MS) / HOUR_MS) * HOUR_MS,
   );
-  const minuteRows = await compactInSteps(cutoff, {
-    oldest: () =>
-      db.$queryRaw<{ minute: Date | null }[]>`
-        SELECT min(minute) AS minute FROM usage_minutes WHERE minute < ${cutoff}`,
+  const minuteRows = await compactInSteps(db, cutoff, {
+    table: 'usage_minutes',
     move: (upTo) =>
       db.$queryRaw<{ moved: bigint }[]>`
       WITH moved AS (
@@ -52,14 +51,7 @@ export async function compactRollups(db: Db, now: Date, compactAfterHours: numbe
         FROM cells c JOIN histograms h USING (hour, "apiId", "routeId", "consumerId", "keyId", "statusClass")
         ORDER BY 1, 2, 3, 4, 5, 6
         ON CONFLICT (hour, "apiId", "routeId", "consumerId", "keyId", "statusClass") DO UPDATE SET
-          count = u.count + EXCLUDED.count,
-          "errorCount" = u."errorCount" + EXCLUDED."errorCount",
-          "bytesIn" = u."bytesIn" + EXCLUDED."bytesIn",
-          "bytesOut" = u."bytesOut" + EXCLUDED."bytesOut",
-          "latencyBuckets" = (
-            SELECT array_agg(COALESCE(p, 0) + COALESCE(q, 0) ORDER BY i)
-            FROM unnest(u."latencyBuckets", EXCLUDED."latencyBuckets") WITH ORDINALITY AS t(p, q, i)
-          )
+          ${ADD_TO_ROLLUP_CELL}
         RETURNING 1
       )
       SELECT count(*)::bigint AS moved FROM moved`,
@@ -70,10 +62,8 @@ export async function compactRollups(db: Db, now: Date, compactAfterHours: numbe
 
 /** The same fold for the per-minute gateway error-code counts. */
 async function compactErrorRollups(db: Db, cutoff: Date): Promise<number> {
-  return compactInSteps(cutoff, {
-    oldest: () =>
-      db.$queryRaw<{ minute: Date | null }[]>`
-        SELECT min(minute) AS minute FROM usage_error_minutes WHERE minute < ${cutoff}`,
+  return compactInSteps(db, cutoff, {
+    table: 'usage_error_minutes',
     move: (upTo) =>
       db.$queryRaw<{ moved: bigint }[]>`
       WITH moved AS (
@@ -93,10 +83,9 @@ async function compactErrorRollups(db: Db, cutoff: Date): Promise<number> {
   });
 }
 
-/** One table's compaction: where its oldest minute row is, and the statement that moves rows. */
+/** One table's compaction: the minute table, and the statement that moves its rows. */
 interface CompactionSteps {
-  /** Reads the oldest minute row below the cutoff (null or no row when none is left). */
-  oldest: () => Promise<{ minute: Date | null }[]>;
+  table: 'usage_minutes' | 'usage_error_minutes';
   /** Folds the minute rows before `upTo` into hour rows and counts the rows it moved. */
   move: (upTo: Date) => Promise<{ moved: bigint }[]>;
 }
@@ -105,10 +94,12 @@ interface CompactionSteps {
  * Moves a table's minute rows below `cutoff` HOURS_PER_STEP hours at a time and at most MAX_STEPS
  * steps per run, so each statement stays bounded however far behind compaction has fallen.
  */
-async function compactInSteps(cutoff: Date, steps: CompactionSteps): Promise<number> {
+async function compactInSteps(db: Db, cutoff: Date, steps: CompactionSteps): Promise<number> {
   let rows = 0;
   for (let step = 0; step < MAX_STEPS; step++) {
-    const from = (await steps.oldest())[0]?.minute;
+    const oldest = await db.$queryRaw<{ minute: Date | null }[]>`
+      SELECT min(minute) AS minute FROM ${rawSql(steps.table)} WHERE minute < ${cutoff}`;
+    const from = oldest[0]?.minute;
     if (!from) break;
     const upTo = new Date(
       Math.min(

@@ -66,3 +66,19 @@ export function auditedDelete<T extends { id: string }>(
     return before;
   });
 }
+
+/**
+ * Changes one entity through its service (which returns it as it was and as it is) and audits
+ * both, in one transaction. Resolves to the entity as it is now.
+ */
+export function auditedChange<T extends { id: string }>(
+  ctx: AuditedContext,
+  target: AuditTarget,
+  change: (tx: Prisma.TransactionClient) => Promise<{ before: unknown; after: T }>,
+): Promise<T> {
+  return ctx.db.$transaction(async (tx) => {
+    const { before, after } = await change(tx);
+    await recordAudit(tx, ctx, { ...target, targetId: after.id, before, after });
+    return after;
+  });
+}

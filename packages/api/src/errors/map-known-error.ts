@@ -1,5 +1,7 @@
 import { TRPCError } from '@trpc/server';
 import { ZodError } from 'zod';
+import { PorticoError } from '../services/shared/domain-errors';
+import { CONTROL_ERRORS } from './control-errors';
 
 export interface ValidationIssue {
   path: string[];
@@ -62,33 +64,47 @@ function isPrismaKnownError(value: unknown): value is PrismaLikeError {
   );
 }
 
-/** Tables of prisma/schema.prisma (their @@map names), longest first so prefixes match correctly. */
-const TABLE_NAMES = [
-  'personal_access_tokens',
-  'registry_connections',
+/** Tables of prisma/schema.prisma (their @@map names; a test keeps the list whole). */
+export const TABLE_NAMES: readonly string[] = [
+  'analytics_batches',
+  'api_keys',
+  'apis',
+  'audit_log',
+  'certificates',
+  'config_versions',
+  'consumers',
   'credential_changes',
   'data_plane_nodes',
-  'config_versions',
-  'machine_tokens',
-  'subscriptions',
-  'audit_log',
-  'plan_apis',
-  'consumers',
-  'api_keys',
-  'sessions',
-  'services',
-  'secrets',
+  'developer_invites',
   'invites',
-  'routes',
+  'machine_tokens',
+  'personal_access_tokens',
+  'plan_apis',
   'plans',
+  'portal_settings',
+  'quota_notifications',
+  'registry_connections',
+  'request_log',
+  'routes',
+  'secrets',
+  'services',
+  'sessions',
+  'subscriptions',
+  'usage_error_hours',
+  'usage_error_minutes',
+  'usage_hours',
+  'usage_minutes',
+  'user_tokens',
   'users',
-  'apis',
 ];
+
+/** Longest first, so a table whose name prefixes another's (`usage_hours`, `users`) cannot match too early. */
+const TABLES_LONGEST_FIRST = [...TABLE_NAMES].sort((a, b) => b.length - a.length);
 
 /** `users_email_key` -> ['email']; `subscriptions_consumerId_planId_key` -> ['consumerId', 'planId']. */
 export function fieldsFromIndexName(index: string): string[] {
   const withoutSuffix = index.replace(/_key$/, '');
-  const table = TABLE_NAMES.find((t) => withoutSuffix.startsWith(`${t}_`));
+  const table = TABLES_LONGEST_FIRST.find((t) => withoutSuffix.startsWith(`${t}_`));
   if (!table) return [index];
   return withoutSuffix.slice(table.length + 1).split('_');
 }
@@ -130,11 +146,16 @@ const ENTITY_NAMES: Record<string, string> = {
 };
 
 /**
- * Turns errors with a known meaning into the tRPC error a caller can act on; returns null for
+ * Turns errors with a known meaning (a service's PorticoError, validation issues, Prisma's
+ * constraint errors) into the tRPC error a caller can act on; returns null for
  * everything else (which stays an INTERNAL_SERVER_ERROR that leaks nothing).
  */
 export function mapKnownError(error: TRPCError): TRPCError | null {
   const cause = error.cause;
+  if (cause instanceof PorticoError) {
+    // The service's own verdict: the catalogue says which tRPC code carries it; the message is kept.
+    return new TRPCError({ code: CONTROL_ERRORS[cause.code].trpc, message: cause.message, cause });
+  }
   const issues = validationIssues(cause);
   if (issues) {
     // Also rewrites tRPC's own input errors, whose message is the raw issue JSON.

@@ -2,8 +2,7 @@ import type { NodeStatusReport } from '@portico/config';
 import { type Db, DbNull, type Prisma } from '@portico/db';
 import { hashSecret } from '@portico/keys';
 
-/** Node ids come from gateways: printable, short, no surprises in logs or the console. */
-export const NODE_ID_PATTERN = /^[A-Za-z0-9][A-Za-z0-9._:-]{0,99}$/;
+export { NODE_ID_PATTERN } from '@portico/config';
 
 /** Don't write lastUsedAt on every long-poll; once a minute is plenty to show a token is in use. */
 const TOKEN_TOUCH_INTERVAL_MS = 60_000;

@@ -50,6 +50,20 @@ export class UpdateRecorder {
       });
     }
   }
+
+  /** Waits for an update whose endpoints are exactly `expected` (sorted `address:port`). */
+  waitForEndpoints(expected: readonly string[], timeoutMs = 10_000, what = 'endpoints') {
+    const wanted = [...expected].sort().join();
+    return this.waitFor((u) => endpoints(u).join() === wanted, timeoutMs, what);
+  }
+
+  /**
+   * The endpoints of the next degraded update (the registry failing or unreachable); adapters keep
+   * the last known set through an outage, which is what tests compare this with.
+   */
+  async degradedEndpoints(timeoutMs = 10_000, what = 'degraded'): Promise<string[]> {
+    return endpoints(await this.waitFor((u) => u.status === 'degraded', timeoutMs, what));
+  }
 }
 
 /** Sorted `address:port` list, the shape most assertions want. */

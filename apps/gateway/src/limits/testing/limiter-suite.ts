@@ -1,9 +1,9 @@
+import { type RedisServer, startRedisServer } from '@portico/testkit';
 import { Redis } from 'ioredis';
 import { afterAll, afterEach, beforeAll } from 'vitest';
 import { createLimiter } from '../index.js';
 import { limiterRedisOptions } from '../limiter-redis-options.js';
 import type { LimitCheck, LimitDecision, Limiter, LimiterOptions } from '../limiter-types.js';
-import { type RedisServerProcess, startRedisServer } from './redis-server-process.js';
 import { deleteLimiterKeys, randomKeyPrefix } from './redis-test-prefix.js';
 
 /** The shared development Redis, which these suites use under a key prefix of their own. */
@@ -87,7 +87,7 @@ export function useSharedRedis(): SharedRedis {
 
 export interface PrivateRedis {
   /** The calling file's own server: its INFO commandstats count only its calls; it can be paused. */
-  readonly server: RedisServerProcess;
+  readonly server: RedisServer;
   /** A limiter connection to it (limiterRedisOptions). */
   readonly redis: Redis;
   /** A plain connection to it, for reading keys and command counts. */

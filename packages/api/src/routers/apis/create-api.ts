@@ -1,4 +1,4 @@
-import { recordAudit } from '../../audit/record-audit';
+import { auditedCreate } from '../../audit/audited-write';
 import { createApi } from '../../services/apis/apis';
 import { operatorProcedure } from '../../trpc';
 import { ZCreateApiInput } from './create-api.types';
@@ -6,14 +6,7 @@ import { ZCreateApiInput } from './create-api.types';
 export const createApiProcedure = operatorProcedure('editor')
   .input(ZCreateApiInput)
   .mutation(({ ctx, input }) =>
-    ctx.db.$transaction(async (tx) => {
-      const api = await createApi(tx, input, ctx.now());
-      await recordAudit(tx, ctx, {
-        action: 'api.create',
-        targetType: 'api',
-        targetId: api.id,
-        after: api,
-      });
-      return api;
-    }),
+    auditedCreate(ctx, { action: 'api.create', targetType: 'api' }, (tx) =>
+      createApi(tx, input, ctx.now()),
+    ),
   );

@@ -1,4 +1,4 @@
-import { recordAudit } from '../../audit/record-audit';
+import { auditedChange } from '../../audit/audited-write';
 import { updateCertificate } from '../../services/certificates/certificates';
 import { operatorProcedure } from '../../trpc';
 import { ZUpdateCertificateInput } from './update-certificate.types';
@@ -7,15 +7,7 @@ import { ZUpdateCertificateInput } from './update-certificate.types';
 export const updateCertificateProcedure = operatorProcedure('admin')
   .input(ZUpdateCertificateInput)
   .mutation(({ ctx, input }) =>
-    ctx.db.$transaction(async (tx) => {
-      const { before, after } = await updateCertificate(tx, ctx.secretKey, input, ctx.now());
-      await recordAudit(tx, ctx, {
-        action: 'certificate.update',
-        targetType: 'certificate',
-        targetId: after.id,
-        before,
-        after,
-      });
-      return after;
-    }),
+    auditedChange(ctx, { action: 'certificate.update', targetType: 'certificate' }, (tx) =>
+      updateCertificate(tx, ctx.secretKey, input, ctx.now()),
+    ),
   );

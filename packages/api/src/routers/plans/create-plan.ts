@@ -1,4 +1,4 @@
-import { recordAudit } from '../../audit/record-audit';
+import { auditedCreate } from '../../audit/audited-write';
 import { createPlan } from '../../services/plans/plans';
 import { operatorProcedure } from '../../trpc';
 import { ZCreatePlanInput } from './create-plan.types';
@@ -6,14 +6,7 @@ import { ZCreatePlanInput } from './create-plan.types';
 export const createPlanProcedure = operatorProcedure('editor')
   .input(ZCreatePlanInput)
   .mutation(({ ctx, input }) =>
-    ctx.db.$transaction(async (tx) => {
-      const plan = await createPlan(tx, input, ctx.now());
-      await recordAudit(tx, ctx, {
-        action: 'plan.create',
-        targetType: 'plan',
-        targetId: plan.id,
-        after: plan,
-      });
-      return plan;
-    }),
+    auditedCreate(ctx, { action: 'plan.create', targetType: 'plan' }, (tx) =>
+      createPlan(tx, input, ctx.now()),
+    ),
   );

@@ -1,4 +1,4 @@
-import { recordAudit } from '../../audit/record-audit';
+import { auditedChange } from '../../audit/audited-write';
 import { updateRegistry } from '../../services/registries/registries';
 import { operatorProcedure } from '../../trpc';
 import { ZUpdateRegistryInput } from './update-registry.types';
@@ -6,15 +6,7 @@ import { ZUpdateRegistryInput } from './update-registry.types';
 export const updateRegistryProcedure = operatorProcedure('editor')
   .input(ZUpdateRegistryInput)
   .mutation(({ ctx, input }) =>
-    ctx.db.$transaction(async (tx) => {
-      const { before, after } = await updateRegistry(tx, ctx.secretKey, input);
-      await recordAudit(tx, ctx, {
-        action: 'registry.update',
-        targetType: 'registry',
-        targetId: after.id,
-        before,
-        after,
-      });
-      return after;
-    }),
+    auditedChange(ctx, { action: 'registry.update', targetType: 'registry' }, (tx) =>
+      updateRegistry(tx, ctx.secretKey, input),
+    ),
   );

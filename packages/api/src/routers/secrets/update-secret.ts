@@ -1,4 +1,4 @@
-import { recordAudit } from '../../audit/record-audit';
+import { auditedChange } from '../../audit/audited-write';
 import { updateSecret } from '../../services/secrets/secrets';
 import { operatorProcedure } from '../../trpc';
 import { ZUpdateSecretInput } from './update-secret.types';
@@ -7,15 +7,7 @@ import { ZUpdateSecretInput } from './update-secret.types';
 export const updateSecretProcedure = operatorProcedure('admin')
   .input(ZUpdateSecretInput)
   .mutation(({ ctx, input }) =>
-    ctx.db.$transaction(async (tx) => {
-      const { before, after } = await updateSecret(tx, ctx.secretKey, input);
-      await recordAudit(tx, ctx, {
-        action: 'secret.update',
-        targetType: 'secret',
-        targetId: after.id,
-        before,
-        after,
-      });
-      return after;
-    }),
+    auditedChange(ctx, { action: 'secret.update', targetType: 'secret' }, (tx) =>
+      updateSecret(tx, ctx.secretKey, input),
+    ),
   );

@@ -1,4 +1,4 @@
-import { recordAudit } from '../../audit/record-audit';
+import { auditedCreate } from '../../audit/audited-write';
 import { createService } from '../../services/services/services';
 import { operatorProcedure } from '../../trpc';
 import { ZCreateServiceInput } from './create-service.types';
@@ -6,14 +6,7 @@ import { ZCreateServiceInput } from './create-service.types';
 export const createServiceProcedure = operatorProcedure('editor')
   .input(ZCreateServiceInput)
   .mutation(({ ctx, input }) =>
-    ctx.db.$transaction(async (tx) => {
-      const service = await createService(tx, input, ctx.now());
-      await recordAudit(tx, ctx, {
-        action: 'service.create',
-        targetType: 'service',
-        targetId: service.id,
-        after: service,
-      });
-      return service;
-    }),
+    auditedCreate(ctx, { action: 'service.create', targetType: 'service' }, (tx) =>
+      createService(tx, input, ctx.now()),
+    ),
   );

@@ -1,4 +1,4 @@
-import { recordAudit } from '../../audit/record-audit';
+import { auditedChange } from '../../audit/audited-write';
 import { updateService } from '../../services/services/services';
 import { operatorProcedure } from '../../trpc';
 import { ZUpdateServiceInput } from './update-service.types';
@@ -6,15 +6,7 @@ import { ZUpdateServiceInput } from './update-service.types';
 export const updateServiceProcedure = operatorProcedure('editor')
   .input(ZUpdateServiceInput)
   .mutation(({ ctx, input }) =>
-    ctx.db.$transaction(async (tx) => {
-      const { before, after } = await updateService(tx, input);
-      await recordAudit(tx, ctx, {
-        action: 'service.update',
-        targetType: 'service',
-        targetId: after.id,
-        before,
-        after,
-      });
-      return after;
-    }),
+    auditedChange(ctx, { action: 'service.update', targetType: 'service' }, (tx) =>
+      updateService(tx, input),
+    ),
   );

@@ -1,20 +1,12 @@
 import { ownedResourceProcedure } from '../../access/owned-resource-procedure';
-import { recordAudit } from '../../audit/record-audit';
+import { auditedChange } from '../../audit/audited-write';
 import { createSubscription } from '../../services/subscriptions/subscriptions';
 import { ZCreateSubscriptionInput } from './create-subscription.types';
 
 export const createSubscriptionProcedure = ownedResourceProcedure('editor')
   .input(ZCreateSubscriptionInput)
   .mutation(({ ctx, input }) =>
-    ctx.db.$transaction(async (tx) => {
-      const { before, after } = await createSubscription(tx, ctx.ownerScope, input, ctx.now());
-      await recordAudit(tx, ctx, {
-        action: 'subscription.create',
-        targetType: 'subscription',
-        targetId: after.id,
-        before,
-        after,
-      });
-      return after;
-    }),
+    auditedChange(ctx, { action: 'subscription.create', targetType: 'subscription' }, (tx) =>
+      createSubscription(tx, ctx.ownerScope, input, ctx.now()),
+    ),
   );

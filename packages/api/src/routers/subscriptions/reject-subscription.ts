@@ -1,16 +1,3 @@
-import { operatorProcedure } from '../../trpc';
-import { ZSubscriptionIdInput } from './create-subscription.types';
-import { decideAndAudit } from './decide-and-audit';
+import { operatorDecisionProcedure } from './operator-decision';
 
-export const rejectSubscriptionProcedure = operatorProcedure('editor')
-  .input(ZSubscriptionIdInput)
-  .mutation(({ ctx, input }) =>
-    ctx.db.$transaction((tx) =>
-      decideAndAudit(tx, ctx, {
-        ownerScope: null,
-        decision: 'reject',
-        id: input.id,
-        auditAction: 'subscription.reject',
-      }),
-    ),
-  );
+export const rejectSubscriptionProcedure = operatorDecisionProcedure('reject');

@@ -1,4 +1,4 @@
-import { recordAudit } from '../../audit/record-audit';
+import { auditedChange } from '../../audit/audited-write';
 import { disableUser } from '../../services/users/members';
 import { operatorProcedure } from '../../trpc';
 import { ZDisableUserInput } from './disable-user.types';
@@ -7,15 +7,7 @@ import { ZDisableUserInput } from './disable-user.types';
 export const disableUserProcedure = operatorProcedure('admin')
   .input(ZDisableUserInput)
   .mutation(({ ctx, input }) =>
-    ctx.db.$transaction(async (tx) => {
-      const { before, after } = await disableUser(tx, ctx.actor, input.id, ctx.now());
-      await recordAudit(tx, ctx, {
-        action: 'user.disable',
-        targetType: 'user',
-        targetId: after.id,
-        before,
-        after,
-      });
-      return after;
-    }),
+    auditedChange(ctx, { action: 'user.disable', targetType: 'user' }, (tx) =>
+      disableUser(tx, ctx.actor, input.id, ctx.now()),
+    ),
   );

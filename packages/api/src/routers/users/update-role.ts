@@ -1,4 +1,4 @@
-import { recordAudit } from '../../audit/record-audit';
+import { auditedChange } from '../../audit/audited-write';
 import { updateRole } from '../../services/users/members';
 import { operatorProcedure } from '../../trpc';
 import { ZUpdateRoleInput } from './update-role.types';
@@ -6,15 +6,7 @@ import { ZUpdateRoleInput } from './update-role.types';
 export const updateRoleProcedure = operatorProcedure('admin')
   .input(ZUpdateRoleInput)
   .mutation(({ ctx, input }) =>
-    ctx.db.$transaction(async (tx) => {
-      const { before, after } = await updateRole(tx, ctx.actor, input);
-      await recordAudit(tx, ctx, {
-        action: 'user.update_role',
-        targetType: 'user',
-        targetId: after.id,
-        before,
-        after,
-      });
-      return after;
-    }),
+    auditedChange(ctx, { action: 'user.update_role', targetType: 'user' }, (tx) =>
+      updateRole(tx, ctx.actor, input),
+    ),
   );

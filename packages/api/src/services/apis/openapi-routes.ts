@@ -1,7 +1,6 @@
 import { HTTP_METHODS, type HttpMethod, type Route, ZRoutePath } from '@portico/config';
-import { TRPCError } from '@trpc/server';
 import { parse } from 'yaml';
-import { badRequest } from '../shared/domain-errors';
+import { badRequest, PorticoError } from '../shared/domain-errors';
 
 /** Uploaded OpenAPI documents larger than this are refused with PAYLOAD_TOO_LARGE. */
 export const MAX_OPENAPI_BYTES = 5 * 1024 * 1024;
@@ -9,10 +8,10 @@ export const MAX_OPENAPI_BYTES = 5 * 1024 * 1024;
 export function assertOpenApiSize(document: string): void {
   const bytes = Buffer.byteLength(document, 'utf8');
   if (bytes > MAX_OPENAPI_BYTES) {
-    throw new TRPCError({
-      code: 'PAYLOAD_TOO_LARGE',
-      message: `document: the OpenAPI document is ${bytes} bytes; the limit is ${MAX_OPENAPI_BYTES} bytes (5 MB)`,
-    });
+    throw new PorticoError(
+      'CTL_PAYLOAD_TOO_LARGE',
+      `document: the OpenAPI document is ${bytes} bytes; the limit is ${MAX_OPENAPI_BYTES} bytes (5 MB)`,
+    );
   }
 }
 

@@ -1,8 +1,7 @@
 import type { Prisma } from '@portico/db';
-import { newId } from '@portico/id';
 import { hashSecret } from '@portico/keys';
-import { TRPCError } from '@trpc/server';
-import { conflict } from '../shared/domain-errors';
+import { conflict, PorticoError } from '../shared/domain-errors';
+import { insertUser } from '../users/insert-user';
 import { toUserView, type UserView } from '../users/user-view';
 import { verifyPassword } from './passwords';
 
@@ -38,22 +37,23 @@ export async function createFirstOwner(
 ): Promise<UserView> {
   await lockFirstOwner(tx);
   if ((await operatorCount(tx)) > 0) {
-    throw new TRPCError({
-      code: 'PRECONDITION_FAILED',
-      message: 'setup is already done: an operator exists; sign in instead',
-    });
+    throw new PorticoError(
+      'CTL_PRECONDITION_FAILED',
+      'setup is already done: an operator exists; sign in instead',
+    );
   }
   await assertEmailFree(tx, input.email);
-  const user = await tx.user.create({
-    data: {
-      id: newId('user', now.getTime()),
+  const user = await insertUser(
+    tx,
+    {
       email: input.email,
       name: input.name,
       passwordHash: input.passwordHash,
       kind: 'operator',
       role: 'owner',
     },
-  });
+    now,
+  );
   return toUserView(user);
 }
 
@@ -67,11 +67,10 @@ export async function checkCredentials(
 ): Promise<UserView> {
   const user = await tx.user.findUnique({ where: { email } });
   const ok = await verifyPassword(user?.passwordHash ?? null, password);
-  if (!user || !ok || user.disabledAt)
-    throw new TRPCError({ code: 'UNAUTHORIZED', message: BAD_CREDENTIALS });
+  if (!user || !ok || user.disabledAt) throw new PorticoError('CTL_UNAUTHORIZED', BAD_CREDENTIALS);
   // Said only to someone who knows the password, so it reveals nothing to a guesser.
   const refusal = accountNotUsableReason(user);
-  if (refusal) throw new TRPCError({ code: 'FORBIDDEN', message: refusal });
+  if (refusal) throw new PorticoError('CTL_FORBIDDEN', refusal);
   return toUserView(user);
 }
 
@@ -112,10 +111,10 @@ export async function acceptInvite(
 ): Promise<UserView> {
   const invite = await tx.invite.findUnique({ where: { hash: hashSecret(input.token) } });
   if (!invite || invite.acceptedAt || invite.expiresAt <= now) {
-    throw new TRPCError({
-      code: 'NOT_FOUND',
-      message: 'token: this invite does not exist, was used already or has expired',
-    });
+    throw new PorticoError(
+      'CTL_NOT_FOUND',
+      'token: this invite does not exist, was used already or has expired',
+    );
   }
   await assertEmailFree(tx, invite.email);
   // Guarded update: two racing accepts of one invite cannot both succeed.
@@ -124,16 +123,17 @@ export async function acceptInvite(
     data: { acceptedAt: now },
   });
   if (claimed.count !== 1)
-    throw new TRPCError({ code: 'NOT_FOUND', message: 'token: this invite was used already' });
-  const user = await tx.user.create({
-    data: {
-      id: newId('user', now.getTime()),
+    throw new PorticoError('CTL_NOT_FOUND', 'token: this invite was used already');
+  const user = await insertUser(
+    tx,
+    {
       email: invite.email,
       name: input.name,
       passwordHash: input.passwordHash,
       kind: 'operator',
       role: invite.role,
     },
-  });
+    now,
+  );
   return toUserView(user);
 }

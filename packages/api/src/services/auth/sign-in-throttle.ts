@@ -1,5 +1,4 @@
-import { TRPCError } from '@trpc/server';
-
+import { PorticoError } from '../shared/domain-errors';
 /**
  * Brute-force protection for password sign-in, kept in memory.
  *
@@ -42,17 +41,24 @@ export interface SignInThrottleOptions {
 
 const MINUTE_MS = 60_000;
 
-/** The `cause` of a TOO_MANY_REQUESTS sign-in refusal; the HTTP layer turns it into Retry-After. */
-export class SignInThrottledError extends Error {
+/** A CTL_RATE_LIMITED sign-in refusal; the HTTP layer turns its seconds into Retry-After. */
+export class SignInThrottledError extends PorticoError {
   constructor(readonly retryAfterSeconds: number) {
-    super(`sign-in throttled for ${retryAfterSeconds} s`);
+    super(
+      'CTL_RATE_LIMITED',
+      `too many failed sign-ins for this email or from this address; try again in ${retryAfterSeconds} seconds`,
+    );
     this.name = 'SignInThrottledError';
   }
 }
 
-/** Seconds after which a refused sign-in may be retried, when `error` is such a refusal. */
+/**
+ * Seconds after which a refused sign-in may be retried, when `error` is such a refusal (or the
+ * transport error it was mapped to at the boundary, which keeps it as its cause).
+ */
 export function signInRetryAfterSeconds(error: unknown): number | null {
-  if (error instanceof TRPCError && error.cause instanceof SignInThrottledError)
+  if (error instanceof SignInThrottledError) return error.retryAfterSeconds;
+  if (error instanceof Error && error.cause instanceof SignInThrottledError)
     return error.cause.retryAfterSeconds;
   return null;
 }
@@ -150,8 +156,8 @@ export class SignInThrottle {
   }
 
   /**
-   * Call before looking up the account. Throws TOO_MANY_REQUESTS (with a SignInThrottledError
-   * cause carrying the seconds to wait) when the email or the IP is locked.
+   * Call before looking up the account. Throws a SignInThrottledError (CTL_RATE_LIMITED,
+   * carrying the seconds to wait) when the email or the IP is locked.
    */
   begin(email: string, clientIp: string, now: Date): SignInAttempt {
     const at = now.getTime();
@@ -162,11 +168,7 @@ export class SignInThrottle {
     );
     if (retryAfterMs > 0) {
       const seconds = Math.max(1, Math.ceil(retryAfterMs / 1000));
-      throw new TRPCError({
-        code: 'TOO_MANY_REQUESTS',
-        message: `too many failed sign-ins for this email or from this address; try again in ${seconds} seconds`,
-        cause: new SignInThrottledError(seconds),
-      });
+      throw new SignInThrottledError(seconds);
     }
     const emailState = this.emails.touch(emailKey, at);
     const ipState = this.ips.touch(clientIp, at);

@@ -1,5 +1,5 @@
-import { TRPCError } from '@trpc/server';
 import type { ApiContext } from '../../trpc';
+import { PorticoError } from '../shared/domain-errors';
 import type { UserView } from '../users/user-view';
 import { checkCredentials } from './accounts';
 import type { SignInAttempt } from './sign-in-throttle';
@@ -24,7 +24,8 @@ export async function checkCredentialsThrottled(
     attempt?.succeeded();
     return user;
   } catch (error) {
-    if (error instanceof TRPCError && error.code === 'UNAUTHORIZED') attempt?.failed(ctx.now());
+    if (error instanceof PorticoError && error.code === 'CTL_UNAUTHORIZED')
+      attempt?.failed(ctx.now());
     else attempt?.abandoned();
     throw error;
   }

@@ -1,9 +1,8 @@
 import type { Certificate, Prisma } from '@portico/db';
 import { newId } from '@portico/id';
-import { TRPCError } from '@trpc/server';
 import { sealSecret } from '../../crypto/seal';
 import { sealedFingerprint } from '../../crypto/sealed-fingerprint';
-import { conflict } from '../shared/domain-errors';
+import { conflict, PorticoError } from '../shared/domain-errors';
 import { validateCertificatePair } from './certificate-pem';
 
 /**
@@ -34,8 +33,8 @@ function toView(row: Certificate): CertificateView {
   };
 }
 
-function noSuchCertificate(name: string): TRPCError {
-  return new TRPCError({ code: 'NOT_FOUND', message: `name: no certificate named ${name}` });
+function noSuchCertificate(name: string): PorticoError {
+  return new PorticoError('CTL_NOT_FOUND', `name: no certificate named ${name}`);
 }
 
 export async function listCertificates(tx: Prisma.TransactionClient): Promise<CertificateView[]> {

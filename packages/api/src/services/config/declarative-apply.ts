@@ -1,9 +1,9 @@
 import { type DeclarativeConfig, formatIssues, ZDeclarativeConfig } from '@portico/config';
 import type { Db } from '@portico/db';
-import { TRPCError } from '@trpc/server';
 import { parse as parseYaml } from 'yaml';
 import { type AuditContext, recordAudit } from '../../audit/record-audit';
 import { grpcSettingsProblem } from '../services/grpc-schema-check';
+import { PorticoError } from '../shared/domain-errors';
 import { lockConfig } from './config-lock';
 import { reconcile } from './declarative-reconcile';
 import { loadDraftSnapshot } from './draft-snapshot';
@@ -44,18 +44,15 @@ export function parseDeclarativeDocument(document: unknown): DeclarativeConfig {
       raw = parseYaml(document) ?? {};
     } catch (error) {
       const reason = error instanceof Error ? error.message : String(error);
-      throw new TRPCError({
-        code: 'BAD_REQUEST',
-        message: `document: not valid YAML or JSON: ${reason}`,
-      });
+      throw new PorticoError('CTL_INVALID_INPUT', `document: not valid YAML or JSON: ${reason}`);
     }
   }
   const parsed = ZDeclarativeConfig.safeParse(raw);
   if (!parsed.success) {
-    throw new TRPCError({
-      code: 'BAD_REQUEST',
-      message: `document is not a valid Portico config: ${formatIssues(parsed.error).join('; ')}`,
-    });
+    throw new PorticoError(
+      'CTL_INVALID_INPUT',
+      `document is not a valid Portico config: ${formatIssues(parsed.error).join('; ')}`,
+    );
   }
   // gRPC schemas are compiled before anything is written, so a bad proto changes nothing.
   const grpcProblems = parsed.data.services.flatMap((service, index) => {
@@ -63,10 +60,10 @@ export function parseDeclarativeDocument(document: unknown): DeclarativeConfig {
     return problem === null ? [] : [`services[${index}].${problem}`];
   });
   if (grpcProblems.length > 0) {
-    throw new TRPCError({
-      code: 'BAD_REQUEST',
-      message: `document is not a valid Portico config: ${grpcProblems.join('; ')}`,
-    });
+    throw new PorticoError(
+      'CTL_INVALID_INPUT',
+      `document is not a valid Portico config: ${grpcProblems.join('; ')}`,
+    );
   }
   return parsed.data;
 }
@@ -88,10 +85,10 @@ export async function applyDeclarative(
       const changes = await reconcile(tx, ctx, doc);
       const draft = await loadDraftSnapshot(tx);
       if (!draft.ok) {
-        throw new TRPCError({
-          code: 'BAD_REQUEST',
-          message: `the document does not make a valid config, nothing was changed: ${draft.issues.join('; ')}`,
-        });
+        throw new PorticoError(
+          'CTL_INVALID_INPUT',
+          `the document does not make a valid config, nothing was changed: ${draft.issues.join('; ')}`,
+        );
       }
       const latest = await latestVersionHeader(tx);
       const wouldPublish = latest?.hash !== draft.hash;

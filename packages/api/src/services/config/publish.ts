@@ -1,6 +1,6 @@
 import type { Db, Prisma } from '@portico/db';
-import { TRPCError } from '@trpc/server';
 import type { AuditContext } from '../../audit/record-audit';
+import { PorticoError } from '../shared/domain-errors';
 import { lockConfig } from './config-lock';
 import { loadDraftSnapshot } from './draft-snapshot';
 import { type PublishedVersion, writeVersion } from './write-version';
@@ -16,10 +16,10 @@ export async function publishDraftInTx(
 ): Promise<PublishedVersion> {
   const draft = await loadDraftSnapshot(tx);
   if (!draft.ok) {
-    throw new TRPCError({
-      code: 'PRECONDITION_FAILED',
-      message: `the draft is not a valid config, nothing was published: ${draft.issues.join('; ')}`,
-    });
+    throw new PorticoError(
+      'CTL_PRECONDITION_FAILED',
+      `the draft is not a valid config, nothing was published: ${draft.issues.join('; ')}`,
+    );
   }
   return writeVersion(tx, ctx, { snapshot: draft.snapshot, hash: draft.hash, message });
 }

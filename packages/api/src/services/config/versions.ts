@@ -1,8 +1,8 @@
 import { type ConfigSnapshot, ZConfigSnapshot } from '@portico/config';
 import type { Db, Prisma } from '@portico/db';
-import { TRPCError } from '@trpc/server';
 import type { AuditContext } from '../../audit/record-audit';
 import { diffSnapshots, type SnapshotDiff } from '../../config/snapshot-diff';
+import { PorticoError } from '../shared/domain-errors';
 import { lockConfig } from './config-lock';
 import { loadDraftSnapshot } from './draft-snapshot';
 import { CONFIG_TX_OPTIONS } from './publish';
@@ -42,8 +42,7 @@ async function loadSnapshot(tx: Prisma.TransactionClient, number: number) {
     where: { number },
     select: { ...VERSION_HEADER, snapshot: true },
   });
-  if (!row)
-    throw new TRPCError({ code: 'NOT_FOUND', message: `config version ${number} does not exist` });
+  if (!row) throw new PorticoError('CTL_NOT_FOUND', `config version ${number} does not exist`);
   const snapshot = ZConfigSnapshot.parse(row.snapshot);
   return { ...row, snapshot };
 }
@@ -102,10 +101,10 @@ export async function rollbackTo(
     const target = await loadSnapshot(tx, input.to);
     const latest = await latestVersionHeader(tx);
     if (latest && latest.hash === target.hash) {
-      throw new TRPCError({
-        code: 'CONFLICT',
-        message: `nothing to roll back: the latest version ${latest.number} already equals version ${input.to}`,
-      });
+      throw new PorticoError(
+        'CTL_CONFLICT',
+        `nothing to roll back: the latest version ${latest.number} already equals version ${input.to}`,
+      );
     }
     return writeVersion(tx, ctx, {
       snapshot: target.snapshot,

@@ -1,8 +1,8 @@
 import { type ConfigSnapshot, describeCollision, findApiCollisions } from '@portico/config';
 import type { Prisma } from '@portico/db';
 import { newId } from '@portico/id';
-import { TRPCError } from '@trpc/server';
 import { type AuditContext, recordAudit } from '../../audit/record-audit';
+import { PorticoError } from '../shared/domain-errors';
 import { notifyConfigPublished } from './config-lock';
 
 export interface PublishedVersion {
@@ -41,14 +41,14 @@ export async function writeVersion(
 ): Promise<PublishedVersion> {
   const collisions = findApiCollisions(version.snapshot.apis);
   if (collisions.length > 0) {
-    throw new TRPCError({
-      code: 'CONFLICT',
-      message: `cannot publish: ${collisions.map(describeCollision).join('; ')}`,
-    });
+    throw new PorticoError(
+      'CTL_CONFLICT',
+      `cannot publish: ${collisions.map(describeCollision).join('; ')}`,
+    );
   }
   const latest = await latestVersionHeader(tx);
   if (latest && latest.hash === version.hash) {
-    throw new TRPCError({ code: 'CONFLICT', message: NOTHING_TO_PUBLISH });
+    throw new PorticoError('CTL_CONFLICT', NOTHING_TO_PUBLISH);
   }
   const number = (latest?.number ?? 0) + 1;
   const id = newId('configVersion');

@@ -1,8 +1,7 @@
 import type { Consumer, Prisma } from '@portico/db';
 import { newId } from '@portico/id';
-import { TRPCError } from '@trpc/server';
 import { logConsumerChange, logKeyChange, logSubscriptionChange } from '../../sync/credential-log';
-import { badRequest, conflict, notFound } from '../shared/domain-errors';
+import { badRequest, conflict, notFound, PorticoError } from '../shared/domain-errors';
 
 export interface ConsumerView {
   id: string;
@@ -95,10 +94,10 @@ export async function createConsumer(
   let ownerId = input.ownerId ?? null;
   if (ownerScope !== null) {
     if (ownerId !== null && ownerId !== ownerScope) {
-      throw new TRPCError({
-        code: 'FORBIDDEN',
-        message: 'ownerId: developers create consumers only for themselves',
-      });
+      throw new PorticoError(
+        'CTL_FORBIDDEN',
+        'ownerId: developers create consumers only for themselves',
+      );
     }
     ownerId = ownerScope;
   } else if (ownerId !== null) {

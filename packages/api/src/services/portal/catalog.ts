@@ -1,7 +1,7 @@
 import { type ApiAuth, ZMcpSettings } from '@portico/config';
 import type { Api, Prisma } from '@portico/db';
-import { TRPCError } from '@trpc/server';
 import { parse } from 'yaml';
+import { PorticoError } from '../shared/domain-errors';
 import { apiGatewayUrl } from './portal-settings';
 
 /**
@@ -232,7 +232,7 @@ export async function getCatalogApi(
     where: { slug, visibility: 'public' },
     include: LISTED_API_INCLUDE,
   });
-  if (!row) throw new TRPCError({ code: 'NOT_FOUND', message: `slug: no listed API ${slug}` });
+  if (!row) throw new PorticoError('CTL_NOT_FOUND', `slug: no listed API ${slug}`);
   return {
     ...toCatalogApi(row, publicGatewayUrl),
     routes: row.routes.map((r) => ({ name: r.name, methods: r.methods, path: r.path })),

@@ -1,6 +1,5 @@
 import type { Prisma } from '@portico/db';
-import { TRPCError } from '@trpc/server';
-import { preconditionFailed } from '../shared/domain-errors';
+import { PorticoError, preconditionFailed } from '../shared/domain-errors';
 import {
   createSubscription,
   decideSubscription,
@@ -20,10 +19,7 @@ export async function loadOwnedSubscription(
     include: { consumer: { select: { ownerId: true } } },
   });
   if (!row || row.consumer.ownerId !== ownerId)
-    throw new TRPCError({
-      code: 'NOT_FOUND',
-      message: `subscriptionId: no subscription with id ${id}`,
-    });
+    throw new PorticoError('CTL_NOT_FOUND', `subscriptionId: no subscription with id ${id}`);
   return row;
 }
 

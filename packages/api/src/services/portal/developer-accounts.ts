@@ -1,10 +1,9 @@
 import type { Prisma } from '@portico/db';
-import { newId } from '@portico/id';
-import { TRPCError } from '@trpc/server';
 import { assertEmailFree } from '../auth/accounts';
 import { revokeUserSessions } from '../auth/sessions';
 import { deleteConsumer } from '../consumers/consumers';
-import { notFound } from '../shared/domain-errors';
+import { notFound, PorticoError } from '../shared/domain-errors';
+import { insertUser } from '../users/insert-user';
 import { toUserView, type UserView } from '../users/user-view';
 import { claimDeveloperInvite } from './developer-invites';
 import { readPortalSettings } from './portal-settings';
@@ -39,19 +38,18 @@ export async function signUpDeveloper(
 ): Promise<SignUpOutcome> {
   const { signUpMode } = await readPortalSettings(tx);
   if (signUpMode === 'invite' && !input.inviteToken) {
-    throw new TRPCError({
-      code: 'FORBIDDEN',
-      message:
-        "inviteToken: this portal is invite-only; sign up with the link from your invitation, or ask the portal's operators for one",
-    });
+    throw new PorticoError(
+      'CTL_FORBIDDEN',
+      "inviteToken: this portal is invite-only; sign up with the link from your invitation, or ask the portal's operators for one",
+    );
   }
   await assertEmailFree(tx, input.email);
   const invited = input.inviteToken
     ? await claimDeveloperInvite(tx, input.inviteToken, input.email, now)
     : null;
-  const user = await tx.user.create({
-    data: {
-      id: newId('user', now.getTime()),
+  const user = await insertUser(
+    tx,
+    {
       email: input.email,
       name: input.name,
       passwordHash: input.passwordHash,
@@ -60,7 +58,8 @@ export async function signUpDeveloper(
       emailVerifiedAt: invited ? now : null,
       createdAt: now,
     },
-  });
+    now,
+  );
   const verificationToken = invited ? null : await issueUserToken(tx, user.id, 'verify_email', now);
   return { user: toUserView(user), verificationToken };
 }

@@ -1,8 +1,7 @@
 import type { Consumer, Prisma } from '@portico/db';
-import { TRPCError } from '@trpc/server';
 import { consumerNameTaken } from '../consumers/consumers';
 import { type ApiKeyView, toApiKeyView } from '../keys/api-keys';
-import { conflict, preconditionFailed } from '../shared/domain-errors';
+import { conflict, PorticoError, preconditionFailed } from '../shared/domain-errors';
 
 /**
  * The portal's words for the consumer services: a developer's consumer is an "app". These
@@ -19,7 +18,7 @@ export async function loadOwnedApp(
 ): Promise<Consumer> {
   const app = await tx.consumer.findUnique({ where: { id } });
   if (!app || app.ownerId !== ownerId)
-    throw new TRPCError({ code: 'NOT_FOUND', message: `${field}: no app with id ${id}` });
+    throw new PorticoError('CTL_NOT_FOUND', `${field}: no app with id ${id}`);
   return app;
 }
 
@@ -45,10 +44,10 @@ export async function assertAppNameFree(
 export async function loadListedPlan(tx: Prisma.TransactionClient, planId: string) {
   const plan = await tx.plan.findUnique({ where: { id: planId } });
   if (!plan?.public)
-    throw new TRPCError({
-      code: 'NOT_FOUND',
-      message: `planId: no listed plan with id ${planId}; choose one of the plans the portal lists`,
-    });
+    throw new PorticoError(
+      'CTL_NOT_FOUND',
+      `planId: no listed plan with id ${planId}; choose one of the plans the portal lists`,
+    );
   return plan;
 }
 
@@ -111,6 +110,6 @@ export async function listOwnedApps(
 export async function loadOwnedKey(tx: Prisma.TransactionClient, ownerId: string, id: string) {
   const key = await tx.apiKey.findUnique({ where: { id }, include: { consumer: true } });
   if (!key || key.consumer.ownerId !== ownerId)
-    throw new TRPCError({ code: 'NOT_FOUND', message: `id: no key with id ${id}` });
+    throw new PorticoError('CTL_NOT_FOUND', `id: no key with id ${id}`);
   return key;
 }

@@ -1,5 +1,5 @@
 import type { Db } from '@portico/db';
-import { TRPCError } from '@trpc/server';
+import { PorticoError } from '../shared/domain-errors';
 
 /** Gateway error codes that answer 429 (rate limit and quota), counted as "throttled". */
 export const THROTTLED_ERROR_CODES = ['GW_RATE_LIMITED', 'GW_QUOTA_EXCEEDED'] as const;
@@ -17,7 +17,7 @@ export async function resolvePortalUsageScope(
   const own = await db.consumer.findMany({ where: { ownerId }, select: { id: true } });
   const ids = own.map((c) => c.id);
   if (requested.appId !== undefined && !ids.includes(requested.appId))
-    throw new TRPCError({ code: 'NOT_FOUND', message: `appId: no app with id ${requested.appId}` });
+    throw new PorticoError('CTL_NOT_FOUND', `appId: no app with id ${requested.appId}`);
   if (requested.keyId !== undefined) {
     const key = await db.apiKey.findUnique({
       where: { id: requested.keyId },
@@ -25,10 +25,7 @@ export async function resolvePortalUsageScope(
     });
     const scope = requested.appId !== undefined ? [requested.appId] : ids;
     if (!key || !scope.includes(key.consumerId))
-      throw new TRPCError({
-        code: 'NOT_FOUND',
-        message: `keyId: no key with id ${requested.keyId}`,
-      });
+      throw new PorticoError('CTL_NOT_FOUND', `keyId: no key with id ${requested.keyId}`);
   }
   return requested.appId !== undefined ? [requested.appId] : ids;
 }

@@ -1,5 +1,5 @@
 import type { RegistryConnection } from '@portico/db';
-import { TRPCError } from '@trpc/server';
+import { PorticoError } from '../shared/domain-errors';
 import { registryProbeTarget } from './registry-check';
 import type { RegistryInstance, RegistryProbe } from './registry-probe';
 
@@ -26,10 +26,10 @@ export async function listRegistryInstances(
 ): Promise<RegistryInstancesResult> {
   const listInstances = probe?.listInstances;
   if (!listInstances) {
-    throw new TRPCError({
-      code: 'PRECONDITION_FAILED',
-      message: 'this control plane has no discovery adapters, so it cannot list instances',
-    });
+    throw new PorticoError(
+      'CTL_PRECONDITION_FAILED',
+      'this control plane has no discovery adapters, so it cannot list instances',
+    );
   }
   try {
     const instances = await listInstances(registryProbeTarget(registry), secrets, service);

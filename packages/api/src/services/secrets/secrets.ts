@@ -1,9 +1,8 @@
 import type { Prisma, Secret } from '@portico/db';
 import { newId } from '@portico/id';
-import { TRPCError } from '@trpc/server';
 import { sealSecret } from '../../crypto/seal';
 import { sealedFingerprint } from '../../crypto/sealed-fingerprint';
-import { conflict } from '../shared/domain-errors';
+import { conflict, PorticoError } from '../shared/domain-errors';
 import { apisReferencingSecret, jwtSecretRefOf } from './secret-refs';
 
 /**
@@ -33,8 +32,8 @@ function toSecretView(row: Secret, usedBy: string[]): SecretView {
   };
 }
 
-function noSuchSecret(name: string): TRPCError {
-  return new TRPCError({ code: 'NOT_FOUND', message: `name: no secret named ${name}` });
+function noSuchSecret(name: string): PorticoError {
+  return new PorticoError('CTL_NOT_FOUND', `name: no secret named ${name}`);
 }
 
 export async function listSecrets(tx: Prisma.TransactionClient): Promise<SecretView[]> {

@@ -1,6 +1,6 @@
 import { latencyPercentiles } from '@portico/analytics';
 import type { Db } from '@portico/db';
-import { TRPCError } from '@trpc/server';
+import { PorticoError } from '../shared/domain-errors';
 import { summedUsage } from './summed-histogram';
 
 export interface UsageSummaryQuery {
@@ -19,8 +19,7 @@ export async function usageSummary(
   let apiId: string | undefined;
   if (query.apiName !== undefined) {
     const api = await db.api.findUnique({ where: { name: query.apiName }, select: { id: true } });
-    if (!api)
-      throw new TRPCError({ code: 'NOT_FOUND', message: `apiName: no API named ${query.apiName}` });
+    if (!api) throw new PorticoError('CTL_NOT_FOUND', `apiName: no API named ${query.apiName}`);
     apiId = api.id;
   }
   let consumerId: string | undefined;
@@ -30,10 +29,10 @@ export async function usageSummary(
       select: { id: true },
     });
     if (!consumer || (consumerScope !== null && !consumerScope.includes(consumer.id))) {
-      throw new TRPCError({
-        code: 'NOT_FOUND',
-        message: `consumerName: no consumer named ${query.consumerName}`,
-      });
+      throw new PorticoError(
+        'CTL_NOT_FOUND',
+        `consumerName: no consumer named ${query.consumerName}`,
+      );
     }
     consumerId = consumer.id;
   }

@@ -2,10 +2,9 @@ import { randomBytes } from 'node:crypto';
 import type { Prisma } from '@portico/db';
 import { newId } from '@portico/id';
 import { hashSecret } from '@portico/keys';
-import { TRPCError } from '@trpc/server';
 import type { OperatorRole } from '../../trpc';
 import { revokeUserSessions } from '../auth/sessions';
-import { conflict, notFound } from '../shared/domain-errors';
+import { conflict, notFound, PorticoError } from '../shared/domain-errors';
 import { toUserView, type UserView } from './user-view';
 
 export const INVITE_TTL_MS = 7 * 24 * 60 * 60 * 1000;
@@ -18,7 +17,7 @@ export interface MemberManager {
 
 function assertMayTouchOwner(manager: MemberManager, what: string): void {
   if (manager.role !== 'owner')
-    throw new TRPCError({ code: 'FORBIDDEN', message: `only an owner may ${what}` });
+    throw new PorticoError('CTL_FORBIDDEN', `only an owner may ${what}`);
 }
 
 export async function listUsers(tx: Prisma.TransactionClient): Promise<UserView[]> {
@@ -81,10 +80,10 @@ async function assertAnotherOwnerRemains(
     where: { role: 'owner', disabledAt: null, id: { not: userId } },
   });
   if (others === 0) {
-    throw new TRPCError({
-      code: 'PRECONDITION_FAILED',
-      message: 'this is the last owner; make someone else owner first',
-    });
+    throw new PorticoError(
+      'CTL_PRECONDITION_FAILED',
+      'this is the last owner; make someone else owner first',
+    );
   }
 }
 
@@ -95,7 +94,7 @@ export async function updateRole(
 ): Promise<{ before: UserView; after: UserView }> {
   const user = await loadOperator(tx, input.id);
   if (user.kind !== 'operator') {
-    throw new TRPCError({ code: 'BAD_REQUEST', message: 'id: developers have no operator role' });
+    throw new PorticoError('CTL_INVALID_INPUT', 'id: developers have no operator role');
   }
   if (user.role === 'owner' || input.role === 'owner')
     assertMayTouchOwner(manager, 'grant or remove the owner role');
@@ -111,7 +110,7 @@ export async function disableUser(
   now: Date,
 ): Promise<{ before: UserView; after: UserView }> {
   if (id === manager.userId)
-    throw new TRPCError({ code: 'BAD_REQUEST', message: 'id: you cannot disable yourself' });
+    throw new PorticoError('CTL_INVALID_INPUT', 'id: you cannot disable yourself');
   const user = await loadOperator(tx, id);
   if (user.role === 'owner') {
     assertMayTouchOwner(manager, 'disable an owner');

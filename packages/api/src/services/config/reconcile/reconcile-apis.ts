@@ -1,7 +1,7 @@
 import type { Prisma } from '@portico/db';
 import { newId } from '@portico/id';
-import { TRPCError } from '@trpc/server';
 import { routeRows, slugFromName } from '../../apis/apis';
+import { PorticoError } from '../../shared/domain-errors';
 import { type DeclarativeApiView, routesKey, viewKey } from '../declarative-state';
 import { jsonOrDbNull, mustGet, type Run } from './reconcile-run';
 
@@ -19,7 +19,7 @@ async function freeSlug(tx: Prisma.TransactionClient, name: string): Promise<str
     const taken = await tx.api.findUnique({ where: { slug: candidate }, select: { id: true } });
     if (!taken) return candidate;
   }
-  throw new TRPCError({ code: 'CONFLICT', message: `apis: no free slug for API ${name}` });
+  throw new PorticoError('CTL_CONFLICT', `apis: no free slug for API ${name}`);
 }
 
 function apiData(a: DeclarativeApiView, serviceId: string) {

@@ -5,7 +5,7 @@ import {
   planApiRoutes,
 } from '@portico/config';
 import { newId } from '@portico/id';
-import { TRPCError } from '@trpc/server';
+import { PorticoError } from '../../shared/domain-errors';
 import { type DeclarativePlanView, viewKey } from '../declarative-state';
 import { jsonOrDbNull, mustGet, type Run, sortedNames } from './reconcile-run';
 
@@ -42,10 +42,10 @@ export async function deleteUnlistedPlans({ tx, doc, state, changes }: Run): Pro
     if (listed.has(name)) continue;
     const active = await tx.subscription.count({ where: { planId: current.id, status: 'active' } });
     if (active > 0) {
-      throw new TRPCError({
-        code: 'CONFLICT',
-        message: `plans: plan ${name} has ${active} active subscription(s); cancel them or keep the plan in the file`,
-      });
+      throw new PorticoError(
+        'CTL_CONFLICT',
+        `plans: plan ${name} has ${active} active subscription(s); cancel them or keep the plan in the file`,
+      );
     }
     await tx.subscription.deleteMany({ where: { planId: current.id } });
     await tx.plan.delete({ where: { id: current.id } });

@@ -1,6 +1,6 @@
 import type { DeclarativeConfig } from '@portico/config';
 import { DbNull, type Prisma } from '@portico/db';
-import { TRPCError } from '@trpc/server';
+import { PorticoError } from '../../shared/domain-errors';
 import type { AppliedChange, ApplyContext } from '../declarative-apply';
 import type { DeclarativeState } from '../declarative-state';
 
@@ -40,10 +40,7 @@ export function mustGet<T>(map: Map<string, T>, name: string, what: string): T {
   // The document schema already checked every reference and this run filled the maps, so this
   // only fires on a bug; it must still fail the transaction rather than write a dangling link.
   if (value === undefined) {
-    throw new TRPCError({
-      code: 'INTERNAL_SERVER_ERROR',
-      message: `${what} ${name} was not reconciled`,
-    });
+    throw new PorticoError('CTL_INTERNAL', `${what} ${name} was not reconciled`);
   }
   return value;
 }
