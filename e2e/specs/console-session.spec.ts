@@ -1,4 +1,5 @@
 import { describe, expect, inject, it } from 'vitest';
+import { launchChromium, signedInPage } from './browser';
 
 /**
  * The console checks the session on the server before a page renders: a visitor without a valid
@@ -41,5 +42,33 @@ describe('console session, checked on the server', () => {
     const html = await res.text();
     expect(html).toMatch(/data-testid="my-role"[^>]*>admin</);
     expect(html).toContain(stack.admin.email);
+  });
+});
+
+describe('console views kept in the URL', () => {
+  it('restores the analytics range and a list search from the URL, and writes changes back', async () => {
+    const browser = await launchChromium();
+    try {
+      const page = await signedInPage(browser, stack, stack.admin);
+      await page.goto('/analytics?range=7d');
+      await page.getByRole('heading', { name: 'Analytics', exact: true }).waitFor();
+      expect(await page.locator('#range').inputValue()).toBe('7d');
+      await page.locator('#range').selectOption('24h');
+      await page.waitForURL(/\/analytics\?range=24h$/);
+      await page.reload();
+      expect(await page.locator('#range').inputValue()).toBe('24h');
+      // Back to the default: the parameter leaves the URL.
+      await page.locator('#range').selectOption('1h');
+      await page.waitForURL(/\/analytics$/);
+
+      await page.goto('/apis?q=zzz-no-such-api');
+      expect(await page.getByRole('searchbox', { name: 'Search APIs' }).inputValue()).toBe(
+        'zzz-no-such-api',
+      );
+      await page.getByRole('searchbox', { name: 'Search APIs' }).fill('orders');
+      await page.waitForURL(/\/apis\?q=orders$/);
+    } finally {
+      await browser.close();
+    }
   });
 });

@@ -21,7 +21,7 @@ export function PipelinePanel() {
   return (
     <section className="panel" aria-labelledby="pipeline-title">
       <h2 id="pipeline-title">
-        Analytics pipeline{' '}
+        Pipeline from the gateways{' '}
         {state?.available ? (
           <Badge tone={state.shedding ? 'danger' : state.warnings.length > 0 ? 'warn' : 'ok'}>
             {state.shedding ? 'gateways shedding raw rows' : 'keeping up'}
