@@ -90,7 +90,9 @@ const basic = (user: string, password: string) =>
 
 describe('docs/authentication.md: basic auth example', () => {
   it('forwards the documented username and password as acme, without the header', async () => {
-    const res = await call('/reports/daily', { authorization: basic('acme-export', EXPORT_PASSWORD) });
+    const res = await call('/reports/daily', {
+      authorization: basic('acme-export', EXPORT_PASSWORD),
+    });
     expect(res.status).toBe(200);
     expect(res.body.headers['x-consumer-name']).toBe('acme');
     expect(res.body.headers.authorization).toBeUndefined();
@@ -155,9 +157,9 @@ describe('docs/authentication.md: anyOf example', () => {
       .setProtectedHeader({ alg: 'HS256' })
       .setExpirationTime('5m')
       .sign(new TextEncoder().encode(JWT_SECRET));
-    expect((await call('/catalog/items', { 'x-api-key': key })).body.headers['x-consumer-name']).toBe(
-      'acme',
-    );
+    expect(
+      (await call('/catalog/items', { 'x-api-key': key })).body.headers['x-consumer-name'],
+    ).toBe('acme');
     expect((await call('/catalog/items', { authorization: `Bearer ${jwt}` })).status).toBe(200);
   });
 
