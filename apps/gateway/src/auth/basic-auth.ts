@@ -108,14 +108,12 @@ export const compileBasic: AuthenticatorFactory<BasicAuth> = (auth, { api }) => 
       const colon = decoded.indexOf(':');
       if (colon <= 0) return host.afterAuth(malformed);
       const table = host.credentials;
-      const credential = table.credential('basic', decoded.slice(0, colon));
-      if (credential === undefined) return host.afterAuth(invalid);
+      const known = table.credential('basic', decoded.slice(0, colon));
+      const credential = known ?? UNKNOWN_USER;
+      // For an unknown user the username joins the cache key, so each is cached on its own.
+      const password = known === undefined ? decoded : decoded.slice(colon + 1);
       const routeId = host.routeId;
-      const verdict = passwordVerifications.verify(
-        credential,
-        decoded.slice(colon + 1),
-        Date.now(),
-      );
+      const verdict = passwordVerifications.verify(credential, password, Date.now());
       if (verdict === VERIFIER_BUSY) return host.afterAuth(busy);
       if (typeof verdict === 'boolean')
         return host.afterAuth(decided(verdict, credential, config, table, routeId));
