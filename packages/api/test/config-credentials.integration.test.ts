@@ -160,7 +160,7 @@ describe('declarative consumer credentials', () => {
     );
     expect(error.code).toBe('BAD_REQUEST');
     expect(error.message).toContain(
-      'consumers.0.credentials.0: basic credential held-elsewhere already belongs to consumer outsider-app',
+      'consumers.0.credentials.0.username: held-elsewhere already belongs to consumer outsider-app',
     );
     expect(await countRows(h.db)).toEqual(before);
   });

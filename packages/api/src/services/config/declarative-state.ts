@@ -54,9 +54,6 @@ export interface StoredCredential {
   name: string;
   identifier: string;
   secretHash: string | null;
-  secretSealed: string | null;
-  publicKey: string | null;
-  matchBy: string | null;
 }
 
 const ZStoredDiscovery = ZDiscoveryRef.omit({ registry: true });
@@ -113,16 +110,7 @@ export async function loadDeclarativeState(
         },
         credentials: {
           where: { revokedAt: null, OR: [{ expiresAt: null }, { expiresAt: { gt: new Date() } }] },
-          select: {
-            id: true,
-            kind: true,
-            name: true,
-            identifier: true,
-            secretHash: true,
-            secretSealed: true,
-            publicKey: true,
-            matchBy: true,
-          },
+          select: { id: true, kind: true, name: true, identifier: true, secretHash: true },
           orderBy: [{ kind: 'asc' }, { identifier: 'asc' }],
         },
       },

@@ -1,7 +1,7 @@
-import { type DeclarativeCredential, declarativeCredentialIdentity } from '@portico/config';
+import type { DeclarativeCredential } from '@portico/config';
 import { newId } from '@portico/id';
+import { hashPassword, isPasswordHash, verifyPassword } from '@portico/keys';
 import { badRequest } from '../../shared/domain-errors';
-import { declarativeMaterial, sameMaterial } from '../declarative-credential-columns';
 import { credentialViewOf } from '../declarative-credential-view';
 import type { StoredCredential } from '../declarative-state';
 import type { Run } from './reconcile-run';
@@ -11,7 +11,9 @@ const sameSlot = (
   b: { kind: string; identifier: string },
 ) => a.kind === b.kind && a.identifier === b.identifier;
 
-const identityOf = declarativeCredentialIdentity;
+function identityOf(credential: DeclarativeCredential) {
+  return { kind: credential.kind, identifier: credential.username };
+}
 
 /**
  * Consumers that list `credentials:` get exactly those, of the kinds the file can express:
@@ -57,17 +59,38 @@ export async function reconcileCredentials(run: Run): Promise<void> {
   }
 }
 
+/** The hash to store for a listed basic credential, reusing `current` when its password matches. */
+async function wantedHash(
+  credential: DeclarativeCredential,
+  current: string | null,
+  where: string,
+): Promise<string> {
+  if (credential.passwordHash !== undefined) {
+    if (!isPasswordHash(credential.passwordHash))
+      throw badRequest(
+        `${where}.passwordHash: the scrypt parameters are out of bounds (ln 10–20, r ≤ 16, p ≤ 4, 32-byte hash)`,
+      );
+    return credential.passwordHash;
+  }
+  if (credential.password === undefined)
+    throw badRequest(
+      `${where}.passwordEnv: the CLI reads passwordEnv and sends the password; apply the file with \`portico apply\``,
+    );
+  if (current !== null && (await verifyPassword(current, credential.password))) return current;
+  return hashPassword(credential.password);
+}
+
 async function updateListed(
   run: Run,
   row: StoredCredential,
   credential: DeclarativeCredential,
   where: string,
 ): Promise<boolean> {
-  const material = await declarativeMaterial(credential, row, where);
-  if (sameMaterial(row, material) && credential.name === row.name) return false;
+  const secretHash = await wantedHash(credential, row.secretHash, where);
+  if (secretHash === row.secretHash && credential.name === row.name) return false;
   await run.tx.consumerCredential.update({
     where: { id: row.id },
-    data: { ...material, name: credential.name },
+    data: { secretHash, name: credential.name },
   });
   run.credentialLog.add(`credential:${row.id}`);
   return true;
@@ -79,7 +102,7 @@ async function createListed(
   credential: DeclarativeCredential,
   where: string,
 ): Promise<boolean> {
-  const { kind, identifier } = declarativeCredentialIdentity(credential);
+  const { kind, identifier } = identityOf(credential);
   const taken = await run.tx.consumerCredential.findUnique({
     where: { kind_identifier: { kind, identifier } },
     select: { id: true, revokedAt: true, expiresAt: true, consumer: { select: { name: true } } },
@@ -89,15 +112,15 @@ async function createListed(
       taken.revokedAt === null && (taken.expiresAt === null || taken.expiresAt > run.now);
     if (live)
       throw badRequest(
-        `${where}: ${kind} credential ${identifier} already belongs to consumer ${taken.consumer.name}; an identifier names one consumer`,
+        `${where}.username: ${identifier} already belongs to consumer ${taken.consumer.name}; a username names one consumer`,
       );
     // A revoked or expired credential keeps its row for the record until its name is reused.
     await run.tx.consumerCredential.delete({ where: { id: taken.id } });
   }
-  const material = await declarativeMaterial(credential, null, where);
+  const secretHash = await wantedHash(credential, null, where);
   const id = newId('credential');
   await run.tx.consumerCredential.create({
-    data: { id, consumerId, kind, name: credential.name, identifier, ...material },
+    data: { id, consumerId, kind, name: credential.name, identifier, secretHash },
   });
   run.credentialLog.add(`credential:${id}`);
   return true;
