@@ -7,15 +7,20 @@
  *   - key auth + OpenAPI validation (query parameter checked), GET /items?limit=10
  *   - key auth, POST /items with a small JSON body (streamed to the upstream)
  *   - key auth + OpenAPI validation of that JSON body (read whole, parsed, checked)
+ *   - basic auth, GET /items (verification cached: one scrypt run for the whole run)
+ *   - OAuth2 introspection, GET /items (answer cached: one call to the local authorization
+ *     server, a node:http endpoint in this process, for the whole run)
  * Targets take turns for --rounds rounds; each figure is the median of its rounds. Short and
- * bounded (about rounds × 4 × seconds + warm-up); only loopback addresses are used.
+ * bounded (about rounds × 6 × seconds + warm-up); only loopback addresses are used.
  *
  *   npx tsx bench/gateway/auth-bench.ts [--seconds 5] [--connections 32] [--workers 1] [--rounds 3]
  */
-import { execFileSync } from 'node:child_process';
+import { execFileSync, spawn } from 'node:child_process';
+import { randomBytes } from 'node:crypto';
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
+import { hashPassword } from '@portico/keys';
 import { freePort } from '@portico/testkit';
 import { machineAtEnd, medianRun, printWrkTable, ratio, writeResult } from './bench-report';
 import { createProcessBenchRun, runBench } from './bench-run';
@@ -87,10 +92,69 @@ const VALIDATED_API = {
 
 const BODY = '{"id":42,"name":"bench item","tags":["a","b","c"]}';
 
-function wrk(url: string, key: string, script: string | null, seconds = SECONDS): WrkResult {
+const BASIC_PASSWORD = randomBytes(18).toString('base64url');
+const ACCESS_TOKEN = randomBytes(24).toString('base64url');
+const CLIENT_SECRET = randomBytes(24).toString('base64url');
+
+/** The same bench API under basic auth and under introspection, in the bench plan. */
+const authApi = (id: string, basePath: string, auth: object) => ({
+  id,
+  name: `${id}-api`,
+  slug: id,
+  basePath,
+  serviceId: 'svc_bench',
+  auth,
+  routes: [],
+});
+
+/**
+ * A minimal RFC 7662 endpoint on loopback, in its own process (wrk runs synchronously here, so
+ * a server in this process could not answer): the bench token is active for the bench consumer.
+ * The gateway caches the answer, so it is asked about once per run; GET /calls proves it.
+ */
+const AUTHORIZATION_SERVER = `
+import { createServer } from 'node:http';
+let calls = 0;
+const server = createServer((req, res) => {
+  if (req.method === 'GET') { res.end(String(calls)); return; }
+  calls++;
+  let body = '';
+  req.on('data', (chunk) => { body += chunk; });
+  req.on('end', () => {
+    const active = new URLSearchParams(body).get('token') === process.env.BENCH_TOKEN;
+    res.writeHead(200, { 'content-type': 'application/json' });
+    res.end(JSON.stringify(active ? { active: true, sub: 'bench', scope: 'items' } : { active: false }));
+  });
+});
+server.listen(0, '127.0.0.1', () => console.log(server.address().port));
+`;
+
+async function startAuthorizationServer(): Promise<{ url: string; calls: () => Promise<number> }> {
+  const child = spawn(process.execPath, ['--input-type=module', '-e', AUTHORIZATION_SERVER], {
+    env: { ...process.env, BENCH_TOKEN: ACCESS_TOKEN },
+    stdio: ['ignore', 'pipe', 'inherit'],
+  });
+  run.children.push(child);
+  const port = await new Promise<number>((resolve, reject) => {
+    child.once('error', reject);
+    child.stdout?.once('data', (chunk: Buffer) => resolve(Number(chunk.toString().trim())));
+  });
+  const base = `http://127.0.0.1:${port}`;
+  return {
+    url: `${base}/introspect`,
+    calls: async () => Number(await (await fetch(`${base}/calls`)).text()),
+  };
+}
+
+function wrk(
+  url: string,
+  headers: Record<string, string>,
+  script: string | null,
+  seconds = SECONDS,
+): WrkResult {
   const args = wrkArgs({
     url,
-    headers: { 'x-api-key': key },
+    headers,
     threads: 2,
     connections: CONNECTIONS,
     seconds,
@@ -110,42 +174,80 @@ async function main(): Promise<void> {
     freePort(),
   ]);
   await startNginx(run, { upstreamPort, proxyPort: nginxPort, workerProcesses: 1 });
+  const authorizationServer = await startAuthorizationServer();
   const gateway = await startGateway(run, {
     upstreamPort,
     port,
     statusPort,
     workers: WORKERS,
     analytics: false,
-    extraApis: [VALIDATED_API],
+    extraApis: [
+      VALIDATED_API,
+      authApi('api_basic', '/basic', { type: 'basic' }),
+      authApi('api_introspected', '/introspected', {
+        type: 'introspection',
+        url: authorizationServer.url,
+        clientId: 'bench-gateway',
+        clientSecretRef: 'bench-introspection',
+      }),
+    ],
+    credentials: [
+      {
+        id: 'cred_bench',
+        consumerId: 'con_bench',
+        kind: 'basic',
+        identifier: 'bench',
+        verifier: await hashPassword(BASIC_PASSWORD),
+        matchBy: null,
+        expiresAt: null,
+      },
+    ],
+    authSecrets: { 'bench-introspection': CLIENT_SECRET },
   });
+  const keyed = { 'x-api-key': gateway.key };
   const post = join(run.work, 'post-json.lua');
   writeFileSync(
     post,
     `wrk.method = "POST"\nwrk.body = '${BODY}'\nwrk.headers["Content-Type"] = "application/json"\n`,
   );
   const base = `http://127.0.0.1:${port}`;
+  const basicHeader = `Basic ${Buffer.from(`bench:${BASIC_PASSWORD}`).toString('base64')}`;
   const targets = [
-    { name: 'key auth GET', url: `${base}/bench/items?limit=10`, script: null },
+    { name: 'key auth GET', url: `${base}/bench/items?limit=10`, script: null, headers: keyed },
     {
       name: 'key auth + validation GET (query)',
       url: `${base}/validated/items?limit=10`,
       script: null,
+      headers: keyed,
     },
-    { name: 'key auth POST json', url: `${base}/bench/items`, script: post },
+    { name: 'key auth POST json', url: `${base}/bench/items`, script: post, headers: keyed },
     {
       name: 'key auth + validation POST json (body)',
       url: `${base}/validated/items`,
       script: post,
+      headers: keyed,
+    },
+    {
+      name: 'basic auth GET (cached verification)',
+      url: `${base}/basic/items?limit=10`,
+      script: null,
+      headers: { authorization: basicHeader },
+    },
+    {
+      name: 'introspection GET (cached answer)',
+      url: `${base}/introspected/items?limit=10`,
+      script: null,
+      headers: { authorization: `Bearer ${ACCESS_TOKEN}` },
     },
   ] as const;
 
   // Warm every target (connections, JIT, compiled validators' first calls).
-  for (const t of targets) wrk(t.url, gateway.key, t.script, Math.max(1, Math.round(SECONDS / 3)));
+  for (const t of targets) wrk(t.url, t.headers, t.script, Math.max(1, Math.round(SECONDS / 3)));
 
   const samples = targets.map(() => [] as WrkResult[]);
   for (let r = 0; r < ROUNDS; r++)
     targets.forEach((t, i) => {
-      samples[i]?.push(wrk(t.url, gateway.key, t.script));
+      samples[i]?.push(wrk(t.url, t.headers, t.script));
     });
   const rows = targets.map((t, i) => [t.name, medianRun(samples[i] ?? [])] as const);
   const medians = rows.map(([, m]) => m);
@@ -159,9 +261,19 @@ async function main(): Promise<void> {
   console.log(
     `\nvalidation GET / key GET: ${relative(1, 0)}; validation POST / key POST: ${relative(3, 2)}`,
   );
+  console.log(
+    `basic GET / key GET: ${relative(4, 0)}; introspection GET / key GET: ${relative(5, 0)}`,
+  );
   const metrics = await (await fetch(`http://127.0.0.1:${statusPort}/metrics`)).text();
   const refused = readMetric(metrics, 'portico_gateway_validation_failures_total') ?? 0;
   console.log(`validation failures counted (should be 0): ${refused}`);
+  const kdfRuns = readMetric(metrics, 'portico_gateway_basic_kdf_runs_total') ?? 0;
+  const introspections = await authorizationServer.calls();
+  console.log(
+    `scrypt runs for basic (per gateway worker, ideally 1): ${kdfRuns}; introspection calls to the authorization server: ${introspections}`,
+  );
+  const refusals = readMetric(metrics, 'portico_gateway_errors_total') ?? 0;
+  console.log(`requests the gateway refused itself (should be 0): ${refusals}`);
 
   const result = {
     benchmark: 'gateway-auth',
@@ -174,7 +286,14 @@ async function main(): Promise<void> {
       rounds: ROUNDS,
     },
     medians: Object.fromEntries(rows),
-    ratios: { validationGetOverKey: relative(1, 0), validationPostOverKey: relative(3, 2) },
+    ratios: {
+      validationGetOverKey: relative(1, 0),
+      validationPostOverKey: relative(3, 2),
+      basicGetOverKey: relative(4, 0),
+      introspectionGetOverKey: relative(5, 0),
+    },
+    basicKdfRuns: kdfRuns,
+    introspectionCalls: introspections,
     samples: Object.fromEntries(targets.map((t, i) => [t.name, samples[i]])),
     validationFailuresCounted: refused,
   };

@@ -75,6 +75,9 @@ export async function startGateway(
     mcp?: boolean;
     /** More APIs on the bench service, in the bench plan (see writeGatewayState). */
     extraApis?: readonly { id: string }[];
+    /** Credentials of the bench consumer and secrets the extra APIs' auth names. */
+    credentials?: readonly object[];
+    authSecrets?: Readonly<Record<string, string>>;
   },
 ): Promise<{ key: string; child: ChildProcess }> {
   const { port, statusPort } = options;
@@ -82,6 +85,8 @@ export async function startGateway(
   const key = writeGatewayState(stateDir, options.upstreamPort, {
     mcp: options.mcp ?? false,
     ...(options.extraApis ? { extraApis: options.extraApis } : {}),
+    ...(options.credentials ? { credentials: options.credentials } : {}),
+    ...(options.authSecrets ? { authSecrets: options.authSecrets } : {}),
   });
   const child = await spawnGateway(run, {
     port,

@@ -40,7 +40,14 @@ const BENCH_MCP = {
 export function writeGatewayState(
   stateDir: string,
   upstreamPort: number,
-  extras: { mcp?: boolean; extraApis?: readonly { id: string }[] } = {},
+  extras: {
+    mcp?: boolean;
+    extraApis?: readonly { id: string }[];
+    /** Consumer credentials (basic, …) of the bench consumer `con_bench`. */
+    credentials?: readonly object[];
+    /** Secrets the extra APIs' auth references by name (jwt secretRef, introspection client secret). */
+    authSecrets?: Readonly<Record<string, string>>;
+  } = {},
 ): string {
   const mcp = extras.mcp ?? false;
   const extraApis = extras.extraApis ?? [];
@@ -86,11 +93,17 @@ export function writeGatewayState(
       },
     ],
   };
-  writeLastKnownGood(stateDir, snapshot, {
-    consumers: [{ id: 'con_bench', name: 'bench', status: 'active' }],
-    keys: [{ id: 'key_bench', consumerId: 'con_bench', hash: key.hash, expiresAt: null }],
-    subscriptions: [{ id: 'sub_bench', consumerId: 'con_bench', planId: 'pln_bench' }],
-  });
+  writeLastKnownGood(
+    stateDir,
+    snapshot,
+    {
+      consumers: [{ id: 'con_bench', name: 'bench', status: 'active' }],
+      keys: [{ id: 'key_bench', consumerId: 'con_bench', hash: key.hash, expiresAt: null }],
+      subscriptions: [{ id: 'sub_bench', consumerId: 'con_bench', planId: 'pln_bench' }],
+      credentials: extras.credentials ?? [],
+    },
+    extras.authSecrets ?? {},
+  );
   return key.clear;
 }
 
@@ -99,6 +112,7 @@ export interface BenchCredentials {
   readonly consumers: readonly object[];
   readonly keys: readonly object[];
   readonly subscriptions: readonly object[];
+  readonly credentials?: readonly object[];
 }
 
 /**
@@ -109,13 +123,14 @@ export function writeLastKnownGood(
   stateDir: string,
   snapshot: object,
   credentials: BenchCredentials,
+  authSecrets: Readonly<Record<string, string>> = {},
 ): void {
   const published = {
     version: 1,
     hash: snapshotHash(snapshot),
     publishedAt: new Date().toISOString(),
     snapshot,
-    secrets: { registries: {}, jwtSecrets: {} },
+    secrets: { registries: {}, jwtSecrets: authSecrets },
   };
   const payload = JSON.stringify({ published, credentials: { seq: 1, set: credentials } });
   mkdirSync(stateDir, { recursive: true });

@@ -4,6 +4,7 @@ export * from './api-settings';
 export * from './canonical-json';
 export * from './credentials';
 export * from './declarative';
+export * from './declarative-credentials';
 export * from './key-slot';
 export * from './limiter-keys';
 export * from './mcp-settings';

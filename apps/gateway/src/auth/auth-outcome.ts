@@ -6,6 +6,7 @@ export type AuthOutcome =
   | {
       ok: true;
       consumer: CredentialConsumer | null;
+      /** The API key (`key_…`) or consumer credential (`cred_…`) that authenticated, for analytics. */
       keyId: string | null;
       plan: CompiledPlan | null;
       /** Request header carrying the credential, removed before forwarding (never the upstream's business). */
@@ -13,7 +14,13 @@ export type AuthOutcome =
       /** Query parameter carrying the key, removed from the forwarded query. */
       credentialQueryParam: string | null;
     }
-  | { ok: false; code: GatewayErrorCode; detail: string };
+  | {
+      ok: false;
+      code: GatewayErrorCode;
+      detail: string;
+      /** Headers telling the caller what to send (`WWW-Authenticate`); the code's default when unset. */
+      challenge?: Readonly<Record<string, string>> | undefined;
+    };
 
 /** A caller the API's authentication let through. */
 export type Authenticated = AuthOutcome & { ok: true };

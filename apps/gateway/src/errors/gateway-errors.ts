@@ -13,6 +13,11 @@ export const GATEWAY_ERRORS = {
   GW_KEY_INVALID: { status: 401, title: 'API key invalid' },
   GW_TOKEN_MISSING: { status: 401, title: 'Bearer token missing' },
   GW_TOKEN_INVALID: { status: 401, title: 'Bearer token invalid' },
+  GW_BASIC_MISSING: { status: 401, title: 'Basic credentials missing' },
+  /** Unknown user, wrong password, revoked or expired: one code, so users cannot be enumerated. */
+  GW_BASIC_INVALID: { status: 401, title: 'Basic credentials invalid' },
+  /** An API accepting several methods got a credential of none of them (see the challenges). */
+  GW_CREDENTIALS_MISSING: { status: 401, title: 'Credentials missing' },
   GW_FORBIDDEN: { status: 403, title: 'Forbidden' },
   GW_INSUFFICIENT_SCOPE: { status: 403, title: 'Token lacks a required scope' },
   GW_ROUTE_NOT_FOUND: { status: 404, title: 'No route matches this request' },
@@ -30,6 +35,10 @@ export const GATEWAY_ERRORS = {
   GW_NOT_READY: { status: 503, title: 'Gateway has no configuration yet' },
   GW_LIMITER_UNAVAILABLE: { status: 503, title: 'Rate limiter unavailable' },
   GW_CIRCUIT_OPEN: { status: 503, title: 'Circuit breaker open' },
+  /** Too many distinct Basic passwords are waiting for verification (a flood of guesses). */
+  GW_AUTH_BUSY: { status: 503, title: 'Authentication busy' },
+  /** The authorization server could not answer a token introspection in time. */
+  GW_INTROSPECTION_UNAVAILABLE: { status: 503, title: 'Token introspection unavailable' },
   GW_UPSTREAM_TIMEOUT: { status: 504, title: 'Upstream timed out' },
 } as const satisfies Record<string, { status: number; title: string }>;
 
