@@ -71,7 +71,6 @@ function runPrimary(): void {
   process.on('SIGINT', stop);
 }
 
-
 async function runWorker(): Promise<void> {
   const workerIndex = cluster.isWorker ? (cluster.worker?.id ?? 0) : 0;
   const nodeId = clustered ? `${baseNodeId}-w${workerIndex}` : baseNodeId;
