@@ -72,6 +72,7 @@ export const TABLE_NAMES: readonly string[] = [
   'audit_log',
   'certificates',
   'config_versions',
+  'consumer_credentials',
   'consumers',
   'credential_changes',
   'data_plane_nodes',
