@@ -1,3 +1,4 @@
+import { analyticsShedEnv } from '@portico/analytics';
 import { ZRedisPrefix } from '@portico/config';
 import { redisClusterEnv } from '@portico/config/redis';
 import { isWellFormedSecret } from '@portico/keys';
@@ -34,15 +35,8 @@ export const ZControlEnv = z.object({
   PORTICO_REDIS_PREFIX: ZRedisPrefix.optional().or(z.literal('').transform(() => undefined)),
   /** The analytics queue's BullMQ prefix, when the gateways and workers override it. */
   PORTICO_QUEUE_PREFIX: z.string().min(1).optional(),
-  /** The gateways' backlog bound (same variable), so the console can say when they shed. */
-  PORTICO_ANALYTICS_MAX_QUEUE_BACKLOG: z.coerce
-    .number()
-    .int()
-    .min(1)
-    .max(10_000_000)
-    .default(10_000),
-  /** The gateways' Redis-memory shed ratio (same variable), for the same reason. */
-  PORTICO_ANALYTICS_REDIS_MEMORY_SHED_RATIO: z.coerce.number().gt(0).max(1).default(0.8),
+  /** The gateways' shed bounds (same variables), so the console can say when they shed. */
+  ...analyticsShedEnv,
   PORTICO_CONTROL_PORT: ZPort.default(4000),
   PORTICO_CONTROL_HOST: z.string().min(1).default('0.0.0.0'),
   PORTICO_SECRET_KEY: z
