@@ -17,6 +17,7 @@ export {
   type GatewayState,
   writeLastKnownGood,
 } from './gateway-state';
+export { contentDigest, type SignOptions, signHttpRequest } from './http-signer';
 export { answersPing, RedisServer, startRedisServer } from './redis-server';
 export { eventually, type WaitOptions, waitFor } from './wait-for';
 export { startWorkerProcess, type WorkerProcessOptions } from './worker-process';

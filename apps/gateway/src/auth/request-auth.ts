@@ -54,8 +54,11 @@ export function authenticate(host: AuthHost, entry: CompiledApi, config: Compile
         host.fail('GW_INTERNAL', 'internal gateway error');
       },
     );
-  } else {
+  } else if (auth.type === 'none') {
     host.afterAuth(ANONYMOUS);
+  } else {
+    // Never let an API whose authentication this gateway cannot run through as anonymous.
+    host.fail('GW_FORBIDDEN', `this gateway cannot run ${auth.type} authentication`);
   }
 }
 
