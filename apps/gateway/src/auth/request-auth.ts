@@ -6,6 +6,7 @@ import { ANONYMOUS, type AuthOutcome } from './auth-outcome';
 import { authenticateJwt } from './jwt-auth';
 import { authenticateKey } from './key-auth';
 import { scopesFor } from './required-scopes';
+import type { ExpectedDigest } from './signatures/content-digest';
 
 /** The request an API's authentication runs for (a proxied request, an MCP message). */
 export interface AuthHost {
@@ -16,6 +17,8 @@ export interface AuthHost {
   /** The raw query string, where a key may travel. */
   readonly query: string;
   readonly credentials: CredentialTable;
+  /** Set by signature authentication: the digest the body must match as it is read or forwarded. */
+  bodyDigest: ExpectedDigest | null;
   readonly deps: { readonly log: { error(message: string, error?: unknown): void } };
   /** Receives the outcome exactly once, synchronously for keys and anonymous APIs. */
   afterAuth(outcome: AuthOutcome): void;
