@@ -23,6 +23,9 @@ const STRIPPED_REQUEST_HEADERS = new Set([
   'x-consumer-name',
   'x-portico-plan',
   'content-length',
+  // RFC 9440: only the gateway may tell an upstream which certificate the client presented.
+  'client-cert',
+  'client-cert-chain',
 ]);
 
 /** A request forwarded upstream (REST, or an MCP message or tool call): where it came from. */

@@ -12,7 +12,7 @@ import { apiGatewayUrl } from './portal-settings';
  */
 
 export interface CatalogAuth {
-  type: 'key' | 'jwt' | 'none';
+  type: ApiAuth['type'];
   /** One sentence a developer can act on. */
   description: string;
   /** Headers that may carry the credential, in order of preference. */
@@ -89,6 +89,20 @@ export function describeAuth(auth: ApiAuth): CatalogAuth {
       return {
         type: 'none',
         description: 'No credentials needed.',
+        headers: [],
+        queryParam: null,
+      };
+    case 'signature':
+      return {
+        type: 'signature',
+        description: `Sign each request (HTTP Message Signatures, RFC 9421) with your app's ${auth.algorithms.join(' or ')} signing key, covering ${auth.requiredComponents.join(', ')}${auth.requireContentDigest ? ' and content-digest when there is a body' : ''}; send Signature-Input and Signature (create the key on your app's page).`,
+        headers: ['signature-input', 'signature', 'content-digest'],
+        queryParam: null,
+      };
+    case 'mtls':
+      return {
+        type: 'mtls',
+        description: `Call over HTTPS with your app's client certificate (registered on your app's page; matched by ${auth.matchBy}).`,
         headers: [],
         queryParam: null,
       };
