@@ -6,7 +6,7 @@ import { hashSecret } from '@portico/keys';
  * token) and folds it into the set a gateway would hold, to check what gateways are told.
  */
 export class CredentialStreamReader {
-  private set: CredentialSet = { consumers: [], keys: [], subscriptions: [] };
+  private set: CredentialSet = { consumers: [], keys: [], subscriptions: [], credentials: [] };
   private seq = 0;
   private version = 0;
   private hash: string | undefined;
@@ -75,6 +75,15 @@ export class CredentialStreamReader {
         case 'subscription.delete':
           this.set.subscriptions = this.set.subscriptions.filter((s) => s.id !== change.id);
           break;
+        case 'credential.upsert':
+          this.set.credentials = [
+            ...this.set.credentials.filter((c) => c.id !== change.credential.id),
+            change.credential,
+          ];
+          break;
+        case 'credential.delete':
+          this.set.credentials = this.set.credentials.filter((c) => c.id !== change.id);
+          break;
         default:
           change satisfies never;
       }
@@ -91,6 +100,11 @@ export class CredentialStreamReader {
     if (key.expiresAt !== null && new Date(key.expiresAt).getTime() <= at.getTime()) return false;
     const consumer = this.set.consumers.find((c) => c.id === key.consumerId);
     return consumer?.status === 'active';
+  }
+
+  /** The live credential of `kind` named `identifier` a gateway holding this set would find. */
+  credential(kind: string, identifier: string) {
+    return this.set.credentials.find((c) => c.kind === kind && c.identifier === identifier) ?? null;
   }
 
   consumerStatus(id: string): string | null {

@@ -2,6 +2,7 @@ import { hostname } from 'node:os';
 import type { AnalyticsRecorder } from '@portico/analytics';
 import type { RedisClient } from '@portico/config/redis';
 import type { FastifyInstance } from 'fastify';
+import { authMetricsText } from './auth/auth-metrics';
 import { RuntimeState } from './config/runtime-state';
 import { SnapshotStore } from './config/snapshot-store';
 import { ConfigSyncClient } from './config/sync-client';
@@ -171,6 +172,7 @@ export function createGateway(options: GatewayOptions): Gateway {
       (options.limiter?.metricsText() ?? '') +
       options.analytics.metricsText() +
       runtimeMetrics.text() +
+      authMetricsText() +
       cacheMetrics.metricsText({
         memoryEntries: memoryCache.size,
         memoryBytes: memoryCache.byteSize,

@@ -4,7 +4,7 @@ import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { AnalyticsRecorder, RecordedRequest } from '@portico/analytics';
-import { type CredentialSet, snapshotHash } from '@portico/config';
+import { type CredentialSet, type CredentialSetInput, snapshotHash } from '@portico/config';
 
 import { createGateway, type Gateway } from '../src/gateway';
 import type { Limiter } from '../src/limits/limiter-types';
@@ -140,12 +140,17 @@ export interface TestGateway {
   /** Applies a sync response as if the control plane had sent it. */
   feed(
     config: unknown,
-    credentials?: { seq: number; set: CredentialSet } | { seq: number; changes: unknown[] },
+    credentials?: { seq: number; set: CredentialSetInput } | { seq: number; changes: unknown[] },
   ): Promise<boolean>;
   close(): Promise<void>;
 }
 
-export const EMPTY_CREDENTIALS: CredentialSet = { consumers: [], keys: [], subscriptions: [] };
+export const EMPTY_CREDENTIALS: CredentialSet = {
+  consumers: [],
+  keys: [],
+  subscriptions: [],
+  credentials: [],
+};
 
 export async function startGateway(
   options: {

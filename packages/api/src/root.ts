@@ -4,6 +4,7 @@ import { authRouter } from './routers/auth';
 import { certificatesRouter } from './routers/certificates';
 import { configRouter } from './routers/config';
 import { consumersRouter } from './routers/consumers';
+import { credentialsRouter } from './routers/credentials';
 import { dataPlanesRouter } from './routers/data-planes';
 import { keysRouter } from './routers/keys';
 import { plansRouter } from './routers/plans';
@@ -32,6 +33,7 @@ export const appRouter = router({
   consumers: consumersRouter,
   subscriptions: subscriptionsRouter,
   keys: keysRouter,
+  credentials: credentialsRouter,
   config: configRouter,
   dataPlanes: dataPlanesRouter,
   audit: auditRouter,

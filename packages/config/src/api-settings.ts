@@ -217,11 +217,91 @@ export const ZMtlsAuth = z.object({
 
 export const ZNoAuth = z.object({ type: z.literal('none') });
 
+/** A realm or similar quoted-string parameter of a challenge: printable, no quote or backslash. */
+const ZChallengeParam = z
+  .string()
+  .min(1)
+  .max(200)
+  .regex(/^[\x20\x21\x23-\x5B\x5D-\x7E]+$/, 'printable ASCII without " or \\');
+
+/** HTTP Basic (RFC 7617) against the consumers' basic credentials. */
+export const ZBasicAuth = z.object({
+  type: z.literal('basic'),
+  /** Sent in `WWW-Authenticate: Basic realm="…"`; the API's name when unset. */
+  realm: ZChallengeParam.optional(),
+});
+
+/** OAuth2 token introspection (RFC 7662) of bearer tokens at an authorization server. */
+export const ZIntrospectionAuth = z.object({
+  type: z.literal('introspection'),
+  /** The authorization server's introspection endpoint. */
+  url: z.url({ protocol: /^https?$/ }),
+  /** The gateway's client id at the authorization server (client_secret_basic). */
+  clientId: z.string().min(1).max(200),
+  /** Name of the Secret holding the client secret; stored encrypted, sent to gateways as a secret. */
+  clientSecretRef: z.string().min(1).max(100),
+  /** The introspection answer's member naming the consumer (by id or name). */
+  consumerClaim: z.string().min(1).max(100).default('sub'),
+  requiredScopes: z.array(ZScope).max(50).optional(),
+  routeScopes: z.record(z.string().max(100), z.array(ZScope).max(50)).optional(),
+  /** How long an active answer is reused (never past the token's `exp`). */
+  cacheSeconds: z.number().int().min(0).max(3_600).default(60),
+  /** A slower authorization server answers 503 GW_INTROSPECTION_UNAVAILABLE. */
+  timeoutMs: z.number().int().min(100).max(30_000).default(2_000),
+});
+
+/**
+ * Every single authentication method. ZApiAuth is a discriminated union on `type`; a new method
+ * is one more member here (anyOf lists these, never itself).
+ */
+export const ZSingleAuth = z.discriminatedUnion('type', [
+  ZKeyAuth,
+  ZJwtAuth,
+  ZBasicAuth,
+  ZIntrospectionAuth,
+  ZSignatureAuth,
+  ZMtlsAuth,
+]);
+export type SingleAuth = z.infer<typeof ZSingleAuth>;
+
+/**
+ * Any of several methods ("key or jwt"). The first method whose credential the request carries
+ * decides; a request carrying none of them is refused naming every accepted kind.
+ */
+export const ZAnyOfAuth = z.object({
+  type: z.literal('anyOf'),
+  methods: z
+    .array(ZSingleAuth)
+    .min(2, 'anyOf needs at least two methods')
+    .max(6)
+    .superRefine((methods, ctx) => {
+      const seen = new Set<string>();
+      methods.forEach((method, index) => {
+        if (seen.has(method.type))
+          ctx.addIssue({
+            code: 'custom',
+            path: [index, 'type'],
+            message: `${method.type} is listed twice; list each method once`,
+          });
+        seen.add(method.type);
+      });
+      const bearers = methods.filter((m) => m.type === 'jwt' || m.type === 'introspection').length;
+      if (bearers > 1)
+        ctx.addIssue({
+          code: 'custom',
+          message: 'jwt and introspection both read "Authorization: Bearer"; list only one of them',
+        });
+    }),
+});
+
 export const ZApiAuth = z.discriminatedUnion('type', [
   ZKeyAuth,
   ZJwtAuth,
+  ZBasicAuth,
+  ZIntrospectionAuth,
   ZSignatureAuth,
   ZMtlsAuth,
+  ZAnyOfAuth,
   ZNoAuth,
 ]);
 export type ApiAuth = z.infer<typeof ZApiAuth>;

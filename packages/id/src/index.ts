@@ -22,6 +22,7 @@ export const ID_PREFIXES = {
   quotaNotification: 'qnt',
   secret: 'sec',
   certificate: 'crt',
+  credential: 'cred',
 } as const;
 export type IdKind = keyof typeof ID_PREFIXES;
 

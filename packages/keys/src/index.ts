@@ -76,3 +76,5 @@ function checksum(body: string): string {
   }
   return out;
 }
+
+export * from './password-hash';

@@ -13,7 +13,13 @@ export type AuthOutcome =
       /** Query parameter carrying the key, removed from the forwarded query. */
       credentialQueryParam: string | null;
     }
-  | { ok: false; code: GatewayErrorCode; detail: string };
+  | {
+      ok: false;
+      code: GatewayErrorCode;
+      detail: string;
+      /** Headers telling the caller what to send (`WWW-Authenticate`); the code's default when unset. */
+      challenge?: Readonly<Record<string, string>> | undefined;
+    };
 
 /** A caller the API's authentication let through. */
 export type Authenticated = AuthOutcome & { ok: true };

@@ -1,68 +1,131 @@
-import type { IncomingMessage } from 'node:http';
+import type { SingleAuth, SnapshotApi } from '@portico/config';
+import { SECRET_PREFIXES } from '@portico/keys';
 import type { CompiledApi, CompiledConfig } from '../config/compiled-config';
-import type { CredentialTable } from '../config/credential-table';
 import type { GatewayErrorCode } from '../errors/gateway-errors';
-import { ANONYMOUS, type AuthOutcome } from './auth-outcome';
+import { compileAnyOf } from './any-of-auth';
+import { ANONYMOUS } from './auth-outcome';
+import {
+  type AuthCompileContext,
+  type Authenticator,
+  type AuthenticatorFactory,
+  type AuthHost,
+  bearerToken,
+  settle,
+} from './authenticator';
+import { compileBasic } from './basic-auth';
+import { compileIntrospection } from './introspection-auth';
 import { authenticateJwt } from './jwt-auth';
 import { authenticateKey } from './key-auth';
-import { scopesFor } from './required-scopes';
-import type { ExpectedDigest } from './signatures/content-digest';
+import { compileMtls } from './mtls/mtls-auth';
+import { compileScopesOf, scopesOrNone } from './required-scopes';
+import { compileSignature } from './signatures/signature-auth';
 
-/** The request an API's authentication runs for (a proxied request, an MCP message). */
-export interface AuthHost {
-  readonly req: IncomingMessage;
-  readonly requestId: string;
-  /** The matched route (null: the API's catch-all, or an MCP endpoint, checked per tool later). */
-  readonly routeId: string | null;
-  /** The raw query string, where a key may travel. */
-  readonly query: string;
-  readonly credentials: CredentialTable;
-  /** Set by signature authentication: the digest the body must match as it is read or forwarded. */
-  bodyDigest: ExpectedDigest | null;
-  readonly deps: { readonly log: { error(message: string, error?: unknown): void } };
-  /** Receives the outcome exactly once, synchronously for keys and anonymous APIs. */
-  afterAuth(outcome: AuthOutcome): void;
-  fail(code: GatewayErrorCode, detail: string, extra?: Record<string, string> | null): void;
+export type { Authenticator, AuthHost } from './authenticator';
+
+const KEY_PREFIX = SECRET_PREFIXES.apiKey;
+
+const compileKey: AuthenticatorFactory<Extract<SingleAuth, { type: 'key' }>> = (auth, { api }) => {
+  const apiId = api.id;
+  const queryParam = auth.queryParam;
+  const queryNeedle = queryParam === undefined ? null : `${queryParam}=`;
+  return {
+    type: 'key',
+    challenge: 'Bearer',
+    expects: `an API key in the x-api-key header${queryParam ? ` or the ${queryParam} query parameter` : ''}`,
+    present(host) {
+      const header = host.req.headers['x-api-key'];
+      if (typeof header === 'string' && header.length > 0) return true;
+      // Only a bearer token shaped like a key is a key: a JWT or an opaque token is not.
+      if (bearerToken(host)?.startsWith(KEY_PREFIX)) return true;
+      return queryNeedle !== null && host.query.includes(queryNeedle);
+    },
+    run(host, config) {
+      host.afterAuth(
+        authenticateKey(
+          host.req.headers,
+          host.query,
+          apiId,
+          host.routeId,
+          queryParam,
+          config,
+          host.credentials,
+          Date.now(),
+        ),
+      );
+    },
+  };
+};
+
+const compileJwt: AuthenticatorFactory<Extract<SingleAuth, { type: 'jwt' }>> = (auth, { api }) => {
+  const scopes = compileScopesOf(auth, api);
+  return {
+    type: 'jwt',
+    challenge: 'Bearer',
+    expects: 'a JWT as "Authorization: Bearer <token>"',
+    present(host) {
+      const token = bearerToken(host);
+      return token !== null && !token.startsWith(KEY_PREFIX);
+    },
+    run(host, config) {
+      const requirement = {
+        apiId: api.id,
+        routeId: host.routeId,
+        auth,
+        scopes: scopesOrNone(scopes, host.routeId),
+      };
+      settle(host, authenticateJwt(host.req.headers, requirement, config, host.credentials), 'jwt');
+    },
+  };
+};
+
+/**
+ * Every single method by `auth.type`: adding a kind of authentication is one entry here (and
+ * its member of ZSingleAuth). `anyOf` is built from these; `none` lets everyone through.
+ */
+const AUTHENTICATORS: {
+  [T in SingleAuth['type']]: AuthenticatorFactory<Extract<SingleAuth, { type: T }>>;
+} = {
+  key: compileKey,
+  jwt: compileJwt,
+  basic: compileBasic,
+  introspection: compileIntrospection,
+  signature: compileSignature,
+  mtls: compileMtls,
+};
+
+/** One single method's authenticator. */
+export function compileSingle(auth: SingleAuth, ctx: AuthCompileContext): Authenticator {
+  const factory = AUTHENTICATORS[auth.type] as AuthenticatorFactory<SingleAuth>;
+  return factory(auth, ctx);
 }
 
-const NO_SCOPES: readonly string[] = [];
+const NONE: Authenticator = {
+  type: 'none',
+  challenge: null,
+  expects: 'nothing',
+  present: () => false,
+  run: (host) => host.afterAuth(ANONYMOUS),
+};
 
-/** Runs the API's authentication (key, JWT or none) and hands the outcome to the host. */
+/** The API's authentication, compiled when its version is applied. */
+export function compileAuth(
+  api: SnapshotApi,
+  secrets: Readonly<Record<string, string>>,
+): Authenticator {
+  const auth = api.auth;
+  const ctx = { api, secrets };
+  if (auth.type === 'none') return NONE;
+  if (auth.type === 'anyOf')
+    return compileAnyOf(
+      auth.methods.map((method) => compileSingle(method, ctx)),
+      api,
+    );
+  return compileSingle(auth, ctx);
+}
+
+/** Runs the API's authentication and hands the outcome to the host. */
 export function authenticate(host: AuthHost, entry: CompiledApi, config: CompiledConfig): void {
-  const auth = entry.auth;
-  if (auth.type === 'key') {
-    host.afterAuth(
-      authenticateKey(
-        host.req.headers,
-        host.query,
-        entry.api.id,
-        host.routeId,
-        auth.queryParam,
-        config,
-        host.credentials,
-        Date.now(),
-      ),
-    );
-  } else if (auth.type === 'jwt') {
-    const requirement = {
-      apiId: entry.api.id,
-      routeId: host.routeId,
-      auth,
-      scopes: entry.scopes === null ? NO_SCOPES : scopesFor(entry.scopes, host.routeId),
-    };
-    authenticateJwt(host.req.headers, requirement, config, host.credentials).then(
-      (outcome) => host.afterAuth(outcome),
-      (error: unknown) => {
-        host.deps.log.error(`jwt authentication failed unexpectedly (${host.requestId})`, error);
-        host.fail('GW_INTERNAL', 'internal gateway error');
-      },
-    );
-  } else if (auth.type === 'none') {
-    host.afterAuth(ANONYMOUS);
-  } else {
-    // Never let an API whose authentication this gateway cannot run through as anonymous.
-    host.fail('GW_FORBIDDEN', `this gateway cannot run ${auth.type} authentication`);
-  }
+  entry.authenticator.run(host, config);
 }
 
 const BEARER_CHALLENGE: Readonly<Record<string, string>> = { 'www-authenticate': 'Bearer' };
@@ -70,8 +133,15 @@ const SCOPE_CHALLENGE: Readonly<Record<string, string>> = {
   'www-authenticate': 'Bearer error="insufficient_scope"',
 };
 
-/** The challenge (RFC 6750) a refused caller is answered with, telling it what to send; or null. */
-export function authChallenge(code: GatewayErrorCode): Readonly<Record<string, string>> | null {
+/**
+ * The challenge (RFC 9110 §11.6.1, RFC 6750) a refused caller is answered with, telling it what
+ * to send: the outcome's own, else the code's default; or null.
+ */
+export function authChallenge(
+  code: GatewayErrorCode,
+  own?: Readonly<Record<string, string>>,
+): Readonly<Record<string, string>> | null {
+  if (own !== undefined) return own;
   if (code === 'GW_KEY_MISSING' || code === 'GW_TOKEN_MISSING') return BEARER_CHALLENGE;
   if (code === 'GW_INSUFFICIENT_SCOPE') return SCOPE_CHALLENGE;
   return null;

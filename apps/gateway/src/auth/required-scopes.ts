@@ -1,5 +1,4 @@
 import type { SnapshotApi } from '@portico/config';
-import type { JWTPayload } from 'jose';
 
 /** The scopes a JWT must carry on an API, per route, compiled when the version is applied. */
 export interface CompiledScopes {
@@ -8,15 +7,24 @@ export interface CompiledScopes {
   readonly byRoute: ReadonlyMap<string, readonly string[]>;
 }
 
+/** The scope settings of an auth method that has them (jwt, introspection). */
+export interface ScopeSettings {
+  requiredScopes?: readonly string[] | undefined;
+  routeScopes?: Readonly<Record<string, readonly string[]>> | undefined;
+}
+
 /**
  * Compiles `auth.requiredScopes` and `auth.routeScopes` of a JWT API; null when it requires
  * none. Throws naming the API when a route override names no route, so the version is refused.
  */
 export function compileScopes(api: SnapshotApi): CompiledScopes | null {
-  const auth = api.auth;
-  if (auth.type !== 'jwt') return null;
-  const apiScopes = auth.requiredScopes ?? [];
-  const routeScopes = auth.routeScopes ?? {};
+  return api.auth.type === 'jwt' ? compileScopesOf(api.auth, api) : null;
+}
+
+/** Compiles one auth method's scope settings against the API's routes (see compileScopes). */
+export function compileScopesOf(settings: ScopeSettings, api: SnapshotApi): CompiledScopes | null {
+  const apiScopes = settings.requiredScopes ?? [];
+  const routeScopes = settings.routeScopes ?? {};
   if (apiScopes.length === 0 && Object.keys(routeScopes).length === 0) return null;
   const byRoute = new Map<string, readonly string[]>();
   for (const [name, scopes] of Object.entries(routeScopes)) {
@@ -28,6 +36,16 @@ export function compileScopes(api: SnapshotApi): CompiledScopes | null {
   return { api: apiScopes, byRoute };
 }
 
+const NO_SCOPES: readonly string[] = [];
+
+/** The scopes a request on `routeId` needs under possibly no scope settings. */
+export function scopesOrNone(
+  compiled: CompiledScopes | null,
+  routeId: string | null,
+): readonly string[] {
+  return compiled === null ? NO_SCOPES : scopesFor(compiled, routeId);
+}
+
 /** The scopes a request on `routeId` needs (null route id: the API's catch-all). */
 export function scopesFor(compiled: CompiledScopes, routeId: string | null): readonly string[] {
   return (routeId === null ? undefined : compiled.byRoute.get(routeId)) ?? compiled.api;
@@ -37,7 +55,10 @@ export function scopesFor(compiled: CompiledScopes, routeId: string | null): rea
  * The first needed scope the token does not grant, or null when it grants them all. Scopes are
  * read from `scope` (a space-separated string, RFC 9068) and `scp` (a list or a string).
  */
-export function missingScope(payload: JWTPayload, needed: readonly string[]): string | null {
+export function missingScope(
+  payload: Readonly<Record<string, unknown>>,
+  needed: readonly string[],
+): string | null {
   if (needed.length === 0) return null;
   const granted = new Set<string>();
   const add = (value: unknown) => {

@@ -7,7 +7,7 @@ import type {
 } from '@portico/config';
 import type { Pool } from 'undici';
 import { type CompiledAggregate, compileAggregate } from '../aggregate/aggregate-plan';
-import { type CompiledScopes, compileScopes } from '../auth/required-scopes';
+import { type Authenticator, compileAuth } from '../auth/request-auth';
 import type { DiscoveryManager } from '../discovery/discovery-manager';
 import type { GrpcChannels } from '../grpc/grpc-channels';
 import {
@@ -68,8 +68,8 @@ export interface CompiledApi extends RoutableApi {
   readonly mcp: CompiledMcp | null;
   /** OpenAPI request validation, compiled from the API's document; null when off. */
   readonly validation: CompiledValidation | null;
-  /** Scopes JWTs must carry, per route; null when the API requires none. */
-  readonly scopes: CompiledScopes | null;
+  /** The API's authentication (one method, any of several, or none), scopes compiled in. */
+  readonly authenticator: Authenticator;
   /** Composite routes by route id. */
   readonly aggregates: ReadonlyMap<string, CompiledAggregate>;
 }
@@ -190,7 +190,7 @@ export function compileConfig(published: PublishedConfig, deps: CompileDeps): Co
       maxBodyBytes: policies.maxBodyBytes,
       mcp: schemaCompiler === null ? null : compileMcp(api, routes, schemaCompiler),
       validation: compileValidation(api),
-      scopes: compileScopes(api),
+      authenticator: authenticatorOf(api, published.secrets.jwtSecrets),
       aggregates,
     };
   });
@@ -225,6 +225,14 @@ export function compileConfig(published: PublishedConfig, deps: CompileDeps): Co
     jwtSecrets: published.secrets.jwtSecrets,
     mcpPaths: new Set(apis.flatMap((a) => (a.mcp === null ? [] : [a.mcp.endpointPath]))),
   };
+}
+
+function authenticatorOf(api: SnapshotApi, secrets: Readonly<Record<string, string>>) {
+  try {
+    return compileAuth(api, secrets);
+  } catch (error) {
+    throw new Error(`API ${api.name}: ${(error as Error).message}`);
+  }
 }
 
 function cidrs(entries: readonly string[], where: string): CidrList {

@@ -2,13 +2,20 @@ import type {
   CredentialChange,
   CredentialConsumer,
   CredentialKey,
+  CredentialKind,
+  CredentialSecret,
   CredentialSet,
   CredentialSubscription,
 } from '@portico/config';
 
+/** The index key of a credential: kind and identifier (a NUL cannot occur in either). */
+export function credentialSlot(kind: CredentialKind, identifier: string): string {
+  return `${kind}\u0000${identifier}`;
+}
+
 /**
- * Consumers, keys and subscriptions as the hot path reads them: keys by SHA-256 hash, plans by
- * consumer. Never mutated after construction; a change builds a new table and the runtime swaps
+ * Consumers, keys, credentials and subscriptions as the hot path reads them: keys by SHA-256
+ * hash, credentials by `(kind, identifier)` (see `credentialSlot`), plans by consumer. Never mutated after construction; a change builds a new table and the runtime swaps
  * one reference, so a request sees one consistent set from start to end.
  */
 export class CredentialTable {
@@ -19,7 +26,19 @@ export class CredentialTable {
     readonly consumers: ReadonlyMap<string, CredentialConsumer>,
     private readonly subscriptions: ReadonlyMap<string, CredentialSubscription>,
     readonly planIdsByConsumer: ReadonlyMap<string, readonly string[]>,
+    private readonly credentialsById: ReadonlyMap<string, CredentialSecret>,
+    private readonly credentialsBySlot: ReadonlyMap<string, CredentialSecret>,
   ) {}
+
+  /** The live credential of `kind` named `identifier`, or undefined. */
+  credential(kind: CredentialKind, identifier: string): CredentialSecret | undefined {
+    return this.credentialsBySlot.get(credentialSlot(kind, identifier));
+  }
+
+  /** A live credential by id (e.g. to tell whether a cached verification still holds). */
+  credentialById(id: string): CredentialSecret | undefined {
+    return this.credentialsById.get(id);
+  }
 
   private byName: Map<string, CredentialConsumer> | null = null;
 
@@ -33,26 +52,27 @@ export class CredentialTable {
   }
 
   static empty(): CredentialTable {
-    return new CredentialTable(0, new Map(), new Map(), new Map(), new Map(), new Map());
+    return CredentialTable.build(0, {
+      keysById: new Map(),
+      consumers: new Map(),
+      subscriptions: new Map(),
+      credentialsById: new Map(),
+    });
   }
 
   static fromSet(set: CredentialSet, seq: number): CredentialTable {
     const keysById = new Map(set.keys.map((k) => [k.id, k]));
     const subscriptions = new Map(set.subscriptions.map((s) => [s.id, s]));
-    return CredentialTable.build(
-      seq,
+    return CredentialTable.build(seq, {
       keysById,
-      new Map(set.consumers.map((c) => [c.id, c])),
+      consumers: new Map(set.consumers.map((c) => [c.id, c])),
       subscriptions,
-    );
+      credentialsById: new Map((set.credentials ?? []).map((c) => [c.id, c])),
+    });
   }
 
-  private static build(
-    seq: number,
-    keysById: Map<string, CredentialKey>,
-    consumers: Map<string, CredentialConsumer>,
-    subscriptions: Map<string, CredentialSubscription>,
-  ): CredentialTable {
+  private static build(seq: number, parts: TableParts): CredentialTable {
+    const { keysById, consumers, subscriptions, credentialsById } = parts;
     const keysByHash = new Map<string, CredentialKey>();
     for (const key of keysById.values()) keysByHash.set(key.hash, key);
     const planIdsByConsumer = new Map<string, string[]>();
@@ -61,6 +81,9 @@ export class CredentialTable {
       if (list) list.push(sub.planId);
       else planIdsByConsumer.set(sub.consumerId, [sub.planId]);
     }
+    const credentialsBySlot = new Map<string, CredentialSecret>();
+    for (const credential of credentialsById.values())
+      credentialsBySlot.set(credentialSlot(credential.kind, credential.identifier), credential);
     return new CredentialTable(
       seq,
       keysByHash,
@@ -68,6 +91,8 @@ export class CredentialTable {
       consumers,
       subscriptions,
       planIdsByConsumer,
+      credentialsById,
+      credentialsBySlot,
     );
   }
 
@@ -78,6 +103,7 @@ export class CredentialTable {
     const keysById = new Map(this.keysById);
     const consumers = new Map(this.consumers);
     const subscriptions = new Map(this.subscriptions);
+    const credentialsById = new Map(this.credentialsById);
     for (const change of fresh) {
       switch (change.type) {
         case 'consumer.upsert':
@@ -98,10 +124,18 @@ export class CredentialTable {
         case 'subscription.delete':
           subscriptions.delete(change.id);
           break;
+        case 'credential.upsert':
+          credentialsById.set(change.credential.id, change.credential);
+          break;
+        case 'credential.delete':
+          credentialsById.delete(change.id);
+          break;
+        default:
+          change satisfies never;
       }
     }
     const lastSeq = fresh.reduce((max, c) => Math.max(max, c.seq), Math.max(seq, this.seq));
-    return CredentialTable.build(lastSeq, keysById, consumers, subscriptions);
+    return CredentialTable.build(lastSeq, { keysById, consumers, subscriptions, credentialsById });
   }
 
   toSet(): CredentialSet {
@@ -109,6 +143,14 @@ export class CredentialTable {
       consumers: [...this.consumers.values()],
       keys: [...this.keysById.values()],
       subscriptions: [...this.subscriptions.values()],
+      credentials: [...this.credentialsById.values()],
     };
   }
+}
+
+interface TableParts {
+  keysById: Map<string, CredentialKey>;
+  consumers: Map<string, CredentialConsumer>;
+  subscriptions: Map<string, CredentialSubscription>;
+  credentialsById: Map<string, CredentialSecret>;
 }

@@ -15,6 +15,11 @@ export const GATEWAY_ERRORS = {
   GW_SIGNATURE_INVALID: { status: 401, title: 'Request signature invalid' },
   GW_CERT_MISSING: { status: 401, title: 'Client certificate missing' },
   GW_CERT_INVALID: { status: 401, title: 'Client certificate not accepted' },
+  GW_BASIC_MISSING: { status: 401, title: 'Basic credentials missing' },
+  /** Unknown user, wrong password, revoked or expired: one code, so users cannot be enumerated. */
+  GW_BASIC_INVALID: { status: 401, title: 'Basic credentials invalid' },
+  /** An API accepting several methods got a credential of none of them (see the challenges). */
+  GW_CREDENTIALS_MISSING: { status: 401, title: 'Credentials missing' },
   GW_FORBIDDEN: { status: 403, title: 'Forbidden' },
   GW_INSUFFICIENT_SCOPE: { status: 403, title: 'Token lacks a required scope' },
   GW_ROUTE_NOT_FOUND: { status: 404, title: 'No route matches this request' },
@@ -32,6 +37,8 @@ export const GATEWAY_ERRORS = {
   GW_NOT_READY: { status: 503, title: 'Gateway has no configuration yet' },
   GW_LIMITER_UNAVAILABLE: { status: 503, title: 'Rate limiter unavailable' },
   GW_CIRCUIT_OPEN: { status: 503, title: 'Circuit breaker open' },
+  /** The authorization server could not answer a token introspection in time. */
+  GW_INTROSPECTION_UNAVAILABLE: { status: 503, title: 'Token introspection unavailable' },
   GW_UPSTREAM_TIMEOUT: { status: 504, title: 'Upstream timed out' },
 } as const satisfies Record<string, { status: number; title: string }>;
 

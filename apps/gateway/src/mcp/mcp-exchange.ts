@@ -177,7 +177,7 @@ export class McpExchange implements AuthHost, McpEndpoint {
   /** The API's authentication decided (AuthHost): the message is read only for a known caller. */
   afterAuth(outcome: AuthOutcome): void {
     if (!outcome.ok) {
-      this.fail(outcome.code, outcome.detail, authChallenge(outcome.code));
+      this.fail(outcome.code, outcome.detail, authChallenge(outcome.code, outcome.challenge));
       return;
     }
     this.outcome = outcome;

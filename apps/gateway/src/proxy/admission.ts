@@ -36,7 +36,7 @@ export function admit(ex: RoutedExchange, config: CompiledConfig): void {
 /** Admission, second half: a refused caller is answered; a known one goes to the limiter. */
 export function authenticated(ex: RoutedExchange, outcome: AuthOutcome): void {
   if (!outcome.ok) {
-    ex.fail(outcome.code, outcome.detail, authChallenge(outcome.code));
+    ex.fail(outcome.code, outcome.detail, authChallenge(outcome.code, outcome.challenge));
     return;
   }
   ex.outcome = outcome;

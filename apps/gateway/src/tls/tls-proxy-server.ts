@@ -132,5 +132,9 @@ export function buildTlsProxyServer(options: TlsProxyServerOptions): TlsProxySer
 
 function usesClientCertificates(published: PublishedConfig | null): boolean {
   if (published === null) return false;
-  return published.snapshot.apis.some((api) => api.auth.type === 'mtls');
+  return published.snapshot.apis.some(
+    (api) =>
+      api.auth.type === 'mtls' ||
+      (api.auth.type === 'anyOf' && api.auth.methods.some((m) => m.type === 'mtls')),
+  );
 }

@@ -1,5 +1,6 @@
 import type { CredentialChange } from '@portico/config';
 import type { Prisma } from '@portico/db';
+import { credentialForLog, STREAMED_CREDENTIAL_COLUMNS } from './credential-secrets';
 
 /**
  * The credential change log: every mutation of a consumer, key or subscription appends the
@@ -112,5 +113,30 @@ export async function logSubscriptionChange(
           },
         }
       : { type: 'subscription.delete', id: subscriptionId },
+  );
+}
+
+/**
+ * Logs a consumer credential (basic, signing key, client certificate) as usable (upsert) or not
+ * (delete: missing, revoked, or already expired), like keys.
+ */
+export async function logCredentialChange(
+  tx: Prisma.TransactionClient,
+  credentialId: string,
+): Promise<void> {
+  const row = await tx.consumerCredential.findUnique({
+    where: { id: credentialId },
+    select: { ...STREAMED_CREDENTIAL_COLUMNS, revokedAt: true },
+  });
+  const live =
+    row !== null &&
+    row.revokedAt === null &&
+    (row.expiresAt === null || row.expiresAt.getTime() > Date.now());
+  await append(
+    tx,
+    credentialId,
+    live
+      ? { type: 'credential.upsert', credential: credentialForLog(row) }
+      : { type: 'credential.delete', id: credentialId },
   );
 }

@@ -6,6 +6,7 @@ export { publishDraft } from '../services/config/publish';
 export {
   CHANGES_CHANNEL,
   logConsumerChange,
+  logCredentialChange,
   logKeyChange,
   logSubscriptionChange,
 } from './credential-log';
@@ -18,6 +19,7 @@ export {
 } from './data-plane-nodes';
 export { pruneCredentialLog } from './prune-credential-log';
 export {
+  type CredentialOpening,
   computeSyncAnswer,
   loadChangesSince,
   loadCredentialSet,

@@ -11,6 +11,11 @@ import {
 import type { Db, Prisma } from '@portico/db';
 import { openSealed } from '../crypto/seal';
 import { jwtSecretRefOf } from '../services/secrets/secret-refs';
+import {
+  credentialForLog,
+  openCredentialForGateway,
+  STREAMED_CREDENTIAL_COLUMNS,
+} from './credential-secrets';
 
 /** Beyond this many changes a full set is smaller and cheaper to apply than the delta. */
 export const MAX_DELTA_CHANGES = 5_000;
@@ -23,6 +28,8 @@ export interface SyncAnswerDeps {
   onSecretError?: (registryId: string, error: unknown) => void;
   /** Told about jwt secrets that cannot be opened (wrong key); they are left out. */
   onJwtSecretError?: (name: string, error: unknown) => void;
+  /** Told about hmac credential secrets that cannot be opened (wrong key); they are left out. */
+  onCredentialSecretError?: (credentialId: string, error: unknown) => void;
   /** Told about certificate keys that cannot be opened (wrong key); they are left out. */
   onTlsKeyError?: (certificateId: string, error: unknown) => void;
   /** Keeps the latest parsed snapshot, so a publish woken by many gateways is read and parsed once. */
@@ -78,9 +85,9 @@ export async function computeSyncAnswer(
   if (!credentialsChanged) {
     credentials = { mode: 'delta', seq: query.seq, changes: [] };
   } else if (needsFull) {
-    credentials = { mode: 'full', ...(await loadCredentialSet(db)) };
+    credentials = { mode: 'full', ...(await loadCredentialSet(db, deps)) };
   } else {
-    credentials = { mode: 'delta', ...(await loadChangesSince(db, query.seq)) };
+    credentials = { mode: 'delta', ...(await loadChangesSince(db, query.seq, deps)) };
   }
   return { config, credentials };
 }
@@ -208,7 +215,10 @@ async function loadTlsKeys(
  * snapshot: log appends share their mutation's transaction, so the set is exactly the state at
  * `seq`, and a delta from `seq` later misses nothing.
  */
-export async function loadCredentialSet(db: Db): Promise<{ seq: number; set: CredentialSet }> {
+export async function loadCredentialSet(
+  db: Db,
+  secrets: CredentialOpening = {},
+): Promise<{ seq: number; set: CredentialSet }> {
   return db.$transaction(
     async (tx) => {
       const bounds = await tx.credentialChange.aggregate({ _max: { seq: true } });
@@ -227,6 +237,11 @@ export async function loadCredentialSet(db: Db): Promise<{ seq: number; set: Cre
         select: { id: true, consumerId: true, planId: true },
         orderBy: { id: 'asc' },
       });
+      const credentialRows = await tx.consumerCredential.findMany({
+        where: { revokedAt: null, OR: [{ expiresAt: null }, { expiresAt: { gt: now } }] },
+        select: STREAMED_CREDENTIAL_COLUMNS,
+        orderBy: { id: 'asc' },
+      });
       return {
         seq: Number(bounds._max.seq ?? 0n),
         set: {
@@ -236,6 +251,14 @@ export async function loadCredentialSet(db: Db): Promise<{ seq: number; set: Cre
             expiresAt: k.expiresAt ? k.expiresAt.toISOString() : null,
           })),
           subscriptions,
+          credentials: credentialRows.flatMap((row) => {
+            const open = openCredentialForGateway(
+              credentialForLog(row),
+              secrets.secretKey ?? null,
+              secrets.onCredentialSecretError,
+            );
+            return open === null ? [] : [open];
+          }),
         },
       };
     },
@@ -247,6 +270,7 @@ export async function loadCredentialSet(db: Db): Promise<{ seq: number; set: Cre
 export async function loadChangesSince(
   db: Pick<Prisma.TransactionClient, 'credentialChange'>,
   seq: number,
+  secrets: CredentialOpening = {},
 ): Promise<{ seq: number; changes: CredentialChange[] }> {
   const rows = await db.credentialChange.findMany({
     where: { seq: { gt: BigInt(seq) } },
@@ -258,7 +282,23 @@ export async function loadChangesSince(
       row.payload !== null && typeof row.payload === 'object' && !Array.isArray(row.payload)
         ? row.payload
         : {};
-    return ZCredentialChange.parse({ ...payload, seq: Number(row.seq) });
+    const change = ZCredentialChange.parse({ ...payload, seq: Number(row.seq) });
+    if (change.type !== 'credential.upsert') return change;
+    const credential = openCredentialForGateway(
+      change.credential,
+      secrets.secretKey ?? null,
+      secrets.onCredentialSecretError,
+    );
+    // A secret that cannot be opened must not leave an older version of it in use.
+    return credential === null
+      ? { seq: change.seq, type: 'credential.delete' as const, id: change.credential.id }
+      : { ...change, credential };
   });
   return { seq: changes.at(-1)?.seq ?? seq, changes };
+}
+
+/** What opening hmac secrets for a gateway needs (the sealing key); without it they are left out. */
+export interface CredentialOpening {
+  secretKey?: Buffer;
+  onCredentialSecretError?: (credentialId: string, error: unknown) => void;
 }

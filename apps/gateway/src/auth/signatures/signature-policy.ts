@@ -1,6 +1,6 @@
-import type { ApiAuth } from '@portico/config';
+import type { SingleAuth } from '@portico/config';
 
-type SignatureAuth = Extract<ApiAuth, { type: 'signature' }>;
+type SignatureAuth = Extract<SingleAuth, { type: 'signature' }>;
 export type SignatureAlgorithm = 'hmac-sha256' | 'ed25519';
 
 /** An API's signature requirements, compiled once when its config is applied. */

@@ -2,6 +2,7 @@ import { router } from '../../trpc';
 import { portalAppsRouter } from './apps';
 import { portalAuthRouter } from './auth';
 import { portalCatalogRouter } from './catalog';
+import { portalCredentialsRouter } from './credentials';
 import { portalKeysRouter } from './keys';
 import { portalSettingsProcedure } from './settings';
 import { portalSubscriptionsRouter } from './subscriptions';
@@ -18,5 +19,6 @@ export const portalRouter = router({
   apps: portalAppsRouter,
   subscriptions: portalSubscriptionsRouter,
   keys: portalKeysRouter,
+  credentials: portalCredentialsRouter,
   usage: portalUsageRouter,
 });

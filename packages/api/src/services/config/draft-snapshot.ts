@@ -15,7 +15,7 @@ import { parse as parseYaml } from 'yaml';
 import { sealedFingerprint } from '../../crypto/sealed-fingerprint';
 import { clientCaIssues } from '../apis/client-certificate-cas';
 import { mcpToolsFromOpenApi } from '../apis/openapi-tools';
-import { jwtSecretRefOf } from '../secrets/secret-refs';
+import { authSecretRefWithPath, jwtSecretRefOf } from '../secrets/secret-refs';
 
 /** The draft as a snapshot, or the reasons it cannot become one. */
 export type DraftSnapshotResult =
@@ -57,9 +57,9 @@ export async function loadDraftSnapshot(
   // Checked here as well as on API writes: declarative apply writes APIs without that check, and
   // a version must never reference a secret gateways will not receive.
   const missingSecrets = apis.flatMap((a) => {
-    const ref = jwtSecretRefOf(a.auth);
-    return ref !== null && !secretFingerprints.has(ref)
-      ? [`apis.${a.name}.auth.secretRef: no secret named ${ref}`]
+    const found = authSecretRefWithPath(a.auth);
+    return found !== null && !secretFingerprints.has(found.ref)
+      ? [`apis.${a.name}.${found.path}: no secret named ${found.ref}`]
       : [];
   });
   if (missingSecrets.length > 0) return { ok: false, issues: missingSecrets };

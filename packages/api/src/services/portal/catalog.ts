@@ -85,6 +85,32 @@ export function describeAuth(auth: ApiAuth): CatalogAuth {
         headers: ['authorization'],
         queryParam: null,
       };
+    case 'basic':
+      return {
+        type: 'basic',
+        description:
+          'Send your app\'s username and password as "Authorization: Basic <base64 of username:password>" (create them on your app\'s page).',
+        headers: ['authorization'],
+        queryParam: null,
+      };
+    case 'introspection':
+      return {
+        type: 'introspection',
+        description:
+          'Send an OAuth2 access token from the API\'s authorization server as "Authorization: Bearer <token>".',
+        headers: ['authorization'],
+        queryParam: null,
+      };
+    case 'anyOf': {
+      const methods = auth.methods.map(describeAuth);
+      const headers = [...new Set(methods.flatMap((m) => m.headers))];
+      return {
+        type: 'anyOf',
+        description: `Any one of these: ${methods.map((m) => m.description).join(' Or: ')}`,
+        headers,
+        queryParam: methods.find((m) => m.queryParam !== null)?.queryParam ?? null,
+      };
+    }
     case 'none':
       return {
         type: 'none',

@@ -156,12 +156,15 @@ export function buildApiMarkdown(portalUrl: string, api: CatalogApiDetail): stri
   } else {
     out.push(`- Every path under \`${api.basePath}\` is served.`);
   }
+  const usesKey = api.auth.headers.includes('x-api-key');
   const example =
-    api.auth.type === 'key'
-      ? `curl -H "x-api-key: $API_KEY" ${api.gatewayUrl}/`
-      : api.auth.type === 'jwt'
-        ? `curl -H "Authorization: Bearer $TOKEN" ${api.gatewayUrl}/`
-        : `curl ${api.gatewayUrl}/`;
+    api.auth.type === 'none'
+      ? `curl ${api.gatewayUrl}/`
+      : usesKey
+        ? `curl -H "x-api-key: $API_KEY" ${api.gatewayUrl}/`
+        : api.auth.type === 'basic'
+          ? `curl -u "$USERNAME:$PASSWORD" ${api.gatewayUrl}/`
+          : `curl -H "Authorization: Bearer $TOKEN" ${api.gatewayUrl}/`;
   out.push('', '## Example', '', '```sh', example, '```', '');
   return out.join('\n');
 }

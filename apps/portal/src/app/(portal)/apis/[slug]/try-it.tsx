@@ -78,7 +78,7 @@ export function TryIt({
 }: {
   basePath: string;
   defaultPath: string;
-  authType: 'key' | 'jwt' | 'none';
+  authType: 'key' | 'jwt' | 'basic' | 'introspection' | 'signature' | 'mtls' | 'anyOf' | 'none';
 }) {
   const [keys, setKeys] = useState<RecentKey[]>([]);
   // Session storage exists only in the browser, after hydration.
@@ -91,7 +91,13 @@ export function TryIt({
   const [path, setPath] = useState(defaultPath);
   const [keyChoice, setKeyChoice] = useState(PASTE);
   const [pasted, setPasted] = useState('');
-  const [headerText, setHeaderText] = useState(authType === 'jwt' ? 'Authorization: Bearer ' : '');
+  const [headerText, setHeaderText] = useState(
+    authType === 'jwt' || authType === 'introspection'
+      ? 'Authorization: Bearer '
+      : authType === 'basic'
+        ? 'Authorization: Basic '
+        : '',
+  );
   const [body, setBody] = useState('');
   const call = useMutation({ mutationFn: send });
   const withBody = method !== 'GET' && method !== 'HEAD';

@@ -1,0 +1,128 @@
+import { createHash } from 'node:crypto';
+import { Agent, request } from 'undici';
+import { BoundedMap } from '../limits/bounded-map';
+import { authMetrics } from './auth-metrics';
+
+/** An authorization server's introspection endpoint with the gateway's client credentials. */
+export interface IntrospectionEndpoint {
+  readonly url: string;
+  /** `Basic base64(client_id:client_secret)` (RFC 6749 §2.3.1, form-encoded parts). */
+  readonly authorization: string;
+  readonly timeoutMs: number;
+  /** How long an active answer is reused, at most (never past the token's `exp`). */
+  readonly cacheMs: number;
+  /** Distinguishes endpoints (url + client) in the shared cache. */
+  readonly cacheScope: string;
+}
+
+/** An introspection answer (RFC 7662 §2.2): the members of an active token, or inactive. */
+export type Introspected =
+  | { active: true; claims: Readonly<Record<string, unknown>> }
+  | { active: false };
+
+/** The authorization server could not answer (unreachable, timeout, error status, bad body). */
+export class IntrospectionUnavailable extends Error {}
+
+/** Inactive answers are remembered briefly, so a flood of one bad token is not a flood upstream. */
+export const NEGATIVE_CACHE_MS = 5_000;
+export const INTROSPECTION_CACHE_ENTRIES = 10_000;
+
+const INACTIVE: Introspected = { active: false };
+
+// Introspection gets its own connection pool: the upstreams' pools are sized for them, and a slow
+// authorization server must not take their sockets.
+const dispatcher = new Agent({ connections: 32, keepAliveTimeout: 30_000 });
+
+/**
+ * Token introspection with a bounded cache keyed by the endpoint and SHA-256 of the token (never
+ * the token itself). Concurrent lookups of one token share one request; a lookup awaits the
+ * authorization server only on a miss, and never longer than the endpoint's timeout.
+ */
+export class Introspections {
+  private readonly answers = new BoundedMap<string, { answer: Introspected; untilMs: number }>(
+    INTROSPECTION_CACHE_ENTRIES,
+  );
+  private readonly pending = new Map<string, Promise<Introspected>>();
+
+  lookup(
+    endpoint: IntrospectionEndpoint,
+    token: string,
+    nowMs: number,
+  ): Introspected | Promise<Introspected> {
+    const key = `${endpoint.cacheScope}\u0000${createHash('sha256').update(token).digest('base64')}`;
+    const cached = this.answers.get(key);
+    if (cached !== undefined && cached.untilMs > nowMs) {
+      authMetrics.introspectionCacheHits++;
+      return cached.answer;
+    }
+    const inFlight = this.pending.get(key);
+    if (inFlight !== undefined) return inFlight;
+    const lookup = introspect(endpoint, token).then(
+      (answer) => {
+        this.pending.delete(key);
+        const untilMs = cacheUntil(endpoint, answer, Date.now());
+        if (untilMs !== null) this.answers.set(key, { answer, untilMs });
+        return answer;
+      },
+      (error: unknown) => {
+        this.pending.delete(key);
+        throw error;
+      },
+    );
+    this.pending.set(key, lookup);
+    return lookup;
+  }
+}
+
+/** Until when an answer may be reused: active until min(exp, cacheMs), inactive briefly. */
+function cacheUntil(endpoint: IntrospectionEndpoint, answer: Introspected, nowMs: number) {
+  if (endpoint.cacheMs === 0) return null;
+  if (!answer.active) return nowMs + Math.min(NEGATIVE_CACHE_MS, endpoint.cacheMs);
+  const exp = answer.claims.exp;
+  const until = nowMs + endpoint.cacheMs;
+  return typeof exp === 'number' ? Math.min(until, exp * 1000) : until;
+}
+
+async function introspect(endpoint: IntrospectionEndpoint, token: string): Promise<Introspected> {
+  authMetrics.introspectionCalls++;
+  let status: number;
+  let parsed: unknown;
+  try {
+    const response = await request(endpoint.url, {
+      method: 'POST',
+      dispatcher,
+      headers: {
+        authorization: endpoint.authorization,
+        'content-type': 'application/x-www-form-urlencoded',
+        accept: 'application/json',
+      },
+      body: `token=${encodeURIComponent(token)}&token_type_hint=access_token`,
+      signal: AbortSignal.timeout(endpoint.timeoutMs),
+    });
+    status = response.statusCode;
+    parsed = status === 200 ? await response.body.json() : await response.body.dump();
+  } catch (error) {
+    authMetrics.introspectionFailures++;
+    throw new IntrospectionUnavailable(
+      error instanceof Error && error.name === 'TimeoutError'
+        ? `the authorization server did not answer within ${endpoint.timeoutMs} ms`
+        : 'the authorization server could not be reached',
+    );
+  }
+  if (status !== 200) {
+    authMetrics.introspectionFailures++;
+    throw new IntrospectionUnavailable(`the authorization server answered ${status}`);
+  }
+  if (parsed === null || typeof parsed !== 'object' || Array.isArray(parsed)) {
+    authMetrics.introspectionFailures++;
+    throw new IntrospectionUnavailable(
+      'the authorization server answered something other than JSON',
+    );
+  }
+  const claims = parsed as Record<string, unknown>;
+  if (claims.active !== true) return INACTIVE;
+  return { active: true, claims };
+}
+
+/** One per process: answers stay valid across config versions. */
+export const introspections = new Introspections();
