@@ -2,6 +2,7 @@ import { X509Certificate } from 'node:crypto';
 import type { IncomingMessage } from 'node:http';
 import type { Http2ServerRequest } from 'node:http2';
 import type { TLSSocket } from 'node:tls';
+import { canonicalSubject } from '@portico/config';
 
 /** What the gateway knows of the certificate a TLS client presented, read once per connection. */
 export interface PeerCertificate {
@@ -31,22 +32,6 @@ const NONE: PeerCertificateResult = { kind: 'none' };
 
 /** Per TLS connection (the HTTP/1.1 socket, or the HTTP/2 session). */
 const byConnection = new WeakMap<object, PeerCertificateResult>();
-
-/**
- * A subject or distinguished name in one canonical form: attributes in certificate order, no
- * spaces around `=`, joined by `,`. Accepts Node's multi-line form and OpenSSL's
- * `C = US, O = Acme, CN = client-1` or `/C=US/O=Acme/CN=client-1`.
- */
-export function canonicalSubject(subject: string): string {
-  const text = subject.trim().replace(/^subject=\s*/i, '');
-  const parts = text.startsWith('/')
-    ? text.slice(1).split('/')
-    : text.split(/\n|,(?=\s*[A-Za-z.0-9]+\s*=)/);
-  return parts
-    .map((part) => part.trim().replace(/\s*=\s*/, '='))
-    .filter((part) => part.length > 0)
-    .join(',');
-}
 
 function connectionOf(req: IncomingMessage): { key: object; socket: TLSSocket } | null {
   if (req.httpVersionMajor === 2) {
