@@ -83,7 +83,17 @@ export function issueClientCertificate(
       '',
     ].join('\n'),
   );
-  openssl(['req', '-new', ...EC, '-subj', subject, '-keyout', `${base}.key`, '-out', `${base}.csr`]);
+  openssl([
+    'req',
+    '-new',
+    ...EC,
+    '-subj',
+    subject,
+    '-keyout',
+    `${base}.key`,
+    '-out',
+    `${base}.csr`,
+  ]);
   const validity = options.expired
     ? ['-startdate', '20200101000000Z', '-enddate', '20200102000000Z']
     : ['-days', '1'];

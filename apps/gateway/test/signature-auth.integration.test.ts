@@ -1,5 +1,6 @@
 import { generateKeyPairSync, randomBytes } from 'node:crypto';
 import type { IncomingMessage, ServerResponse } from 'node:http';
+import { Readable } from 'node:stream';
 import {
   type ControlPlane,
   contentDigest,
@@ -104,7 +105,7 @@ async function send(
   method: 'GET' | 'POST',
   path: string,
   headers: Record<string, string>,
-  body?: string | AsyncIterable<Buffer>,
+  body?: string | Readable,
 ) {
   const before = seen.length;
   const res = await request(`${gw.url}${path}`, { method, headers, ...(body ? { body } : {}) });
@@ -269,7 +270,7 @@ describe('HTTP Message Signatures through the control plane and the gateway', ()
       await eventually(async () => forwarded() > 0, 5_000, 'part of the body forwarded');
       yield Buffer.concat([Buffer.alloc(total - sent - 1, 'a'), Buffer.from('b')]);
     }
-    const r = await send('POST', '/signed/upload', headers, streamed());
+    const r = await send('POST', '/signed/upload', headers, Readable.from(streamed()));
     expect(r.status).toBe(400);
     expect(r.body.code).toBe('GW_DIGEST_MISMATCH');
     const upstreamView = seen.find((s) => s.url === '/upload');
