@@ -308,6 +308,35 @@ export const CASES: MatrixCase[] = [
     run: async (c, { fx, h }) =>
       c.keys.revoke({ id: (await fx.key((await fx.consumer(h.users.developer.id)).id)).row.id }),
   },
+  {
+    procedure: 'credentials.create',
+    allowed: OWNERS,
+    run: async (c, { fx, h }) =>
+      c.credentials.create({
+        consumerId: (await fx.consumer(h.users.developer.id)).id,
+        name: 'ci',
+        spec: { kind: 'basic', username: uniqueName('user'), password: 'a long enough password' },
+      }),
+  },
+  {
+    procedure: 'credentials.revoke',
+    allowed: OWNERS,
+    run: async (c, { fx, h }) => {
+      const consumer = await fx.consumer(h.users.developer.id);
+      const credential = await h.db.consumerCredential.create({
+        data: {
+          id: uniqueName('cred'),
+          consumerId: consumer.id,
+          kind: 'basic',
+          name: 'ci',
+          identifier: uniqueName('user'),
+          secretHash:
+            '$scrypt$ln=15,r=8,p=1$AAAAAAAAAAAAAAAAAAAAAA==$AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA=',
+        },
+      });
+      return c.credentials.revoke({ id: credential.id });
+    },
+  },
 ];
 
 export function expectedOutcome(matrixCase: MatrixCase, who: CallerName): Outcome {

@@ -115,6 +115,7 @@ const QUERIES: QueryCase[] = [
   { procedure: 'consumers.list', allowed: SIGNED_IN, run: (c) => c.consumers.list({}) },
   { procedure: 'subscriptions.list', allowed: SIGNED_IN, run: (c) => c.subscriptions.list({}) },
   { procedure: 'keys.list', allowed: SIGNED_IN, run: (c) => c.keys.list({}) },
+  { procedure: 'credentials.list', allowed: SIGNED_IN, run: (c) => c.credentials.list({}) },
   { procedure: 'audit.list', allowed: VIEWERS, run: (c) => c.audit.list({}) },
 ];
 

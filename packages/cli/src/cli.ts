@@ -20,6 +20,8 @@ export interface CliDeps {
   io: CliIo;
   /** Reads the environment; called only when a command needs it, so `--help` never fails on it. */
   loadEnv: () => CliEnv;
+  /** Reads a variable a file names (`passwordEnv`); absent: none can be read. */
+  readVariable?: (name: string) => string | undefined;
   /** Builds the tRPC client; tests may pass one that records whether the server was contacted. */
   connect?: (connection: Connection) => PorticoClient;
 }
@@ -104,6 +106,7 @@ async function runCommand(
     io: deps.io,
     json,
     style: createStyle(deps.io.stdoutIsTty && !json && !safeNoColor(deps)),
+    variable: (name) => deps.readVariable?.(name),
     async call(fn) {
       if (client === null) {
         const connection = resolveConnection(parsed.values, deps.loadEnv());

@@ -30,6 +30,8 @@ export interface CommandContext {
    * before the CLI needs a URL or a token.
    */
   call<T>(fn: (api: PorticoClient) => Promise<T>): Promise<T>;
+  /** An environment variable a file refers to (e.g. a credential's `passwordEnv`), or undefined. */
+  variable(name: string): string | undefined;
 }
 
 export interface CommandSpec {

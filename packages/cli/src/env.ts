@@ -52,6 +52,11 @@ export function loadCliEnv(): CliEnv {
   return parseCliEnv(process.env);
 }
 
+/** A variable a declarative file names (a credential's `passwordEnv`); read only when asked. */
+export function readEnvVariable(name: string): string | undefined {
+  return process.env[name];
+}
+
 export function stripTrailingSlash(url: string): string {
   return url.replace(/\/+$/, '');
 }

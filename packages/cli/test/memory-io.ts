@@ -43,6 +43,7 @@ export async function runInMemory(
   const deps: CliDeps = {
     io,
     loadEnv: () => parseCliEnv(env),
+    readVariable: (name) => env[name],
     connect: (connection): PorticoClient => {
       connections.push(connection);
       throw new Error('unit tests never reach a server');

@@ -10,6 +10,7 @@ import {
   ZRedisFailurePolicy,
   ZRoute,
 } from './api-settings';
+import { declarativeCredentialIdentity, ZDeclarativeCredential } from './declarative-credentials';
 import { ZMcpSettings } from './mcp-settings';
 import { ZDiscoveryRef, ZName, ZRegistryType, ZServiceSettings, ZTarget } from './service-settings';
 
@@ -121,6 +122,8 @@ export const ZDeclarativeConsumer = z.object({
   description: z.string().max(2000).optional(),
   status: z.enum(['active', 'suspended']).default('active'),
   plans: z.array(ZName).default([]),
+  /** Absent: the consumer's credentials are left as they are (see declarative-credentials.ts). */
+  credentials: z.array(ZDeclarativeCredential).max(100).optional(),
 });
 export type DeclarativeConsumer = z.infer<typeof ZDeclarativeConsumer>;
 
@@ -209,7 +212,20 @@ export const ZDeclarativeConfig = z
         });
       });
     });
+    const credentialOwners = new Map<string, string>();
     doc.consumers.forEach((c, i) => {
+      c.credentials?.forEach((credential, j) => {
+        const { kind, identifier } = declarativeCredentialIdentity(credential);
+        const slot = `${kind}:${identifier}`;
+        const owner = credentialOwners.get(slot);
+        if (owner !== undefined)
+          ctx.addIssue({
+            code: 'custom',
+            path: ['consumers', i, 'credentials', j],
+            message: `${kind} credential ${identifier} is already listed under consumer ${owner}`,
+          });
+        else credentialOwners.set(slot, c.name);
+      });
       c.plans.forEach((name, j) => {
         if (!plans.has(name))
           ctx.addIssue({

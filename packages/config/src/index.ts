@@ -5,6 +5,7 @@ export * from './canonical-json';
 export * from './certificate-subject';
 export * from './credentials';
 export * from './declarative';
+export * from './declarative-credentials';
 export * from './key-slot';
 export * from './limiter-keys';
 export * from './mcp-settings';

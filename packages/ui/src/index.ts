@@ -3,6 +3,18 @@ export { BarChart, type ChartProps, type Series, TimeSeriesChart } from './chart
 export { cx } from './class-names';
 export { CodeBlock, CopyButton } from './copy';
 export {
+  BASIC_CREDENTIAL_FORM,
+  CREDENTIAL_KIND_FORMS,
+  type CredentialFieldSpec,
+  type CredentialKindForm,
+} from './credential-kinds';
+export {
+  type CredentialCreation,
+  type CredentialRow,
+  CredentialsSection,
+  type CredentialsSectionProps,
+} from './credentials-section';
+export {
   type Column,
   DataTable,
   type DataTableProps,

@@ -1,6 +1,10 @@
 import type { DeclarativeConfig } from '@portico/config';
 import type { Prisma } from '@portico/db';
-import { logConsumerChange, logSubscriptionChange } from '../../sync/credential-log';
+import {
+  logConsumerChange,
+  logCredentialChange,
+  logSubscriptionChange,
+} from '../../sync/credential-log';
 import type { AppliedChange, ApplyContext } from './declarative-apply';
 import { loadDeclarativeState } from './declarative-state';
 import { upsertApis } from './reconcile/reconcile-apis';
@@ -9,6 +13,7 @@ import {
   deleteUnlistedConsumers,
   upsertConsumers,
 } from './reconcile/reconcile-consumers';
+import { reconcileCredentials } from './reconcile/reconcile-credentials';
 import { deleteUnlistedPlans, upsertPlans } from './reconcile/reconcile-plans';
 import { upsertRegistries } from './reconcile/reconcile-registries';
 import { deleteUnlisted, type Run } from './reconcile/reconcile-run';
@@ -47,9 +52,11 @@ export async function reconcile(
   await deleteUnlisted(run, 'registry');
   await upsertPlans(run);
   await upsertConsumers(run);
+  await reconcileCredentials(run);
   for (const entry of run.credentialLog) {
     const [kind, id = ''] = entry.split(':', 2);
     if (kind === 'consumer') await logConsumerChange(tx, id);
+    else if (kind === 'credential') await logCredentialChange(tx, id);
     else await logSubscriptionChange(tx, id);
   }
   return run.changes;

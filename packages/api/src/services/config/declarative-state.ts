@@ -9,8 +9,9 @@ import {
   ZDiscoveryRef,
   ZServiceSettings,
 } from '@portico/config';
-import type { Prisma } from '@portico/db';
+import type { CredentialKind, Prisma } from '@portico/db';
 import type { z } from 'zod';
+import { credentialViewOf } from './declarative-credential-view';
 
 /**
  * The draft (and operator-made consumers) in the shape of the declarative file. `dump` prints it
@@ -36,7 +37,23 @@ export interface DeclarativeState {
   >;
   plans: Map<string, Current<DeclarativePlanView>>;
   /** Every consumer by name; `operatorOwned` ones are the only ones apply may delete. */
-  consumers: Map<string, Current<DeclarativeConsumerView> & { operatorOwned: boolean }>;
+  consumers: Map<
+    string,
+    Current<DeclarativeConsumerView> & {
+      operatorOwned: boolean;
+      /** Its live credentials, of every kind (the file may list some kinds only). */
+      credentials: StoredCredential[];
+    }
+  >;
+}
+
+/** A live consumer credential as apply compares it. */
+export interface StoredCredential {
+  id: string;
+  kind: CredentialKind;
+  name: string;
+  identifier: string;
+  secretHash: string | null;
 }
 
 const ZStoredDiscovery = ZDiscoveryRef.omit({ registry: true });
@@ -90,6 +107,11 @@ export async function loadDeclarativeState(
         subscriptions: {
           where: { status: 'active' },
           select: { plan: { select: { name: true } } },
+        },
+        credentials: {
+          where: { revokedAt: null, OR: [{ expiresAt: null }, { expiresAt: { gt: new Date() } }] },
+          select: { id: true, kind: true, name: true, identifier: true, secretHash: true },
+          orderBy: [{ kind: 'asc' }, { identifier: 'asc' }],
         },
       },
     }),
@@ -187,8 +209,14 @@ export async function loadDeclarativeState(
       ...optionalText(c.description),
       status: c.status,
       plans: c.subscriptions.map((s) => s.plan.name).sort(),
+      ...credentialsView(c.credentials),
     });
-    state.consumers.set(c.name, { id: c.id, view, operatorOwned: c.ownerId === null });
+    state.consumers.set(c.name, {
+      id: c.id,
+      view,
+      operatorOwned: c.ownerId === null,
+      credentials: c.credentials,
+    });
   }
   return state;
 }
@@ -207,4 +235,13 @@ export async function dumpDeclarative(tx: Prisma.TransactionClient): Promise<Dec
     plans: [...state.plans.values()].map((p) => p.view),
     consumers: [...state.consumers.values()].filter((c) => c.operatorOwned).map((c) => c.view),
   };
+}
+
+/** `credentials` for a consumer's view when it has any the file can express; else absent. */
+function credentialsView(rows: readonly StoredCredential[]) {
+  const views = rows.flatMap((row) => {
+    const view = credentialViewOf(row);
+    return view === null ? [] : [view];
+  });
+  return views.length === 0 ? {} : { credentials: views };
 }

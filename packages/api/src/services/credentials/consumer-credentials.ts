@@ -91,16 +91,20 @@ export async function createCredential(
   const consumer = await loadConsumer(tx, input.consumerId, ownerScope);
   const prepared = await prepareCredential(input.spec, deps);
   const { secret, ...columns } = prepared;
-  const row = await insertCredential(tx, {
-    consumerId: consumer.id,
-    kind: input.spec.kind,
-    name: input.name,
-    expiresAt:
-      input.expiresInSeconds === undefined
-        ? null
-        : new Date(deps.now.getTime() + input.expiresInSeconds * 1000),
-    ...columns,
-  });
+  const row = await insertCredential(
+    tx,
+    {
+      consumerId: consumer.id,
+      kind: input.spec.kind,
+      name: input.name,
+      expiresAt:
+        input.expiresInSeconds === undefined
+          ? null
+          : new Date(deps.now.getTime() + input.expiresInSeconds * 1000),
+      ...columns,
+    },
+    deps.now,
+  );
   return { credential: toCredentialView(row, deps.now), secret };
 }
 
@@ -121,15 +125,21 @@ export type CredentialColumns = Pick<
 export async function insertCredential(
   tx: Prisma.TransactionClient,
   columns: CredentialColumns,
+  now: Date,
 ): Promise<ConsumerCredential> {
   const taken = await tx.consumerCredential.findUnique({
     where: { kind_identifier: { kind: columns.kind, identifier: columns.identifier } },
-    select: { id: true },
+    select: { id: true, revokedAt: true, expiresAt: true },
   });
-  if (taken !== null)
-    throw conflict(
-      `spec.${IDENTIFIER_LABELS[columns.kind]}: a ${columns.kind} credential with ${IDENTIFIER_LABELS[columns.kind]} "${columns.identifier}" already exists; choose another`,
-    );
+  if (taken !== null) {
+    const live = taken.revokedAt === null && (taken.expiresAt === null || taken.expiresAt > now);
+    if (live)
+      throw conflict(
+        `spec.${IDENTIFIER_LABELS[columns.kind]}: a ${columns.kind} credential with ${IDENTIFIER_LABELS[columns.kind]} "${columns.identifier}" already exists; choose another`,
+      );
+    // A revoked or expired credential keeps its row (for the record) until its name is reused.
+    await tx.consumerCredential.delete({ where: { id: taken.id } });
+  }
   const row = await tx.consumerCredential.create({
     data: { id: newId('credential'), ...columns },
   });

@@ -150,7 +150,9 @@ export default function ConsumersPage() {
         cells={(c) => (
           <>
             <td>
-              <strong>{c.name}</strong>
+              <Link href={`/consumers/${c.id}`}>
+                <strong>{c.name}</strong>
+              </Link>
               {c.description ? <div className="muted">{c.description}</div> : null}
             </td>
             <td>
@@ -161,6 +163,7 @@ export default function ConsumersPage() {
         )}
         actions={(c) => (
           <>
+            <Link href={`/consumers/${c.id}`}>Credentials</Link>
             <Link href={`/keys?consumer=${c.id}`}>Keys</Link>
             <EditDeleteActions
               noun="consumer"

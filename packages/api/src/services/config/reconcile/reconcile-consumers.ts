@@ -68,8 +68,8 @@ export async function upsertConsumers({
       credentialLog.add(`consumer:${consumerId}`);
     } else {
       consumerId = current.id;
-      const { plans: _wanted, ...fields } = c;
-      const { plans: _had, ...currentFields } = current.view;
+      const { plans: _wanted, credentials: _listed, ...fields } = c;
+      const { plans: _had, credentials: _stored, ...currentFields } = current.view;
       if (viewKey(fields) !== viewKey(currentFields)) {
         await tx.consumer.update({
           where: { id: consumerId },

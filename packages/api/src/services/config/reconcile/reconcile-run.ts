@@ -14,7 +14,7 @@ export interface Run {
   /** Consumers whose subscriptions or fields changed (reported once as an update). */
   consumerChanged: Set<string>;
   /**
-   * `consumer:<id>` / `subscription:<id>` to write to the credential log at the end, in first-seen
+   * `consumer:<id>` / `subscription:<id>` / `credential:<id>` to write to the credential log at the end, in first-seen
    * order. Logging last keeps the log's lock (which orders all credential writers) for the
    * shortest time, and each entity is logged once, in its final state.
    */

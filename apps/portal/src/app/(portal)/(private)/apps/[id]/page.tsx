@@ -4,6 +4,7 @@ import Link from 'next/link';
 import { notFound } from 'next/navigation';
 import { loadBranding } from '../../../../../lib/branding';
 import { serverApi, serverErrorCode } from '../../../../../lib/server-api';
+import { AppCredentials } from './app-credentials';
 import { AppKeys } from './app-keys';
 import { AppPlans } from './app-plans';
 
@@ -18,7 +19,11 @@ export default async function AppPage({ params }: { params: Promise<{ id: string
     throw error;
   });
   if (!app) notFound();
-  const [plans, branding] = await Promise.all([api.portal.catalog.plans.query(), loadBranding()]);
+  const [plans, branding, credentials] = await Promise.all([
+    api.portal.catalog.plans.query(),
+    loadBranding(),
+    api.portal.credentials.list.query({ appId: app.id }),
+  ]);
   const { subscriptions, keys } = app;
   return (
     <>
@@ -66,6 +71,20 @@ export default async function AppPage({ params }: { params: Promise<{ id: string
           expiresAt: k.expiresAt ? String(k.expiresAt) : null,
           lastUsedAt: k.lastUsedAt ? String(k.lastUsedAt) : null,
           rotatedFrom: k.rotatedFrom,
+        }))}
+      />
+      <AppCredentials
+        appId={app.id}
+        appSuspended={app.status !== 'active'}
+        credentials={credentials.map((c) => ({
+          id: c.id,
+          kind: c.kind,
+          name: c.name,
+          identifier: c.identifier,
+          status: c.status,
+          createdAt: new Date(c.createdAt).toISOString(),
+          expiresAt: c.expiresAt ? new Date(c.expiresAt).toISOString() : null,
+          lastUsedAt: c.lastUsedAt ? new Date(c.lastUsedAt).toISOString() : null,
         }))}
       />
     </>

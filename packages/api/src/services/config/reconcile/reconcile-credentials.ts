@@ -1,0 +1,127 @@
+import type { DeclarativeCredential } from '@portico/config';
+import { newId } from '@portico/id';
+import { hashPassword, isPasswordHash, verifyPassword } from '@portico/keys';
+import { badRequest } from '../../shared/domain-errors';
+import { credentialViewOf } from '../declarative-credential-view';
+import type { StoredCredential } from '../declarative-state';
+import type { Run } from './reconcile-run';
+
+const sameSlot = (
+  a: { kind: string; identifier: string },
+  b: { kind: string; identifier: string },
+) => a.kind === b.kind && a.identifier === b.identifier;
+
+function identityOf(credential: DeclarativeCredential) {
+  return { kind: credential.kind, identifier: credential.username };
+}
+
+/**
+ * Consumers that list `credentials:` get exactly those, of the kinds the file can express:
+ * unlisted ones are revoked first (so a username may move between consumers in one apply),
+ * then listed ones are created or updated. Nothing is rewritten when the file matches.
+ */
+export async function reconcileCredentials(run: Run): Promise<void> {
+  const listedConsumers = run.doc.consumers.flatMap((consumer, index) =>
+    consumer.credentials === undefined ? [] : [{ consumer, index, listed: consumer.credentials }],
+  );
+  for (const { consumer, listed } of listedConsumers) {
+    const stored = run.state.consumers.get(consumer.name)?.credentials ?? [];
+    for (const row of stored) {
+      if (credentialViewOf(row) === null) continue;
+      if (listed.some((c) => sameSlot(identityOf(c), row))) continue;
+      await run.tx.consumerCredential.update({
+        where: { id: row.id },
+        data: { revokedAt: run.now },
+      });
+      run.credentialLog.add(`credential:${row.id}`);
+      run.consumerChanged.add(consumer.name);
+    }
+  }
+  for (const { consumer, index, listed } of listedConsumers) {
+    const owner = await run.tx.consumer.findUnique({
+      where: { name: consumer.name },
+      select: { id: true },
+    });
+    if (owner === null) continue;
+    const stored = run.state.consumers.get(consumer.name)?.credentials ?? [];
+    for (const [position, credential] of listed.entries()) {
+      const where = `consumers.${index}.credentials.${position}`;
+      const match = stored.find((row) => sameSlot(identityOf(credential), row));
+      const changed = match
+        ? await updateListed(run, match, credential, where)
+        : await createListed(run, owner.id, credential, where);
+      if (changed) run.consumerChanged.add(consumer.name);
+    }
+  }
+  for (const name of run.consumerChanged) {
+    if (!run.changes.some((c) => c.kind === 'consumer' && c.name === name))
+      run.changes.push({ kind: 'consumer', name, action: 'update' });
+  }
+}
+
+/** The hash to store for a listed basic credential, reusing `current` when its password matches. */
+async function wantedHash(
+  credential: DeclarativeCredential,
+  current: string | null,
+  where: string,
+): Promise<string> {
+  if (credential.passwordHash !== undefined) {
+    if (!isPasswordHash(credential.passwordHash))
+      throw badRequest(
+        `${where}.passwordHash: the scrypt parameters are out of bounds (ln 10–20, r ≤ 16, p ≤ 4, 32-byte hash)`,
+      );
+    return credential.passwordHash;
+  }
+  if (credential.password === undefined)
+    throw badRequest(
+      `${where}.passwordEnv: the CLI reads passwordEnv and sends the password; apply the file with \`portico apply\``,
+    );
+  if (current !== null && (await verifyPassword(current, credential.password))) return current;
+  return hashPassword(credential.password);
+}
+
+async function updateListed(
+  run: Run,
+  row: StoredCredential,
+  credential: DeclarativeCredential,
+  where: string,
+): Promise<boolean> {
+  const secretHash = await wantedHash(credential, row.secretHash, where);
+  if (secretHash === row.secretHash && credential.name === row.name) return false;
+  await run.tx.consumerCredential.update({
+    where: { id: row.id },
+    data: { secretHash, name: credential.name },
+  });
+  run.credentialLog.add(`credential:${row.id}`);
+  return true;
+}
+
+async function createListed(
+  run: Run,
+  consumerId: string,
+  credential: DeclarativeCredential,
+  where: string,
+): Promise<boolean> {
+  const { kind, identifier } = identityOf(credential);
+  const taken = await run.tx.consumerCredential.findUnique({
+    where: { kind_identifier: { kind, identifier } },
+    select: { id: true, revokedAt: true, expiresAt: true, consumer: { select: { name: true } } },
+  });
+  if (taken !== null) {
+    const live =
+      taken.revokedAt === null && (taken.expiresAt === null || taken.expiresAt > run.now);
+    if (live)
+      throw badRequest(
+        `${where}.username: ${identifier} already belongs to consumer ${taken.consumer.name}; a username names one consumer`,
+      );
+    // A revoked or expired credential keeps its row for the record until its name is reused.
+    await run.tx.consumerCredential.delete({ where: { id: taken.id } });
+  }
+  const secretHash = await wantedHash(credential, null, where);
+  const id = newId('credential');
+  await run.tx.consumerCredential.create({
+    data: { id, consumerId, kind, name: credential.name, identifier, secretHash },
+  });
+  run.credentialLog.add(`credential:${id}`);
+  return true;
+}
