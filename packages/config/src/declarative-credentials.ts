@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { canonicalSubject } from './certificate-subject';
 
 /**
  * Consumer credentials other than API keys in the declarative file, by kind. A consumer that
@@ -45,13 +46,74 @@ export const ZDeclarativeBasicCredential = z
       });
   });
 
-export const ZDeclarativeCredential = z.discriminatedUnion('kind', [ZDeclarativeBasicCredential]);
+/** An Ed25519 signing key: public material only, so the file can hold it whole. */
+export const ZDeclarativeEd25519Credential = z.object({
+  kind: z.literal('ed25519'),
+  name: z.string().trim().min(1).max(100).default('default'),
+  /** The keyid signers put in Signature-Input. */
+  keyid: z
+    .string()
+    .min(1)
+    .max(200)
+    .regex(/^[A-Za-z0-9._~:@/+=-]+$/, 'may use letters, digits and . _ ~ : @ / + = -'),
+  /** SPKI PEM (`-----BEGIN PUBLIC KEY-----`). */
+  publicKey: z
+    .string()
+    .max(10_000)
+    .regex(
+      /^\s*-----BEGIN PUBLIC KEY-----[\s\S]+-----END PUBLIC KEY-----\s*$/,
+      'must be a PEM public key (-----BEGIN PUBLIC KEY-----)',
+    ),
+});
+
+/**
+ * A client certificate for mtls APIs, by its SHA-256 fingerprint or its subject (what gateways
+ * match on); the certificate itself is registered in the console or the portal.
+ */
+export const ZDeclarativeMtlsCredential = z
+  .object({
+    kind: z.literal('mtls'),
+    name: z.string().trim().min(1).max(100).default('default'),
+    fingerprint: z
+      .string()
+      .regex(
+        /^([0-9a-fA-F]{2}:?){31}[0-9a-fA-F]{2}$/,
+        'must be a SHA-256 fingerprint (64 hex digits)',
+      )
+      .optional(),
+    subject: z.string().min(3).max(1000).optional(),
+  })
+  .refine((c) => (c.fingerprint === undefined) !== (c.subject === undefined), {
+    message: 'give exactly one of fingerprint and subject',
+    path: ['fingerprint'],
+  });
+
+export const ZDeclarativeCredential = z.discriminatedUnion('kind', [
+  ZDeclarativeBasicCredential,
+  ZDeclarativeEd25519Credential,
+  ZDeclarativeMtlsCredential,
+]);
 export type DeclarativeCredential = z.infer<typeof ZDeclarativeCredential>;
 
-/** What identifies a credential at the gateways: its kind and identifier (a basic username). */
+/** What identifies a credential at the gateways: its kind and identifier (username, keyid, fingerprint or subject). */
 export function declarativeCredentialIdentity(credential: DeclarativeCredential): {
   kind: DeclarativeCredential['kind'];
   identifier: string;
 } {
-  return { kind: credential.kind, identifier: credential.username };
+  switch (credential.kind) {
+    case 'basic':
+      return { kind: 'basic', identifier: credential.username };
+    case 'ed25519':
+      return { kind: 'ed25519', identifier: credential.keyid };
+    case 'mtls':
+      return {
+        kind: 'mtls',
+        identifier:
+          credential.fingerprint !== undefined
+            ? credential.fingerprint.replaceAll(':', '').toLowerCase()
+            : canonicalSubject(credential.subject ?? ''),
+      };
+    default:
+      return credential satisfies never;
+  }
 }

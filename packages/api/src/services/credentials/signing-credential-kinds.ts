@@ -28,16 +28,18 @@ export async function prepareHmac(
 /** ed25519: the uploaded public key, checked to be Ed25519 and stored as canonical SPKI PEM. */
 export async function prepareEd25519(
   spec: z.infer<typeof ZEd25519CredentialSpec>,
+  _ctx?: PrepareContext,
+  field = 'spec.publicKey',
 ): Promise<PreparedCredential> {
   let key: ReturnType<typeof createPublicKey>;
   try {
     key = createPublicKey(spec.publicKey);
   } catch (error) {
-    throw badRequest(`spec.publicKey: not a readable public key (${(error as Error).message})`);
+    throw badRequest(`${field}: not a readable public key (${(error as Error).message})`);
   }
   if (key.asymmetricKeyType !== 'ed25519')
     throw badRequest(
-      `spec.publicKey: an ${key.asymmetricKeyType ?? 'unknown'} key; upload an Ed25519 public key`,
+      `${field}: an ${key.asymmetricKeyType ?? 'unknown'} key; upload an Ed25519 public key`,
     );
   const jwk = key.export({ format: 'jwk' });
   // RFC 7638: the thumbprint hashes the required members in lexicographic order.

@@ -1,6 +1,7 @@
-import type { DeclarativeCredential } from '@portico/config';
+import { type DeclarativeCredential, declarativeCredentialIdentity } from '@portico/config';
 import { newId } from '@portico/id';
 import { hashPassword, isPasswordHash, verifyPassword } from '@portico/keys';
+import { prepareEd25519 } from '../../credentials/signing-credential-kinds';
 import { badRequest } from '../../shared/domain-errors';
 import { credentialViewOf } from '../declarative-credential-view';
 import type { StoredCredential } from '../declarative-state';
@@ -11,8 +12,52 @@ const sameSlot = (
   b: { kind: string; identifier: string },
 ) => a.kind === b.kind && a.identifier === b.identifier;
 
-function identityOf(credential: DeclarativeCredential) {
-  return { kind: credential.kind, identifier: credential.username };
+const identityOf = declarativeCredentialIdentity;
+
+/** The field of a listed credential that names it, for messages. */
+function identityField(credential: DeclarativeCredential): string {
+  if (credential.kind === 'basic') return 'username';
+  if (credential.kind === 'ed25519') return 'keyid';
+  return credential.fingerprint !== undefined ? 'fingerprint' : 'subject';
+}
+
+interface WantedColumns {
+  secretHash: string | null;
+  publicKey: string | null;
+  matchBy: string | null;
+}
+
+/** The columns a listed credential stores, reusing what `row` holds where it still matches. */
+async function wantedColumns(
+  credential: DeclarativeCredential,
+  row: StoredCredential | null,
+  where: string,
+): Promise<WantedColumns> {
+  switch (credential.kind) {
+    case 'basic':
+      return {
+        secretHash: await wantedHash(credential, row?.secretHash ?? null, where),
+        publicKey: null,
+        matchBy: null,
+      };
+    case 'ed25519': {
+      const prepared = await prepareEd25519(
+        { kind: 'ed25519', keyid: credential.keyid, publicKey: credential.publicKey },
+        undefined,
+        `${where}.publicKey`,
+      );
+      return { secretHash: null, publicKey: prepared.publicKey, matchBy: null };
+    }
+    case 'mtls':
+      // A certificate registered in the console stays; the file names the fingerprint or subject.
+      return {
+        secretHash: null,
+        publicKey: row?.publicKey ?? null,
+        matchBy: credential.fingerprint !== undefined ? 'fingerprint' : 'subject',
+      };
+    default:
+      return credential satisfies never;
+  }
 }
 
 /**
@@ -61,7 +106,7 @@ export async function reconcileCredentials(run: Run): Promise<void> {
 
 /** The hash to store for a listed basic credential, reusing `current` when its password matches. */
 async function wantedHash(
-  credential: DeclarativeCredential,
+  credential: Extract<DeclarativeCredential, { kind: 'basic' }>,
   current: string | null,
   where: string,
 ): Promise<string> {
@@ -86,11 +131,17 @@ async function updateListed(
   credential: DeclarativeCredential,
   where: string,
 ): Promise<boolean> {
-  const secretHash = await wantedHash(credential, row.secretHash, where);
-  if (secretHash === row.secretHash && credential.name === row.name) return false;
+  const wanted = await wantedColumns(credential, row, where);
+  if (
+    wanted.secretHash === row.secretHash &&
+    wanted.publicKey === row.publicKey &&
+    wanted.matchBy === row.matchBy &&
+    credential.name === row.name
+  )
+    return false;
   await run.tx.consumerCredential.update({
     where: { id: row.id },
-    data: { secretHash, name: credential.name },
+    data: { ...wanted, name: credential.name },
   });
   run.credentialLog.add(`credential:${row.id}`);
   return true;
@@ -112,15 +163,15 @@ async function createListed(
       taken.revokedAt === null && (taken.expiresAt === null || taken.expiresAt > run.now);
     if (live)
       throw badRequest(
-        `${where}.username: ${identifier} already belongs to consumer ${taken.consumer.name}; a username names one consumer`,
+        `${where}.${identityField(credential)}: ${identifier} already belongs to consumer ${taken.consumer.name}; a ${kind} credential names one consumer`,
       );
     // A revoked or expired credential keeps its row for the record until its name is reused.
     await run.tx.consumerCredential.delete({ where: { id: taken.id } });
   }
-  const secretHash = await wantedHash(credential, null, where);
+  const wanted = await wantedColumns(credential, null, where);
   const id = newId('credential');
   await run.tx.consumerCredential.create({
-    data: { id, consumerId, kind, name: credential.name, identifier, secretHash },
+    data: { id, consumerId, kind, name: credential.name, identifier, ...wanted },
   });
   run.credentialLog.add(`credential:${id}`);
   return true;
