@@ -1,3 +1,4 @@
+import { X509Certificate } from 'node:crypto';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { connect as http2Connect } from 'node:http2';
 import { request as httpsRequest } from 'node:https';
@@ -121,9 +122,15 @@ beforeAll(async () => {
           service: 'orders',
           auth: { type: 'mtls', caCertificates: [trustedCa.certPem], matchBy: 'subject' },
         },
+        {
+          name: 'forwarding-api',
+          basePath: '/forwarding',
+          service: 'orders',
+          auth: { type: 'mtls', caCertificates: [trustedCa.certPem], forwardClientCert: true },
+        },
         { name: 'open-api', basePath: '/open', service: 'orders', auth: { type: 'none' } },
       ],
-      plans: [{ name: 'partner', apis: ['secure-api', 'subject-api'] }],
+      plans: [{ name: 'partner', apis: ['secure-api', 'subject-api', 'forwarding-api'] }],
       consumers: [{ name: 'acme', plans: ['partner'] }],
     },
     message: 'mtls',
@@ -176,6 +183,12 @@ describe('mTLS client certificates on the TLS listener', () => {
     expect(r.status).toBe(200);
     expect(r.body.headers?.['x-consumer-name']).toBe('acme');
     expect(r.body.headers?.['client-cert']).toBeUndefined();
+  });
+
+  it('sends the certificate upstream in Client-Cert (RFC 9440) only where configured', async () => {
+    const r = await httpsGet('/forwarding/x', clients.valid ?? null);
+    const der = new X509Certificate(clients.valid?.certPem ?? '').raw.toString('base64');
+    expect(r.body.headers?.['client-cert']).toBe(`:${der}:`);
   });
 
   it('admits it over HTTP/2 as well', async () => {

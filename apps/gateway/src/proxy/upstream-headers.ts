@@ -98,6 +98,7 @@ export function upstreamHeadersFor(source: UpstreamSource): string[] {
     pushConsumerHeaders(headers, consumer);
     if (outcome.plan !== null) headers.push('x-portico-plan', outcome.plan.plan.name);
   }
+  if (outcome.clientCert !== undefined) headers.push('client-cert', outcome.clientCert);
   applyHeaderTransform(source.entry.requestHeaders, headers);
   return headers;
 }

@@ -15,8 +15,8 @@ export interface PeerCertificate {
   readonly subject: string;
   readonly notBeforeMs: number;
   readonly notAfterMs: number;
-  /** The certificate as sent (DER), for the Client-Cert header (RFC 9440). */
-  readonly der: Buffer;
+  /** The Client-Cert header value (RFC 9440): the DER certificate as a byte sequence. */
+  readonly clientCertField: string;
   /** Trust verdicts by CA set, so a connection's certificate is verified once per API. */
   readonly trust: WeakMap<object, string | null>;
 }
@@ -66,7 +66,7 @@ function read(socket: TLSSocket): PeerCertificateResult {
       subject: canonicalSubject(leaf.subject),
       notBeforeMs: Date.parse(leaf.validFrom),
       notAfterMs: Date.parse(leaf.validTo),
-      der: leaf.raw,
+      clientCertField: `:${leaf.raw.toString('base64')}:`,
       trust: new WeakMap(),
     },
   };

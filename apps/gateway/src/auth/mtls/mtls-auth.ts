@@ -57,6 +57,7 @@ function authenticateCertificate(
     plan: access.plan,
     credentialHeader: null,
     credentialQueryParam: null,
+    ...(auth.forwardClientCert ? { clientCert: peer.clientCertField } : {}),
   };
 }
 
