@@ -12,11 +12,13 @@ import {
   type Upstream,
 } from './harness';
 
-/** The first YAML example of docs/authentication.md, exactly as written there. */
+/** The required-scopes YAML example of docs/authentication.md, exactly as written there. */
 const documented = (() => {
   const page = readFileSync(new URL('../../../docs/authentication.md', import.meta.url), 'utf8');
-  const block = /```yaml\n([\s\S]*?)```/.exec(page)?.[1];
-  if (block === undefined) throw new Error('docs/authentication.md has no YAML example');
+  const block = [...page.matchAll(/```yaml\n([\s\S]*?)```/g)]
+    .map((m) => m[1] ?? '')
+    .find((b) => b.includes('secretRef: orders-jwt'));
+  if (block === undefined) throw new Error('docs/authentication.md has no required-scopes example');
   return block;
 })();
 

@@ -53,7 +53,7 @@ beforeAll(async () => {
   upstream = await startUpstream(echoHandler);
   control = await startControlPlane();
   await control.trpc('config.applyDocument', {
-    document: documented('type: signature').replace('127.0.0.1:9103', `127.0.0.1:${upstream.port}`),
+    document: documented('type: signature').replace('127.0.0.1:9105', `127.0.0.1:${upstream.port}`),
     message: 'docs/authentication.md signatures',
   });
   const { token } = await control.trpc<{ token: string }>('tokens.createMachine', {
@@ -177,6 +177,11 @@ describe('the mtls example of docs/authentication.md', () => {
       ...server,
     });
     await control.trpc('config.publish', { message: 'listener certificate' });
+    await eventually(
+      async () => gw.gateway.tlsProxy.certificates().exact.has('ledger.test'),
+      10_000,
+      'listener certificate delivered',
+    );
     await new Promise<void>((resolve) =>
       gw.gateway.tlsProxy.server.listen(0, '127.0.0.1', () => resolve()),
     );

@@ -98,7 +98,8 @@ export const compileIntrospection: AuthenticatorFactory<IntrospectionAuth> = (au
       consumer,
       keyId: null,
       plan: access.plan,
-      credentialHeader: 'authorization',
+      // Forwarded like a JWT: the upstream may act on the same token.
+      credentialHeader: null,
       credentialQueryParam: null,
     };
   }
