@@ -22,6 +22,8 @@ export interface GatewayProcessOptions {
   readonly analytics: boolean;
   /** Names the node in the gateway's analytics and logs. */
   readonly nodeId: string;
+  /** Also serve the proxy over TLS on this port. */
+  readonly tlsPort?: number;
 }
 
 /**
@@ -51,6 +53,9 @@ export async function spawnGateway(
       // Its own queue, so a local worker never counts bench traffic as real usage.
       PORTICO_QUEUE_PREFIX: run.queuePrefix,
       LOG_LEVEL: 'error',
+      ...(options.tlsPort === undefined
+        ? {}
+        : { PORTICO_GATEWAY_TLS_PORT: String(options.tlsPort) }),
     },
     stdio: ['ignore', 'ignore', 'inherit'],
   });
@@ -75,6 +80,11 @@ export async function startGateway(
     mcp?: boolean;
     /** More APIs on the bench service, in the bench plan (see writeGatewayState). */
     extraApis?: readonly { id: string }[];
+    /** Credentials, listener certificates and a TLS port (see writeGatewayState). */
+    credentials?: readonly object[];
+    certificates?: readonly object[];
+    tlsKeys?: Readonly<Record<string, string>>;
+    tlsPort?: number;
   },
 ): Promise<{ key: string; child: ChildProcess }> {
   const { port, statusPort } = options;
@@ -82,6 +92,9 @@ export async function startGateway(
   const key = writeGatewayState(stateDir, options.upstreamPort, {
     mcp: options.mcp ?? false,
     ...(options.extraApis ? { extraApis: options.extraApis } : {}),
+    ...(options.credentials ? { credentials: options.credentials } : {}),
+    ...(options.certificates ? { certificates: options.certificates } : {}),
+    ...(options.tlsKeys ? { tlsKeys: options.tlsKeys } : {}),
   });
   const child = await spawnGateway(run, {
     port,
@@ -90,6 +103,7 @@ export async function startGateway(
     workers: options.workers,
     analytics: options.analytics,
     nodeId: `bench-${port}`,
+    ...(options.tlsPort === undefined ? {} : { tlsPort: options.tlsPort }),
   });
   return { key, child };
 }

@@ -40,7 +40,15 @@ const BENCH_MCP = {
 export function writeGatewayState(
   stateDir: string,
   upstreamPort: number,
-  extras: { mcp?: boolean; extraApis?: readonly { id: string }[] } = {},
+  extras: {
+    mcp?: boolean;
+    extraApis?: readonly { id: string }[];
+    /** Consumer credentials of `con_bench` (signing keys, client certificates). */
+    credentials?: readonly object[];
+    /** Listener certificates, with their private keys by certificate id. */
+    certificates?: readonly object[];
+    tlsKeys?: Readonly<Record<string, string>>;
+  } = {},
 ): string {
   const mcp = extras.mcp ?? false;
   const extraApis = extras.extraApis ?? [];
@@ -73,6 +81,7 @@ export function writeGatewayState(
       },
       ...extraApis,
     ],
+    ...(extras.certificates ? { certificates: extras.certificates } : {}),
     plans: [
       {
         id: 'pln_bench',
@@ -86,11 +95,17 @@ export function writeGatewayState(
       },
     ],
   };
-  writeLastKnownGood(stateDir, snapshot, {
-    consumers: [{ id: 'con_bench', name: 'bench', status: 'active' }],
-    keys: [{ id: 'key_bench', consumerId: 'con_bench', hash: key.hash, expiresAt: null }],
-    subscriptions: [{ id: 'sub_bench', consumerId: 'con_bench', planId: 'pln_bench' }],
-  });
+  writeLastKnownGood(
+    stateDir,
+    snapshot,
+    {
+      consumers: [{ id: 'con_bench', name: 'bench', status: 'active' }],
+      keys: [{ id: 'key_bench', consumerId: 'con_bench', hash: key.hash, expiresAt: null }],
+      subscriptions: [{ id: 'sub_bench', consumerId: 'con_bench', planId: 'pln_bench' }],
+      credentials: extras.credentials ?? [],
+    },
+    extras.tlsKeys ?? {},
+  );
   return key.clear;
 }
 
@@ -99,6 +114,7 @@ export interface BenchCredentials {
   readonly consumers: readonly object[];
   readonly keys: readonly object[];
   readonly subscriptions: readonly object[];
+  readonly credentials?: readonly object[];
 }
 
 /**
@@ -109,13 +125,14 @@ export function writeLastKnownGood(
   stateDir: string,
   snapshot: object,
   credentials: BenchCredentials,
+  tlsKeys: Readonly<Record<string, string>> = {},
 ): void {
   const published = {
     version: 1,
     hash: snapshotHash(snapshot),
     publishedAt: new Date().toISOString(),
     snapshot,
-    secrets: { registries: {}, jwtSecrets: {} },
+    secrets: { registries: {}, jwtSecrets: {}, tlsKeys },
   };
   const payload = JSON.stringify({ published, credentials: { seq: 1, set: credentials } });
   mkdirSync(stateDir, { recursive: true });
