@@ -1,5 +1,6 @@
 import { createHash, type Hash, timingSafeEqual } from 'node:crypto';
 import { Transform, type TransformCallback } from 'node:stream';
+import { authMetrics } from '../auth-metrics';
 import { isInnerList, parseDictionary } from './structured-fields';
 
 /** The digest a request's body must have (RFC 9530 Content-Digest), strongest algorithm chosen. */
@@ -47,7 +48,9 @@ function matches(hash: Hash, expected: ExpectedDigest): boolean {
 
 /** Whether a body held whole (or the empty body) has the expected digest. */
 export function digestMatches(body: Buffer, expected: ExpectedDigest): boolean {
-  return matches(createHash(expected.algorithm).update(body), expected);
+  const ok = matches(createHash(expected.algorithm).update(body), expected);
+  if (!ok) authMetrics.digestMismatches++;
+  return ok;
 }
 
 export class DigestMismatchError extends Error {
@@ -90,6 +93,7 @@ export class DigestCheck extends Transform {
 
   override _flush(callback: TransformCallback): void {
     if (!matches(this.#hash, this.expected)) {
+      authMetrics.digestMismatches++;
       this.#held = null;
       callback(new DigestMismatchError(this.expected.label));
       return;

@@ -9,6 +9,8 @@
  */
 export class ReplayGuard {
   readonly #until = new Map<string, number>();
+  /** Entries dropped while still inside their window (the guard was full). */
+  evictedEarly = 0;
   constructor(readonly maxEntries: number) {}
 
   get size(): number {
@@ -32,6 +34,7 @@ export class ReplayGuard {
       if (head.done === true) return;
       const [key, until] = head.value;
       if (until > nowMs && this.#until.size < this.maxEntries) return;
+      if (until > nowMs) this.evictedEarly++;
       this.#until.delete(key);
     }
   }

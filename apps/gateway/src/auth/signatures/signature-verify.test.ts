@@ -213,3 +213,18 @@ describe('verifyRequestSignature', () => {
     });
   });
 });
+
+describe('replay guard', () => {
+  it('counts signatures forgotten before their window ends when it is full', async () => {
+    const { ReplayGuard } = await import('./replay-guard');
+    const guard = new ReplayGuard(2);
+    expect(guard.firstUse('a', 10_000, 0)).toBe(true);
+    expect(guard.firstUse('b', 10_000, 0)).toBe(true);
+    expect(guard.firstUse('c', 10_000, 0)).toBe(true);
+    expect(guard.size).toBe(2);
+    expect(guard.evictedEarly).toBe(1);
+    // Past its window an entry is dropped without counting, and may be used again.
+    expect(guard.firstUse('b', 20_000, 11_000)).toBe(true);
+    expect(guard.evictedEarly).toBe(1);
+  });
+});

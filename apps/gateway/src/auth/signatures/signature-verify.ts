@@ -1,5 +1,6 @@
 import { createHmac, type KeyObject, timingSafeEqual, verify } from 'node:crypto';
 import type { GatewayErrorCode } from '../../errors/gateway-errors';
+import { authMetrics } from '../auth-metrics';
 import { digestMatches, type ExpectedDigest, parseContentDigest } from './content-digest';
 import { ReplayGuard } from './replay-guard';
 import { type SignedRequest, signatureBase } from './signature-base';
@@ -134,8 +135,17 @@ export function verifyRequestSignature(
   );
   const replayKey =
     sig.nonce === null ? sig.signature.toString('base64') : `${key.id}\n${sig.nonce}`;
-  if (!replayGuard.firstUse(replayKey, (windowEndS + policy.clockSkewSeconds) * 1000, nowMs))
+  const evictedBefore = replayGuard.evictedEarly;
+  const first = replayGuard.firstUse(
+    replayKey,
+    (windowEndS + policy.clockSkewSeconds) * 1000,
+    nowMs,
+  );
+  authMetrics.replayGuardEvictions += replayGuard.evictedEarly - evictedBefore;
+  if (!first) {
+    authMetrics.signatureReplays++;
     return refuse('this signature was already used (replayed request)');
+  }
   return { ok: true, key, bodyDigest };
 }
 
