@@ -9,7 +9,7 @@ import {
   type IssuedCertificate,
   issueClientCertificate,
   makeCertificateAuthority,
-} from '../../apps/gateway/test/client-certificates';
+} from '@portico/testkit';
 import { makeCertificatePair } from '../../apps/gateway/test/tls-helpers';
 
 export interface AuthBenchCredentials {

@@ -5,14 +5,15 @@ import { request as httpsRequest } from 'node:https';
 import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { type ControlPlane, startControlPlane } from '@portico/testkit';
-import { request } from 'undici';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import {
+  type ControlPlane,
   type IssuedCertificate,
   issueClientCertificate,
   makeCertificateAuthority,
-} from './client-certificates';
+  startControlPlane,
+} from '@portico/testkit';
+import { request } from 'undici';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import {
   type EchoBody,
   echoHandler,

@@ -7,16 +7,14 @@ import { join } from 'node:path';
 import {
   type ControlPlane,
   contentDigest,
+  type IssuedCertificate,
+  issueClientCertificate,
+  makeCertificateAuthority,
   signHttpRequest,
   startControlPlane,
 } from '@portico/testkit';
 import { request } from 'undici';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import {
-  type IssuedCertificate,
-  issueClientCertificate,
-  makeCertificateAuthority,
-} from './client-certificates';
 import {
   echoHandler,
   eventually,

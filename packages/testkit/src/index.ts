@@ -5,6 +5,11 @@ export {
   runToCompletion,
   startProcess,
 } from './child-process';
+export {
+  type IssuedCertificate,
+  issueClientCertificate,
+  makeCertificateAuthority,
+} from './client-certificates';
 export { type ControlPlane, type ControlPlaneOptions, startControlPlane } from './control-plane';
 export { freePort } from './free-port';
 export {
