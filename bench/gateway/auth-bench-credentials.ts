@@ -4,13 +4,18 @@
  * registered by fingerprint, a listener certificate for `bench.test`, and the two APIs on the
  * bench service (`/signed` with signature auth, `/mtls` with mtls auth).
  */
+import { execFileSync } from 'node:child_process';
 import { generateKeyPairSync, type KeyObject, randomBytes, X509Certificate } from 'node:crypto';
+import { join } from 'node:path';
 import {
   type IssuedCertificate,
   issueClientCertificate,
   makeCertificateAuthority,
 } from '@portico/testkit';
 import { makeCertificatePair } from '../../apps/gateway/test/tls-helpers';
+import { writeSignaturePool, writeSignedScript } from './signed-load';
+import { tlsLoad } from './tls-load';
+import { parseWrk, type WrkResult, wrkArgs } from './wrk';
 
 export interface AuthBenchCredentials {
   hmac: { keyid: string; secret: Buffer };
@@ -88,4 +93,70 @@ export function authBenchCredentials(dir: string): AuthBenchCredentials {
     ],
     tlsKeys: { crt_bench: server.keyPem },
   };
+}
+
+/** A bench row that measures itself for `seconds`. */
+export interface BenchTarget {
+  name: string;
+  run(seconds: number): Promise<WrkResult>;
+}
+
+/**
+ * The signature and mTLS rows: hmac-sha256 and ed25519 signatures through wrk (a fresh pool of
+ * one-use signatures per run), then key auth and mTLS over TLS through the same Node client.
+ */
+export function signatureAndTlsTargets(options: {
+  creds: AuthBenchCredentials;
+  workDir: string;
+  port: number;
+  tlsPort: number;
+  key: string;
+  connections: number;
+  signatures: number;
+}): BenchTarget[] {
+  const { creds } = options;
+  const script = writeSignedScript(options.workDir);
+  const url = `http://127.0.0.1:${options.port}/signed/items?limit=10`;
+  let pools = 0;
+  const signed = async (alg: 'hmac-sha256' | 'ed25519', seconds: number) => {
+    const pool = join(options.workDir, `signatures-${pools++}.txt`);
+    await writeSignaturePool(pool, {
+      url,
+      count: options.signatures,
+      ...(alg === 'hmac-sha256'
+        ? { alg, keyid: creds.hmac.keyid, key: creds.hmac.secret }
+        : { alg, keyid: creds.ed25519.keyid, key: creds.ed25519.privateKey }),
+    });
+    const args = wrkArgs({
+      url,
+      headers: {},
+      threads: 2,
+      connections: options.connections,
+      seconds,
+      latency: true,
+    });
+    args.unshift('-s', script);
+    args.push('--', pool, '2');
+    return parseWrk(execFileSync('wrk', args, { encoding: 'utf8' }));
+  };
+  const overTls = (path: string, mtls: boolean, seconds: number) =>
+    tlsLoad({
+      origin: `https://127.0.0.1:${options.tlsPort}`,
+      path,
+      headers: mtls ? {} : { 'x-api-key': options.key },
+      connections: options.connections,
+      seconds,
+      servername: 'bench.test',
+      ca: creds.serverCertPem,
+      ...(mtls ? { cert: creds.client.certPem, key: creds.client.keyPem } : {}),
+    });
+  return [
+    { name: 'signature hmac-sha256 GET', run: (s) => signed('hmac-sha256', s) },
+    { name: 'signature ed25519 GET', run: (s) => signed('ed25519', s) },
+    {
+      name: 'TLS key auth GET (node client)',
+      run: (s) => overTls('/bench/items?limit=10', false, s),
+    },
+    { name: 'TLS mTLS GET (node client)', run: (s) => overTls('/mtls/items?limit=10', true, s) },
+  ];
 }

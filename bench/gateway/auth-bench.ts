@@ -7,28 +7,36 @@
  *   - key auth + OpenAPI validation (query parameter checked), GET /items?limit=10
  *   - key auth, POST /items with a small JSON body (streamed to the upstream)
  *   - key auth + OpenAPI validation of that JSON body (read whole, parsed, checked)
+ *   - basic auth, GET /items (verification cached: one scrypt run for the whole run)
+ *   - OAuth2 introspection, GET /items (answer cached: one call to the local authorization
+ *     server, a node:http endpoint in this process, for the whole run)
  *   - HTTP Message Signatures (hmac-sha256, then ed25519) over @method @authority @path, GET
- *     /signed/items: each request carries a signature of its own from a pool written before
- *     the run (the gateway refuses a signature it has seen), so the client does no signing
- *   - over TLS, with a Node client (wrk cannot present a client certificate): key auth on
- *     /bench/items against mTLS on /mtls/items, both through the same client and listener
+ *     /signed/items: each request carries its own signature from a pool written before the run
+ *     (the gateway refuses a signature it has seen), so the client does no signing
+ *   - over TLS with a Node client (wrk cannot present a client certificate): key auth against
+ *     mTLS, both through the same client and listener (see auth-bench-credentials.ts)
  * Targets take turns for --rounds rounds; each figure is the median of its rounds. Short and
- * bounded (about rounds × 8 × seconds + warm-up and signature pools); only loopback is used.
+ * bounded (about rounds × 10 × seconds + warm-up and signature pools); only loopback is used.
  *
- *   npx tsx bench/gateway/auth-bench.ts [--seconds 5] [--connections 32] [--workers 1] [--rounds 3] [--signatures 150000]
+ *   npx tsx bench/gateway/auth-bench.ts [--seconds 5] [--connections 32] [--workers 1] [--rounds 3]
+ *     [--signatures 150000]
  */
-import { execFileSync } from 'node:child_process';
+import { execFileSync, spawn } from 'node:child_process';
+import { randomBytes } from 'node:crypto';
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
-import { authBenchCredentials } from './auth-bench-credentials';
+import { hashPassword } from '@portico/keys';
+import {
+  authBenchCredentials,
+  type BenchTarget,
+  signatureAndTlsTargets,
+} from './auth-bench-credentials';
 import { machineAtEnd, medianRun, printWrkTable, ratio, writeResult } from './bench-report';
 import { createBenchRun, freePort, removeBenchRun, signalChildren } from './bench-run';
 import { buildGatewayBundle, startGateway } from './gateway-process';
 import { readMetric } from './prometheus-text';
 import { ensureTools, startNginx } from './reference-servers';
-import { writeSignaturePool, writeSignedScript } from './signed-load';
-import { tlsLoad } from './tls-load';
 import { parseWrk, type WrkResult, wrkArgs } from './wrk';
 
 const { values } = parseArgs({
@@ -100,10 +108,69 @@ const VALIDATED_API = {
 
 const BODY = '{"id":42,"name":"bench item","tags":["a","b","c"]}';
 
-function wrk(url: string, key: string, script: string | null, seconds = SECONDS): WrkResult {
+const BASIC_PASSWORD = randomBytes(18).toString('base64url');
+const ACCESS_TOKEN = randomBytes(24).toString('base64url');
+const CLIENT_SECRET = randomBytes(24).toString('base64url');
+
+/** The same bench API under basic auth and under introspection, in the bench plan. */
+const authApi = (id: string, basePath: string, auth: object) => ({
+  id,
+  name: `${id}-api`,
+  slug: id,
+  basePath,
+  serviceId: 'svc_bench',
+  auth,
+  routes: [],
+});
+
+/**
+ * A minimal RFC 7662 endpoint on loopback, in its own process (wrk runs synchronously here, so
+ * a server in this process could not answer): the bench token is active for the bench consumer.
+ * The gateway caches the answer, so it is asked about once per run; GET /calls proves it.
+ */
+const AUTHORIZATION_SERVER = `
+import { createServer } from 'node:http';
+let calls = 0;
+const server = createServer((req, res) => {
+  if (req.method === 'GET') { res.end(String(calls)); return; }
+  calls++;
+  let body = '';
+  req.on('data', (chunk) => { body += chunk; });
+  req.on('end', () => {
+    const active = new URLSearchParams(body).get('token') === process.env.BENCH_TOKEN;
+    res.writeHead(200, { 'content-type': 'application/json' });
+    res.end(JSON.stringify(active ? { active: true, sub: 'bench', scope: 'items' } : { active: false }));
+  });
+});
+server.listen(0, '127.0.0.1', () => console.log(server.address().port));
+`;
+
+async function startAuthorizationServer(): Promise<{ url: string; calls: () => Promise<number> }> {
+  const child = spawn(process.execPath, ['--input-type=module', '-e', AUTHORIZATION_SERVER], {
+    env: { ...process.env, BENCH_TOKEN: ACCESS_TOKEN },
+    stdio: ['ignore', 'pipe', 'inherit'],
+  });
+  run.children.push(child);
+  const port = await new Promise<number>((resolve, reject) => {
+    child.once('error', reject);
+    child.stdout?.once('data', (chunk: Buffer) => resolve(Number(chunk.toString().trim())));
+  });
+  const base = `http://127.0.0.1:${port}`;
+  return {
+    url: `${base}/introspect`,
+    calls: async () => Number(await (await fetch(`${base}/calls`)).text()),
+  };
+}
+
+function wrk(
+  url: string,
+  headers: Record<string, string>,
+  script: string | null,
+  seconds = SECONDS,
+): WrkResult {
   const args = wrkArgs({
     url,
-    headers: { 'x-api-key': key },
+    headers,
     threads: 2,
     connections: CONNECTIONS,
     seconds,
@@ -123,6 +190,7 @@ async function main(): Promise<void> {
     freePort(),
   ]);
   await startNginx(run, { upstreamPort, proxyPort: nginxPort, workerProcesses: 1 });
+  const authorizationServer = await startAuthorizationServer();
   const creds = authBenchCredentials(run.work);
   const tlsPort = await freePort();
   const gateway = await startGateway(run, {
@@ -131,73 +199,84 @@ async function main(): Promise<void> {
     statusPort,
     workers: WORKERS,
     analytics: false,
-    extraApis: [VALIDATED_API, ...creds.extraApis],
-    credentials: creds.credentials,
+    extraApis: [
+      VALIDATED_API,
+      authApi('api_basic', '/basic', { type: 'basic' }),
+      authApi('api_introspected', '/introspected', {
+        type: 'introspection',
+        url: authorizationServer.url,
+        clientId: 'bench-gateway',
+        clientSecretRef: 'bench-introspection',
+      }),
+      ...creds.extraApis,
+    ],
+    credentials: [
+      {
+        id: 'cred_bench',
+        consumerId: 'con_bench',
+        kind: 'basic',
+        identifier: 'bench',
+        verifier: await hashPassword(BASIC_PASSWORD),
+        matchBy: null,
+        expiresAt: null,
+      },
+      ...creds.credentials,
+    ],
+    authSecrets: { 'bench-introspection': CLIENT_SECRET },
     certificates: creds.certificates,
     tlsKeys: creds.tlsKeys,
     tlsPort,
   });
-  const signedScript = writeSignedScript(run.work);
-  let pools = 0;
-  const signedUrl = `http://127.0.0.1:${port}/signed/items?limit=10`;
-  async function wrkSigned(alg: 'hmac-sha256' | 'ed25519', seconds: number): Promise<WrkResult> {
-    const pool = join(run.work, `signatures-${pools++}.txt`);
-    await writeSignaturePool(pool, {
-      url: signedUrl,
-      count: SIGNATURES,
-      ...(alg === 'hmac-sha256'
-        ? { alg, keyid: creds.hmac.keyid, key: creds.hmac.secret }
-        : { alg, keyid: creds.ed25519.keyid, key: creds.ed25519.privateKey }),
-    });
-    const args = wrkArgs({
-      url: signedUrl,
-      headers: {},
-      threads: 2,
-      connections: CONNECTIONS,
-      seconds,
-      latency: true,
-    });
-    args.unshift('-s', signedScript);
-    args.push('--', pool, '2');
-    return parseWrk(execFileSync('wrk', args, { encoding: 'utf8' }));
-  }
-  const overTls = (path: string, mtls: boolean, seconds: number) =>
-    tlsLoad({
-      origin: `https://127.0.0.1:${tlsPort}`,
-      path,
-      headers: mtls ? {} : { 'x-api-key': gateway.key },
-      connections: CONNECTIONS,
-      seconds,
-      servername: 'bench.test',
-      ca: creds.serverCertPem,
-      ...(mtls ? { cert: creds.client.certPem, key: creds.client.keyPem } : {}),
-    });
+  const keyed = { 'x-api-key': gateway.key };
   const post = join(run.work, 'post-json.lua');
   writeFileSync(
     post,
     `wrk.method = "POST"\nwrk.body = '${BODY}'\nwrk.headers["Content-Type"] = "application/json"\n`,
   );
   const base = `http://127.0.0.1:${port}`;
-  const plain = (url: string, script: string | null) => async (seconds: number) =>
-    wrk(url, gateway.key, script, seconds);
-  const targets: { name: string; run: (seconds: number) => Promise<WrkResult> }[] = [
-    { name: 'key auth GET', run: plain(`${base}/bench/items?limit=10`, null) },
+  const basicHeader = `Basic ${Buffer.from(`bench:${BASIC_PASSWORD}`).toString('base64')}`;
+  const wrkTargets = [
+    { name: 'key auth GET', url: `${base}/bench/items?limit=10`, script: null, headers: keyed },
     {
       name: 'key auth + validation GET (query)',
-      run: plain(`${base}/validated/items?limit=10`, null),
+      url: `${base}/validated/items?limit=10`,
+      script: null,
+      headers: keyed,
     },
-    { name: 'key auth POST json', run: plain(`${base}/bench/items`, post) },
+    { name: 'key auth POST json', url: `${base}/bench/items`, script: post, headers: keyed },
     {
       name: 'key auth + validation POST json (body)',
-      run: plain(`${base}/validated/items`, post),
+      url: `${base}/validated/items`,
+      script: post,
+      headers: keyed,
     },
-    { name: 'signature hmac-sha256 GET', run: (s) => wrkSigned('hmac-sha256', s) },
-    { name: 'signature ed25519 GET', run: (s) => wrkSigned('ed25519', s) },
     {
-      name: 'TLS key auth GET (node client)',
-      run: (s) => overTls('/bench/items?limit=10', false, s),
+      name: 'basic auth GET (cached verification)',
+      url: `${base}/basic/items?limit=10`,
+      script: null,
+      headers: { authorization: basicHeader },
     },
-    { name: 'TLS mTLS GET (node client)', run: (s) => overTls('/mtls/items?limit=10', true, s) },
+    {
+      name: 'introspection GET (cached answer)',
+      url: `${base}/introspected/items?limit=10`,
+      script: null,
+      headers: { authorization: `Bearer ${ACCESS_TOKEN}` },
+    },
+  ] as const;
+  const targets: BenchTarget[] = [
+    ...wrkTargets.map((t) => ({
+      name: t.name,
+      run: async (seconds: number) => wrk(t.url, t.headers, t.script, seconds),
+    })),
+    ...signatureAndTlsTargets({
+      creds,
+      workDir: run.work,
+      port,
+      tlsPort,
+      key: gateway.key,
+      connections: CONNECTIONS,
+      signatures: SIGNATURES,
+    }),
   ];
 
   // Warm every target (connections, JIT, compiled validators' first calls).
@@ -219,11 +298,21 @@ async function main(): Promise<void> {
     `\nvalidation GET / key GET: ${relative(1, 0)}; validation POST / key POST: ${relative(3, 2)}`,
   );
   console.log(
-    `signature hmac / key GET: ${relative(4, 0)}; signature ed25519 / key GET: ${relative(5, 0)}; mTLS / key over TLS: ${relative(7, 6)}`,
+    `basic GET / key GET: ${relative(4, 0)}; introspection GET / key GET: ${relative(5, 0)}`,
+  );
+  console.log(
+    `signature hmac / key GET: ${relative(6, 0)}; signature ed25519 / key GET: ${relative(7, 0)}; mTLS / key over TLS: ${relative(9, 8)}`,
   );
   const metrics = await (await fetch(`http://127.0.0.1:${statusPort}/metrics`)).text();
   const refused = readMetric(metrics, 'portico_gateway_validation_failures_total') ?? 0;
   console.log(`validation failures counted (should be 0): ${refused}`);
+  const kdfRuns = readMetric(metrics, 'portico_gateway_basic_kdf_runs_total') ?? 0;
+  const introspections = await authorizationServer.calls();
+  console.log(
+    `scrypt runs for basic (per gateway worker, ideally 1): ${kdfRuns}; introspection calls to the authorization server: ${introspections}`,
+  );
+  const refusals = readMetric(metrics, 'portico_gateway_errors_total') ?? 0;
+  console.log(`requests the gateway refused itself (should be 0): ${refusals}`);
 
   const result = {
     benchmark: 'gateway-auth',
@@ -239,10 +328,14 @@ async function main(): Promise<void> {
     ratios: {
       validationGetOverKey: relative(1, 0),
       validationPostOverKey: relative(3, 2),
-      signatureHmacOverKey: relative(4, 0),
-      signatureEd25519OverKey: relative(5, 0),
-      mtlsOverKeyOverTls: relative(7, 6),
+      basicGetOverKey: relative(4, 0),
+      introspectionGetOverKey: relative(5, 0),
+      signatureHmacOverKey: relative(6, 0),
+      signatureEd25519OverKey: relative(7, 0),
+      mtlsOverKeyOverTls: relative(9, 8),
     },
+    basicKdfRuns: kdfRuns,
+    introspectionCalls: introspections,
     samples: Object.fromEntries(targets.map((t, i) => [t.name, samples[i]])),
     validationFailuresCounted: refused,
   };

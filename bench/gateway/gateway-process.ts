@@ -80,8 +80,10 @@ export async function startGateway(
     mcp?: boolean;
     /** More APIs on the bench service, in the bench plan (see writeGatewayState). */
     extraApis?: readonly { id: string }[];
-    /** Credentials, listener certificates and a TLS port (see writeGatewayState). */
+    /** Credentials of the bench consumer and secrets the extra APIs' auth names. */
     credentials?: readonly object[];
+    authSecrets?: Readonly<Record<string, string>>;
+    /** Listener certificates with their keys, and a TLS port (see writeGatewayState). */
     certificates?: readonly object[];
     tlsKeys?: Readonly<Record<string, string>>;
     tlsPort?: number;
@@ -93,6 +95,7 @@ export async function startGateway(
     mcp: options.mcp ?? false,
     ...(options.extraApis ? { extraApis: options.extraApis } : {}),
     ...(options.credentials ? { credentials: options.credentials } : {}),
+    ...(options.authSecrets ? { authSecrets: options.authSecrets } : {}),
     ...(options.certificates ? { certificates: options.certificates } : {}),
     ...(options.tlsKeys ? { tlsKeys: options.tlsKeys } : {}),
   });

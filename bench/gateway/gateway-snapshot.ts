@@ -43,8 +43,10 @@ export function writeGatewayState(
   extras: {
     mcp?: boolean;
     extraApis?: readonly { id: string }[];
-    /** Consumer credentials of `con_bench` (signing keys, client certificates). */
+    /** Consumer credentials (basic, …) of the bench consumer `con_bench`. */
     credentials?: readonly object[];
+    /** Secrets the extra APIs' auth references by name (jwt secretRef, introspection client secret). */
+    authSecrets?: Readonly<Record<string, string>>;
     /** Listener certificates, with their private keys by certificate id. */
     certificates?: readonly object[];
     tlsKeys?: Readonly<Record<string, string>>;
@@ -104,7 +106,7 @@ export function writeGatewayState(
       subscriptions: [{ id: 'sub_bench', consumerId: 'con_bench', planId: 'pln_bench' }],
       credentials: extras.credentials ?? [],
     },
-    extras.tlsKeys ?? {},
+    { jwtSecrets: extras.authSecrets ?? {}, tlsKeys: extras.tlsKeys ?? {} },
   );
   return key.clear;
 }
@@ -125,14 +127,21 @@ export function writeLastKnownGood(
   stateDir: string,
   snapshot: object,
   credentials: BenchCredentials,
-  tlsKeys: Readonly<Record<string, string>> = {},
+  secrets: {
+    jwtSecrets?: Readonly<Record<string, string>>;
+    tlsKeys?: Readonly<Record<string, string>>;
+  } = {},
 ): void {
   const published = {
     version: 1,
     hash: snapshotHash(snapshot),
     publishedAt: new Date().toISOString(),
     snapshot,
-    secrets: { registries: {}, jwtSecrets: {}, tlsKeys },
+    secrets: {
+      registries: {},
+      jwtSecrets: secrets.jwtSecrets ?? {},
+      tlsKeys: secrets.tlsKeys ?? {},
+    },
   };
   const payload = JSON.stringify({ published, credentials: { seq: 1, set: credentials } });
   mkdirSync(stateDir, { recursive: true });

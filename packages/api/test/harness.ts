@@ -140,6 +140,7 @@ const TABLES = [
   'consumers',
   'subscriptions',
   'api_keys',
+  'consumer_credentials',
   'credential_changes',
   'config_versions',
   'audit_log',

@@ -1,3 +1,4 @@
+import { newId } from '@portico/id';
 import { TRPCError } from '@trpc/server';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { appRouter } from '../src/root';
@@ -20,6 +21,7 @@ import {
 interface Foreign {
   appId: string;
   keyId: string;
+  credentialId: string;
   subscriptionId: string;
   /** Listed plans, valid for anyone, so only ownership can refuse the call. */
   listedPlanId: string;
@@ -51,6 +53,12 @@ const WITH_FOREIGN_IDS: [string, Input][] = [
   ['portal.keys.create', (f) => ({ appId: f.appId, name: 'stolen' })],
   ['portal.keys.rotate', (f) => ({ id: f.keyId, gracePeriodSeconds: 60 })],
   ['portal.keys.revoke', (f) => ({ id: f.keyId })],
+  ['portal.credentials.list', (f) => ({ appId: f.appId })],
+  [
+    'portal.credentials.create',
+    (f) => ({ appId: f.appId, name: 'stolen', spec: { kind: 'basic', username: uniqueName('u') } }),
+  ],
+  ['portal.credentials.revoke', (f) => ({ id: f.credentialId })],
   ['portal.usage.series', (f) => ({ ...WINDOW(), granularity: 'minute', appId: f.appId })],
   ['portal.usage.series', (f) => ({ ...WINDOW(), granularity: 'minute', keyId: f.keyId })],
   [
@@ -70,6 +78,7 @@ const SELF_ONLY: [string, Input][] = [
   ['portal.apps.list', () => undefined],
   ['portal.subscriptions.list', () => ({})],
   ['portal.keys.list', () => ({})],
+  ['portal.credentials.list', () => ({})],
   ['portal.usage.series', () => ({ ...WINDOW(), granularity: 'minute' })],
   ['portal.usage.errors', () => WINDOW()],
   ['portal.usage.latency', () => WINDOW()],
@@ -135,12 +144,24 @@ beforeAll(async () => {
   const theirApp = await fx.consumer(h.users.otherDeveloper.id);
   const theirKey = await fx.key(theirApp.id);
   const theirSubscription = await fx.subscription(theirApp.id, listedPlan.id);
+  const theirCredential = await h.db.consumerCredential.create({
+    data: {
+      id: newId('credential'),
+      consumerId: theirApp.id,
+      kind: 'basic',
+      name: 'theirs',
+      identifier: uniqueName('their-user'),
+      secretHash:
+        '$scrypt$ln=15,r=8,p=1$AAAAAAAAAAAAAAAAAAAAAA==$AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA=',
+    },
+  });
   const ownApp = await fx.consumer(h.users.developer.id);
   await fx.key(ownApp.id);
   await fx.subscription(ownApp.id, listedPlan.id);
   foreign = {
     appId: theirApp.id,
     keyId: theirKey.row.id,
+    credentialId: theirCredential.id,
     subscriptionId: theirSubscription.id,
     listedPlanId: listedPlan.id,
     otherListedPlanId: otherListedPlan.id,
@@ -185,14 +206,15 @@ describe("portal router: another developer's ids are NOT_FOUND and change nothin
         ...foreign,
         appId: 'con_doesnotexist000000000000',
         keyId: 'key_doesnotexist000000000000',
+        credentialId: 'cred_doesnotexist000000000000',
         subscriptionId: 'sub_doesnotexist000000000000',
       };
       const unknown = await expectTrpcError(
         call(h.as('developer'), path, input(unknownIds)),
         'NOT_FOUND',
       );
-      expect(error.message.replace(/\b(con|key|sub)_\w+/g, 'ID')).toBe(
-        unknown.message.replace(/\b(con|key|sub)_\w+/g, 'ID'),
+      expect(error.message.replace(/\b(con|key|sub|cred)_\w+/g, 'ID')).toBe(
+        unknown.message.replace(/\b(con|key|sub|cred)_\w+/g, 'ID'),
       );
     },
   );
@@ -204,6 +226,7 @@ describe("portal router: lists and usage show only the caller's own things", () 
     const text = JSON.stringify(result);
     expect(text).not.toContain(foreign.appId);
     expect(text).not.toContain(foreign.keyId);
+    expect(text).not.toContain(foreign.credentialId);
     expect(text).not.toContain(foreign.subscriptionId);
     expect(text).not.toContain(h.users.otherDeveloper.id);
   });

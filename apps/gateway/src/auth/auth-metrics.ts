@@ -7,6 +7,8 @@ export const authMetrics = {
   basicKdfRuns: 0,
   /** Basic verifications answered from the cache, with no KDF run. */
   basicCacheHits: 0,
+  /** Basic verifications refused (503) because too many were waiting for a KDF run. */
+  basicVerifierBusy: 0,
   /** Introspection requests sent to authorization servers. */
   introspectionCalls: 0,
   /** Introspections answered from the cache (active or negative). */
@@ -31,6 +33,9 @@ export function authMetricsText(): string {
     '# HELP portico_gateway_basic_cache_hits_total Basic verifications answered from the cache.',
     '# TYPE portico_gateway_basic_cache_hits_total counter',
     `portico_gateway_basic_cache_hits_total ${m.basicCacheHits}`,
+    '# HELP portico_gateway_basic_verifier_busy_total Basic verifications refused because too many were waiting for a KDF run.',
+    '# TYPE portico_gateway_basic_verifier_busy_total counter',
+    `portico_gateway_basic_verifier_busy_total ${m.basicVerifierBusy}`,
     '# HELP portico_gateway_introspection_requests_total Token introspection requests sent.',
     '# TYPE portico_gateway_introspection_requests_total counter',
     `portico_gateway_introspection_requests_total ${m.introspectionCalls}`,

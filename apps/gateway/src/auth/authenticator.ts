@@ -79,3 +79,18 @@ export function bearerToken(host: AuthHost): string | null {
 export function quoted(value: string): string {
   return `"${value.replace(/["\\]/g, '\\$&')}"`;
 }
+
+const BEARER = /^bearer +\S/i;
+
+/**
+ * What kind of bearer token the request carries, without copying it: none, one shaped like a
+ * Portico key (`keyPrefix…`), or another token (a JWT, an opaque access token). anyOf uses this
+ * to tell "key or jwt" apart on the same header.
+ */
+export function bearerShape(host: AuthHost, keyPrefix: string): 'none' | 'key' | 'other' {
+  const authorization = host.req.headers.authorization;
+  if (typeof authorization !== 'string' || !BEARER.test(authorization)) return 'none';
+  let start = 7;
+  while (authorization.charCodeAt(start) === 32) start++;
+  return authorization.startsWith(keyPrefix, start) ? 'key' : 'other';
+}

@@ -4,7 +4,7 @@ import type { CredentialTable } from '../config/credential-table';
 import type { AuthOutcome } from './auth-outcome';
 import { type AuthenticatorFactory, type AuthHost, quoted, settle } from './authenticator';
 import { resolveAccess } from './consumer-access';
-import { passwordVerifications } from './password-verifications';
+import { passwordVerifications, VERIFIER_BUSY } from './password-verifications';
 
 type BasicAuth = Extract<SingleAuth, { type: 'basic' }>;
 
@@ -43,6 +43,11 @@ export const compileBasic: AuthenticatorFactory<BasicAuth> = (auth, { api }) => 
     code: 'GW_BASIC_INVALID',
     detail: 'the Basic credentials are not base64 of "username:password"',
     challenge: headers,
+  };
+  const busy: AuthOutcome = {
+    ok: false,
+    code: 'GW_AUTH_BUSY',
+    detail: 'too many password verifications are in progress; retry in a moment',
   };
   const expired: AuthOutcome = {
     ok: false,
@@ -96,6 +101,7 @@ export const compileBasic: AuthenticatorFactory<BasicAuth> = (auth, { api }) => 
         decoded.slice(colon + 1),
         Date.now(),
       );
+      if (verdict === VERIFIER_BUSY) return host.afterAuth(busy);
       if (typeof verdict === 'boolean')
         return host.afterAuth(decided(verdict, credential, config, table, routeId));
       settle(

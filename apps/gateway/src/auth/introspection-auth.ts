@@ -3,7 +3,7 @@ import { SECRET_PREFIXES } from '@portico/keys';
 import type { CompiledConfig } from '../config/compiled-config';
 import type { CredentialTable } from '../config/credential-table';
 import type { AuthOutcome } from './auth-outcome';
-import { type AuthenticatorFactory, bearerToken, settle } from './authenticator';
+import { type AuthenticatorFactory, bearerShape, bearerToken, settle } from './authenticator';
 import { resolveAccess } from './consumer-access';
 import {
   type Introspected,
@@ -108,10 +108,7 @@ export const compileIntrospection: AuthenticatorFactory<IntrospectionAuth> = (au
     type: 'introspection',
     challenge: 'Bearer',
     expects: 'an OAuth2 access token as "Authorization: Bearer <token>"',
-    present(host) {
-      const token = bearerToken(host);
-      return token !== null && !token.startsWith(KEY_PREFIX);
-    },
+    present: (host) => bearerShape(host, KEY_PREFIX) === 'other',
     run(host, config) {
       const token = bearerToken(host);
       if (token === null || token.length === 0) return host.afterAuth(MISSING);

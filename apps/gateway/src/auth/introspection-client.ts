@@ -26,6 +26,13 @@ export class IntrospectionUnavailable extends Error {}
 /** Inactive answers are remembered briefly, so a flood of one bad token is not a flood upstream. */
 export const NEGATIVE_CACHE_MS = 5_000;
 export const INTROSPECTION_CACHE_ENTRIES = 10_000;
+/** Endpoints (url + client credentials) with a cache; a rotated secret starts a new one. */
+const MAX_ENDPOINTS = 64;
+
+interface EndpointCache {
+  answers: BoundedMap<string, { answer: Introspected; untilMs: number }>;
+  pending: Map<string, Promise<Introspected>>;
+}
 
 const INACTIVE: Introspected = { active: false };
 
@@ -39,37 +46,41 @@ const dispatcher = new Agent({ connections: 32, keepAliveTimeout: 30_000 });
  * authorization server only on a miss, and never longer than the endpoint's timeout.
  */
 export class Introspections {
-  private readonly answers = new BoundedMap<string, { answer: Introspected; untilMs: number }>(
-    INTROSPECTION_CACHE_ENTRIES,
-  );
-  private readonly pending = new Map<string, Promise<Introspected>>();
+  /** Per endpoint (url + client), so a lookup builds no combined key; endpoints are few. */
+  private readonly byEndpoint = new BoundedMap<string, EndpointCache>(MAX_ENDPOINTS);
 
   lookup(
     endpoint: IntrospectionEndpoint,
     token: string,
     nowMs: number,
   ): Introspected | Promise<Introspected> {
-    const key = `${endpoint.cacheScope}\u0000${createHash('sha256').update(token).digest('base64')}`;
-    const cached = this.answers.get(key);
+    let cache = this.byEndpoint.get(endpoint.cacheScope);
+    if (cache === undefined) {
+      cache = { answers: new BoundedMap(INTROSPECTION_CACHE_ENTRIES), pending: new Map() };
+      this.byEndpoint.set(endpoint.cacheScope, cache);
+    }
+    const { answers, pending } = cache;
+    const key = createHash('sha256').update(token).digest('base64');
+    const cached = answers.get(key);
     if (cached !== undefined && cached.untilMs > nowMs) {
       authMetrics.introspectionCacheHits++;
       return cached.answer;
     }
-    const inFlight = this.pending.get(key);
+    const inFlight = pending.get(key);
     if (inFlight !== undefined) return inFlight;
     const lookup = introspect(endpoint, token).then(
       (answer) => {
-        this.pending.delete(key);
+        pending.delete(key);
         const untilMs = cacheUntil(endpoint, answer, Date.now());
-        if (untilMs !== null) this.answers.set(key, { answer, untilMs });
+        if (untilMs !== null) answers.set(key, { answer, untilMs });
         return answer;
       },
       (error: unknown) => {
-        this.pending.delete(key);
+        pending.delete(key);
         throw error;
       },
     );
-    this.pending.set(key, lookup);
+    pending.set(key, lookup);
     return lookup;
   }
 }

@@ -7,6 +7,15 @@ import { authMetrics } from './auth-metrics';
 /** Bounds of the verification cache: a client sends the same pair on every request. */
 export const VERIFICATION_CACHE_ENTRIES = 10_000;
 export const VERIFICATION_TTL_MS = 60_000;
+/**
+ * Distinct verifications waiting for a KDF run at once. scrypt runs on libuv's thread pool (4
+ * threads), which DNS lookups and file access share: past this, a flood of made-up passwords is
+ * refused with 503 rather than queued without end.
+ */
+export const MAX_PENDING_VERIFICATIONS = 256;
+
+/** The verifier is saturated: too many distinct pairs are waiting for a KDF run. */
+export const VERIFIER_BUSY = 'busy';
 
 interface Verdict {
   ok: boolean;
@@ -25,12 +34,17 @@ export class PasswordVerifications {
   private readonly verdicts = new BoundedMap<string, Verdict>(VERIFICATION_CACHE_ENTRIES);
   private readonly pending = new Map<string, Promise<boolean>>();
 
-  /** The verdict now (cached) or later (a KDF run, shared with concurrent callers). */
+  constructor(private readonly maxPending = MAX_PENDING_VERIFICATIONS) {}
+
+  /**
+   * The verdict now (cached) or later (a KDF run, shared with concurrent callers), or
+   * VERIFIER_BUSY when too many distinct verifications are already waiting.
+   */
   verify(
     credential: CredentialSecret,
     password: string,
     nowMs: number,
-  ): boolean | Promise<boolean> {
+  ): boolean | Promise<boolean> | typeof VERIFIER_BUSY {
     const key = createHash('sha256')
       .update(credential.id)
       .update('\0')
@@ -45,6 +59,10 @@ export class PasswordVerifications {
     }
     const inFlight = this.pending.get(key);
     if (inFlight !== undefined) return inFlight;
+    if (this.pending.size >= this.maxPending) {
+      authMetrics.basicVerifierBusy++;
+      return VERIFIER_BUSY;
+    }
     authMetrics.basicKdfRuns++;
     const run = verifyPassword(credential.verifier ?? '', password).then(
       (ok) => {

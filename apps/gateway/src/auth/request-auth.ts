@@ -9,7 +9,7 @@ import {
   type Authenticator,
   type AuthenticatorFactory,
   type AuthHost,
-  bearerToken,
+  bearerShape,
   settle,
 } from './authenticator';
 import { compileBasic } from './basic-auth';
@@ -36,7 +36,7 @@ const compileKey: AuthenticatorFactory<Extract<SingleAuth, { type: 'key' }>> = (
       const header = host.req.headers['x-api-key'];
       if (typeof header === 'string' && header.length > 0) return true;
       // Only a bearer token shaped like a key is a key: a JWT or an opaque token is not.
-      if (bearerToken(host)?.startsWith(KEY_PREFIX)) return true;
+      if (bearerShape(host, KEY_PREFIX) === 'key') return true;
       return queryNeedle !== null && host.query.includes(queryNeedle);
     },
     run(host, config) {
@@ -62,10 +62,7 @@ const compileJwt: AuthenticatorFactory<Extract<SingleAuth, { type: 'jwt' }>> = (
     type: 'jwt',
     challenge: 'Bearer',
     expects: 'a JWT as "Authorization: Bearer <token>"',
-    present(host) {
-      const token = bearerToken(host);
-      return token !== null && !token.startsWith(KEY_PREFIX);
-    },
+    present: (host) => bearerShape(host, KEY_PREFIX) === 'other',
     run(host, config) {
       const requirement = {
         apiId: api.id,

@@ -8,14 +8,9 @@ import type {
   CredentialSubscription,
 } from '@portico/config';
 
-/** The index key of a credential: kind and identifier (a NUL cannot occur in either). */
-export function credentialSlot(kind: CredentialKind, identifier: string): string {
-  return `${kind}\u0000${identifier}`;
-}
-
 /**
  * Consumers, keys, credentials and subscriptions as the hot path reads them: keys by SHA-256
- * hash, credentials by `(kind, identifier)` (see `credentialSlot`), plans by consumer. Never mutated after construction; a change builds a new table and the runtime swaps
+ * hash, credentials by kind then identifier, plans by consumer. Never mutated after construction; a change builds a new table and the runtime swaps
  * one reference, so a request sees one consistent set from start to end.
  */
 export class CredentialTable {
@@ -27,12 +22,15 @@ export class CredentialTable {
     private readonly subscriptions: ReadonlyMap<string, CredentialSubscription>,
     readonly planIdsByConsumer: ReadonlyMap<string, readonly string[]>,
     private readonly credentialsById: ReadonlyMap<string, CredentialSecret>,
-    private readonly credentialsBySlot: ReadonlyMap<string, CredentialSecret>,
+    private readonly credentialsByKind: ReadonlyMap<
+      CredentialKind,
+      ReadonlyMap<string, CredentialSecret>
+    >,
   ) {}
 
-  /** The live credential of `kind` named `identifier`, or undefined. */
+  /** The live credential of `kind` named `identifier`, or undefined (two lookups, no allocation). */
   credential(kind: CredentialKind, identifier: string): CredentialSecret | undefined {
-    return this.credentialsBySlot.get(credentialSlot(kind, identifier));
+    return this.credentialsByKind.get(kind)?.get(identifier);
   }
 
   /** A live credential by id (e.g. to tell whether a cached verification still holds). */
@@ -81,9 +79,15 @@ export class CredentialTable {
       if (list) list.push(sub.planId);
       else planIdsByConsumer.set(sub.consumerId, [sub.planId]);
     }
-    const credentialsBySlot = new Map<string, CredentialSecret>();
-    for (const credential of credentialsById.values())
-      credentialsBySlot.set(credentialSlot(credential.kind, credential.identifier), credential);
+    const credentialsByKind = new Map<CredentialKind, Map<string, CredentialSecret>>();
+    for (const credential of credentialsById.values()) {
+      let byIdentifier = credentialsByKind.get(credential.kind);
+      if (byIdentifier === undefined) {
+        byIdentifier = new Map();
+        credentialsByKind.set(credential.kind, byIdentifier);
+      }
+      byIdentifier.set(credential.identifier, credential);
+    }
     return new CredentialTable(
       seq,
       keysByHash,
@@ -92,7 +96,7 @@ export class CredentialTable {
       subscriptions,
       planIdsByConsumer,
       credentialsById,
-      credentialsBySlot,
+      credentialsByKind,
     );
   }
 

@@ -37,6 +37,8 @@ export const GATEWAY_ERRORS = {
   GW_NOT_READY: { status: 503, title: 'Gateway has no configuration yet' },
   GW_LIMITER_UNAVAILABLE: { status: 503, title: 'Rate limiter unavailable' },
   GW_CIRCUIT_OPEN: { status: 503, title: 'Circuit breaker open' },
+  /** Too many distinct Basic passwords are waiting for verification (a flood of guesses). */
+  GW_AUTH_BUSY: { status: 503, title: 'Authentication busy' },
   /** The authorization server could not answer a token introspection in time. */
   GW_INTROSPECTION_UNAVAILABLE: { status: 503, title: 'Token introspection unavailable' },
   GW_UPSTREAM_TIMEOUT: { status: 504, title: 'Upstream timed out' },

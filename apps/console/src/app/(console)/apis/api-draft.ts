@@ -64,5 +64,10 @@ export function initialDraft(api: ApiView | null): Draft {
 }
 
 export function toInput(d: Draft) {
-  return { ...d, description: d.description === '' ? undefined : d.description };
+  return {
+    ...d,
+    description: d.description === '' ? undefined : d.description,
+    // An emptied optional field (realm, consumer claim, issuer) means "use the default".
+    auth: Object.fromEntries(Object.entries(d.auth).filter(([, value]) => value !== '')),
+  };
 }
