@@ -11,7 +11,7 @@ import {
   type SignatureAlgorithm,
   type SignaturePolicy,
 } from './signature-policy';
-import { type VerificationKey, verifyRequestSignature } from './signature-verify';
+import { type KeyLookup, type VerificationKey, verifyRequestSignature } from './signature-verify';
 
 type SignatureAuth = Extract<SingleAuth, { type: 'signature' }>;
 
@@ -47,8 +47,13 @@ function verificationKey(credential: CredentialSecret): VerificationKey | null {
   return key;
 }
 
-function lookupIn(credentials: CredentialTable) {
-  return (keyid: string, alg: SignatureAlgorithm | null): VerificationKey | null => {
+/** One lookup function per credential table, built on first use, so requests allocate none. */
+const lookups = new WeakMap<CredentialTable, KeyLookup>();
+
+function lookupIn(credentials: CredentialTable): KeyLookup {
+  const known = lookups.get(credentials);
+  if (known !== undefined) return known;
+  const lookup = (keyid: string, alg: SignatureAlgorithm | null): VerificationKey | null => {
     const credential =
       alg === 'hmac-sha256'
         ? credentials.credential('hmac', keyid)
@@ -57,6 +62,8 @@ function lookupIn(credentials: CredentialTable) {
           : (credentials.credential('ed25519', keyid) ?? credentials.credential('hmac', keyid));
     return credential === undefined ? null : verificationKey(credential);
   };
+  lookups.set(credentials, lookup);
+  return lookup;
 }
 
 function headerText(value: string | string[] | undefined): string | undefined {
