@@ -49,10 +49,15 @@ export class CliFixture {
   }
 
   /** Runs `portico args` in the working directory with the owner's token unless given another. */
-  portico(args: string[], token: string | undefined = this.control.token): Promise<PorticoRun> {
+  portico(
+    args: string[],
+    token: string | undefined = this.control.token,
+    env: Record<string, string> = {},
+  ): Promise<PorticoRun> {
     return runPortico(args, {
       url: this.control.url,
       cwd: this.workDir,
+      env,
       ...(token === undefined ? {} : { token }),
     });
   }

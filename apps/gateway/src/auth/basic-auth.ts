@@ -10,6 +10,21 @@ type BasicAuth = Extract<SingleAuth, { type: 'basic' }>;
 
 const PREFIX = 'basic ';
 
+/**
+ * Stands in for an unknown username, so refusing one costs the same scrypt run as a wrong
+ * password (and is cached the same way): response time does not tell which usernames exist.
+ * The hash matches no password; its parameters are the ones new hashes get.
+ */
+const UNKNOWN_USER: CredentialSecret = {
+  id: '(unknown user)',
+  consumerId: '',
+  kind: 'basic',
+  identifier: '',
+  verifier: `$scrypt$ln=15,r=8,p=1$${Buffer.alloc(16).toString('base64')}$${Buffer.alloc(32).toString('base64')}`,
+  matchBy: null,
+  expiresAt: null,
+};
+
 /** The `Authorization` header when it carries Basic credentials, else null. */
 function basicHeader(host: AuthHost): string | null {
   const authorization = host.req.headers.authorization;
@@ -63,7 +78,7 @@ export const compileBasic: AuthenticatorFactory<BasicAuth> = (auth, { api }) => 
     table: CredentialTable,
     routeId: string | null,
   ): AuthOutcome {
-    if (!ok) return invalid;
+    if (!ok || credential === UNKNOWN_USER) return invalid;
     // Checked after the password, so only someone who knows it learns that the user exists.
     if (credential.expiresAt !== null && Date.parse(credential.expiresAt) <= Date.now())
       return expired;
@@ -93,14 +108,12 @@ export const compileBasic: AuthenticatorFactory<BasicAuth> = (auth, { api }) => 
       const colon = decoded.indexOf(':');
       if (colon <= 0) return host.afterAuth(malformed);
       const table = host.credentials;
-      const credential = table.credential('basic', decoded.slice(0, colon));
-      if (credential === undefined) return host.afterAuth(invalid);
+      const known = table.credential('basic', decoded.slice(0, colon));
+      const credential = known ?? UNKNOWN_USER;
+      // For an unknown user the username joins the cache key, so each is cached on its own.
+      const password = known === undefined ? decoded : decoded.slice(colon + 1);
       const routeId = host.routeId;
-      const verdict = passwordVerifications.verify(
-        credential,
-        decoded.slice(colon + 1),
-        Date.now(),
-      );
+      const verdict = passwordVerifications.verify(credential, password, Date.now());
       if (verdict === VERIFIER_BUSY) return host.afterAuth(busy);
       if (typeof verdict === 'boolean')
         return host.afterAuth(decided(verdict, credential, config, table, routeId));

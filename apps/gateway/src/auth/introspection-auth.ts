@@ -27,6 +27,11 @@ const INACTIVE: AuthOutcome = {
   code: 'GW_TOKEN_INVALID',
   detail: 'the access token is not active (unknown, revoked or expired)',
 };
+const NO_CLIENT_SECRET: AuthOutcome = {
+  ok: false,
+  code: 'GW_INTROSPECTION_UNAVAILABLE',
+  detail: "this gateway has no client secret for the API's authorization server",
+};
 const EXPIRED: AuthOutcome = {
   ok: false,
   code: 'GW_TOKEN_INVALID',
@@ -112,11 +117,7 @@ export const compileIntrospection: AuthenticatorFactory<IntrospectionAuth> = (au
     run(host, config) {
       const token = bearerToken(host);
       if (token === null || token.length === 0) return host.afterAuth(MISSING);
-      if (endpoint === null)
-        return host.fail(
-          'GW_INTROSPECTION_UNAVAILABLE',
-          "this gateway has no client secret for the API's authorization server",
-        );
+      if (endpoint === null) return host.afterAuth(NO_CLIENT_SECRET);
       const table = host.credentials;
       const routeId = host.routeId;
       const answer = introspections.lookup(endpoint, token, Date.now());

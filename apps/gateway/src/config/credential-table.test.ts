@@ -78,4 +78,10 @@ describe('CredentialTable', () => {
     expect(next.toSet().credentials.map((c) => c.id)).toEqual(['cred_2']);
     expect(base.credential('basic', 'alice')?.id).toBe('cred_1');
   });
+
+  it("drops a deleted consumer's credentials with it", () => {
+    const next = base.applyChanges([{ seq: 6, type: 'consumer.delete', id: 'c1' }], 6);
+    expect(next.credential('basic', 'alice')).toBeUndefined();
+    expect(next.toSet().credentials).toEqual([]);
+  });
 });

@@ -115,6 +115,10 @@ export class CredentialTable {
           break;
         case 'consumer.delete':
           consumers.delete(change.id);
+          // Its credentials went with it (cascade) without log entries of their own; dropping
+          // them here frees their identifiers for a new consumer at once.
+          for (const [id, credential] of credentialsById)
+            if (credential.consumerId === change.id) credentialsById.delete(id);
           break;
         case 'key.upsert':
           keysById.set(change.key.id, change.key);

@@ -16,6 +16,8 @@ export interface PorticoRunOptions {
   /** Working directory, where relative -f/-o paths are resolved. */
   cwd: string;
   stdin?: string;
+  /** More environment variables (e.g. a credential's passwordEnv). */
+  env?: Record<string, string>;
 }
 
 /** Runs the real `portico` executable (bin/portico.mjs) as a child process. */
@@ -23,7 +25,7 @@ export async function runPortico(
   args: readonly string[],
   options: PorticoRunOptions,
 ): Promise<PorticoRun> {
-  const env: Record<string, string> = { PORTICO_URL: options.url };
+  const env: Record<string, string> = { ...options.env, PORTICO_URL: options.url };
   if (options.token !== undefined) env.PORTICO_TOKEN = options.token;
   const child = spawn(process.execPath, [BIN, ...args], {
     cwd: options.cwd,
