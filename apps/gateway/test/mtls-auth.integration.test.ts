@@ -7,9 +7,11 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import {
   type ControlPlane,
+  contentDigest,
   type IssuedCertificate,
   issueClientCertificate,
   makeCertificateAuthority,
+  signHttpRequest,
   startControlPlane,
 } from '@portico/testkit';
 import { request } from 'undici';
@@ -70,16 +72,24 @@ function httpsGet(path: string, client: IssuedCertificate | null): Promise<Answe
   });
 }
 
-function http2Get(path: string, client: IssuedCertificate): Promise<Answer> {
+function http2Get(
+  path: string,
+  client: IssuedCertificate | null,
+  extra: { method?: string; headers?: Record<string, string>; body?: string } = {},
+): Promise<Answer> {
   return new Promise((resolve, reject) => {
     const session = http2Connect(`https://127.0.0.1:${tlsPort}`, {
       servername: 'mtls.test',
       ca: server.certPem,
-      cert: client.certPem,
-      key: client.keyPem,
+      ...(client === null ? {} : { cert: client.certPem, key: client.keyPem }),
     });
     session.once('error', reject);
-    const stream = session.request({ ':path': path, ':authority': 'mtls.test' });
+    const stream = session.request({
+      ':path': path,
+      ':authority': 'mtls.test',
+      ':method': extra.method ?? 'GET',
+      ...extra.headers,
+    });
     let status = 0;
     const chunks: Buffer[] = [];
     stream.on('response', (headers) => {
@@ -90,7 +100,7 @@ function http2Get(path: string, client: IssuedCertificate): Promise<Answer> {
       session.close();
       resolve({ status, body: JSON.parse(Buffer.concat(chunks).toString()) as Answer['body'] });
     });
-    stream.end();
+    stream.end(extra.body);
   });
 }
 
@@ -130,8 +140,11 @@ beforeAll(async () => {
           auth: { type: 'mtls', caCertificates: [trustedCa.certPem], forwardClientCert: true },
         },
         { name: 'open-api', basePath: '/open', service: 'orders', auth: { type: 'none' } },
+        { name: 'signed-api', basePath: '/signed', service: 'orders', auth: { type: 'signature' } },
       ],
-      plans: [{ name: 'partner', apis: ['secure-api', 'subject-api', 'forwarding-api'] }],
+      plans: [
+        { name: 'partner', apis: ['secure-api', 'subject-api', 'forwarding-api', 'signed-api'] },
+      ],
       consumers: [{ name: 'acme', plans: ['partner'] }],
     },
     message: 'mtls',
@@ -206,6 +219,47 @@ describe('mTLS client certificates on the TLS listener', () => {
         detail: 'present a client certificate issued by a CA this API trusts',
       },
     });
+  });
+
+  it('verifies an HTTP/2 request signature over :authority and a streamed body on this listener', async () => {
+    const issued = await control.trpc<{ credential: { identifier: string }; secret: string }>(
+      'credentials.create',
+      { consumerId: acmeId, name: 'h2-signer', spec: { kind: 'hmac' } },
+    );
+    await eventually(
+      async () =>
+        gw.gateway.runtime.current.credentials.credential('hmac', issued.credential.identifier) !==
+        undefined,
+      5_000,
+      'signing key delivered',
+    );
+    const body = JSON.stringify({ over: 'h2' });
+    const sign = (sent: string) => {
+      const digest = contentDigest(sent);
+      return {
+        'content-digest': digest,
+        ...signHttpRequest({
+          method: 'POST',
+          url: 'https://mtls.test/signed/h2',
+          headers: { 'content-digest': digest },
+          components: ['@method', '@authority', '@path', 'content-digest'],
+          keyid: issued.credential.identifier,
+          alg: 'hmac-sha256',
+          key: Buffer.from(issued.secret, 'base64'),
+          created: Math.floor(Date.now() / 1000),
+          nonce: Math.random().toString(36).slice(2),
+        }),
+      };
+    };
+    const ok = await http2Get('/signed/h2', null, { method: 'POST', headers: sign(body), body });
+    expect(ok.status).toBe(200);
+    expect(ok.body.body).toBe(body);
+    const tampered = await http2Get('/signed/h2', null, {
+      method: 'POST',
+      headers: sign(body),
+      body: body.replace('h2', 'h3'),
+    });
+    expect(tampered).toMatchObject({ status: 400, body: { code: 'GW_DIGEST_MISMATCH' } });
   });
 
   it('still serves APIs without mTLS to clients without a certificate', async () => {
