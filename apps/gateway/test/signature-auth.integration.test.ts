@@ -211,7 +211,10 @@ describe('HTTP Message Signatures through the control plane and the gateway', ()
     });
   });
 
-  it('refuses a request without a signature with GW_SIGNATURE_MISSING', async () => {
+  it('refuses a request without a signature with GW_SIGNATURE_MISSING, saying what to sign', async () => {
+    const res = await request(`${gw.url}/signed/x`);
+    await res.body.dump();
+    expect(res.headers['accept-signature']).toBe('sig1=("@method" "@authority" "@path");created');
     const r = await send('GET', '/signed/x', {});
     expect(r).toMatchObject({ status: 401, reached: 0, body: { code: 'GW_SIGNATURE_MISSING' } });
   });

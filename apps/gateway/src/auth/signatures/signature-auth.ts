@@ -77,11 +77,21 @@ function hasBody(host: AuthHost): boolean {
   return (length !== undefined && length !== '0') || headers['transfer-encoding'] !== undefined;
 }
 
+/**
+ * What a caller without a signature is told to send (RFC 9421 §5.1 Accept-Signature): the
+ * components the API requires, with `created` (and `nonce` when required).
+ */
+function acceptSignature(policy: SignaturePolicy): Readonly<Record<string, string>> {
+  const params = policy.requireNonce ? ';created;nonce' : ';created';
+  return { 'accept-signature': `sig1=(${policy.required.join(' ')})${params}` };
+}
+
 function authenticateSignature(
   host: AuthHost,
   policy: SignaturePolicy,
   apiId: string,
   config: CompiledConfig,
+  accept: Readonly<Record<string, string>>,
 ): AuthOutcome {
   const req = host.req;
   const outcome = verifyRequestSignature(
@@ -99,7 +109,8 @@ function authenticateSignature(
     lookupIn(host.credentials),
     Date.now(),
   );
-  if (!outcome.ok) return outcome;
+  if (!outcome.ok)
+    return outcome.code === 'GW_SIGNATURE_MISSING' ? { ...outcome, challenge: accept } : outcome;
   const consumer = host.credentials.consumers.get(outcome.key.consumerId);
   if (consumer === undefined)
     return {
@@ -126,6 +137,7 @@ function authenticateSignature(
  */
 export const compileSignature: AuthenticatorFactory<SignatureAuth> = (auth, { api }) => {
   const policy = compileSignaturePolicy(auth);
+  const accept = acceptSignature(policy);
   const apiId = api.id;
   return {
     type: 'signature',
@@ -133,7 +145,7 @@ export const compileSignature: AuthenticatorFactory<SignatureAuth> = (auth, { ap
     expects: 'an HTTP Message Signature (RFC 9421) in the Signature-Input and Signature headers',
     present: (host) => host.req.headers['signature-input'] !== undefined,
     run(host, config) {
-      host.afterAuth(authenticateSignature(host, policy, apiId, config));
+      host.afterAuth(authenticateSignature(host, policy, apiId, config, accept));
     },
   };
 };
