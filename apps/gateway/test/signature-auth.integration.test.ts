@@ -128,8 +128,15 @@ beforeAll(async () => {
           service: 'orders',
           auth: { type: 'anyOf', methods: [{ type: 'signature' }, { type: 'key' }] },
         },
+        {
+          name: 'proxied-api',
+          basePath: '/proxied',
+          service: 'orders',
+          auth: { type: 'signature', requiredComponents: ['@method', '@target-uri'] },
+          plugins: { trustedProxies: ['127.0.0.1'] },
+        },
       ],
-      plans: [{ name: 'partner', apis: ['signed-api', 'either-api'] }],
+      plans: [{ name: 'partner', apis: ['signed-api', 'either-api', 'proxied-api'] }],
       consumers: [{ name: 'acme', plans: ['partner'] }],
     },
     message: 'signatures',
@@ -311,6 +318,33 @@ describe('HTTP Message Signatures through the control plane and the gateway', ()
       status: 401,
       reached: 0,
       body: { code: 'GW_CREDENTIALS_MISSING' },
+    });
+  });
+
+  it('verifies @target-uri with the scheme a trusted proxy reports (TLS terminated before the gateway)', async () => {
+    const headers = () => ({
+      host: 'api.example.com',
+      ...signHttpRequest({
+        method: 'GET',
+        url: 'https://api.example.com/proxied/orders?id=7',
+        headers: {},
+        components: ['@method', '@target-uri'],
+        keyid: hmac.keyid,
+        alg: 'hmac-sha256',
+        key: hmac.secret,
+        created: now(),
+        nonce: randomBytes(8).toString('hex'),
+      }),
+    });
+    const viaProxy = await send('GET', '/proxied/orders?id=7', {
+      ...headers(),
+      'x-forwarded-proto': 'https',
+    });
+    expect(viaProxy.status).toBe(200);
+    const direct = await send('GET', '/proxied/orders?id=7', headers());
+    expect(direct).toMatchObject({
+      status: 401,
+      body: { detail: 'the signature does not verify' },
     });
   });
 

@@ -15,6 +15,8 @@ export interface AuthHost {
   /** The raw query string, where a key may travel. */
   readonly query: string;
   readonly credentials: CredentialTable;
+  /** The client as trusted proxies let the gateway see it (the scheme a signature covers), if known. */
+  readonly view?: { readonly peerTrusted: boolean; readonly xForwardedProto: string } | null;
   /** Set by signature authentication: the digest the body must match as it is read or forwarded. */
   bodyDigest: ExpectedDigest | null;
   readonly deps: { readonly log: { error(message: string, error?: unknown): void } };

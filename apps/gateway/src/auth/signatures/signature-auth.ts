@@ -70,6 +70,16 @@ function headerText(value: string | string[] | undefined): string | undefined {
   return Array.isArray(value) ? value.join(', ') : value;
 }
 
+/**
+ * The scheme the client used: the connection's own, or, from a trusted proxy that terminated
+ * TLS, the one its X-Forwarded-Proto reports (so `@scheme` and `@target-uri` still verify).
+ */
+function schemeOf(host: AuthHost): 'http' | 'https' {
+  const view = host.view;
+  if (view?.peerTrusted === true) return view.xForwardedProto === 'https' ? 'https' : 'http';
+  return (host.req.socket as TLSSocket).encrypted === true ? 'https' : 'http';
+}
+
 /** The request carries a body: a declared length above zero, or one streamed without a length. */
 function hasBody(host: AuthHost): boolean {
   const headers = host.req.headers;
@@ -97,7 +107,7 @@ function authenticateSignature(
   const outcome = verifyRequestSignature(
     {
       method: req.method ?? 'GET',
-      scheme: (req.socket as TLSSocket).encrypted === true ? 'https' : 'http',
+      scheme: schemeOf(host),
       host: req.headers.host ?? '',
       target: req.url ?? '/',
       rawHeaders: req.rawHeaders,
