@@ -47,7 +47,10 @@ beforeAll(async () => {
           apiOf('key-or-jwt', '/kj', 'svc', {
             auth: {
               type: 'anyOf',
-              methods: [{ type: 'key' }, { type: 'jwt', secretRef: 'hs', algorithms: ['HS256'] }],
+              methods: [
+                { type: 'key', queryParam: 'apikey' },
+                { type: 'jwt', secretRef: 'hs', algorithms: ['HS256'] },
+              ],
             },
           }),
           apiOf('basic-or-key', '/bk', 'svc', {
@@ -104,6 +107,19 @@ describe('any-of authentication', () => {
     const byJwt = await call('/kj/x', { authorization: `Bearer ${await jwt('jetson')}` });
     expect(byJwt.status).toBe(200);
     expect(byJwt.body.headers['x-consumer-name']).toBe('jetson');
+  });
+
+  it('a key in the query parameter beside a JWT is the key, and leaves the query', async () => {
+    const res = await call(`/kj/x?apikey=${acmeKey.clear}&q=1`, {
+      authorization: `Bearer ${await jwt('jetson')}`,
+    });
+    expect(res.status).toBe(200);
+    expect(res.body.headers['x-consumer-name']).toBe('acme');
+    expect(res.body.url).toBe('/x?q=1');
+    const lookalike = await call('/kj/x?notapikey=1', {
+      authorization: `Bearer ${await jwt('jetson')}`,
+    });
+    expect(lookalike.body.headers['x-consumer-name']).toBe('jetson');
   });
 
   it('with both credentials, the first method listed decides', async () => {

@@ -221,6 +221,13 @@ describe('OAuth2 token introspection (RFC 7662)', () => {
     const slow = await call('/slow/x', t);
     expect(slow.status).toBe(503);
     expect(slow.body.detail).toBe('the authorization server did not answer within 200 ms');
+    slowAs.delayMs = 0;
+    slowAs.rawAnswer = '<html>maintenance</html>';
+    const broken = await call('/slow/x', t);
+    expect(broken.status).toBe(503);
+    expect(broken.body.detail).toContain('something other than a JSON object');
+    slowAs.rawAnswer = JSON.stringify({ active: true, sub: 'acme', padding: 'x'.repeat(70_000) });
+    expect((await call('/slow/x', t)).body.code).toBe('GW_INTROSPECTION_UNAVAILABLE');
     const refused = await call('/badclient/x', t);
     expect(refused.status).toBe(503);
     expect(refused.body.detail).toBe('the authorization server answered 401');

@@ -18,6 +18,8 @@ export interface IntrospectionServer {
   issue(token: string, claims: Record<string, unknown>, options?: { lax?: boolean }): void;
   /** Makes the next answers wait this long (to test the gateway's timeout). */
   delayMs: number;
+  /** Answers 200 with this body instead (a broken server); null: answer properly. */
+  rawAnswer: string | null;
   close(): Promise<void>;
 }
 
@@ -37,7 +39,7 @@ export async function startIntrospectionServer(client: {
   const tokens = new Map<string, Record<string, unknown>>();
   const lax = new Set<string>();
   const expected = `Basic ${Buffer.from(`${encodeURIComponent(client.id)}:${encodeURIComponent(client.secret)}`).toString('base64')}`;
-  const state = { calls: 0, delayMs: 0 };
+  const state = { calls: 0, delayMs: 0, rawAnswer: null as string | null };
   const server: Server = createServer(async (req, res) => {
     const body = await readBody(req);
     if (req.method !== 'POST' || req.url !== '/introspect') {
@@ -69,7 +71,8 @@ export async function startIntrospectionServer(client: {
     const exp = claims?.exp;
     const expired = typeof exp === 'number' && exp * 1000 <= Date.now() && !lax.has(token);
     const active = claims !== undefined && !expired;
-    const answer = JSON.stringify(active ? { active: true, ...claims } : { active: false });
+    const answer =
+      state.rawAnswer ?? JSON.stringify(active ? { active: true, ...claims } : { active: false });
     const send = () => {
       if (res.destroyed) return;
       res.writeHead(200, { 'content-type': 'application/json', 'cache-control': 'no-store' });
@@ -93,6 +96,12 @@ export async function startIntrospectionServer(client: {
     },
     set delayMs(value: number) {
       state.delayMs = value;
+    },
+    get rawAnswer() {
+      return state.rawAnswer;
+    },
+    set rawAnswer(value: string | null) {
+      state.rawAnswer = value;
     },
     issue(token, claims, options) {
       tokens.set(token, claims);

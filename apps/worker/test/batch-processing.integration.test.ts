@@ -66,6 +66,32 @@ describe('analytics batches into Postgres', () => {
     expect(updatedKey.lastUsedAt).not.toBeNull();
   });
 
+  it("records a consumer credential's last use from the requests it authenticated", async () => {
+    await resetTables();
+    const consumer = await h.db.consumer.create({
+      data: { id: newId('consumer'), name: 'credentialed' },
+    });
+    const credential = await h.db.consumerCredential.create({
+      data: {
+        id: newId('credential'),
+        consumerId: consumer.id,
+        kind: 'basic',
+        name: 'ci',
+        identifier: `user-${consumer.id}`,
+        secretHash: 'not verified here',
+      },
+    });
+    await h.startRuntime();
+    const recorder = h.recorder({ batchMaxEvents: 100, flushIntervalMs: 60_000 });
+    recorder.record(requestEvent({ consumerId: consumer.id, keyId: credential.id }));
+    await recorder.close(10_000);
+    await waitFor('the batch applied', async () => (await h.count('analytics_batches')) === 1);
+    await waitFor('last use recorded', async () => {
+      const row = await h.db.consumerCredential.findUniqueOrThrow({ where: { id: credential.id } });
+      return row.lastUsedAt !== null;
+    });
+  });
+
   it('keeps the MCP tool of tool calls in the request log, through a real recorder', async () => {
     await resetTables();
     await h.startRuntime();

@@ -1,3 +1,4 @@
+import { newId } from '@portico/id';
 import { hashPassword, verifyPassword } from '@portico/keys';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { stringify as toYaml } from 'yaml';
@@ -105,6 +106,62 @@ describe('declarative consumer credentials', () => {
       }),
     );
     expect(both.message).toContain('give exactly one of passwordHash and passwordEnv');
+    expect(await countRows(h.db)).toEqual(before);
+  });
+
+  it('moves a username between consumers in one apply, and refuses one another consumer holds', async () => {
+    const moved = await h.as('editor').config.applyDocument({
+      document: {
+        ...documentWith([{ kind: 'basic', username: 'mover', passwordHash: hash }]),
+      },
+    });
+    expect(moved.changes).toContainEqual({ kind: 'consumer', name: 'acme', action: 'update' });
+    const doc = documentWith([]);
+    doc.consumers.push({
+      name: 'globex',
+      plans: [],
+      credentials: [{ kind: 'basic', username: 'mover', passwordHash: hash }],
+    } as never);
+    await h.as('editor').config.applyDocument({ document: doc });
+    const holder = await h.db.consumerCredential.findFirstOrThrow({
+      where: { identifier: 'mover', revokedAt: null },
+      include: { consumer: true },
+    });
+    expect(holder.consumer.name).toBe('globex');
+
+    // A developer's app: apply never deletes it, so its username stays taken.
+    const developer = await h.db.user.create({
+      data: {
+        id: newId('user'),
+        email: 'dev@example.test',
+        name: 'Dev',
+        passwordHash: 'x',
+        kind: 'developer',
+      },
+    });
+    const outsider = await h.db.consumer.create({
+      data: { id: newId('consumer'), name: 'outsider-app', ownerId: developer.id },
+    });
+    await h.db.consumerCredential.create({
+      data: {
+        id: newId('credential'),
+        consumerId: outsider.id,
+        kind: 'basic',
+        name: 'x',
+        identifier: 'held-elsewhere',
+        secretHash: hash,
+      },
+    });
+    const before = await countRows(h.db);
+    const error = await trpcErrorOf(
+      h.as('editor').config.applyDocument({
+        document: documentWith([{ kind: 'basic', username: 'held-elsewhere', passwordHash: hash }]),
+      }),
+    );
+    expect(error.code).toBe('BAD_REQUEST');
+    expect(error.message).toContain(
+      'consumers.0.credentials.0.username: held-elsewhere already belongs to consumer outsider-app',
+    );
     expect(await countRows(h.db)).toEqual(before);
   });
 });

@@ -61,4 +61,11 @@ describe('CredentialsSection', () => {
     expect(html).not.toContain('Revoke…');
     expect(html).toMatch(/<button[^>]*disabled=""[^>]*>Add credential/);
   });
+
+  it('blocks creating but keeps revoking when creation is blocked (a suspended app)', () => {
+    const html = render({ createBlockedReason: 'This app is suspended.' });
+    expect(html).toContain('This app is suspended.');
+    expect(html.match(/Revoke…/g)).toHaveLength(1);
+    expect(html).toMatch(/<button[^>]*disabled=""[^>]*>Add credential/);
+  });
 });

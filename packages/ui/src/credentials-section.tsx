@@ -36,8 +36,10 @@ export interface CredentialsSectionProps {
     creation: CredentialCreation,
   ) => Promise<{ identifier: string; secret: string | null }>;
   onRevoke: (id: string) => Promise<unknown>;
-  /** No create or revoke (a read-only role, a suspended app); the reason is shown. */
+  /** No create or revoke (a read-only role); the reason is shown. */
   readOnlyReason?: string | null;
+  /** No create, revoke still allowed (a suspended app: taking access away always is); shown. */
+  createBlockedReason?: string | null;
   kinds?: readonly CredentialKindForm[];
   /** How a failed call reads to a person (the app knows its error shape). */
   describeError?: (error: unknown) => string;
@@ -70,6 +72,7 @@ export function CredentialsSection({
   onCreate,
   onRevoke,
   readOnlyReason = null,
+  createBlockedReason = null,
   kinds = CREDENTIAL_KIND_FORMS,
   describeError = defaultDescribe,
   testId = 'credentials',
@@ -127,14 +130,16 @@ export function CredentialsSection({
       actions={
         <Button
           variant="primary"
-          disabled={readOnlyReason !== null}
+          disabled={readOnlyReason !== null || createBlockedReason !== null}
           onClick={() => setCreating(true)}
         >
           Add credential
         </Button>
       }
     >
-      {readOnlyReason ? <Alert tone="warn">{readOnlyReason}</Alert> : null}
+      {(readOnlyReason ?? createBlockedReason) ? (
+        <Alert tone="warn">{readOnlyReason ?? createBlockedReason}</Alert>
+      ) : null}
       {revealed ? <RevealedPanel revealed={revealed} onDone={() => setRevealed(null)} /> : null}
       <DataTable
         label="Credentials"

@@ -6,6 +6,7 @@ export type AuthOutcome =
   | {
       ok: true;
       consumer: CredentialConsumer | null;
+      /** The API key (`key_…`) or consumer credential (`cred_…`) that authenticated, for analytics. */
       keyId: string | null;
       plan: CompiledPlan | null;
       /** Request header carrying the credential, removed before forwarding (never the upstream's business). */

@@ -89,7 +89,8 @@ export const compileBasic: AuthenticatorFactory<BasicAuth> = (auth, { api }) => 
     return {
       ok: true,
       consumer,
-      keyId: null,
+      // Analytics count the request against the credential, and its last use is recorded.
+      keyId: credential.id,
       plan: access.plan,
       credentialHeader: 'authorization',
       credentialQueryParam: null,

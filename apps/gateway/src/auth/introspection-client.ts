@@ -26,6 +26,8 @@ export class IntrospectionUnavailable extends Error {}
 /** Inactive answers are remembered briefly, so a flood of one bad token is not a flood upstream. */
 export const NEGATIVE_CACHE_MS = 5_000;
 export const INTROSPECTION_CACHE_ENTRIES = 10_000;
+/** An answer larger than this is treated as a failure rather than buffered. */
+const MAX_ANSWER_BYTES = 64 * 1024;
 /** Endpoints (url + client credentials) with a cache; a rotated secret starts a new one. */
 const MAX_ENDPOINTS = 64;
 
@@ -97,7 +99,7 @@ function cacheUntil(endpoint: IntrospectionEndpoint, answer: Introspected, nowMs
 async function introspect(endpoint: IntrospectionEndpoint, token: string): Promise<Introspected> {
   authMetrics.introspectionCalls++;
   let status: number;
-  let parsed: unknown;
+  let text: string | null = null;
   try {
     const response = await request(endpoint.url, {
       method: 'POST',
@@ -111,7 +113,8 @@ async function introspect(endpoint: IntrospectionEndpoint, token: string): Promi
       signal: AbortSignal.timeout(endpoint.timeoutMs),
     });
     status = response.statusCode;
-    parsed = status === 200 ? await response.body.json() : await response.body.dump();
+    if (status === 200) text = await readBounded(response.body, MAX_ANSWER_BYTES);
+    else await response.body.dump();
   } catch (error) {
     authMetrics.introspectionFailures++;
     throw new IntrospectionUnavailable(
@@ -124,15 +127,42 @@ async function introspect(endpoint: IntrospectionEndpoint, token: string): Promi
     authMetrics.introspectionFailures++;
     throw new IntrospectionUnavailable(`the authorization server answered ${status}`);
   }
-  if (parsed === null || typeof parsed !== 'object' || Array.isArray(parsed)) {
+  const parsed = parseAnswer(text);
+  if (parsed === null) {
     authMetrics.introspectionFailures++;
     throw new IntrospectionUnavailable(
-      'the authorization server answered something other than JSON',
+      'the authorization server answered something other than a JSON object (or over 64 KB)',
     );
   }
-  const claims = parsed as Record<string, unknown>;
-  if (claims.active !== true) return INACTIVE;
-  return { active: true, claims };
+  if (parsed.active !== true) return INACTIVE;
+  return { active: true, claims: parsed };
+}
+
+function parseAnswer(text: string | null): Record<string, unknown> | null {
+  if (text === null) return null;
+  try {
+    const parsed: unknown = JSON.parse(text);
+    return parsed !== null && typeof parsed === 'object' && !Array.isArray(parsed)
+      ? (parsed as Record<string, unknown>)
+      : null;
+  } catch {
+    return null;
+  }
+}
+
+/** The answer's body, or null past `max` bytes (an introspection answer is a few hundred). */
+async function readBounded(body: AsyncIterable<Buffer> & { destroy(): void }, max: number) {
+  const chunks: Buffer[] = [];
+  let size = 0;
+  for await (const chunk of body) {
+    size += chunk.length;
+    if (size > max) {
+      body.destroy();
+      return null;
+    }
+    chunks.push(chunk);
+  }
+  return Buffer.concat(chunks).toString('utf8');
 }
 
 /** One per process: answers stay valid across config versions. */

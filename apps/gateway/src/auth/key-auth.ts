@@ -1,5 +1,5 @@
 import type { IncomingHttpHeaders } from 'node:http';
-import { hashSecret, isWellFormedSecret } from '@portico/keys';
+import { hashSecret, isWellFormedSecret, SECRET_PREFIXES } from '@portico/keys';
 import type { CompiledConfig } from '../config/compiled-config';
 import type { CredentialTable } from '../config/credential-table';
 import { BoundedMap } from '../limits/bounded-map';
@@ -21,18 +21,22 @@ function findKey(
   if (typeof header === 'string' && header.length > 0)
     return { value: header.trim(), header: 'x-api-key', queryParam: null };
   const authorization = headers.authorization;
+  let bearer: FoundKey | null = null;
   if (
     typeof authorization === 'string' &&
     authorization.length > 7 &&
     authorization.slice(0, 7).toLowerCase() === 'bearer '
   ) {
-    return { value: authorization.slice(7).trim(), header: 'authorization', queryParam: null };
+    bearer = { value: authorization.slice(7).trim(), header: 'authorization', queryParam: null };
+    // A bearer token shaped like a key is the key; another (a JWT beside a key in the query,
+    // on an API accepting either) yields to the query parameter when there is one.
+    if (bearer.value.startsWith(SECRET_PREFIXES.apiKey)) return bearer;
   }
   if (queryParam !== undefined && query.length > 0) {
     const value = new URLSearchParams(query).get(queryParam);
     if (value) return { value, header: null, queryParam };
   }
-  return null;
+  return bearer;
 }
 
 /**

@@ -28,6 +28,7 @@ const compileKey: AuthenticatorFactory<Extract<SingleAuth, { type: 'key' }>> = (
   const apiId = api.id;
   const queryParam = auth.queryParam;
   const queryNeedle = queryParam === undefined ? null : `${queryParam}=`;
+  const laterNeedle = `&${queryNeedle}`;
   return {
     type: 'key',
     challenge: 'Bearer',
@@ -37,7 +38,10 @@ const compileKey: AuthenticatorFactory<Extract<SingleAuth, { type: 'key' }>> = (
       if (typeof header === 'string' && header.length > 0) return true;
       // Only a bearer token shaped like a key is a key: a JWT or an opaque token is not.
       if (bearerShape(host, KEY_PREFIX) === 'key') return true;
-      return queryNeedle !== null && host.query.includes(queryNeedle);
+      return (
+        queryNeedle !== null &&
+        (host.query.startsWith(queryNeedle) || host.query.includes(laterNeedle))
+      );
     },
     run(host, config) {
       host.afterAuth(

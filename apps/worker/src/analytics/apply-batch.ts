@@ -89,20 +89,31 @@ export async function applyBatch(db: Db, batch: AnalyticsBatch): Promise<ApplyBa
 }
 
 /**
- * Moves keys' last-used time forward, one statement per batch. Outside the rollup transaction on
- * purpose: it touches rows the control plane also writes, and it is idempotent (only ever
- * forward), so it runs for redelivered batches too.
+ * Moves keys' and consumer credentials' last-used time forward, one statement each per batch
+ * (an event's `keyId` is the API key or the credential, `cred_…`, that authenticated it).
+ * Outside the rollup transaction on purpose: it touches rows the control plane also writes, and
+ * it is idempotent (only ever forward), so it runs for redelivered batches too.
  */
 export async function updateKeysLastUsed(
   db: Db,
   keyLastUsed: UsageAggregate['keyLastUsed'],
 ): Promise<number> {
   if (keyLastUsed.length === 0) return 0;
-  return db.$executeRaw`
+  const used = JSON.stringify(keyLastUsed);
+  const keys = await db.$executeRaw`
     UPDATE api_keys AS k SET "lastUsedAt" = v.t
     FROM (
       SELECT x.id, to_timestamp(x.t / 1000.0) AT TIME ZONE 'UTC' AS t
-      FROM jsonb_to_recordset(${JSON.stringify(keyLastUsed)}::jsonb) AS x(id text, t bigint)
+      FROM jsonb_to_recordset(${used}::jsonb) AS x(id text, t bigint)
     ) AS v
     WHERE k.id = v.id AND (k."lastUsedAt" IS NULL OR k."lastUsedAt" < v.t)`;
+  if (!keyLastUsed.some((x) => x.id.startsWith('cred_'))) return keys;
+  const credentials = await db.$executeRaw`
+    UPDATE consumer_credentials AS c SET "lastUsedAt" = v.t
+    FROM (
+      SELECT x.id, to_timestamp(x.t / 1000.0) AT TIME ZONE 'UTC' AS t
+      FROM jsonb_to_recordset(${used}::jsonb) AS x(id text, t bigint)
+    ) AS v
+    WHERE c.id = v.id AND (c."lastUsedAt" IS NULL OR c."lastUsedAt" < v.t)`;
+  return keys + credentials;
 }

@@ -26,7 +26,9 @@ export function AppCredentials({
   return (
     <CredentialsSection
       rows={credentials}
-      readOnlyReason={appSuspended ? 'This app is suspended: its credentials do not work.' : null}
+      createBlockedReason={
+        appSuspended ? 'This app is suspended: its credentials do not work.' : null
+      }
       describeError={errorMessage}
       onCreate={async (creation) => {
         // The section builds the spec from the kind's field list; the server validates it.
