@@ -114,6 +114,13 @@ async function send(
   return { status: res.statusCode, body: json, reached: seen.length - before };
 }
 
+/** A counter of the gateway's /metrics (process-wide, like the counters). */
+async function metric(name: string): Promise<number> {
+  const text = await (await request(`${gw.statusUrl}/metrics`)).body.text();
+  const line = text.split('\n').find((l) => l.startsWith(`${name} `));
+  return Number(line?.split(' ')[1] ?? Number.NaN);
+}
+
 beforeAll(async () => {
   upstream = await startUpstream(recordingUpstream);
   control = await startControlPlane();
@@ -261,6 +268,7 @@ describe('HTTP Message Signatures through the control plane and the gateway', ()
         detail: 'this signature was already used (replayed request)',
       },
     });
+    expect(await metric('portico_gateway_signature_replays_total')).toBeGreaterThanOrEqual(1);
   });
 
   it('refuses a body that does not match its signed Content-Digest: the upstream never sees it complete', async () => {
@@ -288,6 +296,7 @@ describe('HTTP Message Signatures through the control plane and the gateway', ()
     expect(upstreamView?.ended).toBe(false);
     expect(upstreamView?.bytes).toBeGreaterThan(0);
     expect(upstreamView?.bytes).toBeLessThan(total);
+    expect(await metric('portico_gateway_digest_mismatches_total')).toBeGreaterThanOrEqual(1);
   });
 
   it('refuses a body without a Content-Digest the signature covers', async () => {
