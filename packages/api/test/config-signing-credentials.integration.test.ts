@@ -1,6 +1,7 @@
-import { generateKeyPairSync } from 'node:crypto';
+import { generateKeyPairSync, randomBytes } from 'node:crypto';
 import { describe, expect, it } from 'vitest';
 import { stringify as toYaml } from 'yaml';
+import { openSealed } from '../src/crypto/seal';
 import { baseDocument, type ConfigHarness, countRows } from './config-harness';
 import { withConfigHarness } from './file-harness';
 import { trpcErrorOf } from './harness';
@@ -81,5 +82,68 @@ describe('declarative ed25519 and mtls credentials', () => {
       }),
     );
     expect(error.message).toContain('give exactly one of fingerprint and subject');
+  });
+});
+
+describe('declarative hmac signing keys', () => {
+  const secret = randomBytes(32).toString('base64');
+  const row = () =>
+    h.db.consumerCredential.findFirstOrThrow({
+      where: { kind: 'hmac', identifier: 'acme-hmac-1', revokedAt: null },
+    });
+
+  it('seals the secret the CLI sends, keeps it when the file gives none, and never dumps it', async () => {
+    const doc = documentWith([{ kind: 'hmac', keyid: 'acme-hmac-1', secret }]);
+    await h.as('editor').config.applyDocument({ document: doc });
+    const sealed = (await row()).secretSealed ?? '';
+    expect(openSealed(h.secretKey, sealed)).toBe(secret);
+    expect((await h.as('editor').config.applyDocument({ document: doc })).changes).toEqual([]);
+    expect((await row()).secretSealed).toBe(sealed);
+    const dumped = await h.as('viewer').config.dump();
+    expect(dumped.consumers.find((c) => c.name === 'acme')?.credentials).toEqual([
+      { kind: 'hmac', name: 'default', keyid: 'acme-hmac-1' },
+    ]);
+    expect(JSON.stringify(dumped)).not.toContain(secret);
+    const fromDump = await h.as('editor').config.applyDocument({ document: toYaml(dumped) });
+    expect(fromDump.changes).toEqual([]);
+    expect((await row()).secretSealed).toBe(sealed);
+  });
+
+  it('replaces the secret when the file gives another one', async () => {
+    const rotated = randomBytes(32).toString('base64');
+    const applied = await h.as('editor').config.applyDocument({
+      document: documentWith([{ kind: 'hmac', keyid: 'acme-hmac-1', secret: rotated }]),
+    });
+    expect(applied.changes).toEqual([{ kind: 'consumer', name: 'acme', action: 'update' }]);
+    expect(openSealed(h.secretKey, (await row()).secretSealed ?? '')).toBe(rotated);
+  });
+
+  it('refuses a new key without a secret, secretEnv sent to the server, and a short secret', async () => {
+    const before = await countRows(h.db);
+    const missing = await trpcErrorOf(
+      h.as('editor').config.applyDocument({
+        document: documentWith([{ kind: 'hmac', keyid: 'acme-hmac-new' }]),
+      }),
+    );
+    expect(missing.message).toContain(
+      'consumers.0.credentials.0.secretEnv: a new hmac credential needs its secret',
+    );
+    const env = await trpcErrorOf(
+      h.as('editor').config.applyDocument({
+        document: documentWith([{ kind: 'hmac', keyid: 'acme-hmac-1', secretEnv: 'ACME_HMAC' }]),
+      }),
+    );
+    expect(env.message).toContain(
+      'consumers.0.credentials.0.secretEnv: the CLI reads secretEnv and sends the secret',
+    );
+    const short = await trpcErrorOf(
+      h.as('editor').config.applyDocument({
+        document: documentWith([
+          { kind: 'hmac', keyid: 'acme-hmac-1', secret: randomBytes(16).toString('base64') },
+        ]),
+      }),
+    );
+    expect(short.message).toContain('must be 32 to 512 bytes (base64)');
+    expect(await countRows(h.db)).toEqual(before);
   });
 });

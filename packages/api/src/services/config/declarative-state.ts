@@ -54,6 +54,7 @@ export interface StoredCredential {
   name: string;
   identifier: string;
   secretHash: string | null;
+  secretSealed: string | null;
   publicKey: string | null;
   matchBy: string | null;
 }
@@ -118,6 +119,7 @@ export async function loadDeclarativeState(
             name: true,
             identifier: true,
             secretHash: true,
+            secretSealed: true,
             publicKey: true,
             matchBy: true,
           },

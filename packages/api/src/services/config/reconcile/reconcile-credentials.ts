@@ -1,6 +1,7 @@
 import { type DeclarativeCredential, declarativeCredentialIdentity } from '@portico/config';
 import { newId } from '@portico/id';
 import { hashPassword, isPasswordHash, verifyPassword } from '@portico/keys';
+import { openSealed, sealSecret } from '../../../crypto/seal';
 import { prepareEd25519 } from '../../credentials/signing-credential-kinds';
 import { badRequest } from '../../shared/domain-errors';
 import { credentialViewOf } from '../declarative-credential-view';
@@ -17,18 +18,20 @@ const identityOf = declarativeCredentialIdentity;
 /** The field of a listed credential that names it, for messages. */
 function identityField(credential: DeclarativeCredential): string {
   if (credential.kind === 'basic') return 'username';
-  if (credential.kind === 'ed25519') return 'keyid';
+  if (credential.kind === 'ed25519' || credential.kind === 'hmac') return 'keyid';
   return credential.fingerprint !== undefined ? 'fingerprint' : 'subject';
 }
 
 interface WantedColumns {
   secretHash: string | null;
+  secretSealed: string | null;
   publicKey: string | null;
   matchBy: string | null;
 }
 
 /** The columns a listed credential stores, reusing what `row` holds where it still matches. */
 async function wantedColumns(
+  run: Run,
   credential: DeclarativeCredential,
   row: StoredCredential | null,
   where: string,
@@ -37,6 +40,7 @@ async function wantedColumns(
     case 'basic':
       return {
         secretHash: await wantedHash(credential, row?.secretHash ?? null, where),
+        secretSealed: null,
         publicKey: null,
         matchBy: null,
       };
@@ -46,18 +50,56 @@ async function wantedColumns(
         undefined,
         `${where}.publicKey`,
       );
-      return { secretHash: null, publicKey: prepared.publicKey, matchBy: null };
+      return { secretHash: null, secretSealed: null, publicKey: prepared.publicKey, matchBy: null };
     }
     case 'mtls':
       // A certificate registered in the console stays; the file names the fingerprint or subject.
       return {
         secretHash: null,
+        secretSealed: null,
         publicKey: row?.publicKey ?? null,
         matchBy: credential.fingerprint !== undefined ? 'fingerprint' : 'subject',
+      };
+    case 'hmac':
+      return {
+        secretHash: null,
+        secretSealed: wantedSealedSecret(run, credential, row?.secretSealed ?? null, where),
+        publicKey: null,
+        matchBy: null,
       };
     default:
       return credential satisfies never;
   }
+}
+
+/**
+ * The sealed secret of a listed hmac credential: what is stored when the file gives none or the
+ * same one (sealing again would write a new value for nothing), else the file's, sealed.
+ */
+function wantedSealedSecret(
+  run: Run,
+  credential: Extract<DeclarativeCredential, { kind: 'hmac' }>,
+  stored: string | null,
+  where: string,
+): string {
+  if (credential.secretEnv !== undefined)
+    throw badRequest(
+      `${where}.secretEnv: the CLI reads secretEnv and sends the secret; apply the file with \`portico apply\``,
+    );
+  if (credential.secret === undefined) {
+    if (stored !== null) return stored;
+    throw badRequest(
+      `${where}.secretEnv: a new hmac credential needs its secret; name the environment variable holding it (base64, e.g. openssl rand -base64 32)`,
+    );
+  }
+  if (stored !== null) {
+    try {
+      if (openSealed(run.ctx.secretKey, stored) === credential.secret) return stored;
+    } catch {
+      // Sealed under another key or unreadable: the file's secret replaces it.
+    }
+  }
+  return sealSecret(run.ctx.secretKey, credential.secret);
 }
 
 /**
@@ -131,9 +173,10 @@ async function updateListed(
   credential: DeclarativeCredential,
   where: string,
 ): Promise<boolean> {
-  const wanted = await wantedColumns(credential, row, where);
+  const wanted = await wantedColumns(run, credential, row, where);
   if (
     wanted.secretHash === row.secretHash &&
+    wanted.secretSealed === row.secretSealed &&
     wanted.publicKey === row.publicKey &&
     wanted.matchBy === row.matchBy &&
     credential.name === row.name
@@ -168,7 +211,7 @@ async function createListed(
     // A revoked or expired credential keeps its row for the record until its name is reused.
     await run.tx.consumerCredential.delete({ where: { id: taken.id } });
   }
-  const wanted = await wantedColumns(credential, null, where);
+  const wanted = await wantedColumns(run, credential, null, where);
   const id = newId('credential');
   await run.tx.consumerCredential.create({
     data: { id, consumerId, kind, name: credential.name, identifier, ...wanted },
