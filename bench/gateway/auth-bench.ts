@@ -10,10 +10,16 @@
  *   - basic auth, GET /items (verification cached: one scrypt run for the whole run)
  *   - OAuth2 introspection, GET /items (answer cached: one call to the local authorization
  *     server, a node:http endpoint in this process, for the whole run)
+ *   - HTTP Message Signatures (hmac-sha256, then ed25519) over @method @authority @path, GET
+ *     /signed/items: each request carries its own signature from a pool written before the run
+ *     (the gateway refuses a signature it has seen), so the client does no signing
+ *   - over TLS with a Node client (wrk cannot present a client certificate): key auth against
+ *     mTLS, both through the same client and listener (see auth-bench-credentials.ts)
  * Targets take turns for --rounds rounds; each figure is the median of its rounds. Short and
- * bounded (about rounds × 6 × seconds + warm-up); only loopback addresses are used.
+ * bounded (about rounds × 10 × seconds + warm-up and signature pools); only loopback is used.
  *
  *   npx tsx bench/gateway/auth-bench.ts [--seconds 5] [--connections 32] [--workers 1] [--rounds 3]
+ *     [--signatures 150000]
  */
 import { execFileSync, spawn } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
@@ -22,6 +28,11 @@ import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 import { hashPassword } from '@portico/keys';
 import { freePort } from '@portico/testkit';
+import {
+  authBenchCredentials,
+  type BenchTarget,
+  signatureAndTlsTargets,
+} from './auth-bench-credentials';
 import { machineAtEnd, medianRun, printWrkTable, ratio, writeResult } from './bench-report';
 import { createProcessBenchRun, runBench } from './bench-run';
 import { buildGatewayBundle, startGateway } from './gateway-process';
@@ -35,12 +46,15 @@ const { values } = parseArgs({
     connections: { type: 'string', default: '32' },
     workers: { type: 'string', default: '1' },
     rounds: { type: 'string', default: '3' },
+    /** Signatures written per wrk run of a signature row (it must outlast the run). */
+    signatures: { type: 'string', default: '150000' },
   },
 });
 const SECONDS = Number(values.seconds);
 const CONNECTIONS = Number(values.connections);
 const WORKERS = Number(values.workers);
 const ROUNDS = Math.max(1, Number(values.rounds));
+const SIGNATURES = Number(values.signatures);
 const run = createProcessBenchRun();
 
 /** The document the validated API checks against: GET with a bounded integer, POST with a Pet. */
@@ -175,6 +189,8 @@ async function main(): Promise<void> {
   ]);
   await startNginx(run, { upstreamPort, proxyPort: nginxPort, workerProcesses: 1 });
   const authorizationServer = await startAuthorizationServer();
+  const creds = authBenchCredentials(run.work);
+  const tlsPort = await freePort();
   const gateway = await startGateway(run, {
     upstreamPort,
     port,
@@ -190,6 +206,7 @@ async function main(): Promise<void> {
         clientId: 'bench-gateway',
         clientSecretRef: 'bench-introspection',
       }),
+      ...creds.extraApis,
     ],
     credentials: [
       {
@@ -201,8 +218,12 @@ async function main(): Promise<void> {
         matchBy: null,
         expiresAt: null,
       },
+      ...creds.credentials,
     ],
     authSecrets: { 'bench-introspection': CLIENT_SECRET },
+    certificates: creds.certificates,
+    tlsKeys: creds.tlsKeys,
+    tlsPort,
   });
   const keyed = { 'x-api-key': gateway.key };
   const post = join(run.work, 'post-json.lua');
@@ -212,7 +233,7 @@ async function main(): Promise<void> {
   );
   const base = `http://127.0.0.1:${port}`;
   const basicHeader = `Basic ${Buffer.from(`bench:${BASIC_PASSWORD}`).toString('base64')}`;
-  const targets = [
+  const wrkTargets = [
     { name: 'key auth GET', url: `${base}/bench/items?limit=10`, script: null, headers: keyed },
     {
       name: 'key auth + validation GET (query)',
@@ -240,15 +261,28 @@ async function main(): Promise<void> {
       headers: { authorization: `Bearer ${ACCESS_TOKEN}` },
     },
   ] as const;
+  const targets: BenchTarget[] = [
+    ...wrkTargets.map((t) => ({
+      name: t.name,
+      run: async (seconds: number) => wrk(t.url, t.headers, t.script, seconds),
+    })),
+    ...signatureAndTlsTargets({
+      creds,
+      workDir: run.work,
+      port,
+      tlsPort,
+      key: gateway.key,
+      connections: CONNECTIONS,
+      signatures: SIGNATURES,
+    }),
+  ];
 
   // Warm every target (connections, JIT, compiled validators' first calls).
-  for (const t of targets) wrk(t.url, t.headers, t.script, Math.max(1, Math.round(SECONDS / 3)));
+  for (const t of targets) await t.run(Math.max(1, Math.round(SECONDS / 3)));
 
   const samples = targets.map(() => [] as WrkResult[]);
   for (let r = 0; r < ROUNDS; r++)
-    targets.forEach((t, i) => {
-      samples[i]?.push(wrk(t.url, t.headers, t.script));
-    });
+    for (const [i, t] of targets.entries()) samples[i]?.push(await t.run(SECONDS));
   const rows = targets.map((t, i) => [t.name, medianRun(samples[i] ?? [])] as const);
   const medians = rows.map(([, m]) => m);
 
@@ -263,6 +297,9 @@ async function main(): Promise<void> {
   );
   console.log(
     `basic GET / key GET: ${relative(4, 0)}; introspection GET / key GET: ${relative(5, 0)}`,
+  );
+  console.log(
+    `signature hmac / key GET: ${relative(6, 0)}; signature ed25519 / key GET: ${relative(7, 0)}; mTLS / key over TLS: ${relative(9, 8)}`,
   );
   const metrics = await (await fetch(`http://127.0.0.1:${statusPort}/metrics`)).text();
   const refused = readMetric(metrics, 'portico_gateway_validation_failures_total') ?? 0;
@@ -291,6 +328,9 @@ async function main(): Promise<void> {
       validationPostOverKey: relative(3, 2),
       basicGetOverKey: relative(4, 0),
       introspectionGetOverKey: relative(5, 0),
+      signatureHmacOverKey: relative(6, 0),
+      signatureEd25519OverKey: relative(7, 0),
+      mtlsOverKeyOverTls: relative(9, 8),
     },
     basicKdfRuns: kdfRuns,
     introspectionCalls: introspections,

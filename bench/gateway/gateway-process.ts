@@ -22,6 +22,8 @@ export interface GatewayProcessOptions {
   readonly analytics: boolean;
   /** Names the node in the gateway's analytics and logs. */
   readonly nodeId: string;
+  /** Also serve the proxy over TLS on this port. */
+  readonly tlsPort?: number;
 }
 
 /**
@@ -51,6 +53,9 @@ export async function spawnGateway(
       // Its own queue, so a local worker never counts bench traffic as real usage.
       PORTICO_QUEUE_PREFIX: run.queuePrefix,
       LOG_LEVEL: 'error',
+      ...(options.tlsPort === undefined
+        ? {}
+        : { PORTICO_GATEWAY_TLS_PORT: String(options.tlsPort) }),
     },
     stdio: ['ignore', 'ignore', 'inherit'],
   });
@@ -78,6 +83,10 @@ export async function startGateway(
     /** Credentials of the bench consumer and secrets the extra APIs' auth names. */
     credentials?: readonly object[];
     authSecrets?: Readonly<Record<string, string>>;
+    /** Listener certificates with their keys, and a TLS port (see writeGatewayState). */
+    certificates?: readonly object[];
+    tlsKeys?: Readonly<Record<string, string>>;
+    tlsPort?: number;
   },
 ): Promise<{ key: string; child: ChildProcess }> {
   const { port, statusPort } = options;
@@ -87,6 +96,8 @@ export async function startGateway(
     ...(options.extraApis ? { extraApis: options.extraApis } : {}),
     ...(options.credentials ? { credentials: options.credentials } : {}),
     ...(options.authSecrets ? { authSecrets: options.authSecrets } : {}),
+    ...(options.certificates ? { certificates: options.certificates } : {}),
+    ...(options.tlsKeys ? { tlsKeys: options.tlsKeys } : {}),
   });
   const child = await spawnGateway(run, {
     port,
@@ -95,6 +106,7 @@ export async function startGateway(
     workers: options.workers,
     analytics: options.analytics,
     nodeId: `bench-${port}`,
+    ...(options.tlsPort === undefined ? {} : { tlsPort: options.tlsPort }),
   });
   return { key, child };
 }

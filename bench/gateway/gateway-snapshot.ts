@@ -47,6 +47,9 @@ export function writeGatewayState(
     credentials?: readonly object[];
     /** Secrets the extra APIs' auth references by name (jwt secretRef, introspection client secret). */
     authSecrets?: Readonly<Record<string, string>>;
+    /** Listener certificates, with their private keys by certificate id. */
+    certificates?: readonly object[];
+    tlsKeys?: Readonly<Record<string, string>>;
   } = {},
 ): string {
   const mcp = extras.mcp ?? false;
@@ -80,6 +83,7 @@ export function writeGatewayState(
       },
       ...extraApis,
     ],
+    ...(extras.certificates ? { certificates: extras.certificates } : {}),
     plans: [
       {
         id: 'pln_bench',
@@ -102,7 +106,7 @@ export function writeGatewayState(
       subscriptions: [{ id: 'sub_bench', consumerId: 'con_bench', planId: 'pln_bench' }],
       credentials: extras.credentials ?? [],
     },
-    extras.authSecrets ?? {},
+    { jwtSecrets: extras.authSecrets ?? {}, tlsKeys: extras.tlsKeys ?? {} },
   );
   return key.clear;
 }
@@ -123,14 +127,21 @@ export function writeLastKnownGood(
   stateDir: string,
   snapshot: object,
   credentials: BenchCredentials,
-  authSecrets: Readonly<Record<string, string>> = {},
+  secrets: {
+    jwtSecrets?: Readonly<Record<string, string>>;
+    tlsKeys?: Readonly<Record<string, string>>;
+  } = {},
 ): void {
   const published = {
     version: 1,
     hash: snapshotHash(snapshot),
     publishedAt: new Date().toISOString(),
     snapshot,
-    secrets: { registries: {}, jwtSecrets: authSecrets },
+    secrets: {
+      registries: {},
+      jwtSecrets: secrets.jwtSecrets ?? {},
+      tlsKeys: secrets.tlsKeys ?? {},
+    },
   };
   const payload = JSON.stringify({ published, credentials: { seq: 1, set: credentials } });
   mkdirSync(stateDir, { recursive: true });

@@ -4,7 +4,13 @@ import { request as httpsRequest } from 'node:https';
 import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { type ControlPlane, startControlPlane } from '@portico/testkit';
+import {
+  type CertificatePair,
+  type ControlPlane,
+  makeCertificatePair,
+  peerCertificate,
+  startControlPlane,
+} from '@portico/testkit';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import {
   type EchoBody,
@@ -15,7 +21,6 @@ import {
   type TestGateway,
   type Upstream,
 } from './harness';
-import { type CertificatePair, makeCertificatePair, peerCertificate } from './tls-helpers';
 
 let dir: string;
 let control: ControlPlane;

@@ -6,6 +6,11 @@ import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { type ConnectionOptions, type PeerCertificate, connect as tlsConnect } from 'node:tls';
+import {
+  type CertificatePair,
+  makeCertificatePair,
+  peerCertificate as peerCertificateAt,
+} from '@portico/testkit';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import WebSocket, { type ClientOptions, WebSocketServer } from 'ws';
 import {
@@ -20,11 +25,6 @@ import {
   type TestGateway,
   type Upstream,
 } from './harness';
-import {
-  type CertificatePair,
-  makeCertificatePair,
-  peerCertificate as peerCertificateAt,
-} from './tls-helpers';
 
 type Pair = CertificatePair;
 

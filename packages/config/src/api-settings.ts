@@ -149,6 +149,72 @@ export const ZJwtAuth = z
     message: 'jwt auth needs either jwksUrl or a shared secret',
   });
 
+export const SIGNATURE_ALGORITHMS = ['hmac-sha256', 'ed25519'] as const;
+
+/** A component identifier of RFC 9421: a derived component (`@…`) or a lower-case field name. */
+const ZComponentName = z
+  .string()
+  .max(100)
+  .regex(
+    /^(@(method|target-uri|authority|scheme|request-target|path|query)|[a-z0-9!#$%&'*+.^_`|~-]+)$/,
+    'must be a derived component (@method, @target-uri, @authority, @scheme, @request-target, @path, @query) or a lower-case header name',
+  );
+
+/**
+ * HTTP Message Signatures (RFC 9421): each request is signed with a consumer's HMAC-SHA256
+ * secret or Ed25519 key, named by `keyid`.
+ */
+export const ZSignatureAuth = z
+  .object({
+    type: z.literal('signature'),
+    algorithms: z.array(z.enum(SIGNATURE_ALGORITHMS)).min(1).default(['hmac-sha256', 'ed25519']),
+    /** Every signature must cover these; `@target-uri` covers @scheme, @authority, @path and @query. */
+    requiredComponents: z.array(ZComponentName).max(30).default(['@method', '@authority', '@path']),
+    /** A request with a body must cover `content-digest` (RFC 9530), checked against the body. */
+    requireContentDigest: z.boolean().default(true),
+    /** Refuse signatures without a `nonce` parameter. */
+    requireNonce: z.boolean().default(false),
+    /** The signature label to verify (absent: the first one in Signature-Input). */
+    label: z
+      .string()
+      .regex(/^[a-z*][a-z0-9_.*-]{0,63}$/)
+      .optional(),
+    clockSkewSeconds: z.number().int().min(0).max(300).default(30),
+    /** How long after `created` a signature is accepted (and remembered against replay). */
+    maxAgeSeconds: z.number().int().min(1).max(3600).default(300),
+  })
+  .refine(
+    (a) =>
+      a.requiredComponents.includes('@method') &&
+      (a.requiredComponents.includes('@target-uri') ||
+        (a.requiredComponents.includes('@authority') && a.requiredComponents.includes('@path'))),
+    {
+      message:
+        'requiredComponents must include @method and either @target-uri or both @authority and @path',
+      path: ['requiredComponents'],
+    },
+  );
+
+const PEM_CERTIFICATE =
+  /^\s*-----BEGIN CERTIFICATE-----[\s\S]+?-----END CERTIFICATE-----(\s*-----BEGIN CERTIFICATE-----[\s\S]+?-----END CERTIFICATE-----)*\s*$/;
+
+/**
+ * Client certificates on the TLS listener: a certificate chaining to one of the API's CAs,
+ * mapped to a consumer by its SHA-256 fingerprint or its subject.
+ */
+export const ZMtlsAuth = z.object({
+  type: z.literal('mtls'),
+  /** PEM certificates of the CAs this API trusts to issue client certificates. */
+  caCertificates: z
+    .array(z.string().max(65_536).regex(PEM_CERTIFICATE, 'must be PEM certificates'))
+    .min(1)
+    .max(20),
+  /** How a trusted certificate finds its consumer credential. */
+  matchBy: z.enum(['fingerprint', 'subject']).default('fingerprint'),
+  /** Sends the client certificate upstream in the Client-Cert header (RFC 9440). */
+  forwardClientCert: z.boolean().default(false),
+});
+
 export const ZNoAuth = z.object({ type: z.literal('none') });
 
 /** A realm or similar quoted-string parameter of a challenge: printable, no quote or backslash. */
@@ -193,6 +259,8 @@ export const ZSingleAuth = z.discriminatedUnion('type', [
   ZJwtAuth,
   ZBasicAuth,
   ZIntrospectionAuth,
+  ZSignatureAuth,
+  ZMtlsAuth,
 ]);
 export type SingleAuth = z.infer<typeof ZSingleAuth>;
 
@@ -231,6 +299,8 @@ export const ZApiAuth = z.discriminatedUnion('type', [
   ZJwtAuth,
   ZBasicAuth,
   ZIntrospectionAuth,
+  ZSignatureAuth,
+  ZMtlsAuth,
   ZAnyOfAuth,
   ZNoAuth,
 ]);

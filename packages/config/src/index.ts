@@ -2,6 +2,7 @@ export * from './account-schemas';
 export * from './api-collisions';
 export * from './api-settings';
 export * from './canonical-json';
+export * from './certificate-subject';
 export * from './credentials';
 export * from './declarative';
 export * from './declarative-credentials';

@@ -5,6 +5,11 @@ export {
   runToCompletion,
   startProcess,
 } from './child-process';
+export {
+  type IssuedCertificate,
+  issueClientCertificate,
+  makeCertificateAuthority,
+} from './client-certificates';
 export { type ControlPlane, type ControlPlaneOptions, startControlPlane } from './control-plane';
 export { catalogueStatuses, documentedErrorCodes } from './error-docs';
 export { freePort } from './free-port';
@@ -18,6 +23,12 @@ export {
   type GatewayState,
   writeLastKnownGood,
 } from './gateway-state';
+export { contentDigest, type SignOptions, signHttpRequest } from './http-signer';
 export { answersPing, RedisServer, startRedisServer } from './redis-server';
+export {
+  type CertificatePair,
+  makeCertificatePair,
+  peerCertificate,
+} from './server-certificates';
 export { eventually, type WaitOptions, waitFor } from './wait-for';
 export { startWorkerProcess, type WorkerProcessOptions } from './worker-process';

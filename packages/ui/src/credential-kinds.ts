@@ -51,5 +51,91 @@ export const BASIC_CREDENTIAL_FORM: CredentialKindForm = {
   usage: 'curl -u "{identifier}:{secret}" <gateway URL>/…',
 };
 
+export const HMAC_CREDENTIAL_FORM: CredentialKindForm = {
+  kind: 'hmac',
+  label: 'HMAC-SHA256 signing key (HTTP Message Signatures)',
+  identifierLabel: 'Key id',
+  secretLabel: 'shared secret (base64)',
+  fields: [
+    {
+      name: 'keyid',
+      label: 'Key id',
+      control: 'text',
+      optional: true,
+      hint: 'The keyid your signer puts in Signature-Input. Leave empty to have one generated (hk_…).',
+      placeholder: 'billing-signer-1',
+    },
+  ],
+  usage:
+    'Sign each request per RFC 9421 with hmac-sha256 and keyid="{identifier}", using the base64-decoded secret {secret}; send Signature-Input and Signature.',
+};
+
+export const ED25519_CREDENTIAL_FORM: CredentialKindForm = {
+  kind: 'ed25519',
+  label: 'Ed25519 signing key (HTTP Message Signatures)',
+  identifierLabel: 'Key id',
+  secretLabel: 'secret',
+  fields: [
+    {
+      name: 'publicKey',
+      label: 'Public key (PEM)',
+      control: 'textarea',
+      hint: 'Keep the private key. Make a pair with "openssl genpkey -algorithm ed25519 -out key.pem" and upload the output of "openssl pkey -in key.pem -pubout".',
+      placeholder: '-----BEGIN PUBLIC KEY-----',
+    },
+    {
+      name: 'keyid',
+      label: 'Key id',
+      control: 'text',
+      optional: true,
+      hint: "The keyid your signer puts in Signature-Input. Leave empty to use the key's JWK thumbprint (RFC 7638).",
+    },
+  ],
+};
+
+export const MTLS_CREDENTIAL_FORM: CredentialKindForm = {
+  kind: 'mtls',
+  label: 'Client certificate (mTLS)',
+  identifierLabel: 'Certificate',
+  secretLabel: 'secret',
+  fields: [
+    {
+      name: 'certificate',
+      label: 'Certificate (PEM)',
+      control: 'textarea',
+      optional: true,
+      hint: 'The client certificate, issued by a CA the API trusts; its SHA-256 fingerprint and subject are read from it.',
+      placeholder: '-----BEGIN CERTIFICATE-----',
+    },
+    {
+      name: 'matchBy',
+      label: 'Match by',
+      control: 'text',
+      optional: true,
+      hint: '"fingerprint" (default: this exact certificate) or "subject" (any certificate of the trusted CA with this subject), as the API is set up.',
+      placeholder: 'fingerprint',
+    },
+    {
+      name: 'fingerprint',
+      label: 'SHA-256 fingerprint',
+      control: 'text',
+      optional: true,
+      hint: 'Instead of the certificate: 64 hex digits, with or without colons (openssl x509 -noout -fingerprint -sha256).',
+    },
+    {
+      name: 'subject',
+      label: 'Subject',
+      control: 'text',
+      optional: true,
+      hint: 'Instead of the certificate, when matching by subject: e.g. O=Acme,CN=billing (openssl x509 -noout -subject).',
+    },
+  ],
+};
+
 /** Every kind the console and the portal can create, in the order they are offered. */
-export const CREDENTIAL_KIND_FORMS: readonly CredentialKindForm[] = [BASIC_CREDENTIAL_FORM];
+export const CREDENTIAL_KIND_FORMS: readonly CredentialKindForm[] = [
+  BASIC_CREDENTIAL_FORM,
+  HMAC_CREDENTIAL_FORM,
+  ED25519_CREDENTIAL_FORM,
+  MTLS_CREDENTIAL_FORM,
+];

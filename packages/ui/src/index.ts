@@ -7,6 +7,9 @@ export {
   CREDENTIAL_KIND_FORMS,
   type CredentialFieldSpec,
   type CredentialKindForm,
+  ED25519_CREDENTIAL_FORM,
+  HMAC_CREDENTIAL_FORM,
+  MTLS_CREDENTIAL_FORM,
 } from './credential-kinds';
 export {
   type CredentialCreation,

@@ -15,6 +15,12 @@ export const authMetrics = {
   introspectionCacheHits: 0,
   /** Introspections that failed (timeout, unreachable, bad answer): answered 503. */
   introspectionFailures: 0,
+  /** Signed requests refused because their signature was already used (replays). */
+  signatureReplays: 0,
+  /** Signatures the replay guard forgot before their window ended (it was full): replays of those go unnoticed. */
+  replayGuardEvictions: 0,
+  /** Bodies that did not match the Content-Digest their signature covers. */
+  digestMismatches: 0,
 };
 
 /** Prometheus text of `authMetrics`. */
@@ -39,6 +45,15 @@ export function authMetricsText(): string {
     '# HELP portico_gateway_introspection_failures_total Introspections that failed (answered 503).',
     '# TYPE portico_gateway_introspection_failures_total counter',
     `portico_gateway_introspection_failures_total ${m.introspectionFailures}`,
+    '# HELP portico_gateway_signature_replays_total Signed requests refused as replays.',
+    '# TYPE portico_gateway_signature_replays_total counter',
+    `portico_gateway_signature_replays_total ${m.signatureReplays}`,
+    '# HELP portico_gateway_replay_guard_evictions_total Signatures forgotten before their validity window ended (guard full).',
+    '# TYPE portico_gateway_replay_guard_evictions_total counter',
+    `portico_gateway_replay_guard_evictions_total ${m.replayGuardEvictions}`,
+    '# HELP portico_gateway_digest_mismatches_total Request bodies not matching their signed Content-Digest.',
+    '# TYPE portico_gateway_digest_mismatches_total counter',
+    `portico_gateway_digest_mismatches_total ${m.digestMismatches}`,
     '',
   ].join('\n');
 }

@@ -13,6 +13,8 @@ export type AuthOutcome =
       credentialHeader: 'x-api-key' | 'authorization' | null;
       /** Query parameter carrying the key, removed from the forwarded query. */
       credentialQueryParam: string | null;
+      /** mtls with forwardClientCert: the Client-Cert header value (RFC 9440) sent upstream. */
+      clientCert?: string | undefined;
     }
   | {
       ok: false;

@@ -4,6 +4,7 @@ import type { CompiledConfig } from '../config/compiled-config';
 import type { CredentialTable } from '../config/credential-table';
 import type { GatewayErrorCode } from '../errors/gateway-errors';
 import type { AuthOutcome } from './auth-outcome';
+import type { ExpectedDigest } from './signatures/content-digest';
 
 /** The request an API's authentication runs for (a proxied request, an MCP message). */
 export interface AuthHost {
@@ -14,6 +15,10 @@ export interface AuthHost {
   /** The raw query string, where a key may travel. */
   readonly query: string;
   readonly credentials: CredentialTable;
+  /** The client as trusted proxies let the gateway see it (the scheme a signature covers), if known. */
+  readonly view?: { readonly peerTrusted: boolean; readonly xForwardedProto: string } | null;
+  /** Set by signature authentication: the digest the body must match as it is read or forwarded. */
+  bodyDigest: ExpectedDigest | null;
   readonly deps: { readonly log: { error(message: string, error?: unknown): void } };
   /** Receives the outcome exactly once, synchronously for keys and anonymous APIs. */
   afterAuth(outcome: AuthOutcome): void;

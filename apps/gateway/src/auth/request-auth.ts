@@ -16,7 +16,9 @@ import { compileBasic } from './basic-auth';
 import { compileIntrospection } from './introspection-auth';
 import { authenticateJwt } from './jwt-auth';
 import { authenticateKey } from './key-auth';
+import { compileMtls } from './mtls/mtls-auth';
 import { compileScopesOf, scopesOrNone } from './required-scopes';
+import { compileSignature } from './signatures/signature-auth';
 
 export type { Authenticator, AuthHost } from './authenticator';
 
@@ -88,6 +90,8 @@ const AUTHENTICATORS: {
   jwt: compileJwt,
   basic: compileBasic,
   introspection: compileIntrospection,
+  signature: compileSignature,
+  mtls: compileMtls,
 };
 
 /** One single method's authenticator. */

@@ -9,10 +9,16 @@ export { PROBLEM_CONTENT_TYPE } from '@portico/config';
 export const GATEWAY_ERRORS = {
   GW_BAD_REQUEST: { status: 400, title: 'Bad request' },
   GW_REQUEST_INVALID: { status: 400, title: 'Request does not match the API description' },
+  /** The body did not match the Content-Digest the request's signature covers (RFC 9530). */
+  GW_DIGEST_MISMATCH: { status: 400, title: 'Request body does not match its digest' },
   GW_KEY_MISSING: { status: 401, title: 'API key missing' },
   GW_KEY_INVALID: { status: 401, title: 'API key invalid' },
   GW_TOKEN_MISSING: { status: 401, title: 'Bearer token missing' },
   GW_TOKEN_INVALID: { status: 401, title: 'Bearer token invalid' },
+  GW_SIGNATURE_MISSING: { status: 401, title: 'Request signature missing' },
+  GW_SIGNATURE_INVALID: { status: 401, title: 'Request signature invalid' },
+  GW_CERT_MISSING: { status: 401, title: 'Client certificate missing' },
+  GW_CERT_INVALID: { status: 401, title: 'Client certificate not accepted' },
   GW_BASIC_MISSING: { status: 401, title: 'Basic credentials missing' },
   /** Unknown user, wrong password, revoked or expired: one code, so users cannot be enumerated. */
   GW_BASIC_INVALID: { status: 401, title: 'Basic credentials invalid' },

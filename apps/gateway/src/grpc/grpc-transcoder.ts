@@ -7,6 +7,7 @@ import {
   type ServiceError,
 } from '@grpc/grpc-js';
 import { type HttpMatch, messageToJson } from '@portico/grpc-schema';
+import { digestMatches, type ExpectedDigest } from '../auth/signatures/content-digest';
 import type { CompiledApi } from '../config/compiled-config';
 import { type GatewayErrorCode, PROBLEM_CONTENT_TYPE } from '../errors/gateway-errors';
 import { applyHeaderTransform } from '../policies/header-transform';
@@ -28,6 +29,8 @@ export interface TranscodeHost extends PickContext, AnsweredRequest {
   /** The body OpenAPI validation already read whole and checked; null when it did not read one. */
   readonly validatedBody: Buffer | null;
   readonly limitHeaders: Record<string, string> | null;
+  /** The Content-Digest a signed request's body must match (null: none). */
+  readonly bodyDigest: ExpectedDigest | null;
   /** Records the upstream attempt for analytics and metrics. */
   noteUpstream(outcome: UpstreamOutcome): void;
   fail(
@@ -82,6 +85,10 @@ export function transcodeToGrpc(
   readBody(host.req, entry.maxBodyBytes, (error, body) => {
     if (error !== null) {
       host.fail(error.code, error.detail);
+      return;
+    }
+    if (host.bodyDigest !== null && !digestMatches(body, host.bodyDigest)) {
+      host.fail('GW_DIGEST_MISMATCH', 'the request body does not match its Content-Digest');
       return;
     }
     new GrpcCall(host, entry, grpc, match, body).start();

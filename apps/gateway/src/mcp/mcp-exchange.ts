@@ -1,6 +1,7 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { Authenticated, AuthOutcome } from '../auth/auth-outcome';
 import { type AuthHost, authChallenge, authenticate } from '../auth/request-auth';
+import { digestMatches, type ExpectedDigest } from '../auth/signatures/content-digest';
 import type { CompiledApi, CompiledConfig } from '../config/compiled-config';
 import type { CredentialTable } from '../config/credential-table';
 import type { GatewayErrorCode } from '../errors/gateway-errors';
@@ -72,6 +73,8 @@ export class McpExchange implements AuthHost, McpEndpoint {
   readonly routeId = null;
   query = '';
   private outcome: Authenticated | null = null;
+  /** The Content-Digest a signed message must match (AuthHost). */
+  bodyDigest: ExpectedDigest | null = null;
   private clientIp: string | null = null;
   private errorCode: GatewayErrorCode | null = null;
   private bytesIn = 0;
@@ -201,6 +204,10 @@ export class McpExchange implements AuthHost, McpEndpoint {
   }
 
   private onMessage(raw: Buffer): void {
+    if (this.bodyDigest !== null && !digestMatches(raw, this.bodyDigest)) {
+      this.fail('GW_DIGEST_MISMATCH', 'the request body does not match its Content-Digest');
+      return;
+    }
     let body: unknown;
     try {
       body = JSON.parse(raw.toString('utf8'));

@@ -1,8 +1,10 @@
 import type { IncomingHttpHeaders, IncomingMessage } from 'node:http';
+import type { Readable } from 'node:stream';
 import type { Dispatcher } from 'undici';
 import type { AggregateHost } from '../aggregate/aggregate-runner';
 import type { Authenticated, AuthOutcome } from '../auth/auth-outcome';
 import type { AuthHost } from '../auth/request-auth';
+import type { ExpectedDigest } from '../auth/signatures/content-digest';
 import type { CompiledApi, CompiledConfig } from '../config/compiled-config';
 import type { CredentialTable } from '../config/credential-table';
 import type { GatewayErrorCode } from '../errors/gateway-errors';
@@ -76,6 +78,8 @@ export class Exchange
   /** The plan check this request passed, if any (composite routes count further units with it). */
   limitCheck: LimitCheck | null = null;
   limitHeaders: Record<string, string> | null = null;
+  /** The body's Content-Digest, covered by the request's signature, checked as the body streams. */
+  bodyDigest: ExpectedDigest | null = null;
   validated = false;
   /** The body the validator read whole, forwarded instead of the (consumed) request stream. */
   validatedBody: Buffer | null = null;
@@ -91,7 +95,7 @@ export class Exchange
   instance: UpstreamInstance | null = null;
   upstreamHeaders: string[] = [];
   upstreamPath = '/';
-  body: IncomingMessage | BodyLimit | null = null;
+  body: Readable | null = null;
   bodyLimit: BodyLimit | null = null;
   retriesLeft = 0;
   /** undici's handle on the attempt in progress: abort it, or resume it after backpressure. */

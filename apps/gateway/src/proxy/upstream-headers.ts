@@ -23,6 +23,9 @@ const STRIPPED_REQUEST_HEADERS = new Set([
   'x-consumer-name',
   'x-portico-plan',
   'content-length',
+  // RFC 9440: only the gateway may tell an upstream which certificate the client presented.
+  'client-cert',
+  'client-cert-chain',
 ]);
 
 /** A request forwarded upstream (REST, or an MCP message or tool call): where it came from. */
@@ -95,6 +98,7 @@ export function upstreamHeadersFor(source: UpstreamSource): string[] {
     pushConsumerHeaders(headers, consumer);
     if (outcome.plan !== null) headers.push('x-portico-plan', outcome.plan.plan.name);
   }
+  if (outcome.clientCert !== undefined) headers.push('client-cert', outcome.clientCert);
   applyHeaderTransform(source.entry.requestHeaders, headers);
   return headers;
 }

@@ -1,4 +1,6 @@
+import type { Readable } from 'node:stream';
 import type { Dispatcher } from 'undici';
+import { DigestCheck, digestMatches, isDigestMismatch } from '../auth/signatures/content-digest';
 import type { UpstreamInstance } from '../upstream/upstream-selector';
 import { BodyLimit, isBodyTooLarge } from './body-limit';
 import type { AdmittedExchange, Exchange } from './exchange';
@@ -75,20 +77,35 @@ export function pickAndSend(ex: AdmittedExchange): void {
   const validatedBody = ex.validatedBody;
   const contentLengthHeader = req.headers['content-length'];
   const contentLength = contentLengthHeader === undefined ? -1 : Number(contentLengthHeader);
+  const digest = ex.bodyDigest;
   if (validatedBody !== null) {
+    if (digest !== null && !digestMatches(validatedBody, digest)) {
+      service.selector.release(instance);
+      ex.fail('GW_DIGEST_MISMATCH', digestMismatchDetail(digest.label));
+      return;
+    }
     ex.upstreamHeaders.push('content-length', String(validatedBody.length));
     ex.bytesIn = validatedBody.length;
   } else if (contentLength > 0 || req.headers['transfer-encoding'] !== undefined) {
+    let body: Readable = req;
     if (contentLength >= 0) {
       ex.upstreamHeaders.push('content-length', String(contentLength));
       ex.bytesIn = contentLength;
-      ex.body = req;
     } else {
       const limit = new BodyLimit(entry.maxBodyBytes);
       ex.bodyLimit = limit;
-      ex.body = req.pipe(limit);
+      body = req.pipe(limit);
       req.once('error', (error) => limit.destroy(error));
     }
+    if (digest !== null) {
+      // Holds back the last chunk until the digest matches: a mismatch aborts the upstream
+      // request before its body is complete (see DigestCheck).
+      const check = new DigestCheck(digest);
+      const source = body;
+      body = source.pipe(check);
+      source.once('error', (error) => check.destroy(error));
+    }
+    ex.body = body;
   }
 
   // The service's total timeout covers the whole exchange, retries and body included (the
@@ -187,6 +204,11 @@ export function upstreamFailed(ex: AdmittedExchange, error: Error): void {
     );
     return;
   }
+  if (isDigestMismatch(error)) {
+    service.selector.release(instance);
+    ex.fail('GW_DIGEST_MISMATCH', digestMismatchDetail(ex.bodyDigest?.label ?? 'sha-256'));
+    return;
+  }
   if (isBodyTooLarge(error)) {
     service.selector.release(instance);
     ex.fail('GW_PAYLOAD_TOO_LARGE', bodyTooLargeDetail(entry.maxBodyBytes));
@@ -207,4 +229,8 @@ export function upstreamFailed(ex: AdmittedExchange, error: Error): void {
       ? `service ${service.service.name} did not answer in time`
       : `service ${service.service.name} could not be reached`,
   );
+}
+
+function digestMismatchDetail(label: string): string {
+  return `the request body does not match its Content-Digest (${label}); the upstream request was abandoned before the body completed`;
 }

@@ -46,6 +46,11 @@ export function buildTlsProxyServer(options: TlsProxyServerOptions): TlsProxySer
       allowHTTP1: true,
       // HTTP/2's counterpart of the listener's header ceiling (per-API limits sit below it).
       settings: { maxHeaderListSize: options.maxHeaderBytes },
+      // Client certificates are asked for only while some API uses mTLS (see refresh()), and
+      // never required by the handshake: each API decides at authentication, so APIs without
+      // mTLS keep working for clients without a certificate.
+      requestCert: false,
+      rejectUnauthorized: false,
       // Clients that send SNI are served by name; see refresh() for clients that do not.
       SNICallback: (servername: string, done: (err: Error | null, ctx?: SecureContext) => void) => {
         const context = contextFor(index, servername);
@@ -76,6 +81,9 @@ export function buildTlsProxyServer(options: TlsProxyServerOptions): TlsProxySer
       next.fallback === null ? {} : { cert: next.fallback.cert, key: next.fallback.key },
     );
     index = next;
+    // Read by Node for each new connection: asking for a certificate only when an API can use
+    // one spares browsers a certificate prompt on gateways without mTLS.
+    Object.assign(server, { requestCert: usesClientCertificates(current) });
   };
   // Prepended so it runs before the TLS socket is created from the server's default context.
   server.prependListener('connection', (_socket: Socket) => refresh());
@@ -120,4 +128,13 @@ export function buildTlsProxyServer(options: TlsProxyServerOptions): TlsProxySer
       clearTimeout(timer);
     },
   };
+}
+
+function usesClientCertificates(published: PublishedConfig | null): boolean {
+  if (published === null) return false;
+  return published.snapshot.apis.some(
+    (api) =>
+      api.auth.type === 'mtls' ||
+      (api.auth.type === 'anyOf' && api.auth.methods.some((m) => m.type === 'mtls')),
+  );
 }

@@ -29,9 +29,9 @@ export async function readDeclarativeFile(
 }
 
 /**
- * Replaces each credential's `passwordEnv` with the `password` read from that variable, so the
- * file holds no secret and the control plane (which hashes it) never reads this machine's
- * environment. A variable that is not set is exit 2, before any request.
+ * Replaces each credential's `passwordEnv` with the `password` (and an hmac key's `secretEnv`
+ * with the `secret`) read from that variable, so the file holds no secret and the control plane
+ * never reads this machine's environment. A variable that is not set is exit 2, before any request.
  */
 function resolvePasswordEnv(
   ctx: CommandContext,
@@ -43,22 +43,34 @@ function resolvePasswordEnv(
   const resolved = consumers.map((consumer: unknown, i) => {
     if (!isRecord(consumer) || !Array.isArray(consumer.credentials)) return consumer;
     const credentials = consumer.credentials.map((credential: unknown, j) => {
-      if (!isRecord(credential) || typeof credential.passwordEnv !== 'string') return credential;
-      const { passwordEnv, ...rest } = credential;
-      const password = ctx.variable(passwordEnv);
-      if (password === undefined || password === '') {
-        problems.push(
-          `consumers[${i}].credentials[${j}].passwordEnv: environment variable ${passwordEnv} is not set`,
-        );
-        return credential;
+      if (!isRecord(credential)) return credential;
+      let resolved: Record<string, unknown> = credential;
+      for (const [envField, target] of SECRET_FROM_ENV) {
+        const name = resolved[envField];
+        if (typeof name !== 'string') continue;
+        const value = ctx.variable(name);
+        if (value === undefined || value === '') {
+          problems.push(
+            `consumers[${i}].credentials[${j}].${envField}: environment variable ${name} is not set`,
+          );
+          continue;
+        }
+        const { [envField]: _read, ...rest } = resolved;
+        resolved = { ...rest, [target]: value };
       }
-      return { ...rest, password };
+      return resolved;
     });
     return { ...consumer, credentials };
   });
   if (problems.length > 0) throw badInput(...problems);
   return { ...document, consumers: resolved };
 }
+
+/** Fields naming an environment variable, and the field the CLI sends its value in. */
+const SECRET_FROM_ENV = [
+  ['passwordEnv', 'password'],
+  ['secretEnv', 'secret'],
+] as const;
 
 function isRecord(value: unknown): value is Record<string, unknown> {
   return value !== null && typeof value === 'object' && !Array.isArray(value);

@@ -11,6 +11,7 @@ import { newId } from '@portico/id';
 import { assertJwtSecretExists } from '../secrets/secret-refs';
 import { badRequest, conflict, notFound } from '../shared/domain-errors';
 import { API_INCLUDE, type ApiView, toApiView } from './api-view';
+import { assertClientCasUsable } from './client-certificate-cas';
 import { mcpToolsFromOpenApi } from './openapi-tools';
 
 /** Serialises API writes so two concurrent writes cannot both pass the collision check. */
@@ -151,6 +152,7 @@ export async function createApi(
   await assertUnique(tx, input.name, slug, null);
   await assertServiceExists(tx, input.serviceId);
   await assertJwtSecretExists(tx, input.auth);
+  assertClientCasUsable(input.auth, now);
   await assertNoCollision(tx, {
     id: null,
     name: input.name,
@@ -195,7 +197,10 @@ export async function updateApi(
   const slug = patch.slug ?? before.slug;
   await assertUnique(tx, name, slug, before.id);
   if (patch.serviceId !== undefined) await assertServiceExists(tx, patch.serviceId);
-  if (patch.auth !== undefined) await assertJwtSecretExists(tx, patch.auth);
+  if (patch.auth !== undefined) {
+    await assertJwtSecretExists(tx, patch.auth);
+    assertClientCasUsable(patch.auth, now);
+  }
   const basePath = patch.basePath ?? before.basePath;
   const hosts = patch.hosts ?? before.hosts;
   await assertNoCollision(tx, { id: before.id, name, basePath, hosts });

@@ -7,6 +7,8 @@ export interface CredentialViewSource {
   name: string;
   identifier: string;
   secretHash: string | null;
+  publicKey: string | null;
+  matchBy: string | null;
 }
 
 /**
@@ -20,10 +22,17 @@ export function credentialViewOf(row: CredentialViewSource): DeclarativeCredenti
       return row.secretHash === null
         ? null
         : { kind: 'basic', name: row.name, username: row.identifier, passwordHash: row.secretHash };
-    case 'hmac':
     case 'ed25519':
+      return row.publicKey === null
+        ? null
+        : { kind: 'ed25519', name: row.name, keyid: row.identifier, publicKey: row.publicKey };
     case 'mtls':
-      return null;
+      return row.matchBy === 'subject'
+        ? { kind: 'mtls', name: row.name, subject: row.identifier }
+        : { kind: 'mtls', name: row.name, fingerprint: row.identifier };
+    // The secret is write-only: a file without it keeps the stored one.
+    case 'hmac':
+      return { kind: 'hmac', name: row.name, keyid: row.identifier };
     default:
       return row.kind satisfies never;
   }

@@ -54,6 +54,9 @@ export interface StoredCredential {
   name: string;
   identifier: string;
   secretHash: string | null;
+  secretSealed: string | null;
+  publicKey: string | null;
+  matchBy: string | null;
 }
 
 const ZStoredDiscovery = ZDiscoveryRef.omit({ registry: true });
@@ -110,7 +113,16 @@ export async function loadDeclarativeState(
         },
         credentials: {
           where: { revokedAt: null, OR: [{ expiresAt: null }, { expiresAt: { gt: new Date() } }] },
-          select: { id: true, kind: true, name: true, identifier: true, secretHash: true },
+          select: {
+            id: true,
+            kind: true,
+            name: true,
+            identifier: true,
+            secretHash: true,
+            secretSealed: true,
+            publicKey: true,
+            matchBy: true,
+          },
           orderBy: [{ kind: 'asc' }, { identifier: 'asc' }],
         },
       },

@@ -13,6 +13,7 @@ import {
 import type { Prisma } from '@portico/db';
 import { parse as parseYaml } from 'yaml';
 import { sealedFingerprint } from '../../crypto/sealed-fingerprint';
+import { clientCaIssues } from '../apis/client-certificate-cas';
 import { mcpToolsFromOpenApi } from '../apis/openapi-tools';
 import { authSecretRefWithPath, jwtSecretRefOf } from '../secrets/secret-refs';
 
@@ -62,6 +63,10 @@ export async function loadDraftSnapshot(
       : [];
   });
   if (missingSecrets.length > 0) return { ok: false, issues: missingSecrets };
+  const caIssues = apis.flatMap((a) =>
+    clientCaIssues(a.auth, Date.now()).map((issue) => `apis.${a.name}.${issue}`),
+  );
+  if (caIssues.length > 0) return { ok: false, issues: caIssues };
   const mcpByApi = new Map<string, SnapshotMcp>();
   const mcpIssues: string[] = [];
   for (const a of apis) {

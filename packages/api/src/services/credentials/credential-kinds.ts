@@ -1,6 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import { hashPassword } from '@portico/keys';
 import type { CredentialSpec } from './credential-specs';
+import { prepareEd25519, prepareHmac, prepareMtls } from './signing-credential-kinds';
 
 /** The columns one kind of credential fills in, and what is shown once to whoever created it. */
 export interface PreparedCredential {
@@ -40,6 +41,9 @@ export const CREDENTIAL_PREPARERS: Preparers = {
       secret: generated,
     };
   },
+  hmac: prepareHmac,
+  ed25519: prepareEd25519,
+  mtls: prepareMtls,
 };
 
 export function prepareCredential(

@@ -1,5 +1,10 @@
 import { isPasswordHash } from '@portico/keys';
 import { z } from 'zod';
+import {
+  ZEd25519CredentialSpec,
+  ZHmacCredentialSpec,
+  ZMtlsCredentialSpec,
+} from './signing-credential-specs';
 
 /**
  * What a person gives to create each kind of consumer credential, by kind. The console's and the
@@ -36,7 +41,12 @@ export const ZBasicCredentialSpec = z.object({
   password: ZBasicPassword.optional(),
 });
 
-export const ZCredentialSpec = z.discriminatedUnion('kind', [ZBasicCredentialSpec]);
+export const ZCredentialSpec = z.discriminatedUnion('kind', [
+  ZBasicCredentialSpec,
+  ZHmacCredentialSpec,
+  ZEd25519CredentialSpec,
+  ZMtlsCredentialSpec,
+]);
 export type CredentialSpec = z.infer<typeof ZCredentialSpec>;
 
 /** A credential's label, shared by the console's and the portal's inputs. */

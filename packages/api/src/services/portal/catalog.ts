@@ -118,6 +118,20 @@ export function describeAuth(auth: ApiAuth): CatalogAuth {
         headers: [],
         queryParam: null,
       };
+    case 'signature':
+      return {
+        type: 'signature',
+        description: `Sign each request (HTTP Message Signatures, RFC 9421) with your app's ${auth.algorithms.join(' or ')} signing key, covering ${auth.requiredComponents.join(', ')}${auth.requireContentDigest ? ' and content-digest when there is a body' : ''}; send Signature-Input and Signature (create the key on your app's page).`,
+        headers: ['signature-input', 'signature', 'content-digest'],
+        queryParam: null,
+      };
+    case 'mtls':
+      return {
+        type: 'mtls',
+        description: `Call over HTTPS with your app's client certificate (registered on your app's page; matched by ${auth.matchBy}).`,
+        headers: [],
+        queryParam: null,
+      };
     default:
       return auth satisfies never;
   }

@@ -1,6 +1,8 @@
-import type { DeclarativeCredential } from '@portico/config';
+import { type DeclarativeCredential, declarativeCredentialIdentity } from '@portico/config';
 import { newId } from '@portico/id';
 import { hashPassword, isPasswordHash, verifyPassword } from '@portico/keys';
+import { openSealed, sealSecret } from '../../../crypto/seal';
+import { prepareEd25519 } from '../../credentials/signing-credential-kinds';
 import { badRequest } from '../../shared/domain-errors';
 import { credentialViewOf } from '../declarative-credential-view';
 import type { StoredCredential } from '../declarative-state';
@@ -11,8 +13,93 @@ const sameSlot = (
   b: { kind: string; identifier: string },
 ) => a.kind === b.kind && a.identifier === b.identifier;
 
-function identityOf(credential: DeclarativeCredential) {
-  return { kind: credential.kind, identifier: credential.username };
+const identityOf = declarativeCredentialIdentity;
+
+/** The field of a listed credential that names it, for messages. */
+function identityField(credential: DeclarativeCredential): string {
+  if (credential.kind === 'basic') return 'username';
+  if (credential.kind === 'ed25519' || credential.kind === 'hmac') return 'keyid';
+  return credential.fingerprint !== undefined ? 'fingerprint' : 'subject';
+}
+
+interface WantedColumns {
+  secretHash: string | null;
+  secretSealed: string | null;
+  publicKey: string | null;
+  matchBy: string | null;
+}
+
+/** The columns a listed credential stores, reusing what `row` holds where it still matches. */
+async function wantedColumns(
+  run: Run,
+  credential: DeclarativeCredential,
+  row: StoredCredential | null,
+  where: string,
+): Promise<WantedColumns> {
+  switch (credential.kind) {
+    case 'basic':
+      return {
+        secretHash: await wantedHash(credential, row?.secretHash ?? null, where),
+        secretSealed: null,
+        publicKey: null,
+        matchBy: null,
+      };
+    case 'ed25519': {
+      const prepared = await prepareEd25519(
+        { kind: 'ed25519', keyid: credential.keyid, publicKey: credential.publicKey },
+        undefined,
+        `${where}.publicKey`,
+      );
+      return { secretHash: null, secretSealed: null, publicKey: prepared.publicKey, matchBy: null };
+    }
+    case 'mtls':
+      // A certificate registered in the console stays; the file names the fingerprint or subject.
+      return {
+        secretHash: null,
+        secretSealed: null,
+        publicKey: row?.publicKey ?? null,
+        matchBy: credential.fingerprint !== undefined ? 'fingerprint' : 'subject',
+      };
+    case 'hmac':
+      return {
+        secretHash: null,
+        secretSealed: wantedSealedSecret(run, credential, row?.secretSealed ?? null, where),
+        publicKey: null,
+        matchBy: null,
+      };
+    default:
+      return credential satisfies never;
+  }
+}
+
+/**
+ * The sealed secret of a listed hmac credential: what is stored when the file gives none or the
+ * same one (sealing again would write a new value for nothing), else the file's, sealed.
+ */
+function wantedSealedSecret(
+  run: Run,
+  credential: Extract<DeclarativeCredential, { kind: 'hmac' }>,
+  stored: string | null,
+  where: string,
+): string {
+  if (credential.secretEnv !== undefined)
+    throw badRequest(
+      `${where}.secretEnv: the CLI reads secretEnv and sends the secret; apply the file with \`portico apply\``,
+    );
+  if (credential.secret === undefined) {
+    if (stored !== null) return stored;
+    throw badRequest(
+      `${where}.secretEnv: a new hmac credential needs its secret; name the environment variable holding it (base64, e.g. openssl rand -base64 32)`,
+    );
+  }
+  if (stored !== null) {
+    try {
+      if (openSealed(run.ctx.secretKey, stored) === credential.secret) return stored;
+    } catch {
+      // Sealed under another key or unreadable: the file's secret replaces it.
+    }
+  }
+  return sealSecret(run.ctx.secretKey, credential.secret);
 }
 
 /**
@@ -61,7 +148,7 @@ export async function reconcileCredentials(run: Run): Promise<void> {
 
 /** The hash to store for a listed basic credential, reusing `current` when its password matches. */
 async function wantedHash(
-  credential: DeclarativeCredential,
+  credential: Extract<DeclarativeCredential, { kind: 'basic' }>,
   current: string | null,
   where: string,
 ): Promise<string> {
@@ -86,11 +173,18 @@ async function updateListed(
   credential: DeclarativeCredential,
   where: string,
 ): Promise<boolean> {
-  const secretHash = await wantedHash(credential, row.secretHash, where);
-  if (secretHash === row.secretHash && credential.name === row.name) return false;
+  const wanted = await wantedColumns(run, credential, row, where);
+  if (
+    wanted.secretHash === row.secretHash &&
+    wanted.secretSealed === row.secretSealed &&
+    wanted.publicKey === row.publicKey &&
+    wanted.matchBy === row.matchBy &&
+    credential.name === row.name
+  )
+    return false;
   await run.tx.consumerCredential.update({
     where: { id: row.id },
-    data: { secretHash, name: credential.name },
+    data: { ...wanted, name: credential.name },
   });
   run.credentialLog.add(`credential:${row.id}`);
   return true;
@@ -112,15 +206,15 @@ async function createListed(
       taken.revokedAt === null && (taken.expiresAt === null || taken.expiresAt > run.now);
     if (live)
       throw badRequest(
-        `${where}.username: ${identifier} already belongs to consumer ${taken.consumer.name}; a username names one consumer`,
+        `${where}.${identityField(credential)}: ${identifier} already belongs to consumer ${taken.consumer.name}; a ${kind} credential names one consumer`,
       );
     // A revoked or expired credential keeps its row for the record until its name is reused.
     await run.tx.consumerCredential.delete({ where: { id: taken.id } });
   }
-  const secretHash = await wantedHash(credential, null, where);
+  const wanted = await wantedColumns(run, credential, null, where);
   const id = newId('credential');
   await run.tx.consumerCredential.create({
-    data: { id, consumerId, kind, name: credential.name, identifier, secretHash },
+    data: { id, consumerId, kind, name: credential.name, identifier, ...wanted },
   });
   run.credentialLog.add(`credential:${id}`);
   return true;

@@ -43,7 +43,11 @@ export default async function ApiPage({ params }: { params: Promise<{ slug: stri
         ? `curl -i -H "x-api-key: $API_KEY" ${api.gatewayUrl}${sample}`
         : api.auth.type === 'basic'
           ? `curl -i -u "$USERNAME:$PASSWORD" ${api.gatewayUrl}${sample}`
-          : `curl -i -H "Authorization: Bearer $TOKEN" ${api.gatewayUrl}${sample}`;
+          : api.auth.type === 'mtls'
+            ? `curl -i --cert client.crt --key client.key ${api.gatewayUrl}${sample}`
+            : api.auth.type === 'signature'
+              ? `# sign the request (RFC 9421), then:\ncurl -i -H "Signature-Input: $SIGNATURE_INPUT" -H "Signature: $SIGNATURE" ${api.gatewayUrl}${sample}`
+              : `curl -i -H "Authorization: Bearer $TOKEN" ${api.gatewayUrl}${sample}`;
 
   return (
     <>

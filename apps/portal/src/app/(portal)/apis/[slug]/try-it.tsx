@@ -78,7 +78,7 @@ export function TryIt({
 }: {
   basePath: string;
   defaultPath: string;
-  authType: 'key' | 'jwt' | 'basic' | 'introspection' | 'anyOf' | 'none';
+  authType: 'key' | 'jwt' | 'basic' | 'introspection' | 'signature' | 'mtls' | 'anyOf' | 'none';
 }) {
   const [keys, setKeys] = useState<RecentKey[]>([]);
   // Session storage exists only in the browser, after hydration.
