@@ -1,5 +1,4 @@
 import { ZApiFields } from '@portico/config';
-import { z } from 'zod';
 import { ZId } from '../../services/shared/schemas';
 import { ZSlug } from './create-api.types';
 
