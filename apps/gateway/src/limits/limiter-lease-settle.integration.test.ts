@@ -5,7 +5,7 @@ import {
   quotaCounterKey,
 } from '@portico/config';
 import { afterEach, describe, expect, it } from 'vitest';
-import { createLimiter, type LimitDecision, type Limiter } from './index.js';
+import { createLimiter, type Limiter } from './index.js';
 import { metric } from './testing/limiter-observations.js';
 import {
   busyTraffic,
