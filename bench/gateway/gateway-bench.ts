@@ -16,11 +16,10 @@
  * request and as an MCP tool call (same key, plan, limits and analytics), and the tool call's
  * added latency as a ratio of the REST call's (mcp-comparison.ts).
  */
-import { execFileSync, spawn } from 'node:child_process';
-import { once } from 'node:events';
+import { execFileSync } from 'node:child_process';
 import { parseArgs } from 'node:util';
-import { createTestDatabase } from '@portico/db/testing';
 import { freePort } from '@portico/testkit';
+import { buildWorkerBundle, startAnalyticsWorker } from './analytics-worker-process';
 import {
   machineAtEnd,
   median,
@@ -30,7 +29,7 @@ import {
   round,
   writeResult,
 } from './bench-report';
-import { createProcessBenchRun, ROOT, runBench } from './bench-run';
+import { createProcessBenchRun, runBench } from './bench-run';
 import { type FixedRateResult, fixedRate } from './fixed-rate-load';
 import { buildGatewayBundle, startGateway } from './gateway-process';
 import { runMcpComparison } from './mcp-comparison';
@@ -43,6 +42,7 @@ import {
   startHaproxy,
   startNginx,
 } from './reference-servers';
+import { startReplicaSet, wrkAcross } from './replica-set';
 import { runWrk, type WrkResult, wrkArgs } from './wrk';
 
 const { values } = parseArgs({
@@ -52,6 +52,7 @@ const { values } = parseArgs({
     workers: { type: 'string', default: '2' },
     rate: { type: 'string', default: '2000' },
     rounds: { type: 'string', default: '3' },
+    replicas: { type: 'string', default: '3' },
     mcp: { type: 'boolean', default: false },
   },
 });
@@ -60,6 +61,8 @@ const CONNECTIONS = Number(values.connections);
 const WORKERS = Number(values.workers);
 const FIXED_RATE = Number(values.rate);
 const ROUNDS = Math.max(1, Number(values.rounds));
+/** Gateways of one worker each on the same Redis for the scale-out row; 0 leaves it out. */
+const REPLICAS = Math.max(0, Number(values.replicas));
 const run = createProcessBenchRun();
 
 function wrk(url: string, headers: Record<string, string>): WrkResult {
@@ -78,6 +81,7 @@ async function main(): Promise<void> {
   }
   ensureTools();
   buildGatewayBundle();
+  buildWorkerBundle();
   const [
     upstreamPort,
     nginxPort,
@@ -107,6 +111,12 @@ async function main(): Promise<void> {
     analytics: true,
   });
   const keyHeader = { 'x-api-key': gateway.key };
+  const replicas =
+    REPLICAS > 0 ? await startReplicaSet(run, { upstreamPort, count: REPLICAS }) : null;
+  // The analytics worker starts now, catches up, and is paused until its own samples.
+  const worker = await startAnalyticsWorker(run);
+  await worker.drain(30_000);
+  worker.pause();
 
   // Warm every path (connections, JIT) before measuring.
   const warm = Math.max(2, Math.round(SECONDS / 3));
@@ -133,7 +143,9 @@ async function main(): Promise<void> {
     portico: [] as WrkResult[],
     porticoNoPolicy: [] as WrkResult[],
     fullSystem: [] as WrkResult[],
+    replicas: [] as WrkResult[],
   };
+  let workerCpuSeconds = 0;
   for (let round = 0; round < ROUNDS; round++) {
     samples.direct.push(wrk(`http://127.0.0.1:${upstreamPort}/items`, {}));
     samples.nginx.push(wrk(`http://127.0.0.1:${nginxPort}/items`, {}));
@@ -142,44 +154,33 @@ async function main(): Promise<void> {
     samples.haproxy.push(wrk(`http://127.0.0.1:${haproxyPort}/items`, {}));
     samples.portico.push(wrk(`http://127.0.0.1:${gatewayPort}/bench/items`, keyHeader));
     samples.porticoNoPolicy.push(wrk(`http://127.0.0.1:${gatewayPort}/open/items`, {}));
+    if (replicas !== null)
+      samples.replicas.push(
+        await wrkAcross(
+          replicas.ports.map((port) => `http://127.0.0.1:${port}/bench/items`),
+          { 'x-api-key': replicas.key },
+          { connections: CONNECTIONS, seconds: SECONDS },
+        ),
+      );
+    // Full system on one machine: the same full-policy run with the analytics worker running
+    // beside the gateway, consuming its batches into Postgres.
+    const cpuBefore = worker.cpuSeconds();
+    worker.resume();
+    samples.fullSystem.push(wrk(`http://127.0.0.1:${gatewayPort}/bench/items`, keyHeader));
+    worker.pause();
+    workerCpuSeconds += worker.cpuSeconds() - cpuBefore;
   }
-  // Full system on one machine: the analytics worker runs beside the gateway, consuming its
-  // batches into a fresh Postgres database while the full-policy runs repeat.
-  const database = await createTestDatabase();
-  const worker = spawn(process.execPath, ['--import', 'tsx', 'apps/worker/src/main.ts'], {
-    cwd: ROOT,
-    env: {
-      ...process.env,
-      DATABASE_URL: database.url,
-      REDIS_URL: 'redis://127.0.0.1:6379',
-      PORTICO_QUEUE_PREFIX: run.queuePrefix,
-      PORTICO_WORKER_SCHEDULES: 'false',
-      LOG_LEVEL: 'warn',
-    },
-    stdio: ['ignore', 'ignore', 'inherit'],
-  });
-  run.children.push(worker);
-  let counted = 0;
-  try {
-    // The worker drains what earlier runs left queued before the measured runs begin.
-    await new Promise((resolve) => setTimeout(resolve, 3_000));
-    for (let round = 0; round < ROUNDS; round++)
-      samples.fullSystem.push(wrk(`http://127.0.0.1:${gatewayPort}/bench/items`, keyHeader));
-    await new Promise((resolve) => setTimeout(resolve, 3_000));
-    const [row] = await database.db.$queryRaw<{ n: bigint }[]>`
-      SELECT COALESCE(sum(count), 0)::bigint AS n FROM usage_minutes`;
-    counted = Number(row?.n ?? 0n);
-  } finally {
-    worker.kill('SIGTERM');
-    if (worker.exitCode === null) await once(worker, 'exit');
-    await database.drop();
-  }
+  worker.resume();
+  const drained = await worker.drain(60_000);
+  const counted = await worker.countedRequests();
+  await worker.stop();
   const direct = medianRun(samples.direct);
   const nginx = medianRun(samples.nginx);
   const fastifyProxy = medianRun(samples.fastifyProxy);
   const caddy = medianRun(samples.caddy);
   const haproxy = medianRun(samples.haproxy);
   const fullSystem = medianRun(samples.fullSystem);
+  const replicaRun = replicas !== null ? medianRun(samples.replicas) : null;
   const portico = medianRun(samples.portico);
   const porticoNoPolicy = medianRun(samples.porticoNoPolicy);
   const memoryAfter = rssMb(gateway.child.pid ?? 0);
@@ -241,22 +242,29 @@ async function main(): Promise<void> {
     ['portico (key + rate limit + quota + analytics)', portico],
     ['portico (no auth, no limits, analytics on)', porticoNoPolicy],
     ['full system (portico full policy + worker)', fullSystem],
+    ...(replicaRun !== null
+      ? ([[`portico x ${REPLICAS} replicas on one Redis (full policy)`, replicaRun]] as const)
+      : []),
   ] as const;
   printWrkTable(rows);
   const overNginx = portico.requestsPerSecond / nginx.requestsPerSecond;
   const addedP50 = porticoP50 - directP50;
   console.log(`\nportico full policy / nginx: ${overNginx.toFixed(3)} (goal >= 0.333)`);
   console.log(
-    `portico full policy / caddy: ${(portico.requestsPerSecond / caddy.requestsPerSecond).toFixed(3)}; / haproxy: ${(portico.requestsPerSecond / haproxy.requestsPerSecond).toFixed(3)}; / bare fastify proxy: ${(portico.requestsPerSecond / fastifyProxy.requestsPerSecond).toFixed(3)}; p99 portico / nginx: ${(portico.p99Ms / nginx.p99Ms).toFixed(2)}`,
+    `portico full policy / caddy: ${(portico.requestsPerSecond / caddy.requestsPerSecond).toFixed(3)}; / haproxy: ${(portico.requestsPerSecond / haproxy.requestsPerSecond).toFixed(3)}; / bare fastify proxy: ${(portico.requestsPerSecond / fastifyProxy.requestsPerSecond).toFixed(3)}; p99 portico / nginx: ${(portico.p99Ms / nginx.p99Ms).toFixed(2)} (goal <= 2)`,
   );
   console.log(
-    `full system / nginx: ${(fullSystem.requestsPerSecond / nginx.requestsPerSecond).toFixed(3)}; / caddy: ${(fullSystem.requestsPerSecond / caddy.requestsPerSecond).toFixed(3)}; requests counted into Postgres by the worker so far: ${counted}`,
+    `full system / nginx: ${(fullSystem.requestsPerSecond / nginx.requestsPerSecond).toFixed(3)} (goal >= 0.25); / caddy: ${(fullSystem.requestsPerSecond / caddy.requestsPerSecond).toFixed(3)} (goal > 1); the worker used ${workerCpuSeconds.toFixed(1)} s of CPU in its ${ROUNDS * SECONDS} s of samples; it counted ${counted} requests into Postgres${drained ? '' : ' (queue not drained within 60 s)'}`,
   );
+  if (replicaRun !== null)
+    console.log(
+      `${REPLICAS} replicas / nginx: ${(replicaRun.requestsPerSecond / nginx.requestsPerSecond).toFixed(3)}; / one gateway of ${WORKERS} workers: ${(replicaRun.requestsPerSecond / portico.requestsPerSecond).toFixed(3)}`,
+    );
   console.log(
     `portico full policy / direct: ${(portico.requestsPerSecond / direct.requestsPerSecond).toFixed(3)}`,
   );
   console.log(
-    `at ${FIXED_RATE} req/s (medians): direct p50 ${directP50} ms, portico p50 ${porticoP50} ms, added ${addedP50.toFixed(3)} ms (goal <= 0.5); failures ${rateFailures}`,
+    `at ${FIXED_RATE} req/s (medians): direct p50 ${directP50} ms, portico p50 ${porticoP50} ms, added ${addedP50.toFixed(3)} ms (goal <= 0.3); failures ${rateFailures}`,
   );
   console.log(
     `at ${FIXED_RATE} req/s, no auth and no limits: p50 ${openP50} ms, added ${(openP50 - directP50).toFixed(3)} ms`,
@@ -283,6 +291,7 @@ async function main(): Promise<void> {
       fixedRate: FIXED_RATE,
       fixedRateSeconds: rateSeconds,
       rounds: ROUNDS,
+      replicas: REPLICAS,
     },
     throughput: Object.fromEntries(rows.map(([name, r]) => [name, r])),
     ratios: {
@@ -290,6 +299,8 @@ async function main(): Promise<void> {
       porticoOverDirect: ratio(portico.requestsPerSecond, direct.requestsPerSecond),
       fullSystemOverNginx: ratio(fullSystem.requestsPerSecond, nginx.requestsPerSecond),
       fullSystemOverCaddy: ratio(fullSystem.requestsPerSecond, caddy.requestsPerSecond),
+      replicasOverNginx:
+        replicaRun !== null ? ratio(replicaRun.requestsPerSecond, nginx.requestsPerSecond) : null,
       porticoOverCaddy: ratio(portico.requestsPerSecond, caddy.requestsPerSecond),
       porticoOverHaproxy: ratio(portico.requestsPerSecond, haproxy.requestsPerSecond),
       porticoOverFastifyProxy: ratio(portico.requestsPerSecond, fastifyProxy.requestsPerSecond),
@@ -307,6 +318,7 @@ async function main(): Promise<void> {
     gatewayMemoryMb: { before: memoryBefore, after: memoryAfter },
     analyticsRecordedMetric: analyticsRecorded,
     limiterOneWorker: limiter,
+    analyticsWorker: { cpuSeconds: round(workerCpuSeconds), countedRequests: counted, drained },
   };
   writeResult('gateway', result, result.at);
 }

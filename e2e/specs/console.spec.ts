@@ -145,6 +145,11 @@ describe('operator console against the whole running stack', () => {
       .getByRole('cell', { name: '200' })
       .first()
       .waitFor();
+    // The pipeline panel reads the queue the gateway fills: the stack's worker is connected.
+    await admin
+      .getByTestId('pipeline-workers')
+      .filter({ hasText: /^[1-9]\d* \(/ })
+      .waitFor();
     await screenshot(admin, stack, '09-analytics');
 
     // The overview ranks the API the call went to, over the range chosen there.

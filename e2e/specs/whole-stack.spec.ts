@@ -4,6 +4,7 @@ import { type RegisteredInstance, startRegisteredInstance } from '../stack/regis
 import { trpcMutation, trpcQuery } from '../stack/trpc-http';
 import { waitFor } from '../stack/wait';
 import { launchChromium, screenshot, signedInPage } from './browser';
+import { dialog, publishDraft } from './console-pages';
 
 /**
  * Whole-stack acceptance, as an operator meets Portico: in the browser they connect the built-in
@@ -15,10 +16,6 @@ import { launchChromium, screenshot, signedInPage } from './browser';
 const stack = inject('stack');
 const SERVICE = 'stock';
 const INSTANCES = ['stock-a', 'stock-b', 'stock-c'];
-
-function dialog(page: Page) {
-  return page.locator('dialog[open]');
-}
 
 /** Statuses and instance ids of `count` sequential calls through the gateway. */
 async function calls(path: string, key: string, count: number) {
@@ -323,5 +320,66 @@ describe('whole stack: registry → service → API → plan → key → traffic
     );
     console.log(`whole stack: revoked key refused ${refused} ms after the click`);
     expect(refused).toBeLessThanOrEqual(2_000);
+  });
+  it('switches on request validation in the API form: report-only forwards an invalid call, enforce refuses it', async () => {
+    const services = await trpcQuery<{ id: string; name: string }[]>(
+      stack.controlUrl,
+      'services.list',
+      undefined,
+      { bearer: stack.ownerToken },
+    );
+    const document = JSON.stringify({
+      openapi: '3.0.3',
+      info: { title: 'checked stock', version: '1' },
+      paths: {
+        '/items': {
+          get: {
+            parameters: [{ name: 'limit', in: 'query', schema: { type: 'integer', maximum: 100 } }],
+            responses: { '200': { description: 'the items' } },
+          },
+        },
+      },
+    });
+    await trpcMutation(
+      stack.controlUrl,
+      'apis.importOpenApi',
+      {
+        name: 'checked-stock',
+        serviceId: services.find((s) => s.name === 'stock-svc')?.id,
+        basePath: '/checked',
+        auth: { type: 'none' },
+        document,
+      },
+      { bearer: stack.ownerToken },
+    );
+    const setMode = async (mode: 'report' | 'enforce') => {
+      await page.goto('/apis');
+      await page
+        .getByRole('row', { name: /checked-stock/ })
+        .getByRole('button', { name: 'Edit' })
+        .click();
+      const form = dialog(page);
+      const toggle = form.getByLabel("Validate requests against the API's OpenAPI document");
+      if (!(await toggle.isChecked())) await toggle.check();
+      await form.getByLabel('Validation mode', { exact: true }).selectOption(mode);
+      await screenshot(page, stack, `ws-07-validation-${mode}`);
+      await form.getByRole('button', { name: 'Save API' }).click();
+      await form.waitFor({ state: 'hidden' });
+      await publishDraft(page, `validation ${mode}`, /Published v\d+/);
+    };
+    const limitStatus = async (limit: number) =>
+      (await fetch(`${stack.gatewayUrl}/checked/items?limit=${limit}`)).status;
+
+    await setMode('report');
+    await waitFor('report-only validation to forward the invalid call', async () =>
+      (await limitStatus(5)) === 200 && (await limitStatus(500)) === 200 ? true : undefined,
+    );
+    await setMode('enforce');
+    const refused = await waitFor('enforced validation to refuse the invalid call', async () => {
+      const res = await fetch(`${stack.gatewayUrl}/checked/items?limit=500`);
+      return res.status === 400 ? ((await res.json()) as { code: string }) : undefined;
+    });
+    expect(refused.code).toBe('GW_REQUEST_INVALID');
+    expect(await limitStatus(5)).toBe(200);
   });
 });

@@ -1,3 +1,4 @@
+import { analyticsShedEnv } from '@portico/analytics';
 import { ZRedisPrefix } from '@portico/config';
 import { redisClusterEnv } from '@portico/config/redis';
 import { isWellFormedSecret } from '@portico/keys';
@@ -32,6 +33,10 @@ export const ZControlEnv = z.object({
    * the built-in registry), shared with its gateways and worker. Default: `portico:<database>`.
    */
   PORTICO_REDIS_PREFIX: ZRedisPrefix.optional().or(z.literal('').transform(() => undefined)),
+  /** The analytics queue's BullMQ prefix, when the gateways and workers override it. */
+  PORTICO_QUEUE_PREFIX: z.string().min(1).optional(),
+  /** The gateways' shed bounds (same variables), so the console can say when they shed. */
+  ...analyticsShedEnv,
   PORTICO_CONTROL_PORT: ZPort.default(4000),
   PORTICO_CONTROL_HOST: z.string().min(1).default('0.0.0.0'),
   PORTICO_SECRET_KEY: z

@@ -1,11 +1,17 @@
 import { bootstrapOwner, loggingMailer, SignInThrottle, smtpMailer } from '@portico/api';
-import { limiterKeyPrefixOf, redisPrefixForDatabase, registryKeyPrefixOf } from '@portico/config';
+import {
+  limiterKeyPrefixOf,
+  queuePrefixOf,
+  redisPrefixForDatabase,
+  registryKeyPrefixOf,
+} from '@portico/config';
 import { connectRedis, redisConnectionSettings } from '@portico/config/redis';
 import { createDb } from '@portico/db';
 import { createChangeFeed } from './dp/change-feed';
 import { startCredentialLogPruner } from './dp/credential-log-pruner';
 import { EnvError, loadControlEnv } from './env';
 import { buildControlServer } from './server';
+import { redisAnalyticsPipelineReader } from './usage/analytics-pipeline-reader';
 
 /** How long in-flight requests (long-polls included) may take to finish on shutdown. */
 const SHUTDOWN_GRACE_MS = 10_000;
@@ -35,6 +41,14 @@ async function main(): Promise<void> {
   const redis = redisSettings ? connectRedis(redisSettings, { maxRetriesPerRequest: 2 }) : null;
   // One prefix for everything this deployment keeps in Redis; gateways learn it from /dp/v1.
   const redisPrefix = env.PORTICO_REDIS_PREFIX ?? redisPrefixForDatabase(env.DATABASE_URL);
+  const analyticsPipeline = redis
+    ? redisAnalyticsPipelineReader({
+        redis,
+        queuePrefix: env.PORTICO_QUEUE_PREFIX ?? queuePrefixOf(redisPrefix),
+        maxQueueBacklog: env.PORTICO_ANALYTICS_MAX_QUEUE_BACKLOG,
+        memoryShedRatio: env.PORTICO_ANALYTICS_REDIS_MEMORY_SHED_RATIO,
+      })
+    : null;
 
   if (env.PORTICO_BOOTSTRAP_TOKEN) {
     const outcome = await bootstrapOwner(db, env.PORTICO_BOOTSTRAP_TOKEN);
@@ -70,6 +84,7 @@ async function main(): Promise<void> {
     redisPrefix,
     registryKeyPrefix: registryKeyPrefixOf(redisPrefix),
     limiterKeyPrefix: limiterKeyPrefixOf(redisPrefix),
+    ...(analyticsPipeline ? { analyticsPipeline } : {}),
     logger: { level: env.PORTICO_LOG_LEVEL },
     // In memory, per process: see sign-in-throttle.ts for why that is enough.
     signInThrottle: new SignInThrottle(),
@@ -89,6 +104,7 @@ async function main(): Promise<void> {
       credentialLogPruner.stop();
       await app.close();
       await changeFeed.close();
+      await analyticsPipeline?.close();
       if (redis) await redis.quit();
       await db.$disconnect();
       process.exit(0);

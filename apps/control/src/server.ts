@@ -1,5 +1,6 @@
 import {
   type Actor,
+  type AnalyticsPipelineReader,
   type ApiContext,
   appRouter,
   type Mailer,
@@ -74,6 +75,8 @@ export interface ControlServerDeps {
    * handed to gateways at /dp/v1/deployment so they use the same keys and queues.
    */
   redisPrefix?: string;
+  /** Reads the analytics queue and Redis memory for the console (built in `main` with Redis). */
+  analyticsPipeline?: AnalyticsPipelineReader;
 }
 
 /** Longest procedure list a batched tRPC call may name in its path. */
@@ -197,6 +200,7 @@ export async function buildControlServer(deps: ControlServerDeps): Promise<Fasti
             probeRegistry,
             ...(deps.signInThrottle ? { signInThrottle: deps.signInThrottle } : {}),
             ...(quotaCounters ? { quotaCounters } : {}),
+            ...(deps.analyticsPipeline ? { analyticsPipeline: deps.analyticsPipeline } : {}),
             ...(deps.mailer ? { mailer: deps.mailer } : {}),
             ...(deps.portalUrl ? { portalUrl: deps.portalUrl } : {}),
             actor,

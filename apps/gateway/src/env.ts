@@ -1,4 +1,5 @@
 import { availableParallelism } from 'node:os';
+import { analyticsShedEnv } from '@portico/analytics';
 import { ZRedisPrefix } from '@portico/config';
 import { redisClusterEnv } from '@portico/config/redis';
 import { z } from 'zod';
@@ -102,13 +103,7 @@ export const ZGatewayEnv = z.object({
     .max(1_000_000)
     .default(10),
   PORTICO_ANALYTICS_MAX_SERIES: z.coerce.number().int().min(1).max(10_000_000).default(50_000),
-  PORTICO_ANALYTICS_MAX_QUEUE_BACKLOG: z.coerce
-    .number()
-    .int()
-    .min(1)
-    .max(10_000_000)
-    .default(10_000),
-  PORTICO_ANALYTICS_REDIS_MEMORY_SHED_RATIO: z.coerce.number().gt(0).max(1).default(0.8),
+  ...analyticsShedEnv,
   /** Override of the analytics queue's BullMQ prefix; default `{<PORTICO_REDIS_PREFIX>}`. */
   PORTICO_QUEUE_PREFIX: z.string().min(1).optional(),
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),

@@ -271,6 +271,22 @@ describe('shadow (report-only) validation', () => {
     );
     expect(lines.some((l) => l.includes('api="pets30",mode="enforce"'))).toBe(true);
   });
+
+  it('marks what enforcing would refuse in analytics, and nothing else', async () => {
+    const invalid = await send('GET', '/shadow/pets?limit=501', {
+      headers: { 'x-request-id': 'req_shadow_invalid' },
+    });
+    const valid = await send('GET', '/shadow/pets?limit=5', {
+      headers: { 'x-request-id': 'req_shadow_valid' },
+    });
+    expect([invalid.status, valid.status]).toEqual([200, 200]);
+    const recorded = (id: string) => gw.analytics.events.find((e) => e.requestId === id);
+    expect(recorded('req_shadow_invalid')).toMatchObject({
+      status: 200,
+      errorCode: 'GW_REQUEST_INVALID_REPORTED',
+    });
+    expect(recorded('req_shadow_valid')).toMatchObject({ status: 200, errorCode: null });
+  });
 });
 
 describe('config versions the gateway refuses', () => {

@@ -92,13 +92,21 @@ export function createAnalyticsRecorder(options: AnalyticsRecorderOptions): Anal
     pump(true);
   }
 
-  function logSendError(err: unknown): void {
+  function logSendError(err: unknown, during: 'connection' | 'pressure' | 'send' = 'send'): void {
     // Redis being down produces an error per reconnect attempt; one line per 10 s is enough.
     const now = Date.now();
     if (now - lastErrorLogAt < 10_000) return;
     lastErrorLogAt = now;
+    const message = err instanceof Error ? err.message : String(err);
+    if (during === 'pressure') {
+      logger.warn(
+        { err: message, shedding: writer.shedding },
+        'analytics: the look at the queue backlog and Redis memory failed; shedding stays as it was',
+      );
+      return;
+    }
     logger.warn(
-      { err: err instanceof Error ? err.message : String(err), buffered: bufferedCount() },
+      { err: message, buffered: bufferedCount() },
       'analytics: cannot reach Redis, events wait in the bounded buffer',
     );
   }

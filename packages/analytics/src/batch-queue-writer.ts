@@ -34,8 +34,12 @@ export interface BatchQueueWriterOptions {
   logger: AnalyticsLogger;
   /** Called when the connection (re)opens, so a batch waiting out its back-off can go at once. */
   onReady: () => void;
-  /** Called for every connection, send or pressure error (the caller rate-limits its log). */
-  onError: (err: unknown) => void;
+  /**
+   * Called for every connection, send or pressure error (the caller rate-limits its log). A
+   * pressure look that fails or is slow (a saturated machine can delay Redis's answer past its
+   * bound) leaves the shedding state as it was; it does not mean Redis is out of reach.
+   */
+  onError: (err: unknown, during: 'connection' | 'pressure') => void;
 }
 
 const RETRY_BASE_MS = 100;
@@ -61,13 +65,13 @@ export class BatchQueueWriter {
 
   constructor(private readonly options: BatchQueueWriterOptions) {
     this.redis = buildProducerConnection(options.connection);
-    this.redis.on('error', (err: Error) => options.onError(err));
+    this.redis.on('error', (err: Error) => options.onError(err, 'connection'));
     this.redis.on('ready', () => options.onReady());
     this.queue = new Queue(options.queueName, {
       connection: this.redis,
       prefix: options.prefix ?? DEFAULT_QUEUE_PREFIX,
     });
-    this.queue.on('error', (err: Error) => options.onError(err));
+    this.queue.on('error', (err: Error) => options.onError(err, 'connection'));
   }
 
   get ready(): boolean {
@@ -129,7 +133,7 @@ export class BatchQueueWriter {
           }
           this.shedding = next;
         },
-        (err: unknown) => onError(err),
+        (err: unknown) => onError(err, 'pressure'),
       )
       .finally(() => {
         this.pressureCheck = null;

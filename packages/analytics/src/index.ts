@@ -8,5 +8,6 @@ export * from './queue-names';
 export * from './quota-period';
 export * from './request-event';
 export * from './request-event-check';
+export * from './shed-env';
 export * from './success-sampler';
 export * from './usage-aggregate';

@@ -109,8 +109,10 @@ export class RecordingWindow {
       counters.dropped++;
       return;
     }
-    const error = isErrorStatus(event.status);
-    if (!error && !sampler.keep(event.apiId, event.time)) return;
+    // Every error is kept, and so is every request the gateway marked with a code while letting
+    // it through (report-only validation): the explorer shows what enforcing would refuse.
+    const always = isErrorStatus(event.status) || event.errorCode !== null;
+    if (!always && !sampler.keep(event.apiId, event.time)) return;
     counters.rowsKept++;
     if (this.ring.size + this.rowsInFlight >= maxBufferedEvents) {
       // The batch being sent is immutable; make room by dropping the oldest waiting row, or
@@ -120,7 +122,7 @@ export class RecordingWindow {
     }
     // The recorder owns recorded events: the row is the event itself, marked.
     const row = event as KeptRow;
-    row.sampled = !error;
+    row.sampled = !always;
     this.ring.push(row);
   }
 

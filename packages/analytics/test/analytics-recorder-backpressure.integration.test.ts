@@ -30,18 +30,24 @@ describe('analytics recorder: raw rows and backpressure', () => {
         status: 502,
         errorCode: 'GW_UPSTREAM_UNAVAILABLE',
       });
+    // A success report-only validation marked is kept whole, past the spent sample budget.
+    recorder.record({
+      ...event(250),
+      time: second + 600,
+      errorCode: 'GW_REQUEST_INVALID_REPORTED',
+    });
     // The next second opens a fresh budget.
     recorder.record({ ...event(300), time: second + 1_000 });
     await recorder.close(5_000);
 
     const shipped = await delivered(SHARED_REDIS, prefix);
-    expect(shipped.counted).toBe(25);
+    expect(shipped.counted).toBe(26);
     expect(shipped.rowIds).toEqual(
-      [0, 1, 2, 100, 101, 102, 200, 201, 202, 203, 300].map((i) => event(i).requestId).sort(),
+      [0, 1, 2, 100, 101, 102, 200, 201, 202, 203, 250, 300].map((i) => event(i).requestId).sort(),
     );
-    // The successes are the sample; the errors are all there, so they are not marked.
+    // The successes are the sample; the errors and the marked success are all there, unmarked.
     expect(shipped.sampled).toBe(7);
-    expect(recorder.stats()).toMatchObject({ recorded: 25, sent: 25, rowsKept: 11, dropped: 0 });
+    expect(recorder.stats()).toMatchObject({ recorded: 26, sent: 26, rowsKept: 12, dropped: 0 });
   });
 
   it('stops adding jobs past the queue backlog bound, sheds raw rows (counted), keeps counting and ships the held counts once the backlog clears', async () => {

@@ -43,6 +43,10 @@ export type {
   RegistryProbeTarget,
 } from './services/registries/registry-probe';
 export { PorticoError } from './services/shared/domain-errors';
+export type {
+  AnalyticsPipelineReader,
+  AnalyticsPipelineSnapshot,
+} from './services/usage/analytics-pipeline';
 export * from './sync';
 export {
   type Actor,

@@ -5,6 +5,7 @@ import { describeIssues, mapKnownError, validationIssues } from './errors/map-kn
 import type { SignInThrottle } from './services/auth/sign-in-throttle';
 import type { Mailer } from './services/mail/mailer';
 import type { RegistryProbe } from './services/registries/registry-probe';
+import type { AnalyticsPipelineReader } from './services/usage/analytics-pipeline';
 
 export const OPERATOR_ROLES = ['viewer', 'editor', 'admin', 'owner'] as const;
 export type OperatorRole = (typeof OPERATOR_ROLES)[number];
@@ -53,6 +54,8 @@ export interface ApiServices {
    * the order asked); without it quota usage comes from the rollups alone.
    */
   quotaCounters?: QuotaCounterReader;
+  /** Reads the analytics queue and Redis memory for the console; without it the console says so. */
+  analyticsPipeline?: AnalyticsPipelineReader;
   /**
    * Sends the portal's mail (verification, password reset, invitations); without it nothing is
    * sent and the procedures say so (`mailSent: false`).

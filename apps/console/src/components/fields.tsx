@@ -231,7 +231,15 @@ export function Select({
 }
 
 /** Key: value lines to a record (header transforms). */
-export function RecordInput({ path, label }: { path: string; label: string }) {
+export function RecordInput({
+  path,
+  label,
+  hint = 'One “Header-Name: value” per line.',
+}: {
+  path: string;
+  label: string;
+  hint?: string;
+}) {
   const form = useFormContext();
   const value = form.get(path);
   const [text, setText] = useState(
@@ -242,7 +250,7 @@ export function RecordInput({ path, label }: { path: string; label: string }) {
       : '',
   );
   return (
-    <Field label={label} error={form.error(path)} hint="One “Header-Name: value” per line.">
+    <Field label={label} error={form.error(path)} hint={hint}>
       {(p) => (
         <textarea
           {...p}

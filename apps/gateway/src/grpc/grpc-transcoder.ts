@@ -25,6 +25,8 @@ export interface TranscodeHost extends PickContext, AnsweredRequest {
   /** The path below the API's base path, normalised. */
   readonly relativePath: string;
   readonly query: string;
+  /** The body OpenAPI validation already read whole and checked; null when it did not read one. */
+  readonly validatedBody: Buffer | null;
   readonly limitHeaders: Record<string, string> | null;
   /** Records the upstream attempt for analytics and metrics. */
   noteUpstream(outcome: UpstreamOutcome): void;
@@ -70,6 +72,11 @@ export function transcodeToGrpc(
       'GW_BAD_REQUEST',
       `${match.route.method.path} takes a client stream, which HTTP/JSON cannot send`,
     );
+    return;
+  }
+  // Validation consumed the request stream to check its JSON: transcode the body it kept.
+  if (host.validatedBody !== null) {
+    new GrpcCall(host, entry, grpc, match, host.validatedBody).start();
     return;
   }
   readBody(host.req, entry.maxBodyBytes, (error, body) => {

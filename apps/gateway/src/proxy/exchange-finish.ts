@@ -48,6 +48,6 @@ export function finishExchange(ex: Exchange): void {
     bytesIn: ex.bytesIn,
     bytesOut: ex.bytesOut,
     clientIp: ex.clientIp,
-    errorCode: ex.errorCode,
+    errorCode: ex.errorCode ?? ex.reportedCode,
   });
 }

@@ -11,7 +11,7 @@ import type { LimitCheck, LimitDecision, LimitWaiter } from '../limits/index';
 import type { CacheCapture, ResponseCacheStore } from '../policies/response-cache-store';
 import type { UpstreamInstance } from '../upstream/upstream-selector';
 import type { OperationMatch, Violation } from '../validation/openapi-validator';
-import type { ValidationHost } from '../validation/request-validation';
+import { VALIDATION_REPORTED_CODE, type ValidationHost } from '../validation/request-validation';
 import type { ResponseCheck } from '../validation/response-check';
 import { authenticated, limitDecided } from './admission';
 import type { BodyLimit } from './body-limit';
@@ -111,6 +111,11 @@ export class Exchange
   bytesIn = 0;
   bytesOut = 0;
   errorCode: GatewayErrorCode | null = null;
+  /**
+   * Report-mode validation found the request invalid and let it through: analytics record it
+   * under this code (when nothing else failed), so operators see what enforcing would refuse.
+   */
+  reportedCode: typeof VALIDATION_REPORTED_CODE | null = null;
   finished = false;
 
   constructor(
@@ -153,6 +158,10 @@ export class Exchange
 
   validationRefused(violations: readonly Violation[]): void {
     refuseInvalidRequest(this, violations);
+  }
+
+  validationReported(): void {
+    this.reportedCode = VALIDATION_REPORTED_CODE;
   }
 
   validationBodyTooLarge(limit: number): void {

@@ -4,6 +4,13 @@ import { BodyCollector, type BodyCollectorTarget } from './body-collector';
 import { type CompiledValidation, validationModeFor } from './compiled-validation';
 import type { OpenApiValidator, OperationMatch, Violation } from './openapi-validator';
 
+/**
+ * The analytics error code of a request report-mode validation found invalid and forwarded. It is
+ * never answered to a client (not a GatewayErrorCode): it marks the request in the rollups' error
+ * codes and keeps its row in the request explorer.
+ */
+export const VALIDATION_REPORTED_CODE = 'GW_REQUEST_INVALID_REPORTED';
+
 /** The exchange a validation runs for: what it reads, and where the verdict goes. */
 export interface ValidationHost {
   readonly req: IncomingMessage;
@@ -11,6 +18,8 @@ export interface ValidationHost {
   /** Forward the request; `body` is the collected body when the validator read it whole. */
   validationPassed(body: Buffer | null, match: OperationMatch | null): void;
   validationRefused(violations: readonly Violation[]): void;
+  /** Report mode: the request would have been refused; it is forwarded, and analytics mark it. */
+  validationReported(): void;
   validationBodyTooLarge(limit: number): void;
   validationBodyFailed(): void;
 }
@@ -88,8 +97,10 @@ function conclude(
     return;
   }
   verdict.metrics.observeValidationFailure(verdict.request.apiId, verdict.mode);
-  if (verdict.mode === 'report') host.validationPassed(body, verdict.match);
-  else host.validationRefused(violations);
+  if (verdict.mode === 'report') {
+    host.validationReported();
+    host.validationPassed(body, verdict.match);
+  } else host.validationRefused(violations);
 }
 
 /** Checks a JSON body once the collector has it whole. */

@@ -1,6 +1,7 @@
 import { router } from '../../trpc';
 import { usageErrorsProcedure } from './errors';
 import { usageLatencyProcedure } from './latency';
+import { analyticsPipelineProcedure } from './pipeline';
 import { quotaUsageProcedure } from './quota-usage';
 import { usageRequestsProcedure } from './requests';
 import { usageSeriesProcedure } from './series';
@@ -20,4 +21,5 @@ export const usageRouter = router({
   quotaUsage: quotaUsageProcedure,
   requests: usageRequestsProcedure,
   summary: usageSummaryProcedure,
+  pipeline: analyticsPipelineProcedure,
 });

@@ -1,8 +1,8 @@
 'use client';
 
 import { useQuery } from '@tanstack/react-query';
-import { useState } from 'react';
 import { ErrorAlert, PageHeader } from '../../../components/ui';
+import { useUrlState } from '../../../components/use-url-state';
 import { useSlidingWindow } from '../../../components/use-window';
 import { useTRPC } from '../../../lib/trpc';
 import {
@@ -11,14 +11,21 @@ import {
   LIVE,
   NO_FILTERS,
   RANGES,
+  type Range,
   usageScope,
 } from './analytics-filters';
+import { PipelinePanel } from './pipeline-panel';
 import { RequestExplorer } from './request-explorer';
 import { StatusClasses, SummaryStats, TrafficPanels } from './traffic-panels';
 
 export default function AnalyticsPage() {
   const trpc = useTRPC();
-  const [filters, setFilters] = useState<AnalyticsFilters>(NO_FILTERS);
+  // The range and filters live in the URL, so a view can be reloaded, shared and bookmarked.
+  const [url, setFilters] = useUrlState(NO_FILTERS);
+  const filters: AnalyticsFilters = {
+    ...url,
+    range: Object.hasOwn(RANGES, url.range) ? (url.range as Range) : NO_FILTERS.range,
+  };
   const { span, refresh } = useSlidingWindow(RANGES[filters.range].ms);
   const apis = useQuery(trpc.apis.list.queryOptions({}));
   const consumers = useQuery(trpc.consumers.list.queryOptions({}));
@@ -59,6 +66,7 @@ export default function AnalyticsPage() {
       <TrafficPanels series={series} latency={latency.data} top={top.data} errors={errors.data} />
       <StatusClasses errors={errors.data} />
       <RequestExplorer scope={scope} apiName={apiName} consumerName={consumerName} />
+      <PipelinePanel />
     </>
   );
 }

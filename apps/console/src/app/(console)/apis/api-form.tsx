@@ -16,6 +16,7 @@ import { useTRPC } from '../../../lib/trpc';
 import { ApiAuthFields } from './api-auth-fields';
 import { type ApiView, initialDraft, toInput, ZApiForm } from './api-draft';
 import { ApiPolicyFields } from './api-policy-fields';
+import { ApiValidationFields } from './api-validation-fields';
 import { McpSettings } from './mcp-settings';
 import { RoutesEditor } from './routes-editor';
 
@@ -80,6 +81,11 @@ export function ApiForm({ api, onDone }: { api: ApiView | null; onDone: () => vo
       <McpSettings mcp={d.mcp} hasDocument={api?.hasOpenApiDocument ?? false} />
 
       <ApiPolicyFields hasCors={d.policies.cors !== undefined} />
+
+      <ApiValidationFields
+        enabled={d.policies.validation !== undefined}
+        hasDocument={api?.hasOpenApiDocument ?? false}
+      />
 
       <FormActions
         onCancel={onDone}

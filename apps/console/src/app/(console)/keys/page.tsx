@@ -1,7 +1,7 @@
 'use client';
 
 import { useMutation, useQuery } from '@tanstack/react-query';
-import { useEffect, useState } from 'react';
+import { useState } from 'react';
 import { z } from 'zod';
 import { SecretShown } from '../../../components/dialogs';
 import {
@@ -24,6 +24,7 @@ import {
   PageHeader,
   timeAgo,
 } from '../../../components/ui';
+import { useUrlState } from '../../../components/use-url-state';
 import { useTRPC } from '../../../lib/trpc';
 
 // Same bounds as the server's keys.create input (name ≤ 100, expiry 60 s … 10 years).
@@ -79,15 +80,14 @@ function CreateKeyForm({
   );
 }
 
+const KEY_FILTERS = { consumer: '' } as const;
+
 export default function KeysPage() {
   const trpc = useTRPC();
   const session = useSession();
-  const [consumerId, setConsumerId] = useState('');
-  useEffect(() => {
-    // Deep link from the Consumers page: /keys?consumer=<id>.
-    const fromUrl = new URLSearchParams(window.location.search).get('consumer');
-    if (fromUrl) setConsumerId(fromUrl);
-  }, []);
+  // The consumer filter lives in the URL (/keys?consumer=<id>, also the Consumers page's link).
+  const [{ consumer: consumerId }, setUrl] = useUrlState(KEY_FILTERS);
+  const setConsumerId = (consumer: string) => setUrl({ consumer });
   const consumers = useQuery(trpc.consumers.list.queryOptions({}));
   const keys = useQuery(trpc.keys.list.queryOptions(consumerId ? { consumerId } : {}));
   const [creating, setCreating] = useState(false);

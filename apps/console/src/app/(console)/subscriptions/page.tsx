@@ -1,7 +1,6 @@
 'use client';
 
 import { useMutation, useQuery } from '@tanstack/react-query';
-import { useState } from 'react';
 import { FilterSelect, useInvalidate } from '../../../components/list-page';
 import { useSession } from '../../../components/session';
 import { PagedList } from '../../../components/table';
@@ -12,6 +11,7 @@ import {
   formatDate,
   PageHeader,
 } from '../../../components/ui';
+import { useUrlState } from '../../../components/use-url-state';
 import { useTRPC } from '../../../lib/trpc';
 
 const STATUSES = ['pending', 'active', 'rejected', 'cancelled'] as const;
@@ -22,10 +22,16 @@ const TONE: Record<(typeof STATUSES)[number], BadgeTone> = {
   cancelled: 'neutral',
 };
 
+const SUBSCRIPTION_FILTERS = { status: '' } as const;
+
 export default function SubscriptionsPage() {
   const trpc = useTRPC();
   const session = useSession();
-  const [status, setStatus] = useState<(typeof STATUSES)[number] | ''>('');
+  const [url, setUrl] = useUrlState(SUBSCRIPTION_FILTERS);
+  const status = (STATUSES as readonly string[]).includes(url.status)
+    ? (url.status as (typeof STATUSES)[number])
+    : '';
+  const setStatus = (value: string) => setUrl({ status: value });
   const subs = useQuery(trpc.subscriptions.list.queryOptions(status ? { status } : {}));
   const invalidate = useInvalidate(trpc.subscriptions.pathKey());
   const approve = useMutation(
@@ -44,7 +50,7 @@ export default function SubscriptionsPage() {
           id="sub-status"
           label="Status"
           value={status}
-          onChange={(value) => setStatus(value as typeof status)}
+          onChange={setStatus}
           all="All"
           options={STATUSES.map((s) => ({ value: s, label: s }))}
           style={{ maxWidth: 200 }}
