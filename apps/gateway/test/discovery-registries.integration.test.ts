@@ -7,10 +7,11 @@ import {
   hasZookeeper,
   type LocalServer,
 } from '@portico/discovery/testing';
+import { eventually } from '@portico/testkit';
 import { Etcd3 } from 'etcd3';
 import zookeeper from 'node-zookeeper-client';
 import { afterAll, afterEach, describe, expect, it } from 'vitest';
-import { apiOf, eventually, startGateway, type TestGateway } from './harness';
+import { apiOf, startGateway, type TestGateway } from './harness';
 import {
   type ChildInstance,
   killAndStartScenario,

@@ -4,9 +4,9 @@ import {
   StreamableHTTPError,
 } from '@modelcontextprotocol/sdk/client/streamableHttp.js';
 import { LATEST_PROTOCOL_VERSION, McpError } from '@modelcontextprotocol/sdk/types.js';
+import { eventually } from '@portico/testkit';
 import { request } from 'undici';
 import { describe, expect, it } from 'vitest';
-import { eventually } from './harness';
 import { rejection, useMcpStack } from './mcp-stack';
 
 const stack = useMcpStack();
