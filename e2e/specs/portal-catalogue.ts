@@ -54,31 +54,26 @@ export async function publishWeatherForThePortal(stack: StackInfo): Promise<void
     bearer,
   );
   const apiId = 'api' in imported ? imported.api.id : imported.id;
-  const starter = await trpcMutation<{ id: string }>(
-    stack.controlUrl,
-    'plans.create',
-    {
-      name: 'starter',
-      description: 'For trying things out',
-      rateLimit: { requests: 3, per: 'second' },
-      quota: { requests: 10_000, per: 'day' },
-      apiIds: [apiId],
-    },
-    bearer,
-  );
-  const pro = await trpcMutation<{ id: string }>(
-    stack.controlUrl,
-    'plans.create',
-    {
-      name: 'pro',
-      description: 'Production traffic, reviewed by us',
-      rateLimit: { requests: 100, per: 'second' },
-      quota: { requests: 1_000_000, per: 'month' },
-      approvalRequired: true,
-      apiIds: [apiId],
-    },
-    bearer,
-  );
+  const plan = (fields: Record<string, unknown>) =>
+    trpcMutation<{ id: string }>(
+      stack.controlUrl,
+      'plans.create',
+      { ...fields, apiIds: [apiId] },
+      bearer,
+    );
+  const starter = await plan({
+    name: 'starter',
+    description: 'For trying things out',
+    rateLimit: { requests: 3, per: 'second' },
+    quota: { requests: 10_000, per: 'day' },
+  });
+  const pro = await plan({
+    name: 'pro',
+    description: 'Production traffic, reviewed by us',
+    rateLimit: { requests: 100, per: 'second' },
+    quota: { requests: 1_000_000, per: 'month' },
+    approvalRequired: true,
+  });
   await trpcMutation(
     stack.controlUrl,
     'portalAdmin.settings.update',

@@ -1,9 +1,7 @@
-import { randomBytes } from 'node:crypto';
-import type { AddressInfo } from 'node:net';
 import { createTestDatabase, type TestDatabase } from '@portico/db/testing';
 import type { FastifyInstance } from 'fastify';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { buildControlServer } from '../src/server';
+import { listeningControlServer, testControlServer } from './control-server';
 import { dataOf, mutate, query, sessionCookieFrom } from './http-client';
 
 const CONSOLE_ORIGIN = 'http://console.example.test';
@@ -16,15 +14,10 @@ let ownerCookie: string;
 
 beforeAll(async () => {
   database = await createTestDatabase();
-  app = await buildControlServer({
+  ({ app, base } = await listeningControlServer({
     db: database.db,
-    secretKey: randomBytes(32),
-    sessionSigningKey: randomBytes(32),
     consoleOrigins: [CONSOLE_ORIGIN],
-    cookieSecure: false,
-  });
-  await app.listen({ port: 0, host: '127.0.0.1' });
-  base = `http://127.0.0.1:${(app.server.address() as AddressInfo).port}`;
+  }));
   const setup = await mutate(base, 'auth.setup', OWNER);
   expect(setup.status).toBe(200);
   ownerCookie = sessionCookieFrom(setup.headers)?.pair ?? '';
@@ -261,13 +254,7 @@ describe('health and metrics', () => {
 
   it('/healthz is 503 problem+json when the database is gone', async () => {
     const doomed = await createTestDatabase();
-    const server = await buildControlServer({
-      db: doomed.db,
-      secretKey: randomBytes(32),
-      sessionSigningKey: randomBytes(32),
-      consoleOrigins: [],
-      cookieSecure: false,
-    });
+    const server = await testControlServer({ db: doomed.db });
     try {
       await doomed.drop();
       const reply = await server.inject({ method: 'GET', url: '/healthz' });

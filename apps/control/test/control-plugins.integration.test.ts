@@ -1,11 +1,10 @@
 import { randomBytes } from 'node:crypto';
-import type { AddressInfo } from 'node:net';
 import { createTestDatabase, type TestDatabase } from '@portico/db/testing';
 import type { FastifyInstance } from 'fastify';
 import { Redis } from 'ioredis';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type ChangeFeed, createChangeFeed } from '../src/dp/change-feed';
-import { buildControlServer } from '../src/server';
+import { listeningControlServer } from './control-server';
 import { dataOf, mutate, sessionCookieFrom } from './http-client';
 
 let database: TestDatabase;
@@ -19,18 +18,12 @@ beforeAll(async () => {
   database = await createTestDatabase();
   redis = new Redis('redis://127.0.0.1:6379', { maxRetriesPerRequest: 1 });
   changeFeed = createChangeFeed(database.url);
-  app = await buildControlServer({
+  ({ app, base } = await listeningControlServer({
     db: database.db,
-    secretKey: randomBytes(32),
-    sessionSigningKey: randomBytes(32),
-    consoleOrigins: [],
-    cookieSecure: false,
     changeFeed,
     redis,
     registryKeyPrefix: `test:${randomBytes(6).toString('hex')}:`,
-  });
-  await app.listen({ port: 0, host: '127.0.0.1' });
-  base = `http://127.0.0.1:${(app.server.address() as AddressInfo).port}`;
+  }));
   const setup = await mutate(base, 'auth.setup', {
     email: 'owner@example.test',
     password: 'a long enough password',

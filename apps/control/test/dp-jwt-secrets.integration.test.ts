@@ -1,5 +1,4 @@
 import { randomBytes } from 'node:crypto';
-import { type ApiContext, createAppCaller } from '@portico/api';
 import { type SyncResponse, snapshotHash, ZSyncResponse } from '@portico/config';
 import type { Db } from '@portico/db';
 import { createTestDatabase } from '@portico/db/testing';
@@ -9,6 +8,7 @@ import Fastify, { type FastifyInstance } from 'fastify';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type ChangeFeed, createChangeFeed } from '../src/dp/change-feed';
 import { dataPlaneSyncPlugin } from '../src/dp/plugin';
+import { ownerCaller } from './owner-caller';
 
 let database: Awaited<ReturnType<typeof createTestDatabase>>;
 let db: Db;
@@ -21,28 +21,7 @@ const SECRET_NAME = 'partner-hs256';
 const FIRST_VALUE = `first-${randomBytes(24).toString('hex')}`;
 const SECOND_VALUE = `second-${randomBytes(24).toString('hex')}`;
 
-const caller = () => {
-  const ctx: ApiContext = {
-    db,
-    sessionSigningKey: randomBytes(32),
-    secretKey,
-    now: () => new Date(),
-    actor: {
-      kind: 'operator',
-      userId: 'usr_jwt_test_owner',
-      email: 'owner@example.test',
-      role: 'owner',
-      via: 'token',
-      sessionId: null,
-      tokenId: null,
-    },
-    requestId: `req_${randomBytes(4).toString('hex')}`,
-    clientIp: '127.0.0.1',
-    userAgent: 'vitest',
-    cookies: { setSession() {}, clearSession() {} },
-  };
-  return createAppCaller(ctx);
-};
+const caller = () => ownerCaller(db, secretKey, 'usr_jwt_test_owner');
 
 async function dataPlaneToken(): Promise<string> {
   const secret = generateSecret('dataPlaneToken');

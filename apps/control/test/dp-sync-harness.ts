@@ -4,7 +4,7 @@
  * /dp/v1/config that parses the answer with the wire schema.
  */
 import { randomBytes } from 'node:crypto';
-import { type ApiContext, createAppCaller } from '@portico/api';
+import type { createAppCaller } from '@portico/api';
 import { type SyncResponse, ZSyncResponse } from '@portico/config';
 import type { Db } from '@portico/db';
 import { createTestDatabase } from '@portico/db/testing';
@@ -12,6 +12,7 @@ import { generateSecret } from '@portico/keys';
 import Fastify from 'fastify';
 import { createChangeFeed } from '../src/dp/change-feed';
 import { dataPlaneSyncPlugin } from '../src/dp/plugin';
+import { ownerCaller } from './owner-caller';
 
 export interface PollResult {
   status: number;
@@ -78,28 +79,7 @@ export async function startDpSyncHarness(): Promise<DpSyncHarness> {
   });
   const baseUrl = await app.listen({ port: 0, host: '127.0.0.1' });
 
-  const caller = () => {
-    const ctx: ApiContext = {
-      db,
-      sessionSigningKey: randomBytes(32),
-      secretKey,
-      now: () => new Date(),
-      actor: {
-        kind: 'operator',
-        userId: 'usr_dp_test_owner',
-        email: 'owner@example.test',
-        role: 'owner',
-        via: 'token',
-        sessionId: null,
-        tokenId: null,
-      },
-      requestId: `req_${randomBytes(4).toString('hex')}`,
-      clientIp: '127.0.0.1',
-      userAgent: 'vitest',
-      cookies: { setSession() {}, clearSession() {} },
-    };
-    return createAppCaller(ctx);
-  };
+  const caller = () => ownerCaller(db, secretKey, 'usr_dp_test_owner');
 
   async function machineToken(kind: 'dataplane' | 'registry', revoked = false): Promise<string> {
     const secret = generateSecret(kind === 'dataplane' ? 'dataPlaneToken' : 'registryToken');

@@ -1,12 +1,11 @@
 import { randomBytes } from 'node:crypto';
-import type { AddressInfo } from 'node:net';
 import { SignInThrottle, smtpMailer } from '@portico/api';
 import { createTestDatabase, type TestDatabase } from '@portico/db/testing';
 import { generateSecret } from '@portico/keys';
 import type { FastifyInstance } from 'fastify';
 import type { Redis } from 'ioredis';
 import { type ChangeFeed, createChangeFeed } from '../src/dp/change-feed';
-import { buildControlServer } from '../src/server';
+import { listeningControlServer } from './control-server';
 import { dataOf, mutate, sessionCookieFrom } from './http-client';
 import { type Mailbox, startMailbox } from './mailbox';
 
@@ -53,16 +52,13 @@ export async function startPortalHarness(
       start: dp.start,
     },
   });
-  const app = await buildControlServer({
+  const { app, base } = await listeningControlServer({
     changeFeed,
     db: database.db,
-    secretKey: randomBytes(32),
-    sessionSigningKey: randomBytes(32),
     consoleOrigins: [CONSOLE_ORIGIN],
     portalOrigins: [PORTAL_ORIGIN],
     portalUrl: PORTAL_URL,
     mailer,
-    cookieSecure: false,
     now: () => new Date(Date.now() + offsetMs),
     signInThrottle: new SignInThrottle(),
     ...(options.redis ? { redis: options.redis } : {}),
@@ -72,8 +68,6 @@ export async function startPortalHarness(
       ? { registryKeyPrefix: `test-registry-${randomBytes(6).toString('hex')}` }
       : {}),
   });
-  await app.listen({ port: 0, host: '127.0.0.1' });
-  const base = `http://127.0.0.1:${(app.server.address() as AddressInfo).port}`;
   const setup = await mutate(base, 'auth.setup', {
     email: 'owner@example.test',
     password: PASSWORD,

@@ -1,10 +1,8 @@
-import { randomBytes } from 'node:crypto';
-import type { AddressInfo } from 'node:net';
 import { SignInThrottle } from '@portico/api';
 import { createTestDatabase, type TestDatabase } from '@portico/db/testing';
 import type { FastifyInstance } from 'fastify';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { buildControlServer } from '../src/server';
+import { listeningControlServer } from './control-server';
 import { mutate, sessionCookieFrom, type TrpcReply } from './http-client';
 
 const OWNER = { email: 'owner@example.test', password: 'a long enough password', name: 'Owner' };
@@ -19,18 +17,12 @@ const logLines: string[] = [];
 
 beforeAll(async () => {
   database = await createTestDatabase();
-  app = await buildControlServer({
+  ({ app, base } = await listeningControlServer({
     db: database.db,
-    secretKey: randomBytes(32),
-    sessionSigningKey: randomBytes(32),
-    consoleOrigins: [],
-    cookieSecure: false,
     now: () => new Date(clockMs),
     signInThrottle: new SignInThrottle(),
     logger: { level: 'warn', stream: { write: (line: string) => void logLines.push(line) } },
-  });
-  await app.listen({ port: 0, host: '127.0.0.1' });
-  base = `http://127.0.0.1:${(app.server.address() as AddressInfo).port}`;
+  }));
   expect((await mutate(base, 'auth.setup', OWNER)).status).toBe(200);
 });
 

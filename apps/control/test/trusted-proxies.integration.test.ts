@@ -1,10 +1,8 @@
-import { randomBytes } from 'node:crypto';
-import type { AddressInfo } from 'node:net';
 import { SignInThrottle } from '@portico/api';
 import { createTestDatabase, type TestDatabase } from '@portico/db/testing';
 import type { FastifyInstance } from 'fastify';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { buildControlServer } from '../src/server';
+import { listeningControlServer } from './control-server';
 
 let database: TestDatabase;
 const apps: FastifyInstance[] = [];
@@ -18,19 +16,14 @@ afterAll(async () => {
 });
 
 async function start(trustedProxies: string[]): Promise<string> {
-  const app = await buildControlServer({
+  const { app, base } = await listeningControlServer({
     db: database.db,
-    secretKey: randomBytes(32),
-    sessionSigningKey: randomBytes(32),
-    consoleOrigins: [],
-    cookieSecure: false,
     trustedProxies,
     // Per IP after 3 failures; per email never, so only the address decides here.
     signInThrottle: new SignInThrottle({ maxFailuresPerIp: 3, maxFailuresPerEmail: 1000 }),
   });
   apps.push(app);
-  await app.listen({ port: 0, host: '127.0.0.1' });
-  return `http://127.0.0.1:${(app.server.address() as AddressInfo).port}`;
+  return base;
 }
 
 async function signInFrom(base: string, clientIp: string, n: number): Promise<number> {

@@ -1,12 +1,12 @@
 import { randomBytes } from 'node:crypto';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { generateSecret } from '@portico/keys';
+import { eventually } from '@portico/testkit';
 import { Redis } from 'ioredis';
 import { request } from 'undici';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createLimiter, limiterRedisOptions } from '../src/limits/index';
 import {
-  eventually,
   published,
   service,
   startGateway,

@@ -5,18 +5,10 @@ import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { generateSecret } from '@portico/keys';
-import { freePort } from '@portico/testkit';
+import { eventually, freePort } from '@portico/testkit';
 import { request } from 'undici';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import {
-  apiOf,
-  eventually,
-  published,
-  service,
-  startGateway,
-  startUpstream,
-  type Upstream,
-} from './harness';
+import { apiOf, published, service, startGateway, startUpstream, type Upstream } from './harness';
 
 const key = generateSecret('apiKey');
 let upstream: Upstream;

@@ -1,11 +1,10 @@
 import { type AddressInfo, createServer } from 'node:net';
-import { type ControlPlane, startControlPlane } from '@portico/testkit';
+import { type ControlPlane, eventually, startControlPlane } from '@portico/testkit';
 import { request } from 'undici';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import {
   type EchoBody,
   echoHandler,
-  eventually,
   startGateway,
   startUpstream,
   type TestGateway,

@@ -1,6 +1,7 @@
 import type { ControlPlane } from '@portico/testkit';
+import { eventually } from '@portico/testkit';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { apiOf, eventually, startGateway, type TestGateway } from './harness';
+import { apiOf, startGateway, type TestGateway } from './harness';
 import { type RegistryControlPlane, startRegistryControlPlane } from './registry-control-plane';
 import {
   type ChildInstance,

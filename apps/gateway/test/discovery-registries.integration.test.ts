@@ -7,10 +7,11 @@ import {
   hasZookeeper,
   type LocalServer,
 } from '@portico/discovery/testing';
+import { eventually } from '@portico/testkit';
 import { Etcd3 } from 'etcd3';
 import zookeeper from 'node-zookeeper-client';
 import { afterAll, afterEach, describe, expect, it } from 'vitest';
-import { apiOf, eventually, startGateway, type TestGateway } from './harness';
+import { apiOf, startGateway, type TestGateway } from './harness';
 import {
   type ChildInstance,
   killAndStartScenario,
@@ -83,6 +84,32 @@ function expectScenario(
   expect(result.servedByVictimAfterKill).toBe(0);
 }
 
+/**
+ * The scenario for a registry that announces instances one by one: three announced, a gateway
+ * following them, the first SIGKILLed (its record stays: passive health ejects it) and a fourth
+ * (`<tag>-d`) announced mid-run.
+ */
+async function announcedInstancesScenario(
+  tag: string,
+  registry: Record<string, unknown>,
+  announce: (instance: ChildInstance) => Promise<void>,
+) {
+  const [a, b, c] = await upstreams([`${tag}-a`, `${tag}-b`, `${tag}-c`]);
+  for (const inst of [a, b, c]) await announce(inst as ChildInstance);
+  const g = await gatewayFollowing(registry, 'orders');
+  return killAndStartScenario({
+    gatewayUrl: g.url,
+    statusUrl: g.statusUrl,
+    serviceId: SERVICE_ID,
+    victim: a as ChildInstance,
+    announceFresh: async () => {
+      const [fresh] = await upstreams([`${tag}-d`]);
+      await announce(fresh as ChildInstance);
+      return { instanceId: `${tag}-d`, announcedAt: Date.now() };
+    },
+  });
+}
+
 afterEach(async () => {
   await Promise.all(children.splice(0).map((c) => c.kill()));
   await gw?.close();
@@ -99,29 +126,18 @@ describe.skipIf(!hasBinary('etcd'))('instances from etcd (real etcd server)', ()
     await server.start();
     const etcd = new Etcd3({ hosts: url });
     const prefix = `/portico-test-${randomBytes(4).toString('hex')}/`;
-    const announce = (c: ChildInstance) =>
-      etcd
+    const announce = async (c: ChildInstance) => {
+      await etcd
         .put(`${prefix}orders/${c.id}`)
         .value(JSON.stringify({ address: '127.0.0.1', port: c.port, weight: 1 }));
+    };
     try {
-      const [a, b, c] = await upstreams(['etcd-a', 'etcd-b', 'etcd-c']);
-      for (const inst of [a, b, c]) await announce(inst as ChildInstance);
-      const g = await gatewayFollowing(
+      // The dead process's record stays in etcd (nothing removed it).
+      const result = await announcedInstancesScenario(
+        'etcd',
         { type: 'etcd', address: url, options: { prefix } },
-        'orders',
+        announce,
       );
-      const result = await killAndStartScenario({
-        gatewayUrl: g.url,
-        statusUrl: g.statusUrl,
-        serviceId: SERVICE_ID,
-        // The dead process's record stays in etcd (nothing removed it): passive health ejects it.
-        victim: a as ChildInstance,
-        announceFresh: async () => {
-          const [fresh] = await upstreams(['etcd-d']);
-          await announce(fresh as ChildInstance);
-          return { instanceId: 'etcd-d', announcedAt: Date.now() };
-        },
-      });
       expectScenario('etcd', result);
     } finally {
       etcd.close();
@@ -156,24 +172,12 @@ describe.skipIf(!hasZookeeper())('instances from ZooKeeper (real ZooKeeper serve
     };
     try {
       await zkDo<string>((cb) => zk.mkdirp('/services/orders', cb));
-      const [a, b, c] = await upstreams(['zk-a', 'zk-b', 'zk-c']);
-      for (const inst of [a, b, c]) await announce(inst as ChildInstance);
-      const g = await gatewayFollowing(
+      // The dead process's ephemeral znode belongs to the test's session and stays.
+      const result = await announcedInstancesScenario(
+        'zk',
         { type: 'zookeeper', address: connectString, options: { basePath: '/services' } },
-        'orders',
+        announce,
       );
-      const result = await killAndStartScenario({
-        gatewayUrl: g.url,
-        statusUrl: g.statusUrl,
-        serviceId: SERVICE_ID,
-        // Its ephemeral znode belongs to the test's session and stays: passive health ejects it.
-        victim: a as ChildInstance,
-        announceFresh: async () => {
-          const [fresh] = await upstreams(['zk-d']);
-          await announce(fresh as ChildInstance);
-          return { instanceId: 'zk-d', announcedAt: Date.now() };
-        },
-      });
       expectScenario('zookeeper', result);
     } finally {
       zk.close();

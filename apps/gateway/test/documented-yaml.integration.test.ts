@@ -3,13 +3,19 @@ import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { fileURLToPath } from 'node:url';
 import { createDnsmasq, hasBinary } from '@portico/discovery/testing';
-import { type ControlPlane, freePort, RedisServer, startControlPlane } from '@portico/testkit';
+import {
+  type ControlPlane,
+  eventually,
+  freePort,
+  RedisServer,
+  startControlPlane,
+} from '@portico/testkit';
 import { exportJWK, generateKeyPair, SignJWT } from 'jose';
 import { request } from 'undici';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { parse as parseYaml } from 'yaml';
 import { ConsulDouble } from '../../../packages/discovery/test/doubles/consul-double';
-import { eventually, startGateway, type TestGateway } from './harness';
+import { startGateway, type TestGateway } from './harness';
 import { type ChildInstance, startRegisteringUpstream } from './traffic-support';
 
 /**

@@ -1,12 +1,12 @@
 import { parseQuotaCounter, quotaCounterKey } from '@portico/config';
-import { generateSecret } from '@portico/keys';
 import { type RedisServer, startRedisServer } from '@portico/testkit';
 import { Redis } from 'ioredis';
 import { Pool } from 'undici';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { metric } from '../src/limits/testing/limiter-observations';
 import { type GatewayProcess, startGatewayProcess, workerViews } from './gateway-process';
-import { apiOf, echoHandler, service, startUpstream, type Upstream } from './harness';
+import { echoHandler, startUpstream, type Upstream } from './harness';
+import { quotaPlanFixture } from './quota-plan-fixture';
 
 /**
  * The cold burst a new user tries first: two freshly started gateways (two cluster workers each)
@@ -42,28 +42,13 @@ afterAll(async () => {
 });
 
 async function burstRun(policy: 'open' | 'closed', run: number) {
-  const key = generateSecret('apiKey');
-  const consumerId = `con_burst_${policy}_${run}`;
-  const planId = `pln_burst_${policy}`;
-  const snapshot = {
-    services: [service('svc', [{ host: '127.0.0.1', port: upstream.port }])],
-    apis: [apiOf('api_burst', '/', 'svc', { auth: { type: 'key' } })],
-    plans: [
-      {
-        id: planId,
-        name: 'burst',
-        apiIds: ['api_burst'],
-        redisFailurePolicy: policy,
-        rateLimit: { requests: 1_000_000, per: 'second' },
-        quota: { requests: QUOTA, per: 'day' },
-      },
-    ],
-  };
-  const credentials = {
-    consumers: [{ id: consumerId, name: consumerId, status: 'active' as const }],
-    keys: [{ id: `key_${consumerId}`, consumerId, hash: key.hash, expiresAt: null }],
-    subscriptions: [{ id: `sub_${consumerId}`, consumerId, planId }],
-  };
+  const { key, consumerId, planId, snapshot, credentials } = quotaPlanFixture({
+    name: 'burst',
+    policy,
+    quota: QUOTA,
+    upstreamPort: upstream.port,
+    consumerTag: `${policy}_${run}`,
+  });
   const gateways: GatewayProcess[] = await Promise.all(
     Array.from({ length: GATEWAYS }, (_, g) =>
       startGatewayProcess({

@@ -1,12 +1,12 @@
 import { parseQuotaCounter, quotaCounterKey } from '@portico/config';
-import { generateSecret } from '@portico/keys';
 import { type RedisServer, startRedisServer } from '@portico/testkit';
 import { Redis } from 'ioredis';
 import { Pool } from 'undici';
 import { afterEach, describe, expect, it } from 'vitest';
 import { metric } from '../src/limits/testing/limiter-observations';
 import { type GatewayProcess, startGatewayProcess, workerViews } from './gateway-process';
-import { apiOf, echoHandler, service, startUpstream, type Upstream } from './harness';
+import { echoHandler, startUpstream, type Upstream } from './harness';
+import { quotaPlanFixture } from './quota-plan-fixture';
 
 /**
  * Redis stops answering (SIGSTOP: connections stay up, nothing replies) for five seconds in the
@@ -41,28 +41,12 @@ describe.each(['open', 'closed'] as const)('Redis paused for 5 s mid-run (%s pol
     redisServer = await startRedisServer();
     admin = new Redis({ host: '127.0.0.1', port: redisServer.port });
     upstream = await startUpstream(echoHandler);
-    const key = generateSecret('apiKey');
-    const consumerId = `con_paused_${policy}`;
-    const planId = `pln_paused_${policy}`;
-    const snapshot = {
-      services: [service('svc', [{ host: '127.0.0.1', port: upstream.port }])],
-      apis: [apiOf('api_paused', '/', 'svc', { auth: { type: 'key' } })],
-      plans: [
-        {
-          id: planId,
-          name: 'paused',
-          apiIds: ['api_paused'],
-          redisFailurePolicy: policy,
-          rateLimit: { requests: 1_000_000, per: 'second' },
-          quota: { requests: QUOTA, per: 'day' },
-        },
-      ],
-    };
-    const credentials = {
-      consumers: [{ id: consumerId, name: consumerId, status: 'active' as const }],
-      keys: [{ id: `key_${consumerId}`, consumerId, hash: key.hash, expiresAt: null }],
-      subscriptions: [{ id: `sub_${consumerId}`, consumerId, planId }],
-    };
+    const { key, consumerId, planId, snapshot, credentials } = quotaPlanFixture({
+      name: 'paused',
+      policy,
+      quota: QUOTA,
+      upstreamPort: upstream.port,
+    });
     for (let g = 0; g < GATEWAYS; g++) {
       gateways.push(
         await startGatewayProcess({

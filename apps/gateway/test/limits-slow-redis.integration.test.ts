@@ -1,13 +1,13 @@
 import { once } from 'node:events';
 import { createConnection, createServer, type Server, type Socket } from 'node:net';
 import { parseQuotaCounter, quotaCounterKey } from '@portico/config';
-import { generateSecret } from '@portico/keys';
 import { type RedisServer, startRedisServer } from '@portico/testkit';
 import { Redis } from 'ioredis';
 import { Pool } from 'undici';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type GatewayProcess, startGatewayProcess } from './gateway-process';
-import { apiOf, echoHandler, service, startUpstream, type Upstream } from './harness';
+import { echoHandler, startUpstream, type Upstream } from './harness';
+import { quotaPlanFixture } from './quota-plan-fixture';
 
 /**
  * Redis 100 ms away: a TCP proxy in front of a private redis-server holds every reply for
@@ -75,29 +75,15 @@ function percentile(sorted: readonly number[], p: number): number {
 }
 
 async function run(policy: 'open' | 'closed', redisPort: number, label: string) {
-  const key = generateSecret('apiKey');
-  const consumerId = `con_${label}_${policy}`;
-  const planId = `pln_${label}_${policy}`;
+  const { key, consumerId, planId, snapshot, credentials } = quotaPlanFixture({
+    name: label,
+    policy,
+    quota: QUOTA,
+    upstreamPort: upstream.port,
+  });
   const gateway: GatewayProcess = await startGatewayProcess({
-    snapshot: {
-      services: [service('svc', [{ host: '127.0.0.1', port: upstream.port }])],
-      apis: [apiOf('api_slow', '/', 'svc', { auth: { type: 'key' } })],
-      plans: [
-        {
-          id: planId,
-          name: 'slow',
-          apiIds: ['api_slow'],
-          redisFailurePolicy: policy,
-          rateLimit: { requests: 1_000_000, per: 'second' },
-          quota: { requests: QUOTA, per: 'day' },
-        },
-      ],
-    },
-    credentials: {
-      consumers: [{ id: consumerId, name: consumerId, status: 'active' }],
-      keys: [{ id: `key_${consumerId}`, consumerId, hash: key.hash, expiresAt: null }],
-      subscriptions: [{ id: `sub_${consumerId}`, consumerId, planId }],
-    },
+    snapshot,
+    credentials,
     workers: 2,
     env: {
       REDIS_URL: `redis://127.0.0.1:${redisPort}`,

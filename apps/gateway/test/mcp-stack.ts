@@ -8,18 +8,13 @@ import { readFile } from 'node:fs/promises';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { Client } from '@modelcontextprotocol/sdk/client/index.js';
 import { StreamableHTTPClientTransport } from '@modelcontextprotocol/sdk/client/streamableHttp.js';
+import { eventually } from '@portico/testkit';
 import { Redis } from 'ioredis';
 import { request } from 'undici';
 import { afterAll, beforeAll } from 'vitest';
 import { createLimiter, type Limiter, limiterRedisOptions } from '../src/limits/index';
 import { type ControlPlane, startControlPlane } from './control-plane';
-import {
-  eventually,
-  startGateway,
-  startUpstream,
-  type TestGateway,
-  type Upstream,
-} from './harness';
+import { startGateway, startUpstream, type TestGateway, type Upstream } from './harness';
 
 export interface Order {
   id: number;

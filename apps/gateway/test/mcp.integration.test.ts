@@ -1,11 +1,12 @@
+import type { Client } from '@modelcontextprotocol/sdk/client/index.js';
 import {
   type StreamableHTTPClientTransport,
   StreamableHTTPError,
 } from '@modelcontextprotocol/sdk/client/streamableHttp.js';
 import { LATEST_PROTOCOL_VERSION, McpError } from '@modelcontextprotocol/sdk/types.js';
+import { eventually } from '@portico/testkit';
 import { request } from 'undici';
 import { describe, expect, it } from 'vitest';
-import { eventually } from './harness';
 import { rejection, useMcpStack } from './mcp-stack';
 
 const stack = useMcpStack();
@@ -215,20 +216,7 @@ describe('MCP endpoint generated from the OpenAPI document', () => {
     ).toBeFalsy();
     const started = performance.now();
     await stack.control.trpc('keys.revoke', { id: key.id });
-    let refusal: unknown = null;
-    await eventually(
-      async () => {
-        try {
-          await client.callTool({ name: 'get_order', arguments: { id: 42 } });
-          return false;
-        } catch (error) {
-          refusal = error;
-          return true;
-        }
-      },
-      5000,
-      'revoked key refused',
-    );
+    const refusal = await firstRefusal(client, 'revoked key refused');
     const elapsed = performance.now() - started;
     console.log(`revoked key refused on the MCP endpoint after ${elapsed.toFixed(1)} ms`);
     expect(elapsed).toBeLessThan(1000);
@@ -244,20 +232,7 @@ describe('MCP endpoint generated from the OpenAPI document', () => {
     ).toBeFalsy();
     const started = performance.now();
     await stack.control.trpc('consumers.suspend', { id: stack.consumerIds['support-agent'] });
-    let refusal: unknown = null;
-    await eventually(
-      async () => {
-        try {
-          await client.callTool({ name: 'get_order', arguments: { id: 42 } });
-          return false;
-        } catch (error) {
-          refusal = error;
-          return true;
-        }
-      },
-      5000,
-      'suspended consumer refused',
-    );
+    const refusal = await firstRefusal(client, 'suspended consumer refused');
     const elapsed = performance.now() - started;
     console.log(`suspended consumer refused on the MCP endpoint after ${elapsed.toFixed(1)} ms`);
     expect(elapsed).toBeLessThan(1000);
@@ -289,3 +264,19 @@ describe('MCP endpoint generated from the OpenAPI document', () => {
     ).toBe(true);
   });
 });
+
+/** Calls get_order until the gateway refuses it (within 5 s) and resolves to that refusal. */
+async function firstRefusal(client: Client, what: string): Promise<unknown> {
+  let refusal: unknown = null;
+  await eventually(
+    async () => {
+      refusal = await rejection(
+        client.callTool({ name: 'get_order', arguments: { id: 42 } }),
+      ).catch(() => null);
+      return refusal !== null;
+    },
+    5000,
+    what,
+  );
+  return refusal;
+}

@@ -1,13 +1,13 @@
 import { once } from 'node:events';
 import { request as httpRequest } from 'node:http';
 import { Readable } from 'node:stream';
+import { eventually } from '@portico/testkit';
 import { request } from 'undici';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import {
   apiOf,
   type EchoBody,
   echoHandler,
-  eventually,
   published,
   rawExchange,
   service,

@@ -1,11 +1,11 @@
 import { execFile } from 'node:child_process';
 import { promisify } from 'node:util';
 import { limiterEpochKey, parseQuotaCounter, quotaCounterKey } from '@portico/config';
-import { type RedisServer, startRedisServer } from '@portico/testkit';
+import { eventually, type RedisServer, startRedisServer } from '@portico/testkit';
 import { Cluster, Redis } from 'ioredis';
 import { request } from 'undici';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { echoHandler, eventually, startUpstream, type Upstream } from './harness';
+import { echoHandler, startUpstream, type Upstream } from './harness';
 import { rollupTotal, type Stack, startStack } from './stack-process';
 
 /**

@@ -4,6 +4,7 @@ import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { generateSecret } from '@portico/keys';
+import { eventually } from '@portico/testkit';
 import { Redis } from 'ioredis';
 import { request } from 'undici';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -13,7 +14,6 @@ import {
   apiOf,
   CapturingAnalytics,
   EMPTY_CREDENTIALS,
-  eventually,
   published,
   service,
   startUpstream,

@@ -1,10 +1,9 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
-import { freePort } from '@portico/testkit';
+import { eventually, freePort } from '@portico/testkit';
 import { request } from 'undici';
 import { afterAll, afterEach, describe, expect, it } from 'vitest';
 import {
   apiOf,
-  eventually,
   published,
   service,
   startGateway,

@@ -1,9 +1,9 @@
 import { parseQuotaCounter, quotaCounterKey } from '@portico/config';
-import { type RedisServer, startRedisServer } from '@portico/testkit';
+import { eventually, type RedisServer, startRedisServer } from '@portico/testkit';
 import { Redis } from 'ioredis';
 import { request } from 'undici';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { echoHandler, eventually, startUpstream, type Upstream } from './harness';
+import { echoHandler, startUpstream, type Upstream } from './harness';
 import { rollupTotal, type Stack, startStack } from './stack-process';
 
 /**

@@ -1,11 +1,10 @@
 import { readFileSync } from 'node:fs';
 import type { IncomingMessage, ServerResponse } from 'node:http';
-import { type ControlPlane, startControlPlane } from '@portico/testkit';
+import { type ControlPlane, eventually, startControlPlane } from '@portico/testkit';
 import { request } from 'undici';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import {
   echoHandler,
-  eventually,
   startGateway,
   startUpstream,
   type TestGateway,

@@ -5,6 +5,7 @@ import {
   createAnalyticsRecorder,
   type RequestEvent,
 } from '@portico/analytics';
+import { sampleEvent } from '@portico/analytics/testing';
 import type { Db } from '@portico/db';
 import { createTestDatabase } from '@portico/db/testing';
 import { Queue } from 'bullmq';
@@ -101,24 +102,14 @@ let sequence = 0;
 /** A request event for tests with unique request ids. */
 export function requestEvent(overrides: Partial<RequestEvent> = {}): RequestEvent {
   sequence++;
-  return {
+  return sampleEvent({
     time: Date.now(),
     requestId: `req_${process.pid}_${sequence}_${randomBytes(3).toString('hex')}`,
-    nodeId: 'dpn_test',
-    apiId: 'api_one',
-    routeId: 'rte_one',
-    serviceId: 'svc_one',
-    instance: '127.0.0.1:9001',
-    consumerId: 'con_one',
-    keyId: 'key_one',
-    method: 'GET',
-    status: 200,
     totalMs: 12,
     upstreamMs: 10,
     bytesIn: 100,
     bytesOut: 1000,
     clientIp: '127.0.0.1',
-    errorCode: null,
     ...overrides,
-  };
+  });
 }

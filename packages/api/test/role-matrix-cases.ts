@@ -43,6 +43,15 @@ const OPENAPI = JSON.stringify({
   paths: { '/pets': { get: {}, post: {} }, '/pets/{petId}': { get: { operationId: 'getPet' } } },
 });
 
+/** A subscription of the developer's consumer to a fresh plan, in `status`. */
+async function developerSubscription({ fx, h }: CaseContext, status: 'pending' | 'active') {
+  return fx.subscription(
+    (await fx.consumer(h.users.developer.id)).id,
+    (await fx.plan()).id,
+    status,
+  );
+}
+
 export const CASES: MatrixCase[] = [
   {
     procedure: 'auth.setup',
@@ -257,38 +266,20 @@ export const CASES: MatrixCase[] = [
   {
     procedure: 'subscriptions.approve',
     allowed: EDITORS,
-    run: async (c, { fx, h }) => {
-      const sub = await fx.subscription(
-        (await fx.consumer(h.users.developer.id)).id,
-        (await fx.plan()).id,
-        'pending',
-      );
-      return c.subscriptions.approve({ id: sub.id });
-    },
+    run: async (c, ctx) =>
+      c.subscriptions.approve({ id: (await developerSubscription(ctx, 'pending')).id }),
   },
   {
     procedure: 'subscriptions.reject',
     allowed: EDITORS,
-    run: async (c, { fx, h }) => {
-      const sub = await fx.subscription(
-        (await fx.consumer(h.users.developer.id)).id,
-        (await fx.plan()).id,
-        'pending',
-      );
-      return c.subscriptions.reject({ id: sub.id });
-    },
+    run: async (c, ctx) =>
+      c.subscriptions.reject({ id: (await developerSubscription(ctx, 'pending')).id }),
   },
   {
     procedure: 'subscriptions.cancel',
     allowed: OWNERS,
-    run: async (c, { fx, h }) => {
-      const sub = await fx.subscription(
-        (await fx.consumer(h.users.developer.id)).id,
-        (await fx.plan()).id,
-        'active',
-      );
-      return c.subscriptions.cancel({ id: sub.id });
-    },
+    run: async (c, ctx) =>
+      c.subscriptions.cancel({ id: (await developerSubscription(ctx, 'active')).id }),
   },
   {
     procedure: 'keys.create',

@@ -1,5 +1,6 @@
 export * from './account-schemas';
 export * from './api-collisions';
+export * from './api-fields';
 export * from './api-settings';
 export * from './canonical-json';
 export * from './certificate-subject';

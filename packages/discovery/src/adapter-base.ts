@@ -222,3 +222,12 @@ export function instanceFrom(fields: InstanceFields): ServiceInstance {
     zone: fields.zone ?? metadata.zone ?? fields.fallbackZone ?? null,
   };
 }
+
+/**
+ * A blocking-query registry's `waitSeconds` option: how long one query may park (default 30,
+ * at least 1, at most `maxSeconds`; anything unreadable is the default).
+ */
+export function waitSecondsOption(ctx: AdapterContext, maxSeconds: number): number {
+  const wait = Number(ctx.registry.options.waitSeconds ?? 30);
+  return Number.isFinite(wait) && wait >= 1 ? Math.min(wait, maxSeconds) : 30;
+}

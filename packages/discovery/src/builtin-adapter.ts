@@ -5,7 +5,13 @@ import {
   ZRegistryServiceList,
   ZRegistryServiceView,
 } from '@portico/config';
-import { type AdapterContext, DiscoveryError, instanceFrom, WatchingAdapter } from './adapter-base';
+import {
+  type AdapterContext,
+  DiscoveryError,
+  instanceFrom,
+  WatchingAdapter,
+  waitSecondsOption,
+} from './adapter-base';
 import { sleep } from './backoff';
 import { requestJson } from './http-json';
 import type { InstanceTracker } from './instance-tracker';
@@ -35,8 +41,7 @@ export class BuiltinAdapter extends WatchingAdapter {
 
   constructor(ctx: AdapterContext) {
     super(ctx);
-    const wait = Number(ctx.registry.options.waitSeconds ?? 30);
-    this.waitSeconds = Number.isFinite(wait) && wait >= 1 ? Math.min(wait, 300) : 30;
+    this.waitSeconds = waitSecondsOption(ctx, 300);
   }
 
   private url(path: string): URL {

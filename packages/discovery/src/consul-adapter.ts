@@ -4,6 +4,7 @@ import {
   instanceFrom,
   stringRecord,
   WatchingAdapter,
+  waitSecondsOption,
 } from './adapter-base';
 import { sleep } from './backoff';
 import { requestJson } from './http-json';
@@ -38,8 +39,7 @@ export class ConsulAdapter extends WatchingAdapter {
 
   constructor(ctx: AdapterContext) {
     super(ctx);
-    const wait = Number(ctx.registry.options.waitSeconds ?? 30);
-    this.waitSeconds = Number.isFinite(wait) && wait >= 1 ? Math.min(wait, 600) : 30;
+    this.waitSeconds = waitSecondsOption(ctx, 600);
   }
 
   private headers(): Record<string, string> {

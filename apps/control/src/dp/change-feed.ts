@@ -1,7 +1,5 @@
+import { CHANGES_CHANNEL } from '@portico/api';
 import pg from 'pg';
-
-/** Postgres NOTIFY channel written by config publishes and the credential change log. */
-export const CHANGES_CHANNEL = 'portico_changes';
 
 /**
  * What changed: 'config' (a version was published), 'credentials' (the credential log grew), or

@@ -2,7 +2,11 @@ import type { SnapshotRegistry } from '@portico/config';
 import { createDiscoveryAdapter, type DiscoveryAdapter } from '@portico/discovery';
 import { endpoints, UpdateRecorder } from '@portico/discovery/testing';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { type RegistryHarness, startRegistryHarness } from './registry-test-harness';
+import {
+  type RegistryHarness,
+  registerInstance,
+  startRegistryHarness,
+} from './registry-test-harness';
 
 let h: RegistryHarness;
 let adapter: DiscoveryAdapter;
@@ -25,15 +29,12 @@ afterAll(async () => {
 });
 
 async function register(service: string, id: string, port: number, ttlSeconds = 30) {
-  const res = await fetch(`${h.url}/registry/v1/services/${service}/instances/${id}`, {
-    method: 'PUT',
-    headers: { authorization: `Bearer ${h.tokens.register}`, 'content-type': 'application/json' },
-    body: JSON.stringify({
-      address: '127.0.0.1',
-      port,
-      metadata: { weight: '5', zone: 'z1' },
-      ttlSeconds,
-    }),
+  const res = await registerInstance(h, {
+    service,
+    id,
+    port,
+    metadata: { weight: '5', zone: 'z1' },
+    ttlSeconds,
   });
   expect(res.status).toBe(200);
 }

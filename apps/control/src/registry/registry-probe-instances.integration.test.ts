@@ -1,6 +1,10 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createDiscoveryRegistryProbe } from '../discovery-registry-probe';
-import { type RegistryHarness, startRegistryHarness } from './registry-test-harness';
+import {
+  type RegistryHarness,
+  registerInstance,
+  startRegistryHarness,
+} from './registry-test-harness';
 
 let h: RegistryHarness;
 
@@ -12,15 +16,12 @@ afterAll(async () => {
 });
 
 async function register(service: string, id: string, port: number) {
-  const res = await fetch(`${h.url}/registry/v1/services/${service}/instances/${id}`, {
-    method: 'PUT',
-    headers: { authorization: `Bearer ${h.tokens.register}`, 'content-type': 'application/json' },
-    body: JSON.stringify({
-      address: '127.0.0.1',
-      port,
-      metadata: { version: 'v1' },
-      ttlSeconds: 30,
-    }),
+  const res = await registerInstance(h, {
+    service,
+    id,
+    port,
+    metadata: { version: 'v1' },
+    ttlSeconds: 30,
   });
   expect(res.status).toBe(200);
 }

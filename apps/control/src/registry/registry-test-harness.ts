@@ -1,4 +1,5 @@
 import { randomBytes } from 'node:crypto';
+import { type RegisterRequest, registryInstancePath } from '@portico/config';
 import type { Db } from '@portico/db';
 import { createTestDatabase } from '@portico/db/testing';
 import { generateSecret } from '@portico/keys';
@@ -100,4 +101,17 @@ export async function startRegistryHarness(
       await database.drop();
     },
   };
+}
+
+/** Registers (or heartbeats) an instance on 127.0.0.1 with the harness's register token. */
+export function registerInstance(
+  h: RegistryHarness,
+  instance: { service: string; id: string } & Omit<RegisterRequest, 'address'>,
+): Promise<Response> {
+  const { service, id, ...body } = instance;
+  return fetch(`${h.url}${registryInstancePath(service, id)}`, {
+    method: 'PUT',
+    headers: { authorization: `Bearer ${h.tokens.register}`, 'content-type': 'application/json' },
+    body: JSON.stringify({ address: '127.0.0.1', ...body } satisfies RegisterRequest),
+  });
 }

@@ -73,16 +73,22 @@ const up = (ports: number[], status: 'ok' | 'degraded' = 'ok'): InstanceUpdate =
   lastSyncAt: 0,
 });
 
+/** A manager whose adapters are scripted, and the list of those it created. */
+function scriptedManager() {
+  const adapters: ScriptedAdapter[] = [];
+  const manager = new DiscoveryManager({
+    createAdapter: () => {
+      const a = new ScriptedAdapter();
+      adapters.push(a);
+      return a;
+    },
+  });
+  return { manager, adapters };
+}
+
 describe('DiscoveryManager', () => {
   it('feeds instance sets into the selector and keeps watches running across publishes', () => {
-    const adapters: ScriptedAdapter[] = [];
-    const manager = new DiscoveryManager({
-      createAdapter: () => {
-        const a = new ScriptedAdapter();
-        adapters.push(a);
-        return a;
-      },
-    });
+    const { manager, adapters } = scriptedManager();
     const v1 = config(1, [{ id: 'orders', watch: 'orders' }]);
     const first = compiled(v1);
     manager.reconcile(v1, first);
@@ -122,14 +128,7 @@ describe('DiscoveryManager', () => {
   });
 
   it('replaces the adapter (and its watches) when the registry connection changes', () => {
-    const adapters: ScriptedAdapter[] = [];
-    const manager = new DiscoveryManager({
-      createAdapter: () => {
-        const a = new ScriptedAdapter();
-        adapters.push(a);
-        return a;
-      },
-    });
+    const { manager, adapters } = scriptedManager();
     const v1 = config(1, [{ id: 'orders', watch: 'orders' }]);
     manager.reconcile(v1, compiled(v1));
     const v2 = config(2, [{ id: 'orders', watch: 'orders' }], 'http://other-registry');

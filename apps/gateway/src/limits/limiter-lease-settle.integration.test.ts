@@ -5,9 +5,14 @@ import {
   quotaCounterKey,
 } from '@portico/config';
 import { afterEach, describe, expect, it } from 'vitest';
-import { createLimiter, type LimitDecision, type Limiter } from './index.js';
+import { createLimiter, type Limiter } from './index.js';
 import { metric } from './testing/limiter-observations.js';
-import { CORRECTNESS_BUDGET_MS, limitChecks, usePrivateRedis } from './testing/limiter-suite.js';
+import {
+  busyTraffic,
+  CORRECTNESS_BUDGET_MS,
+  limitChecks,
+  usePrivateRedis,
+} from './testing/limiter-suite.js';
 import { randomKeyPrefix } from './testing/redis-test-prefix.js';
 
 /**
@@ -37,18 +42,6 @@ function limiter(
   });
   limiters.push(made);
   return made;
-}
-
-async function busyTraffic(
-  check: () => Promise<LimitDecision>,
-  turns: number,
-  perTurn: number,
-): Promise<LimitDecision[]> {
-  const decisions: LimitDecision[] = [];
-  for (let t = 0; t < turns; t++) {
-    decisions.push(...(await Promise.all(Array.from({ length: perTurn }, check))));
-  }
-  return decisions;
 }
 
 async function storedQuotaCount(keyPrefix: string, per: Quota['per']): Promise<number> {

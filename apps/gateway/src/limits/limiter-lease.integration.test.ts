@@ -2,7 +2,12 @@ import { parseQuotaCounter, type Quota, quotaCounterKey, type RateLimit } from '
 import { describe, expect, it } from 'vitest';
 import { createLimiter, type LimitDecision } from './index.js';
 import { metric, scriptCalls } from './testing/limiter-observations.js';
-import { CORRECTNESS_BUDGET_MS, limitChecks, usePrivateRedis } from './testing/limiter-suite.js';
+import {
+  busyTraffic,
+  CORRECTNESS_BUDGET_MS,
+  limitChecks,
+  usePrivateRedis,
+} from './testing/limiter-suite.js';
 import { randomKeyPrefix } from './testing/redis-test-prefix.js';
 
 // A private server, so its INFO commandstats count only this file's calls.
@@ -24,19 +29,6 @@ function leasingLimiter(keyPrefix: string, over: { leaseMs: number; now?: () => 
 async function storedQuotaCount(keyPrefix: string, per: Quota['per']): Promise<number> {
   const raw = await env.admin.get(quotaCounterKey(keyPrefix, 'pln_lease', 'con_lease', per));
   return raw === null ? 0 : (parseQuotaCounter(raw)?.count ?? Number.NaN);
-}
-
-/** `turns` event-loop turns of `perTurn` concurrent checks each, like a busy consumer's traffic. */
-async function busyTraffic(
-  check: () => Promise<LimitDecision>,
-  turns: number,
-  perTurn: number,
-): Promise<LimitDecision[]> {
-  const decisions: LimitDecision[] = [];
-  for (let t = 0; t < turns; t++) {
-    decisions.push(...(await Promise.all(Array.from({ length: perTurn }, check))));
-  }
-  return decisions;
 }
 
 function remainingOf(decision: LimitDecision, policy: 'rate' | 'quota'): number {

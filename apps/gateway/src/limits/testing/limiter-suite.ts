@@ -36,6 +36,19 @@ export function manualClock(startMs: number) {
   return { now: () => nowMs, set: (ms: number) => (nowMs = ms) };
 }
 
+/** `turns` event-loop turns of `perTurn` concurrent checks each, like a busy consumer's traffic. */
+export async function busyTraffic(
+  check: () => Promise<LimitDecision>,
+  turns: number,
+  perTurn: number,
+): Promise<LimitDecision[]> {
+  const decisions: LimitDecision[] = [];
+  for (let t = 0; t < turns; t++) {
+    decisions.push(...(await Promise.all(Array.from({ length: perTurn }, check))));
+  }
+  return decisions;
+}
+
 export async function checkMany(
   check: () => Promise<LimitDecision>,
   count: number,

@@ -1,12 +1,4 @@
-import {
-  ZApiAuth,
-  ZApiHost,
-  ZApiPolicies,
-  ZBasePath,
-  ZMcpSettings,
-  ZName,
-  ZRoute,
-} from '@portico/config';
+import { ZApiFields } from '@portico/config';
 import { z } from 'zod';
 import { ZId } from '../../services/shared/schemas';
 
@@ -16,19 +8,21 @@ export const ZSlug = z
   .max(100)
   .regex(/^[a-z0-9]([a-z0-9-]*[a-z0-9])?$/, 'must be lower-case letters, digits and "-"');
 
+const API = ZApiFields.shape;
+
 export const ZCreateApiInput = z.object({
-  name: ZName,
+  name: API.name,
   slug: ZSlug.optional(),
-  description: z.string().max(5000).optional(),
-  version: z.string().min(1).max(50).default('v1'),
-  basePath: ZBasePath,
-  hosts: z.array(ZApiHost).max(100).default([]),
-  stripBasePath: z.boolean().default(true),
-  visibility: z.enum(['public', 'private']).default('public'),
+  description: API.description.optional(),
+  version: API.version.default('v1'),
+  basePath: API.basePath,
+  hosts: API.hosts.default([]),
+  stripBasePath: API.stripBasePath.default(true),
+  visibility: API.visibility.default('public'),
   serviceId: ZId,
-  auth: ZApiAuth.default({ type: 'key' }),
-  policies: ZApiPolicies.prefault({}),
-  routes: z.array(ZRoute).max(2000).default([]),
+  auth: API.auth.default({ type: 'key' }),
+  policies: API.policies.prefault({}),
+  routes: API.routes.default([]),
   /** MCP needs the API's OpenAPI document: enable it once one is imported. */
-  mcp: ZMcpSettings.optional(),
+  mcp: API.mcp.optional(),
 });

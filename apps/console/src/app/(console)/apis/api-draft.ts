@@ -1,30 +1,14 @@
-import {
-  ZApiAuth,
-  ZApiHost,
-  ZApiPolicies,
-  ZBasePath,
-  ZMcpSettings,
-  ZName,
-  ZRoute,
-} from '@portico/config';
+import { ZApiFields, ZApiPolicies } from '@portico/config';
 import { z } from 'zod';
 import type { RouterOutputs } from '../../../lib/trpc';
 
 export type ApiView = RouterOutputs['apis']['list'][number];
 
-export const ZApiForm = z.object({
-  name: ZName,
-  description: z.string().max(5000).optional(),
-  version: z.string().min(1, 'must not be empty').max(50),
-  basePath: ZBasePath,
-  hosts: z.array(ZApiHost).max(100),
-  stripBasePath: z.boolean(),
-  visibility: z.enum(['public', 'private']),
+/** The server's API fields, with what the form holds differently: no slug, a chosen service. */
+export const ZApiForm = ZApiFields.extend({
+  description: ZApiFields.shape.description.optional(),
   serviceId: z.string().min(1, 'choose the service this API routes to'),
-  auth: ZApiAuth,
-  policies: ZApiPolicies,
-  routes: z.array(ZRoute).max(2000),
-  mcp: ZMcpSettings.nullable(),
+  mcp: ZApiFields.shape.mcp.nullable(),
 });
 
 export type Draft = {

@@ -1,9 +1,10 @@
 'use client';
 
-import { Alert, Button, TextField } from '@portico/ui';
+import { Alert, Button } from '@portico/ui';
 import { useMutation } from '@tanstack/react-query';
 import Link from 'next/link';
 import { useState } from 'react';
+import { EmailField } from '../../../components/account-fields';
 import { AuthCard } from '../../../components/auth-card';
 import { errorMessage, fieldError } from '../../../lib/errors';
 import { useTRPC } from '../../../lib/trpc';
@@ -29,14 +30,11 @@ export default function ForgotPasswordPage() {
           forgot.mutate({ email });
         }}
       >
-        <TextField
+        <EmailField
           label="Email"
-          type="email"
-          required
-          autoComplete="email"
           value={email}
           error={fieldError(forgot.error, 'email')}
-          onChange={(e) => setEmail(e.target.value)}
+          onValue={setEmail}
         />
         <Button type="submit" variant="primary" busy={forgot.isPending}>
           Send the link

@@ -1,10 +1,11 @@
 'use client';
 
-import { Alert, Button, TextField } from '@portico/ui';
+import { Alert, Button } from '@portico/ui';
 import { useMutation } from '@tanstack/react-query';
 import Link from 'next/link';
 import { useRouter } from 'next/navigation';
 import { useState } from 'react';
+import { PasswordField } from '../../../components/account-fields';
 import { AuthCard } from '../../../components/auth-card';
 import { errorMessage, fieldError } from '../../../lib/errors';
 import { useTRPC } from '../../../lib/trpc';
@@ -46,25 +47,14 @@ export function ResetPasswordForm({ token }: { token: string | null }) {
           if (!mismatch) reset.mutate({ token, password });
         }}
       >
-        <TextField
+        <PasswordField
           label="New password"
-          type="password"
-          autoComplete="new-password"
-          required
           hint="At least 10 characters. Every session is signed out."
           value={password}
           error={fieldError(reset.error, 'password')}
-          onChange={(e) => setPassword(e.target.value)}
+          onValue={setPassword}
         />
-        <TextField
-          label="Repeat it"
-          type="password"
-          autoComplete="new-password"
-          required
-          value={confirm}
-          error={mismatch}
-          onChange={(e) => setConfirm(e.target.value)}
-        />
+        <PasswordField label="Repeat it" value={confirm} error={mismatch} onValue={setConfirm} />
         <Button type="submit" variant="primary" busy={reset.isPending} disabled={Boolean(mismatch)}>
           Save the new password
         </Button>

@@ -1,10 +1,11 @@
 'use client';
 
-import { Alert, Button, TextField } from '@portico/ui';
+import { Alert, Button } from '@portico/ui';
 import { useMutation } from '@tanstack/react-query';
 import Link from 'next/link';
 import { useRouter } from 'next/navigation';
 import { useState } from 'react';
+import { EmailField, PasswordField } from '../../../components/account-fields';
 import { AuthCard } from '../../../components/auth-card';
 import { errorMessage, fieldError } from '../../../lib/errors';
 import { useTRPC } from '../../../lib/trpc';
@@ -53,25 +54,20 @@ export function SignInForm({
           signIn.mutate({ email, password });
         }}
       >
-        <TextField
+        <EmailField
           label="Email"
-          type="email"
           name="email"
-          autoComplete="email"
-          required
           value={email}
           error={emailError}
-          onChange={(e) => setEmail(e.target.value)}
+          onValue={setEmail}
         />
-        <TextField
+        <PasswordField
           label="Password"
-          type="password"
           name="password"
-          autoComplete="current-password"
-          required
+          current
           value={password}
           error={passwordError}
-          onChange={(e) => setPassword(e.target.value)}
+          onValue={setPassword}
         />
         <div className="row-between">
           <Link href="/forgot-password" className="small-link">

@@ -4,6 +4,7 @@ import { Alert, Button, TextField } from '@portico/ui';
 import { useMutation } from '@tanstack/react-query';
 import Link from 'next/link';
 import { useState } from 'react';
+import { EmailField, PasswordField } from '../../../components/account-fields';
 import { AuthCard } from '../../../components/auth-card';
 import { errorMessage, fieldError } from '../../../lib/errors';
 import { useTRPC } from '../../../lib/trpc';
@@ -101,26 +102,20 @@ export function SignUpForm({
           error={fieldError(signUp.error, 'name')}
           onChange={(e) => setName(e.target.value)}
         />
-        <TextField
+        <EmailField
           label="Work email"
-          type="email"
           name="email"
-          autoComplete="email"
-          required
           value={email}
           error={fieldError(signUp.error, 'email')}
-          onChange={(e) => setEmail(e.target.value)}
+          onValue={setEmail}
         />
-        <TextField
+        <PasswordField
           label="Password"
-          type="password"
           name="password"
-          autoComplete="new-password"
-          required
           hint="At least 10 characters."
           value={password}
           error={fieldError(signUp.error, 'password')}
-          onChange={(e) => setPassword(e.target.value)}
+          onValue={setPassword}
         />
         <Button type="submit" variant="primary" busy={signUp.isPending}>
           Create account

@@ -4,6 +4,7 @@ import { Alert, Button, Card, ConfirmDialog, TextField } from '@portico/ui';
 import { useMutation } from '@tanstack/react-query';
 import { useRouter } from 'next/navigation';
 import { useState } from 'react';
+import { PasswordField } from '../../../../components/account-fields';
 import { errorMessage, fieldError } from '../../../../lib/errors';
 import { dateTime } from '../../../../lib/format';
 import { useTRPC } from '../../../../lib/trpc';
@@ -62,24 +63,19 @@ function ChangePassword() {
           change.mutate({ currentPassword, newPassword });
         }}
       >
-        <TextField
+        <PasswordField
           label="Current password"
-          type="password"
-          autoComplete="current-password"
-          required
+          current
           value={currentPassword}
           error={fieldError(change.error, 'currentPassword')}
-          onChange={(e) => setCurrent(e.target.value)}
+          onValue={setCurrent}
         />
-        <TextField
+        <PasswordField
           label="New password"
-          type="password"
-          autoComplete="new-password"
-          required
           hint="At least 10 characters. Your other sessions are signed out."
           value={newPassword}
           error={fieldError(change.error, 'newPassword')}
-          onChange={(e) => setNew(e.target.value)}
+          onValue={setNew}
         />
         <div>
           <Button type="submit" variant="primary" busy={change.isPending}>
