@@ -91,7 +91,8 @@ export interface ShopServer {
   kill(): void;
 }
 
-function definitionOf(): ServiceDefinition {
+/** The shop service as grpc-js definitions (messages as plain objects), for servers and clients. */
+export function definitionOf(): ServiceDefinition {
   const set = compileProtoSet({ 'shop/v1/shop.proto': SHOP_PROTO });
   if (!set.ok) throw new Error(set.message);
   const definition: Record<string, ServiceDefinition[string]> = {};

@@ -9,6 +9,7 @@ import type { Pool } from 'undici';
 import { type CompiledAggregate, compileAggregate } from '../aggregate/aggregate-plan';
 import { type CompiledScopes, compileScopes } from '../auth/required-scopes';
 import type { DiscoveryManager } from '../discovery/discovery-manager';
+import { buildGrpcMethodIndex, type GrpcMethodIndex } from '../grpc/grpc-call-routing';
 import type { GrpcChannels } from '../grpc/grpc-channels';
 import {
   type CompiledGrpcService,
@@ -93,6 +94,8 @@ export interface CompiledConfig {
   readonly jwtSecrets: Readonly<Record<string, string>>;
   /** Request paths of every MCP endpoint: the one set the proxy looks in before routing. */
   readonly mcpPaths: ReadonlySet<string>;
+  /** gRPC methods by `/package.Service/Method`, for gRPC calls sent without a base path. */
+  readonly grpcMethods: GrpcMethodIndex;
 }
 
 export interface CompileDeps {
@@ -224,6 +227,7 @@ export function compileConfig(published: PublishedConfig, deps: CompileDeps): Co
     plans,
     jwtSecrets: published.secrets.jwtSecrets,
     mcpPaths: new Set(apis.flatMap((a) => (a.mcp === null ? [] : [a.mcp.endpointPath]))),
+    grpcMethods: buildGrpcMethodIndex(apis),
   };
 }
 

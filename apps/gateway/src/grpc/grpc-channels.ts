@@ -1,6 +1,8 @@
+import type { ClientHttp2Session } from 'node:http2';
 import { type ChannelOptions, Client, credentials } from '@grpc/grpc-js';
 import type { SnapshotService } from '@portico/config';
 import type { UpstreamInstance } from '../upstream/upstream-selector';
+import { GrpcSessions } from './grpc-sessions';
 
 /**
  * One gRPC channel (an HTTP/2 connection, reconnecting on its own) per instance and TLS setting,
@@ -8,6 +10,13 @@ import type { UpstreamInstance } from '../upstream/upstream-selector';
  */
 export class GrpcChannels {
   private readonly clients = new Map<string, Client>();
+  /** Raw HTTP/2 sessions for calls passed through, kept under the same keys and lifecycle. */
+  private readonly sessions = new GrpcSessions();
+
+  /** The pooled HTTP/2 session a passed-through call to `instance` goes on. */
+  session(key: string, instance: UpstreamInstance, service: SnapshotService): ClientHttp2Session {
+    return this.sessions.get(key, instance, service);
+  }
 
   get(instance: UpstreamInstance, service: SnapshotService): Client {
     const key = grpcChannelKey(instance, service);
@@ -21,6 +30,7 @@ export class GrpcChannels {
 
   /** Closes the channels whose key is not in `keys` (called as a version goes live). */
   retainOnly(keys: ReadonlySet<string>): void {
+    this.sessions.retainOnly(keys);
     for (const [key, client] of this.clients) {
       if (keys.has(key)) continue;
       client.close();
@@ -29,6 +39,7 @@ export class GrpcChannels {
   }
 
   closeAll(): void {
+    this.sessions.closeAll();
     for (const client of this.clients.values()) client.close();
     this.clients.clear();
   }
@@ -38,7 +49,12 @@ export function grpcChannelKey(
   instance: { host: string; port: number },
   service: SnapshotService,
 ): string {
-  return `${service.scheme}|${instance.host}|${instance.port}|${JSON.stringify(service.tls)}`;
+  return `${service.scheme}|${instance.host}|${instance.port}${grpcTlsKey(service)}`;
+}
+
+/** The part of a channel key that depends on the service only, computed once at apply. */
+export function grpcTlsKey(service: SnapshotService): string {
+  return `|${JSON.stringify(service.tls)}`;
 }
 
 function createClient(instance: UpstreamInstance, service: SnapshotService): Client {

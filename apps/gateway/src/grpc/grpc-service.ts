@@ -1,13 +1,18 @@
+import type { ClientHttp2Session } from 'node:http2';
 import type { Client } from '@grpc/grpc-js';
 import type { SnapshotService } from '@portico/config';
 import { compileProtoSet, HttpRouteTable } from '@portico/grpc-schema';
 import type { UpstreamInstance } from '../upstream/upstream-selector';
-import { type GrpcChannels, grpcChannelKey } from './grpc-channels';
+import { type GrpcChannels, grpcChannelKey, grpcTlsKey } from './grpc-channels';
 
 /** A gRPC service compiled at apply: its HTTP routes, and the channel for each instance. */
 export interface CompiledGrpcService {
   readonly routes: HttpRouteTable;
   clientFor(instance: UpstreamInstance): Client;
+  /** The pooled HTTP/2 session a call passed straight through goes on. */
+  sessionFor(instance: UpstreamInstance): ClientHttp2Session;
+  /** Every `/package.Service/Method` the schema declares, for calls sent without a base path. */
+  readonly methodPaths: ReadonlySet<string>;
 }
 
 /**
@@ -28,9 +33,17 @@ export function compileGrpcService(
   } catch (error) {
     throw new Error(`service ${service.name}: ${(error as Error).message}`);
   }
+  const tlsKey = grpcTlsKey(service);
   return {
     routes,
     clientFor: (instance) => channels.get(instance, service),
+    sessionFor: (instance) =>
+      channels.session(
+        `${service.scheme}|${instance.host}|${instance.port}${tlsKey}`,
+        instance,
+        service,
+      ),
+    methodPaths: new Set(set.methods.map((method) => method.path)),
   };
 }
 
