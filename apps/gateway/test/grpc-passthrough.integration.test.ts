@@ -369,6 +369,24 @@ describe('gRPC pass-through over h2c on the plain proxy port', () => {
     expect(shop.state.lastDeadlineMs).toBeGreaterThan(300);
   });
 
+  it("ends a stream still running at the service's total timeout with DEADLINE_EXCEEDED", async () => {
+    const stream = (client(gw.port).Watch as (m: Json, md: Metadata) => ClientReadableStream<Json>)(
+      { count: 3_000_000, size: 10 },
+      keyed(),
+    );
+    let received = 0;
+    stream.on('data', () => {
+      received++;
+    });
+    stream.on('error', () => undefined);
+    const status = await new Promise<{ code: number; details: string }>((resolve) =>
+      stream.on('status', resolve),
+    );
+    expect(status.code).toBe(4);
+    expect(status.details).toBe('the call did not finish within 1500 ms');
+    expect(received).toBeGreaterThan(0);
+  }, 20_000);
+
   it('cancels the upstream call when the client cancels', async () => {
     const before = shop.state.cancelled;
     const stream = (client(gw.port).Watch as (m: Json, md: Metadata) => ClientReadableStream<Json>)(
