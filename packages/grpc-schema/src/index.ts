@@ -1,3 +1,5 @@
+export { compileDescriptorSet, descriptorSetOf } from './descriptor-set';
+export { compileGrpcSchema, type GrpcSchemaSource } from './grpc-schema-source';
 export { type HttpMatch, type HttpRoute, HttpRouteTable } from './http-routes';
 export {
   type Decoded,

@@ -1,7 +1,7 @@
 import type { ClientHttp2Session } from 'node:http2';
 import type { Client } from '@grpc/grpc-js';
 import type { SnapshotService } from '@portico/config';
-import { compileProtoSet, HttpRouteTable } from '@portico/grpc-schema';
+import { compileGrpcSchema, HttpRouteTable } from '@portico/grpc-schema';
 import type { UpstreamInstance } from '../upstream/upstream-selector';
 import { type GrpcChannels, grpcChannelKey, grpcTlsKey } from './grpc-channels';
 
@@ -16,17 +16,20 @@ export interface CompiledGrpcService {
 }
 
 /**
- * Compiles a `protocol: grpc` service's stored proto files. Throws with the compiler's message
+ * Compiles a `protocol: grpc` service's stored proto files or descriptor set. Throws with the compiler's message
  * naming the service, so the whole version is refused rather than half-applied.
  */
 export function compileGrpcService(
   service: SnapshotService,
   channels: GrpcChannels,
 ): CompiledGrpcService {
-  const files = service.grpc?.protoFiles ?? {};
-  const set = compileProtoSet(files);
+  const set = compileGrpcSchema(service.grpc ?? {});
   if (!set.ok)
-    throw new Error(`service ${service.name}: proto files do not compile: ${set.message}`);
+    throw new Error(
+      set.field === 'protoFiles'
+        ? `service ${service.name}: proto files do not compile: ${set.message}`
+        : `service ${service.name}: descriptor set does not compile: ${set.message}`,
+    );
   let routes: HttpRouteTable;
   try {
     routes = new HttpRouteTable(set.methods);
