@@ -12,7 +12,14 @@ import { request } from 'undici';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { parse as parseYaml } from 'yaml';
 import { definitionOf, type ShopServer, startShopServer } from './grpc-support';
-import { published, startGateway, startUpstream, type TestGateway, type Upstream } from './harness';
+import {
+  eventually,
+  published,
+  startGateway,
+  startUpstream,
+  type TestGateway,
+  type Upstream,
+} from './harness';
 
 /**
  * The YAML examples of docs/grpc.md and docs/aggregation.md, as written: parsed with the file
@@ -70,6 +77,7 @@ function json(res: ServerResponse, body: unknown): void {
 
 let gw: TestGateway;
 let shop: ShopServer;
+let catalog: ShopServer;
 const docKey = generateSecret('apiKey');
 const upstreams: Upstream[] = [];
 
@@ -95,11 +103,18 @@ beforeAll(async () => {
     reviews: reviews.port,
   });
   const passDoc = snapshotOf(docExample('grpc.md', 1), { 'orders-grpc': shop.port });
+  catalog = await startShopServer('catalog', { reflection: true });
+  const reflectionDoc = snapshotOf(docExample('grpc.md', 3), { catalog: catalog.port });
   expect(passDoc.plans.map((p) => p.name)).toEqual(['grpc-starter']);
   const applied = await gw.feed(
     published(1, {
-      services: [...grpcDoc.services, ...aggregationDoc.services, ...passDoc.services],
-      apis: [...grpcDoc.apis, ...aggregationDoc.apis, ...passDoc.apis],
+      services: [
+        ...grpcDoc.services,
+        ...aggregationDoc.services,
+        ...passDoc.services,
+        ...reflectionDoc.services,
+      ],
+      apis: [...grpcDoc.apis, ...aggregationDoc.apis, ...passDoc.apis, ...reflectionDoc.apis],
       plans: passDoc.plans,
     }),
     {
@@ -117,6 +132,7 @@ beforeAll(async () => {
 afterAll(async () => {
   await gw.close();
   await shop.close();
+  await catalog?.close();
   await Promise.all(upstreams.map((u) => u.close()));
 });
 
@@ -170,6 +186,23 @@ describe('docs/grpc.md pass-through example', () => {
     const refused = await call(new Metadata());
     expect(refused.error?.code).toBe(16);
     client.close();
+  });
+});
+
+describe('docs/grpc.md server reflection example', () => {
+  it('transcodes by the schema the instance reflected', async () => {
+    await eventually(
+      async () => {
+        const res = await request(`${gw.url}/catalog/shop.v1.Orders/GetOrder`, {
+          method: 'POST',
+          body: '{"id":"12"}',
+        });
+        const body = (await res.body.json()) as { servedBy?: string };
+        return res.statusCode === 200 && body.servedBy === 'catalog';
+      },
+      10_000,
+      'the reflected schema',
+    );
   });
 });
 

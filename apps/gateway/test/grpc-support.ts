@@ -1,3 +1,6 @@
+import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import {
   type handleServerStreamingCall,
   type handleUnaryCall,
@@ -6,6 +9,8 @@ import {
   type ServiceDefinition,
   type UntypedServiceImplementation,
 } from '@grpc/grpc-js';
+import { loadSync } from '@grpc/proto-loader';
+import { ReflectionService } from '@grpc/reflection';
 import { compileProtoSet } from '@portico/grpc-schema';
 import type protobuf from 'protobufjs';
 
@@ -119,8 +124,50 @@ function remainingMs(deadline: Date | number): number | null {
   return Number.isFinite(at) ? at - Date.now() : null;
 }
 
+/** google/api/*.proto as far as the shop schema uses them, for proto-loader. */
+const GOOGLE_API_HTTP = `syntax = "proto3";
+package google.api;
+message HttpRule {
+  string selector = 1;
+  oneof pattern {
+    string get = 2;
+    string put = 3;
+    string post = 4;
+    string delete = 5;
+    string patch = 6;
+  }
+  string body = 7;
+  repeated HttpRule additional_bindings = 11;
+}
+`;
+const GOOGLE_API_ANNOTATIONS = `syntax = "proto3";
+package google.api;
+import "google/api/http.proto";
+import "google/protobuf/descriptor.proto";
+extend google.protobuf.MethodOptions { HttpRule http = 72295728; }
+`;
+
+/** gRPC server reflection (v1 and v1alpha, @grpc/reflection) serving the shop schema. */
+function addReflection(server: Server): void {
+  const dir = mkdtempSync(join(tmpdir(), 'portico-shop-proto-'));
+  try {
+    mkdirSync(join(dir, 'shop/v1'), { recursive: true });
+    mkdirSync(join(dir, 'google/api'), { recursive: true });
+    writeFileSync(join(dir, 'shop/v1/shop.proto'), SHOP_PROTO);
+    writeFileSync(join(dir, 'google/api/http.proto'), GOOGLE_API_HTTP);
+    writeFileSync(join(dir, 'google/api/annotations.proto'), GOOGLE_API_ANNOTATIONS);
+    const definition = loadSync('shop/v1/shop.proto', { includeDirs: [dir] });
+    new ReflectionService(definition).addToServer(server);
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+}
+
 /** A real @grpc/grpc-js server on an ephemeral loopback port (h2c). */
-export async function startShopServer(name = 'shop-1'): Promise<ShopServer> {
+export async function startShopServer(
+  name = 'shop-1',
+  options: { reflection?: boolean } = {},
+): Promise<ShopServer> {
   const state: ShopServerState = {
     calls: 0,
     sent: 0,
@@ -187,6 +234,7 @@ export async function startShopServer(name = 'shop-1'): Promise<ShopServer> {
     Watch: watch,
   };
   server.addService(definitionOf(), implementation);
+  if (options.reflection === true) addReflection(server);
   const port = await new Promise<number>((resolve, reject) =>
     server.bindAsync('127.0.0.1:0', ServerCredentials.createInsecure(), (error, bound) =>
       error ? reject(error) : resolve(bound),

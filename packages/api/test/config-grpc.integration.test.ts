@@ -145,6 +145,27 @@ describe('gRPC services in the declarative config', () => {
     expect(await h.db.configVersion.count()).toBe(versions);
   });
 
+  it('accepts grpc.reflection: true without a schema, and refuses it with one', async () => {
+    const document = documentWith({});
+    const [service] = document.services;
+    const reflected = { ...document, services: [{ ...service, grpc: { reflection: true } }] };
+    const result = await h.as('editor').config.applyDocument({ document: toYaml(reflected) });
+    const version = await h.as('viewer').config.get({ number: result.published?.number ?? 0 });
+    expect(version.snapshot.services[0]?.grpc).toEqual({ reflection: true });
+    const both = {
+      ...document,
+      services: [
+        { ...service, grpc: { reflection: true, protoFiles: { 'hello.proto': GREETER } } },
+      ],
+    };
+    const error = await trpcErrorOf(
+      h.as('editor').config.applyDocument({ document: toYaml(both) }),
+    );
+    expect(error.message).toContain(
+      'services[0].grpc.reflection: service greeter: give reflection: true or a schema (protoFiles, descriptorSet), not both',
+    );
+  });
+
   it('refuses a service update with a bad proto and keeps the stored one', async () => {
     const service = await h.db.service.findUniqueOrThrow({ where: { name: 'greeter' } });
     // The same service function the services.update procedure calls.

@@ -152,6 +152,8 @@ export const ZGrpcSettings = z.object({
     .max(8_000_000)
     .regex(/^[A-Za-z0-9+/\s]*={0,2}\s*$/, 'must be base64 text (the bytes protoc wrote)')
     .optional(),
+  /** The gateways download the schema from an instance over gRPC server reflection. */
+  reflection: z.boolean().optional(),
 });
 export type GrpcSettings = z.infer<typeof ZGrpcSettings>;
 

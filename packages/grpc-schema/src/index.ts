@@ -9,4 +9,11 @@ export {
   scalarFromText,
 } from './json-message';
 export { compileProtoSet, type GrpcMethod, type HttpBinding, type ProtoSet } from './proto-set';
+export {
+  decodeReflectionResponse,
+  encodeReflectionRequest,
+  fileDescriptorHead,
+  fileDescriptorSetOf,
+  type ReflectionResponse,
+} from './reflection-messages';
 export { formatTimestamp, parseTimestamp } from './well-known-json';

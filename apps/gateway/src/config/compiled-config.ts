@@ -120,17 +120,17 @@ export function compileConfig(published: PublishedConfig, deps: CompileDeps): Co
   const reused = new Set<UpstreamSelector>();
   const grpcKeysInUse = new Set<string>();
   for (const service of snapshot.services) {
-    let grpc: CompiledGrpcService | null = null;
-    if (service.protocol === 'grpc') {
-      if (deps.grpcChannels === undefined)
-        throw new Error(`service ${service.name}: this gateway cannot speak gRPC`);
-      grpc = compileGrpcService(service, deps.grpcChannels);
-    }
+    if (service.protocol === 'grpc' && deps.grpcChannels === undefined)
+      throw new Error(`service ${service.name}: this gateway cannot speak gRPC`);
     const reusable = deps.previous?.services.get(service.id);
     const selector =
       reusable && sameUpstreams(reusable.service, service)
         ? reusable.selector
         : new ServiceBalancer(service);
+    const grpc: CompiledGrpcService | null =
+      service.protocol === 'grpc' && deps.grpcChannels !== undefined
+        ? compileGrpcService(service, deps.grpcChannels, selector)
+        : null;
     if (selector === reusable?.selector) reused.add(selector);
     for (const target of selector.health())
       poolKeysInUse.add(poolKey(originOf(service.scheme, target.address, target.port), service));
@@ -212,6 +212,7 @@ export function compileConfig(published: PublishedConfig, deps: CompileDeps): Co
   );
   deps.pools.retainOnly(poolKeysInUse);
   deps.grpcChannels?.retainOnly(grpcKeysInUse);
+  deps.grpcChannels?.retainReflections(snapshot.services);
   // Nothing below can fail: this version goes live, so start and stop background work now.
   for (const s of services.values()) if (!reused.has(s.selector)) s.selector.start();
   for (const s of deps.previous?.services.values() ?? [])

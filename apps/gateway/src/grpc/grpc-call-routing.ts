@@ -1,12 +1,19 @@
 import type { CompiledApi } from '../config/compiled-config';
 import { matchRoute, type RouteMatch } from '../config/routing-table';
 
-/** The APIs reachable by a bare `/package.Service/Method` path, by method path (built at apply). */
-export type GrpcMethodIndex = ReadonlyMap<string, readonly CompiledApi[]>;
+/** The APIs reachable by a bare `/package.Service/Method` path (built at apply). */
+export interface GrpcMethodIndex {
+  readonly size: number;
+  /** By method path, for schemas known at apply. */
+  readonly byPath: ReadonlyMap<string, readonly CompiledApi[]>;
+  /** APIs whose schema arrives later by server reflection: asked for the path at call time. */
+  readonly reflected: readonly CompiledApi[];
+}
 
 /** Indexes every method of every gRPC-backed API; APIs bound to hosts come first (more specific). */
 export function buildGrpcMethodIndex(apis: readonly CompiledApi[]): GrpcMethodIndex {
   const index = new Map<string, CompiledApi[]>();
+  const reflected: CompiledApi[] = [];
   const ordered = [
     ...apis.filter((a) => a.api.hosts.length > 0),
     ...apis.filter((a) => a.api.hosts.length === 0),
@@ -14,13 +21,17 @@ export function buildGrpcMethodIndex(apis: readonly CompiledApi[]): GrpcMethodIn
   for (const entry of ordered) {
     const grpc = entry.service.grpc;
     if (grpc === null) continue;
+    if (grpc.reflected) {
+      reflected.push(entry);
+      continue;
+    }
     for (const path of grpc.methodPaths) {
       const list = index.get(path);
       if (list === undefined) index.set(path, [entry]);
       else list.push(entry);
     }
   }
-  return index;
+  return { size: index.size + reflected.length, byPath: index, reflected };
 }
 
 /**
@@ -38,18 +49,25 @@ export function routeGrpcCall(
   match: RouteMatch<CompiledApi>,
 ): RouteMatch<CompiledApi> {
   if (match.kind === 'matched' && match.entry.service.grpc !== null) return match;
-  const candidates = index.get(path);
-  if (candidates === undefined) return match;
   const host = (hostHeader ?? '').toLowerCase();
   const bare = bareHost(host);
-  for (const entry of candidates) {
-    if (!servesHost(entry.api.hosts, host, bare)) continue;
-    const route = matchRoute(entry.routes, 'POST', path);
-    return route === null
-      ? { kind: 'no-route', entry }
-      : { kind: 'matched', entry, route, relativePath: path };
+  for (const entry of index.byPath.get(path) ?? NONE) {
+    if (servesHost(entry.api.hosts, host, bare)) return routeWithin(entry, path);
+  }
+  for (const entry of index.reflected) {
+    if (entry.service.grpc?.methodPaths.has(path) && servesHost(entry.api.hosts, host, bare))
+      return routeWithin(entry, path);
   }
   return match;
+}
+
+const NONE: readonly CompiledApi[] = [];
+
+function routeWithin(entry: CompiledApi, path: string): RouteMatch<CompiledApi> {
+  const route = matchRoute(entry.routes, 'POST', path);
+  return route === null
+    ? { kind: 'no-route', entry }
+    : { kind: 'matched', entry, route, relativePath: path };
 }
 
 function bareHost(host: string): string {

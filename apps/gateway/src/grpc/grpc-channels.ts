@@ -2,6 +2,7 @@ import type { ClientHttp2Session } from 'node:http2';
 import { type ChannelOptions, Client, credentials } from '@grpc/grpc-js';
 import type { SnapshotService } from '@portico/config';
 import type { UpstreamInstance } from '../upstream/upstream-selector';
+import { ReflectedSchema, type ReflectionSource } from './grpc-reflected-schema';
 import { GrpcSessions } from './grpc-sessions';
 
 /**
@@ -12,6 +13,32 @@ export class GrpcChannels {
   private readonly clients = new Map<string, Client>();
   /** Raw HTTP/2 sessions for calls passed through, kept under the same keys and lifecycle. */
   private readonly sessions = new GrpcSessions();
+  /** Schemas loaded by server reflection, by the service's whole settings. */
+  private readonly reflections = new Map<string, ReflectedSchema>();
+
+  constructor(private readonly log: { warn(message: string): void } = { warn: () => undefined }) {}
+
+  /** The reflected schema of `service`: the one loaded for the same settings, or a new download. */
+  reflected(service: SnapshotService, source: ReflectionSource): ReflectedSchema {
+    const key = JSON.stringify(service);
+    let schema = this.reflections.get(key);
+    if (schema === undefined) {
+      schema = new ReflectedSchema(service, source, this.log);
+      this.reflections.set(key, schema);
+      schema.start();
+    }
+    return schema;
+  }
+
+  /** Stops downloads and drops schemas no service of the new version uses. */
+  retainReflections(services: readonly SnapshotService[]): void {
+    const keys = new Set(services.map((s) => JSON.stringify(s)));
+    for (const [key, schema] of this.reflections) {
+      if (keys.has(key)) continue;
+      schema.close();
+      this.reflections.delete(key);
+    }
+  }
 
   /** The pooled HTTP/2 session a passed-through call to `instance` goes on. */
   session(key: string, instance: UpstreamInstance, service: SnapshotService): ClientHttp2Session {
@@ -40,6 +67,8 @@ export class GrpcChannels {
 
   closeAll(): void {
     this.sessions.closeAll();
+    for (const schema of this.reflections.values()) schema.close();
+    this.reflections.clear();
     for (const client of this.clients.values()) client.close();
     this.clients.clear();
   }

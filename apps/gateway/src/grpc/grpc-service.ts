@@ -2,12 +2,16 @@ import type { ClientHttp2Session } from 'node:http2';
 import type { Client } from '@grpc/grpc-js';
 import type { SnapshotService } from '@portico/config';
 import { compileGrpcSchema, HttpRouteTable } from '@portico/grpc-schema';
-import type { UpstreamInstance } from '../upstream/upstream-selector';
+import type { UpstreamInstance, UpstreamSelector } from '../upstream/upstream-selector';
 import { type GrpcChannels, grpcChannelKey, grpcTlsKey } from './grpc-channels';
 
 /** A gRPC service compiled at apply: its HTTP routes, and the channel for each instance. */
 export interface CompiledGrpcService {
   readonly routes: HttpRouteTable;
+  /** Why the schema cannot serve transcoding yet (server reflection still loading), or null. */
+  readonly pendingReason: string | null;
+  /** Whether the schema comes from server reflection (its methods can change after apply). */
+  readonly reflected: boolean;
   clientFor(instance: UpstreamInstance): Client;
   /** The pooled HTTP/2 session a call passed straight through goes on. */
   sessionFor(instance: UpstreamInstance): ClientHttp2Session;
@@ -22,7 +26,36 @@ export interface CompiledGrpcService {
 export function compileGrpcService(
   service: SnapshotService,
   channels: GrpcChannels,
+  selector: UpstreamSelector,
 ): CompiledGrpcService {
+  const tlsKey = grpcTlsKey(service);
+  const clientFor = (instance: UpstreamInstance) => channels.get(instance, service);
+  const sessionFor = (instance: UpstreamInstance) =>
+    channels.session(
+      `${service.scheme}|${instance.host}|${instance.port}${tlsKey}`,
+      instance,
+      service,
+    );
+  if (service.grpc?.reflection === true) {
+    const schema = channels.reflected(service, {
+      instances: () => selector.health(),
+      clientFor,
+    });
+    return {
+      get routes() {
+        return schema.routes;
+      },
+      get methodPaths() {
+        return schema.methodPaths;
+      },
+      get pendingReason() {
+        return schema.pendingReason;
+      },
+      reflected: true,
+      clientFor,
+      sessionFor,
+    };
+  }
   const set = compileGrpcSchema(service.grpc ?? {});
   if (!set.ok)
     throw new Error(
@@ -36,16 +69,12 @@ export function compileGrpcService(
   } catch (error) {
     throw new Error(`service ${service.name}: ${(error as Error).message}`);
   }
-  const tlsKey = grpcTlsKey(service);
   return {
     routes,
-    clientFor: (instance) => channels.get(instance, service),
-    sessionFor: (instance) =>
-      channels.session(
-        `${service.scheme}|${instance.host}|${instance.port}${tlsKey}`,
-        instance,
-        service,
-      ),
+    pendingReason: null,
+    reflected: false,
+    clientFor,
+    sessionFor,
     methodPaths: new Set(set.methods.map((method) => method.path)),
   };
 }

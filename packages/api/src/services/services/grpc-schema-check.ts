@@ -13,8 +13,13 @@ export function grpcSettingsProblem(name: string, settings: ServiceSettings): st
       : `grpc: service ${name} carries a gRPC schema but does not say protocol: grpc`;
   }
   const grpc = settings.grpc ?? {};
+  if (grpc.reflection === true) {
+    return Object.keys(grpc.protoFiles ?? {}).length > 0 || grpc.descriptorSet !== undefined
+      ? `grpc.reflection: service ${name}: give reflection: true or a schema (protoFiles, descriptorSet), not both`
+      : null;
+  }
   if (Object.keys(grpc.protoFiles ?? {}).length === 0 && grpc.descriptorSet === undefined)
-    return `grpc.protoFiles: service ${name} speaks gRPC and needs its proto files (or grpc.descriptorSet)`;
+    return `grpc.protoFiles: service ${name} speaks gRPC and needs its proto files (or grpc.descriptorSet, or grpc.reflection: true)`;
   const set = compileGrpcSchema(grpc);
   return set.ok ? null : `grpc.${set.field}: service ${name}: ${set.message}`;
 }
