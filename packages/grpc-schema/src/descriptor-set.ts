@@ -1,6 +1,6 @@
 import { createRequire } from 'node:module';
 import protobuf from 'protobufjs';
-import 'protobufjs/ext/descriptor';
+import 'protobufjs/ext/descriptor/index.js';
 import { type ProtoSet, protoSetOf } from './proto-set';
 
 /** `google.api.http`'s extension number on MethodOptions (google/api/annotations.proto). */
