@@ -137,7 +137,16 @@ function checkPassThrough(url: string, frameFile: string): Promise<void> {
   const target = new URL(url);
   return new Promise((resolve, reject) => {
     const session = connectHttp2(target.origin);
-    session.once('error', reject);
+    const fail = (error: Error) => {
+      clearTimeout(timer);
+      session.destroy();
+      reject(error);
+    };
+    const timer = setTimeout(
+      () => fail(new Error('pass-through check: no answer in 10 s')),
+      10_000,
+    );
+    session.once('error', fail);
     const stream = session.request({
       ':method': 'POST',
       ':path': target.pathname,
@@ -151,8 +160,10 @@ function checkPassThrough(url: string, frameFile: string): Promise<void> {
     stream.on('trailers', (trailers) => {
       status = trailers['grpc-status'];
     });
+    stream.once('error', fail);
     stream.resume();
     stream.once('close', () => {
+      clearTimeout(timer);
       session.close();
       if (status === '0') resolve();
       else reject(new Error(`pass-through check: grpc-status ${String(status)}`));

@@ -113,7 +113,7 @@ class PassThroughCall {
       this.trailers = trailers;
     });
     upstream.once('end', () => this.onEnd(upstream));
-    upstream.once('error', (error) => this.onUpstreamError(error));
+    upstream.on('error', (error) => this.onUpstreamError(error));
     upstream.once('close', () => this.onUpstreamClose(upstream));
   }
 
