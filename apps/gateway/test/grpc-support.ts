@@ -2,6 +2,8 @@ import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import {
+  type handleBidiStreamingCall,
+  type handleClientStreamingCall,
   type handleServerStreamingCall,
   type handleUnaryCall,
   Server,
@@ -72,6 +74,8 @@ service Orders {
   rpc Watch(WatchRequest) returns (stream Tick) {
     option (google.api.http) = { get: "/v1/ticks" };
   }
+  rpc Sum(stream Tick) returns (Tick);
+  rpc Chat(stream Tick) returns (stream Tick);
 }
 `;
 
@@ -226,12 +230,31 @@ export async function startShopServer(
     }
     if (!cancelled) call.end();
   };
+  // Client streaming: the sum of the seqs sent, and how many arrived (in pad).
+  const sum: handleClientStreamingCall<Json, Json> = (call, callback) => {
+    state.calls++;
+    let total = 0;
+    let count = 0;
+    call.on('data', (tick: Json) => {
+      total += Number(tick.seq ?? 0);
+      count++;
+    });
+    call.on('end', () => callback(null, { seq: total, pad: String(count) }));
+  };
+  // Bidirectional: each tick answered at once with its seq doubled.
+  const chat: handleBidiStreamingCall<Json, Json> = (call) => {
+    state.calls++;
+    call.on('data', (tick: Json) => call.write({ seq: Number(tick.seq ?? 0) * 2 }));
+    call.on('end', () => call.end());
+  };
   const implementation: UntypedServiceImplementation = {
     GetOrder: getOrder,
     PutOrder: putOrder,
     Fail: fail,
     Slow: slow,
     Watch: watch,
+    Sum: sum,
+    Chat: chat,
   };
   server.addService(definitionOf(), implementation);
   if (options.reflection === true) addReflection(server);
