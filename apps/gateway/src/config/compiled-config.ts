@@ -212,11 +212,11 @@ export function compileConfig(published: PublishedConfig, deps: CompileDeps): Co
   );
   deps.pools.retainOnly(poolKeysInUse);
   deps.grpcChannels?.retainOnly(grpcKeysInUse);
-  deps.grpcChannels?.retainReflections(snapshot.services);
   // Nothing below can fail: this version goes live, so start and stop background work now.
   for (const s of services.values()) if (!reused.has(s.selector)) s.selector.start();
   for (const s of deps.previous?.services.values() ?? [])
     if (!reused.has(s.selector)) s.selector.close();
+  deps.grpcChannels?.retainReflections(snapshot.services);
   deps.discovery?.reconcile(published, services.values());
   return {
     version: published.version,

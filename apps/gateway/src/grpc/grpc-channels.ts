@@ -23,18 +23,24 @@ export class GrpcChannels {
     const key = JSON.stringify(service);
     let schema = this.reflections.get(key);
     if (schema === undefined) {
+      // Started once the version goes live (retainReflections): a refused one downloads nothing.
       schema = new ReflectedSchema(service, source, this.log);
       this.reflections.set(key, schema);
-      schema.start();
     }
     return schema;
   }
 
-  /** Stops downloads and drops schemas no service of the new version uses. */
+  /**
+   * Called as a version goes live: starts the downloads its services need, and stops and drops
+   * schemas no service of it uses.
+   */
   retainReflections(services: readonly SnapshotService[]): void {
     const keys = new Set(services.map((s) => JSON.stringify(s)));
     for (const [key, schema] of this.reflections) {
-      if (keys.has(key)) continue;
+      if (keys.has(key)) {
+        schema.start();
+        continue;
+      }
       schema.close();
       this.reflections.delete(key);
     }

@@ -28,6 +28,7 @@ export class ReflectedSchema {
   private attempts = 0;
   private timer: NodeJS.Timeout | null = null;
   private closed = false;
+  private started = false;
 
   constructor(
     private readonly service: SnapshotService,
@@ -37,7 +38,10 @@ export class ReflectedSchema {
     this.pendingReason = `the schema of service ${service.name} is not loaded yet (server reflection)`;
   }
 
+  /** Begins the download (once; later calls do nothing). */
   start(): void {
+    if (this.started) return;
+    this.started = true;
     void this.attempt();
   }
 
