@@ -106,6 +106,10 @@ beforeAll(async () => {
       // A base path gRPC clients never send: calls reach it through the method index.
       apiOf('shop-api', '/shop', 'shop', { auth: { type: 'key' } }),
       apiOf('echo-api', '/echo', 'echo'),
+      apiOf('denied-api', '/', 'shop', {
+        hosts: ['denied.test'],
+        policies: { ipDeny: ['127.0.0.0/8'] },
+      }),
     ],
     plans: [
       { id: 'wide', name: 'wide', apiIds: ['shop-api'] },
@@ -336,6 +340,14 @@ describe('gRPC pass-through over h2c on the plain proxy port', () => {
     });
     expect(transcoded.statusCode).toBe(200);
     expect(await transcoded.body.json()).toMatchObject({ id: '7', servedBy: 'shop-1' });
+  });
+
+  it('answers an address the API refuses with PERMISSION_DENIED, the server not called', async () => {
+    const before = shop.state.calls;
+    const c = client(gw.port, { 'grpc.default_authority': 'denied.test' });
+    const result = await unary(c, 'GetOrder', { id: '1' }, new Metadata());
+    expect(result.error?.code).toBe(7);
+    expect(shop.state.calls).toBe(before);
   });
 
   it('answers a method no API serves with UNIMPLEMENTED', async () => {
