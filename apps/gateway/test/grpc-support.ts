@@ -170,7 +170,7 @@ function addReflection(server: Server): void {
 /** A real @grpc/grpc-js server on an ephemeral loopback port (h2c). */
 export async function startShopServer(
   name = 'shop-1',
-  options: { reflection?: boolean } = {},
+  options: { reflection?: boolean; tls?: { certPem: string; keyPem: string } } = {},
 ): Promise<ShopServer> {
   const state: ShopServerState = {
     calls: 0,
@@ -259,8 +259,21 @@ export async function startShopServer(
   server.addService(definitionOf(), implementation);
   if (options.reflection === true) addReflection(server);
   const port = await new Promise<number>((resolve, reject) =>
-    server.bindAsync('127.0.0.1:0', ServerCredentials.createInsecure(), (error, bound) =>
-      error ? reject(error) : resolve(bound),
+    server.bindAsync(
+      '127.0.0.1:0',
+      options.tls === undefined
+        ? ServerCredentials.createInsecure()
+        : ServerCredentials.createSsl(
+            null,
+            [
+              {
+                cert_chain: Buffer.from(options.tls.certPem),
+                private_key: Buffer.from(options.tls.keyPem),
+              },
+            ],
+            false,
+          ),
+      (error, bound) => (error ? reject(error) : resolve(bound)),
     ),
   );
   return {
