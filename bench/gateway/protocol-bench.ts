@@ -3,17 +3,23 @@
  *
  * - plain:     GET /plain/users/1       proxied to an HTTP upstream,
  * - grpc:      GET /grpc/v1/orders/1    transcoded to a unary gRPC call (grpc-js server),
- * - aggregate: GET /agg/combo/1         three HTTP backend calls in parallel, merged.
+ * - aggregate: GET /agg/combo/1         three HTTP backend calls in parallel, merged;
+ * - plainH2:   the plain route over h2c (prior knowledge), driven by h2load,
+ * - passthrough: a gRPC client's unary call `/bench.v1.Orders/GetOrder` passed straight through
+ *              over h2c to the same grpc-js server, driven by h2load.
  *
  * The upstreams run in this process, the gateway bundle (one worker, analytics off, no auth) in
- * a child, wrk drives each target in turn for `--rounds` rounds; each figure is the median of its
- * rounds and the ratios (target / plain) are printed per round and as medians. Bounded: about
- * rounds × 3 × seconds + start-up.
+ * a child, wrk (HTTP/1.1) or h2load (HTTP/2, one stream per connection) drives each target in
+ * turn for `--rounds` rounds; each figure is the median of its rounds and the ratios (target /
+ * plain; passthrough also against plainH2, the same load tool) are printed per round and as
+ * medians. Bounded: about rounds × 5 × seconds + start-up.
  *
  * `npm run bench -- protocol [--seconds 5] [--connections 16] [--rounds 3]`
  */
 import { spawn } from 'node:child_process';
+import { readFileSync } from 'node:fs';
 import { createServer, type Server } from 'node:http';
+import { connect as connectHttp2 } from 'node:http2';
 import type { AddressInfo } from 'node:net';
 import { loadavg } from 'node:os';
 import { join } from 'node:path';
@@ -25,6 +31,7 @@ import { median, ratio, round, writeResult } from './bench-report';
 import { createBenchRun, removeBenchRun, stopChildren } from './bench-run';
 import { buildGatewayBundle, spawnGateway } from './gateway-process';
 import { writeLastKnownGood } from './gateway-snapshot';
+import { runH2load, writeGrpcFrame } from './h2load';
 import { parseWrk, type WrkResult, wrkArgs } from './wrk';
 
 /** wrk as a child process, awaited: the upstreams live in this process and must keep answering. */
@@ -113,6 +120,57 @@ async function grpcUpstream(): Promise<{ server: GrpcServer; port: number }> {
     ),
   );
   return { server, port };
+}
+
+/** The GetOrder request message the pass-through row sends. */
+function getOrderMessage(): Uint8Array {
+  const set = compileProtoSet({ 'bench.proto': PROTO });
+  if (!set.ok) throw new Error(set.message);
+  const type = set.root.lookupType('bench.v1.GetOrderRequest');
+  return type.encode({ id: 1 }).finish();
+}
+
+/**
+ * One pass-through call before measuring, checked to its grpc-status: h2load sees only the HTTP
+ * status, which is 200 for gRPC errors too.
+ */
+function checkPassThrough(url: string, frameFile: string): Promise<void> {
+  const target = new URL(url);
+  return new Promise((resolve, reject) => {
+    const session = connectHttp2(target.origin);
+    const fail = (error: Error) => {
+      clearTimeout(timer);
+      session.destroy();
+      reject(error);
+    };
+    const timer = setTimeout(
+      () => fail(new Error('pass-through check: no answer in 10 s')),
+      10_000,
+    );
+    session.once('error', fail);
+    const stream = session.request({
+      ':method': 'POST',
+      ':path': target.pathname,
+      'content-type': 'application/grpc',
+      te: 'trailers',
+    });
+    let status: unknown = null;
+    stream.on('response', (headers) => {
+      status = headers['grpc-status'] ?? status;
+    });
+    stream.on('trailers', (trailers) => {
+      status = trailers['grpc-status'];
+    });
+    stream.once('error', fail);
+    stream.resume();
+    stream.once('close', () => {
+      clearTimeout(timer);
+      session.close();
+      if (status === '0') resolve();
+      else reject(new Error(`pass-through check: grpc-status ${String(status)}`));
+    });
+    stream.end(readFileSync(frameFile));
+  });
 }
 
 function portOf(server: Server): number {
@@ -217,14 +275,45 @@ async function main(): Promise<void> {
       const body = await res.text();
       if (res.status !== 200) throw new Error(`${name}: ${res.status} ${body}`);
     }
-    const samples: Record<keyof typeof targets, WrkResult[]> = {
+    const grpcFrame = join(run.work, 'get-order.bin');
+    writeGrpcFrame(grpcFrame, getOrderMessage());
+    const passthroughUrl = `http://127.0.0.1:${port}/bench.v1.Orders/GetOrder`;
+    await checkPassThrough(passthroughUrl, grpcFrame);
+    const grpcHeaders = { 'content-type': 'application/grpc', te: 'trailers' };
+    const h2Targets = {
+      plainH2: () =>
+        runH2load({
+          url: targets.plain,
+          bodyFile: null,
+          headers: {},
+          connections,
+          seconds,
+          logFile: join(run.work, 'h2load.log'),
+        }),
+      passthrough: () =>
+        runH2load({
+          url: passthroughUrl,
+          bodyFile: grpcFrame,
+          headers: grpcHeaders,
+          connections,
+          seconds,
+          logFile: join(run.work, 'h2load.log'),
+        }),
+    } as const;
+    type Target = keyof typeof targets | keyof typeof h2Targets;
+    const samples: Record<Target, WrkResult[]> = {
       plain: [],
       grpc: [],
       aggregate: [],
+      plainH2: [],
+      passthrough: [],
     };
     for (let r = 0; r < rounds; r++) {
-      for (const name of Object.keys(targets) as Array<keyof typeof targets>) {
-        const result = await runWrkAsync(targets[name]);
+      for (const name of [...Object.keys(targets), ...Object.keys(h2Targets)] as Target[]) {
+        const result =
+          name in h2Targets
+            ? await h2Targets[name as keyof typeof h2Targets]()
+            : await runWrkAsync(targets[name as keyof typeof targets]);
         if (result.non2xx > 0 || result.errors > 0)
           throw new Error(
             `${name}: ${result.non2xx} non-2xx answers, ${result.errors} socket errors`,
@@ -233,7 +322,7 @@ async function main(): Promise<void> {
       }
       const plain = samples.plain[r]?.requestsPerSecond ?? 0;
       console.log(
-        `round ${r + 1}: plain ${plain} req/s, grpc ${samples.grpc[r]?.requestsPerSecond} (${ratio(samples.grpc[r]?.requestsPerSecond ?? 0, plain)}×), aggregate ${samples.aggregate[r]?.requestsPerSecond} (${ratio(samples.aggregate[r]?.requestsPerSecond ?? 0, plain)}×)`,
+        `round ${r + 1}: plain ${plain} req/s, grpc ${samples.grpc[r]?.requestsPerSecond} (${ratio(samples.grpc[r]?.requestsPerSecond ?? 0, plain)}×), aggregate ${samples.aggregate[r]?.requestsPerSecond} (${ratio(samples.aggregate[r]?.requestsPerSecond ?? 0, plain)}×), plain over h2c ${samples.plainH2[r]?.requestsPerSecond}, passthrough ${samples.passthrough[r]?.requestsPerSecond} (${ratio(samples.passthrough[r]?.requestsPerSecond ?? 0, plain)}× plain, ${ratio(samples.passthrough[r]?.requestsPerSecond ?? 0, samples.plainH2[r]?.requestsPerSecond ?? 0)}× plain over h2c)`,
       );
     }
     const summary = Object.fromEntries(
@@ -249,10 +338,18 @@ async function main(): Promise<void> {
     const ratios = {
       grpcVsPlain: ratio(summary.grpc.requestsPerSecond, summary.plain.requestsPerSecond),
       aggregateVsPlain: ratio(summary.aggregate.requestsPerSecond, summary.plain.requestsPerSecond),
+      passthroughVsPlain: ratio(
+        summary.passthrough.requestsPerSecond,
+        summary.plain.requestsPerSecond,
+      ),
+      passthroughVsPlainH2: ratio(
+        summary.passthrough.requestsPerSecond,
+        summary.plainH2.requestsPerSecond,
+      ),
     };
     console.table(summary);
     console.log(
-      `median throughput ratios: grpc/plain ${ratios.grpcVsPlain}, aggregate(3 calls)/plain ${ratios.aggregateVsPlain}`,
+      `median throughput ratios: grpc/plain ${ratios.grpcVsPlain}, aggregate(3 calls)/plain ${ratios.aggregateVsPlain}, passthrough/plain ${ratios.passthroughVsPlain}, passthrough/plain-over-h2c ${ratios.passthroughVsPlainH2}`,
     );
     writeResult('protocol', {
       seconds,

@@ -73,7 +73,7 @@ export interface Gateway {
 /** Wires one gateway process: runtime state, sync, proxy and status listeners (not listening yet). */
 export function createGateway(options: GatewayOptions): Gateway {
   const pools = new ConnectionPools();
-  const grpcChannels = new GrpcChannels();
+  const grpcChannels = new GrpcChannels({ warn: (message) => proxy.log.warn(message) });
   const discovery = new DiscoveryManager({
     log: { warn: (message) => proxy.log.warn(message) },
     // A built-in registry with no address is this gateway's own control plane, read with the

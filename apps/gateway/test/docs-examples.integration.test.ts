@@ -1,21 +1,35 @@
 import { readFileSync } from 'node:fs';
 import type { IncomingMessage, ServerResponse } from 'node:http';
+import {
+  credentials,
+  Metadata,
+  makeGenericClientConstructor,
+  type ServiceError,
+} from '@grpc/grpc-js';
 import { type DeclarativeConfig, ZDeclarativeConfig } from '@portico/config';
+import { generateSecret } from '@portico/keys';
 import { request } from 'undici';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { parse as parseYaml } from 'yaml';
-import { type ShopServer, startShopServer } from './grpc-support';
-import { published, startGateway, startUpstream, type TestGateway, type Upstream } from './harness';
+import { definitionOf, type ShopServer, startShopServer } from './grpc-support';
+import {
+  eventually,
+  published,
+  startGateway,
+  startUpstream,
+  type TestGateway,
+  type Upstream,
+} from './harness';
 
 /**
  * The YAML examples of docs/grpc.md and docs/aggregation.md, as written: parsed with the file
  * schema, turned into the snapshot the control plane would publish (names as ids, targets moved
  * to this test's ephemeral ports), applied to a gateway and called as the docs show.
  */
-function docExample(file: string): DeclarativeConfig {
+function docExample(file: string, index = 0): DeclarativeConfig {
   const text = readFileSync(new URL(`../../../docs/${file}`, import.meta.url), 'utf8');
-  const block = /```yaml\n([\s\S]*?)```/.exec(text)?.[1];
-  if (block === undefined) throw new Error(`${file} has no yaml example`);
+  const block = [...text.matchAll(/```yaml\n([\s\S]*?)```/g)][index]?.[1];
+  if (block === undefined) throw new Error(`${file} has no yaml example ${index}`);
   return ZDeclarativeConfig.parse(parseYaml(block));
 }
 
@@ -42,6 +56,13 @@ function snapshotOf(doc: DeclarativeConfig, ports: Record<string, number>) {
       routes: a.routes.map((r, i) => ({ ...r, id: `${a.name}-${i}` })),
       policies: a.plugins,
     })),
+    plans: doc.plans.map((p) => ({
+      id: p.name,
+      name: p.name,
+      apiIds: p.apis.map((a) => (typeof a === 'string' ? a : a.api)),
+      rateLimit: p.rateLimit ?? null,
+      quota: p.quota ?? null,
+    })),
   };
 }
 
@@ -56,6 +77,8 @@ function json(res: ServerResponse, body: unknown): void {
 
 let gw: TestGateway;
 let shop: ShopServer;
+let catalog: ShopServer;
+const docKey = generateSecret('apiKey');
 const upstreams: Upstream[] = [];
 
 beforeAll(async () => {
@@ -79,11 +102,29 @@ beforeAll(async () => {
     orders: orders.port,
     reviews: reviews.port,
   });
+  const passDoc = snapshotOf(docExample('grpc.md', 1), { 'orders-grpc': shop.port });
+  catalog = await startShopServer('catalog', { reflection: true });
+  const reflectionDoc = snapshotOf(docExample('grpc.md', 3), { catalog: catalog.port });
+  expect(passDoc.plans.map((p) => p.name)).toEqual(['grpc-starter']);
   const applied = await gw.feed(
     published(1, {
-      services: [...grpcDoc.services, ...aggregationDoc.services],
-      apis: [...grpcDoc.apis, ...aggregationDoc.apis],
+      services: [
+        ...grpcDoc.services,
+        ...aggregationDoc.services,
+        ...passDoc.services,
+        ...reflectionDoc.services,
+      ],
+      apis: [...grpcDoc.apis, ...aggregationDoc.apis, ...passDoc.apis, ...reflectionDoc.apis],
+      plans: passDoc.plans,
     }),
+    {
+      seq: 1,
+      set: {
+        consumers: [{ id: 'con_doc', name: 'doc-user', status: 'active' }],
+        keys: [{ id: 'key_doc', consumerId: 'con_doc', hash: docKey.hash, expiresAt: null }],
+        subscriptions: [{ id: 'sub_doc', consumerId: 'con_doc', planId: 'grpc-starter' }],
+      },
+    },
   );
   expect(gw.gateway.runtime.lastRefusal).toBeNull();
   expect(applied).toBe(true);
@@ -91,6 +132,7 @@ beforeAll(async () => {
 afterAll(async () => {
   await gw.close();
   await shop.close();
+  await catalog?.close();
   await Promise.all(upstreams.map((u) => u.close()));
 });
 
@@ -119,6 +161,48 @@ describe('docs/grpc.md', () => {
       headers: { accept: 'text/event-stream' },
     });
     expect(await sse.body.text()).toBe('data: {"seq":1}\n\ndata: {"seq":2}\n\ndata: {"seq":3}\n\n');
+  });
+});
+
+describe('docs/grpc.md pass-through example', () => {
+  it('passes a gRPC call on the documented host through with a key, and refuses one without', async () => {
+    const Orders = makeGenericClientConstructor(definitionOf(), 'Orders');
+    const client = new Orders(`127.0.0.1:${gw.port}`, credentials.createInsecure(), {
+      'grpc.default_authority': 'grpc.example.com',
+    }) as unknown as Record<
+      string,
+      (m: object, md: Metadata, cb: (e: ServiceError | null, r?: object) => void) => void
+    > & { close(): void };
+    const call = (metadata: Metadata) =>
+      new Promise<{ error: ServiceError | null; response?: object }>((resolve) =>
+        client.GetOrder?.({ id: '7' }, metadata, (error, response) => resolve({ error, response })),
+      );
+    const keyed = new Metadata();
+    keyed.set('x-api-key', docKey.clear);
+    const ok = await call(keyed);
+    expect(ok.error).toBeNull();
+    expect(ok.response).toMatchObject({ id: '7' });
+    expect(shop.state.lastMetadata?.['x-consumer-id']).toBe('con_doc');
+    const refused = await call(new Metadata());
+    expect(refused.error?.code).toBe(16);
+    client.close();
+  });
+});
+
+describe('docs/grpc.md server reflection example', () => {
+  it('transcodes by the schema the instance reflected', async () => {
+    await eventually(
+      async () => {
+        const res = await request(`${gw.url}/catalog/shop.v1.Orders/GetOrder`, {
+          method: 'POST',
+          body: '{"id":"12"}',
+        });
+        const body = (await res.body.json()) as { servedBy?: string };
+        return res.statusCode === 200 && body.servedBy === 'catalog';
+      },
+      10_000,
+      'the reflected schema',
+    );
   });
 });
 

@@ -1,7 +1,14 @@
+import {
+  type Client,
+  credentials,
+  Metadata,
+  makeGenericClientConstructor,
+  type ServiceError,
+} from '@grpc/grpc-js';
 import { type Registration, register } from '@portico/register';
 import { request } from 'undici';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { grpcService, type ShopServer, startShopServer } from './grpc-support';
+import { definitionOf, grpcService, type ShopServer, startShopServer } from './grpc-support';
 import { apiOf, eventually, startGateway, type TestGateway } from './harness';
 import { type RegistryControlPlane, startRegistryControlPlane } from './registry-control-plane';
 import { publishedWithRegistries, serviceStatus } from './traffic-support';
@@ -105,6 +112,47 @@ describe('transcoded gRPC calls with instances from the built-in registry', () =
     // Calls sent after the shutdown all went to the survivors.
     expect(new Set(results.filter((r) => r.sentAt > killedAt).map((r) => r.servedBy))).toEqual(
       new Set(['shop-b', 'shop-c']),
+    );
+  }, 60_000);
+
+  it('passes gRPC clients through to the discovered instances, losing no call when another is shut down', async () => {
+    const Orders = makeGenericClientConstructor(definitionOf(), 'Orders');
+    const victim = servers[1] as ShopServer;
+    const results: Array<{ error: ServiceError | null; servedBy: string; sentAt: number }> = [];
+    let killedAt = Number.POSITIVE_INFINITY;
+    const clients: Client[] = [];
+    const worker = async (w: number) => {
+      const client = new Orders(`127.0.0.1:${gw.port}`, credentials.createInsecure());
+      clients.push(client);
+      const call = client as unknown as Record<
+        string,
+        (
+          m: object,
+          md: Metadata,
+          cb: (e: ServiceError | null, r?: { servedBy?: string }) => void,
+        ) => void
+      >;
+      for (let i = 0; i < 40; i++) {
+        if (w === 0 && i === 10) {
+          victim.kill();
+          killedAt = Date.now();
+        }
+        const sentAt = Date.now();
+        const result = await new Promise<{ error: ServiceError | null; servedBy: string }>(
+          (resolve) =>
+            call.GetOrder?.({ id: String(i) }, new Metadata(), (error, response) =>
+              resolve({ error, servedBy: response?.servedBy ?? '' }),
+            ),
+        );
+        results.push({ ...result, sentAt });
+      }
+    };
+    await Promise.all(Array.from({ length: 4 }, (_, w) => worker(w)));
+    for (const client of clients) client.close();
+    expect(results.filter((r) => r.error !== null)).toEqual([]);
+    // The instance killed in the previous test is gone; after this kill only shop-c is left.
+    expect(new Set(results.filter((r) => r.sentAt > killedAt).map((r) => r.servedBy))).toEqual(
+      new Set(['shop-c']),
     );
   }, 60_000);
 });

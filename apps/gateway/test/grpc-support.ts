@@ -1,4 +1,9 @@
+import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import {
+  type handleBidiStreamingCall,
+  type handleClientStreamingCall,
   type handleServerStreamingCall,
   type handleUnaryCall,
   Server,
@@ -6,6 +11,8 @@ import {
   type ServiceDefinition,
   type UntypedServiceImplementation,
 } from '@grpc/grpc-js';
+import { loadSync } from '@grpc/proto-loader';
+import { ReflectionService } from '@grpc/reflection';
 import { compileProtoSet } from '@portico/grpc-schema';
 import type protobuf from 'protobufjs';
 
@@ -67,6 +74,8 @@ service Orders {
   rpc Watch(WatchRequest) returns (stream Tick) {
     option (google.api.http) = { get: "/v1/ticks" };
   }
+  rpc Sum(stream Tick) returns (Tick);
+  rpc Chat(stream Tick) returns (stream Tick);
 }
 `;
 
@@ -91,7 +100,8 @@ export interface ShopServer {
   kill(): void;
 }
 
-function definitionOf(): ServiceDefinition {
+/** The shop service as grpc-js definitions (messages as plain objects), for servers and clients. */
+export function definitionOf(): ServiceDefinition {
   const set = compileProtoSet({ 'shop/v1/shop.proto': SHOP_PROTO });
   if (!set.ok) throw new Error(set.message);
   const definition: Record<string, ServiceDefinition[string]> = {};
@@ -118,8 +128,50 @@ function remainingMs(deadline: Date | number): number | null {
   return Number.isFinite(at) ? at - Date.now() : null;
 }
 
+/** google/api/*.proto as far as the shop schema uses them, for proto-loader. */
+const GOOGLE_API_HTTP = `syntax = "proto3";
+package google.api;
+message HttpRule {
+  string selector = 1;
+  oneof pattern {
+    string get = 2;
+    string put = 3;
+    string post = 4;
+    string delete = 5;
+    string patch = 6;
+  }
+  string body = 7;
+  repeated HttpRule additional_bindings = 11;
+}
+`;
+const GOOGLE_API_ANNOTATIONS = `syntax = "proto3";
+package google.api;
+import "google/api/http.proto";
+import "google/protobuf/descriptor.proto";
+extend google.protobuf.MethodOptions { HttpRule http = 72295728; }
+`;
+
+/** gRPC server reflection (v1 and v1alpha, @grpc/reflection) serving the shop schema. */
+function addReflection(server: Server): void {
+  const dir = mkdtempSync(join(tmpdir(), 'portico-shop-proto-'));
+  try {
+    mkdirSync(join(dir, 'shop/v1'), { recursive: true });
+    mkdirSync(join(dir, 'google/api'), { recursive: true });
+    writeFileSync(join(dir, 'shop/v1/shop.proto'), SHOP_PROTO);
+    writeFileSync(join(dir, 'google/api/http.proto'), GOOGLE_API_HTTP);
+    writeFileSync(join(dir, 'google/api/annotations.proto'), GOOGLE_API_ANNOTATIONS);
+    const definition = loadSync('shop/v1/shop.proto', { includeDirs: [dir] });
+    new ReflectionService(definition).addToServer(server);
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+}
+
 /** A real @grpc/grpc-js server on an ephemeral loopback port (h2c). */
-export async function startShopServer(name = 'shop-1'): Promise<ShopServer> {
+export async function startShopServer(
+  name = 'shop-1',
+  options: { reflection?: boolean; tls?: { certPem: string; keyPem: string } } = {},
+): Promise<ShopServer> {
   const state: ShopServerState = {
     calls: 0,
     sent: 0,
@@ -178,17 +230,50 @@ export async function startShopServer(name = 'shop-1'): Promise<ShopServer> {
     }
     if (!cancelled) call.end();
   };
+  // Client streaming: the sum of the seqs sent, and how many arrived (in pad).
+  const sum: handleClientStreamingCall<Json, Json> = (call, callback) => {
+    state.calls++;
+    let total = 0;
+    let count = 0;
+    call.on('data', (tick: Json) => {
+      total += Number(tick.seq ?? 0);
+      count++;
+    });
+    call.on('end', () => callback(null, { seq: total, pad: String(count) }));
+  };
+  // Bidirectional: each tick answered at once with its seq doubled.
+  const chat: handleBidiStreamingCall<Json, Json> = (call) => {
+    state.calls++;
+    call.on('data', (tick: Json) => call.write({ seq: Number(tick.seq ?? 0) * 2 }));
+    call.on('end', () => call.end());
+  };
   const implementation: UntypedServiceImplementation = {
     GetOrder: getOrder,
     PutOrder: putOrder,
     Fail: fail,
     Slow: slow,
     Watch: watch,
+    Sum: sum,
+    Chat: chat,
   };
   server.addService(definitionOf(), implementation);
+  if (options.reflection === true) addReflection(server);
   const port = await new Promise<number>((resolve, reject) =>
-    server.bindAsync('127.0.0.1:0', ServerCredentials.createInsecure(), (error, bound) =>
-      error ? reject(error) : resolve(bound),
+    server.bindAsync(
+      '127.0.0.1:0',
+      options.tls === undefined
+        ? ServerCredentials.createInsecure()
+        : ServerCredentials.createSsl(
+            null,
+            [
+              {
+                cert_chain: Buffer.from(options.tls.certPem),
+                private_key: Buffer.from(options.tls.keyPem),
+              },
+            ],
+            false,
+          ),
+      (error, bound) => (error ? reject(error) : resolve(bound)),
     ),
   );
   return {

@@ -1,5 +1,6 @@
 import { readFileSync } from 'node:fs';
 import { ZServiceSettings } from '@portico/config';
+import { compileProtoSet, descriptorSetOf } from '@portico/grpc-schema';
 import { describe, expect, it } from 'vitest';
 import { stringify as toYaml } from 'yaml';
 import { updateService } from '../src/services/services/services';
@@ -22,6 +23,21 @@ function documentWith(protoFiles: Record<string, string>) {
     apis: [
       { name: 'greeter-api', basePath: '/greeter', service: 'greeter', auth: { type: 'none' } },
     ],
+  };
+}
+
+function greeterDescriptorSet(): string {
+  const set = compileProtoSet({ 'hello.proto': GREETER });
+  if (!set.ok) throw new Error(set.message);
+  return descriptorSetOf(set.root);
+}
+
+function documentWithDescriptorSet(descriptorSet: string, extra: Record<string, unknown> = {}) {
+  const document = documentWith({});
+  const [service] = document.services;
+  return {
+    ...document,
+    services: [{ ...service, grpc: { descriptorSet, ...extra } }],
   };
 }
 
@@ -79,6 +95,75 @@ describe('gRPC services in the declarative config', () => {
       protocol: 'grpc',
       grpc: { protoFiles: { 'hello.proto': GREETER } },
     });
+  });
+
+  it('stores a descriptor set with the service and publishes it in the version', async () => {
+    const descriptorSet = greeterDescriptorSet();
+    const result = await h.as('editor').config.applyDocument({
+      document: toYaml(documentWithDescriptorSet(descriptorSet)),
+    });
+    expect(result.published).not.toBeNull();
+    const version = await h.as('viewer').config.get({ number: result.published?.number ?? 0 });
+    expect(version.snapshot.services[0]?.grpc).toEqual({ descriptorSet });
+    const dumped = await h.as('viewer').config.dump();
+    expect(dumped.services[0]?.grpc).toEqual({ descriptorSet });
+  });
+
+  it('refuses a corrupt descriptor set, or one given with proto files, and writes nothing', async () => {
+    const before = await countRows(h.db);
+    const versions = await h.db.configVersion.count();
+    const corrupt = await trpcErrorOf(
+      h.as('editor').config.applyDocument({
+        document: toYaml(
+          documentWithDescriptorSet(Buffer.from('this is not a descriptor').toString('base64')),
+        ),
+      }),
+    );
+    expect(corrupt.code).toBe('BAD_REQUEST');
+    expect(corrupt.message).toContain(
+      'services[0].grpc.descriptorSet: service greeter: the descriptor set is not a FileDescriptorSet',
+    );
+    const notBase64 = await trpcErrorOf(
+      h.as('editor').config.applyDocument({
+        document: toYaml(documentWithDescriptorSet('%%%')),
+      }),
+    );
+    expect(notBase64.message).toContain('must be base64 text');
+    const both = await trpcErrorOf(
+      h.as('editor').config.applyDocument({
+        document: toYaml(
+          documentWithDescriptorSet(greeterDescriptorSet(), {
+            protoFiles: { 'hello.proto': GREETER },
+          }),
+        ),
+      }),
+    );
+    expect(both.message).toContain(
+      'services[0].grpc.descriptorSet: service greeter: give either proto files or a descriptor set, not both',
+    );
+    expect(await countRows(h.db)).toEqual(before);
+    expect(await h.db.configVersion.count()).toBe(versions);
+  });
+
+  it('accepts grpc.reflection: true without a schema, and refuses it with one', async () => {
+    const document = documentWith({});
+    const [service] = document.services;
+    const reflected = { ...document, services: [{ ...service, grpc: { reflection: true } }] };
+    const result = await h.as('editor').config.applyDocument({ document: toYaml(reflected) });
+    const version = await h.as('viewer').config.get({ number: result.published?.number ?? 0 });
+    expect(version.snapshot.services[0]?.grpc).toEqual({ reflection: true });
+    const both = {
+      ...document,
+      services: [
+        { ...service, grpc: { reflection: true, protoFiles: { 'hello.proto': GREETER } } },
+      ],
+    };
+    const error = await trpcErrorOf(
+      h.as('editor').config.applyDocument({ document: toYaml(both) }),
+    );
+    expect(error.message).toContain(
+      'services[0].grpc.reflection: service greeter: give reflection: true or a schema (protoFiles, descriptorSet), not both',
+    );
   });
 
   it('refuses a service update with a bad proto and keeps the stored one', async () => {

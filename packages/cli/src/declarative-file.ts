@@ -24,10 +24,52 @@ export type LoadedDeclarativeFile =
   | { ok: false; problems: FileProblem[] };
 
 /**
+ * Rewrites a parsed document before it is validated (the CLI inlines the files it refers to);
+ * problems it returns are located in the file like validation problems.
+ */
+export type DocumentRewrite = (
+  document: Record<string, unknown>,
+) => Promise<{ path: PropertyKey[]; message: string }[]>;
+
+/**
  * Parses and validates a declarative file without contacting anyone, so a broken file never
  * reaches the control plane. Every problem names the field path and its line and column.
  */
 export function loadDeclarativeYaml(text: string): LoadedDeclarativeFile {
+  const parsed = parseDeclarativeYaml(text);
+  return parsed.ok ? validateDeclarative(parsed) : parsed;
+}
+
+/** As `loadDeclarativeYaml`, with `rewrite` applied between parsing and validation. */
+export async function loadDeclarativeYamlWith(
+  text: string,
+  rewrite: DocumentRewrite,
+): Promise<LoadedDeclarativeFile> {
+  const parsed = parseDeclarativeYaml(text);
+  if (!parsed.ok) return parsed;
+  if (isPlainObject(parsed.document)) {
+    const problems = await rewrite(parsed.document);
+    if (problems.length > 0)
+      return {
+        ok: false,
+        problems: problems.map(({ path, message }) => ({
+          path: formatPath(path),
+          message,
+          ...locate(parsed.doc, parsed.lineCounter, path, false),
+        })),
+      };
+  }
+  return validateDeclarative(parsed);
+}
+
+interface ParsedYaml {
+  ok: true;
+  doc: Document;
+  lineCounter: LineCounter;
+  document: unknown;
+}
+
+function parseDeclarativeYaml(text: string): ParsedYaml | { ok: false; problems: FileProblem[] } {
   const lineCounter = new LineCounter();
   const doc = parseDocument(text, { lineCounter, prettyErrors: false, uniqueKeys: true });
   if (doc.errors.length > 0) {
@@ -40,6 +82,10 @@ export function loadDeclarativeYaml(text: string): LoadedDeclarativeFile {
     };
   }
   const document: unknown = doc.toJS({ maxAliasCount: 100 });
+  return { ok: true, doc, lineCounter, document };
+}
+
+function validateDeclarative({ doc, lineCounter, document }: ParsedYaml): LoadedDeclarativeFile {
   if (document === null || document === undefined) {
     // An empty file would declare "nothing exists"; refuse it rather than delete everything.
     return {

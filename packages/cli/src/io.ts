@@ -6,6 +6,8 @@ export interface CliIo {
   stdoutIsTty: boolean;
   /** Reads a file, or standard input when `path` is "-". */
   readText(path: string): Promise<string>;
+  /** Reads a file's bytes (a file a declarative document refers to). */
+  readBytes(path: string): Promise<Uint8Array>;
   writeText(path: string, text: string): Promise<void>;
   now(): Date;
 }

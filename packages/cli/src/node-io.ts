@@ -13,6 +13,7 @@ export function createNodeIo(): CliIo {
     writeErr: (text) => void process.stderr.write(text),
     stdoutIsTty: process.stdout.isTTY === true,
     readText: (path) => (path === '-' ? readStdin() : readFile(path, 'utf8')),
+    readBytes: (path) => readFile(path),
     writeText: (path, text) => writeFile(path, text, 'utf8'),
     now: () => new Date(),
   };

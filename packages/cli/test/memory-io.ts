@@ -35,6 +35,11 @@ export async function runInMemory(
       if (text === undefined) throw new Error(`ENOENT: no such file or directory, open '${path}'`);
       return text;
     },
+    readBytes: async (path) => {
+      const text = files[path];
+      if (text === undefined) throw new Error(`ENOENT: no such file or directory, open '${path}'`);
+      return Buffer.from(text);
+    },
     writeText: async (path, text) => {
       files[path] = text;
     },

@@ -137,13 +137,23 @@ export const ZProtoFileName = z
   .refine((name) => !name.split('/').includes('..'), 'must not contain ".." segments');
 
 /**
- * The schema of a gRPC service: its proto sources, keyed by file name, stored with the config so
- * each published version carries the schema it was checked against.
+ * The schema of a gRPC service, stored with the config so each published version carries the
+ * schema it was checked against: its proto sources keyed by file name, or a compiled
+ * `FileDescriptorSet` (`protoc --include_imports --descriptor_set_out`, base64). Exactly one is
+ * given; the control plane checks that when it compiles them.
  */
 export const ZGrpcSettings = z.object({
   protoFiles: z
     .record(ZProtoFileName, z.string().max(1_000_000))
-    .refine((files) => Object.keys(files).length <= 200, 'at most 200 proto files'),
+    .refine((files) => Object.keys(files).length <= 200, 'at most 200 proto files')
+    .optional(),
+  descriptorSet: z
+    .string()
+    .max(8_000_000)
+    .regex(/^[A-Za-z0-9+/\s]*={0,2}\s*$/, 'must be base64 text (the bytes protoc wrote)')
+    .optional(),
+  /** The gateways download the schema from an instance over gRPC server reflection. */
+  reflection: z.boolean().optional(),
 });
 export type GrpcSettings = z.infer<typeof ZGrpcSettings>;
 

@@ -1,3 +1,5 @@
+export { compileDescriptorSet, descriptorSetOf } from './descriptor-set';
+export { compileGrpcSchema, type GrpcSchemaSource } from './grpc-schema-source';
 export { type HttpMatch, type HttpRoute, HttpRouteTable } from './http-routes';
 export {
   type Decoded,
@@ -7,4 +9,11 @@ export {
   scalarFromText,
 } from './json-message';
 export { compileProtoSet, type GrpcMethod, type HttpBinding, type ProtoSet } from './proto-set';
+export {
+  decodeReflectionResponse,
+  encodeReflectionRequest,
+  fileDescriptorHead,
+  fileDescriptorSetOf,
+  type ReflectionResponse,
+} from './reflection-messages';
 export { formatTimestamp, parseTimestamp } from './well-known-json';

@@ -75,10 +75,14 @@ export function compileProtoSet(files: Readonly<Record<string, string>>): ProtoS
   } catch (error) {
     return { ok: false, message: error instanceof Error ? error.message : String(error) };
   }
+  return protoSetOf(root, 'the proto files declare no service with a method');
+}
+
+/** The methods of a resolved root, or the refusal `none` when it declares none. */
+export function protoSetOf(root: protobuf.Root, none: string): ProtoSet {
   const methods: GrpcMethod[] = [];
   collectMethods(root, methods);
-  if (methods.length === 0)
-    return { ok: false, message: 'the proto files declare no service with a method' };
+  if (methods.length === 0) return { ok: false, message: none };
   return { ok: true, root, methods };
 }
 

@@ -9,6 +9,7 @@ import type { Pool } from 'undici';
 import { type CompiledAggregate, compileAggregate } from '../aggregate/aggregate-plan';
 import { type Authenticator, compileAuth } from '../auth/request-auth';
 import type { DiscoveryManager } from '../discovery/discovery-manager';
+import { buildGrpcMethodIndex, type GrpcMethodIndex } from '../grpc/grpc-call-routing';
 import type { GrpcChannels } from '../grpc/grpc-channels';
 import {
   type CompiledGrpcService,
@@ -93,6 +94,8 @@ export interface CompiledConfig {
   readonly jwtSecrets: Readonly<Record<string, string>>;
   /** Request paths of every MCP endpoint: the one set the proxy looks in before routing. */
   readonly mcpPaths: ReadonlySet<string>;
+  /** gRPC methods by `/package.Service/Method`, for gRPC calls sent without a base path. */
+  readonly grpcMethods: GrpcMethodIndex;
 }
 
 export interface CompileDeps {
@@ -117,17 +120,17 @@ export function compileConfig(published: PublishedConfig, deps: CompileDeps): Co
   const reused = new Set<UpstreamSelector>();
   const grpcKeysInUse = new Set<string>();
   for (const service of snapshot.services) {
-    let grpc: CompiledGrpcService | null = null;
-    if (service.protocol === 'grpc') {
-      if (deps.grpcChannels === undefined)
-        throw new Error(`service ${service.name}: this gateway cannot speak gRPC`);
-      grpc = compileGrpcService(service, deps.grpcChannels);
-    }
+    if (service.protocol === 'grpc' && deps.grpcChannels === undefined)
+      throw new Error(`service ${service.name}: this gateway cannot speak gRPC`);
     const reusable = deps.previous?.services.get(service.id);
     const selector =
       reusable && sameUpstreams(reusable.service, service)
         ? reusable.selector
         : new ServiceBalancer(service);
+    const grpc: CompiledGrpcService | null =
+      service.protocol === 'grpc' && deps.grpcChannels !== undefined
+        ? compileGrpcService(service, deps.grpcChannels, selector)
+        : null;
     if (selector === reusable?.selector) reused.add(selector);
     for (const target of selector.health())
       poolKeysInUse.add(poolKey(originOf(service.scheme, target.address, target.port), service));
@@ -213,6 +216,7 @@ export function compileConfig(published: PublishedConfig, deps: CompileDeps): Co
   for (const s of services.values()) if (!reused.has(s.selector)) s.selector.start();
   for (const s of deps.previous?.services.values() ?? [])
     if (!reused.has(s.selector)) s.selector.close();
+  deps.grpcChannels?.retainReflections(snapshot.services);
   deps.discovery?.reconcile(published, services.values());
   return {
     version: published.version,
@@ -224,6 +228,7 @@ export function compileConfig(published: PublishedConfig, deps: CompileDeps): Co
     plans,
     jwtSecrets: published.secrets.jwtSecrets,
     mcpPaths: new Set(apis.flatMap((a) => (a.mcp === null ? [] : [a.mcp.endpointPath]))),
+    grpcMethods: buildGrpcMethodIndex(apis),
   };
 }
 

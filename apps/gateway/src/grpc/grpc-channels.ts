@@ -1,6 +1,9 @@
+import type { ClientHttp2Session } from 'node:http2';
 import { type ChannelOptions, Client, credentials } from '@grpc/grpc-js';
 import type { SnapshotService } from '@portico/config';
 import type { UpstreamInstance } from '../upstream/upstream-selector';
+import { ReflectedSchema, type ReflectionSource } from './grpc-reflected-schema';
+import { GrpcSessions } from './grpc-sessions';
 
 /**
  * One gRPC channel (an HTTP/2 connection, reconnecting on its own) per instance and TLS setting,
@@ -8,6 +11,45 @@ import type { UpstreamInstance } from '../upstream/upstream-selector';
  */
 export class GrpcChannels {
   private readonly clients = new Map<string, Client>();
+  /** Raw HTTP/2 sessions for calls passed through, kept under the same keys and lifecycle. */
+  private readonly sessions = new GrpcSessions();
+  /** Schemas loaded by server reflection, by the service's whole settings. */
+  private readonly reflections = new Map<string, ReflectedSchema>();
+
+  constructor(private readonly log: { warn(message: string): void } = { warn: () => undefined }) {}
+
+  /** The reflected schema of `service`: the one loaded for the same settings, or a new download. */
+  reflected(service: SnapshotService, source: ReflectionSource): ReflectedSchema {
+    const key = JSON.stringify(service);
+    let schema = this.reflections.get(key);
+    if (schema === undefined) {
+      // Started once the version goes live (retainReflections): a refused one downloads nothing.
+      schema = new ReflectedSchema(service, source, this.log);
+      this.reflections.set(key, schema);
+    }
+    return schema;
+  }
+
+  /**
+   * Called as a version goes live: starts the downloads its services need, and stops and drops
+   * schemas no service of it uses.
+   */
+  retainReflections(services: readonly SnapshotService[]): void {
+    const keys = new Set(services.map((s) => JSON.stringify(s)));
+    for (const [key, schema] of this.reflections) {
+      if (keys.has(key)) {
+        schema.start();
+        continue;
+      }
+      schema.close();
+      this.reflections.delete(key);
+    }
+  }
+
+  /** The pooled HTTP/2 session a passed-through call to `instance` goes on. */
+  session(key: string, instance: UpstreamInstance, service: SnapshotService): ClientHttp2Session {
+    return this.sessions.get(key, instance, service);
+  }
 
   get(instance: UpstreamInstance, service: SnapshotService): Client {
     const key = grpcChannelKey(instance, service);
@@ -21,6 +63,7 @@ export class GrpcChannels {
 
   /** Closes the channels whose key is not in `keys` (called as a version goes live). */
   retainOnly(keys: ReadonlySet<string>): void {
+    this.sessions.retainOnly(keys);
     for (const [key, client] of this.clients) {
       if (keys.has(key)) continue;
       client.close();
@@ -29,6 +72,9 @@ export class GrpcChannels {
   }
 
   closeAll(): void {
+    this.sessions.closeAll();
+    for (const schema of this.reflections.values()) schema.close();
+    this.reflections.clear();
     for (const client of this.clients.values()) client.close();
     this.clients.clear();
   }
@@ -38,7 +84,12 @@ export function grpcChannelKey(
   instance: { host: string; port: number },
   service: SnapshotService,
 ): string {
-  return `${service.scheme}|${instance.host}|${instance.port}|${JSON.stringify(service.tls)}`;
+  return `${service.scheme}|${instance.host}|${instance.port}${grpcTlsKey(service)}`;
+}
+
+/** The part of a channel key that depends on the service only, computed once at apply. */
+export function grpcTlsKey(service: SnapshotService): string {
+  return `|${JSON.stringify(service.tls)}`;
 }
 
 function createClient(instance: UpstreamInstance, service: SnapshotService): Client {

@@ -1,27 +1,68 @@
+import type { ClientHttp2Session } from 'node:http2';
 import type { Client } from '@grpc/grpc-js';
 import type { SnapshotService } from '@portico/config';
-import { compileProtoSet, HttpRouteTable } from '@portico/grpc-schema';
-import type { UpstreamInstance } from '../upstream/upstream-selector';
-import { type GrpcChannels, grpcChannelKey } from './grpc-channels';
+import { compileGrpcSchema, HttpRouteTable } from '@portico/grpc-schema';
+import type { UpstreamInstance, UpstreamSelector } from '../upstream/upstream-selector';
+import { type GrpcChannels, grpcChannelKey, grpcTlsKey } from './grpc-channels';
 
 /** A gRPC service compiled at apply: its HTTP routes, and the channel for each instance. */
 export interface CompiledGrpcService {
   readonly routes: HttpRouteTable;
+  /** Why the schema cannot serve transcoding yet (server reflection still loading), or null. */
+  readonly pendingReason: string | null;
+  /** Whether the schema comes from server reflection (its methods can change after apply). */
+  readonly reflected: boolean;
   clientFor(instance: UpstreamInstance): Client;
+  /** The pooled HTTP/2 session a call passed straight through goes on. */
+  sessionFor(instance: UpstreamInstance): ClientHttp2Session;
+  /** Every `/package.Service/Method` the schema declares, for calls sent without a base path. */
+  readonly methodPaths: ReadonlySet<string>;
 }
 
 /**
- * Compiles a `protocol: grpc` service's stored proto files. Throws with the compiler's message
+ * Compiles a `protocol: grpc` service's stored proto files or descriptor set. Throws with the compiler's message
  * naming the service, so the whole version is refused rather than half-applied.
  */
 export function compileGrpcService(
   service: SnapshotService,
   channels: GrpcChannels,
+  selector: UpstreamSelector,
 ): CompiledGrpcService {
-  const files = service.grpc?.protoFiles ?? {};
-  const set = compileProtoSet(files);
+  const tlsKey = grpcTlsKey(service);
+  const clientFor = (instance: UpstreamInstance) => channels.get(instance, service);
+  const sessionFor = (instance: UpstreamInstance) =>
+    channels.session(
+      `${service.scheme}|${instance.host}|${instance.port}${tlsKey}`,
+      instance,
+      service,
+    );
+  if (service.grpc?.reflection === true) {
+    const schema = channels.reflected(service, {
+      instances: () => selector.health(),
+      clientFor,
+    });
+    return {
+      get routes() {
+        return schema.routes;
+      },
+      get methodPaths() {
+        return schema.methodPaths;
+      },
+      get pendingReason() {
+        return schema.pendingReason;
+      },
+      reflected: true,
+      clientFor,
+      sessionFor,
+    };
+  }
+  const set = compileGrpcSchema(service.grpc ?? {});
   if (!set.ok)
-    throw new Error(`service ${service.name}: proto files do not compile: ${set.message}`);
+    throw new Error(
+      set.field === 'protoFiles'
+        ? `service ${service.name}: proto files do not compile: ${set.message}`
+        : `service ${service.name}: descriptor set does not compile: ${set.message}`,
+    );
   let routes: HttpRouteTable;
   try {
     routes = new HttpRouteTable(set.methods);
@@ -30,7 +71,11 @@ export function compileGrpcService(
   }
   return {
     routes,
-    clientFor: (instance) => channels.get(instance, service),
+    pendingReason: null,
+    reflected: false,
+    clientFor,
+    sessionFor,
+    methodPaths: new Set(set.methods.map((method) => method.path)),
   };
 }
 

@@ -62,6 +62,10 @@ export function transcodeToGrpc(
   entry: CompiledApi,
   grpc: CompiledGrpcService,
 ): void {
+  if (grpc.pendingReason !== null) {
+    host.fail('GW_UPSTREAM_UNAVAILABLE', grpc.pendingReason, { 'retry-after': '1' });
+    return;
+  }
   const match = grpc.routes.match(host.method, host.relativePath);
   if (match === null) {
     host.fail(

@@ -27,7 +27,7 @@ export function finishExchange(ex: Exchange): void {
   const deps = ex.deps;
   deps.metrics.inFlight--;
   const totalMs = performance.now() - ex.startedAt;
-  const status = res.headersSent ? res.statusCode : 499;
+  const status = ex.answeredStatus ?? (res.headersSent ? res.statusCode : 499);
   deps.metrics.observe(status, ex.errorCode, totalMs);
   const entry = ex.entry;
   // A gateway without a configuration has nothing to attribute the request to.

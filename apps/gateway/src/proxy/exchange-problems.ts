@@ -1,4 +1,6 @@
 import { type GatewayErrorCode, PROBLEM_CONTENT_TYPE, problemBody } from '../errors/gateway-errors';
+import { sendGrpcRefusal } from '../grpc/grpc-refusal';
+import { isGrpcCall } from '../grpc/grpc-wire';
 import type { Violation } from '../validation/openapi-validator';
 import type { Exchange } from './exchange';
 import { sendRefusal } from './send-problem';
@@ -13,7 +15,9 @@ export function failExchange(
 ): void {
   ex.errorCode = code;
   clearTotalTimer(ex);
-  sendRefusal(ex, code, detail, extra);
+  // gRPC clients read a status in trailers, never a problem+json body.
+  if (isGrpcCall(ex.req)) sendGrpcRefusal(ex, code, detail, extra);
+  else sendRefusal(ex, code, detail, extra);
 }
 
 /** OpenAPI request validation refused the request: 400 listing every violation. */

@@ -120,6 +120,8 @@ export class Exchange
    * under this code (when nothing else failed), so operators see what enforcing would refuse.
    */
   reportedCode: typeof VALIDATION_REPORTED_CODE | null = null;
+  /** The status recorded for a gRPC call passed through (its own status is always 200). */
+  answeredStatus: number | null = null;
   finished = false;
 
   constructor(

@@ -1,5 +1,7 @@
 import { runAggregate } from '../aggregate/aggregate-runner';
+import { passThroughGrpc } from '../grpc/grpc-passthrough';
 import { transcodeToGrpc } from '../grpc/grpc-transcoder';
+import { isGrpcCall } from '../grpc/grpc-wire';
 import { validateRequest } from '../validation/request-validation';
 import { lookupCache } from './cache-stage';
 import type { AdmittedExchange } from './exchange';
@@ -13,6 +15,12 @@ import { pickAndSend } from './upstream-request';
 export function forward(ex: AdmittedExchange): void {
   if (ex.res.destroyed) return;
   const entry = ex.entry;
+  const grpc = entry.service.grpc;
+  // A gRPC client's own call goes through as it is: no JSON, so no OpenAPI validation either.
+  if (grpc !== null && isGrpcCall(ex.req)) {
+    passThroughGrpc(ex, grpc);
+    return;
+  }
   if (entry.validation !== null && !ex.validated) {
     ex.validated = true;
     validateRequest(
@@ -36,7 +44,6 @@ export function forward(ex: AdmittedExchange): void {
       return;
     }
   }
-  const grpc = entry.service.grpc;
   if (grpc !== null) {
     transcodeToGrpc(ex, entry, grpc);
     return;

@@ -2,6 +2,7 @@ import { createServer, type IncomingMessage, ServerResponse } from 'node:http';
 import type { Socket } from 'node:net';
 import Fastify, { type FastifyInstance, LogController } from 'fastify';
 import { PROBLEM_CONTENT_TYPE, problemBody } from '../errors/gateway-errors';
+import { acceptH2cPriorKnowledge } from './h2c-prior-knowledge';
 import { UPGRADE_HEAD } from './proxy-handler';
 import { requestIdFrom } from './request-identity';
 
@@ -47,6 +48,11 @@ export function buildProxyServer(options: ProxyServerOptions): FastifyInstance {
         socket.on('error', () => socket.destroy());
         res.once('finish', () => socket.destroySoon());
         options.handler(req, res);
+      });
+      // gRPC clients without TLS speak HTTP/2 with prior knowledge on the same port.
+      acceptH2cPriorKnowledge(server, {
+        handler: options.handler,
+        maxHeaderBytes: options.maxHeaderBytes,
       });
       return server;
     },

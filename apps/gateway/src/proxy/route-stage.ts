@@ -1,5 +1,7 @@
 import type { IncomingMessage } from 'node:http';
 import type { CompiledConfig } from '../config/compiled-config';
+import { routeGrpcCall } from '../grpc/grpc-call-routing';
+import { isGrpcCall } from '../grpc/grpc-wire';
 import type { Exchange, RoutedExchange } from './exchange';
 import { isUnderBasePath, normalisePath } from './path-normaliser';
 import {
@@ -27,7 +29,10 @@ export function routeRequest(ex: Exchange, config: CompiledConfig): ex is Routed
   }
   const method = ex.method;
   ex.path = normalised.path;
-  const match = config.router.match(req.headers.host, method, normalised.path);
+  let match = config.router.match(req.headers.host, method, normalised.path);
+  // One integer compare for HTTP/1.1; gRPC calls may be addressed without the API's base path.
+  const grpcCall = req.httpVersionMajor === 2 && isGrpcCall(req);
+  if (grpcCall) match = routeGrpcCall(config.grpcMethods, req.headers.host, normalised.path, match);
   if (match.kind !== 'matched') {
     // The API is known for a path no route takes: its analytics event names it.
     if (match.kind === 'no-route') ex.entry = match.entry;
@@ -39,6 +44,13 @@ export function routeRequest(ex: Exchange, config: CompiledConfig): ex is Routed
   ex.apiId = entry.api.id;
   ex.routeId = match.route.id === '' ? null : match.route.id;
   ex.relativePath = match.relativePath;
+  if (grpcCall && entry.service.grpc === null) {
+    ex.fail(
+      'GW_ROUTE_NOT_FOUND',
+      `API ${entry.api.name} is served by an HTTP service; gRPC calls pass through only to services with protocol: grpc`,
+    );
+    return false;
+  }
   if (normalised.hadDots && !isUnderBasePath(normalised.beforeDots, entry.api.basePath)) {
     ex.fail('GW_BAD_REQUEST', 'the path uses ".." to leave the API base path');
     return false;

@@ -1,0 +1,156 @@
+import { connect as connectHttp2 } from 'node:http2';
+import {
+  type Client,
+  credentials,
+  Metadata,
+  makeGenericClientConstructor,
+  type ServiceError,
+} from '@grpc/grpc-js';
+import { compileProtoSet } from '@portico/grpc-schema';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import {
+  definitionOf,
+  grpcService,
+  SHOP_PROTO,
+  type ShopServer,
+  startShopServer,
+} from './grpc-support';
+import { apiOf, eventually, published, startGateway, type TestGateway } from './harness';
+
+/**
+ * gRPC calls passed through to a service of two instances (static targets) on a host-routed
+ * API at base path `/`: HTTP/2 flow control holding the server for a client that does not read,
+ * and calls going on without failures while one instance is shut down hard mid-run.
+ */
+type Json = Record<string, unknown>;
+const shopSchema = compileProtoSet({ 'shop/v1/shop.proto': SHOP_PROTO });
+if (!shopSchema.ok) throw new Error(shopSchema.message);
+const watchRequest = shopSchema.root.lookupType('shop.v1.WatchRequest');
+const Orders = makeGenericClientConstructor(definitionOf(), 'Orders');
+
+let pairA: ShopServer;
+let pairB: ShopServer;
+let gw: TestGateway;
+const clients: Client[] = [];
+
+beforeAll(async () => {
+  [pairA, pairB] = await Promise.all([startShopServer('pair-a'), startShopServer('pair-b')]);
+  gw = await startGateway();
+  const applied = await gw.feed(
+    published(1, {
+      services: [
+        grpcService('pair', [pairA.port, pairB.port], {
+          healthCheck: { passive: { consecutiveFailures: 1, baseEjectionMs: 60_000 } },
+        }),
+      ],
+      apis: [apiOf('pair-api', '/', 'pair', { hosts: ['pair.test'] })],
+    }),
+  );
+  expect(applied).toBe(true);
+});
+afterAll(async () => {
+  for (const c of clients) c.close();
+  await gw?.close();
+  await Promise.all([pairA, pairB].map((s) => s?.close()));
+});
+
+function unary(c: Client, message: Json) {
+  return new Promise<{ error: ServiceError | null; response?: Json }>((resolve) => {
+    (c as unknown as Record<string, (...args: unknown[]) => void>).GetOrder?.(
+      message,
+      new Metadata(),
+      (error: ServiceError | null, response?: Json) => resolve({ error, response }),
+    );
+  });
+}
+
+describe('gRPC pass-through to a service of two instances', () => {
+  it('holds the server while the client does not read, then delivers the whole stream', async () => {
+    const count = 2000;
+    const size = 64 * 1024; // 125 MiB if anything buffered it whole
+    // The pair service: no total timeout cutting the stream while it is held.
+    const sent = () => pairA.state.sent + pairB.state.sent;
+    // A raw HTTP/2 client: grpc-js reads a stream whole whether or not anyone consumes it.
+    const session = connectHttp2(gw.url);
+    const message = Buffer.from(watchRequest.encode({ count, size }).finish());
+    const frame = Buffer.alloc(5 + message.length);
+    frame.writeUInt32BE(message.length, 1);
+    message.copy(frame, 5);
+    const stream = session.request({
+      ':method': 'POST',
+      ':path': '/shop.v1.Orders/Watch',
+      'content-type': 'application/grpc',
+      te: 'trailers',
+      ':authority': 'pair.test',
+    });
+    stream.end(frame);
+    stream.pause();
+    await eventually(() => sent() > 0, 5000, 'stream start');
+    let last = -1;
+    await eventually(
+      async () => {
+        const now = sent();
+        const still = now === last;
+        last = now;
+        if (!still) await new Promise((r) => setTimeout(r, 250));
+        return still;
+      },
+      10_000,
+      'the server to be held by backpressure',
+    );
+    expect(sent()).toBeLessThan(count / 4);
+    let received = 0;
+    stream.on('data', (chunk: Buffer) => {
+      received += chunk.length;
+    });
+    const trailers = new Promise<Record<string, unknown>>((resolve) =>
+      stream.once('trailers', resolve),
+    );
+    stream.resume();
+    await new Promise((resolve) => stream.once('end', resolve));
+    session.close();
+    expect((await trailers)['grpc-status']).toBe('0');
+    // Each message: 5 bytes of framing, seq (2–3 bytes) and the pad (4 + size bytes).
+    expect(received).toBeGreaterThan(count * size);
+    expect(sent()).toBe(count);
+  }, 30_000);
+
+  it('loses no call and moves new calls to the live instance when one is killed mid-run', async () => {
+    const concurrency = 4;
+    const perWorker = 40;
+    const results: { ok: boolean; servedBy: string; sentAt: number; code: number | null }[] = [];
+    let killedAt = Number.POSITIVE_INFINITY;
+    const worker = async (w: number) => {
+      const c = new Orders(`127.0.0.1:${gw.port}`, credentials.createInsecure(), {
+        'grpc.default_authority': 'pair.test',
+      });
+      clients.push(c);
+      for (let i = 0; i < perWorker; i++) {
+        if (w === 0 && i === perWorker / 4) {
+          pairA.kill();
+          killedAt = Date.now();
+        }
+        const sentAt = Date.now();
+        const result = await unary(c, { id: String(w * 1000 + i) });
+        results.push({
+          ok: result.error === null,
+          servedBy: String(result.response?.servedBy ?? ''),
+          sentAt,
+          code: result.error?.code ?? null,
+        });
+      }
+    };
+    await Promise.all(Array.from({ length: concurrency }, (_, w) => worker(w)));
+    const failed = results.filter((r) => !r.ok);
+    console.log(
+      `grpc pass-through: ${results.length} calls, ${failed.length} failed (codes ${failed.map((f) => f.code).join(',')})`,
+    );
+    expect(failed).toEqual([]);
+    expect(new Set(results.filter((r) => r.sentAt < killedAt).map((r) => r.servedBy))).toEqual(
+      new Set(['pair-a', 'pair-b']),
+    );
+    expect(new Set(results.filter((r) => r.sentAt > killedAt).map((r) => r.servedBy))).toEqual(
+      new Set(['pair-b']),
+    );
+  }, 60_000);
+});
