@@ -8,10 +8,10 @@ import {
   makeGenericClientConstructor,
   type ServiceError,
 } from '@grpc/grpc-js';
+import { makeCertificatePair } from '@portico/testkit';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { definitionOf, grpcService, type ShopServer, startShopServer } from './grpc-support';
 import { apiOf, published, startGateway, type TestGateway } from './harness';
-import { makeCertificatePair } from './tls-helpers';
 
 /**
  * Calls passed through to an instance that speaks gRPC over TLS (`scheme: https`), trusted by

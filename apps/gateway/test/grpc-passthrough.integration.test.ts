@@ -12,6 +12,7 @@ import {
   type ServiceError,
 } from '@grpc/grpc-js';
 import { generateSecret } from '@portico/keys';
+import { makeCertificatePair } from '@portico/testkit';
 import { Redis } from 'ioredis';
 import { request } from 'undici';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -28,7 +29,6 @@ import {
   type TestGateway,
   type Upstream,
 } from './harness';
-import { makeCertificatePair } from './tls-helpers';
 
 /**
  * gRPC clients (real grpc-js) calling real grpc-js servers straight through the gateway: h2c
