@@ -50,12 +50,12 @@ export function ServiceForm({
       <InstanceSourceFields draft={d} />
       <GrpcFields
         protocol={d.settings.protocol ?? 'http'}
-        protoFiles={d.settings.grpc?.protoFiles ?? {}}
-        onChange={(protocol, protoFiles) =>
+        grpc={d.settings.grpc ?? { protoFiles: {} }}
+        onChange={(protocol, grpc) =>
           form.set('settings', {
             ...d.settings,
             protocol: protocol === 'grpc' ? 'grpc' : undefined,
-            grpc: protocol === 'grpc' ? { protoFiles } : undefined,
+            grpc: protocol === 'grpc' ? grpc : undefined,
           })
         }
       />
