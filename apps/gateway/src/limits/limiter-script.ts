@@ -221,14 +221,18 @@ for i = 0, n - 1 do${LUA_CHECK_KEYS_AND_LIMITS}  local want = tonumber(ARGV[a + 
         granted = 1 + extra
         rate_new = rate_new + extra * rp
         used = used + extra
-        if q > 0 then
-          -- Out on lease until the process settles it (refund script); the expiry only clears
-          -- what a process that died with a lease never settled.
-          local leased = extra
-          if refill then leased = granted end
-          call('INCRBY', leased_key, leased)
-          call('PEXPIRE', leased_key, LEASE_SETTLE_TTL_MS)
-        end
+      end
+    end
+    if q > 0 then
+      -- Out on lease until the process settles it (refund script); the expiry only clears what
+      -- a process that died with a lease never settled. A refill's admissions all go on lease,
+      -- even a single one when the quota left room for no more: the process settles all it was
+      -- granted, and checks elsewhere must wait for it before they call the quota spent.
+      local leased = granted - 1
+      if refill then leased = granted end
+      if leased > 0 then
+        call('INCRBY', leased_key, leased)
+        call('PEXPIRE', leased_key, LEASE_SETTLE_TTL_MS)
       end
     end
     if rl > 0 then
