@@ -7,7 +7,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import {
   type EchoBody,
   echoHandler,
-  startGateway,
+  startSyncedGateway,
   startUpstream,
   type TestGateway,
   type Upstream,
@@ -71,12 +71,7 @@ beforeAll(async () => {
       `password: ${EXPORT_PASSWORD}`,
     ),
   );
-  const { token } = await control.trpc<{ token: string }>('tokens.createMachine', {
-    kind: 'dataplane',
-    name: 'gw-auth-methods-docs',
-  });
-  gw = await startGateway({ controlUrl: control.url, token });
-  await gw.gateway.sync.waitForConfig();
+  gw = await startSyncedGateway(control, 'gw-auth-methods-docs');
 }, 120_000);
 afterAll(async () => {
   await gw?.close();

@@ -236,3 +236,20 @@ export async function rawExchange(
     socket.write(payload, 'latin1');
   });
 }
+
+/**
+ * A gateway syncing from a running control plane under its own data-plane token, returned once
+ * it has applied the control plane's published config.
+ */
+export async function startSyncedGateway(
+  control: { readonly url: string; trpc<T>(path: string, input: unknown): Promise<T> },
+  nodeName: string,
+): Promise<TestGateway> {
+  const { token } = await control.trpc<{ token: string }>('tokens.createMachine', {
+    kind: 'dataplane',
+    name: nodeName,
+  });
+  const gw = await startGateway({ controlUrl: control.url, token });
+  await gw.gateway.sync.waitForConfig();
+  return gw;
+}

@@ -1,9 +1,9 @@
-import { execFileSync } from 'node:child_process';
-import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { mkdtempSync, rmSync } from 'node:fs';
 import { createServer, type Server } from 'node:https';
 import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { makeCertificatePair } from '@portico/testkit';
 import { request } from 'undici';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { apiOf, published, service, startGateway, type TestGateway } from './harness';
@@ -15,35 +15,11 @@ let port: number;
 let gw: TestGateway;
 
 beforeAll(async () => {
-  // A throw-away self-signed certificate for 127.0.0.1, made with the system's openssl.
+  // A throw-away self-signed certificate for 127.0.0.1.
   dir = mkdtempSync(join(tmpdir(), 'portico-tls-'));
-  execFileSync(
-    'openssl',
-    [
-      'req',
-      '-x509',
-      '-newkey',
-      'ec',
-      '-pkeyopt',
-      'ec_paramgen_curve:P-256',
-      '-nodes',
-      '-days',
-      '1',
-      '-subj',
-      '/CN=127.0.0.1',
-      '-addext',
-      'subjectAltName=IP:127.0.0.1',
-      '-keyout',
-      join(dir, 'key.pem'),
-      '-out',
-      join(dir, 'cert.pem'),
-    ],
-    { stdio: 'ignore' },
-  );
-  cert = readFileSync(join(dir, 'cert.pem'), 'utf8');
-  server = createServer({ key: readFileSync(join(dir, 'key.pem')), cert }, (req, res) =>
-    res.end(`tls ${req.url}`),
-  );
+  const pair = makeCertificatePair(dir, '127.0.0.1', 'IP:127.0.0.1');
+  cert = pair.certPem;
+  server = createServer({ key: pair.keyPem, cert }, (req, res) => res.end(`tls ${req.url}`));
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
   port = (server.address() as AddressInfo).port;
   gw = await startGateway();

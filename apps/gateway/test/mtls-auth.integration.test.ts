@@ -22,7 +22,7 @@ import {
   type EchoBody,
   echoHandler,
   eventually,
-  startGateway,
+  startSyncedGateway,
   startUpstream,
   type TestGateway,
   type Upstream,
@@ -169,12 +169,7 @@ beforeAll(async () => {
     // As OpenSSL prints it; stored in the canonical form.
     spec: { kind: 'mtls', matchBy: 'subject', subject: 'subject=O = Acme, CN = by-subject' },
   });
-  const { token } = await control.trpc<{ token: string }>('tokens.createMachine', {
-    kind: 'dataplane',
-    name: 'gw-mtls',
-  });
-  gw = await startGateway({ controlUrl: control.url, token });
-  await gw.gateway.sync.waitForConfig();
+  gw = await startSyncedGateway(control, 'gw-mtls');
   await new Promise<void>((resolve) =>
     gw.gateway.tlsProxy.server.listen(0, '127.0.0.1', () => resolve()),
   );

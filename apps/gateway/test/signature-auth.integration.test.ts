@@ -11,7 +11,7 @@ import { request } from 'undici';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import {
   eventually,
-  startGateway,
+  startSyncedGateway,
   startUpstream,
   type TestGateway,
   type Upstream,
@@ -169,12 +169,7 @@ beforeAll(async () => {
     },
   });
   edKeyid = e.credential.identifier;
-  const { token } = await control.trpc<{ token: string }>('tokens.createMachine', {
-    kind: 'dataplane',
-    name: 'gw-signatures',
-  });
-  gw = await startGateway({ controlUrl: control.url, token });
-  await gw.gateway.sync.waitForConfig();
+  gw = await startSyncedGateway(control, 'gw-signatures');
   await eventually(
     async () => gw.gateway.runtime.current.credentials.credential('ed25519', edKeyid) !== undefined,
     5_000,

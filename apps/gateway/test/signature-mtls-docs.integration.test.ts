@@ -19,7 +19,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import {
   echoHandler,
   eventually,
-  startGateway,
+  startSyncedGateway,
   startUpstream,
   type TestGateway,
   type Upstream,
@@ -54,12 +54,7 @@ beforeAll(async () => {
     document: documented('type: signature').replace('127.0.0.1:9105', `127.0.0.1:${upstream.port}`),
     message: 'docs/authentication.md signatures',
   });
-  const { token } = await control.trpc<{ token: string }>('tokens.createMachine', {
-    kind: 'dataplane',
-    name: 'gw-auth-docs-2',
-  });
-  gw = await startGateway({ controlUrl: control.url, token });
-  await gw.gateway.sync.waitForConfig();
+  gw = await startSyncedGateway(control, 'gw-auth-docs-2');
 }, 120_000);
 afterAll(async () => {
   await gw?.close();

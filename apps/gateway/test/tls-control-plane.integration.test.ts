@@ -16,7 +16,7 @@ import {
   type EchoBody,
   echoHandler,
   eventually,
-  startGateway,
+  startSyncedGateway,
   startUpstream,
   type TestGateway,
   type Upstream,
@@ -60,12 +60,7 @@ beforeAll(async () => {
   });
   await control.trpc('certificates.create', { name: 'a-test', hosts: ['a.test'], ...pair });
   await control.trpc('config.publish', { message: 'certificate' });
-  const { token } = await control.trpc<{ token: string }>('tokens.createMachine', {
-    kind: 'dataplane',
-    name: 'gw-tls',
-  });
-  gw = await startGateway({ controlUrl: control.url, token });
-  await gw.gateway.sync.waitForConfig();
+  gw = await startSyncedGateway(control, 'gw-tls');
   await new Promise<void>((resolve) =>
     gw.gateway.tlsProxy.server.listen(0, '127.0.0.1', () => resolve()),
   );

@@ -5,7 +5,7 @@ import { request } from 'undici';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import {
   echoHandler,
-  startGateway,
+  startSyncedGateway,
   startUpstream,
   type TestGateway,
   type Upstream,
@@ -34,12 +34,7 @@ beforeAll(async () => {
     document: documented.replace('127.0.0.1:9101', `127.0.0.1:${upstream.port}`),
     message: 'docs/validation.md',
   });
-  const { token } = await control.trpc<{ token: string }>('tokens.createMachine', {
-    kind: 'dataplane',
-    name: 'gw-validation-docs',
-  });
-  gw = await startGateway({ controlUrl: control.url, token });
-  await gw.gateway.sync.waitForConfig();
+  gw = await startSyncedGateway(control, 'gw-validation-docs');
 }, 120_000);
 
 afterAll(async () => {

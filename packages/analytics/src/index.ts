@@ -5,6 +5,7 @@ export * from './batch-codec';
 export * from './event-ring-buffer';
 export * from './latency-histogram';
 export * from './queue-names';
+export * from './queue-pressure';
 export * from './quota-period';
 export * from './request-event';
 export * from './request-event-check';

@@ -18,12 +18,13 @@ export async function readQueuePressure(redis: RedisClient, queue: Queue): Promi
   ]);
   return {
     backlog,
-    usedMemoryBytes: infoNumber(info, 'used_memory'),
-    maxMemoryBytes: infoNumber(info, 'maxmemory'),
+    usedMemoryBytes: redisInfoNumber(info, 'used_memory'),
+    maxMemoryBytes: redisInfoNumber(info, 'maxmemory'),
   };
 }
 
-function infoNumber(info: string, field: string): number {
+/** A numeric field of a Redis `INFO` answer (`field:123`); 0 when absent. */
+export function redisInfoNumber(info: string, field: string): number {
   const match = new RegExp(`^${field}:(\\d+)\\r?$`, 'm').exec(info);
   return match ? Number(match[1]) : 0;
 }

@@ -1,7 +1,7 @@
-import { execFileSync } from 'node:child_process';
-import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { type CertificatePair, makeCertificatePair } from '@portico/testkit';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { openSealed } from '../src/crypto/seal';
 import { loadPublishedConfig } from '../src/sync/sync-answer';
@@ -14,46 +14,16 @@ import {
   uniqueName,
 } from './harness';
 
-interface Pair {
-  certPem: string;
-  keyPem: string;
-}
+type Pair = CertificatePair;
 
 let h: ApiHarness;
 let dir: string;
 let pairA: Pair;
 let pairOther: Pair;
 
-/** A throw-away self-signed certificate (valid one day) made with the system's openssl. */
+/** A throw-away self-signed certificate (valid one day) from the test kit's openssl helper. */
 function makePair(cn: string, sans: string): Pair {
-  const base = join(dir, `${cn.replace(/[^a-z0-9]/g, '_')}-${Math.random().toString(36).slice(2)}`);
-  execFileSync(
-    'openssl',
-    [
-      'req',
-      '-x509',
-      '-newkey',
-      'ec',
-      '-pkeyopt',
-      'ec_paramgen_curve:P-256',
-      '-nodes',
-      '-days',
-      '1',
-      '-subj',
-      `/CN=${cn}`,
-      '-addext',
-      `subjectAltName=${sans}`,
-      '-keyout',
-      `${base}.key`,
-      '-out',
-      `${base}.crt`,
-    ],
-    { stdio: 'ignore' },
-  );
-  return {
-    certPem: readFileSync(`${base}.crt`, 'utf8'),
-    keyPem: readFileSync(`${base}.key`, 'utf8'),
-  };
+  return makeCertificatePair(dir, cn, sans);
 }
 
 /** The harness fingerprint plus the certificates and audit tables. */

@@ -1,4 +1,4 @@
-import { analyticsQueueName } from '@portico/analytics';
+import { analyticsQueueName, redisInfoNumber } from '@portico/analytics';
 import type { AnalyticsPipelineReader, AnalyticsPipelineSnapshot } from '@portico/api';
 import type { RedisClient } from '@portico/config/redis';
 import { Queue } from 'bullmq';
@@ -62,13 +62,8 @@ async function readSnapshot(queue: Queue, redis: RedisClient): Promise<Analytics
     failed: counts.failed ?? 0,
     oldestWaitingAt: first === undefined ? null : new Date(first.timestamp),
     workers,
-    usedMemoryBytes: infoNumber(memory, 'used_memory'),
-    maxMemoryBytes: infoNumber(memory, 'maxmemory'),
+    usedMemoryBytes: redisInfoNumber(memory, 'used_memory'),
+    maxMemoryBytes: redisInfoNumber(memory, 'maxmemory'),
     maxMemoryPolicy: /^maxmemory_policy:(\S+)/m.exec(memory)?.[1] ?? 'unknown',
   };
-}
-
-function infoNumber(info: string, field: string): number {
-  const match = new RegExp(`^${field}:(\\d+)\\r?$`, 'm').exec(info);
-  return match ? Number(match[1]) : 0;
 }
