@@ -41,11 +41,49 @@ async function append(
   await tx.$executeRaw`SELECT pg_notify(${CHANGES_CHANNEL}, 'credentials')`;
 }
 
+type LoggedEntity = 'consumer' | 'key' | 'subscription' | 'credential';
+
+/** Transactions whose log appends are held back until `flush`, as `<entity>:<id>` in first-seen order. */
+const deferred = new WeakMap<Prisma.TransactionClient, Set<string>>();
+
+/** True (and remembered for the flush) when `tx` defers its log appends. */
+function heldBack(tx: Prisma.TransactionClient, entity: LoggedEntity, id: string): boolean {
+  const held = deferred.get(tx);
+  held?.add(`${entity}:${id}`);
+  return held !== undefined;
+}
+
+export interface DeferredCredentialLog {
+  /** Appends one entry per entity logged since `deferCredentialLog`, in its state now. */
+  flush(): Promise<void>;
+}
+
+/**
+ * Holds back the log appends the service functions make in `tx` until `flush`. A change made of
+ * many writes (the declarative apply) then takes the log's lock, which orders every credential
+ * writer, only at its end and logs each entity once, in its final state, instead of once per
+ * write. The entries are what the same writes log without deferral, minus repeats.
+ */
+export function deferCredentialLog(tx: Prisma.TransactionClient): DeferredCredentialLog {
+  const held = new Set<string>();
+  deferred.set(tx, held);
+  return {
+    async flush() {
+      deferred.delete(tx);
+      for (const entry of held) {
+        const [entity, id = ''] = entry.split(':', 2) as [LoggedEntity, string?];
+        await LOGGERS[entity](tx, id);
+      }
+    },
+  };
+}
+
 /** Logs a consumer's current state (upsert with its status) or its deletion. */
 export async function logConsumerChange(
   tx: Prisma.TransactionClient,
   consumerId: string,
 ): Promise<void> {
+  if (heldBack(tx, 'consumer', consumerId)) return;
   const consumer = await tx.consumer.findUnique({
     where: { id: consumerId },
     select: { id: true, name: true, status: true },
@@ -66,6 +104,7 @@ export async function logConsumerChange(
 
 /** Logs a key as usable (upsert) or not (delete: missing, revoked, or already expired). */
 export async function logKeyChange(tx: Prisma.TransactionClient, keyId: string): Promise<void> {
+  if (heldBack(tx, 'key', keyId)) return;
   const key = await tx.apiKey.findUnique({
     where: { id: keyId },
     select: { id: true, consumerId: true, hash: true, expiresAt: true, revokedAt: true },
@@ -96,6 +135,7 @@ export async function logSubscriptionChange(
   tx: Prisma.TransactionClient,
   subscriptionId: string,
 ): Promise<void> {
+  if (heldBack(tx, 'subscription', subscriptionId)) return;
   const subscription = await tx.subscription.findUnique({
     where: { id: subscriptionId },
     select: { id: true, consumerId: true, planId: true, status: true },
@@ -124,6 +164,7 @@ export async function logCredentialChange(
   tx: Prisma.TransactionClient,
   credentialId: string,
 ): Promise<void> {
+  if (heldBack(tx, 'credential', credentialId)) return;
   const row = await tx.consumerCredential.findUnique({
     where: { id: credentialId },
     select: { ...STREAMED_CREDENTIAL_COLUMNS, revokedAt: true },
@@ -140,3 +181,10 @@ export async function logCredentialChange(
       : { type: 'credential.delete', id: credentialId },
   );
 }
+
+const LOGGERS: Record<LoggedEntity, (tx: Prisma.TransactionClient, id: string) => Promise<void>> = {
+  consumer: logConsumerChange,
+  key: logKeyChange,
+  subscription: logSubscriptionChange,
+  credential: logCredentialChange,
+};

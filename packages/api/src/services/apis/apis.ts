@@ -78,7 +78,7 @@ function assertMcpUsable(mcp: McpSettings | null | undefined, document: string |
   if (!mcp?.enabled || mcp.source === 'upstream') return;
   if (document === null)
     throw badRequest(
-      "mcp.enabled: MCP tools are made from the API's OpenAPI document; import one first",
+      "mcp: MCP tools are made from the API's OpenAPI document, and this API has none; import one first, set source: upstream for an MCP server, or disable MCP",
     );
   const tools = mcpToolsFromOpenApi(document, mcp);
   if (!tools.ok) throw badRequest(tools.issue);
@@ -107,12 +107,17 @@ async function assertServiceExists(tx: Prisma.TransactionClient, serviceId: stri
   if (!service) throw badRequest(`serviceId: no service with id ${serviceId}`);
 }
 
+/** Serialises API writes for the rest of the transaction (see API_ROUTING_LOCK_KEY). */
+async function lockApiRouting(tx: Prisma.TransactionClient): Promise<void> {
+  await tx.$executeRaw`SELECT pg_advisory_xact_lock(${API_ROUTING_LOCK_KEY}::bigint)`;
+}
+
 /** Refuses a base path + host combination another API already answers on, naming both. */
 async function assertNoCollision(
   tx: Prisma.TransactionClient,
   candidate: { id: string | null; name: string; basePath: string; hosts: string[] },
 ): Promise<void> {
-  await tx.$executeRaw`SELECT pg_advisory_xact_lock(${API_ROUTING_LOCK_KEY}::bigint)`;
+  await lockApiRouting(tx);
   const others = await tx.api.findMany({
     where: candidate.id ? { id: { not: candidate.id } } : undefined,
     select: { name: true, basePath: true, hosts: true },
@@ -121,6 +126,28 @@ async function assertNoCollision(
     (c) => c.first === candidate.name || c.second === candidate.name,
   );
   if (collision) throw conflict(`basePath: ${describeCollision(collision)}`);
+}
+
+/**
+ * Refuses when any two stored APIs answer on the same base path + host, naming both: the check
+ * of a batch of API writes made with `deferRoutingCheck`, once they are all written.
+ */
+export async function assertApisRouteApart(tx: Prisma.TransactionClient): Promise<void> {
+  await lockApiRouting(tx);
+  const apis = await tx.api.findMany({
+    orderBy: { name: 'asc' },
+    select: { name: true, basePath: true, hosts: true },
+  });
+  const [collision] = findApiCollisions(apis);
+  if (collision) throw conflict(`basePath: ${describeCollision(collision)}`);
+}
+
+export interface ApiWriteOptions {
+  /**
+   * The caller writes several APIs as one change and calls `assertApisRouteApart` once they are
+   * all written, so two APIs exchanging base paths are not refused half-way through.
+   */
+  deferRoutingCheck?: boolean | undefined;
 }
 
 /** Route rows in list order, their ids stamped with `now`; shared with the declarative apply. */
@@ -146,6 +173,7 @@ export async function createApi(
   tx: Prisma.TransactionClient,
   input: ApiInput,
   now: Date,
+  options: ApiWriteOptions = {},
 ): Promise<ApiView> {
   const slug = input.slug ?? slugFromName(input.name);
   assertMcpUsable(input.mcp, input.openApiDocument ?? null);
@@ -153,12 +181,13 @@ export async function createApi(
   await assertServiceExists(tx, input.serviceId);
   await assertJwtSecretExists(tx, input.auth);
   assertClientCasUsable(input.auth, now);
-  await assertNoCollision(tx, {
-    id: null,
-    name: input.name,
-    basePath: input.basePath,
-    hosts: input.hosts,
-  });
+  if (!options.deferRoutingCheck)
+    await assertNoCollision(tx, {
+      id: null,
+      name: input.name,
+      basePath: input.basePath,
+      hosts: input.hosts,
+    });
   const id = newId('api', now.getTime());
   await tx.api.create({
     data: {
@@ -185,14 +214,24 @@ export async function createApi(
 
 export type ApiPatch = { id: string } & Partial<Omit<ApiInput, 'openApiDocument'>>;
 
-/** Updates an API; `routes`, when given, replaces the whole route list in order. */
+/** A patch that also replaces the stored OpenAPI document (the declarative file's `openapi`). */
+export type ApiPatchWithDocument = ApiPatch & { openApiDocument?: string | undefined };
+
+/**
+ * Updates an API; `routes`, when given, replaces the whole route list in order, and
+ * `openApiDocument`, when given, the stored document (MCP settings are checked against it).
+ */
 export async function updateApi(
   tx: Prisma.TransactionClient,
-  patch: ApiPatch,
+  patch: ApiPatchWithDocument,
   now: Date,
+  options: ApiWriteOptions = {},
 ): Promise<{ before: ApiView; after: ApiView }> {
-  const { openApiDocument: document, ...before } = await getApi(tx, patch.id);
-  assertMcpUsable(patch.mcp, document);
+  const { openApiDocument: stored, ...before } = await getApi(tx, patch.id);
+  // A new document is checked against the MCP settings the API keeps when the patch has none.
+  const mcp =
+    patch.mcp === undefined && patch.openApiDocument !== undefined ? before.mcp : patch.mcp;
+  assertMcpUsable(mcp, patch.openApiDocument ?? stored);
   const name = patch.name ?? before.name;
   const slug = patch.slug ?? before.slug;
   await assertUnique(tx, name, slug, before.id);
@@ -203,7 +242,8 @@ export async function updateApi(
   }
   const basePath = patch.basePath ?? before.basePath;
   const hosts = patch.hosts ?? before.hosts;
-  await assertNoCollision(tx, { id: before.id, name, basePath, hosts });
+  if (!options.deferRoutingCheck)
+    await assertNoCollision(tx, { id: before.id, name, basePath, hosts });
   await tx.api.update({
     where: { id: before.id },
     data: {
@@ -222,6 +262,7 @@ export async function updateApi(
           ? undefined
           : (patch.policies as unknown as Prisma.InputJsonValue),
       mcp: mcpData(patch.mcp),
+      openApiDocument: patch.openApiDocument,
     },
   });
   if (patch.routes !== undefined) {

@@ -2,7 +2,7 @@ import type { ConsumerCredential, CredentialKind, Prisma } from '@portico/db';
 import { newId } from '@portico/id';
 import { logCredentialChange } from '../../sync/credential-log';
 import { loadConsumer } from '../consumers/consumers';
-import { conflict, notFound } from '../shared/domain-errors';
+import { notFound, PorticoError } from '../shared/domain-errors';
 import { IDENTIFIER_LABELS, type PrepareContext, prepareCredential } from './credential-kinds';
 import type { CredentialSpec } from './credential-specs';
 
@@ -121,6 +121,24 @@ export type CredentialColumns = Pick<
   | 'expiresAt'
 >;
 
+/**
+ * insertCredential's refusal of an identifier a live credential holds. The message never names
+ * the holder (a developer must not learn other consumers' names); `holderConsumerName` is for
+ * operator-facing callers.
+ */
+export class CredentialIdentifierTakenError extends PorticoError {
+  constructor(
+    readonly kind: CredentialKind,
+    readonly identifier: string,
+    readonly holderConsumerName: string,
+  ) {
+    super(
+      'CTL_CONFLICT',
+      `spec.${IDENTIFIER_LABELS[kind]}: a ${kind} credential with ${IDENTIFIER_LABELS[kind]} "${identifier}" already exists; choose another`,
+    );
+  }
+}
+
 /** Inserts a credential row (after checking its identifier is free) and logs it. */
 export async function insertCredential(
   tx: Prisma.TransactionClient,
@@ -129,13 +147,15 @@ export async function insertCredential(
 ): Promise<ConsumerCredential> {
   const taken = await tx.consumerCredential.findUnique({
     where: { kind_identifier: { kind: columns.kind, identifier: columns.identifier } },
-    select: { id: true, revokedAt: true, expiresAt: true },
+    select: { id: true, revokedAt: true, expiresAt: true, consumer: { select: { name: true } } },
   });
   if (taken !== null) {
     const live = taken.revokedAt === null && (taken.expiresAt === null || taken.expiresAt > now);
     if (live)
-      throw conflict(
-        `spec.${IDENTIFIER_LABELS[columns.kind]}: a ${columns.kind} credential with ${IDENTIFIER_LABELS[columns.kind]} "${columns.identifier}" already exists; choose another`,
+      throw new CredentialIdentifierTakenError(
+        columns.kind,
+        columns.identifier,
+        taken.consumer.name,
       );
     // A revoked or expired credential keeps its row (for the record) until its name is reused.
     await tx.consumerCredential.delete({ where: { id: taken.id } });
@@ -144,6 +164,26 @@ export async function insertCredential(
     data: { id: newId('credential'), ...columns },
   });
   await logCredentialChange(tx, row.id);
+  return row;
+}
+
+/** The stored material and label of a credential, which its kind and identifier keep. */
+export type CredentialMaterial = Pick<
+  ConsumerCredential,
+  'name' | 'secretHash' | 'secretSealed' | 'publicKey' | 'matchBy'
+>;
+
+/**
+ * Replaces a live credential's material and label in place (a new password hash, a rotated
+ * sealed secret) and logs it, so gateways swap it without the identifier going away meanwhile.
+ */
+export async function updateCredentialMaterial(
+  tx: Prisma.TransactionClient,
+  id: string,
+  material: CredentialMaterial,
+): Promise<ConsumerCredential> {
+  const row = await tx.consumerCredential.update({ where: { id }, data: material });
+  await logCredentialChange(tx, id);
   return row;
 }
 

@@ -2,7 +2,7 @@ import type { Quota, RateLimit } from '@portico/config';
 import { DbNull, type Plan, type Prisma } from '@portico/db';
 import { newId } from '@portico/id';
 import { logSubscriptionChange } from '../../sync/credential-log';
-import { badRequest, conflict, notFound } from '../shared/domain-errors';
+import { badRequest, conflict, notFound, PorticoError } from '../shared/domain-errors';
 
 export interface PlanView {
   id: string;
@@ -195,20 +195,31 @@ export async function updatePlan(
   return { before, after: await getPlan(tx, before.id) };
 }
 
+/** deletePlan's refusal, with the counts a caller may word its own message from. */
+export class PlanInUseError extends PorticoError {
+  constructor(
+    readonly planName: string,
+    readonly active: number,
+    readonly pending: number,
+  ) {
+    super(
+      'CTL_CONFLICT',
+      `id: plan ${planName} has ${active + pending} active or pending subscription(s); cancel them before deleting the plan`,
+    );
+  }
+}
+
 /**
  * Refused while the plan has active or pending subscriptions (cancel or move them first).
  * Ended subscriptions (cancelled, rejected) go with the plan.
  */
 export async function deletePlan(tx: Prisma.TransactionClient, id: string): Promise<PlanView> {
   const before = await getPlan(tx, id);
-  const live = await tx.subscription.count({
-    where: { planId: id, status: { in: ['active', 'pending'] } },
-  });
-  if (live > 0) {
-    throw conflict(
-      `id: plan ${before.name} has ${live} active or pending subscription(s); cancel them before deleting the plan`,
-    );
-  }
+  const [active, pending] = await Promise.all([
+    tx.subscription.count({ where: { planId: id, status: 'active' } }),
+    tx.subscription.count({ where: { planId: id, status: 'pending' } }),
+  ]);
+  if (active + pending > 0) throw new PlanInUseError(before.name, active, pending);
   const ended = await tx.subscription.findMany({ where: { planId: id }, select: { id: true } });
   await tx.subscription.deleteMany({ where: { planId: id } });
   await tx.plan.delete({ where: { id } });

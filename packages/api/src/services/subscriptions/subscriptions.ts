@@ -125,13 +125,16 @@ const RESULT: Record<'approve' | 'reject' | 'cancel', SubscriptionStatus> = {
   cancel: 'cancelled',
 };
 
-/** approve/reject (operators) and cancel (operators or the owning developer). */
+/**
+ * approve/reject (operators) and cancel (operators or the owning developer). `deciderId` is null
+ * when no user made the decision (a declarative apply run without a signed-in actor).
+ */
 export async function decideSubscription(
   tx: Prisma.TransactionClient,
   ownerScope: string | null,
   decision: 'approve' | 'reject' | 'cancel',
   id: string,
-  deciderId: string,
+  deciderId: string | null,
   now: Date,
 ): Promise<{ before: SubscriptionView; after: SubscriptionView }> {
   const current = await loadSubscription(tx, id, ownerScope);
