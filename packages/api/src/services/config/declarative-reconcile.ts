@@ -1,10 +1,6 @@
 import type { DeclarativeConfig } from '@portico/config';
 import type { Prisma } from '@portico/db';
-import {
-  logConsumerChange,
-  logCredentialChange,
-  logSubscriptionChange,
-} from '../../sync/credential-log';
+import { deferCredentialLog } from '../../sync/credential-log';
 import type { AppliedChange, ApplyContext } from './declarative-apply';
 import { loadDeclarativeState } from './declarative-state';
 import { upsertApis } from './reconcile/reconcile-apis';
@@ -21,13 +17,17 @@ import { upsertServices } from './reconcile/reconcile-services';
 
 /**
  * Makes the draft equal to `doc` by name, in an order that never breaks a foreign key: what
- * depends on others goes first when deleting and last when creating. Returns what it changed.
+ * depends on others goes first when deleting and last when creating. Every write goes through
+ * the service function the console's procedure uses, so the same rules and side effects hold.
+ * Returns what it changed.
  */
 export async function reconcile(
   tx: Prisma.TransactionClient,
   ctx: ApplyContext,
   doc: DeclarativeConfig,
 ): Promise<AppliedChange[]> {
+  // The services' credential log entries are appended once per entity, at the end (see deferCredentialLog).
+  const log = deferCredentialLog(tx);
   const run: Run = {
     tx,
     ctx,
@@ -35,9 +35,14 @@ export async function reconcile(
     state: await loadDeclarativeState(tx),
     changes: [],
     consumerChanged: new Set(),
-    credentialLog: new Set(),
     now: new Date(),
-    ids: { registries: new Map(), services: new Map(), apis: new Map(), plans: new Map() },
+    ids: {
+      registries: new Map(),
+      services: new Map(),
+      apis: new Map(),
+      plans: new Map(),
+      consumers: new Map(),
+    },
   };
   await deleteUnlistedConsumers(run);
   await cancelUnlistedSubscriptions(run);
@@ -53,11 +58,6 @@ export async function reconcile(
   await upsertPlans(run);
   await upsertConsumers(run);
   await reconcileCredentials(run);
-  for (const entry of run.credentialLog) {
-    const [kind, id = ''] = entry.split(':', 2);
-    if (kind === 'consumer') await logConsumerChange(tx, id);
-    else if (kind === 'credential') await logCredentialChange(tx, id);
-    else await logSubscriptionChange(tx, id);
-  }
+  await log.flush();
   return run.changes;
 }

@@ -54,8 +54,8 @@ export async function loadDraftSnapshot(
   const secretFingerprints = new Map(
     secrets.map((s) => [s.name, sealedFingerprint(s.valueSealed)] as const),
   );
-  // Checked here as well as on API writes: declarative apply writes APIs without that check, and
-  // a version must never reference a secret gateways will not receive.
+  // Checked here as well as on API writes (which the declarative apply goes through too): a
+  // version must never reference a secret gateways will not receive, whatever wrote the draft.
   const missingSecrets = apis.flatMap((a) => {
     const found = authSecretRefWithPath(a.auth);
     return found !== null && !secretFingerprints.has(found.ref)

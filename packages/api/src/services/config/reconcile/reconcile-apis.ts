@@ -1,9 +1,14 @@
 import type { Prisma } from '@portico/db';
-import { newId } from '@portico/id';
-import { routeRows, slugFromName } from '../../apis/apis';
+import {
+  type ApiInput,
+  assertApisRouteApart,
+  createApi,
+  slugFromName,
+  updateApi,
+} from '../../apis/apis';
 import { PorticoError } from '../../shared/domain-errors';
 import { type DeclarativeApiView, routesKey, viewKey } from '../declarative-state';
-import { jsonOrDbNull, mustGet, type Run } from './reconcile-run';
+import { asFileEntity, mustGet, type Run } from './reconcile-run';
 
 /** The document text stored for an `openapi` entry: text as given, an inline object as JSON. */
 function openApiText(openapi: DeclarativeApiView['openapi']): string | undefined {
@@ -22,7 +27,8 @@ async function freeSlug(tx: Prisma.TransactionClient, name: string): Promise<str
   throw new PorticoError('CTL_CONFLICT', `apis: no free slug for API ${name}`);
 }
 
-function apiData(a: DeclarativeApiView, serviceId: string) {
+/** A file entry as the API service takes it (without routes, which are written when changed). */
+function apiFields(a: DeclarativeApiView, serviceId: string): Omit<ApiInput, 'routes'> {
   return {
     name: a.name,
     description: a.description ?? null,
@@ -32,37 +38,48 @@ function apiData(a: DeclarativeApiView, serviceId: string) {
     serviceId,
     stripBasePath: a.stripBasePath,
     visibility: a.visibility,
-    auth: a.auth as Prisma.InputJsonValue,
-    policies: a.plugins as Prisma.InputJsonValue,
-    mcp: jsonOrDbNull(a.mcp),
+    auth: a.auth,
+    policies: a.plugins,
+    mcp: a.mcp ?? null,
     // Absent keeps the stored document (one imported in the console, say).
-    ...(a.openapi === undefined ? {} : { openApiDocument: openApiText(a.openapi) }),
+    openApiDocument: openApiText(a.openapi),
   };
 }
 
+/**
+ * Creates and updates the listed APIs. Their routing is checked once all are written (the file
+ * was checked as a whole already), so two APIs may exchange base paths in one apply.
+ */
 export async function upsertApis({ tx, doc, state, changes, ids, now }: Run): Promise<void> {
+  const deferred = { deferRoutingCheck: true };
+  let written = false;
   for (const a of doc.apis) {
     const current = state.apis.get(a.name);
-    const data = apiData(a, mustGet(ids.services, a.service, 'service'));
-    let apiId: string;
+    const fields = apiFields(a, mustGet(ids.services, a.service, 'service'));
+    const where = `apis.${a.name}`;
     if (!current) {
-      apiId = newId('api');
-      await tx.api.create({ data: { id: apiId, slug: await freeSlug(tx, a.name), ...data } });
+      const slug = await freeSlug(tx, a.name);
+      const created = await asFileEntity(where, () =>
+        createApi(tx, { ...fields, slug, routes: a.routes }, now, deferred),
+      );
+      ids.apis.set(a.name, created.id);
       changes.push({ kind: 'api', name: a.name, action: 'create' });
-    } else {
-      apiId = current.id;
-      const { openapi, ...view } = a;
-      const documentChanged =
-        openapi !== undefined && openApiText(openapi) !== current.openApiDocument;
-      if (viewKey(view) !== viewKey(current.view) || documentChanged) {
-        await tx.api.update({ where: { id: apiId }, data });
-        changes.push({ kind: 'api', name: a.name, action: 'update' });
-      }
+      written = true;
+      continue;
     }
-    ids.apis.set(a.name, apiId);
-    if (current && routesKey(a.routes) === current.routesKey) continue;
-    // Routes have no names of their own to match on, so a changed list is replaced whole.
-    await tx.route.deleteMany({ where: { apiId } });
-    await tx.route.createMany({ data: routeRows(apiId, a.routes, now) });
+    ids.apis.set(a.name, current.id);
+    const { openapi, ...view } = a;
+    const documentChanged =
+      openapi !== undefined && openApiText(openapi) !== current.openApiDocument;
+    if (viewKey(view) === viewKey(current.view) && !documentChanged) continue;
+    // Routes have no names of their own to match on, so a changed list is replaced whole and
+    // an unchanged one keeps its route ids.
+    const routes = routesKey(a.routes) === current.routesKey ? {} : { routes: a.routes };
+    await asFileEntity(where, () =>
+      updateApi(tx, { id: current.id, ...fields, ...routes }, now, deferred),
+    );
+    changes.push({ kind: 'api', name: a.name, action: 'update' });
+    written = true;
   }
+  if (written) await asFileEntity('apis', () => assertApisRouteApart(tx));
 }

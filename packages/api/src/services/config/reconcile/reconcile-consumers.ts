@@ -1,27 +1,25 @@
-import { newId } from '@portico/id';
-import { viewKey } from '../declarative-state';
-import { mustGet, type Run, sortedNames } from './reconcile-run';
+import {
+  createConsumer,
+  deleteConsumer,
+  setConsumerStatus,
+  updateConsumer,
+} from '../../consumers/consumers';
+import { createSubscription, decideSubscription } from '../../subscriptions/subscriptions';
+import { asFileEntity, mustGet, type Run, sortedNames } from './reconcile-run';
 
 /** Consumers made by operators that the file no longer lists go (their keys with them). */
-export async function deleteUnlistedConsumers({
-  tx,
-  doc,
-  state,
-  changes,
-  credentialLog,
-}: Run): Promise<void> {
+export async function deleteUnlistedConsumers({ tx, doc, state, changes }: Run): Promise<void> {
   const listed = new Set(doc.consumers.map((c) => c.name));
   for (const [name, current] of state.consumers) {
     if (listed.has(name) || !current.operatorOwned) continue;
-    await tx.consumer.delete({ where: { id: current.id } });
-    credentialLog.add(`consumer:${current.id}`);
+    await asFileEntity(`consumers.${name}`, () => deleteConsumer(tx, null, current.id));
     changes.push({ kind: 'consumer', name, action: 'delete' });
   }
 }
 
 /** Listed consumers drop subscriptions to plans they no longer list, before plans may go. */
 export async function cancelUnlistedSubscriptions(run: Run): Promise<void> {
-  const { tx, now, consumerChanged, credentialLog } = run;
+  const { tx, ctx, now, consumerChanged } = run;
   for (const c of run.doc.consumers) {
     const current = run.state.consumers.get(c.name);
     if (!current) continue;
@@ -30,71 +28,67 @@ export async function cancelUnlistedSubscriptions(run: Run): Promise<void> {
       select: { id: true },
     });
     for (const sub of stale) {
-      await tx.subscription.update({
-        where: { id: sub.id },
-        data: { status: 'cancelled', decidedBy: run.ctx.actor?.userId ?? null, decidedAt: now },
-      });
-      credentialLog.add(`subscription:${sub.id}`);
+      await asFileEntity(`consumers.${c.name}`, () =>
+        decideSubscription(tx, null, 'cancel', sub.id, ctx.actor?.userId ?? null, now),
+      );
       consumerChanged.add(c.name);
     }
   }
 }
 
+/**
+ * Subscribes a consumer to a plan the file lists for it, active at once: the file is the
+ * operator's decision, so a subscription a plan would hold for approval is approved by them.
+ */
+async function subscribe(run: Run, consumerId: string, planId: string): Promise<void> {
+  const { tx, ctx, now } = run;
+  let pendingId =
+    (
+      await tx.subscription.findFirst({
+        where: { consumerId, planId, status: 'pending' },
+        select: { id: true },
+      })
+    )?.id ?? null;
+  if (pendingId === null) {
+    const { after } = await createSubscription(tx, null, { consumerId, planId }, now);
+    if (after.status === 'pending') pendingId = after.id;
+  }
+  if (pendingId !== null)
+    await decideSubscription(tx, null, 'approve', pendingId, ctx.actor?.userId ?? null, now);
+}
+
 /** Consumers are created or updated, with active subscriptions to the plans they list. */
-export async function upsertConsumers({
-  tx,
-  ctx,
-  doc,
-  state,
-  changes,
-  ids,
-  now,
-  consumerChanged,
-  credentialLog,
-}: Run): Promise<void> {
+export async function upsertConsumers(run: Run): Promise<void> {
+  const { tx, doc, state, changes, ids, now, consumerChanged } = run;
   for (const c of doc.consumers) {
     const current = state.consumers.get(c.name);
+    const where = `consumers.${c.name}`;
     let consumerId: string;
     if (!current) {
-      consumerId = newId('consumer');
-      await tx.consumer.create({
-        data: {
-          id: consumerId,
-          name: c.name,
-          description: c.description ?? null,
-          status: c.status,
-        },
-      });
-      credentialLog.add(`consumer:${consumerId}`);
+      const created = await asFileEntity(where, () =>
+        createConsumer(tx, null, { name: c.name, description: c.description }, now),
+      );
+      consumerId = created.id;
+      if (c.status !== created.status)
+        await asFileEntity(where, () => setConsumerStatus(tx, consumerId, c.status));
     } else {
       consumerId = current.id;
-      const { plans: _wanted, credentials: _listed, ...fields } = c;
-      const { plans: _had, credentials: _stored, ...currentFields } = current.view;
-      if (viewKey(fields) !== viewKey(currentFields)) {
-        await tx.consumer.update({
-          where: { id: consumerId },
-          data: { description: c.description ?? null, status: c.status },
-        });
-        credentialLog.add(`consumer:${consumerId}`);
+      const description = c.description ?? null;
+      if (description !== (current.view.description ?? null)) {
+        await asFileEntity(where, () => updateConsumer(tx, null, { id: consumerId, description }));
+        consumerChanged.add(c.name);
+      }
+      if (c.status !== current.view.status) {
+        await asFileEntity(where, () => setConsumerStatus(tx, consumerId, c.status));
         consumerChanged.add(c.name);
       }
     }
+    ids.consumers.set(c.name, consumerId);
     const had = new Set(current?.view.plans ?? []);
     for (const planName of sortedNames(c.plans)) {
       if (had.has(planName)) continue;
       const planId = mustGet(ids.plans, planName, 'plan');
-      const decided = {
-        status: 'active' as const,
-        decidedBy: ctx.actor?.userId ?? null,
-        decidedAt: now,
-      };
-      const sub = await tx.subscription.upsert({
-        where: { consumerId_planId: { consumerId, planId } },
-        create: { id: newId('subscription'), consumerId, planId, ...decided },
-        update: decided,
-        select: { id: true },
-      });
-      credentialLog.add(`subscription:${sub.id}`);
+      await asFileEntity(where, () => subscribe(run, consumerId, planId));
       consumerChanged.add(c.name);
     }
     if (!current) changes.push({ kind: 'consumer', name: c.name, action: 'create' });

@@ -1,12 +1,17 @@
 import { type DeclarativeCredential, declarativeCredentialIdentity } from '@portico/config';
-import { newId } from '@portico/id';
 import { hashPassword, isPasswordHash, verifyPassword } from '@portico/keys';
 import { openSealed, sealSecret } from '../../../crypto/seal';
+import {
+  CredentialIdentifierTakenError,
+  insertCredential,
+  revokeCredential,
+  updateCredentialMaterial,
+} from '../../credentials/consumer-credentials';
 import { prepareEd25519 } from '../../credentials/signing-credential-kinds';
 import { badRequest } from '../../shared/domain-errors';
 import { credentialViewOf } from '../declarative-credential-view';
 import type { StoredCredential } from '../declarative-state';
-import type { Run } from './reconcile-run';
+import { asFileEntity, mustGet, type Run } from './reconcile-run';
 
 const sameSlot = (
   a: { kind: string; identifier: string },
@@ -111,32 +116,26 @@ export async function reconcileCredentials(run: Run): Promise<void> {
   const listedConsumers = run.doc.consumers.flatMap((consumer, index) =>
     consumer.credentials === undefined ? [] : [{ consumer, index, listed: consumer.credentials }],
   );
-  for (const { consumer, listed } of listedConsumers) {
+  for (const { consumer, index, listed } of listedConsumers) {
     const stored = run.state.consumers.get(consumer.name)?.credentials ?? [];
     for (const row of stored) {
       if (credentialViewOf(row) === null) continue;
       if (listed.some((c) => sameSlot(identityOf(c), row))) continue;
-      await run.tx.consumerCredential.update({
-        where: { id: row.id },
-        data: { revokedAt: run.now },
-      });
-      run.credentialLog.add(`credential:${row.id}`);
+      await asFileEntity(`consumers.${index}.credentials`, () =>
+        revokeCredential(run.tx, null, row.id, run.now),
+      );
       run.consumerChanged.add(consumer.name);
     }
   }
   for (const { consumer, index, listed } of listedConsumers) {
-    const owner = await run.tx.consumer.findUnique({
-      where: { name: consumer.name },
-      select: { id: true },
-    });
-    if (owner === null) continue;
+    const consumerId = mustGet(run.ids.consumers, consumer.name, 'consumer');
     const stored = run.state.consumers.get(consumer.name)?.credentials ?? [];
     for (const [position, credential] of listed.entries()) {
       const where = `consumers.${index}.credentials.${position}`;
       const match = stored.find((row) => sameSlot(identityOf(credential), row));
       const changed = match
         ? await updateListed(run, match, credential, where)
-        : await createListed(run, owner.id, credential, where);
+        : await createListed(run, consumerId, credential, where);
       if (changed) run.consumerChanged.add(consumer.name);
     }
   }
@@ -182,11 +181,9 @@ async function updateListed(
     credential.name === row.name
   )
     return false;
-  await run.tx.consumerCredential.update({
-    where: { id: row.id },
-    data: { ...wanted, name: credential.name },
-  });
-  run.credentialLog.add(`credential:${row.id}`);
+  await asFileEntity(where, () =>
+    updateCredentialMaterial(run.tx, row.id, { ...wanted, name: credential.name }),
+  );
   return true;
 }
 
@@ -197,25 +194,19 @@ async function createListed(
   where: string,
 ): Promise<boolean> {
   const { kind, identifier } = identityOf(credential);
-  const taken = await run.tx.consumerCredential.findUnique({
-    where: { kind_identifier: { kind, identifier } },
-    select: { id: true, revokedAt: true, expiresAt: true, consumer: { select: { name: true } } },
-  });
-  if (taken !== null) {
-    const live =
-      taken.revokedAt === null && (taken.expiresAt === null || taken.expiresAt > run.now);
-    if (live)
-      throw badRequest(
-        `${where}.${identityField(credential)}: ${identifier} already belongs to consumer ${taken.consumer.name}; a ${kind} credential names one consumer`,
-      );
-    // A revoked or expired credential keeps its row for the record until its name is reused.
-    await run.tx.consumerCredential.delete({ where: { id: taken.id } });
-  }
   const wanted = await wantedColumns(run, credential, null, where);
-  const id = newId('credential');
-  await run.tx.consumerCredential.create({
-    data: { id, consumerId, kind, name: credential.name, identifier, ...wanted },
-  });
-  run.credentialLog.add(`credential:${id}`);
+  try {
+    await insertCredential(
+      run.tx,
+      { consumerId, kind, name: credential.name, identifier, expiresAt: null, ...wanted },
+      run.now,
+    );
+  } catch (error) {
+    if (error instanceof CredentialIdentifierTakenError)
+      throw badRequest(
+        `${where}.${identityField(credential)}: ${identifier} already belongs to consumer ${error.holderConsumerName}; a ${kind} credential names one consumer`,
+      );
+    throw error;
+  }
   return true;
 }

@@ -1,54 +1,57 @@
 import { canonicalJson } from '@portico/config';
-import type { Prisma } from '@portico/db';
-import { newId } from '@portico/id';
-import { openSealed, sealSecret } from '../../../crypto/seal';
+import { createRegistry, updateRegistry } from '../../registries/registries';
+import { openRegistryCredentials } from '../../registries/registry-credentials';
 import { viewKey } from '../declarative-state';
-import type { Run } from './reconcile-run';
+import { asFileEntity, type Run } from './reconcile-run';
 
-export async function upsertRegistries({ tx, ctx, doc, state, changes, ids }: Run): Promise<void> {
+export async function upsertRegistries({
+  tx,
+  ctx,
+  doc,
+  state,
+  changes,
+  ids,
+  now,
+}: Run): Promise<void> {
   for (const r of doc.registries) {
     const current = state.registries.get(r.name);
     const { credentials, ...view } = r;
-    // Credentials are write-only: absent keeps what is stored, present replaces it when different.
-    const sealed =
-      credentials === undefined
-        ? undefined
-        : sealedIfChanged(ctx.secretKey, current?.credentialsSealed ?? null, credentials);
-    const data = {
-      name: r.name,
-      type: r.type,
-      address: r.address,
-      options: r.options as Prisma.InputJsonValue,
-      ...(sealed === undefined ? {} : { credentialsSealed: sealed }),
-    };
+    const where = `registries.${r.name}`;
     if (!current) {
-      const id = newId('registry');
-      await tx.registryConnection.create({ data: { id, ...data } });
-      ids.registries.set(r.name, id);
+      const created = await asFileEntity(where, () => createRegistry(tx, ctx.secretKey, r, now));
+      ids.registries.set(r.name, created.id);
       changes.push({ kind: 'registry', name: r.name, action: 'create' });
       continue;
     }
     ids.registries.set(r.name, current.id);
-    if (viewKey(view) !== viewKey(current.view) || sealed !== undefined) {
-      await tx.registryConnection.update({ where: { id: current.id }, data });
+    // Credentials are write-only: absent keeps what is stored, present replaces it when different.
+    const replaced =
+      credentials !== undefined && credentialsDiffer(ctx.secretKey, current, credentials);
+    if (viewKey(view) !== viewKey(current.view) || replaced) {
+      await asFileEntity(where, () =>
+        updateRegistry(tx, ctx.secretKey, {
+          id: current.id,
+          ...view,
+          ...(replaced ? { credentials } : {}),
+        }),
+      );
       changes.push({ kind: 'registry', name: r.name, action: 'update' });
     }
   }
 }
 
-/** The newly sealed credentials, or undefined when they equal what is stored (nothing to write). */
-function sealedIfChanged(
+/** True unless the stored credentials open to exactly `credentials` (sealing again would write a new value for nothing). */
+function credentialsDiffer(
   secretKey: Buffer,
-  stored: string | null,
+  current: { credentialsSealed: string | null },
   credentials: Record<string, string>,
-): string | undefined {
-  if (stored !== null) {
-    try {
-      const current: unknown = JSON.parse(openSealed(secretKey, stored));
-      if (canonicalJson(current) === canonicalJson(credentials)) return undefined;
-    } catch {
-      // Sealed under another key or unreadable: the file's value replaces it.
-    }
+): boolean {
+  if (current.credentialsSealed === null) return true;
+  try {
+    const stored = openRegistryCredentials(secretKey, current.credentialsSealed);
+    return canonicalJson(stored) !== canonicalJson(credentials);
+  } catch {
+    // Sealed under another key or unreadable: the file's value replaces it.
+    return true;
   }
-  return sealSecret(secretKey, JSON.stringify(credentials));
 }
