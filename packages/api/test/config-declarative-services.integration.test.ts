@@ -1,5 +1,8 @@
+import { ZApiPolicies } from '@portico/config';
 import { newId } from '@portico/id';
+import { waitFor } from '@portico/testkit';
 import { describe, expect, it } from 'vitest';
+import { createApi } from '../src/services/apis/apis';
 import { baseDocument, countRows } from './config-harness';
 import { withApiHarness } from './file-harness';
 import { type ApiHarness, trpcErrorOf } from './harness';
@@ -232,5 +235,70 @@ describe('declarative apply and the procedures share one write path', () => {
       ['billing-api', '/left'],
       ['orders-api', '/right'],
     ]);
+  });
+
+  it('waits for an API the console is saving and refuses the collision it commits, writing nothing', async () => {
+    await h.as('editor').config.applyDocument({ document: baseDocument() });
+    const orders = await h.db.service.findUniqueOrThrow({ where: { name: 'orders' } });
+    const before = await countRows(h.db);
+    let release = () => {};
+    const released = new Promise<void>((resolve) => {
+      release = resolve;
+    });
+    let saved = () => {};
+    const written = new Promise<void>((resolve) => {
+      saved = resolve;
+    });
+    // A console save in flight: its API is written and its transaction still open.
+    const consoleSave = h.db.$transaction(
+      async (tx) => {
+        await createApi(
+          tx,
+          {
+            name: 'racer',
+            basePath: '/race',
+            hosts: [],
+            version: 'v1',
+            stripBasePath: true,
+            visibility: 'public',
+            serviceId: orders.id,
+            auth: { type: 'key' },
+            policies: ZApiPolicies.parse({}),
+            routes: [],
+          },
+          new Date(),
+        );
+        saved();
+        await released;
+      },
+      { timeout: 30_000 },
+    );
+    await written;
+    const doc = baseDocument();
+    doc.apis.push({
+      name: 'race-api',
+      basePath: '/race',
+      service: 'orders',
+    } as (typeof doc.apis)[number]);
+    const applying = trpcErrorOf(h.as('editor').config.applyDocument({ document: doc }));
+    await waitFor(
+      'the apply to wait for the API routing lock',
+      async () => {
+        const [row] = await h.db.$queryRaw<{ waiting: bigint }[]>`
+        SELECT count(*) AS waiting FROM pg_locks
+        WHERE locktype = 'advisory' AND NOT granted
+          AND database = (SELECT oid FROM pg_database WHERE datname = current_database())`;
+        return (row?.waiting ?? 0n) > 0n;
+      },
+      10_000,
+    );
+    release();
+    await consoleSave;
+    const error = await applying;
+    expect(error.code).toBe('CONFLICT');
+    expect(error.message).toContain('APIs race-api and racer both claim base path /race');
+    expect(await h.db.api.findUnique({ where: { name: 'race-api' } })).toBeNull();
+    await h.db.api.delete({ where: { name: 'racer' } });
+    expect(await countRows(h.db)).toEqual(before);
   });
 });
