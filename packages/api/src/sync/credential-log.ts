@@ -43,13 +43,17 @@ async function append(
 
 type LoggedEntity = 'consumer' | 'key' | 'subscription' | 'credential';
 
-/** Transactions whose log appends are held back until `flush`, as `<entity>:<id>` in first-seen order. */
-const deferred = new WeakMap<Prisma.TransactionClient, Set<string>>();
+/** One entity to log at the flush, keyed `<entity>:<id>` so it is logged once. */
+type HeldBack = Map<string, { entity: LoggedEntity; id: string }>;
+
+/** Transactions whose log appends are held back until `flush`, in first-seen order. */
+const deferred = new WeakMap<Prisma.TransactionClient, HeldBack>();
 
 /** True (and remembered for the flush) when `tx` defers its log appends. */
 function heldBack(tx: Prisma.TransactionClient, entity: LoggedEntity, id: string): boolean {
   const held = deferred.get(tx);
-  held?.add(`${entity}:${id}`);
+  const key = `${entity}:${id}`;
+  if (held !== undefined && !held.has(key)) held.set(key, { entity, id });
   return held !== undefined;
 }
 
@@ -65,15 +69,12 @@ export interface DeferredCredentialLog {
  * write. The entries are what the same writes log without deferral, minus repeats.
  */
 export function deferCredentialLog(tx: Prisma.TransactionClient): DeferredCredentialLog {
-  const held = new Set<string>();
+  const held: HeldBack = new Map();
   deferred.set(tx, held);
   return {
     async flush() {
       deferred.delete(tx);
-      for (const entry of held) {
-        const [entity, id = ''] = entry.split(':', 2) as [LoggedEntity, string?];
-        await LOGGERS[entity](tx, id);
-      }
+      for (const { entity, id } of held.values()) await LOGGERS[entity](tx, id);
     },
   };
 }
