@@ -25,6 +25,25 @@ async function loggedSince(seq: bigint | number) {
   return rows.map((row) => ({ type: row.type, entityId: row.entityId, payload: row.payload }));
 }
 
+/** The credential log entries gateways read for these changes. */
+const entry = {
+  consumerUpsert: (consumer: { id: string; name: string; status: string }) => ({
+    type: 'consumer.upsert',
+    entityId: consumer.id,
+    payload: { type: 'consumer.upsert', consumer },
+  }),
+  subscriptionUpsert: (subscription: { id: string; consumerId: string; planId: string }) => ({
+    type: 'subscription.upsert',
+    entityId: subscription.id,
+    payload: { type: 'subscription.upsert', subscription },
+  }),
+  subscriptionDelete: (id: string) => ({
+    type: 'subscription.delete',
+    entityId: id,
+    payload: { type: 'subscription.delete', id },
+  }),
+};
+
 async function lastSeq() {
   const last = await h.db.credentialChange.findFirst({ orderBy: { seq: 'desc' } });
   return last?.seq ?? 0;
@@ -38,22 +57,8 @@ describe('declarative apply and the procedures share one write path', () => {
     const acme = await h.db.consumer.findUniqueOrThrow({ where: { name: 'acme' } });
     const fromFile = await h.db.subscription.findFirstOrThrow({ where: { consumerId: acme.id } });
     expect(await loggedSince(start)).toEqual([
-      {
-        type: 'consumer.upsert',
-        entityId: acme.id,
-        payload: {
-          type: 'consumer.upsert',
-          consumer: { id: acme.id, name: 'acme', status: 'active' },
-        },
-      },
-      {
-        type: 'subscription.upsert',
-        entityId: fromFile.id,
-        payload: {
-          type: 'subscription.upsert',
-          subscription: { id: fromFile.id, consumerId: acme.id, planId: free.id },
-        },
-      },
+      entry.consumerUpsert({ id: acme.id, name: 'acme', status: 'active' }),
+      entry.subscriptionUpsert({ id: fromFile.id, consumerId: acme.id, planId: free.id }),
     ]);
 
     const globex = await h.as('editor').consumers.create({ name: 'globex' });
@@ -62,14 +67,7 @@ describe('declarative apply and the procedures share one write path', () => {
       .as('editor')
       .subscriptions.create({ consumerId: globex.id, planId: free.id });
     expect(await loggedSince(afterCreate)).toEqual([
-      {
-        type: 'subscription.upsert',
-        entityId: fromProcedure.id,
-        payload: {
-          type: 'subscription.upsert',
-          subscription: { id: fromProcedure.id, consumerId: globex.id, planId: free.id },
-        },
-      },
+      entry.subscriptionUpsert({ id: fromProcedure.id, consumerId: globex.id, planId: free.id }),
     ]);
 
     // Dropping the plan from acme's list cancels its subscription as the cancel procedure does.
@@ -86,19 +84,9 @@ describe('declarative apply and the procedures share one write path', () => {
     const byFile = await loggedSince(beforeDrop);
     const byProcedure = await loggedSince(beforeCancel);
     expect(byFile.slice(0, byFile.length - byProcedure.length)).toEqual([
-      {
-        type: 'subscription.delete',
-        entityId: fromFile.id,
-        payload: { type: 'subscription.delete', id: fromFile.id },
-      },
+      entry.subscriptionDelete(fromFile.id),
     ]);
-    expect(byProcedure).toEqual([
-      {
-        type: 'subscription.delete',
-        entityId: fromProcedure.id,
-        payload: { type: 'subscription.delete', id: fromProcedure.id },
-      },
-    ]);
+    expect(byProcedure).toEqual([entry.subscriptionDelete(fromProcedure.id)]);
     const decided = await h.db.subscription.findUniqueOrThrow({ where: { id: fromFile.id } });
     expect(decided).toMatchObject({ status: 'cancelled', decidedBy: h.users.editor.id });
   });
@@ -181,14 +169,7 @@ describe('declarative apply and the procedures share one write path', () => {
     const paused = await h.db.consumer.findUniqueOrThrow({ where: { name: 'paused' } });
     expect(paused.status).toBe('suspended');
     expect(await loggedSince(start)).toEqual([
-      {
-        type: 'consumer.upsert',
-        entityId: paused.id,
-        payload: {
-          type: 'consumer.upsert',
-          consumer: { id: paused.id, name: 'paused', status: 'suspended' },
-        },
-      },
+      entry.consumerUpsert({ id: paused.id, name: 'paused', status: 'suspended' }),
     ]);
   });
 
@@ -274,13 +255,12 @@ describe('declarative apply and the procedures share one write path', () => {
       { timeout: 30_000 },
     );
     await written;
-    const doc = baseDocument();
-    doc.apis.push({
-      name: 'race-api',
-      basePath: '/race',
-      service: 'orders',
-    } as (typeof doc.apis)[number]);
-    const applying = trpcErrorOf(h.as('editor').config.applyDocument({ document: doc }));
+    const base = baseDocument();
+    const withRacer = {
+      ...base,
+      apis: [...base.apis, { name: 'race-api', basePath: '/race', service: 'orders' }],
+    };
+    const applying = trpcErrorOf(h.as('editor').config.applyDocument({ document: withRacer }));
     await waitFor(
       'the apply to wait for the API routing lock',
       async () => {
