@@ -1,6 +1,6 @@
 import cluster from 'node:cluster';
 import { existsSync } from 'node:fs';
-import { hostname } from 'node:os';
+import { availableParallelism, hostname } from 'node:os';
 import { join } from 'node:path';
 import { createAnalyticsRecorder, noopAnalyticsRecorder } from '@portico/analytics';
 import { limiterKeyPrefixOf, queuePrefixOf, responseCacheKeyPrefixOf } from '@portico/config';
@@ -11,6 +11,7 @@ import { createLimiter, limiterRedisOptions } from './limits/index';
 import { responseCacheRedisOptions } from './policies/redis-response-cache';
 import { resolveRedisPrefix } from './redis-prefix';
 import { rememberRestoreMarker, restoreMarkerSeenBefore } from './restore-marker-memory';
+import { workerV8Flags } from './worker-v8-flags';
 
 const env = loadGatewayEnv();
 const baseNodeId =
@@ -41,9 +42,16 @@ function runPrimary(): void {
   // of being refused. With the shared socket, once every worker has closed it the primary drops
   // it and pending or new connections are refused at once.
   cluster.schedulingPolicy = cluster.SCHED_NONE;
-  const semiSpace = env.PORTICO_GATEWAY_SEMI_SPACE_MB;
-  if (semiSpace > 0 && !process.execArgv.some((arg) => arg.startsWith('--max-semi-space-size')))
-    cluster.setupPrimary({ execArgv: [...process.execArgv, `--max-semi-space-size=${semiSpace}`] });
+  const v8Flags = workerV8Flags(
+    {
+      semiSpaceMb: env.PORTICO_GATEWAY_SEMI_SPACE_MB,
+      gcThreads: env.PORTICO_GATEWAY_GC_THREADS,
+      workers: env.PORTICO_GATEWAY_WORKERS,
+      cores: availableParallelism(),
+    },
+    process.execArgv,
+  );
+  if (v8Flags.length > 0) cluster.setupPrimary({ execArgv: [...process.execArgv, ...v8Flags] });
   let stopping = false;
   const fork = (index: number) => {
     const worker = cluster.fork({ PORTICO_GATEWAY_WORKER_INDEX: String(index) });

@@ -308,6 +308,45 @@ describe('upstream failures', () => {
   });
 });
 
+describe('upstream deadlines', () => {
+  it('cuts an attempt at its first-byte timeout, and lets a response whose headers came in time run past it', async () => {
+    // Headers after 500 ms: past a 150 ms first byte. Headers at once, body 400 ms later: the
+    // first byte is in time and only the total (2 s) bounds the rest.
+    const late = await startUpstream((_req, res) => {
+      setTimeout(() => res.end('late'), 500);
+    });
+    const dribbling = await startUpstream((_req, res) => {
+      res.writeHead(200, { 'content-type': 'text/plain' });
+      res.write('first ');
+      setTimeout(() => res.end('last'), 400);
+    });
+    const timeouts = { connectMs: 1000, firstByteMs: 150, totalMs: 2000 };
+    await gw.feed(
+      published(3, {
+        services: [
+          service('late', [{ host: '127.0.0.1', port: late.port }], { timeouts }),
+          service('dribbling', [{ host: '127.0.0.1', port: dribbling.port }], { timeouts }),
+          service('svc', [{ host: '127.0.0.1', port: upstream.port }]),
+        ],
+        apis: [
+          apiOf('late', '/late', 'late'),
+          apiOf('dribbling', '/dribbling', 'dribbling'),
+          apiOf('big', '/', 'svc'),
+        ],
+      }),
+    );
+    const cut = await request(`${gw.url}/late/x`);
+    expect(cut.statusCode).toBe(504);
+    expect(((await cut.body.json()) as { code: string }).code).toBe('GW_UPSTREAM_TIMEOUT');
+
+    const slowBody = await request(`${gw.url}/dribbling/x`);
+    expect(slowBody.statusCode).toBe(200);
+    expect(await slowBody.body.text()).toBe('first last');
+    await late.close();
+    await dribbling.close();
+  });
+});
+
 describe('config versions', () => {
   it('refuses a version whose hash does not match and keeps serving the previous one', async () => {
     const before = gw.gateway.runtime.current.config?.version;

@@ -1,5 +1,6 @@
 import type { Exchange } from './exchange';
-import { CLIENT_GONE, clearTotalTimer } from './upstream-request';
+import { clearTotalTimer } from './upstream-deadline';
+import { CLIENT_GONE } from './upstream-request';
 
 /**
  * The response is over (sent, or the client went away): stop the upstream if it still runs,

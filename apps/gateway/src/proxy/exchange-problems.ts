@@ -4,7 +4,7 @@ import { isGrpcCall } from '../grpc/grpc-wire';
 import type { Violation } from '../validation/openapi-validator';
 import type { Exchange } from './exchange';
 import { sendRefusal } from './send-problem';
-import { clearTotalTimer } from './upstream-request';
+import { clearTotalTimer } from './upstream-deadline';
 
 /** Answers the exchange with the gateway's problem+json (or cuts a response already under way). */
 export function failExchange(

@@ -102,7 +102,11 @@ export class Exchange
   upstream: Dispatcher.DispatchController | null = null;
   upstreamActive = false;
   upstreamStartedAt = 0;
+  /** The upstream deadlines' one timer (upstream-deadline.ts), and when it is set to fire. */
   totalTimer: NodeJS.Timeout | null = null;
+  deadlineAt = 0;
+  /** When the attempt in progress must have its response headers; 0 once they came. */
+  firstByteDue = 0;
   timedOut = false;
   clientGone = false;
   discardForRetry = false;

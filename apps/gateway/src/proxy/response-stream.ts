@@ -8,7 +8,8 @@ import type { AdmittedExchange } from './exchange';
 import { EXCHANGE, type ExchangeResponse } from './exchange-links';
 import { connectionNamedHeaders, HOP_BY_HOP } from './hop-by-hop';
 import { addGatewayHeaders } from './response-headers';
-import { clearTotalTimer, nextInstance, send } from './upstream-request';
+import { clearTotalTimer, firstByteArrived } from './upstream-deadline';
+import { nextInstance, send } from './upstream-request';
 
 /** The client drained after backpressure: read the upstream again. */
 function onResponseDrain(this: ExchangeResponse): void {
@@ -62,6 +63,7 @@ export function responseStart(
 ): void {
   // Interim 1xx answers are not relayed; the final response follows on the same exchange.
   if (statusCode < 200) return;
+  firstByteArrived(ex);
   const entry = ex.entry;
   const selector = entry.service.selector;
   const instance = ex.instance as UpstreamInstance;

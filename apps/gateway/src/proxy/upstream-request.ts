@@ -6,34 +6,19 @@ import { BodyLimit, isBodyTooLarge } from './body-limit';
 import type { AdmittedExchange, Exchange } from './exchange';
 import { upgradeHeadOf } from './exchange-links';
 import { bodyTooLargeDetail } from './request-limits';
+import {
+  armUpstreamDeadline,
+  attemptWritten,
+  clearTotalTimer,
+  TotalTimeoutError,
+} from './upstream-deadline';
 import { upstreamHeadersFor, upstreamPathFor } from './upstream-headers';
 import { IDEMPOTENT, RETRYABLE_ERRORS, upstreamErrorCode } from './upstream-policy';
 import { forwardUpgrade } from './websocket-relay';
 
-/** The gateway gave up on the upstream: the whole exchange ran past the service's total timeout. */
-class TotalTimeoutError extends Error {}
 /** The client went away: the upstream exchange is no longer wanted. */
 class ClientGoneError extends Error {}
 export const CLIENT_GONE = new ClientGoneError('the client closed the connection');
-
-function onTotalTimeout(ex: Exchange): void {
-  ex.totalTimer = null;
-  ex.timedOut = true;
-  if (ex.upstream !== null) {
-    const upstream = ex.upstream;
-    ex.upstream = null;
-    upstream.abort(new TotalTimeoutError('total timeout'));
-  } else if (ex.responding) {
-    ex.res.destroy();
-  }
-}
-
-export function clearTotalTimer(ex: Exchange): void {
-  if (ex.totalTimer !== null) {
-    clearTimeout(ex.totalTimer);
-    ex.totalTimer = null;
-  }
-}
 
 /**
  * The upstream request: the circuit breaker and the balancer's pick, the request line and
@@ -108,10 +93,9 @@ export function pickAndSend(ex: AdmittedExchange): void {
     ex.body = body;
   }
 
-  // The service's total timeout covers the whole exchange, retries and body included (the
-  // pool enforces connect and first byte per attempt).
-  ex.totalTimer = setTimeout(onTotalTimeout, service.service.timeouts.totalMs, ex);
-  ex.upstreamStartedAt = performance.now();
+  // The service's total timeout covers the whole exchange, retries and body included; the
+  // first-byte timeout each attempt (the pool enforces connect).
+  armUpstreamDeadline(ex, performance.now());
   // Retries only replay what can be replayed: a request without a body (a streamed body is
   // never buffered for a second attempt), idempotent unless the service allows otherwise.
   const retries = service.service.retries;
@@ -135,6 +119,9 @@ export function send(ex: AdmittedExchange, instance: UpstreamInstance): void {
       path: ex.upstreamPath,
       headers: ex.upstreamHeaders,
       body: ex.validatedBody ?? ex.body,
+      // The exchange keeps the first-byte and total deadlines itself (upstream-deadline.ts).
+      headersTimeout: 0,
+      bodyTimeout: 0,
     },
     ex,
   );
@@ -158,7 +145,10 @@ export function nextInstance(
 export function upstreamStarted(ex: Exchange, controller: Dispatcher.DispatchController): void {
   if (ex.clientGone) controller.abort(CLIENT_GONE);
   else if (ex.timedOut) controller.abort(new TotalTimeoutError('total timeout'));
-  else ex.upstream = controller;
+  else {
+    ex.upstream = controller;
+    attemptWritten(ex, performance.now());
+  }
 }
 
 /**
