@@ -42,6 +42,7 @@ export interface ApiView {
   mcp: McpSettings | null;
   /** Where the gateway answers MCP for this API (`<basePath><mcp.path>`), null when MCP is off. */
   mcpEndpoint: string | null;
+  tags: string[];
   createdAt: Date;
   updatedAt: Date;
 }
@@ -85,6 +86,7 @@ export function toApiView(row: ApiRow): ApiView {
     hasOpenApiDocument: row.openApiDocument !== null,
     mcp: settings,
     mcpEndpoint: settings?.enabled ? mcpEndpointPath(row.basePath, settings.path) : null,
+    tags: row.tags,
     createdAt: row.createdAt,
     updatedAt: row.updatedAt,
   };
