@@ -1,18 +1,12 @@
 import { z } from 'zod';
 import { describeCollision, findApiCollisions } from './api-collisions';
-import {
-  ZApiAuth,
-  ZApiHost,
-  ZApiPolicies,
-  ZBasePath,
-  ZQuota,
-  ZRateLimit,
-  ZRedisFailurePolicy,
-  ZRoute,
-} from './api-settings';
+import { ZNewApiFields } from './api-fields';
+import { ZConsumerFields } from './consumer-fields';
 import { declarativeCredentialIdentity, ZDeclarativeCredential } from './declarative-credentials';
-import { ZMcpSettings } from './mcp-settings';
-import { ZDiscoveryRef, ZName, ZRegistryType, ZServiceSettings, ZTarget } from './service-settings';
+import { ZPlanFields, ZPlanRouteNames } from './plan-fields';
+import { ZRegistryFields } from './registry-fields';
+import { MAX_SERVICE_TARGETS, ZServiceFields } from './service-fields';
+import { ZName, ZTarget } from './service-settings';
 
 /**
  * A target is `"host:port"` or `"[v6]:port"` in the file and `{ host, port, weight }` everywhere
@@ -31,54 +25,63 @@ const ZTargetEntry = z.preprocess((value, ctx) => {
   return { host: match[1].replace(/^\[|\]$/g, ''), port: Number(match[2]) };
 }, ZTarget);
 
+const REGISTRY = ZRegistryFields.shape;
+
 export const ZDeclarativeRegistry = z.object({
-  name: ZName,
-  type: ZRegistryType,
-  address: z.string().max(2000).default(''),
-  options: z.record(z.string(), z.unknown()).default({}),
+  name: REGISTRY.name,
+  type: REGISTRY.type,
+  address: REGISTRY.address.default(''),
+  options: REGISTRY.options.default({}),
   /** Write-only: applied when present, never dumped; absent keeps what is stored. */
-  credentials: z.record(z.string(), z.string()).optional(),
+  credentials: REGISTRY.credentials.optional(),
 });
 
-export const ZDeclarativeService = ZServiceSettings.extend({
-  name: ZName,
-  description: z.string().max(2000).optional(),
-  targets: z.array(ZTargetEntry).max(1000).default([]),
-  discovery: ZDiscoveryRef.optional(),
-}).superRefine((service, ctx) => {
-  const hasTargets = service.targets.length > 0;
-  if (hasTargets === (service.discovery !== undefined)) {
-    ctx.addIssue({
-      code: 'custom',
-      path: ['targets'],
-      message: `service ${service.name} needs either static targets or a discovery reference, not ${hasTargets ? 'both' : 'neither'}`,
-    });
-  }
-});
+const SERVICE = ZServiceFields.shape;
+
+/** A service's settings sit beside its name in the file rather than under `settings`. */
+export const ZDeclarativeService = SERVICE.settings
+  .extend({
+    name: SERVICE.name,
+    description: SERVICE.description.optional(),
+    targets: z.array(ZTargetEntry).max(MAX_SERVICE_TARGETS).default([]),
+    discovery: SERVICE.discovery.optional(),
+  })
+  .superRefine((service, ctx) => {
+    const hasTargets = service.targets.length > 0;
+    if (hasTargets === (service.discovery !== undefined)) {
+      ctx.addIssue({
+        code: 'custom',
+        path: ['targets'],
+        message: `service ${service.name} needs either static targets or a discovery reference, not ${hasTargets ? 'both' : 'neither'}`,
+      });
+    }
+  });
 export type DeclarativeService = z.infer<typeof ZDeclarativeService>;
 
-export const ZDeclarativeApi = z.object({
-  name: ZName,
-  description: z.string().max(5000).optional(),
-  version: z.string().max(50).default('v1'),
-  basePath: ZBasePath,
-  hosts: z.array(ZApiHost).default([]),
-  service: ZName,
-  stripBasePath: z.boolean().default(true),
-  visibility: z.enum(['public', 'private']).default('public'),
-  auth: ZApiAuth.default({ type: 'key' }),
-  routes: z.array(ZRoute).default([]),
-  plugins: ZApiPolicies.prefault({}),
-  /** MCP for this API: the gateway answers MCP with one tool per operation of `openapi`. */
-  mcp: ZMcpSettings.optional(),
-  /**
-   * The API's OpenAPI document, inline (a YAML/JSON object) or as text. Applied when present;
-   * absent keeps the stored document (one uploaded in the console, say). Never dumped.
-   */
-  openapi: z
-    .union([z.string().min(1).max(5_242_880), z.record(z.string(), z.unknown())])
-    .optional(),
-});
+/**
+ * An API in the file: its fields as a new API gives them, with the service named rather than
+ * referenced by id and the policies under `plugins`. The first keys are spelled out for the order
+ * dump writes them in; every other field of an API follows as ZNewApiFields has it.
+ */
+function declarativeApiShape() {
+  const { name, description, version, basePath, hosts, stripBasePath, visibility, auth, routes } =
+    ZNewApiFields.shape;
+  const { policies, ...others } = ZNewApiFields.shape;
+  return {
+    ...{ name, description, version, basePath, hosts, service: ZName },
+    ...{ stripBasePath, visibility, auth, routes, plugins: policies },
+    ...others,
+    /**
+     * The API's OpenAPI document, inline (a YAML/JSON object) or as text. Applied when present;
+     * absent keeps the stored document (one uploaded in the console, say). Never dumped.
+     */
+    openapi: z
+      .union([z.string().min(1).max(5_242_880), z.record(z.string(), z.unknown())])
+      .optional(),
+  };
+}
+
+export const ZDeclarativeApi = z.object(declarativeApiShape());
 export type DeclarativeApi = z.infer<typeof ZDeclarativeApi>;
 
 /**
@@ -90,7 +93,7 @@ export const ZDeclarativePlanApi = z.union([
   z
     .object({
       api: ZName,
-      routes: z.array(z.string().min(1).max(100)).min(1, 'list at least one route name'),
+      routes: ZPlanRouteNames,
     })
     .strict(),
 ]);
@@ -105,22 +108,27 @@ export function planApiRoutes(entry: DeclarativePlanApi): string[] {
   return typeof entry === 'string' ? [] : entry.routes;
 }
 
+const PLAN = ZPlanFields.shape;
+
+/** A plan in the file names its APIs (instead of giving ids) and says `approval`. */
 export const ZDeclarativePlan = z.object({
-  name: ZName,
-  description: z.string().max(2000).optional(),
+  name: PLAN.name,
+  description: PLAN.description.optional(),
   apis: z.array(ZDeclarativePlanApi).default([]),
-  rateLimit: ZRateLimit.optional(),
-  quota: ZQuota.optional(),
-  public: z.boolean().default(true),
-  approval: z.boolean().default(false),
-  redisFailurePolicy: ZRedisFailurePolicy.default('open'),
+  rateLimit: PLAN.rateLimit.optional(),
+  quota: PLAN.quota.optional(),
+  public: PLAN.public.default(true),
+  approval: PLAN.approvalRequired.default(false),
+  redisFailurePolicy: PLAN.redisFailurePolicy.default('open'),
 });
 export type DeclarativePlan = z.infer<typeof ZDeclarativePlan>;
 
+const CONSUMER = ZConsumerFields.shape;
+
 export const ZDeclarativeConsumer = z.object({
-  name: ZName,
-  description: z.string().max(2000).optional(),
-  status: z.enum(['active', 'suspended']).default('active'),
+  name: CONSUMER.name,
+  description: CONSUMER.description.optional(),
+  status: CONSUMER.status.default('active'),
   plans: z.array(ZName).default([]),
   /** Absent: the consumer's credentials are left as they are (see declarative-credentials.ts). */
   credentials: z.array(ZDeclarativeCredential).max(100).optional(),

@@ -1,25 +1,22 @@
 import { z } from 'zod';
-import {
-  ZApiAuth,
-  ZApiHost,
-  ZApiPolicies,
-  ZBasePath,
-  ZQuota,
-  ZRateLimit,
-  ZRedisFailurePolicy,
-  ZRoute,
-} from './api-settings';
+import { ZApiFields } from './api-fields';
+import { ZApiHost, ZRoute } from './api-settings';
+import { ZCertificateFields } from './certificate-fields';
 import { ZSnapshotMcp } from './mcp-settings';
-import { ZDiscoveryRef, ZName, ZRegistryType, ZServiceSettings, ZTarget } from './service-settings';
+import { ZPlanFields } from './plan-fields';
+import { ZRegistryFields } from './registry-fields';
+import { ZServiceFields } from './service-fields';
 
 export const SNAPSHOT_SCHEMA_VERSION = 1;
 
+const REGISTRY = ZRegistryFields.shape;
+
 export const ZSnapshotRegistry = z.object({
   id: z.string(),
-  name: ZName,
-  type: ZRegistryType,
-  address: z.string().max(2000),
-  options: z.record(z.string(), z.unknown()).default({}),
+  name: REGISTRY.name,
+  type: REGISTRY.type,
+  address: REGISTRY.address,
+  options: REGISTRY.options.default({}),
   /** Credentials never live in a snapshot; gateways get them beside it as `secrets.registries[id]`. */
   hasCredentials: z.boolean().default(false),
   /**
@@ -31,81 +28,86 @@ export const ZSnapshotRegistry = z.object({
 });
 export type SnapshotRegistry = z.infer<typeof ZSnapshotRegistry>;
 
-export const ZSnapshotService = ZServiceSettings.extend({
+const SERVICE = ZServiceFields.shape;
+
+export const ZSnapshotService = SERVICE.settings.extend({
   id: z.string(),
-  name: ZName,
-  targets: z.array(ZTarget).max(1000).default([]),
-  discovery: ZDiscoveryRef.extend({ registryId: z.string() }).nullable().default(null),
+  name: SERVICE.name,
+  targets: SERVICE.targets.default([]),
+  discovery: SERVICE.discovery.extend({ registryId: z.string() }).nullable().default(null),
 });
 export type SnapshotService = z.infer<typeof ZSnapshotService>;
 
 export const ZSnapshotRoute = ZRoute.extend({ id: z.string() });
 export type SnapshotRoute = z.infer<typeof ZSnapshotRoute>;
 
-export const ZSnapshotApi = z.object({
-  id: z.string(),
-  name: ZName,
-  slug: z.string(),
-  version: z.string().max(50).default('v1'),
-  basePath: ZBasePath,
-  hosts: z.array(ZApiHost).default([]),
-  stripBasePath: z.boolean().default(true),
-  serviceId: z.string(),
-  auth: ZApiAuth,
-  /**
-   * With `auth.secretRef`: a digest of the referenced secret's sealed (encrypted) value, which
-   * reveals nothing about it. Rotating the secret changes it, so the draft differs and the next
-   * publish delivers the new `secrets.jwtSecrets[secretRef]`. Optional so versions published
-   * before it existed keep their hash.
-   */
-  jwtSecretFingerprint: z.string().max(64).optional(),
-  routes: z.array(ZSnapshotRoute).default([]),
-  policies: ZApiPolicies.prefault({}),
-  /** Present only when MCP is enabled, so versions published before MCP existed keep their hash. */
-  mcp: ZSnapshotMcp.optional(),
-  /**
-   * The API's OpenAPI document, parsed, present only while `policies.validation` is on (so
-   * versions without validation keep their hash and gateways carry no unused documents).
-   */
-  openApi: z.record(z.string(), z.unknown()).optional(),
-});
+const API = ZApiFields.shape;
+
+/**
+ * An API as gateways see it: its fields but those only people read (description, visibility;
+ * the MCP settings are published compiled, as `mcp`). A field of ZApiFields not named below is
+ * optional here, so versions published before it existed keep their hash.
+ */
+export const ZSnapshotApi = ZApiFields.omit({ description: true, visibility: true, mcp: true })
+  .partial()
+  .extend({
+    id: z.string(),
+    name: API.name,
+    slug: z.string(),
+    // Looser than ZApiFields: published versions are immutable and may predate its limits.
+    version: z.string().max(50).default('v1'),
+    basePath: API.basePath,
+    hosts: z.array(ZApiHost).default([]),
+    stripBasePath: API.stripBasePath.default(true),
+    serviceId: z.string(),
+    auth: API.auth,
+    /**
+     * With `auth.secretRef`: a digest of the referenced secret's sealed (encrypted) value, which
+     * reveals nothing about it. Rotating the secret changes it, so the draft differs and the next
+     * publish delivers the new `secrets.jwtSecrets[secretRef]`. Optional so versions published
+     * before it existed keep their hash.
+     */
+    jwtSecretFingerprint: z.string().max(64).optional(),
+    routes: z.array(ZSnapshotRoute).default([]),
+    policies: API.policies.prefault({}),
+    /** Present only when MCP is enabled, so versions published before MCP existed keep their hash. */
+    mcp: ZSnapshotMcp.optional(),
+    /**
+     * The API's OpenAPI document, parsed, present only while `policies.validation` is on (so
+     * versions without validation keep their hash and gateways carry no unused documents).
+     */
+    openApi: z.record(z.string(), z.unknown()).optional(),
+  });
 export type SnapshotApi = z.infer<typeof ZSnapshotApi>;
+
+const PLAN = ZPlanFields.shape;
 
 export const ZSnapshotPlan = z.object({
   id: z.string(),
-  name: ZName,
+  name: PLAN.name,
   apiIds: z.array(z.string()),
   /**
    * Route-level scope: for an API listed here the plan includes only these routes; an API of
    * `apiIds` absent from it is included whole. Optional so older versions keep their hash.
    */
   routeIds: z.record(z.string(), z.array(z.string()).min(1)).optional(),
-  rateLimit: ZRateLimit.nullable().default(null),
-  quota: ZQuota.nullable().default(null),
-  redisFailurePolicy: ZRedisFailurePolicy.default('open'),
+  rateLimit: PLAN.rateLimit.nullable().default(null),
+  quota: PLAN.quota.nullable().default(null),
+  redisFailurePolicy: PLAN.redisFailurePolicy.default('open'),
 });
 export type SnapshotPlan = z.infer<typeof ZSnapshotPlan>;
-
-/** SNI names a certificate serves: exact host names or one leading `*.` wildcard label. */
-export const ZCertificateHost = z
-  .string()
-  .trim()
-  .toLowerCase()
-  .max(253)
-  .regex(
-    /^(\*\.)?([a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?\.)*[a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?$/,
-    'a host name, optionally starting with "*." for one wildcard label',
-  );
 
 /**
  * A TLS certificate the proxy listener serves for `hosts` (SNI). The private key never lives in
  * a snapshot: gateways get it beside it as `secrets.tlsKeys[id]`; `keyFingerprint` changes with
  * the key so a rotation makes a new version.
  */
+const CERTIFICATE = ZCertificateFields.shape;
+
 export const ZSnapshotCertificate = z.object({
   id: z.string(),
-  name: ZName,
-  hosts: z.array(ZCertificateHost).min(1),
+  name: CERTIFICATE.name,
+  hosts: CERTIFICATE.hosts,
   certPem: z.string().max(65_536),
   keyFingerprint: z.string().max(64),
 });

@@ -1,3 +1,4 @@
+import { z } from 'zod';
 import { forbiddenTargetReason } from './target-address';
 
 /**
@@ -22,3 +23,12 @@ export function webhookUrlProblem(raw: string): string | null {
   const reason = forbiddenTargetReason(url.hostname);
   return reason === null ? null : `host ${url.hostname} ${reason}`;
 }
+
+/** Where the worker POSTs quota notifications; see webhookUrlProblem for what is refused. */
+export const ZWebhookUrl = z
+  .url({ protocol: /^https?$/ })
+  .max(2000)
+  .superRefine((url, ctx) => {
+    const problem = webhookUrlProblem(url);
+    if (problem !== null) ctx.addIssue({ code: 'custom', message: problem });
+  });

@@ -1,11 +1,11 @@
-import { ZName } from '@portico/config';
-import { z } from 'zod';
+import { ZConsumerFields } from '@portico/config';
 import { ZId } from '../../services/shared/schemas';
-import { ZWebhookUrl } from './create-consumer.types';
 
-export const ZUpdateConsumerInput = z.object({
+const CONSUMER = ZConsumerFields.shape;
+
+/** Every field optional: what is left out stays as it is; null clears an optional field. */
+export const ZUpdateConsumerInput = ZConsumerFields.pick({ name: true }).partial().extend({
   id: ZId,
-  name: ZName.optional(),
-  description: z.string().max(2000).nullable().optional(),
-  webhookUrl: ZWebhookUrl.nullable().optional(),
+  description: CONSUMER.description.nullable().optional(),
+  webhookUrl: CONSUMER.webhookUrl.nullable().optional(),
 });

@@ -1,19 +1,15 @@
-import { ZName, ZQuota, ZRateLimit, ZRedisFailurePolicy } from '@portico/config';
-import { z } from 'zod';
-import { ZId } from '../../services/shared/schemas';
+import { ZPlanFields } from '@portico/config';
 
-export const ZCreatePlanInput = z.object({
-  name: ZName,
-  description: z.string().max(2000).optional(),
-  rateLimit: ZRateLimit.nullable().optional(),
-  quota: ZQuota.nullable().optional(),
-  public: z.boolean().default(true),
-  approvalRequired: z.boolean().default(false),
-  redisFailurePolicy: ZRedisFailurePolicy.default('open'),
-  apiIds: z.array(ZId).max(1000).default([]),
-  /**
-   * Route names by API id, for APIs the plan includes only in part (absent: whole API).
-   * On update it replaces all scopes; omitted, the scopes of APIs the plan keeps stay.
-   */
-  routeScopes: z.record(ZId, z.array(z.string().min(1).max(100)).min(1).max(2000)).optional(),
+const PLAN = ZPlanFields.shape;
+
+export const ZCreatePlanInput = ZPlanFields.extend({
+  description: PLAN.description.optional(),
+  rateLimit: PLAN.rateLimit.nullable().optional(),
+  quota: PLAN.quota.nullable().optional(),
+  public: PLAN.public.default(true),
+  approvalRequired: PLAN.approvalRequired.default(false),
+  redisFailurePolicy: PLAN.redisFailurePolicy.default('open'),
+  apiIds: PLAN.apiIds.default([]),
+  /** Absent: every API of `apiIds` is included whole. */
+  routeScopes: PLAN.routeScopes.optional(),
 });

@@ -1,21 +1,16 @@
-import { ZName, ZQuota, ZRateLimit, ZRedisFailurePolicy } from '@portico/config';
-import { z } from 'zod';
+import { ZPlanFields } from '@portico/config';
 import { ZId } from '../../services/shared/schemas';
 
-export const ZUpdatePlanInput = z.object({
+const PLAN = ZPlanFields.shape;
+
+/** Every field optional: what is left out stays as it is. */
+export const ZUpdatePlanInput = ZPlanFields.partial().extend({
   id: ZId,
-  name: ZName.optional(),
-  description: z.string().max(2000).nullable().optional(),
-  rateLimit: ZRateLimit.nullable().optional(),
-  quota: ZQuota.nullable().optional(),
-  public: z.boolean().optional(),
-  approvalRequired: z.boolean().optional(),
-  redisFailurePolicy: ZRedisFailurePolicy.optional(),
+  description: PLAN.description.nullable().optional(),
+  rateLimit: PLAN.rateLimit.nullable().optional(),
+  quota: PLAN.quota.nullable().optional(),
   /** Replaces the plan's API list. */
-  apiIds: z.array(ZId).max(1000).optional(),
-  /**
-   * Route names by API id, for APIs the plan includes only in part (absent: whole API).
-   * On update it replaces all scopes; omitted, the scopes of APIs the plan keeps stay.
-   */
-  routeScopes: z.record(ZId, z.array(z.string().min(1).max(100)).min(1).max(2000)).optional(),
+  apiIds: PLAN.apiIds.optional(),
+  /** Replaces all scopes; omitted, the scopes of APIs the plan keeps stay. */
+  routeScopes: PLAN.routeScopes.optional(),
 });

@@ -1,14 +1,14 @@
-import { ZDiscoveryRef, ZName, ZServiceSettings, ZTarget } from '@portico/config';
-import { z } from 'zod';
+import { ZServiceFields } from '@portico/config';
 import { ZId } from '../../services/shared/schemas';
 
-export const ZUpdateServiceInput = z.object({
+const SERVICE = ZServiceFields.shape;
+
+/** Every field optional: what is left out stays as it is. */
+export const ZUpdateServiceInput = ZServiceFields.partial().extend({
   id: ZId,
-  name: ZName.optional(),
-  description: z.string().max(2000).nullable().optional(),
-  targets: z.array(ZTarget).max(1000).optional(),
+  description: SERVICE.description.nullable().optional(),
   /** null switches the service to static targets. */
-  discovery: ZDiscoveryRef.nullable().optional(),
+  discovery: SERVICE.discovery.nullable().optional(),
   /** Replaces all settings; omitted sections take their defaults. */
-  settings: ZServiceSettings.optional(),
+  settings: SERVICE.settings.optional(),
 });

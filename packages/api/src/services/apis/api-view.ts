@@ -4,9 +4,13 @@ import {
   type ApiPolicies,
   type McpSettings,
   mcpEndpointPath,
+  ZAggregate,
+  ZApiAuth,
+  ZApiPolicies,
   ZMcpSettings,
 } from '@portico/config';
 import type { Api, Route } from '@portico/db';
+import { parseJsonColumn, parseNullableJsonColumn } from '../shared/json-column';
 
 export interface RouteView {
   id: string;
@@ -38,6 +42,7 @@ export interface ApiView {
   mcp: McpSettings | null;
   /** Where the gateway answers MCP for this API (`<basePath><mcp.path>`), null when MCP is off. */
   mcpEndpoint: string | null;
+  tags: string[];
   createdAt: Date;
   updatedAt: Date;
 }
@@ -64,21 +69,24 @@ export function toApiView(row: ApiRow): ApiView {
     visibility: row.visibility,
     serviceId: row.serviceId,
     serviceName: row.service.name,
-    // Stored only after validation with ZApiAuth / ZApiPolicies.
-    auth: row.auth as unknown as ApiAuth,
-    policies: row.policies as unknown as ApiPolicies,
+    auth: parseJsonColumn(ZApiAuth, row.auth, `API ${row.name}: auth`),
+    policies: parseJsonColumn(ZApiPolicies, row.policies, `API ${row.name}: policies`),
     routes: row.routes.map((r) => ({
       id: r.id,
       name: r.name,
       methods: r.methods,
       path: r.path,
-      // Stored only after validation with ZAggregate.
-      aggregate: r.aggregate as unknown as Aggregate | null,
+      aggregate: parseNullableJsonColumn(
+        ZAggregate,
+        r.aggregate,
+        `API ${row.name}: route ${r.name ?? r.path} aggregate`,
+      ),
       position: r.position,
     })),
     hasOpenApiDocument: row.openApiDocument !== null,
     mcp: settings,
     mcpEndpoint: settings?.enabled ? mcpEndpointPath(row.basePath, settings.path) : null,
+    tags: row.tags,
     createdAt: row.createdAt,
     updatedAt: row.updatedAt,
   };

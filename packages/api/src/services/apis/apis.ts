@@ -67,6 +67,7 @@ export interface ApiInput {
   routes: Route[];
   openApiDocument?: string | undefined;
   mcp?: McpSettings | null | undefined;
+  tags?: string[] | undefined;
 }
 
 /**
@@ -205,6 +206,7 @@ export async function createApi(
       policies: input.policies as unknown as Prisma.InputJsonValue,
       openApiDocument: input.openApiDocument ?? null,
       mcp: mcpData(input.mcp ?? null),
+      tags: input.tags ?? [],
     },
   });
   await tx.route.createMany({ data: routeRows(id, input.routes, now) });
@@ -263,6 +265,7 @@ export async function updateApi(
           : (patch.policies as unknown as Prisma.InputJsonValue),
       mcp: mcpData(patch.mcp),
       openApiDocument: patch.openApiDocument,
+      tags: patch.tags,
     },
   });
   if (patch.routes !== undefined) {

@@ -183,6 +183,7 @@ export async function loadDeclarativeState(
       })),
       plugins: asObject(a.policies),
       ...(a.mcp === null ? {} : { mcp: a.mcp }),
+      tags: a.tags,
     });
     state.apis.set(a.name, {
       id: a.id,

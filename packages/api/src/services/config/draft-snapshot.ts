@@ -142,6 +142,8 @@ export async function loadDraftSnapshot(
       policies: asObject(a.policies),
       ...(mcpByApi.has(a.id) ? { mcp: mcpByApi.get(a.id) } : {}),
       ...openApiOf(a.policies, a.openApiDocument),
+      // Left out when empty so APIs without tags hash as they did before tags existed.
+      ...(a.tags.length === 0 ? {} : { tags: a.tags }),
     })),
     plans: plans.sort(byName).map((p) => ({
       id: p.id,

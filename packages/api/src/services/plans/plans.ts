@@ -1,8 +1,9 @@
-import type { Quota, RateLimit } from '@portico/config';
+import { type Quota, type RateLimit, ZQuota, ZRateLimit } from '@portico/config';
 import { DbNull, type Plan, type Prisma } from '@portico/db';
 import { newId } from '@portico/id';
 import { logSubscriptionChange } from '../../sync/credential-log';
 import { badRequest, conflict, notFound, PorticoError } from '../shared/domain-errors';
+import { parseNullableJsonColumn } from '../shared/json-column';
 
 export interface PlanView {
   id: string;
@@ -33,9 +34,8 @@ export function toPlanView(row: PlanRow): PlanView {
     id: row.id,
     name: row.name,
     description: row.description,
-    // Stored only after validation with ZRateLimit / ZQuota.
-    rateLimit: (row.rateLimit as unknown as RateLimit | null) ?? null,
-    quota: (row.quota as unknown as Quota | null) ?? null,
+    rateLimit: parseNullableJsonColumn(ZRateLimit, row.rateLimit, `plan ${row.name}: rateLimit`),
+    quota: parseNullableJsonColumn(ZQuota, row.quota, `plan ${row.name}: quota`),
     public: row.public,
     approvalRequired: row.approvalRequired,
     redisFailurePolicy: row.redisFailurePolicy,

@@ -1,7 +1,8 @@
-import { type ApiAuth, ZMcpSettings } from '@portico/config';
+import { type ApiAuth, ZApiAuth, ZMcpSettings, ZQuota, ZRateLimit } from '@portico/config';
 import type { Api, Prisma } from '@portico/db';
 import { parse } from 'yaml';
 import { PorticoError } from '../shared/domain-errors';
+import { parseJsonColumn, parseNullableJsonColumn } from '../shared/json-column';
 import { apiGatewayUrl } from './portal-settings';
 
 /**
@@ -214,8 +215,7 @@ function toCatalogApi(row: ListedApiRow, publicGatewayUrl: string): CatalogApi {
     version: row.version,
     basePath: row.basePath,
     gatewayUrl,
-    // Stored only after validation with ZApiAuth.
-    auth: describeAuth(row.auth as unknown as ApiAuth),
+    auth: describeAuth(parseJsonColumn(ZApiAuth, row.auth, `API ${row.name}: auth`)),
     tags: openApiTags(parseOpenApi(row)),
     hasOpenApi: row.openApiDocument !== null,
     mcpEndpoint: mcpEndpoint(row, gatewayUrl),
@@ -308,9 +308,8 @@ export async function listCatalogPlans(tx: Prisma.TransactionClient): Promise<Ca
     id: p.id,
     name: p.name,
     description: p.description,
-    // Stored only after validation with ZRateLimit / ZQuota.
-    rateLimit: p.rateLimit as CatalogPlan['rateLimit'],
-    quota: p.quota as CatalogPlan['quota'],
+    rateLimit: parseNullableJsonColumn(ZRateLimit, p.rateLimit, `plan ${p.name}: rateLimit`),
+    quota: parseNullableJsonColumn(ZQuota, p.quota, `plan ${p.name}: quota`),
     approvalRequired: p.approvalRequired,
     apis: p.apis.map((a) => a.api).sort((a, b) => a.name.localeCompare(b.name)),
   }));

@@ -1,8 +1,9 @@
-import type { RegistryType } from '@portico/config';
+import { type RegistryType, ZRegistryFields } from '@portico/config';
 import type { Prisma, RegistryConnection } from '@portico/db';
 import { newId } from '@portico/id';
 import { sealSecret } from '../../crypto/seal';
 import { conflict, notFound } from '../shared/domain-errors';
+import { parseJsonColumn } from '../shared/json-column';
 
 /** A registry as callers see it: credentials are write-only, only their presence shows. */
 export interface RegistryView {
@@ -19,10 +20,9 @@ export interface RegistryView {
   updatedAt: Date;
 }
 
-function asRecord(value: Prisma.JsonValue): Record<string, unknown> {
-  return typeof value === 'object' && value !== null && !Array.isArray(value)
-    ? (value as Record<string, unknown>)
-    : {};
+/** A registry's stored options, parsed with the options field's rule. */
+export function registryOptions(r: RegistryConnection): Record<string, unknown> {
+  return parseJsonColumn(ZRegistryFields.shape.options, r.options, `registry ${r.name}: options`);
 }
 
 export function toRegistryView(r: RegistryConnection): RegistryView {
@@ -31,7 +31,7 @@ export function toRegistryView(r: RegistryConnection): RegistryView {
     name: r.name,
     type: r.type,
     address: r.address,
-    options: asRecord(r.options),
+    options: registryOptions(r),
     hasCredentials: r.credentialsSealed !== null,
     lastCheckedAt: r.lastCheckedAt,
     lastStatus: r.lastStatus,

@@ -1,5 +1,6 @@
 import { Socket } from 'node:net';
 import type { RegistryConnection } from '@portico/db';
+import { registryOptions } from './registries';
 import type { RegistryProbe, RegistryProbeTarget } from './registry-probe';
 
 export interface RegistryCheckResult {
@@ -48,12 +49,7 @@ export function registryProbeTarget(registry: RegistryConnection): RegistryProbe
     name: registry.name,
     type: registry.type,
     address: registry.address,
-    options:
-      typeof registry.options === 'object' &&
-      registry.options !== null &&
-      !Array.isArray(registry.options)
-        ? (registry.options as Record<string, unknown>)
-        : {},
+    options: registryOptions(registry),
     hasCredentials: registry.credentialsSealed !== null,
   };
 }

@@ -2,11 +2,12 @@ import {
   type DiscoveryRef,
   type ServiceSettings,
   type Target,
-  ZServiceSettings,
+  ZServiceFields,
 } from '@portico/config';
 import { DbNull, type Prisma, type Service } from '@portico/db';
 import { newId } from '@portico/id';
 import { badRequest, conflict, notFound } from '../shared/domain-errors';
+import { parseJsonColumn, parseNullableJsonColumn } from '../shared/json-column';
 import { grpcSettingsProblem } from './grpc-schema-check';
 
 export interface ServiceView {
@@ -24,25 +25,24 @@ export interface ServiceView {
 
 type ServiceRow = Service & { registry: { name: string } | null };
 
+const SERVICE = ZServiceFields.shape;
+/** The registry is stored as a relation (`registryId`), not inside the discovery column. */
+const ZStoredDiscovery = SERVICE.discovery.omit({ registry: true });
+
 export function toServiceView(row: ServiceRow): ServiceView {
-  const discovery =
-    row.registry &&
-    typeof row.discovery === 'object' &&
-    row.discovery !== null &&
-    !Array.isArray(row.discovery)
-      ? ({
-          ...(row.discovery as Record<string, unknown>),
-          registry: row.registry.name,
-        } as DiscoveryRef)
-      : null;
+  const stored = parseNullableJsonColumn(
+    ZStoredDiscovery,
+    row.discovery,
+    `service ${row.name}: discovery`,
+  );
   return {
     id: row.id,
     name: row.name,
     description: row.description,
-    targets: Array.isArray(row.targets) ? (row.targets as unknown as Target[]) : [],
-    discovery,
+    targets: parseJsonColumn(SERVICE.targets, row.targets, `service ${row.name}: targets`),
+    discovery: row.registry && stored ? { ...stored, registry: row.registry.name } : null,
     registryId: row.registryId,
-    settings: ZServiceSettings.parse(row.settings ?? {}),
+    settings: parseJsonColumn(SERVICE.settings, row.settings, `service ${row.name}: settings`),
     createdAt: row.createdAt,
     updatedAt: row.updatedAt,
   };

@@ -24,6 +24,7 @@ export type Draft = {
   policies: Record<string, unknown>;
   routes: { name?: string; methods: string[]; path: string }[];
   mcp: Record<string, unknown> | null;
+  tags: string[];
 };
 
 export function initialDraft(api: ApiView | null): Draft {
@@ -44,6 +45,7 @@ export function initialDraft(api: ApiView | null): Draft {
       path: r.path,
     })) ?? [{ methods: [], path: '/*' }],
     mcp: api?.mcp ?? null,
+    tags: api?.tags ?? [],
   };
 }
 

@@ -61,7 +61,15 @@ export function ApiForm({ api, onDone }: { api: ApiView | null; onDone: () => vo
           )}
         />
       </div>
-      <TextInput path="description" label="Description" />
+      <div className="form-row">
+        <TextInput path="description" label="Description" />
+        <ListInput
+          path="tags"
+          label="Tags"
+          hint="Labels to group and find APIs by: lower-case letters, digits, _ . -"
+          placeholder="payments, internal"
+        />
+      </div>
       <div className="form-row">
         <TextInput path="basePath" label="Base path" placeholder="/orders" />
         <ListInput

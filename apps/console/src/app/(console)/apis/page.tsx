@@ -73,6 +73,13 @@ export default function ApisPage() {
                 </>
               ) : null}
               {a.hosts.length ? <div className="muted">{a.hosts.join(', ')}</div> : null}
+              {a.tags.length ? (
+                <div className="tags">
+                  {a.tags.map((tag) => (
+                    <Badge key={tag}>{tag}</Badge>
+                  ))}
+                </div>
+              ) : null}
             </td>
             <td className="mono">{a.basePath}</td>
             <td>{a.serviceName}</td>

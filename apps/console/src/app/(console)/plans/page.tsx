@@ -1,8 +1,7 @@
 'use client';
 
-import { ZName, ZQuota, ZRateLimit, ZRedisFailurePolicy } from '@portico/config';
+import { ZPlanFields } from '@portico/config';
 import { useMutation, useQuery } from '@tanstack/react-query';
-import { z } from 'zod';
 import { EditorDialog, useEditing } from '../../../components/dialogs';
 import {
   Checkbox,
@@ -21,15 +20,11 @@ import { type RouterOutputs, useTRPC } from '../../../lib/trpc';
 
 type PlanView = RouterOutputs['plans']['list'][number];
 
-const ZPlanForm = z.object({
-  name: ZName,
-  description: z.string().max(2000).optional(),
-  rateLimit: ZRateLimit.nullable(),
-  quota: ZQuota.nullable(),
-  public: z.boolean(),
-  approvalRequired: z.boolean(),
-  redisFailurePolicy: ZRedisFailurePolicy,
-  apiIds: z.array(z.string().min(1)).max(1000),
+/** The server's plan fields; a plan without a rate limit or quota holds null. */
+const ZPlanForm = ZPlanFields.omit({ routeScopes: true }).extend({
+  description: ZPlanFields.shape.description.optional(),
+  rateLimit: ZPlanFields.shape.rateLimit.nullable(),
+  quota: ZPlanFields.shape.quota.nullable(),
 });
 
 interface Draft {

@@ -1,6 +1,6 @@
 'use client';
 
-import { REGISTRY_TYPES, ZName, ZRegistryType } from '@portico/config';
+import { REGISTRY_TYPES, ZRegistryFields } from '@portico/config';
 import { keepPreviousData, useMutation, useQuery } from '@tanstack/react-query';
 import { useState } from 'react';
 import { z } from 'zod';
@@ -25,13 +25,8 @@ const ZOptionsText = z.string().refine((text) => {
   }
 }, 'must be a JSON object, e.g. {"namespace": "prod"}');
 
-const ZRegistryForm = z.object({
-  name: ZName,
-  type: ZRegistryType,
-  address: z.string().trim().max(2000),
-  optionsText: ZOptionsText,
-  credentials: z.record(z.string().max(100), z.string().max(10_000)),
-});
+/** The server's registry fields, with the options edited as JSON text. */
+const ZRegistryForm = ZRegistryFields.omit({ options: true }).extend({ optionsText: ZOptionsText });
 
 function RegistryForm({ registry, onDone }: { registry: RegistryView | null; onDone: () => void }) {
   const trpc = useTRPC();

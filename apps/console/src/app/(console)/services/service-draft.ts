@@ -1,16 +1,11 @@
-import { ZDiscoveryRef, ZName, ZServiceSettings, ZTarget } from '@portico/config';
-import { z } from 'zod';
+import { ZServiceFields, ZServiceSettings } from '@portico/config';
+import type { z } from 'zod';
 import type { RouterOutputs } from '../../../lib/trpc';
 
 export type ServiceView = RouterOutputs['services']['list'][number];
 
-export const ZServiceForm = z.object({
-  name: ZName,
-  description: z.string().max(2000).optional(),
-  targets: z.array(ZTarget).max(1000),
-  discovery: ZDiscoveryRef.optional(),
-  settings: ZServiceSettings,
-});
+/** The server's service fields; a service from a registry has no targets, a static one no discovery. */
+export const ZServiceForm = ZServiceFields.partial({ description: true, discovery: true });
 
 export interface Draft {
   name: string;

@@ -1,7 +1,6 @@
-import { ZName } from '@portico/config';
-import { z } from 'zod';
+import { ZConsumerFields } from '@portico/config';
 
-export const ZCreateAppInput = z.object({
-  name: ZName,
-  description: z.string().trim().max(2000).optional(),
+/** A developer's app is a consumer: its name and description follow the consumer's rules. */
+export const ZCreateAppInput = ZConsumerFields.pick({ name: true }).extend({
+  description: ZConsumerFields.shape.description.trim().optional(),
 });

@@ -1,9 +1,7 @@
-import { ZName } from '@portico/config';
-import { z } from 'zod';
+import { ZConsumerFields } from '@portico/config';
 import { ZId } from '../../../services/shared/schemas';
 
-export const ZUpdateAppInput = z.object({
+export const ZUpdateAppInput = ZConsumerFields.pick({ name: true }).partial().extend({
   id: ZId,
-  name: ZName.optional(),
-  description: z.string().trim().max(2000).nullable().optional(),
+  description: ZConsumerFields.shape.description.trim().nullable().optional(),
 });

@@ -27,22 +27,21 @@ async function freeSlug(tx: Prisma.TransactionClient, name: string): Promise<str
   throw new PorticoError('CTL_CONFLICT', `apis: no free slug for API ${name}`);
 }
 
-/** A file entry as the API service takes it (without routes, which are written when changed). */
+/**
+ * A file entry as the API service takes it (without routes, which are written when changed).
+ * Fields named alike in the file and the service pass through as they are, so a field added to
+ * the API's base schema reaches the service without a line here.
+ */
 function apiFields(a: DeclarativeApiView, serviceId: string): Omit<ApiInput, 'routes'> {
+  const { service: _service, plugins, openapi, routes: _routes, description, mcp, ...same } = a;
   return {
-    name: a.name,
-    description: a.description ?? null,
-    version: a.version,
-    basePath: a.basePath,
-    hosts: a.hosts,
+    ...same,
+    description: description ?? null,
     serviceId,
-    stripBasePath: a.stripBasePath,
-    visibility: a.visibility,
-    auth: a.auth,
-    policies: a.plugins,
-    mcp: a.mcp ?? null,
+    policies: plugins,
+    mcp: mcp ?? null,
     // Absent keeps the stored document (one imported in the console, say).
-    openApiDocument: openApiText(a.openapi),
+    openApiDocument: openApiText(openapi),
   };
 }
 
