@@ -2,7 +2,7 @@ import { type ControlPlane, eventually, freePort } from '@portico/testkit';
 import { request } from 'undici';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { EchoBody, TestGateway, Upstream } from './harness';
-import { consumerIdOf, type SyncedStack, startSyncedStack } from './synced-stack';
+import { applyingDocument, consumerIdOf, type SyncedStack, startSyncedStack } from './synced-stack';
 
 let stack: SyncedStack;
 let control: ControlPlane;
@@ -34,12 +34,7 @@ async function status(path: string, key: string): Promise<number> {
 beforeAll(async () => {
   stack = await startSyncedStack({
     nodeName: 'gw-test',
-    prepare: async (control, upstream) => {
-      await control.trpc('config.applyDocument', {
-        document: documentV1(upstream.port),
-        message: 'initial',
-      });
-    },
+    prepare: applyingDocument(({ port }) => documentV1(port), 'initial'),
   });
   ({ control, upstream, gw } = stack);
   acmeId = await consumerIdOf(control, 'acme');

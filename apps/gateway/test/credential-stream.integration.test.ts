@@ -2,7 +2,7 @@ import type { ControlPlane } from '@portico/testkit';
 import { request } from 'undici';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { eventually, type TestGateway } from './harness';
-import { consumerIdOf, type SyncedStack, startSyncedStack } from './synced-stack';
+import { applyingDocument, consumerIdOf, type SyncedStack, startSyncedStack } from './synced-stack';
 
 let stack: SyncedStack;
 let control: ControlPlane;
@@ -41,12 +41,7 @@ async function call(username: string, password: string) {
 beforeAll(async () => {
   stack = await startSyncedStack({
     nodeName: 'gw-credentials',
-    prepare: async (control, upstream) => {
-      await control.trpc('config.applyDocument', {
-        document: document(upstream.port),
-        message: 'basic',
-      });
-    },
+    prepare: applyingDocument(({ port }) => document(port), 'basic'),
   });
   ({ control, gw } = stack);
   acmeId = await consumerIdOf(control, 'acme');

@@ -12,7 +12,7 @@ import {
 import { request } from 'undici';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { eventually, expectProblem, listenOnTls, type TestGateway, type Upstream } from './harness';
-import { type SyncedStack, startSyncedStack } from './synced-stack';
+import { applyingDocument, type SyncedStack, startSyncedStack } from './synced-stack';
 
 /** The YAML example of docs/authentication.md that contains `marker`, exactly as written there. */
 const documented = (marker: string) => documentedYamlExample('authentication.md', marker);
@@ -32,15 +32,10 @@ beforeAll(async () => {
   certificates = makeCertificateFolder('auth-docs');
   stack = await startSyncedStack({
     nodeName: 'gw-auth-docs-2',
-    prepare: async (control, upstream) => {
-      await control.trpc('config.applyDocument', {
-        document: documented('type: signature').replace(
-          '127.0.0.1:9105',
-          `127.0.0.1:${upstream.port}`,
-        ),
-        message: 'docs/authentication.md signatures',
-      });
-    },
+    prepare: applyingDocument(
+      ({ port }) => documented('type: signature').replace('127.0.0.1:9105', `127.0.0.1:${port}`),
+      'docs/authentication.md signatures',
+    ),
   });
   ({ upstream, control, gw } = stack);
 }, 120_000);

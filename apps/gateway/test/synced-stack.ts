@@ -47,6 +47,16 @@ export async function startSyncedStack(options: {
   }
 }
 
+/** A `prepare` step applying one declarative document, built around the upstream's address. */
+export function applyingDocument(
+  document: (upstream: Upstream) => unknown,
+  message: string,
+): (control: ControlPlane, upstream: Upstream) => Promise<void> {
+  return async (control, upstream) => {
+    await control.trpc('config.applyDocument', { document: document(upstream), message });
+  };
+}
+
 /** The id the control plane gave the consumer named `name` ('' when there is none). */
 export async function consumerIdOf(control: ControlPlane, name: string): Promise<string> {
   const consumers = await control.query<{ id: string; name: string }[]>('consumers.list', {});

@@ -2,7 +2,7 @@ import { type ControlPlane, documentedYamlExample, eventually } from '@portico/t
 import { request } from 'undici';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { CountingEcho, type TestGateway, type Upstream } from './harness';
-import { type SyncedStack, startSyncedStack } from './synced-stack';
+import { applyingDocument, type SyncedStack, startSyncedStack } from './synced-stack';
 
 /** The first YAML example of docs/validation.md, exactly as written there. */
 const documented = documentedYamlExample('validation.md');
@@ -17,12 +17,10 @@ beforeAll(async () => {
   stack = await startSyncedStack({
     nodeName: 'gw-validation-docs',
     upstream: countingEcho.handler,
-    prepare: async (control, upstream) => {
-      await control.trpc('config.applyDocument', {
-        document: documented.replace('127.0.0.1:9101', `127.0.0.1:${upstream.port}`),
-        message: 'docs/validation.md',
-      });
-    },
+    prepare: applyingDocument(
+      ({ port }) => documented.replace('127.0.0.1:9101', `127.0.0.1:${port}`),
+      'docs/validation.md',
+    ),
   });
   ({ control, upstream, gw } = stack);
 }, 120_000);
