@@ -8,13 +8,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { parse as parseYaml } from 'yaml';
 import { credentialSet } from './credential-set';
 import { startFedGateway } from './fed-gateway';
-import {
-  type ShopServer,
-  shopClient,
-  startShopServer,
-  transcodedOrder,
-  unaryCall,
-} from './grpc-support';
+import { getOrderOnce, type ShopServer, startShopServer, transcodedOrder } from './grpc-support';
 import { eventually, startUpstream, type TestGateway, type Upstream } from './harness';
 
 /**
@@ -151,8 +145,11 @@ describe('docs/grpc.md', () => {
 
 describe('docs/grpc.md pass-through example', () => {
   it('passes a gRPC call on the documented host through with a key, and refuses one without', async () => {
-    const client = shopClient(gw.port, { 'grpc.default_authority': 'grpc.example.com' });
-    const call = (metadata: Metadata) => unaryCall(client, 'GetOrder', { id: '7' }, { metadata });
+    const call = (metadata: Metadata) =>
+      getOrderOnce(gw.port, '7', {
+        channel: { 'grpc.default_authority': 'grpc.example.com' },
+        metadata,
+      });
     const keyed = new Metadata();
     keyed.set('x-api-key', docKey.clear);
     const ok = await call(keyed);
@@ -161,7 +158,6 @@ describe('docs/grpc.md pass-through example', () => {
     expect(shop.state.lastMetadata?.['x-consumer-id']).toBe('con_doc');
     const refused = await call(new Metadata());
     expect(refused.error?.code).toBe(16);
-    client.close();
   });
 });
 

@@ -1,14 +1,7 @@
-import type { Client } from '@grpc/grpc-js';
 import { type CertificateFolder, makeCertificateFolder } from '@portico/testkit';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startFedGateway } from './fed-gateway';
-import {
-  grpcService,
-  type ShopServer,
-  shopClient,
-  startShopServer,
-  unaryCall,
-} from './grpc-support';
+import { getOrderOnce, grpcService, type ShopServer, startShopServer } from './grpc-support';
 import { apiOf, type TestGateway } from './harness';
 
 /**
@@ -18,7 +11,6 @@ import { apiOf, type TestGateway } from './harness';
 let certificates: CertificateFolder | undefined;
 let shop: ShopServer;
 let gw: TestGateway;
-let client: Client;
 
 beforeAll(async () => {
   certificates = makeCertificateFolder('grpc-upstream-tls');
@@ -43,12 +35,8 @@ beforeAll(async () => {
       ],
     },
   });
-  client = shopClient(gw.port, {
-    'grpc.default_authority': 'trusted.test',
-  });
 });
 afterAll(async () => {
-  client?.close();
   await gw?.close();
   await shop?.close();
   certificates?.remove();
@@ -56,18 +44,18 @@ afterAll(async () => {
 
 describe('gRPC pass-through to an instance over TLS', () => {
   it("reaches it with the service's CA bundle and server name", async () => {
-    const result = await unaryCall(client, 'GetOrder', { id: '8' });
+    const result = await getOrderOnce(gw.port, '8', {
+      channel: { 'grpc.default_authority': 'trusted.test' },
+    });
     expect(result.error).toBeNull();
     expect(result.response?.servedBy).toBe('tls-shop');
   });
 
   it('answers UNAVAILABLE when the certificate is not trusted, the server not called', async () => {
     const before = shop.state.calls;
-    const untrusted = shopClient(gw.port, {
-      'grpc.default_authority': 'untrusted.test',
+    const result = await getOrderOnce(gw.port, '8', {
+      channel: { 'grpc.default_authority': 'untrusted.test' },
     });
-    const result = await unaryCall(untrusted, 'GetOrder', { id: '8' });
-    untrusted.close();
     expect(result.error?.code).toBe(14);
     expect(result.error?.details).toMatch(/did not take the call: .*certificate/);
     expect(shop.state.calls).toBe(before);

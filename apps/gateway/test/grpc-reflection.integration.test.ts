@@ -1,14 +1,12 @@
-import type { Client } from '@grpc/grpc-js';
 import { request } from 'undici';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startFedGateway } from './fed-gateway';
 import {
+  getOrderOnce,
   grpcService,
   type ShopServer,
-  shopClient,
   startShopServer,
   transcodedOrder,
-  unaryCall,
 } from './grpc-support';
 import { apiOf, eventually, published, type TestGateway } from './harness';
 
@@ -18,7 +16,6 @@ import { apiOf, eventually, published, type TestGateway } from './harness';
  */
 let shop: ShopServer;
 let gw: TestGateway;
-const clients: Client[] = [];
 
 /** The shop API on a service whose schema comes from reflection on these instances. */
 function reflectedShop(ports: number[]) {
@@ -33,7 +30,6 @@ beforeAll(async () => {
   gw = await startFedGateway({ snapshot: reflectedShop([shop.port]) });
 });
 afterAll(async () => {
-  for (const c of clients) c.close();
   await gw.close();
   await shop.close();
 });
@@ -62,9 +58,7 @@ describe('a gRPC service whose schema comes from server reflection', () => {
   });
 
   it('passes gRPC clients through by the methods the server reflected', async () => {
-    const client = shopClient(gw.port);
-    clients.push(client);
-    const { error, response } = await unaryCall(client, 'GetOrder', { id: '4' });
+    const { error, response } = await getOrderOnce(gw.port, '4');
     expect(error).toBeNull();
     expect(response).toMatchObject({ id: '4', servedBy: 'reflected' });
   });

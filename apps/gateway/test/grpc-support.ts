@@ -390,3 +390,20 @@ export async function heldByBackpressure(sent: () => number): Promise<void> {
     'the server to be held by backpressure',
   );
 }
+
+/**
+ * One GetOrder call for `id` on a client of its own, closed once it answers: for tests that make
+ * a single call (`channel` options such as `grpc.default_authority` pick the API by host).
+ */
+export async function getOrderOnce(
+  port: number,
+  id: string,
+  options: { channel?: ChannelOptions; metadata?: Metadata } = {},
+): Promise<UnaryOutcome> {
+  const client = shopClient(port, options.channel);
+  try {
+    return await unaryCall(client, 'GetOrder', { id }, { metadata: options.metadata });
+  } finally {
+    client.close();
+  }
+}
