@@ -126,6 +126,11 @@ async function call(path: string, headers: Record<string, string> = {}) {
   return { status: res.statusCode, headers: res.headers, body };
 }
 
+/** A credential delta at `seq`, each change stamped with it as the control plane's log does. */
+function delta(seq: number, ...changes: Record<string, unknown>[]) {
+  return { seq, changes: changes.map((change) => ({ seq, ...change })) };
+}
+
 describe('API key authentication', () => {
   it('admits a valid key and sends consumer identity upstream, never the key', async () => {
     for (const headers of [
@@ -183,7 +188,7 @@ describe('API key authentication', () => {
 
   it('stops a key the moment its revocation delta is applied', async () => {
     expect((await call('/keyed/a', { 'x-api-key': keys.revoked.clear })).status).toBe(200);
-    await gw.feed(null, { seq: 11, changes: [{ seq: 11, type: 'key.delete', id: 'key_revoked' }] });
+    await gw.feed(null, delta(11, { type: 'key.delete', id: 'key_revoked' }));
     const res = await call('/keyed/a', { 'x-api-key': keys.revoked.clear });
     expect(res.status).toBe(401);
     expect(res.body.code).toBe('GW_KEY_INVALID');
@@ -191,31 +196,24 @@ describe('API key authentication', () => {
   });
 
   it('suspending a consumer by delta turns its key into 403', async () => {
-    await gw.feed(null, {
-      seq: 12,
-      changes: [
+    await gw.feed(
+      null,
+      delta(12, {
+        type: 'consumer.upsert',
+        consumer: { id: 'con_s', name: 'sleepy', status: 'suspended' },
+      }),
+    );
+    await gw.feed(
+      null,
+      delta(
+        13,
+        { type: 'consumer.upsert', consumer: { id: 'con_u', name: 'loner', status: 'active' } },
         {
-          seq: 12,
-          type: 'consumer.upsert',
-          consumer: { id: 'con_s', name: 'sleepy', status: 'suspended' },
-        },
-      ],
-    });
-    await gw.feed(null, {
-      seq: 13,
-      changes: [
-        {
-          seq: 13,
-          type: 'consumer.upsert',
-          consumer: { id: 'con_u', name: 'loner', status: 'active' },
-        },
-        {
-          seq: 13,
           type: 'subscription.upsert',
           subscription: { id: 'sub_u', consumerId: 'con_u', planId: 'gold' },
         },
-      ],
-    });
+      ),
+    );
     expect((await call('/keyed/a', { 'x-api-key': keys.unsubscribed.clear })).status).toBe(200);
   });
 });

@@ -144,6 +144,11 @@ async function prepareControlPlane(control: ControlPlane, upstream: Upstream): P
   });
 }
 
+/** The 401 the TLS listener answers a refused client certificate with. */
+function refused(code: string, detail: string) {
+  return { status: 401, body: { code, detail } };
+}
+
 describe('mTLS client certificates on the TLS listener', () => {
   it('admits a registered certificate from the trusted CA and names the consumer upstream', async () => {
     const r = await httpsGet('/secure/orders', clients.valid ?? null);
@@ -165,13 +170,9 @@ describe('mTLS client certificates on the TLS listener', () => {
 
   it('refuses a TLS client without a certificate (401 GW_CERT_MISSING)', async () => {
     const r = await httpsGet('/secure/orders', null);
-    expect(r).toMatchObject({
-      status: 401,
-      body: {
-        code: 'GW_CERT_MISSING',
-        detail: 'present a client certificate issued by a CA this API trusts',
-      },
-    });
+    expect(r).toMatchObject(
+      refused('GW_CERT_MISSING', 'present a client certificate issued by a CA this API trusts'),
+    );
   });
 
   it('verifies an HTTP/2 request signature over :authority and a streamed body on this listener', async () => {
@@ -221,32 +222,24 @@ describe('mTLS client certificates on the TLS listener', () => {
 
   it('refuses a certificate from another CA, even with a registered subject', async () => {
     const r = await httpsGet('/secure/orders', clients.foreign ?? null);
-    expect(r).toMatchObject({
-      status: 401,
-      body: {
-        code: 'GW_CERT_INVALID',
-        detail: 'the client certificate is not issued by a CA this API trusts',
-      },
-    });
+    expect(r).toMatchObject(
+      refused('GW_CERT_INVALID', 'the client certificate is not issued by a CA this API trusts'),
+    );
   });
 
   it('refuses an expired certificate', async () => {
     const r = await httpsGet('/secure/orders', clients.expired ?? null);
-    expect(r).toMatchObject({
-      status: 401,
-      body: { code: 'GW_CERT_INVALID', detail: 'the client certificate has expired' },
-    });
+    expect(r).toMatchObject(refused('GW_CERT_INVALID', 'the client certificate has expired'));
   });
 
   it('refuses a trusted but unregistered certificate', async () => {
     const r = await httpsGet('/secure/orders', clients.stranger ?? null);
-    expect(r).toMatchObject({
-      status: 401,
-      body: {
-        code: 'GW_CERT_INVALID',
-        detail: 'the client certificate is not registered to a consumer, or was revoked',
-      },
-    });
+    expect(r).toMatchObject(
+      refused(
+        'GW_CERT_INVALID',
+        'the client certificate is not registered to a consumer, or was revoked',
+      ),
+    );
   });
 
   it('matches by subject when the API says so', async () => {
