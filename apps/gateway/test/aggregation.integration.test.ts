@@ -1,19 +1,12 @@
-import { randomBytes } from 'node:crypto';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { generateSecret } from '@portico/keys';
 import { eventually } from '@portico/testkit';
-import { Redis } from 'ioredis';
 import { request } from 'undici';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createLimiter, limiterRedisOptions } from '../src/limits/index';
-import {
-  published,
-  service,
-  startGateway,
-  startUpstream,
-  type TestGateway,
-  type Upstream,
-} from './harness';
+import { credentialSet } from './credential-set';
+import { loopbackService, startFedGateway } from './fed-gateway';
+import { published, startUpstream, type TestGateway, type Upstream } from './harness';
+import { connectRedisLimiter, type RedisLimiter } from './redis-limiter';
 
 /**
  * Composite routes against three real HTTP backends: users, orders and reviews (reviews can be
@@ -26,7 +19,7 @@ let orders: Upstream;
 let reviews: Upstream;
 let closedPort: number;
 let gw: TestGateway;
-let redis: Redis;
+let redis: RedisLimiter;
 const backendHits = { users: 0, orders: 0, reviews: 0 };
 
 function json(res: ServerResponse, status: number, body: unknown): void {
@@ -83,17 +76,7 @@ beforeAll(async () => {
   closedPort = down.port;
   await down.close();
 
-  redis = new Redis('redis://127.0.0.1:6379', { ...limiterRedisOptions });
-  await new Promise<void>((resolve) => redis.once('ready', () => resolve()));
-  const limiter = createLimiter({
-    redis,
-    keyPrefix: `gwtest:${randomBytes(6).toString('hex')}`,
-    budgetMs: 50,
-    maxLease: 1,
-  });
-  gw = await startGateway({ limiter });
-
-  const target = (u: Upstream) => [{ host: '127.0.0.1', port: u.port }];
+  redis = await connectRedisLimiter({ maxLease: 1 });
   const profileCalls = [
     call('user', 'users', '/users/{params.id}', {
       allow: ['id', 'name', 'email'],
@@ -106,13 +89,14 @@ beforeAll(async () => {
     call('user', 'users', '/users/{params.id}', { into: 'user', allow: ['id'] }),
     call('reviews', 'reviews', '/slow', { into: 'reviews', timeoutMs: 200 }),
   ];
-  const ok = await gw.feed(
-    published(1, {
+  gw = await startFedGateway({
+    limiter: redis.limiter,
+    snapshot: {
       services: [
-        service('users', target(users)),
-        service('orders', target(orders)),
-        service('reviews', target(reviews)),
-        service('gone', [{ host: '127.0.0.1', port: closedPort }], { retries: { attempts: 0 } }),
+        loopbackService('users', [users]),
+        loopbackService('orders', [orders]),
+        loopbackService('reviews', [reviews]),
+        loopbackService('gone', [{ port: closedPort }], { retries: { attempts: 0 } }),
       ],
       apis: [
         {
@@ -169,26 +153,12 @@ beforeAll(async () => {
       plans: [
         { id: 'six', name: 'six', apiIds: ['metered'], rateLimit: { requests: 6, per: 'minute' } },
       ],
-    }),
-    {
-      seq: 1,
-      set: {
-        consumers: [
-          { id: 'con_m', name: 'metered', status: 'active' },
-          { id: 'con_p', name: 'per-call', status: 'active' },
-        ],
-        keys: [
-          { id: 'key_m', consumerId: 'con_m', hash: key.hash, expiresAt: null },
-          { id: 'key_p', consumerId: 'con_p', hash: perCallKey.hash, expiresAt: null },
-        ],
-        subscriptions: [
-          { id: 'sub_m', consumerId: 'con_m', planId: 'six' },
-          { id: 'sub_p', consumerId: 'con_p', planId: 'six' },
-        ],
-      },
     },
-  );
-  expect(ok).toBe(true);
+    credentials: credentialSet([
+      { id: 'con_m', name: 'metered', key, planId: 'six' },
+      { id: 'con_p', name: 'per-call', key: perCallKey, planId: 'six' },
+    ]),
+  });
 });
 afterAll(async () => {
   await gw.close();
@@ -332,7 +302,7 @@ describe('config apply', () => {
     const version = gw.gateway.runtime.current.config?.version;
     const withRoute = (aggregate: Record<string, unknown>) =>
       published(2, {
-        services: [service('users', [{ host: '127.0.0.1', port: users.port }])],
+        services: [loopbackService('users', [users])],
         apis: [
           {
             id: 'shop',

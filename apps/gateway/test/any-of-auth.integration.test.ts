@@ -3,23 +3,14 @@ import { generateSecret, hashPassword } from '@portico/keys';
 import { SignJWT } from 'jose';
 import { request } from 'undici';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import {
-  apiOf,
-  type EchoBody,
-  echoHandler,
-  published,
-  service,
-  startGateway,
-  startUpstream,
-  type TestGateway,
-  type Upstream,
-} from './harness';
+import { credentialSet } from './credential-set';
+import { type GatewayWithUpstream, loopbackService, startGatewayWithUpstream } from './fed-gateway';
+import { apiOf, type EchoBody } from './harness';
 
 const JWT_SECRET = randomBytes(32).toString('hex');
 const acmeKey = generateSecret('apiKey');
 const unknownKey = generateSecret('apiKey');
-let upstream: Upstream;
-let gw: TestGateway;
+let gw: GatewayWithUpstream;
 
 const jwt = (sub: string) =>
   new SignJWT({ sub })
@@ -36,46 +27,35 @@ async function call(path: string, headers: Record<string, string> = {}) {
 }
 
 beforeAll(async () => {
-  upstream = await startUpstream(echoHandler);
-  gw = await startGateway();
-  const ok = await gw.feed(
-    published(
-      1,
+  gw = await startGatewayWithUpstream({
+    snapshot: (upstream) => ({
+      services: [loopbackService('svc', [upstream])],
+      apis: [
+        apiOf('key-or-jwt', '/kj', 'svc', {
+          auth: {
+            type: 'anyOf',
+            methods: [
+              { type: 'key', queryParam: 'apikey' },
+              { type: 'jwt', secretRef: 'hs', algorithms: ['HS256'] },
+            ],
+          },
+        }),
+        apiOf('basic-or-key', '/bk', 'svc', {
+          auth: {
+            type: 'anyOf',
+            methods: [{ type: 'basic', realm: 'partners' }, { type: 'key' }],
+          },
+        }),
+      ],
+      plans: [{ id: 'gold', name: 'gold', apiIds: ['key-or-jwt', 'basic-or-key'] }],
+    }),
+    jwtSecrets: { hs: JWT_SECRET },
+    credentials: credentialSet(
+      [
+        { id: 'con_a', name: 'acme', key: acmeKey, planId: 'gold' },
+        { id: 'con_j', name: 'jetson', planId: 'gold' },
+      ],
       {
-        services: [service('svc', [{ host: '127.0.0.1', port: upstream.port }])],
-        apis: [
-          apiOf('key-or-jwt', '/kj', 'svc', {
-            auth: {
-              type: 'anyOf',
-              methods: [
-                { type: 'key', queryParam: 'apikey' },
-                { type: 'jwt', secretRef: 'hs', algorithms: ['HS256'] },
-              ],
-            },
-          }),
-          apiOf('basic-or-key', '/bk', 'svc', {
-            auth: {
-              type: 'anyOf',
-              methods: [{ type: 'basic', realm: 'partners' }, { type: 'key' }],
-            },
-          }),
-        ],
-        plans: [{ id: 'gold', name: 'gold', apiIds: ['key-or-jwt', 'basic-or-key'] }],
-      },
-      { hs: JWT_SECRET },
-    ),
-    {
-      seq: 1,
-      set: {
-        consumers: [
-          { id: 'con_a', name: 'acme', status: 'active' },
-          { id: 'con_j', name: 'jetson', status: 'active' },
-        ],
-        keys: [{ id: 'key_a', consumerId: 'con_a', hash: acmeKey.hash, expiresAt: null }],
-        subscriptions: [
-          { id: 'sub_a', consumerId: 'con_a', planId: 'gold' },
-          { id: 'sub_j', consumerId: 'con_j', planId: 'gold' },
-        ],
         credentials: [
           {
             id: 'cred_j',
@@ -88,13 +68,11 @@ beforeAll(async () => {
           },
         ],
       },
-    },
-  );
-  expect(ok).toBe(true);
+    ),
+  });
 }, 60_000);
 afterAll(async () => {
   await gw?.close();
-  await upstream?.close();
 });
 
 describe('any-of authentication', () => {

@@ -2,24 +2,13 @@ import { randomBytes } from 'node:crypto';
 import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { generateSecret } from '@portico/keys';
-import { Redis } from 'ioredis';
 import { exportJWK, generateKeyPair, SignJWT } from 'jose';
 import { request } from 'undici';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { JWKS_COOLDOWN_MS } from '../src/auth/jwt-auth';
-import { createLimiter, limiterRedisOptions } from '../src/limits/index';
-import {
-  apiOf,
-  type EchoBody,
-  echoHandler,
-  eventually,
-  published,
-  service,
-  startGateway,
-  startUpstream,
-  type TestGateway,
-  type Upstream,
-} from './harness';
+import { type GatewayWithUpstream, loopbackService, startGatewayWithUpstream } from './fed-gateway';
+import { apiOf, type EchoBody, eventually } from './harness';
+import { connectRedisLimiter, type RedisLimiter } from './redis-limiter';
 
 const keys = {
   valid: generateSecret('apiKey'),
@@ -33,16 +22,14 @@ const keys = {
 };
 const JWT_SECRET = randomBytes(32).toString('hex');
 
-let upstream: Upstream;
-let gw: TestGateway;
-let redis: Redis;
+let gw: GatewayWithUpstream;
+let redis: RedisLimiter;
 let jwks: { keys: object[] } = { keys: [] };
 let jwksFetches = 0;
 let jwksServer: ReturnType<typeof createServer>;
 let jwksUrl = '';
 
 beforeAll(async () => {
-  upstream = await startUpstream(echoHandler);
   jwksServer = createServer((_req, res) => {
     jwksFetches++;
     res.writeHead(200, { 'content-type': 'application/json' });
@@ -50,64 +37,54 @@ beforeAll(async () => {
   });
   await new Promise<void>((resolve) => jwksServer.listen(0, '127.0.0.1', resolve));
   jwksUrl = `http://127.0.0.1:${(jwksServer.address() as AddressInfo).port}/jwks.json`;
-  redis = new Redis('redis://127.0.0.1:6379', { ...limiterRedisOptions });
-  await new Promise<void>((resolve) => redis.once('ready', () => resolve()));
-  const limiter = createLimiter({
-    redis,
-    keyPrefix: `gwtest:${randomBytes(6).toString('hex')}`,
-    budgetMs: 50,
-    // As the gateway runs by default: leases for busy consumers, none near a limit.
-    maxLease: 64,
-  });
-  gw = await startGateway({ limiter });
+  // As the gateway runs by default: leases for busy consumers, none near a limit.
+  redis = await connectRedisLimiter({ maxLease: 64 });
   const key = (
     id: string,
     consumerId: string,
     secret: { hash: string },
     expiresAt: string | null = null,
   ) => ({ id, consumerId, hash: secret.hash, expiresAt });
-  const ok = await gw.feed(
-    published(
-      1,
-      {
-        services: [service('svc', [{ host: '127.0.0.1', port: upstream.port }])],
-        apis: [
-          apiOf('keyed', '/keyed', 'svc', { auth: { type: 'key', queryParam: 'apikey' } }),
-          apiOf('other', '/other', 'svc', { auth: { type: 'key' } }),
-          apiOf('limited', '/limited', 'svc', { auth: { type: 'key' } }),
-          apiOf('quota', '/quota', 'svc', { auth: { type: 'key' } }),
-          apiOf('hs', '/hs', 'svc', {
-            auth: {
-              type: 'jwt',
-              secretRef: 'hs',
-              algorithms: ['HS256'],
-              issuer: 'https://issuer.test',
-              audience: 'portico',
-            },
-          }),
-          apiOf('rs', '/rs', 'svc', { auth: { type: 'jwt', jwksUrl, algorithms: ['ES256'] } }),
-        ],
-        plans: [
-          { id: 'gold', name: 'gold', apiIds: ['keyed', 'hs', 'rs'] },
-          {
-            id: 'tight',
-            name: 'tight',
-            apiIds: ['limited'],
-            rateLimit: { requests: 3, per: 'minute' },
-            quota: { requests: 1000, per: 'day' },
+  gw = await startGatewayWithUpstream({
+    limiter: redis.limiter,
+    snapshot: (upstream) => ({
+      services: [loopbackService('svc', [upstream])],
+      apis: [
+        apiOf('keyed', '/keyed', 'svc', { auth: { type: 'key', queryParam: 'apikey' } }),
+        apiOf('other', '/other', 'svc', { auth: { type: 'key' } }),
+        apiOf('limited', '/limited', 'svc', { auth: { type: 'key' } }),
+        apiOf('quota', '/quota', 'svc', { auth: { type: 'key' } }),
+        apiOf('hs', '/hs', 'svc', {
+          auth: {
+            type: 'jwt',
+            secretRef: 'hs',
+            algorithms: ['HS256'],
+            issuer: 'https://issuer.test',
+            audience: 'portico',
           },
-          {
-            id: 'small-quota',
-            name: 'small-quota',
-            apiIds: ['quota'],
-            rateLimit: { requests: 1000, per: 'second' },
-            quota: { requests: 2, per: 'day' },
-          },
-        ],
-      },
-      { hs: JWT_SECRET },
-    ),
-    {
+        }),
+        apiOf('rs', '/rs', 'svc', { auth: { type: 'jwt', jwksUrl, algorithms: ['ES256'] } }),
+      ],
+      plans: [
+        { id: 'gold', name: 'gold', apiIds: ['keyed', 'hs', 'rs'] },
+        {
+          id: 'tight',
+          name: 'tight',
+          apiIds: ['limited'],
+          rateLimit: { requests: 3, per: 'minute' },
+          quota: { requests: 1000, per: 'day' },
+        },
+        {
+          id: 'small-quota',
+          name: 'small-quota',
+          apiIds: ['quota'],
+          rateLimit: { requests: 1000, per: 'second' },
+          quota: { requests: 2, per: 'day' },
+        },
+      ],
+    }),
+    jwtSecrets: { hs: JWT_SECRET },
+    credentials: {
       seq: 10,
       set: {
         consumers: [
@@ -134,12 +111,10 @@ beforeAll(async () => {
         ],
       },
     },
-  );
-  expect(ok).toBe(true);
+  });
 });
 afterAll(async () => {
   await gw.close();
-  await upstream.close();
   jwksServer.closeAllConnections();
   jwksServer.close();
   redis.disconnect();
@@ -149,6 +124,11 @@ async function call(path: string, headers: Record<string, string> = {}) {
   const res = await request(`${gw.url}${path}`, { headers });
   const body = (await res.body.json()) as EchoBody & { code?: string; detail?: string };
   return { status: res.statusCode, headers: res.headers, body };
+}
+
+/** A credential delta at `seq`, each change stamped with it as the control plane's log does. */
+function delta(seq: number, ...changes: Record<string, unknown>[]) {
+  return { seq, changes: changes.map((change) => ({ seq, ...change })) };
 }
 
 describe('API key authentication', () => {
@@ -208,7 +188,7 @@ describe('API key authentication', () => {
 
   it('stops a key the moment its revocation delta is applied', async () => {
     expect((await call('/keyed/a', { 'x-api-key': keys.revoked.clear })).status).toBe(200);
-    await gw.feed(null, { seq: 11, changes: [{ seq: 11, type: 'key.delete', id: 'key_revoked' }] });
+    await gw.feed(null, delta(11, { type: 'key.delete', id: 'key_revoked' }));
     const res = await call('/keyed/a', { 'x-api-key': keys.revoked.clear });
     expect(res.status).toBe(401);
     expect(res.body.code).toBe('GW_KEY_INVALID');
@@ -216,31 +196,24 @@ describe('API key authentication', () => {
   });
 
   it('suspending a consumer by delta turns its key into 403', async () => {
-    await gw.feed(null, {
-      seq: 12,
-      changes: [
+    await gw.feed(
+      null,
+      delta(12, {
+        type: 'consumer.upsert',
+        consumer: { id: 'con_s', name: 'sleepy', status: 'suspended' },
+      }),
+    );
+    await gw.feed(
+      null,
+      delta(
+        13,
+        { type: 'consumer.upsert', consumer: { id: 'con_u', name: 'loner', status: 'active' } },
         {
-          seq: 12,
-          type: 'consumer.upsert',
-          consumer: { id: 'con_s', name: 'sleepy', status: 'suspended' },
-        },
-      ],
-    });
-    await gw.feed(null, {
-      seq: 13,
-      changes: [
-        {
-          seq: 13,
-          type: 'consumer.upsert',
-          consumer: { id: 'con_u', name: 'loner', status: 'active' },
-        },
-        {
-          seq: 13,
           type: 'subscription.upsert',
           subscription: { id: 'sub_u', consumerId: 'con_u', planId: 'gold' },
         },
-      ],
-    });
+      ),
+    );
     expect((await call('/keyed/a', { 'x-api-key': keys.unsubscribed.clear })).status).toBe(200);
   });
 });

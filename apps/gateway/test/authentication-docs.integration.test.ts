@@ -1,32 +1,18 @@
 import { randomBytes } from 'node:crypto';
-import { readFileSync } from 'node:fs';
-import { type ControlPlane, startControlPlane } from '@portico/testkit';
+import { documentedYamlExample } from '@portico/testkit';
 import { SignJWT } from 'jose';
 import { request } from 'undici';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import {
-  echoHandler,
-  startGateway,
-  startUpstream,
-  type TestGateway,
-  type Upstream,
-} from './harness';
+import { CountingEcho, type TestGateway } from './harness';
+import { type SyncedStack, startSyncedStack } from './synced-stack';
 
 /** The required-scopes YAML example of docs/authentication.md, exactly as written there. */
-const documented = (() => {
-  const page = readFileSync(new URL('../../../docs/authentication.md', import.meta.url), 'utf8');
-  const block = [...page.matchAll(/```yaml\n([\s\S]*?)```/g)]
-    .map((m) => m[1] ?? '')
-    .find((b) => b.includes('secretRef: orders-jwt'));
-  if (block === undefined) throw new Error('docs/authentication.md has no required-scopes example');
-  return block;
-})();
+const documented = documentedYamlExample('authentication.md', 'secretRef: orders-jwt');
 
 const SECRET = randomBytes(32).toString('hex');
-let upstream: Upstream;
-let control: ControlPlane;
+let stack: SyncedStack;
 let gw: TestGateway;
-let hits = 0;
+const countingEcho = new CountingEcho();
 
 async function token(claims: Record<string, unknown>): Promise<string> {
   return new SignJWT(claims)
@@ -39,7 +25,7 @@ async function token(claims: Record<string, unknown>): Promise<string> {
 }
 
 async function send(method: 'GET' | 'POST', path: string, jwt: string) {
-  const before = hits;
+  const before = countingEcho.hits;
   const res = await request(`${gw.url}${path}`, {
     method,
     headers: { authorization: `Bearer ${jwt}` },
@@ -49,34 +35,26 @@ async function send(method: 'GET' | 'POST', path: string, jwt: string) {
     status: res.statusCode,
     body,
     challenge: res.headers['www-authenticate'],
-    reachedUpstream: hits - before,
+    reachedUpstream: countingEcho.hits - before,
   };
 }
 
 beforeAll(async () => {
-  upstream = await startUpstream((req, res) => {
-    hits++;
-    echoHandler(req, res);
+  stack = await startSyncedStack({
+    nodeName: 'gw-auth-docs',
+    upstream: countingEcho.handler,
+    prepare: async (control, upstream) => {
+      await control.trpc('secrets.create', { name: 'orders-jwt', value: SECRET });
+      await control.trpc('config.applyDocument', {
+        document: documented.replace('127.0.0.1:9102', `127.0.0.1:${upstream.port}`),
+        message: 'docs/authentication.md',
+      });
+    },
   });
-  control = await startControlPlane();
-  await control.trpc('secrets.create', { name: 'orders-jwt', value: SECRET });
-  await control.trpc('config.applyDocument', {
-    document: documented.replace('127.0.0.1:9102', `127.0.0.1:${upstream.port}`),
-    message: 'docs/authentication.md',
-  });
-  const { token: dpToken } = await control.trpc<{ token: string }>('tokens.createMachine', {
-    kind: 'dataplane',
-    name: 'gw-auth-docs',
-  });
-  gw = await startGateway({ controlUrl: control.url, token: dpToken });
-  await gw.gateway.sync.waitForConfig();
+  gw = stack.gw;
 }, 120_000);
 
-afterAll(async () => {
-  await gw?.close();
-  await control?.close();
-  await upstream?.close();
-});
+afterAll(() => stack?.close());
 
 describe('the YAML example of docs/authentication.md, applied through the control plane', () => {
   it('lets a token with orders:read read', async () => {

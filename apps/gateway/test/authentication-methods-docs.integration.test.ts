@@ -1,18 +1,11 @@
 import { randomBytes } from 'node:crypto';
-import { readFileSync } from 'node:fs';
-import { type ControlPlane, eventually, startControlPlane } from '@portico/testkit';
+import { type ControlPlane, documentedYamlExample, eventually } from '@portico/testkit';
 import { SignJWT } from 'jose';
 import { request } from 'undici';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import {
-  type EchoBody,
-  echoHandler,
-  startSyncedGateway,
-  startUpstream,
-  type TestGateway,
-  type Upstream,
-} from './harness';
+import type { EchoBody, TestGateway, Upstream } from './harness';
 import { type IntrospectionServer, startIntrospectionServer } from './oauth2-introspection-server';
+import { consumerIdOf, type SyncedStack, startSyncedStack } from './synced-stack';
 
 /**
  * The basic, introspection and anyOf YAML examples of docs/authentication.md, applied as written
@@ -20,18 +13,12 @@ import { type IntrospectionServer, startIntrospectionServer } from './oauth2-int
  * replaced by the password, which is what `portico apply` sends), served by a gateway synced
  * from it.
  */
-const page = readFileSync(new URL('../../../docs/authentication.md', import.meta.url), 'utf8');
-function example(marker: string): string {
-  const block = [...page.matchAll(/```yaml\n([\s\S]*?)```/g)]
-    .map((m) => m[1] ?? '')
-    .find((b) => b.includes(marker));
-  if (block === undefined) throw new Error(`docs/authentication.md has no example with ${marker}`);
-  return block;
-}
+const example = (marker: string) => documentedYamlExample('authentication.md', marker);
 
 const EXPORT_PASSWORD = 'nightly export password';
 const CLIENT = { id: 'portico-gateway', secret: randomBytes(24).toString('base64url') };
 const JWT_SECRET = randomBytes(32).toString('hex');
+let stack: SyncedStack;
 let upstream: Upstream;
 let as: IntrospectionServer;
 let control: ControlPlane;
@@ -60,23 +47,26 @@ async function call(path: string, headers: Record<string, string> = {}, method =
 const port = (doc: string) => doc.replace(/127\.0\.0\.1:910\d/, `127.0.0.1:${upstream.port}`);
 
 beforeAll(async () => {
-  upstream = await startUpstream(echoHandler);
   as = await startIntrospectionServer(CLIENT);
-  control = await startControlPlane();
-  await control.trpc('secrets.create', { name: 'ledger-introspection', value: CLIENT.secret });
-  await control.trpc('secrets.create', { name: 'catalog-jwt', value: JWT_SECRET });
-  await applyExample(
-    port(example('type: basic')).replace(
-      'passwordEnv: ACME_EXPORT_PASSWORD',
-      `password: ${EXPORT_PASSWORD}`,
-    ),
-  );
-  gw = await startSyncedGateway(control, 'gw-auth-methods-docs');
+  stack = await startSyncedStack({
+    nodeName: 'gw-auth-methods-docs',
+    prepare: async (plane, echo) => {
+      control = plane;
+      upstream = echo;
+      await control.trpc('secrets.create', { name: 'ledger-introspection', value: CLIENT.secret });
+      await control.trpc('secrets.create', { name: 'catalog-jwt', value: JWT_SECRET });
+      await applyExample(
+        port(example('type: basic')).replace(
+          'passwordEnv: ACME_EXPORT_PASSWORD',
+          `password: ${EXPORT_PASSWORD}`,
+        ),
+      );
+    },
+  });
+  gw = stack.gw;
 }, 120_000);
 afterAll(async () => {
-  await gw?.close();
-  await control?.close();
-  await upstream?.close();
+  await stack?.close();
   await as?.close();
 });
 
@@ -137,8 +127,7 @@ describe('docs/authentication.md: anyOf example', () => {
   let key = '';
   beforeAll(async () => {
     await applyExample(port(example('type: anyOf')));
-    const consumers = await control.query<{ id: string; name: string }[]>('consumers.list', {});
-    const acme = consumers.find((c) => c.name === 'acme')?.id ?? '';
+    const acme = await consumerIdOf(control, 'acme');
     key = (await control.trpc<{ clear: string }>('keys.create', { consumerId: acme })).clear;
     await eventually(
       async () => (await call('/catalog/items', { 'x-api-key': key })).status === 200,

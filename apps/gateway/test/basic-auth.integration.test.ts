@@ -1,20 +1,11 @@
 import { hashPassword } from '@portico/keys';
 import { request } from 'undici';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import {
-  apiOf,
-  type EchoBody,
-  echoHandler,
-  published,
-  service,
-  startGateway,
-  startUpstream,
-  type TestGateway,
-  type Upstream,
-} from './harness';
+import { credentialSet } from './credential-set';
+import { type GatewayWithUpstream, loopbackService, startGatewayWithUpstream } from './fed-gateway';
+import { apiOf, type EchoBody } from './harness';
 
-let upstream: Upstream;
-let gw: TestGateway;
+let gw: GatewayWithUpstream;
 const hashes: Record<string, string> = {};
 
 const basicCredential = (
@@ -63,23 +54,18 @@ beforeAll(async () => {
     ['erin', 'erin password'],
   ] as const)
     hashes[user] = await hashPassword(password);
-  upstream = await startUpstream(echoHandler);
-  gw = await startGateway();
-  const ok = await gw.feed(
-    published(1, {
-      services: [service('svc', [{ host: '127.0.0.1', port: upstream.port }])],
+  gw = await startGatewayWithUpstream({
+    snapshot: (upstream) => ({
+      services: [loopbackService('svc', [upstream])],
       apis: [apiOf('basic', '/basic', 'svc', { auth: { type: 'basic', realm: 'orders' } })],
       plans: [{ id: 'gold', name: 'gold', apiIds: ['basic'] }],
     }),
-    {
-      seq: 1,
-      set: {
-        consumers: [
-          { id: 'con_a', name: 'acme', status: 'active' },
-          { id: 'con_l', name: 'loner', status: 'active' },
-        ],
-        keys: [],
-        subscriptions: [{ id: 'sub_a', consumerId: 'con_a', planId: 'gold' }],
+    credentials: credentialSet(
+      [
+        { id: 'con_a', name: 'acme', planId: 'gold' },
+        { id: 'con_l', name: 'loner' },
+      ],
+      {
         credentials: [
           basicCredential('cred_alice', 'con_a', 'alice'),
           basicCredential('cred_old', 'con_a', 'old', new Date(Date.now() - 1000).toISOString()),
@@ -89,13 +75,11 @@ beforeAll(async () => {
           basicCredential('cred_erin', 'con_a', 'erin'),
         ],
       },
-    },
-  );
-  expect(ok).toBe(true);
+    ),
+  });
 }, 60_000);
 afterAll(async () => {
   await gw?.close();
-  await upstream?.close();
 });
 
 const CHALLENGE = 'Basic realm="orders", charset="UTF-8"';

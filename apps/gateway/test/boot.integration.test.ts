@@ -8,7 +8,16 @@ import { generateSecret } from '@portico/keys';
 import { eventually, freePort } from '@portico/testkit';
 import { request } from 'undici';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { apiOf, published, service, startGateway, startUpstream, type Upstream } from './harness';
+import { credentialSet } from './credential-set';
+import { loopbackService } from './fed-gateway';
+import {
+  apiOf,
+  expectProblem,
+  published,
+  startGateway,
+  startUpstream,
+  type Upstream,
+} from './harness';
 
 const key = generateSecret('apiKey');
 let upstream: Upstream;
@@ -36,18 +45,11 @@ beforeAll(async () => {
   const writer = await startGateway({ stateDir });
   await writer.feed(
     published(7, {
-      services: [service('svc', [{ host: '127.0.0.1', port: upstream.port }])],
+      services: [loopbackService('svc', [upstream])],
       apis: [apiOf('keyed', '/', 'svc', { auth: { type: 'key' } })],
       plans: [{ id: 'p', name: 'p', apiIds: ['keyed'] }],
     }),
-    {
-      seq: 3,
-      set: {
-        consumers: [{ id: 'con_1', name: 'one', status: 'active' }],
-        keys: [{ id: 'key_1', consumerId: 'con_1', hash: key.hash, expiresAt: null }],
-        subscriptions: [{ id: 'sub_1', consumerId: 'con_1', planId: 'p' }],
-      },
-    },
+    credentialSet([{ id: 'con_1', name: 'one', key, planId: 'p' }], { seq: 3 }),
   );
   await eventually(
     () => existsSync(join(stateDir, 'last-known-good.json')),
@@ -117,8 +119,7 @@ describe('last-known-good snapshot', () => {
       try {
         expect(gw.gateway.runtime.current.config).toBeNull();
         const res = await request(`${gw.url}/x`);
-        expect(res.statusCode).toBe(503);
-        expect(((await res.body.json()) as { code: string }).code).toBe('GW_NOT_READY');
+        await expectProblem(res, 503, 'GW_NOT_READY');
         const ready = await request(`${gw.statusUrl}/readyz`);
         expect(ready.statusCode).toBe(503);
         await ready.body.dump();

@@ -1,16 +1,10 @@
-import { type AddressInfo, createServer } from 'node:net';
-import { type ControlPlane, eventually, startControlPlane } from '@portico/testkit';
+import { type ControlPlane, eventually, freePort } from '@portico/testkit';
 import { request } from 'undici';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import {
-  type EchoBody,
-  echoHandler,
-  startGateway,
-  startUpstream,
-  type TestGateway,
-  type Upstream,
-} from './harness';
+import type { EchoBody, TestGateway, Upstream } from './harness';
+import { applyingDocument, consumerIdOf, type SyncedStack, startSyncedStack } from './synced-stack';
 
+let stack: SyncedStack;
 let control: ControlPlane;
 let upstream: Upstream;
 let gw: TestGateway;
@@ -38,26 +32,14 @@ async function status(path: string, key: string): Promise<number> {
 }
 
 beforeAll(async () => {
-  upstream = await startUpstream(echoHandler);
-  control = await startControlPlane();
-  await control.trpc('config.applyDocument', {
-    document: documentV1(upstream.port),
-    message: 'initial',
+  stack = await startSyncedStack({
+    nodeName: 'gw-test',
+    prepare: applyingDocument(({ port }) => documentV1(port), 'initial'),
   });
-  const { token } = await control.trpc<{ token: string }>('tokens.createMachine', {
-    kind: 'dataplane',
-    name: 'gw-test',
-  });
-  const consumers = await control.query<{ id: string; name: string }[]>('consumers.list', {});
-  acmeId = consumers.find((c) => c.name === 'acme')?.id ?? '';
-  gw = await startGateway({ controlUrl: control.url, token });
-  await gw.gateway.sync.waitForConfig();
+  ({ control, upstream, gw } = stack);
+  acmeId = await consumerIdOf(control, 'acme');
 }, 120_000);
-afterAll(async () => {
-  await gw?.close();
-  await control?.close();
-  await upstream?.close();
-});
+afterAll(() => stack?.close());
 
 describe('gateway synced from the real control plane', () => {
   it('applies the published version, verified by hash, and reports it back', async () => {
@@ -128,8 +110,7 @@ describe('gateway synced from the real control plane', () => {
   }, 60_000);
 
   it('answers 403 for a suspended consumer and for one without a subscription', async () => {
-    const consumers = await control.query<{ id: string; name: string }[]>('consumers.list', {});
-    const lonerId = consumers.find((c) => c.name === 'loner')?.id ?? '';
+    const lonerId = await consumerIdOf(control, 'loner');
     const lonerKey = await control.trpc<CreatedKey>('keys.create', {
       consumerId: lonerId,
       name: 'k',
@@ -224,7 +205,7 @@ describe('gateway synced from the real control plane', () => {
 
 describe('instance health reported without a config change', () => {
   it('reports an instance that fails on live traffic as ejected, with no new version', async () => {
-    const dead = await closedPort();
+    const dead = await freePort();
     const document = documentV1(upstream.port);
     await control.trpc('config.applyDocument', {
       document: {
@@ -264,12 +245,3 @@ describe('instance health reported without a config change', () => {
     expect(gw.gateway.runtime.current.config?.version).toBe(version);
   });
 });
-
-/** A loopback port with nothing listening on it. */
-async function closedPort(): Promise<number> {
-  const server = createServer();
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  const { port } = server.address() as AddressInfo;
-  await new Promise<void>((resolve) => server.close(() => resolve()));
-  return port;
-}

@@ -1,17 +1,11 @@
-import { type ControlPlane, startControlPlane } from '@portico/testkit';
+import type { ControlPlane } from '@portico/testkit';
 import { request } from 'undici';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import {
-  echoHandler,
-  eventually,
-  startGateway,
-  startUpstream,
-  type TestGateway,
-  type Upstream,
-} from './harness';
+import { eventually, type TestGateway } from './harness';
+import { applyingDocument, consumerIdOf, type SyncedStack, startSyncedStack } from './synced-stack';
 
+let stack: SyncedStack;
 let control: ControlPlane;
-let upstream: Upstream;
 let gw: TestGateway;
 let acmeId = '';
 
@@ -45,26 +39,14 @@ async function call(username: string, password: string) {
 }
 
 beforeAll(async () => {
-  upstream = await startUpstream(echoHandler);
-  control = await startControlPlane();
-  await control.trpc('config.applyDocument', {
-    document: document(upstream.port),
-    message: 'basic',
+  stack = await startSyncedStack({
+    nodeName: 'gw-credentials',
+    prepare: applyingDocument(({ port }) => document(port), 'basic'),
   });
-  const { token } = await control.trpc<{ token: string }>('tokens.createMachine', {
-    kind: 'dataplane',
-    name: 'gw-credentials',
-  });
-  const consumers = await control.query<{ id: string; name: string }[]>('consumers.list', {});
-  acmeId = consumers.find((c) => c.name === 'acme')?.id ?? '';
-  gw = await startGateway({ controlUrl: control.url, token });
-  await gw.gateway.sync.waitForConfig();
+  ({ control, gw } = stack);
+  acmeId = await consumerIdOf(control, 'acme');
 }, 120_000);
-afterAll(async () => {
-  await gw?.close();
-  await control?.close();
-  await upstream?.close();
-});
+afterAll(() => stack?.close());
 
 describe('consumer credentials through the credential stream', () => {
   it('admits a basic credential created on the control plane, without a publish', async () => {

@@ -7,16 +7,14 @@ import {
   hasZookeeper,
   type LocalServer,
 } from '@portico/discovery/testing';
-import { eventually } from '@portico/testkit';
 import { Etcd3 } from 'etcd3';
 import zookeeper from 'node-zookeeper-client';
 import { afterAll, afterEach, describe, expect, it } from 'vitest';
-import { apiOf, startGateway, type TestGateway } from './harness';
+import type { TestGateway } from './harness';
 import {
   type ChildInstance,
   killAndStartScenario,
-  publishedWithRegistries,
-  serviceStatus,
+  startGatewayFollowing,
   startPlainUpstream,
 } from './traffic-support';
 
@@ -26,26 +24,6 @@ import {
  */
 
 const SERVICE_ID = 'svc_orders';
-
-function configFor(registry: Record<string, unknown>, discoveryService: string) {
-  return publishedWithRegistries(
-    1,
-    {
-      registries: [{ id: 'reg_1', name: 'source', ...registry }],
-      services: [
-        {
-          id: SERVICE_ID,
-          name: 'orders',
-          targets: [],
-          discovery: { registry: 'source', registryId: 'reg_1', service: discoveryService },
-          healthCheck: { passive: { consecutiveFailures: 3, baseEjectionMs: 5000 } },
-        },
-      ],
-      apis: [apiOf('api_orders', '/orders', SERVICE_ID)],
-    },
-    {},
-  );
-}
 
 const children: ChildInstance[] = [];
 const servers: LocalServer[] = [];
@@ -58,15 +36,20 @@ async function upstreams(ids: string[]): Promise<ChildInstance[]> {
 }
 
 async function gatewayFollowing(registry: Record<string, unknown>, service: string) {
-  gw = await startGateway();
-  expect(await gw.feed(configFor(registry, service))).toBe(true);
-  const statusUrl = gw.statusUrl;
-  await eventually(
-    async () => (await serviceStatus(statusUrl, SERVICE_ID))?.instances.length === 3,
-    10_000,
-    'three instances discovered',
-  );
-  return gw;
+  const following = await startGatewayFollowing({
+    registry: { id: 'reg_1', name: 'source', ...registry },
+    service: {
+      id: SERVICE_ID,
+      name: 'orders',
+      targets: [],
+      healthCheck: { passive: { consecutiveFailures: 3, baseEjectionMs: 5000 } },
+    },
+    registeredAs: service,
+    api: { id: 'api_orders', basePath: '/orders' },
+    instances: 3,
+  });
+  gw = following;
+  return following;
 }
 
 function expectScenario(

@@ -5,6 +5,7 @@ import { fileURLToPath } from 'node:url';
 import { createDnsmasq, hasBinary } from '@portico/discovery/testing';
 import {
   type ControlPlane,
+  documentedYamlBlocks,
   eventually,
   freePort,
   RedisServer,
@@ -28,7 +29,8 @@ import { type ChildInstance, startRegisteringUpstream } from './traffic-support'
 
 const repoRoot = fileURLToPath(new URL('../../../', import.meta.url));
 const EXAMPLE = 'examples/portico.yaml';
-const DOCS = 'docs/yaml-format.md';
+const DOCS_PAGE = 'yaml-format.md';
+const DOCS = `docs/${DOCS_PAGE}`;
 
 interface DeclarativeDoc {
   registries?: { name: string; type: string; address?: string }[];
@@ -42,11 +44,6 @@ interface DeclarativeDoc {
   }[];
   plans?: { name: string; apis?: string[] }[];
   consumers?: { name: string; plans?: string[] }[];
-}
-
-/** Every ```yaml block of a Markdown page, in order. */
-function yamlBlocks(markdown: string): string[] {
-  return [...markdown.matchAll(/```yaml\n([\s\S]*?)```/g)].map((m) => m[1] ?? '');
 }
 
 let redis: RedisServer;
@@ -181,7 +178,7 @@ describe('the documented YAML with built-in registries that have no address', ()
   }, 60_000);
 
   it(`every YAML block of ${DOCS}, applied as written: each key-auth API on a built-in registry answers 200`, async () => {
-    const blocks = yamlBlocks(readFileSync(`${repoRoot}${DOCS}`, 'utf8'));
+    const blocks = documentedYamlBlocks(DOCS_PAGE);
     expect(blocks.length).toBeGreaterThan(0);
     let calls = 0;
     for (const [index, text] of blocks.entries()) {

@@ -1,17 +1,17 @@
-import {
-  type Client,
-  credentials,
-  Metadata,
-  makeGenericClientConstructor,
-  type ServiceError,
-} from '@grpc/grpc-js';
+import type { Client, ServiceError } from '@grpc/grpc-js';
 import { type Registration, register } from '@portico/register';
 import { request } from 'undici';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { definitionOf, grpcService, type ShopServer, startShopServer } from './grpc-support';
-import { apiOf, eventually, startGateway, type TestGateway } from './harness';
+import {
+  grpcService,
+  type ShopServer,
+  shopClient,
+  startShopServer,
+  unaryCall,
+} from './grpc-support';
+import type { TestGateway } from './harness';
 import { type RegistryControlPlane, startRegistryControlPlane } from './registry-control-plane';
-import { publishedWithRegistries, serviceStatus } from './traffic-support';
+import { builtinRegistry, startGatewayFollowing } from './traffic-support';
 
 /**
  * gRPC instances found through the built-in registry (real control plane on real Postgres and
@@ -44,37 +44,17 @@ describe('transcoded gRPC calls with instances from the built-in registry', () =
         }),
       );
     }
-    gw = await startGateway();
-    const config = publishedWithRegistries(
-      1,
-      {
-        registries: [
-          {
-            id: 'reg_builtin',
-            name: 'builtin',
-            type: 'builtin',
-            address: controlUrl,
-            options: { waitSeconds: 5 },
-            hasCredentials: true,
-          },
-        ],
-        services: [
-          {
-            ...grpcService('svc_shop', []),
-            discovery: { registry: 'builtin', registryId: 'reg_builtin', service: 'shop' },
-            healthCheck: { passive: { consecutiveFailures: 1, baseEjectionMs: 10_000 } },
-          },
-        ],
-        apis: [apiOf('api_shop', '/shop', 'svc_shop')],
+    gw = await startGatewayFollowing({
+      registry: builtinRegistry(controlUrl),
+      secrets: { token: tokens.read },
+      service: {
+        ...grpcService('svc_shop', []),
+        healthCheck: { passive: { consecutiveFailures: 1, baseEjectionMs: 10_000 } },
       },
-      { reg_builtin: { token: tokens.read } },
-    );
-    expect(await gw.feed(config)).toBe(true);
-    await eventually(
-      async () => (await serviceStatus(gw.statusUrl, 'svc_shop'))?.instances.length === 3,
-      10_000,
-      'three instances discovered',
-    );
+      registeredAs: 'shop',
+      api: { id: 'api_shop', basePath: '/shop' },
+      instances: 3,
+    });
   }, 120_000);
 
   afterAll(async () => {
@@ -116,35 +96,21 @@ describe('transcoded gRPC calls with instances from the built-in registry', () =
   }, 60_000);
 
   it('passes gRPC clients through to the discovered instances, losing no call when another is shut down', async () => {
-    const Orders = makeGenericClientConstructor(definitionOf(), 'Orders');
     const victim = servers[1] as ShopServer;
     const results: Array<{ error: ServiceError | null; servedBy: string; sentAt: number }> = [];
     let killedAt = Number.POSITIVE_INFINITY;
     const clients: Client[] = [];
     const worker = async (w: number) => {
-      const client = new Orders(`127.0.0.1:${gw.port}`, credentials.createInsecure());
+      const client = shopClient(gw.port);
       clients.push(client);
-      const call = client as unknown as Record<
-        string,
-        (
-          m: object,
-          md: Metadata,
-          cb: (e: ServiceError | null, r?: { servedBy?: string }) => void,
-        ) => void
-      >;
       for (let i = 0; i < 40; i++) {
         if (w === 0 && i === 10) {
           victim.kill();
           killedAt = Date.now();
         }
         const sentAt = Date.now();
-        const result = await new Promise<{ error: ServiceError | null; servedBy: string }>(
-          (resolve) =>
-            call.GetOrder?.({ id: String(i) }, new Metadata(), (error, response) =>
-              resolve({ error, servedBy: response?.servedBy ?? '' }),
-            ),
-        );
-        results.push({ ...result, sentAt });
+        const { error, response } = await unaryCall(client, 'GetOrder', { id: String(i) });
+        results.push({ error, servedBy: String(response?.servedBy ?? ''), sentAt });
       }
     };
     await Promise.all(Array.from({ length: 4 }, (_, w) => worker(w)));

@@ -1,47 +1,32 @@
-import { randomBytes } from 'node:crypto';
 import { generateSecret } from '@portico/keys';
-import { Redis } from 'ioredis';
 import { request } from 'undici';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createLimiter, limiterRedisOptions } from '../src/limits/index';
+import { credentialSet } from './credential-set';
+import { startFedGateway } from './fed-gateway';
 import { grpcService, type ShopServer, startShopServer } from './grpc-support';
-import { apiOf, published, startGateway, type TestGateway } from './harness';
+import { apiOf, type TestGateway } from './harness';
+import { connectRedisLimiter, type RedisLimiter } from './redis-limiter';
 
 /** A transcoded gRPC route under key auth and a plan's rate limit counted in real Redis. */
 const key = generateSecret('apiKey');
 let shop: ShopServer;
 let gw: TestGateway;
-let redis: Redis;
+let redis: RedisLimiter;
 
 beforeAll(async () => {
   shop = await startShopServer();
-  redis = new Redis('redis://127.0.0.1:6379', { ...limiterRedisOptions });
-  await new Promise<void>((resolve) => redis.once('ready', () => resolve()));
-  const limiter = createLimiter({
-    redis,
-    keyPrefix: `gwtest:${randomBytes(6).toString('hex')}`,
-    budgetMs: 50,
-    maxLease: 1,
-  });
-  gw = await startGateway({ limiter });
-  const ok = await gw.feed(
-    published(1, {
+  redis = await connectRedisLimiter({ maxLease: 1 });
+  gw = await startFedGateway({
+    limiter: redis.limiter,
+    snapshot: {
       services: [grpcService('shop', [shop.port])],
       apis: [apiOf('shop-api', '/shop', 'shop', { auth: { type: 'key' } })],
       plans: [
         { id: 'two', name: 'two', apiIds: ['shop-api'], rateLimit: { requests: 2, per: 'minute' } },
       ],
-    }),
-    {
-      seq: 1,
-      set: {
-        consumers: [{ id: 'con_g', name: 'grpc-user', status: 'active' }],
-        keys: [{ id: 'key_g', consumerId: 'con_g', hash: key.hash, expiresAt: null }],
-        subscriptions: [{ id: 'sub_g', consumerId: 'con_g', planId: 'two' }],
-      },
     },
-  );
-  expect(ok).toBe(true);
+    credentials: credentialSet([{ id: 'con_g', name: 'grpc-user', key, planId: 'two' }]),
+  });
 });
 afterAll(async () => {
   await gw.close();

@@ -1,32 +1,24 @@
 import { connect as connectHttp2 } from 'node:http2';
-import {
-  type Client,
-  credentials,
-  Metadata,
-  makeGenericClientConstructor,
-  type ServiceError,
-} from '@grpc/grpc-js';
-import { compileProtoSet } from '@portico/grpc-schema';
+import type { Client } from '@grpc/grpc-js';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { startFedGateway } from './fed-gateway';
 import {
-  definitionOf,
+  compiledShopSchema,
   grpcService,
-  SHOP_PROTO,
+  heldByBackpressure,
   type ShopServer,
+  shopClient,
   startShopServer,
+  unaryCall,
 } from './grpc-support';
-import { apiOf, eventually, published, startGateway, type TestGateway } from './harness';
+import { apiOf, eventually, type TestGateway } from './harness';
 
 /**
  * gRPC calls passed through to a service of two instances (static targets) on a host-routed
  * API at base path `/`: HTTP/2 flow control holding the server for a client that does not read,
  * and calls going on without failures while one instance is shut down hard mid-run.
  */
-type Json = Record<string, unknown>;
-const shopSchema = compileProtoSet({ 'shop/v1/shop.proto': SHOP_PROTO });
-if (!shopSchema.ok) throw new Error(shopSchema.message);
-const watchRequest = shopSchema.root.lookupType('shop.v1.WatchRequest');
-const Orders = makeGenericClientConstructor(definitionOf(), 'Orders');
+const watchRequest = compiledShopSchema().root.lookupType('shop.v1.WatchRequest');
 
 let pairA: ShopServer;
 let pairB: ShopServer;
@@ -35,34 +27,22 @@ const clients: Client[] = [];
 
 beforeAll(async () => {
   [pairA, pairB] = await Promise.all([startShopServer('pair-a'), startShopServer('pair-b')]);
-  gw = await startGateway();
-  const applied = await gw.feed(
-    published(1, {
+  gw = await startFedGateway({
+    snapshot: {
       services: [
         grpcService('pair', [pairA.port, pairB.port], {
           healthCheck: { passive: { consecutiveFailures: 1, baseEjectionMs: 60_000 } },
         }),
       ],
       apis: [apiOf('pair-api', '/', 'pair', { hosts: ['pair.test'] })],
-    }),
-  );
-  expect(applied).toBe(true);
+    },
+  });
 });
 afterAll(async () => {
   for (const c of clients) c.close();
   await gw?.close();
   await Promise.all([pairA, pairB].map((s) => s?.close()));
 });
-
-function unary(c: Client, message: Json) {
-  return new Promise<{ error: ServiceError | null; response?: Json }>((resolve) => {
-    (c as unknown as Record<string, (...args: unknown[]) => void>).GetOrder?.(
-      message,
-      new Metadata(),
-      (error: ServiceError | null, response?: Json) => resolve({ error, response }),
-    );
-  });
-}
 
 describe('gRPC pass-through to a service of two instances', () => {
   it('holds the server while the client does not read, then delivers the whole stream', async () => {
@@ -86,18 +66,7 @@ describe('gRPC pass-through to a service of two instances', () => {
     stream.end(frame);
     stream.pause();
     await eventually(() => sent() > 0, 5000, 'stream start');
-    let last = -1;
-    await eventually(
-      async () => {
-        const now = sent();
-        const still = now === last;
-        last = now;
-        if (!still) await new Promise((r) => setTimeout(r, 250));
-        return still;
-      },
-      10_000,
-      'the server to be held by backpressure',
-    );
+    await heldByBackpressure(sent);
     expect(sent()).toBeLessThan(count / 4);
     let received = 0;
     stream.on('data', (chunk: Buffer) => {
@@ -121,9 +90,7 @@ describe('gRPC pass-through to a service of two instances', () => {
     const results: { ok: boolean; servedBy: string; sentAt: number; code: number | null }[] = [];
     let killedAt = Number.POSITIVE_INFINITY;
     const worker = async (w: number) => {
-      const c = new Orders(`127.0.0.1:${gw.port}`, credentials.createInsecure(), {
-        'grpc.default_authority': 'pair.test',
-      });
+      const c = shopClient(gw.port, { 'grpc.default_authority': 'pair.test' });
       clients.push(c);
       for (let i = 0; i < perWorker; i++) {
         if (w === 0 && i === perWorker / 4) {
@@ -131,7 +98,7 @@ describe('gRPC pass-through to a service of two instances', () => {
           killedAt = Date.now();
         }
         const sentAt = Date.now();
-        const result = await unary(c, { id: String(w * 1000 + i) });
+        const result = await unaryCall(c, 'GetOrder', { id: String(w * 1000 + i) });
         results.push({
           ok: result.error === null,
           servedBy: String(result.response?.servedBy ?? ''),

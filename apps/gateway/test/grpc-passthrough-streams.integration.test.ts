@@ -1,14 +1,8 @@
-import {
-  type Client,
-  type ClientDuplexStream,
-  type ClientWritableStream,
-  credentials,
-  makeGenericClientConstructor,
-  type ServiceError,
-} from '@grpc/grpc-js';
+import type { Client, ClientDuplexStream, ClientWritableStream, ServiceError } from '@grpc/grpc-js';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { definitionOf, grpcService, type ShopServer, startShopServer } from './grpc-support';
-import { apiOf, published, startGateway, type TestGateway } from './harness';
+import { startFedGateway } from './fed-gateway';
+import { grpcService, type ShopServer, shopClient, startShopServer } from './grpc-support';
+import { apiOf, type TestGateway } from './harness';
 
 /**
  * Client-streaming and bidirectional gRPC calls passed straight through (h2c), which REST
@@ -21,16 +15,13 @@ let client: Client;
 
 beforeAll(async () => {
   shop = await startShopServer('streams');
-  gw = await startGateway();
-  const applied = await gw.feed(
-    published(1, {
+  gw = await startFedGateway({
+    snapshot: {
       services: [grpcService('shop', [shop.port])],
       apis: [apiOf('shop-api', '/shop', 'shop')],
-    }),
-  );
-  expect(applied).toBe(true);
-  const Orders = makeGenericClientConstructor(definitionOf(), 'Orders');
-  client = new Orders(`127.0.0.1:${gw.port}`, credentials.createInsecure());
+    },
+  });
+  client = shopClient(gw.port);
 });
 afterAll(async () => {
   client?.close();

@@ -1,34 +1,41 @@
 import { randomBytes } from 'node:crypto';
-import { mkdtempSync, rmSync } from 'node:fs';
 import type { AddressInfo } from 'node:net';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import {
+  type ChannelCredentials,
+  type ChannelOptions,
   type Client,
   type ClientReadableStream,
   credentials,
-  Metadata,
+  type Metadata,
   makeGenericClientConstructor,
-  type ServiceError,
 } from '@grpc/grpc-js';
 import { generateSecret } from '@portico/keys';
-import { makeCertificatePair } from '@portico/testkit';
-import { Redis } from 'ioredis';
+import { type CertificateFolder, makeCertificateFolder } from '@portico/testkit';
 import { request } from 'undici';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createLimiter, limiterRedisOptions } from '../src/limits/index';
-import { definitionOf, grpcService, type ShopServer, startShopServer } from './grpc-support';
+import { credentialSet } from './credential-set';
+import { loopbackService } from './fed-gateway';
+import {
+  definitionOf,
+  grpcService,
+  metadataOf,
+  type ShopClient,
+  type ShopServer,
+  shopClient,
+  startShopServer,
+  unaryCall,
+} from './grpc-support';
 import {
   apiOf,
   echoHandler,
   eventually,
   published,
-  service,
   startGateway,
   startUpstream,
   type TestGateway,
   type Upstream,
 } from './harness';
+import { connectRedisLimiter, type RedisLimiter } from './redis-limiter';
 
 /**
  * gRPC clients (real grpc-js) calling real grpc-js servers straight through the gateway: h2c
@@ -37,62 +44,39 @@ import {
  * cancellation and analytics.
  */
 type Json = Record<string, unknown>;
-type ShopClient = Client & Record<string, (...args: unknown[]) => unknown>;
-const ShopClientCtor = makeGenericClientConstructor(definitionOf(), 'Orders');
 
 const wide = generateSecret('apiKey');
 const narrow = generateSecret('apiKey');
 let shop: ShopServer;
 let echo: Upstream;
 let gw: TestGateway;
-let redis: Redis;
+let redis: RedisLimiter;
 let tlsPort = 0;
-let dir = '';
+let certificates: CertificateFolder | undefined;
 let caPem = '';
 const clients: Client[] = [];
 
-function client(port: number, options: Record<string, string | number> = {}): ShopClient {
-  const made = new ShopClientCtor(`127.0.0.1:${port}`, credentials.createInsecure(), options);
+function client(
+  port: number,
+  options: ChannelOptions = {},
+  channel?: ChannelCredentials,
+): ShopClient {
+  const made = shopClient(port, options, channel);
   clients.push(made);
-  return made as ShopClient;
-}
-
-function metadataOf(values: Record<string, string>): Metadata {
-  const metadata = new Metadata();
-  for (const [name, value] of Object.entries(values)) metadata.set(name, value);
-  return metadata;
-}
-
-type Unary = { error: ServiceError | null; response: Json | undefined };
-function unary(c: ShopClient, method: string, message: Json, metadata: Metadata, options = {}) {
-  return new Promise<Unary>((resolve) => {
-    (c[method] as (...args: unknown[]) => void)(
-      message,
-      metadata,
-      options,
-      (error: ServiceError | null, response?: Json) => resolve({ error, response }),
-    );
-  });
+  return made;
 }
 
 const keyed = (extra: Record<string, string> = {}) =>
   metadataOf({ 'x-api-key': wide.clear, ...extra });
 
 beforeAll(async () => {
-  dir = mkdtempSync(join(tmpdir(), 'portico-grpc-pass-'));
-  const pair = makeCertificatePair(dir, 'grpc.test', 'DNS:grpc.test');
+  certificates = makeCertificateFolder('grpc-pass');
+  const pair = certificates.serverPair('grpc.test', 'DNS:grpc.test');
   caPem = pair.certPem;
   shop = await startShopServer('shop-1');
   echo = await startUpstream(echoHandler);
-  redis = new Redis('redis://127.0.0.1:6379', { ...limiterRedisOptions });
-  await new Promise<void>((resolve) => redis.once('ready', () => resolve()));
-  const limiter = createLimiter({
-    redis,
-    keyPrefix: `gwtest:${randomBytes(6).toString('hex')}`,
-    budgetMs: 50,
-    maxLease: 1,
-  });
-  gw = await startGateway({ limiter });
+  redis = await connectRedisLimiter({ maxLease: 1 });
+  gw = await startGateway({ limiter: redis.limiter });
   await new Promise<void>((resolve) =>
     gw.gateway.tlsProxy.server.listen(0, '127.0.0.1', () => resolve()),
   );
@@ -100,7 +84,7 @@ beforeAll(async () => {
   const config = published(1, {
     services: [
       grpcService('shop', [shop.port], { timeouts: { totalMs: 1500 } }),
-      service('echo', [{ host: '127.0.0.1', port: echo.port }]),
+      loopbackService('echo', [echo]),
     ],
     apis: [
       // A base path gRPC clients never send: calls reach it through the method index.
@@ -132,23 +116,10 @@ beforeAll(async () => {
   });
   const applied = await gw.feed(
     { ...config, secrets: { ...config.secrets, tlsKeys: { crt_grpc: pair.keyPem } } },
-    {
-      seq: 1,
-      set: {
-        consumers: [
-          { id: 'con_wide', name: 'wide-user', status: 'active' },
-          { id: 'con_narrow', name: 'narrow-user', status: 'active' },
-        ],
-        keys: [
-          { id: 'key_w', consumerId: 'con_wide', hash: wide.hash, expiresAt: null },
-          { id: 'key_n', consumerId: 'con_narrow', hash: narrow.hash, expiresAt: null },
-        ],
-        subscriptions: [
-          { id: 'sub_w', consumerId: 'con_wide', planId: 'wide' },
-          { id: 'sub_n', consumerId: 'con_narrow', planId: 'three' },
-        ],
-      },
-    },
+    credentialSet([
+      { id: 'con_wide', name: 'wide-user', key: wide, keyId: 'key_w', planId: 'wide' },
+      { id: 'con_narrow', name: 'narrow-user', key: narrow, keyId: 'key_n', planId: 'three' },
+    ]),
   );
   expect(applied).toBe(true);
 }, 60_000);
@@ -159,18 +130,18 @@ afterAll(async () => {
   await shop?.close();
   await echo?.close();
   redis?.disconnect();
-  if (dir !== '') rmSync(dir, { recursive: true, force: true });
+  certificates?.remove();
 });
 
 describe('gRPC pass-through over h2c on the plain proxy port', () => {
   it('passes a unary call through with its metadata, less the key, and records it', async () => {
     const before = shop.state.calls;
     const requestId = `req_pass${randomBytes(6).toString('hex')}`;
-    const result = await unary(
+    const result = await unaryCall(
       client(gw.port),
       'GetOrder',
       { id: '9007199254740993', note: 'rush' },
-      keyed({ 'x-note': 'hello', 'x-request-id': requestId }),
+      { metadata: keyed({ 'x-note': 'hello', 'x-request-id': requestId }) },
     );
     expect(result.error).toBeNull();
     expect(result.response).toMatchObject({
@@ -202,11 +173,11 @@ describe('gRPC pass-through over h2c on the plain proxy port', () => {
   });
 
   it('takes the key as a bearer token and keeps it from the server', async () => {
-    const result = await unary(
+    const result = await unaryCall(
       client(gw.port),
       'GetOrder',
       { id: '5' },
-      metadataOf({ authorization: `Bearer ${wide.clear}` }),
+      { metadata: metadataOf({ authorization: `Bearer ${wide.clear}` }) },
     );
     expect(result.error).toBeNull();
     expect(shop.state.lastMetadata?.authorization).toBeUndefined();
@@ -227,11 +198,11 @@ describe('gRPC pass-through over h2c on the plain proxy port', () => {
 
   it("relays the server's status and message, and records the mapped HTTP status", async () => {
     const requestId = `req_fail${randomBytes(6).toString('hex')}`;
-    const result = await unary(
+    const result = await unaryCall(
       client(gw.port),
       'Fail',
       { code: 5, message: 'no order 9 — gone' },
-      keyed({ 'x-request-id': requestId }),
+      { metadata: keyed({ 'x-request-id': requestId }) },
     );
     expect(result.error?.code).toBe(5);
     expect(result.error?.details).toBe('no order 9 — gone');
@@ -244,14 +215,14 @@ describe('gRPC pass-through over h2c on the plain proxy port', () => {
 
   it('answers a missing or invalid key with UNAUTHENTICATED and never calls the server', async () => {
     const before = shop.state.calls;
-    const missing = await unary(client(gw.port), 'GetOrder', { id: '1' }, new Metadata());
+    const missing = await unaryCall(client(gw.port), 'GetOrder', { id: '1' });
     expect(missing.error?.code).toBe(16);
     expect(missing.error?.details).toMatch(/API key/);
-    const invalid = await unary(
+    const invalid = await unaryCall(
       client(gw.port),
       'GetOrder',
       { id: '1' },
-      metadataOf({ 'x-api-key': 'pk_live_nope' }),
+      { metadata: metadataOf({ 'x-api-key': 'pk_live_nope' }) },
     );
     expect(invalid.error?.code).toBe(16);
     expect(shop.state.calls).toBe(before);
@@ -266,11 +237,11 @@ describe('gRPC pass-through over h2c on the plain proxy port', () => {
     const c = client(gw.port);
     const codes: number[] = [];
     for (let i = 0; i < 5; i++) {
-      const result = await unary(
+      const result = await unaryCall(
         c,
         'GetOrder',
         { id: String(i) },
-        metadataOf({ 'x-api-key': narrow.clear }),
+        { metadata: metadataOf({ 'x-api-key': narrow.clear }) },
       );
       codes.push(result.error?.code ?? 0);
     }
@@ -288,14 +259,18 @@ describe('gRPC pass-through over h2c on the plain proxy port', () => {
 
   it("honours the client's deadline, capped by the service's total timeout", async () => {
     const c = client(gw.port);
-    const short = await unary(c, 'Slow', { delayMs: 5000 }, keyed(), {
-      deadline: Date.now() + 300,
-    });
+    // A call to Slow (5 s) under a deadline this many ms from now.
+    const slowWithin = (ms: number) =>
+      unaryCall(
+        c,
+        'Slow',
+        { delayMs: 5000 },
+        { metadata: keyed(), call: { deadline: Date.now() + ms } },
+      );
+    const short = await slowWithin(300);
     expect(short.error?.code).toBe(4);
     expect(shop.state.lastDeadlineMs).toBeLessThanOrEqual(300);
-    const long = await unary(c, 'Slow', { delayMs: 5000 }, keyed(), {
-      deadline: Date.now() + 60_000,
-    });
+    const long = await slowWithin(60_000);
     expect(long.error?.code).toBe(4);
     expect(shop.state.lastDeadlineMs).toBeLessThanOrEqual(1500);
     expect(shop.state.lastDeadlineMs).toBeGreaterThan(300);
@@ -345,7 +320,7 @@ describe('gRPC pass-through over h2c on the plain proxy port', () => {
   it('answers an address the API refuses with PERMISSION_DENIED, the server not called', async () => {
     const before = shop.state.calls;
     const c = client(gw.port, { 'grpc.default_authority': 'denied.test' });
-    const result = await unary(c, 'GetOrder', { id: '1' }, new Metadata());
+    const result = await unaryCall(c, 'GetOrder', { id: '1' });
     expect(result.error?.code).toBe(7);
     expect(shop.state.calls).toBe(before);
   });
@@ -357,20 +332,24 @@ describe('gRPC pass-through over h2c on the plain proxy port', () => {
     );
     const c = new Other(`127.0.0.1:${gw.port}`, credentials.createInsecure()) as ShopClient;
     clients.push(c);
-    const result = await unary(c, 'Ping', { id: '1' }, keyed());
+    const result = await unaryCall(c, 'Ping', { id: '1' }, { metadata: keyed() });
     expect(result.error?.code).toBe(12);
   });
 });
 
 describe('gRPC pass-through over TLS on the TLS listener', () => {
   it('passes unary and streaming calls through h2 negotiated by ALPN', async () => {
-    const c = new ShopClientCtor(
-      `127.0.0.1:${tlsPort}`,
-      credentials.createSsl(Buffer.from(caPem)),
+    const c = client(
+      tlsPort,
       { 'grpc.ssl_target_name_override': 'grpc.test', 'grpc.default_authority': 'grpc.test' },
-    ) as ShopClient;
-    clients.push(c);
-    const result = await unary(c, 'GetOrder', { id: '11' }, keyed({ 'x-note': 'tls' }));
+      credentials.createSsl(Buffer.from(caPem)),
+    );
+    const result = await unaryCall(
+      c,
+      'GetOrder',
+      { id: '11' },
+      { metadata: keyed({ 'x-note': 'tls' }) },
+    );
     expect(result.error).toBeNull();
     expect(result.response).toMatchObject({ id: '11', servedBy: 'shop-1' });
     expect(shop.state.lastMetadata?.['x-note']).toBe('tls');
@@ -382,7 +361,7 @@ describe('gRPC pass-through over TLS on the TLS listener', () => {
     stream.on('data', (tick: Json) => ticks.push(Number(tick.seq)));
     await new Promise((resolve) => stream.on('status', resolve));
     expect(ticks).toEqual([1, 2, 3]);
-    const refused = await unary(c, 'GetOrder', { id: '1' }, new Metadata());
+    const refused = await unaryCall(c, 'GetOrder', { id: '1' });
     expect(refused.error?.code).toBe(16);
   });
 });

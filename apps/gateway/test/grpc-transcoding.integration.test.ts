@@ -1,8 +1,9 @@
 import { get as httpGet, type IncomingMessage } from 'node:http';
 import { request } from 'undici';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { grpcService, type ShopServer, startShopServer } from './grpc-support';
-import { apiOf, eventually, published, startGateway, type TestGateway } from './harness';
+import { startFedGateway } from './fed-gateway';
+import { grpcService, heldByBackpressure, type ShopServer, startShopServer } from './grpc-support';
+import { apiOf, eventually, published, type TestGateway } from './harness';
 
 /**
  * REST → gRPC against a real @grpc/grpc-js server: the gateway compiles the stored proto files at
@@ -15,9 +16,8 @@ const NO_PASSIVE_EJECTION = { healthCheck: { passive: { enabled: false } } };
 
 beforeAll(async () => {
   shop = await startShopServer();
-  gw = await startGateway();
-  const applied = await gw.feed(
-    published(1, {
+  gw = await startFedGateway({
+    snapshot: {
       services: [
         grpcService('shop', [shop.port], NO_PASSIVE_EJECTION),
         grpcService('shop-fast', [shop.port], {
@@ -27,9 +27,8 @@ beforeAll(async () => {
         }),
       ],
       apis: [apiOf('shop-api', '/shop', 'shop'), apiOf('shop-fast-api', '/fast', 'shop-fast')],
-    }),
-  );
-  expect(applied).toBe(true);
+    },
+  });
 });
 afterAll(async () => {
   await gw.close();
@@ -247,19 +246,7 @@ describe('server streaming', () => {
       res.pause();
     });
     await eventually(() => response !== null && shop.state.sent > 0, 5000, 'stream start');
-    // Wait until the server is held (its sent count stops moving), then check how far it got.
-    let last = -1;
-    await eventually(
-      async () => {
-        const now = shop.state.sent;
-        const still = now === last;
-        last = now;
-        if (!still) await new Promise((r) => setTimeout(r, 250));
-        return still;
-      },
-      10_000,
-      'the server to be held by backpressure',
-    );
+    await heldByBackpressure(() => shop.state.sent);
     expect(shop.state.sent).toBeLessThan(count / 4);
     const res = response as unknown as IncomingMessage;
     let lines = 0;

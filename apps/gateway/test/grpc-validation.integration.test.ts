@@ -1,7 +1,8 @@
 import { request } from 'undici';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { startFedGateway } from './fed-gateway';
 import { grpcService, type ShopServer, startShopServer } from './grpc-support';
-import { apiOf, published, startGateway, type TestGateway } from './harness';
+import { apiOf, type TestGateway } from './harness';
 
 /**
  * OpenAPI request validation in front of REST → gRPC transcoding: validation reads the JSON body
@@ -41,9 +42,8 @@ let gw: TestGateway;
 
 beforeAll(async () => {
   shop = await startShopServer();
-  gw = await startGateway();
-  const applied = await gw.feed(
-    published(1, {
+  gw = await startFedGateway({
+    snapshot: {
       services: [grpcService('shop', [shop.port])],
       apis: [
         apiOf('shop-checked', '/checked', 'shop', {
@@ -51,9 +51,8 @@ beforeAll(async () => {
           policies: { validation: { mode: 'enforce' } },
         }),
       ],
-    }),
-  );
-  expect(applied).toBe(true);
+    },
+  });
 });
 afterAll(async () => {
   await gw?.close();

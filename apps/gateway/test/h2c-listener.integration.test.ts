@@ -1,37 +1,24 @@
 import { connect as connectTcp } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import {
-  apiOf,
-  echoHandler,
-  published,
-  service,
-  startGateway,
-  startUpstream,
-  type TestGateway,
-  type Upstream,
-} from './harness';
+import { type GatewayWithUpstream, loopbackService, startGatewayWithUpstream } from './fed-gateway';
+import { apiOf } from './harness';
 
 /**
  * The plain proxy listener tells HTTP/2 with prior knowledge (h2c) from HTTP/1.1 by the first
  * bytes of each connection, however they are split.
  */
-let gw: TestGateway;
-let echo: Upstream;
+let gw: GatewayWithUpstream;
 
 beforeAll(async () => {
-  echo = await startUpstream(echoHandler);
-  gw = await startGateway();
-  const applied = await gw.feed(
-    published(1, {
-      services: [service('echo', [{ host: '127.0.0.1', port: echo.port }])],
+  gw = await startGatewayWithUpstream({
+    snapshot: (upstream) => ({
+      services: [loopbackService('echo', [upstream])],
       apis: [apiOf('echo-api', '/echo', 'echo')],
     }),
-  );
-  expect(applied).toBe(true);
+  });
 });
 afterAll(async () => {
   await gw?.close();
-  await echo?.close();
 });
 
 /** Writes `pieces` one per event-loop turn and collects the answer up to `bytes` (or the close). */

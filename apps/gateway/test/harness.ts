@@ -5,6 +5,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { AnalyticsRecorder, RecordedRequest } from '@portico/analytics';
 import { type CredentialSet, type CredentialSetInput, snapshotHash } from '@portico/config';
+import type { Dispatcher } from 'undici';
+import { expect } from 'vitest';
 
 import { createGateway, type Gateway } from '../src/gateway';
 import type { Limiter } from '../src/limits/limiter-types';
@@ -55,6 +57,15 @@ export function echoHandler(req: IncomingMessage, res: ServerResponse): void {
     });
     res.end(body);
   });
+}
+
+/** The echo handler, counting the requests it answers: proves a refused one never got there. */
+export class CountingEcho {
+  hits = 0;
+  readonly handler = (req: IncomingMessage, res: ServerResponse): void => {
+    this.hits++;
+    echoHandler(req, res);
+  };
 }
 
 export interface EchoBody {
@@ -252,4 +263,25 @@ export async function startSyncedGateway(
   const gw = await startGateway({ controlUrl: control.url, token });
   await gw.gateway.sync.waitForConfig();
   return gw;
+}
+
+/** Opens the gateway's TLS listener on an ephemeral loopback port and returns the port. */
+export async function listenOnTls(gw: TestGateway): Promise<number> {
+  const server = gw.gateway.tlsProxy.server;
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', () => resolve()));
+  return (server.address() as AddressInfo).port;
+}
+
+/**
+ * Asserts that an answer is the gateway refusing with `status` and error `code`, as
+ * application/problem+json (every error a client can see is one).
+ */
+export async function expectProblem(
+  res: Dispatcher.ResponseData,
+  status: number,
+  code: string,
+): Promise<void> {
+  expect(res.statusCode).toBe(status);
+  expect(String(res.headers['content-type'])).toContain('application/problem+json');
+  expect(((await res.body.json()) as { code?: string }).code).toBe(code);
 }

@@ -1,28 +1,18 @@
 import { randomBytes } from 'node:crypto';
 import { freePort } from '@portico/testkit';
-import { Redis } from 'ioredis';
 import { request } from 'undici';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createLimiter, limiterRedisOptions } from '../src/limits/index';
-import {
-  apiOf,
-  type EchoBody,
-  echoHandler,
-  published,
-  service,
-  startGateway,
-  startUpstream,
-  type TestGateway,
-  type Upstream,
-} from './harness';
+import { credentialSet } from './credential-set';
+import { type GatewayWithUpstream, loopbackService, startGatewayWithUpstream } from './fed-gateway';
+import { apiOf, type EchoBody } from './harness';
 import { type IntrospectionServer, startIntrospectionServer } from './oauth2-introspection-server';
+import { connectRedisLimiter, type RedisLimiter } from './redis-limiter';
 
 const CLIENT = { id: 'portico-gateway', secret: randomBytes(24).toString('base64url') };
-let upstream: Upstream;
 let as: IntrospectionServer;
 let slowAs: IntrospectionServer;
-let gw: TestGateway;
-let redis: Redis;
+let gw: GatewayWithUpstream;
+let redis: RedisLimiter;
 
 const future = () => Math.floor(Date.now() / 1000) + 3600;
 const token = () => randomBytes(18).toString('base64url');
@@ -47,78 +37,55 @@ async function call(path: string, bearer?: string, method = 'GET') {
 }
 
 beforeAll(async () => {
-  upstream = await startUpstream(echoHandler);
   as = await startIntrospectionServer(CLIENT);
   slowAs = await startIntrospectionServer(CLIENT);
   const closedPort = await freePort();
-  redis = new Redis('redis://127.0.0.1:6379', { ...limiterRedisOptions });
-  await new Promise<void>((resolve) => redis.once('ready', () => resolve()));
-  const limiter = createLimiter({
-    redis,
-    keyPrefix: `gwtest:${randomBytes(6).toString('hex')}`,
-    budgetMs: 50,
-    maxLease: 64,
+  redis = await connectRedisLimiter({ maxLease: 64 });
+  gw = await startGatewayWithUpstream({
+    limiter: redis.limiter,
+    snapshot: (upstream) => ({
+      services: [loopbackService('svc', [upstream])],
+      apis: [
+        apiOf('orders', '/orders', 'svc', {
+          auth: introspection(as.url, {
+            requiredScopes: ['orders:read'],
+            routeScopes: { write: ['orders:write'] },
+          }),
+          routes: [
+            { id: 'rt_write', name: 'write', methods: ['POST'], path: '/*' },
+            { id: 'rt_read', name: 'read', methods: ['GET'], path: '/*' },
+          ],
+        }),
+        apiOf('metered', '/metered', 'svc', {
+          auth: introspection(as.url, { consumerClaim: 'client_id' }),
+        }),
+        apiOf('down', '/down', 'svc', {
+          auth: introspection(`http://127.0.0.1:${closedPort}/introspect`),
+        }),
+        apiOf('slow', '/slow', 'svc', { auth: introspection(slowAs.url, { timeoutMs: 200 }) }),
+        apiOf('badclient', '/badclient', 'svc', {
+          auth: introspection(as.url, { clientSecretRef: 'wrong-secret' }),
+        }),
+      ],
+      plans: [
+        { id: 'gold', name: 'gold', apiIds: ['orders', 'down', 'slow', 'badclient'] },
+        {
+          id: 'tight',
+          name: 'tight',
+          apiIds: ['metered'],
+          rateLimit: { requests: 3, per: 'minute' },
+        },
+      ],
+    }),
+    jwtSecrets: { 'as-client': CLIENT.secret, 'wrong-secret': 'not-the-secret' },
+    credentials: credentialSet([
+      { id: 'con_a', name: 'acme', planId: 'gold' },
+      { id: 'con_m', name: 'metered-app', planId: 'tight' },
+    ]),
   });
-  gw = await startGateway({ limiter });
-  const ok = await gw.feed(
-    published(
-      1,
-      {
-        services: [service('svc', [{ host: '127.0.0.1', port: upstream.port }])],
-        apis: [
-          apiOf('orders', '/orders', 'svc', {
-            auth: introspection(as.url, {
-              requiredScopes: ['orders:read'],
-              routeScopes: { write: ['orders:write'] },
-            }),
-            routes: [
-              { id: 'rt_write', name: 'write', methods: ['POST'], path: '/*' },
-              { id: 'rt_read', name: 'read', methods: ['GET'], path: '/*' },
-            ],
-          }),
-          apiOf('metered', '/metered', 'svc', {
-            auth: introspection(as.url, { consumerClaim: 'client_id' }),
-          }),
-          apiOf('down', '/down', 'svc', {
-            auth: introspection(`http://127.0.0.1:${closedPort}/introspect`),
-          }),
-          apiOf('slow', '/slow', 'svc', { auth: introspection(slowAs.url, { timeoutMs: 200 }) }),
-          apiOf('badclient', '/badclient', 'svc', {
-            auth: introspection(as.url, { clientSecretRef: 'wrong-secret' }),
-          }),
-        ],
-        plans: [
-          { id: 'gold', name: 'gold', apiIds: ['orders', 'down', 'slow', 'badclient'] },
-          {
-            id: 'tight',
-            name: 'tight',
-            apiIds: ['metered'],
-            rateLimit: { requests: 3, per: 'minute' },
-          },
-        ],
-      },
-      { 'as-client': CLIENT.secret, 'wrong-secret': 'not-the-secret' },
-    ),
-    {
-      seq: 1,
-      set: {
-        consumers: [
-          { id: 'con_a', name: 'acme', status: 'active' },
-          { id: 'con_m', name: 'metered-app', status: 'active' },
-        ],
-        keys: [],
-        subscriptions: [
-          { id: 'sub_a', consumerId: 'con_a', planId: 'gold' },
-          { id: 'sub_m', consumerId: 'con_m', planId: 'tight' },
-        ],
-      },
-    },
-  );
-  expect(ok).toBe(true);
 }, 60_000);
 afterAll(async () => {
   await gw?.close();
-  await upstream?.close();
   await as?.close();
   await slowAs?.close();
   redis?.disconnect();

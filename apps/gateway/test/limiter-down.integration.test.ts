@@ -3,67 +3,42 @@ import { Redis } from 'ioredis';
 import { request } from 'undici';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createLimiter, limiterRedisOptions } from '../src/limits/index';
-import {
-  apiOf,
-  echoHandler,
-  published,
-  service,
-  startGateway,
-  startUpstream,
-  type TestGateway,
-  type Upstream,
-} from './harness';
+import { credentialSet } from './credential-set';
+import { type GatewayWithUpstream, loopbackService, startGatewayWithUpstream } from './fed-gateway';
+import { apiOf, expectProblem } from './harness';
 
 const openKey = generateSecret('apiKey');
 const closedKey = generateSecret('apiKey');
-let upstream: Upstream;
-let gw: TestGateway;
+let gw: GatewayWithUpstream;
 let deadRedis: Redis;
 
 beforeAll(async () => {
-  upstream = await startUpstream(echoHandler);
   // A Redis address nothing listens on: every connection attempt is refused, as with Redis stopped.
   deadRedis = new Redis({ ...limiterRedisOptions, host: '127.0.0.1', port: 1 });
   deadRedis.on('error', () => undefined);
-  gw = await startGateway({
-    limiter: createLimiter({ redis: deadRedis, keyPrefix: 'gw-down', maxWaitMs: 50 }),
-  });
   const limits = {
     rateLimit: { requests: 100, per: 'second' },
     quota: { requests: 1000, per: 'day' },
   };
-  await gw.feed(
-    published(1, {
-      services: [service('svc', [{ host: '127.0.0.1', port: upstream.port }])],
+  gw = await startGatewayWithUpstream({
+    limiter: createLimiter({ redis: deadRedis, keyPrefix: 'gw-down', maxWaitMs: 50 }),
+    snapshot: (upstream) => ({
+      services: [loopbackService('svc', [upstream])],
       apis: [apiOf('api', '/', 'svc', { auth: { type: 'key' } })],
       plans: [
         { id: 'open', name: 'open', apiIds: ['api'], redisFailurePolicy: 'open', ...limits },
         { id: 'closed', name: 'closed', apiIds: ['api'], redisFailurePolicy: 'closed', ...limits },
       ],
     }),
-    {
-      seq: 1,
-      set: {
-        consumers: [
-          { id: 'con_open', name: 'open', status: 'active' },
-          { id: 'con_closed', name: 'closed', status: 'active' },
-        ],
-        keys: [
-          { id: 'k_open', consumerId: 'con_open', hash: openKey.hash, expiresAt: null },
-          { id: 'k_closed', consumerId: 'con_closed', hash: closedKey.hash, expiresAt: null },
-        ],
-        subscriptions: [
-          { id: 's_open', consumerId: 'con_open', planId: 'open' },
-          { id: 's_closed', consumerId: 'con_closed', planId: 'closed' },
-        ],
-      },
-    },
-  );
+    credentials: credentialSet([
+      { id: 'con_open', name: 'open', key: openKey, planId: 'open' },
+      { id: 'con_closed', name: 'closed', key: closedKey, planId: 'closed' },
+    ]),
+  });
 });
 afterAll(async () => {
   await gw.close();
   deadRedis.disconnect();
-  await upstream.close();
 });
 
 describe('Redis unreachable', () => {
@@ -79,8 +54,7 @@ describe('Redis unreachable', () => {
 
   it('fail-closed plans answer 503 GW_LIMITER_UNAVAILABLE with Retry-After, never 401/403', async () => {
     const res = await request(`${gw.url}/x`, { headers: { 'x-api-key': closedKey.clear } });
-    expect(res.statusCode).toBe(503);
     expect(res.headers['retry-after']).toBeDefined();
-    expect(((await res.body.json()) as { code: string }).code).toBe('GW_LIMITER_UNAVAILABLE');
+    await expectProblem(res, 503, 'GW_LIMITER_UNAVAILABLE');
   });
 });

@@ -1,11 +1,9 @@
 import { parseQuotaCounter, quotaCounterKey } from '@portico/config';
-import { type RedisServer, startRedisServer } from '@portico/testkit';
-import { Redis } from 'ioredis';
 import { Pool } from 'undici';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { metric } from '../src/limits/testing/limiter-observations';
 import { type GatewayProcess, startGatewayProcess, workerViews } from './gateway-process';
-import { echoHandler, startUpstream, type Upstream } from './harness';
+import { type LimitsFixture, startLimitsFixture } from './limits-fixture';
 import { quotaPlanFixture } from './quota-plan-fixture';
 
 /**
@@ -23,22 +21,16 @@ const WORKERS = 2;
 const RUNS = 5;
 const PREFIX = 'burst';
 
-let redisServer: RedisServer;
-let admin: Redis;
-let upstream: Upstream;
+let fixture: LimitsFixture;
 
 beforeAll(async () => {
   // A private server: the burst test must not depend on what else the shared Redis is doing,
   // and it reads the counters back.
-  redisServer = await startRedisServer();
-  admin = new Redis({ host: '127.0.0.1', port: redisServer.port });
-  upstream = await startUpstream(echoHandler);
+  fixture = await startLimitsFixture();
 });
 
 afterAll(async () => {
-  admin?.disconnect();
-  await upstream?.close();
-  await redisServer?.stop();
+  await fixture?.close();
 });
 
 async function burstRun(policy: 'open' | 'closed', run: number) {
@@ -46,7 +38,7 @@ async function burstRun(policy: 'open' | 'closed', run: number) {
     name: 'burst',
     policy,
     quota: QUOTA,
-    upstreamPort: upstream.port,
+    upstreamPort: fixture.upstream.port,
     consumerTag: `${policy}_${run}`,
   });
   const gateways: GatewayProcess[] = await Promise.all(
@@ -56,7 +48,7 @@ async function burstRun(policy: 'open' | 'closed', run: number) {
         credentials,
         workers: WORKERS,
         env: {
-          REDIS_URL: `redis://127.0.0.1:${redisServer.port}`,
+          REDIS_URL: fixture.redisUrl,
           PORTICO_REDIS_PREFIX: PREFIX,
           PORTICO_GATEWAY_NODE_ID: `dpn_burst_${policy}_${run}_${g}`,
         },
@@ -84,10 +76,10 @@ async function burstRun(policy: 'open' | 'closed', run: number) {
     // period: the counter settles at exactly what was served.
     const counterKey = quotaCounterKey(`${PREFIX}:rl`, planId, consumerId, 'day');
     const deadline = performance.now() + 5_000;
-    let counted = parseQuotaCounter(await admin.get(counterKey))?.count ?? -1;
+    let counted = parseQuotaCounter(await fixture.admin.get(counterKey))?.count ?? -1;
     while (counted !== (statuses.get(200) ?? 0) && performance.now() < deadline) {
       await new Promise((resolve) => setTimeout(resolve, 50));
-      counted = parseQuotaCounter(await admin.get(counterKey))?.count ?? -1;
+      counted = parseQuotaCounter(await fixture.admin.get(counterKey))?.count ?? -1;
     }
     let slow = 0;
     let unavailable = 0;

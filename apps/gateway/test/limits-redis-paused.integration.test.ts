@@ -1,11 +1,9 @@
 import { parseQuotaCounter, quotaCounterKey } from '@portico/config';
-import { type RedisServer, startRedisServer } from '@portico/testkit';
-import { Redis } from 'ioredis';
 import { Pool } from 'undici';
 import { afterEach, describe, expect, it } from 'vitest';
 import { metric } from '../src/limits/testing/limiter-observations';
 import { type GatewayProcess, startGatewayProcess, workerViews } from './gateway-process';
-import { echoHandler, startUpstream, type Upstream } from './harness';
+import { type LimitsFixture, startLimitsFixture } from './limits-fixture';
 import { quotaPlanFixture } from './quota-plan-fixture';
 
 /**
@@ -23,24 +21,20 @@ const WORKERS = 2;
 const PAUSE_MS = 5_000;
 const PREFIX = 'paused';
 
-let redisServer: RedisServer | null = null;
-let admin: Redis | null = null;
-let upstream: Upstream | null = null;
+let fixture: LimitsFixture | null = null;
 const gateways: GatewayProcess[] = [];
 
 afterEach(async () => {
-  redisServer?.resume();
+  fixture?.redisServer.resume();
   for (const gw of gateways.splice(0)) await gw.stop();
-  admin?.disconnect();
-  await upstream?.close();
-  await redisServer?.stop();
+  await fixture?.close();
+  fixture = null;
 });
 
 describe.each(['open', 'closed'] as const)('Redis paused for 5 s mid-run (%s policy)', (policy) => {
   it('keeps the published promise and ends with the counter at what was served', async () => {
-    redisServer = await startRedisServer();
-    admin = new Redis({ host: '127.0.0.1', port: redisServer.port });
-    upstream = await startUpstream(echoHandler);
+    fixture = await startLimitsFixture();
+    const { redisServer, redisUrl, admin, upstream } = fixture;
     const { key, consumerId, planId, snapshot, credentials } = quotaPlanFixture({
       name: 'paused',
       policy,
@@ -54,7 +48,7 @@ describe.each(['open', 'closed'] as const)('Redis paused for 5 s mid-run (%s pol
           credentials,
           workers: WORKERS,
           env: {
-            REDIS_URL: `redis://127.0.0.1:${redisServer.port}`,
+            REDIS_URL: redisUrl,
             PORTICO_REDIS_PREFIX: PREFIX,
             PORTICO_GATEWAY_NODE_ID: `dpn_paused_${policy}_${g}`,
             PORTICO_ANALYTICS_ENABLED: 'false',

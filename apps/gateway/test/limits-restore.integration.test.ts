@@ -1,10 +1,9 @@
 import { limiterEpochKey, parseQuotaCounter, quotaCounterKey } from '@portico/config';
-import { eventually, type RedisServer, startRedisServer } from '@portico/testkit';
-import { Redis } from 'ioredis';
+import { eventually } from '@portico/testkit';
 import { request } from 'undici';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { metric } from '../src/limits/testing/limiter-observations';
-import { echoHandler, startUpstream, type Upstream } from './harness';
+import { type LimitsFixture, startLimitsFixture } from './limits-fixture';
 import { rollupTotal, type Stack, startStack } from './stack-process';
 
 /**
@@ -16,24 +15,16 @@ import { rollupTotal, type Stack, startStack } from './stack-process';
 const QUOTA = 100;
 const BEFORE = 40;
 
-let redisServer: RedisServer;
-let redisUrl: string;
-let admin: Redis;
-let upstream: Upstream;
+let fixture: LimitsFixture;
 let stack: Stack | null = null;
 
 beforeAll(async () => {
-  redisServer = await startRedisServer();
-  redisUrl = `redis://127.0.0.1:${redisServer.port}`;
-  admin = new Redis(redisUrl);
-  upstream = await startUpstream(echoHandler);
+  fixture = await startLimitsFixture();
 }, 60_000);
 
 afterAll(async () => {
   await stack?.close();
-  admin?.disconnect();
-  await upstream?.close();
-  await redisServer?.stop();
+  await fixture?.close();
 }, 60_000);
 
 async function send(target: Stack): Promise<number> {
@@ -48,8 +39,8 @@ describe('Redis data lost halfway through a quota period', () => {
   it('restores the remaining quota from the usage rollups instead of starting from zero', async () => {
     const current = await startStack({
       name: 'restore',
-      redisUrl,
-      upstreamPort: upstream.port,
+      redisUrl: fixture.redisUrl,
+      upstreamPort: fixture.upstream.port,
       quota: { requests: QUOTA, per: 'day' },
       redisFailurePolicy: 'closed',
     });
@@ -59,7 +50,7 @@ describe('Redis data lost halfway through a quota period', () => {
     const markerKey = limiterEpochKey(limiterPrefix);
     const counterKey = quotaCounterKey(limiterPrefix, current.planId, current.consumerId, 'day');
     // The worker writes the marker at boot; the gateway's guard is on once it has seen it.
-    await eventually(async () => (await admin.exists(markerKey)) === 1, 30_000, 'marker');
+    await eventually(async () => (await fixture.admin.exists(markerKey)) === 1, 30_000, 'marker');
     await eventually(
       async () => {
         const text = await (await request(`${current.statusUrl}/metrics`)).body.text();
@@ -72,12 +63,12 @@ describe('Redis data lost halfway through a quota period', () => {
     for (let i = 0; i < BEFORE; i++) expect(await send(current)).toBe(200);
     await eventually(async () => (await rollupTotal(current)) === BEFORE, 60_000, 'rollups');
     await eventually(
-      async () => parseQuotaCounter(await admin.get(counterKey))?.count === BEFORE,
+      async () => parseQuotaCounter(await fixture.admin.get(counterKey))?.count === BEFORE,
       10_000,
       'the counter settled',
     );
 
-    await admin.flushall();
+    await fixture.admin.flushall();
     const after = new Map<number, number>();
     // Until five 429s, for at most a minute: how soon the worker restores the counters depends
     // on the machine, so the loop waits on time, not on a number of requests, and paces its
@@ -88,7 +79,7 @@ describe('Redis data lost halfway through a quota period', () => {
       after.set(status, (after.get(status) ?? 0) + 1);
       if (status === 503) await new Promise((r) => setTimeout(r, 25));
     }
-    const restored = parseQuotaCounter(await admin.get(counterKey));
+    const restored = parseQuotaCounter(await fixture.admin.get(counterKey));
     console.log(
       `after FLUSHALL with ${BEFORE} of ${QUOTA} used: ${JSON.stringify(Object.fromEntries(after))}, counter ${restored?.count}`,
     );
@@ -104,7 +95,7 @@ describe('Redis data lost halfway through a quota period', () => {
     expect(after.get(429)).toBe(5);
     // At least the quota: a 503 rolled up before the restore read the rollups counts too.
     expect(restored?.count).toBeGreaterThanOrEqual(QUOTA);
-    expect(await admin.exists(markerKey)).toBe(1);
+    expect(await fixture.admin.exists(markerKey)).toBe(1);
   }, 300_000);
 
   it('a gateway restarted after the loss refuses to count from zero until the worker has restored', async () => {
@@ -120,14 +111,16 @@ describe('Redis data lost halfway through a quota period', () => {
     // Nothing restores while the worker is away; the new gateway process never saw the marker
     // itself, but its state folder remembers that this deployment has one.
     await current.stopWorker();
-    await admin.flushall();
+    await fixture.admin.flushall();
     await current.restartGateway();
     const meanwhile: number[] = [];
     for (let i = 0; i < 5; i++) meanwhile.push(await send(current));
     expect(meanwhile).toEqual([503, 503, 503, 503, 503]);
-    expect(await admin.get(counterKey)).toBeNull();
+    expect(await fixture.admin.get(counterKey)).toBeNull();
     await current.startWorker();
     await eventually(async () => (await send(current)) === 429, 60_000, 'the restored quota');
-    expect(parseQuotaCounter(await admin.get(counterKey))?.count).toBeGreaterThanOrEqual(QUOTA);
+    expect(parseQuotaCounter(await fixture.admin.get(counterKey))?.count).toBeGreaterThanOrEqual(
+      QUOTA,
+    );
   }, 300_000);
 });

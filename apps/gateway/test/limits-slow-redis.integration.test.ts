@@ -1,12 +1,10 @@
 import { once } from 'node:events';
 import { createConnection, createServer, type Server, type Socket } from 'node:net';
 import { parseQuotaCounter, quotaCounterKey } from '@portico/config';
-import { type RedisServer, startRedisServer } from '@portico/testkit';
-import { Redis } from 'ioredis';
 import { Pool } from 'undici';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type GatewayProcess, startGatewayProcess } from './gateway-process';
-import { echoHandler, startUpstream, type Upstream } from './harness';
+import { type LimitsFixture, startLimitsFixture } from './limits-fixture';
 import { quotaPlanFixture } from './quota-plan-fixture';
 
 /**
@@ -20,9 +18,7 @@ const QUOTA = 300;
 const REQUESTS = 400;
 const CONCURRENCY = 20;
 
-let redisServer: RedisServer;
-let admin: Redis;
-let upstream: Upstream;
+let fixture: LimitsFixture;
 let proxy: Server;
 let proxyPort = 0;
 const sockets = new Set<Socket>();
@@ -56,18 +52,14 @@ async function startDelayingProxy(targetPort: number): Promise<void> {
 }
 
 beforeAll(async () => {
-  redisServer = await startRedisServer();
-  admin = new Redis({ host: '127.0.0.1', port: redisServer.port });
-  upstream = await startUpstream(echoHandler);
-  await startDelayingProxy(redisServer.port);
+  fixture = await startLimitsFixture();
+  await startDelayingProxy(fixture.redisServer.port);
 });
 
 afterAll(async () => {
   for (const socket of sockets) socket.destroy();
   proxy?.close();
-  admin?.disconnect();
-  await upstream?.close();
-  await redisServer?.stop();
+  await fixture?.close();
 });
 
 function percentile(sorted: readonly number[], p: number): number {
@@ -79,7 +71,7 @@ async function run(policy: 'open' | 'closed', redisPort: number, label: string) 
     name: label,
     policy,
     quota: QUOTA,
-    upstreamPort: upstream.port,
+    upstreamPort: fixture.upstream.port,
   });
   const gateway: GatewayProcess = await startGatewayProcess({
     snapshot,
@@ -118,7 +110,7 @@ async function run(policy: 'open' | 'closed', redisPort: number, label: string) 
   }
   latencies.sort((a, b) => a - b);
   const counter = parseQuotaCounter(
-    await admin.get(quotaCounterKey('slow:rl', planId, consumerId, 'day')),
+    await fixture.admin.get(quotaCounterKey('slow:rl', planId, consumerId, 'day')),
   );
   return {
     statuses: Object.fromEntries(statuses),
@@ -130,7 +122,7 @@ async function run(policy: 'open' | 'closed', redisPort: number, label: string) 
 
 describe.each(['open', 'closed'] as const)('Redis 100 ms away (%s policy)', (policy) => {
   it('answers no 503, keeps the quota exact, and records the latency it adds', async () => {
-    const direct = await run(policy, redisServer.port, 'direct');
+    const direct = await run(policy, fixture.redisServer.port, 'direct');
     const slow = await run(policy, proxyPort, 'delayed');
     console.log(
       `Redis +${DELAY_MS} ms, ${policy}: ${JSON.stringify(slow.statuses)}; p50 ${slow.p50.toFixed(1)} ms, p99 ${slow.p99.toFixed(1)} ms (direct: p50 ${direct.p50.toFixed(1)} ms, p99 ${direct.p99.toFixed(1)} ms); added p50 ${(slow.p50 - direct.p50).toFixed(1)} ms, p99 ${(slow.p99 - direct.p99).toFixed(1)} ms`,

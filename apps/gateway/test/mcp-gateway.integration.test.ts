@@ -6,17 +6,9 @@ import { generateSecret } from '@portico/keys';
 import { SignJWT } from 'jose';
 import { request } from 'undici';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import {
-  apiOf,
-  type EchoBody,
-  echoHandler,
-  published,
-  service,
-  startGateway,
-  startUpstream,
-  type TestGateway,
-  type Upstream,
-} from './harness';
+import { credentialSet } from './credential-set';
+import { type GatewayWithUpstream, loopbackService, startGatewayWithUpstream } from './fed-gateway';
+import { apiOf, CountingEcho, type EchoBody, published } from './harness';
 
 /**
  * The MCP endpoint on a gateway fed its config directly (no control plane): authentication
@@ -26,9 +18,8 @@ import {
 
 const JWT_SECRET = randomBytes(32).toString('hex');
 const agentKey = generateSecret('apiKey');
-let upstream: Upstream;
-let gw: TestGateway;
-let hits = 0;
+let gw: GatewayWithUpstream;
+const countingEcho = new CountingEcho();
 const clients: Client[] = [];
 
 const getItem = {
@@ -77,36 +68,35 @@ function mcpApi(id: string, basePath: string, auth: Record<string, unknown>, too
   });
 }
 
-function config(version: number, tools: unknown[] = [getItem, exportItems, tenantExport]) {
-  return published(
-    version,
-    {
-      services: [service('svc', [{ host: '127.0.0.1', port: upstream.port }])],
-      apis: [
-        mcpApi('keyed', '/keyed', { type: 'key' }, tools),
-        {
-          ...mcpApi('open', '/open', { type: 'none' }, tools),
-          policies: {
-            cors: {
-              allowOrigins: ['https://inspector.test'],
-              allowHeaders: ['content-type', 'mcp-protocol-version'],
-            },
+function snapshot(
+  upstream: { port: number },
+  tools: unknown[] = [getItem, exportItems, tenantExport],
+) {
+  return {
+    services: [loopbackService('svc', [upstream])],
+    apis: [
+      mcpApi('keyed', '/keyed', { type: 'key' }, tools),
+      {
+        ...mcpApi('open', '/open', { type: 'none' }, tools),
+        policies: {
+          cors: {
+            allowOrigins: ['https://inspector.test'],
+            allowHeaders: ['content-type', 'mcp-protocol-version'],
           },
         },
-        mcpApi('jwt', '/jwt', { type: 'jwt', secretRef: 'hs', algorithms: ['HS256'] }, tools),
-      ],
-      plans: [
-        // Only the parameterised route: /items/export is outside it.
-        {
-          id: 'one-only',
-          name: 'one-only',
-          apiIds: ['keyed', 'jwt'],
-          routeIds: { keyed: ['keyed-one'], jwt: ['jwt-one'] },
-        },
-      ],
-    },
-    { hs: JWT_SECRET },
-  );
+      },
+      mcpApi('jwt', '/jwt', { type: 'jwt', secretRef: 'hs', algorithms: ['HS256'] }, tools),
+    ],
+    plans: [
+      // Only the parameterised route: /items/export is outside it.
+      {
+        id: 'one-only',
+        name: 'one-only',
+        apiIds: ['keyed', 'jwt'],
+        routeIds: { keyed: ['keyed-one'], jwt: ['jwt-one'] },
+      },
+    ],
+  };
 }
 
 async function connect(path: string, headers: Record<string, string>): Promise<Client> {
@@ -138,25 +128,18 @@ async function post(path: string, body: string, headers: Record<string, string> 
 }
 
 beforeAll(async () => {
-  upstream = await startUpstream((req, res) => {
-    hits++;
-    echoHandler(req, res);
+  gw = await startGatewayWithUpstream({
+    upstream: countingEcho.handler,
+    snapshot: (upstream) => snapshot(upstream),
+    jwtSecrets: { hs: JWT_SECRET },
+    credentials: credentialSet([
+      { id: 'con_agent', name: 'agent', key: agentKey, planId: 'one-only' },
+    ]),
   });
-  gw = await startGateway();
-  const ok = await gw.feed(config(1), {
-    seq: 1,
-    set: {
-      consumers: [{ id: 'con_agent', name: 'agent', status: 'active' }],
-      keys: [{ id: 'key_agent', consumerId: 'con_agent', hash: agentKey.hash, expiresAt: null }],
-      subscriptions: [{ id: 'sub_agent', consumerId: 'con_agent', planId: 'one-only' }],
-    },
-  });
-  expect(ok).toBe(true);
 });
 afterAll(async () => {
   for (const client of clients) await client.close().catch(() => undefined);
   await gw?.close();
-  await upstream?.close();
 });
 
 describe('MCP endpoint on a directly fed gateway', () => {
@@ -208,7 +191,7 @@ describe('MCP endpoint on a directly fed gateway', () => {
   it('routes the path an argument builds, so it cannot reach a route outside the plan', async () => {
     const client = await connect('/keyed/mcp', { 'x-api-key': agentKey.clear });
     expect((await client.listTools()).tools.map((t) => t.name)).toEqual(['getItem']);
-    const before = hits;
+    const before = countingEcho.hits;
     // /items/export is its own route, which the plan leaves out: the REST call is refused...
     const rest = await request(`${gw.url}/keyed/items/export`, {
       headers: { 'x-api-key': agentKey.clear },
@@ -220,7 +203,7 @@ describe('MCP endpoint on a directly fed gateway', () => {
     expect(sneaky.data).toMatchObject({ status: 403, code: 'GW_FORBIDDEN' });
     const direct = await refusal(client.callTool({ name: 'exportItems', arguments: {} }));
     expect(direct.data).toMatchObject({ status: 403, code: 'GW_FORBIDDEN' });
-    expect(hits).toBe(before);
+    expect(countingEcho.hits).toBe(before);
     expect(
       (await client.callTool({ name: 'getItem', arguments: { id: '1' } })).isError,
     ).toBeFalsy();
@@ -269,7 +252,7 @@ describe('MCP endpoint on a directly fed gateway', () => {
       ...getItem,
       inputSchema: { type: 'object', properties: { id: { type: 'no-such-type' } } },
     };
-    const ok = await gw.feed(config(2, [broken]));
+    const ok = await gw.feed(published(2, snapshot(gw.upstream, [broken]), { hs: JWT_SECRET }));
     expect(ok).toBe(false);
     expect(gw.gateway.runtime.current.config?.version).toBe(1);
     expect(gw.gateway.sync.status().lastError).toContain(
@@ -312,12 +295,12 @@ describe('MCP endpoint on a directly fed gateway', () => {
     });
     const echoed = JSON.parse((result.content as { text: string }[])[0]?.text ?? '{}') as EchoBody;
     expect(echoed.headers['x-tenant']).toBe('acme');
-    const before = hits;
+    const before = countingEcho.hits;
     const injected = await refusal(
       client.callTool({ name: 'tenantExport', arguments: { 'X-Tenant': 'acme\r\nx-admin: yes' } }),
     );
     expect(injected.code).toBe(-32602);
     expect(injected.message).toContain('arguments.X-Tenant cannot be sent as an HTTP header value');
-    expect(hits).toBe(before);
+    expect(countingEcho.hits).toBe(before);
   });
 });

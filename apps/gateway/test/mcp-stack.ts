@@ -3,18 +3,15 @@
  * gateway synced from it with the Redis limiter, a real upstream HTTP server, and the real
  * `@modelcontextprotocol/sdk` client over Streamable HTTP.
  */
-import { randomBytes } from 'node:crypto';
-import { readFile } from 'node:fs/promises';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { Client } from '@modelcontextprotocol/sdk/client/index.js';
 import { StreamableHTTPClientTransport } from '@modelcontextprotocol/sdk/client/streamableHttp.js';
-import { eventually } from '@portico/testkit';
-import { Redis } from 'ioredis';
+import { documentedYamlExample, eventually } from '@portico/testkit';
 import { request } from 'undici';
 import { afterAll, beforeAll } from 'vitest';
-import { createLimiter, type Limiter, limiterRedisOptions } from '../src/limits/index';
 import { type ControlPlane, startControlPlane } from './control-plane';
 import { startGateway, startUpstream, type TestGateway, type Upstream } from './harness';
+import { connectRedisLimiter, type RedisLimiter } from './redis-limiter';
 
 export interface Order {
   id: number;
@@ -36,8 +33,7 @@ export class McpStack {
   #control: ControlPlane | undefined;
   #upstream: Upstream | undefined;
   #gw: TestGateway | undefined;
-  #redis: Redis | undefined;
-  #limiter: Limiter | undefined;
+  #redis: RedisLimiter | undefined;
   #clients: Client[] = [];
 
   get control(): ControlPlane {
@@ -123,7 +119,10 @@ export class McpStack {
     const control = await startControlPlane();
     this.#control = control;
     // The documented file, with the upstream's real address in place of the example's.
-    const yaml = (await documentedYaml()).replace('127.0.0.1:9101', `127.0.0.1:${upstream.port}`);
+    const yaml = documentedYamlExample('mcp.md').replace(
+      '127.0.0.1:9101',
+      `127.0.0.1:${upstream.port}`,
+    );
     await control.trpc('config.applyDocument', { document: yaml, message: 'mcp docs example' });
     const { token } = await control.trpc<{ token: string }>('tokens.createMachine', {
       kind: 'dataplane',
@@ -133,16 +132,9 @@ export class McpStack {
       this.consumerIds[c.name] = c.id;
     for (const name of ['ops-agent', 'support-agent', 'trial-agent'])
       this.keys[name] = await this.newKey(name, 'agent');
-    const redis = new Redis('redis://127.0.0.1:6379', { ...limiterRedisOptions });
-    await new Promise<void>((resolve) => redis.once('ready', () => resolve()));
-    const limiter = createLimiter({
-      redis,
-      keyPrefix: `gwtest-mcp:${randomBytes(6).toString('hex')}`,
-      budgetMs: 200,
-    });
-    const gw = await startGateway({ controlUrl: control.url, token, limiter });
+    const redis = await connectRedisLimiter({ prefix: 'gwtest-mcp', budgetMs: 200 });
     this.#redis = redis;
-    this.#limiter = limiter;
+    const gw = await startGateway({ controlUrl: control.url, token, limiter: redis.limiter });
     this.#gw = gw;
     await gw.gateway.sync.waitForConfig();
     // The ops agent's plan has room to spare: probing with it leaves the trial plan untouched.
@@ -158,7 +150,6 @@ export class McpStack {
     for (const client of this.#clients) await client.close().catch(() => undefined);
     this.#clients = [];
     await this.#gw?.close();
-    await this.#limiter?.close();
     this.#redis?.disconnect();
     await this.#control?.close();
     await this.#upstream?.close();
@@ -171,14 +162,6 @@ export function useMcpStack(): McpStack {
   beforeAll(() => stack.start(), 120_000);
   afterAll(() => stack.close());
   return stack;
-}
-
-/** The YAML block of docs/mcp.md, as the documentation shows it. */
-async function documentedYaml(): Promise<string> {
-  const doc = await readFile(new URL('../../../docs/mcp.md', import.meta.url), 'utf8');
-  const block = /```yaml\n([\s\S]*?)```/.exec(doc)?.[1];
-  if (!block) throw new Error('docs/mcp.md has no yaml block');
-  return block;
 }
 
 /** The error a call was refused with; fails the test when the call succeeds. */

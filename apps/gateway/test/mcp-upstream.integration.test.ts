@@ -1,4 +1,3 @@
-import { randomBytes } from 'node:crypto';
 import { Client } from '@modelcontextprotocol/sdk/client/index.js';
 import {
   StreamableHTTPClientTransport,
@@ -8,19 +7,12 @@ import { McpServer } from '@modelcontextprotocol/sdk/server/mcp.js';
 import { StreamableHTTPServerTransport } from '@modelcontextprotocol/sdk/server/streamableHttp.js';
 import { McpError } from '@modelcontextprotocol/sdk/types.js';
 import { generateSecret } from '@portico/keys';
-import { Redis } from 'ioredis';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { z } from 'zod';
-import { createLimiter, type Limiter, limiterRedisOptions } from '../src/limits/index';
-import {
-  apiOf,
-  published,
-  service,
-  startGateway,
-  startUpstream,
-  type TestGateway,
-  type Upstream,
-} from './harness';
+import { credentialSet } from './credential-set';
+import { type GatewayWithUpstream, loopbackService, startGatewayWithUpstream } from './fed-gateway';
+import { apiOf } from './harness';
+import { connectRedisLimiter, type RedisLimiter } from './redis-limiter';
 
 /**
  * An API whose service is itself an MCP server (the SDK's own server, stateless Streamable HTTP,
@@ -30,10 +22,8 @@ import {
 
 const agentKey = generateSecret('apiKey');
 const strangerKey = generateSecret('apiKey');
-let upstream: Upstream;
-let gw: TestGateway;
-let redis: Redis;
-let limiter: Limiter;
+let gw: GatewayWithUpstream;
+let redis: RedisLimiter;
 const toolRuns: string[] = [];
 const upstreamHeaders: Record<string, string | string[] | undefined>[] = [];
 const clients: Client[] = [];
@@ -75,31 +65,25 @@ async function connect(key: string): Promise<Client> {
 }
 
 beforeAll(async () => {
-  upstream = await startUpstream((req, res) => {
-    upstreamHeaders.push(req.headers);
-    // Stateless: a fresh server and transport per request, as the SDK documents.
-    const server = mcpServer();
-    const transport = new StreamableHTTPServerTransport({ sessionIdGenerator: undefined });
-    res.on('close', () => {
-      void transport.close();
-      void server.close();
-    });
-    server
-      .connect(transport)
-      .then(() => transport.handleRequest(req, res))
-      .catch(() => res.destroy());
-  });
-  redis = new Redis('redis://127.0.0.1:6379', { ...limiterRedisOptions });
-  await new Promise<void>((resolve) => redis.once('ready', () => resolve()));
-  limiter = createLimiter({
-    redis,
-    keyPrefix: `gwtest-mcp-relay:${randomBytes(6).toString('hex')}`,
-    budgetMs: 200,
-  });
-  gw = await startGateway({ limiter });
-  const ok = await gw.feed(
-    published(1, {
-      services: [service('mcpsvc', [{ host: '127.0.0.1', port: upstream.port }])],
+  redis = await connectRedisLimiter({ prefix: 'gwtest-mcp-relay', budgetMs: 200 });
+  gw = await startGatewayWithUpstream({
+    limiter: redis.limiter,
+    upstream: (req, res) => {
+      upstreamHeaders.push(req.headers);
+      // Stateless: a fresh server and transport per request, as the SDK documents.
+      const server = mcpServer();
+      const transport = new StreamableHTTPServerTransport({ sessionIdGenerator: undefined });
+      res.on('close', () => {
+        void transport.close();
+        void server.close();
+      });
+      server
+        .connect(transport)
+        .then(() => transport.handleRequest(req, res))
+        .catch(() => res.destroy());
+    },
+    snapshot: (upstream) => ({
+      services: [loopbackService('mcpsvc', [upstream])],
       apis: [
         apiOf('inventory', '/inventory', 'mcpsvc', {
           auth: { type: 'key' },
@@ -116,29 +100,16 @@ beforeAll(async () => {
         },
       ],
     }),
-    {
-      seq: 1,
-      set: {
-        consumers: [
-          { id: 'con_agent', name: 'agent', status: 'active' },
-          { id: 'con_stranger', name: 'stranger', status: 'active' },
-        ],
-        keys: [
-          { id: 'key_agent', consumerId: 'con_agent', hash: agentKey.hash, expiresAt: null },
-          { id: 'key_str', consumerId: 'con_stranger', hash: strangerKey.hash, expiresAt: null },
-        ],
-        subscriptions: [{ id: 'sub_agent', consumerId: 'con_agent', planId: 'agents' }],
-      },
-    },
-  );
-  expect(ok).toBe(true);
+    credentials: credentialSet([
+      { id: 'con_agent', name: 'agent', key: agentKey, planId: 'agents' },
+      { id: 'con_stranger', name: 'stranger', key: strangerKey },
+    ]),
+  });
 });
 afterAll(async () => {
   for (const client of clients) await client.close().catch(() => undefined);
   await gw?.close();
-  await limiter?.close();
   redis?.disconnect();
-  await upstream?.close();
 });
 
 describe('an MCP server behind the gateway', () => {

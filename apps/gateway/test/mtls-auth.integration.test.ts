@@ -1,34 +1,22 @@
 import { X509Certificate } from 'node:crypto';
-import { mkdtempSync, rmSync } from 'node:fs';
-import { connect as http2Connect } from 'node:http2';
-import { request as httpsRequest } from 'node:https';
-import type { AddressInfo } from 'node:net';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import {
+  type CertificateFolder,
   type CertificatePair,
   type ControlPlane,
   contentDigest,
+  http2RequestOnLoopback,
+  httpsRequestOnLoopback,
   type IssuedCertificate,
-  issueClientCertificate,
-  makeCertificateAuthority,
-  makeCertificatePair,
+  makeCertificateFolder,
   signHttpRequest,
-  startControlPlane,
 } from '@portico/testkit';
 import { request } from 'undici';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import {
-  type EchoBody,
-  echoHandler,
-  eventually,
-  startSyncedGateway,
-  startUpstream,
-  type TestGateway,
-  type Upstream,
-} from './harness';
+import { type EchoBody, eventually, listenOnTls, type TestGateway, type Upstream } from './harness';
+import { consumerIdOf, type SyncedStack, startSyncedStack } from './synced-stack';
 
-let dir: string;
+let certificates: CertificateFolder;
+let stack: SyncedStack;
 let control: ControlPlane;
 let upstream: Upstream;
 let gw: TestGateway;
@@ -45,79 +33,65 @@ interface Answer {
   body: { code?: string; detail?: string } & Partial<EchoBody>;
 }
 
-function httpsGet(path: string, client: IssuedCertificate | null): Promise<Answer> {
-  return new Promise((resolve, reject) => {
-    const req = httpsRequest(
-      {
-        host: '127.0.0.1',
-        port: tlsPort,
-        path,
-        servername: 'mtls.test',
-        ca: server.certPem,
-        agent: false,
-        ...(client === null ? {} : { cert: client.certPem, key: client.keyPem }),
-      },
-      (res) => {
-        const chunks: Buffer[] = [];
-        res.on('data', (c: Buffer) => chunks.push(c));
-        res.on('end', () =>
-          resolve({
-            status: res.statusCode ?? 0,
-            body: JSON.parse(Buffer.concat(chunks).toString()) as Answer['body'],
-          }),
-        );
-      },
-    );
-    req.once('error', reject);
-    req.end();
+const clientCertificate = (client: IssuedCertificate | null) =>
+  client === null ? {} : { clientCertificate: client };
+
+async function httpsGet(path: string, client: IssuedCertificate | null): Promise<Answer> {
+  const answer = await httpsRequestOnLoopback(tlsPort, {
+    path,
+    servername: 'mtls.test',
+    ca: server.certPem,
+    ...clientCertificate(client),
   });
+  return { status: answer.status, body: JSON.parse(answer.body) as Answer['body'] };
 }
 
-function http2Get(
+async function http2Get(
   path: string,
   client: IssuedCertificate | null,
   extra: { method?: string; headers?: Record<string, string>; body?: string } = {},
 ): Promise<Answer> {
-  return new Promise((resolve, reject) => {
-    const session = http2Connect(`https://127.0.0.1:${tlsPort}`, {
-      servername: 'mtls.test',
-      ca: server.certPem,
-      ...(client === null ? {} : { cert: client.certPem, key: client.keyPem }),
-    });
-    session.once('error', reject);
-    const stream = session.request({
-      ':path': path,
-      ':authority': 'mtls.test',
-      ':method': extra.method ?? 'GET',
-      ...extra.headers,
-    });
-    let status = 0;
-    const chunks: Buffer[] = [];
-    stream.on('response', (headers) => {
-      status = Number(headers[':status']);
-    });
-    stream.on('data', (c: Buffer) => chunks.push(c));
-    stream.on('end', () => {
-      session.close();
-      resolve({ status, body: JSON.parse(Buffer.concat(chunks).toString()) as Answer['body'] });
-    });
-    stream.end(extra.body);
+  const answer = await http2RequestOnLoopback(tlsPort, {
+    path,
+    servername: 'mtls.test',
+    authority: 'mtls.test',
+    ca: server.certPem,
+    ...clientCertificate(client),
+    ...extra,
   });
+  return { status: answer.status, body: JSON.parse(answer.body) as Answer['body'] };
 }
 
 beforeAll(async () => {
-  dir = mkdtempSync(join(tmpdir(), 'portico-mtls-'));
-  server = makeCertificatePair(dir, 'mtls.test', 'DNS:mtls.test');
-  trustedCa = makeCertificateAuthority(dir, 'Portico Test Client CA');
-  otherCa = makeCertificateAuthority(dir, 'Some Other CA');
-  clients.valid = issueClientCertificate(dir, trustedCa, '/O=Acme/CN=client-1');
-  clients.bySubject = issueClientCertificate(dir, trustedCa, '/O=Acme/CN=by-subject');
-  clients.stranger = issueClientCertificate(dir, trustedCa, '/O=Acme/CN=stranger');
-  clients.foreign = issueClientCertificate(dir, otherCa, '/O=Acme/CN=client-1');
-  clients.expired = issueClientCertificate(dir, trustedCa, '/O=Acme/CN=old', { expired: true });
-  clients.revocable = issueClientCertificate(dir, trustedCa, '/O=Acme/CN=revocable');
-  upstream = await startUpstream(echoHandler);
-  control = await startControlPlane();
+  certificates = makeCertificateFolder('mtls');
+  server = certificates.serverPair('mtls.test', 'DNS:mtls.test');
+  trustedCa = certificates.authority('Portico Test Client CA');
+  otherCa = certificates.authority('Some Other CA');
+  clients.valid = certificates.client(trustedCa, '/O=Acme/CN=client-1');
+  clients.bySubject = certificates.client(trustedCa, '/O=Acme/CN=by-subject');
+  clients.stranger = certificates.client(trustedCa, '/O=Acme/CN=stranger');
+  clients.foreign = certificates.client(otherCa, '/O=Acme/CN=client-1');
+  clients.expired = certificates.client(trustedCa, '/O=Acme/CN=old', { expired: true });
+  clients.revocable = certificates.client(trustedCa, '/O=Acme/CN=revocable');
+  stack = await startSyncedStack({
+    nodeName: 'gw-mtls',
+    prepare: prepareControlPlane,
+  });
+  ({ control, upstream, gw } = stack);
+  tlsPort = await listenOnTls(gw);
+  await eventually(
+    async () => (await httpsGet('/secure/x', clients.valid ?? null)).status === 200,
+    5_000,
+    'registered certificate admitted',
+  );
+}, 120_000);
+afterAll(async () => {
+  await stack?.close();
+  certificates?.remove();
+});
+
+/** The APIs, the partner plan and acme's two registered certificates. */
+async function prepareControlPlane(control: ControlPlane, upstream: Upstream): Promise<void> {
   await control.trpc('config.applyDocument', {
     document: {
       services: [{ name: 'orders', targets: [`127.0.0.1:${upstream.port}`] }],
@@ -152,8 +126,7 @@ beforeAll(async () => {
   });
   await control.trpc('certificates.create', { name: 'mtls-test', hosts: ['mtls.test'], ...server });
   await control.trpc('config.publish', { message: 'listener certificate' });
-  const consumers = await control.query<{ id: string; name: string }[]>('consumers.list', {});
-  acmeId = consumers.find((c) => c.name === 'acme')?.id ?? '';
+  acmeId = await consumerIdOf(control, 'acme');
   const registered = await control.trpc<{ credential: { id: string; identifier: string } }>(
     'credentials.create',
     {
@@ -169,23 +142,12 @@ beforeAll(async () => {
     // As OpenSSL prints it; stored in the canonical form.
     spec: { kind: 'mtls', matchBy: 'subject', subject: 'subject=O = Acme, CN = by-subject' },
   });
-  gw = await startSyncedGateway(control, 'gw-mtls');
-  await new Promise<void>((resolve) =>
-    gw.gateway.tlsProxy.server.listen(0, '127.0.0.1', () => resolve()),
-  );
-  tlsPort = (gw.gateway.tlsProxy.server.address() as AddressInfo).port;
-  await eventually(
-    async () => (await httpsGet('/secure/x', clients.valid ?? null)).status === 200,
-    5_000,
-    'registered certificate admitted',
-  );
-}, 120_000);
-afterAll(async () => {
-  await gw?.close();
-  await control?.close();
-  await upstream?.close();
-  rmSync(dir, { recursive: true, force: true });
-});
+}
+
+/** The 401 the TLS listener answers a refused client certificate with. */
+function refused(code: string, detail: string) {
+  return { status: 401, body: { code, detail } };
+}
 
 describe('mTLS client certificates on the TLS listener', () => {
   it('admits a registered certificate from the trusted CA and names the consumer upstream', async () => {
@@ -208,13 +170,9 @@ describe('mTLS client certificates on the TLS listener', () => {
 
   it('refuses a TLS client without a certificate (401 GW_CERT_MISSING)', async () => {
     const r = await httpsGet('/secure/orders', null);
-    expect(r).toMatchObject({
-      status: 401,
-      body: {
-        code: 'GW_CERT_MISSING',
-        detail: 'present a client certificate issued by a CA this API trusts',
-      },
-    });
+    expect(r).toMatchObject(
+      refused('GW_CERT_MISSING', 'present a client certificate issued by a CA this API trusts'),
+    );
   });
 
   it('verifies an HTTP/2 request signature over :authority and a streamed body on this listener', async () => {
@@ -264,32 +222,24 @@ describe('mTLS client certificates on the TLS listener', () => {
 
   it('refuses a certificate from another CA, even with a registered subject', async () => {
     const r = await httpsGet('/secure/orders', clients.foreign ?? null);
-    expect(r).toMatchObject({
-      status: 401,
-      body: {
-        code: 'GW_CERT_INVALID',
-        detail: 'the client certificate is not issued by a CA this API trusts',
-      },
-    });
+    expect(r).toMatchObject(
+      refused('GW_CERT_INVALID', 'the client certificate is not issued by a CA this API trusts'),
+    );
   });
 
   it('refuses an expired certificate', async () => {
     const r = await httpsGet('/secure/orders', clients.expired ?? null);
-    expect(r).toMatchObject({
-      status: 401,
-      body: { code: 'GW_CERT_INVALID', detail: 'the client certificate has expired' },
-    });
+    expect(r).toMatchObject(refused('GW_CERT_INVALID', 'the client certificate has expired'));
   });
 
   it('refuses a trusted but unregistered certificate', async () => {
     const r = await httpsGet('/secure/orders', clients.stranger ?? null);
-    expect(r).toMatchObject({
-      status: 401,
-      body: {
-        code: 'GW_CERT_INVALID',
-        detail: 'the client certificate is not registered to a consumer, or was revoked',
-      },
-    });
+    expect(r).toMatchObject(
+      refused(
+        'GW_CERT_INVALID',
+        'the client certificate is not registered to a consumer, or was revoked',
+      ),
+    );
   });
 
   it('matches by subject when the API says so', async () => {

@@ -1,39 +1,29 @@
 import { request } from 'undici';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import {
-  apiOf,
-  type EchoBody,
-  published,
-  service,
-  startGateway,
-  startUpstream,
-  type TestGateway,
-  type Upstream,
-} from './harness';
+import { type GatewayWithUpstream, loopbackService, startGatewayWithUpstream } from './fed-gateway';
+import { apiOf, type EchoBody, expectProblem } from './harness';
 
-let upstream: Upstream;
-let gw: TestGateway;
+let gw: GatewayWithUpstream;
 let hits = 0;
 
 beforeAll(async () => {
-  upstream = await startUpstream((req, res) => {
-    hits++;
-    const body = JSON.stringify({ url: req.url, headers: req.headers, hit: hits });
-    const headers: Record<string, string | string[]> = {
-      'content-type': 'application/json',
-      'x-internal': 'secret',
-    };
-    if (req.url?.includes('nostore')) headers['cache-control'] = 'no-store';
-    // Two Cache-Control lines: together they forbid storing the answer.
-    if (req.url?.includes('split-directives'))
-      headers['cache-control'] = ['max-age=60', 'no-store'];
-    res.writeHead(200, headers);
-    res.end(body);
-  });
-  gw = await startGateway();
-  await gw.feed(
-    published(1, {
-      services: [service('svc', [{ host: '127.0.0.1', port: upstream.port }])],
+  gw = await startGatewayWithUpstream({
+    upstream: (req, res) => {
+      hits++;
+      const body = JSON.stringify({ url: req.url, headers: req.headers, hit: hits });
+      const headers: Record<string, string | string[]> = {
+        'content-type': 'application/json',
+        'x-internal': 'secret',
+      };
+      if (req.url?.includes('nostore')) headers['cache-control'] = 'no-store';
+      // Two Cache-Control lines: together they forbid storing the answer.
+      if (req.url?.includes('split-directives'))
+        headers['cache-control'] = ['max-age=60', 'no-store'];
+      res.writeHead(200, headers);
+      res.end(body);
+    },
+    snapshot: (upstream) => ({
+      services: [loopbackService('svc', [upstream])],
       apis: [
         apiOf('cors', '/cors', 'svc', {
           policies: {
@@ -61,11 +51,10 @@ beforeAll(async () => {
         }),
       ],
     }),
-  );
+  });
 });
 afterAll(async () => {
   await gw.close();
-  await upstream.close();
 });
 
 describe('CORS', () => {
@@ -102,8 +91,7 @@ describe('CORS', () => {
 describe('IP allow and deny lists', () => {
   it('refuses a denied IPv4 client with 403 GW_FORBIDDEN', async () => {
     const res = await request(`${gw.url}/deny/a`);
-    expect(res.statusCode).toBe(403);
-    expect(((await res.body.json()) as { code: string }).code).toBe('GW_FORBIDDEN');
+    await expectProblem(res, 403, 'GW_FORBIDDEN');
   });
   it('refuses a client outside an IPv6 allow list', async () => {
     const res = await request(`${gw.url}/allow6/a`);

@@ -4,94 +4,93 @@ import { Readable } from 'node:stream';
 import { eventually } from '@portico/testkit';
 import { request } from 'undici';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { type GatewayWithUpstream, loopbackService, startGatewayWithUpstream } from './fed-gateway';
 import {
   apiOf,
   type EchoBody,
   echoHandler,
+  expectProblem,
   published,
   rawExchange,
   service,
-  startGateway,
   startUpstream,
-  type TestGateway,
   type Upstream,
 } from './harness';
 
 let upstream: Upstream;
-let gw: TestGateway;
+let gw: GatewayWithUpstream;
 /** Requests the upstream saw, by path: proves rejected requests never reached it. */
 const seen: string[] = [];
 let lastHeaders: Record<string, string | string[] | undefined> = {};
 let endlessClosed = 0;
 
 beforeAll(async () => {
-  upstream = await startUpstream((req, res) => {
-    seen.push(req.url ?? '');
-    lastHeaders = req.headers;
-    if (req.url === '/hop') {
-      res.setHeader('connection', 'x-upstream-private');
-      res.setHeader('x-upstream-private', 'secret');
-      res.setHeader('keep-alive', 'timeout=5');
-      res.setHeader('x-upstream-public', 'ok');
-      res.end('hop');
-      return;
-    }
-    if (req.url === '/pingpong') {
-      // Echo each chunk as it arrives: only a proxy that streams both ways lets the client continue.
-      res.writeHead(200, { 'content-type': 'application/octet-stream' });
-      req.on('data', (chunk: Buffer) => res.write(chunk));
-      req.on('end', () => res.end());
-      return;
-    }
-    if (req.url?.startsWith('/download/')) {
-      const total = Number(req.url.slice('/download/'.length));
-      res.writeHead(200, { 'content-type': 'application/octet-stream', 'content-length': total });
-      const chunk = Buffer.alloc(64 * 1024, 7);
-      let sent = 0;
-      const pump = () => {
-        while (sent < total) {
-          const slice = chunk.subarray(0, Math.min(chunk.length, total - sent));
-          sent += slice.length;
-          if (!res.write(slice)) return void res.once('drain', pump);
-        }
-        res.end();
-      };
-      pump();
-      return;
-    }
-    if (req.url === '/endless') {
-      res.writeHead(200, { 'content-type': 'application/octet-stream' });
-      const timer = setInterval(() => res.write(Buffer.alloc(1024)), 5);
-      res.once('close', () => {
-        clearInterval(timer);
-        endlessClosed++;
-      });
-      return;
-    }
-    if (req.url === '/count') {
-      let bytes = 0;
-      req.on('data', (c: Buffer) => {
-        bytes += c.length;
-      });
-      req.on('end', () => res.end(String(bytes)));
-      return;
-    }
-    echoHandler(req, res);
-  });
-  gw = await startGateway();
-  await gw.feed(
-    published(1, {
-      services: [service('svc', [{ host: '127.0.0.1', port: upstream.port }])],
+  gw = await startGatewayWithUpstream({
+    upstream: (req, res) => {
+      seen.push(req.url ?? '');
+      lastHeaders = req.headers;
+      if (req.url === '/hop') {
+        res.setHeader('connection', 'x-upstream-private');
+        res.setHeader('x-upstream-private', 'secret');
+        res.setHeader('keep-alive', 'timeout=5');
+        res.setHeader('x-upstream-public', 'ok');
+        res.end('hop');
+        return;
+      }
+      if (req.url === '/pingpong') {
+        // Echo each chunk as it arrives: only a proxy that streams both ways lets the client continue.
+        res.writeHead(200, { 'content-type': 'application/octet-stream' });
+        req.on('data', (chunk: Buffer) => res.write(chunk));
+        req.on('end', () => res.end());
+        return;
+      }
+      if (req.url?.startsWith('/download/')) {
+        const total = Number(req.url.slice('/download/'.length));
+        res.writeHead(200, { 'content-type': 'application/octet-stream', 'content-length': total });
+        const chunk = Buffer.alloc(64 * 1024, 7);
+        let sent = 0;
+        const pump = () => {
+          while (sent < total) {
+            const slice = chunk.subarray(0, Math.min(chunk.length, total - sent));
+            sent += slice.length;
+            if (!res.write(slice)) return void res.once('drain', pump);
+          }
+          res.end();
+        };
+        pump();
+        return;
+      }
+      if (req.url === '/endless') {
+        res.writeHead(200, { 'content-type': 'application/octet-stream' });
+        const timer = setInterval(() => res.write(Buffer.alloc(1024)), 5);
+        res.once('close', () => {
+          clearInterval(timer);
+          endlessClosed++;
+        });
+        return;
+      }
+      if (req.url === '/count') {
+        let bytes = 0;
+        req.on('data', (c: Buffer) => {
+          bytes += c.length;
+        });
+        req.on('end', () => res.end(String(bytes)));
+        return;
+      }
+      echoHandler(req, res);
+    },
+    snapshot: (upstream) => ({
+      services: [loopbackService('svc', [upstream])],
       apis: [
         apiOf('big', '/', 'svc', { policies: { maxBodyBytes: 1_073_741_824 } }),
         apiOf('small', '/small', 'svc', { policies: { maxBodyBytes: 1000, maxHeaderBytes: 1024 } }),
       ],
     }),
-  );
+  });
+  upstream = gw.upstream;
 });
 afterAll(async () => {
   await gw.close();
-  await upstream.close();
 });
 
 describe('request smuggling shapes are refused with 400 problem+json and never forwarded', () => {
@@ -249,14 +248,12 @@ describe('size limits per API', () => {
   it('answers 413 for a chunked body as soon as it passes the limit', async () => {
     const body = Readable.from([Buffer.alloc(600), Buffer.alloc(600), Buffer.alloc(600)]);
     const res = await request(`${gw.url}/small/count`, { method: 'POST', body });
-    expect(res.statusCode).toBe(413);
-    expect(((await res.body.json()) as { code: string }).code).toBe('GW_PAYLOAD_TOO_LARGE');
+    await expectProblem(res, 413, 'GW_PAYLOAD_TOO_LARGE');
   });
 
   it('answers 431 GW_HEADERS_TOO_LARGE past the API header limit', async () => {
     const res = await request(`${gw.url}/small/x`, { headers: { 'x-big': 'a'.repeat(2000) } });
-    expect(res.statusCode).toBe(431);
-    expect(((await res.body.json()) as { code: string }).code).toBe('GW_HEADERS_TOO_LARGE');
+    await expectProblem(res, 431, 'GW_HEADERS_TOO_LARGE');
   });
 
   it('answers 431 from the listener for headers past its ceiling', async () => {
@@ -277,9 +274,9 @@ describe('upstream failures', () => {
     await gw.feed(
       published(2, {
         services: [
-          service('svc', [{ host: '127.0.0.1', port: upstream.port }]),
-          service('refused', [{ host: '127.0.0.1', port: closed.port }]),
-          service('slow', [{ host: '127.0.0.1', port: slow.port }], {
+          loopbackService('svc', [upstream]),
+          loopbackService('refused', [closed]),
+          loopbackService('slow', [slow], {
             timeouts: { firstByteMs: 200 },
           }),
           service('empty', []),
@@ -379,7 +376,7 @@ describe('config versions', () => {
     });
     await gw.feed(
       published(3, {
-        services: [service('held', [{ host: '127.0.0.1', port: held.port }])],
+        services: [loopbackService('held', [held])],
         apis: [apiOf('h', '/h', 'held')],
       }),
     );
@@ -387,7 +384,7 @@ describe('config versions', () => {
     await once(held.server, 'request');
     await gw.feed(
       published(4, {
-        services: [service('svc', [{ host: '127.0.0.1', port: upstream.port }])],
+        services: [loopbackService('svc', [upstream])],
         apis: [apiOf('big', '/', 'svc')],
       }),
     );

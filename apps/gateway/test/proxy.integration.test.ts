@@ -1,12 +1,13 @@
 import { request } from 'undici';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { loopbackService } from './fed-gateway';
 import {
   apiOf,
   type EchoBody,
   echoHandler,
+  expectProblem,
   published,
   rawExchange,
-  service,
   startGateway,
   startUpstream,
   type TestGateway,
@@ -48,7 +49,7 @@ describe('routing and forwarding', () => {
   beforeAll(async () => {
     const applied = await gw.feed(
       published(1, {
-        services: [service('svc', [{ host: '127.0.0.1', port: upstream.port }])],
+        services: [loopbackService('svc', [upstream])],
         apis: [
           apiOf('orders', '/orders', 'svc'),
           apiOf('keep', '/keep', 'svc', { stripBasePath: false }),
@@ -86,8 +87,7 @@ describe('routing and forwarding', () => {
     expect(unknown.status).toBe(404);
     expect(unknown.json().code).toBe('GW_ROUTE_NOT_FOUND');
     const wrongMethod = await request(`${gw.url}/r/items/1`, { method: 'DELETE' });
-    expect(wrongMethod.statusCode).toBe(404);
-    expect(((await wrongMethod.body.json()) as { code: string }).code).toBe('GW_ROUTE_NOT_FOUND');
+    await expectProblem(wrongMethod, 404, 'GW_ROUTE_NOT_FOUND');
   });
 
   it('serves no status, metrics or admin paths on the proxy port', async () => {

@@ -10,15 +10,9 @@ import { request } from 'undici';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createGateway, type Gateway } from '../src/gateway';
 import { responseCacheRedisOptions } from '../src/policies/redis-response-cache';
-import {
-  apiOf,
-  CapturingAnalytics,
-  EMPTY_CREDENTIALS,
-  published,
-  service,
-  startUpstream,
-  type Upstream,
-} from './harness';
+import { credentialSet } from './credential-set';
+import { loopbackService } from './fed-gateway';
+import { apiOf, CapturingAnalytics, published, startUpstream, type Upstream } from './harness';
 
 const KEY_A = generateSecret('apiKey');
 const KEY_B = generateSecret('apiKey');
@@ -65,22 +59,10 @@ async function startCachingGateway(name: string): Promise<CachingGateway> {
     config: publishedConfig(),
     credentials: {
       mode: 'full',
-      seq: 1,
-      set: {
-        ...EMPTY_CREDENTIALS,
-        consumers: [
-          { id: 'con_a', name: 'acme', status: 'active' },
-          { id: 'con_b', name: 'globex', status: 'active' },
-        ],
-        keys: [
-          { id: 'key_a', consumerId: 'con_a', hash: KEY_A.hash, expiresAt: null },
-          { id: 'key_b', consumerId: 'con_b', hash: KEY_B.hash, expiresAt: null },
-        ],
-        subscriptions: [
-          { id: 'sub_a', consumerId: 'con_a', planId: 'free' },
-          { id: 'sub_b', consumerId: 'con_b', planId: 'free' },
-        ],
-      },
+      ...credentialSet([
+        { id: 'con_a', name: 'acme', key: KEY_A, planId: 'free' },
+        { id: 'con_b', name: 'globex', key: KEY_B, planId: 'free' },
+      ]),
     },
   });
   expect(ok).toBe(true);
@@ -102,7 +84,7 @@ let upstreamCalls = 0;
 
 function publishedConfig() {
   return published(1, {
-    services: [service('svc', [{ host: '127.0.0.1', port: upstream.port }])],
+    services: [loopbackService('svc', [upstream])],
     apis: [
       apiOf('shared', '/shared', 'svc', {
         auth: { type: 'key' },

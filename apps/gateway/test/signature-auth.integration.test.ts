@@ -1,21 +1,11 @@
 import { generateKeyPairSync, randomBytes } from 'node:crypto';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { Readable } from 'node:stream';
-import {
-  type ControlPlane,
-  contentDigest,
-  signHttpRequest,
-  startControlPlane,
-} from '@portico/testkit';
+import { type ControlPlane, contentDigest, signHttpRequest } from '@portico/testkit';
 import { request } from 'undici';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import {
-  eventually,
-  startSyncedGateway,
-  startUpstream,
-  type TestGateway,
-  type Upstream,
-} from './harness';
+import { eventually, type TestGateway, type Upstream } from './harness';
+import { consumerIdOf, type SyncedStack, startSyncedStack } from './synced-stack';
 
 /** What the upstream saw of each request: the bytes that arrived and whether the body ended. */
 interface Seen {
@@ -49,8 +39,8 @@ function recordingUpstream(req: IncomingMessage, res: ServerResponse): void {
   });
 }
 
+let stack: SyncedStack;
 let control: ControlPlane;
-let upstream: Upstream;
 let gw: TestGateway;
 let acmeId = '';
 let hmac: { keyid: string; secret: Buffer; id: string };
@@ -122,8 +112,22 @@ async function metric(name: string): Promise<number> {
 }
 
 beforeAll(async () => {
-  upstream = await startUpstream(recordingUpstream);
-  control = await startControlPlane();
+  stack = await startSyncedStack({
+    nodeName: 'gw-signatures',
+    upstream: recordingUpstream,
+    prepare: prepareControlPlane,
+  });
+  ({ control, gw } = stack);
+  await eventually(
+    async () => gw.gateway.runtime.current.credentials.credential('ed25519', edKeyid) !== undefined,
+    5_000,
+    'signing keys delivered',
+  );
+}, 120_000);
+afterAll(() => stack?.close());
+
+/** The signed APIs, the partner plan and acme's hmac and ed25519 credentials. */
+async function prepareControlPlane(control: ControlPlane, upstream: Upstream): Promise<void> {
   await control.trpc('config.applyDocument', {
     document: {
       services: [{ name: 'orders', targets: [`127.0.0.1:${upstream.port}`] }],
@@ -148,8 +152,7 @@ beforeAll(async () => {
     },
     message: 'signatures',
   });
-  const consumers = await control.query<{ id: string; name: string }[]>('consumers.list', {});
-  acmeId = consumers.find((c) => c.name === 'acme')?.id ?? '';
+  acmeId = await consumerIdOf(control, 'acme');
   const h = await control.trpc<Issued>('credentials.create', {
     consumerId: acmeId,
     name: 'ci-hmac',
@@ -169,18 +172,7 @@ beforeAll(async () => {
     },
   });
   edKeyid = e.credential.identifier;
-  gw = await startSyncedGateway(control, 'gw-signatures');
-  await eventually(
-    async () => gw.gateway.runtime.current.credentials.credential('ed25519', edKeyid) !== undefined,
-    5_000,
-    'signing keys delivered',
-  );
-}, 120_000);
-afterAll(async () => {
-  await gw?.close();
-  await control?.close();
-  await upstream?.close();
-});
+}
 
 describe('HTTP Message Signatures through the control plane and the gateway', () => {
   it('generates an hmac secret once (32 bytes) and an ed25519 keyid from the key thumbprint', () => {

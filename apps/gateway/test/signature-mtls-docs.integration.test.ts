@@ -1,66 +1,47 @@
 import { createPrivateKey, X509Certificate } from 'node:crypto';
-import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
-import { request as httpsRequest } from 'node:https';
-import type { AddressInfo } from 'node:net';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import {
+  type CertificateFolder,
   type ControlPlane,
   contentDigest,
+  documentedYamlExample,
+  httpsRequestOnLoopback,
   type IssuedCertificate,
-  issueClientCertificate,
-  makeCertificateAuthority,
-  makeCertificatePair,
+  makeCertificateFolder,
   signHttpRequest,
-  startControlPlane,
 } from '@portico/testkit';
 import { request } from 'undici';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import {
-  echoHandler,
-  eventually,
-  startSyncedGateway,
-  startUpstream,
-  type TestGateway,
-  type Upstream,
-} from './harness';
+import { eventually, expectProblem, listenOnTls, type TestGateway, type Upstream } from './harness';
+import { applyingDocument, type SyncedStack, startSyncedStack } from './synced-stack';
 
 /** The YAML example of docs/authentication.md that contains `marker`, exactly as written there. */
-function documented(marker: string): string {
-  const page = readFileSync(new URL('../../../docs/authentication.md', import.meta.url), 'utf8');
-  const block = [...page.matchAll(/```yaml\n([\s\S]*?)```/g)]
-    .map((m) => m[1] as string)
-    .find((b) => b.includes(marker));
-  if (block === undefined)
-    throw new Error(`docs/authentication.md has no YAML example with ${marker}`);
-  return block;
-}
+const documented = (marker: string) => documentedYamlExample('authentication.md', marker);
 
 // RFC 9421 appendix B.1.4: the private half of the test key the signature example registers.
 const RFC_TEST_KEY = createPrivateKey(
   '-----BEGIN PRIVATE KEY-----\nMC4CAQAwBQYDK2VwBCIEIJ+DYvh6SEqVTm50DFtMDoQikTmiCqirVv9mWG9qfSnF\n-----END PRIVATE KEY-----\n',
 );
 
-let dir: string;
+let certificates: CertificateFolder;
+let stack: SyncedStack;
 let upstream: Upstream;
 let control: ControlPlane;
 let gw: TestGateway;
 
 beforeAll(async () => {
-  dir = mkdtempSync(join(tmpdir(), 'portico-auth-docs-'));
-  upstream = await startUpstream(echoHandler);
-  control = await startControlPlane();
-  await control.trpc('config.applyDocument', {
-    document: documented('type: signature').replace('127.0.0.1:9105', `127.0.0.1:${upstream.port}`),
-    message: 'docs/authentication.md signatures',
+  certificates = makeCertificateFolder('auth-docs');
+  stack = await startSyncedStack({
+    nodeName: 'gw-auth-docs-2',
+    prepare: applyingDocument(
+      ({ port }) => documented('type: signature').replace('127.0.0.1:9105', `127.0.0.1:${port}`),
+      'docs/authentication.md signatures',
+    ),
   });
-  gw = await startSyncedGateway(control, 'gw-auth-docs-2');
+  ({ upstream, control, gw } = stack);
 }, 120_000);
 afterAll(async () => {
-  await gw?.close();
-  await control?.close();
-  await upstream?.close();
-  rmSync(dir, { recursive: true, force: true });
+  await stack?.close();
+  certificates?.remove();
 });
 
 function signedPost(body: string) {
@@ -107,14 +88,12 @@ describe('the signature example of docs/authentication.md', () => {
       headers,
       body: '{"amount":9900,"currency":"EUR"}',
     });
-    expect(res.statusCode).toBe(400);
-    expect(((await res.body.json()) as { code: string }).code).toBe('GW_DIGEST_MISMATCH');
+    await expectProblem(res, 400, 'GW_DIGEST_MISMATCH');
   });
 
   it('refuses an unsigned request with 401 GW_SIGNATURE_MISSING', async () => {
     const res = await request(`${gw.url}/payments/charges`);
-    expect(res.statusCode).toBe(401);
-    expect(((await res.body.json()) as { code: string }).code).toBe('GW_SIGNATURE_MISSING');
+    await expectProblem(res, 401, 'GW_SIGNATURE_MISSING');
   });
 });
 
@@ -123,31 +102,19 @@ describe('the mtls example of docs/authentication.md', () => {
   let serverPem = '';
   let tlsPort = 0;
 
-  function get(withCert: boolean): Promise<number> {
-    return new Promise((resolve, reject) => {
-      const req = httpsRequest(
-        {
-          host: '127.0.0.1',
-          port: tlsPort,
-          path: '/ledger/entries',
-          servername: 'ledger.test',
-          ca: serverPem,
-          agent: false,
-          ...(withCert ? { cert: client.certPem, key: client.keyPem } : {}),
-        },
-        (res) => {
-          res.resume();
-          res.on('end', () => resolve(res.statusCode ?? 0));
-        },
-      );
-      req.once('error', reject);
-      req.end();
+  async function get(withCert: boolean): Promise<number> {
+    const answer = await httpsRequestOnLoopback(tlsPort, {
+      path: '/ledger/entries',
+      servername: 'ledger.test',
+      ca: serverPem,
+      ...(withCert ? { clientCertificate: client } : {}),
     });
+    return answer.status;
   }
 
   beforeAll(async () => {
-    const ca = makeCertificateAuthority(dir, 'Docs Client CA');
-    client = issueClientCertificate(dir, ca, '/O=Acme/CN=billing');
+    const ca = certificates.authority('Docs Client CA');
+    client = certificates.client(ca, '/O=Acme/CN=billing');
     const fingerprint = new X509Certificate(client.certPem).fingerprint256.toLowerCase();
     const caBlock = ca.certPem
       .trim()
@@ -162,7 +129,7 @@ describe('the mtls example of docs/authentication.md', () => {
       document,
       message: 'docs/authentication.md mtls',
     });
-    const server = makeCertificatePair(dir, 'ledger.test', 'DNS:ledger.test');
+    const server = certificates.serverPair('ledger.test', 'DNS:ledger.test');
     serverPem = server.certPem;
     await control.trpc('certificates.create', {
       name: 'ledger-test',
@@ -175,10 +142,7 @@ describe('the mtls example of docs/authentication.md', () => {
       10_000,
       'listener certificate delivered',
     );
-    await new Promise<void>((resolve) =>
-      gw.gateway.tlsProxy.server.listen(0, '127.0.0.1', () => resolve()),
-    );
-    tlsPort = (gw.gateway.tlsProxy.server.address() as AddressInfo).port;
+    tlsPort = await listenOnTls(gw);
   }, 60_000);
 
   it('admits the registered client certificate and refuses a TLS client without one', async () => {

@@ -1,76 +1,50 @@
 import { X509Certificate } from 'node:crypto';
-import { mkdtempSync, rmSync } from 'node:fs';
-import { request as httpsRequest } from 'node:https';
-import type { AddressInfo } from 'node:net';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import {
+  type CertificateFolder,
   type CertificatePair,
   type ControlPlane,
-  makeCertificatePair,
+  httpsRequestOnLoopback,
+  makeCertificateFolder,
   peerCertificate,
-  startControlPlane,
 } from '@portico/testkit';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import {
-  type EchoBody,
-  echoHandler,
-  eventually,
-  startSyncedGateway,
-  startUpstream,
-  type TestGateway,
-  type Upstream,
-} from './harness';
+import { type EchoBody, eventually, listenOnTls, type TestGateway } from './harness';
+import { type SyncedStack, startSyncedStack } from './synced-stack';
 
-let dir: string;
+let certificates: CertificateFolder;
+let stack: SyncedStack;
 let control: ControlPlane;
-let upstream: Upstream;
 let gw: TestGateway;
 let tlsPort: number;
 let pair: CertificatePair;
 
-function httpsGet(path: string, ca: string): Promise<{ status: number; body: string }> {
-  return new Promise((resolve, reject) => {
-    const req = httpsRequest(
-      { host: '127.0.0.1', port: tlsPort, path, servername: 'a.test', ca, agent: false },
-      (res) => {
-        const chunks: Buffer[] = [];
-        res.on('data', (c: Buffer) => chunks.push(c));
-        res.on('end', () =>
-          resolve({ status: res.statusCode ?? 0, body: Buffer.concat(chunks).toString() }),
-        );
-      },
-    );
-    req.once('error', reject);
-    req.end();
-  });
+function httpsGet(path: string, ca: string) {
+  return httpsRequestOnLoopback(tlsPort, { path, servername: 'a.test', ca });
 }
 
 beforeAll(async () => {
-  dir = mkdtempSync(join(tmpdir(), 'portico-tls-cp-'));
-  pair = makeCertificatePair(dir, 'a.test', 'DNS:a.test');
-  upstream = await startUpstream(echoHandler);
-  control = await startControlPlane();
-  await control.trpc('config.applyDocument', {
-    document: {
-      services: [{ name: 'echo', targets: [`127.0.0.1:${upstream.port}`] }],
-      apis: [{ name: 'echo-api', basePath: '/echo', service: 'echo', auth: { type: 'none' } }],
+  certificates = makeCertificateFolder('tls-cp');
+  pair = certificates.serverPair('a.test', 'DNS:a.test');
+  stack = await startSyncedStack({
+    nodeName: 'gw-tls',
+    prepare: async (control, upstream) => {
+      await control.trpc('config.applyDocument', {
+        document: {
+          services: [{ name: 'echo', targets: [`127.0.0.1:${upstream.port}`] }],
+          apis: [{ name: 'echo-api', basePath: '/echo', service: 'echo', auth: { type: 'none' } }],
+        },
+        message: 'initial',
+      });
+      await control.trpc('certificates.create', { name: 'a-test', hosts: ['a.test'], ...pair });
+      await control.trpc('config.publish', { message: 'certificate' });
     },
-    message: 'initial',
   });
-  await control.trpc('certificates.create', { name: 'a-test', hosts: ['a.test'], ...pair });
-  await control.trpc('config.publish', { message: 'certificate' });
-  gw = await startSyncedGateway(control, 'gw-tls');
-  await new Promise<void>((resolve) =>
-    gw.gateway.tlsProxy.server.listen(0, '127.0.0.1', () => resolve()),
-  );
-  tlsPort = (gw.gateway.tlsProxy.server.address() as AddressInfo).port;
+  ({ control, gw } = stack);
+  tlsPort = await listenOnTls(gw);
 }, 120_000);
 afterAll(async () => {
-  await gw?.close();
-  await control?.close();
-  await upstream?.close();
-  rmSync(dir, { recursive: true, force: true });
+  await stack?.close();
+  certificates?.remove();
 });
 
 describe('TLS certificates from the real control plane', () => {
@@ -88,7 +62,7 @@ describe('TLS certificates from the real control plane', () => {
   });
 
   it('a rotation published on the control plane is served by the running gateway', async () => {
-    const rotated = makeCertificatePair(dir, 'a.test', 'DNS:a.test');
+    const rotated = certificates.serverPair('a.test', 'DNS:a.test');
     await control.trpc('certificates.update', { name: 'a-test', ...rotated });
     await control.trpc('config.publish', { message: 'rotate certificate' });
     const expected = new X509Certificate(rotated.certPem).fingerprint256;

@@ -1,50 +1,47 @@
 import { once } from 'node:events';
 import { cpSync, existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { connect as http2Connect } from 'node:http2';
-import { request as httpsRequest, type RequestOptions } from 'node:https';
 import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { type ConnectionOptions, type PeerCertificate, connect as tlsConnect } from 'node:tls';
+import { type PeerCertificate, connect as tlsConnect } from 'node:tls';
 import {
+  type CertificateFolder,
   type CertificatePair,
-  makeCertificatePair,
+  http2RequestOnLoopback,
+  httpsRequestOnLoopback,
+  makeCertificateFolder,
   peerCertificate as peerCertificateAt,
 } from '@portico/testkit';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import WebSocket, { type ClientOptions, WebSocketServer } from 'ws';
+import { type GatewayWithUpstream, loopbackService, startGatewayWithUpstream } from './fed-gateway';
 import {
   apiOf,
   type EchoBody,
-  echoHandler,
   eventually,
+  listenOnTls,
   published,
-  service,
   startGateway,
-  startUpstream,
-  type TestGateway,
   type Upstream,
 } from './harness';
 
 type Pair = CertificatePair;
 
-let dir: string;
+let certificates: CertificateFolder;
 let upstream: Upstream;
-let gw: TestGateway;
+let gw: GatewayWithUpstream;
 let tlsPort: number;
 let pairA: Pair;
 let pairB: Pair;
 let version = 0;
 
-function makePair(cn: string, sans: string): Pair {
-  return makeCertificatePair(dir, cn, sans);
-}
+type ServedCertificate = { id: string; hosts: string[]; pair: Pair };
 
-/** Feeds a new config version serving `certs` (in this order) in front of the echo upstream. */
-async function feedCertificates(certs: { id: string; hosts: string[]; pair: Pair }[]) {
-  version += 1;
-  const config = published(version, {
-    services: [service('echo', [{ host: '127.0.0.1', port: upstream.port }])],
+/** The APIs of a.test and b.test in front of the echo upstream, serving `certs` in this order. */
+function certificateSnapshot(upstream: { port: number }, certs: ServedCertificate[]) {
+  return {
+    services: [loopbackService('echo', [upstream])],
     apis: [
       apiOf('on-a', '/', 'echo', { hosts: ['a.test'] }),
       apiOf('on-b', '/', 'echo', { hosts: ['b.test'] }),
@@ -60,7 +57,13 @@ async function feedCertificates(certs: { id: string; hosts: string[]; pair: Pair
             keyFingerprint: c.pair.keyPem.length.toString(16),
           })),
         }),
-  });
+  };
+}
+
+/** Feeds a new config version serving `certs` (in this order) in front of the echo upstream. */
+async function feedCertificates(certs: ServedCertificate[]) {
+  version += 1;
+  const config = published(version, certificateSnapshot(upstream, certs));
   const applied = await gw.feed({
     ...config,
     secrets: {
@@ -77,89 +80,34 @@ function peerCertificate(servername: string | undefined): Promise<PeerCertificat
 }
 
 /** One request over HTTP/2 (ALPN h2), trusting `ca`, answered by the echo upstream. */
-function http2Get(
-  servername: string,
-  path: string,
-  ca: string,
-): Promise<{ status: number; headers: Record<string, unknown>; body: string; alpn: string }> {
-  return new Promise((resolve, reject) => {
-    // The test hosts do not resolve: connect to loopback, naming the host in SNI and :authority.
-    const session = http2Connect(`https://127.0.0.1:${tlsPort}`, { ca, servername });
-    session.once('error', reject);
-    const stream = session.request({
-      ':path': path,
-      ':method': 'GET',
-      ':authority': `${servername}:${tlsPort}`,
-    });
-    let headers: Record<string, unknown> = {};
-    const chunks: Buffer[] = [];
-    stream.on('response', (h) => {
-      headers = h;
-    });
-    stream.on('data', (c: Buffer) => chunks.push(c));
-    stream.once('error', reject);
-    stream.on('end', () => {
-      const alpn = session.alpnProtocol ?? '';
-      session.close();
-      resolve({
-        status: Number(headers[':status']),
-        headers,
-        body: Buffer.concat(chunks).toString(),
-        alpn,
-      });
-    });
-    stream.end();
-  });
+function http2Get(servername: string, path: string, ca: string) {
+  return http2RequestOnLoopback(tlsPort, { path, servername, ca });
 }
 
 /** One request over HTTP/1.1 on the TLS listener, trusting `ca`. */
-function https1Get(
-  servername: string,
-  path: string,
-  ca: string,
-): Promise<{ status: number; body: string; alpn: string | false | null }> {
-  return new Promise((resolve, reject) => {
-    const options: RequestOptions & ConnectionOptions = {
-      host: '127.0.0.1',
-      port: tlsPort,
-      path,
-      servername,
-      ca,
-      headers: { host: servername },
-      ALPNProtocols: ['http/1.1'],
-      agent: false,
-    };
-    const req = httpsRequest(options, (res) => {
-      const chunks: Buffer[] = [];
-      res.on('data', (c: Buffer) => chunks.push(c));
-      res.on('end', () =>
-        resolve({
-          status: res.statusCode ?? 0,
-          body: Buffer.concat(chunks).toString(),
-          alpn: (res.socket as import('node:tls').TLSSocket).alpnProtocol,
-        }),
-      );
-    });
-    req.once('error', reject);
-    req.end();
+function https1Get(servername: string, path: string, ca: string) {
+  return httpsRequestOnLoopback(tlsPort, {
+    path,
+    servername,
+    ca,
+    headers: { host: servername },
+    alpnProtocols: ['http/1.1'],
   });
 }
 
 beforeAll(async () => {
-  dir = mkdtempSync(join(tmpdir(), 'portico-tls-listener-'));
-  pairA = makePair('a.test', 'DNS:a.test');
-  pairB = makePair('b.test', 'DNS:b.test');
-  upstream = await startUpstream(echoHandler);
-  gw = await startGateway();
-  await new Promise<void>((resolve) =>
-    gw.gateway.tlsProxy.server.listen(0, '127.0.0.1', () => resolve()),
-  );
-  tlsPort = (gw.gateway.tlsProxy.server.address() as AddressInfo).port;
+  certificates = makeCertificateFolder('tls-listener');
+  pairA = certificates.serverPair('a.test', 'DNS:a.test');
+  pairB = certificates.serverPair('b.test', 'DNS:b.test');
+  // Version 1 serves no certificate yet; each test feeds the next version with its own.
+  gw = await startGatewayWithUpstream({ snapshot: (echo) => certificateSnapshot(echo, []) });
+  version = 1;
+  upstream = gw.upstream;
+  tlsPort = await listenOnTls(gw);
 });
 afterAll(async () => {
   await gw?.close();
-  await upstream?.close();
-  rmSync(dir, { recursive: true, force: true });
+  certificates?.remove();
 });
 
 describe('TLS proxy listener', () => {
@@ -181,7 +129,7 @@ describe('TLS proxy listener', () => {
   });
 
   it('matches a wildcard host for exactly one label, after exact names', async () => {
-    const wild = makePair('wild.test', 'DNS:*.wild.test');
+    const wild = certificates.serverPair('wild.test', 'DNS:*.wild.test');
     await feedCertificates([
       { id: 'crt_a', hosts: ['a.test'], pair: pairA },
       { id: 'crt_w', hosts: ['*.wild.test'], pair: wild },
@@ -298,7 +246,7 @@ describe('TLS proxy listener', () => {
   it('serves a certificate rotated through a new config version without a restart', async () => {
     const server = gw.gateway.tlsProxy.server;
     const before = await peerCertificate('a.test');
-    const rotated = makePair('a.test', 'DNS:a.test');
+    const rotated = certificates.serverPair('a.test', 'DNS:a.test');
     await feedCertificates([
       { id: 'crt_a', hosts: ['a.test'], pair: rotated },
       { id: 'crt_b', hosts: ['b.test'], pair: pairB },

@@ -2,15 +2,8 @@ import type { IncomingMessage, ServerResponse } from 'node:http';
 import { eventually, freePort } from '@portico/testkit';
 import { request } from 'undici';
 import { afterAll, afterEach, describe, expect, it } from 'vitest';
-import {
-  apiOf,
-  published,
-  service,
-  startGateway,
-  startUpstream,
-  type TestGateway,
-  type Upstream,
-} from './harness';
+import { loopbackService, startFedGateway } from './fed-gateway';
+import { apiOf, startUpstream, type TestGateway, type Upstream } from './harness';
 import { serviceStatus } from './traffic-support';
 
 /** Real upstream servers on loopback and a real gateway: retries, budget, breaker, hashing, checks. */
@@ -48,22 +41,13 @@ const status = (code: number) => (_req: IncomingMessage, res: ServerResponse) =>
   res.end();
 };
 
-async function gatewayFor(
-  targets: Counted[] | Array<{ port: number }>,
-  settings: Record<string, unknown>,
-) {
-  gw = await startGateway();
-  const snapshot = {
-    services: [
-      service(
-        'svc',
-        targets.map((t) => ({ host: '127.0.0.1', port: t.port })),
-        settings,
-      ),
-    ],
-    apis: [apiOf('api', '/api', 'svc')],
-  };
-  expect(await gw.feed(published(1, snapshot))).toBe(true);
+async function gatewayFor(targets: Array<{ port: number }>, settings: Record<string, unknown>) {
+  gw = await startFedGateway({
+    snapshot: {
+      services: [loopbackService('svc', targets, settings)],
+      apis: [apiOf('api', '/api', 'svc')],
+    },
+  });
   return gw;
 }
 

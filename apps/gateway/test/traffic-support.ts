@@ -1,8 +1,10 @@
 import { type ChildProcess, spawn } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
-import { snapshotHash } from '@portico/config';
 import { eventually } from '@portico/testkit';
 import { request } from 'undici';
+import { expect } from 'vitest';
+import type { RegisteringUpstreamSettings } from './fixtures/registering-upstream';
+import { apiOf, published, startGateway, type TestGateway } from './harness';
 
 /** A published config carrying registries and their secrets, as the control plane sends it. */
 export function publishedWithRegistries(
@@ -10,14 +12,8 @@ export function publishedWithRegistries(
   snapshot: Record<string, unknown>,
   registrySecrets: Record<string, Record<string, string>>,
 ) {
-  const full = { schemaVersion: 1, registries: [], ...snapshot };
-  return {
-    version,
-    hash: snapshotHash(full),
-    publishedAt: new Date().toISOString(),
-    snapshot: full,
-    secrets: { registries: registrySecrets, jwtSecrets: {} },
-  };
+  const config = published(version, snapshot);
+  return { ...config, secrets: { ...config.secrets, registries: registrySecrets } };
 }
 
 export interface ChildInstance {
@@ -31,14 +27,9 @@ export interface ChildInstance {
 const FIXTURE = fileURLToPath(new URL('./fixtures/registering-upstream.ts', import.meta.url));
 
 /** Starts the self-registering upstream fixture as its own process; resolves once registered. */
-export async function startRegisteringUpstream(settings: {
-  controlUrl: string;
-  token: string;
-  service: string;
-  instanceId: string;
-  ttlSeconds: number;
-  register?: boolean;
-}): Promise<ChildInstance> {
+export async function startRegisteringUpstream(
+  settings: RegisteringUpstreamSettings,
+): Promise<ChildInstance> {
   const child = spawn(process.execPath, ['--import', 'tsx', FIXTURE, JSON.stringify(settings)], {
     stdio: ['ignore', 'pipe', 'inherit'],
   });
@@ -201,5 +192,65 @@ export async function killAndStartScenario(options: {
     servedByVictimAfterKill: client.samples.filter(
       (s) => s.instance === options.victim.id && s.sentAt > killedAt,
     ).length,
+  };
+}
+
+/**
+ * A gateway fed version 1 whose one service takes its instances from `registry` (a snapshot
+ * registry entry; `secrets` its credentials), as `registeredAs` is known there, behind one API;
+ * returned once `instances` instances are in its /status.
+ */
+export async function startGatewayFollowing(options: {
+  registry: { id: string; name: string } & Record<string, unknown>;
+  secrets?: Record<string, string>;
+  service: { id: string } & Record<string, unknown>;
+  registeredAs: string;
+  api: { id: string; basePath: string };
+  instances: number;
+}): Promise<TestGateway> {
+  const { registry, service } = options;
+  const gw = await startGateway();
+  const config = publishedWithRegistries(
+    1,
+    {
+      registries: [registry],
+      services: [
+        {
+          ...service,
+          discovery: {
+            registry: registry.name,
+            registryId: registry.id,
+            service: options.registeredAs,
+          },
+        },
+      ],
+      apis: [apiOf(options.api.id, options.api.basePath, service.id)],
+    },
+    options.secrets === undefined ? {} : { [registry.id]: options.secrets },
+  );
+  try {
+    expect(await gw.feed(config)).toBe(true);
+    await eventually(
+      async () =>
+        (await serviceStatus(gw.statusUrl, service.id))?.instances.length === options.instances,
+      10_000,
+      `${options.instances} instances discovered`,
+    );
+    return gw;
+  } catch (error) {
+    await gw.close();
+    throw error;
+  }
+}
+
+/** The built-in registry of a control plane at `controlUrl`, as a snapshot registry entry. */
+export function builtinRegistry(controlUrl: string) {
+  return {
+    id: 'reg_builtin',
+    name: 'builtin',
+    type: 'builtin',
+    address: controlUrl,
+    options: { waitSeconds: 5 },
+    hasCredentials: true,
   };
 }

@@ -1,9 +1,8 @@
 import { parseQuotaCounter, quotaCounterKey } from '@portico/config';
-import { eventually, type RedisServer, startRedisServer } from '@portico/testkit';
-import { Redis } from 'ioredis';
+import { eventually } from '@portico/testkit';
 import { request } from 'undici';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { echoHandler, startUpstream, type Upstream } from './harness';
+import { type LimitsFixture, startLimitsFixture } from './limits-fixture';
 import { rollupTotal, type Stack, startStack } from './stack-process';
 
 /**
@@ -12,32 +11,26 @@ import { rollupTotal, type Stack, startStack } from './stack-process';
  * Before one prefix per deployment, the second stack's gateway wrote its analytics into the
  * queue the first stack's worker consumed, and both counted quotas in the same keys.
  */
-let redisServer: RedisServer;
-let redisUrl: string;
-let admin: Redis;
-let upstream: Upstream;
+let fixture: LimitsFixture;
 const stacks: Stack[] = [];
 
 beforeAll(async () => {
-  redisServer = await startRedisServer();
-  redisUrl = `redis://127.0.0.1:${redisServer.port}`;
-  admin = new Redis(redisUrl);
-  upstream = await startUpstream(echoHandler);
+  fixture = await startLimitsFixture();
 }, 60_000);
 
 afterAll(async () => {
   for (const stack of stacks) await stack.close();
-  admin?.disconnect();
-  await upstream?.close();
-  await redisServer?.stop();
+  await fixture?.close();
 }, 60_000);
 
 describe('two deployments on one Redis, neither told a prefix', () => {
   it('each counts its quota, queues its analytics and rolls up exactly its own requests', async () => {
     const quota = { requests: 1000, per: 'day' as const };
-    const one = await startStack({ name: 'one', redisUrl, upstreamPort: upstream.port, quota });
+    const { redisUrl } = fixture;
+    const upstreamPort = fixture.upstream.port;
+    const one = await startStack({ name: 'one', redisUrl, upstreamPort, quota });
     stacks.push(one);
-    const two = await startStack({ name: 'two', redisUrl, upstreamPort: upstream.port, quota });
+    const two = await startStack({ name: 'two', redisUrl, upstreamPort, quota });
     stacks.push(two);
     const sent = new Map<Stack, number>([
       [one, 37],
@@ -58,14 +51,14 @@ describe('two deployments on one Redis, neither told a prefix', () => {
       // Each stack's quota counter lives under its own database's prefix.
       const database = new URL(stack.control.database.url).pathname.slice(1);
       const counter = parseQuotaCounter(
-        await admin.get(
+        await fixture.admin.get(
           quotaCounterKey(`portico:${database}:rl`, stack.planId, stack.consumerId, 'day'),
         ),
       );
       expect(counter?.count).toBe(n);
     }
     // Nothing was written under the shared default prefix.
-    expect(await admin.keys('{portico}:*')).toEqual([]);
-    expect(await admin.keys('{portico:rl:*')).toEqual([]);
+    expect(await fixture.admin.keys('{portico}:*')).toEqual([]);
+    expect(await fixture.admin.keys('{portico:rl:*')).toEqual([]);
   }, 300_000);
 });

@@ -1,57 +1,41 @@
-import { readFileSync } from 'node:fs';
-import type { IncomingMessage, ServerResponse } from 'node:http';
-import { type ControlPlane, eventually, startControlPlane } from '@portico/testkit';
+import { type ControlPlane, documentedYamlExample, eventually } from '@portico/testkit';
 import { request } from 'undici';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import {
-  echoHandler,
-  startSyncedGateway,
-  startUpstream,
-  type TestGateway,
-  type Upstream,
-} from './harness';
+import { CountingEcho, type TestGateway, type Upstream } from './harness';
+import { applyingDocument, type SyncedStack, startSyncedStack } from './synced-stack';
 
 /** The first YAML example of docs/validation.md, exactly as written there. */
-const documented = (() => {
-  const page = readFileSync(new URL('../../../docs/validation.md', import.meta.url), 'utf8');
-  const block = /```yaml\n([\s\S]*?)```/.exec(page)?.[1];
-  if (block === undefined) throw new Error('docs/validation.md has no YAML example');
-  return block;
-})();
+const documented = documentedYamlExample('validation.md');
 
-let upstream: Upstream;
+let stack: SyncedStack;
 let control: ControlPlane;
+let upstream: Upstream;
 let gw: TestGateway;
-let hits = 0;
+const countingEcho = new CountingEcho();
 
 beforeAll(async () => {
-  upstream = await startUpstream((req: IncomingMessage, res: ServerResponse) => {
-    hits++;
-    echoHandler(req, res);
+  stack = await startSyncedStack({
+    nodeName: 'gw-validation-docs',
+    upstream: countingEcho.handler,
+    prepare: applyingDocument(
+      ({ port }) => documented.replace('127.0.0.1:9101', `127.0.0.1:${port}`),
+      'docs/validation.md',
+    ),
   });
-  control = await startControlPlane();
-  await control.trpc('config.applyDocument', {
-    document: documented.replace('127.0.0.1:9101', `127.0.0.1:${upstream.port}`),
-    message: 'docs/validation.md',
-  });
-  gw = await startSyncedGateway(control, 'gw-validation-docs');
+  ({ control, upstream, gw } = stack);
 }, 120_000);
 
-afterAll(async () => {
-  await gw?.close();
-  await control?.close();
-  await upstream?.close();
-});
+afterAll(() => stack?.close());
 
 async function send(method: 'GET' | 'POST', path: string, body?: string) {
-  const before = hits;
+  const before = countingEcho.hits;
   const res = await request(`${gw.url}${path}`, {
     method,
     body,
     headers: body === undefined ? {} : { 'content-type': 'application/json' },
   });
   const json = (await res.body.json()) as { code?: string; violations?: unknown };
-  return { status: res.statusCode, json, reachedUpstream: hits - before };
+  return { status: res.statusCode, json, reachedUpstream: countingEcho.hits - before };
 }
 
 describe('the YAML example of docs/validation.md, applied through the control plane', () => {

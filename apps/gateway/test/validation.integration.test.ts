@@ -1,19 +1,9 @@
 import { readFileSync } from 'node:fs';
-import type { IncomingMessage, ServerResponse } from 'node:http';
 import { Readable } from 'node:stream';
 import { request } from 'undici';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import {
-  apiOf,
-  type EchoBody,
-  echoHandler,
-  published,
-  service,
-  startGateway,
-  startUpstream,
-  type TestGateway,
-  type Upstream,
-} from './harness';
+import { type GatewayWithUpstream, loopbackService, startGatewayWithUpstream } from './fed-gateway';
+import { apiOf, CountingEcho, type EchoBody, published } from './harness';
 
 function fixture(name: string): Record<string, unknown> {
   return JSON.parse(readFileSync(new URL(`./fixtures/${name}`, import.meta.url), 'utf8')) as Record<
@@ -25,14 +15,13 @@ function fixture(name: string): Record<string, unknown> {
 const petstore30 = fixture('petstore-3.0.json');
 const petstore31 = fixture('petstore-3.1.json');
 
-let upstream: Upstream;
-let gw: TestGateway;
+let gw: GatewayWithUpstream;
 /** Requests the upstream received: an invalid request in enforce mode must not add one. */
-let hits = 0;
+const countingEcho = new CountingEcho();
 
-function snapshot(extraApis: Record<string, unknown>[] = []) {
+function snapshot(upstream: { port: number }, extraApis: Record<string, unknown>[] = []) {
   return {
-    services: [service('svc', [{ host: '127.0.0.1', port: upstream.port }])],
+    services: [loopbackService('svc', [upstream])],
     apis: [
       apiOf('pets30', '/v1', 'svc', {
         openApi: petstore30,
@@ -65,17 +54,14 @@ async function metric(name: string): Promise<string[]> {
 }
 
 beforeAll(async () => {
-  upstream = await startUpstream((req: IncomingMessage, res: ServerResponse) => {
-    hits++;
-    echoHandler(req, res);
+  gw = await startGatewayWithUpstream({
+    upstream: countingEcho.handler,
+    snapshot: (upstream) => snapshot(upstream),
   });
-  gw = await startGateway();
-  expect(await gw.feed(published(1, snapshot()))).toBe(true);
 });
 
 afterAll(async () => {
   await gw?.close();
-  await upstream?.close();
 });
 
 async function send(
@@ -83,7 +69,7 @@ async function send(
   path: string,
   options: { body?: string; headers?: Record<string, string> } = {},
 ) {
-  const before = hits;
+  const before = countingEcho.hits;
   const res = await request(`${gw.url}${path}`, {
     method,
     headers: options.headers,
@@ -94,7 +80,7 @@ async function send(
     status: res.statusCode,
     contentType: res.headers['content-type'],
     json: JSON.parse(text) as Record<string, unknown>,
-    reachedUpstream: hits - before,
+    reachedUpstream: countingEcho.hits - before,
   };
 }
 
@@ -163,7 +149,7 @@ describe('OpenAPI request validation, Petstore 3.0 in enforce mode', () => {
   });
 
   it('stops a chunked JSON body past the API limit while reading it, forwarding nothing', async () => {
-    const before = hits;
+    const before = countingEcho.hits;
     const name = 'x'.repeat(700);
     const res = await request(`${gw.url}/v1/pets`, {
       method: 'POST',
@@ -173,7 +159,7 @@ describe('OpenAPI request validation, Petstore 3.0 in enforce mode', () => {
     const problem = (await res.body.json()) as { code: string };
     expect(res.statusCode).toBe(413);
     expect(problem.code).toBe('GW_PAYLOAD_TOO_LARGE');
-    expect(hits - before).toBe(0);
+    expect(countingEcho.hits - before).toBe(0);
   });
 
   it('checks HEAD against the GET operation', async () => {
@@ -291,7 +277,7 @@ describe('shadow (report-only) validation', () => {
 
 describe('config versions the gateway refuses', () => {
   it('refuses validation without an OpenAPI document and keeps the running version', async () => {
-    const bad = snapshot([
+    const bad = snapshot(gw.upstream, [
       apiOf('nodoc', '/nodoc', 'svc', { policies: { validation: { mode: 'enforce' } } }),
     ]);
     expect(await gw.feed(published(2, bad))).toBe(false);
@@ -299,14 +285,14 @@ describe('config versions the gateway refuses', () => {
   });
 
   it('refuses a route override naming no route, and a document that is not OpenAPI 3', async () => {
-    const unknownRoute = snapshot([
+    const unknownRoute = snapshot(gw.upstream, [
       apiOf('badroute', '/badroute', 'svc', {
         openApi: petstore30,
         policies: { validation: { routes: { nope: 'off' } } },
       }),
     ]);
     expect(await gw.feed(published(3, unknownRoute))).toBe(false);
-    const swagger2 = snapshot([
+    const swagger2 = snapshot(gw.upstream, [
       apiOf('old', '/old', 'svc', {
         openApi: { swagger: '2.0', paths: {} },
         policies: { validation: {} },

@@ -2,48 +2,32 @@ import { once } from 'node:events';
 import { generateSecret } from '@portico/keys';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import WebSocket, { WebSocketServer } from 'ws';
-import {
-  apiOf,
-  published,
-  service,
-  startGateway,
-  startUpstream,
-  type TestGateway,
-  type Upstream,
-} from './harness';
+import { credentialSet } from './credential-set';
+import { type GatewayWithUpstream, loopbackService, startGatewayWithUpstream } from './fed-gateway';
+import { apiOf } from './harness';
 
 const key = generateSecret('apiKey');
-let upstream: Upstream;
-let gw: TestGateway;
+let gw: GatewayWithUpstream;
 let upgradeHeaders: Record<string, string | string[] | undefined> = {};
 
 beforeAll(async () => {
-  upstream = await startUpstream((_req, res) => res.end('plain'));
-  const wss = new WebSocketServer({ server: upstream.server });
+  gw = await startGatewayWithUpstream({
+    upstream: (_req, res) => res.end('plain'),
+    snapshot: (upstream) => ({
+      services: [loopbackService('svc', [upstream])],
+      apis: [apiOf('ws', '/ws', 'svc', { auth: { type: 'key' } })],
+      plans: [{ id: 'p', name: 'p', apiIds: ['ws'] }],
+    }),
+    credentials: credentialSet([{ id: 'con_ws', name: 'socketeer', key, planId: 'p' }]),
+  });
+  const wss = new WebSocketServer({ server: gw.upstream.server });
   wss.on('connection', (socket, req) => {
     upgradeHeaders = req.headers;
     socket.on('message', (data) => socket.send(`echo:${data.toString()}:${req.url}`));
   });
-  gw = await startGateway();
-  await gw.feed(
-    published(1, {
-      services: [service('svc', [{ host: '127.0.0.1', port: upstream.port }])],
-      apis: [apiOf('ws', '/ws', 'svc', { auth: { type: 'key' } })],
-      plans: [{ id: 'p', name: 'p', apiIds: ['ws'] }],
-    }),
-    {
-      seq: 1,
-      set: {
-        consumers: [{ id: 'con_ws', name: 'socketeer', status: 'active' }],
-        keys: [{ id: 'key_ws', consumerId: 'con_ws', hash: key.hash, expiresAt: null }],
-        subscriptions: [{ id: 'sub_ws', consumerId: 'con_ws', planId: 'p' }],
-      },
-    },
-  );
 });
 afterAll(async () => {
   await gw.close();
-  await upstream.close();
 });
 
 describe('WebSocket proxying', () => {

@@ -1,3 +1,4 @@
+export { type CertificateFolder, makeCertificateFolder } from './certificate-folder';
 export {
   type ProcessOptions,
   REPO_ROOT,
@@ -11,6 +12,7 @@ export {
   makeCertificateAuthority,
 } from './client-certificates';
 export { type ControlPlane, type ControlPlaneOptions, startControlPlane } from './control-plane';
+export { documentedYamlBlocks, documentedYamlExample } from './documented-examples';
 export { catalogueStatuses, documentedErrorCodes } from './error-docs';
 export { freePort } from './free-port';
 export {
@@ -24,6 +26,12 @@ export {
   writeLastKnownGood,
 } from './gateway-state';
 export { contentDigest, type SignOptions, signHttpRequest } from './http-signer';
+export {
+  type Http2Answer,
+  type HttpsAnswer,
+  http2RequestOnLoopback,
+  httpsRequestOnLoopback,
+} from './https-client';
 export { answersPing, RedisServer, startRedisServer } from './redis-server';
 export {
   type CertificatePair,
