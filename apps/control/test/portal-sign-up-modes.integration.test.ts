@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { dataOf, mutate, query, sessionCookieFrom } from './http-client';
-import { setSignUpMode, uniqueEmail } from './portal-accounts';
+import { inSignUpMode, uniqueEmail } from './portal-accounts';
 import { PASSWORD, PORTAL_COOKIE, type PortalHarness } from './portal-harness';
 import { usePortalHarness } from './use-portal-harness';
 
@@ -9,10 +9,22 @@ usePortalHarness((started) => {
   h = started;
 });
 
+/** Signs up with an invitation: active at once, without verification or approval, and signs in. */
+async function signUpInvited(email: string, inviteToken: string): Promise<void> {
+  const signUp = await mutate(h.base, 'portal.auth.signUp', {
+    email,
+    password: PASSWORD,
+    name: 'Invited',
+    inviteToken,
+  });
+  expect(dataOf(signUp)).toMatchObject({ next: 'sign_in', user: { status: 'active' } });
+  const signIn = await mutate(h.base, 'portal.auth.signIn', { email, password: PASSWORD });
+  expect(signIn.status).toBe(200);
+}
+
 describe('sign-up modes', () => {
   it('approval: the verified developer waits; an operator approves and sign-in works', async () => {
-    await setSignUpMode(h, 'approval');
-    try {
+    await inSignUpMode(h, 'approval', async () => {
       const email = uniqueEmail('approval');
       const since = h.mailbox.received.length;
       const signUp = await mutate(h.base, 'portal.auth.signUp', {
@@ -53,14 +65,11 @@ describe('sign-up modes', () => {
       expect(decision.subject).toContain('approved');
       const signIn = await mutate(h.base, 'portal.auth.signIn', { email, password: PASSWORD });
       expect(signIn.status).toBe(200);
-    } finally {
-      await setSignUpMode(h, 'open');
-    }
+    });
   });
 
   it('approval: a rejected sign-up cannot sign in', async () => {
-    await setSignUpMode(h, 'approval');
-    try {
+    await inSignUpMode(h, 'approval', async () => {
       const email = uniqueEmail('rejected');
       const signUp = await mutate(h.base, 'portal.auth.signUp', {
         email,
@@ -82,37 +91,22 @@ describe('sign-up modes', () => {
       const signIn = await mutate(h.base, 'portal.auth.signIn', { email, password: PASSWORD });
       expect(signIn.status).toBe(403);
       expect(signIn.body.error?.message).toContain('declined');
-    } finally {
-      await setSignUpMode(h, 'open');
-    }
+    });
   });
 
   it('approval: an invited developer skips both verification and approval', async () => {
-    await setSignUpMode(h, 'approval');
-    try {
+    await inSignUpMode(h, 'approval', async () => {
       const email = uniqueEmail('vip');
       const invited = dataOf<{ inviteUrl: string }>(
         await mutate(h.base, 'portalAdmin.developers.invite', { email }, { cookie: h.ownerCookie }),
       );
       const token = new URL(invited.inviteUrl).searchParams.get('token') ?? '';
-      const signUp = await mutate(h.base, 'portal.auth.signUp', {
-        email,
-        password: PASSWORD,
-        name: 'Invited',
-        inviteToken: token,
-      });
-      expect(dataOf(signUp)).toMatchObject({ next: 'sign_in', user: { status: 'active' } });
-      expect(
-        (await mutate(h.base, 'portal.auth.signIn', { email, password: PASSWORD })).status,
-      ).toBe(200);
-    } finally {
-      await setSignUpMode(h, 'open');
-    }
+      await signUpInvited(email, token);
+    });
   });
 
   it('invite-only: sign-up without an invitation is refused and nothing is written', async () => {
-    await setSignUpMode(h, 'invite');
-    try {
+    await inSignUpMode(h, 'invite', async () => {
       const email = uniqueEmail('uninvited');
       const users = await h.database.db.user.count();
       const tokens = await h.database.db.userToken.count();
@@ -127,14 +121,11 @@ describe('sign-up modes', () => {
       expect(await h.database.db.user.count()).toBe(users);
       expect(await h.database.db.userToken.count()).toBe(tokens);
       expect(h.mailbox.received.length).toBe(mails);
-    } finally {
-      await setSignUpMode(h, 'open');
-    }
+    });
   });
 
   it('invite-only: the mailed invitation signs up that address only, verified and active', async () => {
-    await setSignUpMode(h, 'invite');
-    try {
+    await inSignUpMode(h, 'invite', async () => {
       const email = uniqueEmail('invited');
       const since = h.mailbox.received.length;
       const invited = await mutate(
@@ -154,15 +145,7 @@ describe('sign-up modes', () => {
       });
       expect(wrongAddress.status).toBe(400);
       expect(wrongAddress.body.error?.message).toContain('this invitation is for another address');
-      const signUp = await mutate(h.base, 'portal.auth.signUp', {
-        email,
-        password: PASSWORD,
-        name: 'Invited',
-        inviteToken: token,
-      });
-      expect(dataOf(signUp)).toMatchObject({ next: 'sign_in', user: { status: 'active' } });
-      const signIn = await mutate(h.base, 'portal.auth.signIn', { email, password: PASSWORD });
-      expect(signIn.status).toBe(200);
+      await signUpInvited(email, token);
       const reused = await mutate(h.base, 'portal.auth.signUp', {
         email: uniqueEmail('again'),
         password: PASSWORD,
@@ -170,8 +153,6 @@ describe('sign-up modes', () => {
         inviteToken: token,
       });
       expect(reused.status).toBe(400);
-    } finally {
-      await setSignUpMode(h, 'open');
-    }
+    });
   });
 });
