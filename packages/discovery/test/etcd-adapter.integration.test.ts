@@ -4,14 +4,12 @@ import { createDiscoveryAdapter, type DiscoveryAdapter } from '../src/index';
 import { endpoints, UpdateRecorder } from '../src/testing/index';
 import {
   createEtcd,
-  hasBinary,
+  installedOrWarn,
   type LocalServer,
-  warnMissing,
 } from '../src/testing/local-registry-servers';
 import { recordingLogger, registryOf } from './doubles/registry-fixture';
 
-const available = hasBinary('etcd');
-if (!available) warnMissing('etcd', 'etcd-server');
+const available = installedOrWarn('etcd', 'etcd-server');
 
 describe.skipIf(!available)('etcd adapter against a real etcd server', () => {
   let etcd: { server: LocalServer; url: string };
