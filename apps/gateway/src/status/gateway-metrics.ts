@@ -1,4 +1,4 @@
-import { familyHeader } from './prometheus-text';
+import { familyHeader, labelledSamples } from './prometheus-text';
 
 const LATENCY_BUCKETS_MS = [1, 2, 5, 10, 25, 50, 100, 250, 500, 1000, 2500, 5000, 10000];
 
@@ -49,8 +49,7 @@ export class GatewayMetrics {
         'Requests answered, by HTTP status.',
       ),
     ];
-    for (const [status, count] of this.byStatus)
-      lines.push(`portico_gateway_requests_total{status="${status}"} ${count}`);
+    lines.push(...labelledSamples('portico_gateway_requests_total', 'status', this.byStatus));
     lines.push(
       ...familyHeader(
         'portico_gateway_errors_total',
@@ -58,8 +57,7 @@ export class GatewayMetrics {
         'Requests the gateway answered itself, by error code.',
       ),
     );
-    for (const [code, count] of this.byErrorCode)
-      lines.push(`portico_gateway_errors_total{code="${code}"} ${count}`);
+    lines.push(...labelledSamples('portico_gateway_errors_total', 'code', this.byErrorCode));
     lines.push(
       ...familyHeader(
         'portico_gateway_request_duration_ms',
@@ -94,8 +92,13 @@ export class GatewayMetrics {
         'Upstream responses that did not match the OpenAPI document (report-only).',
       ),
     );
-    for (const [api, count] of this.responseMismatches)
-      lines.push(`portico_gateway_response_mismatches_total{api="${api}"} ${count}`);
+    lines.push(
+      ...labelledSamples(
+        'portico_gateway_response_mismatches_total',
+        'api',
+        this.responseMismatches,
+      ),
+    );
     lines.push(
       '# TYPE portico_gateway_in_flight_requests gauge',
       `portico_gateway_in_flight_requests ${this.inFlight}`,

@@ -16,3 +16,14 @@ export function singleSample(
 ): [string, string, string] {
   return [`# HELP ${name} ${help}`, `# TYPE ${name} ${type}`, `${name} ${value}`];
 }
+
+/** The samples of a family with one label: one line per entry of `counts`, keyed by the label's value. */
+export function labelledSamples(
+  name: string,
+  label: string,
+  counts: ReadonlyMap<string | number, number>,
+): string[] {
+  const lines: string[] = [];
+  for (const [value, count] of counts) lines.push(`${name}{${label}="${value}"} ${count}`);
+  return lines;
+}
