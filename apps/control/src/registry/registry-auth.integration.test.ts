@@ -1,21 +1,17 @@
 import { createTestDatabase } from '@portico/db/testing';
 import { generateSecret } from '@portico/keys';
 import { describe, expect, it } from 'vitest';
+import { createMachineToken } from '../testing/machine-tokens';
 import { RegistryTokenVerifier, TokenStoreUnavailable } from './registry-auth';
 
 describe('registry token verifier on real Postgres', () => {
   it('keeps accepting a known token while Postgres is gone, and says so plainly for unknown ones', async () => {
     const database = await createTestDatabase({ maxConnections: 1 });
-    const secret = generateSecret('registryToken');
-    await database.db.machineToken.create({
-      data: {
-        id: 'mtk_auth1',
-        kind: 'registry',
-        name: 'svc',
-        scopes: ['register'],
-        hash: secret.hash,
-        start: secret.start,
-      },
+    const secret = await createMachineToken(database.db, {
+      kind: 'registry',
+      name: 'svc',
+      scopes: ['register'],
+      id: 'mtk_auth1',
     });
     let now = 1_000_000;
     const verifier = new RegistryTokenVerifier(database.db, () => now);
@@ -37,16 +33,11 @@ describe('registry token verifier on real Postgres', () => {
   it('stops accepting a revoked token once the cache period has passed', async () => {
     const database = await createTestDatabase({ maxConnections: 1 });
     try {
-      const secret = generateSecret('registryToken');
-      await database.db.machineToken.create({
-        data: {
-          id: 'mtk_auth2',
-          kind: 'registry',
-          name: 'svc',
-          scopes: ['read'],
-          hash: secret.hash,
-          start: secret.start,
-        },
+      const secret = await createMachineToken(database.db, {
+        kind: 'registry',
+        name: 'svc',
+        scopes: ['read'],
+        id: 'mtk_auth2',
       });
       let now = 1_000_000;
       const verifier = new RegistryTokenVerifier(database.db, () => now);
