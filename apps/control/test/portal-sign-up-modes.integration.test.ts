@@ -9,14 +9,19 @@ usePortalHarness((started) => {
   h = started;
 });
 
-/** Signs up with an invitation: active at once, without verification or approval, and signs in. */
-async function signUpInvited(email: string, inviteToken: string): Promise<void> {
-  const signUp = await mutate(h.base, 'portal.auth.signUp', {
+/** The portal's sign-up form sent with the shared test password, with an invitation's token or none. */
+function submitSignUp(email: string, name: string, inviteToken?: string) {
+  return mutate(h.base, 'portal.auth.signUp', {
     email,
     password: PASSWORD,
-    name: 'Invited',
-    inviteToken,
+    name,
+    ...(inviteToken === undefined ? {} : { inviteToken }),
   });
+}
+
+/** Signs up with an invitation: active at once, without verification or approval, and signs in. */
+async function signUpInvited(email: string, inviteToken: string): Promise<void> {
+  const signUp = await submitSignUp(email, 'Invited', inviteToken);
   expect(dataOf(signUp)).toMatchObject({ next: 'sign_in', user: { status: 'active' } });
   const signIn = await mutate(h.base, 'portal.auth.signIn', { email, password: PASSWORD });
   expect(signIn.status).toBe(200);
@@ -27,11 +32,7 @@ describe('sign-up modes', () => {
     await inSignUpMode(h, 'approval', async () => {
       const email = uniqueEmail('approval');
       const since = h.mailbox.received.length;
-      const signUp = await mutate(h.base, 'portal.auth.signUp', {
-        email,
-        password: PASSWORD,
-        name: 'Waiting',
-      });
+      const signUp = await submitSignUp(email, 'Waiting');
       expect(dataOf(signUp)).toMatchObject({ user: { status: 'pending' }, next: 'verify_email' });
       const { token } = h.mailbox.linkIn(await h.mailbox.waitFor(email, { since }), 'verify-email');
       const verified = await mutate(h.base, 'portal.auth.verifyEmail', { token });
@@ -71,11 +72,7 @@ describe('sign-up modes', () => {
   it('approval: a rejected sign-up cannot sign in', async () => {
     await inSignUpMode(h, 'approval', async () => {
       const email = uniqueEmail('rejected');
-      const signUp = await mutate(h.base, 'portal.auth.signUp', {
-        email,
-        password: PASSWORD,
-        name: 'Declined',
-      });
+      const signUp = await submitSignUp(email, 'Declined');
       const { user } = dataOf<{ user: { id: string } }>(signUp);
       const rejected = await mutate(
         h.base,
@@ -111,11 +108,7 @@ describe('sign-up modes', () => {
       const users = await h.database.db.user.count();
       const tokens = await h.database.db.userToken.count();
       const mails = h.mailbox.received.length;
-      const refused = await mutate(h.base, 'portal.auth.signUp', {
-        email,
-        password: PASSWORD,
-        name: 'Uninvited',
-      });
+      const refused = await submitSignUp(email, 'Uninvited');
       expect(refused.status).toBe(403);
       expect(refused.body.error?.message).toContain('inviteToken: this portal is invite-only');
       expect(await h.database.db.user.count()).toBe(users);
@@ -137,21 +130,11 @@ describe('sign-up modes', () => {
       expect(dataOf(invited)).toMatchObject({ invite: { email }, mailSent: true });
       const mail = await h.mailbox.waitFor(email, { since });
       const { token } = h.mailbox.linkIn(mail, 'sign-up');
-      const wrongAddress = await mutate(h.base, 'portal.auth.signUp', {
-        email: uniqueEmail('other'),
-        password: PASSWORD,
-        name: 'Other',
-        inviteToken: token,
-      });
+      const wrongAddress = await submitSignUp(uniqueEmail('other'), 'Other', token);
       expect(wrongAddress.status).toBe(400);
       expect(wrongAddress.body.error?.message).toContain('this invitation is for another address');
       await signUpInvited(email, token);
-      const reused = await mutate(h.base, 'portal.auth.signUp', {
-        email: uniqueEmail('again'),
-        password: PASSWORD,
-        name: 'Again',
-        inviteToken: token,
-      });
+      const reused = await submitSignUp(uniqueEmail('again'), 'Again', token);
       expect(reused.status).toBe(400);
     });
   });

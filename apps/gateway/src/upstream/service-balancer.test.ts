@@ -246,7 +246,7 @@ describe('health: passive ejection, half-open return, cap and panic', () => {
   });
 
   it('keeps per-instance state for instances that stay in a new instance set', () => {
-    const { clock, b, bad } = withOneEjected();
+    const { b, bad } = withOneEjected();
     b.setInstances([
       ...three.map((t) => ({
         id: `${t.host}:${t.port}`,
