@@ -2,7 +2,7 @@
 import { type ChildProcess, execFileSync, spawn } from 'node:child_process';
 import { join } from 'node:path';
 import { type BenchRun, REDIS_URL, ROOT, waitForStatus } from './bench-run';
-import { writeGatewayState } from './gateway-snapshot';
+import { type GatewayStateExtras, writeGatewayState } from './gateway-snapshot';
 
 /** Builds `apps/gateway/dist/main.mjs`, the bundle the benchmarks run. */
 export function buildGatewayBundle(): void {
@@ -70,35 +70,19 @@ export async function spawnGateway(
  */
 export async function startGateway(
   run: BenchRun,
-  options: {
+  options: GatewayStateExtras & {
     upstreamPort: number;
     port: number;
     statusPort: number;
     workers: number;
     analytics: boolean;
-    /** Adds the MCP endpoint `/bench/mcp` to the keyed API. */
-    mcp?: boolean;
-    /** More APIs on the bench service, in the bench plan (see writeGatewayState). */
-    extraApis?: readonly { id: string }[];
-    /** Credentials of the bench consumer and secrets the extra APIs' auth names. */
-    credentials?: readonly object[];
-    authSecrets?: Readonly<Record<string, string>>;
-    /** Listener certificates with their keys, and a TLS port (see writeGatewayState). */
-    certificates?: readonly object[];
-    tlsKeys?: Readonly<Record<string, string>>;
+    /** The TLS listener's port, serving `certificates`. */
     tlsPort?: number;
   },
 ): Promise<{ key: string; child: ChildProcess }> {
   const { port, statusPort } = options;
   const stateDir = join(run.work, `gateway-state-${port}`);
-  const key = writeGatewayState(stateDir, options.upstreamPort, {
-    mcp: options.mcp ?? false,
-    ...(options.extraApis ? { extraApis: options.extraApis } : {}),
-    ...(options.credentials ? { credentials: options.credentials } : {}),
-    ...(options.authSecrets ? { authSecrets: options.authSecrets } : {}),
-    ...(options.certificates ? { certificates: options.certificates } : {}),
-    ...(options.tlsKeys ? { tlsKeys: options.tlsKeys } : {}),
-  });
+  const key = writeGatewayState(stateDir, options.upstreamPort, options);
   const child = await spawnGateway(run, {
     port,
     statusPort,

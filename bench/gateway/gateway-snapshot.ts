@@ -31,6 +31,21 @@ const BENCH_MCP = {
   ],
 };
 
+/** What a bench gateway serves beyond the keyed and the open API. */
+export interface GatewayStateExtras {
+  /** Adds the MCP endpoint `/bench/mcp` to the keyed API. */
+  mcp?: boolean;
+  /** More APIs on service `svc_bench`, in the bench plan. */
+  extraApis?: readonly { id: string }[];
+  /** Consumer credentials (basic, …) of the bench consumer `con_bench`. */
+  credentials?: readonly object[];
+  /** Secrets the extra APIs' auth references by name (jwt secretRef, introspection client secret). */
+  authSecrets?: Readonly<Record<string, string>>;
+  /** Listener certificates, with their private keys by certificate id. */
+  certificates?: readonly object[];
+  tlsKeys?: Readonly<Record<string, string>>;
+}
+
 /**
  * Writes the gateway's last-known-good snapshot: a keyed API (`/bench`) under a plan with rate
  * limit and quota, and an open API (`/open`) with no auth and no plan, plus `extraApis` (on
@@ -40,17 +55,7 @@ const BENCH_MCP = {
 export function writeGatewayState(
   stateDir: string,
   upstreamPort: number,
-  extras: {
-    mcp?: boolean;
-    extraApis?: readonly { id: string }[];
-    /** Consumer credentials (basic, …) of the bench consumer `con_bench`. */
-    credentials?: readonly object[];
-    /** Secrets the extra APIs' auth references by name (jwt secretRef, introspection client secret). */
-    authSecrets?: Readonly<Record<string, string>>;
-    /** Listener certificates, with their private keys by certificate id. */
-    certificates?: readonly object[];
-    tlsKeys?: Readonly<Record<string, string>>;
-  } = {},
+  extras: GatewayStateExtras = {},
 ): string {
   const mcp = extras.mcp ?? false;
   const extraApis = extras.extraApis ?? [];

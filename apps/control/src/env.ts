@@ -4,6 +4,23 @@ import { redisClusterEnv } from '@portico/config/redis';
 import { isWellFormedSecret } from '@portico/keys';
 import { z } from 'zod';
 
+/**
+ * A comma-separated list of http(s) origins (scheme://host[:port]), each normalised to its
+ * origin; `defaults` when unset.
+ */
+function originList(defaults: string) {
+  return z
+    .string()
+    .default(defaults)
+    .transform((v) =>
+      v
+        .split(',')
+        .map((o) => o.trim())
+        .filter((o) => o.length > 0),
+    )
+    .pipe(z.array(z.url({ protocol: /^https?$/ }).transform((o) => new URL(o).origin)));
+}
+
 const ZBoolean = z
   .enum(['true', 'false', '1', '0', 'yes', 'no', ''])
   .transform((v) => v === 'true' || v === '1' || v === 'yes');
@@ -57,30 +74,12 @@ export const ZControlEnv = z.object({
     .transform((v) => (v === '' ? undefined : v))
     .optional(),
   /** Origins (scheme://host[:port]) allowed to send mutations besides the control's own. */
-  PORTICO_CONSOLE_ORIGINS: z
-    .string()
-    .default('http://localhost:3000,http://127.0.0.1:3000')
-    .transform((v) =>
-      v
-        .split(',')
-        .map((o) => o.trim())
-        .filter((o) => o.length > 0),
-    )
-    .pipe(z.array(z.url({ protocol: /^https?$/ }).transform((o) => new URL(o).origin))),
+  PORTICO_CONSOLE_ORIGINS: originList('http://localhost:3000,http://127.0.0.1:3000'),
   /**
    * Origins of the developer portal allowed to send mutations (same rules as the console's).
    * Defaults to the portal's development address.
    */
-  PORTICO_PORTAL_ORIGINS: z
-    .string()
-    .default('http://localhost:3001,http://127.0.0.1:3001')
-    .transform((v) =>
-      v
-        .split(',')
-        .map((o) => o.trim())
-        .filter((o) => o.length > 0),
-    )
-    .pipe(z.array(z.url({ protocol: /^https?$/ }).transform((o) => new URL(o).origin))),
+  PORTICO_PORTAL_ORIGINS: originList('http://localhost:3001,http://127.0.0.1:3001'),
   /** The portal's public URL: mailed links and the machine-readable catalogue point at it. */
   PORTICO_PORTAL_URL: z
     .url({

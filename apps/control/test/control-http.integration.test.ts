@@ -28,6 +28,10 @@ afterAll(async () => {
   await database?.drop();
 });
 
+/** A console mutation with the owner's session. */
+const asOwner = (path: string, input: unknown) =>
+  mutate(base, path, input, { cookie: ownerCookie });
+
 describe('sessions over HTTP', () => {
   it('setup and sign-in set an HttpOnly SameSite=Lax session cookie that authenticates', async () => {
     const signIn = await mutate(base, 'auth.signIn', {
@@ -74,12 +78,7 @@ describe('sessions over HTTP', () => {
 
 describe('personal access tokens over HTTP', () => {
   it('a PAT made in a session authenticates as a Bearer token; made-up tokens do not', async () => {
-    const created = await mutate(
-      base,
-      'tokens.createPersonal',
-      { name: 'ci' },
-      { cookie: ownerCookie },
-    );
+    const created = await asOwner('tokens.createPersonal', { name: 'ci' });
     expect(created.status).toBe(200);
     const token = dataOf<{ token: string }>(created).token;
     const me = await query(base, 'auth.me', undefined, { token });
@@ -91,12 +90,7 @@ describe('personal access tokens over HTTP', () => {
   });
 
   it('a viewer token is refused a mutation with 403 FORBIDDEN', async () => {
-    const invite = await mutate(
-      base,
-      'users.invite',
-      { email: 'viewer@example.test', role: 'viewer' },
-      { cookie: ownerCookie },
-    );
+    const invite = await asOwner('users.invite', { email: 'viewer@example.test', role: 'viewer' });
     const inviteToken = dataOf<{ inviteToken: string }>(invite).inviteToken;
     const accepted = await mutate(base, 'auth.acceptInvite', {
       token: inviteToken,
@@ -112,12 +106,15 @@ describe('personal access tokens over HTTP', () => {
 });
 
 describe('CSRF defences on mutations', () => {
+  /** The owner creates a plan with a body sent as `contentType` (what a form or a fetch can send). */
+  const createPlanAs = (contentType: string, rawBody: string) =>
+    mutate(base, 'plans.create', null, { cookie: ownerCookie, contentType, rawBody });
+  /** The owner creates plan `name` from a page on `origin`. */
+  const createPlanFrom = (origin: string, name: string) =>
+    mutate(base, 'plans.create', { name }, { cookie: ownerCookie, origin });
+
   it('a form post is refused with 403 problem+json and writes nothing', async () => {
-    const reply = await mutate(base, 'plans.create', null, {
-      cookie: ownerCookie,
-      contentType: 'application/x-www-form-urlencoded',
-      rawBody: 'name=form-plan',
-    });
+    const reply = await createPlanAs('application/x-www-form-urlencoded', 'name=form-plan');
     expect(reply.status).toBe(403);
     expect(reply.headers.get('content-type')).toContain('application/problem+json');
     expect(reply.body).toMatchObject({
@@ -128,50 +125,26 @@ describe('CSRF defences on mutations', () => {
   });
 
   it('text/plain (the other no-preflight type) is refused too', async () => {
-    const reply = await mutate(base, 'plans.create', null, {
-      cookie: ownerCookie,
-      contentType: 'text/plain',
-      rawBody: '{"name":"plain-plan"}',
-    });
+    const reply = await createPlanAs('text/plain', '{"name":"plain-plan"}');
     expect(reply.status).toBe(403);
     expect(await database.db.plan.count({ where: { name: 'plain-plan' } })).toBe(0);
   });
 
   it('a cross-origin mutation is refused; the console origin and our own origin are allowed', async () => {
-    const evil = await mutate(
-      base,
-      'plans.create',
-      { name: 'evil-plan' },
-      { cookie: ownerCookie, origin: 'https://evil.example' },
-    );
+    const evil = await createPlanFrom('https://evil.example', 'evil-plan');
     expect(evil.status).toBe(403);
     expect(evil.body.detail).toContain('https://evil.example');
     expect(await database.db.plan.count({ where: { name: 'evil-plan' } })).toBe(0);
-    const fromConsole = await mutate(
-      base,
-      'plans.create',
-      { name: 'console-plan' },
-      { cookie: ownerCookie, origin: CONSOLE_ORIGIN },
-    );
+    const fromConsole = await createPlanFrom(CONSOLE_ORIGIN, 'console-plan');
     expect(fromConsole.status).toBe(200);
-    const fromSelf = await mutate(
-      base,
-      'plans.create',
-      { name: 'self-plan' },
-      { cookie: ownerCookie, origin: base },
-    );
+    const fromSelf = await createPlanFrom(base, 'self-plan');
     expect(fromSelf.status).toBe(200);
   });
 });
 
 describe('errors', () => {
   it('every response carries a req_ id, and tRPC errors repeat it', async () => {
-    const reply = await mutate(
-      base,
-      'registries.create',
-      { name: 'r1', type: 'nacos' },
-      { cookie: ownerCookie },
-    );
+    const reply = await asOwner('registries.create', { name: 'r1', type: 'nacos' });
     const requestId = reply.headers.get('x-request-id');
     expect(requestId).toMatch(/^req_[0-9a-z]{26}$/);
     expect(reply.status).toBe(400);
@@ -211,12 +184,10 @@ describe('errors', () => {
   });
 
   it('an OpenAPI document over 5 MB is 413, and nothing is stored', async () => {
-    const service = await mutate(
-      base,
-      'services.create',
-      { name: 'pets', targets: [{ host: '127.0.0.1', port: 9 }] },
-      { cookie: ownerCookie },
-    );
+    const service = await asOwner('services.create', {
+      name: 'pets',
+      targets: [{ host: '127.0.0.1', port: 9 }],
+    });
     const serviceId = dataOf<{ id: string }>(service).id;
     const document = JSON.stringify({
       openapi: '3.0.0',
@@ -224,12 +195,12 @@ describe('errors', () => {
       paths: {},
       pad: 'x'.repeat(5 * 1024 * 1024),
     });
-    const reply = await mutate(
-      base,
-      'apis.importOpenApi',
-      { name: 'pets-api', serviceId, basePath: '/pets', document },
-      { cookie: ownerCookie },
-    );
+    const reply = await asOwner('apis.importOpenApi', {
+      name: 'pets-api',
+      serviceId,
+      basePath: '/pets',
+      document,
+    });
     expect(reply.status).toBe(413);
     expect(reply.body.error?.data.code).toBe('PAYLOAD_TOO_LARGE');
     expect(await database.db.api.count()).toBe(0);

@@ -1,11 +1,11 @@
 import { randomBytes } from 'node:crypto';
 import { createTestDatabase } from '@portico/db/testing';
-import { generateSecret } from '@portico/keys';
 import Fastify from 'fastify';
 import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type ChangeEvent, createChangeFeed } from '../src/dp/change-feed';
 import { dataPlaneSyncPlugin } from '../src/dp/plugin';
+import { createMachineToken } from '../src/testing/machine-tokens';
 
 let database: Awaited<ReturnType<typeof createTestDatabase>>;
 
@@ -86,16 +86,10 @@ describe('change feed', () => {
       secretKey: randomBytes(32),
     });
     const baseUrl = await app.listen({ port: 0, host: '127.0.0.1' });
-    const token = generateSecret('dataPlaneToken');
-    await database.db.machineToken.create({
-      data: {
-        id: 'tok_feed_test',
-        kind: 'dataplane',
-        name: 'gw',
-        scopes: [],
-        hash: token.hash,
-        start: token.start,
-      },
+    const token = await createMachineToken(database.db, {
+      kind: 'dataplane',
+      name: 'gw',
+      id: 'tok_feed_test',
     });
     const since = new Date();
     const pending = fetch(`${baseUrl}/dp/v1/config?waitSeconds=30`, {

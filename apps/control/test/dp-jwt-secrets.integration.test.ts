@@ -2,12 +2,12 @@ import { randomBytes } from 'node:crypto';
 import { type SyncResponse, snapshotHash, ZSyncResponse } from '@portico/config';
 import type { Db } from '@portico/db';
 import { createTestDatabase } from '@portico/db/testing';
-import { generateSecret } from '@portico/keys';
 import { TRPCError } from '@trpc/server';
 import Fastify, { type FastifyInstance } from 'fastify';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type ChangeFeed, createChangeFeed } from '../src/dp/change-feed';
 import { dataPlaneSyncPlugin } from '../src/dp/plugin';
+import { createMachineToken } from '../src/testing/machine-tokens';
 import { ownerCaller } from './owner-caller';
 
 let database: Awaited<ReturnType<typeof createTestDatabase>>;
@@ -24,18 +24,8 @@ const SECOND_VALUE = `second-${randomBytes(24).toString('hex')}`;
 const caller = () => ownerCaller(db, secretKey, 'usr_jwt_test_owner');
 
 async function dataPlaneToken(): Promise<string> {
-  const secret = generateSecret('dataPlaneToken');
-  await db.machineToken.create({
-    data: {
-      id: `tok_${randomBytes(8).toString('hex')}`,
-      kind: 'dataplane',
-      name: 'jwt-secrets-test',
-      scopes: [],
-      hash: secret.hash,
-      start: secret.start,
-    },
-  });
-  return secret.clear;
+  const token = await createMachineToken(db, { kind: 'dataplane', name: 'jwt-secrets-test' });
+  return token.clear;
 }
 
 /** One poll over real HTTP, answered at once (waitSeconds 0): 200 with a body, or 204. */

@@ -8,10 +8,10 @@ import type { createAppCaller } from '@portico/api';
 import { type SyncResponse, ZSyncResponse } from '@portico/config';
 import type { Db } from '@portico/db';
 import { createTestDatabase } from '@portico/db/testing';
-import { generateSecret } from '@portico/keys';
 import Fastify from 'fastify';
 import { createChangeFeed } from '../src/dp/change-feed';
 import { dataPlaneSyncPlugin } from '../src/dp/plugin';
+import { createMachineToken } from '../src/testing/machine-tokens';
 import { ownerCaller } from './owner-caller';
 
 export interface PollResult {
@@ -82,19 +82,13 @@ export async function startDpSyncHarness(): Promise<DpSyncHarness> {
   const caller = () => ownerCaller(db, secretKey, 'usr_dp_test_owner');
 
   async function machineToken(kind: 'dataplane' | 'registry', revoked = false): Promise<string> {
-    const secret = generateSecret(kind === 'dataplane' ? 'dataPlaneToken' : 'registryToken');
-    await db.machineToken.create({
-      data: {
-        id: `tok_${randomBytes(8).toString('hex')}`,
-        kind,
-        name: `${kind}-${revoked ? 'revoked' : 'live'}`,
-        scopes: kind === 'registry' ? ['read'] : [],
-        hash: secret.hash,
-        start: secret.start,
-        revokedAt: revoked ? new Date() : null,
-      },
+    const token = await createMachineToken(db, {
+      kind,
+      name: `${kind}-${revoked ? 'revoked' : 'live'}`,
+      scopes: kind === 'registry' ? ['read'] : [],
+      revoked,
     });
-    return secret.clear;
+    return token.clear;
   }
   const dpToken = await machineToken('dataplane');
   await caller().config.applyDocument({ document: documentWith(9501), message: 'initial' });

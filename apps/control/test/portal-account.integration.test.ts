@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { dataOf, mutate, query, sessionCookieFrom } from './http-client';
+import { createApp, resetToken } from './portal-accounts';
 import { PASSWORD, PORTAL_COOKIE, PORTAL_ORIGIN, type PortalHarness } from './portal-harness';
 import { usePortalHarness } from './use-portal-harness';
 
@@ -44,12 +45,7 @@ describe('passwords', () => {
 
   it('two racing uses of one reset link: exactly one sets the password', async () => {
     const dev = await h.verifiedDeveloper('race');
-    const since = h.mailbox.received.length;
-    await mutate(h.base, 'portal.auth.forgotPassword', { email: dev.email });
-    const { token } = h.mailbox.linkIn(
-      await h.mailbox.waitFor(dev.email, { since }),
-      'reset-password',
-    );
+    const token = await resetToken(h, dev.email);
     const replies = await Promise.all(
       ['first racing password', 'second racing password'].map((password) =>
         mutate(h.base, 'portal.auth.resetPassword', { token, password }),
@@ -68,12 +64,7 @@ describe('passwords', () => {
 
   it('an expired reset link is refused with what to do, and the password stays', async () => {
     const dev = await h.verifiedDeveloper('expired');
-    const since = h.mailbox.received.length;
-    await mutate(h.base, 'portal.auth.forgotPassword', { email: dev.email });
-    const { token } = h.mailbox.linkIn(
-      await h.mailbox.waitFor(dev.email, { since }),
-      'reset-password',
-    );
+    const token = await resetToken(h, dev.email);
     const before = await h.database.db.user.findUniqueOrThrow({ where: { id: dev.userId } });
     h.advanceClock(61 * 60_000);
     const expired = await mutate(h.base, 'portal.auth.resetPassword', {
@@ -145,16 +136,7 @@ describe('passwords', () => {
 describe('account deletion and origins', () => {
   it('deleting the account asks for the password, removes the apps and logs their keys as gone', async () => {
     const dev = await h.verifiedDeveloper('leaver');
-    const app = dataOf<{ id: string }>(
-      await mutate(
-        h.base,
-        'portal.apps.create',
-        { name: `leaver-app-${Date.now()}` },
-        {
-          cookie: dev.cookie,
-        },
-      ),
-    );
+    const app = await createApp(h, dev, `leaver-app-${Date.now()}`);
     const key = dataOf<{ key: { id: string } }>(
       await mutate(
         h.base,

@@ -1,6 +1,6 @@
 /** Account helpers of the portal identity tests: unique addresses and the sign-up mode. */
 import { expect } from 'vitest';
-import { mutate } from './http-client';
+import { dataOf, mutate } from './http-client';
 import type { PortalHarness } from './portal-harness';
 
 /** An address no other test uses, so tests on one control plane never collide. */
@@ -20,4 +20,39 @@ export async function setSignUpMode(
     { cookie: h.ownerCookie },
   );
   expect(reply.status, JSON.stringify(reply.body)).toBe(200);
+}
+
+/**
+ * Runs `body` with the portal in sign-up mode `mode`, and puts it back to open afterwards even
+ * when the body fails, so the next test starts from the default.
+ */
+export async function inSignUpMode(
+  h: PortalHarness,
+  mode: 'approval' | 'invite',
+  body: () => Promise<void>,
+): Promise<void> {
+  await setSignUpMode(h, mode);
+  try {
+    await body();
+  } finally {
+    await setSignUpMode(h, 'open');
+  }
+}
+
+/** Asks for a password reset for `email` and returns the token of the link mailed for it. */
+export async function resetToken(h: PortalHarness, email: string): Promise<string> {
+  const since = h.mailbox.received.length;
+  await mutate(h.base, 'portal.auth.forgotPassword', { email });
+  return h.mailbox.linkIn(await h.mailbox.waitFor(email, { since }), 'reset-password').token;
+}
+
+/** Creates an app as a signed-in developer, as the portal's "new app" form does. */
+export async function createApp(
+  h: PortalHarness,
+  developer: { cookie: string },
+  name: string,
+): Promise<{ id: string }> {
+  return dataOf<{ id: string }>(
+    await mutate(h.base, 'portal.apps.create', { name }, { cookie: developer.cookie }),
+  );
 }

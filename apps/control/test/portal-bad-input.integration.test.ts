@@ -1,21 +1,14 @@
 import { describe, expect, it } from 'vitest';
 import { dataOf, mutate } from './http-client';
-import { type Ids, ownerCalls, seedCatalogue } from './portal-catalogue-fixture';
-import type { PortalHarness } from './portal-harness';
-import { usePortalHarness } from './use-portal-harness';
+import { createApp } from './portal-accounts';
+import { useSeededCatalogue } from './use-portal-harness';
 
-let h: PortalHarness;
-let ids: Ids;
-const asOwner = ownerCalls(() => h);
-
-usePortalHarness(async (started) => {
-  h = started;
-  ids = await seedCatalogue(asOwner);
-});
+const portal = useSeededCatalogue();
+const { asOwner } = portal;
 
 describe('bad input: a clear error and nothing written', () => {
   async function counts() {
-    const db = h.database.db;
+    const db = portal.h.database.db;
     return {
       consumers: await db.consumer.count(),
       subscriptions: await db.subscription.count(),
@@ -26,11 +19,16 @@ describe('bad input: a clear error and nothing written', () => {
   }
 
   it('a duplicate app name', async () => {
-    const dev = await h.verifiedDeveloper('dup');
+    const dev = await portal.h.verifiedDeveloper('dup');
     const name = `dup-${Date.now()}`;
-    await mutate(h.base, 'portal.apps.create', { name }, { cookie: dev.cookie });
+    await mutate(portal.h.base, 'portal.apps.create', { name }, { cookie: dev.cookie });
     const before = await counts();
-    const reply = await mutate(h.base, 'portal.apps.create', { name }, { cookie: dev.cookie });
+    const reply = await mutate(
+      portal.h.base,
+      'portal.apps.create',
+      { name },
+      { cookie: dev.cookie },
+    );
     expect(reply.status).toBe(409);
     expect(reply.body.error?.message).toBe(
       `name: the name ${name} is taken; choose another name for the app`,
@@ -39,36 +37,27 @@ describe('bad input: a clear error and nothing written', () => {
   });
 
   it('subscribing to an unlisted plan', async () => {
-    const dev = await h.verifiedDeveloper('unlisted');
-    const app = dataOf<{ id: string }>(
-      await mutate(
-        h.base,
-        'portal.apps.create',
-        { name: `unlisted-${Date.now()}` },
-        {
-          cookie: dev.cookie,
-        },
-      ),
-    );
+    const dev = await portal.h.verifiedDeveloper('unlisted');
+    const app = await createApp(portal.h, dev, `unlisted-${Date.now()}`);
     const before = await counts();
     const reply = await mutate(
-      h.base,
+      portal.h.base,
       'portal.subscriptions.subscribe',
-      { appId: app.id, planId: ids.internal },
+      { appId: app.id, planId: portal.ids.internal },
       { cookie: dev.cookie },
     );
     expect(reply.status).toBe(404);
     expect(reply.body.error?.message).toBe(
-      `planId: no listed plan with id ${ids.internal}; choose one of the plans the portal lists`,
+      `planId: no listed plan with id ${portal.ids.internal}; choose one of the plans the portal lists`,
     );
     expect(await counts()).toEqual(before);
   });
 
   it('a key on a suspended app', async () => {
-    const dev = await h.verifiedDeveloper('susp');
+    const dev = await portal.h.verifiedDeveloper('susp');
     const app = dataOf<{ id: string; name: string }>(
       await mutate(
-        h.base,
+        portal.h.base,
         'portal.apps.create',
         { name: `susp-${Date.now()}` },
         {
@@ -79,7 +68,7 @@ describe('bad input: a clear error and nothing written', () => {
     await asOwner('consumers.suspend', { id: app.id });
     const before = await counts();
     const reply = await mutate(
-      h.base,
+      portal.h.base,
       'portal.keys.create',
       { appId: app.id },
       {
@@ -92,10 +81,10 @@ describe('bad input: a clear error and nothing written', () => {
   });
 
   it('a malformed request names the field', async () => {
-    const dev = await h.verifiedDeveloper('malformed');
+    const dev = await portal.h.verifiedDeveloper('malformed');
     const before = await counts();
     const reply = await mutate(
-      h.base,
+      portal.h.base,
       'portal.apps.create',
       { name: 'has spaces' },
       {

@@ -2,18 +2,12 @@ import { Ajv } from 'ajv';
 import addFormats from 'ajv-formats';
 import { describe, expect, it } from 'vitest';
 import { dataOf, query } from './http-client';
-import { GATEWAY_URL, type Ids, ownerCalls, seedCatalogue } from './portal-catalogue-fixture';
-import { PORTAL_URL, type PortalHarness } from './portal-harness';
-import { usePortalHarness } from './use-portal-harness';
+import { GATEWAY_URL } from './portal-catalogue-fixture';
+import { PORTAL_URL } from './portal-harness';
+import { useSeededCatalogue } from './use-portal-harness';
 
-let h: PortalHarness;
-let ids: Ids;
-const asOwner = ownerCalls(() => h);
-
-usePortalHarness(async (started) => {
-  h = started;
-  ids = await seedCatalogue(asOwner);
-});
+const portal = useSeededCatalogue();
+const { asOwner } = portal;
 
 describe('catalogue', () => {
   it('lists exactly the listed APIs with gateway URL, auth, tags and listed plans', async () => {
@@ -28,7 +22,7 @@ describe('catalogue', () => {
       }[];
       tags: string[];
       versions: string[];
-    }>(await query(h.base, 'portal.catalog.list', {}));
+    }>(await query(portal.h.base, 'portal.catalog.list', {}));
     expect(catalog.apis.map((a) => a.slug).sort()).toEqual(['maps', 'weather']);
     const weather = catalog.apis.find((a) => a.slug === 'weather');
     expect(weather).toMatchObject({
@@ -44,23 +38,23 @@ describe('catalogue', () => {
   });
 
   it("shows an API's MCP endpoint under its gateway URL once MCP is enabled, and none otherwise", async () => {
-    await asOwner('apis.update', { id: ids.weather.id, mcp: { enabled: true } });
+    await asOwner('apis.update', { id: portal.ids.weather.id, mcp: { enabled: true } });
     try {
       const catalog = dataOf<{ apis: { slug: string; mcpEndpoint: string | null }[] }>(
-        await query(h.base, 'portal.catalog.list', {}),
+        await query(portal.h.base, 'portal.catalog.list', {}),
       );
       const bySlug = new Map(catalog.apis.map((a) => [a.slug, a.mcpEndpoint]));
       expect(bySlug.get('weather')).toBe(`${GATEWAY_URL}/weather/mcp`);
       expect(bySlug.get('maps')).toBeNull();
     } finally {
-      await asOwner('apis.update', { id: ids.weather.id, mcp: { enabled: false } });
+      await asOwner('apis.update', { id: portal.ids.weather.id, mcp: { enabled: false } });
     }
   });
 
   it('filters by search, tag and version', async () => {
     const slugs = async (input: unknown) =>
       dataOf<{ apis: { slug: string }[] }>(
-        await query(h.base, 'portal.catalog.list', input),
+        await query(portal.h.base, 'portal.catalog.list', input),
       ).apis.map((a) => a.slug);
     expect(await slugs({ search: 'STATIONS' })).toEqual(['weather']);
     expect(await slugs({ tag: 'forecast' })).toEqual(['weather']);
@@ -70,19 +64,21 @@ describe('catalogue', () => {
 
   it('an API page has routes and the document; a private API is NOT_FOUND like an unknown one', async () => {
     const maps = dataOf<{ routes: { methods: string[]; path: string }[]; openApi: unknown }>(
-      await query(h.base, 'portal.catalog.get', { slug: 'maps' }),
+      await query(portal.h.base, 'portal.catalog.get', { slug: 'maps' }),
     );
     expect(maps.routes).toEqual([{ name: null, methods: ['GET'], path: '/tiles/*' }]);
     expect(maps.openApi).toBeNull();
     const weather = dataOf<{ openApi: { info: { title: string } } }>(
-      await query(h.base, 'portal.catalog.get', { slug: 'weather' }),
+      await query(portal.h.base, 'portal.catalog.get', { slug: 'weather' }),
     );
     expect(weather.openApi.info.title).toBe('Weather');
-    const hidden = await query(h.base, 'portal.catalog.get', { slug: ids.secret.slug });
-    const unknown = await query(h.base, 'portal.catalog.get', { slug: 'no-such-api' });
+    const hidden = await query(portal.h.base, 'portal.catalog.get', {
+      slug: portal.ids.secret.slug,
+    });
+    const unknown = await query(portal.h.base, 'portal.catalog.get', { slug: 'no-such-api' });
     expect(hidden.status).toBe(404);
     expect(unknown.status).toBe(404);
-    expect(hidden.body.error?.message.replace(ids.secret.slug, 'X')).toBe(
+    expect(hidden.body.error?.message.replace(portal.ids.secret.slug, 'X')).toBe(
       unknown.body.error?.message.replace('no-such-api', 'X'),
     );
   });
@@ -96,7 +92,7 @@ describe('catalogue', () => {
         approvalRequired: boolean;
         apis: { slug: string }[];
       }[]
-    >(await query(h.base, 'portal.catalog.plans', undefined));
+    >(await query(portal.h.base, 'portal.catalog.plans', undefined));
     expect(plans.map((p) => p.name)).toEqual(['free', 'gold']);
     expect(plans[0]).toMatchObject({
       rateLimit: { requests: 10, per: 'minute' },
@@ -109,7 +105,7 @@ describe('catalogue', () => {
 
   it('the api-catalog is an RFC 9727 linkset of exactly the listed APIs', async () => {
     const reply = dataOf<{ contentType: string; body: unknown }>(
-      await query(h.base, 'portal.catalog.apiCatalog', undefined),
+      await query(portal.h.base, 'portal.catalog.apiCatalog', undefined),
     );
     expect(reply.contentType).toBe(
       'application/linkset+json; profile="https://www.rfc-editor.org/info/rfc9727"',
@@ -174,7 +170,7 @@ describe('catalogue', () => {
 
   it('llms.txt has one line per listed API and the Markdown page describes it', async () => {
     const llms = dataOf<{ contentType: string; body: string }>(
-      await query(h.base, 'portal.catalog.llmsTxt', undefined),
+      await query(portal.h.base, 'portal.catalog.llmsTxt', undefined),
     );
     expect(llms.body.startsWith('# Example APIs\n')).toBe(true);
     const apiLines = llms.body.split('\n').filter((l) => l.startsWith('- ['));
@@ -182,30 +178,34 @@ describe('catalogue', () => {
     expect(apiLines.join('\n')).toContain(`(${PORTAL_URL}/apis/weather.md)`);
     expect(llms.body).not.toContain('payroll');
     const md = dataOf<{ contentType: string; body: string }>(
-      await query(h.base, 'portal.catalog.markdown', { slug: 'weather' }),
+      await query(portal.h.base, 'portal.catalog.markdown', { slug: 'weather' }),
     );
     expect(md.contentType).toBe('text/markdown; charset=utf-8');
     expect(md.body).toContain('# weather (v2)');
     expect(md.body).toContain(`Base URL: ${GATEWAY_URL}/weather`);
     expect(md.body).toContain('`GET /weather/forecast`: Forecast for a city');
     expect(md.body).toContain('curl -H "x-api-key: $API_KEY"');
-    const hidden = await query(h.base, 'portal.catalog.markdown', { slug: ids.secret.slug });
+    const hidden = await query(portal.h.base, 'portal.catalog.markdown', {
+      slug: portal.ids.secret.slug,
+    });
     expect(hidden.status).toBe(404);
   });
 
   it('unlisting an API removes it everywhere at once, without a publish', async () => {
-    await asOwner('portalAdmin.settings.update', { listedApiIds: [ids.weather.id] });
+    await asOwner('portalAdmin.settings.update', { listedApiIds: [portal.ids.weather.id] });
     try {
       const catalog = dataOf<{ apis: { slug: string }[] }>(
-        await query(h.base, 'portal.catalog.list', {}),
+        await query(portal.h.base, 'portal.catalog.list', {}),
       );
       expect(catalog.apis.map((a) => a.slug)).toEqual(['weather']);
       const plans = dataOf<{ apis: { slug: string }[] }[]>(
-        await query(h.base, 'portal.catalog.plans', undefined),
+        await query(portal.h.base, 'portal.catalog.plans', undefined),
       );
       expect(plans[0]?.apis.map((a) => a.slug)).toEqual(['weather']);
     } finally {
-      await asOwner('portalAdmin.settings.update', { listedApiIds: [ids.weather.id, ids.maps.id] });
+      await asOwner('portalAdmin.settings.update', {
+        listedApiIds: [portal.ids.weather.id, portal.ids.maps.id],
+      });
     }
   });
 });

@@ -1,39 +1,23 @@
 import { describe, expect, it } from 'vitest';
 import { CredentialStreamReader } from './credential-stream';
 import { dataOf, mutate, query } from './http-client';
-import { type Ids, ownerCalls, seedCatalogue } from './portal-catalogue-fixture';
-import type { PortalHarness } from './portal-harness';
-import { usePortalHarness } from './use-portal-harness';
+import { createApp } from './portal-accounts';
+import { useSeededCatalogue } from './use-portal-harness';
 
-let h: PortalHarness;
-let ids: Ids;
-const asOwner = ownerCalls(() => h);
-
-usePortalHarness(async (started) => {
-  h = started;
-  ids = await seedCatalogue(asOwner);
-});
+const portal = useSeededCatalogue();
+const { asOwner } = portal;
 
 describe('apps, subscriptions and keys through the credential stream', () => {
   it('a subscription to a plan needing approval is pending until an operator approves it', async () => {
-    const dev = await h.verifiedDeveloper('approve');
-    const app = dataOf<{ id: string }>(
-      await mutate(
-        h.base,
-        'portal.apps.create',
-        { name: `approve-${Date.now()}` },
-        {
-          cookie: dev.cookie,
-        },
-      ),
-    );
-    const stream = new CredentialStreamReader(h.base, h.dpToken, `gw-${app.id}`);
+    const dev = await portal.h.verifiedDeveloper('approve');
+    const app = await createApp(portal.h, dev, `approve-${Date.now()}`);
+    const stream = new CredentialStreamReader(portal.h.base, portal.h.dpToken, `gw-${app.id}`);
     await stream.poll(0);
     const sub = dataOf<{ id: string; status: string }>(
       await mutate(
-        h.base,
+        portal.h.base,
         'portal.subscriptions.subscribe',
-        { appId: app.id, planId: ids.gold },
+        { appId: app.id, planId: portal.ids.gold },
         {
           cookie: dev.cookie,
         },
@@ -41,10 +25,15 @@ describe('apps, subscriptions and keys through the credential stream', () => {
     );
     expect(sub.status).toBe('pending');
     await stream.poll(0);
-    expect(stream.subscribed(app.id, ids.gold)).toBe(false);
+    expect(stream.subscribed(app.id, portal.ids.gold)).toBe(false);
 
     const pending = dataOf<{ id: string; consumerId: string }[]>(
-      await query(h.base, 'subscriptions.list', { status: 'pending' }, { cookie: h.ownerCookie }),
+      await query(
+        portal.h.base,
+        'subscriptions.list',
+        { status: 'pending' },
+        { cookie: portal.h.ownerCookie },
+      ),
     );
     expect(pending.map((s) => s.id)).toContain(sub.id);
     const approvals = await asOwner<{
@@ -70,33 +59,29 @@ describe('apps, subscriptions and keys through the credential stream', () => {
     });
     await asOwner('subscriptions.approve', { id: sub.id });
     await stream.poll(1);
-    expect(stream.subscribed(app.id, ids.gold)).toBe(true);
+    expect(stream.subscribed(app.id, portal.ids.gold)).toBe(true);
     const mine = dataOf<{ id: string; status: string }[]>(
-      await query(h.base, 'portal.subscriptions.list', { appId: app.id }, { cookie: dev.cookie }),
+      await query(
+        portal.h.base,
+        'portal.subscriptions.list',
+        { appId: app.id },
+        { cookie: dev.cookie },
+      ),
     );
     expect(mine).toMatchObject([{ id: sub.id, status: 'active' }]);
   });
 
   it('changing plan keeps the key; a plan needing approval leaves the current one active meanwhile', async () => {
-    const dev = await h.verifiedDeveloper('change');
-    const app = dataOf<{ id: string }>(
-      await mutate(
-        h.base,
-        'portal.apps.create',
-        { name: `change-${Date.now()}` },
-        {
-          cookie: dev.cookie,
-        },
-      ),
-    );
+    const dev = await portal.h.verifiedDeveloper('change');
+    const app = await createApp(portal.h, dev, `change-${Date.now()}`);
     const key = dataOf<{ key: { id: string } }>(
-      await mutate(h.base, 'portal.keys.create', { appId: app.id }, { cookie: dev.cookie }),
+      await mutate(portal.h.base, 'portal.keys.create', { appId: app.id }, { cookie: dev.cookie }),
     );
     const free = dataOf<{ id: string }>(
       await mutate(
-        h.base,
+        portal.h.base,
         'portal.subscriptions.subscribe',
-        { appId: app.id, planId: ids.free },
+        { appId: app.id, planId: portal.ids.free },
         {
           cookie: dev.cookie,
         },
@@ -107,36 +92,27 @@ describe('apps, subscriptions and keys through the credential stream', () => {
       next: { status: string; planId: string };
     }>(
       await mutate(
-        h.base,
+        portal.h.base,
         'portal.subscriptions.changePlan',
-        { subscriptionId: free.id, planId: ids.gold },
+        { subscriptionId: free.id, planId: portal.ids.gold },
         { cookie: dev.cookie },
       ),
     );
     expect(change.previous.status).toBe('active');
-    expect(change.next).toMatchObject({ status: 'pending', planId: ids.gold });
+    expect(change.next).toMatchObject({ status: 'pending', planId: portal.ids.gold });
     const keys = dataOf<{ id: string }[]>(
-      await query(h.base, 'portal.keys.list', { appId: app.id }, { cookie: dev.cookie }),
+      await query(portal.h.base, 'portal.keys.list', { appId: app.id }, { cookie: dev.cookie }),
     );
     expect(keys.map((k) => k.id)).toEqual([key.key.id]);
   });
 
   it('rotation: both keys work during the grace period, the old one is refused after it', async () => {
-    const dev = await h.verifiedDeveloper('rotate');
-    const app = dataOf<{ id: string }>(
-      await mutate(
-        h.base,
-        'portal.apps.create',
-        { name: `rotate-${Date.now()}` },
-        {
-          cookie: dev.cookie,
-        },
-      ),
-    );
-    const stream = new CredentialStreamReader(h.base, h.dpToken, `gw-${app.id}`);
+    const dev = await portal.h.verifiedDeveloper('rotate');
+    const app = await createApp(portal.h, dev, `rotate-${Date.now()}`);
+    const stream = new CredentialStreamReader(portal.h.base, portal.h.dpToken, `gw-${app.id}`);
     const created = dataOf<{ key: { id: string; start: string }; clear: string }>(
       await mutate(
-        h.base,
+        portal.h.base,
         'portal.keys.create',
         { appId: app.id, name: 'ci' },
         {
@@ -146,9 +122,13 @@ describe('apps, subscriptions and keys through the credential stream', () => {
     );
     expect(created.clear.startsWith(created.key.start)).toBe(true);
     // The clear key is stored nowhere: not in the key row, not in the audit log.
-    const row = await h.database.db.apiKey.findUniqueOrThrow({ where: { id: created.key.id } });
+    const row = await portal.h.database.db.apiKey.findUniqueOrThrow({
+      where: { id: created.key.id },
+    });
     expect(JSON.stringify(row)).not.toContain(created.clear);
-    const audit = await h.database.db.auditLog.findMany({ where: { targetId: created.key.id } });
+    const audit = await portal.h.database.db.auditLog.findMany({
+      where: { targetId: created.key.id },
+    });
     expect(JSON.stringify(audit)).not.toContain(created.clear);
     await stream.poll(0);
     expect(stream.accepts(created.clear, new Date())).toBe(true);
@@ -159,7 +139,7 @@ describe('apps, subscriptions and keys through the credential stream', () => {
       previous: { expiresAt: string };
     }>(
       await mutate(
-        h.base,
+        portal.h.base,
         'portal.keys.rotate',
         { id: created.key.id, gracePeriodSeconds: 600 },
         {
@@ -179,13 +159,13 @@ describe('apps, subscriptions and keys through the credential stream', () => {
 
     // The worker stamps last use from analytics; the developer sees the old key still in use.
     const usedAt = new Date(Date.now() - 120_000);
-    await h.database.db.apiKey.update({
+    await portal.h.database.db.apiKey.update({
       where: { id: created.key.id },
       data: { lastUsedAt: usedAt },
     });
     const keys = dataOf<
       { id: string; status: string; lastUsedAt: string | null; expiresAt: string | null }[]
-    >(await query(h.base, 'portal.keys.list', { appId: app.id }, { cookie: dev.cookie }));
+    >(await query(portal.h.base, 'portal.keys.list', { appId: app.id }, { cookie: dev.cookie }));
     expect(keys.find((k) => k.id === created.key.id)).toMatchObject({
       status: 'active',
       lastUsedAt: usedAt.toISOString(),
@@ -193,27 +173,23 @@ describe('apps, subscriptions and keys through the credential stream', () => {
     });
 
     // Revoking the new key takes it away at once.
-    await mutate(h.base, 'portal.keys.revoke', { id: rotated.key.id }, { cookie: dev.cookie });
+    await mutate(
+      portal.h.base,
+      'portal.keys.revoke',
+      { id: rotated.key.id },
+      { cookie: dev.cookie },
+    );
     await stream.poll(1);
     expect(stream.accepts(rotated.clear, new Date())).toBe(false);
   });
 
   it('suspending a developer suspends their apps on the gateways within a second, and reactivating restores them', async () => {
-    const dev = await h.verifiedDeveloper('suspend');
-    const app = dataOf<{ id: string }>(
-      await mutate(
-        h.base,
-        'portal.apps.create',
-        { name: `suspend-${Date.now()}` },
-        {
-          cookie: dev.cookie,
-        },
-      ),
-    );
+    const dev = await portal.h.verifiedDeveloper('suspend');
+    const app = await createApp(portal.h, dev, `suspend-${Date.now()}`);
     const key = dataOf<{ clear: string }>(
-      await mutate(h.base, 'portal.keys.create', { appId: app.id }, { cookie: dev.cookie }),
+      await mutate(portal.h.base, 'portal.keys.create', { appId: app.id }, { cookie: dev.cookie }),
     );
-    const stream = new CredentialStreamReader(h.base, h.dpToken, `gw-${app.id}`);
+    const stream = new CredentialStreamReader(portal.h.base, portal.h.dpToken, `gw-${app.id}`);
     await stream.poll(0);
     expect(stream.accepts(key.clear, new Date())).toBe(true);
     // A gateway is waiting on its long-poll when the operator suspends.
@@ -221,11 +197,11 @@ describe('apps, subscriptions and keys through the credential stream', () => {
     const suspendedAt = performance.now();
     const suspended = dataOf<{ status: string; suspendedApps: string[] }>(
       await mutate(
-        h.base,
+        portal.h.base,
         'portalAdmin.developers.suspend',
         { id: dev.userId },
         {
-          cookie: h.ownerCookie,
+          cookie: portal.h.ownerCookie,
         },
       ),
     );
@@ -235,9 +211,9 @@ describe('apps, subscriptions and keys through the credential stream', () => {
     expect(stream.consumerStatus(app.id)).toBe('suspended');
     expect(stream.accepts(key.clear, new Date())).toBe(false);
     // The developer is signed out and cannot sign in.
-    expect((await query(h.base, 'portal.auth.me', undefined, { cookie: dev.cookie })).status).toBe(
-      401,
-    );
+    expect(
+      (await query(portal.h.base, 'portal.auth.me', undefined, { cookie: dev.cookie })).status,
+    ).toBe(401);
 
     await asOwner('portalAdmin.developers.reactivate', { id: dev.userId });
     await stream.poll(1);
@@ -245,18 +221,8 @@ describe('apps, subscriptions and keys through the credential stream', () => {
   });
 
   it('reactivation restores only the apps the suspension took; one an operator suspended stays suspended', async () => {
-    const dev = await h.verifiedDeveloper('partial');
-    const create = async (name: string) =>
-      dataOf<{ id: string }>(
-        await mutate(
-          h.base,
-          'portal.apps.create',
-          { name: `${name}-${Date.now()}` },
-          {
-            cookie: dev.cookie,
-          },
-        ),
-      );
+    const dev = await portal.h.verifiedDeveloper('partial');
+    const create = async (name: string) => await createApp(portal.h, dev, `${name}-${Date.now()}`);
     const kept = await create('kept');
     const held = await create('held');
     await asOwner('consumers.suspend', { id: held.id });
@@ -269,7 +235,7 @@ describe('apps, subscriptions and keys through the credential stream', () => {
       { id: dev.userId },
     );
     expect(reactivated).toMatchObject({ status: 'active', reactivatedApps: [kept.id] });
-    const apps = await h.database.db.consumer.findMany({
+    const apps = await portal.h.database.db.consumer.findMany({
       where: { ownerId: dev.userId },
       select: { id: true, status: true },
     });

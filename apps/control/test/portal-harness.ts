@@ -1,10 +1,10 @@
 import { randomBytes } from 'node:crypto';
 import { SignInThrottle, smtpMailer } from '@portico/api';
 import { createTestDatabase, type TestDatabase } from '@portico/db/testing';
-import { generateSecret } from '@portico/keys';
 import type { FastifyInstance } from 'fastify';
 import type { Redis } from 'ioredis';
 import { type ChangeFeed, createChangeFeed } from '../src/dp/change-feed';
+import { createMachineToken } from '../src/testing/machine-tokens';
 import { listeningControlServer } from './control-server';
 import { dataOf, mutate, sessionCookieFrom } from './http-client';
 import { type Mailbox, startMailbox } from './mailbox';
@@ -41,17 +41,7 @@ export async function startPortalHarness(
   let offsetMs = 0;
   const changeFeed: ChangeFeed = createChangeFeed(database.url);
   await changeFeed.ready;
-  const dp = generateSecret('dataPlaneToken');
-  await database.db.machineToken.create({
-    data: {
-      id: `tok_${randomBytes(8).toString('hex')}`,
-      kind: 'dataplane',
-      name: 'portal tests',
-      scopes: [],
-      hash: dp.hash,
-      start: dp.start,
-    },
-  });
+  const dp = await createMachineToken(database.db, { kind: 'dataplane', name: 'portal tests' });
   const { app, base } = await listeningControlServer({
     changeFeed,
     db: database.db,

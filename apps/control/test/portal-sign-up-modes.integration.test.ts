@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { dataOf, mutate, query, sessionCookieFrom } from './http-client';
-import { setSignUpMode, uniqueEmail } from './portal-accounts';
+import { inSignUpMode, uniqueEmail } from './portal-accounts';
 import { PASSWORD, PORTAL_COOKIE, type PortalHarness } from './portal-harness';
 import { usePortalHarness } from './use-portal-harness';
 
@@ -9,17 +9,30 @@ usePortalHarness((started) => {
   h = started;
 });
 
+/** The portal's sign-up form sent with the shared test password, with an invitation's token or none. */
+function submitSignUp(email: string, name: string, inviteToken?: string) {
+  return mutate(h.base, 'portal.auth.signUp', {
+    email,
+    password: PASSWORD,
+    name,
+    ...(inviteToken === undefined ? {} : { inviteToken }),
+  });
+}
+
+/** Signs up with an invitation: active at once, without verification or approval, and signs in. */
+async function signUpInvited(email: string, inviteToken: string): Promise<void> {
+  const signUp = await submitSignUp(email, 'Invited', inviteToken);
+  expect(dataOf(signUp)).toMatchObject({ next: 'sign_in', user: { status: 'active' } });
+  const signIn = await mutate(h.base, 'portal.auth.signIn', { email, password: PASSWORD });
+  expect(signIn.status).toBe(200);
+}
+
 describe('sign-up modes', () => {
   it('approval: the verified developer waits; an operator approves and sign-in works', async () => {
-    await setSignUpMode(h, 'approval');
-    try {
+    await inSignUpMode(h, 'approval', async () => {
       const email = uniqueEmail('approval');
       const since = h.mailbox.received.length;
-      const signUp = await mutate(h.base, 'portal.auth.signUp', {
-        email,
-        password: PASSWORD,
-        name: 'Waiting',
-      });
+      const signUp = await submitSignUp(email, 'Waiting');
       expect(dataOf(signUp)).toMatchObject({ user: { status: 'pending' }, next: 'verify_email' });
       const { token } = h.mailbox.linkIn(await h.mailbox.waitFor(email, { since }), 'verify-email');
       const verified = await mutate(h.base, 'portal.auth.verifyEmail', { token });
@@ -53,20 +66,13 @@ describe('sign-up modes', () => {
       expect(decision.subject).toContain('approved');
       const signIn = await mutate(h.base, 'portal.auth.signIn', { email, password: PASSWORD });
       expect(signIn.status).toBe(200);
-    } finally {
-      await setSignUpMode(h, 'open');
-    }
+    });
   });
 
   it('approval: a rejected sign-up cannot sign in', async () => {
-    await setSignUpMode(h, 'approval');
-    try {
+    await inSignUpMode(h, 'approval', async () => {
       const email = uniqueEmail('rejected');
-      const signUp = await mutate(h.base, 'portal.auth.signUp', {
-        email,
-        password: PASSWORD,
-        name: 'Declined',
-      });
+      const signUp = await submitSignUp(email, 'Declined');
       const { user } = dataOf<{ user: { id: string } }>(signUp);
       const rejected = await mutate(
         h.base,
@@ -82,59 +88,37 @@ describe('sign-up modes', () => {
       const signIn = await mutate(h.base, 'portal.auth.signIn', { email, password: PASSWORD });
       expect(signIn.status).toBe(403);
       expect(signIn.body.error?.message).toContain('declined');
-    } finally {
-      await setSignUpMode(h, 'open');
-    }
+    });
   });
 
   it('approval: an invited developer skips both verification and approval', async () => {
-    await setSignUpMode(h, 'approval');
-    try {
+    await inSignUpMode(h, 'approval', async () => {
       const email = uniqueEmail('vip');
       const invited = dataOf<{ inviteUrl: string }>(
         await mutate(h.base, 'portalAdmin.developers.invite', { email }, { cookie: h.ownerCookie }),
       );
       const token = new URL(invited.inviteUrl).searchParams.get('token') ?? '';
-      const signUp = await mutate(h.base, 'portal.auth.signUp', {
-        email,
-        password: PASSWORD,
-        name: 'Invited',
-        inviteToken: token,
-      });
-      expect(dataOf(signUp)).toMatchObject({ next: 'sign_in', user: { status: 'active' } });
-      expect(
-        (await mutate(h.base, 'portal.auth.signIn', { email, password: PASSWORD })).status,
-      ).toBe(200);
-    } finally {
-      await setSignUpMode(h, 'open');
-    }
+      await signUpInvited(email, token);
+    });
   });
 
   it('invite-only: sign-up without an invitation is refused and nothing is written', async () => {
-    await setSignUpMode(h, 'invite');
-    try {
+    await inSignUpMode(h, 'invite', async () => {
       const email = uniqueEmail('uninvited');
       const users = await h.database.db.user.count();
       const tokens = await h.database.db.userToken.count();
       const mails = h.mailbox.received.length;
-      const refused = await mutate(h.base, 'portal.auth.signUp', {
-        email,
-        password: PASSWORD,
-        name: 'Uninvited',
-      });
+      const refused = await submitSignUp(email, 'Uninvited');
       expect(refused.status).toBe(403);
       expect(refused.body.error?.message).toContain('inviteToken: this portal is invite-only');
       expect(await h.database.db.user.count()).toBe(users);
       expect(await h.database.db.userToken.count()).toBe(tokens);
       expect(h.mailbox.received.length).toBe(mails);
-    } finally {
-      await setSignUpMode(h, 'open');
-    }
+    });
   });
 
   it('invite-only: the mailed invitation signs up that address only, verified and active', async () => {
-    await setSignUpMode(h, 'invite');
-    try {
+    await inSignUpMode(h, 'invite', async () => {
       const email = uniqueEmail('invited');
       const since = h.mailbox.received.length;
       const invited = await mutate(
@@ -146,32 +130,12 @@ describe('sign-up modes', () => {
       expect(dataOf(invited)).toMatchObject({ invite: { email }, mailSent: true });
       const mail = await h.mailbox.waitFor(email, { since });
       const { token } = h.mailbox.linkIn(mail, 'sign-up');
-      const wrongAddress = await mutate(h.base, 'portal.auth.signUp', {
-        email: uniqueEmail('other'),
-        password: PASSWORD,
-        name: 'Other',
-        inviteToken: token,
-      });
+      const wrongAddress = await submitSignUp(uniqueEmail('other'), 'Other', token);
       expect(wrongAddress.status).toBe(400);
       expect(wrongAddress.body.error?.message).toContain('this invitation is for another address');
-      const signUp = await mutate(h.base, 'portal.auth.signUp', {
-        email,
-        password: PASSWORD,
-        name: 'Invited',
-        inviteToken: token,
-      });
-      expect(dataOf(signUp)).toMatchObject({ next: 'sign_in', user: { status: 'active' } });
-      const signIn = await mutate(h.base, 'portal.auth.signIn', { email, password: PASSWORD });
-      expect(signIn.status).toBe(200);
-      const reused = await mutate(h.base, 'portal.auth.signUp', {
-        email: uniqueEmail('again'),
-        password: PASSWORD,
-        name: 'Again',
-        inviteToken: token,
-      });
+      await signUpInvited(email, token);
+      const reused = await submitSignUp(uniqueEmail('again'), 'Again', token);
       expect(reused.status).toBe(400);
-    } finally {
-      await setSignUpMode(h, 'open');
-    }
+    });
   });
 });

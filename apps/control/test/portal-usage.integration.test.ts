@@ -3,6 +3,7 @@ import { formatQuotaCounter, quotaCounterKey } from '@portico/config';
 import { Redis } from 'ioredis';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { dataOf, mutate, query } from './http-client';
+import { createApp } from './portal-accounts';
 import { type PortalHarness, startPortalHarness } from './portal-harness';
 
 let h: PortalHarness;
@@ -56,16 +57,7 @@ async function writeMinute(
 
 async function developerWithApp(prefix: string) {
   const dev = await h.verifiedDeveloper(prefix);
-  const app = dataOf<{ id: string }>(
-    await mutate(
-      h.base,
-      'portal.apps.create',
-      { name: `${prefix}-${Date.now()}` },
-      {
-        cookie: dev.cookie,
-      },
-    ),
-  );
+  const app = await createApp(h, dev, `${prefix}-${Date.now()}`);
   const key = dataOf<{ key: { id: string } }>(
     await mutate(h.base, 'portal.keys.create', { appId: app.id }, { cookie: dev.cookie }),
   );

@@ -89,23 +89,15 @@ describe('resolveRedisPrefix', () => {
 
   it('ignores a refused token or a malformed answer and saves nothing', async () => {
     const dir = await stateDir();
-    const refused = await control(200, { redisPrefix: 'portico:x' });
-    expect(
-      await resolveRedisPrefix({
-        configured: undefined,
-        controlUrl: refused,
-        token: 'pdp_wrong',
-        stateDir: dir,
-      }),
-    ).toEqual({ prefix: 'portico', source: 'default' });
-    const malformed = await control(200, { redisPrefix: 'has{brace}' });
-    expect(
-      await resolveRedisPrefix({
-        configured: undefined,
-        controlUrl: malformed,
-        token: 'pdp_ok',
-        stateDir: dir,
-      }),
-    ).toEqual({ prefix: 'portico', source: 'default' });
+    const answers = [
+      { answer: { redisPrefix: 'portico:x' }, token: 'pdp_wrong' },
+      { answer: { redisPrefix: 'has{brace}' }, token: 'pdp_ok' },
+    ];
+    for (const { answer, token } of answers) {
+      const controlUrl = await control(200, answer);
+      expect(
+        await resolveRedisPrefix({ configured: undefined, controlUrl, token, stateDir: dir }),
+      ).toEqual({ prefix: 'portico', source: 'default' });
+    }
   });
 });

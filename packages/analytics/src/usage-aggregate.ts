@@ -79,6 +79,19 @@ type HeldCell = RollupCell & { t: number };
  * gateway's compiled config and credential objects, so their hashes are cached and a lookup
  * allocates nothing (a joined string key would build and hash a new string per request).
  */
+/**
+ * The map `outer` holds under `key`, made and stored first when absent: one level of the
+ * aggregator's cell tree. No closure, so folding a request allocates only the levels it adds.
+ */
+function innerMap<K, K2, V2>(outer: Map<K, Map<K2, V2>>, key: K): Map<K2, V2> {
+  let inner = outer.get(key);
+  if (inner === undefined) {
+    inner = new Map();
+    outer.set(key, inner);
+  }
+  return inner;
+}
+
 export class UsageAggregator {
   private minutes = new Map<number, MinuteCells>();
   private cellCount = 0;
@@ -121,21 +134,7 @@ export class UsageAggregator {
     }
     this.lastMinute = m;
     this.lastMinuteCells = minute;
-    let routes = minute.get(a);
-    if (routes === undefined) {
-      routes = new Map();
-      minute.set(a, routes);
-    }
-    let consumers = routes.get(r);
-    if (consumers === undefined) {
-      consumers = new Map();
-      routes.set(r, consumers);
-    }
-    let keys = consumers.get(c);
-    if (keys === undefined) {
-      keys = new Map();
-      consumers.set(c, keys);
-    }
+    const keys = innerMap(innerMap(innerMap(minute, a), r), c);
     let byClass = keys.get(k);
     if (byClass === undefined) {
       byClass = [undefined, undefined, undefined, undefined, undefined, undefined];

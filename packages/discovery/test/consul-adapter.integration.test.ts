@@ -71,20 +71,13 @@ describe('consul adapter against an in-process Consul API double', () => {
       'failing instance dropped',
     );
 
-    await consul.http.stop();
-    expect(await rec.degradedEndpoints(10_000, 'degraded')).toEqual([
-      '127.0.0.2:9002',
-      '127.0.0.3:9003',
-    ]);
-
-    consul.deregister('n2', 'web-2');
-    await consul.http.start();
-    const recovered = await rec.waitFor(
-      (u) => u.status === 'ok' && endpoints(u).join() === '127.0.0.3:9003',
-      10_000,
-      'recovery',
-    );
-    expect(recovered.lastSyncAt).not.toBeNull();
+    const outage = await rec.throughOutage(consul.http, {
+      whileDown: () => consul.deregister('n2', 'web-2'),
+      recoveredTo: ['127.0.0.3:9003'],
+      timeoutMs: 10_000,
+    });
+    expect(outage.kept).toEqual(['127.0.0.2:9002', '127.0.0.3:9003']);
+    expect(outage.recovered.lastSyncAt).not.toBeNull();
 
     // Deregistering the last instance moves the index forward: a real, authoritative change.
     // web-1 is still registered (critical), so deregister it too: then nothing is left at all.

@@ -3,14 +3,12 @@ import { createDiscoveryAdapter, type DiscoveryAdapter } from '../src/index';
 import { endpoints, UpdateRecorder } from '../src/testing/index';
 import {
   createDnsmasq,
-  hasBinary,
+  installedOrWarn,
   type LocalServer,
-  warnMissing,
 } from '../src/testing/local-registry-servers';
 import { registryOf } from './doubles/registry-fixture';
 
-const available = hasBinary('dnsmasq');
-if (!available) warnMissing('dnsmasq', 'dnsmasq-base');
+const available = installedOrWarn('dnsmasq', 'dnsmasq-base');
 
 const SRV = '_http._tcp.pay.test';
 /** Target n answers 127.0.0.n on port 29010+n with SRV weight 10n. */
@@ -68,14 +66,8 @@ describe.skipIf(!available)('dns adapter against a real DNS server (dnsmasq)', (
       'removed target',
     );
 
-    await dns.server.stop();
-    expect(await rec.degradedEndpoints(15_000, 'degraded while DNS is down')).toEqual([
-      '127.0.0.1:29011',
-      '127.0.0.3:29013',
-    ]);
-
-    await dns.server.start();
-    await rec.waitFor((u) => u.status === 'ok', 15_000, 'recovery');
+    const outage = await rec.throughOutage(dns.server, { timeoutMs: 15_000 });
+    expect(outage.kept).toEqual(['127.0.0.1:29011', '127.0.0.3:29013']);
     stop();
   });
 

@@ -4,14 +4,12 @@ import { createDiscoveryAdapter, type DiscoveryAdapter } from '../src/index';
 import { endpoints, UpdateRecorder } from '../src/testing/index';
 import {
   createEtcd,
-  hasBinary,
+  installedOrWarn,
   type LocalServer,
-  warnMissing,
 } from '../src/testing/local-registry-servers';
-import { recordingLogger, registryOf } from './doubles/registry-fixture';
+import { recordingLogger, registryOf, watchWithWrongSecrets } from './doubles/registry-fixture';
 
-const available = hasBinary('etcd');
-if (!available) warnMissing('etcd', 'etcd-server');
+const available = installedOrWarn('etcd', 'etcd-server');
 
 describe.skipIf(!available)('etcd adapter against a real etcd server', () => {
   let etcd: { server: LocalServer; url: string };
@@ -124,23 +122,13 @@ describe.skipIf(!available)('etcd adapter against a real etcd server', () => {
       expect((await good.list({ service: 'secure' })).map((i) => i.port)).toEqual([8201]);
       await good.close();
 
-      const wrongLog = recordingLogger();
-      const wrong = createDiscoveryAdapter(
+      const wrong = await watchWithWrongSecrets(
         registryOf('etcd', secured.url),
         { username: 'root', password: 'not-the-password-77' },
-        { logger: wrongLog.logger, random: () => 0 },
+        'secure',
       );
-      const rec = new UpdateRecorder();
-      const stop = wrong.watch({ service: 'secure' }, rec.listener);
-      const failed = await rec.waitFor(
-        (u) => u.status === 'degraded',
-        10_000,
-        'auth failure reported',
-      );
-      expect(failed.error).not.toContain('not-the-password-77');
-      expect(wrongLog.lines.join('\n')).not.toContain('not-the-password-77');
-      stop();
-      await wrong.close();
+      expect(wrong.update.error).not.toContain('not-the-password-77');
+      expect(wrong.logged).not.toContain('not-the-password-77');
     } finally {
       admin.close();
       await secured.server.dispose();

@@ -117,20 +117,13 @@ describe('kubernetes adapter against an in-process Kubernetes API double (Endpoi
       'not-ready endpoint removed',
     );
 
-    await k8s.http.stop();
-    expect(await rec.degradedEndpoints(10_000, 'degraded')).toEqual([
-      '10.0.0.1:8080',
-      '10.0.0.3:8080',
-    ]);
-
-    k8s.deleteSlice('shop', 'cart-def');
-    await k8s.http.start();
-    const recovered = await rec.waitFor(
-      (u) => u.status === 'ok' && endpoints(u).join() === '10.0.0.1:8080',
-      10_000,
-      'recovery',
-    );
-    expect(recovered.error).toBeNull();
+    const outage = await rec.throughOutage(k8s.http, {
+      whileDown: () => k8s.deleteSlice('shop', 'cart-def'),
+      recoveredTo: ['10.0.0.1:8080'],
+      timeoutMs: 10_000,
+    });
+    expect(outage.kept).toEqual(['10.0.0.1:8080', '10.0.0.3:8080']);
+    expect(outage.recovered.error).toBeNull();
 
     // Every slice gone is indistinguishable from a rollout blip: the last set stays, degraded.
     k8s.deleteSlice('shop', 'cart-abc');

@@ -8,7 +8,7 @@ import {
   type LocalServer,
   warnMissing,
 } from '../src/testing/local-registry-servers';
-import { recordingLogger, registryOf } from './doubles/registry-fixture';
+import { recordingLogger, registryOf, watchWithWrongSecrets } from './doubles/registry-fixture';
 
 const available = hasZookeeper();
 if (!available) warnMissing('ZooKeeper', 'zookeeper');
@@ -190,19 +190,13 @@ describe.skipIf(!available)(
       expect((await withDigest.list({ service: 'locked' })).map((i) => i.port)).toEqual([8301]);
       await withDigest.close();
 
-      const wrongLog = recordingLogger();
-      const wrong = createDiscoveryAdapter(
+      const wrong = await watchWithWrongSecrets(
         registryOf('zookeeper', zk.connectString),
         { digest: 'svc:wrong-pw-00' },
-        { logger: wrongLog.logger, random: () => 0 },
+        'locked',
       );
-      const rec = new UpdateRecorder();
-      const stop = wrong.watch({ service: 'locked' }, rec.listener);
-      const update = await rec.waitFor((u) => u.status === 'degraded', 10_000, 'no auth');
-      expect(update.error).toMatch(/NO_AUTH/);
-      expect(wrongLog.lines.join('\n')).not.toContain('wrong-pw-00');
-      stop();
-      await wrong.close();
+      expect(wrong.update.error).toMatch(/NO_AUTH/);
+      expect(wrong.logged).not.toContain('wrong-pw-00');
       owner.close();
     }, 30_000);
   },

@@ -136,48 +136,44 @@ function camel(name: string): string {
  * conversions apply as to a body (`"true"` becomes true, a number stays text for int64).
  */
 export function scalarFromText(type: protobuf.Type, fieldPath: string, text: string): unknown {
-  let current: protobuf.Type = type;
-  const parts = fieldPath.split('.');
-  for (let i = 0; i < parts.length; i++) {
-    const part = parts[i] as string;
-    const field = current.fields[part] ?? current.fields[camel(part)];
-    if (field === undefined) return text;
-    if (i < parts.length - 1) {
-      if (!(field.resolvedType instanceof protobuf.Type)) return text;
-      current = field.resolvedType;
-      continue;
-    }
-    if (field.resolvedType instanceof protobuf.Enum) return text;
-    if (field.resolvedType instanceof protobuf.Type) return text;
-    switch (field.type) {
-      case 'bool':
-        return text === 'true' ? true : text === 'false' ? false : text;
-      case 'double':
-      case 'float':
-      case 'int32':
-      case 'uint32':
-      case 'sint32':
-      case 'fixed32':
-      case 'sfixed32':
-        return text.trim() !== '' && !Number.isNaN(Number(text)) ? Number(text) : text;
-      default:
-        return text;
-    }
+  const field = fieldAt(type, fieldPath);
+  if (field === undefined) return text;
+  if (field.resolvedType instanceof protobuf.Enum) return text;
+  if (field.resolvedType instanceof protobuf.Type) return text;
+  switch (field.type) {
+    case 'bool':
+      return text === 'true' ? true : text === 'false' ? false : text;
+    case 'double':
+    case 'float':
+    case 'int32':
+    case 'uint32':
+    case 'sint32':
+    case 'fixed32':
+    case 'sfixed32':
+      return text.trim() !== '' && !Number.isNaN(Number(text)) ? Number(text) : text;
+    default:
+      return text;
   }
-  return text;
 }
 
 /** Whether `fieldPath` names a repeated field of `type` (query parameters may then repeat). */
 export function isRepeatedPath(type: protobuf.Type, fieldPath: string): boolean {
+  return fieldAt(type, fieldPath)?.repeated ?? false;
+}
+
+/**
+ * The field a dotted path (`a.b.c`, proto or JSON names) leads to through nested messages, or
+ * undefined when a part is unknown or passes through a field that is not a message.
+ */
+function fieldAt(type: protobuf.Type, fieldPath: string): protobuf.Field | undefined {
   let current: protobuf.Type = type;
   const parts = fieldPath.split('.');
   for (let i = 0; i < parts.length; i++) {
     const part = parts[i] as string;
     const field = current.fields[part] ?? current.fields[camel(part)];
-    if (field === undefined) return false;
-    if (i === parts.length - 1) return field.repeated;
-    if (!(field.resolvedType instanceof protobuf.Type)) return false;
+    if (field === undefined || i === parts.length - 1) return field;
+    if (!(field.resolvedType instanceof protobuf.Type)) return undefined;
     current = field.resolvedType;
   }
-  return false;
+  return undefined;
 }

@@ -1,5 +1,6 @@
-import { type DataPlaneErrorCode, DP_ERRORS } from '@portico/config';
+import { type DataPlaneErrorCode, DP_ERRORS, formatIssues } from '@portico/config';
 import type { FastifyReply, FastifyRequest } from 'fastify';
+import type { z } from 'zod';
 import { sendCodedProblem } from '../http/problem';
 
 /** Sends an RFC 9457 problem document carrying the request id. */
@@ -11,6 +12,11 @@ export function sendDpProblem(
 ) {
   if (DP_ERRORS[code].status === 401) reply.header('www-authenticate', 'Bearer realm="portico-dp"');
   return sendCodedProblem(reply, request, DP_ERRORS, code, detail);
+}
+
+/** Answers a request whose input failed its schema: DP_INVALID_INPUT naming every issue. */
+export function sendIssues(reply: FastifyReply, request: FastifyRequest, error: z.ZodError) {
+  return sendDpProblem(reply, request, 'DP_INVALID_INPUT', formatIssues(error).join('; '));
 }
 
 /** The problem code for an error Fastify raised before the handler ran (body parsing, limits). */

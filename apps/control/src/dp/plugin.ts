@@ -13,7 +13,6 @@ import {
   DP_CONFIG_PATH,
   DP_DEPLOYMENT_PATH,
   DP_NODE_STATUS_ROUTE,
-  formatIssues,
   NODE_ID_PATTERN,
   ZNodeStatusReport,
   ZSyncQuery,
@@ -21,7 +20,7 @@ import {
 import type { Db } from '@portico/db';
 import type { FastifyPluginAsync, FastifyReply, FastifyRequest } from 'fastify';
 import type { ChangeFeed } from './change-feed';
-import { codeForStatus, sendDpProblem } from './dp-problem';
+import { codeForStatus, sendDpProblem, sendIssues } from './dp-problem';
 import { waitForAnswer } from './long-poll';
 
 /**
@@ -126,14 +125,7 @@ export const dataPlaneSyncPlugin: FastifyPluginAsync<DataPlaneSyncOptions> = asy
       );
     }
     const query = ZSyncQuery.safeParse(request.query);
-    if (!query.success) {
-      return sendDpProblem(
-        reply,
-        request,
-        'DP_INVALID_INPUT',
-        formatIssues(query.error).join('; '),
-      );
-    }
+    if (!query.success) return sendIssues(reply, request, query.error);
     await touchDataPlaneNode(opts.db, nodeId, tokenId, now());
 
     // Stop waiting when the gateway hangs up, so an abandoned poll holds nothing.
@@ -175,14 +167,7 @@ export const dataPlaneSyncPlugin: FastifyPluginAsync<DataPlaneSyncOptions> = asy
       );
     }
     const report = ZNodeStatusReport.safeParse(request.body);
-    if (!report.success) {
-      return sendDpProblem(
-        reply,
-        request,
-        'DP_INVALID_INPUT',
-        formatIssues(report.error).join('; '),
-      );
-    }
+    if (!report.success) return sendIssues(reply, request, report.error);
     await recordNodeStatus(opts.db, nodeId, tokenId, report.data, now());
     return reply.code(204).send();
   });

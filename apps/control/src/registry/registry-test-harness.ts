@@ -2,9 +2,9 @@ import { randomBytes } from 'node:crypto';
 import { type RegisterRequest, registryInstancePath } from '@portico/config';
 import type { Db } from '@portico/db';
 import { createTestDatabase } from '@portico/db/testing';
-import { generateSecret } from '@portico/keys';
 import Fastify, { type FastifyInstance } from 'fastify';
 import { Redis } from 'ioredis';
+import { createMachineToken } from '../testing/machine-tokens';
 import { builtinRegistryPlugin } from './plugin';
 
 export interface RegistryHarness {
@@ -28,19 +28,13 @@ async function createToken(
   scopes: string[],
   revoked = false,
 ): Promise<string> {
-  const secret = generateSecret('registryToken');
-  await db.machineToken.create({
-    data: {
-      id: `mtk_${randomBytes(8).toString('hex')}`,
-      kind,
-      name: `test ${scopes.join('+')}`,
-      scopes,
-      hash: secret.hash,
-      start: secret.start,
-      revokedAt: revoked ? new Date() : null,
-    },
+  const token = await createMachineToken(db, {
+    kind,
+    name: `test ${scopes.join('+')}`,
+    scopes,
+    revoked,
   });
-  return secret.clear;
+  return token.clear;
 }
 
 /** A real control app with only the registry plugin, on real Redis (random prefix) and Postgres. */

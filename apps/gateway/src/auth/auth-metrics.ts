@@ -1,3 +1,4 @@
+import { singleSample } from '../status/prometheus-text';
 /**
  * Counters of the authentication caches, process-wide like the caches they count (verifications
  * and introspections are shared by every config version). Rendered on /metrics.
@@ -27,33 +28,60 @@ export const authMetrics = {
 export function authMetricsText(): string {
   const m = authMetrics;
   return [
-    '# HELP portico_gateway_basic_kdf_runs_total Password hashes computed to verify Basic credentials.',
-    '# TYPE portico_gateway_basic_kdf_runs_total counter',
-    `portico_gateway_basic_kdf_runs_total ${m.basicKdfRuns}`,
-    '# HELP portico_gateway_basic_cache_hits_total Basic verifications answered from the cache.',
-    '# TYPE portico_gateway_basic_cache_hits_total counter',
-    `portico_gateway_basic_cache_hits_total ${m.basicCacheHits}`,
-    '# HELP portico_gateway_basic_verifier_busy_total Basic verifications refused because too many were waiting for a KDF run.',
-    '# TYPE portico_gateway_basic_verifier_busy_total counter',
-    `portico_gateway_basic_verifier_busy_total ${m.basicVerifierBusy}`,
-    '# HELP portico_gateway_introspection_requests_total Token introspection requests sent.',
-    '# TYPE portico_gateway_introspection_requests_total counter',
-    `portico_gateway_introspection_requests_total ${m.introspectionCalls}`,
-    '# HELP portico_gateway_introspection_cache_hits_total Introspections answered from the cache.',
-    '# TYPE portico_gateway_introspection_cache_hits_total counter',
-    `portico_gateway_introspection_cache_hits_total ${m.introspectionCacheHits}`,
-    '# HELP portico_gateway_introspection_failures_total Introspections that failed (answered 503).',
-    '# TYPE portico_gateway_introspection_failures_total counter',
-    `portico_gateway_introspection_failures_total ${m.introspectionFailures}`,
-    '# HELP portico_gateway_signature_replays_total Signed requests refused as replays.',
-    '# TYPE portico_gateway_signature_replays_total counter',
-    `portico_gateway_signature_replays_total ${m.signatureReplays}`,
-    '# HELP portico_gateway_replay_guard_evictions_total Signatures forgotten before their validity window ended (guard full).',
-    '# TYPE portico_gateway_replay_guard_evictions_total counter',
-    `portico_gateway_replay_guard_evictions_total ${m.replayGuardEvictions}`,
-    '# HELP portico_gateway_digest_mismatches_total Request bodies not matching their signed Content-Digest.',
-    '# TYPE portico_gateway_digest_mismatches_total counter',
-    `portico_gateway_digest_mismatches_total ${m.digestMismatches}`,
+    ...singleSample(
+      'portico_gateway_basic_kdf_runs_total',
+      'counter',
+      'Password hashes computed to verify Basic credentials.',
+      m.basicKdfRuns,
+    ),
+    ...singleSample(
+      'portico_gateway_basic_cache_hits_total',
+      'counter',
+      'Basic verifications answered from the cache.',
+      m.basicCacheHits,
+    ),
+    ...singleSample(
+      'portico_gateway_basic_verifier_busy_total',
+      'counter',
+      'Basic verifications refused because too many were waiting for a KDF run.',
+      m.basicVerifierBusy,
+    ),
+    ...singleSample(
+      'portico_gateway_introspection_requests_total',
+      'counter',
+      'Token introspection requests sent.',
+      m.introspectionCalls,
+    ),
+    ...singleSample(
+      'portico_gateway_introspection_cache_hits_total',
+      'counter',
+      'Introspections answered from the cache.',
+      m.introspectionCacheHits,
+    ),
+    ...singleSample(
+      'portico_gateway_introspection_failures_total',
+      'counter',
+      'Introspections that failed (answered 503).',
+      m.introspectionFailures,
+    ),
+    ...singleSample(
+      'portico_gateway_signature_replays_total',
+      'counter',
+      'Signed requests refused as replays.',
+      m.signatureReplays,
+    ),
+    ...singleSample(
+      'portico_gateway_replay_guard_evictions_total',
+      'counter',
+      'Signatures forgotten before their validity window ended (guard full).',
+      m.replayGuardEvictions,
+    ),
+    ...singleSample(
+      'portico_gateway_digest_mismatches_total',
+      'counter',
+      'Request bodies not matching their signed Content-Digest.',
+      m.digestMismatches,
+    ),
     '',
   ].join('\n');
 }

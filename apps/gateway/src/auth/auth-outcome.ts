@@ -35,3 +35,20 @@ export const ANONYMOUS: Authenticated = {
   credentialHeader: null,
   credentialQueryParam: null,
 };
+
+type Refusal = AuthOutcome & { ok: false };
+
+/**
+ * A refusal an authenticator answers with again and again, built once when its module loads or
+ * its API compiles (never per request). Without a challenge the object has no `challenge` key,
+ * the same shape as a refusal written out in place.
+ */
+export function refusal(
+  code: GatewayErrorCode,
+  detail: string,
+  challenge?: Readonly<Record<string, string>>,
+): Refusal {
+  return challenge === undefined
+    ? { ok: false, code, detail }
+    : { ok: false, code, detail, challenge };
+}

@@ -1,7 +1,7 @@
 import type { CredentialSecret, SingleAuth } from '@portico/config';
 import type { CompiledConfig } from '../config/compiled-config';
 import type { CredentialTable } from '../config/credential-table';
-import type { AuthOutcome } from './auth-outcome';
+import { type AuthOutcome, refusal } from './auth-outcome';
 import { type AuthenticatorFactory, type AuthHost, quoted, settle } from './authenticator';
 import { resolveAccess } from './consumer-access';
 import { passwordVerifications, VERIFIER_BUSY } from './password-verifications';
@@ -41,35 +41,22 @@ function basicHeader(host: AuthHost): string | null {
 export const compileBasic: AuthenticatorFactory<BasicAuth> = (auth, { api }) => {
   const challenge = `Basic realm=${quoted(auth.realm ?? api.name)}, charset="UTF-8"`;
   const headers = { 'www-authenticate': challenge } as const;
-  const missing: AuthOutcome = {
-    ok: false,
-    code: 'GW_BASIC_MISSING',
-    detail: 'send your credentials as "Authorization: Basic <base64 of username:password>"',
-    challenge: headers,
-  };
-  const invalid: AuthOutcome = {
-    ok: false,
-    code: 'GW_BASIC_INVALID',
-    detail: 'the username or password is wrong',
-    challenge: headers,
-  };
-  const malformed: AuthOutcome = {
-    ok: false,
-    code: 'GW_BASIC_INVALID',
-    detail: 'the Basic credentials are not base64 of "username:password"',
-    challenge: headers,
-  };
-  const busy: AuthOutcome = {
-    ok: false,
-    code: 'GW_AUTH_BUSY',
-    detail: 'too many password verifications are in progress; retry in a moment',
-  };
-  const expired: AuthOutcome = {
-    ok: false,
-    code: 'GW_BASIC_INVALID',
-    detail: 'these credentials have expired',
-    challenge: headers,
-  };
+  const missing = refusal(
+    'GW_BASIC_MISSING',
+    'send your credentials as "Authorization: Basic <base64 of username:password>"',
+    headers,
+  );
+  const invalid = refusal('GW_BASIC_INVALID', 'the username or password is wrong', headers);
+  const malformed = refusal(
+    'GW_BASIC_INVALID',
+    'the Basic credentials are not base64 of "username:password"',
+    headers,
+  );
+  const busy = refusal(
+    'GW_AUTH_BUSY',
+    'too many password verifications are in progress; retry in a moment',
+  );
+  const expired = refusal('GW_BASIC_INVALID', 'these credentials have expired', headers);
 
   function decided(
     ok: boolean,

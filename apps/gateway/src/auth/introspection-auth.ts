@@ -2,7 +2,7 @@ import type { SingleAuth } from '@portico/config';
 import { SECRET_PREFIXES } from '@portico/keys';
 import type { CompiledConfig } from '../config/compiled-config';
 import type { CredentialTable } from '../config/credential-table';
-import type { AuthOutcome } from './auth-outcome';
+import { type AuthOutcome, refusal } from './auth-outcome';
 import { type AuthenticatorFactory, bearerShape, bearerToken, settle } from './authenticator';
 import { resolveAccess } from './consumer-access';
 import {
@@ -17,26 +17,19 @@ type IntrospectionAuth = Extract<SingleAuth, { type: 'introspection' }>;
 
 const KEY_PREFIX = SECRET_PREFIXES.apiKey;
 
-const MISSING: AuthOutcome = {
-  ok: false,
-  code: 'GW_TOKEN_MISSING',
-  detail: 'send an access token as "Authorization: Bearer <token>"',
-};
-const INACTIVE: AuthOutcome = {
-  ok: false,
-  code: 'GW_TOKEN_INVALID',
-  detail: 'the access token is not active (unknown, revoked or expired)',
-};
-const NO_CLIENT_SECRET: AuthOutcome = {
-  ok: false,
-  code: 'GW_INTROSPECTION_UNAVAILABLE',
-  detail: "this gateway has no client secret for the API's authorization server",
-};
-const EXPIRED: AuthOutcome = {
-  ok: false,
-  code: 'GW_TOKEN_INVALID',
-  detail: 'the access token has expired',
-};
+const MISSING = refusal(
+  'GW_TOKEN_MISSING',
+  'send an access token as "Authorization: Bearer <token>"',
+);
+const INACTIVE = refusal(
+  'GW_TOKEN_INVALID',
+  'the access token is not active (unknown, revoked or expired)',
+);
+const NO_CLIENT_SECRET = refusal(
+  'GW_INTROSPECTION_UNAVAILABLE',
+  "this gateway has no client secret for the API's authorization server",
+);
+const EXPIRED = refusal('GW_TOKEN_INVALID', 'the access token has expired');
 
 /** `client_id:client_secret` form-encoded then base64 (RFC 6749 §2.3.1). */
 function clientAuthorization(clientId: string, secret: string): string {

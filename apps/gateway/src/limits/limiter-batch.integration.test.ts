@@ -1,5 +1,11 @@
 import { describe, expect, it } from 'vitest';
-import { createLimiter, type LimitDecision, type LimitWaiter } from './index.js';
+import {
+  createLimiter,
+  type LimitDecision,
+  type Limiter,
+  type LimiterOptions,
+  type LimitWaiter,
+} from './index.js';
 import { quotaPeriodAt } from './quota-period.js';
 import { metric, scriptCalls } from './testing/limiter-observations.js';
 import { CORRECTNESS_BUDGET_MS, limitChecks, usePrivateRedis } from './testing/limiter-suite.js';
@@ -27,15 +33,21 @@ async function waitFor(condition: () => boolean, deadlineMs: number, what: strin
   }
 }
 
+/** A limiter on this file's Redis with a fresh key prefix and the correctness budget. */
+function batchLimiter(extra: Partial<LimiterOptions> = {}): Limiter {
+  return createLimiter({
+    redis: env.redis,
+    keyPrefix: randomKeyPrefix(),
+    budgetMs: CORRECTNESS_BUDGET_MS,
+    ...extra,
+  });
+}
+
 const allAnswered = (waiters: Recorder[]) => () => waiters.every((w) => w.decisions.length > 0);
 
 describe('one Redis call per batch', () => {
   it('sends 300 checks submitted in one turn as one Lua call and answers each waiter in order', async () => {
-    const limiter = createLimiter({
-      redis: env.redis,
-      keyPrefix: randomKeyPrefix(),
-      budgetMs: CORRECTNESS_BUDGET_MS,
-    });
+    const limiter = batchLimiter();
     const rateLimit = { requests: 2, per: 'hour' as const };
     const before = await scriptCalls(env.admin);
     // 100 subjects, three checks each, interleaved: subject k is at positions k, 100+k, 200+k.
@@ -77,10 +89,7 @@ describe('one Redis call per batch', () => {
   });
 
   it('splits a turn beyond maxBatchSize into several calls evaluated in submission order', async () => {
-    const limiter = createLimiter({
-      redis: env.redis,
-      keyPrefix: randomKeyPrefix(),
-      budgetMs: CORRECTNESS_BUDGET_MS,
+    const limiter = batchLimiter({
       maxBatchSize: 100,
     });
     const before = await scriptCalls(env.admin);
@@ -98,11 +107,7 @@ describe('one Redis call per batch', () => {
 
 describe('checks of one subject within a batch', () => {
   it('admits exactly one of two checks for a subject with a rate limit of 1', async () => {
-    const limiter = createLimiter({
-      redis: env.redis,
-      keyPrefix: randomKeyPrefix(),
-      budgetMs: CORRECTNESS_BUDGET_MS,
-    });
+    const limiter = batchLimiter();
     const check = limitCheck({ rateLimit: { requests: 1, per: 'minute' } });
     const [first, second] = [new Recorder(), new Recorder()];
     limiter.submit(check, first);
@@ -172,10 +177,7 @@ describe('checks of one subject within a batch', () => {
 
   it('evaluates checks at their own injected instants when the clock moves within a turn', async () => {
     let nowMs = Date.UTC(2026, 0, 1);
-    const limiter = createLimiter({
-      redis: env.redis,
-      keyPrefix: randomKeyPrefix(),
-      budgetMs: CORRECTNESS_BUDGET_MS,
+    const limiter = batchLimiter({
       now: () => nowMs,
     });
     const check = limitCheck({ rateLimit: { requests: 1, per: 'second' } });
@@ -260,11 +262,7 @@ describe('waiters', () => {
   });
 
   it('answers the rest of a batch when one waiter throws, and counts it', async () => {
-    const limiter = createLimiter({
-      redis: env.redis,
-      keyPrefix: randomKeyPrefix(),
-      budgetMs: CORRECTNESS_BUDGET_MS,
-    });
+    const limiter = batchLimiter();
     let thrown = 0;
     const throwing: LimitWaiter = {
       onLimitDecision() {

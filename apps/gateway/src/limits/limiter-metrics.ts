@@ -1,3 +1,4 @@
+import { familyHeader, singleSample } from '../status/prometheus-text';
 /** Why a check could not use Redis. */
 export type UnavailableCause =
   | 'no_connection'
@@ -111,8 +112,11 @@ export class LimiterMetrics {
     restoreGuard: number;
   }): string {
     const lines: string[] = [
-      '# HELP portico_limiter_decisions_total Limit decisions, by where they were taken and their result.',
-      '# TYPE portico_limiter_decisions_total counter',
+      ...familyHeader(
+        'portico_limiter_decisions_total',
+        'counter',
+        'Limit decisions, by where they were taken and their result.',
+      ),
     ];
     RESULTS.forEach((result, i) => {
       lines.push(
@@ -123,8 +127,11 @@ export class LimiterMetrics {
       );
     });
     lines.push(
-      '# HELP portico_limiter_unavailable_total Checks Redis could not answer within the budget, by plan failure policy and cause.',
-      '# TYPE portico_limiter_unavailable_total counter',
+      ...familyHeader(
+        'portico_limiter_unavailable_total',
+        'counter',
+        'Checks Redis could not answer within the budget, by plan failure policy and cause.',
+      ),
     );
     for (const cause of CAUSES) {
       lines.push(
@@ -135,63 +142,120 @@ export class LimiterMetrics {
       );
     }
     lines.push(
-      '# HELP portico_limiter_late_replies_total Checks whose Redis reply arrived after the ceiling (maxWaitMs) had decided them.',
-      '# TYPE portico_limiter_late_replies_total counter',
-      `portico_limiter_late_replies_total ${this.lateReplies}`,
-      '# HELP portico_limiter_slow_replies_total Checks Redis answered after more than budgetMs; they waited and were decided by Redis.',
-      '# TYPE portico_limiter_slow_replies_total counter',
-      `portico_limiter_slow_replies_total ${this.slowReplies}`,
-      '# HELP portico_limiter_circuit_open 1 while checks skip Redis after consecutive failed calls.',
-      '# TYPE portico_limiter_circuit_open gauge',
-      `portico_limiter_circuit_open ${gauges.circuitOpen}`,
-      '# HELP portico_limiter_circuit_opened_total Times the circuit opened.',
-      '# TYPE portico_limiter_circuit_opened_total counter',
-      `portico_limiter_circuit_opened_total ${gauges.circuitOpened}`,
-      '# HELP portico_limiter_fail_open_charged_total Admissions made without Redis (fail-open) and later charged to the Redis quota counters.',
-      '# TYPE portico_limiter_fail_open_charged_total counter',
-      `portico_limiter_fail_open_charged_total ${this.charged}`,
-      '# HELP portico_limiter_fail_open_uncharged Admissions made without Redis not yet charged to Redis.',
-      '# TYPE portico_limiter_fail_open_uncharged gauge',
-      `portico_limiter_fail_open_uncharged ${gauges.pendingCharges}`,
-      '# HELP portico_limiter_restore_guard 1 once this process has seen the restore marker: a Redis that lost it answers restoring (failure policy) instead of counting from zero.',
-      '# TYPE portico_limiter_restore_guard gauge',
-      `portico_limiter_restore_guard ${gauges.restoreGuard}`,
-      '# HELP portico_limiter_live_processes Limiter processes seen live at the last heartbeat; a fail-open subject gets 1/N of what it had left.',
-      '# TYPE portico_limiter_live_processes gauge',
-      `portico_limiter_live_processes ${gauges.livePeers}`,
-      '# HELP portico_limiter_redis_wait_ms How long answered calls waited for Redis, from the first check of their batch.',
-      '# TYPE portico_limiter_redis_wait_ms histogram',
+      ...singleSample(
+        'portico_limiter_late_replies_total',
+        'counter',
+        'Checks whose Redis reply arrived after the ceiling (maxWaitMs) had decided them.',
+        this.lateReplies,
+      ),
+      ...singleSample(
+        'portico_limiter_slow_replies_total',
+        'counter',
+        'Checks Redis answered after more than budgetMs; they waited and were decided by Redis.',
+        this.slowReplies,
+      ),
+      ...singleSample(
+        'portico_limiter_circuit_open',
+        'gauge',
+        '1 while checks skip Redis after consecutive failed calls.',
+        gauges.circuitOpen,
+      ),
+      ...singleSample(
+        'portico_limiter_circuit_opened_total',
+        'counter',
+        'Times the circuit opened.',
+        gauges.circuitOpened,
+      ),
+      ...singleSample(
+        'portico_limiter_fail_open_charged_total',
+        'counter',
+        'Admissions made without Redis (fail-open) and later charged to the Redis quota counters.',
+        this.charged,
+      ),
+      ...singleSample(
+        'portico_limiter_fail_open_uncharged',
+        'gauge',
+        'Admissions made without Redis not yet charged to Redis.',
+        gauges.pendingCharges,
+      ),
+      ...singleSample(
+        'portico_limiter_restore_guard',
+        'gauge',
+        '1 once this process has seen the restore marker: a Redis that lost it answers restoring (failure policy) instead of counting from zero.',
+        gauges.restoreGuard,
+      ),
+      ...singleSample(
+        'portico_limiter_live_processes',
+        'gauge',
+        'Limiter processes seen live at the last heartbeat; a fail-open subject gets 1/N of what it had left.',
+        gauges.livePeers,
+      ),
+      ...familyHeader(
+        'portico_limiter_redis_wait_ms',
+        'histogram',
+        'How long answered calls waited for Redis, from the first check of their batch.',
+      ),
       ...this.waitLines(),
-      '# HELP portico_limiter_redis_calls_total Lua calls sent to Redis, each carrying a batch of checks.',
-      '# TYPE portico_limiter_redis_calls_total counter',
-      `portico_limiter_redis_calls_total ${this.redisCalls}`,
-      '# HELP portico_limiter_waiter_errors_total Waiters that threw when handed their decision.',
-      '# TYPE portico_limiter_waiter_errors_total counter',
-      `portico_limiter_waiter_errors_total ${this.waiterErrors}`,
-      '# HELP portico_limiter_lease_admissions_total Requests admitted from a lease of admissions Redis had already counted.',
-      '# TYPE portico_limiter_lease_admissions_total counter',
-      `portico_limiter_lease_admissions_total ${this.leaseAdmissions}`,
-      '# HELP portico_limiter_lease_granted_total Admissions Redis counted ahead for leases.',
-      '# TYPE portico_limiter_lease_granted_total counter',
-      `portico_limiter_lease_granted_total ${this.leaseGranted}`,
-      '# HELP portico_limiter_lease_returned_total Lease admissions given back to Redis unused.',
-      '# TYPE portico_limiter_lease_returned_total counter',
-      `portico_limiter_lease_returned_total ${this.leaseReturned}`,
-      '# HELP portico_limiter_lease_settle_waits_total Times a check at a spent quota waited for leases elsewhere to settle.',
-      '# TYPE portico_limiter_lease_settle_waits_total counter',
-      `portico_limiter_lease_settle_waits_total ${this.leaseSettleWaits}`,
-      '# HELP portico_limiter_leases Subjects holding a lease in this process.',
-      '# TYPE portico_limiter_leases gauge',
-      `portico_limiter_leases ${gauges.leases}`,
-      '# HELP portico_limiter_local_subjects Subjects tracked by the local fail-open limiter.',
-      '# TYPE portico_limiter_local_subjects gauge',
-      `portico_limiter_local_subjects ${gauges.localSubjects}`,
-      '# HELP portico_limiter_key_cache_entries Subjects whose Redis key names are cached.',
-      '# TYPE portico_limiter_key_cache_entries gauge',
-      `portico_limiter_key_cache_entries ${gauges.keyCacheEntries}`,
-      '# HELP portico_limiter_in_flight Checks queued for or sent to Redis and not yet answered by it.',
-      '# TYPE portico_limiter_in_flight gauge',
-      `portico_limiter_in_flight ${gauges.inFlight}`,
+      ...singleSample(
+        'portico_limiter_redis_calls_total',
+        'counter',
+        'Lua calls sent to Redis, each carrying a batch of checks.',
+        this.redisCalls,
+      ),
+      ...singleSample(
+        'portico_limiter_waiter_errors_total',
+        'counter',
+        'Waiters that threw when handed their decision.',
+        this.waiterErrors,
+      ),
+      ...singleSample(
+        'portico_limiter_lease_admissions_total',
+        'counter',
+        'Requests admitted from a lease of admissions Redis had already counted.',
+        this.leaseAdmissions,
+      ),
+      ...singleSample(
+        'portico_limiter_lease_granted_total',
+        'counter',
+        'Admissions Redis counted ahead for leases.',
+        this.leaseGranted,
+      ),
+      ...singleSample(
+        'portico_limiter_lease_returned_total',
+        'counter',
+        'Lease admissions given back to Redis unused.',
+        this.leaseReturned,
+      ),
+      ...singleSample(
+        'portico_limiter_lease_settle_waits_total',
+        'counter',
+        'Times a check at a spent quota waited for leases elsewhere to settle.',
+        this.leaseSettleWaits,
+      ),
+      ...singleSample(
+        'portico_limiter_leases',
+        'gauge',
+        'Subjects holding a lease in this process.',
+        gauges.leases,
+      ),
+      ...singleSample(
+        'portico_limiter_local_subjects',
+        'gauge',
+        'Subjects tracked by the local fail-open limiter.',
+        gauges.localSubjects,
+      ),
+      ...singleSample(
+        'portico_limiter_key_cache_entries',
+        'gauge',
+        'Subjects whose Redis key names are cached.',
+        gauges.keyCacheEntries,
+      ),
+      ...singleSample(
+        'portico_limiter_in_flight',
+        'gauge',
+        'Checks queued for or sent to Redis and not yet answered by it.',
+        gauges.inFlight,
+      ),
     );
     return `${lines.join('\n')}\n`;
   }

@@ -5,6 +5,8 @@ import {
   createLimiter,
   type LimitCheck,
   type LimitDecision,
+  type Limiter,
+  type LimiterOptions,
   limiterRedisOptions,
 } from './index.js';
 import { quotaPeriodAt } from './quota-period.js';
@@ -33,6 +35,18 @@ async function startWithClient(): Promise<{ server: RedisServer; redis: Redis }>
   client = redis;
   await new Promise<void>((resolve) => redis.once('ready', () => resolve()));
   return { server, redis };
+}
+
+/**
+ * A limiter on a redis-server of the test's own (stopped or paused by the test, closed after it),
+ * with a fresh key prefix unless `options` names one.
+ */
+async function limiterOnOwnRedis(
+  options: Omit<LimiterOptions, 'redis' | 'keyPrefix'> & { keyPrefix?: string },
+): Promise<{ redisServer: RedisServer; redis: Redis; limiter: Limiter }> {
+  const { server: redisServer, redis } = await startWithClient();
+  const limiter = createLimiter({ redis, keyPrefix: randomKeyPrefix(), ...options });
+  return { redisServer, redis, limiter };
 }
 
 async function waitFor(condition: () => boolean, deadlineMs: number, what: string): Promise<void> {
@@ -69,8 +83,7 @@ const rateLimited = (failurePolicy: 'open' | 'closed', subject = 'con_down'): Li
 
 describe('Redis stopped', () => {
   it('fails open: admits, counts every decision in the metric, and the local limiter still limits', async () => {
-    const { server: redisServer, redis } = await startWithClient();
-    const limiter = createLimiter({ redis, keyPrefix: randomKeyPrefix(), maxWaitMs: CEILING_MS });
+    const { redisServer, redis, limiter } = await limiterOnOwnRedis({ maxWaitMs: CEILING_MS });
     expect((await limiter.check(rateLimited('open'))).allowed).toBe(true);
 
     await redisServer.stop();
@@ -105,8 +118,7 @@ describe('Redis stopped', () => {
   });
 
   it('fails closed: refuses as unavailable with Retry-After, within the ceiling', async () => {
-    const { server: redisServer, redis } = await startWithClient();
-    const limiter = createLimiter({ redis, keyPrefix: randomKeyPrefix(), maxWaitMs: CEILING_MS });
+    const { redisServer, redis, limiter } = await limiterOnOwnRedis({ maxWaitMs: CEILING_MS });
     await redisServer.stop();
     await waitFor(() => redis.status !== 'ready', 5_000, 'the client to notice');
     const { decisions, maxMs } = await timedChecks(() => limiter.check(rateLimited('closed')), 20);
@@ -131,8 +143,7 @@ describe('Redis stopped', () => {
   });
 
   it('keeps local state bounded over many distinct subjects', async () => {
-    const { server: redisServer, redis } = await startWithClient();
-    const limiter = createLimiter({ redis, keyPrefix: randomKeyPrefix(), maxLocalEntries: 500 });
+    const { redisServer, redis, limiter } = await limiterOnOwnRedis({ maxLocalEntries: 500 });
     await redisServer.stop();
     await waitFor(() => redis.status !== 'ready', 5_000, 'the client to notice');
     for (let i = 0; i < 20_000; i++) {
@@ -149,11 +160,9 @@ describe('Redis stopped', () => {
 
 describe('Redis hung (process paused: connection up, no replies)', () => {
   it('answers both policies within the ceiling, then returns to Redis when it recovers', async () => {
-    const { server: redisServer, redis } = await startWithClient();
     const keyPrefix = randomKeyPrefix();
     // The breaker is kept out of this test (see the last one) so every check waits the ceiling.
-    const limiter = createLimiter({
-      redis,
+    const { redisServer, redis, limiter } = await limiterOnOwnRedis({
       keyPrefix,
       maxWaitMs: CEILING_MS,
       openCircuitAfterFailures: 100,
@@ -205,10 +214,7 @@ describe('Redis hung (process paused: connection up, no replies)', () => {
   });
 
   it('stops sending to a hung Redis once maxInFlight checks are outstanding', async () => {
-    const { server: redisServer, redis } = await startWithClient();
-    const limiter = createLimiter({
-      redis,
-      keyPrefix: randomKeyPrefix(),
+    const { redisServer, limiter } = await limiterOnOwnRedis({
       maxWaitMs: 20,
       maxInFlight: 10,
       openCircuitAfterFailures: 100,
@@ -227,10 +233,7 @@ describe('Redis hung (process paused: connection up, no replies)', () => {
   });
 
   it('stops waiting on a hung Redis after consecutive timeouts and tries it again after the cooldown', async () => {
-    const { server: redisServer, redis } = await startWithClient();
-    const limiter = createLimiter({
-      redis,
-      keyPrefix: randomKeyPrefix(),
+    const { redisServer, limiter } = await limiterOnOwnRedis({
       // A long ceiling makes the difference between waiting and skipping unmistakable under load.
       maxWaitMs: 200,
       openCircuitAfterFailures: 3,

@@ -43,6 +43,11 @@ async function store(
 }
 
 /** Every key under `prefix`, found with SCAN so the shared Redis is never blocked. */
+/** Waits (5 s at most) for Redis to no longer hold `key`: an expiry or a DEL sent without waiting. */
+function entryGone(redis: Redis, key: string, what: string): Promise<void> {
+  return eventually(async () => (await redis.exists(key)) === 0, 5_000, what);
+}
+
 async function keysUnder(redis: Redis, prefix: string): Promise<string[]> {
   const found: string[] = [];
   let cursor = '0';
@@ -116,11 +121,7 @@ describe('RedisResponseCache on the shared Redis', () => {
     await store(cache, 'short-lived', 'soon gone', 1);
     // Written and answered; Redis then drops it after one second.
     expect(await redis.pttl(cache.redisKey('short-lived'))).toBeLessThanOrEqual(1_000);
-    await eventually(
-      async () => (await redis.exists(cache.redisKey('short-lived'))) === 0,
-      5_000,
-      'Redis to drop the entry',
-    );
+    await entryGone(redis, cache.redisKey('short-lived'), 'Redis to drop the entry');
     expect(await lookup(cache, 'short-lived')).toBeNull();
   });
 
@@ -129,11 +130,7 @@ describe('RedisResponseCache on the shared Redis', () => {
     await store(cache, 'k', 'cached');
     expect(await lookup(cache, 'k')).not.toBeNull();
     expect(await lookup(cache, 'k', 'no-cache')).toBeNull();
-    await eventually(
-      async () => (await redis.exists(cache.redisKey('k'))) === 0,
-      5_000,
-      'the DEL to land',
-    );
+    await entryGone(redis, cache.redisKey('k'), 'the DEL to land');
     expect(await lookup(cache, 'k')).toBeNull();
   });
 

@@ -1,3 +1,4 @@
+import { familyHeader, singleSample } from '../status/prometheus-text';
 /** Counters of one response cache store, kept as plain numbers so the hot path builds nothing. */
 export interface ResponseCacheCounters {
   /** Lookups answered from the store. */
@@ -65,22 +66,30 @@ export class ResponseCacheMetrics {
     const lines: string[] = [];
     for (const { field, name, help } of COUNTERS) {
       lines.push(
-        `# HELP ${name} ${help}`,
-        `# TYPE ${name} counter`,
+        ...familyHeader(name, 'counter', `${help}`),
         `${name}{store="memory"} ${this.memory[field]}`,
         `${name}{store="redis"} ${this.redis[field]}`,
       );
     }
     lines.push(
-      '# HELP portico_response_cache_memory_entries Entries held by the in-memory response cache.',
-      '# TYPE portico_response_cache_memory_entries gauge',
-      `portico_response_cache_memory_entries ${gauges.memoryEntries}`,
-      '# HELP portico_response_cache_memory_bytes Bytes (bodies and headers) held by the in-memory response cache.',
-      '# TYPE portico_response_cache_memory_bytes gauge',
-      `portico_response_cache_memory_bytes ${gauges.memoryBytes}`,
-      '# HELP portico_response_cache_redis_pending_write_bytes Body bytes sent to Redis and not yet acknowledged.',
-      '# TYPE portico_response_cache_redis_pending_write_bytes gauge',
-      `portico_response_cache_redis_pending_write_bytes ${gauges.redisPendingWriteBytes}`,
+      ...singleSample(
+        'portico_response_cache_memory_entries',
+        'gauge',
+        'Entries held by the in-memory response cache.',
+        gauges.memoryEntries,
+      ),
+      ...singleSample(
+        'portico_response_cache_memory_bytes',
+        'gauge',
+        'Bytes (bodies and headers) held by the in-memory response cache.',
+        gauges.memoryBytes,
+      ),
+      ...singleSample(
+        'portico_response_cache_redis_pending_write_bytes',
+        'gauge',
+        'Body bytes sent to Redis and not yet acknowledged.',
+        gauges.redisPendingWriteBytes,
+      ),
     );
     return `${lines.join('\n')}\n`;
   }

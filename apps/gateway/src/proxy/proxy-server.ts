@@ -1,10 +1,10 @@
-import { createServer, type IncomingMessage, ServerResponse } from 'node:http';
+import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import type { Socket } from 'node:net';
 import Fastify, { type FastifyInstance, LogController } from 'fastify';
 import { PROBLEM_CONTENT_TYPE, problemBody } from '../errors/gateway-errors';
 import { acceptH2cPriorKnowledge } from './h2c-prior-knowledge';
-import { UPGRADE_HEAD } from './proxy-handler';
 import { requestIdFrom } from './request-identity';
+import { serveUpgrades } from './upgrade-requests';
 
 export interface ProxyServerOptions {
   handler: (req: IncomingMessage, res: ServerResponse) => void;
@@ -38,17 +38,7 @@ export function buildProxyServer(options: ProxyServerOptions): FastifyInstance {
         },
         options.handler,
       );
-      // Upgrades get a response object bound to the raw socket so the same handler (and its
-      // problem+json errors) serves them; on success the handler joins the sockets.
-      server.on('upgrade', (req: IncomingMessage, socket: Socket, head: Buffer) => {
-        (req as IncomingMessage & { [UPGRADE_HEAD]?: Buffer })[UPGRADE_HEAD] = head;
-        const res = new ServerResponse(req);
-        res.shouldKeepAlive = false;
-        res.assignSocket(socket);
-        socket.on('error', () => socket.destroy());
-        res.once('finish', () => socket.destroySoon());
-        options.handler(req, res);
-      });
+      serveUpgrades(server, options.handler);
       // gRPC clients without TLS speak HTTP/2 with prior knowledge on the same port.
       acceptH2cPriorKnowledge(server, {
         handler: options.handler,

@@ -1,3 +1,5 @@
+import { familyHeader, labelledSamples } from './prometheus-text';
+
 const LATENCY_BUCKETS_MS = [1, 2, 5, 10, 25, 50, 100, 250, 500, 1000, 2500, 5000, 10000];
 
 /**
@@ -41,21 +43,28 @@ export class GatewayMetrics {
 
   text(extra: { configVersion: number; credentialSeq: number; ready: boolean }): string {
     const lines: string[] = [
-      '# HELP portico_gateway_requests_total Requests answered, by HTTP status.',
-      '# TYPE portico_gateway_requests_total counter',
+      ...familyHeader(
+        'portico_gateway_requests_total',
+        'counter',
+        'Requests answered, by HTTP status.',
+      ),
     ];
-    for (const [status, count] of this.byStatus)
-      lines.push(`portico_gateway_requests_total{status="${status}"} ${count}`);
+    lines.push(...labelledSamples('portico_gateway_requests_total', 'status', this.byStatus));
     lines.push(
-      '# HELP portico_gateway_errors_total Requests the gateway answered itself, by error code.',
+      ...familyHeader(
+        'portico_gateway_errors_total',
+        'counter',
+        'Requests the gateway answered itself, by error code.',
+      ),
     );
-    lines.push('# TYPE portico_gateway_errors_total counter');
-    for (const [code, count] of this.byErrorCode)
-      lines.push(`portico_gateway_errors_total{code="${code}"} ${count}`);
+    lines.push(...labelledSamples('portico_gateway_errors_total', 'code', this.byErrorCode));
     lines.push(
-      '# HELP portico_gateway_request_duration_ms Total request time as seen by the gateway.',
+      ...familyHeader(
+        'portico_gateway_request_duration_ms',
+        'histogram',
+        'Total request time as seen by the gateway.',
+      ),
     );
-    lines.push('# TYPE portico_gateway_request_duration_ms histogram');
     let cumulative = 0;
     LATENCY_BUCKETS_MS.forEach((le, i) => {
       cumulative += this.latencyCounts[i] ?? 0;
@@ -66,19 +75,30 @@ export class GatewayMetrics {
     lines.push(`portico_gateway_request_duration_ms_sum ${this.latencySumMs}`);
     lines.push(`portico_gateway_request_duration_ms_count ${this.latencyCount}`);
     lines.push(
-      '# HELP portico_gateway_validation_failures_total Requests that failed OpenAPI validation; mode="report" ones were forwarded anyway.',
-      '# TYPE portico_gateway_validation_failures_total counter',
+      ...familyHeader(
+        'portico_gateway_validation_failures_total',
+        'counter',
+        'Requests that failed OpenAPI validation; mode="report" ones were forwarded anyway.',
+      ),
     );
     for (const [key, count] of this.validationFailures) {
       const [api, mode] = key.split('|');
       lines.push(`portico_gateway_validation_failures_total{api="${api}",mode="${mode}"} ${count}`);
     }
     lines.push(
-      '# HELP portico_gateway_response_mismatches_total Upstream responses that did not match the OpenAPI document (report-only).',
-      '# TYPE portico_gateway_response_mismatches_total counter',
+      ...familyHeader(
+        'portico_gateway_response_mismatches_total',
+        'counter',
+        'Upstream responses that did not match the OpenAPI document (report-only).',
+      ),
     );
-    for (const [api, count] of this.responseMismatches)
-      lines.push(`portico_gateway_response_mismatches_total{api="${api}"} ${count}`);
+    lines.push(
+      ...labelledSamples(
+        'portico_gateway_response_mismatches_total',
+        'api',
+        this.responseMismatches,
+      ),
+    );
     lines.push(
       '# TYPE portico_gateway_in_flight_requests gauge',
       `portico_gateway_in_flight_requests ${this.inFlight}`,

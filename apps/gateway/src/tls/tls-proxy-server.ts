@@ -1,10 +1,10 @@
-import { type IncomingMessage, ServerResponse } from 'node:http';
+import type { IncomingMessage, ServerResponse } from 'node:http';
 import { createSecureServer, type Http2SecureServer, type ServerHttp2Session } from 'node:http2';
 import type { Socket } from 'node:net';
 import type { SecureContext } from 'node:tls';
 import type { PublishedConfig } from '@portico/config';
-import { UPGRADE_HEAD } from '../proxy/proxy-handler';
 import { answerClientError } from '../proxy/proxy-server';
+import { serveUpgrades } from '../proxy/upgrade-requests';
 import {
   buildCertificateIndex,
   type CertificateIndex,
@@ -98,16 +98,8 @@ export function buildTlsProxyServer(options: TlsProxyServerOptions): TlsProxySer
     session.once('close', () => sessions.delete(session));
   });
   // WebSocket upgrades arrive on HTTP/1.1 connections (ALPN http/1.1) exactly as on the plain
-  // listener: a response bound to the raw socket, so the handler's auth and problem+json apply.
-  server.on('upgrade', (req: IncomingMessage, socket: Socket, head: Buffer) => {
-    (req as IncomingMessage & { [UPGRADE_HEAD]?: Buffer })[UPGRADE_HEAD] = head;
-    const res = new ServerResponse(req);
-    res.shouldKeepAlive = false;
-    res.assignSocket(socket);
-    socket.on('error', () => socket.destroy());
-    res.once('finish', () => socket.destroySoon());
-    options.handler(req, res);
-  });
+  // listener.
+  serveUpgrades(server, options.handler);
   // Requests on a stream the client reset, and broken handshakes, must not crash the process.
   server.on('sessionError', () => undefined);
   server.on('tlsClientError', () => undefined);

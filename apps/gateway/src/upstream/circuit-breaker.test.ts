@@ -13,15 +13,21 @@ describe('CircuitBreaker', () => {
     halfOpenProbes: 2,
   });
 
+  /** A breaker on a clock the test moves, after `failures` failed requests at time 0. */
+  function failedBreaker(failures: number): { breaker: CircuitBreaker; clock: { now: number } } {
+    const clock = { now: 0 };
+    const breaker = new CircuitBreaker(settings, () => clock.now);
+    for (let i = 0; i < failures; i++) breaker.record(false);
+    return { breaker, clock };
+  }
+
   it('stays closed below minimumRequests, opens at the failure rate, probes, then closes', () => {
-    let now = 0;
-    const breaker = new CircuitBreaker(settings, () => now);
-    for (let i = 0; i < 9; i++) breaker.record(false);
+    const { breaker, clock } = failedBreaker(9);
     expect(breaker.state).toBe('closed'); // 9 < minimumRequests
     breaker.record(false);
     expect(breaker.state).toBe('open');
     expect(breaker.allow()).toBe(false);
-    now = 501;
+    clock.now = 501;
     expect(breaker.allow()).toBe(true);
     expect(breaker.allow()).toBe(true);
     expect(breaker.allow()).toBe(false); // only halfOpenProbes at once
@@ -33,10 +39,8 @@ describe('CircuitBreaker', () => {
   });
 
   it('re-opens when a half-open probe fails', () => {
-    let now = 0;
-    const breaker = new CircuitBreaker(settings, () => now);
-    for (let i = 0; i < 10; i++) breaker.record(false);
-    now = 600;
+    const { breaker, clock } = failedBreaker(10);
+    clock.now = 600;
     expect(breaker.allow()).toBe(true);
     breaker.record(false);
     expect(breaker.state).toBe('open');
@@ -44,10 +48,8 @@ describe('CircuitBreaker', () => {
   });
 
   it('forgets failures older than the window', () => {
-    let now = 0;
-    const breaker = new CircuitBreaker(settings, () => now);
-    for (let i = 0; i < 9; i++) breaker.record(false);
-    now = 2000;
+    const { breaker, clock } = failedBreaker(9);
+    clock.now = 2000;
     breaker.record(false);
     expect(breaker.state).toBe('closed');
   });

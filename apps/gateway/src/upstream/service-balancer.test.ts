@@ -183,12 +183,18 @@ describe('health: passive ejection, half-open return, cap and panic', () => {
     },
   };
 
-  it('ejects after consecutive failures and returns through one half-open trial', () => {
+  /** Three instances on a fake clock, the one picked first ejected by two consecutive failures. */
+  function withOneEjected() {
     const clock = fakeClock();
     const b = new ServiceBalancer(serviceWith(three, passive), clock);
     const bad = pickOrThrow(b);
     b.reportFailure(bad);
     b.reportFailure(bad);
+    return { clock, b, bad };
+  }
+
+  it('ejects after consecutive failures and returns through one half-open trial', () => {
+    const { clock, b, bad } = withOneEjected();
     expect(b.health().find((h) => h.port === bad.port)).toMatchObject({
       state: 'ejected',
       reason: expect.stringContaining('passive'),
@@ -240,11 +246,7 @@ describe('health: passive ejection, half-open return, cap and panic', () => {
   });
 
   it('keeps per-instance state for instances that stay in a new instance set', () => {
-    const clock = fakeClock();
-    const b = new ServiceBalancer(serviceWith(three, passive), clock);
-    const bad = pickOrThrow(b);
-    b.reportFailure(bad);
-    b.reportFailure(bad);
+    const { b, bad } = withOneEjected();
     b.setInstances([
       ...three.map((t) => ({
         id: `${t.host}:${t.port}`,

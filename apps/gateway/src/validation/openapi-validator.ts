@@ -289,14 +289,7 @@ export class OpenApiValidator {
   checkBody(match: OperationMatch, raw: Buffer, out: Violation[]): void {
     const validate = match.operation.body;
     if (validate === null) return;
-    let value: unknown;
-    try {
-      value = JSON.parse(raw.toString('utf8'));
-    } catch (error) {
-      out.push({ pointer: '/body', message: `not valid JSON: ${(error as Error).message}` });
-      return;
-    }
-    run(validate, value, '/body', out);
+    runOnJson(validate, raw, '/body', out);
   }
 
   /** Violations of a JSON response body against the operation's response for that status. */
@@ -307,14 +300,7 @@ export class OpenApiValidator {
       responses.get(`${Math.floor(status / 100)}XX`) ??
       responses.get('DEFAULT');
     if (validate === undefined) return;
-    let value: unknown;
-    try {
-      value = JSON.parse(raw.toString('utf8'));
-    } catch (error) {
-      out.push({ pointer: '/response', message: `not valid JSON: ${(error as Error).message}` });
-      return;
-    }
-    run(validate, value, '/response', out);
+    runOnJson(validate, raw, '/response', out);
   }
 }
 
@@ -345,6 +331,23 @@ function safeDecode(segment: string): string {
   } catch {
     return segment;
   }
+}
+
+/** Runs `validate` on a JSON body, or reports that the body is not JSON at all. */
+function runOnJson(
+  validate: ValidateFunction,
+  raw: Buffer,
+  pointer: string,
+  out: Violation[],
+): void {
+  let value: unknown;
+  try {
+    value = JSON.parse(raw.toString('utf8'));
+  } catch (error) {
+    out.push({ pointer, message: `not valid JSON: ${(error as Error).message}` });
+    return;
+  }
+  run(validate, value, pointer, out);
 }
 
 function run(validate: ValidateFunction, value: unknown, prefix: string, out: Violation[]): void {

@@ -94,20 +94,28 @@ export async function updateKeysLastUsed(
 ): Promise<number> {
   if (keyLastUsed.length === 0) return 0;
   const used = JSON.stringify(keyLastUsed);
-  const keys = await db.$executeRaw`
-    UPDATE api_keys AS k SET "lastUsedAt" = v.t
-    FROM (
-      SELECT x.id, to_timestamp(x.t / 1000.0) AT TIME ZONE 'UTC' AS t
-      FROM jsonb_to_recordset(${used}::jsonb) AS x(id text, t bigint)
-    ) AS v
-    WHERE k.id = v.id AND (k."lastUsedAt" IS NULL OR k."lastUsedAt" < v.t)`;
+  const keys = await setLastUsed(db, 'api_keys', used);
   if (!keyLastUsed.some((x) => x.id.startsWith('cred_'))) return keys;
-  const credentials = await db.$executeRaw`
-    UPDATE consumer_credentials AS c SET "lastUsedAt" = v.t
+  const credentials = await setLastUsed(db, 'consumer_credentials', used);
+  return keys + credentials;
+}
+
+/**
+ * Moves `lastUsedAt` forward on the rows of `table` that `used` (JSON of `{ id, t }`) names; a
+ * later use already recorded stays. The table is one of two constants, never input.
+ */
+function setLastUsed(
+  db: Db,
+  table: 'api_keys' | 'consumer_credentials',
+  used: string,
+): Promise<number> {
+  return db.$executeRawUnsafe(
+    `UPDATE ${table} AS r SET "lastUsedAt" = v.t
     FROM (
       SELECT x.id, to_timestamp(x.t / 1000.0) AT TIME ZONE 'UTC' AS t
-      FROM jsonb_to_recordset(${used}::jsonb) AS x(id text, t bigint)
+      FROM jsonb_to_recordset($1::jsonb) AS x(id text, t bigint)
     ) AS v
-    WHERE c.id = v.id AND (c."lastUsedAt" IS NULL OR c."lastUsedAt" < v.t)`;
-  return keys + credentials;
+    WHERE r.id = v.id AND (r."lastUsedAt" IS NULL OR r."lastUsedAt" < v.t)`,
+    used,
+  );
 }

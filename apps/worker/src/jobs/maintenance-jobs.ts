@@ -3,32 +3,43 @@ import { compactRollups } from '../maintenance/compact-rollups';
 import { pruneRequestLog } from '../maintenance/prune-request-log';
 import { checkQuotas } from '../quota/check-quotas';
 import { deliverQuotaWebhook } from '../quota/deliver-quota-webhook';
-import { defineJob } from './define-job';
+import { defineJob, type JobContext, type JobDefinition } from './define-job';
 
 /** Scheduled jobs take no input: what they act on is the clock and the database. */
 const ZNoPayload = z.object({}).strict();
 
-export const pruneRequestLogJob = defineJob({
-  name: 'analytics.prune-request-log',
-  version: 1,
-  schema: ZNoPayload,
-  async handle(_payload, { db, logger, settings, now }) {
-    const result = await pruneRequestLog(db, now(), settings.retentionDays);
-    logger.info({ ...result }, 'pruned raw request log');
-    return result;
-  },
-});
+/**
+ * A scheduled maintenance job (version 1, no payload) that runs `maintain` and logs what it did
+ * under `done`, returning it as the job's result.
+ */
+function maintenanceJob<TResult extends object>(
+  name: string,
+  done: string,
+  maintain: (context: JobContext) => Promise<TResult>,
+): JobDefinition<typeof ZNoPayload> {
+  return defineJob({
+    name,
+    version: 1,
+    schema: ZNoPayload,
+    async handle(_payload, context) {
+      const result = await maintain(context);
+      context.logger.info({ ...result }, done);
+      return result;
+    },
+  });
+}
 
-export const compactRollupsJob = defineJob({
-  name: 'analytics.compact-rollups',
-  version: 1,
-  schema: ZNoPayload,
-  async handle(_payload, { db, logger, settings, now }) {
-    const result = await compactRollups(db, now(), settings.compactAfterHours);
-    logger.info({ ...result }, 'compacted minute rollups into hours');
-    return result;
-  },
-});
+export const pruneRequestLogJob = maintenanceJob(
+  'analytics.prune-request-log',
+  'pruned raw request log',
+  ({ db, settings, now }) => pruneRequestLog(db, now(), settings.retentionDays),
+);
+
+export const compactRollupsJob = maintenanceJob(
+  'analytics.compact-rollups',
+  'compacted minute rollups into hours',
+  ({ db, settings, now }) => compactRollups(db, now(), settings.compactAfterHours),
+);
 
 export const checkQuotasJob = defineJob({
   name: 'quota.check',

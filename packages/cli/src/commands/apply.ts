@@ -1,7 +1,6 @@
 import { booleanOption, type CommandSpec, printJson, stringOption } from '../command';
-import { requireOption } from '../input-values';
 import { renderChanges, summariseChanges } from './changes';
-import { readDeclarativeFile } from './declarative-input';
+import { FILE_OPTION, readFileOption } from './declarative-input';
 
 export const applyCommand: CommandSpec = {
   path: ['apply'],
@@ -9,12 +8,7 @@ export const applyCommand: CommandSpec = {
   synopsis: 'apply -f FILE [--dry-run] [-m MESSAGE]',
   positionals: [],
   options: {
-    file: {
-      type: 'string',
-      short: 'f',
-      value: 'FILE',
-      description: 'declarative YAML file ("-" reads stdin)',
-    },
+    file: FILE_OPTION,
     'dry-run': { type: 'boolean', description: 'show what would change; change nothing' },
     message: {
       type: 'string',
@@ -32,8 +26,7 @@ export const applyCommand: CommandSpec = {
     '`portico diff` to preview.',
   ].join('\n'),
   async run(ctx) {
-    const file = requireOption('-f/--file', stringOption(ctx, 'file'), 'the YAML file to apply');
-    const document = await readDeclarativeFile(ctx, file);
+    const { file, document } = await readFileOption(ctx, 'the YAML file to apply');
     const dryRun = booleanOption(ctx, 'dry-run');
     // The server caps messages at 500 characters; a long path must not make apply fail.
     const message = stringOption(ctx, 'message') ?? `portico apply ${file}`.slice(0, 200);

@@ -1,11 +1,31 @@
 import { dirname, resolve } from 'node:path';
-import type { CommandContext } from '../command';
+import { type CommandContext, type OptionSpec, stringOption } from '../command';
 import { formatProblem, loadDeclarativeYamlWith } from '../declarative-file';
 import { badInput } from '../exit-codes';
 import { inlineGrpcFiles } from '../grpc-file-references';
+import { requireOption } from '../input-values';
 
 /** The control plane's limit for a declarative document; a bigger file is a mistake. */
 const MAX_FILE_BYTES = 5 * 1024 * 1024;
+
+/** The `-f FILE` option of the commands that read a declarative file. */
+export const FILE_OPTION: OptionSpec = {
+  type: 'string',
+  short: 'f',
+  value: 'FILE',
+  description: 'declarative YAML file ("-" reads stdin)',
+};
+
+/**
+ * The file `-f` names (exit 2 when missing, saying it is `what`) and its validated document.
+ */
+export async function readFileOption(
+  ctx: CommandContext,
+  what: string,
+): Promise<{ file: string; document: Record<string, unknown> }> {
+  const file = requireOption('-f/--file', stringOption(ctx, 'file'), what);
+  return { file, document: await readDeclarativeFile(ctx, file) };
+}
 
 /**
  * Reads and validates `-f FILE` (or stdin for `-`), inlining the proto and descriptor set files

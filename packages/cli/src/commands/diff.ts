@@ -1,7 +1,6 @@
-import { type CommandSpec, printJson, stringOption } from '../command';
-import { requireOption } from '../input-values';
+import { type CommandSpec, printJson } from '../command';
 import { renderChanges, summariseChanges } from './changes';
-import { readDeclarativeFile } from './declarative-input';
+import { FILE_OPTION, readFileOption } from './declarative-input';
 
 export const diffCommand: CommandSpec = {
   path: ['diff'],
@@ -9,12 +8,7 @@ export const diffCommand: CommandSpec = {
   synopsis: 'diff -f FILE',
   positionals: [],
   options: {
-    file: {
-      type: 'string',
-      short: 'f',
-      value: 'FILE',
-      description: 'declarative YAML file ("-" reads stdin)',
-    },
+    file: FILE_OPTION,
   },
   details: [
     'Like `deck gateway diff`, the exit code is 0 whether or not there are differences;',
@@ -22,8 +16,7 @@ export const diffCommand: CommandSpec = {
     '`changes.length` to branch on differences in a script.',
   ].join('\n'),
   async run(ctx) {
-    const file = requireOption('-f/--file', stringOption(ctx, 'file'), 'the YAML file to compare');
-    const document = await readDeclarativeFile(ctx, file);
+    const { document } = await readFileOption(ctx, 'the YAML file to compare');
     const result = await ctx.call((api) =>
       api.config.applyDocument.mutate({ document, dryRun: true }),
     );

@@ -22,6 +22,13 @@ export function warnMissing(name: string, pkg: string): void {
   );
 }
 
+/** Whether the `binary` a test file needs is installed; when it is not, says loudly what to install. */
+export function installedOrWarn(binary: string, pkg: string): boolean {
+  const installed = hasBinary(binary);
+  if (!installed) warnMissing(binary, pkg);
+  return installed;
+}
+
 /** A managed child process that can be stopped (killed) and started again with the same args. */
 export class LocalServer {
   private child: ChildProcess | null = null;

@@ -64,6 +64,33 @@ export class UpdateRecorder {
   async degradedEndpoints(timeoutMs = 10_000, what = 'degraded'): Promise<string[]> {
     return endpoints(await this.waitFor((u) => u.status === 'degraded', timeoutMs, what));
   }
+
+  /**
+   * A registry outage as a watch lives it: stops `registry`, takes the endpoints of the degraded
+   * update that follows (adapters keep the last known set), runs `whileDown` (a change the watch
+   * cannot see yet), starts the registry again and waits for a healthy update, with exactly
+   * `recoveredTo` as its endpoints when given.
+   */
+  async throughOutage(
+    registry: { stop(): Promise<void>; start(): Promise<void> },
+    options: { whileDown?: () => void; recoveredTo?: readonly string[]; timeoutMs: number },
+  ): Promise<{ kept: string[]; recovered: InstanceUpdate }> {
+    await registry.stop();
+    const kept = await this.degradedEndpoints(
+      options.timeoutMs,
+      'degraded while the registry is down',
+    );
+    options.whileDown?.();
+    await registry.start();
+    const wanted =
+      options.recoveredTo === undefined ? null : [...options.recoveredTo].sort().join();
+    const recovered = await this.waitFor(
+      (u) => u.status === 'ok' && (wanted === null || endpoints(u).join() === wanted),
+      options.timeoutMs,
+      'recovery',
+    );
+    return { kept, recovered };
+  }
 }
 
 /** Sorted `address:port` list, the shape most assertions want. */

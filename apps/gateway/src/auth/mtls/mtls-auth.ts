@@ -1,6 +1,6 @@
 import type { SingleAuth } from '@portico/config';
 import type { CompiledConfig } from '../../config/compiled-config';
-import type { AuthOutcome } from '../auth-outcome';
+import { type AuthOutcome, refusal } from '../auth-outcome';
 import type { AuthenticatorFactory, AuthHost } from '../authenticator';
 import { resolveAccess } from '../consumer-access';
 import { peerCertificateOf } from './client-certificate';
@@ -8,22 +8,18 @@ import { certificateProblem, compileTrustedCas, type TrustedCas } from './truste
 
 type MtlsAuth = Extract<SingleAuth, { type: 'mtls' }>;
 
-const OVER_PLAIN_HTTP: AuthOutcome = {
-  ok: false,
-  code: 'GW_CERT_MISSING',
-  detail:
-    "this API requires a client certificate: call it over HTTPS on the gateway's TLS listener",
-};
-const NO_CERTIFICATE: AuthOutcome = {
-  ok: false,
-  code: 'GW_CERT_MISSING',
-  detail: 'present a client certificate issued by a CA this API trusts',
-};
-const UNKNOWN: AuthOutcome = {
-  ok: false,
-  code: 'GW_CERT_INVALID',
-  detail: 'the client certificate is not registered to a consumer, or was revoked',
-};
+const OVER_PLAIN_HTTP = refusal(
+  'GW_CERT_MISSING',
+  "this API requires a client certificate: call it over HTTPS on the gateway's TLS listener",
+);
+const NO_CERTIFICATE = refusal(
+  'GW_CERT_MISSING',
+  'present a client certificate issued by a CA this API trusts',
+);
+const UNKNOWN = refusal(
+  'GW_CERT_INVALID',
+  'the client certificate is not registered to a consumer, or was revoked',
+);
 
 function authenticateCertificate(
   host: AuthHost,

@@ -87,32 +87,30 @@ function request(opts: {
   };
 }
 
+/** The verdict on `input` under the file's policy and keys, at the file's fixed time. */
+function verifiedNow(input: SignatureInput) {
+  return verifyRequestSignature(input, POLICY, lookup, NOW_MS);
+}
+
 describe('verifyRequestSignature', () => {
   it('accepts hmac-sha256 and ed25519 signatures over the required components', () => {
-    expect(verifyRequestSignature(request({}), POLICY, lookup, NOW_MS)).toMatchObject({ ok: true });
-    expect(verifyRequestSignature(request({ keyid: 'e-1' }), POLICY, lookup, NOW_MS)).toMatchObject(
-      {
-        ok: true,
-        key: { id: 'cred_e' },
-      },
-    );
+    expect(verifiedNow(request({}))).toMatchObject({ ok: true });
+    expect(verifiedNow(request({ keyid: 'e-1' }))).toMatchObject({
+      ok: true,
+      key: { id: 'cred_e' },
+    });
   });
 
   it('answers GW_SIGNATURE_MISSING without Signature-Input', () => {
     const input = { ...request({}), signatureInput: undefined };
-    expect(verifyRequestSignature(input, POLICY, lookup, NOW_MS)).toMatchObject({
+    expect(verifiedNow(input)).toMatchObject({
       ok: false,
       code: 'GW_SIGNATURE_MISSING',
     });
   });
 
   it('refuses a signature that does not cover a required component', () => {
-    const outcome = verifyRequestSignature(
-      request({ components: ['@method', '@authority'] }),
-      POLICY,
-      lookup,
-      NOW_MS,
-    );
+    const outcome = verifiedNow(request({ components: ['@method', '@authority'] }));
     expect(outcome).toEqual({
       ok: false,
       code: 'GW_SIGNATURE_INVALID',
@@ -121,35 +119,26 @@ describe('verifyRequestSignature', () => {
   });
 
   it('counts @target-uri as covering @authority and @path', () => {
-    const outcome = verifyRequestSignature(
-      request({ components: ['@method', '@target-uri'] }),
-      POLICY,
-      lookup,
-      NOW_MS,
-    );
+    const outcome = verifiedNow(request({ components: ['@method', '@target-uri'] }));
     expect(outcome).toMatchObject({ ok: true });
   });
 
   it('refuses a request whose method differs from the signed one', () => {
-    const outcome = verifyRequestSignature(request({ method: 'DELETE' }), POLICY, lookup, NOW_MS);
+    const outcome = verifiedNow(request({ method: 'DELETE' }));
     expect(outcome).toMatchObject({ detail: 'the signature does not verify' });
   });
 
   it('refuses expired, too old and future signatures, within the skew', () => {
     const expired = request({ created: NOW_S - 100, expires: NOW_S - 31 });
-    expect(verifyRequestSignature(expired, POLICY, lookup, NOW_MS)).toMatchObject({
+    expect(verifiedNow(expired)).toMatchObject({
       detail: 'the signature has expired',
     });
     const withinSkew = request({ created: NOW_S - 100, expires: NOW_S - 29 });
-    expect(verifyRequestSignature(withinSkew, POLICY, lookup, NOW_MS)).toMatchObject({ ok: true });
-    expect(
-      verifyRequestSignature(request({ created: NOW_S + 31 }), POLICY, lookup, NOW_MS),
-    ).toMatchObject({
+    expect(verifiedNow(withinSkew)).toMatchObject({ ok: true });
+    expect(verifiedNow(request({ created: NOW_S + 31 }))).toMatchObject({
       detail: "the signature was created in the future (check the signer's clock)",
     });
-    expect(
-      verifyRequestSignature(request({ created: NOW_S - 331 }), POLICY, lookup, NOW_MS),
-    ).toMatchObject({
+    expect(verifiedNow(request({ created: NOW_S - 331 }))).toMatchObject({
       detail: 'the signature is older than 300 s',
     });
   });
@@ -157,7 +146,7 @@ describe('verifyRequestSignature', () => {
   it('refuses the same signature the second time (with and without a nonce)', () => {
     for (const nonce of ['replay-nonce', null]) {
       const once = request({ nonce });
-      expect(verifyRequestSignature(once, POLICY, lookup, NOW_MS)).toMatchObject({ ok: true });
+      expect(verifiedNow(once)).toMatchObject({ ok: true });
       expect(verifyRequestSignature(once, POLICY, lookup, NOW_MS + 10)).toMatchObject({
         ok: false,
         detail: 'this signature was already used (replayed request)',
@@ -176,14 +165,10 @@ describe('verifyRequestSignature', () => {
   });
 
   it('refuses unknown and expired keys, and algorithms the API does not accept', () => {
-    expect(
-      verifyRequestSignature(request({ keyid: 'h-unknown' }), POLICY, lookup, NOW_MS),
-    ).toMatchObject({
+    expect(verifiedNow(request({ keyid: 'h-unknown' }))).toMatchObject({
       detail: 'the keyid is unknown or has been revoked',
     });
-    expect(
-      verifyRequestSignature(request({ keyid: 'old-1' }), POLICY, lookup, NOW_MS),
-    ).toMatchObject({
+    expect(verifiedNow(request({ keyid: 'old-1' }))).toMatchObject({
       detail: 'the signing key has expired',
     });
     const edOnly = { ...POLICY, algorithms: new Set(['ed25519'] as const) };
@@ -194,20 +179,20 @@ describe('verifyRequestSignature', () => {
 
   it('requires content-digest coverage for a body and hands the digest on for the stream check', () => {
     const uncovered = request({ body: '{"a":1}' });
-    expect(verifyRequestSignature(uncovered, POLICY, lookup, NOW_MS)).toMatchObject({
+    expect(verifiedNow(uncovered)).toMatchObject({
       detail: 'a request with a body must carry a Content-Digest the signature covers',
     });
     const covered = request({
       body: '{"a":1}',
       components: ['@method', '@authority', '@path', 'content-digest'],
     });
-    const outcome = verifyRequestSignature(covered, POLICY, lookup, NOW_MS);
+    const outcome = verifiedNow(covered);
     expect(outcome).toMatchObject({ ok: true, bodyDigest: { label: 'sha-256' } });
   });
 
   it('refuses a malformed Signature-Input with a reason', () => {
     const input = { ...request({}), signatureInput: 'sig1=("@method" created=1' };
-    expect(verifyRequestSignature(input, POLICY, lookup, NOW_MS)).toMatchObject({
+    expect(verifiedNow(input)).toMatchObject({
       code: 'GW_SIGNATURE_INVALID',
       detail: expect.stringMatching(/^Signature-Input is malformed/),
     });
