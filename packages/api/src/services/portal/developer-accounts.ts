@@ -7,7 +7,12 @@ import { insertUser } from '../users/insert-user';
 import { toUserView, type UserView } from '../users/user-view';
 import { claimDeveloperInvite } from './developer-invites';
 import { readPortalSettings } from './portal-settings';
-import { consumeUserToken, issueUserToken, lastUserTokenIssuedAt } from './user-tokens';
+import {
+  consumeUserToken,
+  issueUserToken,
+  lastUserTokenIssuedAt,
+  type UserTokenPurpose,
+} from './user-tokens';
 
 /** A new link of the same kind is mailed at most this often per account. */
 export const RESEND_INTERVAL_MS = 60_000;
@@ -64,18 +69,27 @@ export async function signUpDeveloper(
   return { user: toUserView(user), verificationToken };
 }
 
+/** The account a mailed link was issued for, consuming the link's token (it works once). */
+async function userOfLink(
+  tx: Prisma.TransactionClient,
+  link: { token: string; purpose: UserTokenPurpose; now: Date },
+) {
+  const userId = await consumeUserToken(tx, link.token, link.purpose, link.now);
+  const user = await tx.user.findUnique({ where: { id: userId } });
+  if (!user) throw notFound('user', userId);
+  return user;
+}
+
 /** Follows a verification link: the address is confirmed (again, harmlessly, if it was). */
 export async function verifyDeveloperEmail(
   tx: Prisma.TransactionClient,
   token: string,
   now: Date,
 ): Promise<UserView> {
-  const userId = await consumeUserToken(tx, token, 'verify_email', now);
-  const user = await tx.user.findUnique({ where: { id: userId } });
-  if (!user) throw notFound('user', userId);
+  const user = await userOfLink(tx, { token, purpose: 'verify_email', now });
   const updated = user.emailVerifiedAt
     ? user
-    : await tx.user.update({ where: { id: userId }, data: { emailVerifiedAt: now } });
+    : await tx.user.update({ where: { id: user.id }, data: { emailVerifiedAt: now } });
   return toUserView(updated);
 }
 
@@ -109,14 +123,12 @@ export async function resetDeveloperPassword(
   passwordHash: string,
   now: Date,
 ): Promise<UserView> {
-  const userId = await consumeUserToken(tx, token, 'reset_password', now);
-  const current = await tx.user.findUnique({ where: { id: userId } });
-  if (!current) throw notFound('user', userId);
+  const current = await userOfLink(tx, { token, purpose: 'reset_password', now });
   const user = await tx.user.update({
-    where: { id: userId },
+    where: { id: current.id },
     data: { passwordHash, emailVerifiedAt: current.emailVerifiedAt ?? now },
   });
-  await revokeUserSessions(tx, userId, now);
+  await revokeUserSessions(tx, current.id, now);
   return toUserView(user);
 }
 
