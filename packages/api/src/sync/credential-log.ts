@@ -41,6 +41,36 @@ async function append(
   await tx.$executeRaw`SELECT pg_notify(${CHANGES_CHANNEL}, 'credentials')`;
 }
 
+/** The entities the log carries; each has an upsert and a delete entry. */
+type LoggedEntity = 'consumer' | 'key' | 'subscription' | 'credential';
+
+const DELETE_TYPES = {
+  consumer: 'consumer.delete',
+  key: 'key.delete',
+  subscription: 'subscription.delete',
+  credential: 'credential.delete',
+} as const satisfies Record<LoggedEntity, CredentialChangeEntry['type']>;
+
+/** Appends the entity's upsert while gateways should hold it, else (null) its deletion. */
+async function appendState(
+  tx: Prisma.TransactionClient,
+  entity: { kind: LoggedEntity; id: string },
+  upsert: CredentialChangeEntry | null,
+): Promise<void> {
+  await append(tx, entity.id, upsert ?? { type: DELETE_TYPES[entity.kind], id: entity.id });
+}
+
+/** A key or credential gateways should accept now: present, not revoked, not yet expired. */
+function usable<Row extends { revokedAt: Date | null; expiresAt: Date | null }>(
+  row: Row | null,
+): row is Row {
+  return (
+    row !== null &&
+    row.revokedAt === null &&
+    (row.expiresAt === null || row.expiresAt.getTime() > Date.now())
+  );
+}
+
 /** Logs a consumer's current state (upsert with its status) or its deletion. */
 export async function logConsumerChange(
   tx: Prisma.TransactionClient,
@@ -52,15 +82,13 @@ export async function logConsumerChange(
   });
   // Keys and subscriptions are not re-logged: gateways join them to the consumer by id, and a
   // deleted consumer's keys stop matching because the consumer is gone.
-  await append(
+  await appendState(
     tx,
-    consumerId,
-    consumer
-      ? {
-          type: 'consumer.upsert',
-          consumer: { id: consumer.id, name: consumer.name, status: consumer.status },
-        }
-      : { type: 'consumer.delete', id: consumerId },
+    { kind: 'consumer', id: consumerId },
+    consumer && {
+      type: 'consumer.upsert',
+      consumer: { id: consumer.id, name: consumer.name, status: consumer.status },
+    },
   );
 }
 
@@ -70,14 +98,10 @@ export async function logKeyChange(tx: Prisma.TransactionClient, keyId: string):
     where: { id: keyId },
     select: { id: true, consumerId: true, hash: true, expiresAt: true, revokedAt: true },
   });
-  const live =
-    key !== null &&
-    key.revokedAt === null &&
-    (key.expiresAt === null || key.expiresAt.getTime() > Date.now());
-  await append(
+  await appendState(
     tx,
-    keyId,
-    live
+    { kind: 'key', id: keyId },
+    usable(key)
       ? {
           type: 'key.upsert',
           key: {
@@ -87,7 +111,7 @@ export async function logKeyChange(tx: Prisma.TransactionClient, keyId: string):
             expiresAt: key.expiresAt ? key.expiresAt.toISOString() : null,
           },
         }
-      : { type: 'key.delete', id: keyId },
+      : null,
   );
 }
 
@@ -100,10 +124,10 @@ export async function logSubscriptionChange(
     where: { id: subscriptionId },
     select: { id: true, consumerId: true, planId: true, status: true },
   });
-  await append(
+  await appendState(
     tx,
-    subscriptionId,
-    subscription && subscription.status === 'active'
+    { kind: 'subscription', id: subscriptionId },
+    subscription?.status === 'active'
       ? {
           type: 'subscription.upsert',
           subscription: {
@@ -112,7 +136,7 @@ export async function logSubscriptionChange(
             planId: subscription.planId,
           },
         }
-      : { type: 'subscription.delete', id: subscriptionId },
+      : null,
   );
 }
 
@@ -128,15 +152,9 @@ export async function logCredentialChange(
     where: { id: credentialId },
     select: { ...STREAMED_CREDENTIAL_COLUMNS, revokedAt: true },
   });
-  const live =
-    row !== null &&
-    row.revokedAt === null &&
-    (row.expiresAt === null || row.expiresAt.getTime() > Date.now());
-  await append(
+  await appendState(
     tx,
-    credentialId,
-    live
-      ? { type: 'credential.upsert', credential: credentialForLog(row) }
-      : { type: 'credential.delete', id: credentialId },
+    { kind: 'credential', id: credentialId },
+    usable(row) ? { type: 'credential.upsert', credential: credentialForLog(row) } : null,
   );
 }
