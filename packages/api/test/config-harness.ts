@@ -1,9 +1,12 @@
 import { randomBytes } from 'node:crypto';
 import type { Db } from '@portico/db';
 import { createTestDatabase } from '@portico/db/testing';
+import type { TRPCError } from '@trpc/server';
+import { expect } from 'vitest';
 import { configRouter } from '../src/routers/config';
 import { dataPlanesRouter } from '../src/routers/data-planes';
 import { type ApiContext, createCallerFactory, type OperatorRole, router } from '../src/trpc';
+import { trpcErrorOf } from './harness';
 
 /** The config and dataPlanes routers alone, as the control plane mounts them. */
 const testRouter = router({ config: configRouter, dataPlanes: dataPlanesRouter });
@@ -115,4 +118,28 @@ export async function countRows(db: Db) {
     changes: await db.credentialChange.count(),
     audit: await db.auditLog.count(),
   };
+}
+
+type ApplyDocumentInput = Parameters<ReturnType<ConfigHarness['as']>['config']['applyDocument']>[0];
+
+/** Applies as an editor, expecting a refusal that wrote no row; resolves to the refusal. */
+export async function refusedApply(
+  h: ConfigHarness,
+  input: ApplyDocumentInput,
+): Promise<TRPCError> {
+  const before = await countRows(h.db);
+  const error = await trpcErrorOf(h.as('editor').config.applyDocument(input));
+  expect(await countRows(h.db)).toEqual(before);
+  return error;
+}
+
+/** Applies `document` as an editor, expecting it to be in place already: no change, no version, no row. */
+export async function expectAppliedAlready(
+  h: ConfigHarness,
+  document: ApplyDocumentInput['document'],
+): Promise<void> {
+  const before = await countRows(h.db);
+  const again = await h.as('editor').config.applyDocument({ document });
+  expect(again).toMatchObject({ changes: [], published: null });
+  expect(await countRows(h.db)).toEqual(before);
 }

@@ -1,16 +1,10 @@
 import { ZCredentialChange } from '@portico/config';
 import { isPasswordHash, verifyPassword } from '@portico/keys';
 import { describe, expect, it } from 'vitest';
-import { withApiHarness } from './file-harness';
-import type { Fixtures } from './fixtures';
-import { type ApiHarness, databaseFingerprint, expectTrpcError, uniqueName } from './harness';
+import { apiHarnessForFile } from './file-harness';
+import { databaseFingerprint, expectTrpcError, uniqueName } from './harness';
 
-let h: ApiHarness;
-let fx: Fixtures;
-withApiHarness((harness, fixtures) => {
-  h = harness;
-  fx = fixtures;
-});
+const { h, fx } = await apiHarnessForFile();
 
 const basic = (username: string, password?: string) => ({
   kind: 'basic' as const,

@@ -2,16 +2,10 @@ import { hashSecret, isWellFormedSecret } from '@portico/keys';
 import { describe, expect, it } from 'vitest';
 import { openSealed } from '../src/crypto/seal';
 import type { RegistryProbe } from '../src/services/registries/registry-probe';
-import { withApiHarness } from './file-harness';
-import type { Fixtures } from './fixtures';
-import { type ApiHarness, databaseFingerprint, expectTrpcError, uniqueName } from './harness';
+import { apiHarnessForFile } from './file-harness';
+import { databaseFingerprint, expectTrpcError, uniqueName } from './harness';
 
-let h: ApiHarness;
-let fx: Fixtures;
-withApiHarness((harness, fixtures) => {
-  h = harness;
-  fx = fixtures;
-});
+const { h, fx } = await apiHarnessForFile();
 
 /** Every stored text of the database, to prove a secret appears nowhere in it. */
 async function wholeDatabaseText(): Promise<string> {

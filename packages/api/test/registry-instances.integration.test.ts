@@ -1,12 +1,9 @@
 import { describe, expect, it } from 'vitest';
 import type { RegistryInstance, RegistryProbe } from '../src/services/registries/registry-probe';
-import { withApiHarness } from './file-harness';
-import { type ApiHarness, expectTrpcError, uniqueName } from './harness';
+import { apiHarnessForFile } from './file-harness';
+import { expectTrpcError, uniqueName } from './harness';
 
-let h: ApiHarness;
-withApiHarness((harness) => {
-  h = harness;
-});
+const { h } = await apiHarnessForFile();
 
 const instance = (address: string, port: number, metadata: Record<string, string> = {}) =>
   ({

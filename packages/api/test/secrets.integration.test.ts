@@ -3,22 +3,10 @@ import { describe, expect, it } from 'vitest';
 import { openSealed } from '../src/crypto/seal';
 import { ZCreateApiInput } from '../src/routers/apis/create-api.types';
 import { createApi } from '../src/services/apis/apis';
-import { withApiHarness } from './file-harness';
-import type { Fixtures } from './fixtures';
-import {
-  type ApiHarness,
-  type CallerName,
-  databaseFingerprint,
-  expectTrpcError,
-  uniqueName,
-} from './harness';
+import { apiHarnessForFile } from './file-harness';
+import { type CallerName, databaseFingerprint, expectTrpcError, uniqueName } from './harness';
 
-let h: ApiHarness;
-let fx: Fixtures;
-withApiHarness((harness, fixtures) => {
-  h = harness;
-  fx = fixtures;
-});
+const { h, fx } = await apiHarnessForFile();
 
 /** 40 random-looking bytes: comfortably above the 32-byte HS256 minimum. */
 function strongValue(tag: string): string {

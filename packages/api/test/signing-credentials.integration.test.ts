@@ -5,16 +5,10 @@ import { join } from 'node:path';
 import { ZCredentialChange } from '@portico/config';
 import { issueClientCertificate, makeCertificateAuthority } from '@portico/testkit';
 import { afterAll, describe, expect, it } from 'vitest';
-import { withApiHarness } from './file-harness';
-import type { Fixtures } from './fixtures';
-import { type ApiHarness, databaseFingerprint, expectTrpcError, uniqueName } from './harness';
+import { apiHarnessForFile } from './file-harness';
+import { databaseFingerprint, expectTrpcError, uniqueName } from './harness';
 
-let h: ApiHarness;
-let fx: Fixtures;
-withApiHarness((harness, fixtures) => {
-  h = harness;
-  fx = fixtures;
-});
+const { h, fx } = await apiHarnessForFile();
 
 const dir = mkdtempSync(join(tmpdir(), 'portico-signing-creds-'));
 const ca = makeCertificateAuthority(dir, 'Credentials Test CA');
