@@ -56,37 +56,53 @@ function useControlAttributes(id: string | undefined, error?: string | null, hin
   };
 }
 
-/** A labelled text input with its hint or error. */
-export function TextField({
+type ControlAttributes = ReturnType<typeof useControlAttributes>;
+
+/** A control in its frame: `children` draws it with the attributes tying it to its label and message. */
+function FramedControl({
+  id,
   label,
   hint,
   error,
-  id,
-  className,
-  ...input
-}: FieldFrame & InputHTMLAttributes<HTMLInputElement>) {
+  children,
+}: FieldFrame & { id?: string | undefined; children: (control: ControlAttributes) => ReactNode }) {
   const control = useControlAttributes(id, error, hint);
   return (
     <Frame id={control.id} label={label} hint={hint} error={error}>
-      <input {...control} className={cx('pui-input', className)} {...input} />
+      {children(control)}
     </Frame>
+  );
+}
+
+/** A labelled text input with its hint or error. */
+export function TextField({
+  className,
+  ...props
+}: FieldFrame & InputHTMLAttributes<HTMLInputElement>) {
+  const { label, hint, error, id, ...input } = props;
+  return (
+    <FramedControl id={id} label={label} hint={hint} error={error}>
+      {(control) => <input {...control} className={cx('pui-input', className)} {...input} />}
+    </FramedControl>
   );
 }
 
 /** A labelled multi-line input. */
 export function TextAreaField({
-  label,
-  hint,
-  error,
-  id,
   className,
-  ...input
+  ...props
 }: FieldFrame & TextareaHTMLAttributes<HTMLTextAreaElement>) {
-  const control = useControlAttributes(id, error, hint);
+  const { label, hint, error, id, ...textarea } = props;
   return (
-    <Frame id={control.id} label={label} hint={hint} error={error}>
-      <textarea {...control} className={cx('pui-input', 'pui-textarea', className)} {...input} />
-    </Frame>
+    <FramedControl id={id} label={label} hint={hint} error={error}>
+      {(control) => (
+        <textarea
+          {...control}
+          className={cx('pui-input', 'pui-textarea', className)}
+          {...textarea}
+        />
+      )}
+    </FramedControl>
   );
 }
 
@@ -105,17 +121,18 @@ export function SelectField({
   className,
   ...select
 }: FieldFrame & SelectHTMLAttributes<HTMLSelectElement> & { options: SelectOption[] }) {
-  const control = useControlAttributes(id, error, hint);
   return (
-    <Frame id={control.id} label={label} hint={hint} error={error}>
-      <select {...control} className={cx('pui-input', 'pui-select', className)} {...select}>
-        {options.map((o) => (
-          <option key={o.value} value={o.value}>
-            {o.label}
-          </option>
-        ))}
-      </select>
-    </Frame>
+    <FramedControl id={id} label={label} hint={hint} error={error}>
+      {(control) => (
+        <select {...control} className={cx('pui-input', 'pui-select', className)} {...select}>
+          {options.map((o) => (
+            <option key={o.value} value={o.value}>
+              {o.label}
+            </option>
+          ))}
+        </select>
+      )}
+    </FramedControl>
   );
 }
 
