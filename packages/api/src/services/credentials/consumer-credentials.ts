@@ -3,10 +3,9 @@ import { newId } from '@portico/id';
 import { logCredentialChange } from '../../sync/credential-log';
 import type { StreamedCredentialRow } from '../../sync/credential-secrets';
 import { loadConsumer } from '../consumers/consumers';
-import { type AccessStatus, accessStatus } from '../shared/access-status';
+import { ACCESS_VIEW_COLUMNS, type AccessView, toAccessView } from '../shared/access-status';
 import { conflict } from '../shared/domain-errors';
 import { CONSUMER_OWNER_INCLUDE, reachableRow } from '../shared/owner-scope';
-import { pickColumns } from '../shared/pick-columns';
 import { IDENTIFIER_LABELS, type PrepareContext, prepareCredential } from './credential-kinds';
 import type { CredentialSpec } from './credential-specs';
 
@@ -16,25 +15,20 @@ import type { CredentialSpec } from './credential-specs';
  * ed25519 public key or the uploaded mtls certificate (both public).
  */
 const CREDENTIAL_VIEW_COLUMNS = [
-  'id',
-  'consumerId',
+  ...ACCESS_VIEW_COLUMNS,
   'kind',
-  'name',
   'identifier',
   'matchBy',
   'publicKey',
-  'expiresAt',
-  'lastUsedAt',
-  'revokedAt',
-  'createdAt',
 ] as const satisfies readonly (keyof ConsumerCredential)[];
 
-export type CredentialView = Pick<ConsumerCredential, (typeof CREDENTIAL_VIEW_COLUMNS)[number]> & {
-  status: AccessStatus;
-};
+export type CredentialView = AccessView<
+  ConsumerCredential,
+  (typeof CREDENTIAL_VIEW_COLUMNS)[number]
+>;
 
 export function toCredentialView(row: ConsumerCredential, now: Date): CredentialView {
-  return { ...pickColumns(row, CREDENTIAL_VIEW_COLUMNS), status: accessStatus(row, now) };
+  return toAccessView(row, CREDENTIAL_VIEW_COLUMNS, now);
 }
 
 /** The credentials of one consumer (or all reachable ones), newest first. */

@@ -3,30 +3,24 @@ import { newId } from '@portico/id';
 import { generateSecret } from '@portico/keys';
 import { logKeyChange } from '../../sync/credential-log';
 import { loadConsumer } from '../consumers/consumers';
-import { type AccessStatus, accessStatus } from '../shared/access-status';
+import { ACCESS_VIEW_COLUMNS, type AccessView, toAccessView } from '../shared/access-status';
 import { preconditionFailed } from '../shared/domain-errors';
 import { CONSUMER_OWNER_INCLUDE, reachableRow } from '../shared/owner-scope';
-import { pickColumns } from '../shared/pick-columns';
 
-/** What callers see of a key: never its hash. `start` is the public prefix (`pk_` + first characters) to recognise and find a leaked key. */
+/**
+ * What callers see of a key: never its hash. `start` is the public prefix (`pk_` + first
+ * characters) to recognise and find a leaked key.
+ */
 const API_KEY_VIEW_COLUMNS = [
-  'id',
-  'consumerId',
-  'name',
+  ...ACCESS_VIEW_COLUMNS,
   'start',
-  'expiresAt',
-  'lastUsedAt',
-  'revokedAt',
   'rotatedFrom',
-  'createdAt',
 ] as const satisfies readonly (keyof ApiKey)[];
 
-export type ApiKeyView = Pick<ApiKey, (typeof API_KEY_VIEW_COLUMNS)[number]> & {
-  status: AccessStatus;
-};
+export type ApiKeyView = AccessView<ApiKey, (typeof API_KEY_VIEW_COLUMNS)[number]>;
 
 export function toApiKeyView(k: ApiKey, now: Date): ApiKeyView {
-  return { ...pickColumns(k, API_KEY_VIEW_COLUMNS), status: accessStatus(k, now) };
+  return toAccessView(k, API_KEY_VIEW_COLUMNS, now);
 }
 
 export async function listKeys(
