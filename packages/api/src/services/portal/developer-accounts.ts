@@ -2,8 +2,9 @@ import type { Prisma } from '@portico/db';
 import { assertEmailFree } from '../auth/accounts';
 import { revokeUserSessions } from '../auth/sessions';
 import { deleteConsumer } from '../consumers/consumers';
-import { notFound, PorticoError } from '../shared/domain-errors';
+import { PorticoError } from '../shared/domain-errors';
 import { insertUser } from '../users/insert-user';
+import { loadUser } from '../users/load-user';
 import { toUserView, type UserView } from '../users/user-view';
 import { claimDeveloperInvite } from './developer-invites';
 import { readPortalSettings } from './portal-settings';
@@ -74,10 +75,7 @@ async function userOfLink(
   tx: Prisma.TransactionClient,
   link: { token: string; purpose: UserTokenPurpose; now: Date },
 ) {
-  const userId = await consumeUserToken(tx, link.token, link.purpose, link.now);
-  const user = await tx.user.findUnique({ where: { id: userId } });
-  if (!user) throw notFound('user', userId);
-  return user;
+  return loadUser(tx, await consumeUserToken(tx, link.token, link.purpose, link.now));
 }
 
 /** Follows a verification link: the address is confirmed (again, harmlessly, if it was). */
@@ -162,8 +160,7 @@ export async function deleteDeveloperAccount(
   tx: Prisma.TransactionClient,
   userId: string,
 ): Promise<{ user: UserView; deletedApps: string[] }> {
-  const user = await tx.user.findUnique({ where: { id: userId } });
-  if (!user) throw notFound('user', userId);
+  const user = await loadUser(tx, userId);
   const apps = await tx.consumer.findMany({ where: { ownerId: userId }, select: { id: true } });
   for (const app of apps) await deleteConsumer(tx, userId, app.id);
   await tx.user.delete({ where: { id: userId } });

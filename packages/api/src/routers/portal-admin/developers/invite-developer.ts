@@ -16,10 +16,9 @@ import { ZInviteDeveloperInput } from './invite-developer.types';
 export const inviteDeveloperProcedure = operatorProcedure('admin')
   .input(ZInviteDeveloperInput)
   .mutation(async ({ ctx, input }) => {
-    const now = ctx.now();
     const { invite, token } = await auditedIssue(
       ctx,
-      (tx) => createDeveloperInvite(tx, input.email, ctx.actor.userId, now),
+      (tx) => createDeveloperInvite(tx, input.email, ctx.actor.userId, ctx.now()),
       {
         action: 'portal.developer.invite',
         targetType: 'developer_invite',
