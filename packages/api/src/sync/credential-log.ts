@@ -51,15 +51,6 @@ const DELETE_TYPES = {
   credential: 'credential.delete',
 } as const satisfies Record<LoggedEntity, CredentialChangeEntry['type']>;
 
-/** Appends the entity's upsert while gateways should hold it, else (null) its deletion. */
-async function appendState(
-  tx: Prisma.TransactionClient,
-  entity: { kind: LoggedEntity; id: string },
-  upsert: CredentialChangeEntry | null,
-): Promise<void> {
-  await append(tx, entity.id, upsert ?? { type: DELETE_TYPES[entity.kind], id: entity.id });
-}
-
 /** A key or credential gateways should accept now: present, not revoked, not yet expired. */
 function usable<Row extends { revokedAt: Date | null; expiresAt: Date | null }>(
   row: Row | null,
@@ -71,90 +62,80 @@ function usable<Row extends { revokedAt: Date | null; expiresAt: Date | null }>(
   );
 }
 
-/** Logs a consumer's current state (upsert with its status) or its deletion. */
-export async function logConsumerChange(
+type StateReader = (
   tx: Prisma.TransactionClient,
-  consumerId: string,
+  id: string,
+) => Promise<CredentialChangeEntry | null>;
+
+/**
+ * Each entity's upsert entry as its row is now in `tx`, or null when gateways should not hold it:
+ * a consumer while it exists (with its status), a key or credential while usable, a subscription
+ * while active.
+ */
+const CURRENT_STATE: Record<LoggedEntity, StateReader> = {
+  consumer: async (tx, id) => {
+    const consumer = await tx.consumer.findUnique({
+      where: { id },
+      select: { id: true, name: true, status: true },
+    });
+    return consumer && { type: 'consumer.upsert', consumer };
+  },
+  key: async (tx, id) => {
+    const key = await tx.apiKey.findUnique({
+      where: { id },
+      select: { id: true, consumerId: true, hash: true, expiresAt: true, revokedAt: true },
+    });
+    if (!usable(key)) return null;
+    const { revokedAt: _revokedAt, expiresAt, ...streamed } = key;
+    return {
+      type: 'key.upsert',
+      key: { ...streamed, expiresAt: expiresAt?.toISOString() ?? null },
+    };
+  },
+  subscription: async (tx, id) => {
+    const subscription = await tx.subscription.findUnique({
+      where: { id, status: 'active' },
+      select: { id: true, consumerId: true, planId: true },
+    });
+    return subscription && { type: 'subscription.upsert', subscription };
+  },
+  credential: async (tx, id) => {
+    const row = await tx.consumerCredential.findUnique({
+      where: { id },
+      select: { ...STREAMED_CREDENTIAL_COLUMNS, revokedAt: true },
+    });
+    return usable(row) ? { type: 'credential.upsert', credential: credentialForLog(row) } : null;
+  },
+};
+
+/** Logs an entity's current state: its upsert while gateways should hold it, else its deletion. */
+async function logChange(
+  tx: Prisma.TransactionClient,
+  entity: { kind: LoggedEntity; id: string },
 ): Promise<void> {
-  const consumer = await tx.consumer.findUnique({
-    where: { id: consumerId },
-    select: { id: true, name: true, status: true },
-  });
-  // Keys and subscriptions are not re-logged: gateways join them to the consumer by id, and a
-  // deleted consumer's keys stop matching because the consumer is gone.
-  await appendState(
-    tx,
-    { kind: 'consumer', id: consumerId },
-    consumer && {
-      type: 'consumer.upsert',
-      consumer: { id: consumer.id, name: consumer.name, status: consumer.status },
-    },
-  );
+  const upsert = await CURRENT_STATE[entity.kind](tx, entity.id);
+  await append(tx, entity.id, upsert ?? { type: DELETE_TYPES[entity.kind], id: entity.id });
 }
+
+/**
+ * Logs a consumer's current state (upsert with its status) or its deletion. Its keys and
+ * subscriptions are not re-logged: gateways join them to the consumer by id, and a deleted
+ * consumer's keys stop matching because the consumer is gone.
+ */
+export const logConsumerChange = (tx: Prisma.TransactionClient, consumerId: string) =>
+  logChange(tx, { kind: 'consumer', id: consumerId });
 
 /** Logs a key as usable (upsert) or not (delete: missing, revoked, or already expired). */
-export async function logKeyChange(tx: Prisma.TransactionClient, keyId: string): Promise<void> {
-  const key = await tx.apiKey.findUnique({
-    where: { id: keyId },
-    select: { id: true, consumerId: true, hash: true, expiresAt: true, revokedAt: true },
-  });
-  await appendState(
-    tx,
-    { kind: 'key', id: keyId },
-    usable(key)
-      ? {
-          type: 'key.upsert',
-          key: {
-            id: key.id,
-            consumerId: key.consumerId,
-            hash: key.hash,
-            expiresAt: key.expiresAt ? key.expiresAt.toISOString() : null,
-          },
-        }
-      : null,
-  );
-}
+export const logKeyChange = (tx: Prisma.TransactionClient, keyId: string) =>
+  logChange(tx, { kind: 'key', id: keyId });
 
 /** Logs a subscription as active (upsert) or as anything else (delete: gateways only hold active ones). */
-export async function logSubscriptionChange(
-  tx: Prisma.TransactionClient,
-  subscriptionId: string,
-): Promise<void> {
-  const subscription = await tx.subscription.findUnique({
-    where: { id: subscriptionId },
-    select: { id: true, consumerId: true, planId: true, status: true },
-  });
-  await appendState(
-    tx,
-    { kind: 'subscription', id: subscriptionId },
-    subscription?.status === 'active'
-      ? {
-          type: 'subscription.upsert',
-          subscription: {
-            id: subscription.id,
-            consumerId: subscription.consumerId,
-            planId: subscription.planId,
-          },
-        }
-      : null,
-  );
-}
+export const logSubscriptionChange = (tx: Prisma.TransactionClient, subscriptionId: string) =>
+  logChange(tx, { kind: 'subscription', id: subscriptionId });
 
 /**
  * Logs a consumer credential (basic, signing key, client certificate) as usable (upsert) or not
  * (delete: missing, revoked, or already expired), like keys.
  */
-export async function logCredentialChange(
-  tx: Prisma.TransactionClient,
-  credentialId: string,
-): Promise<void> {
-  const row = await tx.consumerCredential.findUnique({
-    where: { id: credentialId },
-    select: { ...STREAMED_CREDENTIAL_COLUMNS, revokedAt: true },
-  });
-  await appendState(
-    tx,
-    { kind: 'credential', id: credentialId },
-    usable(row) ? { type: 'credential.upsert', credential: credentialForLog(row) } : null,
-  );
-}
+export const logCredentialChange = (tx: Prisma.TransactionClient, credentialId: string) =>
+  logChange(tx, { kind: 'credential', id: credentialId });
