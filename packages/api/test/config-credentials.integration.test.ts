@@ -146,12 +146,16 @@ describe('declarative consumer credentials', () => {
         secretHash: hash,
       },
     });
-    const error = await refusedApply(h, {
-      document: documentWith([{ kind: 'basic', username: 'held-elsewhere', passwordHash: hash }]),
-    });
-    expect(error.code).toBe('BAD_REQUEST');
-    expect(error.message).toContain(
-      'consumers.0.credentials.0.username: held-elsewhere already belongs to consumer outsider-app',
+    await refusedApply(
+      h,
+      {
+        document: documentWith([{ kind: 'basic', username: 'held-elsewhere', passwordHash: hash }]),
+      },
+      {
+        code: 'BAD_REQUEST',
+        message:
+          'consumers.0.credentials.0.username: held-elsewhere already belongs to consumer outsider-app',
+      },
     );
   });
 });

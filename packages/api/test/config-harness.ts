@@ -122,13 +122,25 @@ export async function countRows(db: Db) {
 
 type ApplyDocumentInput = Parameters<ReturnType<ConfigHarness['as']>['config']['applyDocument']>[0];
 
-/** Applies as an editor, expecting a refusal that wrote no row; resolves to the refusal. */
+/** What a refused apply must answer: its code, and words its message contains. */
+export interface ExpectedRefusal {
+  code: TRPCError['code'];
+  message: string;
+}
+
+/**
+ * Applies as an editor, expecting a refusal with `expected`'s code and message that wrote no row;
+ * resolves to the refusal for further checks.
+ */
 export async function refusedApply(
   h: ConfigHarness,
   input: ApplyDocumentInput,
+  expected: ExpectedRefusal,
 ): Promise<TRPCError> {
   const before = await countRows(h.db);
   const error = await trpcErrorOf(h.as('editor').config.applyDocument(input));
+  expect(error.code).toBe(expected.code);
+  expect(error.message).toContain(expected.message);
   expect(await countRows(h.db)).toEqual(before);
   return error;
 }

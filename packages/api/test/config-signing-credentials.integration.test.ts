@@ -50,18 +50,21 @@ describe('declarative ed25519 and mtls credentials', () => {
 
   it('refuses a public key that is not Ed25519, naming the field, and writes nothing', async () => {
     const rsa = generateKeyPairSync('rsa', { modulusLength: 2048 });
-    const error = await refusedApply(h, {
-      document: documentWith([
-        {
-          kind: 'ed25519',
-          keyid: 'rsa-key',
-          publicKey: rsa.publicKey.export({ format: 'pem', type: 'spki' }).toString(),
-        },
-      ]),
-    });
-    expect(error.code).toBe('BAD_REQUEST');
-    expect(error.message).toContain(
-      'consumers.0.credentials.0.publicKey: an rsa key; upload an Ed25519 public key',
+    await refusedApply(
+      h,
+      {
+        document: documentWith([
+          {
+            kind: 'ed25519',
+            keyid: 'rsa-key',
+            publicKey: rsa.publicKey.export({ format: 'pem', type: 'spki' }).toString(),
+          },
+        ]),
+      },
+      {
+        code: 'BAD_REQUEST',
+        message: 'consumers.0.credentials.0.publicKey: an rsa key; upload an Ed25519 public key',
+      },
     );
   });
 
