@@ -74,34 +74,35 @@ function FramedControl({
   );
 }
 
+/** The frame's part of a field's props. */
+function frameOf({ label, hint, error, id }: FieldFrame & { id?: string | undefined }) {
+  return { label, hint, error, id };
+}
+
+/** The control's part of a field's props: all but the frame's, `classes` before the caller's. */
+function controlOf<
+  Props extends FieldFrame & { id?: string | undefined; className?: string | undefined },
+>(
+  { label: _label, hint: _hint, error: _error, id: _id, className, ...control }: Props,
+  ...classes: string[]
+) {
+  return { ...control, className: cx(...classes, className) };
+}
+
 /** A labelled text input with its hint or error. */
-export function TextField({
-  className,
-  ...props
-}: FieldFrame & InputHTMLAttributes<HTMLInputElement>) {
-  const { label, hint, error, id, ...input } = props;
+export function TextField(props: FieldFrame & InputHTMLAttributes<HTMLInputElement>) {
   return (
-    <FramedControl id={id} label={label} hint={hint} error={error}>
-      {(control) => <input {...control} className={cx('pui-input', className)} {...input} />}
+    <FramedControl {...frameOf(props)}>
+      {(control) => <input {...control} {...controlOf(props, 'pui-input')} />}
     </FramedControl>
   );
 }
 
 /** A labelled multi-line input. */
-export function TextAreaField({
-  className,
-  ...props
-}: FieldFrame & TextareaHTMLAttributes<HTMLTextAreaElement>) {
-  const { label, hint, error, id, ...textarea } = props;
+export function TextAreaField(props: FieldFrame & TextareaHTMLAttributes<HTMLTextAreaElement>) {
   return (
-    <FramedControl id={id} label={label} hint={hint} error={error}>
-      {(control) => (
-        <textarea
-          {...control}
-          className={cx('pui-input', 'pui-textarea', className)}
-          {...textarea}
-        />
-      )}
+    <FramedControl {...frameOf(props)}>
+      {(control) => <textarea {...control} {...controlOf(props, 'pui-input', 'pui-textarea')} />}
     </FramedControl>
   );
 }
