@@ -6,7 +6,7 @@ import { expect } from 'vitest';
 import { configRouter } from '../src/routers/config';
 import { dataPlanesRouter } from '../src/routers/data-planes';
 import { type ApiContext, createCallerFactory, type OperatorRole, router } from '../src/trpc';
-import { trpcErrorOf } from './harness';
+import { tokenActor, trpcErrorOf } from './harness';
 
 /** The config and dataPlanes routers alone, as the control plane mounts them. */
 const testRouter = router({ config: configRouter, dataPlanes: dataPlanesRouter });
@@ -34,25 +34,7 @@ export async function createConfigHarness(): Promise<ConfigHarness> {
         sessionSigningKey: randomBytes(32),
         secretKey,
         now,
-        actor:
-          role === 'developer'
-            ? {
-                kind: 'developer',
-                userId: 'usr_test_developer',
-                email: 'developer@example.test',
-                via: 'token',
-                sessionId: null,
-                tokenId: null,
-              }
-            : {
-                kind: 'operator',
-                userId: `usr_test_${role}`,
-                email: `${role}@example.test`,
-                role,
-                via: 'token',
-                sessionId: null,
-                tokenId: null,
-              },
+        actor: tokenActor({ id: `usr_test_${role}`, email: `${role}@example.test` }, role),
         requestId: `req_test_${randomBytes(4).toString('hex')}`,
         clientIp: '127.0.0.1',
         userAgent: 'vitest',
@@ -145,7 +127,7 @@ export async function refusedApply(
   return error;
 }
 
-/** Applies `document` as an editor, expecting it to be in place already: no change, no version, no row. */
+/** Applies `document` as an editor, expecting it in place already: no change, version or row. */
 export async function expectAppliedAlready(
   h: ConfigHarness,
   document: ApplyDocumentInput['document'],

@@ -58,7 +58,7 @@ function useControlAttributes(id: string | undefined, error?: string | null, hin
 
 type ControlAttributes = ReturnType<typeof useControlAttributes>;
 
-/** A control in its frame: `children` draws it with the attributes tying it to its label and message. */
+/** A control in its frame; `children` draws it with attributes tying it to label and message. */
 function FramedControl({
   id,
   label,

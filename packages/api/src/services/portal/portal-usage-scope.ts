@@ -40,7 +40,7 @@ export interface PortalUsageQuery {
   scope: string[];
 }
 
-/** Resolves the scope of a developer's usage query and turns the portal's `appId` into a consumer filter. */
+/** A developer's usage query resolved: its scope, and the portal's `appId` as a consumer filter. */
 export async function resolvePortalUsageQuery(
   db: Db,
   ownerId: string,

@@ -12,7 +12,7 @@ export function accessStatus(
   return row.expiresAt && row.expiresAt <= now ? 'expired' : 'active';
 }
 
-/** The columns a consumer's keys and credentials all show: whose, what it is called, its lifetime. */
+/** The columns a consumer's keys and credentials all show: whose, its name, its lifetime. */
 export const ACCESS_VIEW_COLUMNS = [
   'id',
   'consumerId',

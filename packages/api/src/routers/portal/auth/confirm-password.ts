@@ -9,7 +9,7 @@ export interface PasswordConfirmation {
   refusal: string;
 }
 
-/** Refuses (BAD_REQUEST) unless `password` is the account's current one: asked again before grave changes. */
+/** Refuses (BAD_REQUEST) unless `password` is the account's current one. */
 export async function confirmPassword(
   ctx: Pick<ApiContext, 'db'>,
   { userId, password, refusal }: PasswordConfirmation,
