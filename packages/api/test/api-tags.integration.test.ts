@@ -2,16 +2,10 @@ import { ZDeclarativeConfig } from '@portico/config';
 import { describe, expect, it } from 'vitest';
 import { stringify as toYaml } from 'yaml';
 import { refusedWithoutWrites } from './bad-input-harness';
-import { withApiHarness } from './file-harness';
-import type { Fixtures } from './fixtures';
-import { type ApiHarness, uniqueName } from './harness';
+import { apiHarnessForFile } from './file-harness';
+import { uniqueName } from './harness';
 
-let h: ApiHarness;
-let fx: Fixtures;
-withApiHarness((harness, fixtures) => {
-  h = harness;
-  fx = fixtures;
-});
+const { h, fx } = await apiHarnessForFile();
 
 async function newApi(tags?: string[]) {
   const service = await fx.service();

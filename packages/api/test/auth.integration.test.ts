@@ -9,14 +9,11 @@ import { hashPassword } from '../src/services/auth/passwords';
 import { resolveActor } from '../src/services/auth/resolve-actor';
 import { signSessionCookie } from '../src/services/auth/session-cookie';
 import type { Actor, ApiContext } from '../src/trpc';
-import { withApiHarness } from './file-harness';
+import { apiHarnessForFile } from './file-harness';
 import { fixtures } from './fixtures';
-import { type ApiHarness, expectTrpcError, uniqueName } from './harness';
+import { expectTrpcError, uniqueName } from './harness';
 
-let h: ApiHarness;
-withApiHarness((harness) => {
-  h = harness;
-});
+const { h } = await apiHarnessForFile();
 
 function resolve(
   credentials: { sessionCookie?: string; authorization?: string },

@@ -1,16 +1,10 @@
 import { describe, expect, it } from 'vitest';
 import { MAX_OPENAPI_BYTES } from '../src/services/apis/openapi-routes';
 import { refusedWithoutWrites } from './bad-input-harness';
-import { withApiHarness } from './file-harness';
-import type { Fixtures } from './fixtures';
-import { type ApiHarness, uniqueName } from './harness';
+import { apiHarnessForFile } from './file-harness';
+import { uniqueName } from './harness';
 
-let h: ApiHarness;
-let fx: Fixtures;
-withApiHarness((harness, fixtures) => {
-  h = harness;
-  fx = fixtures;
-});
+const { h, fx } = await apiHarnessForFile();
 
 describe('OpenAPI import', () => {
   const petsJson = JSON.stringify({

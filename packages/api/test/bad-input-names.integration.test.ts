@@ -2,16 +2,10 @@ import { TRPCError } from '@trpc/server';
 import { describe, expect, it } from 'vitest';
 import { mapKnownError } from '../src/errors/map-known-error';
 import { refusedWithoutWrites } from './bad-input-harness';
-import { withApiHarness } from './file-harness';
-import type { Fixtures } from './fixtures';
-import { type ApiHarness, type AppCaller, uniqueName } from './harness';
+import { apiHarnessForFile } from './file-harness';
+import { type AppCaller, uniqueName } from './harness';
 
-let h: ApiHarness;
-let fx: Fixtures;
-withApiHarness((harness, fixtures) => {
-  h = harness;
-  fx = fixtures;
-});
+const { h, fx } = await apiHarnessForFile();
 
 describe('duplicate names', () => {
   it('are refused with CONFLICT naming the name field, for every named entity', async () => {

@@ -1,15 +1,9 @@
 import { describe, expect, it } from 'vitest';
 import { refusedWithoutWrites } from './bad-input-harness';
-import { withApiHarness } from './file-harness';
-import type { Fixtures } from './fixtures';
-import { type ApiHarness, uniqueName } from './harness';
+import { apiHarnessForFile } from './file-harness';
+import { uniqueName } from './harness';
 
-let h: ApiHarness;
-let fx: Fixtures;
-withApiHarness((harness, fixtures) => {
-  h = harness;
-  fx = fixtures;
-});
+const { h, fx } = await apiHarnessForFile();
 
 describe('link-local and metadata targets', () => {
   const spellings = [

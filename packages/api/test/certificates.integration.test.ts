@@ -5,18 +5,12 @@ import { type CertificatePair, makeCertificatePair } from '@portico/testkit';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { openSealed } from '../src/crypto/seal';
 import { loadPublishedConfig } from '../src/sync/sync-answer';
-import {
-  type ApiHarness,
-  type CallerName,
-  createApiHarness,
-  databaseFingerprint,
-  expectTrpcError,
-  uniqueName,
-} from './harness';
+import { apiHarnessForFile } from './file-harness';
+import { type CallerName, databaseFingerprint, expectTrpcError, uniqueName } from './harness';
 
 type Pair = CertificatePair;
 
-let h: ApiHarness;
+const { h } = await apiHarnessForFile();
 let dir: string;
 let pairA: Pair;
 let pairOther: Pair;
@@ -43,10 +37,8 @@ beforeAll(async () => {
   dir = mkdtempSync(join(tmpdir(), 'portico-certs-'));
   pairA = makePair('a.test', 'DNS:a.test,DNS:*.wild.test');
   pairOther = makePair('other.test', 'DNS:other.test');
-  h = await createApiHarness();
 });
 afterAll(async () => {
-  await h?.drop();
   rmSync(dir, { recursive: true, force: true });
 });
 

@@ -2,14 +2,11 @@ import { newId } from '@portico/id';
 import { hashPassword, verifyPassword } from '@portico/keys';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { stringify as toYaml } from 'yaml';
-import { baseDocument, type ConfigHarness, countRows } from './config-harness';
-import { withConfigHarness } from './file-harness';
+import { baseDocument, countRows, expectAppliedAlready, refusedApply } from './config-harness';
+import { configHarnessForFile } from './file-harness';
 import { trpcErrorOf } from './harness';
 
-let h: ConfigHarness;
-withConfigHarness((harness) => {
-  h = harness;
-});
+const h = await configHarnessForFile();
 
 let hash = '';
 beforeAll(async () => {
@@ -51,10 +48,7 @@ describe('declarative consumer credentials', () => {
     const logged = await h.db.credentialChange.findMany({ where: { type: 'credential.upsert' } });
     expect(logged).toHaveLength(2);
 
-    const before = await countRows(h.db);
-    const again = await h.as('editor').config.applyDocument({ document: toYaml(doc) });
-    expect(again).toMatchObject({ changes: [], published: null });
-    expect(await countRows(h.db)).toEqual(before);
+    await expectAppliedAlready(h, toYaml(doc));
 
     const dumped = await h.as('viewer').config.dump();
     const acme = dumped.consumers.find((c) => c.name === 'acme');
@@ -152,16 +146,16 @@ describe('declarative consumer credentials', () => {
         secretHash: hash,
       },
     });
-    const before = await countRows(h.db);
-    const error = await trpcErrorOf(
-      h.as('editor').config.applyDocument({
+    await refusedApply(
+      h,
+      {
         document: documentWith([{ kind: 'basic', username: 'held-elsewhere', passwordHash: hash }]),
-      }),
+      },
+      {
+        code: 'BAD_REQUEST',
+        message:
+          'consumers.0.credentials.0.username: held-elsewhere already belongs to consumer outsider-app',
+      },
     );
-    expect(error.code).toBe('BAD_REQUEST');
-    expect(error.message).toContain(
-      'consumers.0.credentials.0.username: held-elsewhere already belongs to consumer outsider-app',
-    );
-    expect(await countRows(h.db)).toEqual(before);
   });
 });

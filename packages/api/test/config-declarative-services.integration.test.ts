@@ -4,17 +4,14 @@ import { waitFor } from '@portico/testkit';
 import { describe, expect, it } from 'vitest';
 import { createApi } from '../src/services/apis/apis';
 import { baseDocument, countRows } from './config-harness';
-import { withApiHarness } from './file-harness';
-import { type ApiHarness, trpcErrorOf } from './harness';
+import { apiHarnessForFile } from './file-harness';
+import { trpcErrorOf } from './harness';
 
 /**
  * The declarative apply writes through the service functions the console's procedures use, so
  * a rule or a side effect of one holds for the other: these tests put the two paths side by side.
  */
-let h: ApiHarness;
-withApiHarness((harness) => {
-  h = harness;
-});
+const { h } = await apiHarnessForFile();
 
 /** The credential log entries appended after `seq`, as gateways read them. */
 async function loggedSince(seq: bigint | number) {

@@ -1,14 +1,18 @@
 import { ZDeclarativeConfig } from '@portico/config';
 import { describe, expect, it } from 'vitest';
 import { stringify as toYaml } from 'yaml';
-import { baseDocument, type ConfigHarness, countRows } from './config-harness';
-import { withConfigHarness } from './file-harness';
+import { baseDocument, countRows, expectAppliedAlready, refusedApply } from './config-harness';
+import { configHarnessForFile } from './file-harness';
 import { trpcErrorOf } from './harness';
 
-let h: ConfigHarness;
-withConfigHarness((harness) => {
-  h = harness;
-});
+const h = await configHarnessForFile();
+
+/** The base document with one more API on the orders service. */
+function baseDocumentWithApi(api: { name: string; basePath: string }) {
+  const doc = baseDocument();
+  doc.apis.push({ ...api, service: 'orders' } as (typeof doc.apis)[number]);
+  return doc;
+}
 
 describe('config.apply and config.dump', () => {
   it('creates every entity in dependency order and publishes version 1', async () => {
@@ -65,10 +69,7 @@ describe('config.apply and config.dump', () => {
       totalMs: 60000,
     });
     expect(ZDeclarativeConfig.safeParse(dumped).success).toBe(true);
-    const before = await countRows(h.db);
-    const result = await h.as('editor').config.applyDocument({ document: toYaml(dumped) });
-    expect(result).toMatchObject({ changes: [], published: null });
-    expect(await countRows(h.db)).toEqual(before);
+    await expectAppliedAlready(h, toYaml(dumped));
     // Credentials absent from the file were kept, not cleared.
     const registry = await h.db.registryConnection.findUniqueOrThrow({
       where: { name: 'consul-main' },
@@ -77,12 +78,7 @@ describe('config.apply and config.dump', () => {
   });
 
   it('a dry run reports the changes and writes nothing', async () => {
-    const doc = baseDocument();
-    doc.apis.push({
-      name: 'extra-api',
-      basePath: '/extra',
-      service: 'orders',
-    } as (typeof doc.apis)[number]);
+    const doc = baseDocumentWithApi({ name: 'extra-api', basePath: '/extra' });
     const before = await countRows(h.db);
     const result = await h.as('editor').config.applyDocument({ document: doc, dryRun: true });
     expect(result).toEqual({
@@ -118,28 +114,23 @@ describe('config.apply and config.dump', () => {
   });
 
   it('refuses an unknown registry type naming the field, and writes nothing', async () => {
-    const before = await countRows(h.db);
     const doc = { ...baseDocument(), registries: [{ name: 'weird', type: 'nacos', address: 'x' }] };
-    const error = await trpcErrorOf(h.as('editor').config.applyDocument({ document: doc }));
-    expect(error.code).toBe('BAD_REQUEST');
-    expect(error.message).toContain('registries[0].type');
+    const error = await refusedApply(
+      h,
+      { document: doc },
+      { code: 'BAD_REQUEST', message: 'registries[0].type' },
+    );
     expect(error.message).toContain('unknown registry type "nacos"');
-    expect(await countRows(h.db)).toEqual(before);
   });
 
   it('refuses colliding APIs naming both, and writes nothing', async () => {
-    const before = await countRows(h.db);
-    const doc = baseDocument();
-    doc.apis.push({
-      name: 'orders-v2',
-      basePath: '/orders',
-      service: 'orders',
-    } as (typeof doc.apis)[number]);
-    const error = await trpcErrorOf(h.as('editor').config.applyDocument({ document: doc }));
-    expect(error.code).toBe('BAD_REQUEST');
-    expect(error.message).toContain('orders-api');
+    const doc = baseDocumentWithApi({ name: 'orders-v2', basePath: '/orders' });
+    const error = await refusedApply(
+      h,
+      { document: doc },
+      { code: 'BAD_REQUEST', message: 'orders-api' },
+    );
     expect(error.message).toContain('orders-v2');
-    expect(await countRows(h.db)).toEqual(before);
   });
 
   it('refuses a target on a metadata address and invalid YAML, writing nothing', async () => {
@@ -176,14 +167,14 @@ describe('config.apply and config.dump', () => {
         subscriptions: { create: { id: 'sub_dev_pro', planId: pro.id, status: 'active' } },
       },
     });
-    const before = await countRows(h.db);
     const doc = baseDocument();
     doc.plans = doc.plans.filter((p) => p.name !== 'pro');
     doc.services[0] = { name: 'orders', targets: ['127.0.0.1:9999'] };
-    const error = await trpcErrorOf(h.as('editor').config.applyDocument({ document: doc }));
-    expect(error.code).toBe('CONFLICT');
-    expect(error.message).toContain('plans: plan pro has 1 active subscription');
-    expect(await countRows(h.db)).toEqual(before);
+    await refusedApply(
+      h,
+      { document: doc },
+      { code: 'CONFLICT', message: 'plans: plan pro has 1 active subscription' },
+    );
     const orders = await h.db.service.findUniqueOrThrow({ where: { name: 'orders' } });
     expect(JSON.stringify(orders.targets)).not.toContain('9999');
     // The developer's consumer is not operator config: dump leaves it out and apply keeps it.

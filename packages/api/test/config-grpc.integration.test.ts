@@ -4,8 +4,8 @@ import { compileProtoSet, descriptorSetOf } from '@portico/grpc-schema';
 import { describe, expect, it } from 'vitest';
 import { stringify as toYaml } from 'yaml';
 import { updateService } from '../src/services/services/services';
-import { type ConfigHarness, countRows } from './config-harness';
-import { withConfigHarness } from './file-harness';
+import { countRows, refusedApply } from './config-harness';
+import { configHarnessForFile } from './file-harness';
 import { domainErrorOf, trpcErrorOf } from './harness';
 
 const GREETER = `syntax = "proto3";
@@ -41,22 +41,19 @@ function documentWithDescriptorSet(descriptorSet: string, extra: Record<string, 
   };
 }
 
-let h: ConfigHarness;
-withConfigHarness((harness) => {
-  h = harness;
-});
+const h = await configHarnessForFile();
 
 describe('gRPC services in the declarative config', () => {
   it('refuses a proto that does not compile with the compiler message, and writes nothing', async () => {
-    const before = await countRows(h.db);
     const bad = documentWith({
       'hello.proto': 'syntax = "proto3";\nmessage HelloRequest { strin name = 1 }\n',
     });
-    const error = await trpcErrorOf(h.as('editor').config.applyDocument({ document: toYaml(bad) }));
-    expect(error.code).toBe('BAD_REQUEST');
-    expect(error.message).toContain('services[0].grpc.protoFiles: service greeter:');
+    const error = await refusedApply(
+      h,
+      { document: toYaml(bad) },
+      { code: 'BAD_REQUEST', message: 'services[0].grpc.protoFiles: service greeter:' },
+    );
     expect(error.message).toMatch(/illegal .*line 2/);
-    expect(await countRows(h.db)).toEqual(before);
     expect(await h.db.configVersion.count()).toBe(0);
   });
 

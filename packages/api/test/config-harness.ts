@@ -1,9 +1,12 @@
 import { randomBytes } from 'node:crypto';
 import type { Db } from '@portico/db';
 import { createTestDatabase } from '@portico/db/testing';
+import type { TRPCError } from '@trpc/server';
+import { expect } from 'vitest';
 import { configRouter } from '../src/routers/config';
 import { dataPlanesRouter } from '../src/routers/data-planes';
 import { type ApiContext, createCallerFactory, type OperatorRole, router } from '../src/trpc';
+import { tokenActor, trpcErrorOf } from './harness';
 
 /** The config and dataPlanes routers alone, as the control plane mounts them. */
 const testRouter = router({ config: configRouter, dataPlanes: dataPlanesRouter });
@@ -31,25 +34,7 @@ export async function createConfigHarness(): Promise<ConfigHarness> {
         sessionSigningKey: randomBytes(32),
         secretKey,
         now,
-        actor:
-          role === 'developer'
-            ? {
-                kind: 'developer',
-                userId: 'usr_test_developer',
-                email: 'developer@example.test',
-                via: 'token',
-                sessionId: null,
-                tokenId: null,
-              }
-            : {
-                kind: 'operator',
-                userId: `usr_test_${role}`,
-                email: `${role}@example.test`,
-                role,
-                via: 'token',
-                sessionId: null,
-                tokenId: null,
-              },
+        actor: tokenActor({ id: `usr_test_${role}`, email: `${role}@example.test` }, role),
         requestId: `req_test_${randomBytes(4).toString('hex')}`,
         clientIp: '127.0.0.1',
         userAgent: 'vitest',
@@ -115,4 +100,40 @@ export async function countRows(db: Db) {
     changes: await db.credentialChange.count(),
     audit: await db.auditLog.count(),
   };
+}
+
+type ApplyDocumentInput = Parameters<ReturnType<ConfigHarness['as']>['config']['applyDocument']>[0];
+
+/** What a refused apply must answer: its code, and words its message contains. */
+export interface ExpectedRefusal {
+  code: TRPCError['code'];
+  message: string;
+}
+
+/**
+ * Applies as an editor, expecting a refusal with `expected`'s code and message that wrote no row;
+ * resolves to the refusal for further checks.
+ */
+export async function refusedApply(
+  h: ConfigHarness,
+  input: ApplyDocumentInput,
+  expected: ExpectedRefusal,
+): Promise<TRPCError> {
+  const before = await countRows(h.db);
+  const error = await trpcErrorOf(h.as('editor').config.applyDocument(input));
+  expect(error.code).toBe(expected.code);
+  expect(error.message).toContain(expected.message);
+  expect(await countRows(h.db)).toEqual(before);
+  return error;
+}
+
+/** Applies `document` as an editor, expecting it in place already: no change, version or row. */
+export async function expectAppliedAlready(
+  h: ConfigHarness,
+  document: ApplyDocumentInput['document'],
+): Promise<void> {
+  const before = await countRows(h.db);
+  const again = await h.as('editor').config.applyDocument({ document });
+  expect(again).toMatchObject({ changes: [], published: null });
+  expect(await countRows(h.db)).toEqual(before);
 }

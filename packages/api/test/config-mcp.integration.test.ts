@@ -6,14 +6,11 @@ import { createPlan, getPlan, updatePlan } from '../src/services/plans/plans';
 import { PorticoError } from '../src/services/shared/domain-errors';
 import { exploreRequests } from '../src/services/usage/request-explorer';
 import { topTools } from '../src/services/usage/top-tools';
-import { type ConfigHarness, countRows } from './config-harness';
-import { withConfigHarness } from './file-harness';
+import { countRows, refusedApply } from './config-harness';
+import { configHarnessForFile } from './file-harness';
 import { trpcErrorOf } from './harness';
 
-let h: ConfigHarness;
-withConfigHarness((harness) => {
-  h = harness;
-});
+const h = await configHarnessForFile();
 
 const openapi = {
   openapi: '3.0.3',
@@ -153,17 +150,16 @@ describe('MCP settings and route-scoped plans in the declarative file', () => {
   });
 
   it('refuses operations the document does not have, naming the setting, and writes nothing', async () => {
-    const before = await countRows(h.db);
-    const error = await trpcErrorOf(
-      h.as('editor').config.applyDocument({
+    await refusedApply(
+      h,
+      {
         document: mcpDocument({ mcp: { enabled: true, exclude: ['deleteOrder'] } }),
-      }),
+      },
+      {
+        code: 'BAD_REQUEST',
+        message: 'apis.orders-api.mcp.exclude: the OpenAPI document has no operation "deleteOrder"',
+      },
     );
-    expect(error.code).toBe('BAD_REQUEST');
-    expect(error.message).toContain(
-      'apis.orders-api.mcp.exclude: the OpenAPI document has no operation "deleteOrder"',
-    );
-    expect(await countRows(h.db)).toEqual(before);
   });
 
   it('refuses two operations that would make one tool name', async () => {
@@ -178,35 +174,34 @@ describe('MCP settings and route-scoped plans in the declarative file', () => {
   });
 
   it('refuses a plan naming a route the API does not have, and writes nothing', async () => {
-    const before = await countRows(h.db);
-    const error = await trpcErrorOf(
-      h.as('editor').config.applyDocument({
+    await refusedApply(
+      h,
+      {
         document: mcpDocument({ planApis: [{ api: 'orders-api', routes: ['delete'] }] }),
-      }),
+      },
+      {
+        code: 'BAD_REQUEST',
+        message: 'plans[1].apis[0].routes[0]: API orders-api has no route named delete',
+      },
     );
-    expect(error.code).toBe('BAD_REQUEST');
-    expect(error.message).toContain(
-      'plans[1].apis[0].routes[0]: API orders-api has no route named delete',
-    );
-    expect(await countRows(h.db)).toEqual(before);
   });
 
   it('refuses MCP on an API without an OpenAPI document, at apply and on the API form', async () => {
-    const before = await countRows(h.db);
     const doc = mcpDocument();
     const { openapi: _document, ...withoutDocument } = doc.apis[0] as (typeof doc.apis)[number];
-    const error = await trpcErrorOf(
-      h.as('editor').config.applyDocument({
+    await refusedApply(
+      h,
+      {
         document: {
           ...doc,
           apis: [doc.apis[0], { ...withoutDocument, name: 'bare-api', basePath: '/bare' }],
         },
-      }),
+      },
+      {
+        code: 'BAD_REQUEST',
+        message: "apis.bare-api.mcp: MCP tools are made from the API's OpenAPI document",
+      },
     );
-    expect(error.message).toContain(
-      "apis.bare-api.mcp: MCP tools are made from the API's OpenAPI document",
-    );
-    expect(await countRows(h.db)).toEqual(before);
 
     const service = await h.db.service.findUniqueOrThrow({ where: { name: 'orders' } });
     const bare = await h.db.api.create({

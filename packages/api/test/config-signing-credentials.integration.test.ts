@@ -2,14 +2,11 @@ import { generateKeyPairSync, randomBytes } from 'node:crypto';
 import { describe, expect, it } from 'vitest';
 import { stringify as toYaml } from 'yaml';
 import { openSealed } from '../src/crypto/seal';
-import { baseDocument, type ConfigHarness, countRows } from './config-harness';
-import { withConfigHarness } from './file-harness';
+import { baseDocument, countRows, expectAppliedAlready, refusedApply } from './config-harness';
+import { configHarnessForFile } from './file-harness';
 import { trpcErrorOf } from './harness';
 
-let h: ConfigHarness;
-withConfigHarness((harness) => {
-  h = harness;
-});
+const h = await configHarnessForFile();
 
 const ed = generateKeyPairSync('ed25519');
 const publicPem = ed.publicKey.export({ format: 'pem', type: 'spki' }).toString();
@@ -37,10 +34,7 @@ describe('declarative ed25519 and mtls credentials', () => {
       ['mtls', `${'ab'.repeat(31)}cd`, 'fingerprint'],
       ['ed25519', 'acme-signer-1', null],
     ]);
-    const before = await countRows(h.db);
-    const again = await h.as('editor').config.applyDocument({ document: toYaml(doc) });
-    expect(again).toMatchObject({ changes: [], published: null });
-    expect(await countRows(h.db)).toEqual(before);
+    await expectAppliedAlready(h, toYaml(doc));
     const dumped = await h.as('viewer').config.dump();
     const acme = dumped.consumers.find((c) => c.name === 'acme');
     expect(acme?.credentials).toContainEqual({
@@ -56,9 +50,9 @@ describe('declarative ed25519 and mtls credentials', () => {
 
   it('refuses a public key that is not Ed25519, naming the field, and writes nothing', async () => {
     const rsa = generateKeyPairSync('rsa', { modulusLength: 2048 });
-    const before = await countRows(h.db);
-    const error = await trpcErrorOf(
-      h.as('editor').config.applyDocument({
+    await refusedApply(
+      h,
+      {
         document: documentWith([
           {
             kind: 'ed25519',
@@ -66,13 +60,12 @@ describe('declarative ed25519 and mtls credentials', () => {
             publicKey: rsa.publicKey.export({ format: 'pem', type: 'spki' }).toString(),
           },
         ]),
-      }),
+      },
+      {
+        code: 'BAD_REQUEST',
+        message: 'consumers.0.credentials.0.publicKey: an rsa key; upload an Ed25519 public key',
+      },
     );
-    expect(error.code).toBe('BAD_REQUEST');
-    expect(error.message).toContain(
-      'consumers.0.credentials.0.publicKey: an rsa key; upload an Ed25519 public key',
-    );
-    expect(await countRows(h.db)).toEqual(before);
   });
 
   it('refuses an mtls credential with both a fingerprint and a subject', async () => {

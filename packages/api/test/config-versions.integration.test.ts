@@ -1,14 +1,11 @@
 import { snapshotHash } from '@portico/config';
 import { describe, expect, it } from 'vitest';
 import { recordNodeStatus } from '../src/sync/data-plane-nodes';
-import { baseDocument, type ConfigHarness, countRows } from './config-harness';
-import { withConfigHarness } from './file-harness';
+import { baseDocument, countRows } from './config-harness';
+import { configHarnessForFile } from './file-harness';
 import { trpcErrorOf } from './harness';
 
-let h: ConfigHarness;
-withConfigHarness((harness) => {
-  h = harness;
-});
+const h = await configHarnessForFile();
 
 describe('publish, diff and rollback', () => {
   it('publishes the draft, refuses to publish it twice, and diffs versions by field path', async () => {

@@ -1,16 +1,11 @@
 import { ZCredentialChange } from '@portico/config';
 import { isPasswordHash, verifyPassword } from '@portico/keys';
 import { describe, expect, it } from 'vitest';
-import { withApiHarness } from './file-harness';
-import type { Fixtures } from './fixtures';
-import { type ApiHarness, databaseFingerprint, expectTrpcError, uniqueName } from './harness';
+import { createCredentialAsEditor } from './editor-calls';
+import { apiHarnessForFile } from './file-harness';
+import { databaseFingerprint, expectTrpcError, uniqueName } from './harness';
 
-let h: ApiHarness;
-let fx: Fixtures;
-withApiHarness((harness, fixtures) => {
-  h = harness;
-  fx = fixtures;
-});
+const { h, fx } = await apiHarnessForFile();
 
 const basic = (username: string, password?: string) => ({
   kind: 'basic' as const,
@@ -18,14 +13,22 @@ const basic = (username: string, password?: string) => ({
   ...(password === undefined ? {} : { password }),
 });
 
+/** A fresh consumer with a basic credential for a unique username (from `base`), made by an editor. */
+async function basicOnFreshConsumer(base: string, credential: { name: string; password: string }) {
+  const consumer = await fx.consumer();
+  const username = uniqueName(base);
+  const issued = await createCredentialAsEditor(h, consumer.id, {
+    name: credential.name,
+    spec: basic(username, credential.password),
+  });
+  return { consumer, username, issued };
+}
+
 describe('consumer credentials', () => {
   it('stores a basic password only as a self-describing scrypt hash and logs it for gateways', async () => {
-    const consumer = await fx.consumer();
-    const username = uniqueName('alice');
-    const issued = await h.as('editor').credentials.create({
-      consumerId: consumer.id,
+    const { username, issued } = await basicOnFreshConsumer('alice', {
       name: 'ci',
-      spec: basic(username, 'correct horse battery'),
+      password: 'correct horse battery',
     });
     expect(issued.secret).toBeNull();
     expect(issued.credential).toMatchObject({
@@ -58,8 +61,7 @@ describe('consumer credentials', () => {
 
   it('generates a password when none is given and returns it once', async () => {
     const consumer = await fx.consumer();
-    const issued = await h.as('editor').credentials.create({
-      consumerId: consumer.id,
+    const issued = await createCredentialAsEditor(h, consumer.id, {
       name: 'generated',
       spec: basic(uniqueName('bob')),
     });
@@ -80,7 +82,7 @@ describe('consumer credentials', () => {
     ];
     for (const { spec, message } of cases) {
       const error = await expectTrpcError(
-        h.as('editor').credentials.create({ consumerId: consumer.id, name: 'x', spec }),
+        createCredentialAsEditor(h, consumer.id, { name: 'x', spec }),
         'BAD_REQUEST',
       );
       expect(error.message).toContain(message);
@@ -89,17 +91,17 @@ describe('consumer credentials', () => {
   });
 
   it('refuses a username in use by a live credential, and allows it again once revoked', async () => {
-    const consumer = await fx.consumer();
-    const username = uniqueName('carol');
-    const first = await h.as('editor').credentials.create({
-      consumerId: consumer.id,
+    const {
+      consumer,
+      username,
+      issued: first,
+    } = await basicOnFreshConsumer('carol', {
       name: 'one',
-      spec: basic(username, 'first long password'),
+      password: 'first long password',
     });
     const before = await databaseFingerprint(h.db);
     const error = await expectTrpcError(
-      h.as('editor').credentials.create({
-        consumerId: (await fx.consumer()).id,
+      createCredentialAsEditor(h, (await fx.consumer()).id, {
         name: 'two',
         spec: basic(username, 'second long password'),
       }),
@@ -118,8 +120,7 @@ describe('consumer credentials', () => {
       orderBy: { seq: 'asc' },
     });
     expect(changes.map((c) => c.type)).toEqual(['credential.upsert', 'credential.delete']);
-    const reused = await h.as('editor').credentials.create({
-      consumerId: consumer.id,
+    const reused = await createCredentialAsEditor(h, consumer.id, {
       name: 'three',
       spec: basic(username, 'third long password'),
     });

@@ -4,16 +4,9 @@ import { describe, expect, it } from 'vitest';
 import { sealSecret } from '../src/crypto/seal';
 import { logCredentialChange } from '../src/sync/credential-log';
 import { loadChangesSince, loadCredentialSet } from '../src/sync/sync-answer';
-import { withApiHarness } from './file-harness';
-import type { Fixtures } from './fixtures';
-import type { ApiHarness } from './harness';
+import { apiHarnessForFile } from './file-harness';
 
-let h: ApiHarness;
-let fx: Fixtures;
-withApiHarness((harness, fixtures) => {
-  h = harness;
-  fx = fixtures;
-});
+const { h, fx } = await apiHarnessForFile();
 
 /**
  * Shared hmac secrets are sealed at rest, in their row and in the credential log alike; only the

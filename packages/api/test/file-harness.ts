@@ -1,31 +1,25 @@
-import { afterAll, beforeAll } from 'vitest';
+import { afterAll } from 'vitest';
 import { type ConfigHarness, createConfigHarness } from './config-harness';
 import { type Fixtures, fixtures } from './fixtures';
 import { type ApiHarness, createApiHarness } from './harness';
 
 /**
- * Gives the file's tests one API harness (fresh database, a user per role) and its fixtures,
- * created before them and dropped after them; `use` stores them where the tests read them.
+ * The file's API harness (fresh database, a user per role) and its fixtures, made while the file
+ * loads (`const { h, fx } = await apiHarnessForFile();` at its top) and dropped after its tests.
  */
-export function withApiHarness(use: (harness: ApiHarness, fx: Fixtures) => void): void {
-  let harness: ApiHarness | undefined;
-  beforeAll(async () => {
-    harness = await createApiHarness();
-    use(harness, fixtures(harness.db));
-  });
+export async function apiHarnessForFile(): Promise<{ h: ApiHarness; fx: Fixtures }> {
+  const h = await createApiHarness();
   afterAll(async () => {
-    await harness?.drop();
+    await h.drop();
   });
+  return { h, fx: fixtures(h.db) };
 }
 
-/** The same for the config routers' harness. */
-export function withConfigHarness(use: (harness: ConfigHarness) => void): void {
-  let harness: ConfigHarness | undefined;
-  beforeAll(async () => {
-    harness = await createConfigHarness();
-    use(harness);
-  });
+/** The same for the config routers' harness: `const h = await configHarnessForFile();`. */
+export async function configHarnessForFile(): Promise<ConfigHarness> {
+  const h = await createConfigHarness();
   afterAll(async () => {
-    await harness?.drop();
+    await h.drop();
   });
+  return h;
 }

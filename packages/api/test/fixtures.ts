@@ -3,6 +3,15 @@ import { newId } from '@portico/id';
 import { generateSecret, hashSecret } from '@portico/keys';
 import { uniqueName } from './harness';
 
+/** A fresh secret of `kind`: the columns its row stores (named `fixture`) and the clear value. */
+function fixtureSecret(kind: Parameters<typeof generateSecret>[0]) {
+  const secret = generateSecret(kind);
+  return {
+    columns: { name: 'fixture', start: secret.start, hash: secret.hash },
+    clear: secret.clear,
+  };
+}
+
 /**
  * Rows written straight into the database, so each case of a test starts from its own fresh
  * entities without depending on the procedures under test.
@@ -69,17 +78,9 @@ export function fixtures(db: Db) {
       });
     },
     async key(consumerId: string) {
-      const secret = generateSecret('apiKey');
-      const row = await db.apiKey.create({
-        data: {
-          id: newId('key'),
-          consumerId,
-          name: 'fixture',
-          start: secret.start,
-          hash: secret.hash,
-        },
-      });
-      return { row, clear: secret.clear };
+      const { columns, clear } = fixtureSecret('apiKey');
+      const row = await db.apiKey.create({ data: { id: newId('key'), consumerId, ...columns } });
+      return { row, clear };
     },
     async operator(role: 'owner' | 'admin' | 'editor' | 'viewer') {
       return db.user.create({
@@ -108,29 +109,16 @@ export function fixtures(db: Db) {
       return { invite, token };
     },
     async personalToken(userId: string) {
-      const secret = generateSecret('personalToken');
+      const { columns, clear } = fixtureSecret('personalToken');
       const row = await db.personalAccessToken.create({
-        data: {
-          id: newId('token'),
-          userId,
-          name: 'fixture',
-          hash: secret.hash,
-          start: secret.start,
-        },
+        data: { id: newId('token'), userId, ...columns },
       });
-      return { row, clear: secret.clear };
+      return { row, clear };
     },
     async machineToken() {
-      const secret = generateSecret('dataPlaneToken');
+      const { columns } = fixtureSecret('dataPlaneToken');
       return db.machineToken.create({
-        data: {
-          id: newId('token'),
-          kind: 'dataplane',
-          name: 'fixture',
-          scopes: [],
-          hash: secret.hash,
-          start: secret.start,
-        },
+        data: { id: newId('token'), kind: 'dataplane', scopes: [], ...columns },
       });
     },
   };

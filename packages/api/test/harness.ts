@@ -42,27 +42,17 @@ export interface ApiHarness {
   drop(): Promise<void>;
 }
 
+/** The actor of a caller showing a personal token of `user`: an operator with `role`, or a developer. */
+export function tokenActor(user: TestUser, role: OperatorRole | 'developer'): Actor {
+  const token = { via: 'token', sessionId: null, tokenId: null } as const;
+  return role === 'developer'
+    ? { kind: 'developer', userId: user.id, email: user.email, ...token }
+    : { kind: 'operator', userId: user.id, email: user.email, role, ...token };
+}
+
 function actorFor(who: CallerName | 'otherDeveloper', user: TestUser | undefined): Actor | null {
   if (who === 'anonymous' || !user) return null;
-  if (who === 'developer' || who === 'otherDeveloper') {
-    return {
-      kind: 'developer',
-      userId: user.id,
-      email: user.email,
-      via: 'token',
-      sessionId: null,
-      tokenId: null,
-    };
-  }
-  return {
-    kind: 'operator',
-    userId: user.id,
-    email: user.email,
-    role: who,
-    via: 'token',
-    sessionId: null,
-    tokenId: null,
-  };
+  return tokenActor(user, who === 'otherDeveloper' ? 'developer' : who);
 }
 
 /** A fresh migrated database with one user of each role, and callers acting as each of them. */

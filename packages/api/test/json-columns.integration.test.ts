@@ -1,14 +1,8 @@
 import { describe, expect, it } from 'vitest';
-import { withApiHarness } from './file-harness';
-import type { Fixtures } from './fixtures';
-import { type ApiHarness, expectTrpcError } from './harness';
+import { apiHarnessForFile } from './file-harness';
+import { expectTrpcError } from './harness';
 
-let h: ApiHarness;
-let fx: Fixtures;
-withApiHarness((harness, fixtures) => {
-  h = harness;
-  fx = fixtures;
-});
+const { h, fx } = await apiHarnessForFile();
 
 describe('JSON columns read back', () => {
   it('a plan whose stored rate limit no longer fits its rule is refused on read, naming the plan and the field', async () => {

@@ -2,16 +2,11 @@ import { hashSecret, isWellFormedSecret } from '@portico/keys';
 import { describe, expect, it } from 'vitest';
 import { openSealed } from '../src/crypto/seal';
 import type { RegistryProbe } from '../src/services/registries/registry-probe';
-import { withApiHarness } from './file-harness';
-import type { Fixtures } from './fixtures';
-import { type ApiHarness, databaseFingerprint, expectTrpcError, uniqueName } from './harness';
+import { createConsulAsEditor } from './editor-calls';
+import { apiHarnessForFile } from './file-harness';
+import { databaseFingerprint, expectTrpcError, uniqueName } from './harness';
 
-let h: ApiHarness;
-let fx: Fixtures;
-withApiHarness((harness, fixtures) => {
-  h = harness;
-  fx = fixtures;
-});
+const { h, fx } = await apiHarnessForFile();
 
 /** Every stored text of the database, to prove a secret appears nowhere in it. */
 async function wholeDatabaseText(): Promise<string> {
@@ -122,12 +117,7 @@ describe('credential change log', () => {
 describe('registry credentials', () => {
   it('are sealed with AES-256-GCM, never returned, and only their presence shows', async () => {
     const secret = `s3cret-${uniqueName('pw')}`;
-    const created = await h.as('editor').registries.create({
-      name: uniqueName('consul'),
-      type: 'consul',
-      address: 'http://127.0.0.1:8500',
-      credentials: { token: secret },
-    });
+    const created = await createConsulAsEditor(h, { credentials: { token: secret } });
     expect(created.hasCredentials).toBe(true);
     expect(JSON.stringify(created)).not.toContain(secret);
     expect(JSON.stringify(await h.as('viewer').registries.get({ id: created.id }))).not.toContain(
@@ -154,10 +144,7 @@ describe('registry credentials', () => {
   });
 
   it('registries.test lists services through the probe, handing it the opened credentials', async () => {
-    const created = await h.as('editor').registries.create({
-      name: uniqueName('consul'),
-      type: 'consul',
-      address: 'http://127.0.0.1:8500',
+    const created = await createConsulAsEditor(h, {
       options: { datacenter: 'dc1' },
       credentials: { token: 'acl-token' },
     });

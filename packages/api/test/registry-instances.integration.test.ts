@@ -1,12 +1,10 @@
 import { describe, expect, it } from 'vitest';
 import type { RegistryInstance, RegistryProbe } from '../src/services/registries/registry-probe';
-import { withApiHarness } from './file-harness';
-import { type ApiHarness, expectTrpcError, uniqueName } from './harness';
+import { createConsulAsEditor } from './editor-calls';
+import { apiHarnessForFile } from './file-harness';
+import { expectTrpcError } from './harness';
 
-let h: ApiHarness;
-withApiHarness((harness) => {
-  h = harness;
-});
+const { h } = await apiHarnessForFile();
 
 const instance = (address: string, port: number, metadata: Record<string, string> = {}) =>
   ({
@@ -38,12 +36,7 @@ function registryDouble(instances: Map<string, RegistryInstance[]>) {
 
 describe('registries.instances', () => {
   it("lists a service's instances live for a viewer, with the opened credentials", async () => {
-    const created = await h.as('editor').registries.create({
-      name: uniqueName('consul'),
-      type: 'consul',
-      address: 'http://127.0.0.1:8500',
-      credentials: { token: 'acl-token' },
-    });
+    const created = await createConsulAsEditor(h, { credentials: { token: 'acl-token' } });
     const state = new Map([
       ['orders', [instance('127.0.0.2', 9001, { version: 'v2' }), instance('127.0.0.1', 9000)]],
     ]);
@@ -67,11 +60,7 @@ describe('registries.instances', () => {
   });
 
   it('reports a failing registry as a result with the reason, not an error', async () => {
-    const created = await h.as('editor').registries.create({
-      name: uniqueName('consul'),
-      type: 'consul',
-      address: 'http://127.0.0.1:8500',
-    });
+    const created = await createConsulAsEditor(h);
     const { probe } = registryDouble(new Map());
     const result = await h
       .as('viewer', { probeRegistry: probe })
@@ -84,11 +73,7 @@ describe('registries.instances', () => {
   });
 
   it('refuses without an instance-listing probe, an unknown registry, an empty service name and developers', async () => {
-    const created = await h.as('editor').registries.create({
-      name: uniqueName('consul'),
-      type: 'consul',
-      address: 'http://127.0.0.1:8500',
-    });
+    const created = await createConsulAsEditor(h);
     const servicesOnly: RegistryProbe = async () => ({ services: [] });
     const precondition = await expectTrpcError(
       h

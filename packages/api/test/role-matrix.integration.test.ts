@@ -1,12 +1,10 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { beforeAll, describe, expect, it } from 'vitest';
 import { hashPassword } from '../src/services/auth/passwords';
-import { type Fixtures, fixtures } from './fixtures';
+import { apiHarnessForFile } from './file-harness';
 import {
-  type ApiHarness,
   type AppCaller,
   CALLERS,
   type CallerName,
-  createApiHarness,
   databaseFingerprint,
   expectTrpcError,
   uniqueName,
@@ -23,12 +21,9 @@ import {
   SIGNED_IN,
 } from './role-matrix-cases';
 
-let h: ApiHarness;
-let fx: Fixtures;
+const { h, fx } = await apiHarnessForFile();
 
 beforeAll(async () => {
-  h = await createApiHarness();
-  fx = fixtures(h.db);
   await h.db.user.create({
     data: {
       id: uniqueName('usr'),
@@ -39,10 +34,6 @@ beforeAll(async () => {
       role: 'viewer',
     },
   });
-});
-
-afterAll(async () => {
-  await h?.drop();
 });
 
 describe('role matrix: every mutating procedure × every kind of caller', () => {

@@ -3,22 +3,10 @@ import { describe, expect, it } from 'vitest';
 import { openSealed } from '../src/crypto/seal';
 import { ZCreateApiInput } from '../src/routers/apis/create-api.types';
 import { createApi } from '../src/services/apis/apis';
-import { withApiHarness } from './file-harness';
-import type { Fixtures } from './fixtures';
-import {
-  type ApiHarness,
-  type CallerName,
-  databaseFingerprint,
-  expectTrpcError,
-  uniqueName,
-} from './harness';
+import { apiHarnessForFile } from './file-harness';
+import { type CallerName, databaseFingerprint, expectTrpcError, uniqueName } from './harness';
 
-let h: ApiHarness;
-let fx: Fixtures;
-withApiHarness((harness, fixtures) => {
-  h = harness;
-  fx = fixtures;
-});
+const { h, fx } = await apiHarnessForFile();
 
 /** 40 random-looking bytes: comfortably above the 32-byte HS256 minimum. */
 function strongValue(tag: string): string {
@@ -42,6 +30,15 @@ async function jwtApiInput(secretRef: string) {
     serviceId: service.id,
     auth: { type: 'jwt' as const, secretRef, algorithms: ['HS256'] },
   };
+}
+
+/** A new secret (valued from `seed`) and an API whose jwt auth references it. */
+async function jwtApiOnNewSecret(seed: string) {
+  const name = uniqueName('sec');
+  await h.as('admin').secrets.create({ name, value: strongValue(seed) });
+  const input = await jwtApiInput(name);
+  const api = await h.as('editor').apis.create(input);
+  return { name, input, api };
 }
 
 describe('secrets: storage and visibility', () => {
@@ -164,10 +161,7 @@ describe('secrets: references from APIs', () => {
   });
 
   it('delete is refused with CONFLICT naming the API while it references the secret, and the row stays', async () => {
-    const name = uniqueName('sec');
-    await h.as('admin').secrets.create({ name, value: strongValue('ref') });
-    const input = await jwtApiInput(name);
-    const api = await h.as('editor').apis.create(input);
+    const { name, input, api } = await jwtApiOnNewSecret('ref');
     expect((await h.as('viewer').secrets.list()).find((s) => s.name === name)?.usedBy).toEqual([
       input.name,
     ]);
@@ -191,10 +185,7 @@ describe('secrets: references from APIs', () => {
 
 describe('secrets: publishing', () => {
   it('rotating a referenced secret changes the draft (jwtSecretFingerprint) so the next publish makes a version', async () => {
-    const name = uniqueName('sec');
-    await h.as('admin').secrets.create({ name, value: strongValue('v1') });
-    const input = await jwtApiInput(name);
-    const api = await h.as('editor').apis.create(input);
+    const { name, api } = await jwtApiOnNewSecret('v1');
     const first = await h.as('editor').config.publish({ message: 'jwt api' });
     const published = await h.db.configVersion.findUniqueOrThrow({
       where: { number: first.number },
@@ -220,10 +211,7 @@ describe('secrets: publishing', () => {
   });
 
   it('a secret still used by the latest published version cannot be deleted until a publish drops it', async () => {
-    const name = uniqueName('sec');
-    await h.as('admin').secrets.create({ name, value: strongValue('pub') });
-    const input = await jwtApiInput(name);
-    const api = await h.as('editor').apis.create(input);
+    const { name, input, api } = await jwtApiOnNewSecret('pub');
     const version = await h.as('editor').config.publish({ message: 'uses secret' });
     await h.as('editor').apis.update({ id: api.id, auth: { type: 'key' } });
 

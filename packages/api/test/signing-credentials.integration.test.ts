@@ -1,24 +1,24 @@
-import { generateKeyPairSync, X509Certificate } from 'node:crypto';
+import { generateKeyPairSync, type KeyObject, X509Certificate } from 'node:crypto';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { ZCredentialChange } from '@portico/config';
 import { issueClientCertificate, makeCertificateAuthority } from '@portico/testkit';
 import { afterAll, describe, expect, it } from 'vitest';
-import { withApiHarness } from './file-harness';
-import type { Fixtures } from './fixtures';
-import { type ApiHarness, databaseFingerprint, expectTrpcError, uniqueName } from './harness';
+import { createCredentialAsEditor } from './editor-calls';
+import { apiHarnessForFile } from './file-harness';
+import { databaseFingerprint, expectTrpcError, uniqueName } from './harness';
 
-let h: ApiHarness;
-let fx: Fixtures;
-withApiHarness((harness, fixtures) => {
-  h = harness;
-  fx = fixtures;
-});
+const { h, fx } = await apiHarnessForFile();
 
 const dir = mkdtempSync(join(tmpdir(), 'portico-signing-creds-'));
 const ca = makeCertificateAuthority(dir, 'Credentials Test CA');
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
+
+/** A key pair's public key as SPKI PEM, the form credentials upload. */
+function publicPemOf(pair: { publicKey: KeyObject }): string {
+  return pair.publicKey.export({ format: 'pem', type: 'spki' }).toString();
+}
 
 /** A client certificate for `subject` from a throw-away CA, valid now or over a past window. */
 function certificate(subject: string, expired = false): string {
@@ -28,8 +28,7 @@ function certificate(subject: string, expired = false): string {
 describe('signing keys and client certificates', () => {
   it('generates an hmac secret, returns it once and keeps it sealed at rest', async () => {
     const consumer = await fx.consumer();
-    const issued = await h.as('editor').credentials.create({
-      consumerId: consumer.id,
+    const issued = await createCredentialAsEditor(h, consumer.id, {
       name: 'signer',
       spec: { kind: 'hmac' },
     });
@@ -51,13 +50,9 @@ describe('signing keys and client certificates', () => {
   it('stores an uploaded ed25519 public key, keyid defaulting to its JWK thumbprint', async () => {
     const consumer = await fx.consumer();
     const pair = generateKeyPairSync('ed25519');
-    const issued = await h.as('editor').credentials.create({
-      consumerId: consumer.id,
+    const issued = await createCredentialAsEditor(h, consumer.id, {
       name: 'ed',
-      spec: {
-        kind: 'ed25519',
-        publicKey: pair.publicKey.export({ format: 'pem', type: 'spki' }).toString(),
-      },
+      spec: { kind: 'ed25519', publicKey: publicPemOf(pair) },
     });
     expect(issued.secret).toBeNull();
     expect(issued.credential.identifier).toMatch(/^[A-Za-z0-9_-]{43}$/);
@@ -73,13 +68,9 @@ describe('signing keys and client certificates', () => {
     const rsa = generateKeyPairSync('rsa', { modulusLength: 2048 });
     const before = await databaseFingerprint(h.db);
     const error = await expectTrpcError(
-      h.as('editor').credentials.create({
-        consumerId: consumer.id,
+      createCredentialAsEditor(h, consumer.id, {
         name: 'rsa',
-        spec: {
-          kind: 'ed25519',
-          publicKey: rsa.publicKey.export({ format: 'pem', type: 'spki' }).toString(),
-        },
+        spec: { kind: 'ed25519', publicKey: publicPemOf(rsa) },
       }),
       'BAD_REQUEST',
     );
@@ -91,8 +82,7 @@ describe('signing keys and client certificates', () => {
     const consumer = await fx.consumer();
     const cn = uniqueName('client');
     const pem = certificate(`/O=Acme/CN=${cn}`);
-    const byFingerprint = await h.as('editor').credentials.create({
-      consumerId: consumer.id,
+    const byFingerprint = await createCredentialAsEditor(h, consumer.id, {
       name: 'cert',
       spec: { kind: 'mtls', certificate: pem },
     });
@@ -100,8 +90,7 @@ describe('signing keys and client certificates', () => {
       identifier: new X509Certificate(pem).fingerprint256.replaceAll(':', '').toLowerCase(),
       matchBy: 'fingerprint',
     });
-    const bySubject = await h.as('editor').credentials.create({
-      consumerId: consumer.id,
+    const bySubject = await createCredentialAsEditor(h, consumer.id, {
       name: 'subject',
       spec: { kind: 'mtls', matchBy: 'subject', certificate: pem },
     });
@@ -115,8 +104,7 @@ describe('signing keys and client certificates', () => {
     const consumer = await fx.consumer();
     const before = await databaseFingerprint(h.db);
     const expired = await expectTrpcError(
-      h.as('editor').credentials.create({
-        consumerId: consumer.id,
+      createCredentialAsEditor(h, consumer.id, {
         name: 'old',
         spec: { kind: 'mtls', certificate: certificate('/CN=old', true) },
       }),
@@ -126,8 +114,7 @@ describe('signing keys and client certificates', () => {
       /^spec\.certificate: expired on .*; upload a current certificate$/,
     );
     const mismatch = await expectTrpcError(
-      h.as('editor').credentials.create({
-        consumerId: consumer.id,
+      createCredentialAsEditor(h, consumer.id, {
         name: 'mismatch',
         spec: { kind: 'mtls', certificate: certificate('/CN=x'), fingerprint: 'ab'.repeat(32) },
       }),
@@ -135,9 +122,7 @@ describe('signing keys and client certificates', () => {
     );
     expect(mismatch.message).toBe('spec.fingerprint: does not match the uploaded certificate');
     const nothing = await expectTrpcError(
-      h
-        .as('editor')
-        .credentials.create({ consumerId: consumer.id, name: 'none', spec: { kind: 'mtls' } }),
+      createCredentialAsEditor(h, consumer.id, { name: 'none', spec: { kind: 'mtls' } }),
       'BAD_REQUEST',
     );
     expect(nothing.message).toContain(

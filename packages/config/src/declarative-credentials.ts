@@ -11,10 +11,18 @@ import { canonicalSubject } from './certificate-subject';
 export const PASSWORD_HASH_SHAPE =
   /^\$scrypt\$ln=\d{1,2},r=\d{1,2},p=\d{1,2}\$[A-Za-z0-9+/]+={0,2}\$[A-Za-z0-9+/]+={0,2}$/;
 
+/** A credential's label; `default` when the file gives none. */
+const ZCredentialLabel = z.string().trim().min(1).max(100).default('default');
+
+/** Where the CLI reads a write-only secret from; the server is sent the value, never the name. */
+const ZEnvVariableName = z
+  .string()
+  .regex(/^[A-Za-z_][A-Za-z0-9_]*$/, 'must be an environment variable name');
+
 export const ZDeclarativeBasicCredential = z
   .object({
     kind: z.literal('basic'),
-    name: z.string().trim().min(1).max(100).default('default'),
+    name: ZCredentialLabel,
     username: z
       .string()
       .min(1)
@@ -27,10 +35,7 @@ export const ZDeclarativeBasicCredential = z
       .regex(PASSWORD_HASH_SHAPE, 'must be a scrypt hash "$scrypt$ln=…,r=…,p=…$<salt>$<hash>"')
       .optional(),
     /** The environment variable the CLI reads the password from (it sends `password` instead). */
-    passwordEnv: z
-      .string()
-      .regex(/^[A-Za-z_][A-Za-z0-9_]*$/, 'must be an environment variable name')
-      .optional(),
+    passwordEnv: ZEnvVariableName.optional(),
     /** The clear password, as the CLI sends it after reading `passwordEnv`; hashed on apply. */
     password: z.string().min(12, 'must be at least 12 characters').max(1024).optional(),
   })
@@ -61,13 +66,10 @@ const ZKeyId = z
 export const ZDeclarativeHmacCredential = z
   .object({
     kind: z.literal('hmac'),
-    name: z.string().trim().min(1).max(100).default('default'),
+    name: ZCredentialLabel,
     keyid: ZKeyId,
     /** The environment variable the CLI reads the base64 secret from. */
-    secretEnv: z
-      .string()
-      .regex(/^[A-Za-z_][A-Za-z0-9_]*$/, 'must be an environment variable name')
-      .optional(),
+    secretEnv: ZEnvVariableName.optional(),
     /** The base64 secret (32 to 512 bytes), as the CLI sends it after reading `secretEnv`. */
     secret: z
       .string()
@@ -87,7 +89,7 @@ export const ZDeclarativeHmacCredential = z
 /** An Ed25519 signing key: public material only, so the file can hold it whole. */
 export const ZDeclarativeEd25519Credential = z.object({
   kind: z.literal('ed25519'),
-  name: z.string().trim().min(1).max(100).default('default'),
+  name: ZCredentialLabel,
   /** The keyid signers put in Signature-Input. */
   keyid: ZKeyId,
   /** SPKI PEM (`-----BEGIN PUBLIC KEY-----`). */
@@ -107,7 +109,7 @@ export const ZDeclarativeEd25519Credential = z.object({
 export const ZDeclarativeMtlsCredential = z
   .object({
     kind: z.literal('mtls'),
-    name: z.string().trim().min(1).max(100).default('default'),
+    name: ZCredentialLabel,
     fingerprint: z
       .string()
       .regex(

@@ -57,69 +57,66 @@ export interface ChartProps<Point extends Record<string, unknown>> {
   unit?: string;
 }
 
-/** Values over time as lines (Recharts), sized to its container. */
-export function TimeSeriesChart<Point extends Record<string, unknown>>({
+/** One chart of either kind: the grid, axes, tooltip and legend are the same for both. */
+function SeriesChart<Point extends Record<string, unknown>>({
+  kind,
   data,
   x,
   series,
   height = 240,
   label,
   unit,
-}: ChartProps<Point>) {
+}: ChartProps<Point> & { kind: 'line' | 'bar' }) {
+  const Chart = kind === 'line' ? LineChart : RechartsBarChart;
   return (
     <ChartFrame label={label} height={height}>
-      <LineChart data={data} margin={MARGIN}>
+      <Chart data={data} margin={MARGIN}>
         <CartesianGrid stroke="var(--pui-border)" vertical={false} />
-        <XAxis dataKey={x} tick={TICK} stroke="var(--pui-muted)" minTickGap={24} />
+        {/* Time labels are wide: lines leave room between ticks; bars label every category. */}
+        <XAxis
+          dataKey={x}
+          tick={TICK}
+          stroke="var(--pui-muted)"
+          {...(kind === 'line' ? { minTickGap: 24 } : {})}
+        />
         <YAxis tick={TICK} stroke="var(--pui-muted)" unit={unit} width={48} allowDecimals={false} />
         <Tooltip />
         {series.length > 1 ? <Legend wrapperStyle={{ fontSize: 12 }} /> : null}
-        {series.map((s, i) => (
-          <Line
-            key={s.key}
-            type="monotone"
-            dataKey={s.key}
-            name={s.label}
-            stroke={colorOf(s, i)}
-            strokeWidth={2}
-            dot={data.length < 30}
-            isAnimationActive={false}
-          />
-        ))}
-      </LineChart>
+        {series.map((s, i) =>
+          kind === 'line' ? (
+            <Line
+              key={s.key}
+              type="monotone"
+              dataKey={s.key}
+              name={s.label}
+              stroke={colorOf(s, i)}
+              strokeWidth={2}
+              dot={data.length < 30}
+              isAnimationActive={false}
+            />
+          ) : (
+            <Bar
+              key={s.key}
+              dataKey={s.key}
+              name={s.label}
+              fill={colorOf(s, i)}
+              radius={[4, 4, 0, 0]}
+              maxBarSize={56}
+              isAnimationActive={false}
+            />
+          ),
+        )}
+      </Chart>
     </ChartFrame>
   );
 }
 
+/** Values over time as lines (Recharts), sized to its container. */
+export function TimeSeriesChart<Point extends Record<string, unknown>>(props: ChartProps<Point>) {
+  return <SeriesChart kind="line" {...props} />;
+}
+
 /** Counts per category as bars (Recharts), e.g. errors by status code. */
-export function BarChart<Point extends Record<string, unknown>>({
-  data,
-  x,
-  series,
-  height = 240,
-  label,
-  unit,
-}: ChartProps<Point>) {
-  return (
-    <ChartFrame label={label} height={height}>
-      <RechartsBarChart data={data} margin={MARGIN}>
-        <CartesianGrid stroke="var(--pui-border)" vertical={false} />
-        <XAxis dataKey={x} tick={TICK} stroke="var(--pui-muted)" />
-        <YAxis tick={TICK} stroke="var(--pui-muted)" unit={unit} width={48} allowDecimals={false} />
-        <Tooltip />
-        {series.length > 1 ? <Legend wrapperStyle={{ fontSize: 12 }} /> : null}
-        {series.map((s, i) => (
-          <Bar
-            key={s.key}
-            dataKey={s.key}
-            name={s.label}
-            fill={colorOf(s, i)}
-            radius={[4, 4, 0, 0]}
-            maxBarSize={56}
-            isAnimationActive={false}
-          />
-        ))}
-      </RechartsBarChart>
-    </ChartFrame>
-  );
+export function BarChart<Point extends Record<string, unknown>>(props: ChartProps<Point>) {
+  return <SeriesChart kind="bar" {...props} />;
 }

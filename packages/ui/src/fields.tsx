@@ -56,37 +56,54 @@ function useControlAttributes(id: string | undefined, error?: string | null, hin
   };
 }
 
-/** A labelled text input with its hint or error. */
-export function TextField({
+type ControlAttributes = ReturnType<typeof useControlAttributes>;
+
+/** A control in its frame; `children` draws it with attributes tying it to label and message. */
+function FramedControl({
+  id,
   label,
   hint,
   error,
-  id,
-  className,
-  ...input
-}: FieldFrame & InputHTMLAttributes<HTMLInputElement>) {
+  children,
+}: FieldFrame & { id?: string | undefined; children: (control: ControlAttributes) => ReactNode }) {
   const control = useControlAttributes(id, error, hint);
   return (
     <Frame id={control.id} label={label} hint={hint} error={error}>
-      <input {...control} className={cx('pui-input', className)} {...input} />
+      {children(control)}
     </Frame>
   );
 }
 
-/** A labelled multi-line input. */
-export function TextAreaField({
-  label,
-  hint,
-  error,
-  id,
-  className,
-  ...input
-}: FieldFrame & TextareaHTMLAttributes<HTMLTextAreaElement>) {
-  const control = useControlAttributes(id, error, hint);
+/** The frame's part of a field's props. */
+function frameOf({ label, hint, error, id }: FieldFrame & { id?: string | undefined }) {
+  return { label, hint, error, id };
+}
+
+/** The control's part of a field's props: all but the frame's, `classes` before the caller's. */
+function controlOf<
+  Props extends FieldFrame & { id?: string | undefined; className?: string | undefined },
+>(
+  { label: _label, hint: _hint, error: _error, id: _id, className, ...control }: Props,
+  ...classes: string[]
+) {
+  return { ...control, className: cx(...classes, className) };
+}
+
+/** A labelled text input with its hint or error. */
+export function TextField(props: FieldFrame & InputHTMLAttributes<HTMLInputElement>) {
   return (
-    <Frame id={control.id} label={label} hint={hint} error={error}>
-      <textarea {...control} className={cx('pui-input', 'pui-textarea', className)} {...input} />
-    </Frame>
+    <FramedControl {...frameOf(props)}>
+      {(control) => <input {...control} {...controlOf(props, 'pui-input')} />}
+    </FramedControl>
+  );
+}
+
+/** A labelled multi-line input. */
+export function TextAreaField(props: FieldFrame & TextareaHTMLAttributes<HTMLTextAreaElement>) {
+  return (
+    <FramedControl {...frameOf(props)}>
+      {(control) => <textarea {...control} {...controlOf(props, 'pui-input', 'pui-textarea')} />}
+    </FramedControl>
   );
 }
 
@@ -105,17 +122,18 @@ export function SelectField({
   className,
   ...select
 }: FieldFrame & SelectHTMLAttributes<HTMLSelectElement> & { options: SelectOption[] }) {
-  const control = useControlAttributes(id, error, hint);
   return (
-    <Frame id={control.id} label={label} hint={hint} error={error}>
-      <select {...control} className={cx('pui-input', 'pui-select', className)} {...select}>
-        {options.map((o) => (
-          <option key={o.value} value={o.value}>
-            {o.label}
-          </option>
-        ))}
-      </select>
-    </Frame>
+    <FramedControl id={id} label={label} hint={hint} error={error}>
+      {(control) => (
+        <select {...control} className={cx('pui-input', 'pui-select', className)} {...select}>
+          {options.map((o) => (
+            <option key={o.value} value={o.value}>
+              {o.label}
+            </option>
+          ))}
+        </select>
+      )}
+    </FramedControl>
   );
 }
 

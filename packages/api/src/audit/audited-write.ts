@@ -67,18 +67,28 @@ export function auditedDelete<T extends { id: string }>(
   });
 }
 
+/** What a service's change returns: the entity as it was and as it is. */
+export interface Change<T> {
+  before: unknown;
+  after: T;
+  /** False when the call was a no-op (e.g. revoking what is already revoked): nothing to audit. */
+  changed?: boolean;
+}
+
 /**
- * Changes one entity through its service (which returns it as it was and as it is) and audits
- * both, in one transaction. Resolves to the entity as it is now.
+ * Changes one entity through its service and audits both states, in one transaction (no row
+ * when the service reports the call changed nothing). Resolves to the entity as it is now.
  */
 export function auditedChange<T extends { id: string }>(
   ctx: AuditedContext,
   target: AuditTarget,
-  change: (tx: Prisma.TransactionClient) => Promise<{ before: unknown; after: T }>,
+  change: (tx: Prisma.TransactionClient) => Promise<Change<T>>,
 ): Promise<T> {
   return ctx.db.$transaction(async (tx) => {
-    const { before, after } = await change(tx);
-    await recordAudit(tx, ctx, { ...target, targetId: after.id, before, after });
+    const { before, after, changed } = await change(tx);
+    if (changed !== false) {
+      await recordAudit(tx, ctx, { ...target, targetId: after.id, before, after });
+    }
     return after;
   });
 }

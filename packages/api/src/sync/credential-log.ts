@@ -41,21 +41,87 @@ async function append(
   await tx.$executeRaw`SELECT pg_notify(${CHANGES_CHANNEL}, 'credentials')`;
 }
 
+/** The entities the log carries; each has an upsert and a delete entry. */
 type LoggedEntity = 'consumer' | 'key' | 'subscription' | 'credential';
 
+const DELETE_TYPES = {
+  consumer: 'consumer.delete',
+  key: 'key.delete',
+  subscription: 'subscription.delete',
+  credential: 'credential.delete',
+} as const satisfies Record<LoggedEntity, CredentialChangeEntry['type']>;
+
+/** A key or credential gateways should accept now: present, not revoked, not yet expired. */
+function usable<Row extends { revokedAt: Date | null; expiresAt: Date | null }>(
+  row: Row | null,
+): row is Row {
+  return (
+    row !== null &&
+    row.revokedAt === null &&
+    (row.expiresAt === null || row.expiresAt.getTime() > Date.now())
+  );
+}
+
+type StateReader = (
+  tx: Prisma.TransactionClient,
+  id: string,
+) => Promise<CredentialChangeEntry | null>;
+
+/**
+ * Each entity's upsert entry as its row is now in `tx`, or null when gateways should not hold it:
+ * a consumer while it exists (with its status), a key or credential while usable, a subscription
+ * while active.
+ */
+const CURRENT_STATE: Record<LoggedEntity, StateReader> = {
+  consumer: async (tx, id) => {
+    const consumer = await tx.consumer.findUnique({
+      where: { id },
+      select: { id: true, name: true, status: true },
+    });
+    return consumer && { type: 'consumer.upsert', consumer };
+  },
+  key: async (tx, id) => {
+    const key = await tx.apiKey.findUnique({
+      where: { id },
+      select: { id: true, consumerId: true, hash: true, expiresAt: true, revokedAt: true },
+    });
+    if (!usable(key)) return null;
+    const { revokedAt: _revokedAt, expiresAt, ...streamed } = key;
+    return {
+      type: 'key.upsert',
+      key: { ...streamed, expiresAt: expiresAt?.toISOString() ?? null },
+    };
+  },
+  subscription: async (tx, id) => {
+    const subscription = await tx.subscription.findUnique({
+      where: { id, status: 'active' },
+      select: { id: true, consumerId: true, planId: true },
+    });
+    return subscription && { type: 'subscription.upsert', subscription };
+  },
+  credential: async (tx, id) => {
+    const row = await tx.consumerCredential.findUnique({
+      where: { id },
+      select: { ...STREAMED_CREDENTIAL_COLUMNS, revokedAt: true },
+    });
+    return usable(row) ? { type: 'credential.upsert', credential: credentialForLog(row) } : null;
+  },
+};
+
+/** Logs an entity's current state: its upsert while gateways should hold it, else its deletion. */
+async function appendCurrentState(
+  tx: Prisma.TransactionClient,
+  entity: { kind: LoggedEntity; id: string },
+): Promise<void> {
+  const upsert = await CURRENT_STATE[entity.kind](tx, entity.id);
+  await append(tx, entity.id, upsert ?? { type: DELETE_TYPES[entity.kind], id: entity.id });
+}
+
 /** One entity to log at the flush, keyed `<entity>:<id>` so it is logged once. */
-type HeldBack = Map<string, { entity: LoggedEntity; id: string }>;
+type HeldBack = Map<string, { kind: LoggedEntity; id: string }>;
 
 /** Transactions whose log appends are held back until `flush`, in first-seen order. */
 const deferred = new WeakMap<Prisma.TransactionClient, HeldBack>();
-
-/** True (and remembered for the flush) when `tx` defers its log appends. */
-function heldBack(tx: Prisma.TransactionClient, entity: LoggedEntity, id: string): boolean {
-  const held = deferred.get(tx);
-  const key = `${entity}:${id}`;
-  if (held !== undefined && !held.has(key)) held.set(key, { entity, id });
-  return held !== undefined;
-}
 
 export interface DeferredCredentialLog {
   /** Appends one entry per entity logged since `deferCredentialLog`, in its state now. */
@@ -74,118 +140,44 @@ export function deferCredentialLog(tx: Prisma.TransactionClient): DeferredCreden
   return {
     async flush() {
       deferred.delete(tx);
-      for (const { entity, id } of held.values()) await LOGGERS[entity](tx, id);
+      for (const entity of held.values()) await appendCurrentState(tx, entity);
     },
   };
 }
 
-/** Logs a consumer's current state (upsert with its status) or its deletion. */
-export async function logConsumerChange(
+/** Logs the entity now, or remembers it for the flush when `tx` defers its appends. */
+async function logChange(
   tx: Prisma.TransactionClient,
-  consumerId: string,
+  entity: { kind: LoggedEntity; id: string },
 ): Promise<void> {
-  if (heldBack(tx, 'consumer', consumerId)) return;
-  const consumer = await tx.consumer.findUnique({
-    where: { id: consumerId },
-    select: { id: true, name: true, status: true },
-  });
-  // Keys and subscriptions are not re-logged: gateways join them to the consumer by id, and a
-  // deleted consumer's keys stop matching because the consumer is gone.
-  await append(
-    tx,
-    consumerId,
-    consumer
-      ? {
-          type: 'consumer.upsert',
-          consumer: { id: consumer.id, name: consumer.name, status: consumer.status },
-        }
-      : { type: 'consumer.delete', id: consumerId },
-  );
+  const held = deferred.get(tx);
+  if (held === undefined) {
+    await appendCurrentState(tx, entity);
+    return;
+  }
+  const key = `${entity.kind}:${entity.id}`;
+  if (!held.has(key)) held.set(key, entity);
 }
+
+/**
+ * Logs a consumer's current state (upsert with its status) or its deletion. Its keys and
+ * subscriptions are not re-logged: gateways join them to the consumer by id, and a deleted
+ * consumer's keys stop matching because the consumer is gone.
+ */
+export const logConsumerChange = (tx: Prisma.TransactionClient, consumerId: string) =>
+  logChange(tx, { kind: 'consumer', id: consumerId });
 
 /** Logs a key as usable (upsert) or not (delete: missing, revoked, or already expired). */
-export async function logKeyChange(tx: Prisma.TransactionClient, keyId: string): Promise<void> {
-  if (heldBack(tx, 'key', keyId)) return;
-  const key = await tx.apiKey.findUnique({
-    where: { id: keyId },
-    select: { id: true, consumerId: true, hash: true, expiresAt: true, revokedAt: true },
-  });
-  const live =
-    key !== null &&
-    key.revokedAt === null &&
-    (key.expiresAt === null || key.expiresAt.getTime() > Date.now());
-  await append(
-    tx,
-    keyId,
-    live
-      ? {
-          type: 'key.upsert',
-          key: {
-            id: key.id,
-            consumerId: key.consumerId,
-            hash: key.hash,
-            expiresAt: key.expiresAt ? key.expiresAt.toISOString() : null,
-          },
-        }
-      : { type: 'key.delete', id: keyId },
-  );
-}
+export const logKeyChange = (tx: Prisma.TransactionClient, keyId: string) =>
+  logChange(tx, { kind: 'key', id: keyId });
 
 /** Logs a subscription as active (upsert) or as anything else (delete: gateways only hold active ones). */
-export async function logSubscriptionChange(
-  tx: Prisma.TransactionClient,
-  subscriptionId: string,
-): Promise<void> {
-  if (heldBack(tx, 'subscription', subscriptionId)) return;
-  const subscription = await tx.subscription.findUnique({
-    where: { id: subscriptionId },
-    select: { id: true, consumerId: true, planId: true, status: true },
-  });
-  await append(
-    tx,
-    subscriptionId,
-    subscription && subscription.status === 'active'
-      ? {
-          type: 'subscription.upsert',
-          subscription: {
-            id: subscription.id,
-            consumerId: subscription.consumerId,
-            planId: subscription.planId,
-          },
-        }
-      : { type: 'subscription.delete', id: subscriptionId },
-  );
-}
+export const logSubscriptionChange = (tx: Prisma.TransactionClient, subscriptionId: string) =>
+  logChange(tx, { kind: 'subscription', id: subscriptionId });
 
 /**
  * Logs a consumer credential (basic, signing key, client certificate) as usable (upsert) or not
  * (delete: missing, revoked, or already expired), like keys.
  */
-export async function logCredentialChange(
-  tx: Prisma.TransactionClient,
-  credentialId: string,
-): Promise<void> {
-  if (heldBack(tx, 'credential', credentialId)) return;
-  const row = await tx.consumerCredential.findUnique({
-    where: { id: credentialId },
-    select: { ...STREAMED_CREDENTIAL_COLUMNS, revokedAt: true },
-  });
-  const live =
-    row !== null &&
-    row.revokedAt === null &&
-    (row.expiresAt === null || row.expiresAt.getTime() > Date.now());
-  await append(
-    tx,
-    credentialId,
-    live
-      ? { type: 'credential.upsert', credential: credentialForLog(row) }
-      : { type: 'credential.delete', id: credentialId },
-  );
-}
-
-const LOGGERS: Record<LoggedEntity, (tx: Prisma.TransactionClient, id: string) => Promise<void>> = {
-  consumer: logConsumerChange,
-  key: logKeyChange,
-  subscription: logSubscriptionChange,
-  credential: logCredentialChange,
-};
+export const logCredentialChange = (tx: Prisma.TransactionClient, credentialId: string) =>
+  logChange(tx, { kind: 'credential', id: credentialId });

@@ -130,24 +130,51 @@ async function loadRegistrySecrets(
     where: { id: { in: ids }, credentialsSealed: { not: null } },
     select: { id: true, credentialsSealed: true },
   });
-  const secrets: Record<string, Record<string, string>> = {};
-  for (const row of rows) {
-    if (row.credentialsSealed === null) continue;
+  return openSealedEntries(
+    deps.secretKey,
+    rows.map((row) => ({ key: row.id, sealed: row.credentialsSealed })),
+    { read: stringFields, onError: deps.onSecretError },
+  );
+}
+
+/** The string fields of a JSON object (registry credentials); undefined for anything else. */
+function stringFields(json: string): Record<string, string> | undefined {
+  const parsed: unknown = JSON.parse(json);
+  if (parsed === null || typeof parsed !== 'object' || Array.isArray(parsed)) return undefined;
+  return Object.fromEntries(
+    Object.entries(parsed).filter(
+      (entry): entry is [string, string] => typeof entry[1] === 'string',
+    ),
+  );
+}
+
+interface OpenOptions<T> {
+  /** Reads an opened value; undefined leaves the entry out. */
+  read: (clear: string) => T | undefined;
+  /** Told about an entry that cannot be opened or read (wrong key); it is left out. */
+  onError: ((key: string, error: unknown) => void) | undefined;
+}
+
+/** Opens sealed values into a record by key; one that cannot be opened is left out and reported. */
+function openSealedEntries<T>(
+  secretKey: Buffer,
+  entries: { key: string; sealed: string | null }[],
+  { read, onError }: OpenOptions<T>,
+): Record<string, T> {
+  const opened: Record<string, T> = {};
+  for (const { key, sealed } of entries) {
+    if (sealed === null) continue;
     try {
-      const parsed: unknown = JSON.parse(openSealed(deps.secretKey, row.credentialsSealed));
-      if (parsed !== null && typeof parsed === 'object' && !Array.isArray(parsed)) {
-        secrets[row.id] = Object.fromEntries(
-          Object.entries(parsed).filter(
-            (entry): entry is [string, string] => typeof entry[1] === 'string',
-          ),
-        );
-      }
+      const value = read(openSealed(secretKey, sealed));
+      if (value !== undefined) opened[key] = value;
     } catch (error) {
-      deps.onSecretError?.(row.id, error);
+      onError?.(key, error);
     }
   }
-  return secrets;
+  return opened;
 }
+
+const asIs = (clear: string): string => clear;
 
 /**
  * The shared secrets the snapshot's jwt APIs reference, by name, opened with the same key as
@@ -172,15 +199,11 @@ async function loadJwtSecrets(
     where: { name: { in: names } },
     select: { name: true, valueSealed: true },
   });
-  const secrets: Record<string, string> = {};
-  for (const row of rows) {
-    try {
-      secrets[row.name] = openSealed(deps.secretKey, row.valueSealed);
-    } catch (error) {
-      deps.onJwtSecretError?.(row.name, error);
-    }
-  }
-  return secrets;
+  return openSealedEntries(
+    deps.secretKey,
+    rows.map((row) => ({ key: row.name, sealed: row.valueSealed })),
+    { read: asIs, onError: deps.onJwtSecretError },
+  );
 }
 
 /**
@@ -199,15 +222,11 @@ async function loadTlsKeys(
     where: { id: { in: ids } },
     select: { id: true, keySealed: true },
   });
-  const keys: Record<string, string> = {};
-  for (const row of rows) {
-    try {
-      keys[row.id] = openSealed(deps.secretKey, row.keySealed);
-    } catch (error) {
-      deps.onTlsKeyError?.(row.id, error);
-    }
-  }
-  return keys;
+  return openSealedEntries(
+    deps.secretKey,
+    rows.map((row) => ({ key: row.id, sealed: row.keySealed })),
+    { read: asIs, onError: deps.onTlsKeyError },
+  );
 }
 
 /**

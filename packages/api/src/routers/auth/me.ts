@@ -1,9 +1,10 @@
-import { notFound } from '../../services/shared/domain-errors';
+import { loadUser } from '../../services/users/load-user';
 import { toUserView } from '../../services/users/user-view';
-import { authedProcedure } from '../../trpc';
+import { type Actor, type ApiContext, authedProcedure } from '../../trpc';
 
-export const meProcedure = authedProcedure.query(async ({ ctx }) => {
-  const user = await ctx.db.user.findUnique({ where: { id: ctx.actor.userId } });
-  if (!user) throw notFound('user', ctx.actor.userId);
-  return { user: toUserView(user), via: ctx.actor.via };
-});
+/** The signed-in user and how they came (session or token): what both `me` procedures answer. */
+export async function signedInUser(ctx: Pick<ApiContext, 'db'> & { actor: Actor }) {
+  return { user: toUserView(await loadUser(ctx.db, ctx.actor.userId)), via: ctx.actor.via };
+}
+
+export const meProcedure = authedProcedure.query(({ ctx }) => signedInUser(ctx));

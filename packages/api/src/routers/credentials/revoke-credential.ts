@@ -1,5 +1,5 @@
 import { ownedResourceProcedure } from '../../access/owned-resource-procedure';
-import { recordAudit } from '../../audit/record-audit';
+import { auditedChange } from '../../audit/audited-write';
 import { revokeCredential } from '../../services/credentials/consumer-credentials';
 import { ZCredentialIdInput } from './credential.types';
 
@@ -7,21 +7,7 @@ import { ZCredentialIdInput } from './credential.types';
 export const revokeCredentialProcedure = ownedResourceProcedure('editor')
   .input(ZCredentialIdInput)
   .mutation(({ ctx, input }) =>
-    ctx.db.$transaction(async (tx) => {
-      const { before, after, changed } = await revokeCredential(
-        tx,
-        ctx.ownerScope,
-        input.id,
-        ctx.now(),
-      );
-      if (changed)
-        await recordAudit(tx, ctx, {
-          action: 'credential.revoke',
-          targetType: 'credential',
-          targetId: after.id,
-          before,
-          after,
-        });
-      return after;
-    }),
+    auditedChange(ctx, { action: 'credential.revoke', targetType: 'credential' }, (tx) =>
+      revokeCredential(tx, ctx.ownerScope, input.id, ctx.now()),
+    ),
   );

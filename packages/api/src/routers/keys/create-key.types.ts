@@ -1,16 +1,15 @@
 import { z } from 'zod';
+import {
+  ZCredentialExpiresInSeconds,
+  ZCredentialName,
+} from '../../services/credentials/credential-specs';
 import { ZId } from '../../services/shared/schemas';
 
-/** A key's label, shared by the console's and the portal's create-key inputs. */
-export const ZKeyName = z.string().trim().min(1, 'must not be empty').max(100).default('default');
+/** A key is labelled (shared by the console's and the portal's inputs) like any credential. */
+export const ZKeyName = ZCredentialName;
 
-/** Unset: the key does not expire. */
-export const ZKeyExpiresInSeconds = z
-  .number()
-  .int()
-  .min(60)
-  .max(10 * 365 * 86_400)
-  .optional();
+/** Unset: the key does not expire; the bounds are a credential's. */
+export const ZKeyExpiresInSeconds = ZCredentialExpiresInSeconds;
 
 export const ZCreateKeyInput = z.object({
   consumerId: ZId,

@@ -1,9 +1,3 @@
-import { z } from 'zod';
-import { checkWindow, ZUsageEntityFilterFields, ZUsageWindowFields } from './usage-filters.types';
+import { ZUsageEntityFilterFields, ZUsageWindowInput } from './usage-filters.types';
 
-export const ZUsageErrorsInput = z
-  .object({
-    ...ZUsageWindowFields,
-    ...ZUsageEntityFilterFields,
-  })
-  .superRefine(checkWindow);
+export const ZUsageErrorsInput = ZUsageWindowInput.safeExtend(ZUsageEntityFilterFields);

@@ -1,6 +1,3 @@
-import { z } from 'zod';
-import { checkWindow, ZUsageFilterFields, ZUsageWindowFields } from './usage-filters.types';
+import { ZUsageFilterFields, ZUsageWindowInput } from './usage-filters.types';
 
-export const ZUsageLatencyInput = z
-  .object({ ...ZUsageWindowFields, ...ZUsageFilterFields })
-  .superRefine(checkWindow);
+export const ZUsageLatencyInput = ZUsageWindowInput.safeExtend(ZUsageFilterFields);

@@ -1,10 +1,6 @@
-import { z } from 'zod';
-import { checkWindow, ZUsageFilterFields, ZUsageWindowFields } from './usage-filters.types';
+import { ZGranularity, ZUsageFilterFields, ZUsageWindowInput } from './usage-filters.types';
 
-export const ZUsageSeriesInput = z
-  .object({
-    ...ZUsageWindowFields,
-    granularity: z.enum(['minute', 'hour', 'day']),
-    ...ZUsageFilterFields,
-  })
-  .superRefine(checkWindow);
+export const ZUsageSeriesInput = ZUsageWindowInput.safeExtend({
+  granularity: ZGranularity,
+  ...ZUsageFilterFields,
+});

@@ -1,11 +1,8 @@
 import { z } from 'zod';
 import { ZId } from '../../services/shared/schemas';
-import { checkWindow, ZUsageWindowFields } from './usage-filters.types';
+import { ZUsageWindowInput } from './usage-filters.types';
 
-export const ZTopApisInput = z
-  .object({
-    ...ZUsageWindowFields,
-    consumerId: ZId.optional(),
-    limit: z.number().int().min(1).max(100).default(10),
-  })
-  .superRefine(checkWindow);
+export const ZTopApisInput = ZUsageWindowInput.safeExtend({
+  consumerId: ZId.optional(),
+  limit: z.number().int().min(1).max(100).default(10),
+});

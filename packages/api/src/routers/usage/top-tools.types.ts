@@ -1,12 +1,9 @@
 import { z } from 'zod';
 import { ZId } from '../../services/shared/schemas';
-import { checkWindow, ZUsageWindowFields } from './usage-filters.types';
+import { ZUsageWindowInput } from './usage-filters.types';
 
-export const ZTopToolsInput = z
-  .object({
-    ...ZUsageWindowFields,
-    apiId: ZId.optional(),
-    consumerId: ZId.optional(),
-    limit: z.number().int().min(1).max(100).default(20),
-  })
-  .superRefine(checkWindow);
+export const ZTopToolsInput = ZUsageWindowInput.safeExtend({
+  apiId: ZId.optional(),
+  consumerId: ZId.optional(),
+  limit: z.number().int().min(1).max(100).default(20),
+});

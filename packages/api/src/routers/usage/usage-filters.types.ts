@@ -36,3 +36,12 @@ export function checkWindow(value: { from: Date; to: Date }, ctx: z.RefinementCt
     });
   }
 }
+
+/** How finely a usage series is bucketed. */
+export const ZGranularity = z.enum(['minute', 'hour', 'day']);
+
+/**
+ * A usage input over a window, checked by checkWindow; each query adds its own fields with
+ * `.safeExtend`, which keeps the check.
+ */
+export const ZUsageWindowInput = z.object(ZUsageWindowFields).superRefine(checkWindow);

@@ -30,12 +30,12 @@ interface UserRow {
   emailVerifiedAt: Date | null;
 }
 
-function toActor(
-  user: UserRow,
-  via: 'session' | 'token',
-  sessionId: string | null,
-  tokenId: string | null,
-): Actor | null {
+/** How the actor signed this request: a session or a personal token, and which. */
+type ActorOrigin =
+  | { via: 'session'; sessionId: string; tokenId: null }
+  | { via: 'token'; sessionId: null; tokenId: string };
+
+function toActor(user: UserRow, { via, sessionId, tokenId }: ActorOrigin): Actor | null {
   if (user.disabledAt || accountNotUsableReason(user) !== null) return null;
   if (user.kind === 'operator') {
     if (!user.role) return null;
@@ -50,6 +50,21 @@ function toActor(
     };
   }
   return { kind: 'developer', userId: user.id, email: user.email, via, sessionId, tokenId };
+}
+
+/** The actor of a session or token that is neither revoked nor expired, whose user may act. */
+function liveActor(
+  presented: { revokedAt: Date | null; expiresAt: Date | null; user: UserRow },
+  origin: ActorOrigin,
+  now: Date,
+): Actor | null {
+  if (presented.revokedAt || (presented.expiresAt && presented.expiresAt <= now)) return null;
+  return toActor(presented.user, origin);
+}
+
+/** Last-use stamps older than this are rewritten; newer ones are left, to write at most once a minute. */
+function staleBefore(now: Date): Date {
+  return new Date(now.getTime() - LAST_USED_WRITE_INTERVAL_MS);
 }
 
 /**
@@ -77,13 +92,12 @@ async function resolveToken(
     where: { hash: hashSecret(token) },
     include: { user: true },
   });
-  if (!record || record.revokedAt || (record.expiresAt && record.expiresAt <= now)) return null;
-  const actor = toActor(record.user, 'token', null, record.id);
+  const actor =
+    record && liveActor(record, { via: 'token', sessionId: null, tokenId: record.id }, now);
   if (!actor) return null;
-  const staleBefore = new Date(now.getTime() - LAST_USED_WRITE_INTERVAL_MS);
   // Conditional update: concurrent requests within a minute write at most once.
   await deps.db.personalAccessToken.updateMany({
-    where: { id: record.id, OR: [{ lastUsedAt: null }, { lastUsedAt: { lt: staleBefore } }] },
+    where: { id: record.id, OR: [{ lastUsedAt: null }, { lastUsedAt: { lt: staleBefore(now) } }] },
     data: { lastUsedAt: now },
   });
   return actor;
@@ -100,12 +114,11 @@ async function resolveSession(
     where: { id: sessionId },
     include: { user: true },
   });
-  if (!session || session.revokedAt || session.expiresAt <= now) return null;
-  const actor = toActor(session.user, 'session', session.id, null);
+  const actor =
+    session && liveActor(session, { via: 'session', sessionId: session.id, tokenId: null }, now);
   if (!actor) return null;
-  const staleBefore = new Date(now.getTime() - LAST_USED_WRITE_INTERVAL_MS);
   await deps.db.session.updateMany({
-    where: { id: session.id, lastSeenAt: { lt: staleBefore } },
+    where: { id: session.id, lastSeenAt: { lt: staleBefore(now) } },
     data: { lastSeenAt: now },
   });
   return actor;

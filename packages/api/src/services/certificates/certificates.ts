@@ -3,6 +3,7 @@ import { newId } from '@portico/id';
 import { sealSecret } from '../../crypto/seal';
 import { sealedFingerprint } from '../../crypto/sealed-fingerprint';
 import { conflict, PorticoError } from '../shared/domain-errors';
+import { pickColumns } from '../shared/pick-columns';
 import { validateCertificatePair } from './certificate-pem';
 
 /**
@@ -22,14 +23,8 @@ export interface CertificateView {
 
 function toView(row: Certificate): CertificateView {
   return {
-    id: row.id,
-    name: row.name,
-    hosts: row.hosts,
-    certPem: row.certPem,
-    notAfter: row.notAfter,
+    ...pickColumns(row, ['id', 'name', 'hosts', 'certPem', 'notAfter', 'createdAt', 'updatedAt']),
     keyFingerprint: sealedFingerprint(row.keySealed),
-    createdAt: row.createdAt,
-    updatedAt: row.updatedAt,
   };
 }
 

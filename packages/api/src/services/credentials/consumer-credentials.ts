@@ -1,49 +1,34 @@
 import type { ConsumerCredential, CredentialKind, Prisma } from '@portico/db';
 import { newId } from '@portico/id';
 import { logCredentialChange } from '../../sync/credential-log';
+import type { StreamedCredentialRow } from '../../sync/credential-secrets';
 import { loadConsumer } from '../consumers/consumers';
-import { notFound, PorticoError } from '../shared/domain-errors';
+import { ACCESS_VIEW_COLUMNS, type AccessView, toAccessView } from '../shared/access-status';
+import { PorticoError } from '../shared/domain-errors';
+import { CONSUMER_OWNER_INCLUDE, reachableRow } from '../shared/owner-scope';
 import { IDENTIFIER_LABELS, type PrepareContext, prepareCredential } from './credential-kinds';
 import type { CredentialSpec } from './credential-specs';
 
-/** A credential as people see it: never its secret, hash or sealed material. */
-export interface CredentialView {
-  id: string;
-  consumerId: string;
-  kind: CredentialKind;
-  name: string;
-  /** basic: username; hmac/ed25519: keyid; mtls: fingerprint or subject. */
-  identifier: string;
-  matchBy: string | null;
-  /** ed25519: the public key; mtls: the uploaded certificate (both public). */
-  publicKey: string | null;
-  expiresAt: Date | null;
-  lastUsedAt: Date | null;
-  revokedAt: Date | null;
-  createdAt: Date;
-  status: 'active' | 'expired' | 'revoked';
-}
+/**
+ * A credential as people see it: never its secret, hash or sealed material. `identifier` is the
+ * basic username, the hmac/ed25519 keyid, or the mtls fingerprint or subject; `publicKey` the
+ * ed25519 public key or the uploaded mtls certificate (both public).
+ */
+const CREDENTIAL_VIEW_COLUMNS = [
+  ...ACCESS_VIEW_COLUMNS,
+  'kind',
+  'identifier',
+  'matchBy',
+  'publicKey',
+] as const satisfies readonly (keyof ConsumerCredential)[];
+
+export type CredentialView = AccessView<
+  ConsumerCredential,
+  (typeof CREDENTIAL_VIEW_COLUMNS)[number]
+>;
 
 export function toCredentialView(row: ConsumerCredential, now: Date): CredentialView {
-  const status = row.revokedAt
-    ? 'revoked'
-    : row.expiresAt && row.expiresAt <= now
-      ? 'expired'
-      : 'active';
-  return {
-    id: row.id,
-    consumerId: row.consumerId,
-    kind: row.kind,
-    name: row.name,
-    identifier: row.identifier,
-    matchBy: row.matchBy,
-    publicKey: row.publicKey,
-    expiresAt: row.expiresAt,
-    lastUsedAt: row.lastUsedAt,
-    revokedAt: row.revokedAt,
-    createdAt: row.createdAt,
-    status,
-  };
+  return toAccessView(row, CREDENTIAL_VIEW_COLUMNS, now);
 }
 
 /** The credentials of one consumer (or all reachable ones), newest first. */
@@ -108,18 +93,9 @@ export async function createCredential(
   return { credential: toCredentialView(row, deps.now), secret };
 }
 
-export type CredentialColumns = Pick<
-  ConsumerCredential,
-  | 'consumerId'
-  | 'kind'
-  | 'name'
-  | 'identifier'
-  | 'secretHash'
-  | 'secretSealed'
-  | 'publicKey'
-  | 'matchBy'
-  | 'expiresAt'
->;
+/** What a new credential row is written with: the streamed columns (but the id) and its name. */
+export type CredentialColumns = Omit<StreamedCredentialRow, 'id'> &
+  Pick<ConsumerCredential, 'name'>;
 
 /**
  * insertCredential's refusal of an identifier a live credential holds. The message never names
@@ -187,19 +163,13 @@ export async function updateCredentialMaterial(
   return row;
 }
 
-async function loadCredential(
-  tx: Prisma.TransactionClient,
-  id: string,
-  ownerScope: string | null,
-): Promise<ConsumerCredential> {
+/** A credential the caller may reach; NOT_FOUND otherwise. */
+async function loadCredential(tx: Prisma.TransactionClient, id: string, scope: string | null) {
   const found = await tx.consumerCredential.findUnique({
     where: { id },
-    include: { consumer: { select: { ownerId: true } } },
+    include: CONSUMER_OWNER_INCLUDE,
   });
-  if (!found || (ownerScope !== null && found.consumer.ownerId !== ownerScope))
-    throw notFound('credential', id);
-  const { consumer: _consumer, ...row } = found;
-  return row;
+  return reachableRow(found, { ownerScope: scope, what: 'credential', id });
 }
 
 /** Revokes a credential at once; gateways drop it within a second. Revoking twice changes nothing. */

@@ -3,36 +3,24 @@ import { newId } from '@portico/id';
 import { generateSecret } from '@portico/keys';
 import { logKeyChange } from '../../sync/credential-log';
 import { loadConsumer } from '../consumers/consumers';
-import { notFound, preconditionFailed } from '../shared/domain-errors';
+import { ACCESS_VIEW_COLUMNS, type AccessView, toAccessView } from '../shared/access-status';
+import { preconditionFailed } from '../shared/domain-errors';
+import { CONSUMER_OWNER_INCLUDE, reachableRow } from '../shared/owner-scope';
 
-export interface ApiKeyView {
-  id: string;
-  consumerId: string;
-  name: string;
-  /** Public prefix (`pk_` + first characters) to recognise and find a leaked key. */
-  start: string;
-  expiresAt: Date | null;
-  lastUsedAt: Date | null;
-  revokedAt: Date | null;
-  rotatedFrom: string | null;
-  createdAt: Date;
-  status: 'active' | 'expired' | 'revoked';
-}
+/**
+ * What callers see of a key: never its hash. `start` is the public prefix (`pk_` + first
+ * characters) to recognise and find a leaked key.
+ */
+const API_KEY_VIEW_COLUMNS = [
+  ...ACCESS_VIEW_COLUMNS,
+  'start',
+  'rotatedFrom',
+] as const satisfies readonly (keyof ApiKey)[];
+
+export type ApiKeyView = AccessView<ApiKey, (typeof API_KEY_VIEW_COLUMNS)[number]>;
 
 export function toApiKeyView(k: ApiKey, now: Date): ApiKeyView {
-  const status = k.revokedAt ? 'revoked' : k.expiresAt && k.expiresAt <= now ? 'expired' : 'active';
-  return {
-    id: k.id,
-    consumerId: k.consumerId,
-    name: k.name,
-    start: k.start,
-    expiresAt: k.expiresAt,
-    lastUsedAt: k.lastUsedAt,
-    revokedAt: k.revokedAt,
-    rotatedFrom: k.rotatedFrom,
-    createdAt: k.createdAt,
-    status,
-  };
+  return toAccessView(k, API_KEY_VIEW_COLUMNS, now);
 }
 
 export async function listKeys(
@@ -48,19 +36,10 @@ export async function listKeys(
   return rows.map((k) => toApiKeyView(k, now));
 }
 
-async function loadKey(
-  tx: Prisma.TransactionClient,
-  id: string,
-  ownerScope: string | null,
-): Promise<ApiKey> {
-  const key = await tx.apiKey.findUnique({
-    where: { id },
-    include: { consumer: { select: { ownerId: true } } },
-  });
-  if (!key || (ownerScope !== null && key.consumer.ownerId !== ownerScope))
-    throw notFound('key', id);
-  const { consumer: _consumer, ...row } = key;
-  return row;
+/** A key the caller may reach; NOT_FOUND otherwise. */
+async function loadKey(tx: Prisma.TransactionClient, id: string, ownerScope: string | null) {
+  const found = await tx.apiKey.findUnique({ where: { id }, include: CONSUMER_OWNER_INCLUDE });
+  return reachableRow(found, { ownerScope, what: 'key', id });
 }
 
 export interface IssuedKey {
@@ -78,12 +57,9 @@ async function issueKey(
   const row = await tx.apiKey.create({
     data: {
       id: newId('key', now.getTime()),
-      consumerId: fields.consumerId,
-      name: fields.name,
+      ...fields,
       start: secret.start,
       hash: secret.hash,
-      expiresAt: fields.expiresAt,
-      rotatedFrom: fields.rotatedFrom,
     },
   });
   await logKeyChange(tx, row.id);

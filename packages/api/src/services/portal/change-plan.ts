@@ -6,7 +6,7 @@ import {
   listSubscriptions,
   type SubscriptionView,
 } from '../subscriptions/subscriptions';
-import { assertAppActive, loadListedPlan, loadOwnedApp } from './portal-apps';
+import { loadActiveOwnedApp, loadListedPlan } from './portal-apps';
 
 /** A subscription of one of the developer's apps; anyone else's answers like an unknown id. */
 export async function loadOwnedSubscription(
@@ -42,8 +42,7 @@ export async function changeSubscriptionPlan(
 }> {
   const current = await loadOwnedSubscription(tx, ownerId, input.subscriptionId);
   const plan = await loadListedPlan(tx, input.planId);
-  const app = await loadOwnedApp(tx, ownerId, current.consumerId);
-  assertAppActive(app);
+  const app = await loadActiveOwnedApp(tx, ownerId, current.consumerId);
   if (current.status !== 'active' && current.status !== 'pending')
     throw preconditionFailed(
       `subscriptionId: this subscription is ${current.status}; subscribe to the new plan instead`,

@@ -2,12 +2,18 @@ import type { Prisma } from '@portico/db';
 import { assertEmailFree } from '../auth/accounts';
 import { revokeUserSessions } from '../auth/sessions';
 import { deleteConsumer } from '../consumers/consumers';
-import { notFound, PorticoError } from '../shared/domain-errors';
+import { PorticoError } from '../shared/domain-errors';
 import { insertUser } from '../users/insert-user';
+import { loadUser } from '../users/load-user';
 import { toUserView, type UserView } from '../users/user-view';
 import { claimDeveloperInvite } from './developer-invites';
 import { readPortalSettings } from './portal-settings';
-import { consumeUserToken, issueUserToken, lastUserTokenIssuedAt } from './user-tokens';
+import {
+  consumeUserToken,
+  issueUserToken,
+  lastUserTokenIssuedAt,
+  type UserTokenPurpose,
+} from './user-tokens';
 
 /** A new link of the same kind is mailed at most this often per account. */
 export const RESEND_INTERVAL_MS = 60_000;
@@ -64,18 +70,24 @@ export async function signUpDeveloper(
   return { user: toUserView(user), verificationToken };
 }
 
+/** The account a mailed link was issued for, consuming the link's token (it works once). */
+async function userOfLink(
+  tx: Prisma.TransactionClient,
+  link: { token: string; purpose: UserTokenPurpose; now: Date },
+) {
+  return loadUser(tx, await consumeUserToken(tx, link.token, link.purpose, link.now));
+}
+
 /** Follows a verification link: the address is confirmed (again, harmlessly, if it was). */
 export async function verifyDeveloperEmail(
   tx: Prisma.TransactionClient,
   token: string,
   now: Date,
 ): Promise<UserView> {
-  const userId = await consumeUserToken(tx, token, 'verify_email', now);
-  const user = await tx.user.findUnique({ where: { id: userId } });
-  if (!user) throw notFound('user', userId);
+  const user = await userOfLink(tx, { token, purpose: 'verify_email', now });
   const updated = user.emailVerifiedAt
     ? user
-    : await tx.user.update({ where: { id: userId }, data: { emailVerifiedAt: now } });
+    : await tx.user.update({ where: { id: user.id }, data: { emailVerifiedAt: now } });
   return toUserView(updated);
 }
 
@@ -109,14 +121,12 @@ export async function resetDeveloperPassword(
   passwordHash: string,
   now: Date,
 ): Promise<UserView> {
-  const userId = await consumeUserToken(tx, token, 'reset_password', now);
-  const current = await tx.user.findUnique({ where: { id: userId } });
-  if (!current) throw notFound('user', userId);
+  const current = await userOfLink(tx, { token, purpose: 'reset_password', now });
   const user = await tx.user.update({
-    where: { id: userId },
+    where: { id: current.id },
     data: { passwordHash, emailVerifiedAt: current.emailVerifiedAt ?? now },
   });
-  await revokeUserSessions(tx, userId, now);
+  await revokeUserSessions(tx, current.id, now);
   return toUserView(user);
 }
 
@@ -150,8 +160,7 @@ export async function deleteDeveloperAccount(
   tx: Prisma.TransactionClient,
   userId: string,
 ): Promise<{ user: UserView; deletedApps: string[] }> {
-  const user = await tx.user.findUnique({ where: { id: userId } });
-  if (!user) throw notFound('user', userId);
+  const user = await loadUser(tx, userId);
   const apps = await tx.consumer.findMany({ where: { ownerId: userId }, select: { id: true } });
   for (const app of apps) await deleteConsumer(tx, userId, app.id);
   await tx.user.delete({ where: { id: userId } });

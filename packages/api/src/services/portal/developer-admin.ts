@@ -59,6 +59,31 @@ export async function decideSignUp(
   return { before: toUserView(user), after: toUserView(after) };
 }
 
+/** A developer in `status`; refused otherwise, saying which developers `verb` applies to. */
+async function loadDeveloperIn(
+  tx: Prisma.TransactionClient,
+  id: string,
+  { status, verb }: { status: DeveloperStatus; verb: string },
+) {
+  const user = await loadDeveloper(tx, id);
+  if (user.status !== status)
+    throw preconditionFailed(
+      `id: ${user.email} is ${user.status}; only ${status} developers are ${verb}`,
+    );
+  return user;
+}
+
+/** Sets every app matching `where` to `status`, through the consumer service; returns their ids. */
+async function setAppsStatus(
+  tx: Prisma.TransactionClient,
+  where: Prisma.ConsumerWhereInput,
+  status: 'active' | 'suspended',
+): Promise<string[]> {
+  const apps = await tx.consumer.findMany({ where, select: { id: true } });
+  for (const app of apps) await setConsumerStatus(tx, app.id, status);
+  return apps.map((a) => a.id);
+}
+
 /**
  * Suspends a developer: signed out everywhere, and every active app suspended, which the
  * credential stream tells the gateways at once (their keys stop working). The apps suspended
@@ -68,53 +93,33 @@ export async function suspendDeveloper(
   tx: Prisma.TransactionClient,
   id: string,
   now: Date,
-): Promise<{ before: UserView; after: UserView; suspendedApps: string[] }> {
-  const user = await loadDeveloper(tx, id);
-  if (user.status !== 'active')
-    throw preconditionFailed(
-      `id: ${user.email} is ${user.status}; only active developers are suspended`,
-    );
-  const apps = await tx.consumer.findMany({
-    where: { ownerId: id, status: 'active' },
-    select: { id: true },
-  });
-  for (const app of apps) await setConsumerStatus(tx, app.id, 'suspended');
+): Promise<{ before: UserView; after: UserView & { suspendedApps: string[] } }> {
+  const user = await loadDeveloperIn(tx, id, { status: 'active', verb: 'suspended' });
+  const suspendedApps = await setAppsStatus(tx, { ownerId: id, status: 'active' }, 'suspended');
   const after = await tx.user.update({
     where: { id },
-    data: { status: 'suspended', suspendedConsumerIds: apps.map((a) => a.id) },
+    data: { status: 'suspended', suspendedConsumerIds: suspendedApps },
   });
   await revokeUserSessions(tx, id, now);
-  return {
-    before: toUserView(user),
-    after: toUserView(after),
-    suspendedApps: apps.map((a) => a.id),
-  };
+  return { before: toUserView(user), after: { ...toUserView(after), suspendedApps } };
 }
 
 /** Lifts a suspension and reactivates the apps it suspended (not ones suspended on their own). */
 export async function reactivateDeveloper(
   tx: Prisma.TransactionClient,
   id: string,
-): Promise<{ before: UserView; after: UserView; reactivatedApps: string[] }> {
-  const user = await loadDeveloper(tx, id);
-  if (user.status !== 'suspended')
-    throw preconditionFailed(
-      `id: ${user.email} is ${user.status}; only suspended developers are reactivated`,
-    );
-  const apps = await tx.consumer.findMany({
-    where: { id: { in: user.suspendedConsumerIds }, ownerId: id, status: 'suspended' },
-    select: { id: true },
-  });
-  for (const app of apps) await setConsumerStatus(tx, app.id, 'active');
+): Promise<{ before: UserView; after: UserView & { reactivatedApps: string[] } }> {
+  const user = await loadDeveloperIn(tx, id, { status: 'suspended', verb: 'reactivated' });
+  const reactivatedApps = await setAppsStatus(
+    tx,
+    { id: { in: user.suspendedConsumerIds }, ownerId: id, status: 'suspended' },
+    'active',
+  );
   const after = await tx.user.update({
     where: { id },
     data: { status: 'active', suspendedConsumerIds: [] },
   });
-  return {
-    before: toUserView(user),
-    after: toUserView(after),
-    reactivatedApps: apps.map((a) => a.id),
-  };
+  return { before: toUserView(user), after: { ...toUserView(after), reactivatedApps } };
 }
 
 export interface PendingSubscriptionView {

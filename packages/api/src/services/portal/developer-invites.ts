@@ -4,6 +4,7 @@ import { newId } from '@portico/id';
 import { hashSecret } from '@portico/keys';
 import { assertEmailFree } from '../auth/accounts';
 import { badRequest } from '../shared/domain-errors';
+import { pickColumns } from '../shared/pick-columns';
 
 export const DEVELOPER_INVITE_TTL_DAYS = 7;
 
@@ -17,14 +18,7 @@ export interface DeveloperInviteView {
 }
 
 function toView(row: DeveloperInvite): DeveloperInviteView {
-  return {
-    id: row.id,
-    email: row.email,
-    invitedBy: row.invitedBy,
-    expiresAt: row.expiresAt,
-    acceptedAt: row.acceptedAt,
-    createdAt: row.createdAt,
-  };
+  return pickColumns(row, ['id', 'email', 'invitedBy', 'expiresAt', 'acceptedAt', 'createdAt']);
 }
 
 /** Invites `email` to sign up; the clear token goes into the mailed link only. */

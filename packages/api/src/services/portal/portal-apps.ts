@@ -30,6 +30,17 @@ export function assertAppActive(app: Consumer): void {
     );
 }
 
+/** A developer's own app that is active: what issuing a key or credential starts from. */
+export async function loadActiveOwnedApp(
+  tx: Prisma.TransactionClient,
+  ownerId: string,
+  id: string,
+): Promise<Consumer> {
+  const app = await loadOwnedApp(tx, ownerId, id);
+  assertAppActive(app);
+  return app;
+}
+
 /** App names are unique across the gateway (they name the consumer in logs and analytics). */
 export async function assertAppNameFree(
   tx: Prisma.TransactionClient,

@@ -1,4 +1,5 @@
 import type { PortalSettings, Prisma } from '@portico/db';
+import { pickColumns } from '../shared/pick-columns';
 
 export type SignUpMode = 'open' | 'approval' | 'invite';
 
@@ -24,14 +25,14 @@ export const DEFAULT_PORTAL_SETTINGS: PortalSettingsView = {
 };
 
 function toView(row: PortalSettings): PortalSettingsView {
-  return {
-    signUpMode: row.signUpMode,
-    portalName: row.portalName,
-    logoUrl: row.logoUrl,
-    accentColor: row.accentColor,
-    publicGatewayUrl: row.publicGatewayUrl,
-    updatedAt: row.updatedAt,
-  };
+  return pickColumns(row, [
+    'signUpMode',
+    'portalName',
+    'logoUrl',
+    'accentColor',
+    'publicGatewayUrl',
+    'updatedAt',
+  ]);
 }
 
 /** The saved settings, or the defaults when none were saved (reading never writes). */

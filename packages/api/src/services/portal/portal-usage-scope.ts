@@ -29,3 +29,26 @@ export async function resolvePortalUsageScope(
   }
   return requested.appId !== undefined ? [requested.appId] : ids;
 }
+
+/** What a developer's usage query asks the shared usage services: their filter, and the scope. */
+export interface PortalUsageQuery {
+  filter: {
+    consumerId?: string | undefined;
+    keyId?: string | undefined;
+    apiId?: string | undefined;
+  };
+  scope: string[];
+}
+
+/** A developer's usage query resolved: its scope, and the portal's `appId` as a consumer filter. */
+export async function resolvePortalUsageQuery(
+  db: Db,
+  ownerId: string,
+  requested: { appId?: string | undefined; keyId?: string | undefined; apiId?: string | undefined },
+): Promise<PortalUsageQuery> {
+  const scope = await resolvePortalUsageScope(db, ownerId, requested);
+  return {
+    filter: { consumerId: requested.appId, keyId: requested.keyId, apiId: requested.apiId },
+    scope,
+  };
+}

@@ -3,6 +3,7 @@ import { newId } from '@portico/id';
 import { sealSecret } from '../../crypto/seal';
 import { sealedFingerprint } from '../../crypto/sealed-fingerprint';
 import { conflict, PorticoError } from '../shared/domain-errors';
+import { pickColumns } from '../shared/pick-columns';
 import { apisReferencingSecret, jwtSecretRefOf } from './secret-refs';
 
 /**
@@ -22,13 +23,9 @@ export interface SecretView {
 
 function toSecretView(row: Secret, usedBy: string[]): SecretView {
   return {
-    id: row.id,
-    name: row.name,
-    description: row.description,
+    ...pickColumns(row, ['id', 'name', 'description', 'createdAt', 'updatedAt']),
     fingerprint: sealedFingerprint(row.valueSealed),
     usedBy,
-    createdAt: row.createdAt,
-    updatedAt: row.updatedAt,
   };
 }
 

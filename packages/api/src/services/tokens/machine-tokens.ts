@@ -2,6 +2,7 @@ import type { MachineToken, Prisma } from '@portico/db';
 import { newId } from '@portico/id';
 import { generateSecret } from '@portico/keys';
 import { badRequest, notFound } from '../shared/domain-errors';
+import { pickColumns } from '../shared/pick-columns';
 
 export const MACHINE_TOKEN_SCOPES = ['register', 'read'] as const;
 export type MachineTokenScope = (typeof MACHINE_TOKEN_SCOPES)[number];
@@ -19,17 +20,17 @@ export interface MachineTokenView {
 }
 
 export function toMachineTokenView(t: MachineToken): MachineTokenView {
-  return {
-    id: t.id,
-    kind: t.kind,
-    name: t.name,
-    scopes: t.scopes,
-    start: t.start,
-    createdBy: t.createdBy,
-    lastUsedAt: t.lastUsedAt,
-    revokedAt: t.revokedAt,
-    createdAt: t.createdAt,
-  };
+  return pickColumns(t, [
+    'id',
+    'kind',
+    'name',
+    'scopes',
+    'start',
+    'createdBy',
+    'lastUsedAt',
+    'revokedAt',
+    'createdAt',
+  ]);
 }
 
 export async function listMachineTokens(tx: Prisma.TransactionClient): Promise<MachineTokenView[]> {

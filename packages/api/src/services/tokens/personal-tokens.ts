@@ -2,6 +2,7 @@ import type { PersonalAccessToken, Prisma } from '@portico/db';
 import { newId } from '@portico/id';
 import { generateSecret } from '@portico/keys';
 import { notFound } from '../shared/domain-errors';
+import { pickColumns } from '../shared/pick-columns';
 
 export interface PersonalTokenView {
   id: string;
@@ -14,15 +15,15 @@ export interface PersonalTokenView {
 }
 
 export function toPersonalTokenView(t: PersonalAccessToken): PersonalTokenView {
-  return {
-    id: t.id,
-    name: t.name,
-    start: t.start,
-    expiresAt: t.expiresAt,
-    lastUsedAt: t.lastUsedAt,
-    revokedAt: t.revokedAt,
-    createdAt: t.createdAt,
-  };
+  return pickColumns(t, [
+    'id',
+    'name',
+    'start',
+    'expiresAt',
+    'lastUsedAt',
+    'revokedAt',
+    'createdAt',
+  ]);
 }
 
 export async function listPersonalTokens(

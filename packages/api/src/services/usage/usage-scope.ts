@@ -1,5 +1,7 @@
 import type { Db } from '@portico/db';
 import { notFound } from '../shared/domain-errors';
+import type { RankingQuery } from './ranked-by-requests';
+import type { UsageFilters, UsageWindow } from './rollup-source';
 
 /**
  * Which consumers' usage the caller may read: null for operators (everyone), else the ids of
@@ -18,4 +20,21 @@ export async function resolveConsumerScope(
     throw notFound('consumer', requestedConsumerId);
   }
   return ids;
+}
+
+/**
+ * A ranking over the input's window and limit, narrowed by `filters`, within the consumers the
+ * caller may read (resolved as resolveConsumerScope does, from the input's consumerId).
+ */
+export async function scopedRankingQuery(
+  ctx: { db: Db; ownerScope: string | null },
+  input: UsageWindow & { consumerId?: string | undefined; limit: number },
+  filters: UsageFilters,
+): Promise<RankingQuery> {
+  return {
+    window: input,
+    filters,
+    consumerScope: await resolveConsumerScope(ctx.db, ctx.ownerScope, input.consumerId),
+    limit: input.limit,
+  };
 }

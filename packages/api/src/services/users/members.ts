@@ -4,7 +4,8 @@ import { newId } from '@portico/id';
 import { hashSecret } from '@portico/keys';
 import type { OperatorRole } from '../../trpc';
 import { revokeUserSessions } from '../auth/sessions';
-import { conflict, notFound, PorticoError } from '../shared/domain-errors';
+import { conflict, PorticoError } from '../shared/domain-errors';
+import { loadUser } from './load-user';
 import { toUserView, type UserView } from './user-view';
 
 export const INVITE_TTL_MS = 7 * 24 * 60 * 60 * 1000;
@@ -66,12 +67,6 @@ export async function createInvite(
   };
 }
 
-async function loadOperator(tx: Prisma.TransactionClient, id: string) {
-  const user = await tx.user.findUnique({ where: { id } });
-  if (!user) throw notFound('user', id);
-  return user;
-}
-
 async function assertAnotherOwnerRemains(
   tx: Prisma.TransactionClient,
   userId: string,
@@ -92,7 +87,7 @@ export async function updateRole(
   manager: MemberManager,
   input: { id: string; role: OperatorRole },
 ): Promise<{ before: UserView; after: UserView }> {
-  const user = await loadOperator(tx, input.id);
+  const user = await loadUser(tx, input.id);
   if (user.kind !== 'operator') {
     throw new PorticoError('CTL_INVALID_INPUT', 'id: developers have no operator role');
   }
@@ -111,7 +106,7 @@ export async function disableUser(
 ): Promise<{ before: UserView; after: UserView }> {
   if (id === manager.userId)
     throw new PorticoError('CTL_INVALID_INPUT', 'id: you cannot disable yourself');
-  const user = await loadOperator(tx, id);
+  const user = await loadUser(tx, id);
   if (user.role === 'owner') {
     assertMayTouchOwner(manager, 'disable an owner');
     await assertAnotherOwnerRemains(tx, user.id);

@@ -1,4 +1,4 @@
-import { recordAudit } from '../../../audit/record-audit';
+import { auditedIssue } from '../../../audit/audited-write';
 import { deliverMail, portalUrlOf } from '../../../services/mail/deliver';
 import { developerInviteMail, portalLink } from '../../../services/mail/portal-messages';
 import {
@@ -16,17 +16,16 @@ import { ZInviteDeveloperInput } from './invite-developer.types';
 export const inviteDeveloperProcedure = operatorProcedure('admin')
   .input(ZInviteDeveloperInput)
   .mutation(async ({ ctx, input }) => {
-    const now = ctx.now();
-    const { invite, token, portalName } = await ctx.db.$transaction(async (tx) => {
-      const created = await createDeveloperInvite(tx, input.email, ctx.actor.userId, now);
-      await recordAudit(tx, ctx, {
+    const { invite, token } = await auditedIssue(
+      ctx,
+      (tx) => createDeveloperInvite(tx, input.email, ctx.actor.userId, ctx.now()),
+      {
         action: 'portal.developer.invite',
         targetType: 'developer_invite',
-        targetId: created.invite.id,
-        after: created.invite,
-      });
-      return { ...created, portalName: (await readPortalSettings(tx)).portalName };
-    });
+        recordOf: (created) => created.invite,
+      },
+    );
+    const { portalName } = await readPortalSettings(ctx.db);
     const inviteUrl = portalLink(portalUrlOf(ctx), 'sign-up', token);
     const mailSent = await deliverMail(
       ctx,

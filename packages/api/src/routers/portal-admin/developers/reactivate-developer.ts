@@ -1,4 +1,4 @@
-import { recordAudit } from '../../../audit/record-audit';
+import { auditedChange } from '../../../audit/audited-write';
 import { reactivateDeveloper } from '../../../services/portal/developer-admin';
 import { operatorProcedure } from '../../../trpc';
 import { ZDeveloperIdInput } from './developer-id.types';
@@ -7,15 +7,7 @@ import { ZDeveloperIdInput } from './developer-id.types';
 export const reactivateDeveloperProcedure = operatorProcedure('admin')
   .input(ZDeveloperIdInput)
   .mutation(({ ctx, input }) =>
-    ctx.db.$transaction(async (tx) => {
-      const outcome = await reactivateDeveloper(tx, input.id);
-      await recordAudit(tx, ctx, {
-        action: 'portal.developer.reactivate',
-        targetType: 'user',
-        targetId: input.id,
-        before: outcome.before,
-        after: { ...outcome.after, reactivatedApps: outcome.reactivatedApps },
-      });
-      return { ...outcome.after, reactivatedApps: outcome.reactivatedApps };
-    }),
+    auditedChange(ctx, { action: 'portal.developer.reactivate', targetType: 'user' }, (tx) =>
+      reactivateDeveloper(tx, input.id),
+    ),
   );

@@ -1,4 +1,4 @@
-import { recordAudit } from '../../../audit/record-audit';
+import { auditedChange } from '../../../audit/audited-write';
 import { suspendDeveloper } from '../../../services/portal/developer-admin';
 import { operatorProcedure } from '../../../trpc';
 import { ZDeveloperIdInput } from './developer-id.types';
@@ -7,15 +7,7 @@ import { ZDeveloperIdInput } from './developer-id.types';
 export const suspendDeveloperProcedure = operatorProcedure('admin')
   .input(ZDeveloperIdInput)
   .mutation(({ ctx, input }) =>
-    ctx.db.$transaction(async (tx) => {
-      const outcome = await suspendDeveloper(tx, input.id, ctx.now());
-      await recordAudit(tx, ctx, {
-        action: 'portal.developer.suspend',
-        targetType: 'user',
-        targetId: input.id,
-        before: outcome.before,
-        after: { ...outcome.after, suspendedApps: outcome.suspendedApps },
-      });
-      return { ...outcome.after, suspendedApps: outcome.suspendedApps };
-    }),
+    auditedChange(ctx, { action: 'portal.developer.suspend', targetType: 'user' }, (tx) =>
+      suspendDeveloper(tx, input.id, ctx.now()),
+    ),
   );

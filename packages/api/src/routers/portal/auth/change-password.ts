@@ -1,25 +1,20 @@
-import { TRPCError } from '@trpc/server';
 import { developerOnlyProcedure } from '../../../access/developer-procedure';
 import { recordAudit } from '../../../audit/record-audit';
-import { hashPassword, verifyPassword } from '../../../services/auth/passwords';
+import { hashPassword } from '../../../services/auth/passwords';
 import { changeDeveloperPassword } from '../../../services/portal/developer-accounts';
 import { ZChangePasswordInput } from './change-password.types';
+import { confirmPassword } from './confirm-password';
 
 /** Changes the password; every other session of the account is signed out. */
 export const portalChangePasswordProcedure = developerOnlyProcedure
   .input(ZChangePasswordInput)
   .mutation(async ({ ctx, input }) => {
     const now = ctx.now();
-    const current = await ctx.db.user.findUnique({
-      where: { id: ctx.actor.userId },
-      select: { passwordHash: true },
+    await confirmPassword(ctx, {
+      userId: ctx.actor.userId,
+      password: input.currentPassword,
+      refusal: 'currentPassword: this is not your current password',
     });
-    if (!(await verifyPassword(current?.passwordHash ?? null, input.currentPassword))) {
-      throw new TRPCError({
-        code: 'BAD_REQUEST',
-        message: 'currentPassword: this is not your current password',
-      });
-    }
     const passwordHash = await hashPassword(input.newPassword);
     const { revokedSessions } = await ctx.db.$transaction(async (tx) => {
       const outcome = await changeDeveloperPassword(

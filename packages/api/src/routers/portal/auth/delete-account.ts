@@ -1,8 +1,7 @@
-import { TRPCError } from '@trpc/server';
 import { developerOnlyProcedure } from '../../../access/developer-procedure';
 import { recordAudit } from '../../../audit/record-audit';
-import { verifyPassword } from '../../../services/auth/passwords';
 import { deleteDeveloperAccount } from '../../../services/portal/developer-accounts';
+import { confirmPassword } from './confirm-password';
 import { ZDeleteAccountInput } from './delete-account.types';
 
 /**
@@ -12,16 +11,11 @@ import { ZDeleteAccountInput } from './delete-account.types';
 export const portalDeleteAccountProcedure = developerOnlyProcedure
   .input(ZDeleteAccountInput)
   .mutation(async ({ ctx, input }) => {
-    const current = await ctx.db.user.findUnique({
-      where: { id: ctx.actor.userId },
-      select: { passwordHash: true },
+    await confirmPassword(ctx, {
+      userId: ctx.actor.userId,
+      password: input.password,
+      refusal: 'password: this is not your password; the account was not deleted',
     });
-    if (!(await verifyPassword(current?.passwordHash ?? null, input.password))) {
-      throw new TRPCError({
-        code: 'BAD_REQUEST',
-        message: 'password: this is not your password; the account was not deleted',
-      });
-    }
     const outcome = await ctx.db.$transaction(async (tx) => {
       const outcome = await deleteDeveloperAccount(tx, ctx.actor.userId);
       await recordAudit(tx, ctx, {

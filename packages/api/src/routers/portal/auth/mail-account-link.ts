@@ -4,7 +4,8 @@ import { deliverMail } from '../../../services/mail/deliver';
 import { prepareMailedLink } from '../../../services/portal/developer-accounts';
 import { readPortalSettings } from '../../../services/portal/portal-settings';
 import type { UserTokenPurpose } from '../../../services/portal/user-tokens';
-import type { ApiContext } from '../../../trpc';
+import { type ApiContext, publicProcedure } from '../../../trpc';
+import { ZAccountLinkInput } from './mail-account-link.types';
 
 export interface AccountLinkRequest {
   email: string;
@@ -40,4 +41,17 @@ export async function mailAccountLink(ctx: ApiContext, request: AccountLinkReque
       }),
     );
   }
+}
+
+export interface AccountLinkProcedure extends Omit<AccountLinkRequest, 'email'> {
+  /** The answer given whether or not a link was mailed. */
+  answer: (email: string) => string;
+}
+
+/** A public procedure that mails an account link and answers the same whether or not it did. */
+export function mailAccountLinkProcedure({ answer, ...link }: AccountLinkProcedure) {
+  return publicProcedure.input(ZAccountLinkInput).mutation(async ({ ctx, input }) => {
+    await mailAccountLink(ctx, { email: input.email, ...link });
+    return { message: answer(input.email) };
+  });
 }

@@ -1,10 +1,5 @@
 import { developerOnlyProcedure } from '../../../access/developer-procedure';
-import { notFound } from '../../../services/shared/domain-errors';
-import { toUserView } from '../../../services/users/user-view';
+import { signedInUser } from '../../auth/me';
 
 /** The signed-in developer. */
-export const portalMeProcedure = developerOnlyProcedure.query(async ({ ctx }) => {
-  const user = await ctx.db.user.findUnique({ where: { id: ctx.actor.userId } });
-  if (!user) throw notFound('user', ctx.actor.userId);
-  return { user: toUserView(user), via: ctx.actor.via };
-});
+export const portalMeProcedure = developerOnlyProcedure.query(({ ctx }) => signedInUser(ctx));

@@ -1,9 +1,8 @@
 import { TRPCError } from '@trpc/server';
-import { recordAudit } from '../../../audit/record-audit';
-import { startSession } from '../../../services/auth/sessions';
 import { checkCredentialsThrottled } from '../../../services/auth/throttled-credentials';
 import { publicProcedure } from '../../../trpc';
 import { ZSignInInput } from '../../auth/sign-in.types';
+import { startSignedInSession } from '../../auth/sign-in-session';
 
 /**
  * Developer sign-in to the portal, throttled like the console's. Unverified, pending, declined
@@ -21,16 +20,5 @@ export const portalSignInProcedure = publicProcedure
         message: 'email: this is an operator account; sign in to the console instead',
       });
     }
-    const session = await ctx.db.$transaction(async (tx) => {
-      const session = await startSession(tx, user.id, { ...ctx, now });
-      await recordAudit(tx, ctx, {
-        action: 'portal.sign_in',
-        targetType: 'session',
-        targetId: session.id,
-        after: { userId: user.id, email: user.email, ip: ctx.clientIp },
-      });
-      return session;
-    });
-    ctx.cookies.setSession(session.cookie, session.expiresAt);
-    return { user, expiresAt: session.expiresAt };
+    return startSignedInSession(ctx, user, { action: 'portal.sign_in', now });
   });

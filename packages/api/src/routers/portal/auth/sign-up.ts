@@ -1,4 +1,4 @@
-import { recordAudit } from '../../../audit/record-audit';
+import { auditedIssue } from '../../../audit/audited-write';
 import { hashPassword } from '../../../services/auth/passwords';
 import { accountLinkMail } from '../../../services/mail/account-link-mail';
 import { deliverMail } from '../../../services/mail/deliver';
@@ -17,16 +17,12 @@ export const portalSignUpProcedure = publicProcedure
     const now = ctx.now();
     // Hashed before the transaction so no connection waits on Argon2.
     const passwordHash = await hashPassword(input.password);
-    const { user, verificationToken, portalName } = await ctx.db.$transaction(async (tx) => {
-      const outcome = await signUpDeveloper(tx, { ...input, passwordHash }, now);
-      await recordAudit(tx, ctx, {
-        action: 'portal.sign_up',
-        targetType: 'user',
-        targetId: outcome.user.id,
-        after: outcome.user,
-      });
-      return { ...outcome, portalName: (await readPortalSettings(tx)).portalName };
-    });
+    const { user, verificationToken } = await auditedIssue(
+      ctx,
+      (tx) => signUpDeveloper(tx, { ...input, passwordHash }, now),
+      { action: 'portal.sign_up', targetType: 'user', recordOf: (outcome) => outcome.user },
+    );
+    const { portalName } = await readPortalSettings(ctx.db);
     const verificationMailSent = verificationToken
       ? await deliverMail(
           ctx,

@@ -2,23 +2,21 @@ import { developerOnlyProcedure } from '../../../access/developer-procedure';
 import { auditedIssue } from '../../../audit/audited-write';
 import { sealSecret } from '../../../crypto/seal';
 import { createCredential } from '../../../services/credentials/consumer-credentials';
-import { assertAppActive, loadOwnedApp } from '../../../services/portal/portal-apps';
+import { loadActiveOwnedApp } from '../../../services/portal/portal-apps';
 import { ZCreatePortalCredentialInput } from './credential.types';
 
 /** Creates a credential on an active app; generated secret material is returned once. */
 export const createPortalCredentialProcedure = developerOnlyProcedure
   .input(ZCreatePortalCredentialInput)
-  .mutation(({ ctx, input }) =>
+  .mutation(({ ctx, input: { appId, ...credential } }) =>
     auditedIssue(
       ctx,
       async (tx) => {
-        const app = await loadOwnedApp(tx, ctx.ownerScope, input.appId);
-        assertAppActive(app);
-        const { appId, ...rest } = input;
+        await loadActiveOwnedApp(tx, ctx.ownerScope, appId);
         return createCredential(
           tx,
           ctx.ownerScope,
-          { consumerId: appId, ...rest },
+          { consumerId: appId, ...credential },
           { now: ctx.now(), seal: (plaintext) => sealSecret(ctx.secretKey, plaintext) },
         );
       },

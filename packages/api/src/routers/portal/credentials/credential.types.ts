@@ -1,18 +1,12 @@
 import { z } from 'zod';
-import {
-  ZCredentialExpiresInSeconds,
-  ZCredentialName,
-  ZCredentialSpec,
-} from '../../../services/credentials/credential-specs';
 import { ZId } from '../../../services/shared/schemas';
+import { ZCreateCredentialInput } from '../../credentials/credential.types';
 
 export const ZListPortalCredentialsInput = z.object({ appId: ZId.optional() }).default({});
 
-export const ZCreatePortalCredentialInput = z.object({
+/** The console's create input, naming the developer's app where the console names a consumer. */
+export const ZCreatePortalCredentialInput = ZCreateCredentialInput.omit({
+  consumerId: true,
+}).extend({
   appId: ZId,
-  name: ZCredentialName,
-  expiresInSeconds: ZCredentialExpiresInSeconds,
-  spec: ZCredentialSpec,
 });
-
-export const ZPortalCredentialIdInput = z.object({ id: ZId });

@@ -1,7 +1,7 @@
 import { developerOnlyProcedure } from '../../../access/developer-procedure';
 import { auditedIssue } from '../../../audit/audited-write';
 import { createKey } from '../../../services/keys/api-keys';
-import { assertAppActive, loadOwnedApp } from '../../../services/portal/portal-apps';
+import { loadActiveOwnedApp } from '../../../services/portal/portal-apps';
 import { ZCreatePortalKeyInput } from './create-key.types';
 
 /**
@@ -14,8 +14,7 @@ export const createPortalKeyProcedure = developerOnlyProcedure
     auditedIssue(
       ctx,
       async (tx) => {
-        const app = await loadOwnedApp(tx, ctx.ownerScope, input.appId);
-        assertAppActive(app);
+        const app = await loadActiveOwnedApp(tx, ctx.ownerScope, input.appId);
         const { key, clear } = await createKey(
           tx,
           ctx.ownerScope,

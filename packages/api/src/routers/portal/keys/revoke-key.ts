@@ -1,5 +1,5 @@
 import { developerOnlyProcedure } from '../../../access/developer-procedure';
-import { recordAudit } from '../../../audit/record-audit';
+import { auditedChange } from '../../../audit/audited-write';
 import { revokeKey } from '../../../services/keys/api-keys';
 import { loadOwnedKey } from '../../../services/portal/portal-apps';
 import { ZPortalKeyIdInput } from './key-id.types';
@@ -8,18 +8,8 @@ import { ZPortalKeyIdInput } from './key-id.types';
 export const revokePortalKeyProcedure = developerOnlyProcedure
   .input(ZPortalKeyIdInput)
   .mutation(({ ctx, input }) =>
-    ctx.db.$transaction(async (tx) => {
+    auditedChange(ctx, { action: 'portal.key.revoke', targetType: 'key' }, async (tx) => {
       await loadOwnedKey(tx, ctx.ownerScope, input.id);
-      const { before, after, changed } = await revokeKey(tx, ctx.ownerScope, input.id, ctx.now());
-      if (changed) {
-        await recordAudit(tx, ctx, {
-          action: 'portal.key.revoke',
-          targetType: 'key',
-          targetId: input.id,
-          before,
-          after,
-        });
-      }
-      return after;
+      return revokeKey(tx, ctx.ownerScope, input.id, ctx.now());
     }),
   );

@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import { ZId } from '../../../services/shared/schemas';
-import { checkWindow, ZUsageWindowFields } from '../../usage/usage-filters.types';
+import { ZGranularity, ZUsageWindowInput } from '../../usage/usage-filters.types';
 
 /** Which of the developer's traffic: all their apps, one app, one key, optionally one API. */
 const ZPortalUsageFilterFields = {
@@ -9,16 +9,11 @@ const ZPortalUsageFilterFields = {
   apiId: ZId.optional(),
 };
 
-export const ZPortalUsageSeriesInput = z
-  .object({
-    ...ZUsageWindowFields,
-    granularity: z.enum(['minute', 'hour', 'day']),
-    ...ZPortalUsageFilterFields,
-  })
-  .superRefine(checkWindow);
+export const ZPortalUsageSeriesInput = ZUsageWindowInput.safeExtend({
+  granularity: ZGranularity,
+  ...ZPortalUsageFilterFields,
+});
 
-export const ZPortalUsageWindowInput = z
-  .object({ ...ZUsageWindowFields, ...ZPortalUsageFilterFields })
-  .superRefine(checkWindow);
+export const ZPortalUsageWindowInput = ZUsageWindowInput.safeExtend(ZPortalUsageFilterFields);
 
 export const ZPortalQuotaInput = z.object({ appId: ZId.optional() }).default({});

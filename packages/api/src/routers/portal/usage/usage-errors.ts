@@ -1,6 +1,6 @@
 import { developerOnlyProcedure } from '../../../access/developer-procedure';
 import {
-  resolvePortalUsageScope,
+  resolvePortalUsageQuery,
   THROTTLED_ERROR_CODES,
 } from '../../../services/portal/portal-usage-scope';
 import { errorBreakdown } from '../../../services/usage/error-breakdown';
@@ -10,13 +10,8 @@ import { ZPortalUsageWindowInput } from './portal-usage.types';
 export const portalUsageErrorsProcedure = developerOnlyProcedure
   .input(ZPortalUsageWindowInput)
   .query(async ({ ctx, input }) => {
-    const scope = await resolvePortalUsageScope(ctx.db, ctx.ownerScope, input);
-    const breakdown = await errorBreakdown(
-      ctx.db,
-      input,
-      { consumerId: input.appId, keyId: input.keyId, apiId: input.apiId },
-      scope,
-    );
+    const { filter, scope } = await resolvePortalUsageQuery(ctx.db, ctx.ownerScope, input);
+    const breakdown = await errorBreakdown(ctx.db, input, filter, scope);
     const throttled = breakdown.byErrorCode
       .filter((e) => (THROTTLED_ERROR_CODES as readonly string[]).includes(e.errorCode))
       .reduce((sum, e) => sum + e.count, 0);

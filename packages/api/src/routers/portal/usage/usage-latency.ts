@@ -1,5 +1,5 @@
 import { developerOnlyProcedure } from '../../../access/developer-procedure';
-import { resolvePortalUsageScope } from '../../../services/portal/portal-usage-scope';
+import { resolvePortalUsageQuery } from '../../../services/portal/portal-usage-scope';
 import { usageLatency } from '../../../services/usage/latency-percentiles';
 import { ZPortalUsageWindowInput } from './portal-usage.types';
 
@@ -7,11 +7,6 @@ import { ZPortalUsageWindowInput } from './portal-usage.types';
 export const portalUsageLatencyProcedure = developerOnlyProcedure
   .input(ZPortalUsageWindowInput)
   .query(async ({ ctx, input }) => {
-    const scope = await resolvePortalUsageScope(ctx.db, ctx.ownerScope, input);
-    return usageLatency(
-      ctx.db,
-      input,
-      { consumerId: input.appId, keyId: input.keyId, apiId: input.apiId },
-      scope,
-    );
+    const { filter, scope } = await resolvePortalUsageQuery(ctx.db, ctx.ownerScope, input);
+    return usageLatency(ctx.db, input, filter, scope);
   });

@@ -1,5 +1,5 @@
 import { developerOnlyProcedure } from '../../../access/developer-procedure';
-import { resolvePortalUsageScope } from '../../../services/portal/portal-usage-scope';
+import { resolvePortalUsageQuery } from '../../../services/portal/portal-usage-scope';
 import { usageSeries } from '../../../services/usage/usage-series';
 import { ZPortalUsageSeriesInput } from './portal-usage.types';
 
@@ -7,12 +7,6 @@ import { ZPortalUsageSeriesInput } from './portal-usage.types';
 export const portalUsageSeriesProcedure = developerOnlyProcedure
   .input(ZPortalUsageSeriesInput)
   .query(async ({ ctx, input }) => {
-    const scope = await resolvePortalUsageScope(ctx.db, ctx.ownerScope, input);
-    return usageSeries(
-      ctx.db,
-      input,
-      input.granularity,
-      { consumerId: input.appId, keyId: input.keyId, apiId: input.apiId },
-      scope,
-    );
+    const { filter, scope } = await resolvePortalUsageQuery(ctx.db, ctx.ownerScope, input);
+    return usageSeries(ctx.db, input, input.granularity, filter, scope);
   });
