@@ -1,0 +1,43 @@
+import { once } from 'node:events';
+import { createServer } from 'node:net';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+
+const saved = process.env.PORTICO_CONTROL_URL;
+
+/** A loopback port that was listened on and closed again, so nothing answers on it. */
+async function closedPort(): Promise<number> {
+  const server = createServer().listen(0, '127.0.0.1');
+  await once(server, 'listening');
+  const address = server.address();
+  server.close();
+  await once(server, 'close');
+  if (address === null || typeof address === 'string') throw new Error('no port assigned');
+  return address.port;
+}
+
+describe('the console /trpc proxy', () => {
+  beforeAll(async () => {
+    // A port nothing listens on: the fetch to the control plane is refused at once.
+    process.env.PORTICO_CONTROL_URL = `http://127.0.0.1:${await closedPort()}`;
+  });
+  afterAll(() => {
+    if (saved === undefined) delete process.env.PORTICO_CONTROL_URL;
+    else process.env.PORTICO_CONTROL_URL = saved;
+  });
+
+  it('answers an unreachable control plane with a coded 502 problem and a request id', async () => {
+    const { GET } = await import('./route');
+    const response = await GET(new Request('http://console.test/trpc/session.me'));
+    expect(response.status).toBe(502);
+    expect(response.headers.get('content-type')).toBe('application/problem+json');
+    const problem: unknown = await response.json();
+    expect(problem).toEqual({
+      type: 'https://portico.dev/errors/CTL_CONTROL_PLANE_UNREACHABLE',
+      title: 'Bad Gateway',
+      status: 502,
+      code: 'CTL_CONTROL_PLANE_UNREACHABLE',
+      detail: 'the console could not reach the control plane; try again shortly',
+      requestId: expect.stringMatching(/^req_[0-9a-z]{26}$/),
+    });
+  });
+});
