@@ -4,6 +4,7 @@ import { generateSecret } from '@portico/keys';
 import { logKeyChange } from '../../sync/credential-log';
 import { loadConsumer } from '../consumers/consumers';
 import { notFound, preconditionFailed } from '../shared/domain-errors';
+import { type Page, type PageInput, pageOf } from '../shared/paging';
 
 export interface ApiKeyView {
   id: string;
@@ -46,6 +47,37 @@ export async function listKeys(
     orderBy: { createdAt: 'desc' },
   });
   return rows.map((k) => toApiKeyView(k, now));
+}
+
+/**
+ * One page of keys, newest first, in the owner's scope: one consumer's, and those whose name or
+ * public start holds `search`.
+ */
+export async function pageKeys(
+  tx: Prisma.TransactionClient,
+  query: {
+    ownerScope: string | null;
+    input: PageInput & { consumerId?: string | undefined; search?: string | undefined };
+    now: Date;
+  },
+): Promise<Page<ApiKeyView>> {
+  const { ownerScope, input, now } = query;
+  const where: Prisma.ApiKeyWhereInput = {
+    consumerId: input.consumerId,
+    consumer: ownerScope === null ? undefined : { ownerId: ownerScope },
+    OR: input.search
+      ? [
+          { name: { contains: input.search, mode: 'insensitive' } },
+          { start: { startsWith: input.search } },
+        ]
+      : undefined,
+  };
+  return pageOf(input, {
+    find: (window) =>
+      tx.apiKey.findMany({ where, orderBy: [{ createdAt: 'desc' }, { id: 'desc' }], ...window }),
+    count: () => tx.apiKey.count({ where }),
+    view: (k) => toApiKeyView(k, now),
+  });
 }
 
 async function loadKey(

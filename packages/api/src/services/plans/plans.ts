@@ -3,6 +3,7 @@ import { DbNull, type Plan, type Prisma } from '@portico/db';
 import { newId } from '@portico/id';
 import { logSubscriptionChange } from '../../sync/credential-log';
 import { badRequest, conflict, notFound } from '../shared/domain-errors';
+import { type Page, type PageInput, pageOf } from '../shared/paging';
 
 export interface PlanView {
   id: string;
@@ -58,6 +59,32 @@ export async function listPlans(
     include: PLAN_INCLUDE,
   });
   return rows.map(toPlanView);
+}
+
+/** One page of plans by name, those whose name or description holds `search`. */
+export async function pagePlans(
+  tx: Prisma.TransactionClient,
+  input: PageInput & { search?: string | undefined },
+): Promise<Page<PlanView>> {
+  const where: Prisma.PlanWhereInput = input.search
+    ? {
+        OR: [
+          { name: { contains: input.search, mode: 'insensitive' } },
+          { description: { contains: input.search, mode: 'insensitive' } },
+        ],
+      }
+    : {};
+  return pageOf(input, {
+    find: (window) =>
+      tx.plan.findMany({
+        where,
+        orderBy: [{ name: 'asc' }, { id: 'asc' }],
+        include: PLAN_INCLUDE,
+        ...window,
+      }),
+    count: () => tx.plan.count({ where }),
+    view: toPlanView,
+  });
 }
 
 export async function getPlan(tx: Prisma.TransactionClient, id: string): Promise<PlanView> {
