@@ -1,31 +1,27 @@
 'use client';
 
-import { useMutation, useQuery } from '@tanstack/react-query';
+import { keepPreviousData, useMutation, useQuery } from '@tanstack/react-query';
 import { useState } from 'react';
 import { EditorDialog, ItemDialog, useEditing } from '../../../components/dialogs';
-import {
-  EditDeleteActions,
-  NewButton,
-  useInvalidate,
-  useSearch,
-} from '../../../components/list-page';
+import { EditDeleteActions, NewButton, useInvalidate } from '../../../components/list-page';
+import { NO_FILTERS, PagedList, SearchBox, useListUrl } from '../../../components/paged-list';
 import { useSession } from '../../../components/session';
-import { PagedList } from '../../../components/table';
 import { Badge, Dialog, PageHeader } from '../../../components/ui';
 import { type RouterOutputs, useTRPC } from '../../../lib/trpc';
 import { ApiForm } from './api-form';
 import { ImportOpenApiForm } from './import-form';
 import { McpEndpoint } from './mcp-endpoint';
 
-type ApiView = RouterOutputs['apis']['list'][number];
+type ApiView = RouterOutputs['apis']['page']['items'][number];
 
 export default function ApisPage() {
   const trpc = useTRPC();
   const session = useSession();
-  const { term, box } = useSearch('Search APIs', 'Search by name or path…');
+  const list = useListUrl(NO_FILTERS);
+  const { term } = list;
   const apis = useQuery({
-    ...trpc.apis.list.queryOptions(term ? { search: term } : {}),
-    placeholderData: (previous) => previous,
+    ...trpc.apis.page.queryOptions(list.paging),
+    placeholderData: keepPreviousData,
   });
   const { editing, edit, close } = useEditing<ApiView>();
   const [importing, setImporting] = useState(false);
@@ -49,9 +45,12 @@ export default function ApisPage() {
           ) : null
         }
       />
-      {box}
+      <div className="toolbar">
+        <SearchBox list={list} label="Search APIs" placeholder="Search by name or path…" />
+      </div>
       <PagedList
         query={apis}
+        list={list}
         error={apis.error}
         emptyTitle={term ? `No API matches “${term}”` : 'No APIs yet'}
         emptyText={

@@ -1,6 +1,6 @@
 'use client';
 
-import { useMutation, useQuery } from '@tanstack/react-query';
+import { keepPreviousData, useMutation, useQuery } from '@tanstack/react-query';
 import Link from 'next/link';
 import { useState } from 'react';
 import { EditorDialog, ItemDialog, useEditing } from '../../../components/dialogs';
@@ -8,16 +8,23 @@ import { TextInput, useForm } from '../../../components/fields';
 import { FormActions, MutationForm } from '../../../components/forms';
 import {
   EditDeleteActions,
+  FilterSelect,
   NewButton,
   useInvalidate,
-  useSearch,
 } from '../../../components/list-page';
-import { PagedList } from '../../../components/table';
+import { PagedList, SearchBox, useListUrl } from '../../../components/paged-list';
 import { Badge, ErrorAlert, Field, formatDate, PageHeader } from '../../../components/ui';
 import { type RouterOutputs, useTRPC } from '../../../lib/trpc';
 import { ZConsumerForm } from './consumer-form';
 
-type ConsumerView = RouterOutputs['consumers']['list'][number];
+type ConsumerView = RouterOutputs['consumers']['page']['items'][number];
+
+const CONSUMER_FILTERS = { status: '' } as const;
+const STATUSES = [
+  { value: 'active', label: 'Active' },
+  { value: 'suspended', label: 'Suspended' },
+] as const;
+const isStatus = (value: string) => STATUSES.find((s) => s.value === value)?.value;
 
 function ConsumerForm({ consumer, onDone }: { consumer: ConsumerView | null; onDone: () => void }) {
   const trpc = useTRPC();
@@ -121,10 +128,12 @@ function SubscribeForm({ consumer, onDone }: { consumer: ConsumerView; onDone: (
 
 export default function ConsumersPage() {
   const trpc = useTRPC();
-  const { term, box } = useSearch('Search consumers', 'Search consumers…');
+  const list = useListUrl(CONSUMER_FILTERS);
+  const { term } = list;
+  const status = isStatus(list.filters.status);
   const consumers = useQuery({
-    ...trpc.consumers.list.queryOptions(term ? { search: term } : {}),
-    placeholderData: (previous) => previous,
+    ...trpc.consumers.page.queryOptions({ ...list.paging, ...(status ? { status } : {}) }),
+    placeholderData: keepPreviousData,
   });
   const { editing, edit, close } = useEditing<ConsumerView>();
   const [subscribing, setSubscribing] = useState<ConsumerView | null>(null);
@@ -140,11 +149,23 @@ export default function ConsumersPage() {
         description="Applications and partners that call your APIs with keys."
         actions={<NewButton label="New consumer" onClick={() => edit('new')} />}
       />
-      {box}
+      <div className="toolbar">
+        <SearchBox list={list} label="Search consumers" placeholder="Search consumers…" />
+        <FilterSelect
+          id="consumer-status"
+          label="Status"
+          value={status ?? ''}
+          onChange={(value) => list.setFilters({ status: value })}
+          all="Any status"
+          options={STATUSES}
+          style={{ maxWidth: 180 }}
+        />
+      </div>
       <PagedList
         query={consumers}
+        list={list}
         error={consumers.error ?? suspend.error ?? activate.error}
-        emptyTitle={term ? `No consumer matches “${term}”` : 'No consumers yet'}
+        emptyTitle={term || status ? 'No consumer matches' : 'No consumers yet'}
         emptyText="Create a consumer, subscribe it to a plan, then give it a key."
         headers={['Name', 'Status', 'Created']}
         cells={(c) => (

@@ -1,6 +1,6 @@
 'use client';
 
-import { useMutation, useQuery } from '@tanstack/react-query';
+import { keepPreviousData, useMutation, useQuery } from '@tanstack/react-query';
 import { useState } from 'react';
 import { z } from 'zod';
 import { SecretShown } from '../../../components/dialogs';
@@ -14,8 +14,8 @@ import {
 } from '../../../components/fields';
 import { FormActions, MutationForm } from '../../../components/forms';
 import { FilterSelect, NewButton, useInvalidate } from '../../../components/list-page';
+import { PagedList, SearchBox, useListUrl } from '../../../components/paged-list';
 import { useSession } from '../../../components/session';
-import { PagedList } from '../../../components/table';
 import {
   Badge,
   ConfirmButton,
@@ -24,7 +24,6 @@ import {
   PageHeader,
   timeAgo,
 } from '../../../components/ui';
-import { useUrlState } from '../../../components/use-url-state';
 import { useTRPC } from '../../../lib/trpc';
 
 // Same bounds as the server's keys.create input (name ≤ 100, expiry 60 s … 10 years).
@@ -86,10 +85,13 @@ export default function KeysPage() {
   const trpc = useTRPC();
   const session = useSession();
   // The consumer filter lives in the URL (/keys?consumer=<id>, also the Consumers page's link).
-  const [{ consumer: consumerId }, setUrl] = useUrlState(KEY_FILTERS);
-  const setConsumerId = (consumer: string) => setUrl({ consumer });
+  const list = useListUrl(KEY_FILTERS);
+  const consumerId = list.filters.consumer;
   const consumers = useQuery(trpc.consumers.list.queryOptions({}));
-  const keys = useQuery(trpc.keys.list.queryOptions(consumerId ? { consumerId } : {}));
+  const keys = useQuery({
+    ...trpc.keys.page.queryOptions({ ...list.paging, ...(consumerId ? { consumerId } : {}) }),
+    placeholderData: keepPreviousData,
+  });
   const [creating, setCreating] = useState(false);
   const [clear, setClear] = useState<string | null>(null);
   const invalidate = useInvalidate(trpc.keys.pathKey());
@@ -124,11 +126,12 @@ export default function KeysPage() {
         }
       />
       <div className="toolbar">
+        <SearchBox list={list} label="Search keys" placeholder="Search by name or prefix…" />
         <FilterSelect
           id="key-consumer"
           label="Consumer"
           value={consumerId}
-          onChange={setConsumerId}
+          onChange={(consumer) => list.setFilters({ consumer })}
           all="All consumers"
           options={namedOptions(consumers.data)}
           style={{ maxWidth: 260 }}
@@ -136,6 +139,7 @@ export default function KeysPage() {
       </div>
       <PagedList
         query={keys}
+        list={list}
         error={keys.error}
         emptyTitle="No keys"
         emptyText={

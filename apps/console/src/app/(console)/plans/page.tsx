@@ -1,7 +1,7 @@
 'use client';
 
 import { ZName, ZQuota, ZRateLimit, ZRedisFailurePolicy } from '@portico/config';
-import { useMutation, useQuery } from '@tanstack/react-query';
+import { keepPreviousData, useMutation, useQuery } from '@tanstack/react-query';
 import { z } from 'zod';
 import { EditorDialog, useEditing } from '../../../components/dialogs';
 import {
@@ -15,11 +15,11 @@ import {
 } from '../../../components/fields';
 import { FormActions, MutationForm } from '../../../components/forms';
 import { EditDeleteActions, NewButton, useInvalidate } from '../../../components/list-page';
-import { PagedList } from '../../../components/table';
+import { NO_FILTERS, PagedList, SearchBox, useListUrl } from '../../../components/paged-list';
 import { Badge, PageHeader } from '../../../components/ui';
 import { type RouterOutputs, useTRPC } from '../../../lib/trpc';
 
-type PlanView = RouterOutputs['plans']['list'][number];
+type PlanView = RouterOutputs['plans']['page']['items'][number];
 
 const ZPlanForm = z.object({
   name: ZName,
@@ -150,7 +150,11 @@ function PlanForm({ plan, onDone }: { plan: PlanView | null; onDone: () => void 
 
 export default function PlansPage() {
   const trpc = useTRPC();
-  const plans = useQuery(trpc.plans.list.queryOptions());
+  const list = useListUrl(NO_FILTERS);
+  const plans = useQuery({
+    ...trpc.plans.page.queryOptions(list.paging),
+    placeholderData: keepPreviousData,
+  });
   const apis = useQuery(trpc.apis.list.queryOptions({}));
   const { editing, edit, close } = useEditing<PlanView>();
   const invalidate = useInvalidate(trpc.plans.pathKey());
@@ -163,10 +167,14 @@ export default function PlansPage() {
         description="Rate limits and quotas that consumers subscribe to, per set of APIs."
         actions={<NewButton label="New plan" onClick={() => edit('new')} />}
       />
+      <div className="toolbar">
+        <SearchBox list={list} label="Search plans" placeholder="Search plans…" />
+      </div>
       <PagedList
         query={plans}
+        list={list}
         error={plans.error}
-        emptyTitle="No plans yet"
+        emptyTitle={list.term ? `No plan matches “${list.term}”` : 'No plans yet'}
         emptyText="Create a plan with the APIs it covers, then subscribe consumers to it."
         headers={['Name', 'Rate limit', 'Quota', 'APIs', 'Access']}
         cells={(p) => (

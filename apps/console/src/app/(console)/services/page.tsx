@@ -1,22 +1,26 @@
 'use client';
 
-import { useMutation, useQuery } from '@tanstack/react-query';
+import { keepPreviousData, useMutation, useQuery } from '@tanstack/react-query';
 import { useState } from 'react';
 import { EditorDialog, ItemDialog, useEditing } from '../../../components/dialogs';
 import { EditDeleteActions, NewButton, useInvalidate } from '../../../components/list-page';
+import { NO_FILTERS, PagedList, SearchBox, useListUrl } from '../../../components/paged-list';
 import { useSession } from '../../../components/session';
-import { PagedList } from '../../../components/table';
 import { Badge, PageHeader } from '../../../components/ui';
 import { type RouterOutputs, useTRPC } from '../../../lib/trpc';
 import { ServiceInstances } from './instances';
 import { ServiceForm } from './service-form';
 
-type ServiceView = RouterOutputs['services']['list'][number];
+type ServiceView = RouterOutputs['services']['page']['items'][number];
 
 export default function ServicesPage() {
   const trpc = useTRPC();
   const session = useSession();
-  const services = useQuery(trpc.services.list.queryOptions());
+  const list = useListUrl(NO_FILTERS);
+  const services = useQuery({
+    ...trpc.services.page.queryOptions(list.paging),
+    placeholderData: keepPreviousData,
+  });
   const { editing, edit, close } = useEditing<ServiceView>();
   const [watching, setWatching] = useState<ServiceView | null>(null);
   const invalidate = useInvalidate(trpc.services.pathKey());
@@ -29,10 +33,14 @@ export default function ServicesPage() {
         description="Upstreams that APIs route to: static targets or instances from a registry."
         actions={<NewButton label="New service" onClick={() => edit('new')} />}
       />
+      <div className="toolbar">
+        <SearchBox list={list} label="Search services" placeholder="Search services…" />
+      </div>
       <PagedList
         query={services}
+        list={list}
         error={services.error}
-        emptyTitle="No services yet"
+        emptyTitle={list.term ? `No service matches “${list.term}”` : 'No services yet'}
         emptyText={
           session.canEdit
             ? 'Create a service for each upstream your APIs route to, then create an API on it.'

@@ -1,9 +1,9 @@
 'use client';
 
-import { useMutation, useQuery } from '@tanstack/react-query';
+import { keepPreviousData, useMutation, useQuery } from '@tanstack/react-query';
 import { FilterSelect, useInvalidate } from '../../../components/list-page';
+import { PagedList, SearchBox, useListUrl } from '../../../components/paged-list';
 import { useSession } from '../../../components/session';
-import { PagedList } from '../../../components/table';
 import {
   Badge,
   type BadgeTone,
@@ -11,7 +11,6 @@ import {
   formatDate,
   PageHeader,
 } from '../../../components/ui';
-import { useUrlState } from '../../../components/use-url-state';
 import { useTRPC } from '../../../lib/trpc';
 
 const STATUSES = ['pending', 'active', 'rejected', 'cancelled'] as const;
@@ -27,12 +26,12 @@ const SUBSCRIPTION_FILTERS = { status: '' } as const;
 export default function SubscriptionsPage() {
   const trpc = useTRPC();
   const session = useSession();
-  const [url, setUrl] = useUrlState(SUBSCRIPTION_FILTERS);
-  const status = (STATUSES as readonly string[]).includes(url.status)
-    ? (url.status as (typeof STATUSES)[number])
-    : '';
-  const setStatus = (value: string) => setUrl({ status: value });
-  const subs = useQuery(trpc.subscriptions.list.queryOptions(status ? { status } : {}));
+  const list = useListUrl(SUBSCRIPTION_FILTERS);
+  const status = STATUSES.find((s) => s === list.filters.status) ?? '';
+  const subs = useQuery({
+    ...trpc.subscriptions.page.queryOptions({ ...list.paging, ...(status ? { status } : {}) }),
+    placeholderData: keepPreviousData,
+  });
   const invalidate = useInvalidate(trpc.subscriptions.pathKey());
   const approve = useMutation(
     trpc.subscriptions.approve.mutationOptions({ onSuccess: invalidate }),
@@ -46,11 +45,12 @@ export default function SubscriptionsPage() {
         description="Which consumer uses which plan. Approve or reject pending requests."
       />
       <div className="toolbar">
+        <SearchBox list={list} label="Search subscriptions" placeholder="Consumer or plan…" />
         <FilterSelect
           id="sub-status"
           label="Status"
           value={status}
-          onChange={setStatus}
+          onChange={(value) => list.setFilters({ status: value })}
           all="All"
           options={STATUSES.map((s) => ({ value: s, label: s }))}
           style={{ maxWidth: 200 }}
@@ -58,6 +58,7 @@ export default function SubscriptionsPage() {
       </div>
       <PagedList
         query={subs}
+        list={list}
         error={subs.error ?? approve.error ?? reject.error}
         emptyTitle="No subscriptions"
         emptyText="Subscribe a consumer to a plan from the Consumers page."
