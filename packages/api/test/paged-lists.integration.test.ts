@@ -151,4 +151,56 @@ describe('paged lists', () => {
     );
     expect(error.message).toContain('cursor: must be a nextCursor a page returned');
   });
+
+  it("pages a developer's own apps and keys in the portal, and nobody else's", async () => {
+    const own = await namedConsumers(3, h.users.developer.id);
+    await h.db.consumer.create({
+      data: {
+        id: newId('consumer'),
+        name: `${own.prefix}-theirs`,
+        ownerId: h.users.otherDeveloper.id,
+      },
+    });
+    const developer = h.as('developer');
+    const first = await developer.portal.apps.page({ limit: 2, search: own.prefix });
+    expect(first.items.map((a) => a.name)).toEqual(own.names.slice(0, 2));
+    expect(first.total).toBe(3);
+    const rest = await developer.portal.apps.page({
+      limit: 2,
+      search: own.prefix,
+      cursor: first.nextCursor ?? undefined,
+    });
+    expect([rest.items.map((a) => a.name), rest.nextCursor]).toEqual([own.names.slice(2), null]);
+
+    const appId = own.ids[0] ?? '';
+    const key = await fx.key(appId);
+    const keys = await developer.portal.keys.page({ appId });
+    expect([keys.items.map((k) => k.id), keys.total]).toEqual([[key.row.id], 1]);
+    const theirs = (await fx.consumer(h.users.otherDeveloper.id)).id;
+    await expectTrpcError(developer.portal.keys.page({ appId: theirs }), 'NOT_FOUND');
+  });
+
+  it('pages developer accounts for operators, by status and name or email', async () => {
+    const prefix = uniqueName('dev');
+    const developer = async (n: number, status: 'active' | 'suspended') =>
+      h.db.user.create({
+        data: {
+          id: newId('user'),
+          email: `${prefix}-${n}@example.test`,
+          name: `${prefix} ${n}`,
+          passwordHash: 'not-used-in-these-tests',
+          kind: 'developer',
+          status,
+        },
+      });
+    const active = await developer(1, 'active');
+    await developer(2, 'suspended');
+    const page = await h
+      .as('viewer')
+      .portalAdmin.developers.page({ search: prefix, status: 'active' });
+    expect(page.items.map((d) => d.id)).toEqual([active.id]);
+    expect(page.total).toBe(1);
+    const both = await h.as('viewer').portalAdmin.developers.page({ search: prefix, limit: 1 });
+    expect([both.items.length, both.total, both.nextCursor]).toEqual([1, 2, expect.any(String)]);
+  });
 });

@@ -124,6 +124,11 @@ const QUERIES: QueryCase[] = [
   { procedure: 'consumers.page', allowed: SIGNED_IN, run: (c) => c.consumers.page({}) },
   { procedure: 'subscriptions.page', allowed: SIGNED_IN, run: (c) => c.subscriptions.page({}) },
   { procedure: 'keys.page', allowed: SIGNED_IN, run: (c) => c.keys.page({}) },
+  {
+    procedure: 'portalAdmin.developers.page',
+    allowed: VIEWERS,
+    run: (c) => c.portalAdmin.developers.page({}),
+  },
 ];
 
 describe('role matrix: queries', () => {
