@@ -17,6 +17,7 @@ export {
   CredentialsSection,
   type CredentialsSectionProps,
 } from './credentials-section';
+export { type CursorTrail, cursorTrail } from './cursor-trail';
 export {
   type Column,
   DataTable,

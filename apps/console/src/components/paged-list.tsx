@@ -1,5 +1,6 @@
 'use client';
 
+import { cursorTrail } from '@portico/ui';
 import { type ReactNode, useDeferredValue, useMemo, useState } from 'react';
 import { Table, type TableProps } from './table';
 import { EmptyState, ErrorAlert, Pager, Skeleton } from './ui';
@@ -21,8 +22,8 @@ export const NO_FILTERS: Readonly<Record<never, string>> = {};
 
 /**
  * The URL state of a server-paged list: its filters, the search (`?q=`) and the cursors of the
- * pages walked so far (`?pages=`, dot-separated, so Previous and a reload both land on the same
- * page without the server paging backwards). Changing a filter or the search starts at page 1.
+ * pages walked so far (`?pages=`, a `cursorTrail`). Changing a filter or the search starts at
+ * page 1.
  * `filters` (each with its default) must be a module-level constant: its identity keys the URL
  * writer.
  */
@@ -35,7 +36,7 @@ export function useListUrl<K extends string>(filters: Readonly<Record<K, string>
   // The box keeps its own text so typing never waits on the URL; the query follows it deferred.
   const [search, setSearchText] = useState(url.q ?? '');
   const term = useDeferredValue(search.trim());
-  const walked = url.pages ? url.pages.split('.') : [];
+  const trail = cursorTrail(url.pages);
   const setSearch = (value: string) => {
     setSearchText(value);
     setUrl({ q: value.trim(), pages: '' });
@@ -50,14 +51,14 @@ export function useListUrl<K extends string>(filters: Readonly<Record<K, string>
     /** What the page procedure takes besides the filters: the page size, cursor and search. */
     paging: {
       limit: LIST_PAGE_SIZE,
-      ...(walked.length ? { cursor: walked[walked.length - 1] } : {}),
+      ...(trail.cursor ? { cursor: trail.cursor } : {}),
       ...(term ? { search: term } : {}),
     },
     pages: {
       /** 0 for the first page. */
-      index: walked.length,
-      previous: () => setUrl({ pages: walked.slice(0, -1).join('.') }),
-      next: (cursor: string) => setUrl({ pages: [...walked, cursor].join('.') }),
+      index: trail.index,
+      previous: () => setUrl({ pages: trail.previous }),
+      next: (cursor: string) => setUrl({ pages: trail.next(cursor) }),
     },
   };
 }

@@ -32,8 +32,19 @@ export interface AppRow {
   activeKeys: number;
 }
 
-/** The developer's apps: create, rename, delete. */
-export function AppsView({ apps }: { apps: AppRow[] }) {
+/** Where the list is: the page shown, and the `?pages=` values one page back and on. */
+export interface AppsPaging {
+  index: number;
+  pageSize: number;
+  total: number;
+  previous: string;
+  /** Null on the last page. */
+  next: string | null;
+}
+
+/** The developer's apps, one page of them: create, rename, delete. */
+export function AppsView({ apps, paging }: { apps: AppRow[]; paging: AppsPaging }) {
+  const router = useRouter();
   const [creating, setCreating] = useState(false);
   const [renaming, setRenaming] = useState<AppRow | null>(null);
   const [deleting, setDeleting] = useState<AppRow | null>(null);
@@ -106,7 +117,7 @@ export function AppsView({ apps }: { apps: AppRow[] }) {
           </Button>
         }
       >
-        {apps.length === 0 ? (
+        {apps.length === 0 && paging.index === 0 ? (
           <EmptyState
             title="Create your first app"
             action={
@@ -123,6 +134,15 @@ export function AppsView({ apps }: { apps: AppRow[] }) {
             columns={columns}
             rows={apps}
             rowKey={(a) => a.id}
+            page={{
+              pageIndex: paging.index,
+              pageSize: paging.pageSize,
+              rowCount: paging.total,
+              onPageChange: (to) => {
+                const pages = to < paging.index ? paging.previous : paging.next;
+                if (pages !== null) router.push(pages ? `/apps?pages=${pages}` : '/apps');
+              },
+            }}
             testId="apps-table"
           />
         )}
