@@ -11,6 +11,23 @@ export function useInvalidate(queryKey: QueryKey) {
   return () => queryClient.invalidateQueries({ queryKey });
 }
 
+/** A small button among a row's actions; `tone` marks the one to prefer or the destructive one. */
+export function RowButton({
+  tone,
+  onClick,
+  children,
+}: {
+  tone?: 'primary' | 'danger';
+  onClick: () => void;
+  children: ReactNode;
+}) {
+  return (
+    <button type="button" className={tone ? `small ${tone}` : 'small'} onClick={onClick}>
+      {children}
+    </button>
+  );
+}
+
 /** The page header's create button, for editors only. */
 export function NewButton({ label, onClick }: { label: string; onClick: () => void }) {
   const session = useSession();
@@ -49,9 +66,7 @@ export function EditDeleteActions({
   return (
     <>
       {children}
-      <button type="button" className="small" onClick={onEdit}>
-        Edit
-      </button>
+      <RowButton onClick={onEdit}>Edit</RowButton>
       {afterEdit}
       <ConfirmButton
         label="Delete"

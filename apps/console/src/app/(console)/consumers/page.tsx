@@ -10,6 +10,7 @@ import {
   EditDeleteActions,
   FilterSelect,
   NewButton,
+  RowButton,
   useInvalidate,
 } from '../../../components/list-page';
 import { PagedList, SearchBox, useListUrl } from '../../../components/paged-list';
@@ -194,27 +195,13 @@ export default function ConsumersPage() {
               onDelete={() => remove.mutateAsync({ id: c.id })}
               afterEdit={
                 c.status === 'active' ? (
-                  <button
-                    type="button"
-                    className="small"
-                    onClick={() => suspend.mutate({ id: c.id })}
-                  >
-                    Suspend
-                  </button>
+                  <RowButton onClick={() => suspend.mutate({ id: c.id })}>Suspend</RowButton>
                 ) : (
-                  <button
-                    type="button"
-                    className="small"
-                    onClick={() => activate.mutate({ id: c.id })}
-                  >
-                    Activate
-                  </button>
+                  <RowButton onClick={() => activate.mutate({ id: c.id })}>Activate</RowButton>
                 )
               }
             >
-              <button type="button" className="small" onClick={() => setSubscribing(c)}>
-                Subscribe
-              </button>
+              <RowButton onClick={() => setSubscribing(c)}>Subscribe</RowButton>
             </EditDeleteActions>
           </>
         )}

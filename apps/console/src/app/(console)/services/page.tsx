@@ -3,7 +3,12 @@
 import { keepPreviousData, useMutation, useQuery } from '@tanstack/react-query';
 import { useState } from 'react';
 import { EditorDialog, ItemDialog, useEditing } from '../../../components/dialogs';
-import { EditDeleteActions, NewButton, useInvalidate } from '../../../components/list-page';
+import {
+  EditDeleteActions,
+  NewButton,
+  RowButton,
+  useInvalidate,
+} from '../../../components/list-page';
 import { NO_FILTERS, PagedList, SearchBox, useListUrl } from '../../../components/paged-list';
 import { useSession } from '../../../components/session';
 import { Badge, PageHeader } from '../../../components/ui';
@@ -75,9 +80,7 @@ export default function ServicesPage() {
         )}
         actions={(s) => (
           <>
-            <button type="button" className="small" onClick={() => setWatching(s)}>
-              Instances
-            </button>
+            <RowButton onClick={() => setWatching(s)}>Instances</RowButton>
             <EditDeleteActions
               noun="service"
               name={s.name}

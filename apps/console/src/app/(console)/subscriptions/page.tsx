@@ -1,7 +1,7 @@
 'use client';
 
 import { keepPreviousData, useMutation, useQuery } from '@tanstack/react-query';
-import { FilterSelect, useInvalidate } from '../../../components/list-page';
+import { FilterSelect, RowButton, useInvalidate } from '../../../components/list-page';
 import { PagedList, SearchBox, useListUrl } from '../../../components/paged-list';
 import { useSession } from '../../../components/session';
 import {
@@ -78,20 +78,12 @@ export default function SubscriptionsPage() {
           <>
             {session.canEdit && s.status === 'pending' ? (
               <>
-                <button
-                  type="button"
-                  className="small primary"
-                  onClick={() => approve.mutate({ id: s.id })}
-                >
+                <RowButton tone="primary" onClick={() => approve.mutate({ id: s.id })}>
                   Approve
-                </button>
-                <button
-                  type="button"
-                  className="small danger"
-                  onClick={() => reject.mutate({ id: s.id })}
-                >
+                </RowButton>
+                <RowButton tone="danger" onClick={() => reject.mutate({ id: s.id })}>
                   Reject
-                </button>
+                </RowButton>
               </>
             ) : null}
             {session.canEdit && s.status === 'active' ? (
