@@ -17,7 +17,7 @@ import { useMutation } from '@tanstack/react-query';
 import Link from 'next/link';
 import { useRouter } from 'next/navigation';
 import { useState } from 'react';
-import { ConfirmItemDialog } from '../../../../components/confirm-item-dialog';
+import { ConfirmItemDialog, useCloseThenRefresh } from '../../../../components/confirm-item-dialog';
 import { errorMessage, fieldError } from '../../../../lib/errors';
 import { relativeTime } from '../../../../lib/format';
 import { useTRPC } from '../../../../lib/trpc';
@@ -242,15 +242,8 @@ function AppFormDialog({
 
 function DeleteAppDialog({ app, onClose }: { app: AppRow | null; onClose: () => void }) {
   const trpc = useTRPC();
-  const router = useRouter();
-  const remove = useMutation(
-    trpc.portal.apps.delete.mutationOptions({
-      onSuccess: () => {
-        onClose();
-        router.refresh();
-      },
-    }),
-  );
+  const done = useCloseThenRefresh(onClose);
+  const remove = useMutation(trpc.portal.apps.delete.mutationOptions({ onSuccess: done }));
   return (
     <ConfirmItemDialog
       item={app}

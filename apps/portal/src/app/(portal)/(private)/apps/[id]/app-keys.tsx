@@ -16,7 +16,10 @@ import {
 import { useMutation } from '@tanstack/react-query';
 import { useRouter } from 'next/navigation';
 import { useState } from 'react';
-import { ConfirmItemDialog } from '../../../../../components/confirm-item-dialog';
+import {
+  ConfirmItemDialog,
+  useCloseThenRefresh,
+} from '../../../../../components/confirm-item-dialog';
 import { errorMessage, fieldError } from '../../../../../lib/errors';
 import { dateTime, relativeTime, toDate } from '../../../../../lib/format';
 import { rememberKey } from '../../../../../lib/recent-keys';
@@ -372,15 +375,8 @@ function RotateKeyDialog({
 
 function RevokeKeyDialog({ keyRow, onClose }: { keyRow: KeyRow | null; onClose: () => void }) {
   const trpc = useTRPC();
-  const router = useRouter();
-  const revoke = useMutation(
-    trpc.portal.keys.revoke.mutationOptions({
-      onSuccess: () => {
-        onClose();
-        router.refresh();
-      },
-    }),
-  );
+  const done = useCloseThenRefresh(onClose);
+  const revoke = useMutation(trpc.portal.keys.revoke.mutationOptions({ onSuccess: done }));
   return (
     <ConfirmItemDialog
       item={keyRow}
