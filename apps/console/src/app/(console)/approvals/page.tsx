@@ -110,21 +110,11 @@ export default function ApprovalsPage() {
       {failure ? <Alert>{errorMessage(failure)}</Alert> : null}
       {approvals.data ? (
         <>
+          <PendingCard noun="sign-up" columns={signUpColumns} rows={approvals.data.signUps} />
           <PendingCard
-            title="Sign-ups"
-            emptyTitle="No sign-up is waiting"
-            label="Pending sign-ups"
-            columns={signUpColumns}
-            rows={approvals.data.signUps}
-            testId="pending-sign-ups"
-          />
-          <PendingCard
-            title="Subscriptions"
-            emptyTitle="No subscription is waiting"
-            label="Pending subscriptions"
+            noun="subscription"
             columns={subscriptionColumns}
             rows={approvals.data.subscriptions}
-            testId="pending-subscriptions"
           />
         </>
       ) : (
@@ -169,39 +159,38 @@ function DecisionButtons({
   );
 }
 
-/** One kind of waiting item: a card titled with their count, the table or its empty state. */
+/**
+ * One kind of waiting item (`noun`, as in "sign-up"): a card titled with their count, the table
+ * (test id `pending-<noun>s`) or its empty state.
+ */
 function PendingCard<Row extends { id: string }>({
-  title,
-  emptyTitle,
-  label,
+  noun,
   columns,
   rows,
-  testId,
 }: {
-  title: string;
-  emptyTitle: string;
-  label: string;
+  noun: string;
   columns: Column<Row>[];
   rows: Row[];
-  testId: string;
 }) {
+  const plural = `${noun}s`;
   return (
     <Card
       title={
         <>
-          {title} <Badge tone="warn">{rows.length}</Badge>
+          {plural.charAt(0).toUpperCase() + plural.slice(1)}{' '}
+          <Badge tone="warn">{rows.length}</Badge>
         </>
       }
     >
       {rows.length === 0 ? (
-        <EmptyState title={emptyTitle} />
+        <EmptyState title={`No ${noun} is waiting`} />
       ) : (
         <DataTable
-          label={label}
+          label={`Pending ${plural}`}
           columns={columns}
           rows={rows}
           rowKey={(r) => r.id}
-          testId={testId}
+          testId={`pending-${plural}`}
         />
       )}
     </Card>
