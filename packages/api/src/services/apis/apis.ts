@@ -10,7 +10,7 @@ import { DbNull, type Prisma } from '@portico/db';
 import { newId } from '@portico/id';
 import { assertJwtSecretExists } from '../secrets/secret-refs';
 import { badRequest, conflict, notFound } from '../shared/domain-errors';
-import { type Page, type PageInput, pageOf } from '../shared/paging';
+import { byName, type Page, type PageInput, pageOf, textSearch } from '../shared/paging';
 import { API_INCLUDE, type ApiView, toApiView } from './api-view';
 import { assertClientCasUsable } from './client-certificate-cas';
 import { mcpToolsFromOpenApi } from './openapi-tools';
@@ -40,20 +40,14 @@ export async function pageApis(
   tx: Prisma.TransactionClient,
   input: PageInput & { search?: string | undefined },
 ): Promise<Page<ApiView>> {
-  const where: Prisma.ApiWhereInput = input.search
-    ? {
-        OR: [
-          { name: { contains: input.search, mode: 'insensitive' } },
-          { basePath: { contains: input.search, mode: 'insensitive' } },
-          { description: { contains: input.search, mode: 'insensitive' } },
-        ],
-      }
-    : {};
+  const where: Prisma.ApiWhereInput = {
+    OR: textSearch(input.search, ['name', 'basePath', 'description']),
+  };
   return pageOf(input, {
     find: (window) =>
       tx.api.findMany({
         where,
-        orderBy: [{ name: 'asc' }, { id: 'asc' }],
+        orderBy: byName(),
         include: API_INCLUDE,
         ...window,
       }),

@@ -2,7 +2,7 @@ import type { Consumer, Prisma } from '@portico/db';
 import { newId } from '@portico/id';
 import { logConsumerChange, logKeyChange, logSubscriptionChange } from '../../sync/credential-log';
 import { badRequest, conflict, notFound, PorticoError } from '../shared/domain-errors';
-import { type Page, type PageInput, pageOf } from '../shared/paging';
+import { byName, type Page, type PageInput, pageOf, textSearch } from '../shared/paging';
 
 export interface ConsumerView {
   id: string;
@@ -72,11 +72,10 @@ export async function pageConsumers(
   const where: Prisma.ConsumerWhereInput = {
     ownerId: ownerScope ?? undefined,
     status: input.status,
-    name: input.search ? { contains: input.search, mode: 'insensitive' } : undefined,
+    OR: textSearch(input.search, ['name']),
   };
   return pageOf(input, {
-    find: (window) =>
-      tx.consumer.findMany({ where, orderBy: [{ name: 'asc' }, { id: 'asc' }], ...window }),
+    find: (window) => tx.consumer.findMany({ where, orderBy: byName(), ...window }),
     count: () => tx.consumer.count({ where }),
     view: toConsumerView,
   });

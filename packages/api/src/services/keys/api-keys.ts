@@ -4,7 +4,7 @@ import { generateSecret } from '@portico/keys';
 import { logKeyChange } from '../../sync/credential-log';
 import { loadConsumer } from '../consumers/consumers';
 import { notFound, preconditionFailed } from '../shared/domain-errors';
-import { type Page, type PageInput, pageOf } from '../shared/paging';
+import { newestFirst, type Page, type PageInput, pageOf, textSearch } from '../shared/paging';
 
 export interface ApiKeyView {
   id: string;
@@ -65,16 +65,10 @@ export async function pageKeys(
   const where: Prisma.ApiKeyWhereInput = {
     consumerId: input.consumerId,
     consumer: ownerScope === null ? undefined : { ownerId: ownerScope },
-    OR: input.search
-      ? [
-          { name: { contains: input.search, mode: 'insensitive' } },
-          { start: { startsWith: input.search } },
-        ]
-      : undefined,
+    OR: textSearch(input.search, ['name', 'start']),
   };
   return pageOf(input, {
-    find: (window) =>
-      tx.apiKey.findMany({ where, orderBy: [{ createdAt: 'desc' }, { id: 'desc' }], ...window }),
+    find: (window) => tx.apiKey.findMany({ where, orderBy: newestFirst(), ...window }),
     count: () => tx.apiKey.count({ where }),
     view: (k) => toApiKeyView(k, now),
   });

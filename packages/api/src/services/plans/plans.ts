@@ -3,7 +3,7 @@ import { DbNull, type Plan, type Prisma } from '@portico/db';
 import { newId } from '@portico/id';
 import { logSubscriptionChange } from '../../sync/credential-log';
 import { badRequest, conflict, notFound } from '../shared/domain-errors';
-import { type Page, type PageInput, pageOf } from '../shared/paging';
+import { byName, type Page, type PageInput, pageOf, textSearch } from '../shared/paging';
 
 export interface PlanView {
   id: string;
@@ -66,19 +66,12 @@ export async function pagePlans(
   tx: Prisma.TransactionClient,
   input: PageInput & { search?: string | undefined },
 ): Promise<Page<PlanView>> {
-  const where: Prisma.PlanWhereInput = input.search
-    ? {
-        OR: [
-          { name: { contains: input.search, mode: 'insensitive' } },
-          { description: { contains: input.search, mode: 'insensitive' } },
-        ],
-      }
-    : {};
+  const where: Prisma.PlanWhereInput = { OR: textSearch(input.search, ['name', 'description']) };
   return pageOf(input, {
     find: (window) =>
       tx.plan.findMany({
         where,
-        orderBy: [{ name: 'asc' }, { id: 'asc' }],
+        orderBy: byName(),
         include: PLAN_INCLUDE,
         ...window,
       }),

@@ -2,7 +2,7 @@ import type { Prisma } from '@portico/db';
 import { revokeUserSessions } from '../auth/sessions';
 import { setConsumerStatus } from '../consumers/consumers';
 import { notFound, preconditionFailed } from '../shared/domain-errors';
-import { type Page, type PageInput, pageOf } from '../shared/paging';
+import { newestFirst, type Page, type PageInput, pageOf } from '../shared/paging';
 import { toUserView, type UserView } from '../users/user-view';
 
 export type DeveloperStatus = 'active' | 'pending' | 'rejected' | 'suspended';
@@ -63,7 +63,7 @@ export async function pageDevelopers(
     find: (window) =>
       tx.user.findMany({
         where,
-        orderBy: [{ createdAt: 'desc' }, { id: 'desc' }],
+        orderBy: newestFirst(),
         include: WITH_APP_COUNT,
         ...window,
       }),

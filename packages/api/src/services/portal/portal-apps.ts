@@ -2,7 +2,7 @@ import type { Consumer, Prisma } from '@portico/db';
 import { consumerNameTaken } from '../consumers/consumers';
 import { type ApiKeyView, toApiKeyView } from '../keys/api-keys';
 import { conflict, PorticoError, preconditionFailed } from '../shared/domain-errors';
-import { type Page, type PageInput, pageOf } from '../shared/paging';
+import { byName, type Page, type PageInput, pageOf, textSearch } from '../shared/paging';
 
 /**
  * The portal's words for the consumer services: a developer's consumer is an "app". These
@@ -123,13 +123,13 @@ export async function pageOwnedApps(
   const { ownerId, input, now } = query;
   const where: Prisma.ConsumerWhereInput = {
     ownerId,
-    name: input.search ? { contains: input.search, mode: 'insensitive' } : undefined,
+    OR: textSearch(input.search, ['name']),
   };
   return pageOf(input, {
     find: (window) =>
       tx.consumer.findMany({
         where,
-        orderBy: [{ name: 'asc' }, { id: 'asc' }],
+        orderBy: byName(),
         include: APP_INCLUDE,
         ...window,
       }),

@@ -3,7 +3,7 @@ import type { Prisma, RegistryConnection } from '@portico/db';
 import { newId } from '@portico/id';
 import { sealSecret } from '../../crypto/seal';
 import { conflict, notFound } from '../shared/domain-errors';
-import { type Page, type PageInput, pageOf } from '../shared/paging';
+import { byName, type Page, type PageInput, pageOf, textSearch } from '../shared/paging';
 
 /** A registry as callers see it: credentials are write-only, only their presence shows. */
 export interface RegistryView {
@@ -52,19 +52,14 @@ export async function pageRegistries(
   tx: Prisma.TransactionClient,
   input: PageInput & { search?: string | undefined },
 ): Promise<Page<RegistryView>> {
-  const where: Prisma.RegistryConnectionWhereInput = input.search
-    ? {
-        OR: [
-          { name: { contains: input.search, mode: 'insensitive' } },
-          { address: { contains: input.search, mode: 'insensitive' } },
-        ],
-      }
-    : {};
+  const where: Prisma.RegistryConnectionWhereInput = {
+    OR: textSearch(input.search, ['name', 'address']),
+  };
   return pageOf(input, {
     find: (window) =>
       tx.registryConnection.findMany({
         where,
-        orderBy: [{ name: 'asc' }, { id: 'asc' }],
+        orderBy: byName(),
         ...window,
       }),
     count: () => tx.registryConnection.count({ where }),

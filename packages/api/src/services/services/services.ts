@@ -7,7 +7,7 @@ import {
 import { DbNull, type Prisma, type Service } from '@portico/db';
 import { newId } from '@portico/id';
 import { badRequest, conflict, notFound } from '../shared/domain-errors';
-import { type Page, type PageInput, pageOf } from '../shared/paging';
+import { byName, type Page, type PageInput, pageOf, textSearch } from '../shared/paging';
 import { grpcSettingsProblem } from './grpc-schema-check';
 
 export interface ServiceView {
@@ -61,14 +61,12 @@ export async function pageServices(
   tx: Prisma.TransactionClient,
   input: PageInput & { search?: string | undefined },
 ): Promise<Page<ServiceView>> {
-  const where: Prisma.ServiceWhereInput = input.search
-    ? { name: { contains: input.search, mode: 'insensitive' } }
-    : {};
+  const where: Prisma.ServiceWhereInput = { OR: textSearch(input.search, ['name']) };
   return pageOf(input, {
     find: (window) =>
       tx.service.findMany({
         where,
-        orderBy: [{ name: 'asc' }, { id: 'asc' }],
+        orderBy: byName(),
         include: WITH_REGISTRY,
         ...window,
       }),

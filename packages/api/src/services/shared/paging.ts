@@ -76,3 +76,35 @@ export async function pageOf<Row extends { id: string }, Item>(
     nextCursor: hasMore && last ? encodeCursor(last.id) : null,
   };
 }
+
+// Keyset paging needs a total order: every order ends on the unique id.
+
+/** Name order, for lists people scan alphabetically. */
+export function byName(): [{ name: 'asc' }, { id: 'asc' }] {
+  return [{ name: 'asc' }, { id: 'asc' }];
+}
+
+/** Newest first, for lists of things issued over time (keys, subscriptions, accounts). */
+export function newestFirst(): [{ createdAt: 'desc' }, { id: 'desc' }] {
+  return [{ createdAt: 'desc' }, { id: 'desc' }];
+}
+
+/** A case-insensitive substring match of one text column. */
+export interface TextMatch {
+  contains: string;
+  mode: 'insensitive';
+}
+
+/** The `OR` of a search over `fields` (any of them holds it), or nothing without a search. */
+export function textSearch<Field extends string>(
+  search: string | undefined,
+  fields: readonly Field[],
+): Partial<Record<Field, TextMatch>>[] | undefined {
+  if (!search) return undefined;
+  const match: TextMatch = { contains: search, mode: 'insensitive' };
+  return fields.map((field) => {
+    const one: Partial<Record<Field, TextMatch>> = {};
+    one[field] = match;
+    return one;
+  });
+}

@@ -3,7 +3,7 @@ import { newId } from '@portico/id';
 import { logSubscriptionChange } from '../../sync/credential-log';
 import { loadConsumer } from '../consumers/consumers';
 import { conflict, notFound, preconditionFailed } from '../shared/domain-errors';
-import { type Page, type PageInput, pageOf } from '../shared/paging';
+import { newestFirst, type Page, type PageInput, pageOf } from '../shared/paging';
 
 export type SubscriptionStatus = 'pending' | 'active' | 'rejected' | 'cancelled';
 
@@ -86,7 +86,7 @@ export async function pageSubscriptions(
     find: (window) =>
       tx.subscription.findMany({
         where,
-        orderBy: [{ createdAt: 'desc' }, { id: 'desc' }],
+        orderBy: newestFirst(),
         include: SUBSCRIPTION_INCLUDE,
         ...window,
       }),
