@@ -41,7 +41,10 @@ export function useListUrl<K extends string>(filters: Readonly<Record<K, string>
     setSearchText(value);
     setUrl({ q: value.trim(), pages: '' });
   };
+  const filtered = term !== '' || Object.keys(filters).some((key) => url[key]);
   return {
+    /** True while a search or a filter narrows the list. */
+    filtered,
     // useUrlState gives every key of `defaults` a value, and `defaults` holds every filter.
     filters: url as Readonly<Record<K, string>>,
     setFilters: (next: Partial<Record<K, string>>) => setUrl({ ...next, pages: '' }),
@@ -66,7 +69,7 @@ export function useListUrl<K extends string>(filters: Readonly<Record<K, string>
 export type ListUrl = ReturnType<typeof useListUrl>;
 
 /** The search box of a paged list, bound to its `?q=`; it goes in the page's toolbar. */
-export function SearchBox({
+function SearchBox({
   list,
   label,
   placeholder,
@@ -88,24 +91,34 @@ export function SearchBox({
 }
 
 export interface PagedListProps<T> extends Omit<TableProps<T>, 'items' | 'footer'> {
-  /** The page query: its page once loaded, and whether it is still loading. */
-  query: { data?: ListPage<T> | undefined; isPending: boolean };
-  list: Pick<ListUrl, 'pages'>;
-  /** What failed: the page query's error, or an action's on its rows. */
-  error: unknown;
+  /** The page query: its page once loaded, whether it is still loading, and its failure. */
+  query: { data?: ListPage<T> | undefined; isPending: boolean; error: unknown };
+  list: ListUrl;
+  /** The search box over the list: its accessible label and placeholder. */
+  search: { label: string; placeholder: string };
+  /** The page's filters, after the search box in the toolbar. */
+  filters?: ReactNode;
+  /** An action's failure on the rows, shown above the table. */
+  actionError?: unknown;
+  /** What a row is, as in "No API matches …". */
+  noun: string;
+  /** The empty state of an unfiltered list: its title, and what to do to get a first row. */
   emptyTitle: string;
-  /** The empty state's text: what to do to get a first row. */
   emptyText: ReactNode;
 }
 
 /**
- * A whole list page's body over a server-paged procedure: the failure, placeholder rows while
- * loading, the empty state, or one page of the table with Previous/Next under it.
+ * A whole list page's body over a server-paged procedure: the search box and filters, the
+ * failure, placeholder rows while loading, the empty state, or one page of the table with
+ * Previous/Next under it.
  */
 export function PagedList<T>({
   query,
   list,
-  error,
+  search,
+  filters,
+  actionError,
+  noun,
   emptyTitle,
   emptyText,
   ...table
@@ -126,12 +139,22 @@ export function PagedList<T>({
   ) : null;
   return (
     <>
-      <ErrorAlert error={error} />
+      <div className="toolbar">
+        <SearchBox list={list} label={search.label} placeholder={search.placeholder} />
+        {filters}
+      </div>
+      <ErrorAlert error={query.error ?? actionError} />
       {query.isPending ? (
         <Skeleton />
       ) : !page || (page.items.length === 0 && index === 0) ? (
         <div className="panel">
-          <EmptyState title={emptyTitle}>{emptyText}</EmptyState>
+          {list.filtered ? (
+            <EmptyState title={`No ${noun} matches${list.term ? ` “${list.term}”` : ''}`}>
+              Try another search or filter.
+            </EmptyState>
+          ) : (
+            <EmptyState title={emptyTitle}>{emptyText}</EmptyState>
+          )}
         </div>
       ) : (
         <Table {...table} items={page.items} footer={pager} />

@@ -4,7 +4,7 @@ import { keepPreviousData, useMutation, useQuery } from '@tanstack/react-query';
 import { useState } from 'react';
 import { EditorDialog, ItemDialog, useEditing } from '../../../components/dialogs';
 import { EditDeleteActions, NewButton, useInvalidate } from '../../../components/list-page';
-import { NO_FILTERS, PagedList, SearchBox, useListUrl } from '../../../components/paged-list';
+import { NO_FILTERS, PagedList, useListUrl } from '../../../components/paged-list';
 import { useSession } from '../../../components/session';
 import { Badge, Dialog, PageHeader } from '../../../components/ui';
 import { type RouterOutputs, useTRPC } from '../../../lib/trpc';
@@ -18,7 +18,6 @@ export default function ApisPage() {
   const trpc = useTRPC();
   const session = useSession();
   const list = useListUrl(NO_FILTERS);
-  const { term } = list;
   const apis = useQuery({
     ...trpc.apis.page.queryOptions(list.paging),
     placeholderData: keepPreviousData,
@@ -45,20 +44,16 @@ export default function ApisPage() {
           ) : null
         }
       />
-      <div className="toolbar">
-        <SearchBox list={list} label="Search APIs" placeholder="Search by name or path…" />
-      </div>
       <PagedList
         query={apis}
         list={list}
-        error={apis.error}
-        emptyTitle={term ? `No API matches “${term}”` : 'No APIs yet'}
+        noun="API"
+        search={{ label: 'Search APIs', placeholder: 'Search by name or path…' }}
+        emptyTitle="No APIs yet"
         emptyText={
-          term
-            ? 'Try another search.'
-            : session.canEdit
-              ? 'Create an API on a service, or import an OpenAPI document. Publish to make it live.'
-              : 'Nothing has been configured yet.'
+          session.canEdit
+            ? 'Create an API on a service, or import an OpenAPI document. Publish to make it live.'
+            : 'Nothing has been configured yet.'
         }
         headers={['Name', 'Base path', 'Service', 'Auth', 'Routes']}
         cells={(a) => (

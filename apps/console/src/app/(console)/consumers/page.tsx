@@ -13,7 +13,7 @@ import {
   RowButton,
   useInvalidate,
 } from '../../../components/list-page';
-import { PagedList, SearchBox, useListUrl } from '../../../components/paged-list';
+import { PagedList, useListUrl } from '../../../components/paged-list';
 import { Badge, ErrorAlert, Field, formatDate, PageHeader } from '../../../components/ui';
 import { type RouterOutputs, useTRPC } from '../../../lib/trpc';
 import { ZConsumerForm } from './consumer-form';
@@ -130,7 +130,6 @@ function SubscribeForm({ consumer, onDone }: { consumer: ConsumerView; onDone: (
 export default function ConsumersPage() {
   const trpc = useTRPC();
   const list = useListUrl(CONSUMER_FILTERS);
-  const { term } = list;
   const status = isStatus(list.filters.status);
   const consumers = useQuery({
     ...trpc.consumers.page.queryOptions({ ...list.paging, ...(status ? { status } : {}) }),
@@ -150,23 +149,24 @@ export default function ConsumersPage() {
         description="Applications and partners that call your APIs with keys."
         actions={<NewButton label="New consumer" onClick={() => edit('new')} />}
       />
-      <div className="toolbar">
-        <SearchBox list={list} label="Search consumers" placeholder="Search consumers…" />
-        <FilterSelect
-          id="consumer-status"
-          label="Status"
-          value={status ?? ''}
-          onChange={(value) => list.setFilters({ status: value })}
-          all="Any status"
-          options={STATUSES}
-          style={{ maxWidth: 180 }}
-        />
-      </div>
       <PagedList
         query={consumers}
         list={list}
-        error={consumers.error ?? suspend.error ?? activate.error}
-        emptyTitle={term || status ? 'No consumer matches' : 'No consumers yet'}
+        noun="consumer"
+        search={{ label: 'Search consumers', placeholder: 'Search consumers…' }}
+        filters={
+          <FilterSelect
+            id="consumer-status"
+            label="Status"
+            value={status ?? ''}
+            onChange={(value) => list.setFilters({ status: value })}
+            all="Any status"
+            options={STATUSES}
+            style={{ maxWidth: 180 }}
+          />
+        }
+        actionError={suspend.error ?? activate.error}
+        emptyTitle="No consumers yet"
         emptyText="Create a consumer, subscribe it to a plan, then give it a key."
         headers={['Name', 'Status', 'Created']}
         cells={(c) => (

@@ -14,7 +14,7 @@ import {
 } from '../../../components/fields';
 import { FormActions, MutationForm } from '../../../components/forms';
 import { FilterSelect, NewButton, useInvalidate } from '../../../components/list-page';
-import { PagedList, SearchBox, useListUrl } from '../../../components/paged-list';
+import { PagedList, useListUrl } from '../../../components/paged-list';
 import { useSession } from '../../../components/session';
 import {
   Badge,
@@ -125,22 +125,22 @@ export default function KeysPage() {
           />
         }
       />
-      <div className="toolbar">
-        <SearchBox list={list} label="Search keys" placeholder="Search by name or prefix…" />
-        <FilterSelect
-          id="key-consumer"
-          label="Consumer"
-          value={consumerId}
-          onChange={(consumer) => list.setFilters({ consumer })}
-          all="All consumers"
-          options={namedOptions(consumers.data)}
-          style={{ maxWidth: 260 }}
-        />
-      </div>
       <PagedList
         query={keys}
         list={list}
-        error={keys.error}
+        noun="key"
+        search={{ label: 'Search keys', placeholder: 'Search by name or prefix…' }}
+        filters={
+          <FilterSelect
+            id="key-consumer"
+            label="Consumer"
+            value={consumerId}
+            onChange={(consumer) => list.setFilters({ consumer })}
+            all="All consumers"
+            options={namedOptions(consumers.data)}
+            style={{ maxWidth: 260 }}
+          />
+        }
         emptyTitle="No keys"
         emptyText={
           session.canEdit

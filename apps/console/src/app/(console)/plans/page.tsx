@@ -15,7 +15,7 @@ import {
 } from '../../../components/fields';
 import { FormActions, MutationForm } from '../../../components/forms';
 import { EditDeleteActions, NewButton, useInvalidate } from '../../../components/list-page';
-import { NO_FILTERS, PagedList, SearchBox, useListUrl } from '../../../components/paged-list';
+import { NO_FILTERS, PagedList, useListUrl } from '../../../components/paged-list';
 import { Badge, PageHeader } from '../../../components/ui';
 import { type RouterOutputs, useTRPC } from '../../../lib/trpc';
 
@@ -167,14 +167,12 @@ export default function PlansPage() {
         description="Rate limits and quotas that consumers subscribe to, per set of APIs."
         actions={<NewButton label="New plan" onClick={() => edit('new')} />}
       />
-      <div className="toolbar">
-        <SearchBox list={list} label="Search plans" placeholder="Search plans…" />
-      </div>
       <PagedList
         query={plans}
         list={list}
-        error={plans.error}
-        emptyTitle={list.term ? `No plan matches “${list.term}”` : 'No plans yet'}
+        noun="plan"
+        search={{ label: 'Search plans', placeholder: 'Search plans…' }}
+        emptyTitle="No plans yet"
         emptyText="Create a plan with the APIs it covers, then subscribe consumers to it."
         headers={['Name', 'Rate limit', 'Quota', 'APIs', 'Access']}
         cells={(p) => (

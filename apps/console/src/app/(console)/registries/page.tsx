@@ -8,7 +8,7 @@ import { EditorDialog, ItemDialog, useEditing } from '../../../components/dialog
 import { RecordInput, Select, TextInput, useForm } from '../../../components/fields';
 import { FormActions, MutationForm } from '../../../components/forms';
 import { EditDeleteActions, NewButton, useInvalidate } from '../../../components/list-page';
-import { NO_FILTERS, PagedList, SearchBox, useListUrl } from '../../../components/paged-list';
+import { NO_FILTERS, PagedList, useListUrl } from '../../../components/paged-list';
 import { Table } from '../../../components/table';
 import { Badge, ErrorAlert, PageHeader, Skeleton, timeAgo } from '../../../components/ui';
 import { type RouterOutputs, useTRPC } from '../../../lib/trpc';
@@ -218,14 +218,13 @@ export default function RegistriesPage() {
         description="Where services' instances are discovered: Consul, Kubernetes, Eureka, etcd, ZooKeeper, DNS or the built-in registry."
         actions={<NewButton label="New registry" onClick={() => edit('new')} />}
       />
-      <div className="toolbar">
-        <SearchBox list={list} label="Search registries" placeholder="Search by name or address…" />
-      </div>
       <PagedList
         query={registries}
         list={list}
-        error={registries.error ?? test.error}
-        emptyTitle={list.term ? `No registry matches “${list.term}”` : 'No registries yet'}
+        noun="registry"
+        search={{ label: 'Search registries', placeholder: 'Search by name or address…' }}
+        actionError={test.error}
+        emptyTitle="No registries yet"
         emptyText="Connect a registry, test the connection, then create services that reference it."
         headers={['Name', 'Type', 'Address', 'Status', 'Last checked']}
         cells={(r) => (

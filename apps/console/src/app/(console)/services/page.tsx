@@ -9,7 +9,7 @@ import {
   RowButton,
   useInvalidate,
 } from '../../../components/list-page';
-import { NO_FILTERS, PagedList, SearchBox, useListUrl } from '../../../components/paged-list';
+import { NO_FILTERS, PagedList, useListUrl } from '../../../components/paged-list';
 import { useSession } from '../../../components/session';
 import { Badge, PageHeader } from '../../../components/ui';
 import { type RouterOutputs, useTRPC } from '../../../lib/trpc';
@@ -38,14 +38,12 @@ export default function ServicesPage() {
         description="Upstreams that APIs route to: static targets or instances from a registry."
         actions={<NewButton label="New service" onClick={() => edit('new')} />}
       />
-      <div className="toolbar">
-        <SearchBox list={list} label="Search services" placeholder="Search services…" />
-      </div>
       <PagedList
         query={services}
         list={list}
-        error={services.error}
-        emptyTitle={list.term ? `No service matches “${list.term}”` : 'No services yet'}
+        noun="service"
+        search={{ label: 'Search services', placeholder: 'Search services…' }}
+        emptyTitle="No services yet"
         emptyText={
           session.canEdit
             ? 'Create a service for each upstream your APIs route to, then create an API on it.'

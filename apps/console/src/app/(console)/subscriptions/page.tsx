@@ -2,7 +2,7 @@
 
 import { keepPreviousData, useMutation, useQuery } from '@tanstack/react-query';
 import { FilterSelect, RowButton, useInvalidate } from '../../../components/list-page';
-import { PagedList, SearchBox, useListUrl } from '../../../components/paged-list';
+import { PagedList, useListUrl } from '../../../components/paged-list';
 import { useSession } from '../../../components/session';
 import {
   Badge,
@@ -44,22 +44,23 @@ export default function SubscriptionsPage() {
         title="Subscriptions"
         description="Which consumer uses which plan. Approve or reject pending requests."
       />
-      <div className="toolbar">
-        <SearchBox list={list} label="Search subscriptions" placeholder="Consumer or plan…" />
-        <FilterSelect
-          id="sub-status"
-          label="Status"
-          value={status}
-          onChange={(value) => list.setFilters({ status: value })}
-          all="All"
-          options={STATUSES.map((s) => ({ value: s, label: s }))}
-          style={{ maxWidth: 200 }}
-        />
-      </div>
       <PagedList
         query={subs}
         list={list}
-        error={subs.error ?? approve.error ?? reject.error}
+        noun="subscription"
+        search={{ label: 'Search subscriptions', placeholder: 'Consumer or plan…' }}
+        filters={
+          <FilterSelect
+            id="sub-status"
+            label="Status"
+            value={status}
+            onChange={(value) => list.setFilters({ status: value })}
+            all="All"
+            options={STATUSES.map((s) => ({ value: s, label: s }))}
+            style={{ maxWidth: 200 }}
+          />
+        }
+        actionError={approve.error ?? reject.error}
         emptyTitle="No subscriptions"
         emptyText="Subscribe a consumer to a plan from the Consumers page."
         headers={['Consumer', 'Plan', 'Status', 'Requested', 'Decided']}
