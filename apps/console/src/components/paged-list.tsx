@@ -2,6 +2,7 @@
 
 import { cursorTrail } from '@portico/ui';
 import { type ReactNode, useDeferredValue, useMemo, useState } from 'react';
+import { FilterSelect } from './list-page';
 import { Table, type TableProps } from './table';
 import { EmptyState, ErrorAlert, Pager, Skeleton } from './ui';
 import { useUrlState } from './use-url-state';
@@ -90,14 +91,25 @@ function SearchBox({
   );
 }
 
+/** A select over one of the list's URL filters; its first option is the unfiltered one. */
+export interface ListFilter {
+  /** The URL parameter, one of the keys given to `useListUrl`. */
+  key: string;
+  label: string;
+  /** The label of the empty value, e.g. "Any status". */
+  all: string;
+  options: readonly { value: string; label: string }[];
+  maxWidth: number;
+}
+
 export interface PagedListProps<T> extends Omit<TableProps<T>, 'items' | 'footer'> {
   /** The page query: its page once loaded, whether it is still loading, and its failure. */
   query: { data?: ListPage<T> | undefined; isPending: boolean; error: unknown };
   list: ListUrl;
   /** The search box over the list: its accessible label and placeholder. */
   search: { label: string; placeholder: string };
-  /** The page's filters, after the search box in the toolbar. */
-  filters?: ReactNode;
+  /** The page's filters, as selects after the search box, each bound to its URL parameter. */
+  filters?: readonly ListFilter[];
   /** An action's failure on the rows, shown above the table. */
   actionError?: unknown;
   /** What a row is, as in "No API matches …". */
@@ -141,7 +153,18 @@ export function PagedList<T>({
     <>
       <div className="toolbar">
         <SearchBox list={list} label={search.label} placeholder={search.placeholder} />
-        {filters}
+        {filters?.map((filter) => (
+          <FilterSelect
+            key={filter.key}
+            id={`${noun.toLowerCase()}-${filter.key}`}
+            label={filter.label}
+            value={list.filters[filter.key] ?? ''}
+            onChange={(value) => list.setFilters({ [filter.key]: value })}
+            all={filter.all}
+            options={filter.options}
+            style={{ maxWidth: filter.maxWidth }}
+          />
+        ))}
       </div>
       <ErrorAlert error={query.error ?? actionError} />
       {query.isPending ? (

@@ -8,7 +8,6 @@ import { TextInput, useForm } from '../../../components/fields';
 import { FormActions, MutationForm } from '../../../components/forms';
 import {
   EditDeleteActions,
-  FilterSelect,
   NewButton,
   RowButton,
   useInvalidate,
@@ -154,17 +153,9 @@ export default function ConsumersPage() {
         list={list}
         noun="consumer"
         search={{ label: 'Search consumers', placeholder: 'Search consumers…' }}
-        filters={
-          <FilterSelect
-            id="consumer-status"
-            label="Status"
-            value={status ?? ''}
-            onChange={(value) => list.setFilters({ status: value })}
-            all="Any status"
-            options={STATUSES}
-            style={{ maxWidth: 180 }}
-          />
-        }
+        filters={[
+          { key: 'status', label: 'Status', all: 'Any status', options: STATUSES, maxWidth: 180 },
+        ]}
         actionError={suspend.error ?? activate.error}
         emptyTitle="No consumers yet"
         emptyText="Create a consumer, subscribe it to a plan, then give it a key."

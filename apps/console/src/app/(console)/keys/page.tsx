@@ -13,7 +13,7 @@ import {
   withPlaceholder,
 } from '../../../components/fields';
 import { FormActions, MutationForm } from '../../../components/forms';
-import { FilterSelect, NewButton, useInvalidate } from '../../../components/list-page';
+import { NewButton, useInvalidate } from '../../../components/list-page';
 import { PagedList, useListUrl } from '../../../components/paged-list';
 import { useSession } from '../../../components/session';
 import {
@@ -130,17 +130,15 @@ export default function KeysPage() {
         list={list}
         noun="key"
         search={{ label: 'Search keys', placeholder: 'Search by name or prefix…' }}
-        filters={
-          <FilterSelect
-            id="key-consumer"
-            label="Consumer"
-            value={consumerId}
-            onChange={(consumer) => list.setFilters({ consumer })}
-            all="All consumers"
-            options={namedOptions(consumers.data)}
-            style={{ maxWidth: 260 }}
-          />
-        }
+        filters={[
+          {
+            key: 'consumer',
+            label: 'Consumer',
+            all: 'All consumers',
+            options: namedOptions(consumers.data),
+            maxWidth: 260,
+          },
+        ]}
         emptyTitle="No keys"
         emptyText={
           session.canEdit

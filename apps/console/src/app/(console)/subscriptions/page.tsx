@@ -1,7 +1,7 @@
 'use client';
 
 import { keepPreviousData, useMutation, useQuery } from '@tanstack/react-query';
-import { FilterSelect, RowButton, useInvalidate } from '../../../components/list-page';
+import { RowButton, useInvalidate } from '../../../components/list-page';
 import { PagedList, useListUrl } from '../../../components/paged-list';
 import { useSession } from '../../../components/session';
 import {
@@ -21,6 +21,7 @@ const TONE: Record<(typeof STATUSES)[number], BadgeTone> = {
   cancelled: 'neutral',
 };
 
+const STATUS_OPTIONS = STATUSES.map((s) => ({ value: s, label: s }));
 const SUBSCRIPTION_FILTERS = { status: '' } as const;
 
 export default function SubscriptionsPage() {
@@ -49,17 +50,9 @@ export default function SubscriptionsPage() {
         list={list}
         noun="subscription"
         search={{ label: 'Search subscriptions', placeholder: 'Consumer or plan…' }}
-        filters={
-          <FilterSelect
-            id="sub-status"
-            label="Status"
-            value={status}
-            onChange={(value) => list.setFilters({ status: value })}
-            all="All"
-            options={STATUSES.map((s) => ({ value: s, label: s }))}
-            style={{ maxWidth: 200 }}
-          />
-        }
+        filters={[
+          { key: 'status', label: 'Status', all: 'All', options: STATUS_OPTIONS, maxWidth: 200 },
+        ]}
         actionError={approve.error ?? reject.error}
         emptyTitle="No subscriptions"
         emptyText="Subscribe a consumer to a plan from the Consumers page."
