@@ -11,17 +11,18 @@ withApiHarness((harness, fixtures) => {
   fx = fixtures;
 });
 
+/** One consumer named `name`, owned by `ownerId` (null: operator-managed). */
+function consumerNamed(name: string, ownerId: string | null) {
+  return h.db.consumer.create({
+    data: { id: newId('consumer'), name, ownerId, status: 'active' },
+  });
+}
+
 /** `count` consumers whose names share a fresh prefix (so a search finds only them), in name order. */
 async function namedConsumers(count: number, ownerId: string | null = null) {
   const prefix = uniqueName('paged');
   const rows = [];
-  for (let i = 0; i < count; i += 1) {
-    rows.push(
-      await h.db.consumer.create({
-        data: { id: newId('consumer'), name: `${prefix}-${i}`, ownerId, status: 'active' },
-      }),
-    );
-  }
+  for (let i = 0; i < count; i += 1) rows.push(await consumerNamed(`${prefix}-${i}`, ownerId));
   return { prefix, names: rows.map((r) => r.name), ids: rows.map((r) => r.id) };
 }
 
@@ -69,13 +70,7 @@ describe('paged lists', () => {
 
   it('keeps a developer to their own rows, in the page and in the total', async () => {
     const own = await namedConsumers(2, h.users.developer.id);
-    await h.db.consumer.create({
-      data: {
-        id: newId('consumer'),
-        name: `${own.prefix}-other`,
-        ownerId: h.users.otherDeveloper.id,
-      },
-    });
+    await consumerNamed(`${own.prefix}-other`, h.users.otherDeveloper.id);
     const page = await h.as('developer').consumers.page({ search: own.prefix });
     expect(page.items.map((c) => c.name)).toEqual(own.names);
     expect(page.total).toBe(2);
@@ -154,13 +149,7 @@ describe('paged lists', () => {
 
   it("pages a developer's own apps and keys in the portal, and nobody else's", async () => {
     const own = await namedConsumers(3, h.users.developer.id);
-    await h.db.consumer.create({
-      data: {
-        id: newId('consumer'),
-        name: `${own.prefix}-theirs`,
-        ownerId: h.users.otherDeveloper.id,
-      },
-    });
+    await consumerNamed(`${own.prefix}-theirs`, h.users.otherDeveloper.id);
     const developer = h.as('developer');
     const first = await developer.portal.apps.page({ limit: 2, search: own.prefix });
     expect(first.items.map((a) => a.name)).toEqual(own.names.slice(0, 2));
