@@ -11,13 +11,13 @@ export const ZPageInput = z.object({
   limit: z
     .number()
     .int()
-    .min(1, { error: 'limit: must be at least 1' })
-    .max(MAX_PAGE_SIZE, { error: `limit: must be at most ${MAX_PAGE_SIZE} rows a page` })
+    .min(1, { error: 'must be at least 1' })
+    .max(MAX_PAGE_SIZE, { error: `must be at most ${MAX_PAGE_SIZE} rows a page` })
     .default(25),
   cursor: z
     .string()
     .max(200)
-    .regex(/^[A-Za-z0-9_-]+$/, { error: 'cursor: must be a nextCursor a page returned' })
+    .regex(/^[A-Za-z0-9_-]+$/, { error: 'must be a nextCursor a page returned' })
     .optional(),
 });
 export type PageInput = z.infer<typeof ZPageInput>;
