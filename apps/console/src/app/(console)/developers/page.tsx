@@ -9,6 +9,7 @@ import {
   ConfirmDialog,
   DataTable,
   Dialog,
+  FormDialogFooter,
   PageHeader,
   SelectField,
   Skeleton,
@@ -305,12 +306,12 @@ function InviteDialog({
         invite.data ? (
           <Button onClick={() => onOpenChange(false)}>Done</Button>
         ) : (
-          <>
-            <Button onClick={() => onOpenChange(false)}>Cancel</Button>
-            <Button type="submit" form="invite-form" variant="primary" busy={invite.isPending}>
-              Send invitation
-            </Button>
-          </>
+          <FormDialogFooter
+            formId="invite-form"
+            submitLabel="Send invitation"
+            busy={invite.isPending}
+            onCancel={() => onOpenChange(false)}
+          />
         )
       }
     >

@@ -1,7 +1,6 @@
 'use client';
 
 import {
-  Alert,
   Badge,
   Button,
   Card,
@@ -9,6 +8,7 @@ import {
   DataTable,
   Dialog,
   EmptyState,
+  FormDialogFooter,
   Menu,
   TextAreaField,
   TextField,
@@ -18,7 +18,8 @@ import Link from 'next/link';
 import { useRouter } from 'next/navigation';
 import { useState } from 'react';
 import { ConfirmItemDialog, useCloseThenRefresh } from '../../../../components/confirm-item-dialog';
-import { errorMessage, fieldError } from '../../../../lib/errors';
+import { FormError } from '../../../../components/form-error';
+import { fieldError } from '../../../../lib/errors';
 import { relativeTime } from '../../../../lib/format';
 import { useTRPC } from '../../../../lib/trpc';
 
@@ -200,17 +201,15 @@ function AppFormDialog({
       title={app ? `Rename ${app.name}` : 'New app'}
       description={app ? undefined : 'Names are unique: use something like "billing-prod".'}
       footer={
-        <>
-          <Button onClick={() => onOpenChange(false)}>Cancel</Button>
-          <Button type="submit" form="app-form" variant="primary" busy={mutation.isPending}>
-            {app ? 'Save' : 'Create app'}
-          </Button>
-        </>
+        <FormDialogFooter
+          formId="app-form"
+          submitLabel={app ? 'Save' : 'Create app'}
+          busy={mutation.isPending}
+          onCancel={() => onOpenChange(false)}
+        />
       }
     >
-      {mutation.error && !fieldError(mutation.error, 'name') ? (
-        <Alert>{errorMessage(mutation.error)}</Alert>
-      ) : null}
+      <FormError error={mutation.error} field="name" />
       <form
         id="app-form"
         className="stack"
