@@ -1,4 +1,6 @@
+import { randomBytes } from 'node:crypto';
 import { describe, expect, inject, it } from 'vitest';
+import { trpcMutation } from '../stack/trpc-http';
 import { launchChromium, signedInPage } from './browser';
 
 /**
@@ -69,6 +71,52 @@ describe('console views kept in the URL', () => {
       await page.waitForURL(/\/apis\?q=orders$/);
     } finally {
       await browser.close();
+    }
+  });
+
+  it('pages a list longer than a page on the server, and a reload stays on the page walked to', async () => {
+    // Named to sort after every other consumer, and removed afterwards, so the specs that follow
+    // still find the consumers they create on the first page.
+    const prefix = `zz-paged-${randomBytes(3).toString('hex')}`;
+    const owner = { bearer: stack.ownerToken };
+    const created: { id: string }[] = [];
+    for (let i = 0; i < 25; i += 1) {
+      const name = `${prefix}-${String(i).padStart(2, '0')}`;
+      created.push(await trpcMutation(stack.controlUrl, 'consumers.create', { name }, owner));
+    }
+    const browser = await launchChromium();
+    try {
+      const page = await signedInPage(browser, stack, stack.admin);
+      const names = () => page.locator('tbody tr td:first-child strong').allTextContents();
+      await page.goto(`/consumers?q=${prefix}`);
+      await page.getByText('Page 1 of 2 · 25 items').waitFor();
+      expect((await names()).length).toBe(20);
+      expect((await names())[0]).toBe(`${prefix}-00`);
+
+      await page.getByRole('button', { name: 'Next' }).click();
+      await page.getByText('Page 2 of 2 · 25 items').waitFor();
+      await page.getByRole('cell', { name: `${prefix}-20` }).waitFor();
+      await page.waitForURL(/[?&]pages=[A-Za-z0-9_-]+/);
+      const second = [20, 21, 22, 23, 24].map((i) => `${prefix}-${i}`);
+      expect(await names()).toEqual(second);
+
+      await page.reload();
+      await page.getByText('Page 2 of 2 · 25 items').waitFor();
+      await page.getByRole('cell', { name: `${prefix}-20` }).waitFor();
+      expect(await names()).toEqual(second);
+      expect(await page.getByRole('searchbox', { name: 'Search consumers' }).inputValue()).toBe(
+        prefix,
+      );
+
+      await page.getByRole('button', { name: 'Previous' }).click();
+      await page.getByText('Page 1 of 2 · 25 items').waitFor();
+      await page.getByRole('cell', { name: `${prefix}-00` }).waitFor();
+      expect(new URL(page.url()).searchParams.get('pages')).toBeNull();
+    } finally {
+      await browser.close();
+      for (const consumer of created) {
+        await trpcMutation(stack.controlUrl, 'consumers.delete', { id: consumer.id }, owner);
+      }
     }
   });
 });

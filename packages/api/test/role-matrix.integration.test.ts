@@ -108,6 +108,18 @@ const QUERIES: QueryCase[] = [
   { procedure: 'keys.list', allowed: SIGNED_IN, run: (c) => c.keys.list({}) },
   { procedure: 'credentials.list', allowed: SIGNED_IN, run: (c) => c.credentials.list({}) },
   { procedure: 'audit.list', allowed: VIEWERS, run: (c) => c.audit.list({}) },
+  { procedure: 'apis.page', allowed: VIEWERS, run: (c) => c.apis.page({}) },
+  { procedure: 'services.page', allowed: VIEWERS, run: (c) => c.services.page({}) },
+  { procedure: 'registries.page', allowed: VIEWERS, run: (c) => c.registries.page({}) },
+  { procedure: 'plans.page', allowed: VIEWERS, run: (c) => c.plans.page({}) },
+  { procedure: 'consumers.page', allowed: SIGNED_IN, run: (c) => c.consumers.page({}) },
+  { procedure: 'subscriptions.page', allowed: SIGNED_IN, run: (c) => c.subscriptions.page({}) },
+  { procedure: 'keys.page', allowed: SIGNED_IN, run: (c) => c.keys.page({}) },
+  {
+    procedure: 'portalAdmin.developers.page',
+    allowed: VIEWERS,
+    run: (c) => c.portalAdmin.developers.page({}),
+  },
 ];
 
 describe('role matrix: queries', () => {

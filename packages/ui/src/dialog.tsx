@@ -115,3 +115,23 @@ export function ConfirmDialog({
     </AlertDialogPrimitive.Root>
   );
 }
+
+export interface FormDialogFooterProps {
+  /** The id of the `<form>` inside the dialog that the submit button submits. */
+  formId: string;
+  submitLabel: ReactNode;
+  busy: boolean;
+  onCancel: () => void;
+}
+
+/** A form dialog's footer: Cancel, then the primary button submitting the dialog's form. */
+export function FormDialogFooter({ formId, submitLabel, busy, onCancel }: FormDialogFooterProps) {
+  return (
+    <>
+      <Button onClick={onCancel}>Cancel</Button>
+      <Button type="submit" form={formId} variant="primary" busy={busy}>
+        {submitLabel}
+      </Button>
+    </>
+  );
+}

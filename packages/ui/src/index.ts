@@ -17,6 +17,7 @@ export {
   CredentialsSection,
   type CredentialsSectionProps,
 } from './credentials-section';
+export { type CursorTrail, cursorTrail } from './cursor-trail';
 export {
   type Column,
   DataTable,
@@ -24,7 +25,14 @@ export {
   type ServerPage,
   type Sort,
 } from './data-table';
-export { ConfirmDialog, type ConfirmDialogProps, Dialog, type DialogProps } from './dialog';
+export {
+  ConfirmDialog,
+  type ConfirmDialogProps,
+  Dialog,
+  type DialogProps,
+  FormDialogFooter,
+  type FormDialogFooterProps,
+} from './dialog';
 export {
   CheckboxField,
   SelectField,

@@ -1,15 +1,31 @@
 'use client';
 
 import { type QueryKey, useQueryClient } from '@tanstack/react-query';
-import { type CSSProperties, type ReactNode, useDeferredValue, useState } from 'react';
+import type { CSSProperties, ReactNode } from 'react';
 import { useSession } from './session';
 import { ConfirmButton } from './ui';
-import { useUrlState } from './use-url-state';
 
 /** Refetches every query under a router's path key, after a mutation changed its rows. */
 export function useInvalidate(queryKey: QueryKey) {
   const queryClient = useQueryClient();
   return () => queryClient.invalidateQueries({ queryKey });
+}
+
+/** A small button among a row's actions; `tone` marks the one to prefer or the destructive one. */
+export function RowButton({
+  tone,
+  onClick,
+  children,
+}: {
+  tone?: 'primary' | 'danger';
+  onClick: () => void;
+  children: ReactNode;
+}) {
+  return (
+    <button type="button" className={tone ? `small ${tone}` : 'small'} onClick={onClick}>
+      {children}
+    </button>
+  );
 }
 
 /** The page header's create button, for editors only. */
@@ -50,9 +66,7 @@ export function EditDeleteActions({
   return (
     <>
       {children}
-      <button type="button" className="small" onClick={onEdit}>
-        Edit
-      </button>
+      <RowButton onClick={onEdit}>Edit</RowButton>
       {afterEdit}
       <ConfirmButton
         label="Delete"
@@ -62,36 +76,6 @@ export function EditDeleteActions({
       />
     </>
   );
-}
-
-const SEARCH_IN_URL = { q: '' } as const;
-
-/**
- * A search box over a list; the query follows the deferred, trimmed text so typing stays smooth.
- */
-export function useSearch(label: string, placeholder: string) {
-  // The text lives in the URL (`?q=`), so a filtered list survives a reload and can be shared;
-  // the box keeps its own state so typing never waits on the URL.
-  const [url, setUrl] = useUrlState(SEARCH_IN_URL);
-  const [search, setSearchState] = useState(url.q);
-  const setSearch = (value: string) => {
-    setSearchState(value);
-    setUrl({ q: value.trim() });
-  };
-  const term = useDeferredValue(search.trim());
-  const box = (
-    <div className="toolbar">
-      <input
-        type="search"
-        aria-label={label}
-        placeholder={placeholder}
-        value={search}
-        onChange={(e) => setSearch(e.target.value)}
-        style={{ maxWidth: 320 }}
-      />
-    </div>
-  );
-  return { term, box };
 }
 
 /** A labelled filter select in a toolbar; the first option is the unfiltered one. */

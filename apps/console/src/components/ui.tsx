@@ -242,28 +242,19 @@ export function OnceSecret({ label, secret }: { label: string; secret: string })
   );
 }
 
-export const PAGE_SIZE = 20;
-
-/** Client-side pages over an already loaded list. */
-export function usePaged<T>(items: readonly T[], pageSize = PAGE_SIZE) {
-  const [page, setPage] = useState(0);
-  const pages = Math.max(1, Math.ceil(items.length / pageSize));
-  const current = Math.min(page, pages - 1);
-  return {
-    rows: items.slice(current * pageSize, current * pageSize + pageSize),
-    pager: <Pager page={current} pages={pages} total={items.length} onPage={setPage} />,
-  };
-}
-
+/** Previous/Next under a table, with where the person is in the list. */
 export function Pager({
   page,
   pages,
   total,
+  hasNext = true,
   onPage,
 }: {
   page: number;
   pages: number;
   total: number;
+  /** False when the server says this is the last page, whatever the count suggested. */
+  hasNext?: boolean;
   onPage: (page: number) => void;
 }) {
   if (pages <= 1) return null;
@@ -284,7 +275,7 @@ export function Pager({
         <button
           type="button"
           className="small"
-          disabled={page >= pages - 1}
+          disabled={page >= pages - 1 || !hasNext}
           onClick={() => onPage(page + 1)}
         >
           Next

@@ -1,6 +1,7 @@
 'use client';
 
 import { Alert, ConfirmDialog } from '@portico/ui';
+import { useRouter } from 'next/navigation';
 import type { ReactNode } from 'react';
 import { errorMessage } from '../lib/errors';
 
@@ -43,4 +44,16 @@ export function ConfirmItemDialog<T>({
       {error ? <Alert>{errorMessage(error)}</Alert> : null}
     </ConfirmDialog>
   );
+}
+
+/**
+ * What a dialog does once its change went through: close, and render the server page again so
+ * the list shows the change.
+ */
+export function useCloseThenRefresh(onClose: () => void): () => void {
+  const router = useRouter();
+  return () => {
+    onClose();
+    router.refresh();
+  };
 }

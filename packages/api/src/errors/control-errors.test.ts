@@ -21,7 +21,7 @@ describe('CONTROL_ERRORS', () => {
     }
     expect(controlCodeForTrpc('CLIENT_CLOSED_REQUEST')).toBe('CTL_INTERNAL');
     expect(controlCodeForStatus(418)).toBe('CTL_INVALID_INPUT');
-    expect(controlCodeForStatus(502)).toBe('CTL_INTERNAL');
+    expect(controlCodeForStatus(504)).toBe('CTL_INTERNAL');
   });
 });
 

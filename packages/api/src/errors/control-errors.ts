@@ -24,6 +24,7 @@ export const CONTROL_ERRORS = {
   CTL_UNSUPPORTED_MEDIA_TYPE: row(415, 'UNSUPPORTED_MEDIA_TYPE', 'Unsupported Media Type'),
   CTL_RATE_LIMITED: row(429, 'TOO_MANY_REQUESTS', 'Too Many Requests'),
   CTL_INTERNAL: row(500, 'INTERNAL_SERVER_ERROR', 'Internal Server Error'),
+  CTL_CONTROL_PLANE_UNREACHABLE: row(502, 'BAD_GATEWAY', 'Bad Gateway'),
   CTL_UNAVAILABLE: row(503, 'SERVICE_UNAVAILABLE', 'Service Unavailable'),
 } as const satisfies ErrorCatalogue;
 

@@ -3,10 +3,12 @@ import { createPlanProcedure } from './create-plan';
 import { deletePlanProcedure } from './delete-plan';
 import { getPlanProcedure } from './get-plan';
 import { listPlansProcedure } from './list-plans';
+import { pagePlansProcedure } from './page-plans';
 import { updatePlanProcedure } from './update-plan';
 
 export const plansRouter = router({
   list: listPlansProcedure,
+  page: pagePlansProcedure,
   get: getPlanProcedure,
   create: createPlanProcedure,
   update: updatePlanProcedure,

@@ -10,6 +10,7 @@ import { DbNull, type Prisma } from '@portico/db';
 import { newId } from '@portico/id';
 import { assertJwtSecretExists } from '../secrets/secret-refs';
 import { badRequest, conflict, notFound } from '../shared/domain-errors';
+import { byName, type Page, type PageInput, pageOf, textSearch } from '../shared/paging';
 import { API_INCLUDE, type ApiView, toApiView } from './api-view';
 import { assertClientCasUsable } from './client-certificate-cas';
 import { mcpToolsFromOpenApi } from './openapi-tools';
@@ -32,6 +33,27 @@ export async function listApis(tx: Prisma.TransactionClient, search?: string): P
     include: API_INCLUDE,
   });
   return rows.map(toApiView);
+}
+
+/** One page of APIs by name, those whose name, base path or description holds `search`. */
+export async function pageApis(
+  tx: Prisma.TransactionClient,
+  input: PageInput & { search?: string | undefined },
+): Promise<Page<ApiView>> {
+  const where: Prisma.ApiWhereInput = {
+    OR: textSearch(input.search, ['name', 'basePath', 'description']),
+  };
+  return pageOf(input, {
+    find: (window) =>
+      tx.api.findMany({
+        where,
+        orderBy: byName(),
+        include: API_INCLUDE,
+        ...window,
+      }),
+    count: () => tx.api.count({ where }),
+    view: toApiView,
+  });
 }
 
 export async function getApi(

@@ -2,6 +2,7 @@ import type { Consumer, Prisma } from '@portico/db';
 import { newId } from '@portico/id';
 import { logConsumerChange, logKeyChange, logSubscriptionChange } from '../../sync/credential-log';
 import { badRequest, conflict, notFound, PorticoError } from '../shared/domain-errors';
+import { byName, type Page, type PageInput, pageOf, textSearch } from '../shared/paging';
 
 export interface ConsumerView {
   id: string;
@@ -57,6 +58,27 @@ export async function listConsumers(
     orderBy: { name: 'asc' },
   });
   return rows.map(toConsumerView);
+}
+
+/** One page of consumers by name, in the owner's scope, filtered by status and name. */
+export async function pageConsumers(
+  tx: Prisma.TransactionClient,
+  ownerScope: string | null,
+  input: PageInput & {
+    search?: string | undefined;
+    status?: 'active' | 'suspended' | undefined;
+  },
+): Promise<Page<ConsumerView>> {
+  const where: Prisma.ConsumerWhereInput = {
+    ownerId: ownerScope ?? undefined,
+    status: input.status,
+    OR: textSearch(input.search, ['name']),
+  };
+  return pageOf(input, {
+    find: (window) => tx.consumer.findMany({ where, orderBy: byName(), ...window }),
+    count: () => tx.consumer.count({ where }),
+    view: toConsumerView,
+  });
 }
 
 /** True when a consumer other than `exceptId` already has `name` (consumer names are unique). */

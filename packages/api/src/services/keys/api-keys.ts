@@ -6,6 +6,7 @@ import { loadConsumer } from '../consumers/consumers';
 import { ACCESS_VIEW_COLUMNS, type AccessView, toAccessView } from '../shared/access-status';
 import { preconditionFailed } from '../shared/domain-errors';
 import { CONSUMER_OWNER_INCLUDE, reachableRow } from '../shared/owner-scope';
+import { newestFirst, type Page, type PageInput, pageOf, textSearch } from '../shared/paging';
 
 /**
  * What callers see of a key: never its hash. `start` is the public prefix (`pk_` + first
@@ -34,6 +35,31 @@ export async function listKeys(
     orderBy: { createdAt: 'desc' },
   });
   return rows.map((k) => toApiKeyView(k, now));
+}
+
+/**
+ * One page of keys, newest first, in the owner's scope: one consumer's, and those whose name or
+ * public start holds `search`.
+ */
+export async function pageKeys(
+  tx: Prisma.TransactionClient,
+  query: {
+    ownerScope: string | null;
+    input: PageInput & { consumerId?: string | undefined; search?: string | undefined };
+    now: Date;
+  },
+): Promise<Page<ApiKeyView>> {
+  const { ownerScope, input, now } = query;
+  const where: Prisma.ApiKeyWhereInput = {
+    consumerId: input.consumerId,
+    consumer: ownerScope === null ? undefined : { ownerId: ownerScope },
+    OR: textSearch(input.search, ['name', 'start']),
+  };
+  return pageOf(input, {
+    find: (window) => tx.apiKey.findMany({ where, orderBy: newestFirst(), ...window }),
+    count: () => tx.apiKey.count({ where }),
+    view: (k) => toApiKeyView(k, now),
+  });
 }
 
 /** A key the caller may reach; NOT_FOUND otherwise. */

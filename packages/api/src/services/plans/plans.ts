@@ -4,6 +4,7 @@ import { newId } from '@portico/id';
 import { logSubscriptionChange } from '../../sync/credential-log';
 import { badRequest, conflict, notFound, PorticoError } from '../shared/domain-errors';
 import { parseNullableJsonColumn } from '../shared/json-column';
+import { byName, type Page, type PageInput, pageOf, textSearch } from '../shared/paging';
 
 export interface PlanView {
   id: string;
@@ -58,6 +59,25 @@ export async function listPlans(
     include: PLAN_INCLUDE,
   });
   return rows.map(toPlanView);
+}
+
+/** One page of plans by name, those whose name or description holds `search`. */
+export async function pagePlans(
+  tx: Prisma.TransactionClient,
+  input: PageInput & { search?: string | undefined },
+): Promise<Page<PlanView>> {
+  const where: Prisma.PlanWhereInput = { OR: textSearch(input.search, ['name', 'description']) };
+  return pageOf(input, {
+    find: (window) =>
+      tx.plan.findMany({
+        where,
+        orderBy: byName(),
+        include: PLAN_INCLUDE,
+        ...window,
+      }),
+    count: () => tx.plan.count({ where }),
+    view: toPlanView,
+  });
 }
 
 export async function getPlan(tx: Prisma.TransactionClient, id: string): Promise<PlanView> {

@@ -2,6 +2,7 @@ import type { Prisma } from '@portico/db';
 import { revokeUserSessions } from '../auth/sessions';
 import { setConsumerStatus } from '../consumers/consumers';
 import { notFound, preconditionFailed } from '../shared/domain-errors';
+import { newestFirst, type Page, type PageInput, pageOf } from '../shared/paging';
 import { toUserView, type UserView } from '../users/user-view';
 
 export type DeveloperStatus = 'active' | 'pending' | 'rejected' | 'suspended';
@@ -10,28 +11,65 @@ export interface DeveloperView extends UserView {
   appCount: number;
 }
 
+interface DeveloperFilter {
+  status?: DeveloperStatus | undefined;
+  search?: string | undefined;
+}
+
+function developersWhere(filter: DeveloperFilter): Prisma.UserWhereInput {
+  return {
+    kind: 'developer',
+    status: filter.status,
+    ...(filter.search
+      ? {
+          OR: [
+            { email: { contains: filter.search, mode: 'insensitive' } },
+            { name: { contains: filter.search, mode: 'insensitive' } },
+          ],
+        }
+      : {}),
+  };
+}
+
+const WITH_APP_COUNT = { _count: { select: { consumers: true } } } as const;
+
+function toDeveloperView({
+  _count,
+  ...row
+}: Prisma.UserGetPayload<{ include: typeof WITH_APP_COUNT }>): DeveloperView {
+  return { ...toUserView(row), appCount: _count.consumers };
+}
+
 export async function listDevelopers(
   tx: Prisma.TransactionClient,
-  filter: { status?: DeveloperStatus | undefined; search?: string | undefined },
+  filter: DeveloperFilter,
 ): Promise<DeveloperView[]> {
   const rows = await tx.user.findMany({
-    where: {
-      kind: 'developer',
-      status: filter.status,
-      ...(filter.search
-        ? {
-            OR: [
-              { email: { contains: filter.search, mode: 'insensitive' } },
-              { name: { contains: filter.search, mode: 'insensitive' } },
-            ],
-          }
-        : {}),
-    },
+    where: developersWhere(filter),
     orderBy: { createdAt: 'desc' },
-    include: { _count: { select: { consumers: true } } },
+    include: WITH_APP_COUNT,
     take: 1000,
   });
-  return rows.map(({ _count, ...row }) => ({ ...toUserView(row), appCount: _count.consumers }));
+  return rows.map(toDeveloperView);
+}
+
+/** One page of developer accounts, newest first, by status and name or email. */
+export async function pageDevelopers(
+  tx: Prisma.TransactionClient,
+  input: PageInput & DeveloperFilter,
+): Promise<Page<DeveloperView>> {
+  const where = developersWhere(input);
+  return pageOf(input, {
+    find: (window) =>
+      tx.user.findMany({
+        where,
+        orderBy: newestFirst(),
+        include: WITH_APP_COUNT,
+        ...window,
+      }),
+    count: () => tx.user.count({ where }),
+    view: toDeveloperView,
+  });
 }
 
 async function loadDeveloper(tx: Prisma.TransactionClient, id: string) {

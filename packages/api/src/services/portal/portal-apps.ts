@@ -2,6 +2,7 @@ import type { Consumer, Prisma } from '@portico/db';
 import { consumerNameTaken } from '../consumers/consumers';
 import { type ApiKeyView, toApiKeyView } from '../keys/api-keys';
 import { conflict, PorticoError, preconditionFailed } from '../shared/domain-errors';
+import { byName, type Page, type PageInput, pageOf, textSearch } from '../shared/paging';
 
 /**
  * The portal's words for the consumer services: a developer's consumer is an "app". These
@@ -80,25 +81,18 @@ export interface AppView {
   keys: ApiKeyView[];
 }
 
-/** The developer's apps (all, or the one `appId`) with their subscriptions and keys. */
-export async function listOwnedApps(
-  tx: Prisma.TransactionClient,
-  ownerId: string,
-  now: Date,
-  appId?: string,
-): Promise<AppView[]> {
-  const rows = await tx.consumer.findMany({
-    where: { ownerId, ...(appId ? { id: appId } : {}) },
-    orderBy: { name: 'asc' },
-    include: {
-      subscriptions: {
-        orderBy: { createdAt: 'desc' },
-        include: { plan: { select: { name: true } } },
-      },
-      keys: { orderBy: { createdAt: 'desc' } },
-    },
-  });
-  return rows.map((row) => ({
+const APP_INCLUDE = {
+  subscriptions: {
+    orderBy: { createdAt: 'desc' },
+    include: { plan: { select: { name: true } } },
+  },
+  keys: { orderBy: { createdAt: 'desc' } },
+} as const satisfies Prisma.ConsumerInclude;
+
+type AppRow = Prisma.ConsumerGetPayload<{ include: typeof APP_INCLUDE }>;
+
+function toAppView(row: AppRow, now: Date): AppView {
+  return {
     id: row.id,
     name: row.name,
     description: row.description,
@@ -114,7 +108,45 @@ export async function listOwnedApps(
       decidedAt: s.decidedAt,
     })),
     keys: row.keys.map((k) => toApiKeyView(k, now)),
-  }));
+  };
+}
+
+/** The developer's apps (all, or the one `appId`) with their subscriptions and keys. */
+export async function listOwnedApps(
+  tx: Prisma.TransactionClient,
+  ownerId: string,
+  now: Date,
+  appId?: string,
+): Promise<AppView[]> {
+  const rows = await tx.consumer.findMany({
+    where: { ownerId, ...(appId ? { id: appId } : {}) },
+    orderBy: { name: 'asc' },
+    include: APP_INCLUDE,
+  });
+  return rows.map((row) => toAppView(row, now));
+}
+
+/** One page of the developer's apps by name, those whose name holds `search`. */
+export async function pageOwnedApps(
+  tx: Prisma.TransactionClient,
+  query: { ownerId: string; input: PageInput & { search?: string | undefined }; now: Date },
+): Promise<Page<AppView>> {
+  const { ownerId, input, now } = query;
+  const where: Prisma.ConsumerWhereInput = {
+    ownerId,
+    OR: textSearch(input.search, ['name']),
+  };
+  return pageOf(input, {
+    find: (window) =>
+      tx.consumer.findMany({
+        where,
+        orderBy: byName(),
+        include: APP_INCLUDE,
+        ...window,
+      }),
+    count: () => tx.consumer.count({ where }),
+    view: (row) => toAppView(row, now),
+  });
 }
 
 /** A key of one of the developer's apps, with its app; anyone else's answers like an unknown id. */

@@ -4,6 +4,7 @@ import { newId } from '@portico/id';
 import { sealSecret } from '../../crypto/seal';
 import { conflict, notFound } from '../shared/domain-errors';
 import { parseJsonColumn } from '../shared/json-column';
+import { byName, type Page, type PageInput, pageOf, textSearch } from '../shared/paging';
 
 /** A registry as callers see it: credentials are write-only, only their presence shows. */
 export interface RegistryView {
@@ -44,6 +45,26 @@ export function toRegistryView(r: RegistryConnection): RegistryView {
 export async function listRegistries(tx: Prisma.TransactionClient): Promise<RegistryView[]> {
   const rows = await tx.registryConnection.findMany({ orderBy: { name: 'asc' } });
   return rows.map(toRegistryView);
+}
+
+/** One page of registry connections by name, those whose name or address holds `search`. */
+export async function pageRegistries(
+  tx: Prisma.TransactionClient,
+  input: PageInput & { search?: string | undefined },
+): Promise<Page<RegistryView>> {
+  const where: Prisma.RegistryConnectionWhereInput = {
+    OR: textSearch(input.search, ['name', 'address']),
+  };
+  return pageOf(input, {
+    find: (window) =>
+      tx.registryConnection.findMany({
+        where,
+        orderBy: byName(),
+        ...window,
+      }),
+    count: () => tx.registryConnection.count({ where }),
+    view: toRegistryView,
+  });
 }
 
 export async function loadRegistry(

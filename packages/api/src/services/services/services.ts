@@ -8,6 +8,7 @@ import { DbNull, type Prisma, type Service } from '@portico/db';
 import { newId } from '@portico/id';
 import { badRequest, conflict, notFound } from '../shared/domain-errors';
 import { parseJsonColumn, parseNullableJsonColumn } from '../shared/json-column';
+import { byName, type Page, type PageInput, pageOf, textSearch } from '../shared/paging';
 import { grpcSettingsProblem } from './grpc-schema-check';
 
 export interface ServiceView {
@@ -53,6 +54,25 @@ const WITH_REGISTRY = { registry: { select: { name: true } } } as const;
 export async function listServices(tx: Prisma.TransactionClient): Promise<ServiceView[]> {
   const rows = await tx.service.findMany({ orderBy: { name: 'asc' }, include: WITH_REGISTRY });
   return rows.map(toServiceView);
+}
+
+/** One page of services by name, those whose name holds `search`. */
+export async function pageServices(
+  tx: Prisma.TransactionClient,
+  input: PageInput & { search?: string | undefined },
+): Promise<Page<ServiceView>> {
+  const where: Prisma.ServiceWhereInput = { OR: textSearch(input.search, ['name']) };
+  return pageOf(input, {
+    find: (window) =>
+      tx.service.findMany({
+        where,
+        orderBy: byName(),
+        include: WITH_REGISTRY,
+        ...window,
+      }),
+    count: () => tx.service.count({ where }),
+    view: toServiceView,
+  });
 }
 
 export async function getService(tx: Prisma.TransactionClient, id: string): Promise<ServiceView> {

@@ -3,6 +3,7 @@ import { newId } from '@portico/id';
 import { logSubscriptionChange } from '../../sync/credential-log';
 import { loadConsumer } from '../consumers/consumers';
 import { conflict, notFound, preconditionFailed } from '../shared/domain-errors';
+import { newestFirst, type Page, type PageInput, pageOf } from '../shared/paging';
 
 export type SubscriptionStatus = 'pending' | 'active' | 'rejected' | 'cancelled';
 
@@ -55,6 +56,43 @@ export async function listSubscriptions(
     include: SUBSCRIPTION_INCLUDE,
   });
   return rows.map(toSubscriptionView);
+}
+
+/**
+ * One page of subscriptions, newest first, in the owner's scope: by status and consumer, and
+ * those whose consumer or plan name holds `search`.
+ */
+export async function pageSubscriptions(
+  tx: Prisma.TransactionClient,
+  ownerScope: string | null,
+  input: PageInput & {
+    consumerId?: string | undefined;
+    status?: SubscriptionStatus | undefined;
+    search?: string | undefined;
+  },
+): Promise<Page<SubscriptionView>> {
+  const where: Prisma.SubscriptionWhereInput = {
+    consumerId: input.consumerId,
+    status: input.status,
+    consumer: ownerScope === null ? undefined : { ownerId: ownerScope },
+    OR: input.search
+      ? [
+          { consumer: { name: { contains: input.search, mode: 'insensitive' } } },
+          { plan: { name: { contains: input.search, mode: 'insensitive' } } },
+        ]
+      : undefined,
+  };
+  return pageOf(input, {
+    find: (window) =>
+      tx.subscription.findMany({
+        where,
+        orderBy: newestFirst(),
+        include: SUBSCRIPTION_INCLUDE,
+        ...window,
+      }),
+    count: () => tx.subscription.count({ where }),
+    view: toSubscriptionView,
+  });
 }
 
 async function loadSubscription(

@@ -1,31 +1,26 @@
 'use client';
 
-import { useMutation, useQuery } from '@tanstack/react-query';
+import { keepPreviousData, useMutation, useQuery } from '@tanstack/react-query';
 import { useState } from 'react';
 import { EditorDialog, ItemDialog, useEditing } from '../../../components/dialogs';
-import {
-  EditDeleteActions,
-  NewButton,
-  useInvalidate,
-  useSearch,
-} from '../../../components/list-page';
+import { EditDeleteActions, NewButton, useInvalidate } from '../../../components/list-page';
+import { NO_FILTERS, PagedList, useListUrl } from '../../../components/paged-list';
 import { useSession } from '../../../components/session';
-import { PagedList } from '../../../components/table';
 import { Badge, Dialog, PageHeader } from '../../../components/ui';
 import { type RouterOutputs, useTRPC } from '../../../lib/trpc';
 import { ApiForm } from './api-form';
 import { ImportOpenApiForm } from './import-form';
 import { McpEndpoint } from './mcp-endpoint';
 
-type ApiView = RouterOutputs['apis']['list'][number];
+type ApiView = RouterOutputs['apis']['page']['items'][number];
 
 export default function ApisPage() {
   const trpc = useTRPC();
   const session = useSession();
-  const { term, box } = useSearch('Search APIs', 'Search by name or path…');
+  const list = useListUrl(NO_FILTERS);
   const apis = useQuery({
-    ...trpc.apis.list.queryOptions(term ? { search: term } : {}),
-    placeholderData: (previous) => previous,
+    ...trpc.apis.page.queryOptions(list.paging),
+    placeholderData: keepPreviousData,
   });
   const { editing, edit, close } = useEditing<ApiView>();
   const [importing, setImporting] = useState(false);
@@ -49,17 +44,16 @@ export default function ApisPage() {
           ) : null
         }
       />
-      {box}
       <PagedList
         query={apis}
-        error={apis.error}
-        emptyTitle={term ? `No API matches “${term}”` : 'No APIs yet'}
+        list={list}
+        noun="API"
+        search={{ label: 'Search APIs', placeholder: 'Search by name or path…' }}
+        emptyTitle="No APIs yet"
         emptyText={
-          term
-            ? 'Try another search.'
-            : session.canEdit
-              ? 'Create an API on a service, or import an OpenAPI document. Publish to make it live.'
-              : 'Nothing has been configured yet.'
+          session.canEdit
+            ? 'Create an API on a service, or import an OpenAPI document. Publish to make it live.'
+            : 'Nothing has been configured yet.'
         }
         headers={['Name', 'Base path', 'Service', 'Auth', 'Routes']}
         cells={(a) => (

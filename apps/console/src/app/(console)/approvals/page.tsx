@@ -67,23 +67,7 @@ export default function ApprovalsPage() {
       align: 'right',
       cell: (u) =>
         session.canAdmin ? (
-          <div style={{ display: 'flex', gap: 6, justifyContent: 'flex-end' }}>
-            <Button
-              size="sm"
-              variant="primary"
-              busy={approveSignUp.isPending && approveSignUp.variables?.id === u.id}
-              onClick={() => approveSignUp.mutate({ id: u.id })}
-            >
-              Approve
-            </Button>
-            <Button
-              size="sm"
-              busy={rejectSignUp.isPending && rejectSignUp.variables?.id === u.id}
-              onClick={() => rejectSignUp.mutate({ id: u.id })}
-            >
-              Reject
-            </Button>
-          </div>
+          <DecisionButtons id={u.id} approve={approveSignUp} reject={rejectSignUp} />
         ) : null,
     },
   ];
@@ -111,23 +95,7 @@ export default function ApprovalsPage() {
       align: 'right',
       cell: (s) =>
         session.canEdit ? (
-          <div style={{ display: 'flex', gap: 6, justifyContent: 'flex-end' }}>
-            <Button
-              size="sm"
-              variant="primary"
-              busy={approveSub.isPending && approveSub.variables?.id === s.id}
-              onClick={() => approveSub.mutate({ id: s.id })}
-            >
-              Approve
-            </Button>
-            <Button
-              size="sm"
-              busy={rejectSub.isPending && rejectSub.variables?.id === s.id}
-              onClick={() => rejectSub.mutate({ id: s.id })}
-            >
-              Reject
-            </Button>
-          </div>
+          <DecisionButtons id={s.id} approve={approveSub} reject={rejectSub} />
         ) : null,
     },
   ];
@@ -142,48 +110,89 @@ export default function ApprovalsPage() {
       {failure ? <Alert>{errorMessage(failure)}</Alert> : null}
       {approvals.data ? (
         <>
-          <Card
-            title={
-              <>
-                Sign-ups <Badge tone="warn">{approvals.data.signUps.length}</Badge>
-              </>
-            }
-          >
-            {approvals.data.signUps.length === 0 ? (
-              <EmptyState title="No sign-up is waiting" />
-            ) : (
-              <DataTable
-                label="Pending sign-ups"
-                columns={signUpColumns}
-                rows={approvals.data.signUps}
-                rowKey={(u) => u.id}
-                testId="pending-sign-ups"
-              />
-            )}
-          </Card>
-          <Card
-            title={
-              <>
-                Subscriptions <Badge tone="warn">{approvals.data.subscriptions.length}</Badge>
-              </>
-            }
-          >
-            {approvals.data.subscriptions.length === 0 ? (
-              <EmptyState title="No subscription is waiting" />
-            ) : (
-              <DataTable
-                label="Pending subscriptions"
-                columns={subscriptionColumns}
-                rows={approvals.data.subscriptions}
-                rowKey={(s) => s.id}
-                testId="pending-subscriptions"
-              />
-            )}
-          </Card>
+          <PendingCard noun="sign-up" columns={signUpColumns} rows={approvals.data.signUps} />
+          <PendingCard
+            noun="subscription"
+            columns={subscriptionColumns}
+            rows={approvals.data.subscriptions}
+          />
         </>
       ) : (
         <Skeleton rows={6} />
       )}
     </>
+  );
+}
+
+/** A decision mutation on one row, by id. */
+interface RowDecision {
+  isPending: boolean;
+  variables?: { id: string } | undefined;
+  mutate: (input: { id: string }) => void;
+}
+
+/** Approve and Reject at the end of a waiting row; the one under way shows as busy. */
+function DecisionButtons({
+  id,
+  approve,
+  reject,
+}: {
+  id: string;
+  approve: RowDecision;
+  reject: RowDecision;
+}) {
+  const busy = (decision: RowDecision) => decision.isPending && decision.variables?.id === id;
+  return (
+    <div style={{ display: 'flex', gap: 6, justifyContent: 'flex-end' }}>
+      <Button
+        size="sm"
+        variant="primary"
+        busy={busy(approve)}
+        onClick={() => approve.mutate({ id })}
+      >
+        Approve
+      </Button>
+      <Button size="sm" busy={busy(reject)} onClick={() => reject.mutate({ id })}>
+        Reject
+      </Button>
+    </div>
+  );
+}
+
+/**
+ * One kind of waiting item (`noun`, as in "sign-up"): a card titled with their count, the table
+ * (test id `pending-<noun>s`) or its empty state.
+ */
+function PendingCard<Row extends { id: string }>({
+  noun,
+  columns,
+  rows,
+}: {
+  noun: string;
+  columns: Column<Row>[];
+  rows: Row[];
+}) {
+  const plural = `${noun}s`;
+  return (
+    <Card
+      title={
+        <>
+          {plural.charAt(0).toUpperCase() + plural.slice(1)}{' '}
+          <Badge tone="warn">{rows.length}</Badge>
+        </>
+      }
+    >
+      {rows.length === 0 ? (
+        <EmptyState title={`No ${noun} is waiting`} />
+      ) : (
+        <DataTable
+          label={`Pending ${plural}`}
+          columns={columns}
+          rows={rows}
+          rowKey={(r) => r.id}
+          testId={`pending-${plural}`}
+        />
+      )}
+    </Card>
   );
 }

@@ -1,6 +1,6 @@
 'use client';
 
-import { useMutation, useQuery } from '@tanstack/react-query';
+import { keepPreviousData, useMutation, useQuery } from '@tanstack/react-query';
 import Link from 'next/link';
 import { useState } from 'react';
 import { EditorDialog, ItemDialog, useEditing } from '../../../components/dialogs';
@@ -9,15 +9,22 @@ import { FormActions, MutationForm } from '../../../components/forms';
 import {
   EditDeleteActions,
   NewButton,
+  RowButton,
   useInvalidate,
-  useSearch,
 } from '../../../components/list-page';
-import { PagedList } from '../../../components/table';
+import { PagedList, useListUrl } from '../../../components/paged-list';
 import { Badge, ErrorAlert, Field, formatDate, PageHeader } from '../../../components/ui';
 import { type RouterOutputs, useTRPC } from '../../../lib/trpc';
 import { ZConsumerForm } from './consumer-form';
 
-type ConsumerView = RouterOutputs['consumers']['list'][number];
+type ConsumerView = RouterOutputs['consumers']['page']['items'][number];
+
+const CONSUMER_FILTERS = { status: '' } as const;
+const STATUSES = [
+  { value: 'active', label: 'Active' },
+  { value: 'suspended', label: 'Suspended' },
+] as const;
+const isStatus = (value: string) => STATUSES.find((s) => s.value === value)?.value;
 
 function ConsumerForm({ consumer, onDone }: { consumer: ConsumerView | null; onDone: () => void }) {
   const trpc = useTRPC();
@@ -121,10 +128,11 @@ function SubscribeForm({ consumer, onDone }: { consumer: ConsumerView; onDone: (
 
 export default function ConsumersPage() {
   const trpc = useTRPC();
-  const { term, box } = useSearch('Search consumers', 'Search consumers…');
+  const list = useListUrl(CONSUMER_FILTERS);
+  const status = isStatus(list.filters.status);
   const consumers = useQuery({
-    ...trpc.consumers.list.queryOptions(term ? { search: term } : {}),
-    placeholderData: (previous) => previous,
+    ...trpc.consumers.page.queryOptions({ ...list.paging, ...(status ? { status } : {}) }),
+    placeholderData: keepPreviousData,
   });
   const { editing, edit, close } = useEditing<ConsumerView>();
   const [subscribing, setSubscribing] = useState<ConsumerView | null>(null);
@@ -140,11 +148,16 @@ export default function ConsumersPage() {
         description="Applications and partners that call your APIs with keys."
         actions={<NewButton label="New consumer" onClick={() => edit('new')} />}
       />
-      {box}
       <PagedList
         query={consumers}
-        error={consumers.error ?? suspend.error ?? activate.error}
-        emptyTitle={term ? `No consumer matches “${term}”` : 'No consumers yet'}
+        list={list}
+        noun="consumer"
+        search={{ label: 'Search consumers', placeholder: 'Search consumers…' }}
+        filters={[
+          { key: 'status', label: 'Status', all: 'Any status', options: STATUSES, maxWidth: 180 },
+        ]}
+        actionError={suspend.error ?? activate.error}
+        emptyTitle="No consumers yet"
         emptyText="Create a consumer, subscribe it to a plan, then give it a key."
         headers={['Name', 'Status', 'Created']}
         cells={(c) => (
@@ -173,27 +186,13 @@ export default function ConsumersPage() {
               onDelete={() => remove.mutateAsync({ id: c.id })}
               afterEdit={
                 c.status === 'active' ? (
-                  <button
-                    type="button"
-                    className="small"
-                    onClick={() => suspend.mutate({ id: c.id })}
-                  >
-                    Suspend
-                  </button>
+                  <RowButton onClick={() => suspend.mutate({ id: c.id })}>Suspend</RowButton>
                 ) : (
-                  <button
-                    type="button"
-                    className="small"
-                    onClick={() => activate.mutate({ id: c.id })}
-                  >
-                    Activate
-                  </button>
+                  <RowButton onClick={() => activate.mutate({ id: c.id })}>Activate</RowButton>
                 )
               }
             >
-              <button type="button" className="small" onClick={() => setSubscribing(c)}>
-                Subscribe
-              </button>
+              <RowButton onClick={() => setSubscribing(c)}>Subscribe</RowButton>
             </EditDeleteActions>
           </>
         )}

@@ -9,22 +9,27 @@ import {
   ConfirmDialog,
   DataTable,
   Dialog,
+  FormDialogFooter,
   PageHeader,
   SelectField,
   Skeleton,
   TextField,
   type Tone,
 } from '@portico/ui';
-import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
-import { usePathname, useRouter, useSearchParams } from 'next/navigation';
+import { keepPreviousData, useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
 import { Suspense, useState } from 'react';
+import { LIST_PAGE_SIZE, useListUrl } from '../../../components/paged-list';
 import { useSession } from '../../../components/session';
 import { formatDate } from '../../../components/ui';
 import { errorMessage, type RouterOutputs, useTRPC } from '../../../lib/trpc';
 
-type Developer = RouterOutputs['portalAdmin']['developers']['list'][number];
+type Developer = RouterOutputs['portalAdmin']['developers']['page']['items'][number];
 type Status = Developer['status'];
 type Action = 'approve' | 'reject' | 'suspend' | 'reactivate';
+
+const STATUSES: readonly Status[] = ['active', 'pending', 'rejected', 'suspended'];
+// `search` is the page's own submitted search (not the type-ahead `q` of other lists).
+const DEVELOPER_FILTERS = { status: '', search: '' } as const;
 
 const STATUS_TONE: Record<Status, Tone> = {
   active: 'ok',
@@ -91,27 +96,24 @@ export default function DevelopersPage() {
 function Developers() {
   const trpc = useTRPC();
   const session = useSession();
-  const router = useRouter();
-  const pathname = usePathname();
-  const params = useSearchParams();
   const queryClient = useQueryClient();
-  const status = (params.get('status') ?? '') as Status | '';
-  const search = params.get('search') ?? '';
+  const paged = useListUrl(DEVELOPER_FILTERS);
+  const status = STATUSES.find((s) => s === paged.filters.status) ?? '';
+  const search = paged.filters.search;
   const [text, setText] = useState(search);
   const [pending, setPending] = useState<{ developer: Developer; action: Action } | null>(null);
   const [inviting, setInviting] = useState(false);
-  const list = useQuery(
-    trpc.portalAdmin.developers.list.queryOptions({
+  const list = useQuery({
+    ...trpc.portalAdmin.developers.page.queryOptions({
+      ...paged.paging,
       ...(status ? { status } : {}),
       ...(search ? { search } : {}),
     }),
-  );
-  const setFilter = (name: string, value: string) => {
-    const next = new URLSearchParams(params.toString());
-    if (value) next.set(name, value);
-    else next.delete(name);
-    router.replace(`${pathname}?${next.toString()}`);
-  };
+    placeholderData: keepPreviousData,
+  });
+  const setFilter = (name: keyof typeof DEVELOPER_FILTERS, value: string) =>
+    paged.setFilters({ [name]: value });
+  const { index, previous, next } = paged.pages;
   const done = () => {
     setPending(null);
     return queryClient.invalidateQueries({ queryKey: trpc.portalAdmin.developers.pathKey() });
@@ -237,8 +239,17 @@ function Developers() {
           <DataTable
             label="Developers"
             columns={columns}
-            rows={list.data}
+            rows={list.data.items}
             rowKey={(d) => d.id}
+            page={{
+              pageIndex: index,
+              pageSize: LIST_PAGE_SIZE,
+              rowCount: Math.max(list.data.total, index * LIST_PAGE_SIZE + list.data.items.length),
+              onPageChange: (to) => {
+                if (to < index) previous();
+                else if (list.data.nextCursor) next(list.data.nextCursor);
+              },
+            }}
             empty={
               status || search ? 'No developer matches these filters.' : 'Nobody has signed up yet.'
             }
@@ -295,12 +306,12 @@ function InviteDialog({
         invite.data ? (
           <Button onClick={() => onOpenChange(false)}>Done</Button>
         ) : (
-          <>
-            <Button onClick={() => onOpenChange(false)}>Cancel</Button>
-            <Button type="submit" form="invite-form" variant="primary" busy={invite.isPending}>
-              Send invitation
-            </Button>
-          </>
+          <FormDialogFooter
+            formId="invite-form"
+            submitLabel="Send invitation"
+            busy={invite.isPending}
+            onCancel={() => onOpenChange(false)}
+          />
         )
       }
     >

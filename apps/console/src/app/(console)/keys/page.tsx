@@ -1,6 +1,6 @@
 'use client';
 
-import { useMutation, useQuery } from '@tanstack/react-query';
+import { keepPreviousData, useMutation, useQuery } from '@tanstack/react-query';
 import { useState } from 'react';
 import { z } from 'zod';
 import { SecretShown } from '../../../components/dialogs';
@@ -13,9 +13,9 @@ import {
   withPlaceholder,
 } from '../../../components/fields';
 import { FormActions, MutationForm } from '../../../components/forms';
-import { FilterSelect, NewButton, useInvalidate } from '../../../components/list-page';
+import { NewButton, useInvalidate } from '../../../components/list-page';
+import { PagedList, useListUrl } from '../../../components/paged-list';
 import { useSession } from '../../../components/session';
-import { PagedList } from '../../../components/table';
 import {
   Badge,
   ConfirmButton,
@@ -24,7 +24,6 @@ import {
   PageHeader,
   timeAgo,
 } from '../../../components/ui';
-import { useUrlState } from '../../../components/use-url-state';
 import { useTRPC } from '../../../lib/trpc';
 
 // Same bounds as the server's keys.create input (name ≤ 100, expiry 60 s … 10 years).
@@ -86,10 +85,13 @@ export default function KeysPage() {
   const trpc = useTRPC();
   const session = useSession();
   // The consumer filter lives in the URL (/keys?consumer=<id>, also the Consumers page's link).
-  const [{ consumer: consumerId }, setUrl] = useUrlState(KEY_FILTERS);
-  const setConsumerId = (consumer: string) => setUrl({ consumer });
+  const list = useListUrl(KEY_FILTERS);
+  const consumerId = list.filters.consumer;
   const consumers = useQuery(trpc.consumers.list.queryOptions({}));
-  const keys = useQuery(trpc.keys.list.queryOptions(consumerId ? { consumerId } : {}));
+  const keys = useQuery({
+    ...trpc.keys.page.queryOptions({ ...list.paging, ...(consumerId ? { consumerId } : {}) }),
+    placeholderData: keepPreviousData,
+  });
   const [creating, setCreating] = useState(false);
   const [clear, setClear] = useState<string | null>(null);
   const invalidate = useInvalidate(trpc.keys.pathKey());
@@ -123,20 +125,20 @@ export default function KeysPage() {
           />
         }
       />
-      <div className="toolbar">
-        <FilterSelect
-          id="key-consumer"
-          label="Consumer"
-          value={consumerId}
-          onChange={setConsumerId}
-          all="All consumers"
-          options={namedOptions(consumers.data)}
-          style={{ maxWidth: 260 }}
-        />
-      </div>
       <PagedList
         query={keys}
-        error={keys.error}
+        list={list}
+        noun="key"
+        search={{ label: 'Search keys', placeholder: 'Search by name or prefix…' }}
+        filters={[
+          {
+            key: 'consumer',
+            label: 'Consumer',
+            all: 'All consumers',
+            options: namedOptions(consumers.data),
+            maxWidth: 260,
+          },
+        ]}
         emptyTitle="No keys"
         emptyText={
           session.canEdit

@@ -1,7 +1,7 @@
 'use client';
 
 import { ZPlanFields } from '@portico/config';
-import { useMutation, useQuery } from '@tanstack/react-query';
+import { keepPreviousData, useMutation, useQuery } from '@tanstack/react-query';
 import { EditorDialog, useEditing } from '../../../components/dialogs';
 import {
   Checkbox,
@@ -14,11 +14,11 @@ import {
 } from '../../../components/fields';
 import { FormActions, MutationForm } from '../../../components/forms';
 import { EditDeleteActions, NewButton, useInvalidate } from '../../../components/list-page';
-import { PagedList } from '../../../components/table';
+import { NO_FILTERS, PagedList, useListUrl } from '../../../components/paged-list';
 import { Badge, PageHeader } from '../../../components/ui';
 import { type RouterOutputs, useTRPC } from '../../../lib/trpc';
 
-type PlanView = RouterOutputs['plans']['list'][number];
+type PlanView = RouterOutputs['plans']['page']['items'][number];
 
 /** The server's plan fields; a plan without a rate limit or quota holds null. */
 const ZPlanForm = ZPlanFields.omit({ routeScopes: true }).extend({
@@ -145,7 +145,11 @@ function PlanForm({ plan, onDone }: { plan: PlanView | null; onDone: () => void 
 
 export default function PlansPage() {
   const trpc = useTRPC();
-  const plans = useQuery(trpc.plans.list.queryOptions());
+  const list = useListUrl(NO_FILTERS);
+  const plans = useQuery({
+    ...trpc.plans.page.queryOptions(list.paging),
+    placeholderData: keepPreviousData,
+  });
   const apis = useQuery(trpc.apis.list.queryOptions({}));
   const { editing, edit, close } = useEditing<PlanView>();
   const invalidate = useInvalidate(trpc.plans.pathKey());
@@ -160,7 +164,9 @@ export default function PlansPage() {
       />
       <PagedList
         query={plans}
-        error={plans.error}
+        list={list}
+        noun="plan"
+        search={{ label: 'Search plans', placeholder: 'Search plans…' }}
         emptyTitle="No plans yet"
         emptyText="Create a plan with the APIs it covers, then subscribe consumers to it."
         headers={['Name', 'Rate limit', 'Quota', 'APIs', 'Access']}

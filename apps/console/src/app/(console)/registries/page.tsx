@@ -8,11 +8,12 @@ import { EditorDialog, ItemDialog, useEditing } from '../../../components/dialog
 import { RecordInput, Select, TextInput, useForm } from '../../../components/fields';
 import { FormActions, MutationForm } from '../../../components/forms';
 import { EditDeleteActions, NewButton, useInvalidate } from '../../../components/list-page';
-import { PagedList, Table } from '../../../components/table';
+import { NO_FILTERS, PagedList, useListUrl } from '../../../components/paged-list';
+import { Table } from '../../../components/table';
 import { Badge, ErrorAlert, PageHeader, Skeleton, timeAgo } from '../../../components/ui';
 import { type RouterOutputs, useTRPC } from '../../../lib/trpc';
 
-type RegistryView = RouterOutputs['registries']['list'][number];
+type RegistryView = RouterOutputs['registries']['page']['items'][number];
 type TestResult = RouterOutputs['registries']['test'];
 
 const ZOptionsText = z.string().refine((text) => {
@@ -187,7 +188,12 @@ function TestResultView({ result }: { result: TestResult }) {
 
 export default function RegistriesPage() {
   const trpc = useTRPC();
-  const registries = useQuery({ ...trpc.registries.list.queryOptions(), refetchInterval: 15_000 });
+  const list = useListUrl(NO_FILTERS);
+  const registries = useQuery({
+    ...trpc.registries.page.queryOptions(list.paging),
+    placeholderData: keepPreviousData,
+    refetchInterval: 15_000,
+  });
   const { editing, edit, close } = useEditing<RegistryView>();
   const [tested, setTested] = useState<TestResult | null>(null);
   const invalidate = useInvalidate(trpc.registries.pathKey());
@@ -209,7 +215,10 @@ export default function RegistriesPage() {
       />
       <PagedList
         query={registries}
-        error={registries.error ?? test.error}
+        list={list}
+        noun="registry"
+        search={{ label: 'Search registries', placeholder: 'Search by name or address…' }}
+        actionError={test.error}
         emptyTitle="No registries yet"
         emptyText="Connect a registry, test the connection, then create services that reference it."
         headers={['Name', 'Type', 'Address', 'Status', 'Last checked']}

@@ -1,22 +1,31 @@
 'use client';
 
-import { useMutation, useQuery } from '@tanstack/react-query';
+import { keepPreviousData, useMutation, useQuery } from '@tanstack/react-query';
 import { useState } from 'react';
 import { EditorDialog, ItemDialog, useEditing } from '../../../components/dialogs';
-import { EditDeleteActions, NewButton, useInvalidate } from '../../../components/list-page';
+import {
+  EditDeleteActions,
+  NewButton,
+  RowButton,
+  useInvalidate,
+} from '../../../components/list-page';
+import { NO_FILTERS, PagedList, useListUrl } from '../../../components/paged-list';
 import { useSession } from '../../../components/session';
-import { PagedList } from '../../../components/table';
 import { Badge, PageHeader } from '../../../components/ui';
 import { type RouterOutputs, useTRPC } from '../../../lib/trpc';
 import { ServiceInstances } from './instances';
 import { ServiceForm } from './service-form';
 
-type ServiceView = RouterOutputs['services']['list'][number];
+type ServiceView = RouterOutputs['services']['page']['items'][number];
 
 export default function ServicesPage() {
   const trpc = useTRPC();
   const session = useSession();
-  const services = useQuery(trpc.services.list.queryOptions());
+  const list = useListUrl(NO_FILTERS);
+  const services = useQuery({
+    ...trpc.services.page.queryOptions(list.paging),
+    placeholderData: keepPreviousData,
+  });
   const { editing, edit, close } = useEditing<ServiceView>();
   const [watching, setWatching] = useState<ServiceView | null>(null);
   const invalidate = useInvalidate(trpc.services.pathKey());
@@ -31,7 +40,9 @@ export default function ServicesPage() {
       />
       <PagedList
         query={services}
-        error={services.error}
+        list={list}
+        noun="service"
+        search={{ label: 'Search services', placeholder: 'Search services…' }}
         emptyTitle="No services yet"
         emptyText={
           session.canEdit
@@ -67,9 +78,7 @@ export default function ServicesPage() {
         )}
         actions={(s) => (
           <>
-            <button type="button" className="small" onClick={() => setWatching(s)}>
-              Instances
-            </button>
+            <RowButton onClick={() => setWatching(s)}>Instances</RowButton>
             <EditDeleteActions
               noun="service"
               name={s.name}

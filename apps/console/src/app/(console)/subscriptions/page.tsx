@@ -1,9 +1,9 @@
 'use client';
 
-import { useMutation, useQuery } from '@tanstack/react-query';
-import { FilterSelect, useInvalidate } from '../../../components/list-page';
+import { keepPreviousData, useMutation, useQuery } from '@tanstack/react-query';
+import { RowButton, useInvalidate } from '../../../components/list-page';
+import { PagedList, useListUrl } from '../../../components/paged-list';
 import { useSession } from '../../../components/session';
-import { PagedList } from '../../../components/table';
 import {
   Badge,
   type BadgeTone,
@@ -11,7 +11,6 @@ import {
   formatDate,
   PageHeader,
 } from '../../../components/ui';
-import { useUrlState } from '../../../components/use-url-state';
 import { useTRPC } from '../../../lib/trpc';
 
 const STATUSES = ['pending', 'active', 'rejected', 'cancelled'] as const;
@@ -22,17 +21,18 @@ const TONE: Record<(typeof STATUSES)[number], BadgeTone> = {
   cancelled: 'neutral',
 };
 
+const STATUS_OPTIONS = STATUSES.map((s) => ({ value: s, label: s }));
 const SUBSCRIPTION_FILTERS = { status: '' } as const;
 
 export default function SubscriptionsPage() {
   const trpc = useTRPC();
   const session = useSession();
-  const [url, setUrl] = useUrlState(SUBSCRIPTION_FILTERS);
-  const status = (STATUSES as readonly string[]).includes(url.status)
-    ? (url.status as (typeof STATUSES)[number])
-    : '';
-  const setStatus = (value: string) => setUrl({ status: value });
-  const subs = useQuery(trpc.subscriptions.list.queryOptions(status ? { status } : {}));
+  const list = useListUrl(SUBSCRIPTION_FILTERS);
+  const status = STATUSES.find((s) => s === list.filters.status) ?? '';
+  const subs = useQuery({
+    ...trpc.subscriptions.page.queryOptions({ ...list.paging, ...(status ? { status } : {}) }),
+    placeholderData: keepPreviousData,
+  });
   const invalidate = useInvalidate(trpc.subscriptions.pathKey());
   const approve = useMutation(
     trpc.subscriptions.approve.mutationOptions({ onSuccess: invalidate }),
@@ -45,20 +45,15 @@ export default function SubscriptionsPage() {
         title="Subscriptions"
         description="Which consumer uses which plan. Approve or reject pending requests."
       />
-      <div className="toolbar">
-        <FilterSelect
-          id="sub-status"
-          label="Status"
-          value={status}
-          onChange={setStatus}
-          all="All"
-          options={STATUSES.map((s) => ({ value: s, label: s }))}
-          style={{ maxWidth: 200 }}
-        />
-      </div>
       <PagedList
         query={subs}
-        error={subs.error ?? approve.error ?? reject.error}
+        list={list}
+        noun="subscription"
+        search={{ label: 'Search subscriptions', placeholder: 'Consumer or plan…' }}
+        filters={[
+          { key: 'status', label: 'Status', all: 'All', options: STATUS_OPTIONS, maxWidth: 200 },
+        ]}
+        actionError={approve.error ?? reject.error}
         emptyTitle="No subscriptions"
         emptyText="Subscribe a consumer to a plan from the Consumers page."
         headers={['Consumer', 'Plan', 'Status', 'Requested', 'Decided']}
@@ -77,20 +72,12 @@ export default function SubscriptionsPage() {
           <>
             {session.canEdit && s.status === 'pending' ? (
               <>
-                <button
-                  type="button"
-                  className="small primary"
-                  onClick={() => approve.mutate({ id: s.id })}
-                >
+                <RowButton tone="primary" onClick={() => approve.mutate({ id: s.id })}>
                   Approve
-                </button>
-                <button
-                  type="button"
-                  className="small danger"
-                  onClick={() => reject.mutate({ id: s.id })}
-                >
+                </RowButton>
+                <RowButton tone="danger" onClick={() => reject.mutate({ id: s.id })}>
                   Reject
-                </button>
+                </RowButton>
               </>
             ) : null}
             {session.canEdit && s.status === 'active' ? (

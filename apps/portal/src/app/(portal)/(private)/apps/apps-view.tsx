@@ -1,7 +1,6 @@
 'use client';
 
 import {
-  Alert,
   Badge,
   Button,
   Card,
@@ -9,6 +8,7 @@ import {
   DataTable,
   Dialog,
   EmptyState,
+  FormDialogFooter,
   Menu,
   TextAreaField,
   TextField,
@@ -17,8 +17,9 @@ import { useMutation } from '@tanstack/react-query';
 import Link from 'next/link';
 import { useRouter } from 'next/navigation';
 import { useState } from 'react';
-import { ConfirmItemDialog } from '../../../../components/confirm-item-dialog';
-import { errorMessage, fieldError } from '../../../../lib/errors';
+import { ConfirmItemDialog, useCloseThenRefresh } from '../../../../components/confirm-item-dialog';
+import { FormError } from '../../../../components/form-error';
+import { fieldError } from '../../../../lib/errors';
 import { relativeTime } from '../../../../lib/format';
 import { useTRPC } from '../../../../lib/trpc';
 
@@ -32,8 +33,19 @@ export interface AppRow {
   activeKeys: number;
 }
 
-/** The developer's apps: create, rename, delete. */
-export function AppsView({ apps }: { apps: AppRow[] }) {
+/** Where the list is: the page shown, and the `?pages=` values one page back and on. */
+export interface AppsPaging {
+  index: number;
+  pageSize: number;
+  total: number;
+  previous: string;
+  /** Null on the last page. */
+  next: string | null;
+}
+
+/** The developer's apps, one page of them: create, rename, delete. */
+export function AppsView({ apps, paging }: { apps: AppRow[]; paging: AppsPaging }) {
+  const router = useRouter();
   const [creating, setCreating] = useState(false);
   const [renaming, setRenaming] = useState<AppRow | null>(null);
   const [deleting, setDeleting] = useState<AppRow | null>(null);
@@ -106,7 +118,7 @@ export function AppsView({ apps }: { apps: AppRow[] }) {
           </Button>
         }
       >
-        {apps.length === 0 ? (
+        {apps.length === 0 && paging.index === 0 ? (
           <EmptyState
             title="Create your first app"
             action={
@@ -123,6 +135,15 @@ export function AppsView({ apps }: { apps: AppRow[] }) {
             columns={columns}
             rows={apps}
             rowKey={(a) => a.id}
+            page={{
+              pageIndex: paging.index,
+              pageSize: paging.pageSize,
+              rowCount: paging.total,
+              onPageChange: (to) => {
+                const pages = to < paging.index ? paging.previous : paging.next;
+                if (pages !== null) router.push(pages ? `/apps?pages=${pages}` : '/apps');
+              },
+            }}
             testId="apps-table"
           />
         )}
@@ -180,17 +201,15 @@ function AppFormDialog({
       title={app ? `Rename ${app.name}` : 'New app'}
       description={app ? undefined : 'Names are unique: use something like "billing-prod".'}
       footer={
-        <>
-          <Button onClick={() => onOpenChange(false)}>Cancel</Button>
-          <Button type="submit" form="app-form" variant="primary" busy={mutation.isPending}>
-            {app ? 'Save' : 'Create app'}
-          </Button>
-        </>
+        <FormDialogFooter
+          formId="app-form"
+          submitLabel={app ? 'Save' : 'Create app'}
+          busy={mutation.isPending}
+          onCancel={() => onOpenChange(false)}
+        />
       }
     >
-      {mutation.error && !fieldError(mutation.error, 'name') ? (
-        <Alert>{errorMessage(mutation.error)}</Alert>
-      ) : null}
+      <FormError error={mutation.error} field="name" />
       <form
         id="app-form"
         className="stack"
@@ -222,15 +241,8 @@ function AppFormDialog({
 
 function DeleteAppDialog({ app, onClose }: { app: AppRow | null; onClose: () => void }) {
   const trpc = useTRPC();
-  const router = useRouter();
-  const remove = useMutation(
-    trpc.portal.apps.delete.mutationOptions({
-      onSuccess: () => {
-        onClose();
-        router.refresh();
-      },
-    }),
-  );
+  const done = useCloseThenRefresh(onClose);
+  const remove = useMutation(trpc.portal.apps.delete.mutationOptions({ onSuccess: done }));
   return (
     <ConfirmItemDialog
       item={app}

@@ -1,12 +1,25 @@
-import { PageHeader } from '@portico/ui';
+import { cursorTrail, PageHeader } from '@portico/ui';
 import type { Metadata } from 'next';
 import { serverApi } from '../../../../lib/server-api';
 import { AppsView } from './apps-view';
 
 export const metadata: Metadata = { title: 'Apps & keys' };
 
-export default async function AppsPage() {
-  const apps = await (await serverApi()).portal.apps.list.query();
+/** Apps on one page of the list. */
+const APPS_PAGE_SIZE = 20;
+
+export default async function AppsPage({
+  searchParams,
+}: {
+  searchParams: Promise<{ pages?: string }>;
+}) {
+  // The pages walked live in the URL (`?pages=`), so a reload or Back returns to the same page.
+  const trail = cursorTrail((await searchParams).pages);
+  const page = await (await serverApi()).portal.apps.page.query({
+    limit: APPS_PAGE_SIZE,
+    ...(trail.cursor ? { cursor: trail.cursor } : {}),
+  });
+  const apps = page.items;
   return (
     <>
       <PageHeader
@@ -25,6 +38,13 @@ export default async function AppsPage() {
             .map((s) => ({ name: s.planName, status: s.status })),
           activeKeys: app.keys.filter((k) => k.status === 'active').length,
         }))}
+        paging={{
+          index: trail.index,
+          pageSize: APPS_PAGE_SIZE,
+          total: page.total,
+          previous: trail.previous,
+          next: page.nextCursor === null ? null : trail.next(page.nextCursor),
+        }}
       />
     </>
   );

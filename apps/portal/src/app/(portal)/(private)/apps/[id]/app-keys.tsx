@@ -9,6 +9,7 @@ import {
   type Column,
   DataTable,
   Dialog,
+  FormDialogFooter,
   Menu,
   SelectField,
   TextField,
@@ -16,7 +17,11 @@ import {
 import { useMutation } from '@tanstack/react-query';
 import { useRouter } from 'next/navigation';
 import { useState } from 'react';
-import { ConfirmItemDialog } from '../../../../../components/confirm-item-dialog';
+import {
+  ConfirmItemDialog,
+  useCloseThenRefresh,
+} from '../../../../../components/confirm-item-dialog';
+import { FormError } from '../../../../../components/form-error';
 import { errorMessage, fieldError } from '../../../../../lib/errors';
 import { dateTime, relativeTime, toDate } from '../../../../../lib/format';
 import { rememberKey } from '../../../../../lib/recent-keys';
@@ -270,17 +275,15 @@ function CreateKeyDialog({
       onOpenChange={onOpenChange}
       title="Create an API key"
       footer={
-        <>
-          <Button onClick={() => onOpenChange(false)}>Cancel</Button>
-          <Button type="submit" form="key-form" variant="primary" busy={create.isPending}>
-            Create key
-          </Button>
-        </>
+        <FormDialogFooter
+          formId="key-form"
+          submitLabel={'Create key'}
+          busy={create.isPending}
+          onCancel={() => onOpenChange(false)}
+        />
       }
     >
-      {create.error && !fieldError(create.error, 'name') ? (
-        <Alert>{errorMessage(create.error)}</Alert>
-      ) : null}
+      <FormError error={create.error} field="name" />
       <form
         id="key-form"
         className="stack"
@@ -372,15 +375,8 @@ function RotateKeyDialog({
 
 function RevokeKeyDialog({ keyRow, onClose }: { keyRow: KeyRow | null; onClose: () => void }) {
   const trpc = useTRPC();
-  const router = useRouter();
-  const revoke = useMutation(
-    trpc.portal.keys.revoke.mutationOptions({
-      onSuccess: () => {
-        onClose();
-        router.refresh();
-      },
-    }),
-  );
+  const done = useCloseThenRefresh(onClose);
+  const revoke = useMutation(trpc.portal.keys.revoke.mutationOptions({ onSuccess: done }));
   return (
     <ConfirmItemDialog
       item={keyRow}

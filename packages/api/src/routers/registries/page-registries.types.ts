@@ -1,0 +1,6 @@
+import { ZPageInput, ZPageSearch } from '../../services/shared/paging';
+
+/** One page of the list: page size, cursor, search. */
+export const ZPageRegistriesInput = ZPageInput.extend({
+  search: ZPageSearch,
+});
