@@ -254,14 +254,15 @@ export const ZIntrospectionAuth = z.object({
  * Every single authentication method. ZApiAuth is a discriminated union on `type`; a new method
  * is one more member here (anyOf lists these, never itself).
  */
-export const ZSingleAuth = z.discriminatedUnion('type', [
+const SINGLE_AUTH_METHODS = [
   ZKeyAuth,
   ZJwtAuth,
   ZBasicAuth,
   ZIntrospectionAuth,
   ZSignatureAuth,
   ZMtlsAuth,
-]);
+] as const;
+export const ZSingleAuth = z.discriminatedUnion('type', SINGLE_AUTH_METHODS);
 export type SingleAuth = z.infer<typeof ZSingleAuth>;
 
 /**
@@ -294,16 +295,7 @@ export const ZAnyOfAuth = z.object({
     }),
 });
 
-export const ZApiAuth = z.discriminatedUnion('type', [
-  ZKeyAuth,
-  ZJwtAuth,
-  ZBasicAuth,
-  ZIntrospectionAuth,
-  ZSignatureAuth,
-  ZMtlsAuth,
-  ZAnyOfAuth,
-  ZNoAuth,
-]);
+export const ZApiAuth = z.discriminatedUnion('type', [...SINGLE_AUTH_METHODS, ZAnyOfAuth, ZNoAuth]);
 export type ApiAuth = z.infer<typeof ZApiAuth>;
 
 export const ZCors = z.object({
