@@ -24,6 +24,8 @@ import { ReflectionService } from '@grpc/reflection';
 import { compileProtoSet } from '@portico/grpc-schema';
 import { eventually } from '@portico/testkit';
 import type protobuf from 'protobufjs';
+import { request } from 'undici';
+import { expect } from 'vitest';
 
 /** The schema the gRPC tests and docs/grpc.md use. */
 export const SHOP_PROTO = `syntax = "proto3";
@@ -406,4 +408,35 @@ export async function getOrderOnce(
   } finally {
     client.close();
   }
+}
+
+/** One GetOrder call through the gateway's gRPC pass-through, expected to answer `id` from `servedBy`. */
+export async function expectOrderPassedThrough(
+  port: number,
+  id: string,
+  servedBy: string,
+): Promise<void> {
+  const { error, response } = await getOrderOnce(port, id);
+  expect(error).toBeNull();
+  expect(response).toMatchObject({ id, servedBy });
+}
+
+/**
+ * Posts `body` to a transcoded gRPC method at `url` until `accept` takes the status and JSON it
+ * answers: for schemas the gateway loads in the background (server reflection).
+ */
+export async function untilTranscodedAnswer(
+  url: string,
+  body: string,
+  accept: (status: number, answer: Record<string, unknown>) => boolean,
+  what: string,
+): Promise<void> {
+  await eventually(
+    async () => {
+      const res = await request(url, { method: 'POST', body });
+      return accept(res.statusCode, (await res.body.json()) as Record<string, unknown>);
+    },
+    10_000,
+    what,
+  );
 }
