@@ -173,6 +173,14 @@ async function get(path: string, headers: Record<string, string> = {}) {
   return { status: res.statusCode, headers: res.headers, body, ms: performance.now() - started };
 }
 
+/** GETs a composite route expected to answer 200 marked partial (`x-portico-partial: true`). */
+async function getPartial(path: string) {
+  const res = await get(path);
+  expect(res.status).toBe(200);
+  expect(res.headers['x-portico-partial']).toBe('true');
+  return res;
+}
+
 describe('composite routes', () => {
   it('calls three backends in parallel and merges with allow, deny, renames and keys', async () => {
     const res = await get('/shop/profile/7');
@@ -233,9 +241,7 @@ describe('partial failure', () => {
   });
 
   it('answers what arrived, marked partial, when a backend is slow under onPartialFailure: partial', async () => {
-    const res = await get('/shop/slow-partial/1');
-    expect(res.status).toBe(200);
-    expect(res.headers['x-portico-partial']).toBe('true');
+    const res = await getPartial('/shop/slow-partial/1');
     expect(res.body).toEqual({
       user: { id: '1' },
       _failed: [
@@ -251,9 +257,7 @@ describe('partial failure', () => {
   });
 
   it('lists a backend that is down as failed, keeping the rest', async () => {
-    const res = await get('/shop/down/2');
-    expect(res.status).toBe(200);
-    expect(res.headers['x-portico-partial']).toBe('true');
+    const res = await getPartial('/shop/down/2');
     expect(res.body).toMatchObject({
       user: { id: '2' },
       _failed: [{ call: 'gone', code: 'GW_UPSTREAM_UNAVAILABLE' }],
