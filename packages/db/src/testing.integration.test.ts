@@ -4,30 +4,19 @@ import pg from 'pg';
 import { afterAll, describe, expect, it } from 'vitest';
 import {
   createTestDatabase,
+  databaseExists,
   dropStaleTestDatabases,
   newTestDatabaseName,
   type TestDatabase,
+  withClient,
 } from './testing';
 
 const ADMIN_URL =
   process.env.PORTICO_TEST_DATABASE_ADMIN_URL ?? 'postgresql://postgres@127.0.0.1:5432/postgres';
 const REPO_ROOT = fileURLToPath(new URL('../../../', import.meta.url));
 
-async function admin<T>(run: (client: pg.Client) => Promise<T>): Promise<T> {
-  const client = new pg.Client({ connectionString: ADMIN_URL });
-  await client.connect();
-  try {
-    return await run(client);
-  } finally {
-    await client.end();
-  }
-}
-
-async function databaseExists(name: string): Promise<boolean> {
-  const { rowCount } = await admin((c) =>
-    c.query('SELECT 1 FROM pg_database WHERE datname = $1', [name]),
-  );
-  return (rowCount ?? 0) > 0;
+function admin<T>(run: (client: pg.Client) => Promise<T>): Promise<T> {
+  return withClient(ADMIN_URL, run);
 }
 
 function runPrisma(args: string[], databaseUrl: string) {
@@ -104,10 +93,10 @@ describe('createTestDatabase', () => {
     // The forced drop terminates this session; swallow the resulting connection error.
     outsider.on('error', () => {});
 
-    expect(await databaseExists(database.name)).toBe(true);
+    expect(await admin((c) => databaseExists(c, database.name))).toBe(true);
     await database.drop();
 
-    expect(await databaseExists(database.name)).toBe(false);
+    expect(await admin((c) => databaseExists(c, database.name))).toBe(false);
     await outsider.end().catch(() => {});
   });
 });
@@ -125,8 +114,8 @@ describe('dropStaleTestDatabases', () => {
 
       expect(dropped).toContain(stale);
       expect(dropped).not.toContain(fresh.name);
-      expect(await databaseExists(stale)).toBe(false);
-      expect(await databaseExists(fresh.name)).toBe(true);
+      expect(await admin((c) => databaseExists(c, stale))).toBe(false);
+      expect(await admin((c) => databaseExists(c, fresh.name))).toBe(true);
     } finally {
       await fresh.drop();
       await admin((c) => c.query(`DROP DATABASE IF EXISTS "${stale}"`));

@@ -129,7 +129,11 @@ function resolveAdminUrl(options: CreateTestDatabaseOptions): string {
   return options.adminUrl ?? process.env.PORTICO_TEST_DATABASE_ADMIN_URL ?? DEFAULT_ADMIN_URL;
 }
 
-async function withClient<T>(url: string, run: (client: pg.Client) => Promise<T>): Promise<T> {
+/** Runs `run` on a connection of its own to `url`, closed afterwards whatever happens. */
+export async function withClient<T>(
+  url: string,
+  run: (client: pg.Client) => Promise<T>,
+): Promise<T> {
   const client = new pg.Client({ connectionString: url });
   await client.connect();
   try {
@@ -139,7 +143,8 @@ async function withClient<T>(url: string, run: (client: pg.Client) => Promise<T>
   }
 }
 
-async function databaseExists(client: pg.Client, name: string): Promise<boolean> {
+/** Whether the server `client` is connected to has a database called `name`. */
+export async function databaseExists(client: pg.Client, name: string): Promise<boolean> {
   const result = await client.query('SELECT 1 FROM pg_database WHERE datname = $1', [name]);
   return (result.rowCount ?? 0) > 0;
 }
