@@ -5,7 +5,7 @@ import { request } from 'undici';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { credentialSet } from './credential-set';
 import { loopbackService, startFedGateway } from './fed-gateway';
-import { published, startUpstream, type TestGateway, type Upstream } from './harness';
+import { apiOf, published, startUpstream, type TestGateway, type Upstream } from './harness';
 import { connectRedisLimiter, type RedisLimiter } from './redis-limiter';
 
 /**
@@ -99,13 +99,7 @@ beforeAll(async () => {
         loopbackService('gone', [{ port: closedPort }], { retries: { attempts: 0 } }),
       ],
       apis: [
-        {
-          id: 'shop',
-          name: 'shop',
-          slug: 'shop',
-          basePath: '/shop',
-          serviceId: 'users',
-          auth: { type: 'none' },
+        apiOf('shop', '/shop', 'users', {
           routes: [
             route('profile', '/profile/:id', { calls: profileCalls }),
             route('order', '/order/:id', {
@@ -136,19 +130,14 @@ beforeAll(async () => {
               ],
             }),
           ],
-        },
-        {
-          id: 'metered',
-          name: 'metered',
-          slug: 'metered',
-          basePath: '/metered',
-          serviceId: 'users',
+        }),
+        apiOf('metered', '/metered', 'users', {
           auth: { type: 'key' },
           routes: [
             route('once', '/once/:id', { calls: profileCalls }),
             route('per-call', '/per-call/:id', { countAs: 'perCall', calls: profileCalls }),
           ],
-        },
+        }),
       ],
       plans: [
         { id: 'six', name: 'six', apiIds: ['metered'], rateLimit: { requests: 6, per: 'minute' } },
@@ -307,17 +296,7 @@ describe('config apply', () => {
     const withRoute = (aggregate: Record<string, unknown>) =>
       published(2, {
         services: [loopbackService('users', [users])],
-        apis: [
-          {
-            id: 'shop',
-            name: 'shop',
-            slug: 'shop',
-            basePath: '/shop',
-            serviceId: 'users',
-            auth: { type: 'none' },
-            routes: [route('bad', '/bad/:id', aggregate)],
-          },
-        ],
+        apis: [apiOf('shop', '/shop', 'users', { routes: [route('bad', '/bad/:id', aggregate)] })],
       });
     expect(await gw.feed(withRoute({ calls: [call('x', 'nowhere', '/x')] }))).toBe(false);
     expect(gw.gateway.runtime.lastRefusal).toContain(
