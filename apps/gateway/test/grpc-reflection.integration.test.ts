@@ -1,6 +1,6 @@
 import { request } from 'undici';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { startFedGateway } from './fed-gateway';
+import { startShopBehindGateway } from './fed-gateway';
 import {
   expectOrderPassedThrough,
   grpcService,
@@ -27,8 +27,11 @@ function reflectedShop(ports: number[]) {
 }
 
 beforeAll(async () => {
-  shop = await startShopServer('reflected', { reflection: true });
-  gw = await startFedGateway({ snapshot: reflectedShop([shop.port]) });
+  ({ shop, gw } = await startShopBehindGateway(
+    (server) => reflectedShop([server.port]),
+    'reflected',
+    { reflection: true },
+  ));
 });
 afterAll(async () => {
   await gw.close();
