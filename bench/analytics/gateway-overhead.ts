@@ -23,6 +23,7 @@ import {
   writeLastKnownGood,
 } from '@portico/testkit';
 import { Pool } from 'undici';
+import { benchMachine } from './analytics-bench-machine';
 
 const REQUESTS = Number(process.argv[2] ?? 5_000);
 const CONCURRENCY = Number(process.argv[3] ?? 32);
@@ -135,12 +136,7 @@ async function main() {
   const result = {
     benchmark: 'gateway-analytics-overhead',
     at: new Date().toISOString(),
-    machine: {
-      cpus: os.cpus().length,
-      cpuModel: os.cpus()[0]?.model ?? 'unknown',
-      node: process.version,
-      loadAverage: os.loadavg(),
-    },
+    machine: { ...benchMachine(), loadAverage: os.loadavg() },
     settings: { requests: REQUESTS, warmup: WARMUP, concurrency: CONCURRENCY, rounds: ROUNDS },
     rounds,
     meanRequestsPerSecond: { off: mean('off'), on: mean('on') },

@@ -17,7 +17,6 @@
  */
 import { randomBytes } from 'node:crypto';
 import { mkdirSync, writeFileSync } from 'node:fs';
-import os from 'node:os';
 import { fileURLToPath } from 'node:url';
 import { createAnalyticsRecorder } from '@portico/analytics';
 import { createTestDatabase } from '@portico/db/testing';
@@ -25,6 +24,7 @@ import { Queue } from 'bullmq';
 import { Redis } from 'ioredis';
 import { silentLogger } from '../../apps/worker/src/logger';
 import { startWorkerRuntime } from '../../apps/worker/src/worker-runtime';
+import { benchMachine } from './analytics-bench-machine';
 
 const EVENTS = Number(process.argv[2] ?? 200_000);
 const CONCURRENCY = Number(process.argv[3] ?? 4);
@@ -122,11 +122,7 @@ async function main() {
     const result = {
       benchmark: 'analytics-worker-throughput',
       at: new Date().toISOString(),
-      machine: {
-        cpus: os.cpus().length,
-        cpuModel: os.cpus()[0]?.model ?? 'unknown',
-        node: process.version,
-      },
+      machine: benchMachine(),
       settings: {
         events: EVENTS,
         batchMaxEvents: BATCH,

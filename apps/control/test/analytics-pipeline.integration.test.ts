@@ -7,9 +7,9 @@ import { Queue, Worker } from 'bullmq';
 import type { FastifyInstance } from 'fastify';
 import { Redis } from 'ioredis';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { buildControlServer } from '../src/server';
 import { redisAnalyticsPipelineReader } from '../src/usage/analytics-pipeline-reader';
-import { mutate, query, sessionCookieFrom } from './http-client';
+import { listeningControlServer, testControlServer } from './control-server';
+import { mutate, query, sessionCookieFrom, setUpOwner } from './http-client';
 
 /**
  * The console's view of the analytics pipeline, read by the control plane from a real Redis and
@@ -55,18 +55,8 @@ beforeAll(async () => {
     maxQueueBacklog: 3,
     memoryShedRatio: 0.8,
   });
-  app = await buildControlServer({
-    db: database.db,
-    secretKey: randomBytes(32),
-    sessionSigningKey: randomBytes(32),
-    consoleOrigins: [],
-    cookieSecure: false,
-    analyticsPipeline: reader,
-  });
-  await app.listen({ port: 0, host: '127.0.0.1' });
-  base = `http://127.0.0.1:${(app.server.address() as AddressInfo).port}`;
-  const setup = await mutate(base, 'auth.setup', OWNER);
-  cookie = sessionCookieFrom(setup.headers)?.pair ?? '';
+  ({ app, base } = await listeningControlServer({ db: database.db, analyticsPipeline: reader }));
+  cookie = await setUpOwner(base, OWNER);
   producer = new Queue(analyticsQueueName(), { connection, prefix: queuePrefix });
 });
 
@@ -130,13 +120,7 @@ describe('the analytics pipeline in the console', () => {
 
 describe('without a usable Redis', () => {
   it('says the control plane has no Redis, or that Redis did not answer', async () => {
-    const noRedis = await buildControlServer({
-      db: database.db,
-      secretKey: randomBytes(32),
-      sessionSigningKey: randomBytes(32),
-      consoleOrigins: [],
-      cookieSecure: false,
-    });
+    const noRedis = await testControlServer({ db: database.db });
     // Nothing listens on this port, and the client gives up at once instead of reconnecting.
     const offline = new Redis({
       host: '127.0.0.1',
@@ -152,12 +136,8 @@ describe('without a usable Redis', () => {
       maxQueueBacklog: 10,
       memoryShedRatio: 0.8,
     });
-    const withOffline = await buildControlServer({
+    const withOffline = await testControlServer({
       db: database.db,
-      secretKey: randomBytes(32),
-      sessionSigningKey: randomBytes(32),
-      consoleOrigins: [],
-      cookieSecure: false,
       analyticsPipeline: offlineReader,
     });
     try {

@@ -2,7 +2,7 @@ import { createTestDatabase, type TestDatabase } from '@portico/db/testing';
 import type { FastifyInstance } from 'fastify';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { listeningControlServer, testControlServer } from './control-server';
-import { dataOf, mutate, query, sessionCookieFrom } from './http-client';
+import { dataOf, mutate, query, sessionCookieFrom, setUpOwner } from './http-client';
 
 const CONSOLE_ORIGIN = 'http://console.example.test';
 const OWNER = { email: 'owner@example.test', password: 'a long enough password', name: 'Owner' };
@@ -18,9 +18,7 @@ beforeAll(async () => {
     db: database.db,
     consoleOrigins: [CONSOLE_ORIGIN],
   }));
-  const setup = await mutate(base, 'auth.setup', OWNER);
-  expect(setup.status).toBe(200);
-  ownerCookie = sessionCookieFrom(setup.headers)?.pair ?? '';
+  ownerCookie = await setUpOwner(base, OWNER);
 });
 
 afterAll(async () => {

@@ -5,7 +5,7 @@ import { Redis } from 'ioredis';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type ChangeFeed, createChangeFeed } from '../src/dp/change-feed';
 import { listeningControlServer } from './control-server';
-import { dataOf, mutate, sessionCookieFrom } from './http-client';
+import { dataOf, mutate, setUpOwner } from './http-client';
 
 let database: TestDatabase;
 let redis: Redis;
@@ -24,12 +24,11 @@ beforeAll(async () => {
     redis,
     registryKeyPrefix: `test:${randomBytes(6).toString('hex')}:`,
   }));
-  const setup = await mutate(base, 'auth.setup', {
+  cookie = await setUpOwner(base, {
     email: 'owner@example.test',
     password: 'a long enough password',
     name: 'O',
   });
-  cookie = sessionCookieFrom(setup.headers)?.pair ?? '';
 });
 
 afterAll(async () => {

@@ -1,6 +1,15 @@
 import { type CredentialSet, type SyncResponse, ZSyncResponse } from '@portico/config';
 import { hashSecret } from '@portico/keys';
 
+/** `items` with `item` replacing the entry of the same id (placed last), as a change upserts it. */
+function upsertById<Item extends { id: string }>(items: Item[], item: Item): Item[] {
+  return [...items.filter((existing) => existing.id !== item.id), item];
+}
+
+function withoutId<Item extends { id: string }>(items: Item[], id: string): Item[] {
+  return items.filter((existing) => existing.id !== id);
+}
+
 /**
  * Reads the credential stream exactly as a gateway does (GET /dp/v1/config with a data-plane
  * token) and folds it into the set a gateway would hold, to check what gateways are told.
@@ -52,37 +61,28 @@ export class CredentialStreamReader {
       this.seq = change.seq;
       switch (change.type) {
         case 'consumer.upsert':
-          this.set.consumers = [
-            ...this.set.consumers.filter((c) => c.id !== change.consumer.id),
-            change.consumer,
-          ];
+          this.set.consumers = upsertById(this.set.consumers, change.consumer);
           break;
         case 'consumer.delete':
-          this.set.consumers = this.set.consumers.filter((c) => c.id !== change.id);
+          this.set.consumers = withoutId(this.set.consumers, change.id);
           break;
         case 'key.upsert':
-          this.set.keys = [...this.set.keys.filter((k) => k.id !== change.key.id), change.key];
+          this.set.keys = upsertById(this.set.keys, change.key);
           break;
         case 'key.delete':
-          this.set.keys = this.set.keys.filter((k) => k.id !== change.id);
+          this.set.keys = withoutId(this.set.keys, change.id);
           break;
         case 'subscription.upsert':
-          this.set.subscriptions = [
-            ...this.set.subscriptions.filter((s) => s.id !== change.subscription.id),
-            change.subscription,
-          ];
+          this.set.subscriptions = upsertById(this.set.subscriptions, change.subscription);
           break;
         case 'subscription.delete':
-          this.set.subscriptions = this.set.subscriptions.filter((s) => s.id !== change.id);
+          this.set.subscriptions = withoutId(this.set.subscriptions, change.id);
           break;
         case 'credential.upsert':
-          this.set.credentials = [
-            ...this.set.credentials.filter((c) => c.id !== change.credential.id),
-            change.credential,
-          ];
+          this.set.credentials = upsertById(this.set.credentials, change.credential);
           break;
         case 'credential.delete':
-          this.set.credentials = this.set.credentials.filter((c) => c.id !== change.id);
+          this.set.credentials = withoutId(this.set.credentials, change.id);
           break;
         default:
           change satisfies never;

@@ -75,6 +75,21 @@ export function sessionCookieFrom(
   return { pair: pair.trim(), attributes: rest.map((a) => a.trim()).join('; ') };
 }
 
+/**
+ * Creates the first owner through `auth.setup` and returns their session cookie (`name=value`);
+ * fails naming the answer when setup did not sign them in.
+ */
+export async function setUpOwner(
+  base: string,
+  owner: { email: string; password: string; name: string },
+): Promise<string> {
+  const setup = await mutate(base, 'auth.setup', owner);
+  const cookie = sessionCookieFrom(setup.headers)?.pair;
+  if (setup.status !== 200 || !cookie)
+    throw new Error(`auth.setup answered ${setup.status}: ${JSON.stringify(setup.body)}`);
+  return cookie;
+}
+
 /** The procedure's result, or a failure naming what came back instead. */
 export function dataOf<T>(reply: TrpcReply): T {
   if (!reply.body.result)

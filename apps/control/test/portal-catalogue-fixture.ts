@@ -28,19 +28,34 @@ const OPENAPI = JSON.stringify({
   },
 });
 
+/** A call over HTTP with a signed-in session's cookie; fails the test on an error. */
+export type SessionCall = <T>(
+  path: string,
+  input: unknown,
+  kind?: 'mutate' | 'query',
+) => Promise<T>;
+
 /** An operator call over HTTP with the owner's console session; fails the test on an error. */
-export type OwnerCall = <T>(path: string, input: unknown, kind?: 'mutate' | 'query') => Promise<T>;
+export type OwnerCall = SessionCall;
+
+/** Calls to the server at `base` with `cookie`, both read when a call is made. */
+export function sessionCalls(session: () => { base: string; cookie: string }): SessionCall {
+  return async <T>(path: string, input: unknown, kind: 'mutate' | 'query' = 'mutate') => {
+    const { base, cookie } = session();
+    const reply =
+      kind === 'mutate'
+        ? await mutate(base, path, input, { cookie })
+        : await query(base, path, input, { cookie });
+    return dataOf<T>(reply);
+  };
+}
 
 /** Owner calls on the harness `harness()` returns once it is started (in `beforeAll`). */
 export function ownerCalls(harness: () => PortalHarness): OwnerCall {
-  return async <T>(path: string, input: unknown, kind: 'mutate' | 'query' = 'mutate') => {
+  return sessionCalls(() => {
     const h = harness();
-    const reply =
-      kind === 'mutate'
-        ? await mutate(h.base, path, input, { cookie: h.ownerCookie })
-        : await query(h.base, path, input, { cookie: h.ownerCookie });
-    return dataOf<T>(reply);
-  };
+    return { base: h.base, cookie: h.ownerCookie };
+  });
 }
 
 /** Creates the catalogue and lists it in the portal; returns the ids the tests refer to. */

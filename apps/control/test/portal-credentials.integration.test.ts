@@ -1,39 +1,37 @@
 import { describe, expect, it } from 'vitest';
 import { CredentialStreamReader } from './credential-stream';
-import { dataOf, mutate, query } from './http-client';
+import { query } from './http-client';
 import { createApp } from './portal-accounts';
+import { type SessionCall, sessionCalls } from './portal-catalogue-fixture';
 import { useSeededCatalogue } from './use-portal-harness';
 
 const portal = useSeededCatalogue();
 const { asOwner } = portal;
 
+/** Portal calls as `dev`, signed in with their session cookie. */
+function developerCalls(dev: { cookie: string }): SessionCall {
+  return sessionCalls(() => ({ base: portal.h.base, cookie: dev.cookie }));
+}
+
 describe('apps, subscriptions and keys through the credential stream', () => {
   it('a subscription to a plan needing approval is pending until an operator approves it', async () => {
     const dev = await portal.h.verifiedDeveloper('approve');
+    const asDev = developerCalls(dev);
     const app = await createApp(portal.h, dev, `approve-${Date.now()}`);
     const stream = new CredentialStreamReader(portal.h.base, portal.h.dpToken, `gw-${app.id}`);
     await stream.poll(0);
-    const sub = dataOf<{ id: string; status: string }>(
-      await mutate(
-        portal.h.base,
-        'portal.subscriptions.subscribe',
-        { appId: app.id, planId: portal.ids.gold },
-        {
-          cookie: dev.cookie,
-        },
-      ),
-    );
+    const sub = await asDev<{ id: string; status: string }>('portal.subscriptions.subscribe', {
+      appId: app.id,
+      planId: portal.ids.gold,
+    });
     expect(sub.status).toBe('pending');
     await stream.poll(0);
     expect(stream.subscribed(app.id, portal.ids.gold)).toBe(false);
 
-    const pending = dataOf<{ id: string; consumerId: string }[]>(
-      await query(
-        portal.h.base,
-        'subscriptions.list',
-        { status: 'pending' },
-        { cookie: portal.h.ownerCookie },
-      ),
+    const pending = await asOwner<{ id: string; consumerId: string }[]>(
+      'subscriptions.list',
+      { status: 'pending' },
+      'query',
     );
     expect(pending.map((s) => s.id)).toContain(sub.id);
     const approvals = await asOwner<{
@@ -60,65 +58,41 @@ describe('apps, subscriptions and keys through the credential stream', () => {
     await asOwner('subscriptions.approve', { id: sub.id });
     await stream.poll(1);
     expect(stream.subscribed(app.id, portal.ids.gold)).toBe(true);
-    const mine = dataOf<{ id: string; status: string }[]>(
-      await query(
-        portal.h.base,
-        'portal.subscriptions.list',
-        { appId: app.id },
-        { cookie: dev.cookie },
-      ),
+    const mine = await asDev<{ id: string; status: string }[]>(
+      'portal.subscriptions.list',
+      { appId: app.id },
+      'query',
     );
     expect(mine).toMatchObject([{ id: sub.id, status: 'active' }]);
   });
 
   it('changing plan keeps the key; a plan needing approval leaves the current one active meanwhile', async () => {
     const dev = await portal.h.verifiedDeveloper('change');
+    const asDev = developerCalls(dev);
     const app = await createApp(portal.h, dev, `change-${Date.now()}`);
-    const key = dataOf<{ key: { id: string } }>(
-      await mutate(portal.h.base, 'portal.keys.create', { appId: app.id }, { cookie: dev.cookie }),
-    );
-    const free = dataOf<{ id: string }>(
-      await mutate(
-        portal.h.base,
-        'portal.subscriptions.subscribe',
-        { appId: app.id, planId: portal.ids.free },
-        {
-          cookie: dev.cookie,
-        },
-      ),
-    );
-    const change = dataOf<{
+    const key = await asDev<{ key: { id: string } }>('portal.keys.create', { appId: app.id });
+    const free = await asDev<{ id: string }>('portal.subscriptions.subscribe', {
+      appId: app.id,
+      planId: portal.ids.free,
+    });
+    const change = await asDev<{
       previous: { status: string };
       next: { status: string; planId: string };
-    }>(
-      await mutate(
-        portal.h.base,
-        'portal.subscriptions.changePlan',
-        { subscriptionId: free.id, planId: portal.ids.gold },
-        { cookie: dev.cookie },
-      ),
-    );
+    }>('portal.subscriptions.changePlan', { subscriptionId: free.id, planId: portal.ids.gold });
     expect(change.previous.status).toBe('active');
     expect(change.next).toMatchObject({ status: 'pending', planId: portal.ids.gold });
-    const keys = dataOf<{ id: string }[]>(
-      await query(portal.h.base, 'portal.keys.list', { appId: app.id }, { cookie: dev.cookie }),
-    );
+    const keys = await asDev<{ id: string }[]>('portal.keys.list', { appId: app.id }, 'query');
     expect(keys.map((k) => k.id)).toEqual([key.key.id]);
   });
 
   it('rotation: both keys work during the grace period, the old one is refused after it', async () => {
     const dev = await portal.h.verifiedDeveloper('rotate');
+    const asDev = developerCalls(dev);
     const app = await createApp(portal.h, dev, `rotate-${Date.now()}`);
     const stream = new CredentialStreamReader(portal.h.base, portal.h.dpToken, `gw-${app.id}`);
-    const created = dataOf<{ key: { id: string; start: string }; clear: string }>(
-      await mutate(
-        portal.h.base,
-        'portal.keys.create',
-        { appId: app.id, name: 'ci' },
-        {
-          cookie: dev.cookie,
-        },
-      ),
+    const created = await asDev<{ key: { id: string; start: string }; clear: string }>(
+      'portal.keys.create',
+      { appId: app.id, name: 'ci' },
     );
     expect(created.clear.startsWith(created.key.start)).toBe(true);
     // The clear key is stored nowhere: not in the key row, not in the audit log.
@@ -133,20 +107,11 @@ describe('apps, subscriptions and keys through the credential stream', () => {
     await stream.poll(0);
     expect(stream.accepts(created.clear, new Date())).toBe(true);
 
-    const rotated = dataOf<{
+    const rotated = await asDev<{
       key: { id: string; rotatedFrom: string };
       clear: string;
       previous: { expiresAt: string };
-    }>(
-      await mutate(
-        portal.h.base,
-        'portal.keys.rotate',
-        { id: created.key.id, gracePeriodSeconds: 600 },
-        {
-          cookie: dev.cookie,
-        },
-      ),
-    );
+    }>('portal.keys.rotate', { id: created.key.id, gracePeriodSeconds: 600 });
     expect(rotated.key.rotatedFrom).toBe(created.key.id);
     await stream.poll(1);
     const now = new Date();
@@ -163,9 +128,9 @@ describe('apps, subscriptions and keys through the credential stream', () => {
       where: { id: created.key.id },
       data: { lastUsedAt: usedAt },
     });
-    const keys = dataOf<
+    const keys = await asDev<
       { id: string; status: string; lastUsedAt: string | null; expiresAt: string | null }[]
-    >(await query(portal.h.base, 'portal.keys.list', { appId: app.id }, { cookie: dev.cookie }));
+    >('portal.keys.list', { appId: app.id }, 'query');
     expect(keys.find((k) => k.id === created.key.id)).toMatchObject({
       status: 'active',
       lastUsedAt: usedAt.toISOString(),
@@ -173,37 +138,25 @@ describe('apps, subscriptions and keys through the credential stream', () => {
     });
 
     // Revoking the new key takes it away at once.
-    await mutate(
-      portal.h.base,
-      'portal.keys.revoke',
-      { id: rotated.key.id },
-      { cookie: dev.cookie },
-    );
+    await asDev('portal.keys.revoke', { id: rotated.key.id });
     await stream.poll(1);
     expect(stream.accepts(rotated.clear, new Date())).toBe(false);
   });
 
   it('suspending a developer suspends their apps on the gateways within a second, and reactivating restores them', async () => {
     const dev = await portal.h.verifiedDeveloper('suspend');
+    const asDev = developerCalls(dev);
     const app = await createApp(portal.h, dev, `suspend-${Date.now()}`);
-    const key = dataOf<{ clear: string }>(
-      await mutate(portal.h.base, 'portal.keys.create', { appId: app.id }, { cookie: dev.cookie }),
-    );
+    const key = await asDev<{ clear: string }>('portal.keys.create', { appId: app.id });
     const stream = new CredentialStreamReader(portal.h.base, portal.h.dpToken, `gw-${app.id}`);
     await stream.poll(0);
     expect(stream.accepts(key.clear, new Date())).toBe(true);
     // A gateway is waiting on its long-poll when the operator suspends.
     const waiting = stream.poll(10);
     const suspendedAt = performance.now();
-    const suspended = dataOf<{ status: string; suspendedApps: string[] }>(
-      await mutate(
-        portal.h.base,
-        'portalAdmin.developers.suspend',
-        { id: dev.userId },
-        {
-          cookie: portal.h.ownerCookie,
-        },
-      ),
+    const suspended = await asOwner<{ status: string; suspendedApps: string[] }>(
+      'portalAdmin.developers.suspend',
+      { id: dev.userId },
     );
     expect(suspended).toMatchObject({ status: 'suspended', suspendedApps: [app.id] });
     const answeredAt = await waiting;

@@ -6,7 +6,7 @@ import type { Redis } from 'ioredis';
 import { type ChangeFeed, createChangeFeed } from '../src/dp/change-feed';
 import { createMachineToken } from '../src/testing/machine-tokens';
 import { listeningControlServer } from './control-server';
-import { dataOf, mutate, sessionCookieFrom } from './http-client';
+import { dataOf, mutate, sessionCookieFrom, setUpOwner } from './http-client';
 import { type Mailbox, startMailbox } from './mailbox';
 
 export const PORTAL_URL = 'http://portal.example.test';
@@ -58,13 +58,11 @@ export async function startPortalHarness(
       ? { registryKeyPrefix: `test-registry-${randomBytes(6).toString('hex')}` }
       : {}),
   });
-  const setup = await mutate(base, 'auth.setup', {
+  const ownerCookie = await setUpOwner(base, {
     email: 'owner@example.test',
     password: PASSWORD,
     name: 'Owner',
   });
-  const ownerCookie = sessionCookieFrom(setup.headers)?.pair ?? '';
-  if (!ownerCookie) throw new Error(`setup failed: ${JSON.stringify(setup.body)}`);
 
   return {
     database,

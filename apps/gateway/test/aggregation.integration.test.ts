@@ -5,7 +5,7 @@ import { request } from 'undici';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { credentialSet } from './credential-set';
 import { loopbackService, startFedGateway } from './fed-gateway';
-import { published, startUpstream, type TestGateway, type Upstream } from './harness';
+import { apiOf, published, startUpstream, type TestGateway, type Upstream } from './harness';
 import { connectRedisLimiter, type RedisLimiter } from './redis-limiter';
 
 /**
@@ -99,13 +99,7 @@ beforeAll(async () => {
         loopbackService('gone', [{ port: closedPort }], { retries: { attempts: 0 } }),
       ],
       apis: [
-        {
-          id: 'shop',
-          name: 'shop',
-          slug: 'shop',
-          basePath: '/shop',
-          serviceId: 'users',
-          auth: { type: 'none' },
+        apiOf('shop', '/shop', 'users', {
           routes: [
             route('profile', '/profile/:id', { calls: profileCalls }),
             route('order', '/order/:id', {
@@ -136,19 +130,14 @@ beforeAll(async () => {
               ],
             }),
           ],
-        },
-        {
-          id: 'metered',
-          name: 'metered',
-          slug: 'metered',
-          basePath: '/metered',
-          serviceId: 'users',
+        }),
+        apiOf('metered', '/metered', 'users', {
           auth: { type: 'key' },
           routes: [
             route('once', '/once/:id', { calls: profileCalls }),
             route('per-call', '/per-call/:id', { countAs: 'perCall', calls: profileCalls }),
           ],
-        },
+        }),
       ],
       plans: [
         { id: 'six', name: 'six', apiIds: ['metered'], rateLimit: { requests: 6, per: 'minute' } },
@@ -171,6 +160,14 @@ async function get(path: string, headers: Record<string, string> = {}) {
   const res = await request(`${gw.url}${path}`, { headers });
   const body = (await res.body.json()) as Record<string, unknown>;
   return { status: res.statusCode, headers: res.headers, body, ms: performance.now() - started };
+}
+
+/** GETs a composite route expected to answer 200 marked partial (`x-portico-partial: true`). */
+async function getPartial(path: string) {
+  const res = await get(path);
+  expect(res.status).toBe(200);
+  expect(res.headers['x-portico-partial']).toBe('true');
+  return res;
 }
 
 describe('composite routes', () => {
@@ -233,9 +230,7 @@ describe('partial failure', () => {
   });
 
   it('answers what arrived, marked partial, when a backend is slow under onPartialFailure: partial', async () => {
-    const res = await get('/shop/slow-partial/1');
-    expect(res.status).toBe(200);
-    expect(res.headers['x-portico-partial']).toBe('true');
+    const res = await getPartial('/shop/slow-partial/1');
     expect(res.body).toEqual({
       user: { id: '1' },
       _failed: [
@@ -251,9 +246,7 @@ describe('partial failure', () => {
   });
 
   it('lists a backend that is down as failed, keeping the rest', async () => {
-    const res = await get('/shop/down/2');
-    expect(res.status).toBe(200);
-    expect(res.headers['x-portico-partial']).toBe('true');
+    const res = await getPartial('/shop/down/2');
     expect(res.body).toMatchObject({
       user: { id: '2' },
       _failed: [{ call: 'gone', code: 'GW_UPSTREAM_UNAVAILABLE' }],
@@ -303,17 +296,7 @@ describe('config apply', () => {
     const withRoute = (aggregate: Record<string, unknown>) =>
       published(2, {
         services: [loopbackService('users', [users])],
-        apis: [
-          {
-            id: 'shop',
-            name: 'shop',
-            slug: 'shop',
-            basePath: '/shop',
-            serviceId: 'users',
-            auth: { type: 'none' },
-            routes: [route('bad', '/bad/:id', aggregate)],
-          },
-        ],
+        apis: [apiOf('shop', '/shop', 'users', { routes: [route('bad', '/bad/:id', aggregate)] })],
       });
     expect(await gw.feed(withRoute({ calls: [call('x', 'nowhere', '/x')] }))).toBe(false);
     expect(gw.gateway.runtime.lastRefusal).toContain(

@@ -126,6 +126,13 @@ async function call(path: string, headers: Record<string, string> = {}) {
   return { status: res.statusCode, headers: res.headers, body };
 }
 
+/** `times` calls in a row with one API key, for limits: the answers in order. */
+async function callRepeatedly(path: string, apiKey: string, times: number) {
+  const answers: Awaited<ReturnType<typeof call>>[] = [];
+  for (let i = 0; i < times; i++) answers.push(await call(path, { 'x-api-key': apiKey }));
+  return answers;
+}
+
 /** A credential delta at `seq`, each change stamped with it as the control plane's log does. */
 function delta(seq: number, ...changes: Record<string, unknown>[]) {
   return { seq, changes: changes.map((change) => ({ seq, ...change })) };
@@ -220,14 +227,10 @@ describe('API key authentication', () => {
 
 describe('rate limit and quota through the real limiter on Redis', () => {
   it('admits the plan rate and then answers 429 GW_RATE_LIMITED with RateLimit headers', async () => {
-    const statuses: number[] = [];
-    let last: Awaited<ReturnType<typeof call>> | null = null;
-    for (let i = 0; i < 4; i++) {
-      last = await call('/limited/x', { 'x-api-key': keys.limited.clear });
-      statuses.push(last.status);
-      if (i === 0) expect(last.headers['ratelimit-policy']).toBeDefined();
-    }
-    expect(statuses).toEqual([200, 200, 200, 429]);
+    const answers = await callRepeatedly('/limited/x', keys.limited.clear, 4);
+    expect(answers.map((answer) => answer.status)).toEqual([200, 200, 200, 429]);
+    expect(answers[0]?.headers['ratelimit-policy']).toBeDefined();
+    const last = answers.at(-1);
     expect(last?.body.code).toBe('GW_RATE_LIMITED');
     expect(last?.headers['retry-after']).toBeDefined();
     expect(last?.headers['content-type']).toBe('application/problem+json');
@@ -236,13 +239,9 @@ describe('rate limit and quota through the real limiter on Redis', () => {
 
 describe('quota through the real limiter on Redis', () => {
   it('admits the quota and then answers 429 GW_QUOTA_EXCEEDED saying when it resets', async () => {
-    const statuses: number[] = [];
-    let last: Awaited<ReturnType<typeof call>> | null = null;
-    for (let i = 0; i < 3; i++) {
-      last = await call('/quota/x', { 'x-api-key': keys.quota.clear });
-      statuses.push(last.status);
-    }
-    expect(statuses).toEqual([200, 200, 429]);
+    const answers = await callRepeatedly('/quota/x', keys.quota.clear, 3);
+    expect(answers.map((answer) => answer.status)).toEqual([200, 200, 429]);
+    const last = answers.at(-1);
     expect(last?.body.code).toBe('GW_QUOTA_EXCEEDED');
     expect(last?.headers['retry-after']).toBeDefined();
     expect(last?.body.detail).toBeTruthy();

@@ -31,6 +31,22 @@ async function status(path: string, key: string): Promise<number> {
   return res.statusCode;
 }
 
+/** Waits until a call to `path` with `key` answers `expected`: a change has reached the gateway. */
+async function untilStatus(
+  path: string,
+  key: string,
+  expected: number,
+  timeoutMs: number,
+  what: string,
+): Promise<void> {
+  await eventually(async () => (await status(path, key)) === expected, timeoutMs, what);
+}
+
+/** A key for `consumerId`, created through the control plane's API. */
+function createKey(consumerId: string, name: string): Promise<CreatedKey> {
+  return control.trpc<CreatedKey>('keys.create', { consumerId, name });
+}
+
 beforeAll(async () => {
   stack = await startSyncedStack({
     nodeName: 'gw-test',
@@ -66,15 +82,8 @@ describe('gateway synced from the real control plane', () => {
   });
 
   it('admits a newly created key, and forwards identity, not the key', async () => {
-    const created = await control.trpc<CreatedKey>('keys.create', {
-      consumerId: acmeId,
-      name: 'fresh',
-    });
-    await eventually(
-      async () => (await status('/orders/x', created.clear)) === 200,
-      5000,
-      'new key admitted',
-    );
+    const created = await createKey(acmeId, 'fresh');
+    await untilStatus('/orders/x', created.clear, 200, 5000, 'new key admitted');
     const res = await request(`${gw.url}/orders/x`, { headers: { 'x-api-key': created.clear } });
     const echoed = (await res.body.json()) as EchoBody;
     expect(echoed.headers['x-consumer-name']).toBe('acme');
@@ -84,22 +93,11 @@ describe('gateway synced from the real control plane', () => {
   it('stops a revoked key within 1 s (measured over 5 revocations)', async () => {
     const latencies: number[] = [];
     for (let i = 0; i < 5; i++) {
-      const created = await control.trpc<CreatedKey>('keys.create', {
-        consumerId: acmeId,
-        name: `revoke-${i}`,
-      });
-      await eventually(
-        async () => (await status('/orders/x', created.clear)) === 200,
-        5000,
-        'key admitted',
-      );
+      const created = await createKey(acmeId, `revoke-${i}`);
+      await untilStatus('/orders/x', created.clear, 200, 5000, 'key admitted');
       const started = performance.now();
       await control.trpc('keys.revoke', { id: created.key.id });
-      await eventually(
-        async () => (await status('/orders/x', created.clear)) === 401,
-        5000,
-        'key refused',
-      );
+      await untilStatus('/orders/x', created.clear, 401, 5000, 'key refused');
       latencies.push(performance.now() - started);
     }
     latencies.sort((a, b) => a - b);
@@ -111,48 +109,19 @@ describe('gateway synced from the real control plane', () => {
 
   it('answers 403 for a suspended consumer and for one without a subscription', async () => {
     const lonerId = await consumerIdOf(control, 'loner');
-    const lonerKey = await control.trpc<CreatedKey>('keys.create', {
-      consumerId: lonerId,
-      name: 'k',
-    });
-    await eventually(
-      async () => (await status('/orders/x', lonerKey.clear)) === 403,
-      5000,
-      'unsubscribed consumer refused',
-    );
-    const acmeKey = await control.trpc<CreatedKey>('keys.create', {
-      consumerId: acmeId,
-      name: 'suspend-me',
-    });
-    await eventually(
-      async () => (await status('/orders/x', acmeKey.clear)) === 200,
-      5000,
-      'key admitted',
-    );
+    const lonerKey = await createKey(lonerId, 'k');
+    await untilStatus('/orders/x', lonerKey.clear, 403, 5000, 'unsubscribed consumer refused');
+    const acmeKey = await createKey(acmeId, 'suspend-me');
+    await untilStatus('/orders/x', acmeKey.clear, 200, 5000, 'key admitted');
     await control.trpc('consumers.suspend', { id: acmeId });
-    await eventually(
-      async () => (await status('/orders/x', acmeKey.clear)) === 403,
-      5000,
-      'suspended consumer refused',
-    );
+    await untilStatus('/orders/x', acmeKey.clear, 403, 5000, 'suspended consumer refused');
     await control.trpc('consumers.activate', { id: acmeId });
-    await eventually(
-      async () => (await status('/orders/x', acmeKey.clear)) === 200,
-      5000,
-      'consumer active again',
-    );
+    await untilStatus('/orders/x', acmeKey.clear, 200, 5000, 'consumer active again');
   }, 30_000);
 
   it('keeps serving while the control plane is stopped, and catches up when it returns', async () => {
-    const key = await control.trpc<CreatedKey>('keys.create', {
-      consumerId: acmeId,
-      name: 'outage',
-    });
-    await eventually(
-      async () => (await status('/orders/x', key.clear)) === 200,
-      5000,
-      'key admitted',
-    );
+    const key = await createKey(acmeId, 'outage');
+    await untilStatus('/orders/x', key.clear, 200, 5000, 'key admitted');
     await control.stop();
     await eventually(
       () => gw.gateway.sync.status().consecutiveFailures >= 2,
@@ -170,11 +139,7 @@ describe('gateway synced from the real control plane', () => {
     });
     doc.plans[0]?.apis.push('extra-api');
     await control.trpc('config.applyDocument', { document: doc, message: 'after outage' });
-    await eventually(
-      async () => (await status('/extra/x', key.clear)) === 200,
-      45_000,
-      'new version applied after the outage',
-    );
+    await untilStatus('/extra/x', key.clear, 200, 45_000, 'new version applied after the outage');
   }, 120_000);
 
   it('reports a refused version, with the reason, to the control plane', async () => {

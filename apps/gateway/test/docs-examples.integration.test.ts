@@ -8,8 +8,14 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { parse as parseYaml } from 'yaml';
 import { credentialSet } from './credential-set';
 import { startFedGateway } from './fed-gateway';
-import { getOrderOnce, type ShopServer, startShopServer, transcodedOrder } from './grpc-support';
-import { eventually, startUpstream, type TestGateway, type Upstream } from './harness';
+import {
+  getOrderOnce,
+  type ShopServer,
+  startShopServer,
+  transcodedOrder,
+  untilTranscodedAnswer,
+} from './grpc-support';
+import { startUpstream, type TestGateway, type Upstream } from './harness';
 
 /**
  * The YAML examples of docs/grpc.md and docs/aggregation.md, as written: parsed with the file
@@ -163,16 +169,10 @@ describe('docs/grpc.md pass-through example', () => {
 
 describe('docs/grpc.md server reflection example', () => {
   it('transcodes by the schema the instance reflected', async () => {
-    await eventually(
-      async () => {
-        const res = await request(`${gw.url}/catalog/shop.v1.Orders/GetOrder`, {
-          method: 'POST',
-          body: '{"id":"12"}',
-        });
-        const body = (await res.body.json()) as { servedBy?: string };
-        return res.statusCode === 200 && body.servedBy === 'catalog';
-      },
-      10_000,
+    await untilTranscodedAnswer(
+      `${gw.url}/catalog/shop.v1.Orders/GetOrder`,
+      '{"id":"12"}',
+      (status, order) => status === 200 && order.servedBy === 'catalog',
       'the reflected schema',
     );
   });

@@ -2,6 +2,7 @@ import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { CredentialSetInput } from '@portico/config';
 import { expect } from 'vitest';
 import type { Limiter } from '../src/limits/limiter-types';
+import { type ShopServer, startShopServer } from './grpc-support';
 import {
   echoHandler,
   published,
@@ -80,4 +81,21 @@ export function loopbackService(
     servers.map((s) => ({ host: '127.0.0.1', port: s.port })),
     extra,
   );
+}
+
+/**
+ * The shop gRPC server (started with `shopArgs`), then a gateway fed version 1 of the snapshot
+ * `snapshotOf` builds around it: how gRPC tests whose snapshot needs the server's port begin.
+ */
+export async function startShopBehindGateway(
+  snapshotOf: (shop: ShopServer) => Record<string, unknown>,
+  ...shopArgs: Parameters<typeof startShopServer>
+): Promise<{ shop: ShopServer; gw: TestGateway }> {
+  const shop = await startShopServer(...shopArgs);
+  try {
+    return { shop, gw: await startFedGateway({ snapshot: snapshotOf(shop) }) };
+  } catch (error) {
+    await shop.close();
+    throw error;
+  }
 }

@@ -1,13 +1,12 @@
 import { descriptorSetOf } from '@portico/grpc-schema';
 import { request } from 'undici';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { startFedGateway } from './fed-gateway';
+import { startShopBehindGateway } from './fed-gateway';
 import {
   compiledShopSchema,
-  getOrderOnce,
+  expectOrderPassedThrough,
   grpcService,
   type ShopServer,
-  startShopServer,
   transcodedOrder,
 } from './grpc-support';
 import { apiOf, published, type TestGateway } from './harness';
@@ -17,21 +16,18 @@ function shopDescriptorSet(): string {
   return descriptorSetOf(compiledShopSchema().root);
 }
 
-function withDescriptorSet(descriptorSet: string) {
-  return { ...grpcService('shop', [shop.port]), grpc: { descriptorSet } };
+function withDescriptorSet(descriptorSet: string, port: number) {
+  return { ...grpcService('shop', [port]), grpc: { descriptorSet } };
 }
 
 let shop: ShopServer;
 let gw: TestGateway;
 
 beforeAll(async () => {
-  shop = await startShopServer();
-  gw = await startFedGateway({
-    snapshot: {
-      services: [withDescriptorSet(shopDescriptorSet())],
-      apis: [apiOf('shop-api', '/shop', 'shop')],
-    },
-  });
+  ({ shop, gw } = await startShopBehindGateway((server) => ({
+    services: [withDescriptorSet(shopDescriptorSet(), server.port)],
+    apis: [apiOf('shop-api', '/shop', 'shop')],
+  })));
   expect(gw.gateway.runtime.lastRefusal).toBeNull();
 });
 afterAll(async () => {
@@ -49,16 +45,14 @@ describe('a gRPC service described by a descriptor set', () => {
   });
 
   it('passes gRPC clients through by the methods the set declares', async () => {
-    const { error, response } = await getOrderOnce(gw.port, '3');
-    expect(error).toBeNull();
-    expect(response).toMatchObject({ id: '3', servedBy: 'shop-1' });
+    await expectOrderPassedThrough(gw.port, '3', 'shop-1');
   });
 
   it('refuses a version whose descriptor set is corrupt and keeps serving the one it has', async () => {
     const corrupt = Buffer.from(shopDescriptorSet(), 'base64').subarray(0, 40).toString('base64');
     const applied = await gw.feed(
       published(2, {
-        services: [withDescriptorSet(corrupt)],
+        services: [withDescriptorSet(corrupt, shop.port)],
         apis: [apiOf('shop-api', '/shop', 'shop')],
       }),
     );

@@ -1,7 +1,7 @@
 import type { Client, ClientDuplexStream, ClientWritableStream, ServiceError } from '@grpc/grpc-js';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { startFedGateway } from './fed-gateway';
-import { grpcService, type ShopServer, shopClient, startShopServer } from './grpc-support';
+import { startShopBehindGateway } from './fed-gateway';
+import { grpcService, type ShopServer, shopClient } from './grpc-support';
 import { apiOf, type TestGateway } from './harness';
 
 /**
@@ -14,13 +14,13 @@ let gw: TestGateway;
 let client: Client;
 
 beforeAll(async () => {
-  shop = await startShopServer('streams');
-  gw = await startFedGateway({
-    snapshot: {
-      services: [grpcService('shop', [shop.port])],
+  ({ shop, gw } = await startShopBehindGateway(
+    (server) => ({
+      services: [grpcService('shop', [server.port])],
       apis: [apiOf('shop-api', '/shop', 'shop')],
-    },
-  });
+    }),
+    'streams',
+  ));
   client = shopClient(gw.port);
 });
 afterAll(async () => {

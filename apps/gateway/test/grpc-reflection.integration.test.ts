@@ -1,14 +1,15 @@
 import { request } from 'undici';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { startFedGateway } from './fed-gateway';
+import { startShopBehindGateway } from './fed-gateway';
 import {
-  getOrderOnce,
+  expectOrderPassedThrough,
   grpcService,
   type ShopServer,
   startShopServer,
   transcodedOrder,
+  untilTranscodedAnswer,
 } from './grpc-support';
-import { apiOf, eventually, published, type TestGateway } from './harness';
+import { apiOf, published, type TestGateway } from './harness';
 
 /**
  * `grpc.reflection: true`: the gateway downloads the schema from a real grpc-js server running
@@ -26,8 +27,11 @@ function reflectedShop(ports: number[]) {
 }
 
 beforeAll(async () => {
-  shop = await startShopServer('reflected', { reflection: true });
-  gw = await startFedGateway({ snapshot: reflectedShop([shop.port]) });
+  ({ shop, gw } = await startShopBehindGateway(
+    (server) => reflectedShop([server.port]),
+    'reflected',
+    { reflection: true },
+  ));
 });
 afterAll(async () => {
   await gw.close();
@@ -36,16 +40,10 @@ afterAll(async () => {
 
 describe('a gRPC service whose schema comes from server reflection', () => {
   it('transcodes once the schema is downloaded', async () => {
-    await eventually(
-      async () => {
-        const res = await request(`${gw.url}/shop/shop.v1.Orders/GetOrder`, {
-          method: 'POST',
-          body: '{"id":"9007199254740993","note":"via reflection"}',
-        });
-        const body = (await res.body.json()) as Record<string, unknown>;
-        return res.statusCode === 200 && body.note === 'via reflection';
-      },
-      10_000,
+    await untilTranscodedAnswer(
+      `${gw.url}/shop/shop.v1.Orders/GetOrder`,
+      '{"id":"9007199254740993","note":"via reflection"}',
+      (status, order) => status === 200 && order.note === 'via reflection',
       'the reflected schema to serve a transcoded call',
     );
     const res = await request(`${gw.url}/shop/shop.v1.Orders/GetOrder`, {
@@ -58,31 +56,22 @@ describe('a gRPC service whose schema comes from server reflection', () => {
   });
 
   it('passes gRPC clients through by the methods the server reflected', async () => {
-    const { error, response } = await getOrderOnce(gw.port, '4');
-    expect(error).toBeNull();
-    expect(response).toMatchObject({ id: '4', servedBy: 'reflected' });
+    await expectOrderPassedThrough(gw.port, '4', 'reflected');
   });
 
   it('answers 502 naming the reason while no instance has answered reflection', async () => {
     const silent = await startShopServer('silent');
     try {
       expect(await gw.feed(published(2, reflectedShop([silent.port])))).toBe(true);
-      await eventually(
-        async () => {
-          const res = await request(`${gw.url}/shop/shop.v1.Orders/GetOrder`, {
-            method: 'POST',
-            body: '{"id":"1"}',
-          });
-          const body = (await res.body.json()) as { code?: string; detail?: string };
-          return (
-            res.statusCode === 502 &&
-            body.code === 'GW_UPSTREAM_UNAVAILABLE' &&
-            /schema of service shop is not loaded yet: instance 127\.0\.0\.1:\d+: .*UNIMPLEMENTED/.test(
-              body.detail ?? '',
-            )
-          );
-        },
-        10_000,
+      await untilTranscodedAnswer(
+        `${gw.url}/shop/shop.v1.Orders/GetOrder`,
+        '{"id":"1"}',
+        (status, problem) =>
+          status === 502 &&
+          problem.code === 'GW_UPSTREAM_UNAVAILABLE' &&
+          /schema of service shop is not loaded yet: instance 127\.0\.0\.1:\d+: .*UNIMPLEMENTED/.test(
+            String(problem.detail ?? ''),
+          ),
         'the refusal to name the reflection failure',
       );
     } finally {

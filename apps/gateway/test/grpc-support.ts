@@ -21,9 +21,11 @@ import {
 } from '@grpc/grpc-js';
 import { loadSync } from '@grpc/proto-loader';
 import { ReflectionService } from '@grpc/reflection';
-import { compileProtoSet } from '@portico/grpc-schema';
+import { compileProtoSet, GOOGLE_API_HTTP_PROTO, HTTP_RULE_FIELD } from '@portico/grpc-schema';
 import { eventually } from '@portico/testkit';
 import type protobuf from 'protobufjs';
+import { request } from 'undici';
+import { expect } from 'vitest';
 
 /** The schema the gRPC tests and docs/grpc.md use. */
 export const SHOP_PROTO = `syntax = "proto3";
@@ -151,27 +153,12 @@ function remainingMs(deadline: Date | number): number | null {
   return Number.isFinite(at) ? at - Date.now() : null;
 }
 
-/** google/api/*.proto as far as the shop schema uses them, for proto-loader. */
-const GOOGLE_API_HTTP = `syntax = "proto3";
-package google.api;
-message HttpRule {
-  string selector = 1;
-  oneof pattern {
-    string get = 2;
-    string put = 3;
-    string post = 4;
-    string delete = 5;
-    string patch = 6;
-  }
-  string body = 7;
-  repeated HttpRule additional_bindings = 11;
-}
-`;
+/** google/api/annotations.proto, for proto-loader (http.proto comes from @portico/grpc-schema). */
 const GOOGLE_API_ANNOTATIONS = `syntax = "proto3";
 package google.api;
 import "google/api/http.proto";
 import "google/protobuf/descriptor.proto";
-extend google.protobuf.MethodOptions { HttpRule http = 72295728; }
+extend google.protobuf.MethodOptions { HttpRule http = ${HTTP_RULE_FIELD}; }
 `;
 
 /** gRPC server reflection (v1 and v1alpha, @grpc/reflection) serving the shop schema. */
@@ -181,7 +168,7 @@ function addReflection(server: Server): void {
     mkdirSync(join(dir, 'shop/v1'), { recursive: true });
     mkdirSync(join(dir, 'google/api'), { recursive: true });
     writeFileSync(join(dir, 'shop/v1/shop.proto'), SHOP_PROTO);
-    writeFileSync(join(dir, 'google/api/http.proto'), GOOGLE_API_HTTP);
+    writeFileSync(join(dir, 'google/api/http.proto'), GOOGLE_API_HTTP_PROTO);
     writeFileSync(join(dir, 'google/api/annotations.proto'), GOOGLE_API_ANNOTATIONS);
     const definition = loadSync('shop/v1/shop.proto', { includeDirs: [dir] });
     new ReflectionService(definition).addToServer(server);
@@ -406,4 +393,35 @@ export async function getOrderOnce(
   } finally {
     client.close();
   }
+}
+
+/** One GetOrder call through the gateway's gRPC pass-through, expected to answer `id` from `servedBy`. */
+export async function expectOrderPassedThrough(
+  port: number,
+  id: string,
+  servedBy: string,
+): Promise<void> {
+  const { error, response } = await getOrderOnce(port, id);
+  expect(error).toBeNull();
+  expect(response).toMatchObject({ id, servedBy });
+}
+
+/**
+ * Posts `body` to a transcoded gRPC method at `url` until `accept` takes the status and JSON it
+ * answers: for schemas the gateway loads in the background (server reflection).
+ */
+export async function untilTranscodedAnswer(
+  url: string,
+  body: string,
+  accept: (status: number, answer: Record<string, unknown>) => boolean,
+  what: string,
+): Promise<void> {
+  await eventually(
+    async () => {
+      const res = await request(url, { method: 'POST', body });
+      return accept(res.statusCode, (await res.body.json()) as Record<string, unknown>);
+    },
+    10_000,
+    what,
+  );
 }

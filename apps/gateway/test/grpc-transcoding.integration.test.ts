@@ -1,8 +1,8 @@
 import { get as httpGet, type IncomingMessage } from 'node:http';
 import { request } from 'undici';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { startFedGateway } from './fed-gateway';
-import { grpcService, heldByBackpressure, type ShopServer, startShopServer } from './grpc-support';
+import { startShopBehindGateway } from './fed-gateway';
+import { grpcService, heldByBackpressure, type ShopServer } from './grpc-support';
 import { apiOf, eventually, published, type TestGateway } from './harness';
 
 /**
@@ -15,20 +15,17 @@ let gw: TestGateway;
 const NO_PASSIVE_EJECTION = { healthCheck: { passive: { enabled: false } } };
 
 beforeAll(async () => {
-  shop = await startShopServer();
-  gw = await startFedGateway({
-    snapshot: {
-      services: [
-        grpcService('shop', [shop.port], NO_PASSIVE_EJECTION),
-        grpcService('shop-fast', [shop.port], {
-          ...NO_PASSIVE_EJECTION,
-          timeouts: { totalMs: 300 },
-          retries: { attempts: 0 },
-        }),
-      ],
-      apis: [apiOf('shop-api', '/shop', 'shop'), apiOf('shop-fast-api', '/fast', 'shop-fast')],
-    },
-  });
+  ({ shop, gw } = await startShopBehindGateway((server) => ({
+    services: [
+      grpcService('shop', [server.port], NO_PASSIVE_EJECTION),
+      grpcService('shop-fast', [server.port], {
+        ...NO_PASSIVE_EJECTION,
+        timeouts: { totalMs: 300 },
+        retries: { attempts: 0 },
+      }),
+    ],
+    apis: [apiOf('shop-api', '/shop', 'shop'), apiOf('shop-fast-api', '/fast', 'shop-fast')],
+  })));
 });
 afterAll(async () => {
   await gw.close();

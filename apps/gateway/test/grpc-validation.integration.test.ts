@@ -1,7 +1,7 @@
 import { request } from 'undici';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { startFedGateway } from './fed-gateway';
-import { grpcService, type ShopServer, startShopServer } from './grpc-support';
+import { startShopBehindGateway } from './fed-gateway';
+import { grpcService, type ShopServer } from './grpc-support';
 import { apiOf, type TestGateway } from './harness';
 
 /**
@@ -41,18 +41,15 @@ let shop: ShopServer;
 let gw: TestGateway;
 
 beforeAll(async () => {
-  shop = await startShopServer();
-  gw = await startFedGateway({
-    snapshot: {
-      services: [grpcService('shop', [shop.port])],
-      apis: [
-        apiOf('shop-checked', '/checked', 'shop', {
-          openApi: ORDERS_DOCUMENT,
-          policies: { validation: { mode: 'enforce' } },
-        }),
-      ],
-    },
-  });
+  ({ shop, gw } = await startShopBehindGateway((server) => ({
+    services: [grpcService('shop', [server.port])],
+    apis: [
+      apiOf('shop-checked', '/checked', 'shop', {
+        openApi: ORDERS_DOCUMENT,
+        policies: { validation: { mode: 'enforce' } },
+      }),
+    ],
+  })));
 });
 afterAll(async () => {
   await gw?.close();

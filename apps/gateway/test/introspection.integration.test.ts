@@ -91,10 +91,16 @@ afterAll(async () => {
   redis?.disconnect();
 });
 
+/** A fresh opaque token the authorization server reports active, with `claims`, for an hour. */
+function activeToken(claims: Record<string, unknown>): string {
+  const t = token();
+  as.issue(t, { ...claims, exp: future() });
+  return t;
+}
+
 describe('OAuth2 token introspection (RFC 7662)', () => {
   it('admits an active token as the consumer its sub names, and forwards the token', async () => {
-    const t = token();
-    as.issue(t, { sub: 'acme', scope: 'orders:read', exp: future() });
+    const t = activeToken({ sub: 'acme', scope: 'orders:read' });
     const res = await call('/orders/x', t);
     expect(res.status).toBe(200);
     expect(res.body.headers['x-consumer-name']).toBe('acme');
@@ -102,16 +108,14 @@ describe('OAuth2 token introspection (RFC 7662)', () => {
   });
 
   it('asks the authorization server once per token, then answers from the cache', async () => {
-    const t = token();
-    as.issue(t, { sub: 'acme', scope: 'orders:read', exp: future() });
+    const t = activeToken({ sub: 'acme', scope: 'orders:read' });
     const before = as.calls;
     for (let i = 0; i < 6; i++) expect((await call('/orders/x', t)).status).toBe(200);
     expect(as.calls).toBe(before + 1);
   });
 
   it('collapses concurrent lookups of one token into one introspection', async () => {
-    const t = token();
-    as.issue(t, { sub: 'acme', scope: 'orders:read', exp: future() });
+    const t = activeToken({ sub: 'acme', scope: 'orders:read' });
     const before = as.calls;
     const answers = await Promise.all(Array.from({ length: 12 }, () => call('/orders/x', t)));
     expect(answers.map((a) => a.status)).toEqual(Array(12).fill(200));
@@ -142,15 +146,13 @@ describe('OAuth2 token introspection (RFC 7662)', () => {
   });
 
   it('answers 403 GW_INSUFFICIENT_SCOPE naming the missing scope, per route', async () => {
-    const reader = token();
-    as.issue(reader, { sub: 'acme', scope: 'orders:read', exp: future() });
+    const reader = activeToken({ sub: 'acme', scope: 'orders:read' });
     const write = await call('/orders/x', reader, 'POST');
     expect(write.status).toBe(403);
     expect(write.body.code).toBe('GW_INSUFFICIENT_SCOPE');
     expect(write.body.detail).toContain('"orders:write"');
     expect(write.headers['www-authenticate']).toBe('Bearer error="insufficient_scope"');
-    const none = token();
-    as.issue(none, { sub: 'acme', scope: 'profile', exp: future() });
+    const none = activeToken({ sub: 'acme', scope: 'profile' });
     expect((await call('/orders/x', none)).body.detail).toContain('"orders:read"');
   });
 
@@ -159,14 +161,12 @@ describe('OAuth2 token introspection (RFC 7662)', () => {
     expect(missing.status).toBe(401);
     expect(missing.body.code).toBe('GW_TOKEN_MISSING');
     expect(missing.headers['www-authenticate']).toBe('Bearer');
-    const stranger = token();
-    as.issue(stranger, { sub: 'nobody', scope: 'orders:read', exp: future() });
+    const stranger = activeToken({ sub: 'nobody', scope: 'orders:read' });
     expect((await call('/orders/x', stranger)).body.code).toBe('GW_FORBIDDEN');
   });
 
   it("counts requests against the mapped consumer's plan limits", async () => {
-    const t = token();
-    as.issue(t, { client_id: 'metered-app', sub: 'someone', exp: future() });
+    const t = activeToken({ client_id: 'metered-app', sub: 'someone' });
     const statuses: number[] = [];
     let last: Awaited<ReturnType<typeof call>> | null = null;
     for (let i = 0; i < 4; i++) {
@@ -178,8 +178,7 @@ describe('OAuth2 token introspection (RFC 7662)', () => {
   });
 
   it('answers 503 GW_INTROSPECTION_UNAVAILABLE when the server is down, slow or refuses the gateway', async () => {
-    const t = token();
-    as.issue(t, { sub: 'acme', scope: 'orders:read', exp: future() });
+    const t = activeToken({ sub: 'acme', scope: 'orders:read' });
     const down = await call('/down/x', t);
     expect(down.status).toBe(503);
     expect(down.body.code).toBe('GW_INTROSPECTION_UNAVAILABLE');

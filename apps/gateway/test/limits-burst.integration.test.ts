@@ -3,7 +3,7 @@ import { Pool } from 'undici';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { metric } from '../src/limits/testing/limiter-observations';
 import { type GatewayProcess, startGatewayProcess, workerViews } from './gateway-process';
-import { type LimitsFixture, startLimitsFixture } from './limits-fixture';
+import { type LimitsFixture, sendKeyedItemRequest, startLimitsFixture } from './limits-fixture';
 import { quotaPlanFixture } from './quota-plan-fixture';
 
 /**
@@ -63,13 +63,7 @@ async function burstRun(policy: 'open' | 'closed', run: number) {
     await Promise.all(
       Array.from({ length: REQUESTS }, async (_, i) => {
         const pool = pools[i % GATEWAYS] as Pool;
-        const res = await pool.request({
-          path: `/items/${i}`,
-          method: 'GET',
-          headers: { 'x-api-key': key.clear },
-        });
-        await res.body.dump();
-        statuses.set(res.statusCode, (statuses.get(res.statusCode) ?? 0) + 1);
+        await sendKeyedItemRequest(pool, i, key.clear, statuses);
       }),
     );
     // Leases near the limit are single admissions, and any leftover goes back within the lease

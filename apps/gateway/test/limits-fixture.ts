@@ -1,5 +1,6 @@
 import { type RedisServer, startRedisServer } from '@portico/testkit';
 import { Redis } from 'ioredis';
+import type { Pool } from 'undici';
 import { echoHandler, startUpstream, type Upstream } from './harness';
 
 /**
@@ -33,4 +34,24 @@ export async function startLimitsFixture(): Promise<LimitsFixture> {
       await redisServer.stop();
     },
   };
+}
+
+/**
+ * One keyed GET of `/items/{n}` on `pool`, its body discarded, counted by status in `statuses`:
+ * the load the limits tests send. Returns the response for its headers.
+ */
+export async function sendKeyedItemRequest(
+  pool: Pool,
+  n: number,
+  apiKey: string,
+  statuses: Map<number, number>,
+) {
+  const res = await pool.request({
+    path: `/items/${n}`,
+    method: 'GET',
+    headers: { 'x-api-key': apiKey },
+  });
+  await res.body.dump();
+  statuses.set(res.statusCode, (statuses.get(res.statusCode) ?? 0) + 1);
+  return res;
 }

@@ -3,7 +3,7 @@ import { Pool } from 'undici';
 import { afterEach, describe, expect, it } from 'vitest';
 import { metric } from '../src/limits/testing/limiter-observations';
 import { type GatewayProcess, startGatewayProcess, workerViews } from './gateway-process';
-import { type LimitsFixture, startLimitsFixture } from './limits-fixture';
+import { type LimitsFixture, sendKeyedItemRequest, startLimitsFixture } from './limits-fixture';
 import { quotaPlanFixture } from './quota-plan-fixture';
 
 /**
@@ -84,13 +84,7 @@ describe.each(['open', 'closed'] as const)('Redis paused for 5 s mid-run (%s pol
             // Spread the rest of the run over the pause and after it.
             if (pausedAt >= 0 && performance.now() - pausedAt < PAUSE_MS)
               await new Promise((resolve) => setTimeout(resolve, 500));
-            const res = await pool.request({
-              path: `/items/${sent}`,
-              method: 'GET',
-              headers: { 'x-api-key': key.clear },
-            });
-            await res.body.dump();
-            statuses.set(res.statusCode, (statuses.get(res.statusCode) ?? 0) + 1);
+            const res = await sendKeyedItemRequest(pool, sent, key.clear, statuses);
             if (res.statusCode === 200) admittedAt.push(performance.now());
             if (res.statusCode === 503 && res.headers['retry-after'] === undefined)
               retryAfterMissing.push(res.statusCode);

@@ -4,7 +4,7 @@ import { parseQuotaCounter, quotaCounterKey } from '@portico/config';
 import { Pool } from 'undici';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type GatewayProcess, startGatewayProcess } from './gateway-process';
-import { type LimitsFixture, startLimitsFixture } from './limits-fixture';
+import { type LimitsFixture, sendKeyedItemRequest, startLimitsFixture } from './limits-fixture';
 import { quotaPlanFixture } from './quota-plan-fixture';
 
 /**
@@ -93,14 +93,8 @@ async function run(policy: 'open' | 'closed', redisPort: number, label: string) 
         while (sent < REQUESTS) {
           sent += 1;
           const started = performance.now();
-          const res = await pool.request({
-            path: `/items/${sent}`,
-            method: 'GET',
-            headers: { 'x-api-key': key.clear },
-          });
-          await res.body.dump();
+          await sendKeyedItemRequest(pool, sent, key.clear, statuses);
           latencies.push(performance.now() - started);
-          statuses.set(res.statusCode, (statuses.get(res.statusCode) ?? 0) + 1);
         }
       }),
     );

@@ -6,7 +6,7 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { Client } from '@modelcontextprotocol/sdk/client/index.js';
 import { StreamableHTTPClientTransport } from '@modelcontextprotocol/sdk/client/streamableHttp.js';
-import { documentedYamlExample, eventually } from '@portico/testkit';
+import { documentedYamlExample, eventually, fixtureValue } from '@portico/testkit';
 import { request } from 'undici';
 import { afterAll, beforeAll } from 'vitest';
 import { type ControlPlane, startControlPlane } from './control-plane';
@@ -37,13 +37,11 @@ export class McpStack {
   #clients: Client[] = [];
 
   get control(): ControlPlane {
-    if (this.#control === undefined) throw new Error('the control plane is not started yet');
-    return this.#control;
+    return fixtureValue(this.#control, 'the control plane is not started yet');
   }
 
   get gw(): TestGateway {
-    if (this.#gw === undefined) throw new Error('the gateway is not started yet');
-    return this.#gw;
+    return fixtureValue(this.#gw, 'the gateway is not started yet');
   }
 
   /** The orders API's MCP endpoint on the gateway. */

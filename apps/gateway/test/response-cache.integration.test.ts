@@ -10,6 +10,7 @@ import { request } from 'undici';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createGateway, type Gateway } from '../src/gateway';
 import { responseCacheRedisOptions } from '../src/policies/redis-response-cache';
+import { keysUnder } from '../src/testing/redis-test-support';
 import { credentialSet } from './credential-set';
 import { loopbackService } from './fed-gateway';
 import { apiOf, CapturingAnalytics, published, startUpstream, type Upstream } from './harness';
@@ -95,16 +96,9 @@ function publishedConfig() {
   });
 }
 
-/** Every key under the test's prefix, found with SCAN so the shared Redis is never blocked. */
-async function cacheKeys(redis: Redis): Promise<string[]> {
-  const found: string[] = [];
-  let cursor = '0';
-  do {
-    const [next, keys] = await redis.scan(cursor, 'MATCH', `${PREFIX}*`, 'COUNT', 1000);
-    found.push(...keys);
-    cursor = next;
-  } while (cursor !== '0');
-  return found;
+/** Every key under the test's prefix. */
+function cacheKeys(redis: Redis): Promise<string[]> {
+  return keysUnder(redis, PREFIX);
 }
 
 let first: CachingGateway;

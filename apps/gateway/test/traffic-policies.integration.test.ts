@@ -73,15 +73,17 @@ afterAll(async () => {
   await gw?.close();
 });
 
+/** Passive ejection off and a budget covering every request: each retryable failure is retried. */
+const EVERY_FAILURE_RETRIED = {
+  healthCheck: { passive: { enabled: false } },
+  retries: { budgetPercent: 100 },
+};
+
 describe('retries', () => {
   it('retries a GET answered 503 on a different instance, so the client sees 200', async () => {
     const bad = await counted('bad', status(503));
     const good = await counted('good', ok('good'));
-    // Passive ejection off and a budget covering every request: each 503 must be retried.
-    const g = await gatewayFor([bad, good], {
-      healthCheck: { passive: { enabled: false } },
-      retries: { budgetPercent: 100 },
-    });
+    const g = await gatewayFor([bad, good], EVERY_FAILURE_RETRIED);
     for (let i = 0; i < 20; i++) {
       const res = await send(`${g.url}/api/x`);
       expect(res.status).toBe(200);
@@ -94,20 +96,14 @@ describe('retries', () => {
   it('retries a refused connection on another instance', async () => {
     const good = await counted('good', ok('good'));
     const dead = { port: await freePort() };
-    const g = await gatewayFor([dead, good], {
-      healthCheck: { passive: { enabled: false } },
-      retries: { budgetPercent: 100 },
-    });
+    const g = await gatewayFor([dead, good], EVERY_FAILURE_RETRIED);
     for (let i = 0; i < 10; i++) expect((await send(`${g.url}/api/x`)).status).toBe(200);
   });
 
   it('does not retry a POST unless configured, and never one with a body', async () => {
     const bad = await counted('bad', status(503));
     const good = await counted('good', ok('good'));
-    const g = await gatewayFor([bad, good], {
-      healthCheck: { passive: { enabled: false } },
-      retries: { budgetPercent: 100 },
-    });
+    const g = await gatewayFor([bad, good], EVERY_FAILURE_RETRIED);
     const statuses = [];
     for (let i = 0; i < 10; i++)
       statuses.push((await send(`${g.url}/api/x`, { method: 'POST' })).status);

@@ -19,12 +19,15 @@ async function resetTables() {
   );
 }
 
+/** Empties the analytics tables and creates the consumer a test's events belong to. */
+async function emptyTablesAndConsumer(name: string) {
+  await resetTables();
+  return h.db.consumer.create({ data: { id: newId('consumer'), name } });
+}
+
 describe('analytics batches into Postgres', () => {
   it('counts exactly N events recorded through a real recorder, including those sent on close', async () => {
-    await resetTables();
-    const consumer = await h.db.consumer.create({
-      data: { id: newId('consumer'), name: 'conservation' },
-    });
+    const consumer = await emptyTablesAndConsumer('conservation');
     const key = await h.db.apiKey.create({
       data: {
         id: newId('key'),
@@ -67,10 +70,7 @@ describe('analytics batches into Postgres', () => {
   });
 
   it("records a consumer credential's last use from the requests it authenticated", async () => {
-    await resetTables();
-    const consumer = await h.db.consumer.create({
-      data: { id: newId('consumer'), name: 'credentialed' },
-    });
+    const consumer = await emptyTablesAndConsumer('credentialed');
     const credential = await h.db.consumerCredential.create({
       data: {
         id: newId('credential'),

@@ -6,6 +6,7 @@
 import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { fixtureValue } from '@portico/testkit';
 import { afterAll, afterEach, beforeAll } from 'vitest';
 import { parse as parseYaml, stringify as toYaml } from 'yaml';
 import { buildCli } from './harness/build-cli';
@@ -21,13 +22,11 @@ export class CliFixture {
   #workDir: string | undefined;
 
   get control(): RunningControlPlane {
-    if (this.#control === undefined) throw new Error('the control plane is not started yet');
-    return this.#control;
+    return fixtureValue(this.#control, 'the control plane is not started yet');
   }
 
   get workDir(): string {
-    if (this.#workDir === undefined) throw new Error('the working directory is not made yet');
-    return this.#workDir;
+    return fixtureValue(this.#workDir, 'the working directory is not made yet');
   }
 
   async start(): Promise<void> {

@@ -32,41 +32,6 @@ describe('loadDeclarativeYaml', () => {
     ]);
   });
 
-  it('names the path, line and column of a target without a port', () => {
-    const yaml = [
-      'services:',
-      '  - name: orders',
-      '    targets:',
-      '      - 127.0.0.1:9001',
-      '      - 10.0.0.1',
-      '',
-    ].join('\n');
-    expect(problemsOf(yaml)).toEqual([
-      'portico.yaml:5:9: services[0].targets[1]: target "10.0.0.1" must look like "host:port"',
-    ]);
-  });
-
-  it('refuses an unknown registry type and lists the known ones', () => {
-    const yaml = ['registries:', '  - name: r1', '    type: mdns', ''].join('\n');
-    expect(problemsOf(yaml)).toEqual([
-      'portico.yaml:3:11: registries[0].type: unknown registry type "mdns": expected one of builtin, consul, kubernetes, eureka, etcd, zookeeper, dns',
-    ]);
-  });
-
-  it('refuses a duplicate service name, pointing at the second one', () => {
-    const yaml = [
-      'services:',
-      '  - name: orders',
-      '    targets: ["127.0.0.1:1"]',
-      '  - name: orders',
-      '    targets: ["127.0.0.1:2"]',
-      '',
-    ].join('\n');
-    expect(problemsOf(yaml)).toEqual([
-      'portico.yaml:4:11: services[1].name: duplicate name orders: services[0] already uses it',
-    ]);
-  });
-
   it.each([
     ['169.254.169.254:80', '169.254.169.254'],
     ['0xa9fea9fe:80', '0xa9fea9fe'],
@@ -82,66 +47,99 @@ describe('loadDeclarativeYaml', () => {
     );
   });
 
-  it('refuses a link-local host in the object form of a target', () => {
-    const yaml = [
-      'services:',
-      '  - name: orders',
-      '    targets:',
-      '      - host: 169.254.1.1',
-      '        port: 80',
-      '',
-    ].join('\n');
-    expect(problemsOf(yaml)).toEqual([
-      'portico.yaml:4:15: services[0].targets[0].host: target host 169.254.1.1 is a link-local (metadata) address in 169.254.0.0/16; refused',
-    ]);
-  });
-
   it('reports YAML syntax errors with line and column and no field path', () => {
     const problems = problemsOf('services:\n  - name: orders\n    targets: [127.0.0.1:1\n');
     expect(problems.length).toBeGreaterThan(0);
     expect(problems[0]).toMatch(/^portico\.yaml:\d+:\d+: /);
   });
 
-  it('refuses duplicate YAML keys, which would otherwise silently keep the last value', () => {
-    expect(problemsOf('apis: []\napis: []\n')).toEqual([
-      'portico.yaml:2:1: Map keys must be unique',
-    ]);
-  });
-
-  it('refuses an unknown top-level key, pointing at the key', () => {
-    expect(problemsOf('services: []\nroutes: []\n')).toEqual([
-      'portico.yaml:2:1: routes: unknown key: expected one of registries, services, apis, plans, consumers',
-    ]);
-  });
-
-  it('refuses a misspelt key inside an entity instead of ignoring it', () => {
-    const yaml = `${VALID}    stripBasepath: false\n`;
-    expect(problemsOf(yaml)).toEqual([
-      'portico.yaml:9:5: apis[0].stripBasepath: unknown key: not part of the declarative format (see docs/yaml-format.md)',
-    ]);
-  });
-
-  it('points a missing required key at the entity that lacks it', () => {
-    const yaml = ['apis:', '  - name: orders-api', '    service: orders', ''].join('\n');
-    expect(problemsOf(yaml)).toEqual([
-      'portico.yaml:2:5: apis[0].basePath: Invalid input: expected string, received undefined',
-    ]);
-  });
-
-  it('refuses an empty file rather than declaring that nothing exists', () => {
-    expect(problemsOf('# nothing here\n')).toEqual([
-      'portico.yaml:1:1: (root): the file is empty; write {} to declare an empty configuration on purpose',
-    ]);
-  });
-
   it('accepts {} as an explicit empty configuration', () => {
     expect(loadDeclarativeYaml('{}\n').ok).toBe(true);
   });
 
-  it('refuses colliding base paths naming both APIs', () => {
-    const yaml = `${VALID}  - name: orders-v2\n    basePath: /orders\n    service: orders\n`;
-    expect(problemsOf(yaml)).toEqual([
-      'portico.yaml:10:15: apis[1].basePath: APIs orders-api and orders-v2 both claim base path /orders on host *',
-    ]);
+  // Files refused with exactly one problem, printed with its path, line and column.
+  it.each([
+    {
+      name: 'names the path, line and column of a target without a port',
+      yaml: [
+        'services:',
+        '  - name: orders',
+        '    targets:',
+        '      - 127.0.0.1:9001',
+        '      - 10.0.0.1',
+        '',
+      ].join('\n'),
+      problem:
+        'portico.yaml:5:9: services[0].targets[1]: target "10.0.0.1" must look like "host:port"',
+    },
+    {
+      name: 'refuses an unknown registry type and lists the known ones',
+      yaml: ['registries:', '  - name: r1', '    type: mdns', ''].join('\n'),
+      problem:
+        'portico.yaml:3:11: registries[0].type: unknown registry type "mdns": expected one of builtin, consul, kubernetes, eureka, etcd, zookeeper, dns',
+    },
+    {
+      name: 'refuses a duplicate service name, pointing at the second one',
+      yaml: [
+        'services:',
+        '  - name: orders',
+        '    targets: ["127.0.0.1:1"]',
+        '  - name: orders',
+        '    targets: ["127.0.0.1:2"]',
+        '',
+      ].join('\n'),
+      problem:
+        'portico.yaml:4:11: services[1].name: duplicate name orders: services[0] already uses it',
+    },
+    {
+      name: 'refuses a link-local host in the object form of a target',
+      yaml: [
+        'services:',
+        '  - name: orders',
+        '    targets:',
+        '      - host: 169.254.1.1',
+        '        port: 80',
+        '',
+      ].join('\n'),
+      problem:
+        'portico.yaml:4:15: services[0].targets[0].host: target host 169.254.1.1 is a link-local (metadata) address in 169.254.0.0/16; refused',
+    },
+    {
+      name: 'refuses duplicate YAML keys, which would otherwise silently keep the last value',
+      yaml: 'apis: []\napis: []\n',
+      problem: 'portico.yaml:2:1: Map keys must be unique',
+    },
+    {
+      name: 'refuses an unknown top-level key, pointing at the key',
+      yaml: 'services: []\nroutes: []\n',
+      problem:
+        'portico.yaml:2:1: routes: unknown key: expected one of registries, services, apis, plans, consumers',
+    },
+    {
+      name: 'refuses a misspelt key inside an entity instead of ignoring it',
+      yaml: `${VALID}    stripBasepath: false\n`,
+      problem:
+        'portico.yaml:9:5: apis[0].stripBasepath: unknown key: not part of the declarative format (see docs/yaml-format.md)',
+    },
+    {
+      name: 'points a missing required key at the entity that lacks it',
+      yaml: ['apis:', '  - name: orders-api', '    service: orders', ''].join('\n'),
+      problem:
+        'portico.yaml:2:5: apis[0].basePath: Invalid input: expected string, received undefined',
+    },
+    {
+      name: 'refuses an empty file rather than declaring that nothing exists',
+      yaml: '# nothing here\n',
+      problem:
+        'portico.yaml:1:1: (root): the file is empty; write {} to declare an empty configuration on purpose',
+    },
+    {
+      name: 'refuses colliding base paths naming both APIs',
+      yaml: `${VALID}  - name: orders-v2\n    basePath: /orders\n    service: orders\n`,
+      problem:
+        'portico.yaml:10:15: apis[1].basePath: APIs orders-api and orders-v2 both claim base path /orders on host *',
+    },
+  ])('$name', ({ yaml, problem }) => {
+    expect(problemsOf(yaml)).toEqual([problem]);
   });
 });

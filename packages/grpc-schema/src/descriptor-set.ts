@@ -1,32 +1,8 @@
 import { createRequire } from 'node:module';
 import protobuf from 'protobufjs';
 import 'protobufjs/ext/descriptor/index.js';
+import { GOOGLE_API_HTTP_PROTO, HTTP_RULE_FIELD } from './google-api-http';
 import { type ProtoSet, protoSetOf } from './proto-set';
-
-/** `google.api.http`'s extension number on MethodOptions (google/api/annotations.proto). */
-const HTTP_RULE_FIELD = 72295728;
-
-const HTTP_RULE_PROTO = `syntax = "proto3";
-package google.api;
-message HttpRule {
-  string selector = 1;
-  oneof pattern {
-    string get = 2;
-    string put = 3;
-    string post = 4;
-    string delete = 5;
-    string patch = 6;
-    CustomHttpPattern custom = 8;
-  }
-  string body = 7;
-  string response_body = 12;
-  repeated HttpRule additional_bindings = 11;
-}
-message CustomHttpPattern {
-  string kind = 1;
-  string path = 2;
-}
-`;
 
 interface DescriptorTypes {
   readonly set: protobuf.Type;
@@ -44,7 +20,7 @@ function descriptorTypes(): DescriptorTypes {
   if (types !== null) return types;
   const require = createRequire(import.meta.url);
   const root = protobuf.Root.fromJSON(require('protobufjs/google/protobuf/descriptor.json'));
-  protobuf.parse(HTTP_RULE_PROTO, root);
+  protobuf.parse(GOOGLE_API_HTTP_PROTO, root);
   root
     .lookupType('google.protobuf.MethodOptions')
     .add(new protobuf.Field('.google.api.http', HTTP_RULE_FIELD, '.google.api.HttpRule'));

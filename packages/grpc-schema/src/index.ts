@@ -1,4 +1,5 @@
 export { compileDescriptorSet, descriptorSetOf } from './descriptor-set';
+export { GOOGLE_API_HTTP_PROTO, HTTP_RULE_FIELD } from './google-api-http';
 export { compileGrpcSchema, type GrpcSchemaSource } from './grpc-schema-source';
 export { type HttpMatch, type HttpRoute, HttpRouteTable } from './http-routes';
 export {

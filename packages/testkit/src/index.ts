@@ -14,6 +14,7 @@ export {
 export { type ControlPlane, type ControlPlaneOptions, startControlPlane } from './control-plane';
 export { documentedYamlBlocks, documentedYamlExample } from './documented-examples';
 export { catalogueStatuses, documentedErrorCodes } from './error-docs';
+export { fixtureValue } from './fixture-value';
 export { freePort } from './free-port';
 export {
   type GatewayProcess,

@@ -214,6 +214,16 @@ describe('built-in registry on real Redis and Postgres', () => {
     }
     const badId = await put(service, '-starts-with-dash', { address: '127.0.0.1', port: 80 });
     expect(badId.status).toBe(400);
+    // Deregistering names what is wrong with the path the same way registering does.
+    const badDelete = await call(
+      'DELETE',
+      `/services/${service}/instances/-starts-with-dash`,
+      h.tokens.register,
+    );
+    expect(badDelete.status).toBe(400);
+    const deleteProblem = (await badDelete.json()) as { code: string; detail: string };
+    expect(deleteProblem.code).toBe('REG_INVALID_INPUT');
+    expect(deleteProblem.detail).toMatch(/^instanceId: /);
     const notJson = await fetch(`${h.url}/registry/v1/services/${service}/instances/i-1`, {
       method: 'PUT',
       headers: { authorization: `Bearer ${h.tokens.register}`, 'content-type': 'application/json' },

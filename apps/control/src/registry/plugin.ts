@@ -4,7 +4,6 @@ import {
   REGISTRY_INDEX_HEADER,
   type RegisterResponse,
   type RegistryServiceList,
-  ZInstanceId,
   ZRegisterBody,
   ZServiceName,
 } from '@portico/config';
@@ -14,7 +13,7 @@ import type { FastifyPluginAsync, FastifyReply, FastifyRequest } from 'fastify';
 import { ChangeFeed } from './change-feed';
 import { sendProblem } from './problem';
 import { type RegistryScope, RegistryTokenVerifier, TokenStoreUnavailable } from './registry-auth';
-import { describeIssues, parseWaitMs } from './registry-schemas';
+import { describeIssues, parseInstancePath, parseWaitMs } from './registry-schemas';
 import { RegistryStore, type ServiceView } from './registry-store';
 
 /**
@@ -170,22 +169,20 @@ const registryRoutes: FastifyPluginAsync<BuiltinRegistryOptions> = async (app, o
     '/services/:service/instances/:instanceId',
     async (request, reply) => {
       if (!(await authorize(request, reply, 'register'))) return reply;
-      const service = ZServiceName.safeParse(request.params.service);
-      const instanceId = ZInstanceId.safeParse(request.params.instanceId);
+      const path = parseInstancePath(request.params);
       const body = ZRegisterBody.safeParse(request.body ?? {});
-      const problems = [
-        service.success ? null : describeIssues(service.error, 'service'),
-        instanceId.success ? null : describeIssues(instanceId.error, 'instanceId'),
-        body.success ? null : describeIssues(body.error, 'body'),
-      ].filter((p): p is string => p !== null);
-      if (!service.success || !instanceId.success || !body.success) {
+      if (!path.ok || !body.success) {
+        const problems = [
+          ...(path.ok ? [] : path.problems),
+          ...(body.success ? [] : [describeIssues(body.error, 'body')]),
+        ];
         return sendProblem(reply, request, 'REG_INVALID_INPUT', problems.join('; '));
       }
-      const record = { id: instanceId.data, ...body.data };
-      const result = await withStore(request, reply, () => store.register(service.data, record));
+      const record = { id: path.instanceId, ...body.data };
+      const result = await withStore(request, reply, () => store.register(path.service, record));
       if (!result) return reply;
       const answer: RegisterResponse = {
-        service: service.data,
+        service: path.service,
         instance: record,
         changed: result.changed,
         index: result.index,
@@ -198,16 +195,11 @@ const registryRoutes: FastifyPluginAsync<BuiltinRegistryOptions> = async (app, o
     '/services/:service/instances/:instanceId',
     async (request, reply) => {
       if (!(await authorize(request, reply, 'register'))) return reply;
-      const service = ZServiceName.safeParse(request.params.service);
-      const instanceId = ZInstanceId.safeParse(request.params.instanceId);
-      if (!service.success || !instanceId.success) {
-        const detail = !service.success
-          ? describeIssues(service.error, 'service')
-          : 'instanceId is malformed';
-        return sendProblem(reply, request, 'REG_INVALID_INPUT', detail);
-      }
+      const path = parseInstancePath(request.params);
+      if (!path.ok)
+        return sendProblem(reply, request, 'REG_INVALID_INPUT', path.problems.join('; '));
       const result = await withStore(request, reply, () =>
-        store.deregister(service.data, instanceId.data),
+        store.deregister(path.service, path.instanceId),
       );
       if (!result) return reply;
       // Idempotent: deregistering an instance that already expired is not an error.

@@ -1,3 +1,4 @@
+import { ZInstanceId, ZServiceName } from '@portico/config';
 import type { z } from 'zod';
 
 /* The request and response documents are the wire contract in @portico/config (registry-protocol). */
@@ -25,4 +26,20 @@ export function describeIssues(error: z.ZodError, where: string): string {
       return `${path}: ${issue.message}`;
     })
     .join('; ');
+}
+
+/** An instance's `:service` and `:instanceId` path parameters, or what is wrong with each. */
+export function parseInstancePath(params: {
+  service: string;
+  instanceId: string;
+}): { ok: true; service: string; instanceId: string } | { ok: false; problems: string[] } {
+  const service = ZServiceName.safeParse(params.service);
+  const instanceId = ZInstanceId.safeParse(params.instanceId);
+  if (service.success && instanceId.success)
+    return { ok: true, service: service.data, instanceId: instanceId.data };
+  const problems = [
+    service.success ? null : describeIssues(service.error, 'service'),
+    instanceId.success ? null : describeIssues(instanceId.error, 'instanceId'),
+  ].filter((problem): problem is string => problem !== null);
+  return { ok: false, problems };
 }

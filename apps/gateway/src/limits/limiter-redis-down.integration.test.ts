@@ -1,6 +1,7 @@
-import { type RedisServer, startRedisServer } from '@portico/testkit';
+import type { RedisServer } from '@portico/testkit';
 import { Redis } from 'ioredis';
-import { afterEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
+import { useOwnRedisServer } from '../testing/redis-test-support.js';
 import {
   createLimiter,
   type LimitCheck,
@@ -19,23 +20,12 @@ const CEILING_MS = 50;
 // Generous on a shared 2-core machine; the measured figures are printed for the record.
 const SLACK_MS = 100;
 
-let server: RedisServer | null = null;
-let client: Redis | null = null;
-
-afterEach(async () => {
-  client?.disconnect();
-  client = null;
-  await server?.stop();
-  server = null;
-});
-
-async function startWithClient(): Promise<{ server: RedisServer; redis: Redis }> {
-  server = await startRedisServer();
-  const redis = new Redis({ host: '127.0.0.1', port: server.port, ...limiterRedisOptions });
-  client = redis;
+/** A redis-server of the test's own with a client connected the way the limiter connects. */
+const startWithClient = useOwnRedisServer(async (port) => {
+  const redis = new Redis({ host: '127.0.0.1', port, ...limiterRedisOptions });
   await new Promise<void>((resolve) => redis.once('ready', () => resolve()));
-  return { server, redis };
-}
+  return redis;
+});
 
 /**
  * A limiter on a redis-server of the test's own (stopped or paused by the test, closed after it),

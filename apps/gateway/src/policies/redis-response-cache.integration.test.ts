@@ -1,7 +1,8 @@
 import { randomBytes } from 'node:crypto';
-import { eventually, type RedisServer, startRedisServer } from '@portico/testkit';
+import { eventually } from '@portico/testkit';
 import { Redis } from 'ioredis';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { keysUnder, useOwnRedisServer } from '../testing/redis-test-support.js';
 import { RedisResponseCache, responseCacheRedisOptions } from './redis-response-cache.js';
 import { MAX_ENTRY_BYTES } from './response-cache-rules.js';
 import type { CachedResponse } from './response-cache-store.js';
@@ -42,21 +43,9 @@ async function store(
   );
 }
 
-/** Every key under `prefix`, found with SCAN so the shared Redis is never blocked. */
 /** Waits (5 s at most) for Redis to no longer hold `key`: an expiry or a DEL sent without waiting. */
 function entryGone(redis: Redis, key: string, what: string): Promise<void> {
   return eventually(async () => (await redis.exists(key)) === 0, 5_000, what);
-}
-
-async function keysUnder(redis: Redis, prefix: string): Promise<string[]> {
-  const found: string[] = [];
-  let cursor = '0';
-  do {
-    const [next, keys] = await redis.scan(cursor, 'MATCH', `${prefix}*`, 'COUNT', 1000);
-    found.push(...keys);
-    cursor = next;
-  } while (cursor !== '0');
-  return found;
 }
 
 async function connect(port: number, extra: Partial<typeof responseCacheRedisOptions> = {}) {
@@ -166,20 +155,10 @@ describe('RedisResponseCache on the shared Redis', () => {
 });
 
 describe('RedisResponseCache on a Redis that fails', () => {
-  let server: RedisServer | null = null;
-  let client: Redis | null = null;
-
-  afterEach(async () => {
-    client?.disconnect();
-    client = null;
-    await server?.stop();
-    server = null;
-  });
+  const ownRedis = useOwnRedisServer(connect);
 
   it('answers a miss at once and stores nothing, without throwing, once Redis is stopped', async () => {
-    server = await startRedisServer();
-    const redis = await connect(server.port);
-    client = redis;
+    const { server, redis } = await ownRedis();
     const cache = new RedisResponseCache({ redis, keyPrefix: 'down:' });
     await store(cache, 'k', 'before the outage');
     expect(await lookup(cache, 'k')).not.toBeNull();
@@ -214,11 +193,9 @@ describe('RedisResponseCache on a Redis that fails', () => {
   });
 
   it('answers a miss on its budget, not the command timeout, while Redis hangs', async () => {
-    server = await startRedisServer();
     // Commands on this connection would only fail after a minute: an answer before that comes
     // from the store's own budget.
-    const redis = await connect(server.port, { commandTimeout: 60_000 });
-    client = redis;
+    const { server, redis } = await ownRedis({ commandTimeout: 60_000 });
     const cache = new RedisResponseCache({ redis, keyPrefix: 'hung:', budgetMs: 25 });
     await store(cache, 'k', 'cached');
     server.pause();

@@ -1,30 +1,20 @@
 import { LATENCY_BUCKET_COUNT, latencyBucketIndex, type RequestEvent } from '@portico/analytics';
+import { sampleEvent } from '@portico/analytics/testing';
 import { describe, expect, it } from 'vitest';
 import { aggregateBatch } from './aggregate-batch';
 
 const T0 = Date.UTC(2026, 10, 22, 10, 0, 0);
 
+/** An event at T0 with the latency and sizes the expected sums below are computed from. */
 function ev(overrides: Partial<RequestEvent>): RequestEvent {
-  return {
+  return sampleEvent({
     time: T0,
-    requestId: 'req_x',
-    nodeId: 'dpn_a',
-    apiId: 'api_a',
-    routeId: 'rte_a',
-    serviceId: 'svc_a',
-    instance: '127.0.0.1:1',
-    consumerId: 'con_a',
-    keyId: 'key_a',
-    method: 'GET',
-    status: 200,
     totalMs: 4,
     upstreamMs: 3,
     bytesIn: 1,
     bytesOut: 10,
-    clientIp: null,
-    errorCode: null,
     ...overrides,
-  };
+  });
 }
 
 describe('aggregateBatch', () => {
