@@ -1,7 +1,6 @@
 import {
   type Aggregate,
-  type ApiAuth,
-  type ApiPolicies,
+  type ApiFields,
   type McpSettings,
   mcpEndpointPath,
   ZAggregate,
@@ -22,20 +21,17 @@ export interface RouteView {
   position: number;
 }
 
-export interface ApiView {
+/** What an API's stored row and its callers' inputs share, as the API's base schema has it. */
+export type ApiPlacement = Pick<
+  ApiFields,
+  'name' | 'version' | 'basePath' | 'hosts' | 'stripBasePath' | 'visibility' | 'auth' | 'policies'
+> & { serviceId: string };
+
+export interface ApiView extends ApiPlacement {
   id: string;
-  name: string;
   slug: string;
   description: string | null;
-  version: string;
-  basePath: string;
-  hosts: string[];
-  stripBasePath: boolean;
-  visibility: 'public' | 'private';
-  serviceId: string;
   serviceName: string;
-  auth: ApiAuth;
-  policies: ApiPolicies;
   routes: RouteView[];
   hasOpenApiDocument: boolean;
   /** The MCP settings as stored (null: never configured). */

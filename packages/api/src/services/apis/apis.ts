@@ -1,6 +1,4 @@
 import {
-  type ApiAuth,
-  type ApiPolicies,
   describeCollision,
   findApiCollisions,
   type McpSettings,
@@ -11,7 +9,7 @@ import { newId } from '@portico/id';
 import { assertJwtSecretExists } from '../secrets/secret-refs';
 import { badRequest, conflict, notFound } from '../shared/domain-errors';
 import { byName, type Page, type PageInput, pageOf, textSearch } from '../shared/paging';
-import { API_INCLUDE, type ApiView, toApiView } from './api-view';
+import { API_INCLUDE, type ApiPlacement, type ApiView, toApiView } from './api-view';
 import { assertClientCasUsable } from './client-certificate-cas';
 import { mcpToolsFromOpenApi } from './openapi-tools';
 
@@ -74,18 +72,9 @@ export function slugFromName(name: string): string {
   return slug.length > 0 ? slug.slice(0, 100) : 'api';
 }
 
-export interface ApiInput {
-  name: string;
+export interface ApiInput extends ApiPlacement {
   slug?: string | undefined;
   description?: string | null | undefined;
-  version: string;
-  basePath: string;
-  hosts: string[];
-  stripBasePath: boolean;
-  visibility: 'public' | 'private';
-  serviceId: string;
-  auth: ApiAuth;
-  policies: ApiPolicies;
   routes: Route[];
   openApiDocument?: string | undefined;
   mcp?: McpSettings | null | undefined;

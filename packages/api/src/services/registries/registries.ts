@@ -5,15 +5,10 @@ import { sealSecret } from '../../crypto/seal';
 import { conflict, notFound } from '../shared/domain-errors';
 import { parseJsonColumn } from '../shared/json-column';
 import { byName, type Page, type PageInput, pageOf, textSearch } from '../shared/paging';
+import type { RegistryProbeTarget } from './registry-probe';
 
 /** A registry as callers see it: credentials are write-only, only their presence shows. */
-export interface RegistryView {
-  id: string;
-  name: string;
-  type: RegistryType;
-  address: string;
-  options: Record<string, unknown>;
-  hasCredentials: boolean;
+export interface RegistryView extends RegistryProbeTarget {
   lastCheckedAt: Date | null;
   lastStatus: string | null;
   lastError: string | null;
