@@ -8,13 +8,8 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { parse as parseYaml } from 'yaml';
 import { credentialSet } from './credential-set';
 import { startFedGateway } from './fed-gateway';
-import {
-  getOrderOnce,
-  type ShopServer,
-  startShopServer,
-  transcodedOrder,
-  untilTranscodedAnswer,
-} from './grpc-support';
+import { getOrderOnce, untilTranscodedAnswer } from './grpc-client-support';
+import { type ShopServer, startShopServer, transcodedOrder } from './grpc-support';
 import { startUpstream, type TestGateway, type Upstream } from './harness';
 
 /**

@@ -2,13 +2,8 @@ import { descriptorSetOf } from '@portico/grpc-schema';
 import { request } from 'undici';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startShopBehindGateway } from './fed-gateway';
-import {
-  compiledShopSchema,
-  expectOrderPassedThrough,
-  grpcService,
-  type ShopServer,
-  transcodedOrder,
-} from './grpc-support';
+import { expectOrderPassedThrough } from './grpc-client-support';
+import { compiledShopSchema, grpcService, type ShopServer, transcodedOrder } from './grpc-support';
 import { apiOf, published, type TestGateway } from './harness';
 
 /** A gRPC service whose schema is a compiled descriptor set instead of proto sources. */

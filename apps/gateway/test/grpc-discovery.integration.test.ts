@@ -2,13 +2,8 @@ import type { Client, ServiceError } from '@grpc/grpc-js';
 import { type Registration, register } from '@portico/register';
 import { request } from 'undici';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import {
-  grpcService,
-  type ShopServer,
-  shopClient,
-  startShopServer,
-  unaryCall,
-} from './grpc-support';
+import { shopClient, unaryCall } from './grpc-client-support';
+import { grpcService, type ShopServer, startShopServer } from './grpc-support';
 import type { TestGateway } from './harness';
 import { type RegistryControlPlane, startRegistryControlPlane } from './registry-control-plane';
 import { builtinRegistry, startGatewayFollowing } from './traffic-support';

@@ -2,15 +2,8 @@ import { connect as connectHttp2 } from 'node:http2';
 import type { Client } from '@grpc/grpc-js';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startFedGateway } from './fed-gateway';
-import {
-  compiledShopSchema,
-  grpcService,
-  heldByBackpressure,
-  type ShopServer,
-  shopClient,
-  startShopServer,
-  unaryCall,
-} from './grpc-support';
+import { heldByBackpressure, shopClient, unaryCall } from './grpc-client-support';
+import { compiledShopSchema, grpcService, type ShopServer, startShopServer } from './grpc-support';
 import { apiOf, eventually, type TestGateway } from './harness';
 
 /**

@@ -1,7 +1,8 @@
 import type { Client, ClientDuplexStream, ClientWritableStream, ServiceError } from '@grpc/grpc-js';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startShopBehindGateway } from './fed-gateway';
-import { grpcService, type ShopServer, shopClient } from './grpc-support';
+import { shopClient } from './grpc-client-support';
+import { grpcService, type ShopServer } from './grpc-support';
 import { apiOf, type TestGateway } from './harness';
 
 /**

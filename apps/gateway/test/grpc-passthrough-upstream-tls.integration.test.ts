@@ -1,7 +1,8 @@
 import { type CertificateFolder, makeCertificateFolder } from '@portico/testkit';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startFedGateway } from './fed-gateway';
-import { getOrderOnce, grpcService, type ShopServer, startShopServer } from './grpc-support';
+import { getOrderOnce } from './grpc-client-support';
+import { grpcService, type ShopServer, startShopServer } from './grpc-support';
 import { apiOf, type TestGateway } from './harness';
 
 /**

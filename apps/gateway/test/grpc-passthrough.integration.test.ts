@@ -15,16 +15,8 @@ import { request } from 'undici';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { credentialSet } from './credential-set';
 import { loopbackService } from './fed-gateway';
-import {
-  definitionOf,
-  grpcService,
-  metadataOf,
-  type ShopClient,
-  type ShopServer,
-  shopClient,
-  startShopServer,
-  unaryCall,
-} from './grpc-support';
+import { metadataOf, type ShopClient, shopClient, unaryCall } from './grpc-client-support';
+import { definitionOf, grpcService, type ShopServer, startShopServer } from './grpc-support';
 import {
   apiOf,
   echoHandler,

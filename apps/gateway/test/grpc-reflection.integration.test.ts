@@ -1,14 +1,8 @@
 import { request } from 'undici';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startShopBehindGateway } from './fed-gateway';
-import {
-  expectOrderPassedThrough,
-  grpcService,
-  type ShopServer,
-  startShopServer,
-  transcodedOrder,
-  untilTranscodedAnswer,
-} from './grpc-support';
+import { expectOrderPassedThrough, untilTranscodedAnswer } from './grpc-client-support';
+import { grpcService, type ShopServer, startShopServer, transcodedOrder } from './grpc-support';
 import { apiOf, published, type TestGateway } from './harness';
 
 /**

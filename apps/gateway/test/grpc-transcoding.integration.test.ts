@@ -2,7 +2,8 @@ import { get as httpGet, type IncomingMessage } from 'node:http';
 import { request } from 'undici';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startShopBehindGateway } from './fed-gateway';
-import { grpcService, heldByBackpressure, type ShopServer } from './grpc-support';
+import { heldByBackpressure } from './grpc-client-support';
+import { grpcService, type ShopServer } from './grpc-support';
 import { apiOf, eventually, published, type TestGateway } from './harness';
 
 /**
