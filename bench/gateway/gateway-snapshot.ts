@@ -7,6 +7,7 @@ import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { snapshotHash } from '@portico/config';
 import { generateSecret } from '@portico/keys';
+import { GET_ITEM_TOOL } from '@portico/testkit';
 
 /**
  * The MCP endpoint `--mcp` adds to the keyed API (`/bench/mcp`): one tool for the same
@@ -14,21 +15,7 @@ import { generateSecret } from '@portico/keys';
  */
 const BENCH_MCP = {
   path: '/mcp',
-  tools: [
-    {
-      name: 'getItem',
-      operation: 'getItem',
-      method: 'GET',
-      path: '/items/{id}',
-      params: [{ name: 'id', in: 'path' }],
-      inputSchema: {
-        type: 'object',
-        properties: { id: { type: 'string', minLength: 1 } },
-        required: ['id'],
-        additionalProperties: false,
-      },
-    },
-  ],
+  tools: [GET_ITEM_TOOL],
 };
 
 /** What a bench gateway serves beyond the keyed and the open API. */

@@ -3,6 +3,7 @@ import { Client } from '@modelcontextprotocol/sdk/client/index.js';
 import { StreamableHTTPClientTransport } from '@modelcontextprotocol/sdk/client/streamableHttp.js';
 import { McpError } from '@modelcontextprotocol/sdk/types.js';
 import { generateSecret } from '@portico/keys';
+import { GET_ITEM_TOOL } from '@portico/testkit';
 import { SignJWT } from 'jose';
 import { request } from 'undici';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -22,19 +23,7 @@ let gw: GatewayWithUpstream;
 const countingEcho = new CountingEcho();
 const clients: Client[] = [];
 
-const getItem = {
-  name: 'getItem',
-  operation: 'getItem',
-  method: 'GET',
-  path: '/items/{id}',
-  params: [{ name: 'id', in: 'path' }],
-  inputSchema: {
-    type: 'object',
-    properties: { id: { type: 'string', minLength: 1 } },
-    required: ['id'],
-    additionalProperties: false,
-  },
-};
+const getItem = GET_ITEM_TOOL;
 const exportItems = {
   name: 'exportItems',
   operation: 'exportItems',

@@ -33,6 +33,7 @@ export {
   http2RequestOnLoopback,
   httpsRequestOnLoopback,
 } from './https-client';
+export { GET_ITEM_TOOL } from './mcp-tools';
 export { answersPing, RedisServer, startRedisServer } from './redis-server';
 export {
   type CertificatePair,
