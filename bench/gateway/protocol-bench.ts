@@ -26,7 +26,7 @@ import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 import { Server as GrpcServer, ServerCredentials, type ServiceDefinition } from '@grpc/grpc-js';
 import { compileProtoSet } from '@portico/grpc-schema';
-import { freePort } from '@portico/testkit';
+import { apiOf, freePort } from '@portico/testkit';
 import { median, ratio, round, writeResult } from './bench-report';
 import { createBenchRun, removeBenchRun, stopChildren } from './bench-run';
 import { buildGatewayBundle, spawnGateway } from './gateway-process';
@@ -182,15 +182,8 @@ function writeState(
   ports: { users: number; orders: number; reviews: number; grpc: number },
 ): void {
   const target = (port: number) => [{ host: '127.0.0.1', port }];
-  const api = (id: string, basePath: string, serviceId: string, routes: object[] = []) => ({
-    id,
-    name: id,
-    slug: id,
-    basePath,
-    serviceId,
-    auth: { type: 'none' },
-    routes,
-  });
+  const api = (id: string, basePath: string, serviceId: string, routes: object[] = []) =>
+    apiOf(id, basePath, serviceId, { routes });
   const snapshot = {
     schemaVersion: 1,
     registries: [],

@@ -99,23 +99,7 @@ export function service(
   return { id, name: id, targets, ...extra };
 }
 
-export function apiOf(
-  id: string,
-  basePath: string,
-  serviceId: string,
-  extra: Record<string, unknown> = {},
-) {
-  return {
-    id,
-    name: id,
-    slug: id,
-    basePath,
-    serviceId,
-    auth: { type: 'none' },
-    routes: [{ id: `${id}-all`, path: '/*' }],
-    ...extra,
-  };
-}
+export { apiOf } from '@portico/testkit';
 
 /** Records events in memory: the analytics interface the proxy calls, observed directly. */
 export class CapturingAnalytics implements AnalyticsRecorder {

@@ -58,3 +58,25 @@ export function forwardingGatewayState(upstreamPort: number, apiId: string): Gat
     credentials: { seq: 0, set: { consumers: [], keys: [], subscriptions: [] } },
   };
 }
+
+/**
+ * A snapshot API with no auth: `id` as its name and slug, on `basePath`, forwarding every path
+ * (one `/*` route) to `serviceId`; `extra` sets or overrides any other field.
+ */
+export function apiOf(
+  id: string,
+  basePath: string,
+  serviceId: string,
+  extra: Record<string, unknown> = {},
+) {
+  return {
+    id,
+    name: id,
+    slug: id,
+    basePath,
+    serviceId,
+    auth: { type: 'none' },
+    routes: [{ id: `${id}-all`, path: '/*' }],
+    ...extra,
+  };
+}

@@ -22,6 +22,7 @@ export {
   startGatewayProcess,
 } from './gateway-process';
 export {
+  apiOf,
   forwardingGatewayState,
   type GatewayState,
   writeLastKnownGood,
