@@ -55,6 +55,8 @@ export {
   type Tone,
 } from './layout';
 export { Menu, type MenuItem } from './menu';
+export { FormProblem, ProblemForm, type ProblemFormProps } from './problem-form';
+export { errorCode, errorMessage, fieldError, QUERY_DEFAULTS } from './request-errors';
 export { type TabItem, Tabs } from './tabs';
 export { accentStyle, isAccentColor } from './theme';
 export { Tooltip, TooltipProvider } from './tooltip';

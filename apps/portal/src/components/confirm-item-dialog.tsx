@@ -1,9 +1,8 @@
 'use client';
 
-import { Alert, ConfirmDialog } from '@portico/ui';
+import { Alert, ConfirmDialog, errorMessage } from '@portico/ui';
 import { useRouter } from 'next/navigation';
 import type { ReactNode } from 'react';
-import { errorMessage } from '../lib/errors';
 
 /**
  * Asks before a destructive action on one item: open while there is an item, closed by clearing

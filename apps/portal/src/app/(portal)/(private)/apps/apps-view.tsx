@@ -9,6 +9,8 @@ import {
   Dialog,
   EmptyState,
   FormDialogFooter,
+  FormProblem,
+  fieldError,
   Menu,
   TextAreaField,
   TextField,
@@ -18,8 +20,6 @@ import Link from 'next/link';
 import { useRouter } from 'next/navigation';
 import { useState } from 'react';
 import { ConfirmItemDialog, useCloseThenRefresh } from '../../../../components/confirm-item-dialog';
-import { FormError } from '../../../../components/form-error';
-import { fieldError } from '../../../../lib/errors';
 import { relativeTime } from '../../../../lib/format';
 import { useTRPC } from '../../../../lib/trpc';
 
@@ -209,7 +209,7 @@ function AppFormDialog({
         />
       }
     >
-      <FormError error={mutation.error} field="name" />
+      <FormProblem error={mutation.error} fields={['name']} />
       <form
         id="app-form"
         className="stack"

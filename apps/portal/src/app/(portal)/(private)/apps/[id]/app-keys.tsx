@@ -9,7 +9,10 @@ import {
   type Column,
   DataTable,
   Dialog,
+  errorMessage,
   FormDialogFooter,
+  FormProblem,
+  fieldError,
   Menu,
   SelectField,
   TextField,
@@ -21,8 +24,6 @@ import {
   ConfirmItemDialog,
   useCloseThenRefresh,
 } from '../../../../../components/confirm-item-dialog';
-import { FormError } from '../../../../../components/form-error';
-import { errorMessage, fieldError } from '../../../../../lib/errors';
 import { dateTime, relativeTime, toDate } from '../../../../../lib/format';
 import { rememberKey } from '../../../../../lib/recent-keys';
 import { useTRPC } from '../../../../../lib/trpc';
@@ -283,7 +284,7 @@ function CreateKeyDialog({
         />
       }
     >
-      <FormError error={create.error} field="name" />
+      <FormProblem error={create.error} fields={['name']} />
       <form
         id="key-form"
         className="stack"

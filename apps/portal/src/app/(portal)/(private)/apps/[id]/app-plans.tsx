@@ -1,12 +1,11 @@
 'use client';
 
-import { Alert, Badge, Button, Card, EmptyState } from '@portico/ui';
+import { Alert, Badge, Button, Card, EmptyState, errorMessage } from '@portico/ui';
 import { useMutation } from '@tanstack/react-query';
 import Link from 'next/link';
 import { useRouter } from 'next/navigation';
 import { useState } from 'react';
 import { ConfirmItemDialog } from '../../../../../components/confirm-item-dialog';
-import { errorMessage } from '../../../../../lib/errors';
 import { perPeriod } from '../../../../../lib/format';
 import { useTRPC } from '../../../../../lib/trpc';
 
