@@ -1,5 +1,6 @@
 import type { CSSProperties, ReactNode } from 'react';
 import { Alert } from './layout';
+import { preventingDefault } from './prevent-default';
 import { errorMessage, fieldError } from './request-errors';
 
 export interface ProblemFormProps {
@@ -7,6 +8,8 @@ export interface ProblemFormProps {
   error: unknown;
   /** Fields whose "field: problem" messages are shown under the field instead of above the form. */
   fields: readonly string[];
+  /** Lets a dialog's footer button submit the form from outside it. */
+  id?: string;
   onSubmit: () => void;
   style?: CSSProperties;
   children: ReactNode;
@@ -22,18 +25,11 @@ export function FormProblem({ error, fields }: { error: unknown; fields: readonl
  * A stacked form that submits without a page load, with the request's error above it unless a
  * field shows it.
  */
-export function ProblemForm({ error, fields, onSubmit, style, children }: ProblemFormProps) {
+export function ProblemForm({ error, fields, id, onSubmit, style, children }: ProblemFormProps) {
   return (
     <>
       <FormProblem error={error} fields={fields} />
-      <form
-        className="stack"
-        style={style}
-        onSubmit={(event) => {
-          event.preventDefault();
-          onSubmit();
-        }}
-      >
+      <form id={id} className="stack" style={style} onSubmit={preventingDefault(onSubmit)}>
         {children}
       </form>
     </>

@@ -11,6 +11,7 @@ import {
   Dialog,
   FormDialogFooter,
   PageHeader,
+  preventingDefault,
   SelectField,
   Skeleton,
   TextField,
@@ -206,10 +207,7 @@ function Developers() {
         }}
       >
         <form
-          onSubmit={(event) => {
-            event.preventDefault();
-            setFilter('search', text.trim());
-          }}
+          onSubmit={preventingDefault(() => setFilter('search', text.trim()))}
           style={{ minWidth: 280 }}
         >
           <TextField

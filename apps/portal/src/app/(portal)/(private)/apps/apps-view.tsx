@@ -9,9 +9,9 @@ import {
   Dialog,
   EmptyState,
   FormDialogFooter,
-  FormProblem,
   fieldError,
   Menu,
+  ProblemForm,
   TextAreaField,
   TextField,
 } from '@portico/ui';
@@ -209,12 +209,11 @@ function AppFormDialog({
         />
       }
     >
-      <FormProblem error={mutation.error} fields={['name']} />
-      <form
+      <ProblemForm
         id="app-form"
-        className="stack"
-        onSubmit={(event) => {
-          event.preventDefault();
+        error={mutation.error}
+        fields={['name']}
+        onSubmit={() => {
           const desc = description.trim() || undefined;
           if (app) update.mutate({ id: app.id, name, description: desc ?? null });
           else create.mutate({ name, ...(desc ? { description: desc } : {}) });
@@ -234,7 +233,7 @@ function AppFormDialog({
           value={description}
           onChange={(e) => setDescription(e.target.value)}
         />
-      </form>
+      </ProblemForm>
     </Dialog>
   );
 }
