@@ -108,25 +108,16 @@ export function AppsView({ apps, paging }: { apps: AppRow[]; paging: AppsPaging 
     },
   ];
 
+  const newApp = (
+    <Button variant="primary" onClick={() => setCreating(true)}>
+      New app
+    </Button>
+  );
   return (
     <>
-      <Card
-        title="Your apps"
-        actions={
-          <Button variant="primary" onClick={() => setCreating(true)}>
-            New app
-          </Button>
-        }
-      >
+      <Card title="Your apps" actions={newApp}>
         {apps.length === 0 && paging.index === 0 ? (
-          <EmptyState
-            title="Create your first app"
-            action={
-              <Button variant="primary" onClick={() => setCreating(true)}>
-                New app
-              </Button>
-            }
-          >
+          <EmptyState title="Create your first app" action={newApp}>
             Subscribe it to a plan, then create a key to call the APIs.
           </EmptyState>
         ) : (
