@@ -32,6 +32,29 @@ export function changeCount(diff: Diff): number {
   );
 }
 
+type DiffEntry = Diff[(typeof KINDS)[number]]['added'][number];
+
+/** An entity only one side has: its name, then each field with the value that side holds. */
+function OneSidedEntry({ entry, side }: { entry: DiffEntry; side: 'added' | 'removed' }) {
+  const added = side === 'added';
+  const tone = added ? 'diff-add' : 'diff-del';
+  return (
+    <li>
+      <span className={tone}>
+        {added ? '+' : '−'} {entry.name}
+      </span>{' '}
+      <span className="muted">{side}</span>
+      <ul className="diff-list">
+        {entry.fields.map((f) => (
+          <li key={f.path} className={`mono ${tone}`}>
+            {f.path}: {show(added ? f.after : f.before)}
+          </li>
+        ))}
+      </ul>
+    </li>
+  );
+}
+
 /** A snapshot diff as readable lines per kind: + added, − removed, ~ changed with field paths. */
 export function SnapshotDiffView({ diff }: { diff: Diff }) {
   if (diff.identical) return <p className="muted">No differences.</p>;
@@ -44,28 +67,10 @@ export function SnapshotDiffView({ diff }: { diff: Diff }) {
           <h3>{HEADINGS[kind]}</h3>
           <ul className="diff-list">
             {diff[kind].added.map((e) => (
-              <li key={`a${e.id}`}>
-                <span className="diff-add">+ {e.name}</span> <span className="muted">added</span>
-                <ul className="diff-list">
-                  {e.fields.map((f) => (
-                    <li key={f.path} className="mono diff-add">
-                      {f.path}: {show(f.after)}
-                    </li>
-                  ))}
-                </ul>
-              </li>
+              <OneSidedEntry key={`a${e.id}`} entry={e} side="added" />
             ))}
             {diff[kind].removed.map((e) => (
-              <li key={`r${e.id}`}>
-                <span className="diff-del">− {e.name}</span> <span className="muted">removed</span>
-                <ul className="diff-list">
-                  {e.fields.map((f) => (
-                    <li key={f.path} className="mono diff-del">
-                      {f.path}: {show(f.before)}
-                    </li>
-                  ))}
-                </ul>
-              </li>
+              <OneSidedEntry key={`r${e.id}`} entry={e} side="removed" />
             ))}
             {diff[kind].changed.map((e) => (
               <li key={`c${e.id}`}>
