@@ -2,7 +2,7 @@
 
 import { useQuery } from '@tanstack/react-query';
 import { useState } from 'react';
-import { CursorPager, useCursorPages } from '../../../components/cursor-pager';
+import { CursorPager, useCursorPages, usePageFilter } from '../../../components/cursor-pager';
 import { ItemDialog } from '../../../components/dialogs';
 import { Table } from '../../../components/table';
 import { EmptyState, ErrorAlert, formatTimeToSecond, Skeleton } from '../../../components/ui';
@@ -22,8 +22,8 @@ export function RequestExplorer({
   consumerName: ReadonlyMap<string, string>;
 }) {
   const trpc = useTRPC();
-  const [statusClass, setStatusClass] = useState('');
   const pages = useCursorPages<string>();
+  const [statusClass, setStatusClass] = usePageFilter(pages);
   const { cursor } = pages;
   const requests = useQuery({
     ...trpc.usage.requests.queryOptions({
@@ -45,10 +45,7 @@ export function RequestExplorer({
           <select
             id="status-class"
             value={statusClass}
-            onChange={(e) => {
-              setStatusClass(e.target.value);
-              pages.reset();
-            }}
+            onChange={(e) => setStatusClass(e.target.value)}
             style={{ width: 120 }}
           >
             <option value="">All</option>

@@ -2,7 +2,7 @@
 
 import { keepPreviousData, useQuery } from '@tanstack/react-query';
 import { Fragment, useState } from 'react';
-import { CursorPager, useCursorPages } from '../../../components/cursor-pager';
+import { CursorPager, useCursorPages, usePageFilter } from '../../../components/cursor-pager';
 import { EmptyState, ErrorAlert, formatDate, PageHeader, Skeleton } from '../../../components/ui';
 import { useTRPC } from '../../../lib/trpc';
 
@@ -33,9 +33,9 @@ function Json({ value }: { value: unknown }) {
 
 export default function AuditPage() {
   const trpc = useTRPC();
-  const [action, setAction] = useState('');
-  const [targetType, setTargetType] = useState('');
   const pages = useCursorPages<string>();
+  const [action, setAction] = usePageFilter(pages);
+  const [targetType, setTargetType] = usePageFilter(pages);
   const [open, setOpen] = useState<string | null>(null);
   const { cursor } = pages;
   const audit = useQuery({
@@ -60,20 +60,14 @@ export default function AuditPage() {
           id="audit-action"
           placeholder="e.g. api.update"
           value={action}
-          onChange={(e) => {
-            setAction(e.target.value);
-            pages.reset();
-          }}
+          onChange={(e) => setAction(e.target.value)}
           style={{ width: 200 }}
         />
         <label htmlFor="audit-target">Target type</label>
         <select
           id="audit-target"
           value={targetType}
-          onChange={(e) => {
-            setTargetType(e.target.value);
-            pages.reset();
-          }}
+          onChange={(e) => setTargetType(e.target.value)}
           style={{ width: 180 }}
         >
           <option value="">Any</option>
