@@ -6,6 +6,7 @@ import {
   Button,
   Card,
   CheckboxField,
+  fieldError,
   PageHeader,
   SelectField,
   Skeleton,
@@ -23,12 +24,6 @@ const SIGN_UP_MODES = [
   { value: 'approval', label: 'Approval: an operator approves each sign-up' },
   { value: 'invite', label: 'Invite only: operators invite developers' },
 ];
-
-/** The field a server message names ("portalName: must not be empty"), for inline errors. */
-function fieldError(error: unknown, field: string): string | null {
-  const message = error ? errorMessage(error) : '';
-  return message.startsWith(`${field}: `) ? message.slice(field.length + 2) : null;
-}
 
 /** Operators choose how the developer portal looks, who may sign up and what it lists. */
 export default function PortalSettingsPage() {
@@ -83,12 +78,6 @@ function SettingsForm({
       onSuccess: () => queryClient.invalidateQueries({ queryKey: trpc.portalAdmin.pathKey() }),
     }),
   );
-  const toggle = (set: Set<string>, id: string, on: boolean) => {
-    const next = new Set(set);
-    if (on) next.add(id);
-    else next.delete(id);
-    return next;
-  };
   const readOnly = !session.canAdmin;
   const e = (field: string) => fieldError(save.error, field);
 
@@ -183,52 +172,26 @@ function SettingsForm({
         </div>
       </Card>
       <div className="pui-form-grid">
-        <Card
-          title={
-            <>
-              Listed APIs <Badge tone="info">{listedApis.size}</Badge>
-            </>
-          }
-        >
-          <p className="pui-muted" style={{ marginTop: 0 }}>
-            Only listed APIs appear in the portal and its machine-readable catalogue.
-          </p>
-          <div className="pui-check-list" data-testid="listed-apis">
-            {apis.length === 0 ? <span className="pui-muted">No APIs yet.</span> : null}
-            {apis.map((api) => (
-              <CheckboxField
-                key={api.id}
-                label={api.label}
-                checked={listedApis.has(api.id)}
-                disabled={readOnly}
-                onChange={(ev) => setListedApis(toggle(listedApis, api.id, ev.target.checked))}
-              />
-            ))}
-          </div>
-        </Card>
-        <Card
-          title={
-            <>
-              Listed plans <Badge tone="info">{listedPlans.size}</Badge>
-            </>
-          }
-        >
-          <p className="pui-muted" style={{ marginTop: 0 }}>
-            Developers can subscribe their apps only to listed plans.
-          </p>
-          <div className="pui-check-list" data-testid="listed-plans">
-            {plans.length === 0 ? <span className="pui-muted">No plans yet.</span> : null}
-            {plans.map((plan) => (
-              <CheckboxField
-                key={plan.id}
-                label={plan.label}
-                checked={listedPlans.has(plan.id)}
-                disabled={readOnly}
-                onChange={(ev) => setListedPlans(toggle(listedPlans, plan.id, ev.target.checked))}
-              />
-            ))}
-          </div>
-        </Card>
+        <ListedCard
+          title="Listed APIs"
+          note="Only listed APIs appear in the portal and its machine-readable catalogue."
+          testId="listed-apis"
+          none="No APIs yet."
+          items={apis}
+          listed={listedApis}
+          readOnly={readOnly}
+          onListed={setListedApis}
+        />
+        <ListedCard
+          title="Listed plans"
+          note="Developers can subscribe their apps only to listed plans."
+          testId="listed-plans"
+          none="No plans yet."
+          items={plans}
+          listed={listedPlans}
+          readOnly={readOnly}
+          onListed={setListedPlans}
+        />
       </div>
       {readOnly ? null : (
         <Button type="submit" variant="primary" busy={save.isPending}>
@@ -236,5 +199,58 @@ function SettingsForm({
         </Button>
       )}
     </form>
+  );
+}
+
+/** Which of the operator's APIs or plans the portal shows, ticked one by one. */
+function ListedCard({
+  title,
+  note,
+  testId,
+  none,
+  items,
+  listed,
+  readOnly,
+  onListed,
+}: {
+  title: string;
+  note: string;
+  testId: string;
+  none: string;
+  items: readonly { id: string; label: string }[];
+  listed: ReadonlySet<string>;
+  readOnly: boolean;
+  onListed: (listed: Set<string>) => void;
+}) {
+  const toggle = (id: string, on: boolean) => {
+    const next = new Set(listed);
+    if (on) next.add(id);
+    else next.delete(id);
+    onListed(next);
+  };
+  return (
+    <Card
+      title={
+        <>
+          {title} <Badge tone="info">{listed.size}</Badge>
+        </>
+      }
+    >
+      <p className="pui-muted" style={{ marginTop: 0 }}>
+        {note}
+      </p>
+      <div className="pui-check-list" data-testid={testId}>
+        {items.length === 0 ? <span className="pui-muted">{none}</span> : null}
+        {items.map((item) => (
+          <CheckboxField
+            key={item.id}
+            label={item.label}
+            checked={listed.has(item.id)}
+            disabled={readOnly}
+            onChange={(ev) => toggle(item.id, ev.target.checked)}
+          />
+        ))}
+      </div>
+    </Card>
   );
 }
