@@ -19,6 +19,7 @@ import {
 } from '@portico/ui';
 import { keepPreviousData, useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
 import { Suspense, useState } from 'react';
+import { developerColumn } from '../../../components/developer-column';
 import { LIST_PAGE_SIZE, useListUrl } from '../../../components/paged-list';
 import { useSession } from '../../../components/session';
 import { formatDate } from '../../../components/ui';
@@ -135,16 +136,7 @@ function Developers() {
   const current = pending ? mutations[pending.action] : null;
 
   const columns: Column<Developer>[] = [
-    {
-      id: 'name',
-      header: 'Developer',
-      cell: (d) => (
-        <div>
-          <div style={{ fontWeight: 600 }}>{d.name}</div>
-          <div className="pui-hint">{d.email}</div>
-        </div>
-      ),
-    },
+    developerColumn('name'),
     {
       id: 'status',
       header: 'Status',
