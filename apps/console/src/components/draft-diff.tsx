@@ -1,8 +1,12 @@
 'use client';
 
+import type { ReactNode } from 'react';
 import type { RouterOutputs } from '../lib/trpc';
+import { ErrorAlert } from './ui';
 
-type Diff = Extract<RouterOutputs['config']['draftDiff'], { valid: true }>['diff'];
+type DraftDiff = RouterOutputs['config']['draftDiff'];
+type ValidDraft = Extract<DraftDiff, { valid: true }>;
+type Diff = ValidDraft['diff'];
 const KINDS = ['registries', 'services', 'apis', 'plans'] as const;
 const HEADINGS: Record<(typeof KINDS)[number], string> = {
   registries: 'Registries',
@@ -89,5 +93,37 @@ export function SnapshotDiffView({ diff }: { diff: Diff }) {
         </div>
       ))}
     </div>
+  );
+}
+
+/**
+ * A panel about the unpublished draft: loading, why it cannot be published (`blocked` leads the
+ * reasons), or what `children` make of a publishable draft.
+ */
+export function DraftPanel({
+  title,
+  draft,
+  blocked,
+  children,
+}: {
+  title: string;
+  draft: { error: unknown; isPending: boolean; data: DraftDiff | undefined };
+  blocked: string;
+  children: (draft: ValidDraft) => ReactNode;
+}) {
+  return (
+    <section className="panel">
+      <h2>{title}</h2>
+      <ErrorAlert error={draft.error} />
+      {draft.isPending ? (
+        <div className="skeleton" />
+      ) : draft.data?.valid === false ? (
+        <div className="alert">
+          {blocked}: {draft.data.issues.join('; ')}
+        </div>
+      ) : draft.data?.valid ? (
+        children(draft.data)
+      ) : null}
+    </section>
   );
 }

@@ -5,7 +5,7 @@ import Link from 'next/link';
 import { type ReactNode, useState } from 'react';
 import { BarList, LineChart } from '../../components/charts';
 import { DataPlanesTable } from '../../components/data-planes-table';
-import { changeCount } from '../../components/draft-diff';
+import { changeCount, DraftPanel } from '../../components/draft-diff';
 import { ErrorAlert, PageHeader, Skeleton } from '../../components/ui';
 import { useSlidingWindow } from '../../components/use-window';
 import { useTRPC } from '../../lib/trpc';
@@ -171,29 +171,25 @@ export default function OverviewPage() {
         />
       </div>
 
-      <section className="panel">
-        <h2>Unpublished changes</h2>
-        <ErrorAlert error={draft.error} />
-        {draft.isPending ? (
-          <div className="skeleton" />
-        ) : draft.data?.valid === false ? (
-          <div className="alert">
-            The draft cannot be published yet: {draft.data.issues.join('; ')}
-          </div>
-        ) : draft.data?.valid ? (
-          draft.data.diff.identical ? (
+      <DraftPanel
+        title="Unpublished changes"
+        draft={draft}
+        blocked="The draft cannot be published yet"
+      >
+        {(valid) =>
+          valid.diff.identical ? (
             <p className="muted">
               Everything is published
-              {draft.data.latestVersion ? ` (v${draft.data.latestVersion})` : ''}.
+              {valid.latestVersion ? ` (v${valid.latestVersion})` : ''}.
             </p>
           ) : (
             <p>
-              <strong>{changeCount(draft.data.diff)}</strong> change(s) waiting.{' '}
+              <strong>{changeCount(valid.diff)}</strong> change(s) waiting.{' '}
               <Link href="/config">Review and publish →</Link>
             </p>
           )
-        ) : null}
-      </section>
+        }
+      </DraftPanel>
 
       <section>
         <h2>Data planes</h2>
