@@ -359,3 +359,30 @@ export function withPlaceholder(
 ) {
   return [{ value: '', label: placeholder }, ...options];
 }
+
+/**
+ * A required choice of one of the operator's entities (a service, a consumer) by id; while there
+ * are none, the empty option says to create one first.
+ */
+export function EntitySelect({
+  path,
+  label,
+  noun,
+  rows,
+}: {
+  path: string;
+  label: string;
+  noun: string;
+  rows: readonly { id: string; name: string }[] | undefined;
+}) {
+  return (
+    <Select
+      path={path}
+      label={label}
+      options={withPlaceholder(
+        rows?.length ? `Choose a ${noun}` : `Create a ${noun} first`,
+        namedOptions(rows),
+      )}
+    />
+  );
+}
