@@ -3,6 +3,7 @@
 import { keepPreviousData, useQuery } from '@tanstack/react-query';
 import { Fragment, useState } from 'react';
 import { CursorPager, useCursorPages, usePageFilter } from '../../../components/cursor-pager';
+import { FilterSelect } from '../../../components/list-page';
 import { EmptyState, ErrorAlert, formatDate, PageHeader, Skeleton } from '../../../components/ui';
 import { useTRPC } from '../../../lib/trpc';
 
@@ -63,20 +64,15 @@ export default function AuditPage() {
           onChange={(e) => setAction(e.target.value)}
           style={{ width: 200 }}
         />
-        <label htmlFor="audit-target">Target type</label>
-        <select
+        <FilterSelect
           id="audit-target"
+          label="Target type"
           value={targetType}
-          onChange={(e) => setTargetType(e.target.value)}
+          onChange={setTargetType}
+          all="Any"
+          options={TARGET_TYPES.map((t) => ({ value: t, label: t }))}
           style={{ width: 180 }}
-        >
-          <option value="">Any</option>
-          {TARGET_TYPES.map((t) => (
-            <option key={t} value={t}>
-              {t}
-            </option>
-          ))}
-        </select>
+        />
       </div>
       <ErrorAlert error={audit.error} />
       {audit.isPending ? (
