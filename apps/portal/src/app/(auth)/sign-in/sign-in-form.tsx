@@ -3,10 +3,10 @@
 import { Alert, Button, fieldError, ProblemForm } from '@portico/ui';
 import { useMutation } from '@tanstack/react-query';
 import Link from 'next/link';
-import { useRouter } from 'next/navigation';
 import { useState } from 'react';
 import { EmailField, PasswordField } from '../../../components/account-fields';
 import { AuthCard } from '../../../components/auth-card';
+import { useLeaveAfterSessionChange } from '../../../components/use-session-change';
 import { useTRPC } from '../../../lib/trpc';
 
 export function SignInForm({
@@ -19,15 +19,12 @@ export function SignInForm({
   notice: string | null;
 }) {
   const trpc = useTRPC();
-  const router = useRouter();
+  const leave = useLeaveAfterSessionChange();
   const [email, setEmail] = useState(initialEmail);
   const [password, setPassword] = useState('');
   const signIn = useMutation(
     trpc.portal.auth.signIn.mutationOptions({
-      onSuccess: () => {
-        router.replace(next);
-        router.refresh();
-      },
+      onSuccess: () => leave(next),
     }),
   );
   const emailError = fieldError(signIn.error, 'email');

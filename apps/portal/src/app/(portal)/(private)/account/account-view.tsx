@@ -10,9 +10,9 @@ import {
   TextField,
 } from '@portico/ui';
 import { useMutation } from '@tanstack/react-query';
-import { useRouter } from 'next/navigation';
 import { useState } from 'react';
 import { PasswordField } from '../../../../components/account-fields';
+import { useLeaveAfterSessionChange } from '../../../../components/use-session-change';
 import { dateTime } from '../../../../lib/format';
 import { useTRPC } from '../../../../lib/trpc';
 
@@ -89,15 +89,12 @@ function ChangePassword() {
 
 function DeleteAccount() {
   const trpc = useTRPC();
-  const router = useRouter();
+  const leave = useLeaveAfterSessionChange();
   const [open, setOpen] = useState(false);
   const [password, setPassword] = useState('');
   const remove = useMutation(
     trpc.portal.auth.deleteAccount.mutationOptions({
-      onSuccess: () => {
-        router.replace('/apis');
-        router.refresh();
-      },
+      onSuccess: () => leave('/apis'),
     }),
   );
   return (
