@@ -13,7 +13,7 @@ import {
   TextField,
 } from '@portico/ui';
 import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
-import { useState } from 'react';
+import { type ChangeEvent, useState } from 'react';
 import { useSession } from '../../../components/session';
 import { errorMessage, type RouterOutputs, useTRPC } from '../../../lib/trpc';
 
@@ -80,6 +80,13 @@ function SettingsForm({
   );
   const readOnly = !session.canAdmin;
   const e = (field: string) => fieldError(save.error, field);
+  /** The props that bind a text field to one setting, with the server's message about it. */
+  const bindText = (key: 'portalName' | 'logoUrl' | 'publicGatewayUrl') => ({
+    value: form[key],
+    disabled: readOnly,
+    error: e(key),
+    onChange: (ev: ChangeEvent<HTMLInputElement>) => setForm({ ...form, [key]: ev.target.value }),
+  });
 
   return (
     <form
@@ -106,21 +113,12 @@ function SettingsForm({
       ) : null}
       <Card title="Branding">
         <div className="pui-form-grid">
-          <TextField
-            label="Portal name"
-            value={form.portalName}
-            disabled={readOnly}
-            error={e('portalName')}
-            onChange={(ev) => setForm({ ...form, portalName: ev.target.value })}
-          />
+          <TextField label="Portal name" {...bindText('portalName')} />
           <TextField
             label="Logo URL"
             placeholder="https://example.com/logo.svg"
-            value={form.logoUrl}
-            disabled={readOnly}
-            error={e('logoUrl')}
             hint="Shown in the portal's sidebar; leave empty for none."
-            onChange={(ev) => setForm({ ...form, logoUrl: ev.target.value })}
+            {...bindText('logoUrl')}
           />
           <div className="pui-field">
             <label className="pui-label" htmlFor="accent">
@@ -163,11 +161,8 @@ function SettingsForm({
           />
           <TextField
             label="Public gateway URL"
-            value={form.publicGatewayUrl}
-            disabled={readOnly}
-            error={e('publicGatewayUrl')}
             hint="What developers call, e.g. https://api.example.com; each API adds its base path."
-            onChange={(ev) => setForm({ ...form, publicGatewayUrl: ev.target.value })}
+            {...bindText('publicGatewayUrl')}
           />
         </div>
       </Card>
