@@ -7,17 +7,12 @@ import { useRouter } from 'next/navigation';
 import { useState } from 'react';
 import { ConfirmItemDialog } from '../../../../../components/confirm-item-dialog';
 import { perPeriod } from '../../../../../lib/format';
-import { useTRPC } from '../../../../../lib/trpc';
+import { type RouterOutputs, useTRPC } from '../../../../../lib/trpc';
 
-export interface PlanOption {
-  id: string;
-  name: string;
-  description: string | null;
-  rateLimit: { requests: number; per: string } | null;
-  quota: { requests: number; per: string } | null;
-  approvalRequired: boolean;
+/** A listed plan as the catalogue serves it, with its APIs by name. */
+export type PlanOption = Omit<RouterOutputs['portal']['catalog']['plans'][number], 'apis'> & {
   apis: string[];
-}
+};
 
 export interface SubscriptionRow {
   id: string;
