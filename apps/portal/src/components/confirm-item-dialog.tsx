@@ -14,8 +14,7 @@ export function ConfirmItemDialog<T>({
   title,
   description,
   confirmLabel,
-  busy,
-  error,
+  mutation,
   onConfirm,
 }: {
   item: T | null;
@@ -23,8 +22,8 @@ export function ConfirmItemDialog<T>({
   title: string;
   description: ReactNode;
   confirmLabel: string;
-  busy: boolean;
-  error: unknown;
+  /** The request the confirm button starts: the dialog shows it running, and why it failed. */
+  mutation: { isPending: boolean; error: unknown };
   onConfirm: (item: T) => void;
 }) {
   return (
@@ -35,12 +34,12 @@ export function ConfirmItemDialog<T>({
       description={description}
       confirmLabel={confirmLabel}
       destructive
-      busy={busy}
+      busy={mutation.isPending}
       onConfirm={() => {
         if (item !== null) onConfirm(item);
       }}
     >
-      {error ? <Alert>{errorMessage(error)}</Alert> : null}
+      {mutation.error ? <Alert>{errorMessage(mutation.error)}</Alert> : null}
     </ConfirmDialog>
   );
 }

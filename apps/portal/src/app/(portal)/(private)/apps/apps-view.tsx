@@ -240,8 +240,7 @@ function DeleteAppDialog({ app, onClose }: { app: AppRow | null; onClose: () => 
       title={`Delete ${app?.name ?? 'app'}?`}
       description="Its keys stop working at once and its subscriptions end. This cannot be undone."
       confirmLabel="Delete app"
-      busy={remove.isPending}
-      error={remove.error}
+      mutation={remove}
       onConfirm={(row) => remove.mutate({ id: row.id })}
     />
   );

@@ -381,8 +381,7 @@ function RevokeKeyDialog({ keyRow, onClose }: { keyRow: KeyRow | null; onClose: 
       title={`Revoke ${keyRow?.name ?? 'key'} (${keyRow?.start ?? ''}…)?`}
       description="Calls with this key are refused within a second, on every gateway. This cannot be undone."
       confirmLabel="Revoke key"
-      busy={revoke.isPending}
-      error={revoke.error}
+      mutation={revoke}
       onConfirm={(row) => revoke.mutate({ id: row.id })}
     />
   );

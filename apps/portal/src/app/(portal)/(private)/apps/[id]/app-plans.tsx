@@ -136,8 +136,7 @@ export function AppPlans({
         title={`Cancel ${cancelling?.planName ?? ''}?`}
         description="Keys of this app stop reaching the plan's APIs at once. You can subscribe again later."
         confirmLabel="Cancel subscription"
-        busy={cancel.isPending}
-        error={cancel.error}
+        mutation={cancel}
         onConfirm={(row) => cancel.mutate({ subscriptionId: row.id })}
       />
     </Card>
