@@ -71,8 +71,11 @@ function SettingsForm({
     accentColor: settings.accentColor,
     publicGatewayUrl: settings.publicGatewayUrl,
   });
-  const [listedApis, setListedApis] = useState(new Set(settings.listedApiIds));
-  const [listedPlans, setListedPlans] = useState(new Set(settings.listedPlanIds));
+  const [listed, setListed] = useState<Record<ListedKind, ReadonlySet<string>>>({
+    apis: new Set(settings.listedApiIds),
+    plans: new Set(settings.listedPlanIds),
+  });
+  const choices: Record<ListedKind, { id: string; label: string }[]> = { apis, plans };
   const save = useMutation(
     trpc.portalAdmin.settings.update.mutationOptions({
       onSuccess: () => queryClient.invalidateQueries({ queryKey: trpc.portalAdmin.pathKey() }),
@@ -98,8 +101,8 @@ function SettingsForm({
           logoUrl: form.logoUrl.trim() || null,
           accentColor: form.accentColor,
           publicGatewayUrl: form.publicGatewayUrl,
-          listedApiIds: [...listedApis],
-          listedPlanIds: [...listedPlans],
+          listedApiIds: [...listed.apis],
+          listedPlanIds: [...listed.plans],
         });
       }}
     >
@@ -167,26 +170,16 @@ function SettingsForm({
         </div>
       </Card>
       <div className="pui-form-grid">
-        <ListedCard
-          title="Listed APIs"
-          note="Only listed APIs appear in the portal and its machine-readable catalogue."
-          testId="listed-apis"
-          none="No APIs yet."
-          items={apis}
-          listed={listedApis}
-          readOnly={readOnly}
-          onListed={setListedApis}
-        />
-        <ListedCard
-          title="Listed plans"
-          note="Developers can subscribe their apps only to listed plans."
-          testId="listed-plans"
-          none="No plans yet."
-          items={plans}
-          listed={listedPlans}
-          readOnly={readOnly}
-          onListed={setListedPlans}
-        />
+        {LISTED_KINDS.map((kind) => (
+          <ListedCard
+            key={kind}
+            kind={kind}
+            items={choices[kind]}
+            listed={listed[kind]}
+            readOnly={readOnly}
+            onListed={(next) => setListed({ ...listed, [kind]: next })}
+          />
+        ))}
       </div>
       {readOnly ? null : (
         <Button type="submit" variant="primary" busy={save.isPending}>
@@ -197,26 +190,36 @@ function SettingsForm({
   );
 }
 
+type ListedKind = 'apis' | 'plans';
+const LISTED_KINDS: readonly ListedKind[] = ['apis', 'plans'];
+const LISTED_TEXT: Record<ListedKind, { title: string; note: string; none: string }> = {
+  apis: {
+    title: 'Listed APIs',
+    note: 'Only listed APIs appear in the portal and its machine-readable catalogue.',
+    none: 'No APIs yet.',
+  },
+  plans: {
+    title: 'Listed plans',
+    note: 'Developers can subscribe their apps only to listed plans.',
+    none: 'No plans yet.',
+  },
+};
+
 /** Which of the operator's APIs or plans the portal shows, ticked one by one. */
 function ListedCard({
-  title,
-  note,
-  testId,
-  none,
+  kind,
   items,
   listed,
   readOnly,
   onListed,
 }: {
-  title: string;
-  note: string;
-  testId: string;
-  none: string;
+  kind: ListedKind;
   items: readonly { id: string; label: string }[];
   listed: ReadonlySet<string>;
   readOnly: boolean;
   onListed: (listed: Set<string>) => void;
 }) {
+  const { title, note, none } = LISTED_TEXT[kind];
   const toggle = (id: string, on: boolean) => {
     const next = new Set(listed);
     if (on) next.add(id);
@@ -234,7 +237,7 @@ function ListedCard({
       <p className="pui-muted" style={{ marginTop: 0 }}>
         {note}
       </p>
-      <div className="pui-check-list" data-testid={testId}>
+      <div className="pui-check-list" data-testid={`listed-${kind}`}>
         {items.length === 0 ? <span className="pui-muted">{none}</span> : null}
         {items.map((item) => (
           <CheckboxField
