@@ -4,7 +4,7 @@ import { CodeBlock } from './copy';
 import { CREDENTIAL_KIND_FORMS, type CredentialKindForm } from './credential-kinds';
 import { type Column, DataTable } from './data-table';
 import { ConfirmDialog, Dialog } from './dialog';
-import { SelectField, TextAreaField, TextField } from './fields';
+import { ExpiryField, SelectField, TextAreaField, TextField } from './fields';
 import { Alert, Badge, Card } from './layout';
 
 /** A credential as listed: never secret material. Dates as ISO strings. */
@@ -45,13 +45,6 @@ export interface CredentialsSectionProps {
   describeError?: (error: unknown) => string;
   testId?: string;
 }
-
-const EXPIRY_OPTIONS = [
-  { value: '', label: 'Never' },
-  { value: String(30 * 86_400), label: 'In 30 days' },
-  { value: String(90 * 86_400), label: 'In 90 days' },
-  { value: String(365 * 86_400), label: 'In a year' },
-];
 
 const defaultDescribe = (error: unknown) =>
   error instanceof Error ? error.message : 'the request failed';
@@ -314,12 +307,7 @@ function CreateCredentialDialog({
             />
           );
         })}
-        <SelectField
-          label="Expires"
-          options={EXPIRY_OPTIONS}
-          value={expiry}
-          onChange={(e) => setExpiry(e.target.value)}
-        />
+        <ExpiryField value={expiry} onValue={setExpiry} />
       </form>
     </Dialog>
   );

@@ -3,6 +3,7 @@ import * as DialogPrimitive from '@radix-ui/react-dialog';
 import type { ReactNode } from 'react';
 import { Button } from './button';
 import { cx } from './class-names';
+import { preventingDefault } from './prevent-default';
 
 export interface DialogProps {
   open: boolean;
@@ -101,11 +102,8 @@ export function ConfirmDialog({
             <Button
               variant={destructive ? 'danger' : 'primary'}
               busy={busy}
-              onClick={(event) => {
-                // Stays open until the caller closes it, so a failure can be shown in place.
-                event.preventDefault();
-                onConfirm();
-              }}
+              // Stays open until the caller closes it, so a failure can be shown in place.
+              onClick={preventingDefault(onConfirm)}
             >
               {confirmLabel}
             </Button>

@@ -152,3 +152,31 @@ export function CheckboxField({
     </label>
   );
 }
+
+/** The lifetimes a new key or credential may be given, in seconds from now ('' for never). */
+export const EXPIRY_OPTIONS: SelectOption[] = [
+  { value: '', label: 'Never' },
+  { value: String(30 * 86_400), label: 'In 30 days' },
+  { value: String(90 * 86_400), label: 'In 90 days' },
+  { value: String(365 * 86_400), label: 'In a year' },
+];
+
+/** The "Expires" choice of a new key or credential; `value` is seconds from now, '' for never. */
+export function ExpiryField({
+  value,
+  onValue,
+  options = EXPIRY_OPTIONS,
+}: {
+  value: string;
+  onValue: (value: string) => void;
+  options?: SelectOption[];
+}) {
+  return (
+    <SelectField
+      label="Expires"
+      options={options}
+      value={value}
+      onChange={(e) => onValue(e.target.value)}
+    />
+  );
+}

@@ -35,6 +35,8 @@ export {
 } from './dialog';
 export {
   CheckboxField,
+  EXPIRY_OPTIONS,
+  ExpiryField,
   SelectField,
   type SelectOption,
   TextAreaField,
@@ -55,6 +57,9 @@ export {
   type Tone,
 } from './layout';
 export { Menu, type MenuItem } from './menu';
+export { preventingDefault } from './prevent-default';
+export { FormProblem, ProblemForm, type ProblemFormProps } from './problem-form';
+export { errorCode, errorMessage, fieldError, QUERY_DEFAULTS } from './request-errors';
 export { type TabItem, Tabs } from './tabs';
 export { accentStyle, isAccentColor } from './theme';
 export { Tooltip, TooltipProvider } from './tooltip';

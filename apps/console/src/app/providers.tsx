@@ -1,28 +1,17 @@
 'use client';
 
 import type { AppRouter } from '@portico/api';
+import { QUERY_DEFAULTS } from '@portico/ui';
 import { QueryClient, QueryClientProvider } from '@tanstack/react-query';
 import { createTRPCClient, httpBatchLink } from '@trpc/client';
 import { type ReactNode, useState } from 'react';
-import { errorCode, TRPCProvider } from '../lib/trpc';
+import { TRPCProvider } from '../lib/trpc';
 
 /** Longest GET URL a tRPC batch may use; well under the 8 KB many servers and proxies allow. */
 export const MAX_TRPC_URL_LENGTH = 2_000;
 
 function makeQueryClient(): QueryClient {
-  return new QueryClient({
-    defaultOptions: {
-      queries: {
-        staleTime: 5_000,
-        // Auth and permission failures will not fix themselves on a retry.
-        retry: (failures, error) => {
-          const code = errorCode(error);
-          if (code === 'UNAUTHORIZED' || code === 'FORBIDDEN' || code === 'NOT_FOUND') return false;
-          return failures < 2;
-        },
-      },
-    },
-  });
+  return new QueryClient({ defaultOptions: { queries: QUERY_DEFAULTS } });
 }
 
 /** One query client and tRPC client per browser tab; /trpc is proxied to the control plane. */

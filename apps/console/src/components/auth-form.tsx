@@ -8,21 +8,20 @@ import { ErrorAlert } from './ui';
 
 /**
  * The card form of the pages outside the console (sign in, set up, accept an invite). `form`
- * marks the fields submitted and gives the valid input or null.
+ * marks the fields submitted and gives the valid input or null; a valid input is sent with
+ * `mutation`, whose failure shows above the fields.
  */
 export function AuthForm<T>({
   title,
   subtitle,
   form,
-  onValid,
-  error,
+  mutation,
   children,
 }: {
   title: string;
   subtitle: string;
   form: Form & { submit: () => T | null };
-  onValid: (input: T) => void;
-  error: unknown;
+  mutation: { mutate: (input: T) => void; error: unknown };
   children: ReactNode;
 }) {
   return (
@@ -33,14 +32,14 @@ export function AuthForm<T>({
         onSubmit={(e) => {
           e.preventDefault();
           const input = form.submit();
-          if (input !== null) onValid(input);
+          if (input !== null) mutation.mutate(input);
         }}
       >
         <div>
           <h1>{title}</h1>
           <p>{subtitle}</p>
         </div>
-        <ErrorAlert error={error} />
+        <ErrorAlert error={mutation.error} />
         <FormScope form={form}>{children}</FormScope>
       </form>
     </div>

@@ -20,6 +20,20 @@ export function useCursorPages<C>() {
 
 export type CursorPages<C> = ReturnType<typeof useCursorPages<C>>;
 
+/** A filter of a cursor-paged list: the cursors belong to the old filter, so a change starts over. */
+export function usePageFilter(
+  pages: Pick<CursorPages<unknown>, 'reset'>,
+): [string, (value: string) => void] {
+  const [value, setValue] = useState('');
+  return [
+    value,
+    (next) => {
+      setValue(next);
+      pages.reset();
+    },
+  ];
+}
+
 /** Newer/Older buttons under a cursor-paged table. */
 export function CursorPager<C>({
   label,

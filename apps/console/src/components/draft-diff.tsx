@@ -1,8 +1,12 @@
 'use client';
 
+import type { ReactNode } from 'react';
 import type { RouterOutputs } from '../lib/trpc';
+import { ErrorAlert } from './ui';
 
-type Diff = Extract<RouterOutputs['config']['draftDiff'], { valid: true }>['diff'];
+type DraftDiff = RouterOutputs['config']['draftDiff'];
+type ValidDraft = Extract<DraftDiff, { valid: true }>;
+type Diff = ValidDraft['diff'];
 const KINDS = ['registries', 'services', 'apis', 'plans'] as const;
 const HEADINGS: Record<(typeof KINDS)[number], string> = {
   registries: 'Registries',
@@ -32,6 +36,29 @@ export function changeCount(diff: Diff): number {
   );
 }
 
+type DiffEntry = Diff[(typeof KINDS)[number]]['added'][number];
+
+/** An entity only one side has: its name, then each field with the value that side holds. */
+function OneSidedEntry({ entry, side }: { entry: DiffEntry; side: 'added' | 'removed' }) {
+  const added = side === 'added';
+  const tone = added ? 'diff-add' : 'diff-del';
+  return (
+    <li>
+      <span className={tone}>
+        {added ? '+' : '−'} {entry.name}
+      </span>{' '}
+      <span className="muted">{side}</span>
+      <ul className="diff-list">
+        {entry.fields.map((f) => (
+          <li key={f.path} className={`mono ${tone}`}>
+            {f.path}: {show(added ? f.after : f.before)}
+          </li>
+        ))}
+      </ul>
+    </li>
+  );
+}
+
 /** A snapshot diff as readable lines per kind: + added, − removed, ~ changed with field paths. */
 export function SnapshotDiffView({ diff }: { diff: Diff }) {
   if (diff.identical) return <p className="muted">No differences.</p>;
@@ -44,28 +71,10 @@ export function SnapshotDiffView({ diff }: { diff: Diff }) {
           <h3>{HEADINGS[kind]}</h3>
           <ul className="diff-list">
             {diff[kind].added.map((e) => (
-              <li key={`a${e.id}`}>
-                <span className="diff-add">+ {e.name}</span> <span className="muted">added</span>
-                <ul className="diff-list">
-                  {e.fields.map((f) => (
-                    <li key={f.path} className="mono diff-add">
-                      {f.path}: {show(f.after)}
-                    </li>
-                  ))}
-                </ul>
-              </li>
+              <OneSidedEntry key={`a${e.id}`} entry={e} side="added" />
             ))}
             {diff[kind].removed.map((e) => (
-              <li key={`r${e.id}`}>
-                <span className="diff-del">− {e.name}</span> <span className="muted">removed</span>
-                <ul className="diff-list">
-                  {e.fields.map((f) => (
-                    <li key={f.path} className="mono diff-del">
-                      {f.path}: {show(f.before)}
-                    </li>
-                  ))}
-                </ul>
-              </li>
+              <OneSidedEntry key={`r${e.id}`} entry={e} side="removed" />
             ))}
             {diff[kind].changed.map((e) => (
               <li key={`c${e.id}`}>
@@ -84,5 +93,37 @@ export function SnapshotDiffView({ diff }: { diff: Diff }) {
         </div>
       ))}
     </div>
+  );
+}
+
+/**
+ * A panel about the unpublished draft: loading, why it cannot be published (`blocked` leads the
+ * reasons), or what `children` make of a publishable draft.
+ */
+export function DraftPanel({
+  title,
+  draft,
+  blocked,
+  children,
+}: {
+  title: string;
+  draft: { error: unknown; isPending: boolean; data: DraftDiff | undefined };
+  blocked: string;
+  children: (draft: ValidDraft) => ReactNode;
+}) {
+  return (
+    <section className="panel">
+      <h2>{title}</h2>
+      <ErrorAlert error={draft.error} />
+      {draft.isPending ? (
+        <div className="skeleton" />
+      ) : draft.data?.valid === false ? (
+        <div className="alert">
+          {blocked}: {draft.data.issues.join('; ')}
+        </div>
+      ) : draft.data?.valid ? (
+        children(draft.data)
+      ) : null}
+    </section>
   );
 }

@@ -184,12 +184,30 @@ export function ListInput({
 export function Checkbox({ path, label }: { path: string; label: string }) {
   const form = useFormContext();
   return (
+    <CheckControl
+      label={label}
+      checked={form.get(path) === true}
+      onCheck={(checked) => form.set(path, checked)}
+    />
+  );
+}
+
+/**
+ * A labelled checkbox that is not one boolean of the draft: it switches a part of the form on or
+ * off, or picks a value into a list; `onCheck` decides what the draft stores.
+ */
+export function CheckControl({
+  label,
+  checked,
+  onCheck,
+}: {
+  label: ReactNode;
+  checked: boolean;
+  onCheck: (checked: boolean) => void;
+}) {
+  return (
     <label className="check">
-      <input
-        type="checkbox"
-        checked={form.get(path) === true}
-        onChange={(e) => form.set(path, e.target.checked)}
-      />
+      <input type="checkbox" checked={checked} onChange={(e) => onCheck(e.target.checked)} />
       {label}
     </label>
   );
@@ -311,18 +329,14 @@ export function CheckList({
   onChange: (selected: string[]) => void;
 }) {
   return options.map((o) => (
-    <label key={o.value} className="check">
-      <input
-        type="checkbox"
-        checked={selected.includes(o.value)}
-        onChange={(e) =>
-          onChange(
-            e.target.checked ? [...selected, o.value] : selected.filter((x) => x !== o.value),
-          )
-        }
-      />
-      {o.label}
-    </label>
+    <CheckControl
+      key={o.value}
+      label={o.label}
+      checked={selected.includes(o.value)}
+      onCheck={(checked) =>
+        onChange(checked ? [...selected, o.value] : selected.filter((x) => x !== o.value))
+      }
+    />
   ));
 }
 
@@ -344,4 +358,31 @@ export function withPlaceholder(
   options: readonly { value: string; label: string }[],
 ) {
   return [{ value: '', label: placeholder }, ...options];
+}
+
+/**
+ * A required choice of one of the operator's entities (a service, a consumer) by id; while there
+ * are none, the empty option says to create one first.
+ */
+export function EntitySelect({
+  path,
+  label,
+  noun,
+  rows,
+}: {
+  path: string;
+  label: string;
+  noun: string;
+  rows: readonly { id: string; name: string }[] | undefined;
+}) {
+  return (
+    <Select
+      path={path}
+      label={label}
+      options={withPlaceholder(
+        rows?.length ? `Choose a ${noun}` : `Create a ${noun} first`,
+        namedOptions(rows),
+      )}
+    />
+  );
 }

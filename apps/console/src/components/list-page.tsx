@@ -1,6 +1,7 @@
 'use client';
 
 import { type QueryKey, useQueryClient } from '@tanstack/react-query';
+import Link from 'next/link';
 import type { CSSProperties, ReactNode } from 'react';
 import { useSession } from './session';
 import { ConfirmButton } from './ui';
@@ -29,6 +30,25 @@ export function RowButton({
 }
 
 /** The page header's create button, for editors only. */
+/** A list's first cell: the entity's name, which may link to its page, over its description. */
+export function NameCell({
+  name,
+  description,
+  href,
+}: {
+  name: string;
+  description: string | null | undefined;
+  href?: string;
+}) {
+  const strong = <strong>{name}</strong>;
+  return (
+    <td>
+      {href ? <Link href={href}>{strong}</Link> : strong}
+      {description ? <div className="muted">{description}</div> : null}
+    </td>
+  );
+}
+
 export function NewButton({ label, onClick }: { label: string; onClick: () => void }) {
   const session = useSession();
   if (!session.canEdit) return null;

@@ -285,30 +285,33 @@ export function Pager({
   );
 }
 
-export function formatDate(value: string | Date | null | undefined): string {
-  if (!value) return '—';
-  const date = typeof value === 'string' ? new Date(value) : value;
-  return date.toLocaleString(undefined, {
-    year: 'numeric',
-    month: 'short',
-    day: 'numeric',
-    hour: '2-digit',
-    minute: '2-digit',
-  });
+/** A formatter of optional timestamps in the reader's locale; a missing one is shown as —. */
+function timestampFormat(
+  options: Intl.DateTimeFormatOptions,
+): (value: string | Date | null | undefined) => string {
+  return (value) => {
+    if (!value) return '—';
+    const date = typeof value === 'string' ? new Date(value) : value;
+    return date.toLocaleString(undefined, options);
+  };
 }
 
+export const formatDate = timestampFormat({
+  year: 'numeric',
+  month: 'short',
+  day: 'numeric',
+  hour: '2-digit',
+  minute: '2-digit',
+});
+
 /** Date and time to the second, for logs where minutes are too coarse. */
-export function formatTimeToSecond(value: string | Date | null | undefined): string {
-  if (!value) return '—';
-  const date = typeof value === 'string' ? new Date(value) : value;
-  return date.toLocaleString(undefined, {
-    month: 'short',
-    day: 'numeric',
-    hour: '2-digit',
-    minute: '2-digit',
-    second: '2-digit',
-  });
-}
+export const formatTimeToSecond = timestampFormat({
+  month: 'short',
+  day: 'numeric',
+  hour: '2-digit',
+  minute: '2-digit',
+  second: '2-digit',
+});
 
 export function timeAgo(value: string | Date | null | undefined, now = Date.now()): string {
   if (!value) return 'never';

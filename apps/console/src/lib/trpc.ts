@@ -10,15 +10,5 @@ export type RouterOutputs = inferRouterOutputs<AppRouter>;
 export type RouterInputs = inferRouterInputs<AppRouter>;
 export type ApiError = TRPCClientErrorLike<AppRouter>;
 
-/** The message a person can act on: the server's own, or a plain network failure. */
-export function errorMessage(error: unknown): string {
-  if (error instanceof Error && error.message) return error.message;
-  return 'the request failed; check your connection and try again';
-}
-
-/** tRPC error code of a failed call (UNAUTHORIZED, CONFLICT, …), when the server sent one. */
-export function errorCode(error: unknown): string | null {
-  if (typeof error !== 'object' || error === null || !('data' in error)) return null;
-  const data = (error as { data?: { code?: unknown } }).data;
-  return typeof data?.code === 'string' ? data.code : null;
-}
+// The console's request-error helpers are the ones the portal uses too.
+export { errorCode, errorMessage } from '@portico/ui';

@@ -1,13 +1,9 @@
 'use client';
 
+import type { ErrorPageProps } from '../components/page-props';
+
 /** The last resort when even the root layout failed: plain markup, no kit, no data. */
-export default function GlobalError({
-  error,
-  reset,
-}: {
-  error: Error & { digest?: string };
-  reset: () => void;
-}) {
+export default function GlobalError({ error, reset }: ErrorPageProps) {
   return (
     <html lang="en">
       <body

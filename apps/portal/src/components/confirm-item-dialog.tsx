@@ -1,9 +1,8 @@
 'use client';
 
-import { Alert, ConfirmDialog } from '@portico/ui';
+import { Alert, ConfirmDialog, errorMessage } from '@portico/ui';
 import { useRouter } from 'next/navigation';
 import type { ReactNode } from 'react';
-import { errorMessage } from '../lib/errors';
 
 /**
  * Asks before a destructive action on one item: open while there is an item, closed by clearing
@@ -15,8 +14,7 @@ export function ConfirmItemDialog<T>({
   title,
   description,
   confirmLabel,
-  busy,
-  error,
+  mutation,
   onConfirm,
 }: {
   item: T | null;
@@ -24,8 +22,8 @@ export function ConfirmItemDialog<T>({
   title: string;
   description: ReactNode;
   confirmLabel: string;
-  busy: boolean;
-  error: unknown;
+  /** The request the confirm button starts: the dialog shows it running, and why it failed. */
+  mutation: { isPending: boolean; error: unknown };
   onConfirm: (item: T) => void;
 }) {
   return (
@@ -36,12 +34,12 @@ export function ConfirmItemDialog<T>({
       description={description}
       confirmLabel={confirmLabel}
       destructive
-      busy={busy}
+      busy={mutation.isPending}
       onConfirm={() => {
         if (item !== null) onConfirm(item);
       }}
     >
-      {error ? <Alert>{errorMessage(error)}</Alert> : null}
+      {mutation.error ? <Alert>{errorMessage(mutation.error)}</Alert> : null}
     </ConfirmDialog>
   );
 }

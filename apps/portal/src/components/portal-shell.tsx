@@ -3,10 +3,11 @@
 import { AppShell, Button, type NavGroup } from '@portico/ui';
 import { useMutation } from '@tanstack/react-query';
 import Link from 'next/link';
-import { usePathname, useRouter } from 'next/navigation';
+import { usePathname } from 'next/navigation';
 import type { ReactNode } from 'react';
 import { useTRPC } from '../lib/trpc';
 import { Logo } from './logo';
+import { useLeaveAfterSessionChange } from './use-session-change';
 
 function isActive(pathname: string, href: string): boolean {
   return pathname === href || pathname.startsWith(`${href}/`);
@@ -25,14 +26,11 @@ export function PortalShell({
   children: ReactNode;
 }) {
   const pathname = usePathname();
-  const router = useRouter();
+  const leave = useLeaveAfterSessionChange();
   const trpc = useTRPC();
   const signOut = useMutation(
     trpc.portal.auth.signOut.mutationOptions({
-      onSuccess: () => {
-        router.replace('/sign-in');
-        router.refresh();
-      },
+      onSuccess: () => leave('/sign-in'),
     }),
   );
   const link = (href: string, label: string) => ({ href, label, active: isActive(pathname, href) });

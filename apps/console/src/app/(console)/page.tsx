@@ -2,10 +2,10 @@
 
 import { keepPreviousData, useQuery } from '@tanstack/react-query';
 import Link from 'next/link';
-import { useState } from 'react';
+import { type ReactNode, useState } from 'react';
 import { BarList, LineChart } from '../../components/charts';
 import { DataPlanesTable } from '../../components/data-planes-table';
-import { changeCount } from '../../components/draft-diff';
+import { changeCount, DraftPanel } from '../../components/draft-diff';
 import { ErrorAlert, PageHeader, Skeleton } from '../../components/ui';
 import { useSlidingWindow } from '../../components/use-window';
 import { useTRPC } from '../../lib/trpc';
@@ -21,6 +21,32 @@ type Range = keyof typeof RANGES;
 function fmt(n: number | null | undefined, unit = ''): string {
   if (n === null || n === undefined || Number.isNaN(n)) return '—';
   return `${Number.isInteger(n) ? n : n.toFixed(1)}${unit}`;
+}
+
+/** A ranked panel of the overview; `rows` is undefined while loading. */
+function TopPanel({
+  title,
+  testId,
+  error,
+  empty,
+  rows,
+  children,
+}: {
+  title: string;
+  testId?: string;
+  error: unknown;
+  empty: string;
+  rows: { label: string; value: number }[] | undefined;
+  children?: ReactNode;
+}) {
+  return (
+    <section className="panel" style={{ marginBottom: 0 }} data-testid={testId}>
+      <h2>{title}</h2>
+      <ErrorAlert error={error} />
+      {rows?.length === 0 ? <p className="muted">{empty}</p> : <BarList rows={rows ?? []} />}
+      {children}
+    </section>
+  );
 }
 
 export default function OverviewPage() {
@@ -120,62 +146,50 @@ export default function OverviewPage() {
       </div>
 
       <div className="grid cols-2" style={{ marginBottom: 16 }}>
-        <section className="panel" style={{ marginBottom: 0 }}>
-          <h2>Top consumers ({range})</h2>
-          <ErrorAlert error={top.error} />
-          {top.data?.length === 0 ? (
-            <p className="muted">No keyed traffic in this range.</p>
-          ) : (
-            <BarList
-              rows={(top.data ?? []).map((c) => ({
-                label: c.consumerName ?? `${c.consumerId} (deleted)`,
-                value: c.requests,
-              }))}
-            />
-          )}
+        <TopPanel
+          title={`Top consumers (${range})`}
+          error={top.error}
+          empty="No keyed traffic in this range."
+          rows={top.data?.map((c) => ({
+            label: c.consumerName ?? `${c.consumerId} (deleted)`,
+            value: c.requests,
+          }))}
+        >
           <p style={{ marginBottom: 0 }}>
             <Link href="/analytics">Open analytics →</Link>
           </p>
-        </section>
-        <section className="panel" style={{ marginBottom: 0 }} data-testid="top-apis">
-          <h2>Top APIs ({range})</h2>
-          <ErrorAlert error={topApis.error} />
-          {topApis.data?.length === 0 ? (
-            <p className="muted">No API traffic in this range.</p>
-          ) : (
-            <BarList
-              rows={(topApis.data ?? []).map((a) => ({
-                label: a.apiName ?? `${a.apiId} (deleted)`,
-                value: a.requests,
-              }))}
-            />
-          )}
-        </section>
+        </TopPanel>
+        <TopPanel
+          title={`Top APIs (${range})`}
+          testId="top-apis"
+          error={topApis.error}
+          empty="No API traffic in this range."
+          rows={topApis.data?.map((a) => ({
+            label: a.apiName ?? `${a.apiId} (deleted)`,
+            value: a.requests,
+          }))}
+        />
       </div>
 
-      <section className="panel">
-        <h2>Unpublished changes</h2>
-        <ErrorAlert error={draft.error} />
-        {draft.isPending ? (
-          <div className="skeleton" />
-        ) : draft.data?.valid === false ? (
-          <div className="alert">
-            The draft cannot be published yet: {draft.data.issues.join('; ')}
-          </div>
-        ) : draft.data?.valid ? (
-          draft.data.diff.identical ? (
+      <DraftPanel
+        title="Unpublished changes"
+        draft={draft}
+        blocked="The draft cannot be published yet"
+      >
+        {(valid) =>
+          valid.diff.identical ? (
             <p className="muted">
               Everything is published
-              {draft.data.latestVersion ? ` (v${draft.data.latestVersion})` : ''}.
+              {valid.latestVersion ? ` (v${valid.latestVersion})` : ''}.
             </p>
           ) : (
             <p>
-              <strong>{changeCount(draft.data.diff)}</strong> change(s) waiting.{' '}
+              <strong>{changeCount(valid.diff)}</strong> change(s) waiting.{' '}
               <Link href="/config">Review and publish →</Link>
             </p>
           )
-        ) : null}
-      </section>
+        }
+      </DraftPanel>
 
       <section>
         <h2>Data planes</h2>

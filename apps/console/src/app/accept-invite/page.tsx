@@ -31,8 +31,7 @@ export default function AcceptInvitePage() {
       title="Join Portico"
       subtitle="Accept your invitation: choose your name and a password."
       form={form}
-      onValid={(input) => accept.mutate(input)}
-      error={accept.error}
+      mutation={accept}
     >
       <TextInput path="token" label="Invite token" />
       <TextInput path="name" label="Your name" />

@@ -36,8 +36,7 @@ export default function SetupPage() {
       title="Set up Portico"
       subtitle="Create the first owner account. You can invite others afterwards."
       form={form}
-      onValid={(input) => setup.mutate(input)}
-      error={setup.error}
+      mutation={setup}
     >
       <TextInput path="name" label="Your name" autoComplete="name" />
       <TextInput path="email" label="Email" type="email" autoComplete="username" />

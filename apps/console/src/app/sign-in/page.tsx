@@ -36,13 +36,7 @@ export default function SignInPage() {
   }, [status.data, router]);
 
   return (
-    <AuthForm
-      title="Sign in to Portico"
-      subtitle="Operator console"
-      form={form}
-      onValid={(input) => signIn.mutate(input)}
-      error={signIn.error}
-    >
+    <AuthForm title="Sign in to Portico" subtitle="Operator console" form={form} mutation={signIn}>
       <TextInput path="email" label="Email" type="email" name="email" autoComplete="username" />
       <TextInput
         path="password"

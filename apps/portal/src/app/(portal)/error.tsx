@@ -1,15 +1,10 @@
 'use client';
 
 import { Button, EmptyState } from '@portico/ui';
+import type { ErrorPageProps } from '../../components/page-props';
 
 /** A page that failed to load says so and offers to try again; the digest traces it in the log. */
-export default function PortalError({
-  error,
-  reset,
-}: {
-  error: Error & { digest?: string };
-  reset: () => void;
-}) {
+export default function PortalError({ error, reset }: ErrorPageProps) {
   return (
     <EmptyState
       title="This page could not be loaded"

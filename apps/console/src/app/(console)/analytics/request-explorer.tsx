@@ -2,8 +2,9 @@
 
 import { useQuery } from '@tanstack/react-query';
 import { useState } from 'react';
-import { CursorPager, useCursorPages } from '../../../components/cursor-pager';
+import { CursorPager, useCursorPages, usePageFilter } from '../../../components/cursor-pager';
 import { ItemDialog } from '../../../components/dialogs';
+import { FilterSelect } from '../../../components/list-page';
 import { Table } from '../../../components/table';
 import { EmptyState, ErrorAlert, formatTimeToSecond, Skeleton } from '../../../components/ui';
 import { useTRPC } from '../../../lib/trpc';
@@ -22,8 +23,8 @@ export function RequestExplorer({
   consumerName: ReadonlyMap<string, string>;
 }) {
   const trpc = useTRPC();
-  const [statusClass, setStatusClass] = useState('');
   const pages = useCursorPages<string>();
+  const [statusClass, setStatusClass] = usePageFilter(pages);
   const { cursor } = pages;
   const requests = useQuery({
     ...trpc.usage.requests.queryOptions({
@@ -41,23 +42,15 @@ export function RequestExplorer({
       <div className="toolbar" style={{ justifyContent: 'space-between' }}>
         <h2 style={{ margin: 0 }}>Request explorer</h2>
         <span className="toolbar" style={{ margin: 0 }}>
-          <label htmlFor="status-class">Status</label>
-          <select
+          <FilterSelect
             id="status-class"
+            label="Status"
             value={statusClass}
-            onChange={(e) => {
-              setStatusClass(e.target.value);
-              pages.reset();
-            }}
+            onChange={setStatusClass}
+            all="All"
+            options={[2, 3, 4, 5].map((c) => ({ value: String(c), label: `${c}xx` }))}
             style={{ width: 120 }}
-          >
-            <option value="">All</option>
-            {[2, 3, 4, 5].map((c) => (
-              <option key={c} value={c}>
-                {c}xx
-              </option>
-            ))}
-          </select>
+          />
         </span>
       </div>
       <ErrorAlert error={requests.error} />

@@ -11,15 +11,15 @@ export const ZApiForm = ZApiFields.extend({
   mcp: ZApiFields.shape.mcp.nullable(),
 });
 
-export type Draft = {
-  name: string;
+/**
+ * The form's copy of an API: the view's plain fields as they are, the description as text, and the
+ * structured parts as the loose objects their field groups edit (the schema checks them on save).
+ */
+export type Draft = Pick<
+  ApiView,
+  'name' | 'version' | 'basePath' | 'hosts' | 'stripBasePath' | 'visibility' | 'serviceId'
+> & {
   description: string;
-  version: string;
-  basePath: string;
-  hosts: string[];
-  stripBasePath: boolean;
-  visibility: 'public' | 'private';
-  serviceId: string;
   auth: Record<string, unknown>;
   policies: Record<string, unknown>;
   routes: { name?: string; methods: string[]; path: string }[];

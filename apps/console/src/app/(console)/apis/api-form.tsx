@@ -3,12 +3,11 @@
 import { useMutation, useQuery } from '@tanstack/react-query';
 import {
   Checkbox,
+  EntitySelect,
   ListInput,
-  namedOptions,
   Select,
   TextInput,
   useForm,
-  withPlaceholder,
 } from '../../../components/fields';
 import { FormActions, MutationForm } from '../../../components/forms';
 import { useInvalidate } from '../../../components/list-page';
@@ -52,14 +51,7 @@ export function ApiForm({ api, onDone }: { api: ApiView | null; onDone: () => vo
       <div className="form-row">
         <TextInput path="name" label="Name" placeholder="orders-api" />
         <TextInput path="version" label="Version" />
-        <Select
-          path="serviceId"
-          label="Service"
-          options={withPlaceholder(
-            services.data?.length ? 'Choose a service' : 'Create a service first',
-            namedOptions(services.data),
-          )}
-        />
+        <EntitySelect path="serviceId" label="Service" noun="service" rows={services.data} />
       </div>
       <div className="form-row">
         <TextInput path="description" label="Description" />

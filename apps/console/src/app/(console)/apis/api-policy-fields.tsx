@@ -1,7 +1,13 @@
 'use client';
 
 import { ZCors } from '@portico/config';
-import { ListInput, NumberInput, RecordInput, useFormContext } from '../../../components/fields';
+import {
+  CheckControl,
+  ListInput,
+  NumberInput,
+  RecordInput,
+  useFormContext,
+} from '../../../components/fields';
 
 /** Policies: CORS, client IP rules and size limits, header transforms. */
 export function ApiPolicyFields({ hasCors }: { hasCors: boolean }) {
@@ -10,16 +16,11 @@ export function ApiPolicyFields({ hasCors }: { hasCors: boolean }) {
     <>
       <fieldset>
         <legend>CORS</legend>
-        <label className="check">
-          <input
-            type="checkbox"
-            checked={hasCors}
-            onChange={(e) =>
-              form.set('policies.cors', e.target.checked ? ZCors.parse({}) : undefined)
-            }
-          />
-          Answer CORS requests
-        </label>
+        <CheckControl
+          label="Answer CORS requests"
+          checked={hasCors}
+          onCheck={(checked) => form.set('policies.cors', checked ? ZCors.parse({}) : undefined)}
+        />
         {hasCors ? (
           <div className="form-row">
             <ListInput path="policies.cors.allowOrigins" label="Allowed origins" />

@@ -1,7 +1,7 @@
 'use client';
 
 import { ZRequestValidation } from '@portico/config';
-import { RecordInput, Select, useFormContext } from '../../../components/fields';
+import { CheckControl, RecordInput, Select, useFormContext } from '../../../components/fields';
 
 /**
  * OpenAPI request validation: off, report-only (forward and count what would be refused, the safe
@@ -19,20 +19,17 @@ export function ApiValidationFields({
   return (
     <fieldset>
       <legend>Request validation</legend>
-      <label className="check">
-        <input
-          type="checkbox"
-          checked={enabled}
-          onChange={(e) =>
-            form.set(
-              'policies.validation',
-              // Switched on, it starts report-only: nothing is refused until it is set to enforce.
-              e.target.checked ? ZRequestValidation.parse({ mode: 'report' }) : undefined,
-            )
-          }
-        />
-        Validate requests against the API's OpenAPI document
-      </label>
+      <CheckControl
+        label="Validate requests against the API's OpenAPI document"
+        checked={enabled}
+        onCheck={(checked) =>
+          form.set(
+            'policies.validation',
+            // Switched on, it starts report-only: nothing is refused until it is set to enforce.
+            checked ? ZRequestValidation.parse({ mode: 'report' }) : undefined,
+          )
+        }
+      />
       {!hasDocument ? (
         <p className="muted">
           This API has no OpenAPI document yet: import one (Import OpenAPI) before validating.

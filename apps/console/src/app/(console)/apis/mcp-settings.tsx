@@ -1,7 +1,13 @@
 'use client';
 
 import { ZMcpSettings } from '@portico/config';
-import { FieldsetError, ListInput, TextInput, useFormContext } from '../../../components/fields';
+import {
+  CheckControl,
+  FieldsetError,
+  ListInput,
+  TextInput,
+  useFormContext,
+} from '../../../components/fields';
 import type { Draft } from './api-draft';
 
 /**
@@ -15,16 +21,13 @@ export function McpSettings({ mcp, hasDocument }: { mcp: Draft['mcp']; hasDocume
   return (
     <fieldset>
       <legend>MCP</legend>
-      <label className="check">
-        <input
-          type="checkbox"
-          checked={enabled}
-          onChange={(e) =>
-            form.set('mcp', { ...ZMcpSettings.parse(mcp ?? {}), enabled: e.target.checked })
-          }
-        />
-        Serve this API to MCP clients (agents)
-      </label>
+      <CheckControl
+        label="Serve this API to MCP clients (agents)"
+        checked={enabled}
+        onCheck={(checked) =>
+          form.set('mcp', { ...ZMcpSettings.parse(mcp ?? {}), enabled: checked })
+        }
+      />
       {enabled ? (
         <>
           <div className="form-row">

@@ -12,6 +12,7 @@ import {
   Skeleton,
 } from '@portico/ui';
 import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
+import { developerColumn } from '../../../components/developer-column';
 import { useSession } from '../../../components/session';
 import { formatDate } from '../../../components/ui';
 import { errorMessage, type RouterOutputs, useTRPC } from '../../../lib/trpc';
@@ -44,16 +45,7 @@ export default function ApprovalsPage() {
   const failure = approveSignUp.error ?? rejectSignUp.error ?? approveSub.error ?? rejectSub.error;
 
   const signUpColumns: Column<SignUp>[] = [
-    {
-      id: 'who',
-      header: 'Developer',
-      cell: (u) => (
-        <div>
-          <div style={{ fontWeight: 600 }}>{u.name}</div>
-          <div className="pui-hint">{u.email}</div>
-        </div>
-      ),
-    },
+    developerColumn('who'),
     {
       id: 'email',
       header: 'Email',

@@ -2,7 +2,8 @@
 
 import { keepPreviousData, useQuery } from '@tanstack/react-query';
 import { Fragment, useState } from 'react';
-import { CursorPager, useCursorPages } from '../../../components/cursor-pager';
+import { CursorPager, useCursorPages, usePageFilter } from '../../../components/cursor-pager';
+import { FilterSelect } from '../../../components/list-page';
 import { EmptyState, ErrorAlert, formatDate, PageHeader, Skeleton } from '../../../components/ui';
 import { useTRPC } from '../../../lib/trpc';
 
@@ -33,9 +34,9 @@ function Json({ value }: { value: unknown }) {
 
 export default function AuditPage() {
   const trpc = useTRPC();
-  const [action, setAction] = useState('');
-  const [targetType, setTargetType] = useState('');
   const pages = useCursorPages<string>();
+  const [action, setAction] = usePageFilter(pages);
+  const [targetType, setTargetType] = usePageFilter(pages);
   const [open, setOpen] = useState<string | null>(null);
   const { cursor } = pages;
   const audit = useQuery({
@@ -60,29 +61,18 @@ export default function AuditPage() {
           id="audit-action"
           placeholder="e.g. api.update"
           value={action}
-          onChange={(e) => {
-            setAction(e.target.value);
-            pages.reset();
-          }}
+          onChange={(e) => setAction(e.target.value)}
           style={{ width: 200 }}
         />
-        <label htmlFor="audit-target">Target type</label>
-        <select
+        <FilterSelect
           id="audit-target"
+          label="Target type"
           value={targetType}
-          onChange={(e) => {
-            setTargetType(e.target.value);
-            pages.reset();
-          }}
+          onChange={setTargetType}
+          all="Any"
+          options={TARGET_TYPES.map((t) => ({ value: t, label: t }))}
           style={{ width: 180 }}
-        >
-          <option value="">Any</option>
-          {TARGET_TYPES.map((t) => (
-            <option key={t} value={t}>
-              {t}
-            </option>
-          ))}
-        </select>
+        />
       </div>
       <ErrorAlert error={audit.error} />
       {audit.isPending ? (

@@ -5,7 +5,7 @@ import { useState } from 'react';
 import { z } from 'zod';
 import { CursorPager, useCursorPages } from '../../../components/cursor-pager';
 import { DataPlanesTable } from '../../../components/data-planes-table';
-import { SnapshotDiffView, shortHash } from '../../../components/draft-diff';
+import { DraftPanel, SnapshotDiffView, shortHash } from '../../../components/draft-diff';
 import { TextInput, useForm } from '../../../components/fields';
 import { MutationForm } from '../../../components/forms';
 import { useInvalidate } from '../../../components/list-page';
@@ -90,27 +90,21 @@ export default function ConfigPage() {
         title="Config"
         description="Changes are drafts until published; gateways run published versions only."
       />
-      <section className="panel">
-        <h2>Pending changes</h2>
-        <ErrorAlert error={draft.error} />
-        {draft.isPending ? (
-          <div className="skeleton" />
-        ) : draft.data?.valid === false ? (
-          <div className="alert">The draft cannot be published: {draft.data.issues.join('; ')}</div>
-        ) : draft.data?.valid ? (
+      <DraftPanel title="Pending changes" draft={draft} blocked="The draft cannot be published">
+        {(valid) => (
           <>
-            {draft.data.diff.identical ? (
+            {valid.diff.identical ? (
               <p className="muted" data-testid="nothing-to-publish">
                 Nothing to publish: the draft matches{' '}
-                {draft.data.latestVersion ? `v${draft.data.latestVersion}` : 'the (empty) start'}.
+                {valid.latestVersion ? `v${valid.latestVersion}` : 'the (empty) start'}.
               </p>
             ) : (
-              <SnapshotDiffView diff={draft.data.diff} />
+              <SnapshotDiffView diff={valid.diff} />
             )}
-            {session.canEdit ? <PublishForm nothingToPublish={draft.data.diff.identical} /> : null}
+            {session.canEdit ? <PublishForm nothingToPublish={valid.diff.identical} /> : null}
           </>
-        ) : null}
-      </section>
+        )}
+      </DraftPanel>
 
       <section className="panel">
         <h2>Version history</h2>

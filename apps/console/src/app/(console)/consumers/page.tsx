@@ -8,6 +8,7 @@ import { TextInput, useForm } from '../../../components/fields';
 import { FormActions, MutationForm } from '../../../components/forms';
 import {
   EditDeleteActions,
+  NameCell,
   NewButton,
   RowButton,
   useInvalidate,
@@ -162,12 +163,7 @@ export default function ConsumersPage() {
         headers={['Name', 'Status', 'Created']}
         cells={(c) => (
           <>
-            <td>
-              <Link href={`/consumers/${c.id}`}>
-                <strong>{c.name}</strong>
-              </Link>
-              {c.description ? <div className="muted">{c.description}</div> : null}
-            </td>
+            <NameCell name={c.name} description={c.description} href={`/consumers/${c.id}`} />
             <td>
               <Badge tone={c.status === 'active' ? 'ok' : 'danger'}>{c.status}</Badge>
             </td>

@@ -11,6 +11,7 @@ import {
   Dialog,
   FormDialogFooter,
   PageHeader,
+  preventingDefault,
   SelectField,
   Skeleton,
   TextField,
@@ -18,6 +19,7 @@ import {
 } from '@portico/ui';
 import { keepPreviousData, useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
 import { Suspense, useState } from 'react';
+import { developerColumn } from '../../../components/developer-column';
 import { LIST_PAGE_SIZE, useListUrl } from '../../../components/paged-list';
 import { useSession } from '../../../components/session';
 import { formatDate } from '../../../components/ui';
@@ -134,16 +136,7 @@ function Developers() {
   const current = pending ? mutations[pending.action] : null;
 
   const columns: Column<Developer>[] = [
-    {
-      id: 'name',
-      header: 'Developer',
-      cell: (d) => (
-        <div>
-          <div style={{ fontWeight: 600 }}>{d.name}</div>
-          <div className="pui-hint">{d.email}</div>
-        </div>
-      ),
-    },
+    developerColumn('name'),
     {
       id: 'status',
       header: 'Status',
@@ -206,10 +199,7 @@ function Developers() {
         }}
       >
         <form
-          onSubmit={(event) => {
-            event.preventDefault();
-            setFilter('search', text.trim());
-          }}
+          onSubmit={preventingDefault(() => setFilter('search', text.trim()))}
           style={{ minWidth: 280 }}
         >
           <TextField

@@ -5,12 +5,11 @@ import { useState } from 'react';
 import { z } from 'zod';
 import { SecretShown } from '../../../components/dialogs';
 import {
+  EntitySelect,
   NumberInput,
   namedOptions,
-  Select,
   TextInput,
   useForm,
-  withPlaceholder,
 } from '../../../components/fields';
 import { FormActions, MutationForm } from '../../../components/forms';
 import { NewButton, useInvalidate } from '../../../components/list-page';
@@ -64,14 +63,7 @@ function CreateKeyForm({
         onCreated(result.clear);
       }}
     >
-      <Select
-        path="consumerId"
-        label="Consumer"
-        options={withPlaceholder(
-          consumers.data?.length ? 'Choose a consumer' : 'Create a consumer first',
-          namedOptions(consumers.data),
-        )}
-      />
+      <EntitySelect path="consumerId" label="Consumer" noun="consumer" rows={consumers.data} />
       <TextInput path="name" label="Key name" />
       <NumberInput path="expiresInDays" label="Expires in (days)" hint="Blank: never expires." />
       <FormActions onCancel={onCancel} submitLabel="Create key" disabled={create.isPending} />

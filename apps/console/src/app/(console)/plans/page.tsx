@@ -13,7 +13,12 @@ import {
   useForm,
 } from '../../../components/fields';
 import { FormActions, MutationForm } from '../../../components/forms';
-import { EditDeleteActions, NewButton, useInvalidate } from '../../../components/list-page';
+import {
+  EditDeleteActions,
+  NameCell,
+  NewButton,
+  useInvalidate,
+} from '../../../components/list-page';
 import { NO_FILTERS, PagedList, useListUrl } from '../../../components/paged-list';
 import { Badge, PageHeader } from '../../../components/ui';
 import { type RouterOutputs, useTRPC } from '../../../lib/trpc';
@@ -172,10 +177,7 @@ export default function PlansPage() {
         headers={['Name', 'Rate limit', 'Quota', 'APIs', 'Access']}
         cells={(p) => (
           <>
-            <td>
-              <strong>{p.name}</strong>
-              {p.description ? <div className="muted">{p.description}</div> : null}
-            </td>
+            <NameCell name={p.name} description={p.description} />
             <td>{p.rateLimit ? `${p.rateLimit.requests} / ${p.rateLimit.per}` : 'unlimited'}</td>
             <td>{p.quota ? `${p.quota.requests} / ${p.quota.per}` : '—'}</td>
             <td>{p.apiIds.map((id) => apiName.get(id) ?? id).join(', ') || '—'}</td>

@@ -6,13 +6,14 @@ import {
   Button,
   Card,
   CheckboxField,
+  fieldError,
   PageHeader,
   SelectField,
   Skeleton,
   TextField,
 } from '@portico/ui';
 import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
-import { useState } from 'react';
+import { type ChangeEvent, useState } from 'react';
 import { useSession } from '../../../components/session';
 import { errorMessage, type RouterOutputs, useTRPC } from '../../../lib/trpc';
 
@@ -23,12 +24,6 @@ const SIGN_UP_MODES = [
   { value: 'approval', label: 'Approval: an operator approves each sign-up' },
   { value: 'invite', label: 'Invite only: operators invite developers' },
 ];
-
-/** The field a server message names ("portalName: must not be empty"), for inline errors. */
-function fieldError(error: unknown, field: string): string | null {
-  const message = error ? errorMessage(error) : '';
-  return message.startsWith(`${field}: `) ? message.slice(field.length + 2) : null;
-}
 
 /** Operators choose how the developer portal looks, who may sign up and what it lists. */
 export default function PortalSettingsPage() {
@@ -76,21 +71,25 @@ function SettingsForm({
     accentColor: settings.accentColor,
     publicGatewayUrl: settings.publicGatewayUrl,
   });
-  const [listedApis, setListedApis] = useState(new Set(settings.listedApiIds));
-  const [listedPlans, setListedPlans] = useState(new Set(settings.listedPlanIds));
+  const [listed, setListed] = useState<Record<ListedKind, ReadonlySet<string>>>({
+    apis: new Set(settings.listedApiIds),
+    plans: new Set(settings.listedPlanIds),
+  });
+  const choices: Record<ListedKind, { id: string; label: string }[]> = { apis, plans };
   const save = useMutation(
     trpc.portalAdmin.settings.update.mutationOptions({
       onSuccess: () => queryClient.invalidateQueries({ queryKey: trpc.portalAdmin.pathKey() }),
     }),
   );
-  const toggle = (set: Set<string>, id: string, on: boolean) => {
-    const next = new Set(set);
-    if (on) next.add(id);
-    else next.delete(id);
-    return next;
-  };
   const readOnly = !session.canAdmin;
   const e = (field: string) => fieldError(save.error, field);
+  /** The props that bind a text field to one setting, with the server's message about it. */
+  const bindText = (key: 'portalName' | 'logoUrl' | 'publicGatewayUrl') => ({
+    value: form[key],
+    disabled: readOnly,
+    error: e(key),
+    onChange: (ev: ChangeEvent<HTMLInputElement>) => setForm({ ...form, [key]: ev.target.value }),
+  });
 
   return (
     <form
@@ -102,8 +101,8 @@ function SettingsForm({
           logoUrl: form.logoUrl.trim() || null,
           accentColor: form.accentColor,
           publicGatewayUrl: form.publicGatewayUrl,
-          listedApiIds: [...listedApis],
-          listedPlanIds: [...listedPlans],
+          listedApiIds: [...listed.apis],
+          listedPlanIds: [...listed.plans],
         });
       }}
     >
@@ -117,21 +116,12 @@ function SettingsForm({
       ) : null}
       <Card title="Branding">
         <div className="pui-form-grid">
-          <TextField
-            label="Portal name"
-            value={form.portalName}
-            disabled={readOnly}
-            error={e('portalName')}
-            onChange={(ev) => setForm({ ...form, portalName: ev.target.value })}
-          />
+          <TextField label="Portal name" {...bindText('portalName')} />
           <TextField
             label="Logo URL"
             placeholder="https://example.com/logo.svg"
-            value={form.logoUrl}
-            disabled={readOnly}
-            error={e('logoUrl')}
             hint="Shown in the portal's sidebar; leave empty for none."
-            onChange={(ev) => setForm({ ...form, logoUrl: ev.target.value })}
+            {...bindText('logoUrl')}
           />
           <div className="pui-field">
             <label className="pui-label" htmlFor="accent">
@@ -174,61 +164,22 @@ function SettingsForm({
           />
           <TextField
             label="Public gateway URL"
-            value={form.publicGatewayUrl}
-            disabled={readOnly}
-            error={e('publicGatewayUrl')}
             hint="What developers call, e.g. https://api.example.com; each API adds its base path."
-            onChange={(ev) => setForm({ ...form, publicGatewayUrl: ev.target.value })}
+            {...bindText('publicGatewayUrl')}
           />
         </div>
       </Card>
       <div className="pui-form-grid">
-        <Card
-          title={
-            <>
-              Listed APIs <Badge tone="info">{listedApis.size}</Badge>
-            </>
-          }
-        >
-          <p className="pui-muted" style={{ marginTop: 0 }}>
-            Only listed APIs appear in the portal and its machine-readable catalogue.
-          </p>
-          <div className="pui-check-list" data-testid="listed-apis">
-            {apis.length === 0 ? <span className="pui-muted">No APIs yet.</span> : null}
-            {apis.map((api) => (
-              <CheckboxField
-                key={api.id}
-                label={api.label}
-                checked={listedApis.has(api.id)}
-                disabled={readOnly}
-                onChange={(ev) => setListedApis(toggle(listedApis, api.id, ev.target.checked))}
-              />
-            ))}
-          </div>
-        </Card>
-        <Card
-          title={
-            <>
-              Listed plans <Badge tone="info">{listedPlans.size}</Badge>
-            </>
-          }
-        >
-          <p className="pui-muted" style={{ marginTop: 0 }}>
-            Developers can subscribe their apps only to listed plans.
-          </p>
-          <div className="pui-check-list" data-testid="listed-plans">
-            {plans.length === 0 ? <span className="pui-muted">No plans yet.</span> : null}
-            {plans.map((plan) => (
-              <CheckboxField
-                key={plan.id}
-                label={plan.label}
-                checked={listedPlans.has(plan.id)}
-                disabled={readOnly}
-                onChange={(ev) => setListedPlans(toggle(listedPlans, plan.id, ev.target.checked))}
-              />
-            ))}
-          </div>
-        </Card>
+        {LISTED_KINDS.map((kind) => (
+          <ListedCard
+            key={kind}
+            kind={kind}
+            items={choices[kind]}
+            listed={listed[kind]}
+            readOnly={readOnly}
+            onListed={(next) => setListed({ ...listed, [kind]: next })}
+          />
+        ))}
       </div>
       {readOnly ? null : (
         <Button type="submit" variant="primary" busy={save.isPending}>
@@ -236,5 +187,68 @@ function SettingsForm({
         </Button>
       )}
     </form>
+  );
+}
+
+type ListedKind = 'apis' | 'plans';
+const LISTED_KINDS: readonly ListedKind[] = ['apis', 'plans'];
+const LISTED_TEXT: Record<ListedKind, { title: string; note: string; none: string }> = {
+  apis: {
+    title: 'Listed APIs',
+    note: 'Only listed APIs appear in the portal and its machine-readable catalogue.',
+    none: 'No APIs yet.',
+  },
+  plans: {
+    title: 'Listed plans',
+    note: 'Developers can subscribe their apps only to listed plans.',
+    none: 'No plans yet.',
+  },
+};
+
+/** Which of the operator's APIs or plans the portal shows, ticked one by one. */
+function ListedCard({
+  kind,
+  items,
+  listed,
+  readOnly,
+  onListed,
+}: {
+  kind: ListedKind;
+  items: readonly { id: string; label: string }[];
+  listed: ReadonlySet<string>;
+  readOnly: boolean;
+  onListed: (listed: Set<string>) => void;
+}) {
+  const { title, note, none } = LISTED_TEXT[kind];
+  const toggle = (id: string, on: boolean) => {
+    const next = new Set(listed);
+    if (on) next.add(id);
+    else next.delete(id);
+    onListed(next);
+  };
+  return (
+    <Card
+      title={
+        <>
+          {title} <Badge tone="info">{listed.size}</Badge>
+        </>
+      }
+    >
+      <p className="pui-muted" style={{ marginTop: 0 }}>
+        {note}
+      </p>
+      <div className="pui-check-list" data-testid={`listed-${kind}`}>
+        {items.length === 0 ? <span className="pui-muted">{none}</span> : null}
+        {items.map((item) => (
+          <CheckboxField
+            key={item.id}
+            label={item.label}
+            checked={listed.has(item.id)}
+            disabled={readOnly}
+            onChange={(ev) => toggle(item.id, ev.target.checked)}
+          />
+        ))}
+      </div>
+    </Card>
   );
 }

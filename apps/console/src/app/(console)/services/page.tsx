@@ -5,6 +5,7 @@ import { useState } from 'react';
 import { EditorDialog, ItemDialog, useEditing } from '../../../components/dialogs';
 import {
   EditDeleteActions,
+  NameCell,
   NewButton,
   RowButton,
   useInvalidate,
@@ -52,10 +53,7 @@ export default function ServicesPage() {
         headers={['Name', 'Instances', 'Load balancing', 'Health checks']}
         cells={(s) => (
           <>
-            <td>
-              <strong>{s.name}</strong>
-              {s.description ? <div className="muted">{s.description}</div> : null}
-            </td>
+            <NameCell name={s.name} description={s.description} />
             <td>
               {s.discovery ? (
                 <>

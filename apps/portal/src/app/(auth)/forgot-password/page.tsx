@@ -1,12 +1,11 @@
 'use client';
 
-import { Alert, Button } from '@portico/ui';
+import { Alert, Button, fieldError, ProblemForm } from '@portico/ui';
 import { useMutation } from '@tanstack/react-query';
 import Link from 'next/link';
 import { useState } from 'react';
 import { EmailField } from '../../../components/account-fields';
 import { AuthCard } from '../../../components/auth-card';
-import { errorMessage, fieldError } from '../../../lib/errors';
 import { useTRPC } from '../../../lib/trpc';
 
 export default function ForgotPasswordPage() {
@@ -20,15 +19,10 @@ export default function ForgotPasswordPage() {
       footer={<Link href="/sign-in">Back to sign in</Link>}
     >
       {forgot.data ? <Alert tone="ok">{forgot.data.message}</Alert> : null}
-      {forgot.error && !fieldError(forgot.error, 'email') ? (
-        <Alert>{errorMessage(forgot.error)}</Alert>
-      ) : null}
-      <form
-        className="stack"
-        onSubmit={(event) => {
-          event.preventDefault();
-          forgot.mutate({ email });
-        }}
+      <ProblemForm
+        error={forgot.error}
+        fields={['email']}
+        onSubmit={() => forgot.mutate({ email })}
       >
         <EmailField
           label="Email"
@@ -39,7 +33,7 @@ export default function ForgotPasswordPage() {
         <Button type="submit" variant="primary" busy={forgot.isPending}>
           Send the link
         </Button>
-      </form>
+      </ProblemForm>
     </AuthCard>
   );
 }

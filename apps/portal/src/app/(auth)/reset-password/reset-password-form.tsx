@@ -1,13 +1,12 @@
 'use client';
 
-import { Alert, Button } from '@portico/ui';
+import { Alert, Button, fieldError, ProblemForm } from '@portico/ui';
 import { useMutation } from '@tanstack/react-query';
 import Link from 'next/link';
 import { useRouter } from 'next/navigation';
 import { useState } from 'react';
 import { PasswordField } from '../../../components/account-fields';
 import { AuthCard } from '../../../components/auth-card';
-import { errorMessage, fieldError } from '../../../lib/errors';
 import { useTRPC } from '../../../lib/trpc';
 
 export function ResetPasswordForm({ token }: { token: string | null }) {
@@ -37,13 +36,10 @@ export function ResetPasswordForm({ token }: { token: string | null }) {
       title="Choose a new password"
       footer={<Link href="/forgot-password">Ask for a new link</Link>}
     >
-      {reset.error && !fieldError(reset.error, 'password') ? (
-        <Alert>{errorMessage(reset.error)}</Alert>
-      ) : null}
-      <form
-        className="stack"
-        onSubmit={(event) => {
-          event.preventDefault();
+      <ProblemForm
+        error={reset.error}
+        fields={['password']}
+        onSubmit={() => {
           if (!mismatch) reset.mutate({ token, password });
         }}
       >
@@ -58,7 +54,7 @@ export function ResetPasswordForm({ token }: { token: string | null }) {
         <Button type="submit" variant="primary" busy={reset.isPending} disabled={Boolean(mismatch)}>
           Save the new password
         </Button>
-      </form>
+      </ProblemForm>
     </AuthCard>
   );
 }

@@ -1,13 +1,12 @@
 'use client';
 
-import { Alert, Button } from '@portico/ui';
+import { Alert, Button, fieldError, ProblemForm } from '@portico/ui';
 import { useMutation } from '@tanstack/react-query';
 import Link from 'next/link';
-import { useRouter } from 'next/navigation';
 import { useState } from 'react';
 import { EmailField, PasswordField } from '../../../components/account-fields';
 import { AuthCard } from '../../../components/auth-card';
-import { errorMessage, fieldError } from '../../../lib/errors';
+import { useLeaveAfterSessionChange } from '../../../components/use-session-change';
 import { useTRPC } from '../../../lib/trpc';
 
 export function SignInForm({
@@ -20,15 +19,12 @@ export function SignInForm({
   notice: string | null;
 }) {
   const trpc = useTRPC();
-  const router = useRouter();
+  const leave = useLeaveAfterSessionChange();
   const [email, setEmail] = useState(initialEmail);
   const [password, setPassword] = useState('');
   const signIn = useMutation(
     trpc.portal.auth.signIn.mutationOptions({
-      onSuccess: () => {
-        router.replace(next);
-        router.refresh();
-      },
+      onSuccess: () => leave(next),
     }),
   );
   const emailError = fieldError(signIn.error, 'email');
@@ -44,15 +40,10 @@ export function SignInForm({
       }
     >
       {notice ? <Alert tone="ok">{notice}</Alert> : null}
-      {signIn.error && !emailError && !passwordError ? (
-        <Alert>{errorMessage(signIn.error)}</Alert>
-      ) : null}
-      <form
-        className="stack"
-        onSubmit={(event) => {
-          event.preventDefault();
-          signIn.mutate({ email, password });
-        }}
+      <ProblemForm
+        error={signIn.error}
+        fields={['email', 'password']}
+        onSubmit={() => signIn.mutate({ email, password })}
       >
         <EmailField
           label="Email"
@@ -77,7 +68,7 @@ export function SignInForm({
             Sign in
           </Button>
         </div>
-      </form>
+      </ProblemForm>
     </AuthCard>
   );
 }

@@ -1,12 +1,11 @@
 'use client';
 
-import { Alert, Button, TextField } from '@portico/ui';
+import { Alert, Button, errorMessage, fieldError, ProblemForm, TextField } from '@portico/ui';
 import { useMutation } from '@tanstack/react-query';
 import Link from 'next/link';
 import { useState } from 'react';
 import { EmailField, PasswordField } from '../../../components/account-fields';
 import { AuthCard } from '../../../components/auth-card';
-import { errorMessage, fieldError } from '../../../lib/errors';
 import { useTRPC } from '../../../lib/trpc';
 
 type Mode = 'open' | 'approval' | 'invite';
@@ -80,18 +79,12 @@ export function SignUpForm({
       }
     >
       {note ? <Alert tone="info">{note}</Alert> : null}
-      {signUp.error &&
-      !fieldError(signUp.error, 'email') &&
-      !fieldError(signUp.error, 'password') &&
-      !fieldError(signUp.error, 'name') ? (
-        <Alert>{errorMessage(signUp.error)}</Alert>
-      ) : null}
-      <form
-        className="stack"
-        onSubmit={(event) => {
-          event.preventDefault();
-          signUp.mutate({ name, email, password, ...(inviteToken ? { inviteToken } : {}) });
-        }}
+      <ProblemForm
+        error={signUp.error}
+        fields={['email', 'password', 'name']}
+        onSubmit={() =>
+          signUp.mutate({ name, email, password, ...(inviteToken ? { inviteToken } : {}) })
+        }
       >
         <TextField
           label="Name"
@@ -120,7 +113,7 @@ export function SignUpForm({
         <Button type="submit" variant="primary" busy={signUp.isPending}>
           Create account
         </Button>
-      </form>
+      </ProblemForm>
     </AuthCard>
   );
 }

@@ -1,12 +1,11 @@
 'use client';
 
-import { Alert, Button, Skeleton } from '@portico/ui';
+import { Alert, Button, errorMessage, Skeleton } from '@portico/ui';
 import { useMutation } from '@tanstack/react-query';
 import Link from 'next/link';
 import { useRouter } from 'next/navigation';
 import { useEffect, useRef } from 'react';
 import { AuthCard } from '../../../components/auth-card';
-import { errorMessage } from '../../../lib/errors';
 import { useTRPC } from '../../../lib/trpc';
 
 /**

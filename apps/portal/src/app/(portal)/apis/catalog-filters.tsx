@@ -1,6 +1,6 @@
 'use client';
 
-import { Button, SelectField, TextField } from '@portico/ui';
+import { Button, preventingDefault, SelectField, TextField } from '@portico/ui';
 import { usePathname, useRouter } from 'next/navigation';
 import { useEffect, useState } from 'react';
 
@@ -35,13 +35,7 @@ export function CatalogFilters({
   });
   return (
     <search>
-      <form
-        className="filters"
-        onSubmit={(event) => {
-          event.preventDefault();
-          go({ search: text });
-        }}
-      >
+      <form className="filters" onSubmit={preventingDefault(() => go({ search: text }))}>
         <div className="grow">
           <TextField
             label="Search"

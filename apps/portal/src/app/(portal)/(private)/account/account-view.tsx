@@ -1,11 +1,18 @@
 'use client';
 
-import { Alert, Button, Card, ConfirmDialog, TextField } from '@portico/ui';
+import {
+  Button,
+  Card,
+  ConfirmDialog,
+  FormProblem,
+  fieldError,
+  ProblemForm,
+  TextField,
+} from '@portico/ui';
 import { useMutation } from '@tanstack/react-query';
-import { useRouter } from 'next/navigation';
 import { useState } from 'react';
 import { PasswordField } from '../../../../components/account-fields';
-import { errorMessage, fieldError } from '../../../../lib/errors';
+import { useLeaveAfterSessionChange } from '../../../../components/use-session-change';
 import { dateTime } from '../../../../lib/format';
 import { useTRPC } from '../../../../lib/trpc';
 
@@ -50,18 +57,11 @@ function ChangePassword() {
   );
   return (
     <Card title="Change password">
-      {change.error &&
-      !fieldError(change.error, 'currentPassword') &&
-      !fieldError(change.error, 'newPassword') ? (
-        <Alert>{errorMessage(change.error)}</Alert>
-      ) : null}
-      <form
-        className="stack"
+      <ProblemForm
+        error={change.error}
+        fields={['currentPassword', 'newPassword']}
         style={{ maxWidth: 420 }}
-        onSubmit={(event) => {
-          event.preventDefault();
-          change.mutate({ currentPassword, newPassword });
-        }}
+        onSubmit={() => change.mutate({ currentPassword, newPassword })}
       >
         <PasswordField
           label="Current password"
@@ -82,22 +82,19 @@ function ChangePassword() {
             Change password
           </Button>
         </div>
-      </form>
+      </ProblemForm>
     </Card>
   );
 }
 
 function DeleteAccount() {
   const trpc = useTRPC();
-  const router = useRouter();
+  const leave = useLeaveAfterSessionChange();
   const [open, setOpen] = useState(false);
   const [password, setPassword] = useState('');
   const remove = useMutation(
     trpc.portal.auth.deleteAccount.mutationOptions({
-      onSuccess: () => {
-        router.replace('/apis');
-        router.refresh();
-      },
+      onSuccess: () => leave('/apis'),
     }),
   );
   return (
@@ -126,9 +123,7 @@ function DeleteAccount() {
           error={fieldError(remove.error, 'password')}
           onChange={(e) => setPassword(e.target.value)}
         />
-        {remove.error && !fieldError(remove.error, 'password') ? (
-          <Alert>{errorMessage(remove.error)}</Alert>
-        ) : null}
+        <FormProblem error={remove.error} fields={['password']} />
       </ConfirmDialog>
     </Card>
   );

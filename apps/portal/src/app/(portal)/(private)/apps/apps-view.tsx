@@ -9,7 +9,9 @@ import {
   Dialog,
   EmptyState,
   FormDialogFooter,
+  fieldError,
   Menu,
+  ProblemForm,
   TextAreaField,
   TextField,
 } from '@portico/ui';
@@ -18,8 +20,6 @@ import Link from 'next/link';
 import { useRouter } from 'next/navigation';
 import { useState } from 'react';
 import { ConfirmItemDialog, useCloseThenRefresh } from '../../../../components/confirm-item-dialog';
-import { FormError } from '../../../../components/form-error';
-import { fieldError } from '../../../../lib/errors';
 import { relativeTime } from '../../../../lib/format';
 import { useTRPC } from '../../../../lib/trpc';
 
@@ -108,25 +108,16 @@ export function AppsView({ apps, paging }: { apps: AppRow[]; paging: AppsPaging 
     },
   ];
 
+  const newApp = (
+    <Button variant="primary" onClick={() => setCreating(true)}>
+      New app
+    </Button>
+  );
   return (
     <>
-      <Card
-        title="Your apps"
-        actions={
-          <Button variant="primary" onClick={() => setCreating(true)}>
-            New app
-          </Button>
-        }
-      >
+      <Card title="Your apps" actions={newApp}>
         {apps.length === 0 && paging.index === 0 ? (
-          <EmptyState
-            title="Create your first app"
-            action={
-              <Button variant="primary" onClick={() => setCreating(true)}>
-                New app
-              </Button>
-            }
-          >
+          <EmptyState title="Create your first app" action={newApp}>
             Subscribe it to a plan, then create a key to call the APIs.
           </EmptyState>
         ) : (
@@ -209,12 +200,11 @@ function AppFormDialog({
         />
       }
     >
-      <FormError error={mutation.error} field="name" />
-      <form
+      <ProblemForm
         id="app-form"
-        className="stack"
-        onSubmit={(event) => {
-          event.preventDefault();
+        error={mutation.error}
+        fields={['name']}
+        onSubmit={() => {
           const desc = description.trim() || undefined;
           if (app) update.mutate({ id: app.id, name, description: desc ?? null });
           else create.mutate({ name, ...(desc ? { description: desc } : {}) });
@@ -234,7 +224,7 @@ function AppFormDialog({
           value={description}
           onChange={(e) => setDescription(e.target.value)}
         />
-      </form>
+      </ProblemForm>
     </Dialog>
   );
 }
@@ -250,8 +240,7 @@ function DeleteAppDialog({ app, onClose }: { app: AppRow | null; onClose: () => 
       title={`Delete ${app?.name ?? 'app'}?`}
       description="Its keys stop working at once and its subscriptions end. This cannot be undone."
       confirmLabel="Delete app"
-      busy={remove.isPending}
-      error={remove.error}
+      mutation={remove}
       onConfirm={(row) => remove.mutate({ id: row.id })}
     />
   );

@@ -5,6 +5,7 @@ import {
   BarChart,
   Card,
   EmptyState,
+  errorMessage,
   Meter,
   SelectField,
   Skeleton,
@@ -13,7 +14,6 @@ import {
 } from '@portico/ui';
 import { useQuery } from '@tanstack/react-query';
 import { usePathname, useRouter } from 'next/navigation';
-import { errorMessage } from '../../../../lib/errors';
 import { count, dateTime } from '../../../../lib/format';
 import { useTRPC } from '../../../../lib/trpc';
 import { WINDOWS, type Window } from './usage-windows';

@@ -1,9 +1,8 @@
 'use client';
 
-import { type CredentialRow, CredentialsSection } from '@portico/ui';
+import { type CredentialRow, CredentialsSection, errorMessage } from '@portico/ui';
 import { useMutation } from '@tanstack/react-query';
 import { useRouter } from 'next/navigation';
-import { errorMessage } from '../../../../../lib/errors';
 import { useTRPC } from '../../../../../lib/trpc';
 
 /**

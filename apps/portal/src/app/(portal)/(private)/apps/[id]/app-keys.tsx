@@ -9,9 +9,15 @@ import {
   type Column,
   DataTable,
   Dialog,
+  EXPIRY_OPTIONS,
+  ExpiryField,
+  errorMessage,
   FormDialogFooter,
+  fieldError,
   Menu,
+  ProblemForm,
   SelectField,
+  type SelectOption,
   TextField,
 } from '@portico/ui';
 import { useMutation } from '@tanstack/react-query';
@@ -21,8 +27,6 @@ import {
   ConfirmItemDialog,
   useCloseThenRefresh,
 } from '../../../../../components/confirm-item-dialog';
-import { FormError } from '../../../../../components/form-error';
-import { errorMessage, fieldError } from '../../../../../lib/errors';
 import { dateTime, relativeTime, toDate } from '../../../../../lib/format';
 import { rememberKey } from '../../../../../lib/recent-keys';
 import { useTRPC } from '../../../../../lib/trpc';
@@ -38,12 +42,11 @@ export interface KeyRow {
   rotatedFrom: string | null;
 }
 
-const EXPIRY_OPTIONS = [
+/** Keys may also be short-lived, for a trial or a demo. */
+const KEY_EXPIRY_OPTIONS: SelectOption[] = [
   { value: '', label: 'Never' },
   { value: String(7 * 86_400), label: 'In 7 days' },
-  { value: String(30 * 86_400), label: 'In 30 days' },
-  { value: String(90 * 86_400), label: 'In 90 days' },
-  { value: String(365 * 86_400), label: 'In a year' },
+  ...EXPIRY_OPTIONS.filter((option) => option.value !== ''),
 ];
 
 const GRACE_OPTIONS = [
@@ -283,18 +286,17 @@ function CreateKeyDialog({
         />
       }
     >
-      <FormError error={create.error} field="name" />
-      <form
+      <ProblemForm
         id="key-form"
-        className="stack"
-        onSubmit={(event) => {
-          event.preventDefault();
+        error={create.error}
+        fields={['name']}
+        onSubmit={() =>
           create.mutate({
             appId,
             name,
             ...(expiry ? { expiresInSeconds: Number(expiry) } : {}),
-          });
-        }}
+          })
+        }
       >
         <TextField
           label="Name"
@@ -304,13 +306,8 @@ function CreateKeyDialog({
           error={fieldError(create.error, 'name')}
           onChange={(e) => setName(e.target.value)}
         />
-        <SelectField
-          label="Expires"
-          options={EXPIRY_OPTIONS}
-          value={expiry}
-          onChange={(e) => setExpiry(e.target.value)}
-        />
-      </form>
+        <ExpiryField options={KEY_EXPIRY_OPTIONS} value={expiry} onValue={setExpiry} />
+      </ProblemForm>
     </Dialog>
   );
 }
@@ -384,8 +381,7 @@ function RevokeKeyDialog({ keyRow, onClose }: { keyRow: KeyRow | null; onClose: 
       title={`Revoke ${keyRow?.name ?? 'key'} (${keyRow?.start ?? ''}…)?`}
       description="Calls with this key are refused within a second, on every gateway. This cannot be undone."
       confirmLabel="Revoke key"
-      busy={revoke.isPending}
-      error={revoke.error}
+      mutation={revoke}
       onConfirm={(row) => revoke.mutate({ id: row.id })}
     />
   );

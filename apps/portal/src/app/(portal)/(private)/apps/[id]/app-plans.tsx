@@ -1,24 +1,18 @@
 'use client';
 
-import { Alert, Badge, Button, Card, EmptyState } from '@portico/ui';
+import { Alert, Badge, Button, Card, EmptyState, errorMessage } from '@portico/ui';
 import { useMutation } from '@tanstack/react-query';
 import Link from 'next/link';
 import { useRouter } from 'next/navigation';
 import { useState } from 'react';
 import { ConfirmItemDialog } from '../../../../../components/confirm-item-dialog';
-import { errorMessage } from '../../../../../lib/errors';
 import { perPeriod } from '../../../../../lib/format';
-import { useTRPC } from '../../../../../lib/trpc';
+import { type RouterOutputs, useTRPC } from '../../../../../lib/trpc';
 
-export interface PlanOption {
-  id: string;
-  name: string;
-  description: string | null;
-  rateLimit: { requests: number; per: string } | null;
-  quota: { requests: number; per: string } | null;
-  approvalRequired: boolean;
+/** A listed plan as the catalogue serves it, with its APIs by name. */
+export type PlanOption = Omit<RouterOutputs['portal']['catalog']['plans'][number], 'apis'> & {
   apis: string[];
-}
+};
 
 export interface SubscriptionRow {
   id: string;
@@ -142,8 +136,7 @@ export function AppPlans({
         title={`Cancel ${cancelling?.planName ?? ''}?`}
         description="Keys of this app stop reaching the plan's APIs at once. You can subscribe again later."
         confirmLabel="Cancel subscription"
-        busy={cancel.isPending}
-        error={cancel.error}
+        mutation={cancel}
         onConfirm={(row) => cancel.mutate({ subscriptionId: row.id })}
       />
     </Card>

@@ -20,3 +20,16 @@ export function fieldError(error: unknown, field: string): string | null {
   const prefix = `${field}: `;
   return message.startsWith(prefix) ? message.slice(prefix.length) : null;
 }
+
+/**
+ * The query defaults both apps give their query client: a short stale time, and no retry of
+ * auth and permission failures, which will not fix themselves on a retry.
+ */
+export const QUERY_DEFAULTS = {
+  staleTime: 5_000,
+  retry: (failures: number, error: unknown): boolean => {
+    const code = errorCode(error);
+    if (code === 'UNAUTHORIZED' || code === 'FORBIDDEN' || code === 'NOT_FOUND') return false;
+    return failures < 2;
+  },
+};
