@@ -2,7 +2,9 @@ import type { Metadata } from 'next';
 import type { ReactNode } from 'react';
 import { Providers } from './providers';
 import '@portico/ui/styles.css';
+import '@portico/ui/styles-layout.css';
 import './globals.css';
+import './components.css';
 
 export const metadata: Metadata = {
   title: 'Portico console',

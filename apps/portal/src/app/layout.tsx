@@ -1,4 +1,5 @@
 import '@portico/ui/styles.css';
+import '@portico/ui/styles-layout.css';
 import './globals.css';
 import { accentStyle } from '@portico/ui';
 import type { Metadata } from 'next';
