@@ -106,16 +106,27 @@ describe.each(['open', 'closed'] as const)('Redis paused for 5 s mid-run (%s pol
       let local = 0;
       let charged = 0;
       let peers = 0;
-      for (const gw of gateways) {
-        for (const view of (await workerViews(gw.statusUrl, WORKERS)).values()) {
-          local += metric(
-            view.metrics,
-            'portico_limiter_decisions_total{source="local",result="allowed"}',
-          );
-          charged += metric(view.metrics, 'portico_limiter_fail_open_charged_total');
-          peers = Math.max(peers, metric(view.metrics, 'portico_limiter_live_processes'));
+      // The live-process gauge is what each process's latest heartbeat answered; the heartbeats
+      // queued during the pause are answered first after it, each seeing only the entries not yet
+      // aged out, so the gauge is read again until a fresh round of heartbeats came back.
+      const peersDeadline = performance.now() + 10_000;
+      do {
+        local = 0;
+        charged = 0;
+        peers = 0;
+        for (const gw of gateways) {
+          for (const view of (await workerViews(gw.statusUrl, WORKERS)).values()) {
+            local += metric(
+              view.metrics,
+              'portico_limiter_decisions_total{source="local",result="allowed"}',
+            );
+            charged += metric(view.metrics, 'portico_limiter_fail_open_charged_total');
+            peers = Math.max(peers, metric(view.metrics, 'portico_limiter_live_processes'));
+          }
         }
-      }
+        if (peers === GATEWAYS * WORKERS) break;
+        await new Promise((resolve) => setTimeout(resolve, 250));
+      } while (performance.now() < peersDeadline);
       // What Redis admitted in the last second before the pause: a generous measure of the
       // admissions between the stalest process's last answer and the outage, which is what the
       // published bound allows beyond the quota.
