@@ -118,15 +118,36 @@ async function main(): Promise<void> {
   await worker.drain(30_000);
   worker.pause();
 
-  // Warm every path (connections, JIT) before measuring.
+  // Warm every target before measuring: the Node ones need their JIT and heap settled, and each
+  // proxy opens upstream connections as concurrency asks, so the warm-up uses the measured
+  // connection count. Unwarmed, a Node target's first round measured its warm-up (a p99 of
+  // 35-65 ms where later rounds gave 8-12).
   const warm = Math.max(2, Math.round(SECONDS / 3));
   const warmRun = (url: string, headers: Record<string, string>) =>
     execFileSync(
       'wrk',
-      wrkArgs({ url, headers, threads: 2, connections: 16, seconds: warm, latency: false }),
+      wrkArgs({
+        url,
+        headers,
+        threads: 2,
+        connections: CONNECTIONS,
+        seconds: warm,
+        latency: false,
+      }),
       { stdio: 'ignore' },
     );
+  warmRun(`http://127.0.0.1:${nginxPort}/items`, {});
+  warmRun(`http://127.0.0.1:${fastifyPort}/items`, {});
+  warmRun(`http://127.0.0.1:${caddyPort}/items`, {});
+  warmRun(`http://127.0.0.1:${haproxyPort}/items`, {});
   warmRun(`http://127.0.0.1:${gatewayPort}/bench/items`, keyHeader);
+  warmRun(`http://127.0.0.1:${gatewayPort}/open/items`, {});
+  if (replicas !== null)
+    await wrkAcross(
+      replicas.ports.map((port) => `http://127.0.0.1:${port}/bench/items`),
+      { 'x-api-key': replicas.key },
+      { connections: CONNECTIONS, seconds: warm },
+    );
 
   const memoryBefore = rssMb(gateway.child.pid ?? 0);
   console.log(
