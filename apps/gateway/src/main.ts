@@ -5,6 +5,7 @@ import { join } from 'node:path';
 import { createAnalyticsRecorder, noopAnalyticsRecorder } from '@portico/analytics';
 import { limiterKeyPrefixOf, queuePrefixOf, responseCacheKeyPrefixOf } from '@portico/config';
 import { connectRedis, redisConnectionSettings } from '@portico/config/redis';
+import { deferredLogger, stderrLog } from './deferred-logger';
 import { loadGatewayEnv } from './env';
 import { createGateway } from './gateway';
 import { createLimiter, limiterRedisOptions } from './limits/index';
@@ -134,9 +135,13 @@ async function runWorker(): Promise<void> {
     ? connectRedis(redisSettings, { ...responseCacheRedisOptions, lazyConnect: false })
     : null;
   cacheRedis?.on('error', () => undefined);
+  // The recorder is built before the gateway whose logger it shares; its messages then come out
+  // as the gateway's own JSON lines, at LOG_LEVEL.
+  const analyticsLog = deferredLogger(stderrLog);
   const analytics =
     env.PORTICO_ANALYTICS_ENABLED && redisSettings
       ? createAnalyticsRecorder({
+          logger: analyticsLog.logger,
           connection: redisSettings,
           nodeId,
           prefix: env.PORTICO_QUEUE_PREFIX ?? queuePrefixOf(redisPrefix.prefix),
@@ -167,6 +172,7 @@ async function runWorker(): Promise<void> {
         env.PORTICO_GATEWAY_CACHE_REDIS_PREFIX ?? responseCacheKeyPrefixOf(redisPrefix.prefix),
     },
   });
+  analyticsLog.attach(gateway.proxy.log);
   await gateway.start();
   await gateway.proxy.listen({
     port: env.PORTICO_GATEWAY_PORT,
