@@ -1,10 +1,9 @@
 import { type ChildProcess, spawn } from 'node:child_process';
 import { once } from 'node:events';
 import { mkdtemp, rm } from 'node:fs/promises';
-import { connect } from 'node:net';
+import { connect, createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { freePort } from './free-port';
 import { waitFor } from './wait-for';
 
 /** PING over a raw socket: true on +PONG (no client library, so nothing retries behind our back). */
@@ -25,6 +24,65 @@ export function answersPing(port: number): Promise<boolean> {
   });
 }
 
+/** Sends one inline command over a raw socket and resolves with the reply's text ('' on failure). */
+function rawCommand(port: number, command: string): Promise<string> {
+  return new Promise((resolve) => {
+    const socket = connect({ host: '127.0.0.1', port });
+    let reply = '';
+    socket.setTimeout(1_000);
+    socket.on('connect', () => socket.write(`${command}\r\n`));
+    socket.on('data', (data) => {
+      reply += data.toString();
+      // A bulk reply ($<length>) is complete once its length is in; anything else is one line.
+      const bulk = /^\$(\d+)\r\n/.exec(reply);
+      if (bulk === null || reply.length >= bulk[0].length + Number(bulk[1])) {
+        resolve(reply);
+        socket.destroy();
+      }
+    });
+    socket.on('error', () => resolve(''));
+    socket.on('timeout', () => {
+      resolve('');
+      socket.destroy();
+    });
+  });
+}
+
+/** The pid of the redis-server answering on `port` (from INFO server); null when none answers. */
+async function redisPidOn(port: number): Promise<number | null> {
+  const match = /process_id:(\d+)/.exec(await rawCommand(port, 'INFO server'));
+  return match ? Number(match[1]) : null;
+}
+
+/** Whether a loopback listener can take `port` now. */
+async function bindable(port: number): Promise<boolean> {
+  const server = createServer();
+  const listening = new Promise<boolean>((resolve) => {
+    server.once('listening', () => resolve(true));
+    server.once('error', () => resolve(false));
+  });
+  server.listen(port, '127.0.0.1');
+  const ok = await listening;
+  if (ok) await new Promise((resolve) => server.close(resolve));
+  return ok;
+}
+
+/**
+ * Ports for the test's redis-servers: below the kernel's ephemeral range (32768-60999 here),
+ * where port-0 listeners (`freePort`) and outgoing connections take theirs, together with the
+ * cluster bus port 10000 above. A server stopped and started again on its port, as outage tests
+ * do, would otherwise find it handed meanwhile to another suite's server, and clients would talk
+ * to that one: two suites running side by side failed that way, one waiting on analytics that
+ * went to the other's Redis Cluster.
+ */
+export async function freeRedisPort(): Promise<number> {
+  for (let attempt = 0; attempt < 100; attempt++) {
+    const port = 10_000 + Math.floor(Math.random() * 12_000);
+    if ((await bindable(port)) && (await bindable(port + 10_000))) return port;
+  }
+  throw new Error('no free port for a redis-server between 10000 and 22000');
+}
+
 /**
  * A redis-server of the test's own on a free loopback port, without persistence: a test can stop,
  * pause or restart it, and processes using the default key prefix never touch the shared Redis
@@ -41,14 +99,14 @@ export class RedisServer {
   ) {}
 
   static async start(options: { cluster?: boolean } = {}): Promise<RedisServer> {
-    const server = new RedisServer(await freePort(), options.cluster === true);
+    const server = new RedisServer(await freeRedisPort(), options.cluster === true);
     await server.start();
     return server;
   }
 
   /** Reserves a port without starting Redis on it (for "Redis absent at boot" tests). */
   static async reserve(): Promise<RedisServer> {
-    return new RedisServer(await freePort(), false);
+    return new RedisServer(await freeRedisPort(), false);
   }
 
   get url(): string {
@@ -68,12 +126,19 @@ export class RedisServer {
     const child = spawn('redis-server', args, { stdio: 'ignore' });
     this.process = child;
     try {
+      // The server answering must be this child: another one on the port would take the test's
+      // traffic while this child fails to bind and exits.
       await waitFor(
-        `redis-server on port ${this.port} to answer PING`,
-        () => {
+        `redis-server on port ${this.port} to answer`,
+        async () => {
           if (child.exitCode !== null)
-            throw new Error(`redis-server exited with ${child.exitCode}`);
-          return answersPing(this.port);
+            throw new Error(
+              `redis-server exited with ${child.exitCode} (port ${this.port} taken?)`,
+            );
+          const pid = await redisPidOn(this.port);
+          if (pid !== null && pid !== child.pid)
+            throw new Error(`port ${this.port} is taken by another redis-server (pid ${pid})`);
+          return pid === child.pid;
         },
         { timeoutMs: 10_000 },
       );
