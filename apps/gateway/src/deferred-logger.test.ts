@@ -1,7 +1,8 @@
+import type { AnalyticsLogger } from '@portico/analytics';
 import { describe, expect, it } from 'vitest';
-import { deferredLogger, type StructuredLog } from './deferred-logger';
+import { deferredLogger } from './deferred-logger';
 
-function recording(): { log: StructuredLog; lines: string[] } {
+function recording(): { log: AnalyticsLogger; lines: string[] } {
   const lines: string[] = [];
   const line = (level: string) => (details: object, message: string) =>
     lines.push(`${level} ${message} ${JSON.stringify(details)}`);

@@ -2,10 +2,14 @@ import cluster from 'node:cluster';
 import { existsSync } from 'node:fs';
 import { availableParallelism, hostname } from 'node:os';
 import { join } from 'node:path';
-import { createAnalyticsRecorder, noopAnalyticsRecorder } from '@portico/analytics';
+import {
+  consoleAnalyticsLogger,
+  createAnalyticsRecorder,
+  noopAnalyticsRecorder,
+} from '@portico/analytics';
 import { limiterKeyPrefixOf, queuePrefixOf, responseCacheKeyPrefixOf } from '@portico/config';
 import { connectRedis, redisConnectionSettings } from '@portico/config/redis';
-import { deferredLogger, stderrLog } from './deferred-logger';
+import { deferredLogger } from './deferred-logger';
 import { loadGatewayEnv } from './env';
 import { createGateway } from './gateway';
 import { createLimiter, limiterRedisOptions } from './limits/index';
@@ -137,7 +141,7 @@ async function runWorker(): Promise<void> {
   cacheRedis?.on('error', () => undefined);
   // The recorder is built before the gateway whose logger it shares; its messages then come out
   // as the gateway's own JSON lines, at LOG_LEVEL.
-  const analyticsLog = deferredLogger(stderrLog);
+  const analyticsLog = deferredLogger(consoleAnalyticsLogger);
   const analytics =
     env.PORTICO_ANALYTICS_ENABLED && redisSettings
       ? createAnalyticsRecorder({

@@ -20,6 +20,7 @@ export type {
   RecordedRequest,
 } from './recorder-contract';
 export type { AnalyticsLogger, AnalyticsRecorderOptions } from './recorder-options';
+export { consoleLogger as consoleAnalyticsLogger } from './recorder-options';
 
 const DEFAULT_CLOSE_TIMEOUT_MS = 5_000;
 

@@ -84,7 +84,8 @@ export function recorderSettings(options: AnalyticsRecorderOptions): RecorderSet
   return { ...settings, sampler };
 }
 
-const consoleLogger: AnalyticsLogger = {
+/** Where the recorder logs when given no logger of its own: the console. */
+export const consoleLogger: AnalyticsLogger = {
   info: (details, message) => console.info(message, details),
   warn: (details, message) => console.warn(message, details),
   error: (details, message) => console.error(message, details),
