@@ -28,6 +28,12 @@ const ZWorkerEnvVars = z.object({
   PORTICO_WORKER_LOCK_DURATION_MS: z.coerce.number().int().min(200).default(30_000),
   /** How often workers look for jobs whose worker died. */
   PORTICO_WORKER_STALLED_INTERVAL_MS: z.coerce.number().int().min(100).default(30_000),
+  /**
+   * How long SIGTERM waits for the running jobs to settle before the process exits anyway (their
+   * batches are redelivered once their locks expire). Below Kubernetes' default 30 s grace period,
+   * so the worker says what it left before a SIGKILL would.
+   */
+  PORTICO_WORKER_SHUTDOWN_GRACE_MS: z.coerce.number().int().min(100).default(25_000),
   /** HMAC-SHA256 key for quota webhooks; without it notifications are recorded but not sent. */
   PORTICO_WEBHOOK_SIGNING_SECRET: z.string().min(16).optional(),
   /** Set to "false" to run a worker without registering the scheduled jobs (they are shared). */

@@ -1,3 +1,4 @@
+import { setTimeout as sleep } from 'node:timers/promises';
 import { limiterKeyPrefixOf } from '@portico/config';
 import { connectRedis, redisConnectionSettings } from '@portico/config/redis';
 import { createDb } from '@portico/db';
@@ -5,6 +6,9 @@ import { loadWorkerEnv } from './env';
 import { createLogger } from './logger';
 import { startQuotaRestorer } from './quota/quota-restorer';
 import { startWorkerRuntime } from './worker-runtime';
+
+/** How long shutdown waits for a quota restore that is under way (it takes milliseconds). */
+const RESTORE_WAIT_MS = 3_000;
 
 /** Builds the clients, starts the workers, and closes them cleanly on SIGTERM/SIGINT. */
 async function main(): Promise<void> {
@@ -54,10 +58,32 @@ async function main(): Promise<void> {
     stopping = true;
     logger.info({ signal }, 'worker stopping: finishing running jobs');
     try {
-      await runtime.close();
-      await restorer.close();
+      const deadline = Date.now() + env.PORTICO_WORKER_SHUTDOWN_GRACE_MS;
+      const outcomes = await runtime.close(deadline);
+      // A quota restore waiting on an unreachable Redis is left behind: it writes its marker
+      // last and only ever raises counters, so the next worker simply does it again.
+      const restoreFinished = await Promise.race([
+        restorer.close().then(() => true),
+        sleep(RESTORE_WAIT_MS).then(() => false),
+      ]);
+      if (!restoreFinished)
+        logger.warn({}, 'quota counter restore left unfinished; the next worker redoes it');
       await db.$disconnect();
       connection.disconnect();
+      const unsettled = Object.keys(outcomes).filter((q) => outcomes[q] === 'timed-out');
+      if (unsettled.length > 0) {
+        logger.error(
+          { queues: unsettled },
+          'worker stopped before its jobs settled; they are redelivered once their locks expire',
+        );
+        process.exit(1);
+      }
+      const unclosed = Object.keys(outcomes).filter((q) => outcomes[q] === 'settled');
+      if (unclosed.length > 0)
+        logger.warn(
+          { queues: unclosed },
+          'worker stopped with every job settled while a queue connection was still reconnecting',
+        );
       logger.info({}, 'worker stopped');
       process.exit(0);
     } catch (err) {

@@ -14,6 +14,7 @@ import {
   pruneRequestLogJob,
 } from './jobs';
 import type { Logger } from './logger';
+import { type CloseOutcome, closeWorker, trackHeldJobs } from './worker-shutdown';
 
 /** Queue of the scheduled jobs and webhook deliveries. */
 export const MAINTENANCE_QUEUE_NAME = 'portico-maintenance';
@@ -46,8 +47,11 @@ export interface WorkerRuntime {
   analyticsWorker: Worker;
   maintenanceWorker: Worker;
   maintenanceQueue: Queue;
-  /** Stops taking jobs, waits for the running ones to finish, then releases connections. */
-  close(): Promise<void>;
+  /**
+   * Stops taking jobs, waits (until `deadline`, epoch ms; default 25 s from now) for the running
+   * ones to settle in Redis, then releases connections. Answers each worker's outcome by queue.
+   */
+  close(deadline?: number): Promise<Record<string, CloseOutcome>>;
 }
 
 /** Starts the analytics and maintenance workers on the given clients. */
@@ -87,6 +91,7 @@ export async function startWorkerRuntime(options: WorkerRuntimeOptions): Promise
       concurrency: 1,
     },
   );
+  const held = new Map([analyticsWorker, maintenanceWorker].map((w) => [w, trackHeldJobs(w)]));
   for (const worker of [analyticsWorker, maintenanceWorker]) {
     worker.on('failed', (job: Job | undefined, err: Error) =>
       logger.error(
@@ -122,9 +127,15 @@ export async function startWorkerRuntime(options: WorkerRuntimeOptions): Promise
     analyticsWorker,
     maintenanceWorker,
     maintenanceQueue,
-    async close() {
-      await Promise.all([analyticsWorker.close(), maintenanceWorker.close()]);
+    async close(deadline = Date.now() + 25_000) {
+      const outcomes: Record<string, CloseOutcome> = {};
+      await Promise.all(
+        [...held].map(async ([worker, jobs]) => {
+          outcomes[worker.name] = await closeWorker(worker, jobs, { deadline });
+        }),
+      );
       await maintenanceQueue.close();
+      return outcomes;
     },
   };
 }

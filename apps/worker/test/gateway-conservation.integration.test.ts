@@ -7,6 +7,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { createTestDatabase, type TestDatabase } from '@portico/db/testing';
 import {
+  exitWithin,
   forwardingGatewayState,
   type GatewayProcess,
   RedisServer,
@@ -74,7 +75,7 @@ async function drive(url: string, n: number, concurrency = 20) {
       while (sent < n) {
         sent++;
         const started = performance.now();
-        const res = await fetch(`${url}/items/${sent}`);
+        const res = await fetch(`${url}/items/${sent}`, { signal: AbortSignal.timeout(30_000) });
         await res.text();
         slowestMs = Math.max(slowestMs, performance.now() - started);
         statuses.set(res.status, (statuses.get(res.status) ?? 0) + 1);
@@ -140,7 +141,7 @@ describe('conservation through a real gateway', () => {
     const buffered = Number(/^portico_analytics_buffered_events (\d+)$/m.exec(metrics)?.[1] ?? -1);
     expect(buffered).toBeGreaterThan(0);
     expect(metrics).toMatch(/^portico_analytics_dropped_total 0$/m);
-    expect(await gateway.exited).toBe(0);
+    expect(await exitWithin(gateway, 30_000)).toBe(0);
 
     await waitFor(
       'every proxied request counted',
@@ -172,7 +173,7 @@ describe('conservation through a real gateway', () => {
     expect(kept - MISSES).toBeLessThanOrEqual(N);
 
     worker.child.kill('SIGTERM');
-    expect(await worker.exited).toBe(0);
+    expect(await exitWithin(worker, 30_000)).toBe(0);
   }, 120_000);
 
   it('keeps proxying while Redis is down and counts every request once it returns', async () => {
@@ -210,8 +211,8 @@ describe('conservation through a real gateway', () => {
 
     gateway.child.kill('SIGTERM');
     worker.child.kill('SIGTERM');
-    expect(await gateway.exited).toBe(0);
-    expect(await worker.exited).toBe(0);
+    expect(await exitWithin(gateway, 30_000)).toBe(0);
+    expect(await exitWithin(worker, 30_000)).toBe(0);
   }, 180_000);
 
   it('keeps gateway memory flat while Redis stays down and the row buffer sits at its bound', async () => {

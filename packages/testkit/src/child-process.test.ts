@@ -2,7 +2,7 @@ import { mkdtemp, readFile, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { runToCompletion, startProcess } from './child-process';
+import { exitWithin, runToCompletion, startProcess } from './child-process';
 import { waitFor } from './wait-for';
 
 const node = (script: string) => [process.execPath, ['-e', script]] as const;
@@ -49,6 +49,25 @@ describe('startProcess', () => {
     } finally {
       await rm(dir, { recursive: true, force: true });
     }
+  });
+});
+
+describe('exitWithin', () => {
+  it('answers the exit code of a process that exits in time', async () => {
+    const [command, args] = node('setTimeout(() => process.exit(4), 50)');
+    const running = startProcess('quick', command, [...args], { cwd: tmpdir(), env: {} });
+    expect(await exitWithin(running, 10_000)).toBe(4);
+  });
+
+  it('kills a process that does not exit in time and fails naming it and its last output', async () => {
+    const [command, args] = node('console.log("stuck in close"); setInterval(() => {}, 1000)');
+    const running = startProcess('hanger', command, [...args], { cwd: tmpdir(), env: {} });
+    await waitFor('the hanger up', () => running.output().includes('stuck'), 10_000);
+    await expect(exitWithin(running, 200)).rejects.toThrow(
+      /hanger did not exit within 200 ms; its last output:\nstuck in close/,
+    );
+    await running.exited;
+    expect(running.child.signalCode).toBe('SIGKILL');
   });
 });
 

@@ -82,6 +82,28 @@ export function startProcess(
   };
 }
 
+/**
+ * The exit code of a process told to stop, within `timeoutMs`: a process that hangs on its way
+ * out fails the test naming the process and the end of its output (and is killed), instead of
+ * the test timing out with nothing to go on.
+ */
+export async function exitWithin(
+  running: RunningProcess,
+  timeoutMs: number,
+): Promise<number | null> {
+  let timer: NodeJS.Timeout | undefined;
+  const late = new Promise<'late'>((resolve) => {
+    timer = setTimeout(() => resolve('late'), timeoutMs);
+  });
+  const outcome = await Promise.race([running.exited, late]);
+  clearTimeout(timer);
+  if (outcome !== 'late') return outcome;
+  running.child.kill('SIGKILL');
+  throw new Error(
+    `${running.name} did not exit within ${timeoutMs} ms; its last output:\n${running.output().slice(-4_000)}`,
+  );
+}
+
 /** Runs a command to completion; rejects naming its log (or output) when it fails. */
 export async function runToCompletion(
   name: string,

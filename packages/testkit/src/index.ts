@@ -1,5 +1,6 @@
 export { type CertificateFolder, makeCertificateFolder } from './certificate-folder';
 export {
+  exitWithin,
   type ProcessOptions,
   REPO_ROOT,
   type RunningProcess,
