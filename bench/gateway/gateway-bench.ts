@@ -254,6 +254,23 @@ async function main(): Promise<void> {
     leaseAdmissions: readMetric(metrics, 'portico_limiter_lease_admissions_total') ?? null,
   };
 
+  // What stalled the serving worker's event loop over the whole run: the usual suspects of a p99.
+  const gcPauses = (kind: string) => ({
+    count: readMetric(metrics, 'portico_gateway_gc_pause_ms_count', `kind="${kind}"`) ?? 0,
+    totalMs: round(readMetric(metrics, 'portico_gateway_gc_pause_ms_sum', `kind="${kind}"`) ?? 0),
+    over25Ms:
+      (readMetric(metrics, 'portico_gateway_gc_pause_ms_count', `kind="${kind}"`) ?? 0) -
+      (readMetric(metrics, 'portico_gateway_gc_pause_ms_bucket', `kind="${kind}",le="25"`) ?? 0),
+  });
+  const stalls = {
+    minorGc: gcPauses('minor'),
+    majorGc: gcPauses('major'),
+    loopDelayP99Ms:
+      readMetric(metrics, 'portico_gateway_event_loop_delay_ms', 'quantile="0.99"') ?? null,
+    loopDelayMaxMs:
+      readMetric(metrics, 'portico_gateway_event_loop_delay_ms', 'quantile="1"') ?? null,
+  };
+
   const rows = [
     ['upstream direct', direct],
     ['nginx proxy_pass', nginx],
@@ -306,6 +323,9 @@ async function main(): Promise<void> {
     `gateway RSS (all processes): ${memoryBefore} MB before the runs, ${memoryAfter} MB after`,
   );
   console.log(
+    `stalls (one worker, whole run): ${stalls.minorGc.count} scavenges (${stalls.minorGc.totalMs} ms, ${stalls.minorGc.over25Ms} over 25 ms), ${stalls.majorGc.count} major GCs (${stalls.majorGc.totalMs} ms, ${stalls.majorGc.over25Ms} over 25 ms); event-loop delay p99 ${stalls.loopDelayP99Ms} ms, max ${stalls.loopDelayMaxMs} ms`,
+  );
+  console.log(
     `limiter (one worker): ${limiter.leaseAdmissions} admissions from leases, ${limiter.redisDecisions} decided in ${limiter.redisCalls} Redis calls`,
   );
 
@@ -348,6 +368,7 @@ async function main(): Promise<void> {
       addedP50NoPolicyMs: round(openP50 - directP50),
     },
     gatewayMemoryMb: { before: memoryBefore, after: memoryAfter },
+    stalls,
     analyticsRecordedMetric: analyticsRecorded,
     limiterOneWorker: limiter,
     analyticsWorker: { cpuSeconds: round(workerCpuSeconds), countedRequests: counted, drained },

@@ -43,11 +43,15 @@ export const ZGatewayEnv = z.object({
    */
   PORTICO_GATEWAY_SEMI_SPACE_MB: z.coerce.number().int().min(0).max(256).default(32),
   /**
-   * Garbage-collection threads of each cluster worker: `single` runs V8's collector on the
-   * worker's own thread, `parallel` adds V8's helper threads, `auto` is single when the workers
-   * are at least as many as the cores (see worker-v8-flags.ts).
+   * Garbage-collection threads of each cluster worker: `serial-scavenge` scavenges the young
+   * generation on the worker's own thread and keeps V8's concurrent marking and parallel
+   * compaction, `single` runs every phase on the worker's thread, `parallel` is V8's default;
+   * `auto` is serial-scavenge when the workers are at least as many as the cores, else parallel
+   * (see worker-v8-flags.ts).
    */
-  PORTICO_GATEWAY_GC_THREADS: z.enum(['auto', 'single', 'parallel']).default('auto'),
+  PORTICO_GATEWAY_GC_THREADS: z
+    .enum(['auto', 'serial-scavenge', 'single', 'parallel'])
+    .default('auto'),
   PORTICO_GATEWAY_SHUTDOWN_GRACE_MS: z.coerce.number().int().min(0).max(600_000).default(30_000),
   /** Ceiling for request headers on the listener (per-API limits sit below it). */
   PORTICO_GATEWAY_MAX_HEADER_BYTES: z.coerce
