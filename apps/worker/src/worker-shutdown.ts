@@ -53,10 +53,14 @@ export async function closeWorker(
 ): Promise<CloseOutcome> {
   const { deadline, settleMs = 2_000, pollMs = 50 } = options;
   let closed = false;
-  // close() reports its own cleanup errors as 'error' events and resolves regardless.
-  const closing = worker.close().finally(() => {
-    closed = true;
-  });
+  // close() reports its cleanup errors as 'error' events; a rejection is caught all the same,
+  // since the close may still be pending after this function has answered 'settled'.
+  const closing = worker
+    .close()
+    .catch(() => undefined)
+    .finally(() => {
+      closed = true;
+    });
   let idleSince: number | null = null;
   for (;;) {
     await Promise.race([closing, sleep(pollMs)]);
